@@ -1,0 +1,67 @@
+"""The `contracts` command: a thin adapter over the library, and the only place that exits.
+
+Each command group lives in its own module of this package and exposes `COMMANDS`, a list of
+click commands; they are discovered here so that adding a command never touches another one.
+Command modules import the engines inside their functions, so `contracts --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import traceback
+from typing import Sequence
+
+import click
+
+from ..errors import ContractKitError
+from .common import ExitCode
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="contractkit", prog_name="contracts")
+def cli() -> None:
+    """Consumer-driven contract testing driven by one registry.yaml."""
+
+
+def _register_commands() -> None:
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name.startswith("_") or module_info.name == "common":
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_register_commands()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (0 held, 1 failed, 2 bad input or a bug)."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="contracts", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return ExitCode.ERROR
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        return ExitCode.ERROR
+    except ContractKitError as exc:
+        click.echo(f"error: {exc.describe()}", err=True)
+        return ExitCode.ERROR
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return ExitCode.ERROR
+    except Exception:  # noqa: BLE001 - the last line of defence must catch everything
+        traceback.print_exc()
+        click.echo("error: this is a bug in contractkit; please report it with the traceback above", err=True)
+        return ExitCode.ERROR
+    return int(result or 0)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

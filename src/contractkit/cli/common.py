@@ -1,0 +1,83 @@
+"""Options and helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from ..model import Registry, Report
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+class ExitCode(IntEnum):
+    """0: everything held; 1: a contract, check or gate failed; 2: bad input, usage or a bug."""
+
+    OK = 0
+    FAILED = 1
+    ERROR = 2
+
+
+def registry_option(function: F) -> F:
+    """`--registry PATH` (default registry.yaml in the current folder)."""
+    return click.option(
+        "--registry", "registry_path", type=click.Path(path_type=Path), default=Path("registry.yaml"),
+        show_default=True, envvar="CONTRACTS_REGISTRY", help="The registry file.",
+    )(function)
+
+
+def format_option(*formats: str) -> Callable[[F], F]:
+    """`--format` limited to the given formats; the first is the default."""
+    choices = formats or ("text", "json", "junit", "markdown", "html")
+
+    def decorate(function: F) -> F:
+        return click.option(
+            "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True,
+            help="How to print the result.",
+        )(function)
+
+    return decorate
+
+
+def output_option(function: F) -> F:
+    """`--output FILE`: write the report to a file (atomically) instead of standard output."""
+    return click.option("--output", "-o", "output_path", type=click.Path(path_type=Path), default=None,
+                        help="Write the report to this file instead of standard output.")(function)
+
+
+def open_registry(path: Path) -> Registry:
+    """Load the registry named by --registry."""
+    from ..registry import load_registry
+
+    return load_registry(path)
+
+
+def emit(text: str, output_path: Path | None = None) -> None:
+    """Print a rendered report, or write it atomically to --output."""
+    if output_path is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    from ..fileio import write_text_atomic
+
+    write_text_atomic(output_path, text)
+
+
+def emit_report(report: Report, output_format: str, output_path: Path | None = None) -> int:
+    """Render a report in the chosen format and return 1 when a check failed, else 0."""
+    from ..report import render_report
+
+    emit(render_report(report, output_format, color=output_path is None and _is_color_terminal()), output_path)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+def _is_color_terminal() -> bool:
+    import os
+    import sys
+
+    if os.environ.get("NO_COLOR") or os.environ.get("CI"):
+        return False
+    return sys.stdout.isatty()

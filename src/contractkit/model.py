@@ -1,0 +1,186 @@
+"""Frozen value objects shared by the engines: the registry's shape and the results of checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Mapping
+
+
+class ProviderKind(StrEnum):
+    """How a provider is described: an HTTP API with OpenAPI, or AWS through botocore's models."""
+
+    HTTP = "http"
+    AWS = "aws"
+
+
+class SchemaSource(StrEnum):
+    """Where an operation's response schema comes from."""
+
+    OPENAPI = "openapi"
+    BOTOCORE = "botocore"
+    JSON_SCHEMA = "json-schema"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """How credentials reach the provider; the secret itself is only ever read from the environment."""
+
+    scheme: str  # bearer | basic | header | query | aws-sigv4 | none
+    env: tuple[str, ...] = ()
+    header: str | None = None
+    query: str | None = None
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SpecSource:
+    """Provenance of a provider's OpenAPI slice."""
+
+    kind: str  # official | reference | own
+    document: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One call the consumer depends on."""
+
+    provider: str
+    name: str
+    safe: bool
+    schema_source: SchemaSource
+    method: str | None = None
+    path: str | None = None
+    service: str | None = None  # AWS only
+    aws_operation: str | None = None  # AWS only
+    response_schema: Path | None = None  # JSON Schema file when schema_source is json-schema
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        """`GET /api/search` or `s3 ListBuckets`."""
+        if self.service:
+            return f"{self.service} {self.aws_operation}"
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """One API the consumer calls, with pointers to every artifact about it."""
+
+    name: str
+    kind: ProviderKind
+    base_url: str
+    auth: Auth
+    operations: Mapping[str, Operation]
+    contract: Path | None = None
+    spec: Path | None = None
+    spec_source: SpecSource | None = None
+    error_schema: Path | None = None
+    cassettes: Path | None = None
+    third_party: bool = True
+    region: str = "us-east-1"
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL (`/api` for Grafana), which prefixes every operation's path."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    def operation(self, name: str) -> Operation:
+        """The named operation; raises UsageError naming the ones that exist."""
+        from .errors import UsageError
+
+        try:
+            return self.operations[name]
+        except KeyError:
+            known = ", ".join(sorted(self.operations))
+            raise UsageError(f"provider {self.name!r} has no operation {name!r} (known: {known})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """registry.yaml, validated and resolved against the folder it lives in."""
+
+    path: Path
+    root: Path
+    consumer: str
+    providers: Mapping[str, Provider]
+    pacts: Path
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def provider(self, name: str) -> Provider:
+        """The named provider; raises UsageError naming the ones that exist."""
+        from .errors import UsageError
+
+        try:
+            return self.providers[name]
+        except KeyError:
+            known = ", ".join(sorted(self.providers))
+            raise UsageError(f"{self.path.name} has no provider {name!r} (known: {known})") from None
+
+    def pact_file(self, provider: str) -> Path:
+        """Where the consumer run writes the pact with this provider."""
+        return self.pacts / f"{self.consumer}-{provider}.json"
+
+
+class Severity(StrEnum):
+    """How much a finding matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(StrEnum):
+    """The outcome of one check."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A contract violation or observation, with a stable code and a location."""
+
+    code: str  # e.g. CK201
+    severity: Severity
+    message: str
+    location: str = ""  # file, JSON pointer or JSON path
+    provider: str = ""
+    operation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check on one interaction or response: what a report shows as one row."""
+
+    check: str  # pact, response-schema, pact-openapi, fuzz, drift ...
+    provider: str
+    operation: str
+    interaction: str
+    status: Status
+    message: str = ""
+    duration: float = 0.0
+    findings: tuple[Finding, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Results of one command run, ready for any output format."""
+
+    title: str
+    results: tuple[CheckResult, ...]
+    duration: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        """True when any check failed."""
+        return any(result.status is Status.FAILED for result in self.results)

@@ -1,0 +1,169 @@
+"""Load registry.yaml into the typed model, with errors that name the file, key path and line."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import RegistryError, UsageError
+from .model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
+from .schemacheck import bundled_validator, check_document
+from .yamlsource import SourceDocument, load_source
+
+DEFAULT_REGISTRY = Path("registry.yaml")
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def load_registry(path: str | Path = DEFAULT_REGISTRY, *, environ: Mapping[str, str] | None = None) -> Registry:
+    """Read and validate a registry file; every relative path in it is resolved against its folder."""
+    path = Path(path)
+    display = str(path)
+    if path.is_dir():
+        raise RegistryError("is a folder, expected a registry file such as registry.yaml", file=display)
+    document = load_source(path, RegistryError, display=display)
+    if not isinstance(document.data, dict):
+        raise RegistryError("expected a mapping at the top level", file=display, line=1)
+    check_document(document, bundled_validator("registry.schema.json"), RegistryError, display=display)
+    return _build_registry(document, display, os.environ if environ is None else environ)
+
+
+def interpolate(text: str, environ: Mapping[str, str], *, file: str, key_path: tuple[str | int, ...], line: int | None) -> str:
+    """Replace `${VAR}` and `${VAR:-default}` with values from the environment."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        value = environ.get(name)
+        if value:
+            return value
+        if default is not None:
+            return default
+        raise RegistryError(f"environment variable {name} is not set and has no default (write ${{{name}:-value}})",
+                            file=file, key_path=key_path, line=line)
+
+    return _VARIABLE.sub(substitute, text)
+
+
+def _build_registry(document: SourceDocument, display: str, environ: Mapping[str, str]) -> Registry:
+    data = document.data
+    root = document.path.resolve().parent
+    providers = {
+        name: _build_provider(name, raw, document, display, root, environ)
+        for name, raw in data["providers"].items()
+    }
+    return Registry(
+        path=document.path,
+        root=root,
+        consumer=data["consumer"],
+        providers=providers,
+        pacts=root / data.get("pacts", "pacts"),
+        settings={key: value for key, value in data.items() if key in ("gate",)},
+    )
+
+
+def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, display: str, root: Path, environ: Mapping[str, str]) -> Provider:
+    key_path = ("providers", name)
+    kind = ProviderKind(raw.get("kind", "http"))
+    base_url = interpolate(raw["base_url"], environ, file=display, key_path=key_path + ("base_url",),
+                           line=document.line_of(key_path + ("base_url",)))
+    operations = {
+        op_name: _build_operation(name, kind, op_name, op_raw, document, display, root, raw)
+        for op_name, op_raw in raw["operations"].items()
+    }
+    _reject_duplicate_routes(operations, document, display, key_path)
+    return Provider(
+        name=name,
+        kind=kind,
+        base_url=base_url.rstrip("/"),
+        auth=_build_auth(raw.get("auth", {"scheme": "none"})),
+        operations=operations,
+        contract=root / raw.get("contract", f"contracts/{name}.yaml"),
+        spec=root / raw["spec"] if "spec" in raw else None,
+        spec_source=SpecSource(**raw["spec_source"]) if "spec_source" in raw else None,
+        error_schema=root / raw["error_schema"] if "error_schema" in raw else None,
+        cassettes=root / raw.get("cassettes", f"cassettes/{name}"),
+        third_party=raw.get("third_party", True),
+        region=raw.get("region", "us-east-1"),
+        settings={key: raw[key] for key in ("overlay", "fuzz", "process", "states", "scrub", "record", "title") if key in raw},
+    )
+
+
+def _build_auth(raw: dict[str, Any]) -> Auth:
+    env = raw.get("env", ())
+    return Auth(scheme=raw["scheme"], env=(env,) if isinstance(env, str) else tuple(env),
+                header=raw.get("header"), query=raw.get("query"), prefix=raw.get("prefix", ""))
+
+
+def _build_operation(provider: str, kind: ProviderKind, name: str, raw: dict[str, Any], document: SourceDocument,
+                     display: str, root: Path, provider_raw: dict[str, Any]) -> Operation:
+    key_path = ("providers", provider, "operations", name)
+    required = ("service", "operation") if kind is ProviderKind.AWS else ("method", "path")
+    for key in required:
+        if key not in raw:
+            other = "an HTTP provider" if kind is ProviderKind.HTTP else "an AWS provider"
+            raise RegistryError(f"missing required key {key!r} for an operation of {other}",
+                                file=display, key_path=key_path, line=document.line_of(key_path))
+    source_text = raw.get("response_schema", "botocore" if kind is ProviderKind.AWS else ("openapi" if "spec" in provider_raw else "none"))
+    source, schema_file = _schema_source(source_text, kind, provider_raw, root, display, key_path + ("response_schema",), document)
+    return Operation(
+        provider=provider, name=name, safe=raw["safe"], schema_source=source,
+        method=raw.get("method"), path=raw.get("path"), service=raw.get("service"), aws_operation=raw.get("operation"),
+        response_schema=schema_file, description=raw.get("description", ""),
+    )
+
+
+def _schema_source(text: str, kind: ProviderKind, provider_raw: dict[str, Any], root: Path, display: str,
+                   key_path: tuple[str | int, ...], document: SourceDocument) -> tuple[SchemaSource, Path | None]:
+    line = document.line_of(key_path)
+    if text == "openapi":
+        if "spec" not in provider_raw:
+            raise RegistryError("response_schema is 'openapi' but the provider has no 'spec'", file=display, key_path=key_path, line=line)
+        return SchemaSource.OPENAPI, None
+    if text == "botocore":
+        if kind is not ProviderKind.AWS:
+            raise RegistryError("response_schema 'botocore' is only for providers of kind 'aws'", file=display, key_path=key_path, line=line)
+        return SchemaSource.BOTOCORE, None
+    if text == "none":
+        return SchemaSource.NONE, None
+    if not text.endswith((".json", ".yaml", ".yml")):
+        raise RegistryError(f"expected openapi, botocore, none or a JSON Schema file, got {text!r}", file=display, key_path=key_path, line=line)
+    return SchemaSource.JSON_SCHEMA, root / text
+
+
+def _reject_duplicate_routes(operations: Mapping[str, Operation], document: SourceDocument, display: str, key_path: tuple[str, ...]) -> None:
+    seen: dict[tuple[str | None, ...], str] = {}
+    for name, operation in operations.items():
+        route = (operation.service, operation.aws_operation, operation.method, operation.path)
+        if route in seen:
+            raise RegistryError(f"duplicate operation: {operation.label} is already registered as {seen[route]!r}",
+                                file=display, key_path=key_path + ("operations", name),
+                                line=document.line_of(key_path + ("operations", name)))
+        seen[route] = name
+
+
+def select_providers(registry: Registry, names: Iterable[str] = ()) -> list[Provider]:
+    """The named providers in registry order, or all of them when no name is given."""
+    names = list(names)
+    if not names:
+        return list(registry.providers.values())
+    return [registry.provider(name) for name in names]
+
+
+def select_operations(provider: Provider, names: Iterable[str] = ()) -> list[Operation]:
+    """The named operations of a provider, or all of them when no name is given."""
+    names = list(names)
+    if not names:
+        return list(provider.operations.values())
+    return [provider.operation(name) for name in names]
+
+
+def relative(registry: Registry, path: Path) -> str:
+    """A path as the user wrote it: relative to the registry's folder when inside it."""
+    try:
+        return str(path.relative_to(registry.root))
+    except ValueError:
+        return str(path)
+
+
+__all__ = ["load_registry", "select_providers", "select_operations", "interpolate", "relative", "UsageError"]
