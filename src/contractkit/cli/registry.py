@@ -1,0 +1,68 @@
+"""`contracts list`, `contracts lint` and `contracts schemas import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import ExitCode, emit, format_option, open_registry, output_option, registry_option
+
+
+@click.command("list")
+@registry_option
+@format_option("text", "json", "markdown")
+def list_command(registry_path: Path, output_format: str) -> int:
+    """Providers, operations, and which artifacts exist for each (contract, schema, cassette, pact)."""
+    from ..inventory import describe_registry, render_inventory
+
+    registry = open_registry(registry_path)
+    emit(render_inventory(describe_registry(registry), output_format))
+    return ExitCode.OK
+
+
+@click.command("lint")
+@registry_option
+@format_option("text", "json")
+def lint_command(registry_path: Path, output_format: str) -> int:
+    """Validate registry.yaml and every file it points to; exit 2 naming the file and key path."""
+    from ..lint import lint_registry, render_lint
+
+    registry = open_registry(registry_path)
+    result = lint_registry(registry)
+    emit(render_lint(result, output_format))
+    return ExitCode.ERROR if result.errors else ExitCode.OK
+
+
+@click.group("schemas")
+def schemas_group() -> None:
+    """Work with the OpenAPI slices of the registry's providers."""
+
+
+@schemas_group.command("import")
+@registry_option
+@click.option("--provider", "provider_name", required=True, help="The provider whose operations to slice.")
+@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The provider's official OpenAPI 3 or Swagger 2.0 document (JSON or YAML).")
+@click.option("--keep-examples", is_flag=True, help="Keep the vendor's examples in the slice.")
+@output_option
+def import_command(registry_path: Path, provider_name: str, source: Path, keep_examples: bool, output_path: Path | None) -> int:
+    """Cut the registered operations, with every $ref they need, out of an official document."""
+    from ..errors import UsageError
+    from ..fileio import write_json_atomic
+    from ..registry import relative
+    from ..specs import import_spec_slice
+
+    registry = open_registry(registry_path)
+    provider = registry.provider(provider_name)
+    target = output_path or provider.spec
+    if target is None:
+        raise UsageError(f"provider {provider_name!r} has no 'spec' in {registry_path}; add one or pass --output")
+    sliced = import_spec_slice(provider, source, keep_examples=keep_examples)
+    write_json_atomic(target, sliced)
+    counts = ", ".join(f"{len(entries)} {section}" for section, entries in sliced.get("components", {}).items())
+    click.echo(f"wrote {relative(registry, target)}: {len(provider.operations)} operations, {counts or 'no components'}")
+    return ExitCode.OK
+
+
+COMMANDS = [list_command, lint_command, schemas_group]
