@@ -1,0 +1,634 @@
+"""Replay: answer HTTP requests on 127.0.0.1 from recorded cassettes, optionally with injected faults.
+
+Matching, in order:
+1. exact: same method, path and query (in any order); for requests with a body, the same normalised
+   body and X-Amz-Target win over other candidates, and a different AWS action is never accepted
+   (IAM, Cost Explorer and CloudWatch all send `POST /`);
+2. by operation: the registry operation whose method and path template the request fits
+   (`GET /api/dashboards/uid/abc` -> the cassette of `get_dashboard`); for AWS the botocore
+   route (request URI template, X-Amz-Target or `Action`);
+3. otherwise a 501 answer whose JSON body names the closest recorded interaction.
+
+The server is a single asyncio loop in a background thread (a threaded stdlib server cannot keep
+p99 low under 16 concurrent keep-alive clients on two cores; see benchmarks/bench_replay.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+import random
+import re
+import socket
+import struct
+import threading
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http import HTTPStatus
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+from .cassettes import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .model import Operation, Provider
+
+UNMATCHED_STATUS = 501
+_HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
+_MAX_HEAD = 65536
+
+
+# ---------------------------------------------------------------- faults
+
+
+@dataclass(frozen=True, slots=True)
+class Faults:
+    """Faults injected before answering: latency, throttling, 5xx and connection resets, by ratio."""
+
+    latency: float = 0.0  # seconds added to every answer
+    throttle_ratio: float = 0.0  # share of requests answered 429 with Retry-After
+    retry_after: int = 1
+    error_ratio: float = 0.0  # share answered with error_status
+    error_status: int = 503
+    reset_ratio: float = 0.0  # share whose connection is reset without an answer
+    seed: int | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """True when any fault is configured."""
+        return bool(self.latency or self.throttle_ratio or self.error_ratio or self.reset_ratio)
+
+    @classmethod
+    def from_text(cls, text: str) -> Faults:
+        """Parse `latency=200ms,throttle=0.1,retry_after=2,errors=0.2,status=500,reset=0.05,seed=7`."""
+        names = {"latency": "latency", "throttle": "throttle_ratio", "retry_after": "retry_after",
+                 "errors": "error_ratio", "status": "error_status", "reset": "reset_ratio", "seed": "seed"}
+        values: dict[str, Any] = {}
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            key, _, raw = item.partition("=")
+            if key not in names or not raw:
+                raise UsageError(f"fault {item!r} not understood (known: {', '.join(names)}; write name=value)")
+            values[names[key]] = _fault_value(key, raw)
+        return cls(**values)
+
+
+def _fault_value(key: str, raw: str) -> float | int:
+    try:
+        if key == "latency":
+            return float(raw[:-2]) / 1000 if raw.endswith("ms") else float(raw.rstrip("s"))
+        if key in ("retry_after", "status", "seed"):
+            return int(raw)
+        ratio = float(raw)
+    except ValueError:
+        raise UsageError(f"fault {key}={raw!r}: expected a number") from None
+    if not 0 <= ratio <= 1:
+        raise UsageError(f"fault {key}={raw!r}: expected a ratio between 0 and 1")
+    return ratio
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingRequest:
+    """A request received by the replay server."""
+
+    method: str
+    target: str  # path and query as sent
+    headers: Mapping[str, str]  # lower-cased names
+    body: bytes = b""
+
+    @property
+    def path(self) -> str:
+        """The request path."""
+        return urlsplit(self.target).path or "/"
+
+    @property
+    def query(self) -> tuple[tuple[str, str], ...]:
+        """Query parameters, sorted."""
+        return tuple(sorted(parse_qsl(urlsplit(self.target).query, keep_blank_values=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The interaction that answers a request and how it was found (exact, operation, none)."""
+
+    interaction: RecordedInteraction | None
+    how: str
+    closest: RecordedInteraction | None = None
+
+
+def normalise_body(body: bytes | str | None, content_type: str = "") -> str:
+    """A body in a form that ignores key order: JSON re-serialised sorted, forms sorted, else text."""
+    data = body_to_bytes(body) if not isinstance(body, bytes) else body
+    if not data:
+        return ""
+    text = data.decode("utf-8", "replace")
+    stripped = text.lstrip()
+    if stripped[:1] in "{[":
+        try:
+            return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
+        except ValueError:
+            return text
+    if "x-www-form-urlencoded" in content_type or re.fullmatch(r"[\w.%~+-]+=[^\s]*", text):
+        return "&".join(f"{k}={v}" for k, v in sorted(parse_qsl(text, keep_blank_values=True)))
+    return text
+
+
+def aws_action(headers: Mapping[str, str], body: bytes | str | None) -> str:
+    """The AWS operation a request names: X-Amz-Target's suffix, or a query-protocol `Action`, or ''."""
+    target = headers.get("x-amz-target", "")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    data = body_to_bytes(body)
+    if data.startswith(b"Action=") or b"&Action=" in data:
+        return dict(parse_qsl(data.decode("utf-8", "replace"))).get("Action", "")
+    return ""
+
+
+@dataclass(slots=True)
+class _Entry:
+    interaction: RecordedInteraction
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    body: str
+    action: str
+    label: str
+
+
+@dataclass(slots=True)
+class _Route:
+    operation: str
+    method: str
+    pattern: re.Pattern[str]
+    query_keys: frozenset[str] = frozenset()
+    action: str = ""
+
+
+class InteractionIndex:
+    """Finds the recorded interaction for a request: exact, then by operation route, else the closest."""
+
+    def __init__(self, interactions: Iterable[RecordedInteraction], provider: Provider | None = None) -> None:
+        self.entries = [_entry(item) for item in interactions]
+        self._exact: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[_Entry]] = {}
+        for entry in self.entries:
+            self._exact.setdefault((entry.method, entry.path, entry.query), []).append(entry)
+        self._by_operation: dict[str, list[_Entry]] = {}
+        for entry in self.entries:
+            self._by_operation.setdefault(entry.interaction.operation, []).append(entry)
+        self.routes = _routes(provider) if provider is not None else []
+
+    def match(self, request: IncomingRequest) -> Match:
+        """The best interaction for the request, or none with the closest one named."""
+        action = aws_action(request.headers, request.body)
+        body = normalise_body(request.body, request.headers.get("content-type", ""))
+        exact = [e for e in self._exact.get((request.method, request.path, request.query), ()) if e.action == action]
+        if exact:
+            return Match(_prefer_body(exact, body).interaction, "exact")
+        for route in self.routes:
+            if _fits(route, request, action) and route.operation in self._by_operation:
+                candidates = [e for e in self._by_operation[route.operation] if e.method == request.method]
+                if candidates:
+                    return Match(_closest_query(candidates, request.query, body).interaction, "operation")
+        return Match(None, "none", self.closest(request))
+
+    def closest(self, request: IncomingRequest) -> RecordedInteraction | None:
+        """The recorded interaction whose method, path and query look most like the request's."""
+        wanted = f"{request.method} {request.target} {aws_action(request.headers, request.body)}"
+        best = max(self.entries, default=None, key=lambda e: _similarity(wanted, e.label, e.method == request.method))
+        return best.interaction if best else None
+
+
+def _entry(interaction: RecordedInteraction) -> _Entry:
+    request = interaction.request
+    parts = urlsplit(request.uri)
+    headers = {name.lower(): values[0] for name, values in request.headers.items() if values}
+    action = aws_action(headers, request.body)
+    label = f"{request.method} {parts.path or '/'}{'?' + parts.query if parts.query else ''} {action}"
+    return _Entry(interaction, request.method, parts.path or "/", tuple(sorted(request.query)),
+                  normalise_body(request.body, headers.get("content-type", "")), action, label)
+
+
+def _prefer_body(entries: list[_Entry], body: str) -> _Entry:
+    for entry in entries:
+        if entry.body == body:
+            return entry
+    return entries[0]
+
+
+def _closest_query(entries: list[_Entry], query: tuple[tuple[str, str], ...], body: str) -> _Entry:
+    wanted = set(query)
+    return max(entries, key=lambda e: (e.body == body, len(wanted & set(e.query)), -len(set(e.query) ^ wanted)))
+
+
+def _similarity(wanted: str, label: str, same_method: bool) -> float:
+    return difflib.SequenceMatcher(None, wanted, label).ratio() + (1.0 if same_method else 0.0)
+
+
+def _fits(route: _Route, request: IncomingRequest, action: str) -> bool:
+    if route.method != request.method or not route.pattern.fullmatch(request.path):
+        return False
+    if route.action and route.action != action:
+        return False
+    return route.query_keys <= {key for key, _ in request.query}
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression for a path template: `{name}` matches one segment, `{Key+}` the rest."""
+    pattern = ""
+    for literal, name in re.findall(r"([^{]*)(?:\{([^}]*)\})?", template):
+        pattern += re.escape(literal)
+        if name:
+            pattern += ".+" if name.endswith("+") else "[^/]+"
+    return re.compile(pattern)
+
+
+def _routes(provider: Provider) -> list[_Route]:
+    routes = [_operation_route(provider, op) for op in provider.operations.values()]
+    # literal paths before templates, longer before shorter, so /pages/search beats /pages/{id}
+    return sorted((r for r in routes if r), key=lambda r: ("{" in r.pattern.pattern, -len(r.pattern.pattern)))
+
+
+def _operation_route(provider: Provider, operation: Operation) -> _Route | None:
+    if operation.service:
+        return _aws_route(operation)
+    if not operation.method or not operation.path:
+        return None
+    return _Route(operation.name, operation.method, template_pattern(provider.base_path + operation.path))
+
+
+def _aws_route(operation: Operation) -> _Route | None:
+    import botocore.session  # heavy: only when replaying AWS
+
+    model = botocore.session.get_session().get_service_model(operation.service).operation_model(operation.aws_operation)
+    method = model.http.get("method", "POST")
+    uri = model.http.get("requestUri", "/")
+    path, _, query = uri.partition("?")
+    keys = frozenset(item.split("=", 1)[0] for item in query.split("&") if item)
+    protocol = model.service_model.resolved_protocol
+    action = operation.aws_operation if protocol in ("json", "query", "ec2", "smithy-rpc-v2-cbor") else ""
+    return _Route(operation.name, method, template_pattern(path), keys, action or "")
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def render_response(response: RecordedResponse) -> tuple[bytes, bytes]:
+    """The status line plus headers (without Content-Length) and the body, ready to send."""
+    body = response.body_bytes
+    lines = [f"HTTP/1.1 {response.status} {response.reason or _reason(response.status)}"]
+    for name, values in response.headers.items():
+        if name.lower() in _HOP_HEADERS:
+            continue
+        lines.extend(f"{name}: {value}" for value in values if not value.startswith("<volatile"))
+    return "\r\n".join(lines).encode("latin-1", "replace"), body
+
+
+def _plain(status: int, data: Any, extra: Mapping[str, str] | None = None) -> tuple[bytes, bytes]:
+    body = json.dumps(data, indent=2).encode() + b"\n"
+    lines = [f"HTTP/1.1 {status} {_reason(status)}", "Content-Type: application/json"]
+    lines += [f"{name}: {value}" for name, value in (extra or {}).items()]
+    return "\r\n".join(lines).encode(), body
+
+
+def unmatched_answer(request: IncomingRequest, closest: RecordedInteraction | None) -> tuple[bytes, bytes]:
+    """The JSON error for a request no cassette answers, naming the closest recorded interaction."""
+    data: dict[str, Any] = {"error": "no recorded interaction matches this request",
+                            "request": f"{request.method} {request.target}"}
+    if closest is not None:
+        data["closest"] = {"operation": closest.operation, "method": closest.request.method,
+                           "path": closest.request.path, "uri": closest.request.uri}
+        data["hint"] = "record the request with `contracts record`, or fix the consumer's path, method or query"
+    return _plain(UNMATCHED_STATUS, data, {"X-Contractkit-Replay": "unmatched"})
+
+
+# ---------------------------------------------------------------- server
+
+
+@dataclass(slots=True)
+class ReplayStats:
+    """Counters of one server run (read them after stopping, or at any time for a rough view)."""
+
+    served: int = 0
+    matched_exact: int = 0
+    matched_operation: int = 0
+    unmatched: int = 0
+    throttled: int = 0
+    errors: int = 0
+    resets: int = 0
+    unmatched_requests: list[str] = field(default_factory=list)
+
+
+class _Parsed:
+    __slots__ = ("method", "target", "headers", "body", "keep_alive")
+
+    def __init__(self, method: str, target: str, headers: dict[str, str], body: bytes, keep_alive: bool) -> None:
+        self.method, self.target, self.headers, self.body, self.keep_alive = method, target, headers, body, keep_alive
+
+
+def parse_request(buffer: bytearray) -> tuple[_Parsed, int] | None:
+    """Parse one HTTP/1.1 request from the buffer: (request, bytes used), or None when incomplete."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        if len(buffer) > _MAX_HEAD:
+            raise ValueError("request head too large")
+        return None
+    head = bytes(buffer[:end]).decode("latin-1").split("\r\n")
+    method, target, version = head[0].split(" ", 2)
+    headers: dict[str, str] = {}
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    start = end + 4
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        decoded = _dechunk(buffer, start)
+        if decoded is None:
+            return None
+        body, used = decoded
+    else:
+        length = int(headers.get("content-length") or 0)
+        if len(buffer) < start + length:
+            return None
+        body, used = bytes(buffer[start:start + length]), start + length
+    connection = headers.get("connection", "").lower()
+    keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
+    return _Parsed(method.upper(), target, headers, body, keep_alive), used
+
+
+def _dechunk(buffer: bytearray, position: int) -> tuple[bytes, int] | None:
+    body = bytearray()
+    while True:
+        line_end = buffer.find(b"\r\n", position)
+        if line_end < 0:
+            return None
+        size = int(bytes(buffer[position:line_end]).split(b";")[0] or b"0", 16)
+        position = line_end + 2
+        if size == 0:
+            trailer_end = buffer.find(b"\r\n", position)
+            return (bytes(body), trailer_end + 2) if trailer_end >= 0 else None
+        if len(buffer) < position + size + 2:
+            return None
+        body += buffer[position:position + size]
+        position += size + 2
+
+
+class _Protocol(asyncio.Protocol):
+    """One client connection: parse pipelined requests, answer them in order."""
+
+    def __init__(self, server: ReplayServer) -> None:
+        self.server = server
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.busy = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.server._connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server._connections.discard(self)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        self._drain()
+
+    def _drain(self) -> None:
+        while not self.busy and self.transport is not None and not self.transport.is_closing():
+            try:
+                parsed = parse_request(self.buffer)
+            except (ValueError, IndexError):
+                self._send(*_plain(400, {"error": "malformed HTTP request"}), keep_alive=False)
+                return
+            if parsed is None:
+                return
+            request, used = parsed
+            del self.buffer[:used]
+            delay, fault = self.server._draw_fault()
+            if delay or fault:
+                self.busy = True
+                asyncio.get_running_loop().create_task(self._answer_later(request, delay, fault))
+                return
+            self._send(*self.server._answer(request), keep_alive=request.keep_alive)
+
+    async def _answer_later(self, request: _Parsed, delay: float, fault: str) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        self.busy = False
+        if fault == "reset":
+            self.server._count_reset()
+            self._reset()
+            return
+        answer = self.server._fault_answer(fault) if fault else self.server._answer(request)
+        self._send(*answer, keep_alive=request.keep_alive)
+        self._drain()
+
+    def _send(self, head: bytes, body: bytes, *, keep_alive: bool) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        connection = b"keep-alive" if keep_alive else b"close"
+        self.transport.write(head + b"\r\nDate: " + _date().encode() + b"\r\nContent-Length: "
+                             + str(len(body)).encode() + b"\r\nConnection: " + connection + b"\r\n\r\n" + body)
+        if not keep_alive:
+            self.transport.close()
+
+    def _reset(self) -> None:
+        if self.transport is None:
+            return
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:  # SO_LINGER 0: close sends RST instead of FIN
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
+
+
+_DATE_CACHE: list[Any] = [0, ""]
+
+
+def _date() -> str:
+    import time
+
+    now = int(time.time())
+    if _DATE_CACHE[0] != now:
+        _DATE_CACHE[:] = [now, formatdate(now, usegmt=True)]
+    return _DATE_CACHE[1]
+
+
+class ReplayServer:
+    """Serve recorded interactions on 127.0.0.1 (port 0 by default) in a background thread.
+
+    `source` is a cassette folder, a cassette file, or an iterable of cassettes or interactions;
+    with only `provider` given, the provider's cassette folder is served. Use it as a context
+    manager; `.url` is the base URL to point a client at (with the provider's base path).
+    """
+
+    def __init__(self, source: str | Path | Iterable[Cassette | RecordedInteraction] | None = None, *,
+                 provider: Provider | None = None, faults: Faults | None = None,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        self.provider = provider
+        self.faults = faults or Faults()
+        self.host, self.port = host, port
+        self.interactions = _collect(source if source is not None else _provider_folder(provider))
+        self.index = InteractionIndex(self.interactions, provider)
+        self.stats = ReplayStats()
+        self._random = random.Random(self.faults.seed)
+        self._rendered = {id(item): render_response(item.response) for item in self.interactions}
+        self._connections: set[_Protocol] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: asyncio.base_events.Server | None = None
+
+    @property
+    def origin(self) -> str:
+        """`http://127.0.0.1:PORT`."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The origin plus the provider's base path (`http://127.0.0.1:PORT/api` for Grafana)."""
+        return self.origin + (self.provider.base_path if self.provider is not None else "")
+
+    def __enter__(self) -> ReplayServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Bind and serve in a background thread; returns once the port is open."""
+        ready = threading.Event()
+        failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(ready, failure), name="contractkit-replay", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            raise UsageError(f"replay server cannot listen on {self.host}:{self.port} ({failure[0]})") from failure[0]
+
+    def _run(self, ready: threading.Event, failure: list[BaseException]) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            self._server = loop.run_until_complete(
+                loop.create_server(lambda: _Protocol(self), self.host, self.port, reuse_address=True, backlog=1024))
+            self.port = self._server.sockets[0].getsockname()[1]
+        except OSError as exc:
+            failure.append(exc)
+            ready.set()
+            loop.close()
+            return
+        ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def serve_forever(self) -> None:
+        """Serve until interrupted (Ctrl-C) in the calling thread's wait; used by `contracts replay`."""
+        self.start()
+        try:
+            assert self._thread is not None
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Close the listener and every connection, then stop the thread."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or not thread.is_alive():
+            return
+
+        def shutdown() -> None:
+            if self._server is not None:
+                self._server.close()
+            for connection in list(self._connections):
+                if connection.transport is not None:
+                    connection.transport.abort()
+            for task in asyncio.all_tasks(loop):
+                task.cancel()
+            loop.call_later(0.01, loop.stop)
+
+        loop.call_soon_threadsafe(shutdown)
+        thread.join(5)
+
+    def _draw_fault(self) -> tuple[float, str]:
+        faults = self.faults
+        if not faults.is_active:
+            return 0.0, ""
+        roll = self._random.random()
+        for ratio, name in ((faults.reset_ratio, "reset"), (faults.throttle_ratio, "throttle"), (faults.error_ratio, "error")):
+            if roll < ratio:
+                return faults.latency, name
+            roll -= ratio
+        return faults.latency, ""
+
+    def _fault_answer(self, fault: str) -> tuple[bytes, bytes]:
+        if fault == "throttle":
+            self.stats.throttled += 1
+            return _plain(429, {"error": "throttled by contractkit replay (fault injection)"},
+                          {"Retry-After": str(self.faults.retry_after), "X-Contractkit-Fault": "throttle"})
+        self.stats.errors += 1
+        return _plain(self.faults.error_status, {"error": "server error injected by contractkit replay"},
+                      {"X-Contractkit-Fault": "error"})
+
+    def _answer(self, parsed: _Parsed) -> tuple[bytes, bytes]:
+        request = IncomingRequest(parsed.method, parsed.target, parsed.headers, parsed.body)
+        match = self.index.match(request)
+        self.stats.served += 1
+        if match.interaction is None:
+            self.stats.unmatched += 1
+            self.stats.unmatched_requests.append(f"{request.method} {request.target}")
+            return unmatched_answer(request, match.closest)
+        if match.how == "exact":
+            self.stats.matched_exact += 1
+        else:
+            self.stats.matched_operation += 1
+        return self._rendered[id(match.interaction)]
+
+    def _count_reset(self) -> None:
+        self.stats.resets += 1
+
+
+def _provider_folder(provider: Provider | None) -> Path:
+    if provider is None or provider.cassettes is None:
+        raise UsageError("ReplayServer needs a cassette folder, cassettes or interactions, or a provider with cassettes")
+    return provider.cassettes
+
+
+def _collect(source: str | Path | Iterable[Cassette | RecordedInteraction]) -> list[RecordedInteraction]:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_file():
+            from .cassettes import load_cassette
+
+            cassettes: Iterable[Cassette | RecordedInteraction] = [load_cassette(path)]
+        elif path.is_dir():
+            cassettes = list(iter_cassettes(path))
+        else:
+            raise UsageError(f"no cassettes at {path}", hint="record them with `contracts record`")
+        return _collect(cassettes)
+    interactions: list[RecordedInteraction] = []
+    for item in source:
+        if isinstance(item, Cassette):
+            operation = item.operation
+            interactions.extend(i if i.operation else _tag(i, operation) for i in item.interactions)
+        else:
+            interactions.append(item)
+    return interactions
+
+
+def _tag(interaction: RecordedInteraction, operation: str) -> RecordedInteraction:
+    from dataclasses import replace
+
+    return replace(interaction, operation=operation)
