@@ -113,6 +113,15 @@ class Registry:
     providers: Mapping[str, Provider]
     pacts: Path
     settings: Mapping[str, Any] = field(default_factory=dict)
+    lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict, repr=False, compare=False)
+
+    def line_of(self, *key_path: str | int) -> int | None:
+        """The line in registry.yaml where a key path stands (or its nearest ancestor)."""
+        for end in range(len(key_path), -1, -1):
+            line = self.lines.get(tuple(key_path[:end]))
+            if line is not None:
+                return line
+        return None
 
     def provider(self, name: str) -> Provider:
         """The named provider; raises UsageError naming the ones that exist."""

@@ -59,6 +59,7 @@ def _build_registry(document: SourceDocument, display: str, environ: Mapping[str
         providers=providers,
         pacts=root / data.get("pacts", "pacts"),
         settings={key: value for key, value in data.items() if key in ("gate",)},
+        lines=document.lines,
     )
 
 
@@ -85,7 +86,8 @@ def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, di
         cassettes=root / raw.get("cassettes", f"cassettes/{name}"),
         third_party=raw.get("third_party", True),
         region=raw.get("region", "us-east-1"),
-        settings={key: raw[key] for key in ("overlay", "fuzz", "process", "states", "scrub", "record", "title") if key in raw},
+        settings={**{key: raw[key] for key in ("overlay", "fuzz", "process", "states", "scrub", "record", "title") if key in raw},
+                  **({"overlay_path": root / raw["overlay"]} if "overlay" in raw else {})},
     )
 
 

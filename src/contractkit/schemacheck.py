@@ -39,6 +39,8 @@ def explain(problem: ValidationError) -> tuple[tuple[str | int, ...], str]:
     path = tuple(problem.absolute_path)
     found = problem.instance
     kind = problem.validator
+    if "propertyNames" in problem.schema_path and isinstance(found, str):
+        return path + (found,), f"{found!r} is not a valid name: use lowercase letters, digits, '-' and '_', starting with a letter"
     if kind == "additionalProperties" and isinstance(found, dict):
         allowed = list(problem.schema.get("properties", {}))
         extra = sorted(set(found) - set(allowed))

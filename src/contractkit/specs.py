@@ -221,9 +221,16 @@ def validate_spec(document: dict[str, Any], *, display: str) -> None:
     """Raise SchemaLoadError when a document is not a valid OpenAPI description (openapi-spec-validator)."""
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    from referencing.exceptions import Unresolvable
 
+    missing = unresolved_refs(document)
+    if missing:
+        ref, where = missing[0]
+        raise SchemaLoadError(f"$ref {ref!r} does not resolve inside the document", file=display, key_path=where)
     try:
         validate(document)
+    except Unresolvable as exc:
+        raise SchemaLoadError(f"a $ref does not resolve: {exc}", file=display) from exc
     except OpenAPIValidationError as exc:
         path = tuple(getattr(exc, "absolute_path", ()) or ())
         message = exc.message if len(exc.message) <= 300 else exc.message[:200] + " ... " + exc.message[-80:]

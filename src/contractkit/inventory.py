@@ -1,0 +1,127 @@
+"""What exists for each registered operation: contract, schema, cassette, pact."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Operation, Provider, ProviderKind, Registry, SchemaSource
+from .registry import relative
+
+
+@dataclass(frozen=True, slots=True)
+class OperationInventory:
+    """One operation and the artifacts that exist for it."""
+
+    name: str
+    label: str
+    safe: bool
+    schema_source: str
+    contract: bool
+    schema: bool
+    cassette: bool
+    pact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderInventory:
+    """One provider, where its files are, and its operations."""
+
+    name: str
+    kind: str
+    base_url: str
+    spec: str | None
+    spec_source: str | None
+    pact: str | None
+    operations: tuple[OperationInventory, ...]
+
+
+def describe_registry(registry: Registry) -> list[ProviderInventory]:
+    """Look at the files on disk for every provider and operation of the registry."""
+    return [_describe_provider(registry, provider) for provider in registry.providers.values()]
+
+
+def _describe_provider(registry: Registry, provider: Provider) -> ProviderInventory:
+    pact_path = registry.pact_file(provider.name)
+    pact_text = pact_path.read_text(encoding="utf-8") if pact_path.is_file() else ""
+    contract_text = provider.contract.read_text(encoding="utf-8") if provider.contract and provider.contract.is_file() else ""
+    spec = _load_spec(provider)
+    operations = tuple(
+        OperationInventory(
+            name=operation.name, label=operation.label, safe=operation.safe,
+            schema_source=str(operation.schema_source),
+            contract=_mentions(contract_text, operation.name),
+            schema=_has_schema(operation, spec),
+            cassette=bool(provider.cassettes and (provider.cassettes / f"{operation.name}.yaml").is_file()),
+            pact=_mentions(pact_text, operation.name),
+        )
+        for operation in provider.operations.values()
+    )
+    return ProviderInventory(
+        name=provider.name, kind=str(provider.kind), base_url=provider.base_url,
+        spec=relative(registry, provider.spec) if provider.spec else None,
+        spec_source=provider.spec_source.kind if provider.spec_source else None,
+        pact=relative(registry, pact_path) if pact_path.is_file() else None,
+        operations=operations,
+    )
+
+
+def _mentions(text: str, operation: str) -> bool:
+    # Contracts and pacts name the registered operation; a plain text search keeps `list` free of parsing.
+    return bool(text) and (f'"{operation}"' in text or f"{operation}:" in text or f"operation: {operation}" in text)
+
+
+def _load_spec(provider: Provider) -> dict[str, Any] | None:
+    if provider.spec is None or not provider.spec.is_file():
+        return None
+    try:
+        return json.loads(provider.spec.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return None
+
+
+def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
+    from .specs import find_operation
+
+    if operation.schema_source is SchemaSource.BOTOCORE:
+        return _has_botocore_operation(operation)
+    if operation.schema_source is SchemaSource.JSON_SCHEMA:
+        return bool(operation.response_schema and operation.response_schema.is_file())
+    if operation.schema_source is SchemaSource.OPENAPI:
+        return spec is not None and find_operation(spec, operation.method or "", operation.path or "") is not None
+    return False
+
+
+def _has_botocore_operation(operation: Operation) -> bool:
+    from .botocore_models import find_operation_model
+
+    return find_operation_model(operation.service or "", operation.aws_operation or "") is not None
+
+
+def inventory_to_dict(providers: list[ProviderInventory]) -> dict[str, Any]:
+    """The inventory as JSON data."""
+    from dataclasses import asdict
+
+    operations = sum(len(provider.operations) for provider in providers)
+    return {"providers": [asdict(provider) for provider in providers],
+            "summary": {"providers": len(providers), "operations": operations}}
+
+
+def render_inventory(providers: list[ProviderInventory], output_format: str) -> str:
+    """The inventory as text, JSON or Markdown."""
+    if output_format == "json":
+        return json.dumps(inventory_to_dict(providers), indent=2) + "\n"
+    mark = {True: "yes", False: "-"}
+    header = ["provider", "operation", "call", "safe", "contract", "schema", "cassette", "pact"]
+    rows = [[p.name, o.name, o.label, mark[o.safe], mark[o.contract], f"{o.schema_source}" if o.schema else "-",
+             mark[o.cassette], mark[o.pact]] for p in providers for o in p.operations]
+    if output_format == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
+    total = sum(len(p.operations) for p in providers)
+    lines.append(f"\n{len(providers)} providers, {total} operations")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""`contracts lint`: the registry and every file it points to, checked; problems name file, key path and line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .errors import ContractKitError, RegistryError, SchemaLoadError, format_key_path
+from .model import Operation, Provider, ProviderKind, Registry, SchemaSource
+from .registry import relative
+
+
+@dataclass(frozen=True, slots=True)
+class LintProblem:
+    """One problem: an error makes lint exit 2, a warning only informs."""
+
+    code: str
+    error: ContractKitError
+    is_warning: bool = False
+
+
+@dataclass(slots=True)
+class LintResult:
+    """Everything lint found, errors first."""
+
+    registry: str
+    problems: list[LintProblem] = field(default_factory=list)
+    checked_files: int = 0
+
+    @property
+    def errors(self) -> list[LintProblem]:
+        """Problems that make lint fail."""
+        return [problem for problem in self.problems if not problem.is_warning]
+
+    @property
+    def warnings(self) -> list[LintProblem]:
+        """Problems that do not make lint fail."""
+        return [problem for problem in self.problems if problem.is_warning]
+
+
+Check = Callable[[Registry, Provider], Iterator[LintProblem]]
+
+
+def lint_registry(registry: Registry) -> LintResult:
+    """Run every check on every provider of an already loaded (structurally valid) registry."""
+    result = LintResult(registry=str(registry.path))
+    for provider in registry.providers.values():
+        for check in CHECKS:
+            result.problems.extend(check(registry, provider))
+        result.checked_files += sum(1 for path in (provider.spec, provider.error_schema, provider.contract) if path and path.is_file())
+    result.problems.sort(key=lambda problem: problem.is_warning)
+    return result
+
+
+def _problem(registry: Registry, code: str, message: str, *key_path: str | int, warning: bool = False,
+             error_type: type[ContractKitError] = RegistryError, hint: str | None = None) -> LintProblem:
+    error = error_type(message, file=str(registry.path), key_path=key_path, line=registry.line_of(*key_path), hint=hint)
+    return LintProblem(code=code, error=error, is_warning=warning)
+
+
+def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """The OpenAPI slice exists, is valid, resolves every $ref, and has every registered operation."""
+    from .specs import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+
+    if provider.spec is None:
+        return
+    key = ("providers", provider.name, "spec")
+    shown = relative(registry, provider.spec)
+    if not provider.spec.is_file():
+        yield _problem(registry, "CK101", f"spec file {shown} does not exist", *key,
+                       hint=f"create it with: contracts schemas import --provider {provider.name} --from <official document>")
+        return
+    try:
+        document = load_spec_document(provider.spec, display=shown)
+        missing = unresolved_refs(document)
+        for ref, where in missing[:5]:
+            yield LintProblem("CK102", SchemaLoadError(f"$ref {ref!r} does not resolve inside the file", file=shown, key_path=where))
+        if missing:
+            return
+        validate_spec(document, display=shown)
+    except SchemaLoadError as exc:
+        yield LintProblem("CK103", exc)
+        return
+    for operation in provider.operations.values():
+        if operation.method and find_operation(document, operation.method, operation.path or "") is None:
+            close = suggest_path(document, operation.path or "")
+            yield _problem(registry, "CK104", f"{operation.label} is not an operation of {shown}",
+                           "providers", provider.name, "operations", operation.name,
+                           hint=f"did you mean {close!r}?" if close else "re-import the slice after adding the operation")
+
+
+def check_error_schema(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """The error schema and any per-operation JSON Schema files exist and are valid JSON Schema."""
+    files = [(provider.error_schema, ("providers", provider.name, "error_schema"))] if provider.error_schema else []
+    files += [(op.response_schema, ("providers", provider.name, "operations", op.name, "response_schema"))
+              for op in provider.operations.values() if op.schema_source is SchemaSource.JSON_SCHEMA and op.response_schema]
+    for path, key in files:
+        yield from _check_json_schema(registry, path, key)
+
+
+def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> Iterator[LintProblem]:
+    import jsonschema
+
+    shown = relative(registry, path)
+    if not path.is_file():
+        yield _problem(registry, "CK105", f"JSON Schema file {shown} does not exist", *key)
+        return
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        yield LintProblem("CK106", SchemaLoadError(f"invalid JSON: {exc}", file=shown))
+        return
+    validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        yield LintProblem("CK107", SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=shown,
+                                                   key_path=tuple(exc.absolute_path)))
+
+
+def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """Every AWS operation exists in botocore's service model."""
+    from .botocore_models import find_operation_model, find_service_model
+
+    if provider.kind is not ProviderKind.AWS:
+        return
+    for operation in provider.operations.values():
+        key = ("providers", provider.name, "operations", operation.name)
+        if find_service_model(operation.service or "") is None:
+            yield _problem(registry, "CK108", f"botocore has no AWS service {operation.service!r}", *key, "service")
+        elif find_operation_model(operation.service or "", operation.aws_operation or "") is None:
+            yield _problem(registry, "CK109", f"botocore's {operation.service} model has no operation {operation.aws_operation!r}",
+                           *key, "operation")
+
+
+def check_artifacts(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """Warn where a contract, cassette or pact is still missing."""
+    if provider.contract and not provider.contract.is_file():
+        yield _problem(registry, "CK110", f"contract file {relative(registry, provider.contract)} does not exist",
+                       "providers", provider.name, "contract", warning="contract" not in _raw_keys(registry, provider))
+    for operation in provider.operations.values():
+        if provider.cassettes and not (provider.cassettes / f"{operation.name}.yaml").is_file():
+            yield _problem(registry, "CK111", f"no cassette for {operation.name} in {relative(registry, provider.cassettes)}",
+                           "providers", provider.name, "operations", operation.name, warning=True,
+                           hint=f"record one: contracts record --provider {provider.name} --operation {operation.name}")
+
+
+def _raw_keys(registry: Registry, provider: Provider) -> set[str]:
+    return {key[2] for key in registry.lines if len(key) == 3 and key[:2] == ("providers", provider.name)}
+
+
+CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_artifacts]
+
+
+def lint_to_dict(result: LintResult) -> dict[str, Any]:
+    """Lint results as JSON data."""
+    def entry(problem: LintProblem) -> dict[str, Any]:
+        error = problem.error
+        return {"code": problem.code, "level": "warning" if problem.is_warning else "error", "file": error.file,
+                "line": error.line, "key_path": format_key_path(error.key_path), "message": error.describe()}
+
+    return {"registry": result.registry, "ok": not result.errors, "errors": len(result.errors),
+            "warnings": len(result.warnings), "problems": [entry(problem) for problem in result.problems]}
+
+
+def render_lint(result: LintResult, output_format: str) -> str:
+    """Lint results as text or JSON."""
+    if output_format == "json":
+        return json.dumps(lint_to_dict(result), indent=2) + "\n"
+    lines = [f"{'error' if not p.is_warning else 'warning'}: {p.code} {p.error.describe()}" for p in result.problems]
+    lines.append(f"{result.registry}: {len(result.errors)} errors, {len(result.warnings)} warnings")
+    return "\n".join(lines) + "\n"

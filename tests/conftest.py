@@ -1,0 +1,34 @@
+"""Shared test helpers: the repository root and the optional ../shared/specs folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_SPECS = REPO.parent / "shared" / "specs"
+
+
+@pytest.fixture
+def shared_specs() -> Path:
+    """The providers' official documents; tests that need them skip where the folder is absent."""
+    if not SHARED_SPECS.is_dir():
+        pytest.skip(f"{SHARED_SPECS} is absent: the official provider documents are not available here")
+    return SHARED_SPECS
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):
+    """Run `contracts ...` in-process; returns (exit code, stdout, stderr)."""
+    from contractkit.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
