@@ -55,10 +55,10 @@ def import_command(registry_path: Path, provider_name: str, source: Path, keep_e
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
+    sliced = import_spec_slice(provider, source, keep_examples=keep_examples)
     target = output_path or provider.spec
     if target is None:
         raise UsageError(f"provider {provider_name!r} has no 'spec' in {registry_path}; add one or pass --output")
-    sliced = import_spec_slice(provider, source, keep_examples=keep_examples)
     write_json_atomic(target, sliced)
     counts = ", ".join(f"{len(entries)} {section}" for section, entries in sliced.get("components", {}).items())
     click.echo(f"wrote {relative(registry, target)}: {len(provider.operations)} operations, {counts or 'no components'}")
