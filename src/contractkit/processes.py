@@ -1,0 +1,199 @@
+"""Start a provider locally from the registry's `process` key, wait until it is healthy, and always stop it.
+
+The registry gives a command and a health URL. Both may use placeholders filled in at start time:
+`{port}` (a free port on 127.0.0.1), `{host}` (127.0.0.1), `{tmp}` (a fresh folder removed afterwards),
+`{python}` (the running interpreter) and `{root}` (the registry's folder). `${VAR}` and `${VAR:-default}`
+are read from the environment, so a token never has to be written into registry.yaml. The process runs
+in its own session from the registry's folder; stopping it signals the whole process group, first
+SIGTERM then SIGKILL, on success, on failure and on Ctrl-C alike.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import ContractKitError
+from .model import Provider
+from .registry import interpolate
+
+HOST = "127.0.0.1"
+DEFAULT_STARTUP_TIMEOUT = 30.0
+STOP_GRACE = 5.0
+_LOG_TAIL = 1500
+# A local provider is never reached through a proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class ProviderProcessError(ContractKitError):
+    """A provider process cannot be started, exits early or never becomes healthy."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSpec:
+    """The registry's `process` key, resolved: what to run, where, and how to tell it is ready."""
+
+    provider: str
+    command: tuple[str, ...]
+    health: str
+    env: Mapping[str, str] = field(default_factory=dict)
+    startup_timeout: float = DEFAULT_STARTUP_TIMEOUT
+    cwd: Path = Path(".")
+
+    @classmethod
+    def from_provider(cls, provider: Provider, root: Path) -> ProcessSpec:
+        """Read `providers.<name>.process`; raises UsageError-like ProviderProcessError when it is absent."""
+        raw = provider.settings.get("process")
+        if not raw:
+            raise ProviderProcessError(f"provider {provider.name!r} has no 'process' key, so it cannot be started locally",
+                                       key_path=("providers", provider.name), hint="give --base-url or add a process: block")
+        command = raw["command"]
+        parts = tuple(shlex.split(command)) if isinstance(command, str) else tuple(str(part) for part in command)
+        return cls(provider=provider.name, command=parts, health=raw["health"], env=dict(raw.get("env", {})),
+                   startup_timeout=float(raw.get("startup_timeout", DEFAULT_STARTUP_TIMEOUT)), cwd=root)
+
+
+def free_port(host: str = HOST) -> int:
+    """A port that is free on the loopback interface right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def fill_placeholders(text: str, values: Mapping[str, str], environ: Mapping[str, str], *, provider: str, key: str) -> str:
+    """Replace `${VAR}` from the environment, then `{port}`-style placeholders from `values`."""
+    key_path = ("providers", provider, "process", key)
+    text = interpolate(text, environ, file="registry.yaml", key_path=key_path, line=None)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def rebase_url(base_url: str, port: int) -> str:
+    """The provider's base URL moved to 127.0.0.1:port, keeping its base path."""
+    parts = urlsplit(base_url)
+    return urlunsplit(("http", f"{HOST}:{port}", parts.path.rstrip("/"), "", ""))
+
+
+class ProviderProcess:
+    """A running provider: a context manager that starts it, waits for health, and stops it on exit."""
+
+    def __init__(self, provider: Provider, root: Path, *, environ: Mapping[str, str] | None = None,
+                 port: int | None = None) -> None:
+        self.provider = provider
+        self.spec = ProcessSpec.from_provider(provider, root)
+        self.environ = dict(os.environ if environ is None else environ)
+        self.port = port or free_port()
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"contracts-{provider.name}-")
+        self._log_path = Path(self._tmp.name) / "provider.log"
+        self._process: subprocess.Popen[bytes] | None = None
+        self.values = {"port": str(self.port), "host": HOST, "tmp": self._tmp.name, "python": sys.executable,
+                       "root": str(root)}
+
+    @property
+    def base_url(self) -> str:
+        """Where the started provider answers, with the registry's base path."""
+        return rebase_url(self.provider.base_url, self.port)
+
+    @property
+    def health_url(self) -> str:
+        """The health URL; a bare path is taken relative to http://127.0.0.1:{port}."""
+        health = self._fill(self.spec.health, "health")
+        return f"http://{HOST}:{self.port}{health}" if health.startswith("/") else health
+
+    def _fill(self, text: str, key: str) -> str:
+        return fill_placeholders(text, self.values, self.environ, provider=self.provider.name, key=key)
+
+    def start(self) -> ProviderProcess:
+        """Launch the command and block until the health URL answers below 500."""
+        command = [self._fill(part, "command") for part in self.spec.command]
+        env = {**self.environ, **{name: self._fill(value, "env") for name, value in self.spec.env.items()}}
+        log = self._log_path.open("wb")
+        try:
+            self._process = subprocess.Popen(command, cwd=self.spec.cwd, env=env, stdin=subprocess.DEVNULL,
+                                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as exc:
+            self._tmp.cleanup()
+            raise ProviderProcessError(f"cannot start {command[0]!r}: {exc.strerror or exc}",
+                                       key_path=("providers", self.provider.name, "process", "command")) from exc
+        finally:
+            log.close()
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.spec.startup_timeout
+        url = self.health_url
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise ProviderProcessError(f"the process exited with status {self._process.returncode} before "
+                                           f"{url} answered; its output ends with: {self.log_tail()}",
+                                           key_path=("providers", self.provider.name, "process", "command"))
+            if _is_healthy(url):
+                return
+            time.sleep(0.1)
+        raise ProviderProcessError(f"{url} did not answer within {self.spec.startup_timeout:g} s; "
+                                   f"the output ends with: {self.log_tail()}",
+                                   key_path=("providers", self.provider.name, "process", "health"),
+                                   hint="raise process.startup_timeout or check the health path")
+
+    def log_tail(self) -> str:
+        """The last lines the process printed (for error messages)."""
+        try:
+            text = self._log_path.read_bytes()[-_LOG_TAIL:].decode("utf-8", "replace").strip()
+        except OSError:
+            return "(no output)"
+        return text or "(no output)"
+
+    def stop(self) -> None:
+        """Stop the whole process group: SIGTERM, then SIGKILL after a grace period; remove {tmp}."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            _signal_group(process, signal.SIGTERM)
+            try:
+                process.wait(STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait(STOP_GRACE)
+        self._tmp.cleanup()
+
+    def __enter__(self) -> ProviderProcess:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None) -> None:
+        self.stop()
+
+
+def _signal_group(process: subprocess.Popen[Any], number: int) -> None:
+    try:
+        os.killpg(process.pid, number)
+    except ProcessLookupError:
+        pass
+
+
+def _is_healthy(url: str) -> bool:
+    try:
+        with _OPENER.open(url, timeout=2) as response:
+            return int(response.status) < 500
+    except urllib.error.HTTPError as exc:
+        return exc.code < 500
+    except (urllib.error.URLError, OSError):
+        return False
