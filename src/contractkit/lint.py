@@ -140,11 +140,26 @@ def check_artifacts(registry: Registry, provider: Provider) -> Iterator[LintProb
     if provider.contract and not provider.contract.is_file():
         yield _problem(registry, "CK110", f"contract file {relative(registry, provider.contract)} does not exist",
                        "providers", provider.name, "contract", warning="contract" not in _raw_keys(registry, provider))
+    yield from _check_cassettes(registry, provider)
     for operation in provider.operations.values():
         if provider.cassettes and not (provider.cassettes / f"{operation.name}.yaml").is_file():
             yield _problem(registry, "CK111", f"no cassette for {operation.name} in {relative(registry, provider.cassettes)}",
                            "providers", provider.name, "operations", operation.name, warning=True,
                            hint=f"record one: contracts record --provider {provider.name} --operation {operation.name}")
+
+
+def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    from .cassettes import load_cassette
+    from .errors import CassetteError
+
+    if provider.cassettes is None or not provider.cassettes.is_dir():
+        return
+    for path in sorted(provider.cassettes.glob("*.yaml")):
+        try:
+            load_cassette(path)
+        except CassetteError as exc:
+            exc.file = relative(registry, path)
+            yield LintProblem("CK112", exc)
 
 
 def _raw_keys(registry: Registry, provider: Provider) -> set[str]:

@@ -83,6 +83,9 @@ CASES = [
     ("error-schema-invalid", "lint", lambda folder: (_replace(folder / "registry.yaml", "    spec: spec.json", "    spec: spec.json\n    error_schema: error.json"),
                                                      (folder / "error.json").write_text('{"type": "objekt"}')),
      "error: CK107 error.json: type: not a valid JSON Schema: 'objekt' is not valid under any of the given schemas"),
+    ("broken-cassette", "lint", lambda folder: ((folder / "cassettes" / "widgets").mkdir(parents=True),
+                                                (folder / "cassettes" / "widgets" / "list_widgets.yaml").write_text("interactions: 5\n")),
+     "error: CK112 cassettes/widgets/list_widgets.yaml:1: expected a mapping with an 'interactions' list (vcrpy format)"),
 ]
 
 
