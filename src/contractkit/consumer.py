@@ -1,0 +1,381 @@
+"""The consumer run: contract interactions -> Pact mock server (pact-python FFI) -> pacts/*.json.
+
+Every interaction is served by its own mock server and its own request is replayed against it,
+so a contract whose request contradicts its own matchers fails. The pact core writes one fragment
+per interaction; fragments are merged into `pacts/<consumer>-<provider>.json` in a stable order,
+so the same contracts always give the same bytes, whether they ran serially or on xdist workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+
+from .contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
+from .errors import ContractKitError, PactFileError
+from .fileio import write_json_atomic, write_text_atomic
+from .model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
+
+if TYPE_CHECKING:
+    from pact import Pact
+
+PACT_SPECIFICATION = "V4"
+# Finding codes of the consumer side (CK2xx)
+CK201_REQUEST_MISMATCH = "CK201"  # the interaction's own request does not satisfy its own matchers
+CK202_NOT_RECEIVED = "CK202"  # the mock server expected a request that never came
+CK203_SCHEMA_VIOLATION = "CK203"  # the example response violates the provider's response schema
+CK204_UNEXPECTED_RESPONSE = "CK204"  # the mock answered with something other than the example
+CK205_SCHEMA_UNCHECKED = "CK205"  # the response schema check could not run (a warning, never a pass)
+
+
+@dataclass(frozen=True, slots=True)
+class ShapedInteraction:
+    """A contract interaction with its concrete HTTP request and response (AWS ones derived from botocore)."""
+
+    interaction: ContractInteraction
+    request: HttpRequest
+    response: HttpResponse
+
+    @property
+    def fragment_name(self) -> str:
+        """A file name that is the same for the same interaction in every process."""
+        digest = hashlib.sha256(json.dumps(self.interaction.identity).encode()).hexdigest()[:16]
+        return f"{self.interaction.operation}-{digest}.json"
+
+
+@dataclass(slots=True)
+class MockService:
+    """A running Pact mock server for some interactions; `url` is the provider's base URL on the mock."""
+
+    url: str
+    root_url: str
+    provider: str
+    interactions: tuple[ShapedInteraction, ...]
+    mismatches: list[Any] = field(default_factory=list)
+    fragments: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def matched(self) -> bool:
+        """True when every request matched and every interaction was received."""
+        return not self.mismatches
+
+
+def shape_interaction(provider: Provider, interaction: ContractInteraction) -> ShapedInteraction:
+    """The concrete HTTP shape of an interaction (derived from botocore's model for AWS)."""
+    if interaction.aws is not None:
+        from .aws import aws_http_shape
+
+        request, response = aws_http_shape(provider, provider.operations[interaction.operation], interaction)
+        return ShapedInteraction(interaction, request, response)
+    assert interaction.request is not None and interaction.response is not None
+    return ShapedInteraction(interaction, interaction.request, interaction.response)
+
+
+def load_shaped(provider: Provider) -> tuple[ContractFile, tuple[ShapedInteraction, ...]]:
+    """Load the provider's contract file and shape every interaction in it."""
+    contract = load_contract_file(provider)
+    return contract, tuple(shape_interaction(provider, interaction) for interaction in contract.interactions)
+
+
+def build_pact(consumer: str, provider: str, shaped: Sequence[ShapedInteraction]) -> tuple[Pact, dict[str, dict[str, bool]]]:
+    """A V4 Pact holding the interactions, and the `$null_or` paths of each response body by description."""
+    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+    from pact import Pact
+
+    pact = Pact(consumer, provider).with_specification(PACT_SPECIFICATION)
+    null_paths: dict[str, dict[str, bool]] = {}
+    for item in shaped:
+        null_paths[item.interaction.description] = _add_interaction(pact, item)
+    return pact, null_paths
+
+
+def _add_interaction(pact: Pact, item: ShapedInteraction) -> dict[str, bool]:
+    interaction = pact.upon_receiving(item.interaction.description)
+    for state in item.interaction.states:
+        interaction.given(state.name, dict(state.params)) if state.params else interaction.given(state.name)
+    interaction.set_comment("operation", item.interaction.operation)
+    _add_request(interaction, item.request)
+    null_paths: dict[str, bool] = {}
+    _add_response(interaction, item.response, null_paths)
+    return null_paths
+
+
+def _add_request(interaction: Any, request: HttpRequest) -> None:
+    interaction.with_request(request.method, request.path)
+    for name, value in request.query.items():
+        for one in value if isinstance(value, list) else [value]:
+            interaction.with_query_parameter(name, to_pact_value(one, "$", {}))
+    for name, value in request.headers.items():
+        interaction.with_header(name, to_pact_value(value, "$", {}), part="Request")
+    if request.raw_body is not None:
+        interaction.with_body(request.raw_body.decode("utf-8"), content_type=request.content_type, part="Request")
+    elif request.body is not None:
+        interaction.with_body(json.dumps(to_pact_value(request.body, "$", {}), cls=_encoder()),
+                              content_type=request.content_type or "application/json", part="Request")
+
+
+def _add_response(interaction: Any, response: HttpResponse, null_paths: dict[str, bool]) -> None:
+    interaction.will_respond_with(response.status)
+    declared = {name.lower() for name in response.headers}
+    if response.xml_root is not None or response.content_type == "application/json" and "content-type" not in declared:
+        _add_typed_body(interaction, response, null_paths)
+        return
+    for name, value in response.headers.items():
+        interaction.with_header(name, to_pact_value(value, "$", {}), part="Response")
+    if response.body is not None:
+        body = json.dumps(to_pact_value(response.body, "$", null_paths), cls=_encoder())
+        interaction.with_body(body, content_type=response.content_type, part="Response")
+
+
+def _add_typed_body(interaction: Any, response: HttpResponse, null_paths: dict[str, bool]) -> None:
+    # The pact core only reads matchers out of bodies it knows as JSON or XML, so the body goes in
+    # under the generic type and the provider's own Content-Type (x-amz-json, text/xml) is set after.
+    if response.xml_root is not None:
+        from pact import xml
+
+        interaction.with_body(xml.body(response.xml_root), content_type="application/xml", part="Response")
+    elif response.body is not None:
+        body = json.dumps(to_pact_value(response.body, "$", null_paths), cls=_encoder())
+        interaction.with_body(body, content_type="application/json", part="Response")
+    for name, value in response.headers.items():
+        interaction.set_header(name, str(value), part="Response")
+
+
+def _encoder() -> type[json.JSONEncoder]:
+    from pact.match.matcher import IntegrationJSONEncoder
+
+    return IntegrationJSONEncoder
+
+
+@contextmanager
+def serve(consumer: str, provider: Provider, shaped: Sequence[ShapedInteraction]) -> Iterator[MockService]:
+    """Serve the interactions on a Pact mock server on 127.0.0.1; on exit record mismatches and pact fragments."""
+    pact, null_paths = build_pact(consumer, provider.name, shaped)
+    with pact.serve(addr="127.0.0.1", raises=False, verbose=False) as server:
+        root = str(server.url).rstrip("/")
+        service = MockService(url=root + provider.base_path, root_url=root, provider=provider.name,
+                              interactions=tuple(shaped))
+        try:
+            yield service
+        finally:
+            service.mismatches = list(server.mismatches)
+            if service.matched:
+                service.fragments = _fragments(server, null_paths)
+
+
+def _fragments(server: Any, null_paths: Mapping[str, Mapping[str, bool]]) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="contractkit-pact-") as folder:
+        server.write_file(folder, overwrite=True)
+        (written,) = Path(folder).glob("*.json")
+        data = json.loads(written.read_text(encoding="utf-8"))
+    header = {key: value for key, value in data.items() if key != "interactions"}
+    fragments = []
+    for interaction in data["interactions"]:
+        apply_null_or(interaction, null_paths.get(interaction["description"], {}))
+        fragments.append({**header, "interactions": [interaction]})
+    return fragments
+
+
+def apply_null_or(interaction: dict[str, Any], paths: Mapping[str, bool]) -> None:
+    """Turn the response rule at every `$null_or` path into `null OR <the rule that was there>`."""
+    if not paths:
+        return
+    rules = interaction["response"].setdefault("matchingRules", {}).setdefault("body", {})
+    for path in sorted(paths):
+        existing = rules.get(path, {}).get("matchers") or [{"match": "type"}]
+        rules[path] = {"combine": "OR", "matchers": [{"match": "null"}, *existing]}
+    interaction["response"]["matchingRules"]["body"] = dict(sorted(rules.items()))
+
+
+def replay(service: MockService, item: ShapedInteraction, timeout: float = 10.0) -> tuple[int, bytes]:
+    """Send the interaction's own example request to the mock server; return status and body."""
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlencode
+
+    request = item.request
+    query = [(name, str(example_of(one))) for name, value in request.query.items()
+             for one in (value if isinstance(value, list) else [value])]
+    url = service.root_url + request.path + (f"?{urlencode(query)}" if query else "")
+    headers = {name: str(example_of(value)) for name, value in request.headers.items()}
+    body = request.raw_body
+    if body is None and request.body is not None:
+        body = json.dumps(example_of(request.body)).encode()
+    if body is not None:
+        headers.setdefault("Content-Type", request.content_type or "application/json")
+    outgoing = urllib.request.Request(url, data=body, headers=headers, method=request.method)
+    try:
+        with urllib.request.urlopen(outgoing, timeout=timeout) as answer:  # noqa: S310 - loopback mock only
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def iter_schema_findings(provider: Provider, item: ShapedInteraction) -> Iterator[Finding]:
+    """Findings for an example response that the provider's response schema does not allow."""
+    from . import validation  # owned by the verification side; the agreed seam
+
+    operation = provider.operations[item.interaction.operation]
+    if item.interaction.aws is not None:
+        from .aws import response_bytes
+
+        body: Any = response_bytes(item.response)  # AWS responses are checked on the wire, as botocore reads them
+    else:
+        body = example_of(item.response.body)
+    headers = {name: str(example_of(value)) for name, value in item.response.headers.items()}
+    try:
+        found = validation.validate_response(provider, operation, item.response.status, headers, body)
+    except ImportError as exc:  # the validator cannot run here: say so rather than pass silently
+        yield Finding(code=CK205_SCHEMA_UNCHECKED, severity=Severity.WARNING,
+                      message=f"the example response was not checked against the provider's schema ({exc})",
+                      provider=provider.name, operation=operation.name)
+        return
+    for finding in found:
+        if finding.severity is Severity.ERROR:
+            yield Finding(code=CK203_SCHEMA_VIOLATION, severity=Severity.ERROR,
+                          message=f"the example response violates the provider's schema: {finding.message} ({finding.code})",
+                          location=finding.location, provider=provider.name, operation=operation.name)
+
+
+def check_interaction(consumer: str, provider: Provider, item: ShapedInteraction) -> tuple[CheckResult, list[dict[str, Any]]]:
+    """Serve one interaction, replay its own request, validate its example; a result and its pact fragments."""
+    started = time.perf_counter()
+    findings: list[Finding] = list(iter_schema_findings(provider, item))
+    with serve(consumer, provider, [item]) as service:
+        status, _ = replay(service, item)
+    findings += _mock_findings(provider, item, service, status)
+    failed = any(finding.severity is Severity.ERROR for finding in findings)
+    return CheckResult(
+        check="consumer", provider=provider.name, operation=item.interaction.operation,
+        interaction=item.interaction.description, status=Status.FAILED if failed else Status.PASSED,
+        message="; ".join(f.message for f in findings), duration=time.perf_counter() - started,
+        findings=tuple(findings),
+    ), ([] if failed else service.fragments)
+
+
+def _mock_findings(provider: Provider, item: ShapedInteraction, service: MockService, status: int) -> list[Finding]:
+    where = f"{item.interaction.file}:{item.interaction.line}" if item.interaction.line else item.interaction.file
+    common = dict(severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation)
+    findings = [Finding(code=CK201_REQUEST_MISMATCH if "Request" in type(m).__name__ else CK202_NOT_RECEIVED,
+                        message=f"the interaction's own request does not satisfy its contract: {describe_mismatch(m)}",
+                        **common) for m in service.mismatches]
+    if not findings and status != item.response.status:
+        findings.append(Finding(code=CK204_UNEXPECTED_RESPONSE, message=f"the mock answered {status}, "
+                                f"the contract expects {item.response.status}", **common))
+    return findings
+
+
+def describe_mismatch(mismatch: Any) -> str:
+    """One line for a pact mismatch object."""
+    inner = getattr(mismatch, "mismatches", None)
+    if inner:
+        return "; ".join(getattr(m, "mismatch", None) or str(m) for m in inner)
+    return str(mismatch).replace("\n", " ")
+
+
+def run_consumer(registry: Registry, providers: Iterable[str] = (), pacts: Path | None = None) -> Report:
+    """Run every contract interaction of the selected providers through the mock and write their pacts."""
+    from .registry import select_providers
+
+    started = time.perf_counter()
+    results: list[CheckResult] = []
+    for provider in select_providers(registry, providers):
+        results += run_provider(registry, provider, pacts)
+    return Report(title=f"consumer contracts of {registry.consumer}", results=tuple(results),
+                  duration=time.perf_counter() - started)
+
+
+def run_provider(registry: Registry, provider: Provider, pacts: Path | None = None) -> list[CheckResult]:
+    """Check one provider's interactions and write its pact when all of them hold."""
+    _, shaped = load_shaped(provider)
+    results, fragments = [], []
+    for item in shaped:
+        result, produced = check_interaction(registry.consumer, provider, item)
+        results.append(result)
+        fragments += produced
+    if all(result.status is Status.PASSED for result in results):
+        write_pact((pacts or registry.pacts) / f"{registry.consumer}-{provider.name}.json", fragments)
+    return results
+
+
+def merge_fragments(fragments: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """One pact from fragments: interactions deduplicated and sorted by description and provider states."""
+    merged: dict[str, Any] = {}
+    interactions: dict[str, dict[str, Any]] = {}
+    for fragment in fragments:
+        if not merged:
+            merged = {key: value for key, value in fragment.items() if key != "interactions"}
+        for interaction in fragment["interactions"]:
+            interactions[_sort_key(interaction)] = interaction
+    if not merged:
+        raise PactFileError("no interactions to write")
+    return {"consumer": merged["consumer"], "interactions": [interactions[key] for key in sorted(interactions)],
+            "metadata": merged.get("metadata", {}), "provider": merged["provider"]}
+
+
+def _sort_key(interaction: Mapping[str, Any]) -> str:
+    states = json.dumps(interaction.get("providerStates", []), sort_keys=True)
+    return json.dumps([interaction["description"], states])
+
+
+def write_pact(path: Path, fragments: Iterable[Mapping[str, Any]]) -> Path:
+    """Merge fragments and write the pact file atomically with sorted keys, so it diffs cleanly."""
+    pact = merge_fragments(fragments)
+    write_text_atomic(path, json.dumps(pact, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_fragment(folder: Path, provider: str, item: ShapedInteraction, fragment: Mapping[str, Any]) -> Path:
+    """Store one interaction's pact fragment where the session's pact writer will find it."""
+    path = folder / provider / item.fragment_name
+    write_json_atomic(path, fragment)
+    return path
+
+
+def write_pacts_from_fragments(folder: Path, pacts: Path, consumer: str) -> list[Path]:
+    """Merge every provider's fragments under `folder` into `pacts/<consumer>-<provider>.json`."""
+    written = []
+    for provider_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
+        fragments = [_read_fragment(path) for path in sorted(provider_folder.glob("*.json"))]
+        if fragments:
+            written.append(write_pact(pacts / f"{consumer}-{provider_folder.name}.json", fragments))
+    return written
+
+
+def _read_fragment(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PactFileError(f"cannot read pact fragment ({exc})", file=path) from exc
+
+
+def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction], operation: str,
+                        description: str | None = None) -> tuple[ShapedInteraction, ...]:
+    """The shaped interactions of one operation (optionally one description); UsageError when none."""
+    from .errors import UsageError
+
+    provider.operation(operation)
+    chosen = tuple(item for item in shaped if item.interaction.operation == operation
+                   and (description is None or item.interaction.description == description))
+    if not chosen:
+        what = f"interaction {description!r} of operation {operation!r}" if description else f"operation {operation!r}"
+        raise UsageError(f"{provider.contract}: no contract interaction for {what} of provider {provider.name!r}")
+    return chosen
+
+
+def is_aws(provider: Provider) -> bool:
+    """True for providers described by botocore's models."""
+    return provider.kind is ProviderKind.AWS
+
+
+__all__ = ["ShapedInteraction", "MockService", "shape_interaction", "load_shaped", "build_pact", "serve", "replay",
+           "check_interaction", "run_consumer", "run_provider", "merge_fragments", "write_pact", "write_fragment",
+           "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings",
+           "ContractKitError"]
