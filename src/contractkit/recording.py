@@ -1,0 +1,627 @@
+"""Record cassettes: call each operation through vcrpy, scrub, and write atomically, one file per operation.
+
+Safety first: an operation the registry does not mark `safe` is never sent without `allow_unsafe`;
+`dry_run` only plans; every run has a request budget; anything a run creates carries the
+registry's `record.name_prefix` and is cleaned up afterwards. vcrpy records into memory (a
+persister that never touches disk), so a secret is scrubbed before any byte is written, and a
+cassette is replaced only by a complete file (temporary file, then rename): a run that fails or is
+killed leaves every earlier cassette as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from . import __version__ as TOOLKIT_VERSION
+from .cassettes import (Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path,
+                        dump_interactions, iter_drift, load_cassette, write_cassette)
+from .errors import CassetteError, UsageError
+from .model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Severity, Status
+from .scrub import ScrubRules, normalise_volatile, rules_for, scrub_interaction
+
+DEFAULT_BUDGET = 50
+DEFAULT_PREFIX = "contractkit-rec-"
+RECORD_FAILED = "CK330"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+# headers worth keeping from a previous request when re-sending it; auth comes from the environment
+_REPLAYED_HEADERS = frozenset({"accept", "content-type"})
+_HOP_RESPONSE_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive",
+                                   "content-encoding"})
+
+
+# ---------------------------------------------------------------- plans and outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOptions:
+    """How a recording run behaves."""
+
+    allow_unsafe: bool = False
+    dry_run: bool = False
+    budget: int | None = None  # None: the registry's record.budget, else DEFAULT_BUDGET
+    base_url: str | None = None  # None: the provider's base_url
+    source: str = "live"  # live | local | moto: written to the cassette's metadata
+    timeout: float = 15.0
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCall:
+    """One operation of a run: what would be sent, or why it is skipped."""
+
+    operation: Operation
+    label: str  # `GET /api/search?query=cpu` or `iam ListUsers {}`
+    skip_reason: str = ""
+    request: HttpCall | None = None
+    aws_params: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HttpCall:
+    """A request to send: method, path with query (below the origin), headers and body."""
+
+    method: str
+    target: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: str | bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationOutcome:
+    """What happened to one operation: recorded, unchanged, drifted, failed, skipped or planned."""
+
+    operation: str
+    outcome: str
+    message: str = ""
+    path: Path | None = None
+    findings: tuple[Finding, ...] = ()
+    breaking: bool = False
+    requests: int = 0
+    duration: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRun:
+    """The outcome of recording one provider."""
+
+    provider: str
+    outcomes: tuple[OperationOutcome, ...]
+    requests_sent: int
+    source: str
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """How many operations ended in each outcome."""
+        totals: dict[str, int] = {}
+        for outcome in self.outcomes:
+            totals[outcome.outcome] = totals.get(outcome.outcome, 0) + 1
+        return totals
+
+
+def run_report(runs: Iterable[RecordRun], title: str = "contracts record") -> Report:
+    """A report with one row per operation; failed recordings and breaking drift fail it."""
+    results = []
+    for run in runs:
+        for item in run.outcomes:
+            failed = item.outcome == "failed" or item.breaking
+            status = Status.FAILED if failed else (Status.SKIPPED if item.outcome in ("skipped", "planned") else Status.PASSED)
+            results.append(CheckResult(
+                check="record", provider=run.provider, operation=item.operation, interaction=item.outcome,
+                status=status, message=item.message, duration=item.duration, findings=item.findings,
+                details={"outcome": item.outcome, "source": run.source, "requests": item.requests,
+                         "cassette": str(item.path) if item.path else ""}))
+    return Report(title=title, results=tuple(results))
+
+
+# ---------------------------------------------------------------- credentials
+
+
+def credentials(provider: Provider, environ: Mapping[str, str], *, required: bool = True) -> dict[str, str]:
+    """The values of the env vars the registry names for the provider's auth (missing ones are an error)."""
+    missing = [name for name in provider.auth.env if not environ.get(name)]
+    if missing and required and provider.auth.scheme not in ("none", "aws-sigv4"):
+        raise UsageError(f"provider {provider.name!r}: environment variable(s) {', '.join(missing)} not set",
+                         hint="export the credentials the registry names in providers." + provider.name + ".auth.env")
+    return {name: environ[name] for name in provider.auth.env if environ.get(name)}
+
+
+def auth_headers(provider: Provider, secrets: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers and query parameters that carry the provider's credentials."""
+    auth, values = provider.auth, [secrets.get(name, "") for name in provider.auth.env]
+    if auth.scheme == "bearer" and values and values[0]:
+        return {"Authorization": f"Bearer {values[0]}"}, {}
+    if auth.scheme == "basic" and len(values) >= 2 and values[0]:
+        token = base64.b64encode(f"{values[0]}:{values[1]}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}, {}
+    if auth.scheme == "header" and auth.header and values and values[0]:
+        return {auth.header: f"{auth.prefix}{values[0]}"}, {}
+    if auth.scheme == "query" and auth.query and values and values[0]:
+        return {}, {auth.query: values[0]}
+    return {}, {}
+
+
+def scrub_rules(provider: Provider, secrets: Mapping[str, str]) -> ScrubRules:
+    """Default scrub rules, the provider's registry additions, and this run's credential values."""
+    rules = rules_for(provider.settings.get("scrub"), secrets, provider=provider.name)
+    auth = provider.auth
+    return rules.extended(headers=[auth.header] if auth.header else (), query=[auth.query] if auth.query else ())
+
+
+def record_settings(provider: Provider) -> Mapping[str, Any]:
+    """The provider's `record:` block of the registry (budget, name_prefix, requests, params, cleanup)."""
+    return provider.settings.get("record") or {}
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan_recording(provider: Provider, operations: Iterable[Operation], options: RecordOptions) -> list[PlannedCall]:
+    """What a run would send, operation by operation, with the reason for each skip."""
+    settings = record_settings(provider)
+    budget = options.budget or settings.get("budget") or DEFAULT_BUDGET
+    plans, used = [], 0
+    for operation in operations:
+        plan = _plan_one(provider, operation, settings)
+        if not plan.skip_reason and not operation.safe and not options.allow_unsafe:
+            plan = replace(plan, skip_reason="unsafe operation: not sent without --allow-unsafe")
+        if not plan.skip_reason:
+            used += 1 + (1 if _cleanup_for(settings, operation.name) else 0)
+            if used > budget:
+                plan = replace(plan, skip_reason=f"request budget of {budget} used up")
+        plans.append(plan)
+    return plans
+
+
+def _plan_one(provider: Provider, operation: Operation, settings: Mapping[str, Any]) -> PlannedCall:
+    if provider.kind is ProviderKind.AWS:
+        params = aws_params(provider, operation)
+        return PlannedCall(operation, f"{operation.service} {operation.aws_operation} {json.dumps(params, sort_keys=True)}",
+                           aws_params=params)
+    call = http_call(provider, operation, settings)
+    if call is None:
+        return PlannedCall(operation, operation.label,
+                           skip_reason="no request known: record it from a spec first (--from-spec) or add "
+                                       f"record.requests.{operation.name} to the registry")
+    return PlannedCall(operation, f"{call.method} {call.target}", request=call)
+
+
+def http_call(provider: Provider, operation: Operation, settings: Mapping[str, Any]) -> HttpCall | None:
+    """The request for an HTTP operation: the registry's record.requests, else the one in its cassette."""
+    configured = (settings.get("requests") or {}).get(operation.name)
+    if configured is not None:
+        return _configured_call(provider, operation, configured, _prefix(settings))
+    path = cassette_path(provider.cassettes, operation.name) if provider.cassettes else None
+    if path is None or not path.exists():
+        return None
+    recorded = load_cassette(path).interactions
+    if not recorded:
+        return None
+    request = recorded[0].request
+    parts = urlsplit(request.uri)
+    headers = {name: values[0] for name, values in request.headers.items()
+               if name.lower() in _REPLAYED_HEADERS and values and not values[0].startswith("<")}
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    return HttpCall(request.method, target, headers, _prefixed_body(request.body, operation, _prefix(settings)))
+
+
+def _configured_call(provider: Provider, operation: Operation, raw: Mapping[str, Any], prefix: str) -> HttpCall:
+    path = provider.base_path + (operation.path or "/")
+    for name, value in (raw.get("path") or {}).items():
+        path = path.replace("{" + name + "}", str(value))
+    query = raw.get("query") or {}
+    target = path + ("?" + urlencode(query, doseq=True) if query else "")
+    headers = dict(raw.get("headers") or {})
+    body = raw.get("body")
+    if body is not None and not isinstance(body, str):
+        headers.setdefault("Content-Type", "application/json")
+        body = json.dumps(body, sort_keys=True)
+    return HttpCall(operation.method or "GET", target, headers, _prefixed_body(body, operation, prefix))
+
+
+def _prefix(settings: Mapping[str, Any]) -> str:
+    return str(settings.get("name_prefix") or DEFAULT_PREFIX)
+
+
+_NAME_KEYS = ("name", "title", "summary", "text", "key")
+
+
+def _prefixed_body(body: str | bytes | None, operation: Operation, prefix: str) -> str | bytes | None:
+    """For an unsafe operation, give every name-like field of a JSON body the run's name prefix."""
+    if operation.safe or not isinstance(body, str):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(data, dict):
+        for key in _NAME_KEYS:
+            if isinstance(data.get(key), str) and not data[key].startswith(prefix):
+                data[key] = prefix + data[key]
+    return json.dumps(data, sort_keys=True)
+
+
+def _cleanup_for(settings: Mapping[str, Any], operation: str) -> Mapping[str, Any] | None:
+    return (settings.get("cleanup") or {}).get(operation)
+
+
+# ---------------------------------------------------------------- vcrpy in memory
+
+
+class MemoryPersister:
+    """A vcrpy persister that keeps cassettes in memory: nothing reaches disk before scrubbing."""
+
+    _saved: dict[str, dict[str, Any]] = {}
+    _lock = threading.Lock()
+
+    @classmethod
+    def load_cassette(cls, cassette_path: str, serializer: Any) -> Any:
+        from vcr.persisters.filesystem import CassetteNotFoundError
+
+        raise CassetteNotFoundError()
+
+    @classmethod
+    def save_cassette(cls, cassette_path: str, cassette_dict: dict[str, Any], serializer: Any = None) -> None:
+        with cls._lock:
+            cls._saved[str(cassette_path)] = cassette_dict
+
+    @classmethod
+    def take(cls, cassette_path: str) -> dict[str, Any]:
+        """Remove and return what vcrpy saved under a key (empty when nothing was recorded)."""
+        with cls._lock:
+            return cls._saved.pop(cassette_path, {"requests": [], "responses": []})
+
+
+def recorded_through_vcr(action: Callable[[], Any]) -> tuple[list[RecordedInteraction], BaseException | None]:
+    """Run `action` under a vcrpy cassette held in memory; the interactions it recorded, and its exception."""
+    import vcr
+
+    recorder = vcr.VCR(record_mode="all", decode_compressed_response=True)
+    recorder.register_persister(MemoryPersister)
+    key = f"memory-{uuid.uuid4().hex}"
+    error: BaseException | None = None
+    with recorder.use_cassette(key):
+        try:
+            action()
+        except Exception as exc:  # noqa: BLE001 - reported per operation, the run goes on
+            error = exc
+    saved = MemoryPersister.take(key)
+    return [from_vcr(request, response) for request, response in zip(saved["requests"], saved["responses"])], error
+
+
+def from_vcr(request: Any, response: Mapping[str, Any]) -> RecordedInteraction:
+    """A vcrpy request object and response dict as a RecordedInteraction (bytes headers and bodies decoded)."""
+    headers = {str(name): (_text(value),) for name, value in request.headers.items()}
+    status = response.get("status") or {}
+    response_headers = {str(name): tuple(_text(v) for v in (values if isinstance(values, list) else [values]))
+                        for name, values in (response.get("headers") or {}).items()}
+    return RecordedInteraction(
+        request=RecordedRequest(str(request.method).upper(), str(request.uri), headers, _body(request.body_bytes)),
+        response=RecordedResponse(int(status.get("code", 0)), response_headers,
+                                  _body((response.get("body") or {}).get("string")), str(status.get("message", ""))))
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _body(value: Any) -> str | bytes | None:
+    if value is None or value == b"":
+        return None if value is None else ""
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "read"):  # BytesIO bodies would make the cassette unreadable for safe loaders
+        value = value.read()
+    if isinstance(value, list):
+        value = b"".join(value)
+    try:
+        return bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes(value)
+
+
+# ---------------------------------------------------------------- cleaning what was recorded
+
+
+def finish_interaction(interaction: RecordedInteraction, rules: ScrubRules, operation: str) -> RecordedInteraction:
+    """Scrub secrets, mark volatile values, drop hop-by-hop headers, and make loopback origins port-free."""
+    clean = normalise_volatile(scrub_interaction(interaction, rules))
+    headers = {k: v for k, v in clean.response.headers.items() if k.lower() not in _HOP_RESPONSE_HEADERS}
+    request = replace(clean.request, uri=stable_uri(clean.request.uri))
+    return replace(clean, request=request, response=replace(clean.response, headers=headers), operation=operation)
+
+
+def stable_uri(uri: str) -> str:
+    """A loopback URI without its port, so recordings from servers on random ports compare equal."""
+    parts = urlsplit(uri)
+    if parts.hostname in LOOPBACK and parts.port:
+        return urlunsplit(parts._replace(netloc=parts.hostname))
+    return uri
+
+
+# ---------------------------------------------------------------- running
+
+
+Sender = Callable[[PlannedCall], None]
+
+
+def record_provider(provider: Provider, operations: Iterable[Operation], options: RecordOptions, *,
+                    aws_client_factory: Callable[[str], Any] | None = None,
+                    on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
+    """Record every planned operation of a provider; each cassette is written as soon as it is recorded."""
+    plans = plan_recording(provider, operations, options)
+    secrets = credentials(provider, options.environ, required=not options.dry_run and options.source == "live")
+    rules = scrub_rules(provider, secrets)
+    outcomes, sent = [], 0
+    for plan in plans:
+        if options.dry_run or plan.skip_reason:
+            outcome = OperationOutcome(plan.operation.name, "skipped" if plan.skip_reason else "planned",
+                                       plan.skip_reason or f"would send {plan.label}")
+        else:
+            outcome = _record_one(provider, plan, options, secrets, rules, aws_client_factory)
+            sent += outcome.requests
+        outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    return RecordRun(provider.name, tuple(outcomes), sent, options.source, options.dry_run)
+
+
+def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, secrets: Mapping[str, str],
+                rules: ScrubRules, aws_client_factory: Callable[[str], Any] | None) -> OperationOutcome:
+    started = time.perf_counter()
+    operation = plan.operation
+    if plan.aws_params is not None:
+        if aws_client_factory is None:
+            raise UsageError("recording an AWS provider needs a boto3 client factory (use record_aws)")
+        recorded, error = recorded_through_vcr(
+            lambda: getattr(aws_client_factory(operation.service or ""), _snake(operation.aws_operation or ""))(
+                **plan.aws_params))
+        extra = {"call": {"service": operation.service, "operation": operation.aws_operation,
+                          "params": dict(plan.aws_params)}}
+    else:
+        recorded, error = recorded_through_vcr(lambda: _send_http(provider, plan.request, options, secrets))
+        extra = {}
+    outcome = _store(provider, operation, recorded, error, rules, options, extra)
+    cleanup_note = _cleanup(provider, operation, recorded, options, secrets) if recorded and not operation.safe else ""
+    requests = len(recorded) + (1 if cleanup_note else 0)
+    message = f"{outcome.message}; {cleanup_note}" if cleanup_note else outcome.message
+    return replace(outcome, requests=max(requests, 1), duration=time.perf_counter() - started, message=message)
+
+
+def _send_http(provider: Provider, call: HttpCall | None, options: RecordOptions, secrets: Mapping[str, str]) -> None:
+    import requests
+
+    assert call is not None
+    headers, query = auth_headers(provider, secrets)
+    origin = _origin(options.base_url or provider.base_url)
+    target = call.target
+    if query:
+        target += ("&" if "?" in target else "?") + urlencode(query)
+    with requests.Session() as session:
+        session.trust_env = False  # never through a proxy from the environment
+        session.request(call.method, origin + target, headers={**call.headers, **headers}, data=call.body,
+                        timeout=options.timeout, allow_redirects=False)
+
+
+def _origin(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _snake(name: str) -> str:
+    import botocore
+
+    return botocore.xform_name(name)
+
+
+def _store(provider: Provider, operation: Operation, recorded: list[RecordedInteraction], error: BaseException | None,
+           rules: ScrubRules, options: RecordOptions, extra: Mapping[str, Any]) -> OperationOutcome:
+    name = operation.name
+    failure = _failure(recorded, error)
+    if failure:
+        finding = Finding(RECORD_FAILED, Severity.ERROR, f"recording failed: {failure}; the cassette was not changed",
+                          provider=provider.name, operation=name)
+        return OperationOutcome(name, "failed", failure, findings=(finding,))
+    assert provider.cassettes is not None
+    path = cassette_path(provider.cassettes, name)
+    interactions = tuple(finish_interaction(item, rules, name) for item in recorded[-1:])
+    metadata = {"provider": provider.name, "operation": name, "source": options.source,
+                "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "toolkit": f"contractkit {TOOLKIT_VERSION}", **extra}
+    new = Cassette(path, interactions, metadata)
+    return _compare_and_write(provider, operation, path, new)
+
+
+def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -> str:
+    if not recorded:
+        return f"no response ({type(error).__name__}: {error})" if error else "no request was sent"
+    status = recorded[-1].response.status
+    if status >= 400:  # an error answer must never replace a good recording
+        return f"the provider answered {status} {recorded[-1].response.reason}".rstrip()
+    return ""
+
+
+def _compare_and_write(provider: Provider, operation: Operation, path: Path, new: Cassette) -> OperationOutcome:
+    old = _load_previous(path)
+    if old is not None and dump_interactions(old.interactions) == dump_interactions(new.interactions):
+        return OperationOutcome(operation.name, "unchanged", "no change", path=path)
+    findings = tuple(iter_drift(old, new)) if old is not None else ()
+    breaking = tuple(schema_findings(provider, operation, new))
+    write_cassette(new)
+    if old is None:
+        return OperationOutcome(operation.name, "recorded", "new cassette", path, breaking, bool(breaking))
+    if findings or breaking:
+        summary = f"{len(findings)} shape change(s)" + (f", breaks the registered schema" if breaking else "")
+        return OperationOutcome(operation.name, "drifted", summary, path, findings + breaking, bool(breaking))
+    return OperationOutcome(operation.name, "recorded", "values changed, shape unchanged", path)
+
+
+def _load_previous(path: Path) -> Cassette | None:
+    if not path.exists():
+        return None
+    try:
+        return load_cassette(path)
+    except CassetteError:
+        return None
+
+
+def schema_findings(provider: Provider, operation: Operation, cassette: Cassette) -> Iterator[Finding]:
+    """CK310 findings for responses that violate the operation's registered schema."""
+    from .cassettes import SCHEMA_BROKEN
+    from .validation import validate_response
+
+    for interaction in cassette.interactions:
+        response = interaction.response
+        headers = {name: values[0] for name, values in response.headers.items() if values}
+        try:
+            problems = validate_response(provider, operation, response.status, headers, response.body_bytes)
+        except Exception as exc:  # noqa: BLE001 - a schema that cannot load is reported, not fatal to recording
+            problems = [Finding("CK400", Severity.WARNING, f"schema not checked: {exc}")]
+        for problem in problems:
+            severity = Severity.ERROR if problem.severity is Severity.ERROR else problem.severity
+            yield Finding(SCHEMA_BROKEN, severity, f"{problem.code}: {problem.message}", problem.location,
+                          provider.name, operation.name)
+
+
+def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedInteraction], options: RecordOptions,
+             secrets: Mapping[str, str]) -> str:
+    """Delete what an unsafe operation created, when the registry says how (record.cleanup)."""
+    rule = _cleanup_for(record_settings(provider), operation.name)
+    if not rule or not recorded:
+        return ""
+    import requests
+
+    try:
+        created = recorded[-1].response.json()
+    except CassetteError:
+        created = {}
+    path = provider.base_path + str(rule.get("path", ""))
+    for key, value in (created.items() if isinstance(created, dict) else ()):
+        path = path.replace("{" + key + "}", str(value))
+    if "{" in path:
+        return f"clean-up skipped: cannot fill {path} from the response"
+    headers, _ = auth_headers(provider, secrets)
+    with requests.Session() as session:
+        session.trust_env = False
+        answer = session.request(str(rule.get("method", "DELETE")), _origin(options.base_url or provider.base_url) + path,
+                                 headers=headers, timeout=options.timeout)
+    return f"cleaned up with {rule.get('method', 'DELETE')} {path} ({answer.status_code})"
+
+
+# ---------------------------------------------------------------- AWS
+
+
+AWS_DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
+    ("s3", "ListBuckets"): {},
+    ("s3", "GetBucketLocation"): {"Bucket": "{prefix}bucket"},
+    ("s3", "ListObjectsV2"): {"Bucket": "{prefix}bucket", "MaxKeys": 100},
+    ("iam", "ListUsers"): {"MaxItems": 100},
+    ("iam", "ListRoles"): {"MaxItems": 100},
+    ("ce", "GetCostAndUsage"): {"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Granularity": "MONTHLY",
+                                "Metrics": ["UnblendedCost"]},
+    ("ce", "GetCostForecast"): {"TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Granularity": "MONTHLY",
+                                "Metric": "UNBLENDED_COST"},
+    ("cloudwatch", "DescribeAlarms"): {"MaxRecords": 100},
+}
+
+
+def aws_params(provider: Provider, operation: Operation) -> dict[str, Any]:
+    """The parameters of an AWS call: registry record.params, else the defaults above; `{prefix}` filled."""
+    settings = record_settings(provider)
+    raw = (settings.get("params") or {}).get(operation.name)
+    if raw is None:
+        raw = AWS_DEFAULT_PARAMS.get((operation.service or "", operation.aws_operation or ""), {})
+    return _fill_prefix(raw, _prefix(settings))
+
+
+def _fill_prefix(value: Any, prefix: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{prefix}", prefix)
+    if isinstance(value, dict):
+        return {key: _fill_prefix(item, prefix) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill_prefix(item, prefix) for item in value]
+    return value
+
+
+def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[str, str]) -> Callable[[str], Any]:
+    """A function that makes (and caches) a boto3 client per service, pointed at one endpoint."""
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session(
+        aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID") or "AKIAIOSFODNN7EXAMPLE",
+        aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY") or "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        aws_session_token=environ.get("AWS_SESSION_TOKEN") or None, region_name=provider.region)
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, s3={"addressing_style": "path"},
+                    connect_timeout=5, read_timeout=15)
+    clients: dict[str, Any] = {}
+
+    def client(service: str) -> Any:
+        if service not in clients:
+            clients[service] = session.client(service, endpoint_url=endpoint_url, config=config)
+        return clients[service]
+
+    return client
+
+
+def record_aws(provider: Provider, operations: Iterable[Operation], options: RecordOptions, endpoint_url: str, *,
+               on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
+    """Record boto3 calls against an endpoint; against moto, fixtures named with the prefix are made first and removed after."""
+    factory = aws_client_factory(provider, endpoint_url, options.environ)
+    operations = list(operations)
+    fixtures = options.source == "moto" and not options.dry_run
+    if fixtures:
+        seed_moto(factory, endpoint_url, _prefix(record_settings(provider)))
+    try:
+        return record_provider(provider, operations, options, aws_client_factory=factory, on_outcome=on_outcome)
+    finally:
+        if fixtures:
+            remove_moto_fixtures(factory, _prefix(record_settings(provider)))
+
+
+def seed_moto(client: Callable[[str], Any], endpoint_url: str, prefix: str) -> None:
+    """Create a bucket with an object, a user, a role, an alarm and a cost result in moto (not recorded)."""
+    import requests
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket=f"{prefix}bucket")
+    s3.put_object(Bucket=f"{prefix}bucket", Key=f"{prefix}report.csv", Body=b"day,cost\n2026-10-01,12.50\n")
+    iam = client("iam")
+    iam.create_user(UserName=f"{prefix}user", Path="/contractkit/")
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                     "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName=f"{prefix}role", Path="/contractkit/", AssumeRolePolicyDocument=json.dumps(policy))
+    client("cloudwatch").put_metric_alarm(
+        AlarmName=f"{prefix}alarm", MetricName="CPUUtilization", Namespace="AWS/EC2", Statistic="Average",
+        Period=300, EvaluationPeriods=1, Threshold=80.0, ComparisonOperator="GreaterThanThreshold")
+    result = {"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Estimated": False,
+                                 "Total": {"UnblendedCost": {"Amount": "12.5", "Unit": "USD"}}, "Groups": []}],
+              "DimensionValueAttributes": []}
+    with requests.Session() as session:
+        session.trust_env = False
+        session.post(f"{endpoint_url}/moto-api/static/ce/cost-and-usage-results", json={"results": [result]}, timeout=5)
+
+
+def remove_moto_fixtures(client: Callable[[str], Any], prefix: str) -> None:
+    """Delete what seed_moto created; each step is independent so one failure does not stop the rest."""
+    steps = [
+        lambda: client("s3").delete_object(Bucket=f"{prefix}bucket", Key=f"{prefix}report.csv"),
+        lambda: client("s3").delete_bucket(Bucket=f"{prefix}bucket"),
+        lambda: client("iam").delete_user(UserName=f"{prefix}user"),
+        lambda: client("iam").delete_role(RoleName=f"{prefix}role"),
+        lambda: client("cloudwatch").delete_alarms(AlarmNames=[f"{prefix}alarm"]),
+    ]
+    for step in steps:
+        try:
+            step()
+        except Exception:  # noqa: BLE001,S110 - the server may already be gone; nothing to clean then
+            pass
