@@ -143,7 +143,7 @@ def read_git_file(ref: str, path: str, *, cwd: Path | None = None) -> str | None
     if check.returncode != 0:
         detail = check.stderr.strip() or "no such commit, branch or tag"
         raise UsageError(f"git ref {ref!r} cannot be resolved in {cwd} ({detail})",
-                         hint="fetch it first (git fetch origin) or name an existing branch, tag or commit")
+                         hint="Fetch it first (git fetch origin) or name an existing branch, tag or commit")
     spec = path if path.startswith("/") else f"./{path}" if not path.startswith("./") else path
     shown = _git(["show", f"{ref}:{spec}"], cwd)
     if shown.returncode != 0:

@@ -1,0 +1,245 @@
+"""Render diff and gate results: text, JSON, Markdown, JUnit XML, and GitHub annotations.
+
+The JSON shape of `contracts diff` is `{"breaking": bool, "changes": [{"rule", "level", "path", "method",
+"location", "message"}]}`; the gate adds, per change, the provider, the file, its verdict and why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from xml.etree import ElementTree
+
+from .diff import Change, DiffResult, Level
+
+if TYPE_CHECKING:
+    from .gate import GateResult
+
+ANNOTATION_LIMIT = 50  # GitHub shows at most 50 annotations per step; more only hide the summary
+_LEVEL_RANK = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One change as a report shows it: where it is, how it is judged, and why."""
+
+    change: Change
+    verdict: str  # breaking | warning | info for a diff; block | warn | accepted | info for the gate
+    provider: str = ""
+    file: str = ""
+    line: int | None = None
+    note: str = ""
+
+    @property
+    def failing(self) -> bool:
+        """True when this row makes the command fail."""
+        return self.verdict in ("breaking", "block")
+
+    @property
+    def operation(self) -> str:
+        """`GET /pets`, or the path alone for a path-level change."""
+        return f"{self.change.method} {self.change.path}".strip()
+
+
+def filter_level(changes: Iterable[Change], minimum: Level) -> list[Change]:
+    """The changes at `minimum` level or above (breaking > warning > info)."""
+    return [change for change in changes if _LEVEL_RANK[change.level] <= _LEVEL_RANK[minimum]]
+
+
+def diff_rows(result: DiffResult, *, minimum: Level = Level.INFO, file: str = "", lines: dict[str, int] | None = None) -> list[Row]:
+    """Rows for a plain diff: the verdict is the level."""
+    return [Row(change, str(change.level), file=file, line=_line_of(change.location, lines))
+            for change in filter_level(result.changes, minimum)]
+
+
+def _line_of(location: str, lines: dict[str, int] | None) -> int | None:
+    if not lines:
+        return None
+    pointer = location
+    while pointer:
+        if pointer in lines:
+            return lines[pointer]
+        pointer = pointer.rpartition("/")[0]
+    return None
+
+
+# ---------------------------------------------------------------- contracts diff
+
+
+def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Level.INFO) -> str:
+    """Render a diff in text, json, markdown or junit."""
+    rows = diff_rows(result, minimum=minimum)
+    title = f"API changes {result.old} -> {result.new}"
+    counts = Counter(str(change.level) for change in result.changes)
+    if output_format == "json":
+        body = {"breaking": result.breaking, "changes": [row.change.to_dict() for row in rows]}
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    if output_format == "markdown":
+        return _markdown(title, rows, _count_line(counts), gate=False)
+    if output_format == "junit":
+        return _junit(title, rows)
+    return _text(title, rows, _count_line(counts), breaking=result.breaking)
+
+
+def _count_line(counts: Counter[str]) -> str:
+    return f"{counts['breaking']} breaking, {counts['warning']} warning, {counts['info']} info"
+
+
+def _text(title: str, rows: Sequence[Row], summary: str, *, breaking: bool, extra: Sequence[str] = ()) -> str:
+    lines = [title, ""]
+    for row in rows:
+        where = f"{row.provider}: " if row.provider else ""
+        lines.append(f"{row.verdict.upper():<9} {row.change.rule} ({row.change.code})  {where}{row.operation}")
+        lines.append(f"          {row.change.message}")
+        lines.append(f"          at {row.change.location}")
+        if row.note:
+            lines.append(f"          {row.note}")
+    if not rows:
+        lines.append("no changes")
+    lines += ["", *extra] if extra else []
+    lines.append("")
+    lines.append(f"{summary}: {'FAILED' if breaking else 'ok'}")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(title: str, rows: Sequence[Row], summary: str, *, gate: bool, extra: Sequence[str] = ()) -> str:
+    icon = {"breaking": "❌", "block": "❌", "warning": "⚠️", "warn": "⚠️", "accepted": "✅", "info": "ℹ️"}
+    lines = [f"## {title}", "", f"**{summary}**", ""]
+    if rows:
+        head = "| | rule | operation | message | location |" + (" note |" if gate else "")
+        lines += [head, "|---" * (6 if gate else 5) + "|"]
+        for row in rows:
+            cells = [icon.get(row.verdict, ""), f"`{row.change.rule}`", _cell(row.operation), _cell(row.change.message),
+                     f"`{_cell(row.change.location)}`"] + ([_cell(row.note)] if gate else [])
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += list(extra)
+    return "\n".join(lines) + "\n"
+
+
+def _junit(title: str, rows: Sequence[Row], extra_cases: Sequence[tuple[str, str, str | None]] = ()) -> str:
+    """One testcase per operation: it fails when one of its changes fails the command."""
+    by_operation: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        by_operation[(row.provider, row.operation)].append(row)
+    failures = sum(1 for group in by_operation.values() if any(row.failing for row in group))
+    failures += sum(1 for _, _, failure in extra_cases if failure)
+    root = ElementTree.Element("testsuites", name=title, tests=str(len(by_operation) + len(extra_cases)),
+                               failures=str(failures))
+    suite = ElementTree.SubElement(root, "testsuite", name=title, tests=root.get("tests", "0"), failures=str(failures))
+    for (provider, operation), group in by_operation.items():
+        case = ElementTree.SubElement(suite, "testcase", classname=provider or "api", name=operation)
+        failing = [row for row in group if row.failing]
+        if failing:
+            failure = ElementTree.SubElement(case, "failure", message=f"{len(failing)} breaking change(s)")
+            failure.text = "\n".join(f"{row.change.rule}: {row.change.message} at {row.change.location}" for row in failing)
+        others = [row for row in group if not row.failing]
+        if others:
+            out = ElementTree.SubElement(case, "system-out")
+            out.text = "\n".join(f"{row.verdict} {row.change.rule}: {row.change.message}" for row in others)
+    for classname, name, failure_text in extra_cases:
+        case = ElementTree.SubElement(suite, "testcase", classname=classname, name=name)
+        if failure_text:
+            ElementTree.SubElement(case, "failure", message=failure_text[:200]).text = failure_text
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+# ---------------------------------------------------------------- GitHub annotations
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_annotations(rows: Iterable[Row], *, limit: int = ANNOTATION_LIMIT) -> str:
+    """GitHub workflow commands (`::error file=...::message`) for failing rows, then warnings."""
+    chosen = [row for row in rows if row.verdict in ("breaking", "block", "warning", "warn")]
+    chosen.sort(key=lambda row: not row.failing)
+    lines = []
+    for row in chosen[:limit]:
+        command = "error" if row.failing else "warning"
+        properties = [f"title={_escape_property(f'{row.change.rule}: {row.operation}')}"]
+        if row.file:
+            properties.insert(0, f"file={_escape_property(row.file)}")
+            if row.line:
+                properties.insert(1, f"line={row.line}")
+        message = f"{row.change.message} ({row.change.location})" + (f". {row.note}" if row.note else "")
+        lines.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
+    if len(chosen) > limit:
+        lines.append(f"::notice::{len(chosen) - limit} more breaking changes or warnings are in the report")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+# ---------------------------------------------------------------- contracts gate
+
+
+def gate_rows(result: GateResult) -> list[Row]:
+    """Rows for every gate change that is not merely informational, failing ones first."""
+    rows = [Row(item.change, str(item.verdict), provider=item.provider, file=item.file, line=item.line, note=item.note)
+            for item in result.changes]
+    order = {"block": 0, "warn": 1, "accepted": 2, "info": 3}
+    return sorted(rows, key=lambda row: order.get(row.verdict, 9))
+
+
+def render_gate(result: GateResult, output_format: str, *, show_info: bool = False) -> str:
+    """Render a gate result in text, json, markdown or junit."""
+    rows = [row for row in gate_rows(result) if show_info or row.verdict != "info"]
+    title = f"Contract gate against {result.base}"
+    if output_format == "json":
+        return json.dumps(gate_to_dict(result, rows), indent=2, ensure_ascii=False) + "\n"
+    summary = _gate_summary(result)
+    extra = _gate_extra(result)
+    if output_format == "markdown":
+        return _markdown(title, rows, summary, gate=True, extra=["### Notes", "", *[f"- {line}" for line in extra]] if extra else ())
+    if output_format == "junit":
+        cases = [(f"pact.{provider}", f"{finding.code} {finding.operation}".strip(),
+                  finding.message if str(finding.severity) == "error" else None) for provider, finding in result.pact_findings]
+        cases += [("ledger", f"entry {entry.index} ({entry.rule})", f"expired on {entry.expires}") for entry in result.expired]
+        return _junit(title, rows, cases)
+    return _text(title, rows, summary, breaking=result.failed, extra=extra)
+
+
+def _gate_summary(result: GateResult) -> str:
+    counts = Counter(str(item.verdict) for item in result.changes)
+    errors = sum(1 for _, finding in result.pact_findings if str(finding.severity) == "error")
+    return (f"{len(result.compared)} file(s) changed since {result.base}; {counts['block']} blocking, "
+            f"{counts['warn']} warning, {counts['accepted']} accepted, {counts['info']} info; "
+            f"{errors} pact finding(s); {len(result.stale)} stale and {len(result.expired)} expired ledger entr(ies)")
+
+
+def _gate_extra(result: GateResult) -> list[str]:
+    lines = [f"pact {provider}: {finding.code} {finding.severity} {finding.operation} {finding.message}"
+             + (f" at {finding.location}" if finding.location else "") for provider, finding in result.pact_findings]
+    lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) expired on "
+              f"{entry.expires}: the changes it covered fail again" for entry in result.expired]
+    lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) is stale: "
+              "it matches no change; remove it" for entry in result.stale]
+    lines += [f"{note}" for note in result.notes]
+    return lines
+
+
+def gate_to_dict(result: GateResult, rows: Sequence[Row]) -> dict[str, Any]:
+    """The gate's JSON: breaking, changes (with provider, file, verdict, note), pact findings, ledger notes."""
+    return {
+        "breaking": result.failed,
+        "base": result.base,
+        "compared": list(result.compared),
+        "changes": [dict(row.change.to_dict(), provider=row.provider, file=row.file, verdict=row.verdict, note=row.note)
+                    for row in rows],
+        "pact_findings": [{"provider": provider, "code": f.code, "severity": str(f.severity), "operation": f.operation,
+                           "message": f.message, "location": f.location} for provider, f in result.pact_findings],
+        "ledger": {"stale": [entry.to_dict() for entry in result.stale],
+                   "expired": [entry.to_dict() for entry in result.expired]},
+        "notes": list(result.notes),
+    }

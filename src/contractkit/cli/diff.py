@@ -1,0 +1,79 @@
+"""`contracts diff OLD NEW` and `contracts gate --base REF`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .common import ExitCode, emit, format_option, open_registry, output_option, registry_option
+
+_SOURCE_HELP = "a file (OpenAPI 3.0/3.1, Swagger 2.0 or JSON Schema, JSON or YAML) or git:REF:path"
+
+
+def _in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _emit_with_annotations(text: str, annotations: str, output_format: str, output_path: Path | None) -> None:
+    """Print the report; inside GitHub Actions also the annotations, kept out of a machine-readable stdout."""
+    if annotations and (output_path is not None or output_format in ("text", "markdown")):
+        click.echo(annotations, nl=False)
+    elif annotations:
+        click.echo(annotations, nl=False, err=True)
+    emit(text, output_path)
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new")
+@format_option("text", "json", "markdown", "junit")
+@click.option("--level", "minimum", type=click.Choice(["breaking", "warning", "info"]), default="info", show_default=True,
+              help="Show changes at this level and above.")
+@click.option("--direction", type=click.Choice(["response", "request"]), default="response", show_default=True,
+              help="For two plain JSON Schemas: read them as what a client receives (response) or sends (request).")
+@click.option("--fail-on", type=click.Choice(["breaking", "warning"]), default="breaking", show_default=True,
+              help="Exit 1 on breaking changes only, or on warnings too.")
+@output_option
+def diff_command(old: str, new: str, output_format: str, minimum: str, direction: str, fail_on: str,
+                 output_path: Path | None) -> int:
+    """Breaking changes from OLD to NEW, each a file or git:REF:path.
+
+    Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read.
+    """
+    from ..changes_report import diff_rows, render_annotations, render_diff
+    from ..diff import Level, diff_sources
+
+    result = diff_sources(old, new, direction=direction)
+    annotations = ""
+    if _in_github_actions():
+        file = new if not new.startswith("git:") else ""
+        annotations = render_annotations(diff_rows(result, file=file))
+    _emit_with_annotations(render_diff(result, output_format, minimum=Level(minimum)), annotations, output_format, output_path)
+    failing = result.breaking or (fail_on == "warning" and result.count(Level.WARNING) > 0)
+    return ExitCode.FAILED if failing else ExitCode.OK
+
+
+@click.command("gate")
+@registry_option
+@click.option("--base", required=True, help="The git ref to compare the working tree with, e.g. origin/main.")
+@format_option("text", "json", "markdown", "junit")
+@click.option("--show-info", is_flag=True, help="Also list informational changes (additions and the like).")
+@output_option
+def gate_command(registry_path: Path, base: str, output_format: str, show_info: bool, output_path: Path | None) -> int:
+    """The CI gate: diff every registered description changed since --base, check every pact, apply the ledger.
+
+    Exit 1 when a change blocks (the consumer depends on it, or gate.unused_breaking is block), a pact no
+    longer fits the new description, or a ledger entry that accepted a change has expired; 2 on bad input.
+    """
+    from ..changes_report import gate_rows, render_annotations, render_gate
+    from ..gate import run_gate
+
+    result = run_gate(open_registry(registry_path), base)
+    annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""
+    _emit_with_annotations(render_gate(result, output_format, show_info=show_info), annotations, output_format, output_path)
+    return ExitCode.FAILED if result.failed else ExitCode.OK
+
+
+COMMANDS = [diff_command, gate_command]
