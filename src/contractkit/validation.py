@@ -231,7 +231,8 @@ def explain_error(error: Any) -> str:
     if name == "required":
         return f"missing required property {kind.property!r}"
     if name == "type":
-        return f"expected {' or '.join(kind.types)}, got {_type_name(error.instance)} {found}"
+        shown = "" if error.instance is None or isinstance(error.instance, (dict, list)) else f" {found}"
+        return f"expected {' or '.join(kind.types)}, got {_type_name(error.instance)}{shown}"
     if name == "enum":
         return f"{found} is not one of the documented values {_show(kind.options, 120)}"
     if name == "format":
