@@ -95,3 +95,28 @@ providers:
     path.write_text(text)
     return path
 
+
+
+def cassette_document(*interactions: tuple[str, str, int, Any], content_type: str = "application/json",
+                      operation: str = "") -> dict[str, Any]:
+    """A vcrpy cassette (as data) from (method, uri, status, body) tuples."""
+    items = []
+    for method, uri, status, body in interactions:
+        items.append({
+            "request": {"method": method, "uri": uri, "body": None, "headers": {}},
+            "response": {"status": {"code": status, "message": "OK"}, "headers": {"Content-Type": [content_type]},
+                         "body": {"string": body if isinstance(body, str) else json.dumps(body)}},
+        })
+    data: dict[str, Any] = {"interactions": items, "version": 1}
+    if operation:
+        data["metadata"] = {"provider": "grafana", "operation": operation, "source": "test"}
+    return data
+
+
+def write_cassette(folder: Path, operation: str, *interactions: tuple[str, str, int, Any],
+                   content_type: str = "application/json") -> Path:
+    """Write `<folder>/<operation>.json` as a vcrpy JSON cassette."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{operation}.json"
+    path.write_text(json.dumps(cassette_document(*interactions, content_type=content_type, operation=operation)))
+    return path

@@ -1,0 +1,428 @@
+"""Verification: replay every pact against the provider (its cassettes on loopback, or a live base URL).
+
+Three checks make up `contracts verify`, each one library function returning CheckResults (and one
+returning a Report, for `contracts run`):
+
+- `verify_pacts`: pact-python's Verifier (the Rust core) replays each pact interaction against a
+  ReplayServer of the provider's cassettes, or against `--base-url`; each result carries the core's
+  mismatches (expected, actual, JSON path). Provider states come from the registry's `states` key:
+  a cassette variant (served first for the interactions in that state), a state-change URL (POSTed
+  `{"state", "action", "params"}`), or a Python callable `module:function(state, action, parameters)`.
+- `validate_cassettes`: every recorded response against its operation's schema (validation.py).
+- `check_pacts_against_specs`: every pact interaction against the provider's OpenAPI slice (pactcheck.py).
+
+Finding codes: CK421 the provider's response does not match the pact, CK422 the interaction could not
+be verified (no answer, state handler failure), CK423 a cassette names an operation the registry lacks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from .errors import RegistryError, UsageError
+from .model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
+
+PACT_MISMATCH = "CK421"
+NOT_VERIFIED = "CK422"
+UNKNOWN_OPERATION = "CK423"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderState:
+    """How one named provider state is put in place: a cassette variant, a state-change URL, or a callable."""
+
+    name: str
+    kind: str  # cassette | url | callable
+    target: str
+
+
+def provider_states(registry: Registry, provider: Provider) -> dict[str, ProviderState]:
+    """The provider's `states` key as typed values; cassette paths are resolved against the registry folder."""
+    states = {}
+    for name, raw in (provider.settings.get("states") or {}).items():
+        kind, target = next(iter(raw.items()))
+        if kind == "cassette":
+            target = str(registry.root / target)
+        states[name] = ProviderState(name, kind, str(target))
+    return states
+
+
+# --------------------------------------------------------------------------- entry points
+
+def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_url: str | None = None,
+                    environ: Mapping[str, str] | None = None) -> Report:
+    """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report."""
+    started = time.perf_counter()
+    results: list[CheckResult] = []
+    for provider in providers:
+        results += verify_pacts(registry, provider, base_url=base_url, environ=environ)
+        if base_url is None:
+            results += validate_cassettes(registry, provider)
+        results += check_pacts_against_specs(registry, provider)
+    where = f"against {base_url}" if base_url else "against recorded cassettes"
+    names = ", ".join(provider.name for provider in providers)
+    return Report(f"contracts verify {names} {where}", tuple(results), time.perf_counter() - started)
+
+
+def verify_step(registry: Registry, providers: Sequence[Provider] = (), *, base_url: str | None = None) -> Report:
+    """The verify step of `contracts run`: pacts replayed against cassettes (or a live base URL)."""
+    return _report("verify pacts", lambda provider: verify_pacts(registry, provider, base_url=base_url),
+                   providers or list(registry.providers.values()))
+
+
+def validate_step(registry: Registry, providers: Sequence[Provider] = ()) -> Report:
+    """The validate step of `contracts run`: cassette responses against schemas, pacts against OpenAPI slices."""
+    return _report("validate responses and pacts",
+                   lambda provider: validate_cassettes(registry, provider) + check_pacts_against_specs(registry, provider),
+                   providers or list(registry.providers.values()))
+
+
+def _report(title: str, run: Callable[[Provider], list[CheckResult]], providers: Iterable[Provider]) -> Report:
+    started = time.perf_counter()
+    results = [result for provider in providers for result in run(provider)]
+    return Report(title, tuple(results), time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- cassette validation
+
+def validate_cassettes(registry: Registry, provider: Provider) -> list[CheckResult]:
+    """Every recorded response of the provider validated against its operation's schema source."""
+    from .cassettes import iter_cassettes
+    from .validation import validate_response
+
+    if provider.cassettes is None or not provider.cassettes.is_dir():
+        return [CheckResult("response-schema", provider.name, "", "", Status.SKIPPED,
+                            f"no cassettes at {_shown(registry, provider.cassettes)} (record them with `contracts record`)")]
+    results = []
+    for cassette in iter_cassettes(provider.cassettes):
+        for index, interaction in enumerate(cassette.interactions):
+            started = time.perf_counter()
+            name = interaction.operation or cassette.operation
+            label = f"{_shown(registry, cassette.path)}#{index}"
+            details = {"file": _shown(registry, cassette.path), "index": index, "response_status": interaction.response.status}
+            if name not in provider.operations:
+                finding = Finding(UNKNOWN_OPERATION, Severity.ERROR,
+                                  f"cassette belongs to operation {name!r}, which {registry.path.name} does not register",
+                                  label, provider.name, name)
+                results.append(CheckResult("response-schema", provider.name, name, label, Status.FAILED, finding.message,
+                                           time.perf_counter() - started, (finding,), details))
+                continue
+            response = interaction.response
+            findings = validate_response(provider, name, response.status, response.headers, response.body)
+            failed = any(finding.severity is Severity.ERROR for finding in findings)
+            results.append(CheckResult("response-schema", provider.name, name, label,
+                                       Status.FAILED if failed else Status.PASSED, _first_message(findings),
+                                       time.perf_counter() - started, tuple(findings), details))
+    return results
+
+
+def _first_message(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return ""
+    first = findings[0]
+    where = f" at {first.location}" if first.location.startswith("$") else ""
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"{first.message}{where}{more}"
+
+
+def _shown(registry: Registry, path: Path | None) -> str:
+    from .registry import relative
+
+    return relative(registry, path) if path is not None else "(none)"
+
+
+# --------------------------------------------------------------------------- pact vs OpenAPI
+
+def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[CheckResult]:
+    """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
+    from .pactcheck import http_interactions, iter_interaction_findings, read_pact
+    from .validation import spec_validator_for
+
+    pact_path = registry.pact_file(provider.name)
+    if provider.kind is ProviderKind.AWS or provider.spec is None or not pact_path.is_file():
+        return []
+    validator = spec_validator_for(provider)
+    results = []
+    for interaction in http_interactions(read_pact(pact_path)):
+        started = time.perf_counter()
+        findings = tuple(iter_interaction_findings(interaction, validator, provider=provider.name))
+        failed = any(finding.severity is Severity.ERROR for finding in findings)
+        operation = operation_for(provider, interaction.get("request") or {})
+        results.append(CheckResult("pact-openapi", provider.name, operation, str(interaction.get("description", "")),
+                                   Status.FAILED if failed else Status.PASSED, _first_message(findings),
+                                   time.perf_counter() - started, findings, {"pact": _shown(registry, pact_path)}))
+    return results
+
+
+def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
+    """The registry operation a pact request belongs to ('' when none fits)."""
+    from .replay import template_pattern
+
+    method = str(request.get("method", "GET")).upper()
+    path = str(request.get("path", "/"))
+    headers = {key.lower(): (value[0] if isinstance(value, list) and value else value)
+               for key, value in (request.get("headers") or {}).items()}
+    target = str(headers.get("x-amz-target", "")).rsplit(".", 1)[-1]
+    query = request.get("query") or {}
+    action = (query.get("Action") or [""])[0] if isinstance(query, Mapping) else ""
+    body = request.get("body")
+    text = json.dumps(body) if body is not None else ""
+    for operation in provider.operations.values():
+        if operation.service:
+            name = operation.aws_operation or ""
+            if name and (name in (target, action) or f"Action={name}" in text):
+                return operation.name
+        elif operation.method == method and template_pattern(provider.base_path + (operation.path or "")).match(path):
+            return operation.name
+    return ""
+
+
+# --------------------------------------------------------------------------- pact verification
+
+def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None = None,
+                 environ: Mapping[str, str] | None = None) -> list[CheckResult]:
+    """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction."""
+    from .pactcheck import http_interactions, read_pact
+
+    pact_path = registry.pact_file(provider.name)
+    if not pact_path.is_file():
+        return [CheckResult("pact", provider.name, "", "", Status.SKIPPED,
+                            f"no pact at {_shown(registry, pact_path)} (write it with `contracts consumer`)")]
+    pact = read_pact(pact_path)
+    states = provider_states(registry, provider)
+    results = []
+    for variants, interactions in _group_by_cassette_states(http_interactions(pact), states).items():
+        results += _verify_group(registry, provider, pact, interactions, [states[name] for name in variants],
+                                 states, base_url, environ if environ is not None else os.environ)
+    return results
+
+
+def _group_by_cassette_states(interactions: list[Mapping[str, Any]], states: Mapping[str, ProviderState]
+                              ) -> dict[tuple[str, ...], list[Mapping[str, Any]]]:
+    # interactions that need different cassette variants cannot share one replay server
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for interaction in interactions:
+        names = tuple(name for name in _state_names(interaction) if name in states and states[name].kind == "cassette")
+        groups.setdefault(names, []).append(interaction)
+    return groups
+
+
+def _state_names(interaction: Mapping[str, Any]) -> list[str]:
+    states = interaction.get("providerStates") or []
+    names = [str(state.get("name", "")) for state in states if isinstance(state, Mapping)]
+    if interaction.get("providerState"):
+        names.append(str(interaction["providerState"]))
+    return names
+
+
+def _verify_group(registry: Registry, provider: Provider, pact: Mapping[str, Any], interactions: list[Mapping[str, Any]],
+                  variants: list[ProviderState], states: Mapping[str, ProviderState], base_url: str | None,
+                  environ: Mapping[str, str]) -> list[CheckResult]:
+    with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
+        group_pact = Path(folder) / "pact.json"
+        group_pact.write_text(json.dumps({**pact, "interactions": interactions}), encoding="utf-8")
+        with _target(provider, variants, base_url) as origin:
+            raw = run_verifier(provider, group_pact, origin, states, headers=_auth_headers(provider, environ) if base_url else {})
+    return _results(registry, provider, interactions, raw)
+
+
+@contextlib.contextmanager
+def _target(provider: Provider, variants: list[ProviderState], base_url: str | None) -> Iterator[str]:
+    if base_url is not None:
+        yield base_url.rstrip("/")
+        return
+    from .replay import ReplayServer
+
+    with ReplayServer(_replay_source(provider, variants), provider=provider) as server:
+        yield server.origin
+
+
+def _replay_source(provider: Provider, variants: list[ProviderState]) -> list[Any]:
+    from .cassettes import iter_cassettes, load_cassette
+
+    source: list[Any] = []
+    for state in variants:  # variant cassettes first, so their interactions win over the default recording
+        path = Path(state.target)
+        if not path.exists():
+            raise RegistryError(f"provider state {state.name!r}: cassette {path} does not exist",
+                                key_path=("providers", provider.name, "states", state.name, "cassette"))
+        source += [load_cassette(path)] if path.is_file() else list(iter_cassettes(path))
+    if provider.cassettes is not None and provider.cassettes.is_dir():
+        source += list(iter_cassettes(provider.cassettes))
+    if not source:
+        raise UsageError(f"provider {provider.name!r} has no cassettes at {provider.cassettes}",
+                         hint="record them with `contracts record`, or verify live with --base-url")
+    return source
+
+
+def run_verifier(provider: Provider, pact_path: Path, origin: str, states: Mapping[str, ProviderState], *,
+                 headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Run pact-python's Verifier on one pact file against `origin`; returns the core's JSON results."""
+    from urllib.parse import urlsplit
+
+    from pact import Verifier
+
+    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+    verifier = Verifier(provider.name, host=urlsplit(origin).hostname).add_transport(url=origin).add_source(pact_path)
+    verifier.set_coloured_output(enabled=False)
+    verifier.set_request_timeout(10_000)
+    for name, value in (headers or {}).items():
+        verifier.add_custom_header(name, value)
+    if any(state.kind != "cassette" for state in states.values()):
+        # pact-python serves state changes from a small HTTP server that takes ~0.5 s to stop: only when needed
+        verifier.state_handler(StateDispatcher(states), teardown=True)
+    with _quiet_output():
+        try:
+            verifier.verify()
+        except RuntimeError:
+            pass  # a failed verification raises; the per-interaction results below say why
+    return verifier.results
+
+
+@contextlib.contextmanager
+def _quiet_output() -> Iterator[None]:
+    # the Rust core prints its own report on file descriptors 1 and 2; ours goes through report.py instead
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as sink:
+        try:
+            os.dup2(sink.fileno(), 1)
+            os.dup2(sink.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for descriptor in saved:
+                os.close(descriptor)
+
+
+class StateDispatcher:
+    """The Verifier's state handler: runs the registry's state-change URL or callable for each named state."""
+
+    def __init__(self, states: Mapping[str, ProviderState]) -> None:
+        self.states = states
+
+    def __call__(self, state: str, action: str, parameters: dict[str, Any] | None = None) -> None:
+        """Set up or tear down one provider state; cassette variants are served by the replay server instead."""
+        entry = self.states.get(state)
+        if entry is None or entry.kind == "cassette":
+            return
+        if entry.kind == "url":
+            _post_state(entry.target, {"state": state, "action": action, "params": parameters or {}})
+        else:
+            load_callable(entry.target)(state=state, action=action, parameters=parameters or {})
+
+
+def load_callable(reference: str) -> Callable[..., Any]:
+    """Import `module:function`; raises UsageError naming the reference when it cannot."""
+    module_name, _, attribute = reference.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(f"provider state callable {reference!r} cannot be imported ({exc})") from exc
+
+
+def _post_state(url: str, payload: Mapping[str, Any]) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the registry names this URL
+        answer.read()
+
+
+def _auth_headers(provider: Provider, environ: Mapping[str, str]) -> dict[str, str]:
+    """Credentials for live verification, read from the environment variables the registry names."""
+    import base64
+
+    auth = provider.auth
+    values = [environ.get(name, "") for name in auth.env]
+    if auth.scheme == "none" or not auth.env:
+        return {}
+    if auth.scheme == "aws-sigv4":
+        raise UsageError(f"live verification of {provider.name!r} needs request signing (aws-sigv4), which a pact replay cannot do",
+                         hint="verify AWS providers against their cassettes (omit --base-url)")
+    missing = [name for name, value in zip(auth.env, values) if not value]
+    if missing:
+        raise UsageError(f"live verification of {provider.name!r} needs {', '.join(missing)} in the environment")
+    if auth.scheme == "bearer":
+        return {"Authorization": f"Bearer {values[0]}"}
+    if auth.scheme == "basic":
+        return {"Authorization": "Basic " + base64.b64encode(f"{values[0]}:{values[1]}".encode()).decode()}
+    if auth.scheme == "header":
+        return {auth.header or "Authorization": f"{auth.prefix}{values[0]}"}
+    return {}
+
+
+def _results(registry: Registry, provider: Provider, interactions: list[Mapping[str, Any]],
+             raw: Mapping[str, Any]) -> list[CheckResult]:
+    by_description = {str(item.get("description", "")): item for item in raw.get("interactionResults") or []}
+    results = []
+    for interaction in interactions:
+        description = str(interaction.get("description", ""))
+        operation = operation_for(provider, interaction.get("request") or {})
+        outcome = by_description.get(description)
+        if outcome is None:
+            finding = Finding(NOT_VERIFIED, Severity.ERROR, "the verifier reported no result for this interaction",
+                              "", provider.name, operation)
+            results.append(CheckResult("pact", provider.name, operation, description, Status.FAILED, finding.message,
+                                       0.0, (finding,)))
+            continue
+        results.append(_result(provider, operation, description, outcome))
+    return results
+
+
+def _result(provider: Provider, operation: str, description: str, outcome: Mapping[str, Any]) -> CheckResult:
+    duration = _duration(str(outcome.get("duration", "0ms")))
+    details = {"provider_states": list(outcome.get("providerStates") or [])}
+    if outcome.get("result") == "OK":
+        return CheckResult("pact", provider.name, operation, description, Status.PASSED, "", duration, (), details)
+    mismatch = outcome.get("mismatch") or {}
+    findings = tuple(_mismatch_finding(provider, operation, item) for item in mismatch.get("mismatches") or [])
+    if not findings:
+        findings = (Finding(NOT_VERIFIED, Severity.ERROR, str(mismatch.get("message") or mismatch or "verification failed"),
+                            "", provider.name, operation),)
+    mismatches = [{key: item.get(key) for key in ("type", "path", "expected", "actual", "mismatch")}
+                  for item in mismatch.get("mismatches") or []]
+    return CheckResult("pact", provider.name, operation, description, Status.FAILED, _first_message(findings),
+                       duration, findings, {**details, "mismatches": mismatches})
+
+
+def _mismatch_finding(provider: Provider, operation: str, item: Mapping[str, Any]) -> Finding:
+    kind = str(item.get("type", "Mismatch"))
+    text = str(item.get("mismatch") or "")
+    expected, actual = item.get("expected"), item.get("actual")
+    if kind == "StatusMismatch":
+        text = f"expected status {expected}, got {actual}"
+    elif kind != "BodyMismatch" or not text:
+        text = f"{text or kind}: expected {_clip(expected)}, got {_clip(actual)}"
+    location = str(item.get("path") or ("status" if kind == "StatusMismatch" else item.get("key") or ""))
+    return Finding(PACT_MISMATCH, Severity.ERROR, text, location, provider.name, operation)
+
+
+def _clip(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _duration(text: str) -> float:
+    text = text.strip()
+    try:
+        if text.endswith("ms"):
+            return float(text[:-2]) / 1000
+        if text.endswith("s"):
+            return float(text[:-1])
+    except ValueError:
+        pass
+    return 0.0
+
+
+__all__ = ["verify_registry", "verify_pacts", "validate_cassettes", "check_pacts_against_specs", "verify_step",
+           "validate_step", "provider_states", "ProviderState", "StateDispatcher", "run_verifier", "operation_for"]
