@@ -43,12 +43,6 @@ class ShapedInteraction:
     request: HttpRequest
     response: HttpResponse
 
-    @property
-    def fragment_name(self) -> str:
-        """A file name that is the same for the same interaction in every process."""
-        digest = hashlib.sha256(json.dumps(self.interaction.identity).encode()).hexdigest()[:16]
-        return f"{self.interaction.operation}-{digest}.json"
-
 
 @dataclass(slots=True)
 class MockService:
@@ -78,9 +72,9 @@ def shape_interaction(provider: Provider, interaction: ContractInteraction) -> S
     return ShapedInteraction(interaction, interaction.request, interaction.response)
 
 
-def load_shaped(provider: Provider) -> tuple[ContractFile, tuple[ShapedInteraction, ...]]:
+def load_shaped(provider: Provider, display: str | None = None) -> tuple[ContractFile, tuple[ShapedInteraction, ...]]:
     """Load the provider's contract file and shape every interaction in it."""
-    contract = load_contract_file(provider)
+    contract = load_contract_file(provider, display=display or _display(provider.contract))
     return contract, tuple(shape_interaction(provider, interaction) for interaction in contract.interactions)
 
 
@@ -305,6 +299,16 @@ def run_provider(registry: Registry, provider: Provider, pacts: Path | None = No
     return results
 
 
+def _display(path: Path | None) -> str | None:
+    """A contract path as users see it: relative to the working folder when inside it."""
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def merge_fragments(fragments: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """One pact from fragments: interactions deduplicated and sorted by description and provider states."""
     merged: dict[str, Any] = {}
@@ -332,9 +336,15 @@ def write_pact(path: Path, fragments: Iterable[Mapping[str, Any]]) -> Path:
     return path
 
 
-def write_fragment(folder: Path, provider: str, item: ShapedInteraction, fragment: Mapping[str, Any]) -> Path:
-    """Store one interaction's pact fragment where the session's pact writer will find it."""
-    path = folder / provider / item.fragment_name
+def write_fragment(folder: Path, provider: str, fragment: Mapping[str, Any]) -> Path:
+    """Store one interaction's pact fragment where the session's pact writer will find it.
+
+    The name is a digest of description and provider states, so the same interaction exercised
+    by two tests or two xdist workers lands in the same file instead of being duplicated.
+    """
+    (interaction,) = fragment["interactions"]
+    digest = hashlib.sha256(_sort_key(interaction).encode()).hexdigest()[:24]
+    path = folder / provider / f"{digest}.json"
     write_json_atomic(path, fragment)
     return path
 

@@ -37,7 +37,7 @@ MATCHER_OPTIONS: dict[str, frozenset[str]] = {
 DEFAULT_FORMATS = {"date": "%Y-%m-%d", "time": "%H:%M:%S", "datetime": "%Y-%m-%dT%H:%M:%SZ"}
 _UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 _INTERACTION_KEYS = {"operation", "description", "given", "request", "response", "params", "output", "status"}
-_REQUEST_KEYS = {"path_params", "query", "headers", "body"}
+_REQUEST_KEYS = {"path_params", "query", "headers", "body", "form"}
 _RESPONSE_KEYS = {"status", "headers", "body"}
 
 
@@ -234,9 +234,26 @@ class _Reader:
                 if isinstance(value, list) else self.scalar(value, key_path + ("query", name))
         for name, value in headers.items():
             headers[name] = self.scalar(value, key_path + ("headers", name))
+        if "form" in raw:
+            return self.form_request(raw, operation, path, query, headers, key_path)
         body = self.value(raw["body"], key_path + ("body",)) if "body" in raw else None
         return HttpRequest(method=operation.method or "GET", path=path, query=query, headers=headers, body=body,
                            content_type="application/json" if body is not None else None)
+
+    def form_request(self, raw: Mapping[str, Any], operation: Operation, path: str, query: dict[str, Any],
+                     headers: dict[str, Any], key_path: KeyPath) -> HttpRequest:
+        """A form-encoded body: fields are literal strings (the pact core compares them as form parameters)."""
+        from urllib.parse import urlencode
+
+        if "body" in raw:
+            raise self.fail("write either 'body' (JSON) or 'form' (form-encoded), not both", key_path + ("form",))
+        fields = self.mapping(raw["form"], key_path + ("form",))
+        for name, value in fields.items():
+            if isinstance(value, (dict, list)):
+                raise self.fail("expected a plain value for a form field", key_path + ("form", name))
+        encoded = urlencode({name: _form_text(value) for name, value in fields.items()})
+        return HttpRequest(method=operation.method or "POST", path=path, query=query, headers=headers,
+                           content_type="application/x-www-form-urlencoded", raw_body=encoded.encode())
 
     def fill_path(self, operation: Operation, raw: Any, key_path: KeyPath) -> str:
         params = self.mapping(raw, key_path)
@@ -340,6 +357,12 @@ class _Reader:
         if kind in DEFAULT_FORMATS:
             options.setdefault("format", DEFAULT_FORMATS[kind])
         return Matcher(kind, argument, options)
+
+
+def _form_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _check_regex(argument: Any, options: Mapping[str, Any]) -> str | None:

@@ -1,14 +1,147 @@
-"""pytest plugin: loaded in every pytest run, so importing it must stay cheap (no Pact core here)."""
+"""pytest plugin: loaded in every pytest run, so importing it must stay cheap (no Pact core here).
+
+Fixtures put the consumer's own client code in front of the Pact mock server:
+
+    def test_search(contract):
+        with contract("grafana", "search_dashboards") as server:
+            assert search_dashboards(server.url, token="t", tag="production")
+
+Each served interaction that matched leaves a pact fragment in a folder shared by every xdist
+worker; the controlling process merges them into pacts/<consumer>-<provider>.json when the
+session ends, so a run on `-n 2` writes exactly the pact a serial run writes.
+Everything heavy (the registry, pact-python, botocore) is imported inside the fixtures.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
+
 import pytest
+
+if TYPE_CHECKING:
+    from .consumer import MockService, ShapedInteraction
+    from .model import Registry
+
+_FRAGMENTS = "contractkit_fragments"
+_SHAPED_KEY: pytest.StashKey[dict[str, Any]] = pytest.StashKey()
+_FOLDER_KEY: pytest.StashKey[Path] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contractkit")
-    group.addoption("--contracts-registry", default=None, help="registry.yaml for contract tests")
+    group.addoption("--contracts-registry", default=None,
+                    help="registry.yaml for contract tests (default: $CONTRACTS_REGISTRY or registry.yaml in the rootdir)")
+    group.addoption("--contracts-pacts", default=None,
+                    help="write pacts to this folder instead of the registry's pacts folder")
+    parser.addini("contracts_registry", "registry.yaml for contract tests", default=None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract(provider, operation): a consumer contract test")
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and _FRAGMENTS in workerinput:
+        config.stash[_FOLDER_KEY] = Path(workerinput[_FRAGMENTS])
+    else:
+        # only a path: the folder is created by the first fragment written, so plain runs leave nothing
+        config.stash[_FOLDER_KEY] = Path(tempfile.gettempdir()) / f"contractkit-fragments-{uuid.uuid4().hex}"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: hand every worker the controller's fragment folder."""
+    node.workerinput[_FRAGMENTS] = str(node.config.stash[_FOLDER_KEY])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput"):
+        return  # workers only leave fragments; the controller writes the pacts
+    folder = config.stash.get(_FOLDER_KEY, None)
+    if folder is None or not folder.is_dir():
+        return
+    import shutil
+
+    try:
+        registry = _load_registry(config)
+        from .consumer import write_pacts_from_fragments
+
+        write_pacts_from_fragments(folder, _pacts_folder(config, registry), registry.consumer)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _registry_path(config: pytest.Config) -> Path:
+    chosen = (config.getoption("--contracts-registry") or config.getini("contracts_registry")
+              or os.environ.get("CONTRACTS_REGISTRY"))
+    return Path(chosen) if chosen else Path(config.rootpath) / "registry.yaml"
+
+
+def _load_registry(config: pytest.Config) -> Registry:
+    from .registry import load_registry
+
+    return load_registry(_registry_path(config))
+
+
+def _pacts_folder(config: pytest.Config, registry: Registry) -> Path:
+    chosen = config.getoption("--contracts-pacts")
+    return Path(chosen) if chosen else registry.pacts
+
+
+@pytest.fixture(scope="session")
+def contract_registry(pytestconfig: pytest.Config) -> Registry:
+    """The registry the contract fixtures serve from (`--contracts-registry`)."""
+    from .errors import ContractKitError
+
+    try:
+        return _load_registry(pytestconfig)
+    except ContractKitError as exc:
+        raise pytest.UsageError(f"contractkit: {exc.describe()}") from None
+
+
+def _shaped(config: pytest.Config, registry: Registry, provider: str) -> tuple[ShapedInteraction, ...]:
+    from .consumer import load_shaped
+
+    cache = config.stash.setdefault(_SHAPED_KEY, {})
+    if provider not in cache:
+        cache[provider] = load_shaped(registry.provider(provider))[1]
+    return cache[provider]
+
+
+@pytest.fixture
+def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Callable[..., ContextManager[MockService]]:
+    """`with contract(provider, operation[, description]) as server:` serves that operation's interactions.
+
+    `server.url` is the provider's base URL on the mock (base path included). When the block ends,
+    every served interaction must have been received with a matching request, or the test fails.
+    Without arguments, the test's `@pytest.mark.contract(provider, operation)` marker is used.
+    """
+    marker = request.node.get_closest_marker("contract")
+
+    @contextmanager
+    def serve_contract(provider: str | None = None, operation: str | None = None,
+                       description: str | None = None) -> Iterator[MockService]:
+        if provider is None and marker is not None:
+            provider, operation = (list(marker.args) + [None, None])[:2]
+        if not provider or not operation:
+            raise pytest.UsageError("contract() needs a provider and an operation (or a contract marker)")
+        from .consumer import describe_mismatch, select_interactions, serve, write_fragment
+
+        chosen_provider = contract_registry.provider(provider)
+        chosen = select_interactions(chosen_provider, _shaped(request.config, contract_registry, provider),
+                                     operation, description)
+        with serve(contract_registry.consumer, chosen_provider, chosen) as service:
+            yield service
+        if not service.matched:
+            lines = "\n".join(f"  - {describe_mismatch(m)}" for m in service.mismatches)
+            pytest.fail(f"the consumer's requests do not satisfy the contract of {provider} {operation}:\n{lines}",
+                        pytrace=False)
+        folder = request.config.stash[_FOLDER_KEY]
+        for fragment in service.fragments:
+            write_fragment(folder, provider, fragment)
+
+    return serve_contract
