@@ -220,6 +220,9 @@ def diff_any(old: Any, new: Any, *, old_name: str, new_name: str, direction: str
         which = old_name if not old_api else new_name
         raise UsageError(f"cannot compare an API description with a plain JSON Schema ({which} is a JSON Schema)")
     if old_api:
+        from .specs import normalize_document
+
+        old, new = normalize_document(old, display=old_name), normalize_document(new, display=new_name)
         return diff_documents(old, new, old_name=old_name, new_name=new_name)
     return diff_schemas(old, new, old_name=old_name, new_name=new_name, direction=direction)
 
@@ -382,10 +385,10 @@ class SchemaComparator:
         rel = ("additionalProperties",)
         if old.additional is not False and new.additional is False:
             level = Level.BREAKING if direction == _REQUEST else Level.INFO
-            return [_Delta("additional-properties-restricted", level, rel, "additional properties are no longer allowed")]
+            return [_Delta("additional-properties-restricted", level, (), "additional properties are no longer allowed")]
         if old.additional is False and new.additional is not False:
             level = Level.INFO if direction == _REQUEST else Level.WARNING
-            return [_Delta("additional-properties-allowed", level, rel, "additional properties are now allowed")]
+            return [_Delta("additional-properties-allowed", level, (), "additional properties are now allowed")]
         if isinstance(old.additional, (dict, str)) and isinstance(new.additional, (dict, str)):
             return [_prefixed(rel, d) for d in self.compare(old.additional, new.additional, direction)]
         return []
@@ -621,6 +624,9 @@ def _template_key(path: str) -> str:
     return _TEMPLATE_PARAMETER.sub("{}", path)
 
 
+_NESTING = frozenset({"properties", "items", "additionalProperties"})  # oneOf/anyOf positions are not depth
+
+
 def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
     """The rule id of a schema delta: the side (request, response, request-parameter, response-header) and depth."""
     if suffix == "optional-property-removed":
@@ -628,7 +634,8 @@ def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
     if suffix in _PRESENCE_SUFFIXES:
         return f"{side}-property-{suffix}"
     if side in ("request", "response"):
-        return f"{side}-{'property' if rel else 'body'}-{suffix}"
+        nested = any(part in _NESTING for part in rel)
+        return f"{side}-{'property' if nested else 'body'}-{suffix}"
     return f"{side}-{suffix}"
 
 
