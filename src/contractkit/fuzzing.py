@@ -255,7 +255,7 @@ class Credentials:
 
     headers: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, str] = field(default_factory=dict)
-    shown: Mapping[str, str] = field(default_factory=dict)  # header -> how a report shows it, e.g. `token $TOKEN`
+    shown: Mapping[str, str] = field(default_factory=dict)  # header -> its curl argument naming the variables
 
 
 def read_credentials(provider: Provider, environ: Mapping[str, str]) -> Credentials:
@@ -271,16 +271,17 @@ def read_credentials(provider: Provider, environ: Mapping[str, str]) -> Credenti
     secrets = {name: environ[name] for name in auth.env}
     if auth.scheme == "bearer":
         name = auth.env[0]
-        return Credentials({"Authorization": f"Bearer {secrets[name]}"}, secrets, {"Authorization": f"Bearer ${name}"})
+        return Credentials({"Authorization": f"Bearer {secrets[name]}"}, secrets,
+                           {"Authorization": f'-H "Authorization: Bearer ${name}"'})
     if auth.scheme == "header":
         name, header = auth.env[0], auth.header or "Authorization"
-        return Credentials({header: f"{auth.prefix}{secrets[name]}"}, secrets, {header: f"{auth.prefix}${name}"})
+        return Credentials({header: f"{auth.prefix}{secrets[name]}"}, secrets,
+                           {header: f'-H "{header}: {auth.prefix}${name}"'})
     if auth.scheme == "basic":
         user, password = auth.env[0], auth.env[1]
         token = base64.b64encode(f"{secrets[user]}:{secrets[password]}".encode()).decode("ascii")
         secrets = {**secrets, f"{user}:{password}": token}
-        return Credentials({"Authorization": f"Basic {token}"}, secrets,
-                           {"Authorization": f"Basic $(printf %s \"${user}:${password}\" | base64)"})
+        return Credentials({"Authorization": f"Basic {token}"}, secrets, {"Authorization": f'-u "${user}:${password}"'})
     raise UsageError(f"contracts fuzz does not support {auth.scheme} auth (provider {provider.name!r})",
                      key_path=("providers", provider.name, "auth", "scheme"))
 
@@ -291,8 +292,8 @@ def scrub_text(text: str, credentials: Credentials) -> str:
         if value:
             text = text.replace(value, f"${name}" if ":" not in name else "$CREDENTIALS")
     for header, shown in credentials.shown.items():
-        text = re.sub(rf"({re.escape(header)}: )\[Filtered\]", lambda match: match.group(1) + shown, text,
-                      flags=re.IGNORECASE)
+        # schemathesis masks the header in curl commands; point it at the environment so the command runs as is.
+        text = re.sub(rf"-H '{re.escape(header)}: \[Filtered\]'", lambda _: shown, text, flags=re.IGNORECASE)
     return text
 
 
@@ -862,8 +863,9 @@ def _collect(schema: BaseSchema, endpoints: Sequence[Endpoint], seed: int, crede
             collected.failures += iter_recorder_failures(event.recorder, seed=seed, credentials=credentials)
             done += 1
             if on_progress is not None:
+                distinct = len({failure.key for failure in collected.failures})
                 on_progress(FuzzProgress(str(getattr(event, "phase", "fuzzing")), label, min(done, total), total,
-                                         len(collected.failures)))
+                                         distinct))
         elif isinstance(event, events.NonFatalError):
             text = scrub_text(_error_text(event), credentials)
             collected.errors.setdefault(event.label, []).append(text)
