@@ -447,3 +447,72 @@ def iter_drift(old: Cassette, new: Cassette) -> Iterator[Finding]:
         where = f"{new.path.name}: interactions[{index}]"
         for finding in iter_response_drift(before.response, after.response, where=where):
             yield replace(finding, provider=provider, operation=operation)
+
+
+def _pact_body(message: Mapping[str, Any]) -> tuple[Any, str]:
+    body = message.get("body")
+    headers = {str(k).lower(): (v[0] if isinstance(v, list) else v) for k, v in (message.get("headers") or {}).items()}
+    if isinstance(body, dict) and "content" in body and ("contentType" in body or "encoded" in body):
+        content = body["content"]  # Pact V4: {"content": ..., "contentType": ..., "encoded": false}
+        if isinstance(content, str) and "json" in str(body.get("contentType", "")):
+            try:
+                content = json.loads(content)
+            except ValueError:
+                pass
+        return content, str(body.get("contentType", headers.get("content-type", "")))
+    return body, str(headers.get("content-type", ""))
+
+
+def iter_pact_breaks(pact_data: Mapping[str, Any], interactions: Sequence[RecordedInteraction],
+                     provider: Any = None) -> Iterator[Finding]:
+    """CK311 findings: pact interactions the recorded responses no longer satisfy (status, or a field the pact
+    expects is missing or of another type). Requests are matched as the replay server matches them."""
+    from .replay import IncomingRequest, InteractionIndex
+
+    index = InteractionIndex(interactions, provider)
+    for position, item in enumerate(pact_data.get("interactions") or ()):
+        request, response = item.get("request") or {}, item.get("response") or {}
+        if not request:
+            continue
+        query = request.get("query") or ""
+        if isinstance(query, dict):
+            from urllib.parse import urlencode
+
+            query = urlencode([(k, v) for k, values in query.items() for v in (values if isinstance(values, list) else [values])])
+        target = str(request.get("path", "/")) + (f"?{query}" if query else "")
+        body, _ = _pact_body(request)
+        raw = json.dumps(body).encode() if isinstance(body, (dict, list)) else body_to_bytes(body)
+        headers = {str(k).lower(): (v[0] if isinstance(v, list) else str(v)) for k, v in (request.get("headers") or {}).items()}
+        match = index.match(IncomingRequest(str(request.get("method", "GET")).upper(), target, headers, raw))
+        if match.interaction is None:
+            continue  # unanswered requests are verification's business, not drift's
+        yield from _pact_response_breaks(item, position, response, match.interaction)
+
+
+def _pact_response_breaks(item: Mapping[str, Any], position: int, expected: Mapping[str, Any],
+                          recorded: RecordedInteraction) -> Iterator[Finding]:
+    where = f"pact interactions[{position}] ({item.get('description', '')})"
+    operation = recorded.operation
+    status = expected.get("status")
+    if isinstance(status, int) and status != recorded.response.status:
+        yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects status {status}, the recording answers "
+                      f"{recorded.response.status}", where, operation=operation)
+        return
+    body, content_type = _pact_body(expected)
+    if body is None:
+        return
+    wanted = body_shape(json.dumps(body) if isinstance(body, (dict, list)) else body, content_type or "application/json")
+    have = body_shape(recorded.response.body, recorded.response.content_type)
+    for path in sorted(wanted):
+        if path not in have and _reachable(path, have):
+            yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects {path} ({wanted[path]}), the recording has none",
+                          where, operation=operation)
+        elif path in have and wanted[path] != have[path] and "null" not in (wanted[path], have[path]):
+            yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects {path} as {wanted[path]}, the recording has "
+                          f"{have[path]}", where, operation=operation)
+
+
+def _reachable(path: str, have: Mapping[str, str]) -> bool:
+    """True when every array above the path has items in the recording (an empty list hides nothing)."""
+    position = path.rfind("[*]")
+    return position < 0 or path[: position + 3] in have

@@ -11,6 +11,7 @@ killed leaves every earlier cassette as it was.
 from __future__ import annotations
 
 import base64
+from contextlib import contextmanager
 import json
 import threading
 import time
@@ -52,6 +53,7 @@ class RecordOptions:
     source: str = "live"  # live | local | moto: written to the cassette's metadata
     timeout: float = 15.0
     environ: Mapping[str, str] = field(default_factory=dict)
+    pact_file: Path | None = None  # drift that breaks this pact fails the run
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,7 +439,7 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
                 "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolkit": f"contractkit {TOOLKIT_VERSION}", **extra}
     new = Cassette(path, interactions, metadata)
-    return _compare_and_write(provider, operation, path, new)
+    return _compare_and_write(provider, operation, path, new, options.pact_file)
 
 
 def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -> str:
@@ -449,19 +451,40 @@ def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -
     return ""
 
 
-def _compare_and_write(provider: Provider, operation: Operation, path: Path, new: Cassette) -> OperationOutcome:
+def _compare_and_write(provider: Provider, operation: Operation, path: Path, new: Cassette,
+                       pact_file: Path | None = None) -> OperationOutcome:
     old = _load_previous(path)
     if old is not None and dump_interactions(old.interactions) == dump_interactions(new.interactions):
         return OperationOutcome(operation.name, "unchanged", "no change", path=path)
     findings = tuple(iter_drift(old, new)) if old is not None else ()
-    breaking = tuple(schema_findings(provider, operation, new))
+    breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
     write_cassette(new)
     if old is None:
-        return OperationOutcome(operation.name, "recorded", "new cassette", path, breaking, bool(breaking))
+        return OperationOutcome(operation.name, "recorded", "new cassette", path, breaking, is_breaking(breaking))
     if findings or breaking:
-        summary = f"{len(findings)} shape change(s)" + (f", breaks the registered schema" if breaking else "")
-        return OperationOutcome(operation.name, "drifted", summary, path, findings + breaking, bool(breaking))
+        summary = f"{len(findings)} shape change(s)" + (", breaks the registered schema or pact" if is_breaking(breaking) else "")
+        return OperationOutcome(operation.name, "drifted", summary, path, findings + breaking, is_breaking(breaking))
     return OperationOutcome(operation.name, "recorded", "values changed, shape unchanged", path)
+
+
+def is_breaking(findings: Iterable[Finding]) -> bool:
+    """True when any schema or pact finding is an error (a schema that could not be checked is a warning)."""
+    return any(finding.severity is Severity.ERROR for finding in findings)
+
+
+def pact_findings(provider: Provider, cassette: Cassette, pact_file: Path | None) -> Iterator[Finding]:
+    """CK311 findings for pact interactions of this operation that the new recording no longer satisfies."""
+    from .cassettes import iter_pact_breaks
+
+    if pact_file is None or not pact_file.exists():
+        return
+    try:
+        data = json.loads(pact_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CassetteError(f"cannot read the pact ({exc})", file=pact_file) from exc
+    for finding in iter_pact_breaks(data, cassette.interactions, provider):
+        if finding.operation == cassette.operation:
+            yield replace(finding, provider=provider.name)
 
 
 def _load_previous(path: Path) -> Cassette | None:
@@ -625,3 +648,176 @@ def remove_moto_fixtures(client: Callable[[str], Any], prefix: str) -> None:
             step()
         except Exception:  # noqa: BLE001,S110 - the server may already be gone; nothing to clean then
             pass
+
+
+@contextmanager
+def moto_server(*, startup_timeout: float = 20.0) -> Iterator[str]:
+    """Start a real moto server on 127.0.0.1 and a free port; yields its URL and stops it afterwards."""
+    import subprocess
+    import sys
+
+    import requests
+
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url + "/moto-api/", process, startup_timeout, requests)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, process: Any, timeout: float, requests: Any) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise UsageError(f"moto server exited with code {process.returncode} before it was ready",
+                             hint="is moto[server] installed? (pip install 'moto[server]')")
+        try:
+            with requests.Session() as session:
+                session.trust_env = False
+                session.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise UsageError(f"moto server did not answer at {url} within {timeout:.0f} s")
+
+
+# ---------------------------------------------------------------- drift between two cassette sets
+
+
+def compare_cassettes(old: Path, new: Path, provider: Provider | None = None,
+                      pact_file: Path | None = None) -> RecordRun:
+    """Drift between two cassette files or folders (paired by relative path); breaking when the new one
+    violates the provider's registered schema or the pact."""
+    pairs = _pairs(old, new)
+    outcomes = [_compare_pair(before, after, provider, pact_file) for before, after in pairs]
+    return RecordRun(provider.name if provider else new.name, tuple(outcomes), 0, "drift")
+
+
+def _pairs(old: Path, new: Path) -> list[tuple[Path | None, Path | None]]:
+    if new.is_file() or old.is_file():
+        return [(old if old.exists() else None, new if new.exists() else None)]
+    names = sorted({p.relative_to(root) for root in (old, new) if root.is_dir()
+                    for p in root.rglob("*.yaml") if not p.name.startswith(".")})
+    if not names:
+        raise UsageError(f"no cassettes in {old} or {new}")
+    return [((old / n) if (old / n).exists() else None, (new / n) if (new / n).exists() else None) for n in names]
+
+
+def _compare_pair(before: Path | None, after: Path | None, provider: Provider | None,
+                  pact_file: Path | None) -> OperationOutcome:
+    if after is None:
+        assert before is not None
+        return OperationOutcome(before.stem, "removed", "cassette removed", before)
+    new = load_cassette(after)
+    operation = provider.operations.get(new.operation) if provider is not None else None
+    breaking: tuple[Finding, ...] = ()
+    if provider is not None and operation is not None:
+        breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
+    if before is None:
+        return OperationOutcome(new.operation, "recorded", "new cassette", after, breaking, is_breaking(breaking))
+    old = load_cassette(before)
+    if dump_interactions(old.interactions) == dump_interactions(new.interactions):
+        return OperationOutcome(new.operation, "unchanged", "no change", after, breaking, is_breaking(breaking))
+    findings = tuple(iter_drift(old, new))
+    outcome = "drifted" if findings else "recorded"
+    message = f"{len(findings)} shape change(s)" if findings else "values changed, shape unchanged"
+    if is_breaking(breaking):
+        message += ", breaks the registered schema or pact"
+    return OperationOutcome(new.operation, outcome, message, after, findings + breaking, is_breaking(breaking))
+
+
+# ---------------------------------------------------------------- entry points for the CLI and CI
+
+
+def record_cassettes(registry: Any, provider_name: str, operation_names: Iterable[str], *, mode: str,
+                     options: RecordOptions, spec: Path | None = None, force: bool = False) -> Report:
+    """Record (`live`, `moto`) or seed (`spec`) the cassettes of one provider; one report row per operation."""
+    from .registry import select_operations
+
+    provider = registry.provider(provider_name)
+    operations = select_operations(provider, operation_names)
+    options = replace(options, pact_file=options.pact_file or registry.pact_file(provider.name))
+    started = time.perf_counter()
+    run = _dispatch(provider, operations, mode, options, spec, force)
+    report = run_report([run], f"contracts record --provider {provider.name} ({run.source})")
+    return replace(report, duration=time.perf_counter() - started)
+
+
+def _dispatch(provider: Provider, operations: list[Operation], mode: str, options: RecordOptions, spec: Path | None,
+              force: bool) -> RecordRun:
+    aws = provider.kind is ProviderKind.AWS
+    if mode == "spec":
+        return _seed(provider, operations, spec, force)
+    if mode == "moto":
+        if not aws:
+            raise UsageError(f"--moto records AWS providers; {provider.name!r} is an HTTP provider (use --live)")
+        if options.dry_run:
+            return record_provider(provider, operations, replace(options, source="moto"))
+        with moto_server() as url:
+            return record_aws(provider, operations, replace(options, source="moto"), url)
+    if mode != "live":
+        raise UsageError(f"unknown recording mode {mode!r}")
+    if aws:
+        return record_aws(provider, operations, options, options.base_url or provider.base_url)
+    return record_provider(provider, operations, options)
+
+
+def _seed(provider: Provider, operations: list[Operation], spec: Path | None, force: bool) -> RecordRun:
+    from .seeding import load_document, seed_aws_operation, seed_provider
+
+    if provider.kind is ProviderKind.AWS:
+        if spec is not None and str(spec) != "botocore":
+            raise UsageError("AWS operations are seeded from botocore's models: pass --from-spec botocore")
+        outcomes = tuple(seed_aws_operation(provider, op, aws_params(provider, op), force=force) for op in operations)
+        return RecordRun(provider.name, outcomes, 0, "botocore-schema")
+    if spec is None:
+        raise UsageError("--from-spec needs the provider's OpenAPI or Swagger document")
+    document = load_document(spec)
+    name = provider.spec_source.document if provider.spec_source and provider.spec_source.document else spec.name
+    return seed_provider(provider, document, operations, force=force, document_name=name)
+
+
+def rerecord(registry: Any, provider_names: Iterable[str], environ: Mapping[str, str], *, allow_unsafe: bool = False,
+             budget: int | None = None) -> Report:
+    """The scheduled re-record: every selected provider whose credentials are set is recorded live; the
+    others are reported as skipped. Drift and breaking drift are in the report."""
+    from .registry import select_providers
+
+    runs = []
+    for provider in select_providers(registry, provider_names):
+        missing = [name for name in provider.auth.env if not environ.get(name)]
+        if missing and provider.auth.scheme != "none":
+            skipped = tuple(OperationOutcome(op, "skipped", f"credentials not set ({', '.join(missing)})")
+                            for op in provider.operations)
+            runs.append(RecordRun(provider.name, skipped, 0, "live"))
+            continue
+        options = RecordOptions(allow_unsafe=allow_unsafe, budget=budget, environ=environ,
+                                pact_file=registry.pact_file(provider.name))
+        runs.append(_dispatch(provider, list(provider.operations.values()), "live", options, None, False))
+    return run_report(runs, "contracts rerecord")
+
+
+def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str | None = None) -> Report:
+    """`contracts drift`: the comparison of two cassette files or folders as a report."""
+    provider = registry.provider(provider_name) if registry is not None and provider_name else None
+    pact_file = registry.pact_file(provider.name) if provider is not None else None
+    run = compare_cassettes(old, new, provider, pact_file)
+    return run_report([run], f"contracts drift {old} {new}")

@@ -535,7 +535,8 @@ class ReplayServer:
 
     def serve_forever(self) -> None:
         """Serve until interrupted (Ctrl-C) in the calling thread's wait; used by `contracts replay`."""
-        self.start()
+        if self._thread is None or not self._thread.is_alive():
+            self.start()
         try:
             assert self._thread is not None
             while self._thread.is_alive():

@@ -20,6 +20,8 @@ from .cassettes import Headers, RecordedInteraction, RecordedRequest, RecordedRe
 
 PLACEHOLDER = "<scrubbed:{}>"
 _PLACEHOLDER_TEXT = re.compile(r"<scrubbed:[^>]*>|<volatile:[^>]*>")
+_ANY_PLACEHOLDER = re.compile(r"<(?:scrubbed|volatile):[^>]*>|&lt;(?:scrubbed|volatile):.*?&gt;")
+VOLATILE_REQUEST_ID = "00000000-0000-4000-8000-000000000000"
 
 SECRET_HEADERS = frozenset({
     "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
@@ -195,7 +197,13 @@ def scrub_body(body: str | bytes | None, content_type: str, rules: ScrubRules) -
         pairs = parse_qsl(body, keep_blank_values=True)
         cleaned = [(k, placeholder(k) if rules.is_secret_field(k) else scrub_text(v, rules)) for k, v in pairs]
         return urlencode(cleaned, safe="<>:")
-    return scrub_text(_scrub_xml_fields(body, rules), rules)
+    text = scrub_text(_scrub_xml_fields(body, rules), rules)
+    # inside XML a bare <scrubbed:x> would be read as an element: escape it so the document still parses
+    return _PLACEHOLDER_TEXT.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text) if _is_xml(text) else text
+
+
+def _is_xml(text: str) -> bool:
+    return text.lstrip().startswith("<")
 
 
 def is_json_text(text: str, content_type: str) -> bool:
@@ -250,7 +258,7 @@ def normalise_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
     request = replace(interaction.request, headers=_mark(interaction.request.headers, VOLATILE_REQUEST_HEADERS))
     body = interaction.response.body
     if isinstance(body, str) and "<RequestId>" in body:
-        body = _VOLATILE_FIELDS.sub(r"<\1><volatile:request-id></\1>", body)
+        body = _VOLATILE_FIELDS.sub(rf"<\1>{VOLATILE_REQUEST_ID}</\1>", body)
     response = replace(interaction.response, headers=_mark(interaction.response.headers, VOLATILE_RESPONSE_HEADERS),
                        body=body)
     return replace(interaction, request=request, response=response)
@@ -266,7 +274,7 @@ def _mark(headers: Headers, volatile: frozenset[str]) -> dict[str, tuple[str, ..
 
 def find_secrets(text: str, rules: ScrubRules) -> list[str]:
     """Names of the secrets (literal or value-shaped) still present in a text; placeholders do not count."""
-    bare = _PLACEHOLDER_TEXT.sub("", text)
+    bare = _ANY_PLACEHOLDER.sub("", text)
     found = [name for name, value in rules.literals if value in bare]
     found += [name for name, pattern in rules.patterns if pattern.search(bare)]
     return sorted(set(found))

@@ -1,0 +1,117 @@
+"""`contracts record`, `contracts rerecord`, `contracts replay` and `contracts drift`: cassettes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
+
+
+@click.command("record")
+@registry_option
+@click.option("--provider", "provider_name", required=True, help="The provider whose cassettes to record.")
+@click.option("--operation", "operation_names", multiple=True, help="Only this operation (repeatable).")
+@click.option("--live", is_flag=True, help="Call the provider at its base URL with credentials from the environment.")
+@click.option("--moto", is_flag=True, help="AWS: start a moto server on 127.0.0.1 and record from it.")
+@click.option("--from-spec", "spec", type=click.Path(path_type=Path), default=None,
+              help="Seed cassettes from the examples of this OpenAPI/Swagger document ('botocore' for AWS).")
+@click.option("--base-url", default=None, help="Record from this URL instead of the registry's base_url.")
+@click.option("--allow-unsafe", is_flag=True, help="Also send operations the registry does not mark safe.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing, write nothing.")
+@click.option("--budget", type=click.IntRange(min=1), default=None, help="Most requests this run may send.")
+@click.option("--force", is_flag=True, help="With --from-spec: replace recorded (live, moto, local) cassettes too.")
+@format_option("text", "json", "markdown", "junit", "html")
+@output_option
+def record_command(registry_path: Path, provider_name: str, operation_names: tuple[str, ...], live: bool, moto: bool,
+                   spec: Path | None, base_url: str | None, allow_unsafe: bool, dry_run: bool, budget: int | None,
+                   force: bool, output_format: str, output_path: Path | None) -> int:
+    """(Re-)record cassettes: live, from moto, or seeded from a spec; per operation recorded/unchanged/drifted/failed."""
+    from ..errors import UsageError
+    from ..recording import RecordOptions, record_cassettes
+
+    modes = [name for name, chosen in (("live", live), ("moto", moto), ("spec", spec is not None)) if chosen]
+    if len(modes) != 1:
+        raise UsageError("choose where to record from: exactly one of --live, --moto or --from-spec SPEC")
+    registry = open_registry(registry_path)
+    source = "local" if live and _is_loopback(base_url or registry.provider(provider_name).base_url) else "live"
+    options = RecordOptions(allow_unsafe=allow_unsafe, dry_run=dry_run, budget=budget, base_url=base_url,
+                            source=source, environ=dict(os.environ))
+    report = record_cassettes(registry, provider_name, operation_names, mode=modes[0], options=options,
+                              spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec, force=force)
+    return emit_report(report, output_format, output_path)
+
+
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+
+@click.command("rerecord")
+@registry_option
+@click.option("--provider", "provider_names", multiple=True, help="Only this provider (repeatable; default all).")
+@click.option("--allow-unsafe", is_flag=True, help="Also send operations the registry does not mark safe.")
+@click.option("--budget", type=click.IntRange(min=1), default=None, help="Most requests per provider.")
+@format_option("markdown", "text", "json", "junit", "html")
+@output_option
+def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow_unsafe: bool, budget: int | None,
+                     output_format: str, output_path: Path | None) -> int:
+    """The scheduled re-record as one command: record every provider whose credentials are set, report drift."""
+    from ..recording import rerecord
+
+    registry = open_registry(registry_path)
+    report = rerecord(registry, provider_names, dict(os.environ), allow_unsafe=allow_unsafe, budget=budget)
+    return emit_report(report, output_format, output_path)
+
+
+@click.command("replay")
+@registry_option
+@click.option("--provider", "provider_name", required=True, help="The provider whose cassettes to serve.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: a free one).")
+@click.option("--cassettes", "folder", type=click.Path(path_type=Path), default=None,
+              help="Serve this folder instead of the provider's cassettes.")
+@click.option("--faults", default="", help="Fault injection, e.g. 'latency=200ms,throttle=0.1,retry_after=2,"
+              "errors=0.05,status=503,reset=0.01,seed=7'.")
+def replay_command(registry_path: Path, provider_name: str, port: int, folder: Path | None, faults: str) -> int:
+    """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest)."""
+    from ..replay import Faults, ReplayServer
+
+    registry = open_registry(registry_path)
+    provider = registry.provider(provider_name)
+    server = ReplayServer(folder, provider=provider, faults=Faults.from_text(faults))
+    server.start()
+    click.echo(f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} "
+               f"(Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    click.echo(f"served {server.stats.served} request(s), {server.stats.unmatched} unmatched", err=True)
+    return ExitCode.OK
+
+
+@click.command("drift")
+@registry_option
+@click.option("--provider", "provider_name", default=None,
+              help="Check the new cassettes against this provider's registered schema and pact.")
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@format_option("text", "json", "markdown", "junit", "html")
+@output_option
+def drift_command(registry_path: Path, provider_name: str | None, old: Path, new: Path, output_format: str,
+                  output_path: Path | None) -> int:
+    """Shape drift between two cassette files or folders; exit 1 when the new ones break a schema or pact."""
+    from ..recording import drift_report
+
+    registry = open_registry(registry_path) if provider_name else None
+    report = drift_report(old, new, registry, provider_name)
+    return emit_report(report, output_format, output_path)
+
+
+COMMANDS = [record_command, rerecord_command, replay_command, drift_command]
