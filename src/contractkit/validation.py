@@ -623,14 +623,14 @@ _PROTOCOL_BY_MEDIA = {"application/cbor": "smithy-rpc-v2-cbor", "application/x-a
 def validate_aws_response(provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any],
                           body: Any) -> list[Finding]:
     """Parse a recorded AWS response with botocore's own parser for the protocol, then check the output shape."""
-    from botocore.exceptions import ResponseParserError
+    from botocore.parsers import ResponseParserError
 
     where = {"provider": provider.name, "operation": operation.name}
     model = _aws_operation_model(operation.service or "", operation.aws_operation or "")
-    protocol = _aws_protocol(model.service_model, headers)
     raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
     if not isinstance(raw, (bytes, bytearray)):
         raw = json.dumps(raw).encode("utf-8")
+    protocol = _aws_protocol(model.service_model, headers, bytes(raw))
     flat = {key.lower(): header_value(headers, key) or "" for key in headers}
     try:
         parsed = _aws_parser(protocol).parse({"status_code": status, "headers": flat, "body": bytes(raw)}, model.output_shape)
@@ -639,13 +639,15 @@ def validate_aws_response(provider: Provider, operation: Operation, status: int,
                         f"{operation.label} {status}: botocore's {protocol} parser rejects the response ({_first_line(exc)})",
                         "$", **where)]
     if status >= 300:
-        return _aws_error_findings(operation, status, parsed, where)
+        return _aws_error_findings(operation, status, parsed, bytes(raw), where)
     return _aws_shape_findings(operation, status, parsed, model.output_shape, where)
 
 
-def _aws_error_findings(operation: Operation, status: int, parsed: Mapping[str, Any], where: Mapping[str, str]) -> list[Finding]:
-    code = (parsed.get("Error") or {}).get("Code")
-    if code:
+def _aws_error_findings(operation: Operation, status: int, parsed: Mapping[str, Any], raw: bytes,
+                        where: Mapping[str, str]) -> list[Finding]:
+    # botocore falls back to the status code as the error code when the body has none: that is not an AWS error body
+    code = str((parsed.get("Error") or {}).get("Code") or "")
+    if code and code.encode("utf-8") in raw:
         return []
     return [Finding(AWS_SHAPE, Severity.ERROR,
                     f"{operation.label} {status}: an error status without an AWS error code in the body", "$.Error.Code", **where)]
@@ -660,7 +662,9 @@ def _aws_shape_findings(operation: Operation, status: int, parsed: Mapping[str, 
     data = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
     report = ParamValidator().validate(data, shape)
     findings = []
-    for error_type, name, extra in report.errors[:MAX_ERRORS_PER_RESPONSE]:
+    # range and length limits in botocore's models describe requests; responses are held to types and required members
+    errors = [error for error in report._errors if error[0] in ("invalid type", "missing required field")]
+    for error_type, name, extra in errors[:MAX_ERRORS_PER_RESPONSE]:
         location = "$" + "".join(f".{part}" if not part.startswith("[") else part for part in name.split(".") if part)
         findings.append(Finding(AWS_SHAPE, Severity.ERROR,
                                 f"{operation.label} {status}: {_aws_reason(error_type, extra)} (shape {shape.name})",
@@ -688,7 +692,8 @@ _BOTOCORE: dict[str, Any] = {}
 
 def _aws_operation_model(service: str, name: str) -> Any:
     import botocore.session
-    from botocore.exceptions import OperationNotFoundError, UnknownServiceError
+    from botocore.exceptions import UnknownServiceError
+    from botocore.model import OperationNotFoundError
 
     with _CACHE_LOCK:
         session = _BOTOCORE.get("session") or _BOTOCORE.setdefault("session", botocore.session.get_session())
@@ -701,17 +706,19 @@ def _aws_operation_model(service: str, name: str) -> Any:
             raise UsageError(f"botocore's {service} model has no operation {name!r}") from exc
 
 
-def _aws_protocol(service_model: Any, headers: Mapping[str, Any]) -> str:
-    # services such as CloudWatch speak several protocols; the recorded content type says which one was used
+def _aws_protocol(service_model: Any, headers: Mapping[str, Any], body: bytes) -> str:
+    # services such as CloudWatch speak several protocols, and servers label bodies loosely (moto sends JSON as
+    # text/html): the body itself says which family was used, the content type only breaks ties
     supported = list(service_model.metadata.get("protocols") or [service_model.protocol])
-    guess = _PROTOCOL_BY_MEDIA.get(content_type(headers))
-    if guess == "json" and "rest-json" in supported:
-        guess = "rest-json"
-    if guess == "query" and "rest-xml" in supported:
-        guess = "rest-xml"
-    if guess == "query" and "ec2" in supported:
-        guess = "ec2"
-    return guess if guess in supported else supported[0]
+    head = body.lstrip()[:1]
+    family = {b"<": ("rest-xml", "query", "ec2"), b"{": ("json", "rest-json"), b"[": ("json", "rest-json")}.get(head)
+    if family is None:
+        guess = _PROTOCOL_BY_MEDIA.get(content_type(headers))
+        family = (guess,) if guess else ("smithy-rpc-v2-cbor",) if head else tuple(supported)
+    for protocol in family:
+        if protocol in supported:
+            return protocol
+    return supported[0]
 
 
 def _aws_parser(protocol: str) -> Any:
