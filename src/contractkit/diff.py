@@ -403,11 +403,19 @@ _NULLABILITY = ("became-nullable", "became-not-nullable")
 
 
 def _with_null(document: SchemaDocument, shape: Shape) -> Shape:
-    """A choice is nullable when the choice itself or any of its alternatives accepts null."""
+    """A choice is nullable when the choice itself or any of its alternatives (at any depth) accepts null."""
     if shape.alternatives is None or shape.nullable:
         return shape
-    nullable = any(document.shape(document.resolve(option)[0]).nullable for option in shape.alternatives)
-    return Shape(nullable=nullable) if nullable else shape
+    return Shape(nullable=True) if _accepts_null(document, shape, set()) else shape
+
+
+def _accepts_null(document: SchemaDocument, shape: Shape, seen: set[int]) -> bool:
+    if shape.nullable:
+        return True
+    if shape.alternatives is None or id(shape) in seen:
+        return False
+    seen.add(id(shape))
+    return any(_accepts_null(document, document.shape(document.resolve(option)[0]), seen) for option in shape.alternatives)
 
 
 def _prefixed(rel: tuple[str, ...], delta: _Delta) -> _Delta:

@@ -138,7 +138,7 @@ class SchemaDocument:
                 others = parts[:index] + parts[index + 1:]
                 options = [{"allOf": others + [option]} for option in shape.alternatives]
                 return Shape(alternatives=options, alternative_key=shape.alternative_key, nullable=shape.nullable,
-                             keep_alive=options)
+                             keep_alive=list(options))
         merged = self.shape(parts[0]) if len(parts) == 1 else _merge(self, [self.shape(part) for part in parts])
         return merged
 

@@ -1,0 +1,150 @@
+"""`contracts diff OLD NEW`: exit codes, output formats, git sources and bad input, run in-process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+
+from contractkit.cli import main
+
+OLD: dict[str, Any] = {
+    "openapi": "3.0.3", "info": {"title": "pets", "version": "1"},
+    "paths": {"/pets": {"get": {
+        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}],
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+            "type": "array", "items": {"type": "object", "required": ["id", "name"],
+                                       "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}}}}}},
+    }}},
+}
+
+
+def _new(**changes: Any) -> dict[str, Any]:
+    new = json.loads(json.dumps(OLD))
+    operation = new["paths"]["/pets"]["get"]
+    if changes.get("drop_name"):
+        item = operation["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+        item["properties"].pop("name")
+        item["required"] = ["id"]
+    if changes.get("add_tag"):
+        item = operation["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+        item["properties"]["tag"] = {"type": "string"}
+    return new
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> dict[str, Path]:
+    """old.json, a breaking new.yaml (YAML on purpose) and a compatible new.json."""
+    paths = {"old": tmp_path / "old.json", "breaking": tmp_path / "new.yaml", "compatible": tmp_path / "compatible.json"}
+    paths["old"].write_text(json.dumps(OLD), encoding="utf-8")
+    paths["breaking"].write_text(yaml.safe_dump(_new(drop_name=True)), encoding="utf-8")
+    paths["compatible"].write_text(json.dumps(_new(add_tag=True)), encoding="utf-8")
+    return paths
+
+
+def test_breaking_change_exits_1_with_the_documented_json(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert set(report) == {"breaking", "changes"} and report["breaking"] is True
+    assert report["changes"] == [{
+        "rule": "response-property-removed", "level": "breaking", "path": "/pets", "method": "GET",
+        "location": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
+        "message": "[].name: required property 'name' removed",
+    }]
+
+
+def test_compatible_change_exits_0(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["diff", str(files["old"]), str(files["compatible"]), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["breaking"] is False
+    assert [(c["rule"], c["level"]) for c in report["changes"]] == [("response-property-added", "info")]
+
+
+def test_level_filter_and_fail_on_warning(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(files["old"]), str(files["compatible"]), "--level", "warning", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["changes"] == []
+    new = _new()
+    new["paths"]["/pets"]["get"]["deprecated"] = True
+    files["compatible"].write_text(json.dumps(new), encoding="utf-8")
+    assert main(["diff", str(files["old"]), str(files["compatible"])]) == 0
+    assert main(["diff", str(files["old"]), str(files["compatible"]), "--fail-on", "warning"]) == 1
+
+
+def test_text_markdown_and_junit_formats(files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["diff", str(files["old"]), str(files["breaking"])]) == 1
+    text = capsys.readouterr().out
+    assert "BREAKING  response-property-removed (CK" in text and "GET /pets" in text
+    assert text.rstrip().endswith("1 breaking, 0 warning, 0 info: FAILED")
+    assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "markdown"]) == 1
+    assert "| ❌ | `response-property-removed` | GET /pets |" in capsys.readouterr().out
+    junit = tmp_path / "diff.xml"
+    assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "junit", "--output", str(junit)]) == 1
+    root = ElementTree.parse(junit).getroot()
+    assert root.get("failures") == "1"
+    assert root.find(".//testcase").get("name") == "GET /pets"
+
+
+def test_github_annotations_when_running_in_actions(files: dict[str, Path], capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    json.loads(captured.out)  # the JSON on standard output stays parseable
+    assert captured.err.startswith(f"::error file={files['breaking']},title=response-property-removed%3A GET /pets::")
+
+
+def test_missing_and_malformed_files_exit_2_naming_the_file(files: dict[str, Path], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.json"
+    assert main(["diff", str(files["old"]), str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {missing}: file not found"
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"openapi": "3.0.3",\n "paths": {,}}', encoding="utf-8")
+    assert main(["diff", str(broken), str(files["old"])]) == 2
+    assert capsys.readouterr().err.strip().startswith(f"error: {broken}:2: invalid JSON:")
+
+
+def test_unresolvable_ref_exits_2(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new = _new()
+    new["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Gone"}
+    target = tmp_path / "dangling.json"
+    target.write_text(json.dumps(new), encoding="utf-8")
+    assert main(["diff", str(files["old"]), str(target)]) == 2
+    assert "$ref '#/components/schemas/Gone' does not resolve" in capsys.readouterr().err
+
+
+def test_api_description_against_json_schema_is_bad_input(files: dict[str, Path], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"type": "object"}), encoding="utf-8")
+    assert main(["diff", str(files["old"]), str(schema)]) == 2
+    assert "cannot compare an API description with a plain JSON Schema" in capsys.readouterr().err
+
+
+def test_git_sources(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for arguments in (["init", "-q", "-b", "main"], ["config", "user.email", "d@example.invalid"], ["config", "user.name", "d"]):
+        subprocess.run(["git", "-C", str(repo), *arguments], check=True)
+    (repo / "api.json").write_text(files["old"].read_text(), encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "add", "api.json"], check=True)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "v1"], check=True)
+    (repo / "api.json").write_text(json.dumps(_new(drop_name=True)), encoding="utf-8")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "git:main:api.json", "api.json", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["changes"][0]["rule"] == "response-property-removed"
+    assert main(["diff", "git:main:api.json", "git:HEAD:api.json"]) == 0
+    capsys.readouterr()
+    assert main(["diff", "git:v9:api.json", "api.json"]) == 2
+    assert "git ref 'v9' cannot be resolved" in capsys.readouterr().err
+    assert main(["diff", "git:main:missing.json", "api.json"]) == 2
+    assert capsys.readouterr().err.strip() == "error: missing.json: no such file at git ref 'main'"
+    assert main(["diff", "git:main", "api.json"]) == 2
+    assert "expected git:REF:path" in capsys.readouterr().err
