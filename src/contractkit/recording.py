@@ -435,6 +435,9 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
     assert provider.cassettes is not None
     path = cassette_path(provider.cassettes, name)
     interactions = tuple(finish_interaction(item, rules, name) for item in recorded[-1:])
+    if options.source == "moto" and operation.service:
+        interactions, note = _aws_content_type(operation, interactions)
+        extra = {**extra, **({"normalised": note} if note else {})}
     metadata = {"provider": provider.name, "operation": name, "source": options.source,
                 "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolkit": f"contractkit {TOOLKIT_VERSION}", **extra}
@@ -442,12 +445,36 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
     return _compare_and_write(provider, operation, path, new, options.pact_file)
 
 
+def _aws_content_type(operation: Operation, interactions: tuple[RecordedInteraction, ...]
+                      ) -> tuple[tuple[RecordedInteraction, ...], str]:
+    """moto answers JSON-protocol calls with `text/html` or `text`; AWS sends the protocol's media type."""
+    import botocore.session
+
+    service = botocore.session.get_session().get_service_model(operation.service or "")
+    if service.resolved_protocol != "json":
+        return interactions, ""
+    wanted = f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
+    fixed, notes = [], set()
+    for item in interactions:
+        headers = dict(item.response.headers)
+        name = next((key for key in headers if key.lower() == "content-type"), "Content-Type")
+        if headers.get(name, ("",))[0] != wanted:
+            notes.add(f"Content-Type {headers.get(name, ('none',))[0]!r} -> {wanted!r} (moto deviates from AWS)")
+            headers[name] = (wanted,)
+        fixed.append(replace(item, response=replace(item.response, headers=headers)))
+    return tuple(fixed), "; ".join(sorted(notes))
+
+
 def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -> str:
     if not recorded:
         return f"no response ({type(error).__name__}: {error})" if error else "no request was sent"
     status = recorded[-1].response.status
     if status >= 400:  # an error answer must never replace a good recording
-        return f"the provider answered {status} {recorded[-1].response.reason}".rstrip()
+        answer = f"the provider answered {status} {recorded[-1].response.reason}".rstrip()
+        body = recorded[-1].response.body_bytes
+        if b"has not been implemented" in body:  # moto's words for an action it lacks
+            answer += " (moto does not implement it: seed it with --from-spec botocore)"
+        return answer
     return ""
 
 

@@ -99,7 +99,9 @@ class ScrubRules:
         key = field_key(name)
         if key in _NOT_SECRET:
             return False
-        return key in self.fields or key.endswith(_SECRET_SUFFIXES)
+        # a body that echoes headers or query parameters carries them under the same names
+        lowered = name.lower()
+        return key in self.fields or key.endswith(_SECRET_SUFFIXES) or lowered in self.headers or lowered in self.query
 
 
 def _compile(patterns: Iterable[tuple[str, str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:

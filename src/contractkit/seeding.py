@@ -357,7 +357,7 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
     candidates = _candidate_bodies(document, media)
     problems: list[Finding] = []
     for body, source in candidates:
-        headers = {"Content-Type": ("application/json; charset=utf-8",)} if body is not None else {}
+        headers = {"Content-Type": ("application/json",)} if body is not None else {}
         text = dump_json(body) if body is not None else ""
         problems = validate_response(provider, operation, status, {"Content-Type": headers.get("Content-Type", ("",))[0]},
                                      text.encode())
