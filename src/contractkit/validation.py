@@ -285,6 +285,7 @@ class SpecValidator:
         self.source = source
         self.base_paths = _base_paths(document, base_paths)
         self._validators: dict[tuple[str, ...], Any] = {}
+        self._responses: dict[tuple[str, str, int], tuple[Any, str, Any]] = {}  # lookups repeat for every response
         self._lock = threading.Lock()
         self._router: _Router | None = None
 
@@ -295,7 +296,7 @@ class SpecValidator:
         if item is None:
             return None
         operation = deref(self.document, item, source=self.source).get(method.lower())
-        return operation if isinstance(operation, Mapping) else None
+        return operation if isinstance(operation, dict) else None
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The operation a concrete request path (with or without a server base path) belongs to."""
@@ -313,10 +314,14 @@ class SpecValidator:
         """Findings for one response to the operation at (method, template); empty when it conforms."""
         label = f"{method.upper()} {template}"
         where = {"provider": provider, "operation": operation_name or label}
-        operation = self.operation(method, template)
+        lookup = (method, template, status)
+        cached = self._responses.get(lookup)
+        if cached is None:
+            operation = self.operation(method, template)
+            cached = self._responses[lookup] = (operation, *(self._response(operation, status) if operation else ("", None)))
+        operation, response_key, response = cached
         if operation is None:
             return [Finding(NO_OPERATION, Severity.ERROR, f"{label} is not in the OpenAPI description", **where)]
-        response_key, response = self._response(operation, status)
         if response is None:
             declared = ", ".join(str(key) for key in operation.get("responses", {})) or "none"
             return [Finding(STATUS_UNDECLARED, Severity.ERROR,
@@ -334,9 +339,12 @@ class SpecValidator:
 
     def _check_headers(self, label: str, status: int, response: Mapping[str, Any], headers: Mapping[str, Any],
                        where: Mapping[str, str]) -> list[Finding]:
+        declared = response.get("headers")
+        if not declared:
+            return []
         present = {name.lower() for name in headers}
         findings = []
-        for name, header in (response.get("headers") or {}).items():
+        for name, header in declared.items():
             header = deref(self.document, header, source=self.source)
             if isinstance(header, Mapping) and header.get("required") and name.lower() not in present:
                 findings.append(Finding(HEADER_MISSING, Severity.ERROR,
@@ -400,46 +408,93 @@ def _base_paths(document: Mapping[str, Any], extra: Iterable[str]) -> tuple[str,
     return tuple(sorted(paths, key=len, reverse=True))
 
 
+class _Node:
+    """One path segment of the router's trie."""
+
+    __slots__ = ("literals", "patterns", "param", "templates")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        self.patterns: list[tuple[re.Pattern[str], list[str], _Node]] = []  # segments such as {name}.json
+        self.param: tuple[str, _Node] | None = None
+        self.templates: list[str] = []
+
+
 class _Router:
-    """Path-template matching: literal segments beat parameters, so /pulls/comments wins over /pulls/{n}."""
+    """Path-template matching on a segment trie: literal segments beat parameters, so /pulls/comments wins
+    over /pulls/{n}, and a literal route without the method falls back to a parameter route that has it."""
 
     def __init__(self, document: Mapping[str, Any], base_paths: tuple[str, ...]) -> None:
         self.document = document
         self.base_paths = base_paths
-        self.routes: dict[int, list[tuple[tuple[int, ...], re.Pattern[str], str, list[str]]]] = {}
+        self.root = _Node()
         for template in document["paths"]:
-            segments = template.strip("/").split("/")
-            names = re.findall(r"{([^}]+)}", template)
-            pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "([^/]+)", re.escape(template.rstrip("/") or "/")) + "/?$")
-            rank = tuple(1 if "{" in segment else 0 for segment in segments)
-            self.routes.setdefault(len(segments), []).append((rank, pattern, template, names))
-        for candidates in self.routes.values():
-            candidates.sort(key=lambda route: route[0])
+            self._insert(template)
+
+    def _insert(self, template: str) -> None:
+        node = self.root
+        for segment in _segments(template):
+            whole = re.fullmatch(r"{([^{}]+)}", segment)
+            if whole:
+                if node.param is None:
+                    node.param = (whole.group(1), _Node())
+                node = node.param[1]
+            elif "{" in segment:
+                names = re.findall(r"{([^{}]+)}", segment)
+                pattern = re.compile("^" + re.sub(r"\\{[^{}]+\\}", "([^/]+?)", re.escape(segment)) + "$")
+                child = next((n for p, _names, n in node.patterns if p.pattern == pattern.pattern), None)
+                if child is None:
+                    child = _Node()
+                    node.patterns.append((pattern, names, child))
+                node = child
+            else:
+                node = node.literals.setdefault(segment, _Node())
+        node.templates.append(template)
 
     def match(self, method: str, path: str) -> RouteMatch | None:
+        from urllib.parse import unquote
+
         path = path.split("?", 1)[0] or "/"
         for base in self.base_paths:
             if base and not (path == base or path.startswith(base + "/")):
                 continue
-            found = self._match_one(method, path[len(base):] or "/")
+            segments = [unquote(part) for part in _segments(path[len(base):] or "/")]
+            found = self._walk(self.root, segments, 0, method.lower(), {})
             if found is not None:
-                return found
-        return None
-
-    def _match_one(self, method: str, path: str) -> RouteMatch | None:
-        from urllib.parse import unquote
-
-        segments = path.strip("/").split("/")
-        for _rank, pattern, template, names in self.routes.get(len(segments), ()):
-            found = pattern.match(path)
-            if found is None:
-                continue
-            item = deref(self.document, self.document["paths"][template])
-            operation = item.get(method.lower()) if isinstance(item, Mapping) else None
-            if isinstance(operation, Mapping):
-                values = {name: unquote(value) for name, value in zip(names, found.groups())}
+                template, operation, values = found
                 return RouteMatch(template, method.upper(), operation, values)
         return None
+
+    def _walk(self, node: _Node, segments: list[str], depth: int, method: str,
+              values: dict[str, str]) -> tuple[str, Mapping[str, Any], dict[str, str]] | None:
+        if depth == len(segments):
+            for template in node.templates:
+                item = deref(self.document, self.document["paths"][template])
+                operation = item.get(method) if isinstance(item, dict) else None
+                if isinstance(operation, dict):
+                    return template, operation, dict(values)
+            return None
+        segment = segments[depth]
+        child = node.literals.get(segment)
+        if child is not None:
+            found = self._walk(child, segments, depth + 1, method, values)
+            if found is not None:
+                return found
+        for pattern, names, child in node.patterns:
+            matched = pattern.match(segment)
+            if matched:
+                found = self._walk(child, segments, depth + 1, method, {**values, **dict(zip(names, matched.groups()))})
+                if found is not None:
+                    return found
+        if node.param is not None and segment:
+            name, child = node.param
+            return self._walk(child, segments, depth + 1, method, {**values, name: segment})
+        return None
+
+
+def _segments(path: str) -> list[str]:
+    stripped = path.strip("/")
+    return stripped.split("/") if stripped else []
 
 
 # --------------------------------------------------------------------------- small HTTP helpers
