@@ -853,19 +853,21 @@ def _collect(schema: BaseSchema, endpoints: Sequence[Endpoint], seed: int, crede
     from schemathesis.engine import events, from_schema
 
     collected = _Collected()
-    total = len(endpoints) * 3
-    done = 0
+    finished: dict[str, set[str]] = {}  # phase -> labels done; the fuzzing phase revisits endpoints in rounds
+    last: tuple[str, int, int] | None = None
     for event in from_schema(schema).execute():
         if isinstance(event, (events.ScenarioFinished, events.FuzzScenarioFinished)):
             label = event.recorder.label
             collected.cases[label] = collected.cases.get(label, 0) + len(event.recorder.cases)
             collected.durations[label] = collected.durations.get(label, 0.0) + float(event.elapsed_time or 0.0)
             collected.failures += iter_recorder_failures(event.recorder, seed=seed, credentials=credentials)
-            done += 1
-            if on_progress is not None:
-                distinct = len({failure.key for failure in collected.failures})
-                on_progress(FuzzProgress(str(getattr(event, "phase", "fuzzing")), label, min(done, total), total,
-                                         distinct))
+            phase = str(getattr(event, "phase", "fuzzing"))
+            done = finished.setdefault(phase, set())
+            done.add(label)
+            state = (phase, len(done), len({failure.key for failure in collected.failures}))
+            if on_progress is not None and state != last:
+                last = state
+                on_progress(FuzzProgress(phase, label, len(done), len(endpoints), state[2]))
         elif isinstance(event, events.NonFatalError):
             text = scrub_text(_error_text(event), credentials)
             collected.errors.setdefault(event.label, []).append(text)
@@ -918,7 +920,10 @@ def _outcomes(endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], failur
             outcomes.append(OperationOutcome(endpoint.label, endpoint.name, skipped=reason))
             continue
         mine = tuple(failure for failure in failures if failure.operation == endpoint.label)
-        outcomes.append(OperationOutcome(endpoint.label, endpoint.name, cases=collected.cases.get(endpoint.label, 0),
-                                         failures=mine, errors=tuple(dict.fromkeys(collected.errors.get(endpoint.label, []))),
-                                         duration=collected.durations.get(endpoint.label, 0.0)))
+        errors = tuple(dict.fromkeys(collected.errors.get(endpoint.label, [])))
+        cases = collected.cases.get(endpoint.label, 0)
+        # An endpoint no request reached is not a pass: say why it went untested.
+        untested = "" if cases or mine or errors else f"no case ran (run stopped: {collected.stop_reason})"
+        outcomes.append(OperationOutcome(endpoint.label, endpoint.name, cases=cases, failures=mine, errors=errors,
+                                         skipped=untested, duration=collected.durations.get(endpoint.label, 0.0)))
     return tuple(outcomes)

@@ -84,7 +84,8 @@ def test_a_third_party_provider_gets_only_get_and_head_unless_unsafe_is_allowed(
 def test_same_seed_same_failures(tmp_path, serve_inventory):
     server = serve_inventory("broken")
     registry = load_registry(inventory_registry(tmp_path))
-    options = FuzzOptions(base_url=server.url, operations=("get_item",), max_examples=10, seed=99, use_corpus=False)
+    options = FuzzOptions(base_url=server.url, operations=("get_item",), max_examples=10, seed=99, use_corpus=False,
+                          phases=("fuzzing",))
 
     def found() -> list[tuple[str, str, int | None, str]]:
         run = fuzz_provider(registry, "inventory", options, environ={})
