@@ -360,7 +360,7 @@ def record_provider(provider: Provider, operations: Iterable[Operation], options
                     on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
     """Record every planned operation of a provider; each cassette is written as soon as it is recorded."""
     plans = plan_recording(provider, operations, options)
-    secrets = credentials(provider, options.environ, required=not options.dry_run and options.source == "live")
+    secrets = credentials(provider, options.environ, required=not options.dry_run)
     rules = scrub_rules(provider, secrets)
     outcomes, sent = [], 0
     for plan in plans:
@@ -848,3 +848,16 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
     pact_file = registry.pact_file(provider.name) if provider is not None else None
     run = compare_cassettes(old, new, provider, pact_file)
     return run_report([run], f"contracts drift {old} {new}")
+
+
+def render_record_report(report: Report, output_format: str) -> str:
+    """The report in a format; Markdown also lists every finding, since it becomes the re-record pull request."""
+    from .report import render_report
+
+    text = render_report(report, output_format)
+    if output_format != "markdown":
+        return text
+    lines = [f"- **{row.provider} / {row.operation}** `{finding.code}` {finding.message}"
+             + (f" ({finding.location})" if finding.location else "")
+             for row in report.results for finding in row.findings]
+    return text.rstrip("\n") + ("\n\n### Findings\n\n" + "\n".join(lines) + "\n" if lines else "\n")

@@ -13,6 +13,11 @@ import pytest
 import yaml
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-request (the SIGKILL test) is expected here
+
+
 class LocalProvider:
     """A real HTTP server on 127.0.0.1 whose answers a test decides; it counts every request it receives."""
 
@@ -23,7 +28,7 @@ class LocalProvider:
         self.block_path: str | None = None
         self.blocked = threading.Event()  # set when a request to block_path arrived
         self.release = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
+from .common import ExitCode, emit, emit_report, format_option, open_registry, output_option, registry_option
+
+if TYPE_CHECKING:
+    from ..model import Report
 
 
 @click.command("record")
@@ -41,7 +45,17 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
                             source=source, environ=dict(os.environ))
     report = record_cassettes(registry, provider_name, operation_names, mode=modes[0], options=options,
                               spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec, force=force)
-    return emit_report(report, output_format, output_path)
+    return _emit_record_report(report, output_format, output_path)
+
+
+def _emit_record_report(report: Report, output_format: str, output_path: Path | None) -> int:
+    """Render with the findings listed in Markdown too; 1 when a recording failed or drift breaks a contract."""
+    from ..recording import render_record_report
+
+    if output_format != "markdown":
+        return emit_report(report, output_format, output_path)
+    emit(render_record_report(report, output_format), output_path)
+    return ExitCode.FAILED if report.failed else ExitCode.OK
 
 
 def _is_loopback(url: str) -> bool:
@@ -64,7 +78,7 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
 
     registry = open_registry(registry_path)
     report = rerecord(registry, provider_names, dict(os.environ), allow_unsafe=allow_unsafe, budget=budget)
-    return emit_report(report, output_format, output_path)
+    return _emit_record_report(report, output_format, output_path)
 
 
 @click.command("replay")
@@ -111,7 +125,7 @@ def drift_command(registry_path: Path, provider_name: str | None, old: Path, new
 
     registry = open_registry(registry_path) if provider_name else None
     report = drift_report(old, new, registry, provider_name)
-    return emit_report(report, output_format, output_path)
+    return _emit_record_report(report, output_format, output_path)
 
 
 COMMANDS = [record_command, rerecord_command, replay_command, drift_command]
