@@ -428,6 +428,8 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
            rules: ScrubRules, options: RecordOptions, extra: Mapping[str, Any]) -> OperationOutcome:
     name = operation.name
     failure = _failure(recorded, error)
+    if failure and options.source == "moto" and recorded and recorded[-1].response.status == 500:
+        failure += " (moto answers 500 for actions it does not implement: seed it with --from-spec botocore)"
     if failure:
         finding = Finding(RECORD_FAILED, Severity.ERROR, f"recording failed: {failure}; the cassette was not changed",
                           provider=provider.name, operation=name)
@@ -470,11 +472,7 @@ def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -
         return f"no response ({type(error).__name__}: {error})" if error else "no request was sent"
     status = recorded[-1].response.status
     if status >= 400:  # an error answer must never replace a good recording
-        answer = f"the provider answered {status} {recorded[-1].response.reason}".rstrip()
-        body = recorded[-1].response.body_bytes
-        if b"has not been implemented" in body:  # moto's words for an action it lacks
-            answer += " (moto does not implement it: seed it with --from-spec botocore)"
-        return answer
+        return f"the provider answered {status} {recorded[-1].response.reason}".rstrip()
     return ""
 
 
