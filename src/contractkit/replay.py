@@ -186,14 +186,17 @@ class InteractionIndex:
         """The best interaction for the request, or none with the closest one named."""
         action = aws_action(request.headers, request.body)
         body = normalise_body(request.body, request.headers.get("content-type", ""))
-        exact = [e for e in self._exact.get((request.method, request.path, request.query), ()) if e.action == action]
+        same_route = [e for e in self._exact.get((request.method, request.path, request.query), ()) if e.action == action]
+        exact = [e for e in same_route if e.body == body]
         if exact:
-            return Match(_prefer_body(exact, body).interaction, "exact")
+            return Match(exact[0].interaction, "exact")
         for route in self.routes:
             if _fits(route, request, action) and route.operation in self._by_operation:
                 candidates = [e for e in self._by_operation[route.operation] if e.method == request.method]
                 if candidates:
                     return Match(_closest_query(candidates, request.query, body).interaction, "operation")
+        if same_route:  # same method, path, query and action; only the body differs
+            return Match(same_route[0].interaction, "operation")
         return Match(None, "none", self.closest(request))
 
     def closest(self, request: IncomingRequest) -> RecordedInteraction | None:
@@ -211,13 +214,6 @@ def _entry(interaction: RecordedInteraction) -> _Entry:
     label = f"{request.method} {parts.path or '/'}{'?' + parts.query if parts.query else ''} {action}"
     return _Entry(interaction, request.method, parts.path or "/", tuple(sorted(request.query)),
                   normalise_body(request.body, headers.get("content-type", "")), action, label)
-
-
-def _prefer_body(entries: list[_Entry], body: str) -> _Entry:
-    for entry in entries:
-        if entry.body == body:
-            return entry
-    return entries[0]
 
 
 def _closest_query(entries: list[_Entry], query: tuple[tuple[str, str], ...], body: str) -> _Entry:

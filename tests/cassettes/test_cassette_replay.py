@@ -1,0 +1,165 @@
+"""The replay server: exact and operation-template matching, unmatched answers, fault injection, the CLI."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, write_cassette
+from contractkit.errors import UsageError
+from contractkit.registry import load_registry
+from contractkit.replay import Faults, ReplayServer
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _interaction(method: str, uri: str, body: str, *, request_body: str | None = None, headers=None) -> RecordedInteraction:
+    return RecordedInteraction(RecordedRequest(method, uri, headers or {}, request_body),
+                               RecordedResponse(200, {"Content-Type": ("application/json",), "Date": ("<volatile:date>",)},
+                                                body, "OK"))
+
+
+@pytest.fixture
+def grafana_like(tmp_path: Path):
+    (tmp_path / "registry.yaml").write_text(
+        "version: 1\nconsumer: demo\nproviders:\n  dash:\n    base_url: http://127.0.0.1:3000/api\n    operations:\n"
+        "      search: {method: GET, path: /search, safe: true}\n"
+        "      get_dashboard: {method: GET, path: '/dashboards/uid/{uid}', safe: true}\n"
+        "      create_annotation: {method: POST, path: /annotations, safe: false}\n")
+    folder = tmp_path / "cassettes" / "dash"
+    recorded = {
+        "search": _interaction("GET", "http://127.0.0.1/api/search?query=cpu&type=dash-db", '[{"uid": "cpu"}]'),
+        "get_dashboard": _interaction("GET", "http://127.0.0.1/api/dashboards/uid/xyz", '{"dashboard": {"uid": "xyz"}}'),
+        "create_annotation": _interaction("POST", "http://127.0.0.1/api/annotations", '{"id": 1}',
+                                          request_body='{"text": "deploy"}'),
+    }
+    for name, interaction in recorded.items():
+        write_cassette(Cassette(folder / f"{name}.yaml", (interaction,), {"operation": name}))
+    return load_registry(tmp_path / "registry.yaml", environ={}).provider("dash")
+
+
+def _get(server: ReplayServer, method: str, path: str, body: bytes | None = None, connection=None):
+    conn = connection or http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def test_exact_then_operation_template_then_closest(grafana_like) -> None:
+    with ReplayServer(provider=grafana_like) as server:
+        assert server.url.endswith("/api")
+        status, headers, body = _get(server, "GET", "/api/search?type=dash-db&query=cpu")  # query order ignored
+        assert status == 200 and json.loads(body) == [{"uid": "cpu"}] and headers["Content-Type"] == "application/json"
+        assert "<volatile" not in json.dumps(headers)
+        status, _, body = _get(server, "GET", "/api/dashboards/uid/abc")  # the pact's id, not the recorded one
+        assert status == 200 and json.loads(body)["dashboard"]["uid"] == "xyz"
+        status, _, body = _get(server, "POST", "/api/annotations", b'{"text": "other"}')
+        assert status == 200 and json.loads(body) == {"id": 1}
+        status, headers, body = _get(server, "GET", "/api/dashboard/uid/abc")
+        assert status == 501 and headers["X-Contractkit-Replay"] == "unmatched"
+        error = json.loads(body)
+        assert error["request"] == "GET /api/dashboard/uid/abc"
+        assert error["closest"]["operation"] == "get_dashboard"
+        status, _, body = _get(server, "DELETE", "/api/annotations")
+        assert status == 501 and json.loads(body)["closest"]["operation"] == "create_annotation"
+    assert (server.stats.matched_exact, server.stats.matched_operation, server.stats.unmatched) == (1, 2, 2)
+
+
+def test_keep_alive_connection_serves_many_requests(grafana_like) -> None:
+    with ReplayServer(provider=grafana_like) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        for _ in range(20):
+            assert _get(server, "GET", "/api/dashboards/uid/a", connection=connection)[0] == 200
+        connection.close()
+
+
+def test_aws_calls_sharing_post_slash_are_told_apart_by_target_and_action() -> None:
+    form = {"Content-Type": ("application/x-www-form-urlencoded",)}
+    recorded = [
+        _interaction("POST", "http://127.0.0.1/", '{"service": "ce"}', request_body='{"Granularity":"MONTHLY"}',
+                     headers={"X-Amz-Target": ("AWSInsightsIndexService.GetCostAndUsage",)}),
+        _interaction("POST", "http://127.0.0.1/", '{"service": "iam"}', request_body="Action=ListUsers&Version=2010-05-08",
+                     headers=form),
+        _interaction("POST", "http://127.0.0.1/", '{"service": "cloudwatch"}', request_body="{}",
+                     headers={"X-Amz-Target": ("GraniteServiceVersion20100801.DescribeAlarms",)}),
+    ]
+    with ReplayServer(recorded) as server:
+        def post(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("POST", "/", body=body, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+
+        assert post(b"{}", {"X-Amz-Target": "GraniteServiceVersion20100801.DescribeAlarms"}) == (200, b'{"service": "cloudwatch"}')
+        assert post(b"Version=2010-05-08&Action=ListUsers", {"Content-Type": "application/x-www-form-urlencoded"}) == (
+            200, b'{"service": "iam"}')
+        assert post(b'{"Granularity": "MONTHLY"}', {"X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"}) == (
+            200, b'{"service": "ce"}')
+        status, body = post(b"Action=ListRoles&Version=2010-05-08", {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 501  # never another service's answer
+
+
+def test_faults_throttle_errors_and_resets(grafana_like) -> None:
+    with ReplayServer(provider=grafana_like, faults=Faults(throttle_ratio=1.0, retry_after=3)) as server:
+        status, headers, _ = _get(server, "GET", "/api/search?query=cpu&type=dash-db")
+        assert status == 429 and headers["Retry-After"] == "3"
+    with ReplayServer(provider=grafana_like, faults=Faults(error_ratio=1.0, error_status=502)) as server:
+        assert _get(server, "GET", "/api/search?query=cpu&type=dash-db")[0] == 502
+    with ReplayServer(provider=grafana_like, faults=Faults(reset_ratio=1.0)) as server:
+        with pytest.raises((ConnectionResetError, http.client.RemoteDisconnected)):
+            _get(server, "GET", "/api/search?query=cpu&type=dash-db")
+        assert server.stats.resets == 1
+    faults = Faults.from_text("latency=2ms,throttle=0.25,errors=0.25,status=503,seed=11")
+    with ReplayServer(provider=grafana_like, faults=faults) as server:
+        seen = Counter()
+        for _ in range(80):
+            seen[_get(server, "GET", "/api/dashboards/uid/a")[0]] += 1
+    assert set(seen) == {200, 429, 503} and sum(seen.values()) == 80
+    assert seen[200] > 20
+
+
+def test_fault_text_errors_name_the_problem() -> None:
+    with pytest.raises(UsageError, match="fault 'bogus=1' not understood"):
+        Faults.from_text("bogus=1")
+    with pytest.raises(UsageError, match="expected a ratio between 0 and 1"):
+        Faults.from_text("throttle=2")
+
+
+def test_every_operation_of_the_example_registry_is_answered_from_its_cassette() -> None:
+    registry = load_registry(REPO / "registry.yaml", environ={})
+    for provider in registry.providers.values():
+        if provider.kind.value == "aws":
+            continue
+        with ReplayServer(provider=provider) as server:
+            for operation in provider.operations.values():
+                path = (provider.base_path + operation.path).replace("{", "").replace("}", "")
+                status, _, _ = _get(server, operation.method, path, b"{}" if operation.method == "POST" else None)
+                assert status < 300, f"{provider.name} {operation.name}"
+
+
+def test_cli_replay_serves_until_interrupted(tmp_path: Path, grafana_like) -> None:
+    process = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "replay", "--registry",
+                                str(tmp_path / "registry.yaml"), "--provider", "dash"], stderr=subprocess.PIPE,
+                               cwd=tmp_path, env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+    try:
+        line = process.stderr.readline().decode()
+        assert "replaying 3 interaction(s) of dash at http://127.0.0.1:" in line
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/api/dashboards/uid/q")
+        assert conn.getresponse().status == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(15) == 0
+        assert "served 1 request(s), 0 unmatched" in process.stderr.read().decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
