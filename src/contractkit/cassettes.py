@@ -160,6 +160,8 @@ def load_cassette(path: str | Path) -> Cassette:
 
 def parse_cassette(text: str, path: Path) -> Cassette:
     """Parse cassette text; the line of each interaction is used in error messages."""
+    if "!!python/" in text:
+        return _parse_python_tagged(text, path)
     try:
         document = parse_source(text, path, CassetteError)
     except yaml.YAMLError as exc:  # a tag the safe loader refuses, such as a pickled BytesIO body
@@ -184,6 +186,34 @@ def parse_cassette(text: str, path: Path) -> Cassette:
         raise CassetteError("metadata must be a mapping", file=path, key_path=("metadata",),
                             line=document.line_of(("metadata",)))
     return Cassette(path=path, interactions=tuple(interactions), metadata=metadata)
+
+
+def _parse_python_tagged(text: str, path: Path) -> Cassette:
+    """Older vcrpy cassettes store file-like bodies as `!!python/object/new:_io.BytesIO`: read them with vcrpy's
+    safe loader (which rebuilds only that and a few other harmless tags) and turn the bodies into bytes."""
+    from vcr.serializers.yamlserializer import deserialize
+
+    try:
+        data = deserialize(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        raise CassetteError(f"unsupported YAML ({getattr(exc, 'problem', None) or exc})", file=path,
+                            line=mark.line + 1 if mark else None,
+                            hint="re-record it with `contracts record`, which stores bodies as text or bytes") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError("expected a mapping with an 'interactions' list (vcrpy format)", file=path, line=1)
+    for raw in data["interactions"]:
+        request = raw.get("request") if isinstance(raw, dict) else None
+        if isinstance(request, dict) and hasattr(request.get("body"), "read"):
+            request["body"] = request["body"].read()
+    interactions = []
+    for index, raw in enumerate(data["interactions"]):
+        try:
+            interactions.append(_interaction_from_dict(raw, path.stem))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CassetteError(f"malformed interaction ({_describe(exc)})", file=path,
+                                key_path=("interactions", index)) from exc
+    return Cassette(path=path, interactions=tuple(interactions), metadata=data.get("metadata") or {})
 
 
 def _describe(exc: Exception) -> str:
