@@ -1,0 +1,54 @@
+"""The main job: lint, consumer contracts, pact verification and response validation, as one report."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterable
+
+from .errors import ContractKitError
+from .model import Registry, Report
+
+Progress = Callable[[str], None]
+
+
+def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, progress: Progress | None = None) -> Report:
+    """Everything `contracts run` does, offline: bad input raises, contract failures are results."""
+    from .consumer import run_consumer
+    from .registry import select_providers
+    from .verification import verify_registry
+
+    say = progress or (lambda message: None)
+    names = list(provider_names)
+    providers = select_providers(registry, names)
+    started = time.perf_counter()
+    say(f"lint: {registry.path.name} and every file it points to")
+    ensure_lint_clean(registry)
+    say(f"consumer: {len(providers)} providers through the Pact mock server")
+    consumer = run_consumer(registry, [provider.name for provider in providers])
+    say(f"verify: pacts against cassettes, cassettes against schemas, pacts against OpenAPI ({consumer_summary(consumer)})")
+    verified = verify_registry(registry, providers)
+    results = consumer.results + verified.results
+    return Report(f"contracts run: {registry.consumer} against {len(providers)} providers", results,
+                  time.perf_counter() - started)
+
+
+def ensure_lint_clean(registry: Registry) -> None:
+    """Raise the first lint error (bad input), mentioning how many more there are."""
+    from .lint import lint_registry
+
+    errors = lint_registry(registry).errors
+    if not errors:
+        return
+    first = errors[0].error
+    if len(errors) > 1:
+        first.hint = ((first.hint + ". ") if first.hint else "") + f"{len(errors) - 1} more problems: run `contracts lint`"
+    raise first
+
+
+def consumer_summary(report: Report) -> str:
+    """`33 interactions, 0 failed` for a progress line."""
+    failed = sum(1 for result in report.results if str(result.status) == "failed")
+    return f"{len(report.results)} consumer interactions, {failed} failed"
+
+
+__all__ = ["run_main_job", "ensure_lint_clean", "ContractKitError"]
