@@ -107,25 +107,29 @@ def bench_contractkit(document: dict, responses: list, runs: int) -> dict:
 
 def bench_openapi_core(document: dict, responses: list, sample: int) -> dict:
     """openapi-core: load the description once, then `validate_response` once per response."""
-    from openapi_core import OpenAPI
+    from openapi_core import Config, OpenAPI
     from openapi_core.testing import MockRequest, MockResponse
 
     started = time.perf_counter()
-    api = OpenAPI.from_dict(document)
+    # the GitHub description fails openapi-core's own spec validation ('' is not a 'uri'): skip that step
+    api = OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))
     load = time.perf_counter() - started
-    failed = 0
+    failed, first = 0, 0.0
     started = time.perf_counter()
-    for interaction in responses[:sample]:
+    for number, interaction in enumerate(responses[:sample]):
+        if number == 1:  # openapi-core builds its spec objects lazily, on the first validation
+            first = time.perf_counter() - started
+            started = time.perf_counter()
         request = MockRequest("https://api.github.com", interaction.request.method.lower(), interaction.request.path)
         response = interaction.response
         content_type = response.header("content-type") or "application/json"
         try:
-            api.validate_response(request, MockResponse(response.body_bytes(), status_code=response.status,
+            api.validate_response(request, MockResponse(response.body_bytes, status_code=response.status,
                                                         content_type=content_type.split(";")[0]))
         except Exception:  # noqa: BLE001 - openapi-core raises a different class per kind of failure
             failed += 1
     elapsed = time.perf_counter() - started
-    return {"responses": sample, "failed": failed, "load_s": load, "per_s": sample / elapsed}
+    return {"responses": sample, "failed": failed, "load_s": load, "first_s": first, "per_s": (sample - 1) / elapsed}
 
 
 def main() -> None:
@@ -156,8 +160,8 @@ def main() -> None:
           f"first 1,000 including compiling {ours['validators_compiled']} validators: {ours['first_1000_with_compilation_s']:.2f} s")
     if args.openapi_core:
         core = bench_openapi_core(document, responses, args.openapi_core)
-        print(f"openapi-core 0.23: load {core['load_s']:.1f} s, then {core['per_s']:,.0f} responses/s "
-              f"({core['responses']} responses, {core['failed']} failed)")
+        print(f"openapi-core 0.23: from_dict {core['load_s']:.2f} s, first response {core['first_s']:.2f} s, then "
+              f"{core['per_s']:,.0f} responses/s ({core['responses']} responses, {core['failed']} failed)")
 
 
 if __name__ == "__main__":
