@@ -39,6 +39,7 @@ VALUE_UNDOCUMENTED = "CK419"
 QUERY_UNDOCUMENTED = "CK420"
 
 _MAX_DEPTH = 64
+_IGNORED_HEADERS = frozenset(("accept", "content-type", "authorization"))
 
 
 def read_pact(path: Path) -> dict[str, Any]:
@@ -122,6 +123,8 @@ def _parameter_findings(validator: SpecValidator, item: Mapping[str, Any], opera
             documented_query.add(name)
             values = query.get(name)
         elif place == "header":
+            if name.lower() in _IGNORED_HEADERS:
+                continue  # OpenAPI 3.0: these header parameters SHALL be ignored
             values = [headers[name.lower()]] if name.lower() in headers else None
         else:
             continue  # path parameters are implied by the template match; cookies are not in pacts
@@ -316,11 +319,12 @@ class SubsetChecker:
         problems = []
         for key, element in value.items():
             if key in properties:
-                for sub in properties[key]:
-                    problems += self.check(element, sub, path + (key,))
+                # allOf members that document the same property together document the union of its fields
+                subs = properties[key]
+                problems += self.check(element, subs[0] if len(subs) == 1 else {"allOf": subs}, path + (key,))
             elif isinstance(extra, Mapping):
                 problems += self.check(element, extra, path + (key,))
-            elif extra is not True:
+            elif extra is not True and (properties or extra is False):
                 problems.append((FIELD_UNDOCUMENTED, json_path(path + (key,)),
                                  f"expects field {key!r}, which the provider does not document"))
         return problems
@@ -328,6 +332,7 @@ class SubsetChecker:
     def _merged_object(self, schema: Mapping[str, Any]) -> tuple[dict[str, list[Any]], Any]:
         # allOf members add properties; an explicit additionalProperties (true or a schema) documents any key
         properties: dict[str, list[Any]] = {}
+        # an object schema with no properties at all is free-form in OpenAPI: any field is documented
         extra: Any = None
         stack = [schema]
         while stack:
@@ -336,7 +341,9 @@ class SubsetChecker:
                 continue
             for key, sub in (part.get("properties") or {}).items():
                 properties.setdefault(key, []).append(sub)
-            if part.get("additionalProperties") not in (None, False) and extra is None:
+            if part.get("additionalProperties") is False and extra is None:
+                extra = False
+            elif part.get("additionalProperties") not in (None, False) and not extra:
                 extra = part["additionalProperties"] if part["additionalProperties"] != {} else True
             stack.extend(part.get("allOf") or [])
         return properties, extra

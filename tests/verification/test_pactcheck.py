@@ -95,3 +95,26 @@ def test_a_required_query_parameter_missing_is_caught():
     pact = {"interactions": [interaction("search", body=[])]}
     [finding] = list(iter_pact_findings(pact, spec_required, base_path="/api"))
     assert finding.code == "CK413" and "required query parameter 'query' is missing" in finding.message
+
+
+def test_allof_members_documenting_one_property_document_the_union_of_its_fields():
+    spec = grafana_like_spec()
+    spec["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"allOf": [
+        {"type": "object", "properties": {"_links": {"type": "object", "properties": {"webui": {"type": "string"}}}}},
+        {"type": "object", "properties": {"_links": {"type": "object", "properties": {"base": {"type": "string"}}}}}]}
+    ok = {"interactions": [interaction("links", body={"_links": {"webui": "/x", "base": "http://b"}})]}
+    assert list(iter_pact_findings(ok, spec, base_path="/api")) == []
+    bad = {"interactions": [interaction("links", body={"_links": {"tinyui": "/t"}})]}
+    [finding] = list(iter_pact_findings(bad, spec, base_path="/api"))
+    assert finding.code == "CK418" and finding.location == "response.body._links.tinyui"
+
+
+def test_a_free_form_object_documents_any_field_and_oas_ignored_headers_are_not_required():
+    spec = grafana_like_spec()
+    spec["paths"]["/search"]["get"]["parameters"].append({"name": "Content-Type", "in": "header", "required": True,
+                                                          "schema": {"type": "string"}})
+    spec["components"]["schemas"]["DashboardFullWithMeta"]["properties"]["dashboard"] = {"type": "object"}
+    body = {"dashboard": {"panels": [], "anything": {"x": 1}}, "meta": {"slug": "ops"}}
+    pact = {"interactions": [interaction("dashboard", path="/api/dashboards/uid/abc", body=body),
+                             interaction("search", body=[])]}
+    assert list(iter_pact_findings(pact, spec, base_path="/api")) == []
