@@ -612,10 +612,12 @@ def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[s
     config = Config(retries={"max_attempts": 1, "mode": "standard"}, s3={"addressing_style": "path"},
                     connect_timeout=5, read_timeout=15)
     clients: dict[str, Any] = {}
+    # https://amazonaws.com (or any *.amazonaws.com) means real AWS: botocore picks each service's endpoint
+    endpoint = None if (urlsplit(endpoint_url).hostname or "").endswith("amazonaws.com") else endpoint_url
 
     def client(service: str) -> Any:
         if service not in clients:
-            clients[service] = session.client(service, endpoint_url=endpoint_url, config=config)
+            clients[service] = session.client(service, endpoint_url=endpoint, config=config)
         return clients[service]
 
     return client
@@ -828,7 +830,8 @@ def rerecord(registry: Any, provider_names: Iterable[str], environ: Mapping[str,
 
     runs = []
     for provider in select_providers(registry, provider_names):
-        missing = [name for name in provider.auth.env if not environ.get(name)]
+        needed = provider.auth.env[:2] if provider.auth.scheme == "aws-sigv4" else provider.auth.env  # session token optional
+        missing = [name for name in needed if not environ.get(name)]
         if missing and provider.auth.scheme != "none":
             skipped = tuple(OperationOutcome(op, "skipped", f"credentials not set ({', '.join(missing)})")
                             for op in provider.operations)

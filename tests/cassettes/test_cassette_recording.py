@@ -183,3 +183,19 @@ def test_cli_drift_compares_folders_and_fails_on_a_broken_schema(tmp_path, run_c
     assert "name" in out and "CK310" in out
     code, out, _ = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "old"), "--format", fmt)
     assert code == 0 and "unchanged" in out
+
+
+def test_rerecord_records_providers_with_credentials_and_skips_the_rest(local_provider, registry_writer, run_cli,
+                                                                        monkeypatch, tmp_path) -> None:
+    local_provider.route("GET", "/api/items", lambda seen: (200, {}, ITEMS))
+    operations = {"list_items": {"method": "GET", "path": "/items", "safe": True}}
+    path = registry_writer({"local": _provider(local_provider.url, operations),
+                            "other": {**_provider(local_provider.url, operations), "auth": {"scheme": "bearer", "env": "OTHER_TOKEN"}}})
+    monkeypatch.setenv("LOCAL_TOKEN", "tok-" + "z" * 20)
+    monkeypatch.delenv("OTHER_TOKEN", raising=False)
+    report_file = tmp_path / "rerecord.md"
+    code, _, _ = run_cli("rerecord", "--registry", str(path), "--output", str(report_file))
+    text = report_file.read_text()
+    assert code == 0 and "| local |" not in text
+    assert "credentials not set (OTHER_TOKEN)" in text and "new cassette" in text
+    assert local_provider.count() == 1 and not (tmp_path / "cassettes" / "other").exists()

@@ -1,0 +1,143 @@
+"""Replay server throughput and latency on loopback: 16 concurrent keep-alive clients, medians of several rounds.
+
+Run: python3 benchmarks/bench_replay.py [--rounds 5] [--requests 20000] [--clients 16]
+
+The clients run in a separate process (asyncio, raw sockets) so that they do not share the server's GIL.
+For comparison the same matching is served by a threaded stdlib server (http.server.ThreadingHTTPServer),
+the design the asyncio server replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import statistics
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from contractkit.registry import load_registry  # noqa: E402
+from contractkit.replay import IncomingRequest, InteractionIndex, ReplayServer, render_response  # noqa: E402
+
+PATHS = ["/api/search?query=example", "/api/dashboards/uid/example", "/api/dashboards/uid/abc", "/api/datasources"]
+
+
+async def _client(port: int, count: int, latencies: list[float], offset: int, fresh: bool) -> None:
+    connection = "close" if fresh else "keep-alive"
+    requests = [f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: {connection}\r\n\r\n"
+                .encode() for path in PATHS]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for index in range(count):
+        started = time.perf_counter()
+        if fresh and index:
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(requests[(index + offset) % len(requests)])
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        await reader.readexactly(length)
+        if not head.startswith(b"HTTP/1.1 200") and not head.startswith(b"HTTP/1.0 200"):
+            raise SystemExit(f"unexpected answer: {head[:40]!r}")
+        latencies.append(time.perf_counter() - started)
+    writer.close()
+
+
+async def _load(port: int, total: int, clients: int, fresh: bool) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(_client(port, total // clients, latencies, n, fresh) for n in range(clients)))
+    return time.perf_counter() - started, latencies
+
+
+def _run_clients(port: int, total: int, clients: int, fresh: bool, queue: Any) -> None:
+    queue.put(asyncio.run(_load(port, total, clients, fresh)))
+
+
+def measure(port: int, total: int, clients: int, fresh: bool = False) -> dict[str, float]:
+    """One round: requests/s, p50 and p99 in milliseconds, measured by a client process."""
+    queue: Any = multiprocessing.get_context("spawn").Queue()
+    process = multiprocessing.get_context("spawn").Process(target=_run_clients, args=(port, total, clients, fresh, queue))
+    process.start()
+    elapsed, latencies = queue.get(timeout=300)
+    process.join(30)
+    latencies.sort()
+    return {"rps": len(latencies) / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
+            "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000}
+
+
+class _ThreadedReplay:
+    """The same index behind http.server.ThreadingHTTPServer (HTTP/1.1 keep-alive), for comparison."""
+
+    def __init__(self, index: InteractionIndex) -> None:
+        rendered = {id(entry.interaction): render_response(entry.interaction.response) for entry in index.entries}
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                match = index.match(IncomingRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()}))
+                head, body = rendered[id(match.interaction)]
+                self.wfile.write(head + f"\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _ThreadedReplay:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _summary(name: str, rounds: list[dict[str, float]]) -> str:
+    median = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    spread = ", ".join(f"{r['rps']:.0f}" for r in rounds)
+    return (f"{name:<52} {median['rps']:>9.0f} req/s   p50 {median['p50_ms']:6.2f} ms   p99 {median['p99_ms']:6.2f} ms"
+            f"   (rounds: {spread} req/s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--skip-threaded", action="store_true")
+    args = parser.parse_args()
+    provider = load_registry(ROOT / "registry.yaml", environ={}).provider("grafana")
+    print(f"replay benchmark: {args.clients} concurrent keep-alive clients, {args.requests} requests per round, "
+          f"{args.rounds} rounds, Python {sys.version.split()[0]}")
+    for fresh in (False, True):
+        mode = "new connection per request" if fresh else "keep-alive"
+        total = args.requests // 4 if fresh else args.requests
+        with ReplayServer(provider=provider) as server:
+            measure(server.port, 1000, args.clients, fresh)  # warm-up
+            rounds = [measure(server.port, total, args.clients, fresh) for _ in range(args.rounds)]
+            assert server.stats.unmatched == 0
+        print(_summary(f"asyncio ReplayServer, {mode}", rounds))
+        if not args.skip_threaded:
+            index = InteractionIndex(ReplayServer(provider=provider).interactions, provider)
+            with _ThreadedReplay(index) as threaded:
+                port = threaded.server.server_address[1]
+                measure(port, 1000, args.clients, fresh)
+                rounds = [measure(port, total, args.clients, fresh) for _ in range(args.rounds)]
+            print(_summary(f"threaded stdlib, {mode}", rounds))
+
+
+if __name__ == "__main__":
+    main()
