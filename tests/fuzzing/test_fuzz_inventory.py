@@ -28,7 +28,7 @@ def test_error_format_check_catches_the_planted_malformed_404_body(tmp_path, ser
     [error_format] = [failure for failure in row["failures"] if failure["check"] == "error_format"]
     assert error_format["code"] == "CK606"
     assert error_format["status_code"] == 404
-    assert "'error' is not a valid" in error_format["message"] or "'type' is a required property" in error_format["message"]
+    assert 'the 404 body does not match the error schema at $: "type" is a required property' in error_format["message"]
     assert error_format["seed"] == 20261122
     assert error_format["curl"].startswith("curl -X GET") and "/items/" in error_format["curl"]
 
