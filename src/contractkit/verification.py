@@ -182,7 +182,28 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
                 return operation.name
         elif operation.method == method and template_pattern(provider.base_path + (operation.path or "")).match(path):
             return operation.name
+    if provider.kind is ProviderKind.AWS:
+        return _rest_aws_operation(provider, method, path, query if isinstance(query, Mapping) else {})
     return ""
+
+
+def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mapping[str, Any]) -> str:
+    """S3-style operations told apart by botocore's request URI: method, path template and literal query keys."""
+    from .replay import template_pattern
+    from .validation import _aws_operation_model
+
+    best, best_keys = "", -1
+    for operation in provider.operations.values():
+        if not operation.service or not operation.aws_operation:
+            continue
+        http = _aws_operation_model(operation.service, operation.aws_operation).http
+        uri, _, literal = str(http.get("requestUri", "/")).partition("?")
+        keys = [part.split("=", 1)[0] for part in literal.split("&") if part]
+        if http.get("method") != method or not template_pattern(uri).match(path) or not all(key in query for key in keys):
+            continue
+        if len(keys) > best_keys:  # the most specific request URI wins (?location over the bare bucket)
+            best, best_keys = operation.name, len(keys)
+    return best
 
 
 # --------------------------------------------------------------------------- pact verification

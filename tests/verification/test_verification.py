@@ -219,3 +219,29 @@ def test_usage_errors_exit_two(tmp_path, pact_file, capsys):
     assert "name providers with --provider P, or pass --all" in capsys.readouterr().err
     assert main(["verify", "--registry", str(registry), "--provider", "nope"]) == 2
     assert "has no provider 'nope' (known: grafana)" in capsys.readouterr().err
+
+
+def test_pact_requests_are_named_by_their_registry_operation(tmp_path):
+    from contractkit.verification import operation_for
+
+    (tmp_path / "registry.yaml").write_text("""version: 1
+consumer: devctl
+providers:
+  aws:
+    kind: aws
+    base_url: http://127.0.0.1:5000
+    auth: {scheme: aws-sigv4, env: [AWS_ACCESS_KEY_ID]}
+    operations:
+      s3_list_buckets: {service: s3, operation: ListBuckets, safe: true}
+      s3_get_bucket_location: {service: s3, operation: GetBucketLocation, safe: true}
+      s3_list_objects: {service: s3, operation: ListObjectsV2, safe: true}
+      iam_list_users: {service: iam, operation: ListUsers, safe: true}
+      ce_get_cost_and_usage: {service: ce, operation: GetCostAndUsage, safe: true}
+""")
+    aws = load_registry(tmp_path / "registry.yaml").provider("aws")
+    assert operation_for(aws, {"method": "GET", "path": "/"}) == "s3_list_buckets"
+    assert operation_for(aws, {"method": "GET", "path": "/artifacts", "query": {"location": [""]}}) == "s3_get_bucket_location"
+    assert operation_for(aws, {"method": "GET", "path": "/artifacts", "query": {"list-type": ["2"]}}) == "s3_list_objects"
+    assert operation_for(aws, {"method": "POST", "path": "/", "body": {"content": "Action=ListUsers&Version=2010-05-08"}}) == "iam_list_users"
+    assert operation_for(aws, {"method": "POST", "path": "/", "headers": {
+        "X-Amz-Target": ["AWSInsightsIndexService.GetCostAndUsage"]}}) == "ce_get_cost_and_usage"
