@@ -180,7 +180,7 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
             name = operation.aws_operation or ""
             if name and (name in (target, action) or f"Action={name}" in text):
                 return operation.name
-        elif operation.method == method and template_pattern(provider.base_path + (operation.path or "")).match(path):
+        elif operation.method == method and template_pattern(provider.base_path + (operation.path or "")).fullmatch(path):
             return operation.name
     if provider.kind is ProviderKind.AWS:
         return _rest_aws_operation(provider, method, path, query if isinstance(query, Mapping) else {})
@@ -199,7 +199,7 @@ def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mappi
         http = _aws_operation_model(operation.service, operation.aws_operation).http
         uri, _, literal = str(http.get("requestUri", "/")).partition("?")
         keys = [part.split("=", 1)[0] for part in literal.split("&") if part]
-        if http.get("method") != method or not template_pattern(uri).match(path) or not all(key in query for key in keys):
+        if http.get("method") != method or not template_pattern(uri).fullmatch(path) or not all(key in query for key in keys):
             continue
         if len(keys) > best_keys:  # the most specific request URI wins (?location over the bare bucket)
             best, best_keys = operation.name, len(keys)

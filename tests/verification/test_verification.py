@@ -245,3 +245,11 @@ providers:
     assert operation_for(aws, {"method": "POST", "path": "/", "body": {"content": "Action=ListUsers&Version=2010-05-08"}}) == "iam_list_users"
     assert operation_for(aws, {"method": "POST", "path": "/", "headers": {
         "X-Amz-Target": ["AWSInsightsIndexService.GetCostAndUsage"]}}) == "ce_get_cost_and_usage"
+
+
+def test_a_longer_path_is_not_named_by_a_shorter_template(registry_path):
+    from contractkit.verification import operation_for
+
+    grafana = load_registry(registry_path).provider("grafana")
+    assert operation_for(grafana, {"method": "GET", "path": "/api/dashboards/uid/abc"}) == "get_dashboard"
+    assert operation_for(grafana, {"method": "GET", "path": "/api/search/sorting"}) == ""
