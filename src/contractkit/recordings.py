@@ -114,14 +114,16 @@ def _api_name(validator: SpecValidator) -> str:
 
 def iter_recording_results(validator: SpecValidator, recording: Recording, provider: str = "") -> Iterator[CheckResult]:
     """One CheckResult per interaction of a recording, in file order."""
+    file, name = str(recording.path), recording.path.name
     for index, interaction in enumerate(recording.interactions):
-        yield check_interaction(validator, interaction, file=str(recording.path), index=index, provider=provider)
+        yield check_interaction(validator, interaction, file=file, index=index, provider=provider, name=name)
 
 
 def check_interaction(validator: SpecValidator, interaction: RecordedInteraction, *, file: str = "", index: int = 0,
-                      provider: str = "") -> CheckResult:
+                      provider: str = "", name: str | None = None) -> CheckResult:
     """Validate one recorded response against the operation its request matches."""
     started = time.perf_counter()
+    label = f"{name if name is not None else Path(file).name}#{index}"
     request, response = interaction.request, interaction.response
     details = {"file": file, "index": index, "method": request.method, "path": request.path,
                "response_status": response.status}
@@ -129,14 +131,14 @@ def check_interaction(validator: SpecValidator, interaction: RecordedInteraction
     if match is None:
         finding = Finding(NO_OPERATION, Severity.ERROR,
                           f"{request.method} {request.path} matches no operation of the description", "request", provider)
-        return CheckResult(CHECK, provider, f"{request.method} {request.path}", f"{Path(file).name}#{index}",
+        return CheckResult(CHECK, provider, f"{request.method} {request.path}", label,
                            Status.FAILED, finding.message, time.perf_counter() - started, (finding,), details)
     findings = validator.validate(match.method, match.template, response.status, response.headers, response.body,
                                   provider=provider, operation_name=match.label)
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
     status = Status.FAILED if errors else Status.PASSED
     message = _summary(errors) if errors else ""
-    return CheckResult(CHECK, provider, match.label, f"{Path(file).name}#{index}", status, message,
+    return CheckResult(CHECK, provider, match.label, label, status, message,
                        time.perf_counter() - started, tuple(findings), {**details, "template": match.template})
 
 
