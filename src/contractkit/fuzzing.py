@@ -575,7 +575,7 @@ def _register_checks() -> None:
 
 
 def build_config(options: FuzzOptions, *, seed: int, max_examples: int, base_url: str | None,
-                 credentials: Credentials, run_id: str) -> Any:
+                 credentials: Credentials, run_id: str, safe_only: bool = False) -> Any:
     """A schemathesis configuration: our checks only, bounded, seeded, nothing written to disk."""
     from schemathesis.config import SchemathesisConfig
     from schemathesis.config._output import DEFAULT_KEYS_TO_SANITIZE
@@ -591,6 +591,10 @@ def build_config(options: FuzzOptions, *, seed: int, max_examples: int, base_url
         "output": {"sanitization": {"keys-to-sanitize": sorted({*DEFAULT_KEYS_TO_SANITIZE,
                                                                 *(key.lower() for key in credentials.headers)})}},
     }
+    if safe_only:
+        # The coverage phase also sends methods a path does not declare (TRACE, PUT...): none of that to a
+        # third-party provider, where a PUT can change real data.
+        data["phases"]["coverage"]["unexpected-methods"] = []
     if base_url:
         data["base-url"] = base_url
     return SchemathesisConfig.from_dict(data)
@@ -816,7 +820,8 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
         _RUNS[run_id] = context
     try:
         config = build_config(options, seed=seed, max_examples=int(options.max_examples or DEFAULT_MAX_EXAMPLES),
-                              base_url=base_url, credentials=credentials, run_id=run_id)
+                              base_url=base_url, credentials=credentials, run_id=run_id,
+                              safe_only=provider.third_party and not options.allow_unsafe)
         schema = load_schema(document, config, allowed, app)
         corpus_path = corpus_location(registry, provider, options)
         corpus = load_corpus(corpus_path, provider.name) if options.use_corpus else Corpus(provider.name)

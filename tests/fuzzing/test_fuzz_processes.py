@@ -92,3 +92,31 @@ def test_a_missing_command_is_bad_input(tmp_path, run_cli):
     code, _, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--no-corpus")
     assert code == 2
     assert "providers.inventory.process.command: cannot start 'no-such-binary-anywhere'" in err
+
+
+def test_ctrl_c_stops_the_run_and_the_provider(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    registry = inventory_registry(
+        tmp_path, process=f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}')
+    run = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "fuzz", "--registry",
+                            str(registry), "--provider", "inventory", "--max-examples", "1000", "--no-corpus", "-q"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    provider_pid = None
+    deadline = time.monotonic() + 60
+    while provider_pid is None and time.monotonic() < deadline:
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(run.pid)], capture_output=True, text=True).stdout.split()
+        provider_pid = int(children[0]) if children else None
+        time.sleep(0.2)
+    assert provider_pid is not None, "the provider process never started"
+    time.sleep(1.0)  # let the run get going
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 2
+    assert err.decode().strip().endswith("interrupted")
+    deadline = time.monotonic() + 10
+    while _alive(provider_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(provider_pid)

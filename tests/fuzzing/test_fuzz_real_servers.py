@@ -94,6 +94,7 @@ def test_jupyter_server(tmp_path, run_cli, monkeypatch):
     assert all('-H "Authorization: token $JUPYTER_TOKEN"' in failure["curl"] for failure in failures)
     corpus = json.loads((tmp_path / "fuzz" / "jupyter.corpus.json").read_text())
     assert len(corpus["cases"]) == len(failures) and token not in json.dumps(corpus)
+    assert {case["request"]["method"] for case in corpus["cases"]} <= {"GET", "HEAD"}
 
 
 def test_kinto(tmp_path, run_cli, monkeypatch):
