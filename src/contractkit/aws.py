@@ -213,10 +213,10 @@ class _ResponseWriter:
                 raise self.fail(f"{self.model.name} returns no output", self.key_path)
             return HttpResponse(status=status)
         if self.protocol in ("json", "rest-json"):
-            version = self.model.service_model.metadata.get("jsonVersion", "1.0")
-            content_type = f"application/x-amz-json-{version}" if self.protocol == "json" else "application/json"
-            return HttpResponse(status=status, headers={"Content-Type": content_type},
-                                body=self.json_value(output, shape, self.key_path), content_type="application/json")
+            # Served and written as application/json: the pact core only type-matches bodies it knows as
+            # JSON and compares application/x-amz-json-1.x byte for byte; botocore ignores the header.
+            return HttpResponse(status=status, body=self.json_value(output, shape, self.key_path),
+                                content_type="application/json")
         return HttpResponse(status=status, headers={"Content-Type": "text/xml"}, content_type="application/xml",
                             xml_root=self.xml_document(output, shape))
 
@@ -368,7 +368,7 @@ class _ResponseWriter:
     def check_literal(self, value: Any, shape: Shape, key_path: KeyPath) -> None:
         expected = _PYTHON_TYPES.get(shape.type_name)
         if expected and (not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected)):
-            raise self.fail(f"{shape.name} is a {shape.type_name}, got {value!r}", key_path)
+            raise self.fail(f"{shape.name} is of type {shape.type_name}, got {value!r}", key_path)
         enum = shape.enum if hasattr(shape, "enum") else []
         if enum and value not in enum:
             raise self.fail(f"{value!r} is not one of {', '.join(enum)}", key_path)

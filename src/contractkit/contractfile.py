@@ -345,9 +345,15 @@ class _Reader:
         if kind == "each_like" and options.get("min", 1) < 1:
             raise self.fail("$each_like needs min of at least 1 (use an empty list literal for none)", where[:-1] + ("min",))
         example = self.value(argument, where)
-        if kind == "null_or" and isinstance(example, Matcher) and example.kind == "null_or":
-            raise self.fail("$null_or cannot wrap another $null_or", where)
+        if kind == "null_or":
+            self.check_null_or(example, where)
         return Matcher(kind, example, options)
+
+    def check_null_or(self, example: Any, where: KeyPath) -> None:
+        inner = example.example if isinstance(example, Matcher) and example.kind == "like" else example
+        if isinstance(example, Matcher) and example.kind in ("null_or", "each_like") or isinstance(inner, (dict, list)):
+            # pact's verifier applies `null OR type` to scalars only; on a mapping or list it rejects the real value
+            raise self.fail("$null_or takes a scalar value or a scalar matcher, not a mapping or list", where)
 
     def leaf(self, kind: str, argument: Any, options: dict[str, Any], where: KeyPath) -> Matcher:
         check = _LEAF_CHECKS[kind]
@@ -375,8 +381,8 @@ def _check_regex(argument: Any, options: Mapping[str, Any]) -> str | None:
     example = options.get("example")
     if not isinstance(example, str):
         return "$regex needs an 'example' string that the pattern matches"
-    if not pattern.search(example):
-        return f"the example {example!r} does not match the pattern {argument!r}"
+    if not pattern.fullmatch(example):  # pact matches a regex against the whole value
+        return f"the example {example!r} does not match the pattern {argument!r} (the whole value must match)"
     return None
 
 
@@ -497,7 +503,9 @@ def _matcher_to_pact(matcher: Matcher, path: str, null_paths: dict[str, bool]) -
         return match.like(to_pact_value(example, path, null_paths), min=options.get("min"), max=options.get("max"))
     if kind == "each_like":
         inner = to_pact_value(example, f"{path}[*]", null_paths)
-        return match.each_like(inner, min=options.get("min", 1), max=options.get("max"))
+        # as many examples as the minimum, so the mock's own answer satisfies the rule it writes
+        minimum = int(options.get("min", 1))
+        return match.type([inner] * minimum, min=minimum, max=options.get("max"))
     if kind == "regex":
         return match.regex(options["example"], regex=options["regex"] if "regex" in options else example)
     simple = {"integer": match.int, "decimal": match.decimal, "number": match.number, "boolean": match.bool,

@@ -1,0 +1,103 @@
+"""Every pact the example suite writes loads in pact-python's Verifier and holds against a conforming provider."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+PACTS = Path(__file__).resolve().parents[2] / "pacts"
+PACT_FILES = sorted(PACTS.glob("*.json")) if PACTS.is_dir() else []
+
+
+def _body_bytes(body: dict | None) -> bytes:
+    if not body:
+        return b""
+    content = body.get("content")
+    if body.get("encoded") == "base64":
+        return base64.b64decode(content)
+    if isinstance(content, (dict, list)):
+        return json.dumps(content).encode()
+    return str(content).encode()
+
+
+def _canonical(body: bytes) -> bytes:
+    try:
+        return json.dumps(json.loads(body), sort_keys=True).encode()
+    except ValueError:
+        return body
+
+
+def _key(method: str, path: str, query: list[tuple[str, str]], body: bytes) -> tuple:
+    return method, path, tuple(sorted(query)), _canonical(body)
+
+
+class ConformingProvider(ThreadingHTTPServer):
+    """Answers each interaction's request with that interaction's own example response."""
+
+    def __init__(self, pact: dict) -> None:
+        self.answers = {}
+        for interaction in pact["interactions"]:
+            request, response = interaction["request"], interaction["response"]
+            query = [(name, value) for name, values in request.get("query", {}).items() for value in values]
+            key = _key(request["method"], request["path"], query, _body_bytes(request.get("body")))
+            self.answers[key] = (response["status"], response.get("headers", {}), _body_bytes(response.get("body")))
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        parts = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        key = _key(self.command, parts.path, parse_qsl(parts.query, keep_blank_values=True), body)
+        status, headers, content = self.server.answers.get(key, (599, {}, b"no such interaction"))
+        self.send_response(status)
+        for name, values in headers.items():
+            for value in values:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def provider_for():
+    servers = []
+
+    def start(pact: dict) -> str:
+        server = ConformingProvider(pact)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_example_suite_has_a_pact_for_every_provider():
+    assert [path.name for path in PACT_FILES] == [f"devctl-{name}.json" for name in (
+        "argocd", "aws", "confluence", "github", "grafana", "jira", "pagerduty", "slack")]
+
+
+@pytest.mark.parametrize("pact_file", PACT_FILES, ids=[path.stem for path in PACT_FILES])
+def test_pact_verifies_against_a_conforming_provider(pact_file, provider_for):
+    from pact import Verifier
+
+    pact = json.loads(pact_file.read_text(encoding="utf-8"))
+    url = provider_for(pact)
+    verifier = Verifier(pact["provider"]["name"], host="127.0.0.1").add_transport(url=url).add_source(pact_file)
+    verifier.verify()  # raises with the mismatches when any interaction fails
+    results = json.loads(verifier.results) if isinstance(verifier.results, str) else verifier.results
+    assert results["result"] is True
