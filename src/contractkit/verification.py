@@ -258,12 +258,25 @@ def _verify_group(registry: Registry, provider: Provider, pact: Mapping[str, Any
 @contextlib.contextmanager
 def _target(provider: Provider, variants: list[ProviderState], base_url: str | None) -> Iterator[str]:
     if base_url is not None:
-        yield base_url.rstrip("/")
+        yield live_origin(provider, base_url)
         return
     from .replay import ReplayServer
 
     with ReplayServer(_replay_source(provider, variants), provider=provider) as server:
         yield server.origin
+
+
+def live_origin(provider: Provider, base_url: str) -> str:
+    """The URL the Verifier sends pact paths to: pact paths already carry the provider's base path (/api)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--base-url {base_url!r} is not an http(s) URL", hint="write it as https://host[:port][/base-path]")
+    path = parts.path.rstrip("/")
+    if provider.base_path and path.endswith(provider.base_path):
+        path = path[: -len(provider.base_path)]
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _replay_source(provider: Provider, variants: list[ProviderState]) -> list[Any]:

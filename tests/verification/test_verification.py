@@ -253,3 +253,53 @@ def test_a_longer_path_is_not_named_by_a_shorter_template(registry_path):
     grafana = load_registry(registry_path).provider("grafana")
     assert operation_for(grafana, {"method": "GET", "path": "/api/dashboards/uid/abc"}) == "get_dashboard"
     assert operation_for(grafana, {"method": "GET", "path": "/api/search/sorting"}) == ""
+
+
+class _LiveGrafana(BaseHTTPRequestHandler):
+    """A stand-in live provider: answers like the cassettes and remembers the Authorization headers it saw."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        type(self).seen.append(self.headers.get("Authorization", ""))
+        body = [HIT] if self.path.startswith("/api/search") else DASHBOARD
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_live_verification_sends_the_registry_credentials(tmp_path, pact_file, monkeypatch, capsys):
+    handler = type("Live", (_LiveGrafana,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        registry = make_registry(tmp_path, pact_file, states="")
+        monkeypatch.setenv("GRAFANA_TOKEN", "live-token-123")
+        code = main(["verify", "--registry", str(registry), "--provider", "grafana", "--format", "json",
+                     "--base-url", f"http://127.0.0.1:{server.server_port}/api"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert "live-token-123" not in out  # the secret never reaches the report
+    assert set(handler.seen) == {"Bearer live-token-123"}
+    by_interaction = {r["interaction"]: r["status"] for r in data["results"] if r["check"] == "pact"}
+    # live, there is no cassette variant: the empty-search state is not met by this provider
+    assert by_interaction == {"search dashboards": "passed", "get a dashboard": "passed",
+                              "search dashboards when there are none": "failed"}
+    assert code == 1
+
+
+def test_live_verification_without_the_credential_is_bad_input(tmp_path, pact_file, monkeypatch, capsys):
+    registry = make_registry(tmp_path, pact_file)
+    monkeypatch.delenv("GRAFANA_TOKEN", raising=False)
+    assert main(["verify", "--registry", str(registry), "--provider", "grafana", "--base-url", "http://127.0.0.1:9"]) == 2
+    assert "live verification of 'grafana' needs GRAFANA_TOKEN in the environment" in capsys.readouterr().err
