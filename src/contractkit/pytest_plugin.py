@@ -145,3 +145,28 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
             write_fragment(folder, provider, fragment)
 
     return serve_contract
+
+
+# ----- replay and fault injection from cassettes (cassettes engineer) -------------------------------------
+
+
+@pytest.fixture
+def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
+    """`with replay(provider, faults="throttle=0.2,retry_after=1,seed=7") as server:` serves recorded reality.
+
+    The provider's cassettes are answered on 127.0.0.1 (a free port); `server.url` includes the base
+    path. `faults` is a `contractkit.replay.Faults` or its text form (latency, throttle with Retry-After,
+    a ratio of 5xx, connection resets), for testing how the consumer's client copes. `server.stats`
+    counts what was served, throttled, failed and reset.
+    """
+
+    @contextmanager
+    def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None) -> Iterator[Any]:
+        from .replay import Faults, ReplayServer
+
+        chosen = contract_registry.provider(provider)
+        injected = Faults.from_text(faults) if isinstance(faults, str) else faults
+        with ReplayServer(Path(cassettes) if cassettes else None, provider=chosen, faults=injected) as server:
+            yield server
+
+    return serve_cassettes
