@@ -13,6 +13,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -120,6 +121,7 @@ class _Delta:
     rel: tuple[str, ...]
     message: str
     origin: str = ""
+    cycle: tuple[int, int, str] | None = None  # a placeholder for "whatever that unfinished comparison finds"
 
 
 # ---------------------------------------------------------------- loading
@@ -254,23 +256,29 @@ def _ordered(changes: Iterable[Change]) -> tuple[Change, ...]:
 # ---------------------------------------------------------------- schemas
 
 
+@lru_cache(maxsize=1 << 16)
 def pointer_part(text: str) -> str:
     """Escape one JSON pointer segment."""
     return text.replace("~", "~0").replace("/", "~1")
 
 
-_INFINITY = 1 << 30
+_Key = tuple[int, int, str]
 
 
 class SchemaComparator:
-    """Compares schemas of an old and a new document in one direction, memoised per pair and cut at cycles."""
+    """Compares schemas of an old and a new document in one direction, memoised per pair and safe at cycles.
+
+    Recursive schemas make the comparison graph cyclic. Meeting a pair that is still being compared
+    returns a placeholder; once that pair is finished, the placeholder is replaced by its result, so every
+    pair is compared once and every result is complete wherever it is reused.
+    """
 
     def __init__(self, old: SchemaDocument, new: SchemaDocument) -> None:
         self.old = old
         self.new = new
-        self._memo: dict[tuple[int, int, str], tuple[_Delta, ...]] = {}
-        self._active: dict[tuple[int, int, str], int] = {}
-        self._cut = _INFINITY
+        self._memo: dict[_Key, tuple[_Delta, ...]] = {}
+        self._pending: dict[_Key, tuple[_Delta, ...]] = {}
+        self._active: set[_Key] = set()
 
     def compare(self, old: Any, new: Any, direction: str) -> tuple[_Delta, ...]:
         """Deltas from old to new for a schema read in `direction` (request: client sends; response: receives)."""
@@ -280,29 +288,50 @@ class SchemaComparator:
         found = self._memo.get(key)
         if found is not None:
             return found
-        depth = self._active.get(key)
-        if depth is not None:  # recursion: assume equal here; the outer comparison reports the difference
-            self._cut = min(self._cut, depth)
-            return ()
+        if key in self._active:
+            return (_Delta("cycle", Level.INFO, (), "", cycle=key),)
+        pending = self._pending.get(key)
+        if pending is not None:
+            return self._settle(key, pending)
         return self._compute(key, old_schema, new_schema, old_ref, direction)
 
-    def _compute(self, key: tuple[int, int, str], old: Any, new: Any, old_ref: str, direction: str) -> tuple[_Delta, ...]:
-        my_depth = len(self._active)
-        self._active[key] = my_depth
-        outer_cut, self._cut = self._cut, _INFINITY
+    def _compute(self, key: _Key, old: Any, new: Any, old_ref: str, direction: str) -> tuple[_Delta, ...]:
+        self._active.add(key)
         try:
             deltas = self._compare_shapes(old, new, direction)
         finally:
-            del self._active[key]
+            self._active.discard(key)
         if old_ref:
-            deltas = [d if d.origin else _Delta(d.suffix, d.level, d.rel, d.message, _join(old_ref, d.rel)) for d in deltas]
-        result = tuple(_dedupe_deltas(deltas))
-        if self._cut >= my_depth:  # no dependency on an unfinished ancestor: safe to reuse everywhere
-            self._memo[key] = result
-            self._cut = outer_cut
+            deltas = [d if d.origin or d.cycle else _Delta(d.suffix, d.level, d.rel, d.message, _join(old_ref, d.rel))
+                      for d in deltas]
+        # Reaching yourself again adds nothing new: what the cycle would find is what this comparison found.
+        return self._settle(key, tuple(_dedupe_deltas(d for d in deltas if d.cycle != key)))
+
+    def _settle(self, key: _Key, deltas: tuple[_Delta, ...]) -> tuple[_Delta, ...]:
+        resolved = self._substitute(deltas, {key})
+        if any(delta.cycle for delta in resolved):
+            self._pending[key] = resolved
         else:
-            self._cut = min(outer_cut, self._cut)
-        return result
+            self._memo[key] = resolved
+            self._pending.pop(key, None)
+        return resolved
+
+    def _substitute(self, deltas: tuple[_Delta, ...], seen: set[_Key]) -> tuple[_Delta, ...]:
+        if not any(delta.cycle for delta in deltas):
+            return deltas
+        result: list[_Delta] = []
+        for delta in deltas:
+            target = delta.cycle
+            if target is None or target in self._active:
+                result.append(delta)
+                continue
+            if target in seen:
+                continue
+            source = self._memo.get(target)
+            if source is None:
+                source = self._substitute(self._pending.get(target, ()), seen | {target})
+            result += [_prefixed(delta.rel, inner) for inner in source]
+        return tuple(_dedupe_deltas(result))
 
     def _compare_shapes(self, old_raw: Any, new_raw: Any, direction: str) -> list[_Delta]:
         old, new = self.old.shape(old_raw), self.new.shape(new_raw)
@@ -343,7 +372,7 @@ class SchemaComparator:
         for position, candidate in enumerate(candidates):
             old_side, new_side = (option, candidate) if covered_is_old else (candidate, option)
             found = self.compare(old_side, new_side, direction)
-            score = (sum(1 for d in found if d.level is Level.BREAKING), len(found))
+            score = (sum(1 for d in found if d.level is Level.BREAKING), sum(1 for d in found if d.cycle is None))
             if best is None or score < best[:2]:
                 best = (*score, position, found)
             if score == (0, 0):
@@ -359,7 +388,7 @@ class SchemaComparator:
             return deltas
         old_props = self._visible(self.old, old, direction)
         new_props = self._visible(self.new, new, direction)
-        for name in old_props.keys() | new_props.keys():
+        for name in sorted(old_props.keys() | new_props.keys()):
             rel = ("properties", name)
             if name not in new_props:
                 deltas.append(_property_removed(name, rel, old, new, direction))
@@ -419,7 +448,7 @@ def _accepts_null(document: SchemaDocument, shape: Shape, seen: set[int]) -> boo
 
 
 def _prefixed(rel: tuple[str, ...], delta: _Delta) -> _Delta:
-    return _Delta(delta.suffix, delta.level, rel + delta.rel, delta.message, delta.origin)
+    return _Delta(delta.suffix, delta.level, rel + delta.rel, delta.message, delta.origin, delta.cycle)
 
 
 def _join(ref: str, rel: tuple[str, ...]) -> str:
@@ -430,7 +459,7 @@ def _dedupe_deltas(deltas: Iterable[_Delta]) -> Iterator[_Delta]:
     # The same change in one shared component, reached along several routes, is one change.
     seen: set[tuple[str, str, str]] = set()
     for delta in sorted(deltas, key=lambda d: len(d.rel)):
-        key = (delta.suffix, delta.origin or _join("", delta.rel), delta.message)
+        key = ("@", str(delta.cycle), "") if delta.cycle else (delta.suffix, delta.origin or _join("", delta.rel), delta.message)
         if key not in seen:
             seen.add(key)
             yield delta
@@ -649,7 +678,7 @@ def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
 
 def _root(delta: _Delta, side: str, path: str, method: str, base: str) -> Change:
     """Turn a schema delta into a Change at a location."""
-    location = base + "".join("/" + pointer_part(part) for part in delta.rel)
+    location = base + "/" + "/".join(map(pointer_part, delta.rel)) if delta.rel else base
     where = _readable(delta.rel)
     message = f"{where}: {delta.message}" if where else delta.message
     return Change(rule_name(side, delta.suffix, delta.rel), delta.level, path, method, location, message, delta.origin)
