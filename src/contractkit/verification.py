@@ -252,7 +252,60 @@ def _verify_group(registry: Registry, provider: Provider, pact: Mapping[str, Any
         group_pact.write_text(json.dumps({**pact, "interactions": interactions}), encoding="utf-8")
         with _target(provider, variants, base_url) as origin:
             raw = run_verifier(provider, group_pact, origin, states, headers=_auth_headers(provider, environ) if base_url else {})
-    return _results(registry, provider, interactions, raw)
+    results = _results(registry, provider, interactions, raw)
+    if base_url is None:
+        results = _with_answering_cassettes(registry, provider, variants, interactions, results)
+    return results
+
+
+_SEEDED = ("openapi-example", "openapi-schema", "botocore-schema")
+
+
+def _with_answering_cassettes(registry: Registry, provider: Provider, variants: list[ProviderState],
+                              interactions: list[Mapping[str, Any]], results: list[CheckResult]) -> list[CheckResult]:
+    """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
+    from dataclasses import replace
+
+    from .replay import InteractionIndex
+
+    failed = [result for result in results if result.status is Status.FAILED]
+    if not failed:
+        return results
+    cassettes = [item for item in _replay_source(provider, variants)]
+    origin = {id(interaction): (cassette, index) for cassette in cassettes for index, interaction in enumerate(cassette.interactions)}
+    index = InteractionIndex([interaction for cassette in cassettes for interaction in cassette.interactions], provider)
+    by_description = {str(item.get("description", "")): item for item in interactions}
+    updated = []
+    for result in results:
+        request = (by_description.get(result.interaction) or {}).get("request")
+        match = index.match(_incoming(request)) if result.status is Status.FAILED and request else None
+        if match is None or match.interaction is None or id(match.interaction) not in origin:
+            updated.append(result)
+            continue
+        cassette, position = origin[id(match.interaction)]
+        answered = {"answered_by": f"{_shown(registry, cassette.path)}#{position}", "matched": match.how,
+                    "cassette_source": cassette.source}
+        message = result.message
+        if cassette.source in _SEEDED:
+            message += (f" [answered by {answered['answered_by']}, a cassette seeded from {cassette.source}: its values "
+                        "are generated, not recorded; record the provider or map the pact's provider state to a cassette variant]")
+        updated.append(replace(result, message=message, details={**result.details, **answered}))
+    return updated
+
+
+def _incoming(request: Mapping[str, Any]) -> Any:
+    from urllib.parse import urlencode
+
+    from .pactcheck import _body_of, _query_of
+    from .replay import IncomingRequest
+
+    query = urlencode([(key, value) for key, values in _query_of(request).items() for value in values])
+    headers = {key.lower(): (value[0] if isinstance(value, list) and value else str(value))
+               for key, value in (request.get("headers") or {}).items()}
+    body, _media = _body_of(request)
+    raw = b"" if body is None else body if isinstance(body, bytes) else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+    path = str(request.get("path", "/"))
+    return IncomingRequest(str(request.get("method", "GET")).upper(), f"{path}?{query}" if query else path, headers, raw)
 
 
 @contextlib.contextmanager

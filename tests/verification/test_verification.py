@@ -303,3 +303,15 @@ def test_live_verification_without_the_credential_is_bad_input(tmp_path, pact_fi
     monkeypatch.delenv("GRAFANA_TOKEN", raising=False)
     assert main(["verify", "--registry", str(registry), "--provider", "grafana", "--base-url", "http://127.0.0.1:9"]) == 2
     assert "live verification of 'grafana' needs GRAFANA_TOKEN in the environment" in capsys.readouterr().err
+
+
+def test_a_failure_answered_by_a_seeded_cassette_says_so(tmp_path, pact_file):
+    registry = make_registry(tmp_path, pact_file)
+    write_cassette(tmp_path / "cassettes" / "grafana", "get_dashboard",
+                   ("GET", f"{BASE}/api/dashboards/uid/other", 200, {"dashboard": {}, "meta": {"slug": "example"}}),
+                   source="openapi-schema")
+    [failure] = failures(verify(registry), "pact")
+    assert failure.interaction == "get a dashboard"
+    assert failure.details["answered_by"] == "cassettes/grafana/get_dashboard.json#0"
+    assert failure.details["matched"] == "operation" and failure.details["cassette_source"] == "openapi-schema"
+    assert "a cassette seeded from openapi-schema: its values are generated, not recorded" in failure.message

@@ -98,7 +98,7 @@ providers:
 
 
 def cassette_document(*interactions: tuple[str, str, int, Any], content_type: str = "application/json",
-                      operation: str = "") -> dict[str, Any]:
+                      operation: str = "", source: str = "test") -> dict[str, Any]:
     """A vcrpy cassette (as data) from (method, uri, status, body) tuples."""
     items = []
     for method, uri, status, body in interactions:
@@ -109,14 +109,15 @@ def cassette_document(*interactions: tuple[str, str, int, Any], content_type: st
         })
     data: dict[str, Any] = {"interactions": items, "version": 1}
     if operation:
-        data["metadata"] = {"provider": "grafana", "operation": operation, "source": "test"}
+        data["metadata"] = {"provider": "grafana", "operation": operation, "source": source}
     return data
 
 
 def write_cassette(folder: Path, operation: str, *interactions: tuple[str, str, int, Any],
-                   content_type: str = "application/json") -> Path:
+                   content_type: str = "application/json", source: str = "test") -> Path:
     """Write `<folder>/<operation>.json` as a vcrpy JSON cassette."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{operation}.json"
-    path.write_text(json.dumps(cassette_document(*interactions, content_type=content_type, operation=operation)))
+    path.write_text(json.dumps(cassette_document(*interactions, content_type=content_type, operation=operation,
+                                                 source=source)))
     return path
