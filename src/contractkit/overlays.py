@@ -137,9 +137,9 @@ def apply_overlay(document: Mapping[str, Any], overlay: Overlay, *, skip: Iterab
 
 
 def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
-    from .validation import _pointer_parts
+    from .validation import pointer_parts
 
-    parts = _pointer_parts("#" + entry.path)
+    parts = pointer_parts("#" + entry.path)
     parent: Any = document
     for part in parts[:-1]:
         try:

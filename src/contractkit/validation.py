@@ -107,7 +107,7 @@ def resolve_pointer(document: Any, ref: str, *, source: str = "") -> Any:
         raise SchemaLoadError(f"external reference {ref!r} is not supported: slices must be self-contained",
                               file=source or None, hint="re-import the slice so that every $ref is internal")
     node = document
-    for part in _pointer_parts(ref):
+    for part in pointer_parts(ref):
         try:
             node = node[int(part)] if isinstance(node, list) else node[part]
         except (KeyError, IndexError, ValueError, TypeError):
@@ -115,7 +115,8 @@ def resolve_pointer(document: Any, ref: str, *, source: str = "") -> Any:
     return node
 
 
-def _pointer_parts(ref: str) -> list[str]:
+def pointer_parts(ref: str) -> list[str]:
+    """The unescaped parts of an internal reference or JSON pointer (`#/a~1b/c` -> ['a/b', 'c'])."""
     from urllib.parse import unquote
 
     body = ref[1:].lstrip("/")
@@ -159,7 +160,7 @@ def compile_schema(document: Mapping[str, Any], schema: Any, *, source: str = ""
         root = {"allOf": [root]} if isinstance(root, bool) else {}
     root = dict(root)
     for ref in _reachable_refs(document, schema, source):
-        _place(root, _pointer_parts(ref), convert(copy.deepcopy(resolve_pointer(document, ref, source=source))))
+        _place(root, pointer_parts(ref), convert(copy.deepcopy(resolve_pointer(document, ref, source=source))))
     root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
     try:
         return jsonschema_rs.Draft202012Validator(root, validate_formats=True, offline=True)
@@ -179,7 +180,7 @@ def _reachable_refs(document: Mapping[str, Any], schema: Any, source: str) -> li
         found.append(ref)
         pending.extend(_iter_refs(resolve_pointer(document, ref, source=source)))
     # parents first so that a child placed later is not overwritten by its parent's copy
-    return sorted(found, key=lambda ref: len(_pointer_parts(ref)))
+    return sorted(found, key=lambda ref: len(pointer_parts(ref)))
 
 
 def _place(root: dict[str, Any], parts: list[str], value: Any) -> None:
@@ -718,6 +719,7 @@ def _aws_shape_findings(operation: Operation, status: int, parsed: Mapping[str, 
     report = ParamValidator().validate(data, shape)
     findings = []
     # range and length limits in botocore's models describe requests; responses are held to types and required members
+    # (ValidationErrors keeps its tuples in `_errors`; botocore has no public accessor for them)
     errors = [error for error in report._errors if error[0] in ("invalid type", "missing required field")]
     for error_type, name, extra in errors[:MAX_ERRORS_PER_RESPONSE]:
         location = "$" + "".join(f".{part}" if not part.startswith("[") else part for part in name.split(".") if part)
@@ -785,5 +787,5 @@ def _aws_parser(protocol: str) -> Any:
 __all__ = [
     "SpecValidator", "RouteMatch", "validate_response", "spec_validator_for", "compile_schema", "to_json_schema",
     "schema_errors", "json_path", "content_type", "header_value", "parse_json_body", "load_spec_file",
-    "validate_aws_response", "provider_overlay_path",
+    "validate_aws_response", "provider_overlay_path", "pointer_parts", "deref", "resolve_pointer",
 ]
