@@ -315,3 +315,13 @@ def test_a_failure_answered_by_a_seeded_cassette_says_so(tmp_path, pact_file):
     assert failure.details["answered_by"] == "cassettes/grafana/get_dashboard.json#0"
     assert failure.details["matched"] == "operation" and failure.details["cassette_source"] == "openapi-schema"
     assert "a cassette seeded from openapi-schema: its values are generated, not recorded" in failure.message
+
+
+def test_the_steps_for_the_main_job_return_reports(tmp_path, pact_file):
+    from contractkit.verification import validate_step, verify_step
+
+    registry = load_registry(make_registry(tmp_path, pact_file, hits=[dict(HIT, type="dash-panel")]))
+    verified = verify_step(registry)
+    assert {r.check for r in verified.results} == {"pact"} and not verified.failed
+    validated = validate_step(registry)
+    assert {r.check for r in validated.results} == {"response-schema", "pact-openapi"} and validated.failed
