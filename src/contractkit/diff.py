@@ -815,9 +815,18 @@ class _DocumentDiffer:
         old_schema, new_schema = _parameter_schema(old), _parameter_schema(new)
         if old_schema is None or new_schema is None:
             return
+        widened_to_text = self._is_plain_string(new_schema)
         for delta in self.schemas.compare(old_schema, new_schema, _REQUEST):
+            if widened_to_text and delta.suffix == "type-changed" and not delta.rel:
+                # On the wire a parameter is text: a plain string accepts whatever number or boolean was sent.
+                delta = _Delta("type-widened", Level.INFO, (), delta.message, delta.origin)
             change = _root(delta, "request-parameter", site.path, site.method, site.base + base + "/schema")
             yield _with_message(change, f"{where} parameter {name!r}: {change.message}")
+
+    def _is_plain_string(self, schema: Any) -> bool:
+        shape = self.new.shape(self.new.resolve(schema)[0])
+        return (shape.types == frozenset({"string"}) and shape.enum is None and shape.pattern is None
+                and shape.format is None and not shape.bounds)
 
     # --- request body
 
