@@ -96,6 +96,7 @@ def test_github_pair_reports_known_breaking_changes() -> None:
     assert result.breaking
     assert ("path-removed", "", "/teams/{team_id}/discussions") in found
     assert ("operation-removed", "POST", "/orgs/{org}/organization-roles") in found
-    assert ("request-parameter-type-changed", "GET", "/orgs/{org}/rulesets/rule-suites") in found
+    assert ("response-content-type-removed", "GET", "/zen") in found
+    assert ("request-parameter-type-changed", "GET", "/orgs/{org}/rulesets/rule-suites") not in found  # integer -> plain string
     assert ("response-property-type-changed", "GET", "/repos/{owner}/{repo}/branches/{branch}/protection") in found
     assert ("request-property-became-required", "PUT", "/repos/{owner}/{repo}/actions/secrets/{secret_name}") in found
