@@ -166,7 +166,15 @@ def _raw_keys(registry: Registry, provider: Provider) -> set[str]:
     return {key[2] for key in registry.lines if len(key) == 3 and key[:2] == ("providers", provider.name)}
 
 
-CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_artifacts]
+def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """The quirks overlay is well formed and applies to the slice; corrections no longer needed are warnings."""
+    from .overlays import iter_overlay_lint
+
+    for code, error, warning in iter_overlay_lint(registry, provider):
+        yield LintProblem(code, error, is_warning=warning)
+
+
+CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_artifacts, check_overlay]
 
 
 def lint_to_dict(result: LintResult) -> dict[str, Any]:

@@ -190,6 +190,29 @@ def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Fi
                           provider.name)
 
 
+def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[str, OverlayError, bool]]:
+    """(code, error, is_warning) for `contracts lint`: an overlay that is malformed or does not apply to the slice
+    is an error (CK430); a correction no recording or pact needs any more is a warning (CK431)."""
+    from .validation import load_spec_file, provider_overlay_path
+
+    path = provider_overlay_path(provider)
+    if path is None or provider.spec is None or not provider.spec.is_file():
+        return
+    shown = _display(registry, path)
+    try:
+        overlay = load_overlay(path)
+        apply_overlay(load_spec_file(provider.spec), overlay)
+        unneeded = list(iter_unneeded_entries(registry, provider))
+    except OverlayError as exc:
+        exc.file = shown
+        yield "CK430", exc, False
+        return
+    lines = {f"{shown}:{entry.line}": entry.line for entry in overlay.entries}
+    for finding in unneeded:
+        message = finding.message.replace("overlay correction", "correction", 1)
+        yield UNNEEDED, OverlayError(message, file=shown, line=lines.get(finding.location)), True
+
+
 def _display(registry: Registry, path: Path) -> str:
     from .registry import relative
 
@@ -231,4 +254,4 @@ def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[
 
 
 __all__ = ["Overlay", "OverlayEntry", "Provenance", "OverlayError", "load_overlay", "apply_overlay",
-           "iter_unneeded_entries"]
+           "iter_unneeded_entries", "iter_overlay_lint"]

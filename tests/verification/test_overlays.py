@@ -102,3 +102,15 @@ def test_a_pointer_that_does_not_apply_is_bad_input(tmp_path, capsys):
     assert main(["verify", "--registry", str(path), "--provider", "grafana"]) == 2
     err = capsys.readouterr().err
     assert "correction 'search-hit-sort-meta-any-integer': /components/schemas/Gone/properties/sortMeta does not exist" in err
+
+
+def test_lint_warns_about_a_retired_correction_and_fails_on_a_broken_one(tmp_path, capsys):
+    fixed = registry_with_overlay(tmp_path / "fixed", slice_already_fixed=True)
+    assert main(["lint", "--registry", str(fixed)]) == 0
+    out = capsys.readouterr().out
+    assert "schemas/grafana/overlay.yaml:3" in out and "'search-hit-folder-uid-nullable' is no longer needed" in out
+
+    broken = registry_with_overlay(tmp_path / "broken", overlay=OVERLAY.replace("op: merge", "op: patch"))
+    assert main(["lint", "--registry", str(broken)]) == 2
+    out = capsys.readouterr().out
+    assert "schemas/grafana/overlay.yaml:12: corrections[1].op: expected one of add, replace, remove, merge, got 'patch'" in out
