@@ -274,15 +274,25 @@ def _json_media(content: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def media_example(document: Mapping[str, Any], media: Mapping[str, Any]) -> tuple[Any, str]:
     """The published example of a media type (and `openapi-example`), else a schema instance (`openapi-schema`)."""
     if "example" in media:
-        return media["example"], "openapi-example"
+        return _decoded(media["example"]), "openapi-example"
     for example in (media.get("examples") or {}).values():
         example = resolve(document, example)
         if isinstance(example, dict) and "value" in example:
-            return example["value"], "openapi-example"
+            return _decoded(example["value"]), "openapi-example"
     schema = resolve(document, media.get("schema", {}))
     if isinstance(schema, dict) and "example" in schema:
         return schema["example"], "openapi-example"
     return schema_instance(document, media.get("schema", {})), "openapi-schema"
+
+
+def _decoded(example: Any) -> Any:
+    """Some documents (Atlassian's) publish JSON examples as JSON-encoded strings: decode those."""
+    if isinstance(example, str) and example.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(example)
+        except ValueError:
+            return example
+    return example
 
 
 def success_response(spec_operation: Mapping[str, Any]) -> tuple[int, str]:
@@ -356,6 +366,7 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
     media = _json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
     candidates = _candidate_bodies(document, media)
     problems: list[Finding] = []
+    rejected = ""
     for body, source in candidates:
         headers = {"Content-Type": ("application/json",)} if body is not None else {}
         text = dump_json(body) if body is not None else ""
@@ -365,8 +376,12 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
             response = RecordedResponse(status, headers, text, _reason(status))
             interaction = finish_interaction(RecordedInteraction(request, response), rules, operation.name)
             metadata = _metadata(provider, operation, source, document_name)
+            if rejected:  # say why the published example is not what the cassette answers
+                metadata["example_rejected"] = rejected
             path = cassette_path(provider.cassettes, operation.name)  # type: ignore[arg-type]
             return _compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
+        if source == "openapi-example" and not rejected:
+            rejected = f"{problems[0].location}: {problems[0].message}"[:300]
     detail = "; ".join(f"{p.location}: {p.message}" for p in problems[:3])
     return _failed(provider, operation, f"no example or schema instance fits the registered schema ({detail})")
 
