@@ -20,7 +20,10 @@ def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args], cwd=cwd, env=env,
+    # other installed plugins (schemathesis, hypothesis, benchmark, anyio) only slow each process down here
+    quiet = ["-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:benchmark",
+             "-p", "no:anyio", "-q"]
+    return subprocess.run([sys.executable, "-m", "pytest", *quiet, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=180, check=False)
 
 
