@@ -41,13 +41,18 @@ ErrorFactory = Callable[..., ContractKitError]
 def load_source(path: Path, error: ErrorFactory, *, display: str | None = None) -> SourceDocument:
     """Load a YAML or JSON file; raise `error` naming the file and line when it cannot be read."""
     shown = display or str(path)
+    return parse_source(read_text(path, error, display=shown), path, error, display=shown)
+
+
+def read_text(path: Path, error: ErrorFactory, *, display: str | None = None) -> str:
+    """A file's UTF-8 text; raise `error` naming the file when it is missing or unreadable."""
+    shown = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error("file not found", file=shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read file ({exc})", file=shown) from exc
-    return parse_source(text, path, error, display=shown)
 
 
 def parse_source(text: str, path: Path, error: ErrorFactory, *, display: str | None = None) -> SourceDocument:
@@ -97,12 +102,7 @@ def _construct_mapping(node: yaml.MappingNode, key_path: KeyPath, lines: dict[Ke
 def load_json_fast(path: Path, error: ErrorFactory, *, display: str | None = None) -> Any:
     """Load a large JSON or YAML document without a line map (specs of many megabytes)."""
     shown = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error("file not found", file=shown) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read file ({exc})", file=shown) from exc
+    text = read_text(path, error, display=shown)
     if text.lstrip().startswith(("{", "[")):
         try:
             return json.loads(text)
