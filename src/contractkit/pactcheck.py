@@ -24,7 +24,7 @@ from typing import Any, Iterator, Mapping
 from .errors import PactFileError
 from .model import Finding, Severity
 from .validation import (
-    SpecValidator, compile_schema, deref, is_json_media, json_path, pick_media_type, schema_errors,
+    SpecValidator, coerce_text, compile_schema, deref, is_json_media, json_path, pick_media_type, schema_errors,
 )
 
 PATH_UNKNOWN = "CK411"
@@ -145,8 +145,8 @@ def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, 
     if not isinstance(schema, Mapping):
         return
     resolved = deref(validator.document, schema, source=validator.source)
-    instance: Any = [_coerce(value, (resolved.get("items") or {})) for value in _split(values)] \
-        if resolved.get("type") == "array" else _coerce(values[0], resolved)
+    instance: Any = [coerce_text(str(value), deref(validator.document, resolved.get("items") or {})) for value in _split(values)] \
+        if resolved.get("type") == "array" else coerce_text(str(values[0]), resolved)
     for path, reason in schema_errors(compile_schema(validator.document, schema, source=validator.source), instance):
         yield Finding(PARAMETER_INVALID, Severity.ERROR,
                       f"{label}: {parameter.get('in')} parameter {parameter['name']!r}: {reason}",
@@ -155,22 +155,6 @@ def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, 
 
 def _split(values: list[str]) -> list[str]:
     return [part for value in values for part in str(value).split(",")]
-
-
-def _coerce(value: Any, schema: Mapping[str, Any]) -> Any:
-    # query strings carry text: read it as the documented scalar type before checking the schema
-    kind = schema.get("type")
-    text = str(value)
-    try:
-        if kind == "integer":
-            return int(text)
-        if kind == "number":
-            return float(text)
-    except ValueError:
-        return text
-    if kind == "boolean" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return text
 
 
 def _query_of(request: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -9,7 +9,7 @@ about 300 responses/s against jsonschema-rs's tens of thousands.
 
 Finding codes (CK40x):
   CK401 body violates the response schema        CK402 status code not declared
-  CK403 content type not declared                CK404 declared response header missing
+  CK403 content type not declared                CK404 declared response header missing or not valid
   CK405 body is not the declared format (JSON)   CK406 request matches no operation
   CK407 AWS response does not parse or does not fit the botocore output shape
 """
@@ -343,15 +343,28 @@ class SpecValidator:
         declared = response.get("headers")
         if not declared:
             return []
-        present = {name.lower() for name in headers}
         findings = []
         for name, header in declared.items():
             header = deref(self.document, header, source=self.source)
-            if isinstance(header, Mapping) and header.get("required") and name.lower() not in present:
-                findings.append(Finding(HEADER_MISSING, Severity.ERROR,
-                                        f"{label} {status}: required response header {name!r} is missing",
-                                        f"headers.{name}", **where))
+            if not isinstance(header, Mapping):
+                continue
+            value = header_value(headers, name)
+            if value is None:
+                if header.get("required"):
+                    findings.append(Finding(HEADER_MISSING, Severity.ERROR,
+                                            f"{label} {status}: required response header {name!r} is missing",
+                                            f"headers.{name}", **where))
+            elif isinstance(header.get("schema"), Mapping):
+                findings += self._check_header_value(label, status, name, header["schema"], value, where)
         return findings
+
+    def _check_header_value(self, label: str, status: int, name: str, schema: Mapping[str, Any], value: str,
+                            where: Mapping[str, str]) -> list[Finding]:
+        resolved = deref(self.document, schema, source=self.source)
+        validator = self._validator(("header", label, str(status), name.lower()), schema)
+        return [Finding(HEADER_MISSING, Severity.ERROR, f"{label} {status}: response header {name!r}: {reason}",
+                        f"headers.{name}", **where)
+                for _path, reason in schema_errors(validator, coerce_text(value, resolved))]
 
     def _check_body(self, method: str, template: str, label: str, status: int, response_key: str,
                     response: Mapping[str, Any], headers: Mapping[str, Any], body: Any,
@@ -535,6 +548,21 @@ def is_json_media(media: str) -> bool:
     """True for application/json, application/*+json and the like."""
     media = media.lower()
     return media.endswith("/json") or media.endswith("+json")
+
+
+def coerce_text(text: str, schema: Mapping[str, Any]) -> Any:
+    """A header or query value read as the schema's scalar type (text stays text when it does not parse)."""
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
 
 
 def parse_json_body(body: Any) -> tuple[Any, str]:

@@ -152,3 +152,16 @@ providers:
     assert "is not a valid date-time" in finding.message
     assert validate_response(own, "me", 403, JSON, {"error": "forbidden"}) == []
     assert codes(validate_response(own, "me", 403, JSON, {"message": "forbidden"})) == ["CK401"]
+
+
+def test_declared_response_headers_are_checked():
+    spec = grafana_like_spec()
+    spec["paths"]["/search"]["get"]["responses"]["200"]["headers"] = {
+        "X-Total-Count": {"required": True, "schema": {"type": "integer", "minimum": 0}},
+        "X-Trace": {"schema": {"type": "string"}}}
+    validator = SpecValidator(spec)
+    assert validator.validate("GET", "/search", 200, {"Content-Type": "application/json", "x-total-count": "3"}, [HIT]) == []
+    [missing] = validator.validate("GET", "/search", 200, JSON, [HIT])
+    assert (missing.code, missing.location) == ("CK404", "headers.X-Total-Count")
+    [invalid] = validator.validate("GET", "/search", 200, {**JSON, "X-Total-Count": "many"}, [HIT])
+    assert "response header 'X-Total-Count': expected integer, got string \"many\"" in invalid.message
