@@ -346,13 +346,13 @@ def _accepted(ledger: Iterable[LedgerEntry], rule: str, location: str, provider:
 
 def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
     """Every pact in the pacts folder checked against its provider's description in the working tree."""
-    from .pactcheck import iter_pact_findings, read_pact
-    from .specs import load_spec_document
-
     for provider in registry.providers.values():
         pact_file = registry.pact_file(provider.name)
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
+        from .pactcheck import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
+        from .specs import load_spec_document
+
         spec = load_spec_document(provider.spec)
         for finding in iter_pact_findings(read_pact(pact_file), spec, base_path=provider.base_path, provider=provider.name):
             yield provider.name, finding
