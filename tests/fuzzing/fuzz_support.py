@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from typing import Any
 from socketserver import ThreadingMixIn
-
-import pytest
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "examples" / "inventory"
