@@ -391,7 +391,7 @@ class SpecValidator:
         schema = (content.get(declared) or {}).get("schema")
         if schema is None:
             return []
-        instance, problem = parse_json_body(body)
+        instance, problem = parse_json_body(decoded_body(headers, body))
         if problem:
             return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{label} {status}: {problem}", "$", **where)]
         validator = self._validator((method.lower(), template, response_key, declared), schema)
@@ -563,6 +563,23 @@ def coerce_text(text: str, schema: Mapping[str, Any]) -> Any:
     if kind == "boolean" and text.lower() in ("true", "false"):
         return text.lower() == "true"
     return text
+
+
+def decoded_body(headers: Mapping[str, Any], body: Any) -> Any:
+    """The body with its Content-Encoding (gzip, deflate) undone, as vcrpy stores it unless told to decode."""
+    encoding = (header_value(headers, "content-encoding") or "").strip().lower()
+    if not encoding or encoding == "identity" or not isinstance(body, (bytes, bytearray)):
+        return body
+    import zlib
+
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(bytes(body), 16 + zlib.MAX_WBITS)
+        if encoding == "deflate":
+            return zlib.decompress(bytes(body))
+    except zlib.error:
+        return body  # already decoded by the recorder, though the header stayed
+    return body
 
 
 def parse_json_body(body: Any) -> tuple[Any, str]:

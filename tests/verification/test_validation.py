@@ -165,3 +165,14 @@ def test_declared_response_headers_are_checked():
     assert (missing.code, missing.location) == ("CK404", "headers.X-Total-Count")
     [invalid] = validator.validate("GET", "/search", 200, {**JSON, "X-Total-Count": "many"}, [HIT])
     assert "response header 'X-Total-Count': expected integer, got string \"many\"" in invalid.message
+
+
+def test_gzip_bodies_as_vcrpy_keeps_them_are_decoded_first():
+    import gzip
+
+    validator = SpecValidator(grafana_like_spec())
+    body = gzip.compress(json.dumps([HIT]).encode())
+    assert validator.validate("GET", "/search", 200, {**JSON, "Content-Encoding": "gzip"}, body) == []
+    bad = gzip.compress(json.dumps([dict(HIT, id="x")]).encode())
+    [finding] = validator.validate("GET", "/search", 200, {**JSON, "Content-Encoding": "gzip"}, bad)
+    assert finding.location == "$[0].id"
