@@ -707,7 +707,7 @@ def _validate_with_schema_file(provider: Provider, operation: Operation, status:
         return [Finding(CONTENT_TYPE_UNDECLARED, Severity.ERROR,
                         f"{operation.label} {status}: content type {media!r} is not JSON, the schema {schema_path.name} describes JSON",
                         "headers.content-type", **where)]
-    instance, problem = parse_json_body(body)
+    instance, problem = parse_json_body(decoded_body(headers, body))
     if problem:
         return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
     return [Finding(BODY_SCHEMA, Severity.ERROR, f"{operation.label} {status}: {reason} ({schema_path.name})", path, **where)
