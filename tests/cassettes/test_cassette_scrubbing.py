@@ -204,3 +204,26 @@ def test_value_shaped_secrets_get_stable_named_placeholders() -> None:
     assert scrub_text(f"use {token} now", ScrubRules()) == "use <scrubbed:github-token> now"
     assert scrub_text(f"use {token} now", ScrubRules()) == scrub_text(f"use {token} now", ScrubRules())
     assert yaml.safe_load(yaml.safe_dump({"v": scrub_text(token, ScrubRules())}))["v"] == "<scrubbed:github-token>"
+
+
+def test_scan_finds_secrets_hidden_in_binary_values(tmp_path: Path, run_cli, monkeypatch) -> None:
+    token = "ghp_" + "Q7" * 18
+    folder = tmp_path / "cassettes" / "svc"
+    folder.mkdir(parents=True)
+    encoded = base64.b64encode(f"Bearer {token}".encode()).decode()
+    (folder / "leaky.yaml").write_text(
+        "interactions:\n- request: {method: GET, uri: 'http://127.0.0.1/x', body: null,\n"
+        f"    headers: {{Authorization: [!!binary '{encoded}']}}}}\n"
+        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: 'key=sk-live-0123456789'}}\nversion: 1\n")
+    (folder / "clean.yaml").write_text(
+        "interactions:\n- request: {method: GET, uri: 'http://127.0.0.1/y', body: null, headers: {}}\n"
+        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: '<scrubbed:token>'}}\nversion: 1\n")
+    (tmp_path / "registry.yaml").write_text(
+        "version: 1\nconsumer: demo\nproviders:\n  svc:\n    base_url: http://127.0.0.1:1\n"
+        "    auth: {scheme: bearer, env: SVC_TOKEN}\n    operations:\n      x: {method: GET, path: /x, safe: true}\n")
+    assert token not in (folder / "leaky.yaml").read_text()  # invisible to a plain grep
+    monkeypatch.setenv("SVC_TOKEN", "sk-live-0123456789")
+    code, out, _ = run_cli("scan", "--registry", str(tmp_path / "registry.yaml"))
+    assert code == 1
+    assert "FAILED [secrets] svc / leaky" in out and "github-token" in out and "svc_token" in out
+    assert "PASSED [secrets] svc / clean" in out

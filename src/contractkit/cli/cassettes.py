@@ -128,4 +128,17 @@ def drift_command(registry_path: Path, provider_name: str | None, old: Path, new
     return _emit_record_report(report, output_format, output_path)
 
 
-COMMANDS = [record_command, rerecord_command, replay_command, drift_command]
+@click.command("scan")
+@registry_option
+@click.option("--provider", "provider_names", multiple=True, help="Only this provider (repeatable; default all).")
+@format_option("text", "json", "markdown", "junit", "html")
+@output_option
+def scan_command(registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None) -> int:
+    """Scan the cassettes for secrets (token shapes, keys, and the credentials set in the environment); exit 1 on any."""
+    from ..recording import scan_cassettes
+
+    registry = open_registry(registry_path)
+    return emit_report(scan_cassettes(registry, provider_names, dict(os.environ)), output_format, output_path)
+
+
+COMMANDS = [record_command, rerecord_command, replay_command, drift_command, scan_command]
