@@ -217,7 +217,7 @@ def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], 
         if old_text == new_text:
             continue
         compared.append(shown)
-        lines = _line_map(new_text, tracked.path)
+        lines = line_map(new_text, tracked.path)
         for change in _diff_texts(tracked, old_text, new_text, f"{base}:{shown}", shown):
             found.append((tracked, shown, _line_of(change.location, lines), change))
     return compared, notes, found
@@ -234,7 +234,7 @@ def _diff_texts(tracked: _Tracked, old_text: str, new_text: str, old_name: str, 
 _LINE_MAP_LIMIT = 2_000_000  # bytes; beyond this, annotations carry the file without a line
 
 
-def _line_map(text: str, path: Path) -> dict[str, int]:
+def line_map(text: str, path: Path) -> dict[str, int]:
     """JSON pointer -> line of a (small) description, so annotations point at the right line."""
     from .yamlsource import parse_source
 

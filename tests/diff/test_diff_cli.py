@@ -96,7 +96,8 @@ def test_github_annotations_when_running_in_actions(files: dict[str, Path], caps
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"]) == 1
     captured = capsys.readouterr()
     json.loads(captured.out)  # the JSON on standard output stays parseable
-    assert captured.err.startswith(f"::error file={files['breaking']},title=response-property-removed%3A GET /pets::")
+    assert captured.err.startswith(f"::error file={files['breaking']},line=")
+    assert ",title=response-property-removed%3A GET /pets::[].name: required property" in captured.err
 
 
 def test_missing_and_malformed_files_exit_2_naming_the_file(files: dict[str, Path], tmp_path: Path,

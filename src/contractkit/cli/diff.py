@@ -25,6 +25,20 @@ def _emit_with_annotations(text: str, annotations: str, output_format: str, outp
     emit(text, output_path)
 
 
+def _local_file(source: str) -> str:
+    return "" if source.startswith("git:") else source
+
+
+def _lines_of(source: str) -> dict[str, int] | None:
+    """JSON pointer -> line of a local description, so annotations land on the right line."""
+    if source.startswith("git:"):
+        return None
+    from ..gate import line_map
+
+    path = Path(source)
+    return line_map(path.read_text(encoding="utf-8"), path)
+
+
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
@@ -48,8 +62,7 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
     result = diff_sources(old, new, direction=direction)
     annotations = ""
     if _in_github_actions():
-        file = new if not new.startswith("git:") else ""
-        annotations = render_annotations(diff_rows(result, file=file))
+        annotations = render_annotations(diff_rows(result, file=_local_file(new), lines=_lines_of(new)))
     _emit_with_annotations(render_diff(result, output_format, minimum=Level(minimum)), annotations, output_format, output_path)
     failing = result.breaking or (fail_on == "warning" and result.count(Level.WARNING) > 0)
     return ExitCode.FAILED if failing else ExitCode.OK
