@@ -89,7 +89,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-consumer-") as temporary:
         work = Path(temporary)
         load = os.getloadavg()[0]
+        before = os.times()
         cli = median_of(args.runs, lambda: cli_example(work / "cli"))
+        after = os.times()
+        cli_cpu = (after.children_user + after.children_system - before.children_user - before.children_system) / args.runs
         registry = load_registry(REPO / "registry.yaml")
         run_consumer(registry, pacts=work / "warm")  # warm botocore models and the schema cache once
         example = median_of(args.runs, lambda: run_consumer(registry, pacts=work / "example"))
@@ -100,7 +103,7 @@ def main() -> None:
         size = (work / "generated" / "bench-things.json").stat().st_size
     print(f"load average at start: {load:.2f}")
     print(f"example registry, `contracts consumer` (fresh process, 33 interactions): median {cli[0]:.2f} s "
-          f"(min {cli[1]:.2f}, max {cli[2]:.2f}) over {args.runs} runs")
+          f"(min {cli[1]:.2f}, max {cli[2]:.2f}) over {args.runs} runs, {cli_cpu:.2f} s CPU per run")
     print(f"example registry, run_consumer in-process: median {example[0]:.2f} s (min {example[1]:.2f}, "
           f"max {example[2]:.2f})")
     print(f"generated registry, {args.interactions} interactions: median {big[0]:.2f} s (min {big[1]:.2f}, "

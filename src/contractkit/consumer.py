@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from .contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
-from .errors import ContractKitError, PactFileError
+from .errors import PactFileError
 from .fileio import write_json_atomic, write_text_atomic
-from .model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
+from .model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
 
 if TYPE_CHECKING:
     from pact import Pact
@@ -257,7 +257,7 @@ def check_interaction(consumer: str, provider: Provider, item: ShapedInteraction
 def _mock_findings(provider: Provider, item: ShapedInteraction, service: MockService, status: int) -> list[Finding]:
     where = f"{item.interaction.file}:{item.interaction.line}" if item.interaction.line else item.interaction.file
     common = dict(severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation)
-    findings = [Finding(code=CK201_REQUEST_MISMATCH if "Request" in type(m).__name__ else CK202_NOT_RECEIVED,
+    findings = [Finding(code=CK202_NOT_RECEIVED if type(m).__name__ == "MissingRequest" else CK201_REQUEST_MISMATCH,
                         message=f"the interaction's own request does not satisfy its contract: {describe_mismatch(m)}",
                         **common) for m in service.mismatches]
     if not findings and status != item.response.status:
@@ -380,12 +380,6 @@ def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction],
     return chosen
 
 
-def is_aws(provider: Provider) -> bool:
-    """True for providers described by botocore's models."""
-    return provider.kind is ProviderKind.AWS
-
-
 __all__ = ["ShapedInteraction", "MockService", "shape_interaction", "load_shaped", "build_pact", "serve", "replay",
            "check_interaction", "run_consumer", "run_provider", "merge_fragments", "write_pact", "write_fragment",
-           "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings",
-           "ContractKitError"]
+           "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings"]
