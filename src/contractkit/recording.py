@@ -366,7 +366,7 @@ def record_provider(provider: Provider, operations: Iterable[Operation], options
     for plan in plans:
         if options.dry_run or plan.skip_reason:
             outcome = OperationOutcome(plan.operation.name, "skipped" if plan.skip_reason else "planned",
-                                       plan.skip_reason or f"would send {plan.label}")
+                                       plan.skip_reason or f"would send {_where(provider, plan, options)}")
         else:
             outcome = _record_one(provider, plan, options, secrets, rules, aws_client_factory)
             sent += outcome.requests
@@ -374,6 +374,13 @@ def record_provider(provider: Provider, operations: Iterable[Operation], options
         if on_outcome:
             on_outcome(outcome)
     return RecordRun(provider.name, tuple(outcomes), sent, options.source, options.dry_run)
+
+
+def _where(provider: Provider, plan: PlannedCall, options: RecordOptions) -> str:
+    origin = _origin(options.base_url or provider.base_url)
+    if plan.request is not None:
+        return f"{plan.request.method} {origin}{plan.request.target}"
+    return f"{plan.label} to {origin}"
 
 
 def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, secrets: Mapping[str, str],
