@@ -8,7 +8,8 @@ import jsonschema_rs
 from hypothesis import given, strategies as st
 
 from contractkit.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
-from contractkit.fuzzing import Expectation, iter_consumer_problems, iter_error_format_problems
+from contractkit.expectations import Expectation, expectation_from_interaction, iter_consumer_problems
+from contractkit.fuzzing import iter_error_format_problems
 
 from fuzz_support import INVENTORY
 
@@ -31,9 +32,7 @@ def test_error_bodies_must_match_the_error_schema():
 
 
 def _expectations() -> list[Expectation]:
-    from contractkit.fuzzing import _expectation
-
-    return [_expectation("shopfront", interaction) for interaction in PACT["interactions"]]
+    return [expectation_from_interaction("shopfront", interaction) for interaction in PACT["interactions"]]
 
 
 def test_a_response_with_what_the_pact_relies_on_passes():
