@@ -364,6 +364,7 @@ class SchemaComparator:
             position, found = self._best_match(option, covering, direction, covered_is_old=request)
             new_index = position if request else index
             rel = (new.alternative_key, str(new_index)) if new.alternatives is not None else ()
+            found = _fold_missing_properties(found)
             deltas += [_prefixed(rel, d) for d in found if d.rel or d.suffix not in _NULLABILITY]
         return deltas
 
@@ -429,6 +430,24 @@ class SchemaComparator:
 
 
 _NULLABILITY = ("became-nullable", "became-not-nullable")
+
+
+_FOLDED = {"removed": "lacks required properties the old schema promised",
+           "became-optional": "no longer promises properties the old schema required"}
+
+
+def _fold_missing_properties(found: tuple[_Delta, ...]) -> tuple[_Delta, ...]:
+    """One change for an alternative that lacks several promised properties, instead of one per property."""
+    result = list(found)
+    for suffix, wording in _FOLDED.items():
+        group = [d for d in result if d.suffix == suffix and d.level is Level.BREAKING and len(d.rel) == 2 and d.cycle is None]
+        if len(group) < 2:
+            continue
+        names = ", ".join(repr(d.rel[1]) for d in group[:8]) + (f" and {len(group) - 8} more" if len(group) > 8 else "")
+        origin = group[0].origin.rsplit("/properties/", 1)[0] if group[0].origin else ""
+        result = [_Delta(suffix, Level.BREAKING, (), f"this alternative {wording}: {names}", origin)] + \
+            [d for d in result if d not in group]
+    return tuple(result)
 
 
 def _with_null(document: SchemaDocument, shape: Shape) -> Shape:
