@@ -574,6 +574,8 @@ def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions =
     credentials = read_credentials(provider, environ)
     with ExitStack() as stack:
         base_url, app = _target(stack, registry, provider, options, environ)
+        if base_url is not None:
+            check_reachable(base_url)
         run = _fuzz(registry, provider, document, options, endpoints, allowed, credentials, base_url, app, on_progress)
     return run
 
@@ -627,6 +629,21 @@ def _target(stack: ExitStack, registry: Registry, provider: Provider, options: F
         process = stack.enter_context(ProviderProcess(provider, registry.root, environ=environ))
         return process.base_url, None
     return provider.base_url, None
+
+
+def check_reachable(base_url: str, timeout: float = 5.0) -> None:
+    """Fail early, as bad input, when nothing listens at the base URL (a TCP connect, no request is sent)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=timeout):
+            return
+    except OSError as exc:
+        raise FuzzError(f"cannot reach {base_url} ({exc.strerror or exc})",
+                        hint="start the provider, give --base-url, or add a process: key to the registry") from exc
 
 
 def import_app(reference: str, root: Path) -> Any:
