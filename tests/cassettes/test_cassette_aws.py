@@ -13,7 +13,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from contractkit.recording import RecordOptions, _snake, aws_client_factory, aws_params, free_port, record_cassettes
+from contractkit.awsrecording import _snake, aws_client_factory, aws_params, free_port
+from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
 from contractkit.replay import ReplayServer
 
