@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ providers:
 
 def _kinto_registry(tmp_path: Path) -> Path:
     pytest.importorskip("kinto")
+    # The console script installed with the interpreter running the tests (kinto has no `python -m` entry).
+    kinto = shutil.which("kinto", path=str(Path(sys.executable).parent)) or shutil.which("kinto") or "kinto"
     registry = tmp_path / "registry.yaml"
     registry.write_text(f"""\
 version: 1
@@ -62,7 +65,7 @@ providers:
     spec: {DATA / "kinto.swagger.json"}
     error_schema: {DATA / "kinto.error.schema.json"}
     process:
-      command: [kinto, start, --ini, "{DATA / "kinto.ini"}", --port, "{{port}}"]
+      command: ["{kinto}", start, --ini, "{DATA / "kinto.ini"}", --port, "{{port}}"]
       health: /v1/__heartbeat__
       startup_timeout: 30
     operations:
