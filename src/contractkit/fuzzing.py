@@ -507,16 +507,17 @@ def iter_recorder_failures(recorder: ScenarioRecorder, *, seed: int, credentials
 
 
 def replay_corpus(schema: BaseSchema, corpus: Corpus, labels: set[str], *, base_url: str | None,
-                  credentials: Credentials, checks: Sequence[str], seed: int) -> Iterator[FuzzFailure]:
+                  credentials: Credentials, checks: Sequence[str], seed: int,
+                  timeout: float = 10.0) -> Iterator[FuzzFailure]:
     """Send every saved case of a chosen endpoint again and yield the failures it still shows."""
     for saved in corpus.cases:
         if saved.operation not in labels or saved.check not in checks:
             continue
-        yield from _replay_case(schema, saved, base_url=base_url, credentials=credentials, seed=seed)
+        yield from _replay_case(schema, saved, base_url=base_url, credentials=credentials, seed=seed, timeout=timeout)
 
 
 def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None, credentials: Credentials,
-                 seed: int) -> Iterator[FuzzFailure]:
+                 seed: int, timeout: float) -> Iterator[FuzzFailure]:
     from schemathesis.core.failures import Failure
 
     operation = schema.find_operation_by_label(saved.operation)
@@ -529,8 +530,15 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
     if request.has_body:
         kwargs["body"] = request.body
     case = operation.Case(**kwargs)
-    response = case.call(base_url=base_url, headers=dict(credentials.headers))
     curl = scrub_text(case.as_curl_command(headers=dict(credentials.headers), base_url=base_url), credentials)
+    try:
+        response = case.call(base_url=base_url, headers=dict(credentials.headers), timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - requests' and the app transports' errors share no base class
+        # Unanswered is not fixed: the saved problem counts until a response shows otherwise.
+        yield FuzzFailure(operation=saved.operation, check=saved.check, code=saved.code, title=saved.title,
+                          message=scrub_text(f"the replayed request failed: {exc}", credentials), curl=curl,
+                          seed=saved.seed or seed, source="corpus", request=request)
+        return
     failures: list[Any] = []
     if saved.check == "negative_data_rejection":
         # A replayed case carries no generation metadata, so the rejection rule is applied directly.
@@ -544,7 +552,9 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
                 raise
             for failure in group.exceptions:
                 if isinstance(failure, Failure):
-                    failures.append((_check_name(failure), failure.title, failure.message))
+                    # A failure class can serve several checks; keep the one the case was saved for.
+                    check = saved.check if saved.check in (failure.checks or ()) else _check_name(failure)
+                    failures.append((check, failure.title, failure.message))
     for check, title, message in failures:
         yield FuzzFailure(operation=saved.operation, check=check, code=CODES.get(check, CODE_OTHER_CHECK),
                           title=title, message=scrub_text(message, credentials), curl=curl, seed=saved.seed or seed,
@@ -684,7 +694,7 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
         corpus = load_corpus(corpus_path, provider.name) if options.use_corpus else Corpus(provider.name)
         labels = {endpoint.label for endpoint in allowed}
         replayed = list(replay_corpus(schema, corpus, labels, base_url=base_url, credentials=credentials,
-                                      checks=options.checks, seed=seed)) if corpus.cases else []
+                                      checks=options.checks, seed=seed, timeout=options.request_timeout))
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
     finally:
         with _RUNS_LOCK:
@@ -806,7 +816,7 @@ def _outcomes(endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], failur
         errors = tuple(dict.fromkeys(collected.errors.get(endpoint.label, [])))
         cases = collected.cases.get(endpoint.label, 0)
         # An endpoint no request reached is not a pass: say why it went untested.
-        untested = "" if cases or mine or errors else f"no case ran (run stopped: {collected.stop_reason})"
+        untested = "" if cases or mine or errors else f"no case was generated or sent (run {collected.stop_reason})"
         outcomes.append(OperationOutcome(endpoint.label, endpoint.name, cases=cases, failures=mine, errors=errors,
                                          skipped=untested, duration=collected.durations.get(endpoint.label, 0.0)))
     return tuple(outcomes)
