@@ -55,6 +55,7 @@ CODE_UNSAFE_SKIPPED = "CK610"  # an unsafe method skipped on a third-party provi
 CODE_NO_ERROR_SCHEMA = "CK611"  # the provider has no error schema, so error_format did not run
 SAFE_METHODS = ("GET", "HEAD")
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
+ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_MAX_EXAMPLES = 20
 _TEMPLATE = re.compile(r"\{[^}/]+\}")
 
@@ -426,7 +427,7 @@ def build_config(options: FuzzOptions, *, seed: int, max_examples: int, base_url
     data: dict[str, Any] = {
         "seed": seed, "workers": 1, "checks": checks, "headers": dict(credentials.headers),
         "generation": {"max-examples": max_examples, "database": "none"},
-        "phases": {name: {"enabled": name in options.phases} for name in ("examples", "coverage", "fuzzing", "stateful")},
+        "phases": {name: {"enabled": name in options.phases} for name in ALL_PHASES},
         "request-timeout": options.request_timeout, "cache": {"enabled": False}, "continue-on-failure": True,
         "output": {"sanitization": {"keys-to-sanitize": sorted({*DEFAULT_KEYS_TO_SANITIZE,
                                                                 *(key.lower() for key in credentials.headers)})}},
@@ -613,6 +614,9 @@ def _with_registry_defaults(options: FuzzOptions, provider: Provider) -> FuzzOpt
     unknown = sorted(set(options.checks) - set(ALL_CHECKS))
     if unknown:
         raise UsageError(f"unknown check(s) {', '.join(unknown)} (known: {', '.join(ALL_CHECKS)})")
+    unknown = sorted(set(options.phases) - set(ALL_PHASES))
+    if unknown or not options.phases:
+        raise UsageError(f"unknown phase(s) {', '.join(unknown) or '(none given)'} (known: {', '.join(ALL_PHASES)})")
     return replace(options, seed=int(seed), max_examples=int(max_examples))
 
 

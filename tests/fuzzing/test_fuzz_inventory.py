@@ -178,6 +178,7 @@ def test_in_process_wsgi_app(tmp_path, run_cli, monkeypatch):
     (("--provider", "inventory", "--app", "x:y", "--base-url", "http://127.0.0.1:9"), "give either --app or --base-url, not both"),
     (("--provider", "inventory", "--app", "no_such_module_here:app"), "cannot import 'no_such_module_here' for --app"),
     (("--provider", "inventory", "--checks", "not_a_server_error,vibes"), "unknown check(s) vibes"),
+    (("--provider", "inventory", "--phases", "fuzzing,shrinking"), "unknown phase(s) shrinking (known: examples,"),
     (("--provider", "inventory", "--base-url", "http://127.0.0.1:9"), "cannot reach http://127.0.0.1:9 (Connection refused). "
                                                                        "start the provider, give --base-url"),
 ])
