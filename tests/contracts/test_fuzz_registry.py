@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from contractkit.errors import ContractKitError
 from contractkit.fuzzing import FuzzOptions, fuzz_provider
 from contractkit.registry import load_registry
 from contractkit.report import render_report
@@ -22,7 +23,10 @@ TIME_BUDGET = float(os.environ.get("CONTRACTS_FUZZ_TIME_BUDGET", "20"))
 
 
 def _fuzzable() -> list[str]:
-    registry = load_registry(REGISTRY)
+    try:
+        registry = load_registry(REGISTRY)
+    except ContractKitError:
+        return ["-"]  # the test then fails with the registry's own message instead of a collection error
     return [name for name, provider in registry.providers.items() if (provider.settings.get("fuzz") or {}).get("enabled")]
 
 
