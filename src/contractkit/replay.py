@@ -386,6 +386,7 @@ class _Protocol(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.busy = False
+        self.continued = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -397,6 +398,16 @@ class _Protocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         self._drain()
+        if self.buffer and self.transport is not None and not self.transport.is_closing():
+            self._continue_if_expected()
+
+    def _continue_if_expected(self) -> None:
+        """Clients that send `Expect: 100-continue` wait for this before the body (curl with large bodies)."""
+        end = self.buffer.find(b"\r\n\r\n")
+        if end >= 0 and not self.continued and b"100-continue" in bytes(self.buffer[:end]).lower():
+            self.continued = True
+            assert self.transport is not None
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def _drain(self) -> None:
         while not self.busy and self.transport is not None and not self.transport.is_closing():
@@ -409,12 +420,14 @@ class _Protocol(asyncio.Protocol):
                 return
             request, used = parsed
             del self.buffer[:used]
+            self.continued = False
             delay, fault = self.server._draw_fault()
             if delay or fault:
                 self.busy = True
                 asyncio.get_running_loop().create_task(self._answer_later(request, delay, fault))
                 return
-            self._send(*self.server._answer(request), keep_alive=request.keep_alive)
+            self._send(*self.server._answer(request), keep_alive=request.keep_alive,
+                       head_only=request.method == "HEAD")
 
     async def _answer_later(self, request: _Parsed, delay: float, fault: str) -> None:
         if delay:
@@ -425,15 +438,16 @@ class _Protocol(asyncio.Protocol):
             self._reset()
             return
         answer = self.server._fault_answer(fault) if fault else self.server._answer(request)
-        self._send(*answer, keep_alive=request.keep_alive)
+        self._send(*answer, keep_alive=request.keep_alive, head_only=request.method == "HEAD")
         self._drain()
 
-    def _send(self, head: bytes, body: bytes, *, keep_alive: bool) -> None:
+    def _send(self, head: bytes, body: bytes, *, keep_alive: bool, head_only: bool = False) -> None:
         if self.transport is None or self.transport.is_closing():
             return
         connection = b"keep-alive" if keep_alive else b"close"
         self.transport.write(head + b"\r\nDate: " + _date().encode() + b"\r\nContent-Length: "
-                             + str(len(body)).encode() + b"\r\nConnection: " + connection + b"\r\n\r\n" + body)
+                             + str(len(body)).encode() + b"\r\nConnection: " + connection + b"\r\n\r\n"
+                             + (b"" if head_only else body))
         if not keep_alive:
             self.transport.close()
 
@@ -585,6 +599,8 @@ class ReplayServer:
         match = self._matches.get(key)
         if match is None:
             match = self.index.match(IncomingRequest(parsed.method, parsed.target, parsed.headers, parsed.body))
+            if match.interaction is None and parsed.method == "HEAD":  # HEAD is GET without the body
+                match = self.index.match(IncomingRequest("GET", parsed.target, parsed.headers, parsed.body))
             if len(self._matches) < 4096:
                 self._matches[key] = match
         self.stats.served += 1

@@ -163,3 +163,20 @@ def test_cli_replay_serves_until_interrupted(tmp_path: Path, grafana_like) -> No
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_head_requests_get_no_body_and_expect_continue_is_honoured(grafana_like) -> None:
+    import socket
+
+    with ReplayServer(provider=grafana_like) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("HEAD", "/api/dashboards/uid/a")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == b"" and int(response.getheader("Content-Length")) > 0
+        connection.request("GET", "/api/dashboards/uid/a")  # the same connection is still in step
+        assert json.loads(connection.getresponse().read())["dashboard"]["uid"] == "xyz"
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"POST /api/annotations HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
+            sock.sendall(b"{}")
+            assert b'{"id": 1}' in sock.recv(4096)
