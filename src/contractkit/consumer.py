@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from contextlib import contextmanager
@@ -173,6 +174,7 @@ def _fragments(server: Any, null_paths: Mapping[str, Mapping[str, bool]]) -> lis
     fragments = []
     for interaction in data["interactions"]:
         apply_null_or(interaction, null_paths.get(interaction["description"], {}))
+        qualify_xml_rules(interaction)
         fragments.append({**header, "interactions": [interaction]})
     return fragments
 
@@ -186,6 +188,32 @@ def apply_null_or(interaction: dict[str, Any], paths: Mapping[str, bool]) -> Non
         existing = rules.get(path, {}).get("matchers") or [{"match": "type"}]
         rules[path] = {"combine": "OR", "matchers": [{"match": "null"}, *existing]}
     interaction["response"]["matchingRules"]["body"] = dict(sorted(rules.items()))
+
+
+_XML_NAMESPACE = re.compile(r"""<(?![?!])[^>]*?\sxmlns=["']([^"']+)["']""")
+
+
+def qualify_xml_rules(interaction: dict[str, Any]) -> None:
+    """Name XML body rules by namespace-qualified element, as the verifier names the elements it reads.
+
+    The pact core writes `$.ListUsersResponse.ListUsersResult...` but, for a document with a default
+    namespace (every AWS XML answer), it looks rules up as `$['<namespace>:ListUsersResponse']...`;
+    unqualified rules would silently fall back to comparing every value for equality.
+    """
+    body = interaction["response"].get("body") or {}
+    rules = interaction["response"].get("matchingRules", {}).get("body")
+    if "xml" not in str(body.get("contentType", "")) or not rules or not isinstance(body.get("content"), str):
+        return
+    found = _XML_NAMESPACE.search(body["content"])
+    if found is None:
+        return
+    namespace = found.group(1)
+    qualified = {}
+    for path, rule in rules.items():
+        parts = path[2:].split(".") if path.startswith("$.") else []
+        key = "$" + "".join(f"['{part}']" if part.startswith(("#", "@")) else f"['{namespace}:{part}']" for part in parts)
+        qualified[key if parts else path] = rule
+    interaction["response"]["matchingRules"]["body"] = dict(sorted(qualified.items()))
 
 
 def replay(service: MockService, item: ShapedInteraction, timeout: float = 10.0) -> tuple[int, bytes]:

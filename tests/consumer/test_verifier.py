@@ -101,3 +101,25 @@ def test_pact_verifies_against_a_conforming_provider(pact_file, provider_for):
     verifier.verify()  # raises with the mismatches when any interaction fails
     results = json.loads(verifier.results) if isinstance(verifier.results, str) else verifier.results
     assert results["result"] is True
+
+
+def test_aws_xml_matchers_accept_other_values_of_the_same_type(provider_for):
+    """AWS answers carry a default XML namespace; the pact's rules must still apply to them."""
+    from pact import Verifier
+
+    pact_file = PACTS / "devctl-aws.json"
+    if not pact_file.is_file():
+        pytest.skip("the example suite's AWS pact is absent")
+    pact = json.loads(pact_file.read_text(encoding="utf-8"))
+    pact["interactions"] = [i for i in pact["interactions"] if i["description"] == "a listing of IAM users"]
+    server = ConformingProvider(pact)
+    for key, (status, headers, body) in list(server.answers.items()):
+        other = body.replace(b"deploy-bot", b"release-bot").replace(b"<Path>/</Path>", b"<Path>/ci/</Path>")
+        server.answers[key] = (status, {"Content-Type": ["text/xml; charset=utf-8"]}, other)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verifier = Verifier("aws", host="127.0.0.1").add_transport(url=f"http://127.0.0.1:{server.server_address[1]}")
+        verifier.filter("a listing of IAM users").add_source(pact_file).verify()  # raises on any mismatch
+    finally:
+        server.shutdown()
+        server.server_close()
