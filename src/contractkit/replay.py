@@ -148,7 +148,7 @@ def aws_action(headers: Mapping[str, str], body: bytes | str | None) -> str:
     return ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     interaction: RecordedInteraction
     method: str
@@ -159,7 +159,7 @@ class _Entry:
     label: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Route:
     operation: str
     method: str
