@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import jsonschema_rs
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from contractkit.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
 from contractkit.expectations import Expectation, expectation_from_interaction, iter_consumer_problems
@@ -69,6 +69,7 @@ _requests = st.builds(CorpusRequest, method=st.sampled_from(["GET", "POST"]),
                       body=_json | st.binary(max_size=8), has_body=st.booleans())
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.builds(CorpusCase, operation=st.sampled_from(["GET /a", "POST /a"]), check=st.sampled_from(["error_format", "not_a_server_error"]),
                           code=st.just("CK606"), title=st.text(max_size=10), request=_requests), max_size=4))
 def test_corpus_load_of_dump_is_identity(tmp_path_factory, cases):
