@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets as rand
 from pathlib import Path
 from typing import Any
@@ -196,7 +197,8 @@ def test_a_scrubbed_interaction_never_contains_the_secret(secret: str, filler: s
 
     rules = rules_for({}, {"APP_TOKEN": secret})
     text = dump_interactions([scrub_interaction(_interaction(secret, filler), rules)])
-    assert secret not in text and not find_secrets(text, rules)
+    outside_placeholders = re.sub(r"<(?:scrubbed|volatile):[^>]*>", "", text)  # `authorizatio` is in a placeholder name
+    assert secret not in outside_placeholders and not find_secrets(text, rules)
 
 
 def test_value_shaped_secrets_get_stable_named_placeholders() -> None:
