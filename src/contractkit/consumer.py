@@ -140,7 +140,7 @@ def _add_typed_body(interaction: Any, response: HttpResponse, null_paths: dict[s
         body = json.dumps(to_pact_value(response.body, "$", null_paths), cls=_encoder())
         interaction.with_body(body, content_type="application/json", part="Response")
     for name, value in response.headers.items():
-        interaction.set_header(name, str(value), part="Response")
+        interaction.with_header(name, to_pact_value(value, "$", {}), part="Response")
 
 
 def _encoder() -> type[json.JSONEncoder]:
