@@ -136,8 +136,9 @@ def literal_variants(secrets: Mapping[str, str]) -> dict[str, str]:
             continue
         key = name.lower()
         variants[key] = value
-        variants[f"{key}-urlencoded"] = quote(value, safe="")
-        variants[f"{key}-base64"] = base64.b64encode(value.encode()).decode().rstrip("=")
+        for suffix, form in (("urlencoded", quote(value, safe="")), ("base64", base64.b64encode(value.encode()).decode().rstrip("="))):
+            if form != value:
+                variants[f"{key}-{suffix}"] = form
     return {name: value for name, value in variants.items() if len(value) >= 4}
 
 
@@ -145,7 +146,17 @@ def literal_variants(secrets: Mapping[str, str]) -> dict[str, str]:
 
 
 def scrub_text(text: str, rules: ScrubRules) -> str:
-    """Replace literal secrets and value-shaped secrets (tokens, keys, JWTs) in free text."""
+    """Replace literal secrets and value-shaped secrets (tokens, keys, JWTs) in free text; placeholders stay as
+    they are, so scrubbing twice equals scrubbing once even when a secret spells part of a placeholder."""
+    if "<scrubbed:" in text or "<volatile:" in text or "&lt;" in text:
+        parts = _ANY_PLACEHOLDER.split(text)
+        kept = _ANY_PLACEHOLDER.findall(text)
+        pieces = [_scrub_plain(part, rules) for part in parts]
+        return "".join(piece + (kept[index] if index < len(kept) else "") for index, piece in enumerate(pieces))
+    return _scrub_plain(text, rules)
+
+
+def _scrub_plain(text: str, rules: ScrubRules) -> str:
     for name, value in rules.literals:
         if value in text:
             text = text.replace(value, placeholder(name))
