@@ -1,13 +1,18 @@
 """Benchmark: `contracts fuzz` against plain `schemathesis run` on the same operations, examples and seed.
 
-Both run as fresh processes against the same provider process on 127.0.0.1 (the inventory example,
-correct variant, so neither run stops early on a failure), with the same description, phases,
-max-examples, seed and one worker; runs alternate so both see the same machine load. The toolkit
-additionally runs its two own checks and the corpus bookkeeping: that overhead is what is measured.
+Both run as fresh processes against the same provider process on 127.0.0.1, with the same description,
+operations, phases, max-examples, seed, one worker and continue-on-failure; runs alternate so both see
+the same machine load. The toolkit additionally loads the registry, runs its two own checks
+(error_format, consumer_compatibility) and keeps the failure corpus: that overhead is what is measured.
 
-    python3 benchmarks/bench_fuzz.py [--runs 5] [--max-examples 20] [--seed 1234]
+Targets:
+- `inventory`: the example provider of this repository (4 operations, all methods, no failures);
+- `jupyter`: a real jupyter_server with token auth (its 15 GET operations, the ones a third-party
+  provider gets; schemathesis is told the same: GET only, no unexpected-method probes).
 
-Prints the median wall time of each and the ratio (target: contracts fuzz <= 1.2 x schemathesis).
+    python3 benchmarks/bench_fuzz.py [--target inventory|jupyter] [--runs 5] [--max-examples 20] [--seed 1234]
+
+Prints the median wall and CPU time of each and the ratios (target: contracts fuzz <= 1.2 x schemathesis).
 """
 
 from __future__ import annotations
@@ -23,13 +28,31 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 INVENTORY = REPO / "examples" / "inventory"
+DATA = REPO / "tests" / "data" / "fuzzing"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection"
 PHASES = "examples,coverage,fuzzing"
+TOKEN = "benchmark-token-0123456789"
+
+
+@dataclass
+class Target:
+    """A provider process plus what each tool needs to fuzz it the same way."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str
+    registry: Path
+    provider: str
+    description: Path
+    schemathesis_extra: list[str] = field(default_factory=list)
+    schemathesis_config: Path | None = None
 
 
 def free_port() -> int:
@@ -39,19 +62,63 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_provider(port: int) -> subprocess.Popen[bytes]:
-    """The inventory example on 127.0.0.1:port, ready when /health answers."""
-    process = subprocess.Popen([sys.executable, str(INVENTORY / "app.py"), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    """Block until the URL answers, or stop with a message."""
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
-                return process
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # an answer, even 403 without a token, means the server is up
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     process.kill()
-    raise SystemExit("the inventory example did not start")
+    raise SystemExit(f"{url} did not answer")
+
+
+def start_inventory(workdir: Path) -> Target:
+    """The inventory example, correct variant."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(INVENTORY / "app.py"), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/health", process)
+    return Target("inventory", process, url, INVENTORY / "registry.yaml", "inventory", INVENTORY / "openapi.json")
+
+
+def start_jupyter(workdir: Path) -> Target:
+    """jupyter_server with a token, terminals disabled, an empty root folder."""
+    import jupyter_server
+
+    description = Path(jupyter_server.__file__).parent / "services" / "api" / "api.yaml"
+    port = free_port()
+    root = workdir / "root"
+    root.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
+         "--ServerApp.terminals_enabled=False"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "JUPYTER_TOKEN": TOKEN})
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/api/status", process)
+    registry = workdir / "registry.yaml"
+    registry.write_text(f"""\
+version: 1
+consumer: bench
+providers:
+  jupyter:
+    base_url: {url}
+    auth: {{scheme: header, header: Authorization, prefix: "token ", env: JUPYTER_TOKEN}}
+    spec: {description}
+    error_schema: {DATA / "jupyter.error.schema.json"}
+    operations:
+      get_status: {{method: GET, path: /api/status, safe: true}}
+""")
+    config = workdir / "schemathesis.toml"
+    config.write_text("[phases.coverage]\nunexpected-methods = []\n")
+    extra = ["--include-method", "GET", "-H", f"Authorization: token {TOKEN}"]
+    return Target("jupyter", process, url, registry, "jupyter", description, extra, config)
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -66,18 +133,20 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, cpu, completed.returncode
 
 
-def commands(url: str, max_examples: int, seed: int, workdir: Path) -> dict[str, list[str]]:
+def commands(target: Target, max_examples: int, seed: int, workdir: Path) -> dict[str, list[str]]:
     """The two command lines, equal in everything but the tool."""
     contracts = shutil.which("contracts") or "contracts"
     schemathesis = shutil.which("schemathesis") or "schemathesis"
+    config = ["--config-file", str(target.schemathesis_config)] if target.schemathesis_config else []
     return {
-        "contracts fuzz": [contracts, "fuzz", "--registry", str(INVENTORY / "registry.yaml"), "--provider", "inventory",
-                           "--base-url", url, "--max-examples", str(max_examples), "--seed", str(seed),
+        "contracts fuzz": [contracts, "fuzz", "--registry", str(target.registry), "--provider", target.provider,
+                           "--base-url", target.url, "--max-examples", str(max_examples), "--seed", str(seed),
                            "--phases", PHASES, "--corpus", str(workdir / "corpus.json"), "--quiet",
                            "--format", "json"],
-        "schemathesis run": [schemathesis, "run", str(INVENTORY / "openapi.json"), "--url", url,
+        "schemathesis run": [schemathesis, *config, "run", str(target.description), "--url", target.url,
                              "--max-examples", str(max_examples), "--seed", str(seed), "--phases", PHASES,
-                             "--checks", CHECKS, "--workers", "1", "--generation-database", "none", "--no-color"],
+                             "--checks", CHECKS, "--workers", "1", "--generation-database", "none",
+                             "--continue-on-failure", "--no-color", *target.schemathesis_extra],
     }
 
 
@@ -87,37 +156,43 @@ def cases_in(report: Path) -> int:
     return sum(row.get("cases", 0) for row in data["results"])
 
 
+def measure(target: Target, runs: int, max_examples: int, seed: int, workdir: Path,
+            env: dict[str, str]) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
+    """Alternate the two tools; wall and CPU seconds per tool, and the toolkit's case count."""
+    lines = commands(target, max_examples, seed, workdir)
+    walls: dict[str, list[float]] = {name: [] for name in lines}
+    cpus: dict[str, list[float]] = {name: [] for name in lines}
+    for run in range(runs):
+        for name, command in (lines.items() if run % 2 == 0 else reversed(lines.items())):
+            wall, cpu, code = timed(command, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+            print(f"run {run + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (exit {code})", flush=True)
+    # One more, untimed run writes the report that says how many cases a run generates.
+    subprocess.run([*lines["contracts fuzz"], "--output", str(workdir / "report.json")], env=env, cwd=REPO,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return walls, cpus, cases_in(workdir / "report.json")
+
+
 def main() -> None:
-    """Alternate the two tools, then print medians and the ratio."""
+    """Start the target, alternate the two tools, then print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", choices=("inventory", "jupyter"), default="inventory")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-examples", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1234)
     arguments = parser.parse_args()
-    env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "NO_COLOR": "1"}
-    port = free_port()
-    provider = start_provider(port)
-    walls: dict[str, list[float]] = {"contracts fuzz": [], "schemathesis run": []}
-    cpus: dict[str, list[float]] = {"contracts fuzz": [], "schemathesis run": []}
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            workdir = Path(folder)
-            lines = commands(f"http://127.0.0.1:{port}", arguments.max_examples, arguments.seed, workdir)
-            for run in range(arguments.runs):
-                for name, command in (lines.items() if run % 2 == 0 else reversed(lines.items())):
-                    wall, cpu, code = timed(command, env)
-                    walls[name].append(wall)
-                    cpus[name].append(cpu)
-                    print(f"run {run + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (exit {code})", flush=True)
-            # One more, untimed run writes the report that says how many cases a run generates.
-            subprocess.run([*lines["contracts fuzz"], "--output", str(workdir / "report.json")], env=env, cwd=REPO,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            cases = cases_in(workdir / "report.json")
-    finally:
-        provider.terminate()
-        provider.wait(10)
-    print(f"\ninventory example: 4 operations, phases {PHASES}, max-examples {arguments.max_examples}, "
-          f"seed {arguments.seed}, {cases} cases per toolkit run")
+    env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "NO_COLOR": "1", "JUPYTER_TOKEN": TOKEN}
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        target = (start_jupyter if arguments.target == "jupyter" else start_inventory)(workdir)
+        try:
+            walls, cpus, cases = measure(target, arguments.runs, arguments.max_examples, arguments.seed, workdir, env)
+        finally:
+            target.process.terminate()
+            target.process.wait(20)
+    print(f"\n{target.name}: phases {PHASES}, max-examples {arguments.max_examples}, seed {arguments.seed}, "
+          f"{cases} cases per toolkit run")
     for name in walls:
         print(f"{name:<17} wall median {statistics.median(walls[name]):.2f} s (min {min(walls[name]):.2f}, "
               f"max {max(walls[name]):.2f}); CPU median {statistics.median(cpus[name]):.2f} s")
