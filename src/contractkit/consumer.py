@@ -79,22 +79,30 @@ def load_shaped(provider: Provider, display: str | None = None) -> tuple[Contrac
     return contract, tuple(shape_interaction(provider, interaction) for interaction in contract.interactions)
 
 
-def build_pact(consumer: str, provider: str, shaped: Sequence[ShapedInteraction]) -> tuple[Pact, dict[str, dict[str, bool]]]:
-    """A V4 Pact holding the interactions, and the `$null_or` paths of each response body by description."""
+def build_pact(consumer: str, provider: str,
+               shaped: Sequence[ShapedInteraction]) -> tuple[Pact, dict[tuple[str, ...], dict[str, bool]]]:
+    """A V4 Pact holding the interactions, and the `$null_or` paths of each response body.
+
+    The paths are keyed by description and provider state names, which is how the pact file names them.
+    """
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
     from pact import Pact
 
     pact = Pact(consumer, provider).with_specification(PACT_SPECIFICATION)
-    null_paths: dict[str, dict[str, bool]] = {}
+    null_paths: dict[tuple[str, ...], dict[str, bool]] = {}
     for item in shaped:
-        null_paths[item.interaction.description] = _add_interaction(pact, item)
+        key = (item.interaction.description, *(state.name for state in item.interaction.states))
+        null_paths[key] = _add_interaction(pact, item)
     return pact, null_paths
 
 
 def _add_interaction(pact: Pact, item: ShapedInteraction) -> dict[str, bool]:
     interaction = pact.upon_receiving(item.interaction.description)
     for state in item.interaction.states:
-        interaction.given(state.name, dict(state.params)) if state.params else interaction.given(state.name)
+        if state.params:
+            interaction.given(state.name, dict(state.params))
+        else:
+            interaction.given(state.name)
     interaction.set_comment("operation", item.interaction.operation)
     _add_request(interaction, item.request)
     null_paths: dict[str, bool] = {}
@@ -165,7 +173,7 @@ def serve(consumer: str, provider: Provider, shaped: Sequence[ShapedInteraction]
                 service.fragments = _fragments(server, null_paths)
 
 
-def _fragments(server: Any, null_paths: Mapping[str, Mapping[str, bool]]) -> list[dict[str, Any]]:
+def _fragments(server: Any, null_paths: Mapping[tuple[str, ...], Mapping[str, bool]]) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="contractkit-pact-") as folder:
         server.write_file(folder, overwrite=True)
         (written,) = Path(folder).glob("*.json")
@@ -173,7 +181,8 @@ def _fragments(server: Any, null_paths: Mapping[str, Mapping[str, bool]]) -> lis
     header = {key: value for key, value in data.items() if key != "interactions"}
     fragments = []
     for interaction in data["interactions"]:
-        apply_null_or(interaction, null_paths.get(interaction["description"], {}))
+        key = (interaction["description"], *(state["name"] for state in interaction.get("providerStates", [])))
+        apply_null_or(interaction, null_paths.get(key, {}))
         qualify_xml_rules(interaction)
         fragments.append({**header, "interactions": [interaction]})
     return fragments
