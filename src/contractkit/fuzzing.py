@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -360,6 +360,19 @@ _RUNS_LOCK = threading.Lock()
 _REGISTERED = False
 
 
+@contextmanager
+def _registered(context: _RunContext) -> Iterator[str]:
+    """Make a run's context visible to our checks under a fresh id for as long as the run lasts."""
+    run_id = uuid.uuid4().hex
+    with _RUNS_LOCK:
+        _RUNS[run_id] = context
+    try:
+        yield run_id
+    finally:
+        with _RUNS_LOCK:
+            _RUNS.pop(run_id, None)
+
+
 def _register_checks() -> None:
     """Register our two checks with schemathesis once per process (its check registry is global)."""
     global _REGISTERED
@@ -686,10 +699,7 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
     _register_checks()
     error_validator = load_error_validator(provider) if "error_format" in options.checks else None
     context = _RunContext(error_validator, load_expectations(registry, provider, allowed))
-    run_id = uuid.uuid4().hex
-    with _RUNS_LOCK:
-        _RUNS[run_id] = context
-    try:
+    with _registered(context) as run_id:
         config = build_config(options, seed=seed, max_examples=int(options.max_examples or DEFAULT_MAX_EXAMPLES),
                               base_url=base_url, credentials=credentials, run_id=run_id,
                               safe_only=provider.third_party and not options.allow_unsafe)
@@ -700,9 +710,6 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
         replayed = list(replay_corpus(schema, corpus, labels, base_url=base_url, credentials=credentials,
                                       checks=options.checks, seed=seed, timeout=options.request_timeout))
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
-    finally:
-        with _RUNS_LOCK:
-            _RUNS.pop(run_id, None)
     found = _dedupe(replayed + collected.failures)
     added = _update_corpus(corpus_path, corpus, found, options)
     notes = () if error_validator is not None or "error_format" not in options.checks else (
