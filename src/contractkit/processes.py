@@ -156,11 +156,16 @@ class ProviderProcess:
                                    hint="raise process.startup_timeout or check the health path")
 
     def log_tail(self) -> str:
-        """The last lines the process printed (for error messages)."""
+        """The last lines the process printed (for error messages), with the provider's credentials masked."""
         try:
             text = self._log_path.read_bytes()[-_LOG_TAIL:].decode("utf-8", "replace").strip()
         except OSError:
             return "(no output)"
+        # A server may print its own token (jupyter prints login URLs with it): never let it into a message.
+        for name in self.provider.auth.env:
+            secret = self.environ.get(name, "")
+            if len(secret) >= 4:
+                text = text.replace(secret, f"${name}")
         return text or "(no output)"
 
     def stop(self) -> None:

@@ -120,3 +120,15 @@ def test_ctrl_c_stops_the_run_and_the_provider(tmp_path):
     while _alive(provider_pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(provider_pid)
+
+
+def test_the_output_shown_on_failure_never_holds_the_providers_credentials(tmp_path):
+    registry = load_registry(inventory_registry(
+        tmp_path, auth="{scheme: bearer, env: INVENTORY_TOKEN}",
+        process='{command: ["{python}", "-c", "import os; print(\'login with \' + os.environ[\'INVENTORY_TOKEN\']); '
+                'raise SystemExit(1)"], health: /}'))
+    environ = {**os.environ, "INVENTORY_TOKEN": "tok-very-secret-77"}
+    with pytest.raises(ProviderProcessError) as caught:
+        ProviderProcess(registry.provider("inventory"), tmp_path, environ=environ).start()
+    message = caught.value.describe()
+    assert "login with $INVENTORY_TOKEN" in message and "tok-very-secret-77" not in message
