@@ -97,10 +97,10 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
     server = ReplayServer(folder, provider=provider, faults=Faults.from_text(faults))
-    server.start()
-    click.echo(f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} "
-               f"(Ctrl-C to stop)", err=True)
-    try:
+    try:  # Ctrl-C may come as soon as the address is printed: everything after start() is inside the try
+        server.start()
+        click.echo(f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} "
+                   f"(Ctrl-C to stop)", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
