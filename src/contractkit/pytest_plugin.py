@@ -132,12 +132,15 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
         from .consumer import describe_mismatch, select_interactions, serve, write_fragment
         from .errors import ContractKitError
 
+        problem = None
         try:
             chosen_provider = contract_registry.provider(provider)
             chosen = select_interactions(chosen_provider, _shaped(request.config, contract_registry, provider),
                                          operation, description)
         except ContractKitError as exc:  # a broken contract is the user's input: one message, no traceback
-            pytest.fail(f"contractkit: {exc.describe()}", pytrace=False)
+            problem = exc.describe()
+        if problem is not None:
+            pytest.fail(f"contractkit: {problem}", pytrace=False)
         with serve(contract_registry.consumer, chosen_provider, chosen) as service:
             yield service
         if not service.matched:

@@ -53,6 +53,11 @@ def test_item_from_marker(contract):
         assert fetch(server.url + "/items/A1", "t0k3n")["count"] == 3
 
 
+def test_unknown_operation_is_reported_without_a_traceback(contract):
+    with contract("stock", "remove_item"):
+        pass
+
+
 def test_wrong_request_fails_the_test(contract):
     with contract("stock", "list_items") as server:
         try:
@@ -83,8 +88,11 @@ def test_contract_fixture_serves_checks_and_writes_the_pact(project):
     pacts = project.root / "out"
     result = run_pytest(project.root, "--contracts-registry", "registry.yaml", "--contracts-pacts", str(pacts))
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "1 failed, 1 passed" in result.stdout
+    assert "2 failed, 1 passed" in result.stdout
     assert "the consumer's requests do not satisfy the contract of stock list_items" in result.stdout
+    assert ("\ncontractkit: provider 'stock' has no operation 'remove_item' (known: add_item, get_item, list_items)\n"
+            in result.stdout)
+    assert "During handling" not in result.stdout
     # only the interaction the consumer really exercised (and matched) reaches the pact
     pact = json.loads((pacts / "shop-stock.json").read_text(encoding="utf-8"))
     assert [i["description"] for i in pact["interactions"]] == ["the item A1"]
