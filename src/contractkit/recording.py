@@ -108,7 +108,7 @@ class RecordRun:
         return totals
 
 
-def run_report(runs: Iterable[RecordRun], title: str = "contracts record") -> Report:
+def run_report(runs: Iterable[RecordRun], title: str = "contracts record", check: str = "record") -> Report:
     """A report with one row per operation; failed recordings and breaking drift fail it."""
     results = []
     for run in runs:
@@ -116,7 +116,7 @@ def run_report(runs: Iterable[RecordRun], title: str = "contracts record") -> Re
             failed = item.outcome == "failed" or item.breaking
             status = Status.FAILED if failed else (Status.SKIPPED if item.outcome in ("skipped", "planned") else Status.PASSED)
             results.append(CheckResult(
-                check="record", provider=run.provider, operation=item.operation, interaction=item.outcome,
+                check=check, provider=run.provider, operation=item.operation, interaction=item.outcome,
                 status=status, message=item.message, duration=item.duration, findings=item.findings,
                 details={"outcome": item.outcome, "source": run.source, "requests": item.requests,
                          "cassette": str(item.path) if item.path else ""}))
@@ -698,7 +698,7 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
     provider = registry.provider(provider_name) if registry is not None and provider_name else None
     pact_file = registry.pact_file(provider.name) if provider is not None else None
     run = compare_cassettes(old, new, provider, pact_file)
-    return run_report([run], f"contracts drift {old} {new}")
+    return run_report([run], f"contracts drift {old} {new}", check="drift")
 
 
 def render_record_report(report: Report, output_format: str) -> str:
