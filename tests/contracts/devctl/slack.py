@@ -38,7 +38,7 @@ def user_email(base_url: str, token: str, user: str) -> str:
 
 def announce(base_url: str, token: str, channel: str, text: str) -> str:
     """Post a message; returns its timestamp."""
-    with _client(base_url, token) as client:  # the official description also asks for a `token` header
-        response = client.post("/chat.postMessage", data={"channel": channel, "text": text}, headers={"token": token})
+    with _client(base_url, token) as client:
+        response = client.post("/chat.postMessage", data={"channel": channel, "text": text})
     response.raise_for_status()
     return response.json()["ts"]
