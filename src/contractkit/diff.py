@@ -369,17 +369,19 @@ class SchemaComparator:
         return deltas
 
     def _best_match(self, option: Any, candidates: list[Any], direction: str, *, covered_is_old: bool) -> tuple[int, tuple[_Delta, ...]]:
-        best: tuple[int, int, int, tuple[_Delta, ...]] | None = None
+        best: tuple[tuple[bool, int, int], int, tuple[_Delta, ...]] | None = None
         for position, candidate in enumerate(candidates):
             old_side, new_side = (option, candidate) if covered_is_old else (candidate, option)
             found = self.compare(old_side, new_side, direction)
-            score = (sum(1 for d in found if d.level is Level.BREAKING), sum(1 for d in found if d.cycle is None))
-            if best is None or score < best[:2]:
-                best = (*score, position, found)
-            if score == (0, 0):
+            # An alternative of another kind of value is the worst match, however much the same kind changed.
+            score = (any(d.suffix == "type-changed" and not d.rel for d in found),
+                     sum(1 for d in found if d.level is Level.BREAKING), sum(1 for d in found if d.cycle is None))
+            if best is None or score < best[0]:
+                best = (score, position, found)
+            if score == (False, 0, 0):
                 break
         assert best is not None
-        return best[2], best[3]
+        return best[1], best[2]
 
     # --- objects
 
