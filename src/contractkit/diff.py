@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -263,75 +264,128 @@ def pointer_part(text: str) -> str:
 
 
 _Key = tuple[int, int, str]
+_EDGE, _CHOICE_EDGE = "edge", "edge-choice"
+_SCORE_DEPTH = 3  # a delta that stands for "what that other pair's comparison finds"
 
 
 class SchemaComparator:
-    """Compares schemas of an old and a new document in one direction, memoised per pair and safe at cycles.
+    """Compares schemas of an old and a new document in one direction, each pair of schemas once.
 
-    Recursive schemas make the comparison graph cyclic. Meeting a pair that is still being compared
-    returns a placeholder; once that pair is finished, the placeholder is replaced by its result, so every
-    pair is compared once and every result is complete wherever it is reused.
+    The comparison is a graph: a node per (old schema, new schema, direction) holds the changes found at
+    that pair and edges to the pairs below it (properties, items, the best-matching alternatives). Nodes
+    are computed from a work list, so deep and recursive schemas need no recursion; a result is read off
+    the graph breadth-first from its root, each node once, so a change in a shared component is reported
+    once, at its shortest location.
     """
 
     def __init__(self, old: SchemaDocument, new: SchemaDocument) -> None:
         self.old = old
         self.new = new
-        self._memo: dict[_Key, tuple[_Delta, ...]] = {}
-        self._pending: dict[_Key, tuple[_Delta, ...]] = {}
-        self._active: set[_Key] = set()
+        self._nodes: dict[_Key, tuple[_Delta, ...] | None] = {}  # None: not computed yet
+        self._raw: dict[_Key, tuple[Any, Any, str]] = {}  # old schema, new schema, old $ref
+        self._queue: list[_Key] = []
 
     def compare(self, old: Any, new: Any, direction: str) -> tuple[_Delta, ...]:
         """Deltas from old to new for a schema read in `direction` (request: client sends; response: receives)."""
+        root = self._key(old, new, direction)
+        while self._queue:
+            self._ensure(self._queue.pop())
+        return self._expand(root)
+
+    def _key(self, old: Any, new: Any, direction: str) -> _Key:
         old_schema, old_ref = self.old.resolve(old)
         new_schema, _ = self.new.resolve(new)
         key = (id(old_schema), id(new_schema), direction)
-        found = self._memo.get(key)
-        if found is not None:
+        if key not in self._raw:
+            self._raw[key] = (old_schema, new_schema, old_ref)
+            self._nodes[key] = None
+            self._queue.append(key)
+        return key
+
+    def _edge(self, rel: tuple[str, ...], old: Any, new: Any, direction: str) -> _Delta:
+        return _Delta(_EDGE, Level.INFO, rel, "", cycle=self._key(old, new, direction))
+
+    def _ensure(self, key: _Key) -> tuple[_Delta, ...]:
+        found = self._nodes[key]
+        if found is None:
+            self._nodes[key] = ()  # a pair met again while being compared adds nothing new
+            old, new, _ = self._raw[key]
+            found = self._nodes[key] = tuple(self._compare_shapes(old, new, key[2]))
+        return found
+
+    def _expand(self, root: _Key) -> tuple[_Delta, ...]:
+        """Every change reachable from a pair, breadth-first, with its location and its shared component."""
+        found: list[_Delta] = []
+        seen = {root}
+        queue = deque([(root, (), "", (), False)])
+        while queue:
+            key, rel, ref, ref_rel, choice = queue.popleft()
+            if self._raw[key][2]:
+                ref, ref_rel = self._raw[key][2], ()
+            local = self._nodes[key] or ()
+            if choice:  # nullability of a choice is judged on the whole choice, not per alternative
+                local = _fold_missing_properties(tuple(d for d in local if d.rel or d.suffix not in _NULLABILITY))
+            for delta in local:
+                if delta.cycle is None:
+                    origin = _join(ref, ref_rel + delta.rel) if ref else ""
+                    found.append(_Delta(delta.suffix, delta.level, rel + delta.rel, delta.message, origin))
+                elif delta.cycle not in seen:
+                    seen.add(delta.cycle)
+                    queue.append((delta.cycle, rel + delta.rel, ref, ref_rel + delta.rel, delta.suffix == _CHOICE_EDGE))
+        return tuple(_dedupe_deltas(found))
+
+    def _score(self, local: tuple[_Delta, ...], depth: int = 0) -> tuple[bool, int, int]:
+        """How badly an alternative matches: another kind of value, then breaking changes a few levels deep."""
+        mismatch = any(d.suffix == "type-changed" and not d.rel for d in local)
+        shallow = [d for d in local if d.cycle is None]
+        breaking, total = 0, 0
+        for edge in (d for d in local if d.cycle is not None):
+            if edge.suffix == _CHOICE_EDGE and depth < 8:  # a choice inside a choice: look through it
+                inner = self._score(self._ensure(edge.cycle), depth + 1)
+                mismatch, breaking, total = mismatch or inner[0], breaking + inner[1], total + inner[2]
+            else:
+                old, new, _ = self._raw[edge.cycle]
+                shallow += self._shallow(old, new, edge.cycle[2], _SCORE_DEPTH)
+        breaking += sum(1 for d in shallow if d.level is Level.BREAKING)
+        return mismatch, breaking, total + len(shallow)
+
+    def _shallow(self, old_raw: Any, new_raw: Any, direction: str, depth: int) -> list[_Delta]:
+        """Value-level deltas a few levels down, without building nodes (for scoring alternatives only)."""
+        old, new = self.old.shape(self.old.resolve(old_raw)[0]), self.new.shape(self.new.resolve(new_raw)[0])
+        if old.alternatives is not None or new.alternatives is not None:
+            return self._shallow_choice(old_raw, new_raw, old, new, direction, depth)
+        found = (_compare_nullability(old, new, direction) + _compare_types(old, new, direction)
+                 + _compare_enum(old, new, direction) + _compare_bounds(old, new, direction)
+                 + _compare_format(old, new, direction))
+        if depth <= 0:
             return found
-        if key in self._active:
-            return (_Delta("cycle", Level.INFO, (), "", cycle=key),)
-        pending = self._pending.get(key)
-        if pending is not None:
-            return self._settle(key, pending)
-        return self._compute(key, old_schema, new_schema, old_ref, direction)
+        for name in old.properties.keys() & new.properties.keys():
+            found += self._shallow(old.properties[name], new.properties[name], direction, depth - 1)
+        found += [_Delta("removed", Level.BREAKING, (), "") for name in old.required - new.properties.keys()
+                  if name in old.properties and direction == _RESPONSE]
+        if old.items is not None and new.items is not None:
+            found += self._shallow(old.items, new.items, direction, depth - 1)
+        return found
 
-    def _compute(self, key: _Key, old: Any, new: Any, old_ref: str, direction: str) -> tuple[_Delta, ...]:
-        self._active.add(key)
-        try:
-            deltas = self._compare_shapes(old, new, direction)
-        finally:
-            self._active.discard(key)
-        if old_ref:
-            deltas = [d if d.origin or d.cycle else _Delta(d.suffix, d.level, d.rel, d.message, _join(old_ref, d.rel))
-                      for d in deltas]
-        # Reaching yourself again adds nothing new: what the cycle would find is what this comparison found.
-        return self._settle(key, tuple(_dedupe_deltas(d for d in deltas if d.cycle != key)))
-
-    def _settle(self, key: _Key, deltas: tuple[_Delta, ...]) -> tuple[_Delta, ...]:
-        resolved = self._substitute(deltas, {key})
-        if any(delta.cycle for delta in resolved):
-            self._pending[key] = resolved
-        else:
-            self._memo[key] = resolved
-            self._pending.pop(key, None)
-        return resolved
-
-    def _substitute(self, deltas: tuple[_Delta, ...], seen: set[_Key]) -> tuple[_Delta, ...]:
-        if not any(delta.cycle for delta in deltas):
-            return deltas
-        result: list[_Delta] = []
-        for delta in deltas:
-            target = delta.cycle
-            if target is None or target in self._active:
-                result.append(delta)
-                continue
-            if target in seen:
-                continue
-            source = self._memo.get(target)
-            if source is None:
-                source = self._substitute(self._pending.get(target, ()), seen | {target})
-            result += [_prefixed(delta.rel, inner) for inner in source]
-        return tuple(_dedupe_deltas(result))
+    def _shallow_choice(self, old_raw: Any, new_raw: Any, old: Shape, new: Shape, direction: str, depth: int) -> list[_Delta]:
+        """Scoring through a nested choice: each covered alternative against its best shallow match."""
+        if depth < 2:
+            return []
+        old_options = old.alternatives if old.alternatives is not None else [old_raw]
+        new_options = new.alternatives if new.alternatives is not None else [new_raw]
+        covered, covering = (old_options, new_options) if direction == _REQUEST else (new_options, old_options)
+        found: list[_Delta] = []
+        for option in covered:
+            best: tuple[tuple[bool, int, int], list[_Delta]] | None = None
+            for candidate in covering:
+                pair = (option, candidate) if direction == _REQUEST else (candidate, option)
+                deltas = self._shallow(*pair, direction, depth - 2)
+                score = (any(d.suffix == "type-changed" and not d.rel for d in deltas),
+                         sum(1 for d in deltas if d.level is Level.BREAKING), len(deltas))
+                if best is None or score < best[0]:
+                    best = (score, deltas)
+            found += best[1] if best else []
+        return found
 
     def _compare_shapes(self, old_raw: Any, new_raw: Any, direction: str) -> list[_Delta]:
         old, new = self.old.shape(old_raw), self.new.shape(new_raw)
@@ -361,24 +415,23 @@ class SchemaComparator:
         request = direction == _REQUEST
         covered, covering = (old_options, new_options) if request else (new_options, old_options)
         for index, option in enumerate(covered):
-            position, found = self._best_match(option, covering, direction, covered_is_old=request)
+            position, key = self._best_match(option, covering, direction, covered_is_old=request, covered_position=index)
             new_index = position if request else index
             rel = (new.alternative_key, str(new_index)) if new.alternatives is not None else ()
-            found = _fold_missing_properties(found)
-            deltas += [_prefixed(rel, d) for d in found if d.rel or d.suffix not in _NULLABILITY]
+            deltas.append(_Delta(_CHOICE_EDGE, Level.INFO, rel, "", cycle=key))
         return deltas
 
-    def _best_match(self, option: Any, candidates: list[Any], direction: str, *, covered_is_old: bool) -> tuple[int, tuple[_Delta, ...]]:
-        best: tuple[tuple[bool, int, int], int, tuple[_Delta, ...]] | None = None
+    def _best_match(self, option: Any, candidates: list[Any], direction: str, *, covered_is_old: bool,
+                    covered_position: int) -> tuple[int, _Key]:
+        best: tuple[tuple[bool, int, int, bool], int, _Key] | None = None
         for position, candidate in enumerate(candidates):
             old_side, new_side = (option, candidate) if covered_is_old else (candidate, option)
-            found = self.compare(old_side, new_side, direction)
-            # An alternative of another kind of value is the worst match, however much the same kind changed.
-            score = (any(d.suffix == "type-changed" and not d.rel for d in found),
-                     sum(1 for d in found if d.level is Level.BREAKING), sum(1 for d in found if d.cycle is None))
+            key = self._key(old_side, new_side, direction)
+            # On a tie, the alternative at the same position wins: reordering is judged by score, not by text.
+            score = (*self._score(self._ensure(key)), position != covered_position)
             if best is None or score < best[0]:
-                best = (score, position, found)
-            if score == (False, 0, 0):
+                best = (score, position, key)
+            if score == (False, 0, 0, False):
                 break
         assert best is not None
         return best[1], best[2]
@@ -399,7 +452,7 @@ class SchemaComparator:
                 deltas += _property_added(name, rel, old, new, direction)
             else:
                 deltas += _requiredness(name, rel, old, new, direction)
-                deltas += [_prefixed(rel, d) for d in self.compare(old_props[name], new_props[name], direction)]
+                deltas.append(self._edge(rel, old_props[name], new_props[name], direction))
         deltas += _required_without_property(old, new, old_props, new_props, direction)
         deltas += self._compare_additional(old, new, direction)
         return deltas
@@ -422,13 +475,13 @@ class SchemaComparator:
             level = Level.INFO if direction == _REQUEST else Level.WARNING
             return [_Delta("additional-properties-allowed", level, (), "additional properties are now allowed")]
         if isinstance(old.additional, (dict, str)) and isinstance(new.additional, (dict, str)):
-            return [_prefixed(rel, d) for d in self.compare(old.additional, new.additional, direction)]
+            return [self._edge(rel, old.additional, new.additional, direction)]
         return []
 
     def _compare_items(self, old: Shape, new: Shape, direction: str) -> list[_Delta]:
         if old.items is None or new.items is None:
             return []
-        return [_prefixed(("items",), d) for d in self.compare(old.items, new.items, direction)]
+        return [self._edge(("items",), old.items, new.items, direction)]
 
 
 _NULLABILITY = ("became-nullable", "became-not-nullable")
@@ -446,8 +499,7 @@ def _fold_missing_properties(found: tuple[_Delta, ...]) -> tuple[_Delta, ...]:
         if len(group) < 2:
             continue
         names = ", ".join(repr(d.rel[1]) for d in group[:8]) + (f" and {len(group) - 8} more" if len(group) > 8 else "")
-        origin = group[0].origin.rsplit("/properties/", 1)[0] if group[0].origin else ""
-        result = [_Delta(suffix, Level.BREAKING, (), f"this alternative {wording}: {names}", origin)] + \
+        result = [_Delta(suffix, Level.BREAKING, (), f"this alternative {wording}: {names}")] + \
             [d for d in result if d not in group]
     return tuple(result)
 
