@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -264,7 +264,6 @@ _SEEDED = ("openapi-example", "openapi-schema", "botocore-schema")
 def _with_answering_cassettes(registry: Registry, provider: Provider, variants: list[ProviderState],
                               interactions: list[Mapping[str, Any]], results: list[CheckResult]) -> list[CheckResult]:
     """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
-    from dataclasses import replace
 
     from .replay import InteractionIndex
 
@@ -315,8 +314,28 @@ def _target(provider: Provider, variants: list[ProviderState], base_url: str | N
         return
     from .replay import ReplayServer
 
-    with ReplayServer(_replay_source(provider, variants), provider=provider) as server:
+    cassettes = [as_the_pact_core_reads(cassette) for cassette in _replay_source(provider, variants)]
+    with ReplayServer(cassettes, provider=provider) as server:
         yield server.origin
+
+
+# AWS's JSON protocols label bodies application/x-amz-json-1.0/1.1. The pact core only type-matches bodies whose
+# content type it knows as JSON, so it would compare them byte for byte; botocore ignores the label. The replay
+# for the Verifier therefore presents them as application/json; the cassettes keep what AWS sent.
+_JSON_ALIASES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
+
+
+def as_the_pact_core_reads(cassette: Any) -> Any:
+    """The cassette with AWS JSON content types presented as application/json (the body is untouched)."""
+    from .cassettes import RecordedInteraction
+
+    def relabel(interaction: RecordedInteraction) -> RecordedInteraction:
+        headers = {name: tuple("application/json" if value.split(";")[0].strip() in _JSON_ALIASES else value
+                               for value in values) if name.lower() == "content-type" else values
+                   for name, values in interaction.response.headers.items()}
+        return replace(interaction, response=replace(interaction.response, headers=headers))
+
+    return replace(cassette, interactions=tuple(relabel(item) for item in cassette.interactions))
 
 
 def live_origin(provider: Provider, base_url: str) -> str:
