@@ -54,7 +54,7 @@ AWS_DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
     ("iam", "ListUsers"): {"MaxItems": 100},
     ("iam", "ListRoles"): {"MaxItems": 100},
     ("ce", "GetCostAndUsage"): {"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Granularity": "MONTHLY",
-                                "Metrics": ["UnblendedCost"]},
+                                "Metrics": ["UnblendedCost"], "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}]},
     ("ce", "GetCostForecast"): {"TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Granularity": "MONTHLY",
                                 "Metric": "UNBLENDED_COST"},
     ("cloudwatch", "DescribeAlarms"): {"MaxRecords": 100},
@@ -134,7 +134,10 @@ def seed_moto(client: Callable[[str], Any], endpoint_url: str, prefix: str) -> N
         AlarmName=f"{prefix}alarm", MetricName="CPUUtilization", Namespace="AWS/EC2", Statistic="Average",
         Period=300, EvaluationPeriods=1, Threshold=80.0, ComparisonOperator="GreaterThanThreshold")
     result = {"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Estimated": False,
-                                 "Total": {"UnblendedCost": {"Amount": "12.5", "Unit": "USD"}}, "Groups": []}],
+                                 "Total": {}, "Groups": [
+                                     {"Keys": [service], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}}
+                                     for service, amount in (("Amazon Simple Storage Service", "12.5"),
+                                                             ("AWS Key Management Service", "0.42"))]}],
               "DimensionValueAttributes": []}
     with requests.Session() as session:
         session.trust_env = False
