@@ -149,3 +149,12 @@ def test_git_sources(files: dict[str, Path], tmp_path: Path, capsys: pytest.Capt
     assert capsys.readouterr().err.strip() == "error: missing.json: no such file at git ref 'main'"
     assert main(["diff", "git:main", "api.json"]) == 2
     assert "expected git:REF:path" in capsys.readouterr().err
+
+
+def test_list_rules_prints_every_rule_with_a_stable_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "--list-rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "CK501  path-removed"
+    assert "CK502  operation-removed" in lines
+    assert any(line.endswith("  response-property-removed") for line in lines)
+    assert len({line.split()[0] for line in lines}) == len(lines)

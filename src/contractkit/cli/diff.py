@@ -39,9 +39,20 @@ def _lines_of(source: str) -> dict[str, int] | None:
     return line_map(path.read_text(encoding="utf-8"), path)
 
 
+def _list_rules(context: click.Context, _: click.Parameter, value: bool) -> None:
+    if not value or context.resilient_parsing:
+        return
+    from ..diff import RULE_CODES
+
+    click.echo("\n".join(f"{code}  {rule}" for rule, code in RULE_CODES.items()))
+    context.exit(ExitCode.OK)
+
+
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
+@click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
+              help="Print every rule id with its code (for ledger entries) and exit.")
 @format_option("text", "json", "markdown", "junit")
 @click.option("--level", "minimum", type=click.Choice(["breaking", "warning", "info"]), default="info", show_default=True,
               help="Show changes at this level and above.")
