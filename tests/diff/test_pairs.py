@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from contractkit.diff import Level, diff_any
+from contractkit.diff import RULE_CODES, Level, diff_any
 
 from diffpairs import documents_for, load_pairs
 
@@ -39,6 +39,7 @@ def test_pair_reports_exactly_the_expected_rules(case: dict[str, Any], side: str
     result = diff_any(old, new, old_name="old", new_name="new", direction=case.get("direction", "response"))
     reported = sorted({change.rule for change in result.changes if change.level is not Level.INFO})
     assert reported == sorted(expected), [change.message for change in result.changes]
+    assert all(change.rule in RULE_CODES for change in result.changes)
     expected_breaking = case.get("breaking")
     if expected_breaking is not None:
         assert result.breaking is expected_breaking
