@@ -100,7 +100,8 @@ def test_record_from_moto_then_replay_with_moto_stopped(moto, tmp_path: Path) ->
         objects = client("s3").list_objects_v2(Bucket="ck-aws-bucket", MaxKeys=100)
         assert server.stats.unmatched == 0
     assert [a["AlarmName"] for a in alarms["MetricAlarms"]] == ["ck-aws-alarm"]
-    assert costs["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"] == "12.5"
+    groups = costs["ResultsByTime"][0]["Groups"]
+    assert [(g["Keys"], g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups][0] == (["Amazon Simple Storage Service"], "12.5")
     assert [u["UserName"] for u in users["Users"]] == ["ck-aws-user"]
     assert [r["RoleName"] for r in roles["Roles"]] == ["ck-aws-role"]
     assert "Total" in forecast
