@@ -147,6 +147,7 @@ def run_gate(registry: Registry, base: str, *, today: dt.date | None = None) -> 
     top = _repository_root(registry.root)
     ledger = load_ledger(_ledger_path(registry), display=_relative(_ledger_path(registry), registry.root))
     compared, notes, raw_changes = _diff_tracked(registry, base, top)
+    notes += _unchecked_pacts(registry)
     pact_findings = tuple(_iter_pact_findings(registry))
     changes, used = _judge(registry, raw_changes, ledger, today)
     used |= {entry.index for entry in ledger for provider, finding in pact_findings
@@ -157,6 +158,15 @@ def run_gate(registry: Registry, base: str, *, today: dt.date | None = None) -> 
     stale = tuple(entry for entry in ledger if entry.index not in used)
     return GateResult(base=base, compared=tuple(compared), changes=tuple(changes), pact_findings=pact_findings,
                       stale=stale, expired=expired, notes=tuple(notes))
+
+
+def _unchecked_pacts(registry: Registry) -> list[str]:
+    """Pact files in the pacts folder that belong to no provider of the registry (so nothing checks them)."""
+    known = {registry.pact_file(name).name for name in registry.providers}
+    if not registry.pacts.is_dir():
+        return []
+    return [f"{_relative(path, registry.root)} belongs to no provider of the registry: not checked"
+            for path in sorted(registry.pacts.glob("*.json")) if path.name not in known]
 
 
 def _ledger_path(registry: Registry) -> Path:
