@@ -13,10 +13,14 @@ import sys
 import traceback
 from typing import Sequence
 
-import click
+# jsonschema imports rfc3987_syntax, when installed, only to check the "iri" format, and that import compiles
+# grammars for about 1.7 s. Response validation runs on jsonschema-rs, so the command's own process goes without it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from ..errors import ContractKitError
-from .common import ExitCode
+import click  # noqa: E402
+
+from ..errors import ContractKitError  # noqa: E402
+from .common import ExitCode  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
