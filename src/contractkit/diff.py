@@ -122,7 +122,7 @@ class _Delta:
     rel: tuple[str, ...]
     message: str
     origin: str = ""
-    cycle: tuple[int, int, str] | None = None  # a placeholder for "whatever that unfinished comparison finds"
+    cycle: tuple[int, int, str] | None = None  # set on an edge: the pair of schemas below, compared on its own
 
 
 # ---------------------------------------------------------------- loading
@@ -520,10 +520,6 @@ def _accepts_null(document: SchemaDocument, shape: Shape, seen: set[int]) -> boo
     return any(_accepts_null(document, document.shape(document.resolve(option)[0]), seen) for option in shape.alternatives)
 
 
-def _prefixed(rel: tuple[str, ...], delta: _Delta) -> _Delta:
-    return _Delta(delta.suffix, delta.level, rel + delta.rel, delta.message, delta.origin, delta.cycle)
-
-
 def _join(ref: str, rel: tuple[str, ...]) -> str:
     return ref + "".join("/" + pointer_part(part) for part in rel)
 
@@ -532,7 +528,7 @@ def _dedupe_deltas(deltas: Iterable[_Delta]) -> Iterator[_Delta]:
     # The same change in one shared component, reached along several routes, is one change.
     seen: set[tuple[str, str, str]] = set()
     for delta in sorted(deltas, key=lambda d: len(d.rel)):
-        key = ("@", str(delta.cycle), "") if delta.cycle else (delta.suffix, delta.origin or _join("", delta.rel), delta.message)
+        key = (delta.suffix, delta.origin or _join("", delta.rel), delta.message)
         if key not in seen:
             seen.add(key)
             yield delta
