@@ -264,8 +264,8 @@ def pointer_part(text: str) -> str:
 
 
 _Key = tuple[int, int, str]
-_EDGE, _CHOICE_EDGE = "edge", "edge-choice"
-_SCORE_DEPTH = 3  # a delta that stands for "what that other pair's comparison finds"
+_EDGE, _CHOICE_EDGE = "edge", "edge-choice"  # a delta that stands for "what that other pair's comparison finds"
+_SCORE_DEPTH = 3  # how deep a candidate alternative is looked at when choosing the best match
 
 
 class SchemaComparator:
