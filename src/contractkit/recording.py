@@ -622,26 +622,30 @@ def _compare_pair(before: Path | None, after: Path | None, provider: Provider | 
 
 
 def record_cassettes(registry: Any, provider_name: str, operation_names: Iterable[str], *, mode: str,
-                     options: RecordOptions, spec: Path | None = None, force: bool = False) -> Report:
-    """Record (`live`, `moto`) or seed (`spec`) the cassettes of one provider; one report row per operation."""
+                     options: RecordOptions, spec: Path | None = None, force: bool = False, state: Any = None) -> Report:
+    """Record (`live`, `moto`) or seed (`spec`) the cassettes of one provider; one report row per operation.
+
+    `state` (a seeding.SeedState, with `spec` only) seeds the cassette variant of a provider state."""
     from .registry import select_operations
 
     provider = registry.provider(provider_name)
     operations = select_operations(provider, operation_names)
     options = replace(options, pact_file=options.pact_file or registry.pact_file(provider.name))
     started = time.perf_counter()
-    run = _dispatch(provider, operations, mode, options, spec, force)
+    if state is not None and (mode != "spec" or provider.kind is ProviderKind.AWS):
+        raise UsageError("--state seeds a cassette variant from an OpenAPI document: use it with --from-spec SPEC")
+    run = _dispatch(provider, operations, mode, options, spec, force, state)
     report = run_report([run], f"contracts record --provider {provider.name} ({run.source})")
     return replace(report, duration=time.perf_counter() - started)
 
 
 def _dispatch(provider: Provider, operations: list[Operation], mode: str, options: RecordOptions, spec: Path | None,
-              force: bool) -> RecordRun:
+              force: bool, state: Any = None) -> RecordRun:
     from .awsrecording import moto_server, record_aws
 
     aws = provider.kind is ProviderKind.AWS
     if mode == "spec":
-        return _seed(provider, operations, spec, force)
+        return _seed(provider, operations, spec, force, state)
     if mode == "moto":
         if not aws:
             raise UsageError(f"--moto records AWS providers; {provider.name!r} is an HTTP provider (use --live)")
@@ -656,7 +660,7 @@ def _dispatch(provider: Provider, operations: list[Operation], mode: str, option
     return record_provider(provider, operations, options)
 
 
-def _seed(provider: Provider, operations: list[Operation], spec: Path | None, force: bool) -> RecordRun:
+def _seed(provider: Provider, operations: list[Operation], spec: Path | None, force: bool, state: Any = None) -> RecordRun:
     from .awsrecording import aws_params
     from .seeding import load_document, seed_aws_operation, seed_provider
 
@@ -669,7 +673,7 @@ def _seed(provider: Provider, operations: list[Operation], spec: Path | None, fo
         raise UsageError("--from-spec needs the provider's OpenAPI or Swagger document")
     document = load_document(spec)
     name = provider.spec_source.document if provider.spec_source and provider.spec_source.document else spec.name
-    return seed_provider(provider, document, operations, force=force, document_name=name)
+    return seed_provider(provider, document, operations, force=force, document_name=name, state=state)
 
 
 def rerecord(registry: Any, provider_names: Iterable[str], environ: Mapping[str, str], *, allow_unsafe: bool = False,

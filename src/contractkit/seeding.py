@@ -11,11 +11,14 @@ seeded cassettes are replayed to verify the consumer's pacts. Recorded reality (
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote, urlencode
 
 from . import __version__ as TOOLKIT_VERSION
@@ -228,16 +231,21 @@ def _parameters(document: Mapping[str, Any], path_item: Mapping[str, Any], opera
 
 
 def seed_request(provider: Provider, operation: Operation, document: Mapping[str, Any],
-                 path_item: Mapping[str, Any], spec_operation: Mapping[str, Any]) -> RecordedRequest:
-    """The request a consumer would send: path parameters and required query parameters from examples."""
+                 path_item: Mapping[str, Any], spec_operation: Mapping[str, Any],
+                 params: Mapping[str, str] | None = None) -> RecordedRequest:
+    """The request a consumer would send: path parameters and required query parameters from examples,
+    or from `params` (a provider state's parameters) where they name one."""
+    params = params or {}
     path = provider.base_path + (operation.path or "/")
     query: list[tuple[str, str]] = []
     for parameter in _parameters(document, path_item, spec_operation):
         where, name = parameter.get("in"), parameter.get("name", "")
+        given = params.get(name)
         if where == "path":
-            path = path.replace("{" + name + "}", quote(str(parameter_value(document, parameter)), safe=""))
-        elif where == "query" and parameter.get("required") and name.lower() != "token":
-            query.append((name, _query_text(parameter_value(document, parameter))))
+            value = given if given is not None else parameter_value(document, parameter)
+            path = path.replace("{" + name + "}", quote(str(value), safe=""))
+        elif where == "query" and (parameter.get("required") or given is not None) and name.lower() != "token":
+            query.append((name, given if given is not None else _query_text(parameter_value(document, parameter))))
     origin = provider.base_url[: len(provider.base_url) - len(provider.base_path)] if provider.base_path else provider.base_url
     uri = origin + path + ("?" + urlencode(query) if query else "")
     headers: dict[str, tuple[str, ...]] = {"Accept": ("application/json",)}
@@ -310,16 +318,40 @@ def success_response(spec_operation: Mapping[str, Any]) -> tuple[int, str]:
 # ---------------------------------------------------------------- seeding a provider
 
 
+@dataclass(frozen=True, slots=True)
+class SeedState:
+    """A provider state a seeded cassette variant stands for: its name and the parameters it was seeded with.
+
+    A parameter named like a path or query parameter of the operation fills the request; the response's
+    shallowest string fields of that name take the value too (GET /incidents/{id} answers that incident).
+    A parameter written as a JSON path (`$.user.id`) sets that response field only.
+    """
+
+    name: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def folder(self) -> str:
+        """The variant's folder under the provider's cassettes: `states/<slug of the state name>`."""
+        import re
+
+        return "states/" + (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "state")
+
+
 def seed_provider(provider: Provider, document: Mapping[str, Any], operations: Iterable[Operation], *,
-                  force: bool = False, document_name: str = "") -> RecordRun:
-    """Write a seeded cassette for each HTTP operation; recorded cassettes are kept unless `force`."""
+                  force: bool = False, document_name: str = "", state: SeedState | None = None) -> RecordRun:
+    """Write a seeded cassette for each HTTP operation; recorded cassettes are kept unless `force`.
+
+    With `state`, the cassettes are the variant for that provider state (`<cassettes>/states/<slug>/`),
+    seeded with the state's parameters; the registry's `states` key maps the state name to that folder.
+    """
     from .specs import find_path
 
     outcomes = []
     rules = scrub_rules(provider, {})
     for operation in operations:
         started = time.perf_counter()
-        kept = _recorded_source(provider, operation)
+        kept = _recorded_source(provider, operation, state)
         if kept and not force:
             outcomes.append(OperationOutcome(operation.name, "skipped", f"keeps the {kept} recording (use --force)"))
             continue
@@ -329,7 +361,7 @@ def seed_provider(provider: Provider, document: Mapping[str, Any], operations: I
             continue
         path_item = document["paths"][spec_path]
         outcome = _seed_one(provider, operation, document, path_item, path_item[(operation.method or "get").lower()],
-                            rules, document_name)
+                            rules, document_name, state)
         outcomes.append(_timed(outcome, started))
     return RecordRun(provider.name, tuple(outcomes), 0, "openapi")
 
@@ -340,8 +372,15 @@ def _timed(outcome: OperationOutcome, started: float) -> OperationOutcome:
     return replace(outcome, duration=time.perf_counter() - started)
 
 
-def _recorded_source(provider: Provider, operation: Operation) -> str:
-    path = cassette_path(provider.cassettes, operation.name) if provider.cassettes else None
+def _seed_path(provider: Provider, operation: Operation, state: SeedState | None = None) -> Path | None:
+    if provider.cassettes is None:
+        return None
+    folder = provider.cassettes / state.folder if state is not None else provider.cassettes
+    return cassette_path(folder, operation.name)
+
+
+def _recorded_source(provider: Provider, operation: Operation, state: SeedState | None = None) -> str:
+    path = _seed_path(provider, operation, state)
     if path is None or not path.exists():
         return ""
     try:
@@ -357,45 +396,187 @@ def _failed(provider: Provider, operation: Operation, message: str) -> Operation
 
 
 def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, Any], path_item: Mapping[str, Any],
-              spec_operation: Mapping[str, Any], rules: Any, document_name: str) -> OperationOutcome:
+              spec_operation: Mapping[str, Any], rules: Any, document_name: str,
+              state: SeedState | None = None) -> OperationOutcome:
     from .validation import validate_response
 
-    request = seed_request(provider, operation, document, path_item, spec_operation)
+    params = dict(state.params) if state is not None else {}
+    request = seed_request(provider, operation, document, path_item, spec_operation, params)
     status, key = success_response(spec_operation)
     response_spec = resolve(document, (spec_operation.get("responses") or {}).get(key, {})) if key else {}
     media = _json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
-    candidates = _candidate_bodies(document, media)
+
+    def check(body: Any) -> list[Finding]:
+        text = dump_json(body) if body is not None else ""
+        content_type = "application/json" if body is not None else ""
+        return validate_response(provider, operation, status, {"Content-Type": content_type}, text.encode())
+
     problems: list[Finding] = []
     rejected = ""
-    for body, source in candidates:
-        headers = {"Content-Type": ("application/json",)} if body is not None else {}
-        text = dump_json(body) if body is not None else ""
-        problems = validate_response(provider, operation, status, {"Content-Type": headers.get("Content-Type", ("",))[0]},
-                                     text.encode())
+    for body, source, repaired in _candidate_bodies(document, media, check):
+        body = echo_state(body, params) if params and body is not None else body
+        problems = check(body)
         if not problems:
+            headers = {"Content-Type": ("application/json",)} if body is not None else {}
+            text = dump_json(body) if body is not None else ""
             response = RecordedResponse(status, headers, text, _reason(status))
             interaction = finish_interaction(RecordedInteraction(request, response), rules, operation.name)
             metadata = _metadata(provider, operation, source, document_name)
             if rejected:  # say why the published example is not what the cassette answers
                 metadata["example_rejected"] = rejected
-            path = cassette_path(provider.cassettes, operation.name)  # type: ignore[arg-type]
-            return _compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
-        if source == "openapi-example" and not rejected:
+            if repaired:  # the published example, except these values the registered schema rejects
+                metadata["example_repaired"] = repaired
+            if state is not None:
+                metadata["state"] = {"name": state.name, "params": params}
+            path = _seed_path(provider, operation, state)
+            return _compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))  # type: ignore[arg-type]
+        if source == "openapi-example" and not rejected and not repaired:
             rejected = f"{problems[0].location}: {problems[0].message}"[:300]
     detail = "; ".join(f"{p.location}: {p.message}" for p in problems[:3])
     return _failed(provider, operation, f"no example or schema instance fits the registered schema ({detail})")
 
 
-def _candidate_bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None) -> list[tuple[Any, str]]:
+def _candidate_bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None,
+                      check: Callable[[Any], list[Finding]]) -> Iterator[tuple[Any, str, list[str]]]:
+    """Bodies to try, most realistic first: (body, source, locations of the published example replaced)."""
     if media is None:
-        return [(None, "openapi-schema")]
+        yield None, "openapi-schema", []
+        return
     example, source = media_example(document, media)
-    candidates = [(example, source)]
-    # a published example that does not fit falls back to a generated instance, then to one without examples
+    yield example, source, []
+    instance = schema_instance(document, media.get("schema", {}))
+    # a published example that does not fit keeps its values where they fit: only the rejected ones are replaced
     if source == "openapi-example":
-        candidates.append((schema_instance(document, media.get("schema", {})), "openapi-schema"))
-    candidates.append((schema_instance(document, media.get("schema", {}), examples=False), "openapi-schema"))
-    return candidates
+        repaired = repair_example(example, instance, check)
+        if repaired is not None:
+            yield repaired[0], "openapi-example", repaired[1]
+        yield instance, "openapi-schema", []
+    yield schema_instance(document, media.get("schema", {}), examples=False), "openapi-schema", []
+
+
+_MISSING = object()
+_REQUIRED = re.compile(r"missing required property '([^']+)'")
+_UNDOCUMENTED = re.compile(r"undocumented properties (.+) \(additionalProperties is false\)")
+_PATH_PART = re.compile(r'\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+MAX_REPAIRS = 60
+
+
+def repair_example(example: Any, instance: Any, check: Callable[[Any], list[Finding]]) -> tuple[Any, list[str]] | None:
+    """The published example with each value the schema rejects replaced by the schema instance's value there.
+
+    A missing required property is added from the instance, an undocumented one is dropped; a value the
+    instance has no counterpart for is dropped. None when the example cannot be made to fit this way.
+    """
+    value = copy.deepcopy(example)
+    replaced: list[str] = []
+    for _ in range(MAX_REPAIRS):
+        problems = check(value)
+        if not problems:
+            return value, replaced
+        changed = False
+        for problem in problems:
+            path = parse_json_path(problem.location)
+            if path is None:
+                continue
+            required, undocumented = _REQUIRED.search(problem.message), _UNDOCUMENTED.search(problem.message)
+            if undocumented:
+                for name in re.findall(r"'([^']+)'", undocumented.group(1)):
+                    changed |= _put(value, path + [name], _MISSING)
+                    replaced.append(problem.location + "." + name)
+                continue
+            if required:
+                path = path + [required.group(1)]
+            if not path:
+                return None  # the whole body is wrong: nothing of the example is worth keeping
+            changed |= _put(value, path, _lookup(instance, path))
+            replaced.append(problem.location + ("." + required.group(1) if required else ""))
+        if not changed:
+            return None
+    return None
+
+
+def parse_json_path(location: str) -> list[str | int] | None:
+    """`$.a[0]["b c"]` as ['a', 0, 'b c']; None for a location that is not a JSON path."""
+    if not location.startswith("$"):
+        return None
+    parts: list[str | int] = []
+    rest = location[1:]
+    while rest:
+        match = _PATH_PART.match(rest)
+        if match is None:
+            return None
+        name, index, quoted = match.groups()
+        parts.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+        rest = rest[match.end():]
+    return parts
+
+
+def _lookup(value: Any, path: list[str | int]) -> Any:
+    # arrays of the instance hold one item: an example's later items take the same replacement
+    for part in path:
+        if isinstance(part, int) and isinstance(value, list) and value:
+            value = value[min(part, len(value) - 1)]
+        elif isinstance(part, str) and isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return _MISSING
+    return copy.deepcopy(value)
+
+
+def _put(value: Any, path: list[str | int], new: Any) -> bool:
+    """Set (or with _MISSING, delete) the value at a path; True when something changed."""
+    for part in path[:-1]:
+        if isinstance(part, int) and isinstance(value, list) and part < len(value):
+            value = value[part]
+        elif isinstance(part, str) and isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return False
+    last = path[-1]
+    if isinstance(value, dict) and isinstance(last, str):
+        if new is _MISSING:
+            return value.pop(last, _MISSING) is not _MISSING
+        if value.get(last, _MISSING) == new:
+            return False
+        value[last] = new
+        return True
+    if isinstance(value, list) and isinstance(last, int) and last < len(value):
+        if new is _MISSING:
+            del value[last]
+            return True
+        if value[last] == new:
+            return False
+        value[last] = new
+        return True
+    return False
+
+
+def echo_state(body: Any, params: Mapping[str, str]) -> Any:
+    """The body as the provider answers in a state: its shallowest string fields named like a parameter take its
+    value (the incident asked for is the incident answered), and `$.`-paths set exactly that field."""
+    body = copy.deepcopy(body)
+    for name, value in params.items():
+        if name.startswith("$"):
+            path = parse_json_path(name)
+            if path:
+                _put(body, path, value)
+            continue
+        for path in _shallowest(body, name):
+            _put(body, path, value)
+    return body
+
+
+def _shallowest(body: Any, name: str) -> list[list[str | int]]:
+    """Paths of the string fields named `name` at the smallest depth where one exists, outside lists."""
+    level: list[tuple[list[str | int], Any]] = [([], body)]
+    while level:
+        found = [path + [name] for path, node in level
+                 if isinstance(node, dict) and isinstance(node.get(name), str)]
+        if found:
+            return found
+        level = [(path + [key], child) for path, node in level if isinstance(node, dict)
+                 for key, child in node.items() if isinstance(child, dict)]
+    return []
 
 
 def _reason(status: int) -> str:

@@ -27,11 +27,17 @@ if TYPE_CHECKING:
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing, write nothing.")
 @click.option("--budget", type=click.IntRange(min=1), default=None, help="Most requests this run may send.")
 @click.option("--force", is_flag=True, help="With --from-spec: replace recorded (live, moto, local) cassettes too.")
+@click.option("--state", "state_name", default=None,
+              help="With --from-spec: seed the cassette variant of this provider state (<cassettes>/states/<slug>/).")
+@click.option("--param", "state_params", multiple=True, metavar="NAME=VALUE",
+              help="With --state: a state parameter (a path or query parameter, echoed by the response; "
+                   "or a response field as $.path) (repeatable).")
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
 def record_command(registry_path: Path, provider_name: str, operation_names: tuple[str, ...], live: bool, moto: bool,
                    spec: Path | None, base_url: str | None, allow_unsafe: bool, dry_run: bool, budget: int | None,
-                   force: bool, output_format: str, output_path: Path | None) -> int:
+                   force: bool, state_name: str | None, state_params: tuple[str, ...], output_format: str,
+                   output_path: Path | None) -> int:
     """(Re-)record cassettes: live, from moto, or seeded from a spec; per operation recorded/unchanged/drifted/failed."""
     from ..errors import UsageError
     from ..recording import RecordOptions, record_cassettes
@@ -44,7 +50,8 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
     options = RecordOptions(allow_unsafe=allow_unsafe, dry_run=dry_run, budget=budget, base_url=base_url,
                             source=source, environ=dict(os.environ))
     report = record_cassettes(registry, provider_name, operation_names, mode=modes[0], options=options,
-                              spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec, force=force)
+                              spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec, force=force,
+                              state=_seed_state(state_name, state_params))
     return _emit_record_report(report, output_format, output_path)
 
 
@@ -56,6 +63,24 @@ def _emit_record_report(report: Report, output_format: str, output_path: Path | 
         return emit_report(report, output_format, output_path)
     emit(render_record_report(report, output_format), output_path)
     return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+def _seed_state(name: str | None, params: tuple[str, ...]) -> object:
+    """The provider state a seeded variant stands for, from --state and --param NAME=VALUE; None without --state."""
+    from ..errors import UsageError
+    from ..seeding import SeedState
+
+    if name is None:
+        if params:
+            raise UsageError("--param gives a provider state's parameters: name the state with --state")
+        return None
+    pairs = []
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param {item!r} is not NAME=VALUE")
+        pairs.append((key, value))
+    return SeedState(name, tuple(pairs))
 
 
 def _is_loopback(url: str) -> bool:
