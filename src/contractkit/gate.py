@@ -361,8 +361,8 @@ def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
         from .pactcheck import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
-        from .specs import load_spec_document
+        from .validation import spec_validator_for
 
-        spec = load_spec_document(provider.spec)
+        spec = spec_validator_for(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
         for finding in iter_pact_findings(read_pact(pact_file), spec, base_path=provider.base_path, provider=provider.name):
             yield provider.name, finding
