@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 from . import __version__ as TOOLKIT_VERSION
 from .cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
-from .errors import CassetteError
+from .errors import CassetteError, UsageError
 from .model import Finding, Operation, Provider, Severity
 from .recording import RECORD_FAILED, OperationOutcome, RecordRun, _compare_and_write, finish_interaction, scrub_rules
 from .scrub import dump_json
@@ -95,9 +95,16 @@ def _typed_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: 
         return float(schema.get("minimum", 1) or 1)
     if kind == "boolean":
         return True
-    if schema.get("nullable") or kind == "null":
-        return None
+    if schema.get("nullable") or kind == "null" or (kind is None and _admits_null(schema.get("items"))):
+        return None  # a value documented with no type whose only described alternatives include null
     return {}
+
+
+def _admits_null(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    alternatives = schema.get("anyOf") or schema.get("oneOf") or []
+    return any(isinstance(item, dict) and (item.get("type") == "null" or item.get("enum") == [None]) for item in alternatives)
 
 
 def _object_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: int, refs: tuple[str, ...],
@@ -401,7 +408,8 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
     from .validation import validate_response
 
     params = dict(state.params) if state is not None else {}
-    request = seed_request(provider, operation, document, path_item, spec_operation, params)
+    request = seed_request(provider, operation, document, path_item, spec_operation,
+                           {name: value for name, value in params.items() if not name.startswith("$")})
     status, key = success_response(spec_operation)
     response_spec = resolve(document, (spec_operation.get("responses") or {}).get(key, {})) if key else {}
     media = _json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
@@ -414,7 +422,7 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
     problems: list[Finding] = []
     rejected = ""
     for body, source, repaired in _candidate_bodies(document, media, check):
-        body = echo_state(body, params) if params and body is not None else body
+        body = echo_state(body, params, document) if params and body is not None else body
         problems = check(body)
         if not problems:
             headers = {"Content-Type": ("application/json",)} if body is not None else {}
@@ -551,19 +559,31 @@ def _put(value: Any, path: list[str | int], new: Any) -> bool:
     return False
 
 
-def echo_state(body: Any, params: Mapping[str, str]) -> Any:
+def echo_state(body: Any, params: Mapping[str, str], document: Mapping[str, Any] | None = None) -> Any:
     """The body as the provider answers in a state: its shallowest string fields named like a parameter take its
-    value (the incident asked for is the incident answered), and `$.`-paths set exactly that field."""
+    value (the incident asked for is the incident answered), and `$.`-paths set exactly that field: to the text,
+    to JSON with `$.path:=JSON`, or to an instance of the document's schema with `$.path=#/components/schemas/X`."""
     body = copy.deepcopy(body)
     for name, value in params.items():
         if name.startswith("$"):
-            path = parse_json_path(name)
+            path = parse_json_path(name.rstrip(":"))
             if path:
-                _put(body, path, value)
+                _put(body, path, _state_value(name, value, document))
             continue
         for path in _shallowest(body, name):
             _put(body, path, value)
     return body
+
+
+def _state_value(name: str, value: str, document: Mapping[str, Any] | None) -> Any:
+    if name.endswith(":"):
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise UsageError(f"state parameter {name}={value!r} is not JSON ({exc})") from exc
+    if value.startswith("#/") and document is not None:
+        return schema_instance(document, {"$ref": value})
+    return value
 
 
 def _shallowest(body: Any, name: str) -> list[list[str | int]]:
