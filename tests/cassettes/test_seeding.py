@@ -1,0 +1,104 @@
+"""Seeding cassettes from an OpenAPI document: published examples kept where they fit, realistic instances,
+and provider-state variants seeded with the state's parameters."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contractkit.cassettes import load_cassette
+from contractkit.seeding import schema_instance
+
+INCIDENT = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": {
+        "id": {"type": "string"},
+        "status": {"type": "string", "enum": ["triggered", "acknowledged", "resolved"]},
+        "title": {"type": "string"},
+        "ended_at": {"type": "string", "format": "date-time"},
+        "service": {"type": "object", "properties": {"id": {"type": "string"}, "summary": {"type": "string"}}},
+    },
+}
+# the published example, as providers publish them: realistic, with one value its own schema rejects (null)
+PUBLISHED = {"incident": {"id": "PT4KHLK", "status": "triggered", "title": "The server is on fire.", "ended_at": None,
+                          "service": {"id": "PIJ90N7", "summary": "My Mail Service"}}}
+
+
+def _document() -> dict[str, Any]:
+    schema = {"type": "object", "required": ["incident"], "properties": {"incident": {"$ref": "#/components/schemas/Incident"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "incidents", "version": "1"},
+        "paths": {"/incidents/{id}": {"get": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}, "example": "PXYZ123"}],
+            "responses": {"200": {"description": "the incident", "content": {"application/json": {
+                "schema": schema, "example": PUBLISHED}}}}}}},
+        "components": {"schemas": {"Incident": INCIDENT}},
+    }
+
+
+@pytest.fixture
+def seeded_registry(tmp_path: Path) -> Path:
+    """A registry whose provider is described by a small OpenAPI document with a published example."""
+    (tmp_path / "openapi.json").write_text(json.dumps(_document()))
+    (tmp_path / "registry.yaml").write_text(
+        "version: 1\nconsumer: demo\nproviders:\n  incidents:\n    base_url: http://127.0.0.1:1\n"
+        "    spec: openapi.json\n    cassettes: cassettes/incidents\n    operations:\n"
+        "      get_incident: {method: GET, path: '/incidents/{id}', safe: true}\n")
+    return tmp_path / "registry.yaml"
+
+
+def _record(run_cli, registry: Path, *extra: str) -> tuple[int, str, str]:
+    return run_cli("record", "--registry", str(registry), "--provider", "incidents", "--from-spec",
+                   str(registry.parent / "openapi.json"), *extra)
+
+
+def test_a_published_example_keeps_its_values_and_only_the_rejected_one_is_replaced(seeded_registry, run_cli) -> None:
+    code, _, err = _record(run_cli, seeded_registry)
+    assert code == 0, err
+    cassette = load_cassette(seeded_registry.parent / "cassettes" / "incidents" / "get_incident.yaml")
+    body = cassette.interactions[0].response.json()["incident"]
+    assert body["id"] == "PT4KHLK" and body["service"] == PUBLISHED["incident"]["service"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", body["ended_at"])  # the null became a date-time
+    assert cassette.source == "openapi-example"
+    assert cassette.metadata["example_repaired"] == ["$.incident.ended_at"]
+    assert "ended_at" in cassette.metadata["example_rejected"]
+    assert cassette.interactions[0].request.uri.endswith("/incidents/PXYZ123")  # the parameter's own example
+
+
+def test_a_state_variant_answers_for_the_state_parameters(seeded_registry, run_cli) -> None:
+    code, _, err = _record(run_cli, seeded_registry, "--state", "an incident exists", "--param", "id=PABC999",
+                           "--param", "$.incident.title=Disk full on db-1")
+    assert code == 0, err
+    folder = seeded_registry.parent / "cassettes" / "incidents"
+    variant = load_cassette(folder / "states" / "an-incident-exists" / "get_incident.yaml")
+    interaction = variant.interactions[0]
+    assert interaction.request.uri.endswith("/incidents/PABC999")
+    incident = interaction.response.json()["incident"]
+    assert incident["id"] == "PABC999"  # the shallowest `id`, not the service's
+    assert incident["service"]["id"] == "PIJ90N7" and incident["title"] == "Disk full on db-1"
+    assert variant.metadata["state"] == {"name": "an incident exists",
+                                         "params": {"id": "PABC999", "$.incident.title": "Disk full on db-1"}}
+    assert not (folder / "get_incident.yaml").exists()  # the default cassette is not touched by a variant
+
+
+def test_a_state_value_the_schema_rejects_fails_the_seed(seeded_registry, run_cli) -> None:
+    code, out, _ = _record(run_cli, seeded_registry, "--state", "s", "--param", "$.incident.status=on fire")
+    assert code == 1 and "no example or schema instance fits" in out
+    code, _, err = _record(run_cli, seeded_registry, "--param", "id=P1")
+    assert code == 2 and "--state" in err
+
+
+def test_generated_values_follow_formats_patterns_and_enums() -> None:
+    document: dict[str, Any] = {}
+    assert schema_instance(document, {"type": "string", "format": "email"}) == "user@example.com"
+    assert re.fullmatch(r"[A-Z0-9]{7}", schema_instance(document, {"type": "string", "pattern": "^[A-Z0-9]{7}$"}))
+    assert schema_instance(document, {"type": "string", "enum": ["Synced", "OutOfSync"]}) == "Synced"
+    assert schema_instance(document, {"type": "string", "example": "PT4KHLK", "pattern": "^P"}) == "PT4KHLK"
+    # no type, and the only alternatives described include null: null, not an empty object
+    assert schema_instance(document, {"items": {"anyOf": [{"type": "integer"}, {"enum": [None], "nullable": True}]}}) is None
