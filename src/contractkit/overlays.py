@@ -137,7 +137,7 @@ def apply_overlay(document: Mapping[str, Any], overlay: Overlay, *, skip: Iterab
 
 
 def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
-    from .validation import pointer_parts
+    from .specs import pointer_parts
 
     parts = pointer_parts("#" + entry.path)
     parent: Any = document
@@ -168,13 +168,14 @@ def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
 
 def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Finding]:
     """Findings for overlay entries that every recorded response and pact interaction passes without."""
-    from .validation import load_spec_file, provider_overlay_path
+    from .specs import load_spec_document
+    from .validation import provider_overlay_path
 
     overlay_path = provider_overlay_path(provider)
     if overlay_path is None or provider.spec is None:
         return
     overlay = load_overlay(overlay_path)
-    base = load_spec_file(provider.spec)
+    base = load_spec_document(provider.spec)
     samples = _samples(registry, provider)
     if not samples:
         return  # with nothing recorded there is no evidence either way
@@ -193,7 +194,8 @@ def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Fi
 def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[str, OverlayError, bool]]:
     """(code, error, is_warning) for `contracts lint`: an overlay that is malformed or does not apply to the slice
     is an error (CK430); a correction no recording or pact needs any more is a warning (CK431)."""
-    from .validation import load_spec_file, provider_overlay_path
+    from .specs import load_spec_document
+    from .validation import provider_overlay_path
 
     path = provider_overlay_path(provider)
     if path is None or provider.spec is None or not provider.spec.is_file():
@@ -201,7 +203,7 @@ def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[
     shown = _display(registry, path)
     try:
         overlay = load_overlay(path)
-        apply_overlay(load_spec_file(provider.spec), overlay)
+        apply_overlay(load_spec_document(provider.spec), overlay)
         unneeded = list(iter_unneeded_entries(registry, provider))
     except OverlayError as exc:
         exc.file = shown

@@ -19,7 +19,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from .cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, load_cassette
 from .errors import CassetteError, UsageError
 from .model import CheckResult, Finding, Report, Severity, Status
-from .validation import NO_OPERATION, SpecValidator, load_spec_file
+from .specs import load_spec_document
+from .validation import NO_OPERATION, SpecValidator
 
 CHECK = "response-schema"
 
@@ -103,7 +104,7 @@ def validate_recordings(spec: str | Path | SpecValidator, files: Sequence[str | 
 
 def load_validator(spec: str | Path, *, base_paths: Iterable[str] = ()) -> SpecValidator:
     """Load an OpenAPI or Swagger description once and wrap it in a SpecValidator."""
-    document = load_spec_file(Path(spec))
+    document = load_spec_document(Path(spec))
     return SpecValidator(document, source=str(spec), base_paths=base_paths)
 
 

@@ -93,15 +93,22 @@ def resolve_pointer(document: dict[str, Any], ref: str) -> Any:
     if not ref.startswith("#"):
         raise KeyError(ref)
     node: Any = document
-    for raw in ref[1:].split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
+    for part in pointer_parts(ref):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
             node = node[part]
         else:
             raise KeyError(ref)
     return node
+
+
+def pointer_parts(ref: str) -> list[str]:
+    """The unescaped parts of an internal reference or JSON pointer (`#/a~1b/c` -> ['a/b', 'c'])."""
+    from urllib.parse import unquote
+
+    body = ref[1:].lstrip("/") if ref.startswith("#") else ref.lstrip("/")
+    return [unquote(part).replace("~1", "/").replace("~0", "~") for part in body.split("/")] if body else []
 
 
 def iter_refs(node: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[str, tuple[str | int, ...]]]:

@@ -24,7 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
+from . import specs
 from .errors import SchemaLoadError, UsageError
+from .specs import load_spec_document, pointer_parts
+from .yamlsource import load_json_fast
 from .model import Finding, Operation, Provider, SchemaSource, Severity
 
 if TYPE_CHECKING:
@@ -106,34 +109,14 @@ def resolve_pointer(document: Any, ref: str, *, source: str = "") -> Any:
     if not ref.startswith("#"):
         raise SchemaLoadError(f"external reference {ref!r} is not supported: slices must be self-contained",
                               file=source or None, hint="re-import the slice so that every $ref is internal")
-    node = document
-    for part in pointer_parts(ref):
-        try:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise SchemaLoadError(f"reference {ref!r} does not resolve", file=source or None) from None
-    return node
-
-
-def pointer_parts(ref: str) -> list[str]:
-    """The unescaped parts of an internal reference or JSON pointer (`#/a~1b/c` -> ['a/b', 'c'])."""
-    from urllib.parse import unquote
-
-    body = ref[1:].lstrip("/")
-    return [unquote(part).replace("~1", "/").replace("~0", "~") for part in body.split("/")] if body else []
+    try:
+        return specs.resolve_pointer(document, ref)
+    except KeyError:
+        raise SchemaLoadError(f"reference {ref!r} does not resolve", file=source or None) from None
 
 
 def _iter_refs(node: Any) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    return (ref for ref, _ in specs.iter_refs(node))
 
 
 def deref(document: Any, node: Any, *, source: str = "") -> Any:
@@ -601,28 +584,6 @@ _SCHEMA_CACHE: dict[tuple[str, float], Any] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load_spec_file(path: Path) -> dict[str, Any]:
-    """Read an OpenAPI document (JSON or YAML, Swagger 2.0 converted) through the shared spec loader."""
-    try:
-        from .specs import load_spec_document
-    except ImportError:  # pragma: no cover - only while specs.py has not landed
-        return _load_plain(path)
-    return load_spec_document(path)
-
-
-def _load_plain(path: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SchemaLoadError(f"cannot read file ({exc.strerror or exc})", file=str(path)) from exc
-    try:
-        return json.loads(text) if str(path).endswith(".json") else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (ValueError, yaml.YAMLError) as exc:
-        raise SchemaLoadError(f"not valid JSON or YAML ({exc})", file=str(path)) from exc
-
-
 def spec_validator_for(provider: Provider) -> SpecValidator:
     """The cached SpecValidator of a provider's slice with its overlay applied (reloaded when a file changes)."""
     if provider.spec is None:
@@ -633,7 +594,7 @@ def spec_validator_for(provider: Provider) -> SpecValidator:
         cached = _SPEC_CACHE.get(key)
     if cached is not None:
         return cached
-    document = load_spec_file(provider.spec)
+    document = load_spec_document(provider.spec)
     if overlay_path is not None:
         from .overlays import apply_overlay, load_overlay
 
@@ -669,7 +630,7 @@ def schema_file_validator(path: Path) -> Any:
         cached = _SCHEMA_CACHE.get(key)
     if cached is not None:
         return cached
-    document = _load_plain(path)
+    document = load_json_fast(Path(path), SchemaLoadError)
     validator = compile_schema(document, document, source=str(path), openapi=False)
     with _CACHE_LOCK:
         _SCHEMA_CACHE[key] = validator
@@ -831,6 +792,6 @@ def _aws_parser(protocol: str) -> Any:
 
 __all__ = [
     "SpecValidator", "RouteMatch", "validate_response", "spec_validator_for", "compile_schema", "to_json_schema",
-    "schema_errors", "json_path", "content_type", "header_value", "parse_json_body", "load_spec_file",
+    "schema_errors", "json_path", "content_type", "header_value", "parse_json_body",
     "validate_aws_response", "provider_overlay_path", "pointer_parts", "deref", "resolve_pointer",
 ]
