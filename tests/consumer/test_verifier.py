@@ -87,8 +87,11 @@ def provider_for():
 
 
 def test_the_example_suite_has_a_pact_for_every_provider():
-    assert [path.name for path in PACT_FILES] == [f"devctl-{name}.json" for name in (
-        "argocd", "aws", "confluence", "github", "grafana", "jira", "pagerduty", "slack")]
+    from contractkit.registry import load_registry
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "registry.yaml", environ={})
+    assert len(registry.providers) >= 8
+    assert [path.name for path in PACT_FILES] == sorted(f"devctl-{name}.json" for name in registry.providers)
 
 
 @pytest.mark.parametrize("pact_file", PACT_FILES, ids=[path.stem for path in PACT_FILES])
