@@ -632,8 +632,8 @@ def record_cassettes(registry: Any, provider_name: str, operation_names: Iterabl
     operations = select_operations(provider, operation_names)
     options = replace(options, pact_file=options.pact_file or registry.pact_file(provider.name))
     started = time.perf_counter()
-    if state is not None and (mode != "spec" or provider.kind is ProviderKind.AWS):
-        raise UsageError("--state seeds a cassette variant from an OpenAPI document: use it with --from-spec SPEC")
+    if state is not None and mode != "spec":
+        raise UsageError("--state seeds a cassette variant: use it with --from-spec SPEC (or --from-spec botocore for AWS)")
     run = _dispatch(provider, operations, mode, options, spec, force, state)
     report = run_report([run], f"contracts record --provider {provider.name} ({run.source})")
     return replace(report, duration=time.perf_counter() - started)
@@ -667,7 +667,8 @@ def _seed(provider: Provider, operations: list[Operation], spec: Path | None, fo
     if provider.kind is ProviderKind.AWS:
         if spec is not None and str(spec) != "botocore":
             raise UsageError("AWS operations are seeded from botocore's models: pass --from-spec botocore")
-        outcomes = tuple(seed_aws_operation(provider, op, aws_params(provider, op), force=force) for op in operations)
+        outcomes = tuple(seed_aws_operation(provider, op, aws_params(provider, op), force=force, state=state)
+                         for op in operations)
         return RecordRun(provider.name, outcomes, 0, "botocore-schema")
     if spec is None:
         raise UsageError("--from-spec needs the provider's OpenAPI or Swagger document")

@@ -631,7 +631,7 @@ def botocore_instance(shape: Any, depth: int = 0) -> Any:
     if kind == "map":
         return {}
     if kind == "string":
-        return shape.enum[0] if shape.enum else "example"
+        return shape.enum[0] if shape.enum else _botocore_string(shape.metadata.get("pattern"))
     if kind in ("integer", "long"):
         return 1
     if kind in ("double", "float"):
@@ -643,12 +643,24 @@ def botocore_instance(shape: Any, depth: int = 0) -> Any:
     return "ZXhhbXBsZQ=="  # blob
 
 
+def _botocore_string(pattern: str | None) -> str:
+    """A string that fits a botocore shape's pattern; match-anything patterns get a plain word."""
+    if not pattern or pattern in ("[\\S\\s]*", ".*", "[\\s\\S]*"):
+        return "example"
+    try:
+        return regex_instance(pattern)
+    except (ValueError, RecursionError):
+        return "example"
+
+
 def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping[str, Any], *,
-                       force: bool = False) -> OperationOutcome:
-    """Seed a JSON-protocol AWS operation from botocore's output shape (for calls moto does not implement)."""
+                       force: bool = False, state: SeedState | None = None) -> OperationOutcome:
+    """Seed a JSON-protocol AWS operation from botocore's output shape (for calls moto does not implement).
+
+    With `state`, the variant for that provider state is written, its `$.`-path parameters set in the answer."""
     import botocore.session
 
-    kept = _recorded_source(provider, operation)
+    kept = _recorded_source(provider, operation, state)
     if kept and not force:
         return OperationOutcome(operation.name, "skipped", f"keeps the {kept} recording (use --force)")
     service = botocore.session.get_session().get_service_model(operation.service or "")
@@ -661,13 +673,17 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
         "Content-Type": (f"application/x-amz-json-{version}",), "X-Amz-Target": (target,)}, json.dumps(dict(params), sort_keys=True,
                                                                                                     separators=(",", ":")))
     body = botocore_instance(model.output_shape) if model.output_shape is not None else {}
+    if state is not None:
+        body = echo_state(body, dict(state.params))
     response = RecordedResponse(200, {"Content-Type": (f"application/x-amz-json-{version}",)}, dump_json(body), "OK")
     interaction = finish_interaction(RecordedInteraction(request, response), scrub_rules(provider, {}), operation.name)
     metadata = {"provider": provider.name, "operation": operation.name, "source": "botocore-schema",
                 "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolkit": f"contractkit {TOOLKIT_VERSION}",
                 "call": {"service": operation.service, "operation": operation.aws_operation, "params": dict(params)}}
-    path = cassette_path(provider.cassettes, operation.name)  # type: ignore[arg-type]
+    if state is not None:
+        metadata["state"] = {"name": state.name, "params": dict(state.params)}
+    path = _seed_path(provider, operation, state)
     return _compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
 
 

@@ -157,5 +157,5 @@ def test_seeding_from_the_official_document_keeps_recorded_cassettes(shared_spec
     assert outcomes["get_user"] == "skipped" and recorded.path.read_bytes() == before
     assert {outcomes[name] for name in ("list_conversations", "conversation_history", "post_message")} == {"recorded"}
     sources = {c.operation: c.source for c in iter_cassettes(provider.cassettes)}
-    assert sources["list_conversations"] == "openapi-example" and sources["post_message"] == "openapi-schema"
+    assert sources["list_conversations"] == "openapi-example" and sources["post_message"] == "openapi-example", "repaired published examples"
     assert json.loads(load_cassette(provider.cassettes / "list_conversations.yaml").interactions[0].response.body)["ok"] is True

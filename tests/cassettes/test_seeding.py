@@ -102,3 +102,21 @@ def test_generated_values_follow_formats_patterns_and_enums() -> None:
     assert schema_instance(document, {"type": "string", "example": "PT4KHLK", "pattern": "^P"}) == "PT4KHLK"
     # no type, and the only alternatives described include null: null, not an empty object
     assert schema_instance(document, {"items": {"anyOf": [{"type": "integer"}, {"enum": [None], "nullable": True}]}}) is None
+
+
+def test_an_aws_state_variant_is_seeded_from_botocore_with_the_state_values(tmp_path: Path, run_cli) -> None:
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("version: 1\nconsumer: c\nproviders:\n  aws:\n    kind: aws\n    base_url: http://127.0.0.1:5000\n"
+                        "    auth: {scheme: aws-sigv4, env: [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY]}\n"
+                        "    operations:\n      forecast: {service: ce, operation: GetCostForecast, safe: true}\n")
+    code, out, err = run_cli("record", "--registry", str(registry), "--provider", "aws", "--from-spec", "botocore",
+                             "--state", "costs exist", "--param", "$.Total.Amount=98.40",
+                             "--param", "$.ForecastResultsByTime[0].TimePeriod.Start=2024-06-01")
+    assert (code, err) == (0, ""), out
+    variant = load_cassette(tmp_path / "cassettes" / "aws" / "states" / "costs-exist" / "forecast.yaml")
+    answer = json.loads(variant.interactions[0].response.body)
+    assert answer["Total"]["Amount"] == "98.40"
+    assert answer["ForecastResultsByTime"][0]["TimePeriod"]["Start"] == "2024-06-01"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", answer["ForecastResultsByTime"][0]["TimePeriod"]["End"]), "botocore's pattern"
+    assert variant.metadata["source"] == "botocore-schema" and variant.metadata["state"]["name"] == "costs exist"
+    assert not (tmp_path / "cassettes" / "aws" / "forecast.yaml").exists(), "the default cassette is untouched"
