@@ -20,7 +20,7 @@ def test_error_format_check_catches_the_planted_malformed_404_body(tmp_path, ser
     registry = inventory_registry(tmp_path)
     code, out, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "get_item",
                              "--base-url", server.url, "--format", "json", *QUICK)
-    assert code == 1, err
+    assert code == 1, err + out
     report = json.loads(out)
     [row] = report["results"]
     assert row["operation"] == "get_item" and row["status"] == "failed"
