@@ -18,8 +18,13 @@ QUICK = ("--max-examples", "15", "--seed", "20261122")
 def test_error_format_check_catches_the_planted_malformed_404_body(tmp_path, serve_inventory, run_cli):
     server = serve_inventory("broken")
     registry = inventory_registry(tmp_path)
-    code, out, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "get_item",
-                             "--base-url", server.url, "--format", "json", *QUICK)
+    for _ in range(2):
+        code, out, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "get_item",
+                                 "--base-url", server.url, "--format", "json", *QUICK)
+        # Seen twice in full parallel runs, never alone: schemathesis finished the operation without generating a
+        # case (reported as skipped, "no case was generated"). Such a run proves nothing either way: run it again.
+        if '"cases": 0,' not in out:
+            break
     assert code == 1, err + out
     report = json.loads(out)
     [row] = report["results"]
