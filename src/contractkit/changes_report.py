@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.etree import ElementTree
 
-from .diff import Change, DiffResult, Level
+from .diff import Change, DiffResult, Level, line_of_pointer
 
 if TYPE_CHECKING:
     from .gate import GateResult
@@ -50,13 +50,10 @@ def filter_level(changes: Iterable[Change], minimum: Level) -> list[Change]:
 
 def diff_rows(result: DiffResult, *, minimum: Level = Level.INFO, file: str = "", lines: dict[str, int] | None = None) -> list[Row]:
     """Rows for a plain diff: the verdict is the level."""
-    return [Row(change, str(change.level), file=file, line=_line_of(change.location, lines))
+    return [Row(change, str(change.level), file=file, line=line_of_pointer(change.location, lines))
             for change in filter_level(result.changes, minimum)]
 
 
-def _line_of(location: str, lines: dict[str, int] | None) -> int | None:
-    if not lines:
-        return None
     pointer = location
     while pointer:
         if pointer in lines:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import SchemaLoadError, UsageError
+from .yamlsource import read_text
 from .schemashape import LOWER_BOUNDS, UPPER_BOUNDS, SchemaDocument, Shape, accepts_type
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -168,12 +169,7 @@ def load_description(argument: str, *, cwd: Path | None = None) -> tuple[Any, st
         file = Path(path)
         if file.is_dir():
             raise SchemaLoadError("is a folder, expected an OpenAPI, Swagger or JSON Schema file", file=path)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SchemaLoadError("file not found", file=path) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SchemaLoadError(f"cannot read file ({exc})", file=path) from exc
+        text = read_text(file, SchemaLoadError, display=str(path))
     else:
         text = read_git_file(ref, path, cwd=cwd)
         if text is None:
@@ -1078,3 +1074,13 @@ def _describe_security(alternative: dict[str, frozenset[str]]) -> str:
 def is_breaking(changes: Iterable[Change]) -> bool:
     """True when any change is breaking."""
     return any(change.is_breaking for change in changes)
+
+
+def line_of_pointer(location: str, lines: dict[str, int] | None) -> int | None:
+    """The line of a JSON pointer in its source file, or of its nearest ancestor that has one."""
+    pointer = location
+    while lines and pointer:
+        if pointer in lines:
+            return lines[pointer]
+        pointer = pointer.rpartition("/")[0]
+    return None

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .diff import Change, Level, diff_documents, diff_schemas, parse_description, read_git_file
+from .diff import Change, Level, diff_documents, diff_schemas, parse_description, line_of_pointer, read_git_file
 from .errors import ContractKitError, SchemaLoadError, UsageError
 from .model import Finding, Provider, Registry, Severity
 
@@ -229,7 +229,7 @@ def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], 
         compared.append(shown)
         lines = line_map(new_text, tracked.path)
         for change in _diff_texts(tracked, old_text, new_text, f"{base}:{shown}", shown):
-            found.append((tracked, shown, _line_of(change.location, lines), change))
+            found.append((tracked, shown, line_of_pointer(change.location, lines), change))
     return compared, notes, found
 
 
@@ -258,13 +258,6 @@ def line_map(text: str, path: Path) -> dict[str, int]:
             for key, line in document.lines.items() if "<key>" not in key}
 
 
-def _line_of(location: str, lines: dict[str, int]) -> int | None:
-    pointer = location
-    while pointer:
-        if pointer in lines:
-            return lines[pointer]
-        pointer = pointer.rpartition("/")[0]
-    return None
 
 
 # ---------------------------------------------------------------- verdicts
