@@ -447,7 +447,32 @@ def load_contract_file(provider: Provider, path: Path | None = None, *, display:
     document = load_source(path, ContractFileError, display=shown)
     if document.data is None:
         raise ContractFileError("the file is empty; expected 'provider' and 'interactions'", file=shown, line=1)
+    reject_secret_shaped_values(document, shown)
     return _Reader(document, shown, provider).read()
+
+
+def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
+    """Refuse a contract holding a value shaped like a credential: it would be copied into the pact as is.
+
+    Pacts are shared (committed, published to a broker); a placeholder such as `Bearer <token>` serves as an
+    example just as well, and a scanner can then tell that no secret is there.
+    """
+    from .scrub import SECRET_PATTERNS
+
+    patterns = [(name, re.compile(pattern)) for name, pattern in SECRET_PATTERNS if name != "bearer"]
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document.data, ())]
+    while stack:
+        node, key_path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((value, key_path + (key,)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, key_path + (index,)) for index, value in enumerate(node))
+        elif isinstance(node, str):
+            for name, pattern in patterns:
+                if pattern.search(node):
+                    raise ContractFileError(f"the value looks like a {name.replace('-', ' ')}, which would reach the pact",
+                                            file=shown, key_path=key_path, line=document.line_of(key_path),
+                                            hint="write a placeholder instead, such as 'Bearer <token>'")
 
 
 def example_of(value: Any) -> Any:

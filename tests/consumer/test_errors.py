@@ -14,6 +14,11 @@ interactions:
 """
 
 BAD_CONTRACTS = [
+    pytest.param(GOOD_REQUEST.replace("    request: {}\n", "    request: {headers: {Authorization: {$regex: '^Bearer .+$', "
+                                      "example: Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345}}}\n"),
+                 "contracts/stock.yaml:5: interactions[0].request.headers.Authorization.example: the value looks like a "
+                 "github token, which would reach the pact. write a placeholder instead, such as 'Bearer <token>'",
+                 id="secret-shaped-example"),
     pytest.param(GOOD_REQUEST.replace("[{sku: A1}]", "{$likes: 1}"),
                  "contracts/stock.yaml:6: interactions[0].response.body.$likes: unknown matcher $likes. did you mean $like?",
                  id="unknown-matcher"),
