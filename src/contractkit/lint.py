@@ -174,7 +174,21 @@ def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProble
         yield LintProblem(code, error, is_warning=warning)
 
 
-CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_artifacts, check_overlay]
+def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """The contract file parses: known matchers, registered operations, examples that fit their matchers."""
+    from .contractfile import load_contract_file
+    from .errors import ContractFileError
+
+    if provider.contract is None or not provider.contract.is_file():
+        return
+    try:
+        load_contract_file(provider, display=relative(registry, provider.contract))
+    except ContractFileError as exc:
+        yield LintProblem("CK113", exc)
+
+
+CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_contract, check_artifacts,
+                       check_overlay]
 
 
 def lint_to_dict(result: LintResult) -> dict[str, Any]:

@@ -21,6 +21,11 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def edit_file(name: str, old: str, new: str):
+    """A case that replaces text in another file of the registry folder."""
+    return lambda folder: _replace(folder / name, old, new)
+
+
 def write(name: str, text: str):
     """A case that overwrites a file of the valid registry folder."""
     return lambda folder: (folder / name).write_text(text)
@@ -86,6 +91,9 @@ CASES = [
     ("broken-cassette", "lint", lambda folder: ((folder / "cassettes" / "widgets").mkdir(parents=True),
                                                 (folder / "cassettes" / "widgets" / "list_widgets.yaml").write_text("interactions: 5\n")),
      "error: CK112 cassettes/widgets/list_widgets.yaml:1: expected a mapping with an 'interactions' list (vcrpy format)"),
+    ("broken-contract", "lint", edit_file("contract.yaml", "operation: list_widgets", "operation: list_gadgets"),
+     "error: CK113 contract.yaml:3: interactions[0].operation: operation 'list_gadgets' is not registered for provider "
+     "'widgets'. did you mean 'list_widgets'?"),
 ]
 
 
@@ -126,7 +134,6 @@ def test_lint_json_names_every_problem(registry_folder: Path, run_cli) -> None:
     assert {(p["code"], p["key_path"], p["line"]) for p in report["problems"] if p["level"] == "error"} == {
         ("CK104", "providers.widgets.operations.get_widget", 14),
         ("CK110", "providers.widgets.contract", 8),
-        ("CK110", "providers.aws.contract", 21),
     }
 
 
