@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .model import Operation, Provider, ProviderKind, Registry, SchemaSource
@@ -44,17 +45,17 @@ def describe_registry(registry: Registry) -> list[ProviderInventory]:
 
 def _describe_provider(registry: Registry, provider: Provider) -> ProviderInventory:
     pact_path = registry.pact_file(provider.name)
-    pact_text = pact_path.read_text(encoding="utf-8") if pact_path.is_file() else ""
-    contract_text = provider.contract.read_text(encoding="utf-8") if provider.contract and provider.contract.is_file() else ""
+    in_pact = _pact_operations(pact_path)
+    in_contract = _contract_operations(registry, provider)
     spec = _load_spec(provider)
     operations = tuple(
         OperationInventory(
             name=operation.name, label=operation.label, safe=operation.safe,
             schema_source=str(operation.schema_source),
-            contract=_mentions(contract_text, operation.name),
+            contract=operation.name in in_contract,
             schema=_has_schema(operation, spec),
             cassette=bool(provider.cassettes and (provider.cassettes / f"{operation.name}.yaml").is_file()),
-            pact=_mentions(pact_text, operation.name),
+            pact=operation.name in in_pact,
         )
         for operation in provider.operations.values()
     )
@@ -67,9 +68,23 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
     )
 
 
-def _mentions(text: str, operation: str) -> bool:
-    # Contracts and pacts name the registered operation; a plain text search keeps `list` free of parsing.
-    return bool(text) and (f'"{operation}"' in text or f"{operation}:" in text or f"operation: {operation}" in text)
+def _contract_operations(registry: Registry, provider: Provider) -> set[str]:
+    """The operations the provider's contract file has interactions for (a broken file is bad input)."""
+    from .contractfile import load_contract_file
+
+    if provider.contract is None or not provider.contract.is_file():
+        return set()
+    contract = load_contract_file(provider, display=relative(registry, provider.contract))
+    return {interaction.operation for interaction in contract.interactions}
+
+
+def _pact_operations(path: Path) -> set[str]:
+    """The registered operations a pact's interactions name (the consumer run writes them as comments)."""
+    from .pactcheck import read_pact
+
+    if not path.is_file():
+        return set()
+    return {str((interaction.get("comments") or {}).get("operation", "")) for interaction in read_pact(path)["interactions"]}
 
 
 def _load_spec(provider: Provider) -> dict[str, Any] | None:

@@ -74,6 +74,9 @@ def test_list_json_shows_providers_operations_and_artifacts(run_cli, monkeypatch
     assert pulls["label"] == "GET /repos/{owner}/{repo}/pulls" and pulls["schema"] is True
     aws = next(p for p in listing["providers"] if p["name"] == "aws")
     assert all(o["schema"] for o in aws["operations"]), "every AWS operation exists in botocore's models"
+    missing = [(p["name"], o["name"]) for p in listing["providers"] for o in p["operations"]
+               if not (o["contract"] and o["pact"] and o["cassette"])]
+    assert missing == [], "the example registry has a contract, a pact and a cassette for every operation"
 
 
 def test_list_marks_a_missing_schema(tmp_path: Path, run_cli) -> None:
