@@ -55,7 +55,7 @@ def generated_pact_and_cassette(count: int) -> tuple[dict, list]:
 
 def bench_pact_verification(count: int, runs: int) -> dict:
     """Median wall time to verify `count` interactions against a ReplayServer."""
-    from contractkit.model import Auth, Provider, ProviderKind
+    from contractkit.core.model import Auth, Provider, ProviderKind
     from contractkit.replay import ReplayServer
     from contractkit.verification import run_verifier
 

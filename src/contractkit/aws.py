@@ -19,9 +19,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from .contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
-from .errors import ContractFileError, KeyPath
-from .model import Operation, Provider
+from contractkit.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
+from contractkit.core.errors import ContractFileError, KeyPath
+from contractkit.core.model import Operation, Provider
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape

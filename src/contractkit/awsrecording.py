@@ -15,10 +15,10 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
-from .cassettes import RecordedInteraction
-from .errors import UsageError
-from .model import Operation, Provider
-from .recording import OperationOutcome, RecordOptions, RecordRun, _prefix, record_provider, record_settings
+from contractkit.cassettes import RecordedInteraction
+from contractkit.core.errors import UsageError
+from contractkit.core.model import Operation, Provider
+from contractkit.recording import OperationOutcome, RecordOptions, RecordRun, _prefix, record_provider, record_settings
 
 
 def _snake(name: str) -> str:

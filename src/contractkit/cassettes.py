@@ -29,10 +29,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from .errors import CassetteError
-from .fileio import write_text_atomic
-from .model import Finding, Severity
-from .yamlsource import parse_source
+from contractkit.core.errors import CassetteError
+from contractkit.core.files import write_text_atomic
+from contractkit.core.model import Finding, Severity
+from contractkit.core.loading import parse_source
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 Headers = Mapping[str, tuple[str, ...]]
@@ -497,7 +497,7 @@ def iter_pact_breaks(pact_data: Mapping[str, Any], interactions: Sequence[Record
                      provider: Any = None) -> Iterator[Finding]:
     """CK311 findings: pact interactions the recorded responses no longer satisfy (status, or a field the pact
     expects is missing or of another type). Requests are matched as the replay server matches them."""
-    from .replay import IncomingRequest, InteractionIndex
+    from contractkit.replay import IncomingRequest, InteractionIndex
 
     index = InteractionIndex(interactions, provider)
     for position, item in enumerate(pact_data.get("interactions") or ()):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.etree import ElementTree
 
-from .diff import Change, DiffResult, Level, line_of_pointer
+from contractkit.diff import Change, DiffResult, Level, line_of_pointer
 
 if TYPE_CHECKING:
-    from .gate import GateResult
+    from contractkit.gate import GateResult
 
 ANNOTATION_LIMIT = 50  # GitHub shows at most 50 annotations per step; more only hide the summary
 _LEVEL_RANK = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
-from .contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
-from .errors import PactFileError
-from .fileio import write_json_atomic, write_text_atomic
-from .model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
+from contractkit.contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
+from contractkit.core.errors import PactFileError
+from contractkit.core.files import write_json_atomic, write_text_atomic
+from contractkit.core.model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
 
 if TYPE_CHECKING:
     from pact import Pact
@@ -65,7 +65,7 @@ class MockService:
 def shape_interaction(provider: Provider, interaction: ContractInteraction) -> ShapedInteraction:
     """The concrete HTTP shape of an interaction (derived from botocore's model for AWS)."""
     if interaction.aws is not None:
-        from .aws import aws_http_shape
+        from contractkit.aws import aws_http_shape
 
         request, response = aws_http_shape(provider, provider.operations[interaction.operation], interaction)
         return ShapedInteraction(interaction, request, response)
@@ -251,11 +251,11 @@ def replay(service: MockService, item: ShapedInteraction, timeout: float = 10.0)
 
 def iter_schema_findings(provider: Provider, item: ShapedInteraction) -> Iterator[Finding]:
     """Findings for an example response that the provider's response schema does not allow."""
-    from . import validation  # owned by the verification side; the agreed seam
+    from contractkit import validation  # owned by the verification side; the agreed seam
 
     operation = provider.operations[item.interaction.operation]
     if item.interaction.aws is not None:
-        from .aws import response_bytes
+        from contractkit.aws import response_bytes
 
         body: Any = response_bytes(item.response)  # AWS responses are checked on the wire, as botocore reads them
     else:
@@ -313,11 +313,10 @@ def describe_mismatch(mismatch: Any) -> str:
 
 def run_consumer(registry: Registry, providers: Iterable[str] = (), pacts: Path | None = None) -> Report:
     """Run every contract interaction of the selected providers through the mock and write their pacts."""
-    from .registry import select_providers
 
     started = time.perf_counter()
     results: list[CheckResult] = []
-    for provider in select_providers(registry, providers):
+    for provider in registry.select_providers(providers):
         results += run_provider(registry, provider, pacts)
     return Report(title=f"consumer contracts of {registry.consumer}", results=tuple(results),
                   duration=time.perf_counter() - started)
@@ -406,7 +405,7 @@ def _read_fragment(path: Path) -> dict[str, Any]:
 def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction], operation: str,
                         description: str | None = None) -> tuple[ShapedInteraction, ...]:
     """The shaped interactions of one operation (optionally one description); UsageError when none."""
-    from .errors import UsageError
+    from contractkit.core.errors import UsageError
 
     provider.operation(operation)
     chosen = tuple(item for item in shaped if item.interaction.operation == operation

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ContractFileError, KeyPath
-from .model import Operation, Provider, ProviderKind
-from .yamlsource import SourceDocument, load_source
+from contractkit.core.errors import ContractFileError, KeyPath
+from contractkit.core.model import Operation, Provider, ProviderKind
+from contractkit.core.loading import SourceDocument, load_source
 
 # matcher name -> the option keys it accepts besides its own `$name` key
 MATCHER_OPTIONS: dict[str, frozenset[str]] = {
@@ -457,7 +457,7 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
     Pacts are shared (committed, published to a broker); a placeholder such as `Bearer <token>` serves as an
     example just as well, and a scanner can then tell that no secret is there.
     """
-    from .scrub import SECRET_PATTERNS
+    from contractkit.scrub import SECRET_PATTERNS
 
     patterns = [(name, re.compile(pattern)) for name, pattern in SECRET_PATTERNS if name != "bearer"]
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document.data, ())]

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .errors import ContractKitError
-from .fileio import write_json_atomic
+from contractkit.core.errors import ContractKitError
+from contractkit.core.files import write_json_atomic
 
 FORMAT = "contractkit-fuzz-corpus"
 VERSION = 1

@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import SchemaLoadError, UsageError
-from .yamlsource import read_text
-from .schemashape import LOWER_BOUNDS, UPPER_BOUNDS, SchemaDocument, Shape, accepts_type
+from contractkit.core.errors import SchemaLoadError, UsageError
+from contractkit.core.loading import read_text
+from contractkit.schemashape import LOWER_BOUNDS, UPPER_BOUNDS, SchemaDocument, Shape, accepts_type
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
@@ -179,13 +179,13 @@ def load_description(argument: str, *, cwd: Path | None = None) -> tuple[Any, st
 
 def parse_description(text: str, display: str) -> Any:
     """Parse JSON or YAML text; bring OpenAPI and Swagger to OpenAPI 3, keep JSON Schema as it is."""
-    from .specs import normalize_document
-    from .yamlsource import _Loader
+    from contractkit.specs import normalize_document
+    from contractkit.core.loading import YamlLoader
 
     import yaml
 
     try:
-        data = json.loads(text) if text.lstrip().startswith(("{", "[")) else yaml.load(text, Loader=_Loader)
+        data = json.loads(text) if text.lstrip().startswith(("{", "[")) else yaml.load(text, Loader=YamlLoader)
     except json.JSONDecodeError as exc:
         raise SchemaLoadError(f"invalid JSON: {exc.msg}", file=display, line=exc.lineno) from exc
     except yaml.YAMLError as exc:
@@ -219,7 +219,7 @@ def diff_any(old: Any, new: Any, *, old_name: str, new_name: str, direction: str
         which = old_name if not old_api else new_name
         raise UsageError(f"cannot compare an API description with a plain JSON Schema ({which} is a JSON Schema)")
     if old_api:
-        from .specs import normalize_document
+        from contractkit.specs import normalize_document
 
         old, new = normalize_document(old, display=old_name), normalize_document(new, display=new_name)
         return diff_documents(old, new, old_name=old_name, new_name=new_name)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from .errors import PactFileError
+from contractkit.core.errors import PactFileError
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
-from .errors import ContractKitError, SchemaLoadError, UsageError
-from .expectations import Expectation, iter_consumer_problems, load_pact_expectations
-from .model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
-from .yamlsource import load_json_fast
+from contractkit.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
+from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
+from contractkit.expectations import Expectation, iter_consumer_problems, load_pact_expectations
+from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
+from contractkit.core.loading import load_json_fast
 
 if TYPE_CHECKING:
     from schemathesis.engine.recorder import ScenarioRecorder
@@ -651,7 +651,7 @@ def _target(stack: ExitStack, registry: Registry, provider: Provider, options: F
     if options.base_url:
         return options.base_url.rstrip("/"), None
     if options.start_process and provider.settings.get("process"):
-        from .processes import ProviderProcess
+        from contractkit.processes import ProviderProcess
 
         process = stack.enter_context(ProviderProcess(provider, registry.root, environ=environ))
         return process.base_url, None

@@ -16,9 +16,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .diff import Change, Level, diff_documents, diff_schemas, parse_description, line_of_pointer, read_git_file
-from .errors import ContractKitError, SchemaLoadError, UsageError
-from .model import Finding, Provider, Registry, Severity
+from contractkit.diff import Change, Level, diff_documents, diff_schemas, parse_description, line_of_pointer, read_git_file
+from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
+from contractkit.core.model import Finding, Provider, Registry, Severity
 
 DEFAULT_LEDGER = "contracts/accepted-changes.yaml"
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
@@ -111,8 +111,8 @@ class _Tracked:
 
 def load_ledger(path: Path, *, display: str | None = None) -> list[LedgerEntry]:
     """Read the ledger; a missing file is an empty ledger, a malformed one raises LedgerError with line."""
-    from .schemacheck import bundled_validator, check_document
-    from .yamlsource import load_source
+    from contractkit.core.schemacheck import bundled_validator, check_document
+    from contractkit.core.loading import load_source
 
     if not path.exists():
         return []
@@ -246,7 +246,7 @@ _LINE_MAP_LIMIT = 2_000_000  # bytes; beyond this, annotations carry the file wi
 
 def line_map(text: str, path: Path) -> dict[str, int]:
     """JSON pointer -> line of a (small) description, so annotations point at the right line."""
-    from .yamlsource import parse_source
+    from contractkit.core.loading import parse_source
 
     if len(text) > _LINE_MAP_LIMIT:
         return {}
@@ -321,8 +321,8 @@ def _pact_routes(registry: Registry, provider: Provider) -> Iterator[tuple[str, 
     pact_file = registry.pact_file(provider.name)
     if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
         return
-    from .pactcheck import http_interactions, read_pact
-    from .specs import load_spec_document
+    from contractkit.pactcheck import http_interactions, read_pact
+    from contractkit.specs import load_spec_document
 
     templates = list((load_spec_document(provider.spec).get("paths") or {}))
     for interaction in http_interactions(read_pact(pact_file)):
@@ -353,8 +353,8 @@ def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
         pact_file = registry.pact_file(provider.name)
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
-        from .pactcheck import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
-        from .validation import spec_validator_for
+        from contractkit.pactcheck import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
+        from contractkit.validation import spec_validator_for
 
         spec = spec_validator_for(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
         for finding in iter_pact_findings(read_pact(pact_file), spec, base_path=provider.base_path, provider=provider.name):

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Operation, Provider, ProviderKind, Registry, SchemaSource
-from .registry import relative
+from contractkit.core.model import Operation, Provider, ProviderKind, Registry, SchemaSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,26 +60,26 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
     )
     return ProviderInventory(
         name=provider.name, kind=str(provider.kind), base_url=provider.base_url,
-        spec=relative(registry, provider.spec) if provider.spec else None,
+        spec=registry.relative(provider.spec) if provider.spec else None,
         spec_source=provider.spec_source.kind if provider.spec_source else None,
-        pact=relative(registry, pact_path) if pact_path.is_file() else None,
+        pact=registry.relative(pact_path) if pact_path.is_file() else None,
         operations=operations,
     )
 
 
 def _contract_operations(registry: Registry, provider: Provider) -> set[str]:
     """The operations the provider's contract file has interactions for (a broken file is bad input)."""
-    from .contractfile import load_contract_file
+    from contractkit.contractfile import load_contract_file
 
     if provider.contract is None or not provider.contract.is_file():
         return set()
-    contract = load_contract_file(provider, display=relative(registry, provider.contract))
+    contract = load_contract_file(provider, display=registry.relative(provider.contract))
     return {interaction.operation for interaction in contract.interactions}
 
 
 def _pact_operations(path: Path) -> set[str]:
     """The registered operations a pact's interactions name (the consumer run writes them as comments)."""
-    from .pactcheck import read_pact
+    from contractkit.pactcheck import read_pact
 
     if not path.is_file():
         return set()
@@ -97,7 +96,7 @@ def _load_spec(provider: Provider) -> dict[str, Any] | None:
 
 
 def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
-    from .specs import find_operation
+    from contractkit.specs import find_operation
 
     if operation.schema_source is SchemaSource.BOTOCORE:
         return _has_botocore_operation(operation)
@@ -109,7 +108,7 @@ def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
 
 
 def _has_botocore_operation(operation: Operation) -> bool:
-    from .botocore_models import find_operation_model
+    from contractkit.botocore_models import find_operation_model
 
     return find_operation_model(operation.service or "", operation.aws_operation or "") is not None
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .errors import ContractKitError, RegistryError, SchemaLoadError, format_key_path
-from .model import Operation, Provider, ProviderKind, Registry, SchemaSource
-from .registry import relative
+from contractkit.core.errors import ContractKitError, RegistryError, SchemaLoadError, format_key_path
+from contractkit.core.model import Operation, Provider, ProviderKind, Registry, SchemaSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +61,12 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
 
 def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The OpenAPI slice exists, is valid, resolves every $ref, and has every registered operation."""
-    from .specs import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+    from contractkit.specs import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
 
     if provider.spec is None:
         return
     key = ("providers", provider.name, "spec")
-    shown = relative(registry, provider.spec)
+    shown = registry.relative(provider.spec)
     if not provider.spec.is_file():
         yield _problem(registry, "CK101", f"spec file {shown} does not exist", *key,
                        hint=f"create it with: contracts schemas import --provider {provider.name} --from <official document>")
@@ -103,7 +102,7 @@ def check_error_schema(registry: Registry, provider: Provider) -> Iterator[LintP
 def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> Iterator[LintProblem]:
     import jsonschema
 
-    shown = relative(registry, path)
+    shown = registry.relative(path)
     if not path.is_file():
         yield _problem(registry, "CK105", f"JSON Schema file {shown} does not exist", *key)
         return
@@ -122,7 +121,7 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
 
 def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """Every AWS operation exists in botocore's service model."""
-    from .botocore_models import find_operation_model, find_service_model
+    from contractkit.botocore_models import find_operation_model, find_service_model
 
     if provider.kind is not ProviderKind.AWS:
         return
@@ -138,19 +137,19 @@ def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[Lin
 def check_artifacts(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """Warn where a contract, cassette or pact is still missing."""
     if provider.contract and not provider.contract.is_file():
-        yield _problem(registry, "CK110", f"contract file {relative(registry, provider.contract)} does not exist",
+        yield _problem(registry, "CK110", f"contract file {registry.relative(provider.contract)} does not exist",
                        "providers", provider.name, "contract", warning="contract" not in _raw_keys(registry, provider))
     yield from _check_cassettes(registry, provider)
     for operation in provider.operations.values():
         if provider.cassettes and not (provider.cassettes / f"{operation.name}.yaml").is_file():
-            yield _problem(registry, "CK111", f"no cassette for {operation.name} in {relative(registry, provider.cassettes)}",
+            yield _problem(registry, "CK111", f"no cassette for {operation.name} in {registry.relative(provider.cassettes)}",
                            "providers", provider.name, "operations", operation.name, warning=True,
                            hint=f"record one: contracts record --provider {provider.name} --operation {operation.name}")
 
 
 def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
-    from .cassettes import load_cassette
-    from .errors import CassetteError
+    from contractkit.cassettes import load_cassette
+    from contractkit.core.errors import CassetteError
 
     if provider.cassettes is None or not provider.cassettes.is_dir():
         return
@@ -158,7 +157,7 @@ def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintPro
         try:
             load_cassette(path)
         except CassetteError as exc:
-            exc.file = relative(registry, path)
+            exc.file = registry.relative(path)
             yield LintProblem("CK112", exc)
 
 
@@ -168,7 +167,7 @@ def _raw_keys(registry: Registry, provider: Provider) -> set[str]:
 
 def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The quirks overlay is well formed and applies to the slice; corrections no longer needed are warnings."""
-    from .overlays import iter_overlay_lint
+    from contractkit.overlays import iter_overlay_lint
 
     for code, error, warning in iter_overlay_lint(registry, provider):
         yield LintProblem(code, error, is_warning=warning)
@@ -176,13 +175,13 @@ def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProble
 
 def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The contract file parses: known matchers, registered operations, examples that fit their matchers."""
-    from .contractfile import load_contract_file
-    from .errors import ContractFileError
+    from contractkit.contractfile import load_contract_file
+    from contractkit.core.errors import ContractFileError
 
     if provider.contract is None or not provider.contract.is_file():
         return
     try:
-        load_contract_file(provider, display=relative(registry, provider.contract))
+        load_contract_file(provider, display=registry.relative(provider.contract))
     except ContractFileError as exc:
         yield LintProblem("CK113", exc)
 

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from .errors import SchemaLoadError
-from .model import Finding, Severity
+from contractkit.core.errors import SchemaLoadError
+from contractkit.core.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from .model import Provider, Registry
-    from .validation import SpecValidator
+    from contractkit.core.model import Provider, Registry
+    from contractkit.validation import SpecValidator
 
 UNNEEDED = "CK431"
 _OPS = ("add", "replace", "remove", "merge")
@@ -74,7 +74,7 @@ class Overlay:
 
 def load_overlay(path: str | Path) -> Overlay:
     """Read and check an overlay file; raises OverlayError naming the file, key path and line."""
-    from .yamlsource import load_source
+    from contractkit.core.loading import load_source
 
     path = Path(path)
     document = load_source(path, OverlayError)
@@ -137,7 +137,7 @@ def apply_overlay(document: Mapping[str, Any], overlay: Overlay, *, skip: Iterab
 
 
 def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
-    from .specs import pointer_parts
+    from contractkit.specs import pointer_parts
 
     parts = pointer_parts("#" + entry.path)
     parent: Any = document
@@ -168,8 +168,8 @@ def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
 
 def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Finding]:
     """Findings for overlay entries that every recorded response and pact interaction passes without."""
-    from .specs import load_spec_document
-    from .validation import provider_overlay_path
+    from contractkit.specs import load_spec_document
+    from contractkit.validation import provider_overlay_path
 
     overlay_path = provider_overlay_path(provider)
     if overlay_path is None or provider.spec is None:
@@ -194,8 +194,8 @@ def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Fi
 def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[str, OverlayError, bool]]:
     """(code, error, is_warning) for `contracts lint`: an overlay that is malformed or does not apply to the slice
     is an error (CK430); a correction no recording or pact needs any more is a warning (CK431)."""
-    from .specs import load_spec_document
-    from .validation import provider_overlay_path
+    from contractkit.specs import load_spec_document
+    from contractkit.validation import provider_overlay_path
 
     path = provider_overlay_path(provider)
     if path is None or provider.spec is None or not provider.spec.is_file():
@@ -216,14 +216,13 @@ def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[
 
 
 def _display(registry: Registry, path: Path) -> str:
-    from .registry import relative
 
-    return relative(registry, path)
+    return registry.relative(path)
 
 
 def _samples(registry: Registry, provider: Provider) -> list[tuple[str, Any]]:
-    from .cassettes import iter_cassettes
-    from .pactcheck import http_interactions, read_pact
+    from contractkit.cassettes import iter_cassettes
+    from contractkit.pactcheck import http_interactions, read_pact
 
     samples: list[tuple[str, Any]] = []
     if provider.cassettes is not None and provider.cassettes.is_dir():
@@ -239,8 +238,8 @@ def _samples(registry: Registry, provider: Provider) -> list[tuple[str, Any]]:
 
 
 def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[str, Any]]) -> set[int]:
-    from .pactcheck import iter_interaction_findings
-    from .validation import SpecValidator
+    from contractkit.pactcheck import iter_interaction_findings
+    from contractkit.validation import SpecValidator
 
     validator: SpecValidator = SpecValidator(document, source=str(provider.spec), base_paths=(provider.base_path,))
     failed = set()

@@ -21,9 +21,9 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .errors import PactFileError
-from .model import Finding, Severity
-from .validation import (
+from contractkit.core.errors import PactFileError
+from contractkit.core.model import Finding, Severity
+from contractkit.validation import (
     SpecValidator, coerce_text, compile_schema, deref, is_json_media, json_path, pick_media_type, schema_errors,
 )
 

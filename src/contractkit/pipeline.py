@@ -5,21 +5,20 @@ from __future__ import annotations
 import time
 from typing import Callable, Iterable
 
-from .errors import ContractKitError
-from .model import Registry, Report
+from contractkit.core.errors import ContractKitError
+from contractkit.core.model import Registry, Report
 
 Progress = Callable[[str], None]
 
 
 def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, progress: Progress | None = None) -> Report:
     """Everything `contracts run` does, offline: bad input raises, contract failures are results."""
-    from .consumer import run_consumer
-    from .registry import select_providers
-    from .verification import verify_registry
+    from contractkit.consumer import run_consumer
+    from contractkit.verification import verify_registry
 
     say = progress or (lambda message: None)
     names = list(provider_names)
-    providers = select_providers(registry, names)
+    providers = registry.select_providers(names)
     started = time.perf_counter()
     say(f"lint: {registry.path.name} and every file it points to")
     ensure_lint_clean(registry)
@@ -34,7 +33,7 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
 
 def ensure_lint_clean(registry: Registry) -> None:
     """Raise the first lint error (bad input), mentioning how many more there are."""
-    from .lint import lint_registry
+    from contractkit.lint import lint_registry
 
     errors = lint_registry(registry).errors
     if not errors:

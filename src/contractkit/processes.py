@@ -26,9 +26,9 @@ from types import TracebackType
 from typing import Any, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import ContractKitError
-from .model import Provider
-from .registry import interpolate
+from contractkit.core.errors import ContractKitError
+from contractkit.core.model import Provider
+from contractkit.registry import interpolate
 
 HOST = "127.0.0.1"
 DEFAULT_STARTUP_TIMEOUT = 30.0

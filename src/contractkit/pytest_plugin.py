@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 import pytest
 
 if TYPE_CHECKING:
-    from .consumer import MockService, ShapedInteraction
-    from .model import Registry
+    from contractkit.consumer import MockService, ShapedInteraction
+    from contractkit.core.model import Registry
 
 _FRAGMENTS = "contractkit_fragments"
 _SHAPED_KEY: pytest.StashKey[dict[str, Any]] = pytest.StashKey()
@@ -68,7 +68,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     try:
         registry = _load_registry(config)
-        from .consumer import write_pacts_from_fragments
+        from contractkit.consumer import write_pacts_from_fragments
 
         write_pacts_from_fragments(folder, _pacts_folder(config, registry), registry.consumer)
     finally:
@@ -82,7 +82,7 @@ def _registry_path(config: pytest.Config) -> Path:
 
 
 def _load_registry(config: pytest.Config) -> Registry:
-    from .registry import load_registry
+    from contractkit.registry import load_registry
 
     return load_registry(_registry_path(config))
 
@@ -95,7 +95,7 @@ def _pacts_folder(config: pytest.Config, registry: Registry) -> Path:
 @pytest.fixture(scope="session")
 def contract_registry(pytestconfig: pytest.Config) -> Registry:
     """The registry the contract fixtures serve from (`--contracts-registry`)."""
-    from .errors import ContractKitError
+    from contractkit.core.errors import ContractKitError
 
     try:
         return _load_registry(pytestconfig)
@@ -104,7 +104,7 @@ def contract_registry(pytestconfig: pytest.Config) -> Registry:
 
 
 def _shaped(config: pytest.Config, registry: Registry, provider: str) -> tuple[ShapedInteraction, ...]:
-    from .consumer import load_shaped
+    from contractkit.consumer import load_shaped
 
     cache = config.stash.setdefault(_SHAPED_KEY, {})
     if provider not in cache:
@@ -129,8 +129,8 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
             provider, operation = (list(marker.args) + [None, None])[:2]
         if not provider or not operation:
             raise pytest.UsageError("contract() needs a provider and an operation (or a contract marker)")
-        from .consumer import describe_mismatch, select_interactions, serve, write_fragment
-        from .errors import ContractKitError
+        from contractkit.consumer import describe_mismatch, select_interactions, serve, write_fragment
+        from contractkit.core.errors import ContractKitError
 
         problem = None
         try:
@@ -169,7 +169,7 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
 
     @contextmanager
     def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None) -> Iterator[Any]:
-        from .replay import Faults, ReplayServer
+        from contractkit.replay import Faults, ReplayServer
 
         chosen = contract_registry.provider(provider)
         injected = Faults.from_text(faults) if isinstance(faults, str) else faults

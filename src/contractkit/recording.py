@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from . import __version__ as TOOLKIT_VERSION
-from .cassettes import (Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path,
+from contractkit import __version__ as TOOLKIT_VERSION
+from contractkit.cassettes import (Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path,
                         dump_interactions, iter_drift, load_cassette, write_cassette)
-from .errors import CassetteError, UsageError
-from .model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Severity, Status
-from .scrub import ScrubRules, normalise_volatile, rules_for, scrub_interaction
+from contractkit.core.errors import CassetteError, UsageError
+from contractkit.core.model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Severity, Status
+from contractkit.scrub import ScrubRules, normalise_volatile, rules_for, scrub_interaction
 
 DEFAULT_BUDGET = 50
 DEFAULT_PREFIX = "contractkit-rec-"
@@ -184,7 +184,7 @@ def plan_recording(provider: Provider, operations: Iterable[Operation], options:
 
 def _plan_one(provider: Provider, operation: Operation, settings: Mapping[str, Any]) -> PlannedCall:
     if provider.kind is ProviderKind.AWS:
-        from .awsrecording import aws_params
+        from contractkit.awsrecording import aws_params
 
         params = aws_params(provider, operation)
         return PlannedCall(operation, f"{operation.service} {operation.aws_operation} {json.dumps(params, sort_keys=True)}",
@@ -391,7 +391,7 @@ def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, s
     if plan.aws_params is not None:
         if aws_client_factory is None:
             raise UsageError("recording an AWS provider needs a boto3 client factory (use record_aws)")
-        from .awsrecording import _snake
+        from contractkit.awsrecording import _snake
         recorded, error = recorded_through_vcr(
             lambda: getattr(aws_client_factory(operation.service or ""), _snake(operation.aws_operation or ""))(
                 **plan.aws_params))
@@ -443,7 +443,7 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
     path = cassette_path(provider.cassettes, name)
     interactions = tuple(finish_interaction(item, rules, name) for item in recorded[-1:])
     if options.source == "moto" and operation.service:
-        from .awsrecording import _aws_content_type
+        from contractkit.awsrecording import _aws_content_type
 
         interactions, note = _aws_content_type(operation, interactions)
         extra = {**extra, **({"normalised": note} if note else {})}
@@ -488,7 +488,7 @@ def is_breaking(findings: Iterable[Finding]) -> bool:
 
 def pact_findings(provider: Provider, cassette: Cassette, pact_file: Path | None) -> Iterator[Finding]:
     """CK311 findings for pact interactions of this operation that the new recording no longer satisfies."""
-    from .cassettes import iter_pact_breaks
+    from contractkit.cassettes import iter_pact_breaks
 
     if pact_file is None or not pact_file.exists():
         return
@@ -512,8 +512,8 @@ def _load_previous(path: Path) -> Cassette | None:
 
 def schema_findings(provider: Provider, operation: Operation, cassette: Cassette) -> Iterator[Finding]:
     """CK310 findings for responses that violate the operation's registered schema."""
-    from .cassettes import SCHEMA_BROKEN
-    from .validation import validate_response
+    from contractkit.cassettes import SCHEMA_BROKEN
+    from contractkit.validation import validate_response
 
     for interaction in cassette.interactions:
         response = interaction.response
@@ -626,10 +626,9 @@ def record_cassettes(registry: Any, provider_name: str, operation_names: Iterabl
     """Record (`live`, `moto`) or seed (`spec`) the cassettes of one provider; one report row per operation.
 
     `state` (a seeding.SeedState, with `spec` only) seeds the cassette variant of a provider state."""
-    from .registry import select_operations
 
     provider = registry.provider(provider_name)
-    operations = select_operations(provider, operation_names)
+    operations = provider.select_operations(operation_names)
     options = replace(options, pact_file=options.pact_file or registry.pact_file(provider.name))
     started = time.perf_counter()
     if state is not None and mode != "spec":
@@ -641,7 +640,7 @@ def record_cassettes(registry: Any, provider_name: str, operation_names: Iterabl
 
 def _dispatch(provider: Provider, operations: list[Operation], mode: str, options: RecordOptions, spec: Path | None,
               force: bool, state: Any = None) -> RecordRun:
-    from .awsrecording import moto_server, record_aws
+    from contractkit.awsrecording import moto_server, record_aws
 
     aws = provider.kind is ProviderKind.AWS
     if mode == "spec":
@@ -661,8 +660,8 @@ def _dispatch(provider: Provider, operations: list[Operation], mode: str, option
 
 
 def _seed(provider: Provider, operations: list[Operation], spec: Path | None, force: bool, state: Any = None) -> RecordRun:
-    from .awsrecording import aws_params
-    from .seeding import load_document, seed_aws_operation, seed_provider
+    from contractkit.awsrecording import aws_params
+    from contractkit.seeding import load_document, seed_aws_operation, seed_provider
 
     if provider.kind is ProviderKind.AWS:
         if spec is not None and str(spec) != "botocore":
@@ -681,10 +680,9 @@ def rerecord(registry: Any, provider_names: Iterable[str], environ: Mapping[str,
              budget: int | None = None) -> Report:
     """The scheduled re-record: every selected provider whose credentials are set is recorded live; the
     others are reported as skipped. Drift and breaking drift are in the report."""
-    from .registry import select_providers
 
     runs = []
-    for provider in select_providers(registry, provider_names):
+    for provider in registry.select_providers(provider_names):
         needed = provider.auth.env[:2] if provider.auth.scheme == "aws-sigv4" else provider.auth.env  # session token optional
         missing = [name for name in needed if not environ.get(name)]
         if missing and provider.auth.scheme != "none":
@@ -708,7 +706,7 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
 
 def render_record_report(report: Report, output_format: str) -> str:
     """The report in a format; Markdown also lists every finding, since it becomes the re-record pull request."""
-    from .report import render_report
+    from contractkit.report import render_report
 
     text = render_report(report, output_format)
     if output_format != "markdown":
@@ -751,12 +749,11 @@ def cassette_texts(path: Path) -> list[str]:
 
 def scan_cassettes(registry: Any, provider_names: Iterable[str], environ: Mapping[str, str]) -> Report:
     """CK320 for every cassette that still holds a value-shaped secret or a credential from the environment."""
-    from .cassettes import SECRET_FOUND
-    from .registry import select_providers
-    from .scrub import find_secrets
+    from contractkit.cassettes import SECRET_FOUND
+    from contractkit.scrub import find_secrets
 
     results = []
-    for provider in select_providers(registry, provider_names):
+    for provider in registry.select_providers(provider_names):
         rules = scrub_rules(provider, credentials(provider, environ, required=False))
         folder = provider.cassettes
         for path in sorted(folder.rglob("*.yaml")) if folder and folder.is_dir() else ():

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, load_cassette
-from .errors import CassetteError, UsageError
-from .model import CheckResult, Finding, Report, Severity, Status
-from .specs import load_spec_document
-from .validation import NO_OPERATION, SpecValidator
+from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, load_cassette
+from contractkit.core.errors import CassetteError, UsageError
+from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
+from contractkit.specs import load_spec_document
+from contractkit.validation import NO_OPERATION, SpecValidator
 
 CHECK = "response-schema"
 

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .errors import RegistryError, UsageError
-from .model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
-from .schemacheck import bundled_validator, check_document
-from .yamlsource import SourceDocument, load_source
+from contractkit.core.errors import RegistryError, UsageError
+from contractkit.core.model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
+from contractkit.core.schemacheck import bundled_validator, check_document
+from contractkit.core.loading import SourceDocument, load_source
 
 DEFAULT_REGISTRY = Path("registry.yaml")
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -144,28 +144,4 @@ def _reject_duplicate_routes(operations: Mapping[str, Operation], document: Sour
         seen[route] = name
 
 
-def select_providers(registry: Registry, names: Iterable[str] = ()) -> list[Provider]:
-    """The named providers in registry order, or all of them when no name is given."""
-    names = list(names)
-    if not names:
-        return list(registry.providers.values())
-    return [registry.provider(name) for name in names]
-
-
-def select_operations(provider: Provider, names: Iterable[str] = ()) -> list[Operation]:
-    """The named operations of a provider, or all of them when no name is given."""
-    names = list(names)
-    if not names:
-        return list(provider.operations.values())
-    return [provider.operation(name) for name in names]
-
-
-def relative(registry: Registry, path: Path) -> str:
-    """A path as the user wrote it: relative to the registry's folder when inside it."""
-    try:
-        return str(path.relative_to(registry.root))
-    except ValueError:
-        return str(path)
-
-
-__all__ = ["load_registry", "select_providers", "select_operations", "interpolate", "relative", "UsageError"]
+__all__ = ["load_registry", "interpolate", "UsageError"]

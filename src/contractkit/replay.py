@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from .cassettes import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
-from .errors import UsageError
+from contractkit.cassettes import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
+from contractkit.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from .model import Operation, Provider
+    from contractkit.core.model import Operation, Provider
 
 UNMATCHED_STATUS = 501
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
@@ -629,7 +629,7 @@ def _collect(source: str | Path | Iterable[Cassette | RecordedInteraction]) -> l
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_file():
-            from .cassettes import load_cassette
+            from contractkit.cassettes import load_cassette
 
             cassettes: Iterable[Cassette | RecordedInteraction] = [load_cassette(path)]
         elif path.is_dir():

@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any, Callable
 from xml.etree import ElementTree
 
-from .model import CheckResult, Finding, Report, Status
+from contractkit.core.model import CheckResult, Finding, Report, Status
 
 _COLORS = {Status.PASSED: "\033[32m", Status.FAILED: "\033[31m", Status.SKIPPED: "\033[33m"}
 _RESET = "\033[0m"

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SchemaLoadError
+from contractkit.core.errors import SchemaLoadError
 
 # Keywords whose tighter value accepts fewer instances: "upper" bounds shrink, "lower" bounds grow.
 UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote, urlencode
 
-from . import __version__ as TOOLKIT_VERSION
-from .cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
-from .errors import CassetteError, UsageError
-from .model import Finding, Operation, Provider, Severity
-from .recording import RECORD_FAILED, OperationOutcome, RecordRun, _compare_and_write, finish_interaction, scrub_rules
-from .scrub import dump_json
+from contractkit import __version__ as TOOLKIT_VERSION
+from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
+from contractkit.core.errors import CassetteError, UsageError
+from contractkit.core.model import Finding, Operation, Provider, Severity
+from contractkit.recording import RECORD_FAILED, OperationOutcome, RecordRun, _compare_and_write, finish_interaction, scrub_rules
+from contractkit.scrub import dump_json
 
 RECORDED_SOURCES = frozenset({"live", "moto", "local"})
 MAX_DEPTH = 7
@@ -40,7 +40,7 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
     """Follow `$ref`s (internal only) until a node without one."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node and seen < 50:
-        from .specs import resolve_pointer
+        from contractkit.specs import resolve_pointer
 
         node, seen = resolve_pointer(dict(document), node["$ref"]), seen + 1
     return node
@@ -352,7 +352,7 @@ def seed_provider(provider: Provider, document: Mapping[str, Any], operations: I
     With `state`, the cassettes are the variant for that provider state (`<cassettes>/states/<slug>/`),
     seeded with the state's parameters; the registry's `states` key maps the state name to that folder.
     """
-    from .specs import find_path
+    from contractkit.specs import find_path
 
     outcomes = []
     rules = scrub_rules(provider, {})
@@ -405,7 +405,7 @@ def _failed(provider: Provider, operation: Operation, message: str) -> Operation
 def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, Any], path_item: Mapping[str, Any],
               spec_operation: Mapping[str, Any], rules: Any, document_name: str,
               state: SeedState | None = None) -> OperationOutcome:
-    from .validation import validate_response
+    from contractkit.validation import validate_response
 
     params = dict(state.params) if state is not None else {}
     request = seed_request(provider, operation, document, path_item, spec_operation,
@@ -697,6 +697,6 @@ def _aws_origin(provider: Provider) -> str:
 
 def load_document(path: Path) -> dict[str, Any]:
     """Load an OpenAPI 3 or Swagger 2.0 document (converted to OpenAPI 3)."""
-    from .specs import load_spec_document
+    from contractkit.specs import load_spec_document
 
     return load_spec_document(path)

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import SchemaLoadError, UsageError
-from .model import Provider, ProviderKind
-from .swagger2 import convert_swagger2
-from .yamlsource import load_json_fast
+from contractkit.core.errors import SchemaLoadError, UsageError
+from contractkit.core.model import Provider, ProviderKind
+from contractkit.swagger2 import convert_swagger2
+from contractkit.core.loading import load_json_fast
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")

@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .errors import RegistryError, UsageError
-from .model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
+from contractkit.core.errors import RegistryError, UsageError
+from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
 
 PACT_MISMATCH = "CK421"
 NOT_VERIFIED = "CK422"
@@ -95,8 +95,8 @@ def _report(title: str, run: Callable[[Provider], list[CheckResult]], providers:
 
 def validate_cassettes(registry: Registry, provider: Provider) -> list[CheckResult]:
     """Every recorded response of the provider validated against its operation's schema source."""
-    from .cassettes import iter_cassettes
-    from .validation import validate_response
+    from contractkit.cassettes import iter_cassettes
+    from contractkit.validation import validate_response
 
     if provider.cassettes is None or not provider.cassettes.is_dir():
         return [CheckResult("response-schema", provider.name, "", "", Status.SKIPPED,
@@ -134,17 +134,16 @@ def _first_message(findings: Sequence[Finding]) -> str:
 
 
 def _shown(registry: Registry, path: Path | None) -> str:
-    from .registry import relative
 
-    return relative(registry, path) if path is not None else "(none)"
+    return registry.relative(path) if path is not None else "(none)"
 
 
 # --------------------------------------------------------------------------- pact vs OpenAPI
 
 def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[CheckResult]:
     """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
-    from .pactcheck import http_interactions, iter_interaction_findings, read_pact
-    from .validation import spec_validator_for
+    from contractkit.pactcheck import http_interactions, iter_interaction_findings, read_pact
+    from contractkit.validation import spec_validator_for
 
     pact_path = registry.pact_file(provider.name)
     if provider.kind is ProviderKind.AWS or provider.spec is None or not pact_path.is_file():
@@ -164,7 +163,7 @@ def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[Ch
 
 def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
     """The registry operation a pact request belongs to ('' when none fits)."""
-    from .replay import template_pattern
+    from contractkit.replay import template_pattern
 
     method = str(request.get("method", "GET")).upper()
     path = str(request.get("path", "/"))
@@ -189,8 +188,8 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
 
 def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mapping[str, Any]) -> str:
     """S3-style operations told apart by botocore's request URI: method, path template and literal query keys."""
-    from .replay import template_pattern
-    from .validation import _aws_operation_model
+    from contractkit.replay import template_pattern
+    from contractkit.validation import _aws_operation_model
 
     best, best_keys = "", -1
     for operation in provider.operations.values():
@@ -211,7 +210,7 @@ def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mappi
 def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None = None,
                  environ: Mapping[str, str] | None = None) -> list[CheckResult]:
     """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction."""
-    from .pactcheck import http_interactions, read_pact
+    from contractkit.pactcheck import http_interactions, read_pact
 
     pact_path = registry.pact_file(provider.name)
     if not pact_path.is_file():
@@ -265,7 +264,7 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
                               interactions: list[Mapping[str, Any]], results: list[CheckResult]) -> list[CheckResult]:
     """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
 
-    from .replay import InteractionIndex
+    from contractkit.replay import InteractionIndex
 
     failed = [result for result in results if result.status is Status.FAILED]
     if not failed:
@@ -295,8 +294,8 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
 def _incoming(request: Mapping[str, Any]) -> Any:
     from urllib.parse import urlencode
 
-    from .pactcheck import _body_of, _query_of
-    from .replay import IncomingRequest
+    from contractkit.pactcheck import _body_of, _query_of
+    from contractkit.replay import IncomingRequest
 
     query = urlencode([(key, value) for key, values in _query_of(request).items() for value in values])
     headers = {key.lower(): (value[0] if isinstance(value, list) and value else str(value))
@@ -312,7 +311,7 @@ def _target(provider: Provider, variants: list[ProviderState], base_url: str | N
     if base_url is not None:
         yield live_origin(provider, base_url)
         return
-    from .replay import ReplayServer
+    from contractkit.replay import ReplayServer
 
     cassettes = [as_the_pact_core_reads(cassette) for cassette in _replay_source(provider, variants)]
     with ReplayServer(cassettes, provider=provider) as server:
@@ -327,7 +326,7 @@ _JSON_ALIASES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
 
 def as_the_pact_core_reads(cassette: Any) -> Any:
     """The cassette with AWS JSON content types presented as application/json (the body is untouched)."""
-    from .cassettes import RecordedInteraction
+    from contractkit.cassettes import RecordedInteraction
 
     def relabel(interaction: RecordedInteraction) -> RecordedInteraction:
         headers = {name: tuple("application/json" if value.split(";")[0].strip() in _JSON_ALIASES else value
@@ -352,7 +351,7 @@ def live_origin(provider: Provider, base_url: str) -> str:
 
 
 def _replay_source(provider: Provider, variants: list[ProviderState]) -> list[Any]:
-    from .cassettes import iter_cassettes, load_cassette
+    from contractkit.cassettes import iter_cassettes, load_cassette
 
     source: list[Any] = []
     for state in variants:  # variant cassettes first, so their interactions win over the default recording

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from contractkit.cassettes import (Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, dump_cassette,
                                    iter_cassettes, iter_drift, iter_pact_breaks, load_cassette, write_cassette)
-from contractkit.errors import CassetteError
+from contractkit.core.errors import CassetteError
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
 from contractkit.seeding import regex_instance, schema_instance

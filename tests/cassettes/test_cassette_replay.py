@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, write_cassette
-from contractkit.errors import UsageError
+from contractkit.core.errors import UsageError
 from contractkit.registry import load_registry
 from contractkit.replay import Faults, ReplayServer
 

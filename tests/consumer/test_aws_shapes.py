@@ -8,7 +8,7 @@ import pytest
 
 from contractkit.consumer import load_shaped
 from contractkit.contractfile import example_of
-from contractkit.errors import ContractFileError
+from contractkit.core.errors import ContractFileError
 from contractkit.registry import load_registry
 
 REGISTRY = """\

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.errors import ContractKitError
+from contractkit.core.errors import ContractKitError
 from contractkit.fuzzing import FuzzOptions, fuzz_provider
 from contractkit.registry import load_registry
 from contractkit.report import render_report

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.errors import RegistryError
-from contractkit.model import ProviderKind, SchemaSource
+from contractkit.core.errors import RegistryError
+from contractkit.core.model import ProviderKind, SchemaSource
 from contractkit.registry import interpolate, load_registry
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractkit.errors import SchemaLoadError
+from contractkit.core.errors import SchemaLoadError
 from contractkit.specs import convert_swagger2, slice_spec, strip_prose, unresolved_refs, validate_spec
 
 REPO = Path(__file__).resolve().parents[2]

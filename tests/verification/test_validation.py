@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.errors import SchemaLoadError
+from contractkit.core.errors import SchemaLoadError
 from contractkit.registry import load_registry
 from contractkit.validation import SpecValidator, to_json_schema, validate_response
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import ExitCode, emit, emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import ExitCode, emit, emit_report, format_option, open_registry, output_option, registry_option
 
 if TYPE_CHECKING:
-    from ..model import Report
+    from contractkit.core.model import Report
 
 
 @click.command("record")
@@ -39,8 +39,8 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
                    force: bool, state_name: str | None, state_params: tuple[str, ...], output_format: str,
                    output_path: Path | None) -> int:
     """(Re-)record cassettes: live, from moto, or seeded from a spec; per operation recorded/unchanged/drifted/failed."""
-    from ..errors import UsageError
-    from ..recording import RecordOptions, record_cassettes
+    from contractkit.core.errors import UsageError
+    from contractkit.recording import RecordOptions, record_cassettes
 
     modes = [name for name, chosen in (("live", live), ("moto", moto), ("spec", spec is not None)) if chosen]
     if len(modes) != 1:
@@ -57,7 +57,7 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
 
 def _emit_record_report(report: Report, output_format: str, output_path: Path | None) -> int:
     """Render with the findings listed in Markdown too; 1 when a recording failed or drift breaks a contract."""
-    from ..recording import render_record_report
+    from contractkit.recording import render_record_report
 
     if output_format != "markdown":
         return emit_report(report, output_format, output_path)
@@ -67,8 +67,8 @@ def _emit_record_report(report: Report, output_format: str, output_path: Path | 
 
 def _seed_state(name: str | None, params: tuple[str, ...]) -> object:
     """The provider state a seeded variant stands for, from --state and --param NAME=VALUE; None without --state."""
-    from ..errors import UsageError
-    from ..seeding import SeedState
+    from contractkit.core.errors import UsageError
+    from contractkit.seeding import SeedState
 
     if name is None:
         if params:
@@ -99,7 +99,7 @@ def _is_loopback(url: str) -> bool:
 def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow_unsafe: bool, budget: int | None,
                      output_format: str, output_path: Path | None) -> int:
     """The scheduled re-record as one command: record every provider whose credentials are set, report drift."""
-    from ..recording import rerecord
+    from contractkit.recording import rerecord
 
     registry = open_registry(registry_path)
     report = rerecord(registry, provider_names, dict(os.environ), allow_unsafe=allow_unsafe, budget=budget)
@@ -117,7 +117,7 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
               "errors=0.05,status=503,reset=0.01,seed=7'.")
 def replay_command(registry_path: Path, provider_name: str, port: int, folder: Path | None, faults: str) -> int:
     """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest)."""
-    from ..replay import Faults, ReplayServer
+    from contractkit.replay import Faults, ReplayServer
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
@@ -146,7 +146,7 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
 def drift_command(registry_path: Path, provider_name: str | None, old: Path, new: Path, output_format: str,
                   output_path: Path | None) -> int:
     """Shape drift between two cassette files or folders; exit 1 when the new ones break a schema or pact."""
-    from ..recording import drift_report
+    from contractkit.recording import drift_report
 
     registry = open_registry(registry_path) if provider_name else None
     report = drift_report(old, new, registry, provider_name)
@@ -160,7 +160,7 @@ def drift_command(registry_path: Path, provider_name: str | None, old: Path, new
 @output_option
 def scan_command(registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None) -> int:
     """Scan the cassettes for secrets (token shapes, keys, and the credentials set in the environment); exit 1 on any."""
-    from ..recording import scan_cassettes
+    from contractkit.recording import scan_cassettes
 
     registry = open_registry(registry_path)
     return emit_report(scan_cassettes(registry, provider_names, dict(os.environ)), output_format, output_path)

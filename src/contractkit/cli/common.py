@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from ..model import Registry, Report
+    from contractkit.core.model import Registry, Report
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -51,7 +51,7 @@ def output_option(function: F) -> F:
 
 def open_registry(path: Path) -> Registry:
     """Load the registry named by --registry."""
-    from ..registry import load_registry
+    from contractkit.registry import load_registry
 
     return load_registry(path)
 
@@ -61,14 +61,14 @@ def emit(text: str, output_path: Path | None = None) -> None:
     if output_path is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    from ..fileio import write_text_atomic
+    from contractkit.core.files import write_text_atomic
 
     write_text_atomic(output_path, text)
 
 
 def emit_report(report: Report, output_format: str, output_path: Path | None = None) -> int:
     """Render a report in the chosen format and return 1 when a check failed, else 0."""
-    from ..report import render_report
+    from contractkit.report import render_report
 
     emit(render_report(report, output_format, color=output_path is None and _is_color_terminal()), output_path)
     return ExitCode.FAILED if report.failed else ExitCode.OK

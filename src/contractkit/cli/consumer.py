@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import emit_report, format_option, open_registry, output_option, registry_option
 
 
 @click.command("consumer")
@@ -25,7 +25,7 @@ def consumer_command(registry_path: Path, providers: tuple[str, ...], pacts_path
     is written only when all of its interactions hold. Exit 0 when all hold, 1 when one failed,
     2 on a malformed contract file, an unknown operation or matcher.
     """
-    from ..consumer import run_consumer
+    from contractkit.consumer import run_consumer
 
     registry = open_registry(registry_path)
     report = run_consumer(registry, providers, pacts=pacts_path)

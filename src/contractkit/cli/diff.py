@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import ExitCode, emit, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import ExitCode, emit, format_option, open_registry, output_option, registry_option
 
 _SOURCE_HELP = "a file (OpenAPI 3.0/3.1, Swagger 2.0 or JSON Schema, JSON or YAML) or git:REF:path"
 
@@ -33,7 +33,7 @@ def _lines_of(source: str) -> dict[str, int] | None:
     """JSON pointer -> line of a local description, so annotations land on the right line."""
     if source.startswith("git:"):
         return None
-    from ..gate import line_map
+    from contractkit.gate import line_map
 
     path = Path(source)
     return line_map(path.read_text(encoding="utf-8"), path)
@@ -42,7 +42,7 @@ def _lines_of(source: str) -> dict[str, int] | None:
 def _list_rules(context: click.Context, _: click.Parameter, value: bool) -> None:
     if not value or context.resilient_parsing:
         return
-    from ..diff import RULE_CODES
+    from contractkit.diff import RULE_CODES
 
     click.echo("\n".join(f"{code}  {rule}" for rule, code in RULE_CODES.items()))
     context.exit(ExitCode.OK)
@@ -67,8 +67,8 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
 
     Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read.
     """
-    from ..changes_report import diff_rows, render_annotations, render_diff
-    from ..diff import Level, diff_sources
+    from contractkit.changes_report import diff_rows, render_annotations, render_diff
+    from contractkit.diff import Level, diff_sources
 
     result = diff_sources(old, new, direction=direction)
     annotations = ""
@@ -91,8 +91,8 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
     Exit 1 when a change blocks (the consumer depends on it, or gate.unused_breaking is block), a pact no
     longer fits the new description, or a ledger entry that accepted a change has expired; 2 on bad input.
     """
-    from ..changes_report import gate_rows, render_annotations, render_gate
-    from ..gate import run_gate
+    from contractkit.changes_report import gate_rows, render_annotations, render_gate
+    from contractkit.gate import run_gate
 
     result = run_gate(open_registry(registry_path), base)
     annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import ExitCode, emit, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import ExitCode, emit, format_option, open_registry, output_option, registry_option
 
 
 @click.command("list")
@@ -14,7 +14,7 @@ from .common import ExitCode, emit, format_option, open_registry, output_option,
 @format_option("text", "json", "markdown")
 def list_command(registry_path: Path, output_format: str) -> int:
     """Providers, operations, and which artifacts exist for each (contract, schema, cassette, pact)."""
-    from ..inventory import describe_registry, render_inventory
+    from contractkit.inventory import describe_registry, render_inventory
 
     registry = open_registry(registry_path)
     emit(render_inventory(describe_registry(registry), output_format))
@@ -26,7 +26,7 @@ def list_command(registry_path: Path, output_format: str) -> int:
 @format_option("text", "json")
 def lint_command(registry_path: Path, output_format: str) -> int:
     """Validate registry.yaml and every file it points to; exit 2 naming the file and key path."""
-    from ..lint import lint_registry, render_lint
+    from contractkit.lint import lint_registry, render_lint
 
     registry = open_registry(registry_path)
     result = lint_registry(registry)
@@ -48,10 +48,9 @@ def schemas_group() -> None:
 @output_option
 def import_command(registry_path: Path, provider_name: str, source: Path, keep_examples: bool, output_path: Path | None) -> int:
     """Cut the registered operations, with every $ref they need, out of an official document."""
-    from ..errors import UsageError
-    from ..fileio import write_json_atomic
-    from ..registry import relative
-    from ..specs import import_spec_slice
+    from contractkit.core.errors import UsageError
+    from contractkit.core.files import write_json_atomic
+    from contractkit.specs import import_spec_slice
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
@@ -61,7 +60,7 @@ def import_command(registry_path: Path, provider_name: str, source: Path, keep_e
         raise UsageError(f"provider {provider_name!r} has no 'spec' in {registry_path}; add one or pass --output")
     write_json_atomic(target, sliced)
     counts = ", ".join(f"{len(entries)} {section}" for section, entries in sliced.get("components", {}).items())
-    click.echo(f"wrote {relative(registry, target)}: {len(provider.operations)} operations, {counts or 'no components'}")
+    click.echo(f"wrote {registry.relative(target)}: {len(provider.operations)} operations, {counts or 'no components'}")
     return ExitCode.OK
 
 

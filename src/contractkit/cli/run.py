@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import emit_report, format_option, open_registry, output_option, registry_option
 
 
 @click.command("run")
@@ -18,7 +18,7 @@ from .common import emit_report, format_option, open_registry, output_option, re
 def run_command(registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None,
                 quiet: bool) -> int:
     """Lint, run the consumer contracts, verify the pacts against the cassettes and validate every response."""
-    from ..pipeline import run_main_job
+    from contractkit.pipeline import run_main_job
 
     registry = open_registry(registry_path)
     progress = None if quiet else (lambda message: click.echo(f"» {message}", err=True))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
 
 
 @click.command("verify")
@@ -20,16 +20,15 @@ from .common import ExitCode, emit_report, format_option, open_registry, output_
 def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_providers: bool, base_url: str | None,
                    output_format: str, output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
-    from ..errors import UsageError
-    from ..registry import select_providers
-    from ..verification import verify_registry
+    from contractkit.core.errors import UsageError
+    from contractkit.verification import verify_registry
 
     if bool(provider_names) == all_providers:
         raise UsageError("name providers with --provider P, or pass --all (not both)")
     if base_url is not None and (all_providers or len(provider_names) != 1):
         raise UsageError("--base-url verifies one live provider: pass exactly one --provider")
     registry = open_registry(registry_path)
-    report = verify_registry(registry, select_providers(registry, provider_names), base_url=base_url)
+    report = verify_registry(registry, registry.select_providers(provider_names), base_url=base_url)
     return emit_report(report, output_format, output_path)
 
 
@@ -44,7 +43,7 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
 def validate_command(spec_path: Path, base_paths: tuple[str, ...], files: tuple[Path, ...], output_format: str,
                      output_path: Path | None) -> int:
     """Validate recorded responses (vcrpy cassettes, HAR files) against an OpenAPI description, no registry needed."""
-    from ..recordings import validate_recordings
+    from contractkit.recordings import validate_recordings
 
     report = validate_recordings(spec_path, files, base_paths=base_paths)
     return emit_report(report, output_format, output_path)

@@ -11,8 +11,8 @@ from typing import Any, Callable
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from .errors import ContractKitError
-from .yamlsource import SourceDocument
+from contractkit.core.errors import ContractKitError
+from contractkit.core.loading import SourceDocument
 
 
 @cache

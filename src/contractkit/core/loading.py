@@ -9,12 +9,12 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import ContractKitError, KeyPath
+from contractkit.core.errors import ContractKitError, KeyPath
 
 try:  # the C loader is ten times faster on large documents
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as YamlLoader
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def parse_source(text: str, path: Path, error: ErrorFactory, *, display: str | N
     """Parse YAML (JSON is YAML) into data and a line map; duplicate keys are an error."""
     shown = display or str(path)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -109,7 +109,7 @@ def load_json_fast(path: Path, error: ErrorFactory, *, display: str | None = Non
         except json.JSONDecodeError as exc:
             raise error(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno) from exc
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise error(f"invalid YAML: {exc.problem}", file=shown, line=mark.line + 1 if mark else None) from exc

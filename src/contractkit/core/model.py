@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from contractkit.core.errors import UsageError
 
 
 class ProviderKind(StrEnum):
@@ -88,19 +91,20 @@ class Provider:
     @property
     def base_path(self) -> str:
         """The path part of the base URL (`/api` for Grafana), which prefixes every operation's path."""
-        from urllib.parse import urlsplit
-
         return urlsplit(self.base_url).path.rstrip("/")
 
     def operation(self, name: str) -> Operation:
         """The named operation; raises UsageError naming the ones that exist."""
-        from .errors import UsageError
-
         try:
             return self.operations[name]
         except KeyError:
             known = ", ".join(sorted(self.operations))
             raise UsageError(f"provider {self.name!r} has no operation {name!r} (known: {known})") from None
+
+    def select_operations(self, names: Iterable[str] = ()) -> list[Operation]:
+        """The named operations, or all of them when no name is given."""
+        names = list(names)
+        return [self.operation(name) for name in names] if names else list(self.operations.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +129,23 @@ class Registry:
 
     def provider(self, name: str) -> Provider:
         """The named provider; raises UsageError naming the ones that exist."""
-        from .errors import UsageError
-
         try:
             return self.providers[name]
         except KeyError:
             known = ", ".join(sorted(self.providers))
             raise UsageError(f"{self.path.name} has no provider {name!r} (known: {known})") from None
+
+    def select_providers(self, names: Iterable[str] = ()) -> list[Provider]:
+        """The named providers in registry order, or all of them when no name is given."""
+        names = list(names)
+        return [self.provider(name) for name in names] if names else list(self.providers.values())
+
+    def relative(self, path: Path) -> str:
+        """A path as the user wrote it: relative to the registry's folder when inside it."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
 
     def pact_file(self, provider: str) -> Path:
         """Where the consumer run writes the pact with this provider."""

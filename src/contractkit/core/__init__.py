@@ -1,0 +1,40 @@
+"""The ground floor: errors, the model, loading YAML/JSON with line numbers, atomic files.
+
+Nothing here imports another part of contractkit; every other subpackage may import from here.
+"""
+
+from contractkit.core.errors import (
+    CassetteError,
+    ContractFileError,
+    ContractKitError,
+    KeyPath,
+    PactFileError,
+    RegistryError,
+    SchemaLoadError,
+    UsageError,
+    format_key_path,
+)
+from contractkit.core.files import write_bytes_atomic, write_json_atomic, write_text_atomic
+from contractkit.core.loading import SourceDocument, load_json_fast, load_source, parse_source, read_text
+from contractkit.core.model import (
+    Auth,
+    CheckResult,
+    Finding,
+    Operation,
+    Provider,
+    ProviderKind,
+    Registry,
+    Report,
+    SchemaSource,
+    Severity,
+    SpecSource,
+    Status,
+)
+
+__all__ = [
+    "Auth", "CassetteError", "CheckResult", "ContractFileError", "ContractKitError", "Finding", "KeyPath",
+    "Operation", "PactFileError", "Provider", "ProviderKind", "Registry", "RegistryError", "Report",
+    "SchemaLoadError", "SchemaSource", "Severity", "SourceDocument", "SpecSource", "Status", "UsageError",
+    "format_key_path", "load_json_fast", "load_source", "parse_source", "read_text", "write_bytes_atomic",
+    "write_json_atomic", "write_text_atomic",
+]
