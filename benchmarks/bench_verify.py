@@ -148,7 +148,7 @@ def main() -> None:
     if not GITHUB.is_file():
         print(f"skipping response validation: {GITHUB} is absent")
         return
-    from contractkit.specs import load_spec_document
+    from contractkit.openapi.documents import load_spec_document
 
     started = time.perf_counter()
     document = load_spec_document(GITHUB)

@@ -179,7 +179,7 @@ def load_description(argument: str, *, cwd: Path | None = None) -> tuple[Any, st
 
 def parse_description(text: str, display: str) -> Any:
     """Parse JSON or YAML text; bring OpenAPI and Swagger to OpenAPI 3, keep JSON Schema as it is."""
-    from contractkit.specs import normalize_document
+    from contractkit.openapi.documents import normalize_document
     from contractkit.core.loading import YamlLoader
 
     import yaml
@@ -219,7 +219,7 @@ def diff_any(old: Any, new: Any, *, old_name: str, new_name: str, direction: str
         which = old_name if not old_api else new_name
         raise UsageError(f"cannot compare an API description with a plain JSON Schema ({which} is a JSON Schema)")
     if old_api:
-        from contractkit.specs import normalize_document
+        from contractkit.openapi.documents import normalize_document
 
         old, new = normalize_document(old, display=old_name), normalize_document(new, display=new_name)
         return diff_documents(old, new, old_name=old_name, new_name=new_name)

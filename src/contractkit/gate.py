@@ -322,7 +322,7 @@ def _pact_routes(registry: Registry, provider: Provider) -> Iterator[tuple[str, 
     if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
         return
     from contractkit.pactcheck import http_interactions, read_pact
-    from contractkit.specs import load_spec_document
+    from contractkit.openapi.documents import load_spec_document
 
     templates = list((load_spec_document(provider.spec).get("paths") or {}))
     for interaction in http_interactions(read_pact(pact_file)):

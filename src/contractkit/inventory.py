@@ -96,7 +96,7 @@ def _load_spec(provider: Provider) -> dict[str, Any] | None:
 
 
 def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
-    from contractkit.specs import find_operation
+    from contractkit.openapi.documents import find_operation
 
     if operation.schema_source is SchemaSource.BOTOCORE:
         return _has_botocore_operation(operation)

@@ -61,7 +61,7 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
 
 def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The OpenAPI slice exists, is valid, resolves every $ref, and has every registered operation."""
-    from contractkit.specs import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+    from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
 
     if provider.spec is None:
         return
@@ -167,7 +167,7 @@ def _raw_keys(registry: Registry, provider: Provider) -> set[str]:
 
 def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The quirks overlay is well formed and applies to the slice; corrections no longer needed are warnings."""
-    from contractkit.overlays import iter_overlay_lint
+    from contractkit.verify.overlay_evidence import iter_overlay_lint
 
     for code, error, warning in iter_overlay_lint(registry, provider):
         yield LintProblem(code, error, is_warning=warning)

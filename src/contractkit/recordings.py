@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, load_cassette
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
-from contractkit.specs import load_spec_document
+from contractkit.openapi.documents import load_spec_document
 from contractkit.validation import NO_OPERATION, SpecValidator
 
 CHECK = "response-schema"

@@ -40,7 +40,7 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
     """Follow `$ref`s (internal only) until a node without one."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node and seen < 50:
-        from contractkit.specs import resolve_pointer
+        from contractkit.openapi.documents import resolve_pointer
 
         node, seen = resolve_pointer(dict(document), node["$ref"]), seen + 1
     return node
@@ -352,7 +352,7 @@ def seed_provider(provider: Provider, document: Mapping[str, Any], operations: I
     With `state`, the cassettes are the variant for that provider state (`<cassettes>/states/<slug>/`),
     seeded with the state's parameters; the registry's `states` key maps the state name to that folder.
     """
-    from contractkit.specs import find_path
+    from contractkit.openapi.documents import find_path
 
     outcomes = []
     rules = scrub_rules(provider, {})
@@ -697,6 +697,6 @@ def _aws_origin(provider: Provider) -> str:
 
 def load_document(path: Path) -> dict[str, Any]:
     """Load an OpenAPI 3 or Swagger 2.0 document (converted to OpenAPI 3)."""
-    from contractkit.specs import load_spec_document
+    from contractkit.openapi.documents import load_spec_document
 
     return load_spec_document(path)

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from contractkit import specs
+from contractkit.openapi import documents as specs
 from contractkit.core.errors import SchemaLoadError, UsageError
-from contractkit.specs import load_spec_document, pointer_parts
+from contractkit.openapi.documents import load_spec_document, pointer_parts
 from contractkit.core.loading import load_json_fast
 from contractkit.core.model import Finding, Operation, Provider, SchemaSource, Severity
+from contractkit.openapi.overlays import apply_overlay, load_overlay
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -596,8 +597,6 @@ def spec_validator_for(provider: Provider) -> SpecValidator:
         return cached
     document = load_spec_document(provider.spec)
     if overlay_path is not None:
-        from contractkit.overlays import apply_overlay, load_overlay
-
         document = apply_overlay(document, load_overlay(overlay_path))
     validator = SpecValidator(document, source=str(provider.spec), base_paths=(provider.base_path,))
     with _CACHE_LOCK:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.core.errors import SchemaLoadError
-from contractkit.specs import convert_swagger2, slice_spec, strip_prose, unresolved_refs, validate_spec
+from contractkit.openapi.documents import convert_swagger2, slice_spec, strip_prose, unresolved_refs, validate_spec
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -195,7 +195,7 @@ SLICED_PROVIDERS = {
 @pytest.mark.parametrize("provider", sorted(SLICED_PROVIDERS))
 def test_committed_slices_are_valid_and_reproducible(provider: str, shared_specs: Path) -> None:
     from contractkit.registry import load_registry
-    from contractkit.specs import import_spec_slice
+    from contractkit.openapi.documents import import_spec_slice
 
     committed = json.loads((REPO / "schemas" / provider / "openapi.json").read_text())
     assert unresolved_refs(committed) == []

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from contractkit.cli import main
-from contractkit.overlays import OverlayError, iter_unneeded_entries, load_overlay
+from contractkit.openapi.overlays import OverlayError, load_overlay
+from contractkit.verify.overlay_evidence import iter_unneeded_entries
 from contractkit.registry import load_registry
 from contractkit.validation import validate_response
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.cli import main
-from contractkit.specs import load_spec_document
+from contractkit.openapi.documents import load_spec_document
 
 from github_examples import build_cassette, write_cassette
 from verification_support import HIT, SHARED_SPECS, grafana_like_spec

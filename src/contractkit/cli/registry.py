@@ -50,7 +50,7 @@ def import_command(registry_path: Path, provider_name: str, source: Path, keep_e
     """Cut the registered operations, with every $ref they need, out of an official document."""
     from contractkit.core.errors import UsageError
     from contractkit.core.files import write_json_atomic
-    from contractkit.specs import import_spec_slice
+    from contractkit.openapi.documents import import_spec_slice
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)

@@ -13,11 +13,9 @@ A provider's `overlay` key in registry.yaml points to a YAML file such as:
           observed: 2026-11-22                                          # the date the real response was seen
           reason: real responses carry null for dashboards in the General folder
 
-Validation applies every correction to the slice. `iter_unneeded_entries` reports each correction that no
-recorded response and no pact interaction needs any more (everything that passes with it also passes
-without it), so corrections retire themselves when the vendor fixes its description.
-
-Finding codes: CK431 an overlay entry is no longer needed.
+Validation applies every correction to the slice; `contractkit.verify.overlay_evidence` reports each
+correction that no recorded response and no pact interaction needs any more, so corrections retire
+themselves when the vendor fixes its description.
 """
 
 from __future__ import annotations
@@ -26,16 +24,10 @@ import copy
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 
 from contractkit.core.errors import SchemaLoadError
-from contractkit.core.model import Finding, Severity
 
-if TYPE_CHECKING:
-    from contractkit.core.model import Provider, Registry
-    from contractkit.validation import SpecValidator
-
-UNNEEDED = "CK431"
 _OPS = ("add", "replace", "remove", "merge")
 
 
@@ -137,7 +129,7 @@ def apply_overlay(document: Mapping[str, Any], overlay: Overlay, *, skip: Iterab
 
 
 def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
-    from contractkit.specs import pointer_parts
+    from contractkit.openapi.documents import pointer_parts
 
     parts = pointer_parts("#" + entry.path)
     parent: Any = document
@@ -164,95 +156,4 @@ def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
         parent[last] = copy.deepcopy(entry.value)
 
 
-# --------------------------------------------------------------------------- self-retirement
-
-def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Finding]:
-    """Findings for overlay entries that every recorded response and pact interaction passes without."""
-    from contractkit.specs import load_spec_document
-    from contractkit.validation import provider_overlay_path
-
-    overlay_path = provider_overlay_path(provider)
-    if overlay_path is None or provider.spec is None:
-        return
-    overlay = load_overlay(overlay_path)
-    base = load_spec_document(provider.spec)
-    samples = _samples(registry, provider)
-    if not samples:
-        return  # with nothing recorded there is no evidence either way
-    with_all = _failures(apply_overlay(base, overlay), provider, samples)
-    for entry in overlay.entries:
-        without = _failures(apply_overlay(base, overlay, skip=[entry.id]), provider, samples)
-        if without <= with_all:
-            yield Finding(UNNEEDED, Severity.WARNING,
-                          f"overlay correction {entry.id!r} is no longer needed: all {len(samples)} recorded responses and "
-                          f"pact interactions give the same result without it (observed {entry.provenance.observed}, "
-                          f"{entry.provenance.reference}); remove it",
-                          f"{_display(registry, overlay_path)}:{entry.line}" if entry.line else _display(registry, overlay_path),
-                          provider.name)
-
-
-def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[str, OverlayError, bool]]:
-    """(code, error, is_warning) for `contracts lint`: an overlay that is malformed or does not apply to the slice
-    is an error (CK430); a correction no recording or pact needs any more is a warning (CK431)."""
-    from contractkit.specs import load_spec_document
-    from contractkit.validation import provider_overlay_path
-
-    path = provider_overlay_path(provider)
-    if path is None or provider.spec is None or not provider.spec.is_file():
-        return
-    shown = _display(registry, path)
-    try:
-        overlay = load_overlay(path)
-        apply_overlay(load_spec_document(provider.spec), overlay)
-        unneeded = list(iter_unneeded_entries(registry, provider))
-    except OverlayError as exc:
-        exc.file = shown
-        yield "CK430", exc, False
-        return
-    lines = {f"{shown}:{entry.line}": entry.line for entry in overlay.entries}
-    for finding in unneeded:
-        message = finding.message.replace("overlay correction", "correction", 1)
-        yield UNNEEDED, OverlayError(message, file=shown, line=lines.get(finding.location)), True
-
-
-def _display(registry: Registry, path: Path) -> str:
-
-    return registry.relative(path)
-
-
-def _samples(registry: Registry, provider: Provider) -> list[tuple[str, Any]]:
-    from contractkit.cassettes import iter_cassettes
-    from contractkit.pactcheck import http_interactions, read_pact
-
-    samples: list[tuple[str, Any]] = []
-    if provider.cassettes is not None and provider.cassettes.is_dir():
-        for cassette in iter_cassettes(provider.cassettes):
-            for interaction in cassette.interactions:
-                name = interaction.operation or cassette.operation
-                if name in provider.operations and provider.operations[name].method:
-                    samples.append(("response", (provider.operations[name], interaction.response)))
-    pact_path = registry.pact_file(provider.name)
-    if pact_path.is_file():
-        samples += [("pact", interaction) for interaction in http_interactions(read_pact(pact_path))]
-    return samples
-
-
-def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[str, Any]]) -> set[int]:
-    from contractkit.pactcheck import iter_interaction_findings
-    from contractkit.validation import SpecValidator
-
-    validator: SpecValidator = SpecValidator(document, source=str(provider.spec), base_paths=(provider.base_path,))
-    failed = set()
-    for index, (kind, sample) in enumerate(samples):
-        if kind == "response":
-            operation, response = sample
-            findings = validator.validate(operation.method, operation.path, response.status, response.headers, response.body)
-        else:
-            findings = [f for f in iter_interaction_findings(sample, validator) if f.severity is Severity.ERROR]
-        if findings:
-            failed.add(index)
-    return failed
-
-
-__all__ = ["Overlay", "OverlayEntry", "Provenance", "OverlayError", "load_overlay", "apply_overlay",
-           "iter_unneeded_entries", "iter_overlay_lint"]
+__all__ = ["Overlay", "OverlayEntry", "Provenance", "OverlayError", "load_overlay", "apply_overlay"]

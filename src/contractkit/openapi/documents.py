@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.model import Provider, ProviderKind
-from contractkit.swagger2 import convert_swagger2
+from contractkit.openapi.swagger2 import convert_swagger2
 from contractkit.core.loading import load_json_fast
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
