@@ -17,22 +17,15 @@ from urllib.parse import urlsplit
 
 from contractkit.cassettes import RecordedInteraction
 from contractkit.core.errors import UsageError
+from contractkit.aws.models import service_model
 from contractkit.core.model import Operation, Provider
 from contractkit.recording import OperationOutcome, RecordOptions, RecordRun, _prefix, record_provider, record_settings
 
 
-def _snake(name: str) -> str:
-    import botocore
-
-    return botocore.xform_name(name)
-
-
-def _aws_content_type(operation: Operation, interactions: tuple[RecordedInteraction, ...]
+def aws_content_type(operation: Operation, interactions: tuple[RecordedInteraction, ...]
                       ) -> tuple[tuple[RecordedInteraction, ...], str]:
     """moto answers JSON-protocol calls with `text/html` or `text`; AWS sends the protocol's media type."""
-    import botocore.session
-
-    service = botocore.session.get_session().get_service_model(operation.service or "")
+    service = service_model(operation.service or "")
     if service.resolved_protocol != "json":
         return interactions, ""
     wanted = f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contractkit.core.model import Operation, Provider, ProviderKind, Registry, SchemaSource
+from contractkit.core.model import Operation, Provider, Registry, SchemaSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
 
 def _contract_operations(registry: Registry, provider: Provider) -> set[str]:
     """The operations the provider's contract file has interactions for (a broken file is bad input)."""
-    from contractkit.contractfile import load_contract_file
+    from contractkit.consumer.contractfile import load_contract_file
 
     if provider.contract is None or not provider.contract.is_file():
         return set()
@@ -108,7 +108,7 @@ def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
 
 
 def _has_botocore_operation(operation: Operation) -> bool:
-    from contractkit.botocore_models import find_operation_model
+    from contractkit.aws.models import find_operation_model
 
     return find_operation_model(operation.service or "", operation.aws_operation or "") is not None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from contractkit.core.errors import ContractKitError, RegistryError, SchemaLoadError, format_key_path
-from contractkit.core.model import Operation, Provider, ProviderKind, Registry, SchemaSource
+from contractkit.core.model import Provider, ProviderKind, Registry, SchemaSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +121,7 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
 
 def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """Every AWS operation exists in botocore's service model."""
-    from contractkit.botocore_models import find_operation_model, find_service_model
+    from contractkit.aws.models import find_operation_model, find_service_model
 
     if provider.kind is not ProviderKind.AWS:
         return
@@ -175,7 +175,7 @@ def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProble
 
 def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The contract file parses: known matchers, registered operations, examples that fit their matchers."""
-    from contractkit.contractfile import load_contract_file
+    from contractkit.consumer.contractfile import load_contract_file
     from contractkit.core.errors import ContractFileError
 
     if provider.contract is None or not provider.contract.is_file():

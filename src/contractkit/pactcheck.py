@@ -23,9 +23,8 @@ from typing import Any, Iterator, Mapping
 
 from contractkit.core.errors import PactFileError
 from contractkit.core.model import Finding, Severity
-from contractkit.validation import (
-    SpecValidator, coerce_text, compile_schema, deref, is_json_media, json_path, pick_media_type, schema_errors,
-)
+from contractkit.validation import SpecValidator, compile_schema, deref, json_path, schema_errors
+from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 
 PATH_UNKNOWN = "CK411"
 METHOD_UNKNOWN = "CK412"

@@ -391,9 +391,9 @@ def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, s
     if plan.aws_params is not None:
         if aws_client_factory is None:
             raise UsageError("recording an AWS provider needs a boto3 client factory (use record_aws)")
-        from contractkit.awsrecording import _snake
+        from contractkit.aws.models import snake_name
         recorded, error = recorded_through_vcr(
-            lambda: getattr(aws_client_factory(operation.service or ""), _snake(operation.aws_operation or ""))(
+            lambda: getattr(aws_client_factory(operation.service or ""), snake_name(operation.aws_operation or ""))(
                 **plan.aws_params))
         extra = {"call": {"service": operation.service, "operation": operation.aws_operation,
                           "params": dict(plan.aws_params)}}
@@ -443,9 +443,9 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
     path = cassette_path(provider.cassettes, name)
     interactions = tuple(finish_interaction(item, rules, name) for item in recorded[-1:])
     if options.source == "moto" and operation.service:
-        from contractkit.awsrecording import _aws_content_type
+        from contractkit.awsrecording import aws_content_type
 
-        interactions, note = _aws_content_type(operation, interactions)
+        interactions, note = aws_content_type(operation, interactions)
         extra = {**extra, **({"normalised": note} if note else {})}
     metadata = {"provider": provider.name, "operation": name, "source": options.source,
                 "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from contractkit.core.errors import RegistryError, UsageError
 from contractkit.core.model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
+from contractkit.aws.models import operation_model
 from contractkit.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -257,9 +258,7 @@ def _operation_route(provider: Provider, operation: Operation) -> _Route | None:
 
 
 def _aws_route(operation: Operation) -> _Route | None:
-    import botocore.session  # heavy: only when replaying AWS
-
-    model = botocore.session.get_session().get_service_model(operation.service).operation_model(operation.aws_operation)
+    model = operation_model(operation.service or "", operation.aws_operation or "")
     method = model.http.get("method", "POST")
     uri = model.http.get("requestUri", "/")
     path, _, query = uri.partition("?")

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 
 from contractkit import __version__ as TOOLKIT_VERSION
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
+from contractkit.aws.models import service_model
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.recording import RECORD_FAILED, OperationOutcome, RecordRun, _compare_and_write, finish_interaction, scrub_rules
@@ -658,12 +659,10 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
     """Seed a JSON-protocol AWS operation from botocore's output shape (for calls moto does not implement).
 
     With `state`, the variant for that provider state is written, its `$.`-path parameters set in the answer."""
-    import botocore.session
-
     kept = _recorded_source(provider, operation, state)
     if kept and not force:
         return OperationOutcome(operation.name, "skipped", f"keeps the {kept} recording (use --force)")
-    service = botocore.session.get_session().get_service_model(operation.service or "")
+    service = service_model(operation.service or "")
     model = service.operation_model(operation.aws_operation or "")
     if service.resolved_protocol != "json":
         return _failed(provider, operation, f"seeding from botocore supports JSON-protocol services, not {service.resolved_protocol}")

@@ -27,21 +27,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 from contractkit.openapi import documents as specs
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.openapi.documents import load_spec_document, pointer_parts
+from contractkit.core.http import content_type, header_value, is_json_media, parse_json_body, pick_media_type, coerce_text, decoded_body
+from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.loading import load_json_fast
+from contractkit.core.text import shorten
+from contractkit.aws.validation import validate_aws_response
 from contractkit.core.model import Finding, Operation, Provider, SchemaSource, Severity
 from contractkit.openapi.overlays import apply_overlay, load_overlay
 
 if TYPE_CHECKING:
     import jsonschema_rs
-
-try:  # orjson parses response bodies about three times faster; json is the fallback
-    import orjson as _fastjson
-
-    def _loads(data: bytes | str) -> Any:
-        return _fastjson.loads(data)
-except ImportError:  # pragma: no cover - orjson absent
-    def _loads(data: bytes | str) -> Any:
-        return json.loads(data)
 
 BODY_SCHEMA = "CK401"
 STATUS_UNDECLARED = "CK402"
@@ -49,10 +44,7 @@ CONTENT_TYPE_UNDECLARED = "CK403"
 HEADER_MISSING = "CK404"
 BODY_UNPARSABLE = "CK405"
 NO_OPERATION = "CK406"
-AWS_SHAPE = "CK407"
 
-MAX_ERRORS_PER_RESPONSE = 20
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else",
@@ -212,14 +204,14 @@ def explain_error(error: Any) -> str:
     """A short reason for one jsonschema-rs error, without dumping the whole instance."""
     kind = error.kind
     name = kind.name
-    found = _show(error.instance)
+    found = shorten(error.instance)
     if name == "required":
         return f"missing required property {kind.property!r}"
     if name == "type":
         shown = "" if error.instance is None or isinstance(error.instance, (dict, list)) else f" {found}"
         return f"expected {' or '.join(kind.types)}, got {_type_name(error.instance)}{shown}"
     if name == "enum":
-        return f"{found} is not one of the documented values {_show(kind.options, 120)}"
+        return f"{found} is not one of the documented values {shorten(kind.options, 120)}"
     if name == "format":
         return f"{found} is not a valid {kind.format}"
     if name == "additionalProperties":
@@ -232,13 +224,6 @@ def _type_name(value: Any) -> str:
     if value is None:
         return "null"
     return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
-
-def _show(value: Any, width: int = 60) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 # --------------------------------------------------------------------------- OpenAPI documents
@@ -497,87 +482,6 @@ def _segments(path: str) -> list[str]:
 
 # --------------------------------------------------------------------------- small HTTP helpers
 
-def header_value(headers: Mapping[str, Any], name: str) -> str | None:
-    """A header's value, case-insensitively; vcrpy's list values and bytes are flattened."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            if isinstance(value, (list, tuple)):
-                value = value[0] if value else ""
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            return str(value)
-    return None
-
-
-def content_type(headers: Mapping[str, Any]) -> str:
-    """The response's media type, lower-cased and without parameters ('' when absent)."""
-    value = header_value(headers, "content-type") or ""
-    return value.split(";", 1)[0].strip().lower()
-
-
-def pick_media_type(media: str, content: Mapping[str, Any]) -> str | None:
-    """The declared media-type key that covers `media` (exact, then `type/*`, then `*/*`), or None."""
-    lowered = {key.split(";", 1)[0].strip().lower(): key for key in content}
-    if media in lowered:
-        return lowered[media]
-    major = media.split("/", 1)[0]
-    for candidate in (f"{major}/*", "*/*"):
-        if candidate in lowered:
-            return lowered[candidate]
-    return None
-
-
-def is_json_media(media: str) -> bool:
-    """True for application/json, application/*+json and the like."""
-    media = media.lower()
-    return media.endswith("/json") or media.endswith("+json")
-
-
-def coerce_text(text: str, schema: Mapping[str, Any]) -> Any:
-    """A header or query value read as the schema's scalar type (text stays text when it does not parse)."""
-    kind = schema.get("type")
-    try:
-        if kind == "integer":
-            return int(text)
-        if kind == "number":
-            return float(text)
-    except ValueError:
-        return text
-    if kind == "boolean" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return text
-
-
-def decoded_body(headers: Mapping[str, Any], body: Any) -> Any:
-    """The body with its Content-Encoding (gzip, deflate) undone, as vcrpy stores it unless told to decode."""
-    encoding = (header_value(headers, "content-encoding") or "").strip().lower()
-    if not encoding or encoding == "identity" or not isinstance(body, (bytes, bytearray)):
-        return body
-    import zlib
-
-    try:
-        if encoding in ("gzip", "x-gzip"):
-            return zlib.decompress(bytes(body), 16 + zlib.MAX_WBITS)
-        if encoding == "deflate":
-            return zlib.decompress(bytes(body))
-    except zlib.error:
-        return body  # already decoded by the recorder, though the header stayed
-    return body
-
-
-def parse_json_body(body: Any) -> tuple[Any, str]:
-    """(parsed value, '') for a JSON body given as bytes, text or already parsed data; (None, reason) otherwise."""
-    if isinstance(body, (bytes, bytearray, str)):
-        if not body or (isinstance(body, (bytes, bytearray)) and not body.strip()) or (isinstance(body, str) and not body.strip()):
-            return None, "expected a JSON body, got an empty body"
-        try:
-            return _loads(body), ""
-        except ValueError as exc:
-            return None, f"body is not valid JSON ({str(exc).splitlines()[0][:120]})"
-    return body, ""
-
-
 # --------------------------------------------------------------------------- registry-level entry points
 
 _SPEC_CACHE: dict[tuple[str, ...], SpecValidator] = {}
@@ -672,121 +576,6 @@ def _validate_with_schema_file(provider: Provider, operation: Operation, status:
         return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
     return [Finding(BODY_SCHEMA, Severity.ERROR, f"{operation.label} {status}: {reason} ({schema_path.name})", path, **where)
             for path, reason in schema_errors(schema_file_validator(schema_path), instance)]
-
-
-# --------------------------------------------------------------------------- AWS (botocore models)
-
-_PROTOCOL_BY_MEDIA = {"application/cbor": "smithy-rpc-v2-cbor", "application/x-amz-json-1.0": "json",
-                      "application/x-amz-json-1.1": "json", "application/json": "json", "text/xml": "query",
-                      "application/xml": "query"}
-
-
-def validate_aws_response(provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any],
-                          body: Any) -> list[Finding]:
-    """Parse a recorded AWS response with botocore's own parser for the protocol, then check the output shape."""
-    from botocore.parsers import ResponseParserError
-
-    where = {"provider": provider.name, "operation": operation.name}
-    model = _aws_operation_model(operation.service or "", operation.aws_operation or "")
-    raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
-    if not isinstance(raw, (bytes, bytearray)):
-        raw = json.dumps(raw).encode("utf-8")
-    protocol = _aws_protocol(model.service_model, headers, bytes(raw))
-    flat = {key.lower(): header_value(headers, key) or "" for key in headers}
-    try:
-        parsed = _aws_parser(protocol).parse({"status_code": status, "headers": flat, "body": bytes(raw)}, model.output_shape)
-    except (ResponseParserError, ValueError, TypeError, KeyError) as exc:
-        return [Finding(AWS_SHAPE, Severity.ERROR,
-                        f"{operation.label} {status}: botocore's {protocol} parser rejects the response ({_first_line(exc)})",
-                        "$", **where)]
-    if status >= 300:
-        return _aws_error_findings(operation, status, parsed, bytes(raw), where)
-    return _aws_shape_findings(operation, status, parsed, model.output_shape, where)
-
-
-def _aws_error_findings(operation: Operation, status: int, parsed: Mapping[str, Any], raw: bytes,
-                        where: Mapping[str, str]) -> list[Finding]:
-    # botocore falls back to the status code as the error code when the body has none: that is not an AWS error body
-    code = str((parsed.get("Error") or {}).get("Code") or "")
-    if code and code.encode("utf-8") in raw:
-        return []
-    return [Finding(AWS_SHAPE, Severity.ERROR,
-                    f"{operation.label} {status}: an error status without an AWS error code in the body", "$.Error.Code", **where)]
-
-
-def _aws_shape_findings(operation: Operation, status: int, parsed: Mapping[str, Any], shape: Any,
-                        where: Mapping[str, str]) -> list[Finding]:
-    from botocore.validate import ParamValidator
-
-    if shape is None:
-        return []
-    data = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
-    report = ParamValidator().validate(data, shape)
-    findings = []
-    # range and length limits in botocore's models describe requests; responses are held to types and required members
-    # (ValidationErrors keeps its tuples in `_errors`; botocore has no public accessor for them)
-    errors = [error for error in report._errors if error[0] in ("invalid type", "missing required field")]
-    for error_type, name, extra in errors[:MAX_ERRORS_PER_RESPONSE]:
-        location = "$" + "".join(f".{part}" if not part.startswith("[") else part for part in name.split(".") if part)
-        findings.append(Finding(AWS_SHAPE, Severity.ERROR,
-                                f"{operation.label} {status}: {_aws_reason(error_type, extra)} (shape {shape.name})",
-                                location, **where))
-    return findings
-
-
-def _aws_reason(error_type: str, extra: Mapping[str, Any]) -> str:
-    if error_type == "invalid type":
-        return f"expected {', '.join(extra.get('valid_types', ()))[:80]}, got {type(extra.get('param')).__name__}"
-    if error_type == "missing required field":
-        return f"missing required member {extra.get('required_name')!r}"
-    if error_type == "unknown field":
-        return f"unknown member {extra.get('unknown_param')!r}"
-    return f"{error_type} {_show({k: str(v) for k, v in extra.items()}, 120)}"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:160]
-
-
-_BOTOCORE: dict[str, Any] = {}
-
-
-def _aws_operation_model(service: str, name: str) -> Any:
-    import botocore.session
-    from botocore.exceptions import UnknownServiceError
-    from botocore.model import OperationNotFoundError
-
-    with _CACHE_LOCK:
-        session = _BOTOCORE.get("session") or _BOTOCORE.setdefault("session", botocore.session.get_session())
-        try:
-            model = _BOTOCORE.get(service) or _BOTOCORE.setdefault(service, session.get_service_model(service))
-            return model.operation_model(name)
-        except UnknownServiceError as exc:
-            raise UsageError(f"botocore knows no service {service!r}") from exc
-        except OperationNotFoundError as exc:
-            raise UsageError(f"botocore's {service} model has no operation {name!r}") from exc
-
-
-def _aws_protocol(service_model: Any, headers: Mapping[str, Any], body: bytes) -> str:
-    # services such as CloudWatch speak several protocols, and servers label bodies loosely (moto sends JSON as
-    # text/html): the body itself says which family was used, the content type only breaks ties
-    supported = list(service_model.metadata.get("protocols") or [service_model.protocol])
-    head = body.lstrip()[:1]
-    family = {b"<": ("rest-xml", "query", "ec2"), b"{": ("json", "rest-json"), b"[": ("json", "rest-json")}.get(head)
-    if family is None:
-        guess = _PROTOCOL_BY_MEDIA.get(content_type(headers))
-        family = (guess,) if guess else ("smithy-rpc-v2-cbor",) if head else tuple(supported)
-    for protocol in family:
-        if protocol in supported:
-            return protocol
-    return supported[0]
-
-
-def _aws_parser(protocol: str) -> Any:
-    from botocore.parsers import create_parser
-
-    return create_parser(protocol)
 
 
 __all__ = [

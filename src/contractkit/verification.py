@@ -189,13 +189,13 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
 def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mapping[str, Any]) -> str:
     """S3-style operations told apart by botocore's request URI: method, path template and literal query keys."""
     from contractkit.replay import template_pattern
-    from contractkit.validation import _aws_operation_model
+    from contractkit.aws.models import operation_model
 
     best, best_keys = "", -1
     for operation in provider.operations.values():
         if not operation.service or not operation.aws_operation:
             continue
-        http = _aws_operation_model(operation.service, operation.aws_operation).http
+        http = operation_model(operation.service, operation.aws_operation).http
         uri, _, literal = str(http.get("requestUri", "/")).partition("?")
         keys = [part.split("=", 1)[0] for part in literal.split("&") if part]
         if http.get("method") != method or not template_pattern(uri).fullmatch(path) or not all(key in query for key in keys):

@@ -13,7 +13,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from contractkit.awsrecording import _snake, aws_client_factory, aws_params, free_port
+from contractkit.aws.models import snake_name
+from contractkit.awsrecording import aws_client_factory, aws_params, free_port
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
 from contractkit.replay import ReplayServer
@@ -116,6 +117,6 @@ def test_committed_aws_cassettes_replay_for_every_registered_operation() -> None
     with ReplayServer(provider=provider) as server:
         client = aws_client_factory(provider, server.url, {})
         for operation in provider.operations.values():
-            answer = getattr(client(operation.service), _snake(operation.aws_operation))(**aws_params(provider, operation))
+            answer = getattr(client(operation.service), snake_name(operation.aws_operation))(**aws_params(provider, operation))
             assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200, operation.name
         assert server.stats.unmatched == 0

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from contractkit.consumer import load_shaped
-from contractkit.contractfile import example_of
+from contractkit.consumer.contractfile import example_of
 from contractkit.core.errors import ContractFileError
 from contractkit.registry import load_registry
 
@@ -73,7 +73,7 @@ def test_http_shapes_follow_each_protocol(tmp_path):
 
 
 def test_xml_body_carries_the_result_wrapper_and_type_rules(tmp_path):
-    from contractkit.aws import xml_example
+    from contractkit.consumer.aws_shapes import xml_example
 
     iam = shaped(tmp_path, CONTRACT)["iam_list_users"]
     text = xml_example(iam.response.xml_root)

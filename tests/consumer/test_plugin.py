@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("pact", "pact_ffi", "boto3", "botocore", "requests", "jsonschema", "yaml", "contractkit.consumer",
-         "contractkit.registry", "contractkit.contractfile", "contractkit.validation")
+         "contractkit.registry", "contractkit.consumer.contractfile", "contractkit.validation")
 
 
 def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractkit.diff import Level, diff_any, diff_schemas, diff_sources
+from contractkit.diff import diff_schemas, diff_sources
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
 

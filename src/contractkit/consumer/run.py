@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
-from contractkit.contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
+from contractkit.consumer.contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
 from contractkit.core.errors import PactFileError
 from contractkit.core.files import write_json_atomic, write_text_atomic
 from contractkit.core.model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
@@ -65,7 +65,7 @@ class MockService:
 def shape_interaction(provider: Provider, interaction: ContractInteraction) -> ShapedInteraction:
     """The concrete HTTP shape of an interaction (derived from botocore's model for AWS)."""
     if interaction.aws is not None:
-        from contractkit.aws import aws_http_shape
+        from contractkit.consumer.aws_shapes import aws_http_shape
 
         request, response = aws_http_shape(provider, provider.operations[interaction.operation], interaction)
         return ShapedInteraction(interaction, request, response)
@@ -255,7 +255,7 @@ def iter_schema_findings(provider: Provider, item: ShapedInteraction) -> Iterato
 
     operation = provider.operations[item.interaction.operation]
     if item.interaction.aws is not None:
-        from contractkit.aws import response_bytes
+        from contractkit.consumer.aws_shapes import response_bytes
 
         body: Any = response_bytes(item.response)  # AWS responses are checked on the wire, as botocore reads them
     else:
@@ -418,4 +418,4 @@ def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction],
 
 __all__ = ["ShapedInteraction", "MockService", "shape_interaction", "load_shaped", "build_pact", "serve", "replay",
            "check_interaction", "run_consumer", "run_provider", "merge_fragments", "write_pact", "write_fragment",
-           "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings"]
+           "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings", "describe_mismatch"]

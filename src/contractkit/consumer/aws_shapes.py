@@ -19,8 +19,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from contractkit.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
+from contractkit.consumer.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
 from contractkit.core.errors import ContractFileError, KeyPath
+from contractkit.aws.models import operation_model, protocol_of
 from contractkit.core.model import Operation, Provider
 
 if TYPE_CHECKING:
@@ -84,8 +85,8 @@ class _RawBody:
 def _client(service: str, region: str) -> Any:
     import botocore.session
 
-    session = botocore.session.Session()
-    client = session.create_client(service, region_name=region, endpoint_url=CAPTURE_ENDPOINT,
+    # a session of its own: the capture client's event handlers and customisations must not reach the shared models
+    client = botocore.session.Session().create_client(service, region_name=region, endpoint_url=CAPTURE_ENDPOINT,
                                    aws_access_key_id="AKIDCAPTURE", aws_secret_access_key="capture",
                                    config=client_config())
 
@@ -144,22 +145,6 @@ def _captured(request: Any) -> CapturedRequest:
                for name, value in request.headers.items() if name.lower() in MATCHED_REQUEST_HEADERS}
     return CapturedRequest(method=request.method, path=parts.path or "/",
                            query=tuple(parse_qsl(parts.query, keep_blank_values=True)), headers=headers, body=body)
-
-
-@cache
-def operation_model(service: str, operation: str) -> OperationModel:
-    """botocore's model of one operation (loaded once per process)."""
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model(service).operation_model(operation)
-
-
-def protocol_of(service: str) -> str:
-    """The wire protocol a current botocore client uses for the service."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model(service)
-    return str(model.resolved_protocol)
 
 
 def aws_http_shape(provider: Provider, operation: Operation, interaction: ContractInteraction) -> tuple[HttpRequest, HttpResponse]:
@@ -506,5 +491,5 @@ def _subset_problem(expected: Any, actual: Any, path: KeyPath) -> tuple[KeyPath,
     return None
 
 
-__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config", "protocol_of", "operation_model",
+__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config", 
            "response_bytes", "xml_example", "MATCHED_REQUEST_HEADERS"]

@@ -1,0 +1,15 @@
+"""AWS: botocore's service models (the only loader) and AWS responses checked against them."""
+
+from contractkit.aws.models import (
+    botocore_session,
+    find_operation_model,
+    find_service_model,
+    operation_model,
+    protocol_of,
+    service_model,
+    snake_name,
+)
+from contractkit.aws.validation import AWS_SHAPE, validate_aws_response
+
+__all__ = ["AWS_SHAPE", "botocore_session", "find_operation_model", "find_service_model", "operation_model",
+           "protocol_of", "service_model", "snake_name", "validate_aws_response"]
