@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 from contractkit.diff import Change, DiffResult, Level, line_of_pointer
 
 if TYPE_CHECKING:
-    from contractkit.gate import GateResult
+    from contractkit.diff.gate import GateResult
 
 ANNOTATION_LIMIT = 50  # GitHub shows at most 50 annotations per step; more only hide the summary
 _LEVEL_RANK = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}

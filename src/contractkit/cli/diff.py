@@ -33,7 +33,7 @@ def _lines_of(source: str) -> dict[str, int] | None:
     """JSON pointer -> line of a local description, so annotations land on the right line."""
     if source.startswith("git:"):
         return None
-    from contractkit.gate import line_map
+    from contractkit.diff.gate import line_map
 
     path = Path(source)
     return line_map(path.read_text(encoding="utf-8"), path)
@@ -92,7 +92,7 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
     longer fits the new description, or a ledger entry that accepted a change has expired; 2 on bad input.
     """
     from contractkit.changes_report import gate_rows, render_annotations, render_gate
-    from contractkit.gate import run_gate
+    from contractkit.diff.gate import run_gate
 
     result = run_gate(open_registry(registry_path), base)
     annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from contractkit.diff import Change, Level, diff_documents, diff_schemas, parse_description, line_of_pointer, read_git_file
+from contractkit.diff.compare import Change, Level, diff_documents, diff_schemas, parse_description, line_of_pointer, read_git_file
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.model import Finding, Provider, Registry, Severity
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.loading import read_text
-from contractkit.schemashape import LOWER_BOUNDS, UPPER_BOUNDS, SchemaDocument, Shape, accepts_type
+from contractkit.diff.schemashape import LOWER_BOUNDS, UPPER_BOUNDS, SchemaDocument, Shape, accepts_type
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
