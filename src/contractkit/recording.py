@@ -706,7 +706,7 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
 
 def render_record_report(report: Report, output_format: str) -> str:
     """The report in a format; Markdown also lists every finding, since it becomes the re-record pull request."""
-    from contractkit.report import render_report
+    from contractkit.reports import render_report
 
     text = render_report(report, output_format)
     if output_format != "markdown":

@@ -15,7 +15,7 @@ import pytest
 from contractkit.core.errors import ContractKitError
 from contractkit.fuzzing import FuzzOptions, fuzz_provider
 from contractkit.registry import load_registry
-from contractkit.report import render_report
+from contractkit.reports import render_report
 
 REGISTRY = Path(os.environ.get("CONTRACTS_REGISTRY") or Path(__file__).resolve().parents[2] / "registry.yaml")
 # A bound on each provider's share of the suite, whatever max_examples the registry gives.

@@ -68,7 +68,7 @@ def emit(text: str, output_path: Path | None = None) -> None:
 
 def emit_report(report: Report, output_format: str, output_path: Path | None = None) -> int:
     """Render a report in the chosen format and return 1 when a check failed, else 0."""
-    from contractkit.report import render_report
+    from contractkit.reports import render_report
 
     emit(render_report(report, output_format, color=output_path is None and _is_color_terminal()), output_path)
     return ExitCode.FAILED if report.failed else ExitCode.OK

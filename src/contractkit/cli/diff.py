@@ -67,7 +67,7 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
 
     Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read.
     """
-    from contractkit.changes_report import diff_rows, render_annotations, render_diff
+    from contractkit.reports.changes import diff_rows, render_annotations, render_diff
     from contractkit.diff import Level, diff_sources
 
     result = diff_sources(old, new, direction=direction)
@@ -91,7 +91,7 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
     Exit 1 when a change blocks (the consumer depends on it, or gate.unused_breaking is block), a pact no
     longer fits the new description, or a ledger entry that accepted a change has expired; 2 on bad input.
     """
-    from contractkit.changes_report import gate_rows, render_annotations, render_gate
+    from contractkit.reports.changes import gate_rows, render_annotations, render_gate
     from contractkit.diff.gate import run_gate
 
     result = run_gate(open_registry(registry_path), base)

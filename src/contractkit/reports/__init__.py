@@ -1,0 +1,29 @@
+"""Every renderer: check results and diff/gate verdicts as text, JSON, JUnit XML, Markdown and HTML."""
+
+from contractkit.reports.changes import (
+    diff_rows,
+    filter_level,
+    gate_rows,
+    gate_to_dict,
+    render_annotations,
+    render_diff,
+    render_gate,
+)
+from contractkit.reports.results import (
+    finding_to_dict,
+    percentile,
+    render_html,
+    render_json,
+    render_junit,
+    render_markdown,
+    render_report,
+    render_text,
+    result_to_dict,
+    summarize,
+)
+
+__all__ = [
+    "diff_rows", "filter_level", "finding_to_dict", "gate_rows", "gate_to_dict", "percentile", "render_annotations",
+    "render_diff", "render_gate", "render_html", "render_json", "render_junit", "render_markdown", "render_report",
+    "render_text", "result_to_dict", "summarize",
+]
