@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 from contractkit.openapi import documents as specs
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.openapi.documents import load_spec_document, pointer_parts
-from contractkit.core.http import content_type, header_value, is_json_media, parse_json_body, pick_media_type, coerce_text, decoded_body
+from contractkit.core.http import HTTP_METHODS, content_type, header_value, is_json_media, parse_json_body, pick_media_type, coerce_text, decoded_body
+from contractkit.core.routing import Router
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.loading import load_json_fast
 from contractkit.core.text import shorten
@@ -257,7 +258,7 @@ class SpecValidator:
         self._validators: dict[tuple[str, ...], Any] = {}
         self._responses: dict[tuple[str, str, int], tuple[Any, str, Any]] = {}  # lookups repeat for every response
         self._lock = threading.Lock()
-        self._router: _Router | None = None
+        self._router: Router[Mapping[str, Any]] | None = None
 
     # ---- lookup
     def operation(self, method: str, template: str) -> Mapping[str, Any] | None:
@@ -271,12 +272,17 @@ class SpecValidator:
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The operation a concrete request path (with or without a server base path) belongs to."""
         if self._router is None:
-            self._router = _Router(self.document, self.base_paths)
-        return self._router.match(method, path)
+            self._router = Router(self._iter_routes(), base_paths=self.base_paths)
+        found = self._router.match(method, path)
+        return RouteMatch(found.template, found.method, found.value, found.parameters) if found else None
 
-    def path_templates(self) -> list[str]:
-        """Every path template of the document."""
-        return list(self.document["paths"])
+    def _iter_routes(self) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+        for template, item in self.document["paths"].items():
+            item = deref(self.document, item, source=self.source)
+            if isinstance(item, dict):
+                for method in HTTP_METHODS:
+                    if isinstance(item.get(method), dict):
+                        yield method, template, item[method]
 
     # ---- validation
     def validate(self, method: str, template: str, status: int, headers: Mapping[str, Any], body: Any, *,
@@ -389,95 +395,6 @@ def _base_paths(document: Mapping[str, Any], extra: Iterable[str]) -> tuple[str,
             paths.add(path)
     paths.add("")
     return tuple(sorted(paths, key=len, reverse=True))
-
-
-class _Node:
-    """One path segment of the router's trie."""
-
-    __slots__ = ("literals", "patterns", "param", "templates")
-
-    def __init__(self) -> None:
-        self.literals: dict[str, _Node] = {}
-        self.patterns: list[tuple[re.Pattern[str], list[str], _Node]] = []  # segments such as {name}.json
-        self.param: tuple[str, _Node] | None = None
-        self.templates: list[str] = []
-
-
-class _Router:
-    """Path-template matching on a segment trie: literal segments beat parameters, so /pulls/comments wins
-    over /pulls/{n}, and a literal route without the method falls back to a parameter route that has it."""
-
-    def __init__(self, document: Mapping[str, Any], base_paths: tuple[str, ...]) -> None:
-        self.document = document
-        self.base_paths = base_paths
-        self.root = _Node()
-        for template in document["paths"]:
-            self._insert(template)
-
-    def _insert(self, template: str) -> None:
-        node = self.root
-        for segment in _segments(template):
-            whole = re.fullmatch(r"{([^{}]+)}", segment)
-            if whole:
-                if node.param is None:
-                    node.param = (whole.group(1), _Node())
-                node = node.param[1]
-            elif "{" in segment:
-                names = re.findall(r"{([^{}]+)}", segment)
-                pattern = re.compile("^" + re.sub(r"\\{[^{}]+\\}", "([^/]+?)", re.escape(segment)) + "$")
-                child = next((n for p, _names, n in node.patterns if p.pattern == pattern.pattern), None)
-                if child is None:
-                    child = _Node()
-                    node.patterns.append((pattern, names, child))
-                node = child
-            else:
-                node = node.literals.setdefault(segment, _Node())
-        node.templates.append(template)
-
-    def match(self, method: str, path: str) -> RouteMatch | None:
-        from urllib.parse import unquote
-
-        path = path.split("?", 1)[0] or "/"
-        for base in self.base_paths:
-            if base and not (path == base or path.startswith(base + "/")):
-                continue
-            segments = [unquote(part) for part in _segments(path[len(base):] or "/")]
-            found = self._walk(self.root, segments, 0, method.lower(), {})
-            if found is not None:
-                template, operation, values = found
-                return RouteMatch(template, method.upper(), operation, values)
-        return None
-
-    def _walk(self, node: _Node, segments: list[str], depth: int, method: str,
-              values: dict[str, str]) -> tuple[str, Mapping[str, Any], dict[str, str]] | None:
-        if depth == len(segments):
-            for template in node.templates:
-                item = deref(self.document, self.document["paths"][template])
-                operation = item.get(method) if isinstance(item, dict) else None
-                if isinstance(operation, dict):
-                    return template, operation, dict(values)
-            return None
-        segment = segments[depth]
-        child = node.literals.get(segment)
-        if child is not None:
-            found = self._walk(child, segments, depth + 1, method, values)
-            if found is not None:
-                return found
-        for pattern, names, child in node.patterns:
-            matched = pattern.match(segment)
-            if matched:
-                found = self._walk(child, segments, depth + 1, method, {**values, **dict(zip(names, matched.groups()))})
-                if found is not None:
-                    return found
-        if node.param is not None and segment:
-            name, child = node.param
-            return self._walk(child, segments, depth + 1, method, {**values, name: segment})
-        return None
-
-
-def _segments(path: str) -> list[str]:
-    stripped = path.strip("/")
-    return stripped.split("/") if stripped else []
 
 
 # --------------------------------------------------------------------------- small HTTP helpers
