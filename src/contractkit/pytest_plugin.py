@@ -162,14 +162,14 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
     """`with replay(provider, faults="throttle=0.2,retry_after=1,seed=7") as server:` serves recorded reality.
 
     The provider's cassettes are answered on 127.0.0.1 (a free port); `server.url` includes the base
-    path. `faults` is a `contractkit.replay.Faults` or its text form (latency, throttle with Retry-After,
+    path. `faults` is a `contractkit.cassettes.replay.Faults` or its text form (latency, throttle with Retry-After,
     a ratio of 5xx, connection resets), for testing how the consumer's client copes. `server.stats`
     counts what was served, throttled, failed and reset.
     """
 
     @contextmanager
     def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None) -> Iterator[Any]:
-        from contractkit.replay import Faults, ReplayServer
+        from contractkit.cassettes.replay import Faults, ReplayServer
 
         chosen = contract_registry.provider(provider)
         injected = Faults.from_text(faults) if isinstance(faults, str) else faults

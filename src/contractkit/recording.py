@@ -26,7 +26,7 @@ from contractkit.cassettes import (Cassette, RecordedInteraction, RecordedReques
                         dump_interactions, iter_drift, load_cassette, write_cassette)
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Severity, Status
-from contractkit.scrub import ScrubRules, normalise_volatile, rules_for, scrub_interaction
+from contractkit.cassettes.scrub import ScrubRules, normalise_volatile, rules_for, scrub_interaction
 
 DEFAULT_BUDGET = 50
 DEFAULT_PREFIX = "contractkit-rec-"
@@ -750,7 +750,7 @@ def cassette_texts(path: Path) -> list[str]:
 def scan_cassettes(registry: Any, provider_names: Iterable[str], environ: Mapping[str, str]) -> Report:
     """CK320 for every cassette that still holds a value-shaped secret or a credential from the environment."""
     from contractkit.cassettes import SECRET_FOUND
-    from contractkit.scrub import find_secrets
+    from contractkit.cassettes.scrub import find_secrets
 
     results = []
     for provider in registry.select_providers(provider_names):

@@ -27,7 +27,7 @@ from contractkit.aws.models import service_model
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.recording import RECORD_FAILED, OperationOutcome, RecordRun, _compare_and_write, finish_interaction, scrub_rules
-from contractkit.scrub import dump_json
+from contractkit.cassettes.scrub import dump_json
 
 RECORDED_SOURCES = frozenset({"live", "moto", "local"})
 MAX_DEPTH = 7

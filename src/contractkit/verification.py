@@ -163,7 +163,7 @@ def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[Ch
 
 def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
     """The registry operation a pact request belongs to ('' when none fits)."""
-    from contractkit.replay import template_pattern
+    from contractkit.cassettes.replay import template_pattern
 
     method = str(request.get("method", "GET")).upper()
     path = str(request.get("path", "/"))
@@ -188,7 +188,7 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
 
 def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mapping[str, Any]) -> str:
     """S3-style operations told apart by botocore's request URI: method, path template and literal query keys."""
-    from contractkit.replay import template_pattern
+    from contractkit.cassettes.replay import template_pattern
     from contractkit.aws.models import operation_model
 
     best, best_keys = "", -1
@@ -264,7 +264,7 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
                               interactions: list[Mapping[str, Any]], results: list[CheckResult]) -> list[CheckResult]:
     """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
 
-    from contractkit.replay import InteractionIndex
+    from contractkit.cassettes.replay import InteractionIndex
 
     failed = [result for result in results if result.status is Status.FAILED]
     if not failed:
@@ -295,7 +295,7 @@ def _incoming(request: Mapping[str, Any]) -> Any:
     from urllib.parse import urlencode
 
     from contractkit.pactcheck import _body_of, _query_of
-    from contractkit.replay import IncomingRequest
+    from contractkit.cassettes.replay import IncomingRequest
 
     query = urlencode([(key, value) for key, values in _query_of(request).items() for value in values])
     headers = {key.lower(): (value[0] if isinstance(value, list) and value else str(value))
@@ -311,7 +311,7 @@ def _target(provider: Provider, variants: list[ProviderState], base_url: str | N
     if base_url is not None:
         yield live_origin(provider, base_url)
         return
-    from contractkit.replay import ReplayServer
+    from contractkit.cassettes.replay import ReplayServer
 
     cassettes = [as_the_pact_core_reads(cassette) for cassette in _replay_source(provider, variants)]
     with ReplayServer(cassettes, provider=provider) as server:

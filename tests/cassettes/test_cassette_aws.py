@@ -17,7 +17,7 @@ from contractkit.aws.models import snake_name
 from contractkit.awsrecording import aws_client_factory, aws_params, free_port
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
-from contractkit.replay import ReplayServer
+from contractkit.cassettes.replay import ReplayServer
 
 OPERATIONS = {
     "s3_list_buckets": {"service": "s3", "operation": "ListBuckets", "safe": True},

@@ -16,7 +16,7 @@ import pytest
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, write_cassette
 from contractkit.core.errors import UsageError
 from contractkit.registry import load_registry
-from contractkit.replay import Faults, ReplayServer
+from contractkit.cassettes.replay import Faults, ReplayServer
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
-from contractkit.scrub import ScrubRules, find_secrets, rules_for, scrub_body, scrub_interaction, scrub_text
+from contractkit.cassettes.scrub import ScrubRules, find_secrets, rules_for, scrub_body, scrub_interaction, scrub_text
 
 
 def _hex(n: int = 20) -> str:

@@ -117,7 +117,7 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
               "errors=0.05,status=503,reset=0.01,seed=7'.")
 def replay_command(registry_path: Path, provider_name: str, port: int, folder: Path | None, faults: str) -> int:
     """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest)."""
-    from contractkit.replay import Faults, ReplayServer
+    from contractkit.cassettes.replay import Faults, ReplayServer
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)

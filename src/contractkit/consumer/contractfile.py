@@ -457,7 +457,7 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
     Pacts are shared (committed, published to a broker); a placeholder such as `Bearer <token>` serves as an
     example just as well, and a scanner can then tell that no secret is there.
     """
-    from contractkit.scrub import SECRET_PATTERNS
+    from contractkit.cassettes.scrub import SECRET_PATTERNS
 
     patterns = [(name, re.compile(pattern)) for name, pattern in SECRET_PATTERNS if name != "bearer"]
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document.data, ())]

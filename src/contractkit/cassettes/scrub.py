@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from contractkit.cassettes import Headers, RecordedInteraction
+from contractkit.cassettes.model import Headers, RecordedInteraction
 
 PLACEHOLDER = "<scrubbed:{}>"
 _PLACEHOLDER_TEXT = re.compile(r"<scrubbed:[^>]*>|<volatile:[^>]*>")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from contractkit.cassettes import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
+from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
 from contractkit.aws.models import operation_model
 from contractkit.core.errors import UsageError
 

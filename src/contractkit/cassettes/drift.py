@@ -1,0 +1,197 @@
+"""Drift: what changed between two recordings of the same provider, and recordings that break the pact."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, Iterator, Mapping, Sequence
+
+from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes
+from contractkit.cassettes.replay import IncomingRequest, InteractionIndex
+from contractkit.core.model import Finding, Severity
+
+STATUS_CHANGED = "CK301"
+CONTENT_TYPE_CHANGED = "CK302"
+FIELD_REMOVED = "CK303"
+FIELD_ADDED = "CK304"
+TYPE_CHANGED = "CK305"
+HEADER_REMOVED = "CK306"
+HEADER_ADDED = "CK307"
+INTERACTIONS_CHANGED = "CK308"
+SCHEMA_BROKEN = "CK310"
+PACT_BROKEN = "CK311"
+SECRET_FOUND = "CK320"
+
+# headers whose presence says nothing about the API's shape (hop-by-hop, caching, tracing)
+_IGNORED_DRIFT_HEADERS = frozenset({"date", "content-length", "transfer-encoding", "connection", "keep-alive", "server",
+                                    "age", "etag", "expires", "last-modified", "vary", "via", "x-request-id",
+                                    "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "set-cookie", "cf-ray"})
+
+
+def body_shape(body: str | bytes | None, content_type: str = "") -> dict[str, str]:
+    """A flat map of JSON path (or XML element path) to type: what drift compares, values aside."""
+    data = body_to_bytes(body)
+    if not data.strip():
+        return {}
+    text = data.decode("utf-8", "replace")
+    if "json" in content_type or text.lstrip()[:1] in ("{", "["):
+        try:
+            shape: dict[str, str] = {}
+            _json_shape(json.loads(text), "$", shape)
+            return shape
+        except ValueError:
+            pass
+    if text.lstrip().startswith("<"):
+        return _xml_shape(text)
+    return {"$": "text"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"  # 1 and 1.5 are the same JSON type for a consumer
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _json_shape(value: Any, path: str, shape: dict[str, str]) -> None:
+    kind = _json_type(value)
+    previous = shape.get(path)
+    # within an array, a null next to a value is optionality, not a type change
+    shape[path] = kind if previous in (None, "null") else previous
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _json_shape(item, f"{path}.{key}", shape)
+    elif isinstance(value, list):
+        for item in value:
+            _json_shape(item, f"{path}[*]", shape)
+
+
+def _xml_shape(text: str) -> dict[str, str]:
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return {"$": "text"}
+    shape: dict[str, str] = {}
+
+    def walk(node: Any, path: str) -> None:
+        tag = node.tag.split("}", 1)[-1]
+        here = f"{path}/{tag}"
+        children = list(node)
+        shape[here] = "element" if children else "text"
+        for child in children:
+            walk(child, here)
+
+    walk(root, "")
+    return shape
+
+
+def _header_names(response: RecordedResponse) -> set[str]:
+    return {name.lower() for name in response.headers if name.lower() not in _IGNORED_DRIFT_HEADERS}
+
+
+def iter_response_drift(old: RecordedResponse, new: RecordedResponse, *, where: str = "") -> Iterator[Finding]:
+    """Shape changes between two responses: status, content type, fields, types and headers."""
+    if old.status != new.status:
+        yield Finding(STATUS_CHANGED, Severity.ERROR, f"status changed from {old.status} to {new.status}", where)
+    if old.content_type != new.content_type:
+        yield Finding(CONTENT_TYPE_CHANGED, Severity.ERROR,
+                      f"content type changed from {old.content_type or 'none'} to {new.content_type or 'none'}", where)
+    before, after = body_shape(old.body, old.content_type), body_shape(new.body, new.content_type)
+    for path in sorted(before.keys() - after.keys()):
+        yield Finding(FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", where)
+    for path in sorted(after.keys() - before.keys()):
+        yield Finding(FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", where)
+    for path in sorted(before.keys() & after.keys()):
+        if before[path] != after[path] and "null" not in (before[path], after[path]):
+            yield Finding(TYPE_CHANGED, Severity.WARNING, f"field {path} changed type from {before[path]} to {after[path]}", where)
+    for name in sorted(_header_names(old) - _header_names(new)):
+        yield Finding(HEADER_REMOVED, Severity.WARNING, f"header {name} removed", where)
+    for name in sorted(_header_names(new) - _header_names(old)):
+        yield Finding(HEADER_ADDED, Severity.INFO, f"header {name} added", where)
+
+
+def iter_drift(old: Cassette, new: Cassette) -> Iterator[Finding]:
+    """Shape drift between an old and a new recording of the same operation (paired by position)."""
+    provider, operation = new.provider, new.operation
+    if len(old.interactions) != len(new.interactions):
+        yield Finding(INTERACTIONS_CHANGED, Severity.WARNING,
+                      f"{len(old.interactions)} interaction(s) before, {len(new.interactions)} now",
+                      str(new.path), provider, operation)
+    for index, (before, after) in enumerate(zip(old.interactions, new.interactions)):
+        where = f"{new.path.name}: interactions[{index}]"
+        for finding in iter_response_drift(before.response, after.response, where=where):
+            yield replace(finding, provider=provider, operation=operation)
+
+
+def _pact_body(message: Mapping[str, Any]) -> tuple[Any, str]:
+    body = message.get("body")
+    headers = {str(k).lower(): (v[0] if isinstance(v, list) else v) for k, v in (message.get("headers") or {}).items()}
+    if isinstance(body, dict) and "content" in body and ("contentType" in body or "encoded" in body):
+        content = body["content"]  # Pact V4: {"content": ..., "contentType": ..., "encoded": false}
+        if isinstance(content, str) and "json" in str(body.get("contentType", "")):
+            try:
+                content = json.loads(content)
+            except ValueError:
+                pass
+        return content, str(body.get("contentType", headers.get("content-type", "")))
+    return body, str(headers.get("content-type", ""))
+
+
+def iter_pact_breaks(pact_data: Mapping[str, Any], interactions: Sequence[RecordedInteraction],
+                     provider: Any = None) -> Iterator[Finding]:
+    """CK311 findings: pact interactions the recorded responses no longer satisfy (status, or a field the pact
+    expects is missing or of another type). Requests are matched as the replay server matches them."""
+    index = InteractionIndex(interactions, provider)
+    for position, item in enumerate(pact_data.get("interactions") or ()):
+        request, response = item.get("request") or {}, item.get("response") or {}
+        if not request:
+            continue
+        query = request.get("query") or ""
+        if isinstance(query, dict):
+            from urllib.parse import urlencode
+
+            query = urlencode([(k, v) for k, values in query.items() for v in (values if isinstance(values, list) else [values])])
+        target = str(request.get("path", "/")) + (f"?{query}" if query else "")
+        body, _ = _pact_body(request)
+        raw = json.dumps(body).encode() if isinstance(body, (dict, list)) else body_to_bytes(body)
+        headers = {str(k).lower(): (v[0] if isinstance(v, list) else str(v)) for k, v in (request.get("headers") or {}).items()}
+        match = index.match(IncomingRequest(str(request.get("method", "GET")).upper(), target, headers, raw))
+        if match.interaction is None:
+            continue  # unanswered requests are verification's business, not drift's
+        yield from _pact_response_breaks(item, position, response, match.interaction)
+
+
+def _pact_response_breaks(item: Mapping[str, Any], position: int, expected: Mapping[str, Any],
+                          recorded: RecordedInteraction) -> Iterator[Finding]:
+    where = f"pact interactions[{position}] ({item.get('description', '')})"
+    operation = recorded.operation
+    status = expected.get("status")
+    if isinstance(status, int) and status != recorded.response.status:
+        yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects status {status}, the recording answers "
+                      f"{recorded.response.status}", where, operation=operation)
+        return
+    body, content_type = _pact_body(expected)
+    if body is None:
+        return
+    wanted = body_shape(json.dumps(body) if isinstance(body, (dict, list)) else body, content_type or "application/json")
+    have = body_shape(recorded.response.body, recorded.response.content_type)
+    for path in sorted(wanted):
+        if path not in have and _reachable(path, have):
+            yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects {path} ({wanted[path]}), the recording has none",
+                          where, operation=operation)
+        elif path in have and wanted[path] != have[path] and "null" not in (wanted[path], have[path]):
+            yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects {path} as {wanted[path]}, the recording has "
+                          f"{have[path]}", where, operation=operation)
+
+
+def _reachable(path: str, have: Mapping[str, str]) -> bool:
+    """True when every array above the path has items in the recording (an empty list hides nothing)."""
+    position = path.rfind("[*]")
+    return position < 0 or path[: position + 3] in have
