@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from contractkit.aws.routes import aws_action, provider_router
 from contractkit.core.errors import RegistryError, UsageError
 from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
 
@@ -163,46 +164,17 @@ def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[Ch
 
 def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
     """The registry operation a pact request belongs to ('' when none fits)."""
-    from contractkit.cassettes.replay import template_pattern
-
-    method = str(request.get("method", "GET")).upper()
-    path = str(request.get("path", "/"))
-    headers = {key.lower(): (value[0] if isinstance(value, list) and value else value)
+    headers = {key.lower(): str(value[0] if isinstance(value, list) and value else value)
                for key, value in (request.get("headers") or {}).items()}
-    target = str(headers.get("x-amz-target", "")).rsplit(".", 1)[-1]
     query = request.get("query") or {}
-    action = (query.get("Action") or [""])[0] if isinstance(query, Mapping) else ""
     body = request.get("body")
-    text = json.dumps(body) if body is not None else ""
-    for operation in provider.operations.values():
-        if operation.service:
-            name = operation.aws_operation or ""
-            if name and (name in (target, action) or f"Action={name}" in text):
-                return operation.name
-        elif operation.method == method and template_pattern(provider.base_path + (operation.path or "")).fullmatch(path):
-            return operation.name
-    if provider.kind is ProviderKind.AWS:
-        return _rest_aws_operation(provider, method, path, query if isinstance(query, Mapping) else {})
-    return ""
-
-
-def _rest_aws_operation(provider: Provider, method: str, path: str, query: Mapping[str, Any]) -> str:
-    """S3-style operations told apart by botocore's request URI: method, path template and literal query keys."""
-    from contractkit.cassettes.replay import template_pattern
-    from contractkit.aws.models import operation_model
-
-    best, best_keys = "", -1
-    for operation in provider.operations.values():
-        if not operation.service or not operation.aws_operation:
-            continue
-        http = operation_model(operation.service, operation.aws_operation).http
-        uri, _, literal = str(http.get("requestUri", "/")).partition("?")
-        keys = [part.split("=", 1)[0] for part in literal.split("&") if part]
-        if http.get("method") != method or not template_pattern(uri).fullmatch(path) or not all(key in query for key in keys):
-            continue
-        if len(keys) > best_keys:  # the most specific request URI wins (?location over the bare bucket)
-            best, best_keys = operation.name, len(keys)
-    return best
+    text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
+    if isinstance(body, Mapping) and isinstance(body.get("content"), str):
+        text = body["content"]  # a form body the pact core keeps as text
+    route = provider_router(provider).match(str(request.get("method", "GET")), str(request.get("path", "/")),
+                                            query_keys=query.keys() if isinstance(query, Mapping) else (),
+                                            action=aws_action(headers, text))
+    return route.name if route is not None else ""
 
 
 # --------------------------------------------------------------------------- pact verification

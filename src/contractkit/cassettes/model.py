@@ -22,7 +22,7 @@ Finding codes (CK3xx):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import parse_qsl, urlsplit

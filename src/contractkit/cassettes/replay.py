@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
-from contractkit.aws.models import operation_model
+from contractkit.aws.routes import aws_action, provider_router
 from contractkit.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from contractkit.core.model import Operation, Provider
+    from contractkit.core.model import Provider
 
 UNMATCHED_STATUS = 501
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
@@ -138,17 +138,6 @@ def normalise_body(body: bytes | str | None, content_type: str = "") -> str:
     return text
 
 
-def aws_action(headers: Mapping[str, str], body: bytes | str | None) -> str:
-    """The AWS operation a request names: X-Amz-Target's suffix, or a query-protocol `Action`, or ''."""
-    target = headers.get("x-amz-target", "")
-    if target:
-        return target.rsplit(".", 1)[-1]
-    data = body_to_bytes(body)
-    if data.startswith(b"Action=") or b"&Action=" in data:
-        return dict(parse_qsl(data.decode("utf-8", "replace"))).get("Action", "")
-    return ""
-
-
 @dataclass(frozen=True, slots=True)
 class _Entry:
     interaction: RecordedInteraction
@@ -158,15 +147,6 @@ class _Entry:
     body: str
     action: str
     label: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Route:
-    operation: str
-    method: str
-    pattern: re.Pattern[str]
-    query_keys: frozenset[str] = frozenset()
-    action: str = ""
 
 
 class InteractionIndex:
@@ -180,7 +160,7 @@ class InteractionIndex:
         self._by_operation: dict[str, list[_Entry]] = {}
         for entry in self.entries:
             self._by_operation.setdefault(entry.interaction.operation, []).append(entry)
-        self.routes = _routes(provider) if provider is not None else []
+        self.router = provider_router(provider) if provider is not None else None
 
     def match(self, request: IncomingRequest) -> Match:
         """The best interaction for the request, or none with the closest one named."""
@@ -190,11 +170,12 @@ class InteractionIndex:
         exact = [e for e in same_route if e.body == body]
         if exact:
             return Match(exact[0].interaction, "exact")
-        for route in self.routes:
-            if _fits(route, request, action) and route.operation in self._by_operation:
-                candidates = [e for e in self._by_operation[route.operation] if e.method == request.method]
-                if candidates:
-                    return Match(_closest_query(candidates, request.query, body).interaction, "operation")
+        route = self.router.match(request.method, request.path, query_keys={key for key, _ in request.query},
+                                  action=action) if self.router is not None else None
+        if route is not None:
+            candidates = [e for e in self._by_operation.get(route.name, ()) if e.method == request.method]
+            if candidates:
+                return Match(_closest_query(candidates, request.query, body).interaction, "operation")
         if same_route:  # same method, path, query and action; only the body differs
             return Match(same_route[0].interaction, "operation")
         return Match(None, "none", self.closest(request))
@@ -225,14 +206,6 @@ def _similarity(wanted: str, label: str, same_method: bool) -> float:
     return difflib.SequenceMatcher(None, wanted, label).ratio() + (1.0 if same_method else 0.0)
 
 
-def _fits(route: _Route, request: IncomingRequest, action: str) -> bool:
-    if route.method != request.method or not route.pattern.fullmatch(request.path):
-        return False
-    if route.action and route.action != action:
-        return False
-    return route.query_keys <= {key for key, _ in request.query}
-
-
 def template_pattern(template: str) -> re.Pattern[str]:
     """A regular expression for a path template: `{name}` matches one segment, `{Key+}` the rest."""
     pattern = ""
@@ -241,31 +214,6 @@ def template_pattern(template: str) -> re.Pattern[str]:
         if name:
             pattern += ".+" if name.endswith("+") else "[^/]+"
     return re.compile(pattern)
-
-
-def _routes(provider: Provider) -> list[_Route]:
-    routes = [_operation_route(provider, op) for op in provider.operations.values()]
-    # literal paths before templates, longer before shorter, so /pages/search beats /pages/{id}
-    return sorted((r for r in routes if r), key=lambda r: ("{" in r.pattern.pattern, -len(r.pattern.pattern)))
-
-
-def _operation_route(provider: Provider, operation: Operation) -> _Route | None:
-    if operation.service:
-        return _aws_route(operation)
-    if not operation.method or not operation.path:
-        return None
-    return _Route(operation.name, operation.method, template_pattern(provider.base_path + operation.path))
-
-
-def _aws_route(operation: Operation) -> _Route | None:
-    model = operation_model(operation.service or "", operation.aws_operation or "")
-    method = model.http.get("method", "POST")
-    uri = model.http.get("requestUri", "/")
-    path, _, query = uri.partition("?")
-    keys = frozenset(item.split("=", 1)[0] for item in query.split("&") if item)
-    protocol = model.service_model.resolved_protocol
-    action = operation.aws_operation if protocol in ("json", "query", "ec2", "smithy-rpc-v2-cbor") else ""
-    return _Route(operation.name, method, template_pattern(path), keys, action or "")
 
 
 # ---------------------------------------------------------------- answers

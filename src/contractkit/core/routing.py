@@ -33,12 +33,13 @@ class Route(Generic[T]):
 
 
 class _Node(Generic[T]):
-    __slots__ = ("literals", "patterns", "param", "routes")
+    __slots__ = ("literals", "patterns", "param", "rest", "routes")
 
     def __init__(self) -> None:
         self.literals: dict[str, _Node[T]] = {}
         self.patterns: list[tuple[re.Pattern[str], list[str], _Node[T]]] = []  # segments such as {name}.json
         self.param: tuple[str, _Node[T]] | None = None
+        self.rest: tuple[str, _Node[T]] | None = None  # {Key+}: one or more segments, the rest of the path
         self.routes: dict[str, tuple[str, T]] = {}  # method -> (template, value)
 
 
@@ -62,6 +63,10 @@ class Router(Generic[T]):
     @staticmethod
     def _child(node: _Node[T], segment: str) -> _Node[T]:
         whole = re.fullmatch(r"{([^{}]+)}", segment)
+        if whole and whole.group(1).endswith("+"):
+            if node.rest is None:
+                node.rest = (whole.group(1)[:-1], _Node())
+            return node.rest[1]
         if whole:
             if node.param is None:
                 node.param = (whole.group(1), _Node())
@@ -113,7 +118,12 @@ class Router(Generic[T]):
                     return found
         if node.param is not None and segment:
             name, child = node.param
-            return self._walk(child, segments, depth + 1, method, {**values, name: segment})
+            found = self._walk(child, segments, depth + 1, method, {**values, name: segment})
+            if found is not None:
+                return found
+        if node.rest is not None:
+            name, child = node.rest
+            return self._walk(child, [], 0, method, {**values, name: "/".join(segments[depth:])})
         return None
 
     def __iter__(self) -> Iterator[tuple[str, str, T]]:
@@ -125,8 +135,53 @@ class Router(Generic[T]):
                 yield method, template, value
             stack.extend(node.literals.values())
             stack.extend(child for _pattern, _names, child in node.patterns)
-            if node.param is not None:
-                stack.append(node.param[1])
+            stack.extend(pair[1] for pair in (node.param, node.rest) if pair is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRoute:
+    """How a registered operation is recognised: method and path template, plus the literal query keys an
+    S3-style operation needs (`?location`) or the action an AWS JSON/query-protocol call names."""
+
+    name: str
+    method: str
+    template: str
+    query_keys: frozenset[str] = frozenset()
+    action: str = ""
+
+
+class OperationRouter:
+    """A provider's registered operations by request, the same answer for every engine.
+
+    A request naming an AWS action is that action's operation. Otherwise the path is matched literal segments
+    first; among operations on the same method and template, the one whose literal query keys the request
+    carries, most keys first, wins (`GET /{Bucket}?location` over `GET /{Bucket}`)."""
+
+    def __init__(self, routes: Iterable[OperationRoute], *, base_paths: Iterable[str] = ("",)) -> None:
+        self._by_action: dict[str, OperationRoute] = {}
+        grouped: dict[tuple[str, str], list[OperationRoute]] = {}
+        for route in routes:
+            if route.action:
+                self._by_action.setdefault(route.action, route)
+            else:
+                grouped.setdefault((route.method.lower(), route.template), []).append(route)
+        ordered = ((method, template, sorted(group, key=lambda r: -len(r.query_keys)))
+                   for (method, template), group in grouped.items())
+        self._paths: Router[list[OperationRoute]] = Router(ordered, base_paths=base_paths)
+
+    def match(self, method: str, path: str, *, query_keys: Iterable[str] = (), action: str = "") -> OperationRoute | None:
+        """The operation a request belongs to, or None."""
+        if action:
+            return self._by_action.get(action)
+        found = self._paths.match(method, path)
+        if found is None:
+            return None
+        keys = set(query_keys)
+        return next((route for route in found.value if route.query_keys <= keys), None)
+
+    def route_of(self, method: str, path: str) -> Route[list[OperationRoute]] | None:
+        """The matched path route with every operation registered on it (for path parameters)."""
+        return self._paths.match(method, path)
 
 
 def path_segments(path: str) -> list[str]:
@@ -135,4 +190,4 @@ def path_segments(path: str) -> list[str]:
     return stripped.split("/") if stripped else []
 
 
-__all__ = ["Route", "Router", "path_segments"]
+__all__ = ["OperationRoute", "OperationRouter", "Route", "Router", "path_segments"]
