@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from contractkit.registry import load_registry  # noqa: E402
-from contractkit.replay import IncomingRequest, InteractionIndex, ReplayServer, render_response  # noqa: E402
+from contractkit.cassettes.replay import IncomingRequest, InteractionIndex, ReplayServer, render_response  # noqa: E402
 
 PATHS = ["/api/search?query=example", "/api/dashboards/uid/example", "/api/dashboards/uid/abc", "/api/datasources"]
 

@@ -56,7 +56,7 @@ def generated_pact_and_cassette(count: int) -> tuple[dict, list]:
 def bench_pact_verification(count: int, runs: int) -> dict:
     """Median wall time to verify `count` interactions against a ReplayServer."""
     from contractkit.core.model import Auth, Provider, ProviderKind
-    from contractkit.replay import ReplayServer
+    from contractkit.cassettes.replay import ReplayServer
     from contractkit.verification import run_verifier
 
     pact, recorded = generated_pact_and_cassette(count)
@@ -88,7 +88,7 @@ def recorded_responses(document: dict, total: int) -> list:
 
 def bench_contractkit(document: dict, responses: list, runs: int) -> dict:
     """Responses per second through recordings.check_interaction (match + parse + validate), warm validators."""
-    from contractkit.recordings import check_interaction
+    from contractkit.validation.recordings import check_interaction
     from contractkit.validation import SpecValidator
 
     validator = SpecValidator(document, source="api.github.com.json")

@@ -79,7 +79,7 @@ def _contract_operations(registry: Registry, provider: Provider) -> set[str]:
 
 def _pact_operations(path: Path) -> set[str]:
     """The registered operations a pact's interactions name (the consumer run writes them as comments)."""
-    from contractkit.pactcheck import read_pact
+    from contractkit.validation.pacts import read_pact
 
     if not path.is_file():
         return set()

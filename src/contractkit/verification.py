@@ -143,7 +143,7 @@ def _shown(registry: Registry, path: Path | None) -> str:
 
 def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[CheckResult]:
     """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
-    from contractkit.pactcheck import http_interactions, iter_interaction_findings, read_pact
+    from contractkit.validation.pacts import http_interactions, iter_interaction_findings, read_pact
     from contractkit.validation import spec_validator_for
 
     pact_path = registry.pact_file(provider.name)
@@ -182,7 +182,7 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
 def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None = None,
                  environ: Mapping[str, str] | None = None) -> list[CheckResult]:
     """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction."""
-    from contractkit.pactcheck import http_interactions, read_pact
+    from contractkit.validation.pacts import http_interactions, read_pact
 
     pact_path = registry.pact_file(provider.name)
     if not pact_path.is_file():
@@ -266,7 +266,7 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
 def _incoming(request: Mapping[str, Any]) -> Any:
     from urllib.parse import urlencode
 
-    from contractkit.pactcheck import _body_of, _query_of
+    from contractkit.validation.pacts import _body_of, _query_of
     from contractkit.cassettes.replay import IncomingRequest
 
     query = urlencode([(key, value) for key, values in _query_of(request).items() for value in values])

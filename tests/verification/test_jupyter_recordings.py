@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.recordings import validate_recordings
+from contractkit.validation.recordings import validate_recordings
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from contractkit.pactcheck import iter_pact_findings
+from contractkit.validation.pacts import iter_pact_findings
 
 from verification_support import HIT, grafana_like_spec
 

@@ -43,7 +43,7 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
 def validate_command(spec_path: Path, base_paths: tuple[str, ...], files: tuple[Path, ...], output_format: str,
                      output_path: Path | None) -> int:
     """Validate recorded responses (vcrpy cassettes, HAR files) against an OpenAPI description, no registry needed."""
-    from contractkit.recordings import validate_recordings
+    from contractkit.validation.recordings import validate_recordings
 
     report = validate_recordings(spec_path, files, base_paths=base_paths)
     return emit_report(report, output_format, output_path)

@@ -321,7 +321,7 @@ def _pact_routes(registry: Registry, provider: Provider) -> Iterator[tuple[str, 
     pact_file = registry.pact_file(provider.name)
     if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
         return
-    from contractkit.pactcheck import http_interactions, read_pact
+    from contractkit.validation.pacts import http_interactions, read_pact
     from contractkit.openapi.documents import load_spec_document
 
     templates = list((load_spec_document(provider.spec).get("paths") or {}))
@@ -353,7 +353,7 @@ def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
         pact_file = registry.pact_file(provider.name)
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
-        from contractkit.pactcheck import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
+        from contractkit.validation.pacts import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
         from contractkit.validation import spec_validator_for
 
         spec = spec_validator_for(provider)  # the slice with the provider's quirks overlay applied, as verify sees it

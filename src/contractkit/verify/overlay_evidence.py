@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from contractkit.cassettes import iter_cassettes
 from contractkit.core.model import Finding, Provider, Registry, Severity
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
-from contractkit.pactcheck import http_interactions, iter_interaction_findings, read_pact
+from contractkit.validation.pacts import http_interactions, iter_interaction_findings, read_pact
 from contractkit.openapi.documents import load_spec_document
 from contractkit.validation import SpecValidator, provider_overlay_path
 

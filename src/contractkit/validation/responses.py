@@ -497,6 +497,5 @@ def _validate_with_schema_file(provider: Provider, operation: Operation, status:
 
 __all__ = [
     "SpecValidator", "RouteMatch", "validate_response", "spec_validator_for", "compile_schema", "to_json_schema",
-    "schema_errors", "json_path", "content_type", "header_value", "parse_json_body",
-    "validate_aws_response", "provider_overlay_path", "pointer_parts", "deref", "resolve_pointer",
+    "schema_errors", "json_path", "provider_overlay_path", "deref", "resolve_pointer", "explain_error",
 ]

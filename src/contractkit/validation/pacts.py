@@ -23,7 +23,7 @@ from typing import Any, Iterator, Mapping
 
 from contractkit.core.errors import PactFileError
 from contractkit.core.model import Finding, Severity
-from contractkit.validation import SpecValidator, compile_schema, deref, json_path, schema_errors
+from contractkit.validation.responses import SpecValidator, compile_schema, deref, json_path, schema_errors
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 
 PATH_UNKNOWN = "CK411"

@@ -20,7 +20,7 @@ from contractkit.cassettes import RecordedInteraction, RecordedRequest, Recorded
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
 from contractkit.openapi.documents import load_spec_document
-from contractkit.validation import NO_OPERATION, SpecValidator
+from contractkit.validation.responses import NO_OPERATION, SpecValidator
 
 CHECK = "response-schema"
 

@@ -1,0 +1,35 @@
+"""Responses held to their description: JSON Schema, the provider's OpenAPI slice or the AWS model; pacts held
+to the OpenAPI slice; recordings (vcrpy cassettes, HAR) read for validation."""
+
+from contractkit.validation.pacts import SubsetChecker, http_interactions, iter_interaction_findings, iter_pact_findings, read_pact
+from contractkit.validation.recordings import (
+    Recording,
+    check_interaction,
+    iter_recording_results,
+    load_recording,
+    load_validator,
+    validate_recordings,
+)
+from contractkit.validation.responses import (
+    RouteMatch,
+    SpecValidator,
+    compile_schema,
+    deref,
+    explain_error,
+    json_path,
+    provider_overlay_path,
+    resolve_pointer,
+    schema_errors,
+    schema_file_validator,
+    spec_validator_for,
+    to_json_schema,
+    validate_response,
+)
+
+__all__ = [
+    "Recording", "RouteMatch", "SpecValidator", "SubsetChecker", "check_interaction", "compile_schema", "deref",
+    "explain_error", "http_interactions", "iter_interaction_findings", "iter_pact_findings", "iter_recording_results",
+    "json_path", "load_recording", "load_validator", "provider_overlay_path", "read_pact", "resolve_pointer",
+    "schema_errors", "schema_file_validator", "spec_validator_for", "to_json_schema", "validate_recordings",
+    "validate_response",
+]
