@@ -57,7 +57,7 @@ def bench_pact_verification(count: int, runs: int) -> dict:
     """Median wall time to verify `count` interactions against a ReplayServer."""
     from contractkit.core.model import Auth, Provider, ProviderKind
     from contractkit.cassettes.replay import ReplayServer
-    from contractkit.verification import run_verifier
+    from contractkit.verify.verifier import run_verifier
 
     pact, recorded = generated_pact_and_cassette(count)
     provider = Provider("grafana", ProviderKind.HTTP, "http://127.0.0.1:3000", Auth("none"), {})

@@ -14,7 +14,7 @@ Progress = Callable[[str], None]
 def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, progress: Progress | None = None) -> Report:
     """Everything `contracts run` does, offline: bad input raises, contract failures are results."""
     from contractkit.consumer import run_consumer
-    from contractkit.verification import verify_registry
+    from contractkit.verify.verifier import verify_registry
 
     say = progress or (lambda message: None)
     names = list(provider_names)

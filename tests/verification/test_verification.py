@@ -15,7 +15,7 @@ import requests
 
 from contractkit.cli import main
 from contractkit.registry import load_registry
-from contractkit.verification import verify_registry
+from contractkit.verify.verifier import verify_registry
 
 from verification_support import DASHBOARD, HIT, grafana_like_spec, write_cassette, write_registry
 
@@ -222,7 +222,7 @@ def test_usage_errors_exit_two(tmp_path, pact_file, capsys):
 
 
 def test_pact_requests_are_named_by_their_registry_operation(tmp_path):
-    from contractkit.verification import operation_for
+    from contractkit.verify.verifier import operation_for
 
     (tmp_path / "registry.yaml").write_text("""version: 1
 consumer: devctl
@@ -248,7 +248,7 @@ providers:
 
 
 def test_a_longer_path_is_not_named_by_a_shorter_template(registry_path):
-    from contractkit.verification import operation_for
+    from contractkit.verify.verifier import operation_for
 
     grafana = load_registry(registry_path).provider("grafana")
     assert operation_for(grafana, {"method": "GET", "path": "/api/dashboards/uid/abc"}) == "get_dashboard"
@@ -318,7 +318,7 @@ def test_a_failure_answered_by_a_seeded_cassette_says_so(tmp_path, pact_file):
 
 
 def test_the_steps_for_the_main_job_return_reports(tmp_path, pact_file):
-    from contractkit.verification import validate_step, verify_step
+    from contractkit.verify.verifier import validate_step, verify_step
 
     registry = load_registry(make_registry(tmp_path, pact_file, hits=[dict(HIT, type="dash-panel")]))
     verified = verify_step(registry)

@@ -21,7 +21,7 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
                    output_format: str, output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
     from contractkit.core.errors import UsageError
-    from contractkit.verification import verify_registry
+    from contractkit.verify.verifier import verify_registry
 
     if bool(provider_names) == all_providers:
         raise UsageError("name providers with --provider P, or pass --all (not both)")
