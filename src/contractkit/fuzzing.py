@@ -651,7 +651,7 @@ def _target(stack: ExitStack, registry: Registry, provider: Provider, options: F
     if options.base_url:
         return options.base_url.rstrip("/"), None
     if options.start_process and provider.settings.get("process"):
-        from contractkit.processes import ProviderProcess
+        from contractkit.registry.processes import ProviderProcess
 
         process = stack.enter_context(ProviderProcess(provider, registry.root, environ=environ))
         return process.base_url, None

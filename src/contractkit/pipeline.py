@@ -33,7 +33,7 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
 
 def ensure_lint_clean(registry: Registry) -> None:
     """Raise the first lint error (bad input), mentioning how many more there are."""
-    from contractkit.lint import lint_registry
+    from contractkit.registry.lint import lint_registry
 
     errors = lint_registry(registry).errors
     if not errors:

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from contractkit.processes import ProviderProcess, ProviderProcessError
+from contractkit.registry.processes import ProviderProcess, ProviderProcessError
 from contractkit.registry import load_registry
 
 from fuzz_support import INVENTORY, inventory_registry

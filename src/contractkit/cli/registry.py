@@ -14,7 +14,7 @@ from contractkit.cli.common import ExitCode, emit, format_option, open_registry,
 @format_option("text", "json", "markdown")
 def list_command(registry_path: Path, output_format: str) -> int:
     """Providers, operations, and which artifacts exist for each (contract, schema, cassette, pact)."""
-    from contractkit.inventory import describe_registry, render_inventory
+    from contractkit.registry.inventory import describe_registry, render_inventory
 
     registry = open_registry(registry_path)
     emit(render_inventory(describe_registry(registry), output_format))
@@ -26,7 +26,7 @@ def list_command(registry_path: Path, output_format: str) -> int:
 @format_option("text", "json")
 def lint_command(registry_path: Path, output_format: str) -> int:
     """Validate registry.yaml and every file it points to; exit 2 naming the file and key path."""
-    from contractkit.lint import lint_registry, render_lint
+    from contractkit.registry.lint import lint_registry, render_lint
 
     registry = open_registry(registry_path)
     result = lint_registry(registry)

@@ -13,8 +13,8 @@ from typing import Any
 from contractkit.core.errors import SchemaLoadError
 
 # Keywords whose tighter value accepts fewer instances: "upper" bounds shrink, "lower" bounds grow.
-UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
-LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
+UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties", "maxContains")
+LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties", "minContains")
 _ALTERNATIVE_KEYS = ("oneOf", "anyOf")
 _ANY = None  # a shape's `types` of None accepts every JSON type
 
@@ -40,6 +40,17 @@ class Shape:
     read_only: bool = False
     write_only: bool = False
     is_null: bool = False  # accepts only null
+    prefix_items: list[Any] | None = None  # 2020-12 tuple positions
+    closed_items: bool = False  # `items: false` or `unevaluatedItems: false` after prefixItems
+    contains: Any = None
+    dependent_required: dict[str, frozenset[str]] = field(default_factory=dict)
+    dependent_schemas: dict[str, Any] = field(default_factory=dict)
+    extensible_enum: frozenset[str] | None = None  # x-extensible-enum: values may be added, never removed
+    default: str | None = None  # JSON text of `default`
+    discriminator: tuple[str, tuple[tuple[str, str], ...]] | None = None  # property name, (value, $ref) mapping
+    all_of_refs: frozenset[str] = frozenset()  # the $refs an allOf combines (a new one adds constraints)
+    deprecated: bool = False
+    sunset: Any = None  # x-sunset as written
     keep_alive: list[Any] = field(default_factory=list)  # synthetic schemas referenced by id in memo keys
 
 
@@ -119,7 +130,8 @@ class SchemaDocument:
             if nullable and not shape.nullable:
                 shape = _copy(shape, nullable=True)
             return _with_keep(shape, options)
-        return Shape(alternatives=plain or options, alternative_key=key, nullable=nullable, keep_alive=list(options))
+        return Shape(alternatives=plain or options, alternative_key=key, nullable=nullable, keep_alive=list(options),
+                     discriminator=_discriminator(schema.get("discriminator")))
 
     def _is_null(self, schema: Any) -> bool:
         resolved = self.resolve(schema)[0]
@@ -140,15 +152,46 @@ class SchemaDocument:
                 return Shape(alternatives=options, alternative_key=shape.alternative_key, nullable=shape.nullable,
                              keep_alive=list(options))
         merged = self.shape(parts[0]) if len(parts) == 1 else _merge(self, [self.shape(part) for part in parts])
-        return merged
+        refs = frozenset(part["$ref"] for part in schema["allOf"] if isinstance(part, dict) and isinstance(part.get("$ref"), str))
+        flags = {"all_of_refs": refs, "read_only": self._all_say(parts, "read_only"), "write_only": self._all_say(parts, "write_only")}
+        if all(getattr(merged, name) == value for name, value in flags.items()):
+            return merged
+        return _copy(merged, **flags)
+
+    def _all_say(self, parts: list[Any], flag: str) -> bool:
+        """readOnly/writeOnly of an allOf: said by a part that only annotates, or by every part with content.
+
+        One content part that happens to be readOnly (a shared reference schema) must not hide the whole
+        value from requests: `type` of a PagerDuty reference is sent by clients although `Reference` marks it.
+        """
+        content = []
+        for part in parts:
+            if isinstance(part, dict) and not _is_meaningful({k: v for k, v in part.items() if k not in ("readOnly", "writeOnly")}):
+                if part.get(_FLAG_KEYWORDS[flag]) is True:
+                    return True
+            else:
+                content.append(part)
+        return bool(content) and all(getattr(self.shape(part), flag) for part in content)
 
 
 _PROSE = frozenset({"description", "title", "summary", "example", "examples", "externalDocs", "deprecated",
-                    "default", "xml", "$comment", "discriminator", "x-github", "x-octokit"})
+                    "default", "xml", "$comment", "discriminator", "x-github", "x-octokit", "$defs", "definitions",
+                    "$schema", "$id", "$anchor"})
 
 
 def _is_meaningful(schema: dict[str, Any]) -> bool:
-    return any(key not in _PROSE and not key.startswith("x-") for key in schema)
+    return any(key not in _PROSE and not key.startswith("x-") or key in _MEANINGFUL_EXTENSIONS for key in schema)
+
+
+_FLAG_KEYWORDS = {"read_only": "readOnly", "write_only": "writeOnly"}
+_MEANINGFUL_EXTENSIONS = frozenset({"x-extensible-enum", "x-sunset"})
+
+
+def _discriminator(raw: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
+        return None
+    mapping = raw.get("mapping") if isinstance(raw.get("mapping"), dict) else {}
+    return raw["propertyName"], tuple(sorted((str(key), str(value)) for key, value in mapping.items()))
 
 
 def _has_siblings(schema: dict[str, Any]) -> bool:
@@ -194,10 +237,9 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
     enum = None
     if isinstance(schema.get("enum"), list):
         values = schema["enum"]
-        nullable = nullable or (None in values and bool(schema.get("nullable")))
-        enum = frozenset(enum_key(value) for value in values if value is not None)
-        if None in values:
-            nullable = True
+        # A listed null stays a value of the enum, so dropping it while `nullable` stays is still a removal.
+        enum = frozenset(enum_key(value) for value in values)
+        nullable = nullable or None in values
     if "const" in schema:
         enum = frozenset({enum_key(schema["const"])}) if schema["const"] is not None else frozenset()
         nullable = nullable or schema["const"] is None
@@ -207,19 +249,38 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
     properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
     required = frozenset(name for name in schema.get("required", ()) if isinstance(name, str)) \
         if isinstance(schema.get("required"), list) else frozenset()
-    additional = schema.get("additionalProperties", True)
+    additional = schema.get("additionalProperties", schema.get("unevaluatedProperties", True))
     if additional == {}:
         additional = True
+    items = schema.get("items")
+    prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else None
+    closed = items is False or schema.get("unevaluatedItems") is False
     return Shape(
         types=types, nullable=nullable, enum=enum, properties=dict(properties), required=required,
-        additional=additional, items=schema.get("items"), bounds=bounds,
+        additional=additional, items=items if isinstance(items, dict) else None, bounds=bounds,
         pattern=schema.get("pattern") if isinstance(schema.get("pattern"), str) else None,
         format=schema.get("format") if isinstance(schema.get("format"), str) else None,
         multiple_of=schema.get("multipleOf") if isinstance(schema.get("multipleOf"), (int, float)) else None,
         unique_items=schema.get("uniqueItems") is True, read_only=schema.get("readOnly") is True,
         write_only=schema.get("writeOnly") is True,
         is_null=types == frozenset() and nullable,
+        prefix_items=prefix, closed_items=closed, contains=schema.get("contains"),
+        dependent_required=_dependent_required(schema.get("dependentRequired")),
+        dependent_schemas=dict(schema["dependentSchemas"]) if isinstance(schema.get("dependentSchemas"), dict) else {},
+        extensible_enum=_extensible(schema.get("x-extensible-enum")),
+        default=enum_key(schema["default"]) if "default" in schema else None,
+        deprecated=schema.get("deprecated") is True, sunset=schema.get("x-sunset"),
     )
+
+
+def _dependent_required(raw: Any) -> dict[str, frozenset[str]]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(key): frozenset(str(name) for name in names) for key, names in raw.items() if isinstance(names, list)}
+
+
+def _extensible(raw: Any) -> frozenset[str] | None:
+    return frozenset(enum_key(value) for value in raw) if isinstance(raw, list) else None
 
 
 def _fold_exclusive(schema: dict[str, Any], bounds: dict[str, float]) -> None:
@@ -233,6 +294,8 @@ def _merge(document: SchemaDocument, shapes: list[Shape]) -> Shape:
     """The shape accepting what every part accepts (allOf)."""
     result = Shape()
     result.nullable = all(shape.nullable for shape in shapes)
+    result.read_only = all(shape.read_only for shape in shapes)  # see SchemaDocument._all_say
+    result.write_only = all(shape.write_only for shape in shapes)
     for shape in shapes:
         result.types = _intersect_types(result.types, shape.types)
         result.enum = shape.enum if result.enum is None else (result.enum if shape.enum is None else result.enum & shape.enum)
@@ -257,11 +320,27 @@ def _merge(document: SchemaDocument, shapes: list[Shape]) -> Shape:
         result.format = result.format or shape.format
         result.multiple_of = result.multiple_of or shape.multiple_of
         result.unique_items = result.unique_items or shape.unique_items
-        result.read_only = result.read_only or shape.read_only
-        result.write_only = result.write_only or shape.write_only
+        _merge_2020(result, shape)
         result.keep_alive.extend(shape.keep_alive)
     result.is_null = result.types == frozenset() and result.nullable
     return result
+
+
+def _merge_2020(result: Shape, shape: Shape) -> None:
+    """allOf over the 2020-12 keywords and the extensions: the first tuple, union of dependencies, flags or-ed."""
+    result.prefix_items = result.prefix_items if result.prefix_items is not None else shape.prefix_items
+    result.closed_items = result.closed_items or shape.closed_items
+    result.contains = result.contains if result.contains is not None else shape.contains
+    for key, names in shape.dependent_required.items():
+        result.dependent_required[key] = result.dependent_required.get(key, frozenset()) | names
+    result.dependent_schemas.update(shape.dependent_schemas)
+    if shape.extensible_enum is not None:
+        result.extensible_enum = shape.extensible_enum if result.extensible_enum is None else result.extensible_enum & shape.extensible_enum
+    result.default = result.default if result.default is not None else shape.default
+    result.discriminator = result.discriminator or shape.discriminator
+    result.all_of_refs |= shape.all_of_refs
+    result.deprecated = result.deprecated or shape.deprecated
+    result.sunset = result.sunset if result.sunset is not None else shape.sunset
 
 
 def _merge_items(result: Shape, shape: Shape) -> Any:

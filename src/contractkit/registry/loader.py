@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from contractkit.core.errors import RegistryError, UsageError
+from contractkit.core.errors import RegistryError
 from contractkit.core.model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
 from contractkit.core.schemacheck import bundled_validator, check_document
 from contractkit.core.loading import SourceDocument, load_source
@@ -144,4 +144,4 @@ def _reject_duplicate_routes(operations: Mapping[str, Operation], document: Sour
         seen[route] = name
 
 
-__all__ = ["load_registry", "interpolate", "UsageError"]
+__all__ = ["DEFAULT_REGISTRY", "load_registry", "interpolate"]

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import Provider
-from contractkit.registry import interpolate
+from contractkit.registry.loader import interpolate
 
 HOST = "127.0.0.1"
 DEFAULT_STARTUP_TIMEOUT = 30.0
