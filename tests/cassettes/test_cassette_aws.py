@@ -14,7 +14,8 @@ import pytest
 import requests
 
 from contractkit.aws.models import snake_name
-from contractkit.awsrecording import aws_client_factory, aws_params, free_port
+from contractkit.recording.aws import aws_client_factory, free_port
+from contractkit.recording.plan import aws_params
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
 from contractkit.cassettes.replay import ReplayServer

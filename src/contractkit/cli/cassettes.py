@@ -68,7 +68,7 @@ def _emit_record_report(report: Report, output_format: str, output_path: Path | 
 def _seed_state(name: str | None, params: tuple[str, ...]) -> object:
     """The provider state a seeded variant stands for, from --state and --param NAME=VALUE; None without --state."""
     from contractkit.core.errors import UsageError
-    from contractkit.seeding import SeedState
+    from contractkit.recording.seed import SeedState
 
     if name is None:
         if params:

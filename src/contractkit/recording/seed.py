@@ -26,8 +26,12 @@ from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest
 from contractkit.aws.models import service_model
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
-from contractkit.recording import RECORD_FAILED, OperationOutcome, RecordRun, _compare_and_write, finish_interaction, scrub_rules
+from contractkit.recording.plan import RECORD_FAILED, OperationOutcome, RecordRun, scrub_rules
+from contractkit.recording.record import compare_and_write
+from contractkit.recording.vcr import finish_interaction
 from contractkit.cassettes.scrub import dump_json
+from contractkit.openapi.documents import find_path, load_spec_document, resolve_pointer
+from contractkit.validation import validate_response
 
 RECORDED_SOURCES = frozenset({"live", "moto", "local"})
 MAX_DEPTH = 7
@@ -41,7 +45,6 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
     """Follow `$ref`s (internal only) until a node without one."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node and seen < 50:
-        from contractkit.openapi.documents import resolve_pointer
 
         node, seen = resolve_pointer(dict(document), node["$ref"]), seen + 1
     return node
@@ -353,7 +356,6 @@ def seed_provider(provider: Provider, document: Mapping[str, Any], operations: I
     With `state`, the cassettes are the variant for that provider state (`<cassettes>/states/<slug>/`),
     seeded with the state's parameters; the registry's `states` key maps the state name to that folder.
     """
-    from contractkit.openapi.documents import find_path
 
     outcomes = []
     rules = scrub_rules(provider, {})
@@ -406,7 +408,6 @@ def _failed(provider: Provider, operation: Operation, message: str) -> Operation
 def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, Any], path_item: Mapping[str, Any],
               spec_operation: Mapping[str, Any], rules: Any, document_name: str,
               state: SeedState | None = None) -> OperationOutcome:
-    from contractkit.validation import validate_response
 
     params = dict(state.params) if state is not None else {}
     request = seed_request(provider, operation, document, path_item, spec_operation,
@@ -438,7 +439,7 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
             if state is not None:
                 metadata["state"] = {"name": state.name, "params": params}
             path = _seed_path(provider, operation, state)
-            return _compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))  # type: ignore[arg-type]
+            return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))  # type: ignore[arg-type]
         if source == "openapi-example" and not rejected and not repaired:
             rejected = f"{problems[0].location}: {problems[0].message}"[:300]
     detail = "; ".join(f"{p.location}: {p.message}" for p in problems[:3])
@@ -683,7 +684,7 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
     if state is not None:
         metadata["state"] = {"name": state.name, "params": dict(state.params)}
     path = _seed_path(provider, operation, state)
-    return _compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
+    return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
 
 
 def _aws_origin(provider: Provider) -> str:
@@ -696,6 +697,5 @@ def _aws_origin(provider: Provider) -> str:
 
 def load_document(path: Path) -> dict[str, Any]:
     """Load an OpenAPI 3 or Swagger 2.0 document (converted to OpenAPI 3)."""
-    from contractkit.openapi.documents import load_spec_document
 
     return load_spec_document(path)

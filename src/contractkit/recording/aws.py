@@ -11,66 +11,11 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager
-from dataclasses import replace
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
-from contractkit.cassettes import RecordedInteraction
 from contractkit.core.errors import UsageError
-from contractkit.aws.models import service_model
-from contractkit.core.model import Operation, Provider
-from contractkit.recording import OperationOutcome, RecordOptions, RecordRun, _prefix, record_provider, record_settings
-
-
-def aws_content_type(operation: Operation, interactions: tuple[RecordedInteraction, ...]
-                      ) -> tuple[tuple[RecordedInteraction, ...], str]:
-    """moto answers JSON-protocol calls with `text/html` or `text`; AWS sends the protocol's media type."""
-    service = service_model(operation.service or "")
-    if service.resolved_protocol != "json":
-        return interactions, ""
-    wanted = f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
-    fixed, notes = [], set()
-    for item in interactions:
-        headers = dict(item.response.headers)
-        name = next((key for key in headers if key.lower() == "content-type"), "Content-Type")
-        if headers.get(name, ("",))[0] != wanted:
-            notes.add(f"Content-Type {headers.get(name, ('none',))[0]!r} -> {wanted!r} (moto deviates from AWS)")
-            headers[name] = (wanted,)
-        fixed.append(replace(item, response=replace(item.response, headers=headers)))
-    return tuple(fixed), "; ".join(sorted(notes))
-
-
-AWS_DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
-    ("s3", "ListBuckets"): {},
-    ("s3", "GetBucketLocation"): {"Bucket": "{prefix}bucket"},
-    ("s3", "ListObjectsV2"): {"Bucket": "{prefix}bucket", "MaxKeys": 100},
-    ("iam", "ListUsers"): {"MaxItems": 100},
-    ("iam", "ListRoles"): {"MaxItems": 100},
-    ("ce", "GetCostAndUsage"): {"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Granularity": "MONTHLY",
-                                "Metrics": ["UnblendedCost"], "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}]},
-    ("ce", "GetCostForecast"): {"TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Granularity": "MONTHLY",
-                                "Metric": "UNBLENDED_COST"},
-    ("cloudwatch", "DescribeAlarms"): {"MaxRecords": 100},
-}
-
-
-def aws_params(provider: Provider, operation: Operation) -> dict[str, Any]:
-    """The parameters of an AWS call: registry record.params, else the defaults above; `{prefix}` filled."""
-    settings = record_settings(provider)
-    raw = (settings.get("params") or {}).get(operation.name)
-    if raw is None:
-        raw = AWS_DEFAULT_PARAMS.get((operation.service or "", operation.aws_operation or ""), {})
-    return _fill_prefix(raw, _prefix(settings))
-
-
-def _fill_prefix(value: Any, prefix: str) -> Any:
-    if isinstance(value, str):
-        return value.replace("{prefix}", prefix)
-    if isinstance(value, dict):
-        return {key: _fill_prefix(item, prefix) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fill_prefix(item, prefix) for item in value]
-    return value
+from contractkit.core.model import Provider
 
 
 def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[str, str]) -> Callable[[str], Any]:
@@ -94,21 +39,6 @@ def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[s
         return clients[service]
 
     return client
-
-
-def record_aws(provider: Provider, operations: Iterable[Operation], options: RecordOptions, endpoint_url: str, *,
-               on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
-    """Record boto3 calls against an endpoint; against moto, fixtures named with the prefix are made first and removed after."""
-    factory = aws_client_factory(provider, endpoint_url, options.environ)
-    operations = list(operations)
-    fixtures = options.source == "moto" and not options.dry_run
-    if fixtures:
-        seed_moto(factory, endpoint_url, _prefix(record_settings(provider)))
-    try:
-        return record_provider(provider, operations, options, aws_client_factory=factory, on_outcome=on_outcome)
-    finally:
-        if fixtures:
-            remove_moto_fixtures(factory, _prefix(record_settings(provider)))
 
 
 def seed_moto(client: Callable[[str], Any], endpoint_url: str, prefix: str) -> None:

@@ -1,0 +1,26 @@
+"""Recording cassettes: planning the calls, sending them through vcrpy (HTTP providers, AWS through boto3 and a
+moto server), seeding from a description where nothing can be recorded, re-recording on a schedule with a
+drift report, and scanning what was written for secrets."""
+
+from contractkit.recording.drift import compare_cassettes
+from contractkit.recording.jobs import drift_report, record_aws, record_cassettes, render_record_report, rerecord
+from contractkit.recording.plan import (
+    DEFAULT_BUDGET,
+    DEFAULT_PREFIX,
+    RECORD_FAILED,
+    OperationOutcome,
+    PlannedCall,
+    RecordOptions,
+    RecordRun,
+    plan_recording,
+    run_report,
+)
+from contractkit.recording.record import record_provider
+from contractkit.recording.scan import scan_cassettes
+from contractkit.recording.seed import SeedState, seed_provider
+
+__all__ = [
+    "DEFAULT_BUDGET", "DEFAULT_PREFIX", "OperationOutcome", "PlannedCall", "RECORD_FAILED", "RecordOptions", "RecordRun",
+    "SeedState", "compare_cassettes", "drift_report", "plan_recording", "record_aws", "record_cassettes",
+    "record_provider", "render_record_report", "rerecord", "run_report", "scan_cassettes", "seed_provider",
+]

@@ -1,0 +1,52 @@
+"""Drift between two cassette sets (old and new recordings of the same providers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contractkit.cassettes import (dump_interactions, iter_drift, load_cassette)
+from contractkit.core.errors import UsageError
+from contractkit.core.model import Finding, Provider
+from contractkit.recording.plan import OperationOutcome, RecordRun
+from contractkit.recording.record import is_breaking, pact_findings, schema_findings
+
+def compare_cassettes(old: Path, new: Path, provider: Provider | None = None,
+                      pact_file: Path | None = None) -> RecordRun:
+    """Drift between two cassette files or folders (paired by relative path); breaking when the new one
+    violates the provider's registered schema or the pact."""
+    pairs = _pairs(old, new)
+    outcomes = [_compare_pair(before, after, provider, pact_file) for before, after in pairs]
+    return RecordRun(provider.name if provider else new.name, tuple(outcomes), 0, "drift")
+
+
+def _pairs(old: Path, new: Path) -> list[tuple[Path | None, Path | None]]:
+    if new.is_file() or old.is_file():
+        return [(old if old.exists() else None, new if new.exists() else None)]
+    names = sorted({p.relative_to(root) for root in (old, new) if root.is_dir()
+                    for p in root.rglob("*.yaml") if not p.name.startswith(".")})
+    if not names:
+        raise UsageError(f"no cassettes in {old} or {new}")
+    return [((old / n) if (old / n).exists() else None, (new / n) if (new / n).exists() else None) for n in names]
+
+
+def _compare_pair(before: Path | None, after: Path | None, provider: Provider | None,
+                  pact_file: Path | None) -> OperationOutcome:
+    if after is None:
+        assert before is not None
+        return OperationOutcome(before.stem, "removed", "cassette removed", before)
+    new = load_cassette(after)
+    operation = provider.operations.get(new.operation) if provider is not None else None
+    breaking: tuple[Finding, ...] = ()
+    if provider is not None and operation is not None:
+        breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
+    if before is None:
+        return OperationOutcome(new.operation, "recorded", "new cassette", after, breaking, is_breaking(breaking))
+    old = load_cassette(before)
+    if dump_interactions(old.interactions) == dump_interactions(new.interactions):
+        return OperationOutcome(new.operation, "unchanged", "no change", after, breaking, is_breaking(breaking))
+    findings = tuple(iter_drift(old, new))
+    outcome = "drifted" if findings else "recorded"
+    message = f"{len(findings)} shape change(s)" if findings else "values changed, shape unchanged"
+    if is_breaking(breaking):
+        message += ", breaks the registered schema or pact"
+    return OperationOutcome(new.operation, outcome, message, after, findings + breaking, is_breaking(breaking))
