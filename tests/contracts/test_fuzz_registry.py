@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from contractkit.core.errors import ContractKitError
-from contractkit.fuzzing import FuzzOptions, fuzz_provider
+from contractkit.fuzz import FuzzOptions, fuzz_provider
 from contractkit.registry import load_registry
 from contractkit.reports import render_report
 

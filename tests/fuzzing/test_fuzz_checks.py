@@ -7,9 +7,9 @@ import json
 import jsonschema_rs
 from hypothesis import given, settings, strategies as st
 
-from contractkit.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
+from contractkit.fuzz.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
 from contractkit.expectations import Expectation, expectation_from_interaction, iter_consumer_problems
-from contractkit.fuzzing import iter_error_format_problems
+from contractkit.fuzz import iter_error_format_problems
 
 from fuzz_support import INVENTORY
 

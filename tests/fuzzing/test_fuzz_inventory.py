@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from contractkit.fuzzing import FuzzOptions, fuzz_provider
+from contractkit.fuzz import FuzzOptions, fuzz_provider
 from contractkit.registry import load_registry
 
 from fuzz_support import REPO, inventory_registry

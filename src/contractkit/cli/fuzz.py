@@ -11,7 +11,7 @@ import click
 from contractkit.cli.common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
 
 if TYPE_CHECKING:
-    from contractkit.fuzzing import FuzzProgress
+    from contractkit.fuzz import FuzzProgress
 
 _BAR_WIDTH = 24
 
@@ -53,7 +53,7 @@ def fuzz_command(registry_path: Path, provider: str, operations: tuple[str, ...]
     registry's error schema) and consumer_compatibility (responses keep what the pacts expect).
     Saved failures are replayed first. Exit 0 when every check held, 1 when one failed, 2 on bad input.
     """
-    from contractkit.fuzzing import ALL_CHECKS, DEFAULT_PHASES, FuzzOptions, fuzz_provider
+    from contractkit.fuzz import ALL_CHECKS, DEFAULT_PHASES, FuzzOptions, fuzz_provider
 
     registry = open_registry(registry_path)
     options = FuzzOptions(

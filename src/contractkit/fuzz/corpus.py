@@ -152,3 +152,7 @@ def load_corpus(path: Path, provider: str) -> Corpus:
 def save_corpus(path: Path, corpus: Corpus) -> None:
     """Write the corpus atomically."""
     write_json_atomic(path, corpus.to_dict())
+
+
+
+

@@ -1,0 +1,25 @@
+"""Fuzzing: schemathesis over every endpoint of a provider, with our error-format and consumer-compatibility
+checks, a failure corpus replayed first, and the provider's own process started for the run."""
+
+from contractkit.fuzz.checks import iter_error_format_problems, load_error_validator, load_expectations
+from contractkit.fuzz.corpus import Corpus, CorpusCase, CorpusError, CorpusRequest, load_corpus, save_corpus
+from contractkit.fuzz.endpoints import Endpoint, iter_endpoints, select_endpoints
+from contractkit.fuzz.model import (
+    ALL_CHECKS,
+    ALL_PHASES,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_PHASES,
+    FuzzError,
+    FuzzFailure,
+    FuzzOptions,
+    FuzzProgress,
+    FuzzRun,
+)
+from contractkit.fuzz.runner import fuzz_provider
+
+__all__ = [
+    "ALL_CHECKS", "ALL_PHASES", "Corpus", "CorpusCase", "CorpusError", "CorpusRequest", "DEFAULT_MAX_EXAMPLES",
+    "DEFAULT_PHASES", "Endpoint", "FuzzError", "FuzzFailure", "FuzzOptions", "FuzzProgress", "FuzzRun",
+    "fuzz_provider", "iter_endpoints", "iter_error_format_problems", "load_corpus", "load_error_validator",
+    "load_expectations", "save_corpus", "select_endpoints",
+]

@@ -1,0 +1,238 @@
+"""Our two checks (error format, consumer compatibility) and the schemathesis glue that runs them."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+
+from contractkit.fuzz.corpus import CorpusRequest
+from contractkit.core.errors import SchemaLoadError
+from contractkit.expectations import Expectation, iter_consumer_problems, load_pact_expectations
+from contractkit.core.model import Provider, Registry
+from contractkit.fuzz.model import ALL_PHASES, CODES, CODE_OTHER_CHECK, FuzzError, FuzzFailure, FuzzOptions, OUR_CHECKS
+from contractkit.fuzz.endpoints import Credentials, Endpoint, scrub_text
+from contractkit.core.loading import load_json_fast
+
+if TYPE_CHECKING:
+    from schemathesis.engine.recorder import ScenarioRecorder
+    from schemathesis.generation.case import Case
+    from schemathesis.schemas import BaseSchema
+
+def load_error_validator(provider: Provider) -> Any | None:
+    """A validator for the provider's error schema, or None when the registry names none.
+
+    jsonschema-rs, which schemathesis already loads: it validates about a hundred times faster than
+    jsonschema, and this check runs on every 4xx and 5xx response.
+    """
+    import jsonschema_rs
+
+    if provider.error_schema is None:
+        return None
+    schema = load_json_fast(provider.error_schema, SchemaLoadError)
+    if not isinstance(schema, dict):
+        raise SchemaLoadError("expected a JSON Schema (a mapping)", file=provider.error_schema)
+    try:
+        return jsonschema_rs.validator_for(schema)
+    except jsonschema_rs.ValidationError as exc:
+        raise SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=provider.error_schema,
+                              key_path=tuple(exc.instance_path)) from exc
+
+
+def iter_error_format_problems(status: int, body: bytes, validator: Any) -> Iterator[str]:
+    """Why a 4xx/5xx body does not match the provider's error schema (nothing for other statuses)."""
+    if status < 400:
+        return
+    try:
+        data = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        yield f"the {status} body is not JSON: {body[:80]!r}"
+        return
+    if data is None and not body:
+        yield f"the {status} response has an empty body"
+        return
+    errors = sorted(validator.iter_errors(data), key=lambda error: [str(part) for part in error.instance_path])
+    for error in errors[:3]:
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.instance_path)
+        yield f"the {status} body does not match the error schema at ${where}: {error.message}"
+
+
+def load_expectations(registry: Registry, provider: Provider, endpoints: Sequence[Endpoint]) -> dict[str, list[Expectation]]:
+    """Expectations per endpoint label from every pact with this provider in the registry's pacts folder."""
+    routes = [(endpoint.label, endpoint.method, provider.base_path + endpoint.path) for endpoint in endpoints]
+    return load_pact_expectations(sorted(registry.pacts.glob(f"*-{provider.name}.json")), routes)
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class _RunContext:
+    """What our checks need during one run; looked up by a run id passed through schemathesis's check config."""
+
+    error_validator: Any
+    expectations: Mapping[str, Sequence[Expectation]]
+
+
+_RUNS: dict[str, _RunContext] = {}
+_RUNS_LOCK = threading.Lock()
+_REGISTERED = False
+
+
+@contextmanager
+def _registered(context: _RunContext) -> Iterator[str]:
+    """Make a run's context visible to our checks under a fresh id for as long as the run lasts."""
+    run_id = uuid.uuid4().hex
+    with _RUNS_LOCK:
+        _RUNS[run_id] = context
+    try:
+        yield run_id
+    finally:
+        with _RUNS_LOCK:
+            _RUNS.pop(run_id, None)
+
+
+def _register_checks() -> None:
+    """Register our two checks with schemathesis once per process (its check registry is global)."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    import schemathesis
+    from schemathesis.core.failures import Failure, Severity as FailureSeverity
+
+    class ErrorFormatViolation(Failure):
+        code = CODES["error_format"]
+        checks = ("error_format",)
+        kind_title = "Error body does not match the error schema"
+
+    class ConsumerIncompatibility(Failure):
+        code = CODES["consumer_compatibility"]
+        checks = ("consumer_compatibility",)
+        kind_title = "Response breaks a consumer's pact"
+
+    class error_format:  # noqa: N801 - schemathesis names a check after its class
+        """Every 4xx and 5xx body matches the provider's error schema."""
+
+        def __init__(self, run: str = "") -> None:
+            self.context = _RUNS.get(run)
+
+        def after_response(self, ctx: Any, response: Any, case: Any) -> None:
+            if self.context is None or self.context.error_validator is None or case.method.upper() == "HEAD":
+                return
+            problems = list(iter_error_format_problems(response.status_code, response.content or b"",
+                                                       self.context.error_validator))
+            if problems:
+                raise ErrorFormatViolation(operation=case.operation.label, message="\n".join(problems),
+                                           severity=FailureSeverity.HIGH)
+
+    class consumer_compatibility:  # noqa: N801 - schemathesis names a check after its class
+        """Every response satisfies what registered consumers' pacts expect for its status."""
+
+        def __init__(self, run: str = "") -> None:
+            self.context = _RUNS.get(run)
+
+        def after_response(self, ctx: Any, response: Any, case: Any) -> None:
+            if self.context is None or case.method.upper() == "HEAD":
+                return
+            expectations = self.context.expectations.get(case.operation.label, ())
+            content_type = (response.headers.get("content-type") or [""])[0]
+            problems = list(iter_consumer_problems(response.status_code, content_type, response.content or b"",
+                                                   expectations))
+            if problems:
+                raise ConsumerIncompatibility(operation=case.operation.label, message="\n".join(problems),
+                                              severity=FailureSeverity.HIGH)
+
+    schemathesis.check(error_format)
+    schemathesis.check(consumer_compatibility)
+    _REGISTERED = True
+
+
+def build_config(options: FuzzOptions, *, seed: int, max_examples: int, base_url: str | None,
+                 credentials: Credentials, run_id: str, safe_only: bool = False) -> Any:
+    """A schemathesis configuration: our checks only, bounded, seeded, nothing written to disk."""
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.config._output import DEFAULT_KEYS_TO_SANITIZE
+
+    checks: dict[str, Any] = {"enabled": False}
+    for name in options.checks:
+        checks[name] = {"enabled": True, **({"run": run_id} if name in OUR_CHECKS else {})}
+    data: dict[str, Any] = {
+        "seed": seed, "workers": 1, "checks": checks, "headers": dict(credentials.headers),
+        "generation": {"max-examples": max_examples, "database": "none"},
+        "phases": {name: {"enabled": name in options.phases} for name in ALL_PHASES},
+        "request-timeout": options.request_timeout, "cache": {"enabled": False}, "continue-on-failure": True,
+        "output": {"sanitization": {"keys-to-sanitize": sorted({*DEFAULT_KEYS_TO_SANITIZE,
+                                                                *(key.lower() for key in credentials.headers)})}},
+    }
+    if safe_only:
+        # The coverage phase also sends methods a path does not declare (TRACE, PUT...): none of that to a
+        # third-party provider, where a PUT can change real data.
+        data["phases"]["coverage"]["unexpected-methods"] = []
+    if base_url:
+        data["base-url"] = base_url
+    return SchemathesisConfig.from_dict(data)
+
+
+def load_schema(document: dict[str, Any], config: Any, endpoints: Sequence[Endpoint], app: Any) -> BaseSchema:
+    """The description as a schemathesis schema, limited to the chosen endpoints."""
+    import schemathesis
+    from schemathesis.core.errors import InvalidSchema, LoaderError
+
+    try:
+        schema = schemathesis.openapi.from_dict(document, config=config)
+    except (LoaderError, InvalidSchema) as exc:
+        raise FuzzError(f"schemathesis cannot load the description: {getattr(exc, 'message', exc)}") from exc
+    labels = {endpoint.label for endpoint in endpoints}
+    schema = schema.include(lambda ctx: f"{ctx.operation.method.upper()} {ctx.operation.path}" in labels)
+    if app is not None:
+        schema.app = app
+    return schema
+
+
+def _request_of(case: Case, credentials: Credentials) -> CorpusRequest:
+    from schemathesis.core import NOT_SET
+
+    secret_values = {value for value in credentials.secrets.values() if value}
+    headers = {key: str(value) for key, value in (case.headers or {}).items()
+               if key.lower() not in {name.lower() for name in credentials.headers}
+               and not any(secret in str(value) for secret in secret_values)}
+    body = case.body
+    has_body = body is not NOT_SET
+    return CorpusRequest(method=case.method.upper(), path_parameters=_plain(case.path_parameters or {}),
+                         query=_plain(case.query or {}), headers=headers, cookies=_plain(case.cookies or {}),
+                         media_type=case.media_type, body=_plain(body) if has_body else None, has_body=has_body)
+
+
+def _plain(value: Any) -> Any:
+    """Data JSON can store (bytes stay bytes; the corpus encodes them)."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def iter_recorder_failures(recorder: ScenarioRecorder, *, seed: int, credentials: Credentials) -> Iterator[FuzzFailure]:
+    """The failed checks a schemathesis scenario recorded, as FuzzFailures."""
+    for case_id, nodes in recorder.checks.items():
+        for node in nodes:
+            if node.failure_info is None:
+                continue
+            failure = node.failure_info.failure
+            failing_id = failure.case_id or case_id
+            case_node = recorder.cases.get(failing_id)
+            interaction = recorder.interactions.get(failing_id)
+            status = interaction.response.status_code if interaction and interaction.response is not None else None
+            yield FuzzFailure(
+                operation=case_node.value.operation.label if case_node else recorder.label,
+                check=node.name, code=CODES.get(node.name, CODE_OTHER_CHECK), title=failure.title,
+                message=scrub_text(failure.message, credentials), seed=seed, status_code=status,
+                curl=scrub_text(node.failure_info.code_sample, credentials),
+                request=_request_of(case_node.value, credentials) if case_node else None,
+            )

@@ -1,0 +1,113 @@
+"""The endpoints a fuzz run covers: every operation of the description, narrowed and made safe."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+
+from contractkit.core.errors import UsageError
+from contractkit.core.model import Provider
+from contractkit.fuzz.model import SAFE_METHODS, _TEMPLATE
+
+if TYPE_CHECKING:
+    pass
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One method and path of the description, and the registered operation it is, if any."""
+
+    method: str
+    path: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """schemathesis's label: `GET /items/{item_id}`."""
+        return f"{self.method} {self.path}"
+
+
+def iter_endpoints(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every (METHOD, path) of an OpenAPI 3 or Swagger 2.0 document, in document order."""
+    for path, item in (document.get("paths") or {}).items():
+        if isinstance(item, dict):
+            for method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+                if isinstance(item.get(method), dict):
+                    yield method.upper(), path
+
+
+def _route(method: str, path: str) -> tuple[str, str]:
+    return method.upper(), _TEMPLATE.sub("{}", path)
+
+
+def select_endpoints(provider: Provider, document: Mapping[str, Any], names: Sequence[str]) -> list[Endpoint]:
+    """Every endpoint of the description, or only the named registered operations; names attached."""
+    registered = {_route(op.method or "", op.path or ""): op.name for op in provider.operations.values()}
+    endpoints = [Endpoint(method, path, registered.get(_route(method, path), "")) for method, path in iter_endpoints(document)]
+    if not names:
+        return endpoints
+    chosen = []
+    for name in names:
+        operation = provider.operation(name)
+        matches = [endpoint for endpoint in endpoints if endpoint.name == operation.name]
+        if not matches:
+            raise UsageError(f"operation {name!r} ({operation.label}) is not in the description {provider.spec}",
+                             key_path=("providers", provider.name, "operations", name))
+        chosen += matches
+    return chosen
+
+
+def is_allowed(endpoint: Endpoint, provider: Provider, allow_unsafe: bool) -> bool:
+    """Only GET and HEAD reach a third-party provider unless unsafe methods are allowed explicitly."""
+    return allow_unsafe or not provider.third_party or endpoint.method in SAFE_METHODS
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Headers to send, and the secrets they hold by environment variable name (to scrub them from output)."""
+
+    headers: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    shown: Mapping[str, str] = field(default_factory=dict)  # header -> its curl argument naming the variables
+
+
+def read_credentials(provider: Provider, environ: Mapping[str, str]) -> Credentials:
+    """Build the auth headers from the environment; a missing variable is a usage error naming it."""
+    auth = provider.auth
+    if auth.scheme == "none":
+        return Credentials()
+    missing = [name for name in auth.env if not environ.get(name)]
+    if missing:
+        raise UsageError(f"provider {provider.name!r} needs the environment variable(s) {', '.join(missing)} "
+                         f"for {auth.scheme} auth", key_path=("providers", provider.name, "auth", "env"),
+                         hint="export them, or fuzz a local provider started with --base-url")
+    secrets = {name: environ[name] for name in auth.env}
+    if auth.scheme == "bearer":
+        name = auth.env[0]
+        return Credentials({"Authorization": f"Bearer {secrets[name]}"}, secrets,
+                           {"Authorization": f'-H "Authorization: Bearer ${name}"'})
+    if auth.scheme == "header":
+        name, header = auth.env[0], auth.header or "Authorization"
+        return Credentials({header: f"{auth.prefix}{secrets[name]}"}, secrets,
+                           {header: f'-H "{header}: {auth.prefix}${name}"'})
+    if auth.scheme == "basic":
+        user, password = auth.env[0], auth.env[1]
+        token = base64.b64encode(f"{secrets[user]}:{secrets[password]}".encode()).decode("ascii")
+        secrets = {**secrets, f"{user}:{password}": token}
+        return Credentials({"Authorization": f"Basic {token}"}, secrets, {"Authorization": f'-u "${user}:${password}"'})
+    raise UsageError(f"contracts fuzz does not support {auth.scheme} auth (provider {provider.name!r})",
+                     key_path=("providers", provider.name, "auth", "scheme"))
+
+
+def scrub_text(text: str, credentials: Credentials) -> str:
+    """Replace every secret value in text with a reference to its environment variable."""
+    for name, value in credentials.secrets.items():
+        if value:
+            text = text.replace(value, f"${name}" if ":" not in name else "$CREDENTIALS")
+    for header, shown in credentials.shown.items():
+        # schemathesis masks the header in curl commands; point it at the environment so the command runs as is.
+        text = re.sub(rf"-H '{re.escape(header)}: \[Filtered\]'", lambda _: shown, text, flags=re.IGNORECASE)
+    return text
