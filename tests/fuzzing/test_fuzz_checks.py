@@ -8,7 +8,8 @@ import jsonschema_rs
 from hypothesis import given, settings, strategies as st
 
 from contractkit.fuzz.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
-from contractkit.expectations import Expectation, expectation_from_interaction, iter_consumer_problems
+from contractkit.pact.expectations import Expectation, expectation_from_interaction, iter_consumer_problems
+from contractkit.pact.reader import parse_pact
 from contractkit.fuzz import iter_error_format_problems
 
 from fuzz_support import INVENTORY
@@ -32,7 +33,7 @@ def test_error_bodies_must_match_the_error_schema():
 
 
 def _expectations() -> list[Expectation]:
-    return [expectation_from_interaction("shopfront", interaction) for interaction in PACT["interactions"]]
+    return [expectation_from_interaction("shopfront", interaction) for interaction in parse_pact(PACT).interactions]
 
 
 def test_a_response_with_what_the_pact_relies_on_passes():

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from typing import Any, Iterator, Mapping, Sequence
+from urllib.parse import urlencode
 
 from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes
 from contractkit.cassettes.replay import IncomingRequest, InteractionIndex
 from contractkit.core.model import Finding, Severity
+from contractkit.pact.reader import Pact, PactInteraction, parse_pact
 
 STATUS_CHANGED = "CK301"
 CONTENT_TYPE_CHANGED = "CK302"
@@ -130,54 +132,34 @@ def iter_drift(old: Cassette, new: Cassette) -> Iterator[Finding]:
             yield replace(finding, provider=provider, operation=operation)
 
 
-def _pact_body(message: Mapping[str, Any]) -> tuple[Any, str]:
-    body = message.get("body")
-    headers = {str(k).lower(): (v[0] if isinstance(v, list) else v) for k, v in (message.get("headers") or {}).items()}
-    if isinstance(body, dict) and "content" in body and ("contentType" in body or "encoded" in body):
-        content = body["content"]  # Pact V4: {"content": ..., "contentType": ..., "encoded": false}
-        if isinstance(content, str) and "json" in str(body.get("contentType", "")):
-            try:
-                content = json.loads(content)
-            except ValueError:
-                pass
-        return content, str(body.get("contentType", headers.get("content-type", "")))
-    return body, str(headers.get("content-type", ""))
-
-
-def iter_pact_breaks(pact_data: Mapping[str, Any], interactions: Sequence[RecordedInteraction],
+def iter_pact_breaks(pact: Pact | Mapping[str, Any], interactions: Sequence[RecordedInteraction],
                      provider: Any = None) -> Iterator[Finding]:
     """CK311 findings: pact interactions the recorded responses no longer satisfy (status, or a field the pact
     expects is missing or of another type). Requests are matched as the replay server matches them."""
     index = InteractionIndex(interactions, provider)
-    for position, item in enumerate(pact_data.get("interactions") or ()):
-        request, response = item.get("request") or {}, item.get("response") or {}
-        if not request:
-            continue
-        query = request.get("query") or ""
-        if isinstance(query, dict):
-            from urllib.parse import urlencode
-
-            query = urlencode([(k, v) for k, values in query.items() for v in (values if isinstance(values, list) else [values])])
-        target = str(request.get("path", "/")) + (f"?{query}" if query else "")
-        body, _ = _pact_body(request)
+    for item in (pact if isinstance(pact, Pact) else parse_pact(pact)).interactions:
+        request = item.request
+        query = urlencode([(key, value) for key, values in request.query.items() for value in values])
+        target = request.path + (f"?{query}" if query else "")
+        body = request.body if request.has_body else None
         raw = json.dumps(body).encode() if isinstance(body, (dict, list)) else body_to_bytes(body)
-        headers = {str(k).lower(): (v[0] if isinstance(v, list) else str(v)) for k, v in (request.get("headers") or {}).items()}
-        match = index.match(IncomingRequest(str(request.get("method", "GET")).upper(), target, headers, raw))
+        headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
+        match = index.match(IncomingRequest(request.method, target, headers, raw))
         if match.interaction is None:
             continue  # unanswered requests are verification's business, not drift's
-        yield from _pact_response_breaks(item, position, response, match.interaction)
+        yield from _pact_response_breaks(item, match.interaction)
 
 
-def _pact_response_breaks(item: Mapping[str, Any], position: int, expected: Mapping[str, Any],
-                          recorded: RecordedInteraction) -> Iterator[Finding]:
-    where = f"pact interactions[{position}] ({item.get('description', '')})"
+def _pact_response_breaks(item: PactInteraction, recorded: RecordedInteraction) -> Iterator[Finding]:
+    expected = item.response
+    where = f"pact interactions[{item.index}] ({item.description})"
     operation = recorded.operation
-    status = expected.get("status")
-    if isinstance(status, int) and status != recorded.response.status:
+    status = expected.status
+    if status != recorded.response.status:
         yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects status {status}, the recording answers "
                       f"{recorded.response.status}", where, operation=operation)
         return
-    body, content_type = _pact_body(expected)
+    body, content_type = expected.body if expected.has_body else None, expected.content_type
     if body is None:
         return
     wanted = body_shape(json.dumps(body) if isinstance(body, (dict, list)) else body, content_type or "application/json")

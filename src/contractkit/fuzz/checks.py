@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from contractkit.fuzz.corpus import CorpusRequest
 from contractkit.core.errors import SchemaLoadError
-from contractkit.expectations import Expectation, iter_consumer_problems, load_pact_expectations
+from contractkit.pact.expectations import Expectation, iter_consumer_problems, load_pact_expectations
 from contractkit.core.model import Provider, Registry
 from contractkit.fuzz.model import ALL_PHASES, CODES, CODE_OTHER_CHECK, FuzzError, FuzzFailure, FuzzOptions, OUR_CHECKS
 from contractkit.fuzz.endpoints import Credentials, Endpoint, scrub_text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contractkit.pact.reader import load_pact
 from contractkit.core.model import Operation, Provider, Registry, SchemaSource
 
 
@@ -79,11 +80,9 @@ def _contract_operations(registry: Registry, provider: Provider) -> set[str]:
 
 def _pact_operations(path: Path) -> set[str]:
     """The registered operations a pact's interactions name (the consumer run writes them as comments)."""
-    from contractkit.validation.pacts import read_pact
-
     if not path.is_file():
         return set()
-    return {str((interaction.get("comments") or {}).get("operation", "")) for interaction in read_pact(path)["interactions"]}
+    return {interaction.operation for interaction in load_pact(path).interactions}
 
 
 def _load_spec(provider: Provider) -> dict[str, Any] | None:

@@ -16,13 +16,11 @@ Finding codes (CK41x):
 
 from __future__ import annotations
 
-import base64
 import json
-from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
-from contractkit.core.errors import PactFileError
 from contractkit.core.model import Finding, Severity
+from contractkit.pact.reader import Pact, PactInteraction, PactRequest, PactResponse, http_interactions, parse_pact, read_pact
 from contractkit.validation.responses import SpecValidator, compile_schema, deref, json_path, schema_errors
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 
@@ -41,40 +39,22 @@ _MAX_DEPTH = 64
 _IGNORED_HEADERS = frozenset(("accept", "content-type", "authorization"))
 
 
-def read_pact(path: Path) -> dict[str, Any]:
-    """Read a pact file; raises PactFileError naming the file when it is missing or not a pact."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PactFileError("pact file not found", file=str(path), hint="run `contracts consumer` first") from None
-    except (OSError, ValueError) as exc:
-        raise PactFileError(f"not a readable JSON pact ({exc})", file=str(path)) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
-        raise PactFileError("not a pact: expected an object with an 'interactions' list", file=str(path))
-    return data
-
-
-def http_interactions(pact_data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The HTTP interactions of a pact (V2 to V4); message interactions are left out."""
-    return [item for item in pact_data.get("interactions", [])
-            if isinstance(item, Mapping) and item.get("type", "Synchronous/HTTP") == "Synchronous/HTTP"]
-
-
-def iter_pact_findings(pact_data: Mapping[str, Any], spec: Mapping[str, Any] | SpecValidator, *, base_path: str = "",
+def iter_pact_findings(pact: Pact | Mapping[str, Any], spec: Mapping[str, Any] | SpecValidator, *, base_path: str = "",
                        provider: str = "") -> Iterator[Finding]:
     """Findings for every HTTP interaction of a pact checked against an OpenAPI 3 document."""
     validator = spec if isinstance(spec, SpecValidator) else SpecValidator(spec, base_paths=(base_path,) if base_path else ())
-    for interaction in http_interactions(pact_data):
+    for interaction in (pact if isinstance(pact, Pact) else parse_pact(pact)).interactions:
         yield from iter_interaction_findings(interaction, validator, provider=provider)
 
 
-def iter_interaction_findings(interaction: Mapping[str, Any], validator: SpecValidator, *, provider: str = "") -> Iterator[Finding]:
+def iter_interaction_findings(interaction: PactInteraction | Mapping[str, Any], validator: SpecValidator, *,
+                              provider: str = "") -> Iterator[Finding]:
     """Findings for one pact interaction against the description behind `validator`."""
-    request = interaction.get("request") or {}
-    response = interaction.get("response") or {}
-    method = str(request.get("method", "GET")).upper()
-    path = str(request.get("path", "/"))
-    name = str(interaction.get("description", f"{method} {path}"))
+    if not isinstance(interaction, PactInteraction):
+        [interaction] = parse_pact({"interactions": [interaction]}).interactions
+    request, response = interaction.request, interaction.response
+    method, path = request.method, request.path
+    name = interaction.description or f"{method} {path}"
     match = validator.match(method, path)
     if match is None:
         yield _path_finding(validator, method, path, name, provider)
@@ -112,9 +92,9 @@ def _parameters(validator: SpecValidator, item: Mapping[str, Any], operation: Ma
 
 
 def _parameter_findings(validator: SpecValidator, item: Mapping[str, Any], operation: Mapping[str, Any],
-                        request: Mapping[str, Any], label: str, where: Mapping[str, str]) -> Iterator[Finding]:
-    query = _query_of(request)
-    headers = {key.lower(): _first(value) for key, value in (request.get("headers") or {}).items()}
+                        request: PactRequest, label: str, where: Mapping[str, str]) -> Iterator[Finding]:
+    query = request.query
+    headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
     documented_query = set()
     for parameter in _parameters(validator, item, operation):
         place, name = parameter.get("in"), parameter["name"]
@@ -124,7 +104,7 @@ def _parameter_findings(validator: SpecValidator, item: Mapping[str, Any], opera
         elif place == "header":
             if name.lower() in _IGNORED_HEADERS:
                 continue  # OpenAPI 3.0: these header parameters SHALL be ignored
-            values = [headers[name.lower()]] if name.lower() in headers else None
+            values = (headers[name.lower()],) if name.lower() in headers else None
         else:
             continue  # path parameters are implied by the template match; cookies are not in pacts
         if values is None:
@@ -138,7 +118,7 @@ def _parameter_findings(validator: SpecValidator, item: Mapping[str, Any], opera
                       f"{label}: query parameter {name!r} is not documented", f"request.query.{name}", **where)
 
 
-def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, Any], values: list[str], label: str,
+def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, Any], values: Sequence[str], label: str,
                               where: Mapping[str, str]) -> Iterator[Finding]:
     schema = parameter.get("schema")
     if not isinstance(schema, Mapping):
@@ -152,31 +132,14 @@ def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, 
                       f"request.{parameter.get('in')}.{parameter['name']}", **where)
 
 
-def _split(values: list[str]) -> list[str]:
+def _split(values: Sequence[str]) -> list[str]:
     return [part for value in values for part in str(value).split(",")]
 
 
-def _query_of(request: Mapping[str, Any]) -> dict[str, list[str]]:
-    query = request.get("query")
-    if isinstance(query, Mapping):
-        return {key: [str(v) for v in (value if isinstance(value, list) else [value])] for key, value in query.items()}
-    if isinstance(query, str) and query:
-        from urllib.parse import parse_qs
-
-        return parse_qs(query, keep_blank_values=True)
-    return {}
-
-
-def _first(value: Any) -> str:
-    if isinstance(value, list):
-        return str(value[0]) if value else ""
-    return str(value)
-
-
-def _request_body_findings(validator: SpecValidator, operation: Mapping[str, Any], request: Mapping[str, Any],
+def _request_body_findings(validator: SpecValidator, operation: Mapping[str, Any], request: PactRequest,
                            label: str, where: Mapping[str, str]) -> Iterator[Finding]:
     spec_body = deref(validator.document, operation.get("requestBody") or {}, source=validator.source)
-    body, media = _body_of(request)
+    body, media = request.body if request.has_body else None, request.content_type
     if body is None:
         if spec_body.get("required"):
             yield Finding(REQUEST_BODY, Severity.ERROR, f"{label}: the request body is required but the pact sends none",
@@ -198,34 +161,11 @@ def _request_body_findings(validator: SpecValidator, operation: Mapping[str, Any
         yield Finding(REQUEST_BODY, Severity.ERROR, f"{label}: request body: {reason}", "request.body" + path[1:], **where)
 
 
-def _body_of(message: Mapping[str, Any]) -> tuple[Any, str]:
-    """(body, media type) of a pact request or response, decoding V4's {content, contentType, encoded}."""
-    headers = {key.lower(): _first(value) for key, value in (message.get("headers") or {}).items()}
-    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    body = message.get("body")
-    if isinstance(body, Mapping) and "content" in body and ("contentType" in body or "encoded" in body):
-        media = media or str(body.get("contentType", "")).split(";", 1)[0].strip().lower()
-        content = body.get("content")
-        if body.get("encoded") and isinstance(content, str):
-            raw = base64.b64decode(content) if body.get("encoded") == "base64" or body.get("encoded") is True else content
-            try:
-                content = json.loads(raw) if is_json_media(media) else raw
-            except ValueError:
-                pass
-        elif isinstance(content, str) and is_json_media(media):
-            try:
-                content = json.loads(content)
-            except ValueError:
-                pass
-        return content, media
-    return body, media
-
-
 # --------------------------------------------------------------------------- response
 
-def _response_findings(validator: SpecValidator, operation: Mapping[str, Any], response: Mapping[str, Any],
+def _response_findings(validator: SpecValidator, operation: Mapping[str, Any], response: PactResponse,
                        label: str, where: Mapping[str, str]) -> Iterator[Finding]:
-    status = int(response.get("status", 200))
+    status = response.status
     responses = operation.get("responses") or {}
     key = next((k for k in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default") if k in responses), None)
     if key is None:
@@ -234,7 +174,7 @@ def _response_findings(validator: SpecValidator, operation: Mapping[str, Any], r
                       "response.status", **where)
         return
     documented = deref(validator.document, responses[key], source=validator.source)
-    body, media = _body_of(response)
+    body, media = response.body if response.has_body else None, response.content_type
     content = documented.get("content") or {}
     if body is None and not media:
         return

@@ -11,7 +11,8 @@ from typing import Any, Iterator
 from contractkit.cassettes import iter_cassettes
 from contractkit.core.model import Finding, Provider, Registry, Severity
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
-from contractkit.validation.pacts import http_interactions, iter_interaction_findings, read_pact
+from contractkit.pact.reader import load_pact
+from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.openapi.documents import load_spec_document
 from contractkit.validation import SpecValidator, provider_overlay_path
 
@@ -74,7 +75,7 @@ def _samples(registry: Registry, provider: Provider) -> list[tuple[str, Any]]:
                     samples.append(("response", (provider.operations[name], interaction.response)))
     pact_path = registry.pact_file(provider.name)
     if pact_path.is_file():
-        samples += [("pact", interaction) for interaction in http_interactions(read_pact(pact_path))]
+        samples += [("pact", interaction) for interaction in load_pact(pact_path).interactions]
     return samples
 
 

@@ -266,16 +266,15 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
 def _incoming(request: Mapping[str, Any]) -> Any:
     from urllib.parse import urlencode
 
-    from contractkit.validation.pacts import _body_of, _query_of
     from contractkit.cassettes.replay import IncomingRequest
+    from contractkit.pact.reader import parse_pact
 
-    query = urlencode([(key, value) for key, values in _query_of(request).items() for value in values])
-    headers = {key.lower(): (value[0] if isinstance(value, list) and value else str(value))
-               for key, value in (request.get("headers") or {}).items()}
-    body, _media = _body_of(request)
+    typed = parse_pact({"interactions": [{"request": request, "response": {}}]}).interactions[0].request
+    query = urlencode([(key, value) for key, values in typed.query.items() for value in values])
+    headers = {key.lower(): values[0] for key, values in typed.headers.items() if values}
+    body = typed.body
     raw = b"" if body is None else body if isinstance(body, bytes) else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
-    path = str(request.get("path", "/"))
-    return IncomingRequest(str(request.get("method", "GET")).upper(), f"{path}?{query}" if query else path, headers, raw)
+    return IncomingRequest(typed.method, f"{typed.path}?{query}" if query else typed.path, headers, raw)
 
 
 @contextlib.contextmanager

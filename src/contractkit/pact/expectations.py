@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from contractkit.core.errors import PactFileError
+from contractkit.core.routing import Router
+from contractkit.pact.reader import PactInteraction, load_pact
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,65 +33,29 @@ class Expectation:
 
 
 def load_pact_expectations(pact_files: Sequence[Path], routes: Sequence[tuple[str, str, str]]) -> dict[str, list[Expectation]]:
-    """Expectations per route label, from pact files; a route is (label, METHOD, full path template)."""
+    """Expectations per route label, from pact files; a route is (label, METHOD, full path template).
+
+    Each pact request goes to the one route the router gives it (literal segments before templates)."""
+    router: Router[str] = Router((method, template, label) for label, method, template in routes)
     expectations: dict[str, list[Expectation]] = {}
-    patterns = [(path_regex(template), label, method) for label, method, template in routes]
     for pact_path in pact_files:
-        pact = _read_pact(pact_path)
-        consumer = str((pact.get("consumer") or {}).get("name", pact_path.stem))
-        for interaction in pact.get("interactions") or []:
-            request = interaction.get("request") or {}
-            for regex, label, method in patterns:
-                if str(request.get("method", "")).upper() == method and regex.match(str(request.get("path", ""))):
-                    expectations.setdefault(label, []).append(expectation_from_interaction(consumer, interaction))
-                    break
+        pact = load_pact(pact_path)
+        consumer = pact.consumer or pact_path.stem
+        for interaction in pact.interactions:
+            route = router.match(interaction.request.method, interaction.request.path)
+            if route is not None:
+                expectations.setdefault(route.value, []).append(expectation_from_interaction(consumer, interaction))
     return expectations
 
 
-def _read_pact(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise PactFileError(f"invalid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
-    if not isinstance(data, dict):
-        raise PactFileError("expected a pact (a mapping at the top level)", file=path)
-    return data
-
-
-def path_regex(template: str) -> re.Pattern[str]:
-    """A regex matching concrete paths of a path template (`/items/{id}` matches `/items/7`)."""
-    parts = re.split(r"\{[^}/]+\}", template)
-    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "/?$")
-
-
-def expectation_from_interaction(consumer: str, interaction: Mapping[str, Any]) -> Expectation:
+def expectation_from_interaction(consumer: str, interaction: PactInteraction) -> Expectation:
     """What one pact interaction (V2 to V4) expects of its response."""
-    response = interaction.get("response") or {}
-    body = response.get("body")
-    if isinstance(body, dict) and "content" in body and ("contentType" in body or "encoded" in body):
-        body = body.get("content")  # Pact V4 wraps the body
-        if isinstance(body, str):
-            try:
-                body = json.loads(body)
-            except json.JSONDecodeError:
-                pass
-    rules = (response.get("matchingRules") or {}).get("body") or {}
-    if not rules:  # Pact V2 keeps body rules at $.body...
-        rules = {"$" + key[len("$.body"):]: value for key, value in (response.get("matchingRules") or {}).items()
-                 if key.startswith("$.body")}
-    headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
-    content_type = headers.get("content-type")
-    if isinstance(content_type, list):
-        content_type = content_type[0] if content_type else None
-    return Expectation(consumer=consumer, description=str(interaction.get("description", "")),
-                       status=int(response.get("status", 200)), body=body, has_body="body" in response,
-                       rules={key: _matchers(value) for key, value in rules.items()}, content_type=content_type)
-
-
-def _matchers(rule: Any) -> list[dict[str, Any]]:
-    if isinstance(rule, dict) and "matchers" in rule:
-        return list(rule["matchers"])
-    return [rule] if isinstance(rule, dict) else []
+    response = interaction.response
+    rules = response.rules.get("body") or {}
+    return Expectation(consumer=consumer, description=interaction.description, status=response.status,
+                       body=response.body, has_body=response.has_body,
+                       rules={key: list(value.get("matchers") or []) for key, value in rules.items()},
+                       content_type=response.header("content-type"))
 
 
 def iter_consumer_problems(status: int, content_type: str, body: bytes, expectations: Sequence[Expectation]) -> Iterator[str]:
