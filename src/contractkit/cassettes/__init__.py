@@ -2,14 +2,12 @@
 compared for drift, and served again by the replay server."""
 
 from contractkit.cassettes.drift import (
-    PACT_BROKEN,
-    SCHEMA_BROKEN,
-    SECRET_FOUND,
     body_shape,
     iter_drift,
     iter_pact_breaks,
     iter_response_drift,
 )
+from contractkit.core.codes import PACT_BROKEN, SCHEMA_BROKEN, SECRET_FOUND
 from contractkit.cassettes.model import (
     CASSETTE_SUFFIXES,
     Cassette,

@@ -7,22 +7,12 @@ from dataclasses import replace
 from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlencode
 
+from contractkit.core.codes import CONTENT_TYPE_CHANGED, FIELD_ADDED, FIELD_REMOVED, HEADER_ADDED, HEADER_REMOVED, INTERACTIONS_CHANGED, PACT_BROKEN, STATUS_CHANGED, TYPE_CHANGED
 from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes
 from contractkit.cassettes.replay import IncomingRequest, InteractionIndex
 from contractkit.core.model import Finding, Severity
 from contractkit.pact.reader import Pact, PactInteraction, parse_pact
 
-STATUS_CHANGED = "CK301"
-CONTENT_TYPE_CHANGED = "CK302"
-FIELD_REMOVED = "CK303"
-FIELD_ADDED = "CK304"
-TYPE_CHANGED = "CK305"
-HEADER_REMOVED = "CK306"
-HEADER_ADDED = "CK307"
-INTERACTIONS_CHANGED = "CK308"
-SCHEMA_BROKEN = "CK310"
-PACT_BROKEN = "CK311"
-SECRET_FOUND = "CK320"
 
 # headers whose presence says nothing about the API's shape (hop-by-hop, caching, tracing)
 _IGNORED_DRIFT_HEADERS = frozenset({"date", "content-length", "transfer-encoding", "connection", "keep-alive", "server",

@@ -17,23 +17,39 @@ Finding codes (CK41x):
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-from contractkit.core.model import Finding, Severity
-from contractkit.pact.reader import Pact, PactInteraction, PactRequest, PactResponse, http_interactions, parse_pact, read_pact
-from contractkit.validation.responses import SpecValidator, compile_schema, deref, json_path, schema_errors
+from contractkit.core.codes import (
+    FIELD_UNDOCUMENTED,
+    MEDIA_UNDOCUMENTED,
+    METHOD_UNKNOWN,
+    PARAMETER_INVALID,
+    PARAMETER_MISSING,
+    PATH_UNKNOWN,
+    QUERY_UNDOCUMENTED,
+    REQUEST_BODY,
+    STATUS_UNDOCUMENTED,
+    VALUE_UNDOCUMENTED,
+)
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
-
-PATH_UNKNOWN = "CK411"
-METHOD_UNKNOWN = "CK412"
-PARAMETER_MISSING = "CK413"
-PARAMETER_INVALID = "CK414"
-REQUEST_BODY = "CK415"
-STATUS_UNDOCUMENTED = "CK416"
-MEDIA_UNDOCUMENTED = "CK417"
-FIELD_UNDOCUMENTED = "CK418"
-VALUE_UNDOCUMENTED = "CK419"
-QUERY_UNDOCUMENTED = "CK420"
+from contractkit.core.model import Finding, Severity
+from contractkit.pact.reader import (
+    Pact,
+    PactInteraction,
+    PactRequest,
+    PactResponse,
+    http_interactions,
+    parse_pact,
+    read_pact,
+)
+from contractkit.validation.responses import (
+    SpecValidator,
+    compile_schema,
+    deref,
+    json_path,
+    schema_errors,
+)
 
 _MAX_DEPTH = 64
 _IGNORED_HEADERS = frozenset(("accept", "content-type", "authorization"))
@@ -74,7 +90,7 @@ def _path_finding(validator: SpecValidator, method: str, path: str, name: str, p
     if methods:
         return Finding(METHOD_UNKNOWN, Severity.ERROR,
                        f"{name!r}: {method} is not documented for {path} (documented: {', '.join(methods)})",
-                       f"request.method", provider, f"{method} {path}")
+                       "request.method", provider, f"{method} {path}")
     return Finding(PATH_UNKNOWN, Severity.ERROR,
                    f"{name!r}: {method} {path} matches no path of the OpenAPI description", "request.path",
                    provider, f"{method} {path}")
@@ -309,4 +325,4 @@ def _short(value: Any, width: int = 50) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-__all__ = ["iter_pact_findings", "iter_interaction_findings", "read_pact", "http_interactions", "SubsetChecker"]
+__all__ = ["SubsetChecker", "http_interactions", "iter_interaction_findings", "iter_pact_findings", "read_pact"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from contractkit.core.codes import OVERLAY_UNNEEDED as UNNEEDED
 from contractkit.cassettes import iter_cassettes
 from contractkit.core.model import Finding, Provider, Registry, Severity
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
@@ -16,7 +17,6 @@ from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.openapi.documents import load_spec_document
 from contractkit.validation import SpecValidator, provider_overlay_path
 
-UNNEEDED = "CK431"
 
 
 def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Finding]:
