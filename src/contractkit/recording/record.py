@@ -23,7 +23,7 @@ from contractkit.cassettes import (Cassette, RecordedInteraction, cassette_path,
                         dump_interactions, iter_drift, load_cassette, write_cassette)
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
-from contractkit.registry.auth import auth_headers, credentials
+from contractkit.core.auth import auth_headers, credentials
 from contractkit.recording.plan import HttpCall, OperationOutcome, PlannedCall, RECORD_FAILED, RecordOptions, RecordRun, cleanup_settings, plan_recording, record_settings, scrub_rules
 from contractkit.recording.vcr import finish_interaction, recorded_through_vcr
 from contractkit.cassettes.scrub import ScrubRules

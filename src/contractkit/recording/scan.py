@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
-from contractkit.registry.auth import credentials
+from contractkit.core.auth import credentials
 from contractkit.recording.plan import scrub_rules
 from contractkit.cassettes import SECRET_FOUND
 from contractkit.cassettes.scrub import find_secrets
