@@ -14,7 +14,7 @@ from contractkit.cassettes import (Cassette, RecordedInteraction, RecordedReques
 from contractkit.core.errors import CassetteError
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
-from contractkit.recording.seed import regex_instance, schema_instance
+from contractkit.recording.instances import regex_instance, schema_instance
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from contractkit.cassettes import load_cassette
-from contractkit.recording.seed import schema_instance
+from contractkit.recording.instances import schema_instance
 
 INCIDENT = {
     "type": "object",

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from contractkit.core.errors import SchemaLoadError
+from contractkit.core.loading import load_source
+from contractkit.openapi.documents import pointer_parts
 
 _OPS = ("add", "replace", "remove", "merge")
 
@@ -66,7 +68,6 @@ class Overlay:
 
 def load_overlay(path: str | Path) -> Overlay:
     """Read and check an overlay file; raises OverlayError naming the file, key path and line."""
-    from contractkit.core.loading import load_source
 
     path = Path(path)
     document = load_source(path, OverlayError)
@@ -129,8 +130,6 @@ def apply_overlay(document: Mapping[str, Any], overlay: Overlay, *, skip: Iterab
 
 
 def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
-    from contractkit.openapi.documents import pointer_parts
-
     parts = pointer_parts("#" + entry.path)
     parent: Any = document
     for part in parts[:-1]:

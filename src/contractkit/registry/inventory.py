@@ -9,6 +9,9 @@ from typing import Any
 
 from contractkit.pact.reader import load_pact
 from contractkit.core.model import Operation, Provider, Registry, SchemaSource
+from contractkit.aws.models import find_operation_model
+from contractkit.consumer.contractfile import load_contract_file
+from contractkit.openapi.documents import find_operation
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,6 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
 
 def _contract_operations(registry: Registry, provider: Provider) -> set[str]:
     """The operations the provider's contract file has interactions for (a broken file is bad input)."""
-    from contractkit.consumer.contractfile import load_contract_file
 
     if provider.contract is None or not provider.contract.is_file():
         return set()
@@ -95,8 +97,6 @@ def _load_spec(provider: Provider) -> dict[str, Any] | None:
 
 
 def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
-    from contractkit.openapi.documents import find_operation
-
     if operation.schema_source is SchemaSource.BOTOCORE:
         return _has_botocore_operation(operation)
     if operation.schema_source is SchemaSource.JSON_SCHEMA:
@@ -107,8 +107,6 @@ def _has_schema(operation: Operation, spec: dict[str, Any] | None) -> bool:
 
 
 def _has_botocore_operation(operation: Operation) -> bool:
-    from contractkit.aws.models import find_operation_model
-
     return find_operation_model(operation.service or "", operation.aws_operation or "") is not None
 
 
