@@ -93,7 +93,7 @@ def parse_json_body(body: Any) -> tuple[Any, str]:
         if not body or (isinstance(body, (bytes, bytearray)) and not body.strip()) or (isinstance(body, str) and not body.strip()):
             return None, "expected a JSON body, got an empty body"
         try:
-            return loads(body), ""
+            return loads(bytes(body) if isinstance(body, bytearray) else body), ""
         except ValueError as exc:
             return None, f"body is not valid JSON ({str(exc).splitlines()[0][:120]})"
     return body, ""

@@ -75,7 +75,7 @@ def _a(types: Any) -> str:
     names = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
              "object": "a mapping", "array": "a list", "null": "null"}
     if isinstance(types, list):
-        return " or ".join(names.get(kind, kind) for kind in types)
+        return " or ".join(names.get(str(kind), str(kind)) for kind in types)
     return names.get(types, str(types))
 
 

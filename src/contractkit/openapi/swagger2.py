@@ -132,7 +132,7 @@ def _convert_operation(operation: dict[str, Any], common: list[dict[str, Any]], 
 def _convert_parameter(parameter: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in parameter:
         return parameter
-    converted = {key: parameter[key] for key in ("name", "in", "required", "description", "deprecated",
+    converted: dict[str, Any] = {key: parameter[key] for key in ("name", "in", "required", "description", "deprecated",
                                                   "allowEmptyValue") if key in parameter}
     if parameter.get("in") == "path":
         converted["required"] = True
