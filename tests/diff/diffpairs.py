@@ -57,3 +57,38 @@ def documents_for(case: dict[str, Any], side: str | None) -> tuple[Any, Any]:
         return (document(old_version, {old_path: {method: case["old"]}}, old_schemas),
                 document(new_version, {new_path: {method: case["new"]}}, new_schemas))
     return case["old"], case["new"]
+
+
+# `kind: everywhere` puts one schema edit in each of six places; `request`/`response` list the expected
+# breaking or warning rule suffixes for the three places on that side.
+PLACEMENTS = {  # placement -> (side for rule naming, direction, rel of the edit below the placed schema)
+    "request-body": ("request", "request", ()),
+    "request-property": ("request", "request", ("properties", "x")),
+    "request-parameter": ("request-parameter", "request", ()),
+    "response-body": ("response", "response", ()),
+    "response-property": ("response", "response", ("properties", "x")),
+    "response-header": ("response-header", "response", ()),
+}
+
+
+def placed_document(version: str, schema: Any, schemas: dict[str, Any] | None, placement: str) -> dict[str, Any]:
+    """The schema placed as a request body, a request body property, a query parameter, a response body, a
+    response body property or a response header."""
+    if placement.endswith("property"):
+        schema = {"type": "object", "properties": {"x": schema}}
+    if placement == "request-parameter":
+        operation = {"get": {"parameters": [{"name": "x", "in": "query", "schema": schema}],
+                             "responses": {"204": {"description": "ok"}}}}
+        return document(version, {"/items": operation}, schemas)
+    if placement == "response-header":
+        response = {"description": "ok", "headers": {"X-Thing": {"schema": schema}}}
+        return document(version, {"/items": {"get": {"responses": {"200": response}}}}, schemas)
+    return body_document(version, schema, schemas, "request" if placement.startswith("request") else "response")
+
+
+def everywhere_documents(case: dict[str, Any], placement: str) -> tuple[Any, Any]:
+    """The old and new documents of an `everywhere` case at one placement."""
+    new_version = str(case.get("openapi", "3.0.3"))
+    shared = case.get("components")
+    return (placed_document(str(case.get("old_openapi", new_version)), case["old"], case.get("old_components", shared), placement),
+            placed_document(new_version, case["new"], case.get("new_components", shared), placement))

@@ -51,12 +51,14 @@ def test_breaking_change_exits_1_with_the_documented_json(files: dict[str, Path]
     code = main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
-    assert set(report) == {"breaking", "changes"} and report["breaking"] is True
+    assert set(report) == {"breaking", "summary", "notes", "changes", "groups"} and report["breaking"] is True
     assert report["changes"] == [{
-        "rule": "response-property-removed", "level": "breaking", "path": "/pets", "method": "GET",
+        "rule": "response-property-removed", "rule_code": "CK535", "level": "breaking", "level_source": "default",
+        "path": "/pets", "method": "GET",
         "location": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
         "message": "[].name: required property 'name' removed",
     }]
+    assert report["summary"]["levels"]["breaking"] == {"changes": 1, "distinct": 1}
 
 
 def test_compatible_change_exits_0(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,7 +156,85 @@ def test_git_sources(files: dict[str, Path], tmp_path: Path, capsys: pytest.Capt
 def test_list_rules_prints_every_rule_with_a_stable_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "--list-rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "CK501  path-removed"
-    assert "CK502  operation-removed" in lines
-    assert any(line.endswith("  response-property-removed") for line in lines)
-    assert len({line.split()[0] for line in lines}) == len(lines)
+    assert lines[0].split(None, 3) == ["CK501", "path-removed", "breaking", "a path and every operation under it were removed"]
+    assert lines[1].split()[:3] == ["CK502", "operation-removed", "breaking"]
+    assert any(line.split()[1:3] == ["request-optional-parameter-removed", "warning"] for line in lines)
+    assert any(line.split()[1:3] == ["operation-removed-after-sunset", "info"] for line in lines)
+    assert len({line.split()[0] for line in lines}) == len(lines) == len({line.split()[1] for line in lines})
+    assert all(len(line.split(None, 3)) == 4 for line in lines)  # code, id, default level, explanation
+
+
+@pytest.mark.parametrize(("bad", "pointer", "problem"), [
+    ({"type": 42}, "#/components/schemas/Pet/type", ("expected one of array, boolean, integer, null, number, object, "
+                                                     "string or a list of them, got 42")),
+    ({"type": "object", "properties": "id, name"}, "#/components/schemas/Pet/properties",
+     "expected a mapping of schemas, got a string ('id, name')"),
+    ({"type": "object", "properties": {"id": {"type": "intger"}}}, "#/components/schemas/Pet/properties/id/type",
+     "expected one of array, boolean, integer, null, number, object, string or a list of them, got 'intger'"),
+])
+def test_an_invalid_schema_is_refused_with_file_and_pointer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             bad: dict[str, Any], pointer: str, problem: str) -> None:
+    document = dict(OLD, components={"schemas": {"Pet": bad}})
+    target = tmp_path / "bad.json"
+    target.write_text(json.dumps(document), encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(OLD), encoding="utf-8")
+    assert main(["diff", str(good), str(target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (f"error: {target}: {pointer}: {problem}. fix the schema; the diff compares only "
+                                    "valid schemas")
+
+
+def test_a_response_referring_to_a_request_body_is_refused_unless_lenient(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    new = json.loads(json.dumps(OLD))
+    new["paths"]["/pets"]["get"]["responses"]["200"] = {"$ref": "#/components/requestBodies/Pets"}
+    new["components"] = {"requestBodies": {"Pets": OLD["paths"]["/pets"]["get"]["responses"]["200"]}}
+    old_file, new_file = tmp_path / "old.json", tmp_path / "new.json"
+    old_file.write_text(json.dumps(OLD), encoding="utf-8")
+    new_file.write_text(json.dumps(new), encoding="utf-8")
+    assert main(["diff", str(old_file), str(new_file)]) == 2
+    message = capsys.readouterr().err
+    assert message.startswith(f"error: {new_file}: #/paths/~1pets/get/responses/200/$ref: a response refers to "
+                              "'#/components/requestBodies/Pets', which is in components/requestBodies")
+    assert main(["diff", str(old_file), str(new_file), "--lenient", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    note = (f"{new_file}: #/paths/~1pets/get/responses/200/$ref: a response refers to '#/components/requestBodies/Pets', "
+            "which is in components/requestBodies; expected a reference into #/components/responses")
+    assert json.loads(captured.out)["notes"] == [note]
+    assert captured.err.startswith("warning: ")
+
+
+def test_levels_from_the_registry_are_applied_and_marked(files: dict[str, Path], tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("version: 1\nconsumer: shop\ngate:\n  levels:\n    response-property-removed: warning\n"
+                        "providers:\n  pets:\n    base_url: http://127.0.0.1:9\n    operations:\n"
+                        "      list: {method: GET, path: /pets, safe: true}\n", encoding="utf-8")
+    assert main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry), "--format", "json"]) == 0
+    change = json.loads(capsys.readouterr().out)["changes"][0]
+    assert (change["rule"], change["level"], change["level_source"]) == ("response-property-removed", "warning", "configuration")
+    registry.write_text(registry.read_text().replace("response-property-removed:", "response-property-remove:"), encoding="utf-8")
+    assert main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry)]) == 2
+    assert "unknown rule id 'response-property-remove'" in capsys.readouterr().err
+
+
+def test_text_report_prints_a_summary_then_each_shared_change_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    error = {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+    paths = {f"/r{index}": {"get": {"responses": {"400": {"description": "bad", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}}}} for index in range(5)}
+    old = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": {"Error": error}}}
+    new = json.loads(json.dumps(old))
+    new["components"]["schemas"]["Error"]["required"] = ["message"]
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    assert main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == "Summary: 5 breaking (1 distinct), 0 warning (0 distinct), 0 info (0 distinct): FAILED"
+    assert lines[3].split() == ["breaking", "response-property-became-optional", "CK539", "5", "(1", "distinct)"]
+    assert lines[6:9] == [
+        "BREAKING  response-property-became-optional (CK539)  in #/components/schemas/Error/properties/code",
+        "          property 'code' became optional",
+        "          reached by 5 operations: GET /r0, GET /r1, GET /r2, GET /r3 and 1 more",
+    ]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractkit.diff import diff_schemas, diff_sources
+from contractkit.diff import Level, diff_schemas, diff_sources
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
 
@@ -93,8 +93,11 @@ def test_github_pair_reports_known_breaking_changes() -> None:
     new = _require(SHARED / "github" / "new" / "api.github.com.json")
     result = diff_sources(str(old), str(new))
     found = {(c.rule, c.method, c.path) for c in result.changes if c.is_breaking}
+    warnings = {(c.rule, c.method, c.path) for c in result.changes if c.level is Level.WARNING}
     assert result.breaking
-    assert ("path-removed", "", "/teams/{team_id}/discussions") in found
+    assert ("path-removed", "", "/orgs/{org}/copilot/usage") in found
+    # Team discussions were deprecated before they went (no sunset date): a warning, not a break.
+    assert ("deprecated-operation-removed", "GET", "/teams/{team_id}/discussions") in warnings
     assert ("operation-removed", "POST", "/orgs/{org}/organization-roles") in found
     assert ("response-content-type-removed", "GET", "/zen") in found
     assert ("request-parameter-type-changed", "GET", "/orgs/{org}/rulesets/rule-suites") not in found  # integer -> plain string

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import click
 
-from contractkit.cli.common import ExitCode, emit, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import (
+    ExitCode,
+    emit,
+    format_option,
+    open_registry,
+    output_option,
+    registry_option,
+)
+from contractkit.core.errors import UsageError
+from contractkit.diff import (
+    RULES,
+    DiffOptions,
+    Level,
+    check_levels,
+    diff_sources,
+    line_map,
+    run_gate,
+)
+from contractkit.reports.changes import (
+    diff_rows,
+    gate_rows,
+    render_annotations,
+    render_diff,
+    render_gate,
+)
 
 _SOURCE_HELP = "a file (OpenAPI 3.0/3.1, Swagger 2.0 or JSON Schema, JSON or YAML) or git:REF:path"
 
@@ -33,8 +58,6 @@ def _lines_of(source: str) -> dict[str, int] | None:
     """JSON pointer -> line of a local description, so annotations land on the right line."""
     if source.startswith("git:"):
         return None
-    from contractkit.diff.gate import line_map
-
     path = Path(source)
     return line_map(path.read_text(encoding="utf-8"), path)
 
@@ -42,17 +65,30 @@ def _lines_of(source: str) -> dict[str, int] | None:
 def _list_rules(context: click.Context, _: click.Parameter, value: bool) -> None:
     if not value or context.resilient_parsing:
         return
-    from contractkit.diff import RULE_CODES
-
-    click.echo("\n".join(f"{code}  {rule}" for rule, code in RULE_CODES.items()))
+    click.echo("\n".join(f"{rule.code}  {rule.id:<52} {rule.level:<9} {rule.explanation}" for rule in RULES.values()))
     context.exit(ExitCode.OK)
+
+
+def _options(registry_path: Path | None, lenient: bool, today: str | None) -> DiffOptions:
+    """Levels from the registry's gate.levels (when a registry is named), leniency and the day sunsets are judged on."""
+    levels: dict[str, str] = {}
+    if registry_path is not None:
+        registry = open_registry(registry_path)
+        levels = check_levels(dict(registry.settings.get("gate", {}).get("levels") or {}), display=str(registry_path))
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError as exc:
+            raise UsageError(f"--today: expected a date as YYYY-MM-DD, got {today!r}") from exc
+    return DiffOptions(levels=levels, today=day, lenient=lenient)
 
 
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
-              help="Print every rule id with its code (for ledger entries) and exit.")
+              help="Print every rule: code (for ledger entries), id, default level and what it means; then exit.")
 @format_option("text", "json", "markdown", "junit")
 @click.option("--level", "minimum", type=click.Choice(["breaking", "warning", "info"]), default="info", show_default=True,
               help="Show changes at this level and above.")
@@ -60,17 +96,21 @@ def _list_rules(context: click.Context, _: click.Parameter, value: bool) -> None
               help="For two plain JSON Schemas: read them as what a client receives (response) or sends (request).")
 @click.option("--fail-on", type=click.Choice(["breaking", "warning"]), default="breaking", show_default=True,
               help="Exit 1 on breaking changes only, or on warnings too.")
+@click.option("--registry", "registry_path", type=click.Path(path_type=Path), default=None,
+              help="Take rule levels from this registry's gate.levels (rule-id: breaking|warning|info|off).")
+@click.option("--lenient", is_flag=True,
+              help="Diff a description with misplaced $refs anyway (reported as notes) instead of refusing it.")
+@click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge sunset dates as of this day (default: today).")
 @output_option
 def diff_command(old: str, new: str, output_format: str, minimum: str, direction: str, fail_on: str,
-                 output_path: Path | None) -> int:
+                 registry_path: Path | None, lenient: bool, today: str | None, output_path: Path | None) -> int:
     """Breaking changes from OLD to NEW, each a file or git:REF:path.
 
-    Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read.
+    Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read or is not valid.
     """
-    from contractkit.reports.changes import diff_rows, render_annotations, render_diff
-    from contractkit.diff import Level, diff_sources
-
-    result = diff_sources(old, new, direction=direction)
+    result = diff_sources(old, new, direction=direction, options=_options(registry_path, lenient, today))
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
     annotations = ""
     if _in_github_actions():
         annotations = render_annotations(diff_rows(result, file=_local_file(new), lines=_lines_of(new)))
@@ -90,10 +130,8 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
 
     Exit 1 when a change blocks (the consumer depends on it, or gate.unused_breaking is block), a pact no
     longer fits the new description, or a ledger entry that accepted a change has expired; 2 on bad input.
+    Rule levels come from gate.levels.
     """
-    from contractkit.reports.changes import gate_rows, render_annotations, render_gate
-    from contractkit.diff.gate import run_gate
-
     result = run_gate(open_registry(registry_path), base)
     annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""
     _emit_with_annotations(render_gate(result, output_format, show_info=show_info), annotations, output_format, output_path)

@@ -1,23 +1,12 @@
 """Breaking changes between two API descriptions, and the CI gate with its ledger of accepted changes."""
 
 from contractkit.diff.compare import (
-    RULE_CODES,
-    Change,
-    DiffResult,
-    Level,
-    SchemaComparator,
     diff_any,
     diff_documents,
     diff_schemas,
     diff_sources,
-    is_api_description,
     is_breaking,
     line_of_pointer,
-    load_description,
-    parse_description,
-    parse_source_argument,
-    read_git_file,
-    rule_name,
 )
 from contractkit.diff.gate import (
     DEFAULT_LEDGER,
@@ -31,10 +20,29 @@ from contractkit.diff.gate import (
     load_ledger,
     run_gate,
 )
+from contractkit.diff.grouping import ChangeGroup, Summary, group_changes, summarize
+from contractkit.diff.model import Change, DiffOptions, DiffResult, Level
+from contractkit.diff.rules import (
+    RULE_CODES,
+    RULES,
+    Rule,
+    apply_levels,
+    check_levels,
+    rule_name,
+)
+from contractkit.diff.schemas import SchemaComparator
+from contractkit.diff.sources import (
+    is_api_description,
+    load_description,
+    parse_description,
+    parse_source_argument,
+    read_git_file,
+)
 
 __all__ = [
-    "DEFAULT_LEDGER", "RULE_CODES", "Change", "DiffResult", "GateChange", "GateResult", "LedgerEntry", "LedgerError",
-    "Level", "SchemaComparator", "Verdict", "diff_any", "diff_documents", "diff_schemas", "diff_sources",
+    "DEFAULT_LEDGER", "RULES", "RULE_CODES", "Change", "ChangeGroup", "DiffOptions", "DiffResult", "GateChange",
+    "GateResult", "LedgerEntry", "LedgerError", "Level", "Rule", "SchemaComparator", "Summary", "Verdict",
+    "apply_levels", "check_levels", "diff_any", "diff_documents", "diff_schemas", "diff_sources", "group_changes",
     "is_api_description", "is_breaking", "iter_tracked", "line_map", "line_of_pointer", "load_description",
-    "load_ledger", "parse_description", "parse_source_argument", "read_git_file", "rule_name", "run_gate",
+    "load_ledger", "parse_description", "parse_source_argument", "read_git_file", "rule_name", "run_gate", "summarize",
 ]

@@ -11,14 +11,32 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
+import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from contractkit.diff.compare import Change, Level, diff_documents, diff_schemas, parse_description, line_of_pointer, read_git_file
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
+from contractkit.core.loading import load_source, parse_source
 from contractkit.core.model import Finding, Provider, Registry, Severity
+from contractkit.core.routing import Router
+from contractkit.core.schemacheck import bundled_validator, check_document
+from contractkit.diff.compare import diff_documents, diff_schemas, line_of_pointer
+from contractkit.diff.model import Change, DiffOptions, Level
+from contractkit.diff.rules import check_levels
+from contractkit.diff.sources import parse_description, read_git_file
+from contractkit.openapi.documents import load_spec_document
+from contractkit.validation import (
+    http_interactions,
+    iter_pact_findings,
+    read_pact,
+    spec_validator_for,
+)
+
+__all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "Verdict", "gate_options",
+           "iter_tracked", "line_map", "load_ledger", "run_gate"]
 
 DEFAULT_LEDGER = "contracts/accepted-changes.yaml"
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
@@ -111,9 +129,6 @@ class _Tracked:
 
 def load_ledger(path: Path, *, display: str | None = None) -> list[LedgerEntry]:
     """Read the ledger; a missing file is an empty ledger, a malformed one raises LedgerError with line."""
-    from contractkit.core.schemacheck import bundled_validator, check_document
-    from contractkit.core.loading import load_source
-
     if not path.exists():
         return []
     shown = display or str(path)
@@ -181,8 +196,6 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _repository_root(folder: Path) -> Path:
-    import subprocess
-
     try:
         done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
                               text=True, check=False)
@@ -228,17 +241,24 @@ def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], 
             continue
         compared.append(shown)
         lines = line_map(new_text, tracked.path)
-        for change in _diff_texts(tracked, old_text, new_text, f"{base}:{shown}", shown):
+        for change in _diff_texts(tracked, old_text, new_text, f"{base}:{shown}", shown, gate_options(registry)):
             found.append((tracked, shown, line_of_pointer(change.location, lines), change))
     return compared, notes, found
 
 
-def _diff_texts(tracked: _Tracked, old_text: str, new_text: str, old_name: str, new_name: str) -> tuple[Change, ...]:
+def _diff_texts(tracked: _Tracked, old_text: str, new_text: str, old_name: str, new_name: str,
+                options: DiffOptions) -> tuple[Change, ...]:
     old = parse_description(old_text, old_name)
     new = parse_description(new_text, new_name)
     if tracked.kind == "openapi":
-        return diff_documents(old, new, old_name=old_name, new_name=new_name).changes
-    return diff_schemas(old, new, old_name=old_name, new_name=new_name, direction="response").changes
+        return diff_documents(old, new, old_name=old_name, new_name=new_name, options=options).changes
+    return diff_schemas(old, new, old_name=old_name, new_name=new_name, direction="response", options=options).changes
+
+
+def gate_options(registry: Registry) -> DiffOptions:
+    """The diff options of a registry: its gate.levels, checked against the rule table."""
+    levels = registry.settings.get("gate", {}).get("levels") or {}
+    return DiffOptions(levels=check_levels(dict(levels), display=str(registry.path)))
 
 
 _LINE_MAP_LIMIT = 2_000_000  # bytes; beyond this, annotations carry the file without a line
@@ -246,8 +266,6 @@ _LINE_MAP_LIMIT = 2_000_000  # bytes; beyond this, annotations carry the file wi
 
 def line_map(text: str, path: Path) -> dict[str, int]:
     """JSON pointer -> line of a (small) description, so annotations point at the right line."""
-    from contractkit.core.loading import parse_source
-
     if len(text) > _LINE_MAP_LIMIT:
         return {}
     try:
@@ -317,27 +335,22 @@ def _consumed_routes(registry: Registry, provider: Provider) -> dict[tuple[str, 
 
 
 def _pact_routes(registry: Registry, provider: Provider) -> Iterator[tuple[str, str]]:
-    """The spec routes the provider's pact exercises, found by matching its request paths to the spec."""
+    """The spec routes the provider's pact exercises, found by the router (literal segments before templates)."""
     pact_file = registry.pact_file(provider.name)
     if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
         return
-    from contractkit.validation.pacts import http_interactions, read_pact
-    from contractkit.openapi.documents import load_spec_document
-
-    templates = list((load_spec_document(provider.spec).get("paths") or {}))
+    paths = load_spec_document(provider.spec).get("paths") or {}
+    router: Router[str] = Router(((method, template, template) for template, item in paths.items() if isinstance(item, dict)
+                                  for method in item if method in _METHODS), base_paths=(provider.base_path or "",))
     for interaction in http_interactions(read_pact(pact_file)):
         request = interaction.get("request") or {}
-        path = str(request.get("path", ""))
-        if provider.base_path and path.startswith(provider.base_path):
-            path = path[len(provider.base_path):] or "/"
-        for template in templates:
-            if _matches_template(template, path):
-                yield str(request.get("method", "GET")).upper(), _TEMPLATE_PARAMETER.sub("{}", template)
+        method = str(request.get("method", "GET")).upper()
+        route = router.match(method, str(request.get("path", "")))
+        if route is not None:
+            yield method, _TEMPLATE_PARAMETER.sub("{}", route.template)
 
 
-def _matches_template(template: str, path: str) -> bool:
-    pattern = "^" + "[^/]+".join(re.escape(part) for part in _TEMPLATE_PARAMETER.split(template)) + "$"
-    return re.match(pattern, path) is not None
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 def _accepted(ledger: Iterable[LedgerEntry], rule: str, location: str, provider: str, today: dt.date) -> bool:
@@ -353,9 +366,6 @@ def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
         pact_file = registry.pact_file(provider.name)
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
-        from contractkit.validation.pacts import iter_pact_findings, read_pact  # heavy: only when there is a pact to check
-        from contractkit.validation import spec_validator_for
-
         spec = spec_validator_for(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
         for finding in iter_pact_findings(read_pact(pact_file), spec, base_path=provider.base_path, provider=provider.name):
             yield provider.name, finding

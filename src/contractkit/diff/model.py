@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["LEVEL_ORDER", "REQUEST", "RESPONSE", "Change", "Delta", "DiffOptions", "DiffResult", "Level", "pointer_part",
            "register_codes"]
@@ -67,7 +68,8 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a change: rule, code, level (and where it came from), place and message."""
-        data: dict[str, Any] = {"rule": self.rule, "code": self.code, "level": str(self.level),
+        # `rule_code`, not `code`: the CLI masks `"code": ...` pairs as OAuth codes before printing.
+        data: dict[str, Any] = {"rule": self.rule, "rule_code": self.code, "level": str(self.level),
                                 "level_source": "configuration" if self.configured else "default",
                                 "path": self.path, "method": self.method, "location": self.location,
                                 "message": self.message}

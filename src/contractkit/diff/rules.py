@@ -8,15 +8,15 @@ the diff has always used; rules that can never fire (a response type "widened" i
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
 
 from contractkit.core.errors import UsageError
 from contractkit.diff.model import Change, Level, register_codes
 
 __all__ = ["LEVEL_SETTINGS", "RULES", "RULE_CODES", "Rule", "apply_levels", "check_levels", "rule_name"]
 
-B, W, I = Level.BREAKING, Level.WARNING, Level.INFO
+B, W, I = Level.BREAKING, Level.WARNING, Level.INFO  # noqa: E741 (the three levels, in tables)
 LEVEL_SETTINGS = ("breaking", "warning", "info", "off")
 
 
@@ -91,7 +91,8 @@ _VALUE_SIDES = ("request-body", "request-property", "request-parameter", "respon
                 "response-header")
 _PRESENCE_SIDES = ("request", "response", "request-parameter", "response-header")
 _RETIRED = frozenset({f"{side}-type-widened" for side in _VALUE_SIDES if side.startswith("response")}
-                     | {f"{side}-type-narrowed" for side in _VALUE_SIDES if side.startswith("request")})
+                     | {f"{side}-type-narrowed" for side in _VALUE_SIDES if side.startswith("request")}
+                     | {"response-property-added-required", "response-header-property-added-required"})  # read as `added`
 
 _NEW_DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
     ("operation-removed-before-sunset", B, "a deprecated operation was removed before its announced sunset date"),

@@ -122,6 +122,7 @@ class SchemaDocument:
         options = schema[key]
         if _is_meaningful(base):
             options = [{"allOf": [base, option]} for option in options]
+        options = self._flatten(options, {id(schema)})
         nullable = schema.get("nullable") is True
         plain = [option for option in options if not self._is_null(option)]
         nullable = nullable or len(plain) < len(options)
@@ -132,6 +133,18 @@ class SchemaDocument:
             return _with_keep(shape, options)
         return Shape(alternatives=plain or options, alternative_key=key, nullable=nullable, keep_alive=list(options),
                      discriminator=_discriminator(schema.get("discriminator")))
+
+    def _flatten(self, options: list[Any], seen: set[int]) -> list[Any]:
+        """A choice among choices is one choice: `anyOf: [oneOf: [A, B], C]` offers A, B and C."""
+        flat: list[Any] = []
+        for option in options:
+            resolved = self.resolve(option)[0]
+            nested = _pure_choice(resolved)
+            if nested is not None and id(resolved) not in seen and len(seen) < 8:
+                flat += self._flatten(nested, seen | {id(resolved)})
+            else:
+                flat.append(option)
+        return flat
 
     def _is_null(self, schema: Any) -> bool:
         resolved = self.resolve(schema)[0]
@@ -190,8 +203,18 @@ _MEANINGFUL_EXTENSIONS = frozenset({"x-extensible-enum", "x-sunset"})
 def _discriminator(raw: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
         return None
-    mapping = raw.get("mapping") if isinstance(raw.get("mapping"), dict) else {}
+    mapping: dict[Any, Any] = raw["mapping"] if isinstance(raw.get("mapping"), dict) else {}
     return raw["propertyName"], tuple(sorted((str(key), str(value)) for key, value in mapping.items()))
+
+
+def _pure_choice(schema: Any) -> list[Any] | None:
+    """The options of a schema that is nothing but a oneOf/anyOf, else None."""
+    if not isinstance(schema, dict):
+        return None
+    keys = [key for key in _ALTERNATIVE_KEYS if isinstance(schema.get(key), list) and schema[key]]
+    if len(keys) != 1 or _is_meaningful({k: v for k, v in schema.items() if k != keys[0]}):
+        return None
+    return list(schema[keys[0]])
 
 
 def _has_siblings(schema: dict[str, Any]) -> bool:
@@ -246,7 +269,7 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
     bounds = {key: float(schema[key]) for key in UPPER_BOUNDS + LOWER_BOUNDS
               if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool)}
     _fold_exclusive(schema, bounds)
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    properties: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
     required = frozenset(name for name in schema.get("required", ()) if isinstance(name, str)) \
         if isinstance(schema.get("required"), list) else frozenset()
     additional = schema.get("additionalProperties", schema.get("unevaluatedProperties", True))
@@ -369,3 +392,44 @@ def accepts_type(kind: str, types: frozenset[str] | None) -> bool:
     if types is None:
         return True
     return kind in types or (kind == "integer" and "number" in types)
+
+
+def union_schema(document: SchemaDocument, options: list[Any]) -> dict[str, Any]:
+    """One schema accepting (at least) what any of the options accepts: how a request split into variants reads.
+
+    A value the old schema accepted must be accepted by some new variant; comparing it with the union of
+    the variants, property by property, does not pair it with one arbitrary variant.
+    """
+    shapes = [document.shape(document.resolve(option)[0]) for option in options]
+    schema: dict[str, Any] = {}
+    if all(shape.types is not None for shape in shapes):
+        schema["type"] = sorted(set().union(*(shape.types or () for shape in shapes)))
+    if any(shape.nullable for shape in shapes):
+        schema["nullable"] = True
+    if all(shape.enum is not None for shape in shapes):
+        schema["enum"] = [json.loads(value) for value in sorted(set().union(*(shape.enum or () for shape in shapes)))]
+    names = sorted(set().union(*(shape.properties for shape in shapes)))
+    if names:
+        schema["properties"] = {name: _union_of([shape.properties[name] for shape in shapes if name in shape.properties])
+                                for name in names}
+    required = frozenset.intersection(*(shape.required for shape in shapes))
+    if required:
+        schema["required"] = sorted(required)
+    if all(shape.additional is False for shape in shapes):
+        schema["additionalProperties"] = False
+    if all(shape.items is not None for shape in shapes):
+        schema["items"] = _union_of([shape.items for shape in shapes])
+    for key in UPPER_BOUNDS + LOWER_BOUNDS:
+        if all(key in shape.bounds for shape in shapes):
+            values = [shape.bounds[key] for shape in shapes]
+            schema[key] = max(values) if key in UPPER_BOUNDS else min(values)
+    for attribute, keyword in (("pattern", "pattern"), ("format", "format")):
+        texts = {getattr(shape, attribute) for shape in shapes}
+        if len(texts) == 1 and None not in texts:
+            schema[keyword] = texts.pop()
+    return schema
+
+
+def _union_of(schemas: list[Any]) -> Any:
+    distinct = list({id(schema): schema for schema in schemas}.values())
+    return distinct[0] if len(distinct) == 1 else {"anyOf": distinct}

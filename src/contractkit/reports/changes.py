@@ -1,21 +1,38 @@
 """Render diff and gate results: text, JSON, Markdown, JUnit XML, and GitHub annotations.
 
-The JSON shape of `contracts diff` is `{"breaking": bool, "changes": [{"rule", "level", "path", "method",
-"location", "message"}]}`; the gate adds, per change, the provider, the file, its verdict and why.
+`contracts diff` prints a summary (counts per level and per rule) before the detail, and each distinct change
+once with the operations that reach it. Its JSON is `{"breaking", "summary", "notes", "changes", "groups"}`:
+`changes` keeps every occurrence (`rule`, `rule_code`, `level`, `level_source`, `path`, `method`, `location`,
+`message`, `origin`), `groups` the distinct ones. The gate adds, per change, the provider, the file, its
+verdict and why.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from contractkit.diff import Change, DiffResult, Level, line_of_pointer
+from contractkit.diff import (
+    RULE_CODES,
+    Change,
+    ChangeGroup,
+    DiffResult,
+    Level,
+    Summary,
+    group_changes,
+    line_of_pointer,
+    summarize,
+)
 
 if TYPE_CHECKING:
     from contractkit.diff.gate import GateResult
+
+__all__ = ["ANNOTATION_LIMIT", "SUMMARY_RULES", "Row", "diff_rows", "diff_to_dict", "filter_level", "gate_rows",
+           "gate_to_dict", "render_annotations", "render_diff", "render_gate", "summary_lines"]
 
 ANNOTATION_LIMIT = 50  # GitHub shows at most 50 annotations per step; more only hide the summary
 _LEVEL_RANK = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}
@@ -54,30 +71,104 @@ def diff_rows(result: DiffResult, *, minimum: Level = Level.INFO, file: str = ""
             for change in filter_level(result.changes, minimum)]
 
 
-    pointer = location
-    while pointer:
-        if pointer in lines:
-            return lines[pointer]
-        pointer = pointer.rpartition("/")[0]
-    return None
-
 
 # ---------------------------------------------------------------- contracts diff
 
 
 def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Level.INFO) -> str:
-    """Render a diff in text, json, markdown or junit."""
+    """Render a diff in text, json, markdown or junit: a summary first, then each distinct change once."""
     rows = diff_rows(result, minimum=minimum)
     title = f"API changes {result.old} -> {result.new}"
     counts = Counter(str(change.level) for change in result.changes)
+    groups = group_changes(filter_level(result.changes, minimum))
+    summary = summarize(result.changes, group_changes(result.changes) if minimum is not Level.INFO else groups)
     if output_format == "json":
-        body = {"breaking": result.breaking, "changes": [row.change.to_dict() for row in rows]}
-        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(diff_to_dict(result, rows, groups, summary), indent=2, ensure_ascii=False) + "\n"
     if output_format == "markdown":
-        return _markdown(title, rows, _count_line(counts), gate=False)
+        return _markdown_diff(title, groups, summary, _count_line(counts), result.notes)
     if output_format == "junit":
         return _junit(title, rows)
-    return _text(title, rows, _count_line(counts), breaking=result.breaking)
+    return _text_diff(title, groups, summary, _count_line(counts), result)
+
+
+def diff_to_dict(result: DiffResult, rows: Sequence[Row], groups: Sequence[ChangeGroup], summary: Summary) -> dict[str, Any]:
+    """The diff's JSON: verdict, summary, notes, every occurrence (for tools) and the distinct changes grouped."""
+    return {
+        "breaking": result.breaking,
+        "summary": {"levels": {str(level): {"changes": summary.occurrences[level], "distinct": summary.distinct[level]}
+                               for level in Level},
+                    "rules": [{"rule": count.rule, "rule_code": RULE_CODES.get(count.rule, ""), "level": str(count.level),
+                               "changes": count.occurrences, "distinct": count.distinct} for count in summary.rules]},
+        "notes": list(result.notes),
+        "changes": [row.change.to_dict() for row in rows],
+        "groups": [{"rule": group.rule, "rule_code": group.code, "level": str(group.level), "where": group.where,
+                    "message": group.message, "operations": list(group.operations)} for group in groups],
+    }
+
+
+SUMMARY_RULES = {Level.BREAKING: 15, Level.WARNING: 8}  # rules listed per level before "and N more"
+
+
+def summary_lines(summary: Summary, verdict: str) -> list[str]:
+    """The summary printed before the detail: counts per level, then per rule (breaking and warning listed)."""
+    levels = ", ".join(f"{summary.occurrences[level]} {level} ({summary.distinct[level]} distinct)" for level in Level)
+    lines = [f"Summary: {levels}: {verdict}"]
+    for level, limit in SUMMARY_RULES.items():
+        counts = [count for count in summary.rules if count.level is level]
+        for count in counts[:limit]:
+            lines.append(f"  {level!s:<9} {count.rule:<52} {RULE_CODES.get(count.rule, ''):<6} "
+                         f"{count.occurrences:>7} ({count.distinct} distinct)")
+        if len(counts) > limit:
+            lines.append(f"  {level!s:<9} and {len(counts) - limit} more rules")
+    info = [count for count in summary.rules if count.level is Level.INFO]
+    if info:
+        top = ", ".join(f"{count.rule} {count.occurrences}" for count in info[:4])
+        lines.append(f"  info      {summary.occurrences[Level.INFO]} in {len(info)} rules ({top}{', ...' if len(info) > 4 else ''})")
+    return lines
+
+
+def _reach(group: ChangeGroup, shown: int = 4) -> str:
+    operations = group.operations
+    names = ", ".join(operations[:shown]) + (f" and {len(operations) - shown} more" if len(operations) > shown else "")
+    return f"reached by {len(operations)} operation{'s' if len(operations) != 1 else ''}: {names}"
+
+
+def _text_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, counts: str, result: DiffResult) -> str:
+    verdict = "FAILED" if result.breaking else "ok"
+    lines = [title, "", *summary_lines(summary, verdict)]
+    lines += [f"note: {note}" for note in result.notes]
+    lines += ["", "Details" if groups else "no changes"]
+    for group in groups:
+        configured = " [level from gate.levels]" if group.configured else ""
+        if group.shared:
+            lines.append(f"{str(group.level).upper():<9} {group.rule} ({group.code})  in {group.where}{configured}")
+            lines.append(f"          {group.message}")
+            lines.append(f"          {_reach(group)}")
+        else:
+            change = group.changes[0]
+            lines.append(f"{str(group.level).upper():<9} {group.rule} ({group.code})  {change.operation}{configured}")
+            lines.append(f"          {change.message}")
+            lines.append(f"          at {change.location}")
+    lines += ["", f"{counts}: {verdict}"]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, counts: str, notes: Sequence[str]) -> str:
+    icon = {"breaking": "❌", "warning": "⚠️", "info": "ℹ️"}
+    lines = [f"## {title}", "", f"**{counts}**", "", "| level | rule | changes | distinct |", "|---|---|---|---|"]
+    lines += [f"| {count.level} | `{count.rule}` | {count.occurrences} | {count.distinct} |"
+              for count in summary.rules if count.level is not Level.INFO]
+    lines += [f"| info | (all info rules) | {summary.occurrences[Level.INFO]} | {summary.distinct[Level.INFO]} |", ""]
+    lines += [f"> {_cell(note)}" for note in notes]
+    if groups:
+        lines += ["| | rule | operation | message | location |", "|---|---|---|---|---|"]
+        for group in groups:
+            where = _reach(group) if group.shared else group.changes[0].operation
+            message = group.message if group.shared else group.changes[0].message
+            location = group.where if group.shared else group.changes[0].location
+            lines.append(f"| {icon.get(str(group.level), '')} | `{group.rule}` | {_cell(where)} | {_cell(message)} | `{_cell(location)}` |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 def _count_line(counts: Counter[str]) -> str:
