@@ -1,6 +1,11 @@
 """Replay server throughput and latency on loopback: 16 concurrent keep-alive clients, medians of several rounds.
 
 Run: python3 benchmarks/bench_replay.py [--rounds 5] [--requests 20000] [--clients 16]
+     python3 benchmarks/bench_replay.py --hostile [--rounds 5]   (the same load while hostile clients attack)
+
+With --hostile a third process holds hostile connections open during every round: 500 idle sockets, slow
+heads (one byte every 100 ms), endless headers, declared 4 GB bodies streamed, chunked bodies streamed without
+end, and requests with a negative Content-Length; each reconnects as soon as the server cuts it off.
 
 The clients run in a separate process (asyncio, raw sockets) so that they do not share the server's GIL.
 For comparison the same matching is served by a threaded stdlib server (http.server.ThreadingHTTPServer),
@@ -23,8 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from contractkit.registry import load_registry  # noqa: E402
 from contractkit.cassettes.replay import IncomingRequest, InteractionIndex, ReplayServer, render_response  # noqa: E402
+from contractkit.registry import load_registry  # noqa: E402
 
 PATHS = ["/api/search?query=example", "/api/dashboards/uid/example", "/api/dashboards/uid/abc", "/api/datasources"]
 
@@ -112,14 +117,99 @@ def _summary(name: str, rounds: list[dict[str, float]]) -> str:
             f"   (rounds: {spread} req/s)")
 
 
+HOSTILE_HEADS = {
+    "negative length": b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: -100000\r\n\r\n",
+    "4 GB body": b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 4294967296\r\n\r\n",
+    "chunked without end": b"POST /api/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "endless header": b"GET /api/search HTTP/1.1\r\nHost: x\r\nX-Endless: ",
+    "slow head": b"GET /api/search HTTP/1.1\r\nHost: x\r\n",
+}
+
+
+async def _hostile_client(port: int, kind: str, counts: dict[str, int]) -> None:
+    """One hostile client, reconnecting whenever the server cuts it off."""
+    filler = {"4 GB body": b"x" * 65536, "chunked without end": b"10000\r\n" + b"x" * 65536 + b"\r\n",
+              "endless header": b"a" * 4096}.get(kind, b"")
+    while True:
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(HOSTILE_HEADS[kind] if kind != "slow head" else b"G")
+            counts[kind] = counts.get(kind, 0) + 1
+            for byte in HOSTILE_HEADS[kind][1:] if kind == "slow head" else iter(int, 1):
+                if kind == "slow head":
+                    writer.write(bytes([byte]))
+                    await asyncio.sleep(0.1)
+                elif filler:
+                    writer.write(filler)
+                    await writer.drain()
+                else:
+                    await reader.read(65536)  # the 400 answer, then the close
+                    await asyncio.sleep(0.01)
+                    break
+                if reader.at_eof():
+                    break
+            writer.close()
+        except (ConnectionError, OSError):
+            await asyncio.sleep(0.01)
+
+
+async def _hostile_load(port: int, idle: int, stop: Any, counts: dict[str, int]) -> None:
+    sockets = [await asyncio.open_connection("127.0.0.1", port) for _ in range(idle)]
+    counts["idle sockets"] = len(sockets)
+    tasks = [asyncio.create_task(_hostile_client(port, kind, counts)) for kind in HOSTILE_HEADS for _ in range(2)]
+    while not stop.is_set():
+        await asyncio.sleep(0.1)
+    for task in tasks:
+        task.cancel()
+
+
+def _run_hostile(port: int, idle: int, stop: Any, queue: Any) -> None:
+    counts: dict[str, int] = {}
+    asyncio.run(_hostile_load(port, idle, stop, counts))
+    queue.put(counts)
+
+
+def measure_under_attack(server: ReplayServer, rounds: int, total: int, clients: int) -> tuple[list[dict[str, float]], dict[str, int]]:
+    """Rounds of keep-alive load while a separate process keeps hostile connections open."""
+    context = multiprocessing.get_context("spawn")
+    stop, queue = context.Event(), context.Queue()
+    attacker = context.Process(target=_run_hostile, args=(server.port, 500, stop, queue))
+    attacker.start()
+    time.sleep(2.0)  # let the idle sockets and attackers connect
+    try:
+        results = [measure(server.port, total, clients) for _ in range(rounds)]
+    finally:
+        stop.set()
+        counts = queue.get(timeout=60)
+        attacker.join(30)
+    return results, counts
+
+
+def main_hostile(args: argparse.Namespace, provider: Any) -> None:
+    """The keep-alive load with hostile clients attacking, and what the server refused or cut off."""
+    with ReplayServer(provider=provider) as server:
+        measure(server.port, 1000, args.clients)  # warm-up
+        rounds, counts = measure_under_attack(server, args.rounds, args.requests, args.clients)
+        stats = server.stats
+        assert stats.unmatched == 0
+    print(_summary("asyncio ReplayServer, keep-alive, under attack", rounds))
+    print("hostile connections opened: " + ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())))
+    print(f"server: {stats.rejected} refused (400/413/431/501), {stats.timed_out} timed out, {stats.evicted} evicted, "
+          f"peak {stats.peak_connections} connections, {stats.accept_failures} accept failures")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--skip-threaded", action="store_true")
+    parser.add_argument("--hostile", action="store_true", help="Measure keep-alive load under attack only.")
     args = parser.parse_args()
     provider = load_registry(ROOT / "registry.yaml", environ={}).provider("grafana")
+    if args.hostile:
+        main_hostile(args, provider)
+        return
     print(f"replay benchmark: {args.clients} concurrent keep-alive clients, {args.requests} requests per round, "
           f"{args.rounds} rounds, Python {sys.version.split()[0]}")
     for fresh in (False, True):

@@ -20,28 +20,34 @@ from __future__ import annotations
 import asyncio
 import difflib
 import json
+import os
 import random
 import re
-import socket
-import struct
 import threading
 from dataclasses import dataclass, field
-from email.utils import formatdate
-from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Coroutine, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes, iter_cassettes
 from contractkit.aws.routes import aws_action, provider_router
+from contractkit.cassettes.httpserver import Answer, ConnectionStats, HttpServer, ParsedRequest, ServerLimits, json_answer, reason_phrase
+from contractkit.cassettes.model import (
+    Cassette,
+    RecordedInteraction,
+    RecordedResponse,
+    body_to_bytes,
+    iter_cassettes,
+    load_cassette,
+)
 from contractkit.core.errors import UsageError
+from contractkit.core.limits import MAX_CACHED_BODY, MAX_CACHED_MATCHES, MAX_KEPT_UNMATCHED
+from contractkit.core.loading import parse_json_value
 
 if TYPE_CHECKING:
     from contractkit.core.model import Provider
 
 UNMATCHED_STATUS = 501
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
-_MAX_HEAD = 65536
 
 
 # ---------------------------------------------------------------- faults
@@ -130,7 +136,7 @@ def normalise_body(body: bytes | str | None, content_type: str = "") -> str:
     stripped = text.lstrip()
     if stripped[:1] in "{[":
         try:
-            return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
+            return json.dumps(parse_json_value(text), sort_keys=True, separators=(",", ":"))
         except ValueError:
             return text
     if "x-www-form-urlencoded" in content_type or re.fullmatch(r"[\w.%~+-]+=[^\s]*", text):
@@ -219,29 +225,15 @@ def template_pattern(template: str) -> re.Pattern[str]:
 # ---------------------------------------------------------------- answers
 
 
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
-
-
 def render_response(response: RecordedResponse) -> tuple[bytes, bytes]:
     """The status line plus headers (without Content-Length) and the body, ready to send."""
     body = response.body_bytes
-    lines = [f"HTTP/1.1 {response.status} {response.reason or _reason(response.status)}"]
+    lines = [f"HTTP/1.1 {response.status} {response.reason or reason_phrase(response.status)}"]
     for name, values in response.headers.items():
         if name.lower() in _HOP_HEADERS:
             continue
         lines.extend(f"{name}: {value}" for value in values if not value.startswith("<volatile"))
     return "\r\n".join(lines).encode("latin-1", "replace"), body
-
-
-def _plain(status: int, data: Any, extra: Mapping[str, str] | None = None) -> tuple[bytes, bytes]:
-    body = json.dumps(data, indent=2).encode() + b"\n"
-    lines = [f"HTTP/1.1 {status} {_reason(status)}", "Content-Type: application/json"]
-    lines += [f"{name}: {value}" for name, value in (extra or {}).items()]
-    return "\r\n".join(lines).encode(), body
 
 
 def unmatched_answer(request: IncomingRequest, closest: RecordedInteraction | None) -> tuple[bytes, bytes]:
@@ -252,15 +244,18 @@ def unmatched_answer(request: IncomingRequest, closest: RecordedInteraction | No
         data["closest"] = {"operation": closest.operation, "method": closest.request.method,
                            "path": closest.request.path, "uri": closest.request.uri}
         data["hint"] = "record the request with `contracts record`, or fix the consumer's path, method or query"
-    return _plain(UNMATCHED_STATUS, data, {"X-Contractkit-Replay": "unmatched"})
+    return json_answer(UNMATCHED_STATUS, data, {"X-Contractkit-Replay": "unmatched"})
 
 
 # ---------------------------------------------------------------- server
 
 
 @dataclass(slots=True)
-class ReplayStats:
-    """Counters of one server run (read them after stopping, or at any time for a rough view)."""
+class ReplayStats(ConnectionStats):
+    """Counters of one server run (read them after stopping, or at any time for a rough view).
+
+    Bounded: every unmatched request is counted, the first MAX_KEPT_UNMATCHED are named.
+    """
 
     served: int = 0
     matched_exact: int = 0
@@ -271,152 +266,11 @@ class ReplayStats:
     resets: int = 0
     unmatched_requests: list[str] = field(default_factory=list)
 
-
-class _Parsed:
-    __slots__ = ("method", "target", "headers", "body", "keep_alive")
-
-    def __init__(self, method: str, target: str, headers: dict[str, str], body: bytes, keep_alive: bool) -> None:
-        self.method, self.target, self.headers, self.body, self.keep_alive = method, target, headers, body, keep_alive
-
-
-def parse_request(buffer: bytearray) -> tuple[_Parsed, int] | None:
-    """Parse one HTTP/1.1 request from the buffer: (request, bytes used), or None when incomplete."""
-    end = buffer.find(b"\r\n\r\n")
-    if end < 0:
-        if len(buffer) > _MAX_HEAD:
-            raise ValueError("request head too large")
-        return None
-    head = bytes(buffer[:end]).decode("latin-1").split("\r\n")
-    method, target, version = head[0].split(" ", 2)
-    headers: dict[str, str] = {}
-    for line in head[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    start = end + 4
-    if headers.get("transfer-encoding", "").lower() == "chunked":
-        decoded = _dechunk(buffer, start)
-        if decoded is None:
-            return None
-        body, used = decoded
-    else:
-        length = int(headers.get("content-length") or 0)
-        if len(buffer) < start + length:
-            return None
-        body, used = bytes(buffer[start:start + length]), start + length
-    connection = headers.get("connection", "").lower()
-    keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
-    return _Parsed(method.upper(), target, headers, body, keep_alive), used
-
-
-def _dechunk(buffer: bytearray, position: int) -> tuple[bytes, int] | None:
-    body = bytearray()
-    while True:
-        line_end = buffer.find(b"\r\n", position)
-        if line_end < 0:
-            return None
-        size = int(bytes(buffer[position:line_end]).split(b";")[0] or b"0", 16)
-        position = line_end + 2
-        if size == 0:
-            trailer_end = buffer.find(b"\r\n", position)
-            return (bytes(body), trailer_end + 2) if trailer_end >= 0 else None
-        if len(buffer) < position + size + 2:
-            return None
-        body += buffer[position:position + size]
-        position += size + 2
-
-
-class _Protocol(asyncio.Protocol):
-    """One client connection: parse pipelined requests, answer them in order."""
-
-    def __init__(self, server: ReplayServer) -> None:
-        self.server = server
-        self.buffer = bytearray()
-        self.transport: asyncio.Transport | None = None
-        self.busy = False
-        self.continued = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-        self.server._connections.add(self)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.server._connections.discard(self)
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        self._drain()
-        if self.buffer and self.transport is not None and not self.transport.is_closing():
-            self._continue_if_expected()
-
-    def _continue_if_expected(self) -> None:
-        """Clients that send `Expect: 100-continue` wait for this before the body (curl with large bodies)."""
-        end = self.buffer.find(b"\r\n\r\n")
-        if end >= 0 and not self.continued and b"100-continue" in bytes(self.buffer[:end]).lower():
-            self.continued = True
-            assert self.transport is not None
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-
-    def _drain(self) -> None:
-        while not self.busy and self.transport is not None and not self.transport.is_closing():
-            try:
-                parsed = parse_request(self.buffer)
-            except (ValueError, IndexError):
-                self._send(*_plain(400, {"error": "malformed HTTP request"}), keep_alive=False)
-                return
-            if parsed is None:
-                return
-            request, used = parsed
-            del self.buffer[:used]
-            self.continued = False
-            delay, fault = self.server._draw_fault()
-            if delay or fault:
-                self.busy = True
-                asyncio.get_running_loop().create_task(self._answer_later(request, delay, fault))
-                return
-            self._send(*self.server._answer(request), keep_alive=request.keep_alive,
-                       head_only=request.method == "HEAD")
-
-    async def _answer_later(self, request: _Parsed, delay: float, fault: str) -> None:
-        if delay:
-            await asyncio.sleep(delay)
-        self.busy = False
-        if fault == "reset":
-            self.server._count_reset()
-            self._reset()
-            return
-        answer = self.server._fault_answer(fault) if fault else self.server._answer(request)
-        self._send(*answer, keep_alive=request.keep_alive, head_only=request.method == "HEAD")
-        self._drain()
-
-    def _send(self, head: bytes, body: bytes, *, keep_alive: bool, head_only: bool = False) -> None:
-        if self.transport is None or self.transport.is_closing():
-            return
-        connection = b"keep-alive" if keep_alive else b"close"
-        self.transport.write(head + b"\r\nDate: " + _date().encode() + b"\r\nContent-Length: "
-                             + str(len(body)).encode() + b"\r\nConnection: " + connection + b"\r\n\r\n"
-                             + (b"" if head_only else body))
-        if not keep_alive:
-            self.transport.close()
-
-    def _reset(self) -> None:
-        if self.transport is None:
-            return
-        sock = self.transport.get_extra_info("socket")
-        if sock is not None:  # SO_LINGER 0: close sends RST instead of FIN
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.transport.abort()
-
-
-_DATE_CACHE: list[Any] = [0, ""]
-
-
-def _date() -> str:
-    import time
-
-    now = int(time.time())
-    if _DATE_CACHE[0] != now:
-        _DATE_CACHE[:] = [now, formatdate(now, usegmt=True)]
-    return _DATE_CACHE[1]
+    def note_unmatched(self, request: IncomingRequest) -> None:
+        """Count an unmatched request; name it while fewer than MAX_KEPT_UNMATCHED are named."""
+        self.unmatched += 1
+        if len(self.unmatched_requests) < MAX_KEPT_UNMATCHED:
+            self.unmatched_requests.append(f"{request.method} {request.target[:200]}")
 
 
 class ReplayServer:
@@ -425,24 +279,25 @@ class ReplayServer:
     `source` is a cassette folder, a cassette file, or an iterable of cassettes or interactions;
     with only `provider` given, the provider's cassette folder is served. Use it as a context
     manager; `.url` is the base URL to point a client at (with the provider's base path).
+    `limits` bounds what one client can hold (sizes, connections, timeouts); see `ServerLimits`.
     """
 
     def __init__(self, source: str | Path | Iterable[Cassette | RecordedInteraction] | None = None, *,
                  provider: Provider | None = None, faults: Faults | None = None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None) -> None:
         self.provider = provider
         self.faults = faults or Faults()
         self.host, self.port = host, port
+        self.limits = limits or ServerLimits()
         self.interactions = _collect(source if source is not None else _provider_folder(provider))
         self.index = InteractionIndex(self.interactions, provider)
         self.stats = ReplayStats()
         self._random = random.Random(self.faults.seed)
         self._rendered = {id(item): render_response(item.response) for item in self.interactions}
-        self._connections: set[_Protocol] = set()
         self._matches: dict[tuple[str, str, str, bytes], Match] = {}
+        self._http: HttpServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._server: asyncio.base_events.Server | None = None
 
     @property
     def origin(self) -> str:
@@ -462,22 +317,26 @@ class ReplayServer:
         self.stop()
 
     def start(self) -> None:
-        """Bind and serve in a background thread; returns once the port is open."""
+        """Bind and serve in a background thread; returns once the port is open.
+
+        Raises UsageError when the address cannot be bound (a port in use, a port below 1024 without rights).
+        """
         ready = threading.Event()
-        failure: list[BaseException] = []
+        failure: list[OSError] = []
         self._thread = threading.Thread(target=self._run, args=(ready, failure), name="contractkit-replay", daemon=True)
         self._thread.start()
         ready.wait()
         if failure:
-            raise UsageError(f"replay server cannot listen on {self.host}:{self.port} ({failure[0]})") from failure[0]
+            reason = os.strerror(failure[0].errno) if failure[0].errno else str(failure[0])
+            raise UsageError(f"replay server cannot listen on {self.host}:{self.port} ({reason})",
+                             hint="choose another --port, or 0 for a free one") from failure[0]
 
-    def _run(self, ready: threading.Event, failure: list[BaseException]) -> None:
+    def _run(self, ready: threading.Event, failure: list[OSError]) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
+        self._http = HttpServer(self.handle, self.limits, stats=self.stats)
         try:
-            self._server = loop.run_until_complete(
-                loop.create_server(lambda: _Protocol(self), self.host, self.port, reuse_address=True, backlog=1024))
-            self.port = self._server.sockets[0].getsockname()[1]
+            self.port = loop.run_until_complete(self._http.listen(self.host, self.port))
         except OSError as exc:
             failure.append(exc)
             ready.set()
@@ -497,28 +356,43 @@ class ReplayServer:
         try:
             assert self._thread is not None
             while self._thread.is_alive():
-                self._thread.join(0.5)
+                self._thread.join(0.2)  # a short wait, so the main thread sees Ctrl-C at once
         finally:
             self.stop()
 
     def stop(self) -> None:
         """Close the listener and every connection, then stop the thread."""
-        loop, thread = self._loop, self._thread
+        loop, thread, http = self._loop, self._thread, self._http
         if loop is None or thread is None or not thread.is_alive():
             return
 
         def shutdown() -> None:
-            if self._server is not None:
-                self._server.close()
-            for connection in list(self._connections):
-                if connection.transport is not None:
-                    connection.transport.abort()
+            if http is not None:
+                http.close()
             for task in asyncio.all_tasks(loop):
                 task.cancel()
             loop.call_later(0.01, loop.stop)
 
-        loop.call_soon_threadsafe(shutdown)
+        try:
+            loop.call_soon_threadsafe(shutdown)
+        except RuntimeError:  # the loop closed in the meantime
+            return
         thread.join(5)
+
+    def handle(self, request: ParsedRequest) -> Answer | Coroutine[Any, Any, Answer | None]:
+        """The answer to one request, or a coroutine when a fault delays it or drops the connection (None)."""
+        delay, fault = self._draw_fault()
+        if delay or fault:
+            return self._answer_later(request, delay, fault)
+        return self._answer(request)
+
+    async def _answer_later(self, request: ParsedRequest, delay: float, fault: str) -> Answer | None:
+        if delay:
+            await asyncio.sleep(delay)
+        if fault == "reset":
+            self.stats.resets += 1
+            return None
+        return self._fault_answer(fault) if fault else self._answer(request)
 
     def _draw_fault(self) -> tuple[float, str]:
         faults = self.faults
@@ -531,16 +405,16 @@ class ReplayServer:
             roll -= ratio
         return faults.latency, ""
 
-    def _fault_answer(self, fault: str) -> tuple[bytes, bytes]:
+    def _fault_answer(self, fault: str) -> Answer:
         if fault == "throttle":
             self.stats.throttled += 1
-            return _plain(429, {"error": "throttled by contractkit replay (fault injection)"},
-                          {"Retry-After": str(self.faults.retry_after), "X-Contractkit-Fault": "throttle"})
+            return json_answer(429, {"error": "throttled by contractkit replay (fault injection)"},
+                               {"Retry-After": str(self.faults.retry_after), "X-Contractkit-Fault": "throttle"})
         self.stats.errors += 1
-        return _plain(self.faults.error_status, {"error": "server error injected by contractkit replay"},
-                      {"X-Contractkit-Fault": "error"})
+        return json_answer(self.faults.error_status, {"error": "server error injected by contractkit replay"},
+                           {"X-Contractkit-Fault": "error"})
 
-    def _answer(self, parsed: _Parsed) -> tuple[bytes, bytes]:
+    def _answer(self, parsed: ParsedRequest) -> Answer:
         # the same request is usually sent again and again (verification, resilience loops): remember the match
         key = (parsed.method, parsed.target, parsed.headers.get("x-amz-target", ""), parsed.body)
         match = self._matches.get(key)
@@ -548,22 +422,18 @@ class ReplayServer:
             match = self.index.match(IncomingRequest(parsed.method, parsed.target, parsed.headers, parsed.body))
             if match.interaction is None and parsed.method == "HEAD":  # HEAD is GET without the body
                 match = self.index.match(IncomingRequest("GET", parsed.target, parsed.headers, parsed.body))
-            if len(self._matches) < 4096:
+            if len(self._matches) < MAX_CACHED_MATCHES and len(parsed.body) <= MAX_CACHED_BODY:
                 self._matches[key] = match
         self.stats.served += 1
         if match.interaction is None:
             request = IncomingRequest(parsed.method, parsed.target, parsed.headers, parsed.body)
-            self.stats.unmatched += 1
-            self.stats.unmatched_requests.append(f"{request.method} {request.target}")
+            self.stats.note_unmatched(request)
             return unmatched_answer(request, match.closest)
         if match.how == "exact":
             self.stats.matched_exact += 1
         else:
             self.stats.matched_operation += 1
         return self._rendered[id(match.interaction)]
-
-    def _count_reset(self) -> None:
-        self.stats.resets += 1
 
 
 def _provider_folder(provider: Provider | None) -> Path:
@@ -576,13 +446,13 @@ def _collect(source: str | Path | Iterable[Cassette | RecordedInteraction]) -> l
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_file():
-            from contractkit.cassettes import load_cassette
-
             cassettes: Iterable[Cassette | RecordedInteraction] = [load_cassette(path)]
         elif path.is_dir():
             cassettes = list(iter_cassettes(path))
         else:
             raise UsageError(f"no cassettes at {path}", hint="record them with `contracts record`")
+        if not cassettes:
+            raise UsageError(f"no cassettes in {path}", hint="record them with `contracts record`")
         return _collect(cassettes)
     interactions: list[RecordedInteraction] = []
     for item in source:

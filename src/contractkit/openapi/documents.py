@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from contractkit.core.errors import SchemaLoadError, UsageError
+from contractkit.core.loading import load_json_fast
 from contractkit.core.model import Provider, ProviderKind
 from contractkit.openapi.swagger2 import convert_swagger2
-from contractkit.core.loading import load_json_fast
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
@@ -136,6 +136,35 @@ def unresolved_refs(document: dict[str, Any]) -> list[tuple[str, tuple[str | int
     return missing
 
 
+def iter_ref_cycles(document: dict[str, Any]) -> Iterator[tuple[str, tuple[str | int, ...], list[str]]]:
+    """Every `$ref` whose chain of references loops without reaching a schema (`A: {$ref: A}`, A -> B -> A).
+
+    Such a chain has no meaning and sends recursive resolvers into endless recursion; a schema that refers to
+    itself through a property (a tree) is fine and not reported. Yields (ref, key path, the chain).
+    """
+    reported: set[str] = set()
+    for ref, where in iter_refs(document):
+        chain = _ref_chain(document, ref)
+        if chain is not None and chain[0] not in reported:
+            reported.update(chain)
+            yield ref, where, chain
+
+
+def _ref_chain(document: dict[str, Any], ref: str) -> list[str] | None:
+    """The chain of references from `ref` when it loops back on itself; None when it ends (or does not resolve)."""
+    chain: list[str] = []
+    while ref not in chain:
+        chain.append(ref)
+        try:
+            target = resolve_pointer(document, ref)
+        except (KeyError, ValueError, IndexError):
+            return None
+        if not isinstance(target, dict) or not isinstance(target.get("$ref"), str):
+            return None
+        ref = target["$ref"]
+    return chain[chain.index(ref):] + [ref]
+
+
 def slice_spec(document: dict[str, Any], routes: Iterable[tuple[str, str]], *, keep_examples: bool = False,
                display: str = "spec") -> dict[str, Any]:
     """Cut the named operations and everything they reference out of an OpenAPI 3 document."""
@@ -234,6 +263,10 @@ def validate_spec(document: dict[str, Any], *, display: str) -> None:
     if missing:
         ref, where = missing[0]
         raise SchemaLoadError(f"$ref {ref!r} does not resolve inside the document", file=display, key_path=where)
+    for ref, where, chain in iter_ref_cycles(document):
+        raise SchemaLoadError(f"$ref {ref!r} never reaches a schema: its references go round in a circle "
+                              f"({' -> '.join(chain)})", file=display, key_path=where,
+                              hint="give the schema a type or properties, or refer to another schema")
     try:
         validate(document)
     except Unresolvable as exc:

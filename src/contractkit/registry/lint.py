@@ -7,14 +7,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from contractkit.core.errors import ContractKitError, RegistryError, SchemaLoadError, format_key_path
-from contractkit.core.model import Provider, ProviderKind, Registry, SchemaSource
+from contractkit.aws.models import find_operation_model, find_service_model
+from contractkit.cassettes import load_cassette
+from contractkit.consumer.contractfile import load_contract_file
+from contractkit.core.errors import (
+    CassetteError,
+    ContractFileError,
+    ContractKitError,
+    RegistryError,
+    SchemaLoadError,
+    format_key_path,
+)
+from contractkit.core.model import (
+    CheckResult,
+    Finding,
+    Provider,
+    ProviderKind,
+    Registry,
+    Report,
+    SchemaSource,
+    Severity,
+    Status,
+)
+from contractkit.diff.gate import DEFAULT_LEDGER, load_ledger
+from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+from contractkit.verify.overlay_evidence import iter_overlay_lint
 
 
 @dataclass(frozen=True, slots=True)
 class LintProblem:
     """One problem: an error makes lint exit 2, a warning only informs."""
-
     code: str
     error: ContractKitError
     is_warning: bool = False
@@ -23,7 +45,6 @@ class LintProblem:
 @dataclass(slots=True)
 class LintResult:
     """Everything lint found, errors first."""
-
     registry: str
     problems: list[LintProblem] = field(default_factory=list)
     checked_files: int = 0
@@ -43,8 +64,9 @@ Check = Callable[[Registry, Provider], Iterator[LintProblem]]
 
 
 def lint_registry(registry: Registry) -> LintResult:
-    """Run every check on every provider of an already loaded (structurally valid) registry."""
+    """Run every check on every provider of an already loaded (structurally valid) registry; linear in providers."""
     result = LintResult(registry=str(registry.path))
+    result.problems.extend(check_ledger(registry))
     for provider in registry.providers.values():
         for check in CHECKS:
             result.problems.extend(check(registry, provider))
@@ -61,8 +83,6 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
 
 def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The OpenAPI slice exists, is valid, resolves every $ref, and has every registered operation."""
-    from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
-
     if provider.spec is None:
         return
     key = ("providers", provider.name, "spec")
@@ -121,8 +141,6 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
 
 def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """Every AWS operation exists in botocore's service model."""
-    from contractkit.aws.models import find_operation_model, find_service_model
-
     if provider.kind is not ProviderKind.AWS:
         return
     for operation in provider.operations.values():
@@ -138,7 +156,7 @@ def check_artifacts(registry: Registry, provider: Provider) -> Iterator[LintProb
     """Warn where a contract, cassette or pact is still missing."""
     if provider.contract and not provider.contract.is_file():
         yield _problem(registry, "CK110", f"contract file {registry.relative(provider.contract)} does not exist",
-                       "providers", provider.name, "contract", warning="contract" not in _raw_keys(registry, provider))
+                       "providers", provider.name, "contract", warning=not _is_written(registry, provider, "contract"))
     yield from _check_cassettes(registry, provider)
     for operation in provider.operations.values():
         if provider.cassettes and not (provider.cassettes / f"{operation.name}.yaml").is_file():
@@ -148,8 +166,6 @@ def check_artifacts(registry: Registry, provider: Provider) -> Iterator[LintProb
 
 
 def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
-    from contractkit.cassettes import load_cassette
-    from contractkit.core.errors import CassetteError
 
     if provider.cassettes is None or not provider.cassettes.is_dir():
         return
@@ -161,22 +177,19 @@ def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintPro
             yield LintProblem("CK112", exc)
 
 
-def _raw_keys(registry: Registry, provider: Provider) -> set[str]:
-    return {key[2] for key in registry.lines if len(key) == 3 and key[:2] == ("providers", provider.name)}
+def _is_written(registry: Registry, provider: Provider, key: str) -> bool:
+    """Whether the provider's entry in registry.yaml spells out `key` (rather than relying on its default)."""
+    return ("providers", provider.name, key) in registry.lines  # one lookup: lint stays linear in providers
 
 
 def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The quirks overlay is well formed and applies to the slice; corrections no longer needed are warnings."""
-    from contractkit.verify.overlay_evidence import iter_overlay_lint
-
     for code, error, warning in iter_overlay_lint(registry, provider):
         yield LintProblem(code, error, is_warning=warning)
 
 
 def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The contract file parses: known matchers, registered operations, examples that fit their matchers."""
-    from contractkit.consumer.contractfile import load_contract_file
-    from contractkit.core.errors import ContractFileError
 
     if provider.contract is None or not provider.contract.is_file():
         return
@@ -186,8 +199,30 @@ def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProbl
         yield LintProblem("CK113", exc)
 
 
+def check_states(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+    """Every provider state served from cassettes points at a cassette file or folder that exists."""
+    for name, raw in (provider.settings.get("states") or {}).items():
+        target = raw.get("cassette") if isinstance(raw, dict) else None
+        if not isinstance(target, str) or (registry.root / target).exists():
+            continue
+        yield _problem(registry, "CK115", f"provider state {name!r}: cassette folder {target} does not exist",
+                       "providers", provider.name, "states", name, "cassette",
+                       hint=f"seed it: contracts record --provider {provider.name} --from-spec <spec> --state {name!r}")
+
+
+def check_ledger(registry: Registry) -> Iterator[LintProblem]:
+    """The gate's ledger of accepted changes, when there is one, is well formed."""
+    path = registry.root / str(registry.settings.get("gate", {}).get("ledger", DEFAULT_LEDGER))
+    try:
+        load_ledger(path, display=registry.relative(path))
+    except ContractKitError as exc:
+        yield LintProblem("CK116", exc)
+    except OSError as exc:  # a name too long for the file system, a folder where the file should be
+        yield _problem(registry, "CK116", f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
+
+
 CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_contract, check_artifacts,
-                       check_overlay]
+                       check_overlay, check_states]
 
 
 def lint_to_dict(result: LintResult) -> dict[str, Any]:
@@ -208,3 +243,27 @@ def render_lint(result: LintResult, output_format: str) -> str:
     lines = [f"{'error' if not p.is_warning else 'warning'}: {p.code} {p.error.describe()}" for p in result.problems]
     lines.append(f"{result.registry}: {len(result.errors)} errors, {len(result.warnings)} warnings")
     return "\n".join(lines) + "\n"
+
+
+def lint_as_report(result: LintResult) -> Report:
+    """Lint results as a Report, for the shared renderers (JUnit, Markdown, HTML): one check per problem, errors
+    failed and warnings passed with their finding, or one passed check when nothing was found."""
+    results = [CheckResult("lint", _provider_of(problem.error), "", _where(problem.error),
+                           Status.PASSED if problem.is_warning else Status.FAILED, problem.error.describe(),
+                           findings=(Finding(problem.code, Severity.WARNING if problem.is_warning else Severity.ERROR,
+                                             problem.error.describe(), _where(problem.error)),))
+               for problem in result.problems]
+    if not results:
+        results = [CheckResult("lint", "", "", result.registry, Status.PASSED,
+                               f"{result.registry} and {result.checked_files} files it points to")]
+    return Report(f"contracts lint {result.registry}: {len(result.errors)} errors, {len(result.warnings)} warnings",
+                  tuple(results))
+
+
+def _provider_of(error: ContractKitError) -> str:
+    path = error.key_path
+    return str(path[1]) if len(path) > 1 and path[0] == "providers" else ""
+
+
+def _where(error: ContractKitError) -> str:
+    return (error.file or "") + (f":{error.line}" if error.line else "")
