@@ -15,6 +15,7 @@ Everything heavy (the registry, pact-python, botocore) is imported inside the fi
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -22,6 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator
 
 import pytest
+
+# jsonschema imports rfc3987_syntax, when installed, only for the "iri" format, and that import compiles grammars
+# for seconds on first use. contractkit validates with jsonschema-rs, so a test session never needs it (as in cli/).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:
     from contractkit.consumer import MockService, ShapedInteraction
@@ -66,19 +71,54 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     import shutil
 
+    from contractkit.consumer.run import merge_pacts
+    from contractkit.core.errors import ContractKitError
+
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
     try:
         registry = _load_registry(config)
-        from contractkit.consumer import write_pacts_from_fragments
-
-        write_pacts_from_fragments(folder, _pacts_folder(config, registry), registry.consumer)
+        written = merge_pacts(folder, _pacts_folder(config, registry), registry.consumer,
+                              _contract_descriptions(registry, folder))
+    except ContractKitError as exc:  # bad input: one paragraph, no traceback, and the run fails
+        if reporter is not None:
+            reporter.write_line(f"contractkit: no pact written: {exc.describe()}", red=True)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
+        return
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    for item in written:
+        note = f"{item.ran} interaction(s) from this run"
+        note += f", {item.kept} kept from the pact on disk (not run this time)" if item.kept else ""
+        note += f", {item.dropped} dropped (no longer in the contract)" if item.dropped else ""
+        if reporter is not None:
+            reporter.write_line(f"contractkit: wrote {item.path}: {note}")
+
+
+def _contract_descriptions(registry: Registry, folder: Path) -> dict[str, set[str]]:
+    """The interaction descriptions each provider's contract has now; a provider whose contract cannot be read
+    is left out, so nothing of its pact is dropped."""
+    from contractkit.consumer.contractfile import load_contract_file
+    from contractkit.core.errors import ContractKitError
+
+    current: dict[str, set[str]] = {}
+    for provider_folder in (path for path in folder.iterdir() if path.is_dir()):
+        try:
+            contract = load_contract_file(registry.provider(provider_folder.name))
+        except ContractKitError:
+            continue
+        current[provider_folder.name] = {interaction.description for interaction in contract.interactions}
+    return current
 
 
 def _registry_path(config: pytest.Config) -> Path:
+    from contractkit.registry.loader import find_registry
+
     chosen = (config.getoption("--contracts-registry") or config.getini("contracts_registry")
               or os.environ.get("CONTRACTS_REGISTRY"))
-    return Path(chosen) if chosen else Path(config.rootpath) / "registry.yaml"
+    if chosen:
+        return Path(chosen)
+    found = find_registry(config.invocation_params.dir)  # the nearest one above where pytest was started
+    return found if found.is_file() else Path(config.rootpath) / "registry.yaml"
 
 
 def _load_registry(config: pytest.Config) -> Registry:
@@ -164,16 +204,31 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
     The provider's cassettes are answered on 127.0.0.1 (a free port); `server.url` includes the base
     path. `faults` is a `contractkit.cassettes.replay.Faults` or its text form (latency, throttle with Retry-After,
     a ratio of 5xx, connection resets), for testing how the consumer's client copes. `server.stats`
-    counts what was served, throttled, failed and reset.
+    counts what was served, throttled, failed and reset, and what was refused or timed out. The server
+    is the one `contracts replay` runs, with the same limits (`limits`: a
+    `contractkit.cassettes.httpserver.ServerLimits`) and `port` (0: a free one).
     """
 
     @contextmanager
-    def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None) -> Iterator[Any]:
+    def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None, *,
+                        port: int = 0, limits: Any = None) -> Iterator[Any]:
         from contractkit.cassettes.replay import Faults, ReplayServer
+        from contractkit.core.errors import ContractKitError
 
-        chosen = contract_registry.provider(provider)
-        injected = Faults.from_text(faults) if isinstance(faults, str) else faults
-        with ReplayServer(Path(cassettes) if cassettes else None, provider=chosen, faults=injected) as server:
+        problem = None
+        try:
+            chosen = contract_registry.provider(provider)
+            injected = Faults.from_text(faults) if isinstance(faults, str) else faults
+            server = ReplayServer(Path(cassettes) if cassettes else None, provider=chosen, faults=injected, port=port,
+                                  limits=limits)
+            server.start()
+        except ContractKitError as exc:  # an unknown provider, bad faults, a port in use: one message, no traceback
+            problem = exc.describe()
+        if problem is not None:
+            pytest.fail(f"contractkit: {problem}", pytrace=False)
+        try:
             yield server
+        finally:
+            server.stop()
 
     return serve_cassettes

@@ -1,7 +1,11 @@
 """Pure redaction of secrets in recorded interactions, and normalisation of values that change every run.
 
-Nothing here does I/O: recording calls `scrub_interaction` before anything reaches disk, and the
-scanner (`find_secrets`) checks finished cassettes. Every secret becomes a stable placeholder,
+Nothing here does I/O. This module walks structure: headers (cookies by pair), URLs wherever they appear
+(userinfo, query, fragment, nested URLs in parameter values), form, multipart, XML and JSON bodies (name/value
+pair lists, JSON held in strings), and free text; at each place it asks the one detector in secrets.py whether
+a name or a value is a secret. Recording calls `scrub_interaction` before anything reaches disk; the scanner
+(`iter_interaction_secrets`, `find_secrets`) runs the same pass and reports what it would replace; reports
+and live bodies go through `mask_text` and `scrub_check_result`. Every secret becomes a stable placeholder,
 `<scrubbed:NAME>`, where NAME is the header, query parameter or field name, or the name of the
 value pattern that matched (`<scrubbed:github-token>`), so re-recording gives the same bytes and
 scrubbing twice equals scrubbing once.
@@ -9,59 +13,48 @@ scrubbing twice equals scrubbing once.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from typing import Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from contractkit.cassettes.model import Headers, RecordedInteraction
+from contractkit.cassettes.secrets import (
+    CREDENTIAL_FORMATS,
+    Detector,
+    compile_formats,
+    credential_variants,
+    is_secret_name,
+    looks_random,
+    secret_environ,
+)
+from contractkit.core.model import CheckResult, Provider
+
+__all__ = [
+    "PLACEHOLDER", "SECRET_HEADERS", "SECRET_PATTERNS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
+    "dump_json", "field_key", "find_secrets", "is_json_text", "iter_interaction_secrets", "literal_variants",
+    "mask_text", "normalise_volatile", "placeholder", "rules_for", "rules_for_provider", "scrub_body",
+    "scrub_check_result", "scrub_headers", "scrub_interaction", "scrub_json", "scrub_text", "scrub_uri",
+]
 
 PLACEHOLDER = "<scrubbed:{}>"
-_PLACEHOLDER_TEXT = re.compile(r"<scrubbed:[^>]*>|<volatile:[^>]*>")
-_ANY_PLACEHOLDER = re.compile(r"<(?:scrubbed|volatile):[^>]*>|&lt;(?:scrubbed|volatile):.*?&gt;")
+_PLACEHOLDER_TEXT = re.compile(r"<scrubbed:[^<>]*>|<volatile:[^<>]*>")
+_ANY_PLACEHOLDER = re.compile(r"<(?:scrubbed|volatile):[^<>]*>|&lt;(?:scrubbed|volatile):.*?&gt;|%3C(?:scrubbed|volatile)%3A[A-Za-z0-9_.+-]*%3E")
 VOLATILE_REQUEST_ID = "00000000-0000-4000-8000-000000000000"
 
+# headers scrubbed whole beyond the ones `is_secret_name` recognises (signing inputs that change every run)
 SECRET_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
-    "x-auth-token", "x-access-token", "private-token", "x-csrf-token", "x-xsrf-token", "x-amz-security-token",
-    "x-amz-date", "x-amz-content-sha256", "x-grafana-org-token", "x-slack-signature", "x-hub-signature",
-    "x-hub-signature-256", "x-atlassian-token",
+    "authorization", "proxy-authorization", "x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token",
+    "private-token", "x-csrf-token", "x-xsrf-token", "x-amz-security-token", "x-amz-date", "x-amz-content-sha256",
+    "x-grafana-org-token", "x-slack-signature", "x-hub-signature", "x-hub-signature-256", "x-atlassian-token",
 })
-SECRET_QUERY = frozenset({
-    "token", "access_token", "refresh_token", "id_token", "api_key", "apikey", "api-key", "signature", "sig",
-    "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date", "client_secret", "password",
-    "secret", "session", "auth", "private_token",
-})
-# JSON, XML and form field names, compared lower-cased with `_` and `-` removed
-SECRET_FIELDS = frozenset({
-    "token", "accesstoken", "refreshtoken", "idtoken", "sessiontoken", "secret", "clientsecret", "secretaccesskey",
-    "secretkey", "password", "passwd", "passphrase", "privatekey", "session", "sessionid", "apikey", "apitoken",
-    "authorization", "cookie", "webhookurl", "signingsecret",
-})
-_SECRET_SUFFIXES = ("token", "secret", "password", "privatekey", "apikey")
-# pagination cursors end in "token" but are not secrets; scrubbing them would break paging
-_NOT_SECRET = frozenset({"nexttoken", "continuationtoken", "nextcontinuationtoken", "pagetoken", "nextpagetoken",
-                         "prevpagetoken", "previouspagetoken", "startingtoken", "synctoken", "tokentype"})
-
-SECRET_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("private-key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----"),
-    ("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
-    ("aws-signature", r"(?i)(?<=signature=)[0-9a-f]{64}\b"),
-    ("github-token", r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"),
-    ("github-pat", r"\bgithub_pat_[A-Za-z0-9_]{22,255}\b"),
-    ("slack-token", r"\bxox[abposre]-[A-Za-z0-9-]{10,}"),
-    ("slack-app-token", r"\bxapp-\d-[A-Za-z0-9-]{10,}"),
-    ("slack-webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"),
-    ("grafana-service-account-token", r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b"),
-    ("grafana-cloud-token", r"\bglc_[A-Za-z0-9+/]{32,}={0,2}"),
-    ("grafana-api-key", r"\beyJrIjoi[A-Za-z0-9+/=_-]{20,}"),
-    ("atlassian-api-token", r"\bATATT[A-Za-z0-9_=-]{20,}"),
-    ("bearer", r"(?i)(?<=bearer )[A-Za-z0-9._~+/-]{16,}=*"),
-    ("url-credentials", r"(?<=://)[^/\s:@<>\"']+:[^/\s@<>\"']+(?=@)"),
-)
+SECRET_QUERY = frozenset({"sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date",
+                          "code", "state_token", "ticket"})
+_COOKIE_HEADERS = frozenset({"cookie", "set-cookie", "set-cookie2"})
+_COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "secure", "httponly", "samesite",
+                                "priority", "partitioned", "version", "comment"})
+SECRET_PATTERNS: tuple[tuple[str, str], ...] = CREDENTIAL_FORMATS  # kept for older callers: the detector's formats
 
 VOLATILE_REQUEST_HEADERS = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-agent",
                                       "content-length"})
@@ -70,16 +63,25 @@ VOLATILE_RESPONSE_HEADERS = frozenset({"date", "x-amzn-requestid", "x-amz-reques
                                        "x-ratelimit-reset", "x-ratelimit-remaining", "x-ratelimit-used", "expires",
                                        "last-modified", "cf-ray", "x-amz-cf-id", "x-trace-id", "x-b3-traceid"})
 _VOLATILE_FIELDS = re.compile(r"<(RequestId)>[^<]*</\1>")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>\\`]+")
+# `password=...`, `"api_key": "..."`, `X-Auth-Token: ...` in free text
+_ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_.-]{1,60})(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
+                         r"(?P<v>[^\s\"'&;,<>{}\[\]()]{4,})")
+_HARMLESS_VALUES = frozenset({"true", "false", "null", "none", "undefined", "required", "optional", "bearer", "basic",
+                              "token", "redacted", "hidden", "present", "missing", "empty"})
+_NAME_KEYS = ("name", "Name", "key", "Key", "header", "Header", "variable", "Variable", "field", "ParameterKey",
+              "OptionName")
+_VALUE_KEYS = ("value", "Value", "ParameterValue", "secret", "Secret")
 
 
 @dataclass(frozen=True, slots=True)
 class ScrubRules:
-    """What to redact: header, query and field names, value patterns, and literal secret values."""
+    """What to redact: extra header, query and field names, value formats, and literal secret values."""
 
     headers: frozenset[str] = SECRET_HEADERS
     query: frozenset[str] = SECRET_QUERY
-    fields: frozenset[str] = SECRET_FIELDS
-    patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=lambda: _compile(SECRET_PATTERNS))
+    fields: frozenset[str] = frozenset()
+    patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=lambda: compile_formats(CREDENTIAL_FORMATS))
     literals: tuple[tuple[str, str], ...] = ()  # (name, value): the credentials a run uses, wherever they appear
 
     def extended(self, *, headers: Iterable[str] = (), query: Iterable[str] = (), fields: Iterable[str] = (),
@@ -90,22 +92,28 @@ class ScrubRules:
             headers=self.headers | {name.lower() for name in headers},
             query=self.query | {name.lower() for name in query},
             fields=self.fields | {field_key(name) for name in fields},
-            patterns=self.patterns + _compile(patterns),
-            literals=tuple(sorted(set(self.literals + extra_literals), key=lambda item: -len(item[1]))),
+            patterns=self.patterns + compile_formats(patterns),
+            literals=tuple(sorted(set(self.literals + extra_literals), key=lambda item: (-len(item[1]), item[0]))),
         )
 
+    @property
+    def detector(self) -> Detector:
+        """The value detector of these rules: formats and literals."""
+        return Detector(self.patterns, self.literals)
+
     def is_secret_field(self, name: str) -> bool:
-        """True when a JSON, XML or form field of this name holds a secret."""
-        key = field_key(name)
-        if key in _NOT_SECRET:
-            return False
-        # a body that echoes headers or query parameters carries them under the same names
+        """True when a JSON, XML, form field or cookie of this name holds a secret."""
         lowered = name.lower()
-        return key in self.fields or key.endswith(_SECRET_SUFFIXES) or lowered in self.headers or lowered in self.query
+        return (field_key(name) in self.fields or is_secret_name(name) or lowered in self.headers
+                or lowered in self.query)
 
+    def is_secret_header(self, name: str) -> bool:
+        """True when a header's whole value is a secret."""
+        return name.lower() in self.headers or (name.lower() not in _COOKIE_HEADERS and self.is_secret_field(name))
 
-def _compile(patterns: Iterable[tuple[str, str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, re.compile(pattern)) for name, pattern in patterns)
+    def is_secret_query(self, name: str) -> bool:
+        """True when a query, fragment or form parameter of this name holds a secret."""
+        return name.lower() in self.query or self.is_secret_field(name)
 
 
 def field_key(name: str) -> str:
@@ -115,7 +123,7 @@ def field_key(name: str) -> str:
 
 def placeholder(name: str) -> str:
     """The stable placeholder for a secret called `name`."""
-    return PLACEHOLDER.format(name.lower())
+    return PLACEHOLDER.format(re.sub(r"[<>\s]", "_", name.lower()))
 
 
 def rules_for(scrub_settings: Mapping[str, Any] | None = None, secrets: Mapping[str, str] | None = None,
@@ -128,95 +136,305 @@ def rules_for(scrub_settings: Mapping[str, Any] | None = None, secrets: Mapping[
                                  literals=literal_variants(secrets or {}))
 
 
+def rules_for_provider(provider: Provider, secrets: Mapping[str, str]) -> ScrubRules:
+    """Default rules, the provider's registry additions, its auth header or query name, and this run's credentials."""
+    rules = rules_for(provider.settings.get("scrub"), secrets, provider=provider.name)
+    auth = provider.auth
+    return rules.extended(headers=[auth.header] if auth.header else (), query=[auth.query] if auth.query else ())
+
+
 def literal_variants(secrets: Mapping[str, str]) -> dict[str, str]:
-    """Each secret value plus its URL-encoded and base64 forms, so none of them survives either."""
-    variants: dict[str, str] = {}
-    for name, value in secrets.items():
-        if not value:
-            continue
-        key = name.lower()
-        variants[key] = value
-        for suffix, form in (("urlencoded", quote(value, safe="")), ("base64", base64.b64encode(value.encode()).decode().rstrip("="))):
-            if form != value:
-                variants[f"{key}-{suffix}"] = form
-    return {name: value for name, value in variants.items() if len(value) >= 4}
+    """Each secret value in every encoding it may travel in (see secrets.credential_variants)."""
+    return credential_variants(secrets)
 
 
-# ---------------------------------------------------------------- text
+def mask_text(text: str, environ: Mapping[str, str], names: Iterable[str] = ()) -> str:
+    """A report text with every credential masked: the ones in the environment (named, or under a secret-shaped
+    variable name), known credential formats, and secrets by name in URLs. `password: expected a string` in a
+    finding is prose about a field, so free-text `name: value` pairs are left alone here."""
+    rules = ScrubRules().extended(literals=literal_variants(secret_environ(environ, names)))
+    return _Pass(rules, assignments=False).text(text)
+
+
+# ---------------------------------------------------------------- the structural pass
+
+
+class _Pass:
+    """One scrubbing walk; `hits` collects the kind of every secret replaced (for the scanner)."""
+
+    def __init__(self, rules: ScrubRules, hits: list[str] | None = None, *, assignments: bool = True) -> None:
+        self.rules = rules
+        self.hits = hits
+        self.assignments = assignments  # `password=...` in free text; off for reports, which name fields in prose
+
+    def secret(self, name: str, value: str = "") -> str:
+        """The placeholder for a secret called `name`; the scanner also learns the formats the value has."""
+        if self.hits is not None:
+            self.hits.append(name.lower())
+            self.hits += self.rules.detector.kinds(value) if value else []
+        return placeholder(name)
+
+    # ------------------------------------------------------------ text
+
+    def text(self, text: str) -> str:
+        """URLs, literal credentials, credential formats and `name=value` assignments in free text."""
+        for step in (self._urls, self._literals, self._assignments) if self.assignments else (self._urls, self._literals):
+            text = _each_plain(text, step)
+        return text
+
+    def _urls(self, text: str) -> str:
+        return _URL.sub(self._url_match, text) if "://" in text else text
+
+    def _url_match(self, found: re.Match[str]) -> str:
+        url = found[0].rstrip(").,;:!?]}")  # prose closes a sentence or a parenthesis after a URL
+        return self.url(url) + found[0][len(url):]
+
+    def _literals(self, text: str) -> str:
+        matches = sorted(self.rules.detector.iter_matches(text), key=lambda match: match.start)
+        if not matches:
+            return text
+        pieces, last = [], 0
+        for match in matches:
+            pieces += [text[last:match.start], self.secret(match.kind)]
+            last = match.end
+        return "".join(pieces) + text[last:]
+
+    def _assignments(self, text: str) -> str:
+        def replace_value(found: re.Match[str]) -> str:
+            value = found["v"]
+            if not self.rules.is_secret_query(found["name"]) or value.lower() in _HARMLESS_VALUES or value.isdigit():
+                return found[0]
+            return found["name"] + found["sep"] + self.secret(found["name"])
+        return _ASSIGNMENT.sub(replace_value, text) if ("=" in text or ":" in text) else text
+
+    # ------------------------------------------------------------ URLs and pairs
+
+    def url(self, url: str) -> str:
+        """A URL with secrets in its userinfo, query and fragment replaced, and by value everywhere."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
+        netloc = self._userinfo(parts.netloc)
+        query = self.pairs(parts.query) if parts.query else parts.query
+        fragment = self.pairs(parts.fragment) if "=" in parts.fragment else parts.fragment
+        if (netloc, query, fragment) == (parts.netloc, parts.query, parts.fragment):
+            return url
+        return urlunsplit(parts._replace(netloc=netloc, query=query, fragment=fragment))
+
+    def _userinfo(self, netloc: str) -> str:
+        userinfo, at, host = netloc.rpartition("@")
+        if not at or not userinfo:
+            return netloc
+        user, colon, password = userinfo.partition(":")
+        if not colon:  # `https://<token>@host`: a lone userinfo is a credential
+            return f"{self.secret('userinfo')}@{host}"
+        if user and (looks_random(user, min_length=12) or self.rules.detector.kinds(user)):
+            user = self.secret("username")
+        return f"{user}:{self.secret('password') if password else ''}@{host}"
+
+    def pairs(self, raw: str, *, plus: bool = True) -> str:
+        """`a=1&token=x` with secret-named values replaced and every other value scrubbed as text."""
+        pieces = []
+        for piece in raw.split("&"):
+            name_raw, eq, value_raw = piece.partition("=")
+            name, value = unquote_plus(name_raw), unquote_plus(value_raw) if plus else unquote(value_raw)
+            if eq and value and not _is_placeholder(value):
+                clean = self.secret(name, value) if self.rules.is_secret_query(name) else self.text(value)
+                if clean != value:
+                    piece = f"{name_raw}={quote(clean, safe='<>:/')}"
+            pieces.append(piece)
+        return "&".join(pieces)
+
+    # ------------------------------------------------------------ headers
+
+    def header(self, name: str, value: str) -> str:
+        if _is_placeholder(value) or not value:
+            return value
+        lowered = name.lower()
+        if lowered in _COOKIE_HEADERS:
+            return self.cookies(value, set_cookie=lowered != "cookie")
+        if self.rules.is_secret_header(name):
+            return self.secret(name, value)
+        return self.text(value)
+
+    def cookies(self, value: str, *, set_cookie: bool) -> str:
+        """Every cookie value replaced by a placeholder named for the cookie; names and attributes kept."""
+        pieces = []
+        for index, piece in enumerate(value.split(";")):
+            name, eq, content = piece.partition("=")
+            attribute = set_cookie and index > 0 and name.strip().lower() in _COOKIE_ATTRIBUTES
+            if eq and content.strip() and not attribute and not _is_placeholder(content.strip()):
+                piece = f"{name}={self.secret(name.strip() or 'cookie')}"
+            elif not eq and not attribute and piece.strip() and not _is_placeholder(piece.strip()):
+                piece = self.secret("cookie")
+            pieces.append(piece)
+        return ";".join(pieces)
+
+    # ------------------------------------------------------------ bodies
+
+    def body(self, text: str, content_type: str) -> str:
+        lowered = content_type.lower()
+        if is_json_text(text, lowered):
+            try:
+                data = json.loads(text)
+            except ValueError:
+                return self.text(text)
+            return dump_json(self.json(data))
+        if "x-www-form-urlencoded" in lowered:
+            return self.pairs(text)
+        if "multipart/" in lowered and "boundary=" in lowered:
+            return self.multipart(text, content_type)
+        if _is_xml(text) or "xml" in lowered:
+            return _escape_xml_placeholders(self.text(self.xml(text)))
+        return self.text(text)
+
+    def json(self, data: Any, container: str = "") -> Any:
+        if isinstance(data, dict):
+            pair = self._name_value_pair(data)
+            if pair is not None:
+                return pair
+            return {key: self._json_entry(str(key), value, container) for key, value in data.items()}
+        if isinstance(data, list):
+            return [self.json(item, container) for item in data]
+        if isinstance(data, str):
+            return self.json_string(data, container)
+        return data
+
+    def _json_entry(self, key: str, value: Any, container: str) -> Any:
+        if isinstance(value, str) and value and not _is_placeholder(value) and self.rules.is_secret_field(key):
+            return self.secret(key, value)
+        if isinstance(value, list) and value and all(isinstance(item, str) for item in value) \
+                and self.rules.is_secret_field(key):
+            return [self.secret(key) if item and not _is_placeholder(item) else item for item in value]
+        if isinstance(value, (dict, list)) and self.rules.is_secret_field(key):
+            return self.json(value, container=key)  # inside `credentials: {...}` random strings are secrets
+        return self.json(value, container if not isinstance(value, str) else (container and key))
+
+    def _name_value_pair(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """`{name: API_KEY, value: ...}`: the value is a secret when the name is, or when it looks random."""
+        name_key = next((key for key in _NAME_KEYS if isinstance(data.get(key), str)), None)
+        value_key = next((key for key in _VALUE_KEYS if isinstance(data.get(key), str)), None)
+        if name_key is None or value_key is None or name_key == value_key:
+            return None
+        name, value = data[name_key], data[value_key]
+        if not value or _is_placeholder(value):
+            return None
+        if self.rules.is_secret_field(name) or looks_random(value):
+            cleaned = {key: self.json(item) for key, item in data.items() if key != value_key}
+            return {**cleaned, value_key: self.secret(name)}
+        return None
+
+    def json_string(self, value: str, container: str = "") -> str:
+        """A JSON string: JSON inside it is scrubbed as JSON, anything else as text; random ones in a secret place go."""
+        if _is_placeholder(value):
+            return value
+        if value.lstrip()[:1] in ("{", "["):
+            try:
+                inner = json.loads(value)
+            except ValueError:
+                inner = None
+            if isinstance(inner, (dict, list)):
+                cleaned = self.json(inner, container)
+                return value if cleaned == inner else json.dumps(cleaned, ensure_ascii=False)
+        if container and looks_random(value):
+            return self.secret(container)
+        return self.text(value)
+
+    def xml(self, text: str) -> str:
+        if "<" not in text:
+            return text
+        text = _XML_ELEMENT.sub(lambda m: f"<{m[1]}{m[2] or ''}>{self.secret(_local(m[1]))}</{m[1]}>"
+                                if self.rules.is_secret_field(_local(m[1])) and not _is_placeholder(m[3]) else m[0], text)
+        return _XML_ATTRIBUTE.sub(lambda m: f"{m[1]}={m[2]}{self.secret(_local(m[1]))}{m[2]}"
+                                  if self.rules.is_secret_field(_local(m[1].strip())) and not _is_placeholder(m[3])
+                                  else m[0], text)
+
+    def multipart(self, text: str, content_type: str) -> str:
+        boundary = content_type.split("boundary=", 1)[1].split(";", 1)[0].strip().strip('"')
+        parts = text.split(f"--{boundary}")
+        return f"--{boundary}".join([parts[0], *(self._part(part) for part in parts[1:])])
+
+    def _part(self, part: str) -> str:
+        head, sep, content = part.partition("\r\n\r\n")
+        if not sep:
+            head, sep, content = part.partition("\n\n")
+        if not sep:
+            return part
+        name = re.search(r'\bname="([^"]*)"', head)
+        part_type = re.search(r"(?im)^content-type:\s*(.+?)\s*$", head)
+        ending = content[len(content.rstrip("\r\n")):]
+        value = content[: len(content) - len(ending)]
+        if name and self.rules.is_secret_field(name[1]) and value and not _is_placeholder(value):
+            return head + sep + self.secret(name[1]) + ending
+        return head + sep + self.body(value, part_type[1] if part_type else "") + ending
+
+
+_XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)(\s[^<>]*)?>([^<]+)</\1>")
+_XML_ATTRIBUTE = re.compile(r"(?<=\s)([A-Za-z_][\w.:-]*)=([\"'])([^\"'<>]+)\2")
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _is_placeholder(value: str) -> bool:
+    return bool(_ANY_PLACEHOLDER.fullmatch(value.strip()))
+
+
+def _each_plain(text: str, step: Callable[[str], str]) -> str:
+    """Apply a step to the parts of a text outside placeholders, so placeholders are never rewritten."""
+    if "scrubbed" not in text and "volatile" not in text:
+        return step(text)
+    parts = _ANY_PLACEHOLDER.split(text)
+    kept = _ANY_PLACEHOLDER.findall(text)
+    return "".join(step(part) + (kept[index] if index < len(kept) else "") for index, part in enumerate(parts))
+
+
+def _is_xml(text: str) -> bool:
+    return text.lstrip().startswith("<")
+
+
+def _escape_xml_placeholders(text: str) -> str:
+    # inside XML a bare <scrubbed:x> would be read as an element: escape it so the document still parses
+    return _PLACEHOLDER_TEXT.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text) if _is_xml(text) else text
+
+
+# ---------------------------------------------------------------- public entry points
 
 
 def scrub_text(text: str, rules: ScrubRules) -> str:
-    """Replace literal secrets and value-shaped secrets (tokens, keys, JWTs) in free text; placeholders stay as
-    they are, so scrubbing twice equals scrubbing once even when a secret spells part of a placeholder."""
-    if "<scrubbed:" in text or "<volatile:" in text or "&lt;" in text:
-        parts = _ANY_PLACEHOLDER.split(text)
-        kept = _ANY_PLACEHOLDER.findall(text)
-        pieces = [_scrub_plain(part, rules) for part in parts]
-        return "".join(piece + (kept[index] if index < len(kept) else "") for index, piece in enumerate(pieces))
-    return _scrub_plain(text, rules)
-
-
-def _scrub_plain(text: str, rules: ScrubRules) -> str:
-    for name, value in rules.literals:
-        if value in text:
-            text = text.replace(value, placeholder(name))
-    for name, pattern in rules.patterns:
-        text = pattern.sub(placeholder(name), text)
-    return text
+    """Replace secrets in free text: URLs (by structure), literal credentials, credential formats, and values
+    assigned to secret names; placeholders stay as they are, so scrubbing twice equals scrubbing once."""
+    return _Pass(rules).text(text)
 
 
 def scrub_uri(uri: str, rules: ScrubRules) -> str:
-    """Scrub secret query parameters by name, then secrets by value anywhere in the URI."""
-    parts = urlsplit(uri)
-    if parts.query:
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        if any(key.lower() in rules.query for key, _ in pairs):  # re-encode only when something is replaced
-            cleaned = [(key, placeholder(key) if key.lower() in rules.query else value) for key, value in pairs]
-            parts = parts._replace(query=urlencode(cleaned, safe="<>:"))
-    return scrub_text(urlunsplit(parts), rules)
+    """Scrub a URI's userinfo, query and fragment by name, then secrets by value anywhere in it."""
+    return _Pass(rules).text(uri)
 
 
 def scrub_headers(headers: Headers, rules: ScrubRules) -> dict[str, tuple[str, ...]]:
-    """Secret headers become one placeholder each; other values are scrubbed by value."""
-    cleaned: dict[str, tuple[str, ...]] = {}
-    for name, values in headers.items():
-        if name.lower() in rules.headers:
-            cleaned[name] = tuple(placeholder(name) for _ in values)
-        else:
-            cleaned[name] = tuple(scrub_text(value, rules) for value in values)
-    return cleaned
-
-
-# ---------------------------------------------------------------- bodies
+    """Secret headers become one placeholder each; cookies keep their names; other values are scrubbed as text."""
+    scrubber = _Pass(rules)
+    return {name: tuple(scrubber.header(name, value) for value in values) for name, values in headers.items()}
 
 
 def scrub_body(body: str | bytes | None, content_type: str, rules: ScrubRules) -> str | bytes | None:
-    """Scrub a body by field name (JSON, form, XML) and by value; binary bodies by value only."""
+    """Scrub a body by structure (JSON, form, multipart, XML) and by value; binary bodies by value only."""
+    return _scrub_body(_Pass(rules), body, content_type)
+
+
+def _scrub_body(scrubber: _Pass, body: str | bytes | None, content_type: str) -> str | bytes | None:
     if body is None or body == "" or body == b"":
         return body
     if isinstance(body, bytes):
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:  # latin-1 round-trips every byte, so only matches change
-            return scrub_text(body.decode("latin-1"), rules).encode("latin-1")
-        return scrub_body(text, content_type, rules)
-    if is_json_text(body, content_type):
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return scrub_text(body, rules)
-        return dump_json(scrub_json(data, rules))
-    if "x-www-form-urlencoded" in content_type:
-        pairs = parse_qsl(body, keep_blank_values=True)
-        cleaned = [(k, placeholder(k) if rules.is_secret_field(k) else scrub_text(v, rules)) for k, v in pairs]
-        return urlencode(cleaned, safe="<>:")
-    text = scrub_text(_scrub_xml_fields(body, rules), rules)
-    # inside XML a bare <scrubbed:x> would be read as an element: escape it so the document still parses
-    return _PLACEHOLDER_TEXT.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text) if _is_xml(text) else text
-
-
-def _is_xml(text: str) -> bool:
-    return text.lstrip().startswith("<")
+            return scrubber.text(body.decode("latin-1")).encode("latin-1")
+        return scrubber.body(text, content_type)
+    return scrubber.body(body, content_type)
 
 
 def is_json_text(text: str, content_type: str) -> bool:
@@ -230,40 +448,70 @@ def dump_json(data: Any) -> str:
 
 
 def scrub_json(data: Any, rules: ScrubRules) -> Any:
-    """Replace string values of secret-named keys, and secrets by value in every other string."""
-    if isinstance(data, dict):
-        return {key: placeholder(key) if isinstance(value, str) and value and rules.is_secret_field(key)
-                else scrub_json(value, rules) for key, value in data.items()}
-    if isinstance(data, list):
-        return [scrub_json(item, rules) for item in data]
-    if isinstance(data, str):
-        return scrub_text(data, rules)
-    return data
-
-
-_XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.-]*)>([^<]+)</\1>")
-
-
-def _scrub_xml_fields(text: str, rules: ScrubRules) -> str:
-    if "<" not in text:
-        return text
-    return _XML_ELEMENT.sub(lambda m: f"<{m[1]}>{placeholder(m[1])}</{m[1]}>" if rules.is_secret_field(m[1])
-                            else m[0], text)
-
-
-# ---------------------------------------------------------------- interactions
+    """Replace values of secret-named keys and name/value pairs, JSON held in strings, and secrets by value."""
+    return _Pass(rules).json(data)
 
 
 def scrub_interaction(interaction: RecordedInteraction, rules: ScrubRules) -> RecordedInteraction:
     """The interaction with every secret in headers, URI and bodies replaced by a placeholder."""
+    return _scrub_interaction(_Pass(rules), interaction)
+
+
+def _scrub_interaction(scrubber: _Pass, interaction: RecordedInteraction) -> RecordedInteraction:
     request, response = interaction.request, interaction.response
     clean_request = replace(
-        request, uri=scrub_uri(request.uri, rules), headers=scrub_headers(request.headers, rules),
-        body=scrub_body(request.body, (request.header("content-type") or "").lower(), rules))
+        request, uri=scrubber.text(request.uri), headers=_headers(scrubber, request.headers),
+        body=_scrub_body(scrubber, request.body, request.header("content-type") or ""))
     clean_response = replace(
-        response, headers=scrub_headers(response.headers, rules),
-        body=scrub_body(response.body, response.content_type, rules))
+        response, headers=_headers(scrubber, response.headers),
+        body=_scrub_body(scrubber, response.body, response.header("content-type") or ""))
     return replace(interaction, request=clean_request, response=clean_response)
+
+
+def _headers(scrubber: _Pass, headers: Headers) -> dict[str, tuple[str, ...]]:
+    return {name: tuple(scrubber.header(name, value) for value in values) for name, values in headers.items()}
+
+
+def iter_interaction_secrets(interaction: RecordedInteraction, rules: ScrubRules) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(where, kind) for every secret scrubbing would replace: `("request", "uri")`, `("response", "headers",
+    "Set-Cookie")`, `("response", "body")` ...; the kind names the field or format, never the value."""
+    request, response = interaction.request, interaction.response
+    parts: list[tuple[tuple[str, ...], Callable[[_Pass], object]]] = [
+        (("request", "uri"), lambda scrubber: scrubber.text(request.uri)),
+        (("request", "body"), lambda scrubber: _scrub_body(scrubber, request.body, request.header("content-type") or "")),
+        (("response", "body"), lambda scrubber: _scrub_body(scrubber, response.body, response.header("content-type") or "")),
+    ]
+    for side, headers in (("request", request.headers), ("response", response.headers)):
+        for name, values in headers.items():
+            parts.append(((side, "headers", name), _header_scrubber(name, values)))
+    for where, run in parts:
+        hits: list[str] = []
+        run(_Pass(rules, hits))
+        for kind in dict.fromkeys(hits):
+            yield where, kind
+
+
+def _header_scrubber(name: str, values: tuple[str, ...]) -> Callable[[_Pass], object]:
+    return lambda scrubber: [scrubber.header(name, value) for value in values]
+
+
+def find_secrets(text: str, rules: ScrubRules) -> list[str]:
+    """Kinds of the secrets (by format, literal value, or secret name in a URL or assignment) still in a text."""
+    hits: list[str] = []
+    _Pass(rules, hits).text(text)
+    return sorted(set(hits))
+
+
+def scrub_check_result(result: CheckResult, rules: ScrubRules) -> CheckResult:
+    """A report row with live bodies and messages scrubbed: message, findings and details."""
+    scrubber = _Pass(rules)
+    findings = tuple(replace(item, message=scrubber.text(item.message), location=scrubber.text(item.location))
+                     for item in result.findings)
+    return replace(result, message=scrubber.text(result.message), findings=findings,
+                   details=scrubber.json(dict(result.details)))
+
+
+# ---------------------------------------------------------------- volatile values
 
 
 def normalise_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
@@ -280,14 +528,3 @@ def normalise_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
 def _mark(headers: Headers, volatile: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {name: tuple(f"<volatile:{name.lower()}>" for _ in values) if name.lower() in volatile else values
             for name, values in headers.items()}
-
-
-# ---------------------------------------------------------------- scanning
-
-
-def find_secrets(text: str, rules: ScrubRules) -> list[str]:
-    """Names of the secrets (literal or value-shaped) still present in a text; placeholders do not count."""
-    bare = _ANY_PLACEHOLDER.sub("", text)
-    found = [name for name, value in rules.literals if value in bare]
-    found += [name for name, pattern in rules.patterns if pattern.search(bare)]
-    return sorted(set(found))

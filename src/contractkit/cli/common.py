@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 import click
+
+from contractkit.cassettes.scrub import mask_text
+from contractkit.registry.loader import find_registry
 
 if TYPE_CHECKING:
     from contractkit.core.model import Registry, Report
@@ -23,9 +27,9 @@ class ExitCode(IntEnum):
 
 
 def registry_option(function: F) -> F:
-    """`--registry PATH` (default registry.yaml in the current folder)."""
+    """`--registry PATH` (default: the nearest registry.yaml in the current folder or above, up to the repository root)."""
     return click.option(
-        "--registry", "registry_path", type=click.Path(path_type=Path), default=Path("registry.yaml"),
+        "--registry", "registry_path", type=click.Path(path_type=Path), default=find_registry,
         show_default=True, envvar="CONTRACTS_REGISTRY", help="The registry file.",
     )(function)
 
@@ -56,8 +60,16 @@ def open_registry(path: Path) -> Registry:
     return load_registry(path)
 
 
+def masked(text: str) -> str:
+    """A text about to be printed or written, with every credential masked: the values of the environment
+    variables that hold credentials (in all their encodings), known credential formats, and secrets by name in
+    URLs and `name=value` pairs. Every report and error message passes through here."""
+    return mask_text(text, os.environ)
+
+
 def emit(text: str, output_path: Path | None = None) -> None:
-    """Print a rendered report, or write it atomically to --output."""
+    """Print a rendered report, or write it atomically to --output; credentials are masked either way."""
+    text = masked(text)
     if output_path is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -75,7 +87,6 @@ def emit_report(report: Report, output_format: str, output_path: Path | None = N
 
 
 def _is_color_terminal() -> bool:
-    import os
     import sys
 
     if os.environ.get("NO_COLOR") or os.environ.get("CI"):

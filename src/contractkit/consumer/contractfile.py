@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from contractkit.cassettes.secrets import Detector
+from contractkit.consumer.regexguard import find_backtracking_risk
 from contractkit.core.errors import ContractFileError, KeyPath
-from contractkit.core.model import Operation, Provider, ProviderKind
+from contractkit.core.limits import MAX_REGEX_LENGTH
 from contractkit.core.loading import SourceDocument, load_source
+from contractkit.core.model import Operation, Provider, ProviderKind
 
 # matcher name -> the option keys it accepts besides its own `$name` key
 MATCHER_OPTIONS: dict[str, frozenset[str]] = {
@@ -374,10 +377,16 @@ def _form_text(value: Any) -> str:
 def _check_regex(argument: Any, options: Mapping[str, Any]) -> str | None:
     if not isinstance(argument, str):
         return f"expected a regular expression, got {argument!r}"
+    if len(argument) > MAX_REGEX_LENGTH:
+        return f"the regular expression is {len(argument)} characters long; the limit is {MAX_REGEX_LENGTH}"
     try:
         pattern = re.compile(argument)
-    except re.error as exc:
+        risk = find_backtracking_risk(argument)
+    except (re.error, RecursionError, OverflowError) as exc:
         return f"invalid regular expression {argument!r}: {exc}"
+    if risk:
+        return (f"the regular expression {argument!r} can take exponential time ({risk}); "
+                f"write it without a repeated group that itself repeats, e.g. '^a+$' for '^(a+)+$'")
     example = options.get("example")
     if not isinstance(example, str):
         return "$regex needs an 'example' string that the pattern matches"
@@ -457,9 +466,7 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
     Pacts are shared (committed, published to a broker); a placeholder such as `Bearer <token>` serves as an
     example just as well, and a scanner can then tell that no secret is there.
     """
-    from contractkit.cassettes.scrub import SECRET_PATTERNS
-
-    patterns = [(name, re.compile(pattern)) for name, pattern in SECRET_PATTERNS if name != "bearer"]
+    detector = Detector.from_credentials().without_generic()  # `Bearer <token>` examples are placeholders
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document.data, ())]
     while stack:
         node, key_path = stack.pop()
@@ -468,11 +475,10 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
         elif isinstance(node, list):
             stack.extend((value, key_path + (index,)) for index, value in enumerate(node))
         elif isinstance(node, str):
-            for name, pattern in patterns:
-                if pattern.search(node):
-                    raise ContractFileError(f"the value looks like a {name.replace('-', ' ')}, which would reach the pact",
-                                            file=shown, key_path=key_path, line=document.line_of(key_path),
-                                            hint="write a placeholder instead, such as 'Bearer <token>'")
+            for kind in detector.kinds(node)[:1]:
+                raise ContractFileError(f"the value looks like a {kind.replace('-', ' ')}, which would reach the pact",
+                                        file=shown, key_path=key_path, line=document.line_of(key_path),
+                                        hint="write a placeholder instead, such as 'Bearer <token>'")
 
 
 def example_of(value: Any) -> Any:

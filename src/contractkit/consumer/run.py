@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Mapping, Sequence
 
 from contractkit.consumer.contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
 from contractkit.core.errors import PactFileError
@@ -385,14 +385,62 @@ def write_fragment(folder: Path, provider: str, fragment: Mapping[str, Any]) -> 
     return path
 
 
-def write_pacts_from_fragments(folder: Path, pacts: Path, consumer: str) -> list[Path]:
-    """Merge every provider's fragments under `folder` into `pacts/<consumer>-<provider>.json`."""
+@dataclass(frozen=True, slots=True)
+class PactWrite:
+    """One pact written from a session's fragments: how many interactions ran, and what the pact on disk gave."""
+
+    path: Path
+    provider: str
+    ran: int
+    kept: int = 0  # interactions this run did not exercise, kept from the pact already on disk
+    dropped: int = 0  # interactions of the pact on disk that the contract no longer has
+
+
+def write_pacts_from_fragments(folder: Path, pacts: Path, consumer: str,
+                               current: Mapping[str, Collection[str]] | None = None) -> list[Path]:
+    """Merge every provider's fragments under `folder` into `pacts/<consumer>-<provider>.json` (see merge_pacts)."""
+    return [item.path for item in merge_pacts(folder, pacts, consumer, current)]
+
+
+def merge_pacts(folder: Path, pacts: Path, consumer: str,
+                current: Mapping[str, Collection[str]] | None = None) -> list[PactWrite]:
+    """Write each provider's pact from this session's fragments without ever shrinking it.
+
+    A session that exercised only some interactions (`-k`, one file, Ctrl-C) keeps the others from the pact
+    on disk. `current` maps a provider to the descriptions its contract has now: an old interaction whose
+    description is gone is dropped, so a full run after removing an interaction still removes it.
+    """
     written = []
     for provider_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
         fragments = [_read_fragment(path) for path in sorted(provider_folder.glob("*.json"))]
-        if fragments:
-            written.append(write_pact(pacts / f"{consumer}-{provider_folder.name}.json", fragments))
+        if not fragments:
+            continue
+        path = pacts / f"{consumer}-{provider_folder.name}.json"
+        ran = {_sort_key(interaction) for fragment in fragments for interaction in fragment["interactions"]}
+        untouched = [item for item in _pact_interactions(path) if _sort_key(item) not in ran]
+        names = (current or {}).get(provider_folder.name)
+        kept = [item for item in untouched if names is None or str(item.get("description", "")) in names]
+        carried = [{**fragments[0], "interactions": kept}] if kept else []
+        write_pact(path, [*fragments, *carried])
+        written.append(PactWrite(path, provider_folder.name, len(ran), len(kept), len(untouched) - len(kept)))
     return written
+
+
+def _pact_interactions(path: Path) -> list[dict[str, Any]]:
+    """The interactions of a pact already on disk ([] when there is none); an unreadable one is an error,
+    never silently replaced."""
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PactFileError(f"cannot read the pact to merge into ({exc})", file=path,
+                            hint="fix or delete it; a partial run never replaces a pact it cannot read") from exc
+    interactions = data.get("interactions") if isinstance(data, dict) else None
+    if not isinstance(interactions, list) or not all(isinstance(item, dict) and "description" in item
+                                                     for item in interactions):
+        raise PactFileError("expected a pact with an 'interactions' list", file=path, key_path=("interactions",))
+    return interactions
 
 
 def _read_fragment(path: Path) -> dict[str, Any]:

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode, urlsplit
 
-from contractkit.cassettes import (cassette_path,
-                                   load_cassette)
-from contractkit.cassettes.scrub import ScrubRules, rules_for
+from contractkit.cassettes import cassette_path, load_cassette
+from contractkit.cassettes.scrub import ScrubRules, rules_for_provider
 from contractkit.core.model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Status
 
 # headers worth keeping from a previous request when re-sending it; auth comes from the environment
@@ -196,9 +195,7 @@ def cleanup_settings(settings: Mapping[str, Any], operation: str) -> Mapping[str
 
 def scrub_rules(provider: Provider, secrets: Mapping[str, str]) -> ScrubRules:
     """Default scrub rules, the provider's registry additions, and this run's credential values."""
-    rules = rules_for(provider.settings.get("scrub"), secrets, provider=provider.name)
-    auth = provider.auth
-    return rules.extended(headers=[auth.header] if auth.header else (), query=[auth.query] if auth.query else ())
+    return rules_for_provider(provider, secrets)
 
 
 def record_settings(provider: Provider) -> Mapping[str, Any]:

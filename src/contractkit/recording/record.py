@@ -11,7 +11,9 @@ killed leaves every earlier cassette as it was.
 from __future__ import annotations
 
 import json
+import logging
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,22 +21,36 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlencode, urlsplit
 
 from contractkit import __version__ as TOOLKIT_VERSION
-from contractkit.cassettes import (Cassette, RecordedInteraction, cassette_path,
-                        dump_interactions, iter_drift, load_cassette, write_cassette)
+from contractkit.aws.models import snake_name
+from contractkit.cassettes import (
+    SCHEMA_BROKEN,
+    Cassette,
+    RecordedInteraction,
+    cassette_path,
+    dump_interactions,
+    iter_drift,
+    iter_pact_breaks,
+    load_cassette,
+    write_cassette,
+)
+from contractkit.cassettes.scrub import ScrubRules, scrub_text
+from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
-from contractkit.core.auth import auth_headers, credentials
-from contractkit.recording.plan import HttpCall, OperationOutcome, PlannedCall, RECORD_FAILED, RecordOptions, RecordRun, cleanup_settings, plan_recording, record_settings, scrub_rules
-from contractkit.recording.vcr import finish_interaction, recorded_through_vcr
-from contractkit.cassettes.scrub import ScrubRules
-from contractkit.aws.models import snake_name
-from contractkit.cassettes import SCHEMA_BROKEN, iter_pact_breaks
-from contractkit.recording.vcr import aws_content_type
+from contractkit.recording.plan import (
+    RECORD_FAILED,
+    HttpCall,
+    OperationOutcome,
+    PlannedCall,
+    RecordOptions,
+    RecordRun,
+    cleanup_settings,
+    plan_recording,
+    record_settings,
+    scrub_rules,
+)
+from contractkit.recording.vcr import aws_content_type, finish_interaction, recorded_through_vcr
 from contractkit.validation import validate_response
-
-
-
-
 
 
 def record_provider(provider: Provider, operations: Iterable[Operation], options: RecordOptions, *,
@@ -45,17 +61,59 @@ def record_provider(provider: Provider, operations: Iterable[Operation], options
     secrets = credentials(provider, options.environ, required=not options.dry_run)
     rules = scrub_rules(provider, secrets)
     outcomes, sent = [], 0
-    for plan in plans:
-        if options.dry_run or plan.skip_reason:
-            outcome = OperationOutcome(plan.operation.name, "skipped" if plan.skip_reason else "planned",
-                                       plan.skip_reason or f"would send {_where(provider, plan, options)}")
-        else:
-            outcome = _record_one(provider, plan, options, secrets, rules, aws_client_factory)
+    with scrubbed_logging(rules):
+        for plan in plans:
+            outcome = _run_plan(provider, plan, options, secrets, rules, aws_client_factory)
             sent += outcome.requests
-        outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
     return RecordRun(provider.name, tuple(outcomes), sent, options.source, options.dry_run)
+
+
+def _run_plan(provider: Provider, plan: PlannedCall, options: RecordOptions, secrets: Mapping[str, str],
+              rules: ScrubRules, aws_client_factory: Callable[[str], Any] | None) -> OperationOutcome:
+    if options.dry_run or plan.skip_reason:
+        outcome = OperationOutcome(plan.operation.name, "skipped" if plan.skip_reason else "planned",
+                                   plan.skip_reason or f"would send {_where(provider, plan, options)}")
+    else:
+        outcome = _record_one(provider, plan, options, secrets, rules, aws_client_factory)
+    return scrub_outcome(outcome, rules)
+
+
+@contextmanager
+def scrubbed_logging(rules: ScrubRules) -> Iterator[None]:
+    """While recording, every log record (urllib3, botocore, ours) is scrubbed before a handler sees it: those
+    libraries log request lines and URLs, query credentials included. vcrpy's own INFO and DEBUG records repeat
+    whole requests and responses as Python reprs, which no structure can be read from: they are held back."""
+    previous = logging.getLogRecordFactory()
+    vcr_logger = logging.getLogger("vcr")
+    vcr_level = vcr_logger.level
+    vcr_logger.setLevel(max(logging.WARNING, vcr_level))
+
+    def scrubbing_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record is left for logging to report
+            return record
+        record.msg, record.args = scrub_text(message, rules), ()
+        return record
+
+    logging.setLogRecordFactory(scrubbing_factory)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(previous)
+        vcr_logger.setLevel(vcr_level)
+
+
+def scrub_outcome(outcome: OperationOutcome, rules: ScrubRules) -> OperationOutcome:
+    """An outcome whose message and findings are safe to print: a connection error repeats the URL it tried,
+    query credentials included."""
+    findings = tuple(replace(item, message=scrub_text(item.message, rules), location=scrub_text(item.location, rules))
+                     for item in outcome.findings)
+    return replace(outcome, message=scrub_text(outcome.message, rules), findings=findings)
 
 
 def _where(provider: Provider, plan: PlannedCall, options: RecordOptions) -> str:
@@ -74,7 +132,7 @@ def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, s
             raise UsageError("recording an AWS provider needs a boto3 client factory (use record_aws)")
         recorded, error = recorded_through_vcr(
             lambda: getattr(aws_client_factory(operation.service or ""), snake_name(operation.aws_operation or ""))(
-                **plan.aws_params))
+                **(plan.aws_params or {})))
         extra = {"call": {"service": operation.service, "operation": operation.aws_operation,
                           "params": dict(plan.aws_params)}}
     else:

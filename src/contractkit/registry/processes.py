@@ -6,10 +6,17 @@ The registry gives a command and a health URL. Both may use placeholders filled 
 are read from the environment, so a token never has to be written into registry.yaml. The process runs
 in its own session from the registry's folder; stopping it signals the whole process group, first
 SIGTERM then SIGKILL, on success, on failure and on Ctrl-C alike.
+
+A provider must not outlive the command that started it even when that command is killed outright
+(SIGKILL, OOM) and cleans up nothing. So the command runs under a small supervisor, the leader of its
+process group: when the parent dies (a parent-death signal via prctl on Linux, and a check of the parent
+id on every platform), the supervisor stops the whole group, grandchildren included, and removes `{tmp}`.
+An atexit hook stops whatever is still running when the interpreter exits normally.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import signal
@@ -17,9 +24,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +45,52 @@ STOP_GRACE = 5.0
 _LOG_TAIL = 1500
 # A local provider is never reached through a proxy from the environment.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+CANNOT_START = 127  # the supervisor's exit status when the command cannot be executed
+_RUNNING: weakref.WeakSet[ProviderProcess] = weakref.WeakSet()
+
+# Run as `python -c SUPERVISOR PARENT_PID TMP USE_PRCTL GRACE -- COMMAND...`, standard library only.
+SUPERVISOR = r"""
+import os, shutil, signal, subprocess, sys, time
+parent, tmp, use_prctl, grace = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1", float(sys.argv[4])
+command = sys.argv[6:]
+child = None
+
+def stop_group(*_):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    orphaned = os.getppid() != parent
+    try:
+        os.killpg(0, signal.SIGTERM)
+    except OSError:
+        pass
+    deadline = time.monotonic() + grace
+    while child is not None and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if orphaned:
+        shutil.rmtree(tmp, ignore_errors=True)
+    os.killpg(0, signal.SIGKILL)
+
+signal.signal(signal.SIGTERM, stop_group)
+signal.signal(signal.SIGHUP, stop_group)
+if use_prctl:
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+if os.getppid() != parent:
+    stop_group()
+try:
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+except OSError as exc:
+    print(f"cannot start {command[0]!r}: {exc.strerror or exc}", flush=True)
+    sys.exit(127)
+while child.poll() is None:
+    if os.getppid() != parent:
+        stop_group()
+    time.sleep(0.2)
+code = child.returncode
+sys.exit(code if code >= 0 else 128 - code)
+"""
 
 
 class ProviderProcessError(ContractKitError):
@@ -122,9 +177,13 @@ class ProviderProcess:
         command = [self._fill(part, "command") for part in self.spec.command]
         env = {**self.environ, **{name: self._fill(value, "env") for name, value in self.spec.env.items()}}
         log = self._log_path.open("wb")
+        use_prctl = sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
+        supervised = [sys.executable, "-c", SUPERVISOR, str(os.getpid()), self._tmp.name, "1" if use_prctl else "0",
+                      str(STOP_GRACE), "--", *command]
         try:
-            self._process = subprocess.Popen(command, cwd=self.spec.cwd, env=env, stdin=subprocess.DEVNULL,
+            self._process = subprocess.Popen(supervised, cwd=self.spec.cwd, env=env, stdin=subprocess.DEVNULL,
                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            _RUNNING.add(self)
         except OSError as exc:
             self._tmp.cleanup()
             raise ProviderProcessError(f"cannot start {command[0]!r}: {exc.strerror or exc}",
@@ -143,6 +202,9 @@ class ProviderProcess:
         url = self.health_url
         while time.monotonic() < deadline:
             assert self._process is not None
+            if self._process.poll() == CANNOT_START and self.log_tail().startswith("cannot start"):
+                raise ProviderProcessError(self.log_tail().splitlines()[-1],
+                                           key_path=("providers", self.provider.name, "process", "command"))
             if self._process.poll() is not None:
                 raise ProviderProcessError(f"the process exited with status {self._process.returncode} before "
                                            f"{url} answered; its output ends with: {self.log_tail()}",
@@ -171,6 +233,7 @@ class ProviderProcess:
     def stop(self) -> None:
         """Stop the whole process group: SIGTERM, then SIGKILL after a grace period; remove {tmp}."""
         process, self._process = self._process, None
+        _RUNNING.discard(self)
         if process is not None and process.poll() is None:
             _signal_group(process, signal.SIGTERM)
             try:
@@ -185,6 +248,13 @@ class ProviderProcess:
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None) -> None:
         self.stop()
+
+
+@atexit.register
+def stop_all() -> None:
+    """Stop every provider process still running (the interpreter is exiting without having stopped them)."""
+    for process in list(_RUNNING):
+        process.stop()
 
 
 def _signal_group(process: subprocess.Popen[Any], number: int) -> None:
