@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
+from contractkit.consumer import run_consumer
 from contractkit.core.errors import ContractKitError
-from contractkit.core.model import Registry, Report
+from contractkit.core.model import Registry, Report, Status
+from contractkit.registry.lint import lint_registry
+from contractkit.verify.verifier import verify_registry
 
 Progress = Callable[[str], None]
 
 
 def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, progress: Progress | None = None) -> Report:
     """Everything `contracts run` does, offline: bad input raises, contract failures are results."""
-    from contractkit.consumer import run_consumer
-    from contractkit.verify.verifier import verify_registry
-
     say = progress or (lambda message: None)
     names = list(provider_names)
     providers = registry.select_providers(names)
@@ -33,8 +33,6 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
 
 def ensure_lint_clean(registry: Registry) -> None:
     """Raise the first lint error (bad input), mentioning how many more there are."""
-    from contractkit.registry.lint import lint_registry
-
     errors = lint_registry(registry).errors
     if not errors:
         return
@@ -46,8 +44,8 @@ def ensure_lint_clean(registry: Registry) -> None:
 
 def consumer_summary(report: Report) -> str:
     """`33 interactions, 0 failed` for a progress line."""
-    failed = sum(1 for result in report.results if str(result.status) == "failed")
+    failed = sum(1 for result in report.results if result.status is Status.FAILED)
     return f"{len(report.results)} consumer interactions, {failed} failed"
 
 
-__all__ = ["run_main_job", "ensure_lint_clean", "ContractKitError"]
+__all__ = ["ContractKitError", "ensure_lint_clean", "run_main_job"]

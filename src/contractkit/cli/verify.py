@@ -6,7 +6,27 @@ from pathlib import Path
 
 import click
 
-from contractkit.cli.common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import (
+    ExitCode,
+    emit_report,
+    format_option,
+    open_registry,
+    output_option,
+    registry_option,
+)
+from contractkit.cli.sharding import shard_option
+from contractkit.core.errors import UsageError
+from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
+from contractkit.core.model import Report
+from contractkit.core.shards import Shard, select_shard
+from contractkit.reports.results import summarize
+from contractkit.validation.recordings import load_validator, validate_recordings
+from contractkit.validation.sources import iter_recording_paths
+from contractkit.validation.suggestions import (
+    suggest_corrections,
+    write_overlay_suggestions,
+)
+from contractkit.verify.verifier import verify_registry
 
 
 @click.command("verify")
@@ -15,20 +35,25 @@ from contractkit.cli.common import ExitCode, emit_report, format_option, open_re
 @click.option("--all", "all_providers", is_flag=True, help="Verify every provider of the registry.")
 @click.option("--base-url", default=None, help="Verify against a live provider at this URL instead of its cassettes; "
               "credentials come from the environment variables the registry names.")
+@click.option("--allow-missing", is_flag=True,
+              help="Skip, instead of failing, a provider that has a contract but no pact yet.")
+@click.option("--allow-unsafe", is_flag=True,
+              help="With --base-url: also send the interactions of operations the registry does not mark safe.")
+@shard_option("providers")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
 def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_providers: bool, base_url: str | None,
-                   output_format: str, output_path: Path | None) -> int:
+                   allow_missing: bool, allow_unsafe: bool, shard: Shard | None, output_format: str,
+                   output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
-    from contractkit.core.errors import UsageError
-    from contractkit.verify.verifier import verify_registry
-
     if bool(provider_names) == all_providers:
         raise UsageError("name providers with --provider P, or pass --all (not both)")
     if base_url is not None and (all_providers or len(provider_names) != 1):
         raise UsageError("--base-url verifies one live provider: pass exactly one --provider")
     registry = open_registry(registry_path)
-    report = verify_registry(registry, registry.select_providers(provider_names), base_url=base_url)
+    providers = select_shard(registry.select_providers(provider_names), shard, key=lambda provider: provider.name)
+    report = verify_registry(registry, providers, base_url=base_url,
+                             allow_missing=allow_missing, allow_unsafe=allow_unsafe)
     return emit_report(report, output_format, output_path)
 
 
@@ -37,15 +62,31 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
               help="The OpenAPI 3 or Swagger 2.0 description (JSON or YAML) to validate against.")
 @click.option("--base-path", "base_paths", multiple=True,
               help="A path prefix the recorded requests carry in front of the description's paths (repeatable).")
+@click.option("--error-schema", "error_schema", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A JSON Schema every recorded 4xx/5xx JSON body must also fit (the provider's error format).")
+@click.option("--max-errors", type=click.IntRange(min=1), default=MAX_ERRORS_PER_RESPONSE, show_default=True,
+              help="Schema errors listed per response; the rest are counted, not listed.")
+@click.option("--suggest-overlay", "overlay_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write quirks-overlay corrections, with their evidence, where most responses contradict the description.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@shard_option("recording files")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
-def validate_command(spec_path: Path, base_paths: tuple[str, ...], files: tuple[Path, ...], output_format: str,
+def validate_command(spec_path: Path, base_paths: tuple[str, ...], error_schema: Path | None, max_errors: int,
+                     overlay_path: Path | None, files: tuple[Path, ...], shard: Shard | None, output_format: str,
                      output_path: Path | None) -> int:
-    """Validate recorded responses (vcrpy cassettes, HAR files) against an OpenAPI description, no registry needed."""
-    from contractkit.validation.recordings import validate_recordings
-
-    report = validate_recordings(spec_path, files, base_paths=base_paths)
+    """Validate recorded responses (vcrpy and Betamax cassettes, HAR files, folders of them) against an OpenAPI description."""
+    if shard is not None:
+        files = tuple(select_shard(iter_recording_paths(files), shard))
+        if not files:  # an empty shard validates nothing
+            return emit_report(Report(f"validate: no recording in shard {shard}", ()), output_format, output_path)
+    validator = load_validator(spec_path, base_paths=base_paths, max_errors=max_errors)
+    report = validate_recordings(validator, files, error_schema=error_schema)
+    if overlay_path is not None:
+        suggestions = suggest_corrections(validator.document, report.results)
+        write_overlay_suggestions(overlay_path, suggestions, reference=f"contracts validate --spec {spec_path}: "
+                                  f"{len(files)} recording path(s), {summarize(report)['total']} checks")
+        click.echo(f"wrote {len(suggestions)} overlay suggestion(s) to {overlay_path}", err=True)
     return emit_report(report, output_format, output_path)
 
 

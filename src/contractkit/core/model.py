@@ -161,11 +161,17 @@ class Severity(StrEnum):
 
 
 class Status(StrEnum):
-    """The outcome of one check."""
+    """The outcome of one check.
+
+    SEEDED: the check passed, but it could not have failed, because what it checked was generated from the very
+    schema it was checked against (a cassette seeded from the description's examples or schemas, or from botocore's
+    shapes). Reports count it apart from PASSED so that a summary never claims more than was verified.
+    """
 
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    SEEDED = "seeded"
 
 
 @dataclass(frozen=True, slots=True)

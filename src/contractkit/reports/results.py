@@ -1,17 +1,29 @@
-"""Render a Report for people (text, Markdown, HTML) and for machines (JSON, JUnit XML)."""
+"""Render a Report for people (text, Markdown, HTML) and for machines (JSON, JUnit XML).
+
+Counts are honest: a check that could not have failed (SEEDED: a cassette generated from the schema it is
+checked against) is counted apart from PASSED. When the report holds validated responses that disagree with
+their description, the conformance summary (validation/summary.py) comes before the detail.
+"""
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections import defaultdict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from xml.etree import ElementTree
 
 from contractkit.core.model import CheckResult, Finding, Report, Status
+from contractkit.reports.matrix import recap_lines, render_matrix
+from contractkit.validation.responses import SchemaFinding
+from contractkit.validation.summary import (
+    summarize_conformance,
+    summary_lines,
+    summary_to_dict,
+)
 
-_COLORS = {Status.PASSED: "\033[32m", Status.FAILED: "\033[31m", Status.SKIPPED: "\033[33m"}
+_COLORS = {Status.PASSED: "\033[32m", Status.FAILED: "\033[31m", Status.SKIPPED: "\033[33m", Status.SEEDED: "\033[36m"}
 _RESET = "\033[0m"
 
 
@@ -36,6 +48,7 @@ def summarize(report: Report) -> dict[str, Any]:
         "passed": counts[Status.PASSED],
         "failed": counts[Status.FAILED],
         "skipped": counts[Status.SKIPPED],
+        "seeded": counts[Status.SEEDED],
         "success_rate": round(counts[Status.PASSED] / decided, 4) if decided else 1.0,
         "duration": {
             "total": round(report.duration, 4),
@@ -48,8 +61,13 @@ def summarize(report: Report) -> dict[str, Any]:
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """A finding as plain JSON data."""
-    return {"code": finding.code, "severity": str(finding.severity), "message": finding.message,
-            "location": finding.location}
+    data: dict[str, Any] = {"code": finding.code, "severity": str(finding.severity), "message": finding.message,
+                            "location": finding.location}
+    if isinstance(finding, SchemaFinding):
+        data.update(kind=finding.kind, schema_pointer=finding.schema_pointer)
+        if finding.omitted:
+            data["errors_omitted"] = finding.omitted
+    return data
 
 
 def result_to_dict(result: CheckResult) -> dict[str, Any]:
@@ -64,9 +82,19 @@ def result_to_dict(result: CheckResult) -> dict[str, Any]:
 
 
 def render_json(report: Report, **_: Any) -> str:
-    """`{"title", "summary", "results"}` as indented JSON."""
-    body = {"title": report.title, "summary": summarize(report), "results": [result_to_dict(r) for r in report.results]}
+    """`{"title", "summary", "results"}` as indented JSON, plus `conformance` (every occurrence) when responses disagree."""
+    body: dict[str, Any] = {"title": report.title, "summary": summarize(report)}
+    conformance = summarize_conformance(report.results)
+    if conformance.rows:
+        body["conformance"] = summary_to_dict(conformance)
+    body["results"] = [result_to_dict(r) for r in report.results]
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def counts_line(summary: dict[str, Any]) -> str:
+    """`110 passed, 36 seeded, 0 failed, 0 skipped` (seeded only when there are any)."""
+    seeded = f", {summary['seeded']} seeded" if summary["seeded"] else ""
+    return f"{summary['passed']} passed{seeded}, {summary['failed']} failed, {summary['skipped']} skipped"
 
 
 def _label(result: CheckResult) -> str:
@@ -77,29 +105,39 @@ def _label(result: CheckResult) -> str:
 def render_text(report: Report, *, color: bool = False) -> str:
     """One line per check, failures with their findings indented, and a closing summary line."""
     lines = [report.title, ""]
+    conformance = summary_lines(summarize_conformance(report.results))
+    if conformance:
+        lines += [*conformance, ""]
     for result in report.results:
         status = str(result.status).upper()
         if color:
             status = f"{_COLORS[result.status]}{status}{_RESET}"
-        tail = f": {result.message}" if result.message and result.status is not Status.PASSED else ""
+        tail = f": {result.message}" if result.message and result.status in (Status.FAILED, Status.SKIPPED) else ""
         lines.append(f"{status:<6} [{result.check}] {_label(result)}{tail}")
         for finding in result.findings:
             where = f" at {finding.location}" if finding.location else ""
             lines.append(f"         {finding.code} {finding.message}{where}")
+    lines += recap_lines(report)
     summary = summarize(report)
     lines.append("")
-    lines.append(f"{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped "
-                 f"in {summary['duration']['total']:.2f}s")
+    lines.append(f"{counts_line(summary)} in {summary['duration']['total']:.2f}s")
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(report: Report, **_: Any) -> str:
     """A summary line and a table per provider, suitable for $GITHUB_STEP_SUMMARY."""
     summary = summarize(report)
-    icon = {Status.PASSED: "✅", Status.FAILED: "❌", Status.SKIPPED: "⏭️"}
+    icon = {Status.PASSED: "✅", Status.FAILED: "❌", Status.SKIPPED: "⏭️", Status.SEEDED: "🌱"}
     lines = [f"## {report.title}", "",
-             f"**{summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped** "
-             f"(success rate {summary['success_rate']:.1%}, {summary['duration']['total']:.2f}s)", ""]
+             f"**{counts_line(summary)}** (success rate {summary['success_rate']:.1%}, {summary['duration']['total']:.2f}s)",
+             ""]
+    conformance = summarize_conformance(report.results)
+    if conformance.rows:
+        lines += [f"### Conformance: {conformance.disagreeing} of {conformance.responses} responses disagree", "",
+                  "| responses | kind | operation | JSON path | example |", "|---|---|---|---|---|"]
+        lines += [f"| {row.responses} of {row.total} | {row.kind} | {row.operation} | `{row.json_path}` | "
+                  f"{row.example.replace('|', '/')} |" for row in conformance.rows[:50]]
+        lines.append("")
     by_provider: dict[str, list[CheckResult]] = defaultdict(list)
     for result in report.results:
         by_provider[result.provider or "-"].append(result)
@@ -131,6 +169,9 @@ def render_junit(report: Report, **_: Any) -> str:
             failure.text = "\n".join(f"{f.code} {f.message} {f.location}".strip() for f in result.findings) or result.message
         elif result.status is Status.SKIPPED:
             ElementTree.SubElement(case, "skipped", message=result.message)
+        elif result.status is Status.SEEDED:
+            ElementTree.SubElement(case, "properties").append(
+                ElementTree.Element("property", name="seeded", value=result.message or "seeded"))
     for suite in suites.values():
         cases = list(suite)
         suite.set("tests", str(len(cases)))
@@ -141,22 +182,8 @@ def render_junit(report: Report, **_: Any) -> str:
 
 
 def render_html(report: Report, **_: Any) -> str:
-    """A standalone HTML page with the summary and a table of every check."""
-    summary = summarize(report)
-    rows = "\n".join(
-        f"<tr class='{r.status}'><td>{r.status}</td><td>{html.escape(r.check)}</td><td>{html.escape(r.provider)}</td>"
-        f"<td>{html.escape(r.operation)}</td><td>{html.escape(r.interaction)}</td><td>{html.escape(r.message)}</td></tr>"
-        for r in report.results
-    )
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(report.title)}</title><style>body{{font-family:sans-serif}}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
-        ".failed td:first-child{color:#b00}.passed td:first-child{color:#070}</style></head><body>"
-        f"<h1>{html.escape(report.title)}</h1><p>{summary['passed']} passed, {summary['failed']} failed, "
-        f"{summary['skipped']} skipped</p><table><tr><th>status</th><th>check</th><th>provider</th>"
-        f"<th>operation</th><th>interaction</th><th>message</th></tr>{rows}</table></body></html>\n"
-    )
+    """The contract matrix (reports/matrix.py): a self-contained page, failures first."""
+    return render_matrix(report)
 
 
 RENDERERS: dict[str, Callable[..., str]] = {

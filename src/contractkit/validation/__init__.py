@@ -1,7 +1,13 @@
 """Responses held to their description: JSON Schema, the provider's OpenAPI slice or the AWS model; pacts held
 to the OpenAPI slice; recordings (vcrpy cassettes, HAR) read for validation."""
 
-from contractkit.validation.pacts import SubsetChecker, http_interactions, iter_interaction_findings, iter_pact_findings, read_pact
+from contractkit.validation.pacts import (
+    SubsetChecker,
+    http_interactions,
+    iter_interaction_findings,
+    iter_pact_findings,
+    read_pact,
+)
 from contractkit.validation.recordings import (
     Recording,
     check_interaction,

@@ -1,43 +1,60 @@
 """Response validation: OpenAPI 3.0 slices, JSON Schema 2020-12 files and botocore output shapes -> Findings.
 
-Who does what, for speed: each response schema of an OpenAPI document is converted to JSON Schema 2020-12
-(`nullable`, boolean `exclusiveMinimum`, OpenAPI-only keywords dropped, internal `$ref`s kept by copying
-only the referenced parts) and compiled once with jsonschema-rs; the compiled validator is cached per
-(operation, status, content type). Path matching, status and content-type lookup are plain dictionary
-work done here; openapi-core is only the comparison in benchmarks/bench_verify.py, because it validates
-about 300 responses/s against jsonschema-rs's tens of thousands.
+Who does what, for speed: the JSON Schema work (conversion, compiling once, bounded errors) is schemas.py;
+here a response is matched to its declared status and content type with plain dictionary lookups (cached),
+its body parsed once and held to the compiled schema of (operation, status, content type), compiled on first
+sight. openapi-core is only the comparison in benchmarks/bench_verify.py.
 
 Finding codes (CK40x):
   CK401 body violates the response schema        CK402 status code not declared
   CK403 content type not declared                CK404 declared response header missing or not valid
   CK405 body is not the declared format (JSON)   CK406 request matches no operation
   CK407 AWS response does not parse or does not fit the botocore output shape
+  CK408 a recorded 4xx/5xx body does not fit the provider's error schema
 """
 
 from __future__ import annotations
 
-import copy
-import json
-import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import Any
 
-from contractkit.openapi import documents as specs
+from contractkit.aws.validation import validate_aws_response
 from contractkit.core.errors import SchemaLoadError, UsageError
-from contractkit.openapi.documents import load_spec_document, pointer_parts
-from contractkit.core.http import HTTP_METHODS, content_type, header_value, is_json_media, parse_json_body, pick_media_type, coerce_text, decoded_body
-from contractkit.core.routing import Router
+from contractkit.core.http import (
+    HTTP_METHODS,
+    coerce_text,
+    content_type,
+    decoded_body,
+    header_value,
+    is_json_media,
+    parse_json_body,
+    pick_media_type,
+)
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.loading import load_json_fast
-from contractkit.core.text import shorten
-from contractkit.aws.validation import validate_aws_response
 from contractkit.core.model import Finding, Operation, Provider, SchemaSource, Severity
+from contractkit.core.routing import Router
+from contractkit.openapi.documents import load_spec_document
 from contractkit.openapi.overlays import apply_overlay, load_overlay
-
-if TYPE_CHECKING:
-    import jsonschema_rs
+from contractkit.validation.schemas import (
+    CompiledSchema,
+    SchemaProblems,
+    SharedSchemas,
+    compile_schema,
+    deref,
+    escape_pointer,
+    explain_error,
+    items_schema,
+    json_path,
+    keyword_pointer,
+    resolve_pointer,
+    schema_errors,
+    schema_problems,
+    to_json_schema,
+)
 
 BODY_SCHEMA = "CK401"
 STATUS_UNDECLARED = "CK402"
@@ -45,187 +62,24 @@ CONTENT_TYPE_UNDECLARED = "CK403"
 HEADER_MISSING = "CK404"
 BODY_UNPARSABLE = "CK405"
 NO_OPERATION = "CK406"
-
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else",
-               "unevaluatedProperties", "unevaluatedItems", "additionalItems")
-_DROPPED = frozenset(("discriminator", "example", "xml", "externalDocs", "nullable"))
+ERROR_SCHEMA = "CK408"
 
 
-# --------------------------------------------------------------------------- OpenAPI 3.0 -> JSON Schema
+@dataclass(frozen=True, slots=True)
+class SchemaFinding(Finding):
+    """A CK401/CK408 finding that also says which kind of disagreement it is and which schema keyword failed.
 
-def to_json_schema(node: Any) -> Any:
-    """Convert one OpenAPI 3.0 schema object (recursively) to JSON Schema 2020-12; `$ref`s are kept as is."""
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in _DROPPED or key.startswith("x-"):
-            continue
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {name: to_json_schema(sub) for name, sub in value.items()}
-        elif key in _SCHEMA_LISTS and isinstance(value, list):
-            out[key] = [to_json_schema(sub) for sub in value]
-        elif key in _SCHEMA_ONE:
-            out[key] = to_json_schema(value)
-        else:
-            out[key] = value
-    _convert_exclusive_bounds(node, out)
-    if node.get("nullable") is True:
-        return _allow_null(out)
-    return out
+    `schema_pointer` is the JSON pointer, in the description, of the schema object whose keyword failed
+    (`#/components/schemas/Hit` for a missing required property of Hit); `via` is the pointer of the `{$ref}`
+    node the last step came through, when there is one (where a nullable correction belongs).
+    """
 
-
-def _convert_exclusive_bounds(node: dict[str, Any], out: dict[str, Any]) -> None:
-    # OAS 3.0 writes `exclusiveMinimum: true` next to `minimum`; 2020-12 wants the number itself
-    for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        flag = node.get(exclusive)
-        if isinstance(flag, bool):
-            out.pop(exclusive, None)
-            if flag and bound in out:
-                out[exclusive] = out.pop(bound)
-
-
-def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
-    if any(key in schema for key in ("$ref", "allOf", "anyOf", "oneOf")):
-        return {"anyOf": [schema, {"type": "null"}]}
-    if "type" in schema:
-        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        schema["type"] = kinds + ["null"] if "null" not in kinds else kinds
-    if "enum" in schema and None not in schema["enum"]:
-        schema["enum"] = list(schema["enum"]) + [None]
-    return schema
-
-
-def resolve_pointer(document: Any, ref: str, *, source: str = "") -> Any:
-    """The node an internal `#/a/b` reference points at; raises SchemaLoadError when it does not resolve."""
-    if not ref.startswith("#"):
-        raise SchemaLoadError(f"external reference {ref!r} is not supported: slices must be self-contained",
-                              file=source or None, hint="re-import the slice so that every $ref is internal")
-    try:
-        return specs.resolve_pointer(document, ref)
-    except KeyError:
-        raise SchemaLoadError(f"reference {ref!r} does not resolve", file=source or None) from None
-
-
-def _iter_refs(node: Any) -> Iterator[str]:
-    return (ref for ref, _ in specs.iter_refs(node))
-
-
-def deref(document: Any, node: Any, *, source: str = "") -> Any:
-    """Follow `$ref` chains (responses, parameters, path items) until a concrete object."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if ref in seen:
-            raise SchemaLoadError(f"reference cycle at {ref!r}", file=source or None)
-        seen.add(ref)
-        node = resolve_pointer(document, ref, source=source)
-    return node
-
-
-# --------------------------------------------------------------------------- compiled schemas
-
-def compile_schema(document: Mapping[str, Any], schema: Any, *, source: str = "", openapi: bool = True) -> jsonschema_rs.Validator:
-    """A jsonschema-rs validator for one schema of `document`, carrying only the parts its `$ref`s reach."""
-    import jsonschema_rs
-
-    convert = to_json_schema if openapi else (lambda node: node)
-    root = convert(copy.deepcopy(schema)) if isinstance(schema, dict) else schema
-    if not isinstance(root, dict):
-        root = {"allOf": [root]} if isinstance(root, bool) else {}
-    root = dict(root)
-    for ref in _reachable_refs(document, schema, source):
-        _place(root, pointer_parts(ref), convert(copy.deepcopy(resolve_pointer(document, ref, source=source))))
-    root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
-    try:
-        return jsonschema_rs.Draft202012Validator(root, validate_formats=True, offline=True)
-    except (ValueError, jsonschema_rs.ReferencingError) as exc:
-        raise SchemaLoadError(f"schema does not compile: {exc}", file=source or None) from exc
-
-
-def _reachable_refs(document: Mapping[str, Any], schema: Any, source: str) -> list[str]:
-    found: list[str] = []
-    pending = list(_iter_refs(schema))
-    seen: set[str] = set()
-    while pending:
-        ref = pending.pop()
-        if ref in seen or ref == "#":
-            continue
-        seen.add(ref)
-        found.append(ref)
-        pending.extend(_iter_refs(resolve_pointer(document, ref, source=source)))
-    # parents first so that a child placed later is not overwritten by its parent's copy
-    return sorted(found, key=lambda ref: len(pointer_parts(ref)))
-
-
-def _place(root: dict[str, Any], parts: list[str], value: Any) -> None:
-    node = root
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = node[part] = {}
-        node = child
-    if parts:
-        existing = node.get(parts[-1])
-        if isinstance(existing, dict) and isinstance(value, dict):
-            merged = dict(value)
-            merged.update(existing)  # keep deeper parts placed before (a ref into a ref'd schema)
-            value = merged
-        node[parts[-1]] = value
-
-
-def schema_errors(validator: jsonschema_rs.Validator, instance: Any, *, limit: int = MAX_ERRORS_PER_RESPONSE) -> list[tuple[str, str]]:
-    """(JSON path, reason) for each violation, at most `limit`; empty when the instance is valid."""
-    if validator.is_valid(instance):
-        return []
-    problems = []
-    for error in validator.iter_errors(instance):
-        problems.append((json_path(error.instance_path), explain_error(error)))
-        if len(problems) >= limit:
-            break
-    return problems
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """`$.items[0].user.login` from a list of keys and indexes."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
-            text += f".{part}"
-        else:
-            text += f"[{json.dumps(part)}]"
-    return text
-
-
-def explain_error(error: Any) -> str:
-    """A short reason for one jsonschema-rs error, without dumping the whole instance."""
-    kind = error.kind
-    name = kind.name
-    found = shorten(error.instance)
-    if name == "required":
-        return f"missing required property {kind.property!r}"
-    if name == "type":
-        shown = "" if error.instance is None or isinstance(error.instance, (dict, list)) else f" {found}"
-        return f"expected {' or '.join(kind.types)}, got {_type_name(error.instance)}{shown}"
-    if name == "enum":
-        return f"{found} is not one of the documented values {shorten(kind.options, 120)}"
-    if name == "format":
-        return f"{found} is not a valid {kind.format}"
-    if name == "additionalProperties":
-        return f"undocumented properties {', '.join(map(repr, kind.unexpected))} (additionalProperties is false)"
-    message = error.message
-    return message if len(message) <= 200 else message[:197] + "..."
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
+    kind: str = "schema"
+    detail: str = ""
+    schema_pointer: str = ""
+    via: str = ""
+    omitted: int = 0  # further errors of the same response not enumerated (counted on the first finding only)
+    failing_items: int = 0  # for a list body: how many of its items fail (on the first finding only)
 
 # --------------------------------------------------------------------------- OpenAPI documents
 
@@ -249,14 +103,18 @@ class RouteMatch:
 class SpecValidator:
     """Validates responses against one OpenAPI 3 document; compiles each response schema once."""
 
-    def __init__(self, document: Mapping[str, Any], *, source: str = "", base_paths: Iterable[str] = ()) -> None:
+    def __init__(self, document: Mapping[str, Any], *, source: str = "", base_paths: Iterable[str] = (),
+                 max_errors: int = MAX_ERRORS_PER_RESPONSE) -> None:
         if not isinstance(document, Mapping) or not isinstance(document.get("paths"), Mapping):
             raise SchemaLoadError("not an OpenAPI document: no 'paths' mapping", file=source or None)
         self.document = document
         self.source = source
         self.base_paths = _base_paths(document, base_paths)
-        self._validators: dict[tuple[str, ...], Any] = {}
-        self._responses: dict[tuple[str, str, int], tuple[Any, str, Any]] = {}  # lookups repeat for every response
+        self.max_errors = max(1, max_errors)
+        self._validators: dict[tuple[str, ...], CompiledSchema] = {}
+        self._schemas = SharedSchemas(document, source=source)  # components converted once, shared by every validator
+        self._pointers: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}  # keyword paths repeat across responses
+        self._responses: dict[tuple[str, str, int], tuple[Any, str, Any, str]] = {}  # lookups repeat for every response
         self._lock = threading.Lock()
         self._router: Router[Mapping[str, Any]] | None = None
 
@@ -294,8 +152,9 @@ class SpecValidator:
         cached = self._responses.get(lookup)
         if cached is None:
             operation = self.operation(method, template)
-            cached = self._responses[lookup] = (operation, *(self._response(operation, status) if operation else ("", None)))
-        operation, response_key, response = cached
+            found = self._response(method, template, operation, status) if operation else ("", None, "")
+            cached = self._responses[lookup] = (operation, *found)
+        operation, response_key, response, pointer = cached
         if operation is None:
             return [Finding(NO_OPERATION, Severity.ERROR, f"{label} is not in the OpenAPI description", **where)]
         if response is None:
@@ -303,15 +162,28 @@ class SpecValidator:
             return [Finding(STATUS_UNDECLARED, Severity.ERROR,
                             f"{label}: status {status} is not declared (declared: {declared})", "status", **where)]
         findings = self._check_headers(label, status, response, headers, where)
-        findings += self._check_body(method, template, label, status, response_key, response, headers, body, where)
+        findings += self._check_body(method, template, label, status, (response_key, pointer), response, headers, body,
+                                     where)
         return findings
 
-    def _response(self, operation: Mapping[str, Any], status: int) -> tuple[str, Mapping[str, Any] | None]:
+    @property
+    def compiled_count(self) -> int:
+        """How many schemas have been compiled so far (each at most once)."""
+        return len(self._validators)
+
+    def _response(self, method: str, template: str, operation: Mapping[str, Any], status: int
+                  ) -> tuple[str, Mapping[str, Any] | None, str]:
         responses = operation.get("responses") or {}
         for key in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default"):
             if key in responses:
-                return key, deref(self.document, responses[key], source=self.source)
-        return "", None
+                pointer = "#" + "".join(f"/{escape_pointer(part)}" for part in ("paths", template, method.lower(), "responses", key))
+                node = responses[key]
+                for _hop in range(16):  # deref below refuses cycles; this only tracks where the response lives
+                    if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                        break
+                    pointer, node = node["$ref"], resolve_pointer(self.document, node["$ref"], source=self.source)
+                return key, deref(self.document, responses[key], source=self.source), pointer
+        return "", None, ""
 
     def _check_headers(self, label: str, status: int, response: Mapping[str, Any], headers: Mapping[str, Any],
                        where: Mapping[str, str]) -> list[Finding]:
@@ -339,11 +211,12 @@ class SpecValidator:
         validator = self._validator(("header", label, str(status), name.lower()), schema)
         return [Finding(HEADER_MISSING, Severity.ERROR, f"{label} {status}: response header {name!r}: {reason}",
                         f"headers.{name}", **where)
-                for _path, reason in schema_errors(validator, coerce_text(value, resolved))]
+                for _path, reason in schema_errors(validator, coerce_text(value, resolved), limit=self.max_errors)]
 
-    def _check_body(self, method: str, template: str, label: str, status: int, response_key: str,
+    def _check_body(self, method: str, template: str, label: str, status: int, response_at: tuple[str, str],
                     response: Mapping[str, Any], headers: Mapping[str, Any], body: Any,
                     where: Mapping[str, str]) -> list[Finding]:
+        response_key, response_pointer = response_at
         content = response.get("content") or {}
         empty = body is None or body == b"" or body == ""
         media = content_type(headers)
@@ -370,17 +243,44 @@ class SpecValidator:
         if problem:
             return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{label} {status}: {problem}", "$", **where)]
         validator = self._validator((method.lower(), template, response_key, declared), schema)
-        return [Finding(BODY_SCHEMA, Severity.ERROR, f"{label} {status}: {reason}", path, **where)
-                for path, reason in schema_errors(validator, instance)]
+        found = validator.problems(instance, self.max_errors)
+        base = f"{response_pointer}/content/{escape_pointer(declared)}/schema" if response_pointer else ""
+        return schema_findings(self.document, found, base, BODY_SCHEMA, f"{label} {status}: ", where,
+                               pointers=self._pointers)
 
-    def _validator(self, key: tuple[str, ...], schema: Any) -> Any:
+    def _validator(self, key: tuple[str, ...], schema: Any) -> CompiledSchema:
         validator = self._validators.get(key)
         if validator is None:
             with self._lock:
                 validator = self._validators.get(key)
                 if validator is None:
-                    validator = self._validators[key] = compile_schema(self.document, schema, source=self.source)
+                    validator = self._validators[key] = self._compile(schema)
         return validator
+
+    def _compile(self, schema: Any) -> CompiledSchema:
+        compiled = self._schemas.compile(schema)
+        items, prefix = items_schema(self.document, schema)
+        if items is None:
+            return CompiledSchema(compiled)
+        return CompiledSchema(compiled, lambda: self._schemas.compile(items), prefix)
+
+
+def schema_findings(document: Mapping[str, Any], found: SchemaProblems, base: str, code: str, prefix: str,
+                    where: Mapping[str, str], *, pointers: dict[tuple[str, tuple[str, ...]], tuple[str, str]] | None = None
+                    ) -> list[Finding]:
+    """SchemaFindings for the problems of one response; `base` is the description pointer of the schema checked
+    (`pointers` caches the walk from a keyword path back to the description)."""
+    findings: list[Finding] = []
+    cache = pointers if pointers is not None else {}
+    for number, problem in enumerate(found.problems):
+        key = (base, problem.keyword_path)
+        pointer, via = cache.get(key) or cache.setdefault(key, keyword_pointer(document, base, problem.keyword_path)
+                                                           if base else ("", ""))
+        findings.append(SchemaFinding(code, Severity.ERROR, f"{prefix}{problem.reason}", problem.path, kind=problem.kind,
+                                      detail=problem.detail, schema_pointer=pointer, via=via,
+                                      omitted=found.omitted if number == 0 else 0,
+                                      failing_items=found.failing_items if number == 0 else 0, **where))
+    return findings
 
 
 def _base_paths(document: Mapping[str, Any], extra: Iterable[str]) -> tuple[str, ...]:
@@ -491,11 +391,51 @@ def _validate_with_schema_file(provider: Provider, operation: Operation, status:
     instance, problem = parse_json_body(decoded_body(headers, body))
     if problem:
         return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
-    return [Finding(BODY_SCHEMA, Severity.ERROR, f"{operation.label} {status}: {reason} ({schema_path.name})", path, **where)
-            for path, reason in schema_errors(schema_file_validator(schema_path), instance)]
+    return [replace(finding, message=f"{finding.message} ({schema_path.name})")
+            for finding in schema_findings({}, schema_problems(schema_file_validator(schema_path), instance), "",
+                                           BODY_SCHEMA, f"{operation.label} {status}: ", where)]
+
+
+def validate_error_body(schema_path: Path, label: str, status: int, headers: Mapping[str, Any], body: Any, *,
+                        provider: str = "", operation: str = "", max_errors: int = MAX_ERRORS_PER_RESPONSE) -> list[Finding]:
+    """Findings (CK408) for a recorded 4xx/5xx response whose JSON body does not fit the provider's error schema.
+
+    A body that is not JSON is left to the response-schema check (CK403/CK405): the error schema describes JSON.
+    """
+    where = {"provider": provider, "operation": operation or label}
+    media = content_type(headers)
+    if status < 400 or (media and not is_json_media(media)):
+        return []
+    instance, problem = parse_json_body(decoded_body(headers, body))
+    if problem or instance is None:
+        return []
+    found = schema_problems(schema_file_validator(schema_path), instance, limit=max_errors)
+    return [replace(finding, message=f"{finding.message} (error schema {schema_path.name})")
+            for finding in schema_findings({}, found, "", ERROR_SCHEMA, f"{label} {status}: ", where)]
 
 
 __all__ = [
-    "SpecValidator", "RouteMatch", "validate_response", "spec_validator_for", "compile_schema", "to_json_schema",
-    "schema_errors", "json_path", "provider_overlay_path", "deref", "resolve_pointer", "explain_error",
+    "BODY_SCHEMA",
+    "BODY_UNPARSABLE",
+    "CONTENT_TYPE_UNDECLARED",
+    "ERROR_SCHEMA",
+    "HEADER_MISSING",
+    "NO_OPERATION",
+    "STATUS_UNDECLARED",
+    "RouteMatch",
+    "SchemaFinding",
+    "SpecValidator",
+    "compile_schema",
+    "deref",
+    "explain_error",
+    "json_path",
+    "provider_overlay_path",
+    "resolve_pointer",
+    "schema_errors",
+    "schema_file_validator",
+    "schema_findings",
+    "spec_validator_for",
+    "to_json_schema",
+    "validate_error_body",
+    "validate_response",
 ]

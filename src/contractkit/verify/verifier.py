@@ -11,60 +11,80 @@ returning a Report, for `contracts run`):
 - `validate_cassettes`: every recorded response against its operation's schema (validation.py).
 - `check_pacts_against_specs`: every pact interaction against the provider's OpenAPI slice (pactcheck.py).
 
+`validate_cassettes` (validation/recordings.py) reports a check on a cassette seeded from the schema it is checked
+against as SEEDED, not PASSED, and holds recorded 4xx/5xx responses to the provider's `error_schema`.
+
 Finding codes: CK421 the provider's response does not match the pact, CK422 the interaction could not
-be verified (no answer, state handler failure), CK423 a cassette names an operation the registry lacks.
+be verified (no answer, state handler failure), CK423 a cassette names an operation the registry lacks,
+CK424 a provider with a contract has no pact, CK425 no cassette answers the interaction.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
-import importlib
 import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from contractkit.aws.routes import aws_action, provider_router
+from contractkit.cassettes import (
+    Cassette,
+    IncomingRequest,
+    InteractionIndex,
+    RecordedInteraction,
+    ReplayServer,
+    cassette_path,
+    iter_cassettes,
+    load_cassette,
+)
+from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
+from contractkit.core.auth import credentials
 from contractkit.core.errors import RegistryError, UsageError
-from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
+from contractkit.core.model import (
+    CheckResult,
+    Finding,
+    Provider,
+    ProviderKind,
+    Registry,
+    Report,
+    Severity,
+    Status,
+)
+from contractkit.pact.reader import http_interactions, parse_pact, read_pact
+from contractkit.validation.pacts import iter_interaction_findings
+from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
+from contractkit.validation.responses import spec_validator_for
+from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
 
 PACT_MISMATCH = "CK421"
 NOT_VERIFIED = "CK422"
-UNKNOWN_OPERATION = "CK423"
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderState:
-    """How one named provider state is put in place: a cassette variant, a state-change URL, or a callable."""
-
-    name: str
-    kind: str  # cassette | url | callable
-    target: str
-
-
-def provider_states(registry: Registry, provider: Provider) -> dict[str, ProviderState]:
-    """The provider's `states` key as typed values; cassette paths are resolved against the registry folder."""
-    states = {}
-    for name, raw in (provider.settings.get("states") or {}).items():
-        kind, target = next(iter(raw.items()))
-        if kind == "cassette":
-            target = str(registry.root / target)
-        states[name] = ProviderState(name, kind, str(target))
-    return states
+PACT_MISSING = "CK424"
+CASSETTE_MISSING = "CK425"
 
 
 # --------------------------------------------------------------------------- entry points
 
 def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_url: str | None = None,
-                    environ: Mapping[str, str] | None = None) -> Report:
-    """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report."""
+                    environ: Mapping[str, str] | None = None, allow_missing: bool = False,
+                    allow_unsafe: bool = False) -> Report:
+    """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report.
+
+    A provider with a contract but no pact fails, unless `allow_missing` (then it is skipped). Against a
+    `base_url`, operations the registry marks `safe: false` are skipped unless `allow_unsafe`.
+    """
     started = time.perf_counter()
     results: list[CheckResult] = []
     for provider in providers:
-        results += verify_pacts(registry, provider, base_url=base_url, environ=environ)
+        results += verify_pacts(registry, provider, base_url=base_url, environ=environ, allow_missing=allow_missing,
+                                allow_unsafe=allow_unsafe)
         if base_url is None:
             results += validate_cassettes(registry, provider)
         results += check_pacts_against_specs(registry, provider)
@@ -94,37 +114,6 @@ def _report(title: str, run: Callable[[Provider], list[CheckResult]], providers:
 
 # --------------------------------------------------------------------------- cassette validation
 
-def validate_cassettes(registry: Registry, provider: Provider) -> list[CheckResult]:
-    """Every recorded response of the provider validated against its operation's schema source."""
-    from contractkit.cassettes import iter_cassettes
-    from contractkit.validation import validate_response
-
-    if provider.cassettes is None or not provider.cassettes.is_dir():
-        return [CheckResult("response-schema", provider.name, "", "", Status.SKIPPED,
-                            f"no cassettes at {_shown(registry, provider.cassettes)} (record them with `contracts record`)")]
-    results = []
-    for cassette in iter_cassettes(provider.cassettes):
-        for index, interaction in enumerate(cassette.interactions):
-            started = time.perf_counter()
-            name = interaction.operation or cassette.operation
-            label = f"{_shown(registry, cassette.path)}#{index}"
-            details = {"file": _shown(registry, cassette.path), "index": index, "response_status": interaction.response.status}
-            if name not in provider.operations:
-                finding = Finding(UNKNOWN_OPERATION, Severity.ERROR,
-                                  f"cassette belongs to operation {name!r}, which {registry.path.name} does not register",
-                                  label, provider.name, name)
-                results.append(CheckResult("response-schema", provider.name, name, label, Status.FAILED, finding.message,
-                                           time.perf_counter() - started, (finding,), details))
-                continue
-            response = interaction.response
-            findings = validate_response(provider, name, response.status, response.headers, response.body)
-            failed = any(finding.severity is Severity.ERROR for finding in findings)
-            results.append(CheckResult("response-schema", provider.name, name, label,
-                                       Status.FAILED if failed else Status.PASSED, _first_message(findings),
-                                       time.perf_counter() - started, tuple(findings), details))
-    return results
-
-
 def _first_message(findings: Sequence[Finding]) -> str:
     if not findings:
         return ""
@@ -143,9 +132,6 @@ def _shown(registry: Registry, path: Path | None) -> str:
 
 def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[CheckResult]:
     """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
-    from contractkit.validation.pacts import http_interactions, iter_interaction_findings, read_pact
-    from contractkit.validation import spec_validator_for
-
     pact_path = registry.pact_file(provider.name)
     if provider.kind is ProviderKind.AWS or provider.spec is None or not pact_path.is_file():
         return []
@@ -180,21 +166,56 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- pact verification
 
 def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None = None,
-                 environ: Mapping[str, str] | None = None) -> list[CheckResult]:
-    """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction."""
-    from contractkit.validation.pacts import http_interactions, read_pact
+                 environ: Mapping[str, str] | None = None, allow_missing: bool = False,
+                 allow_unsafe: bool = False) -> list[CheckResult]:
+    """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction.
 
+    No pact for a provider that has a contract is a failure (the consumer run did not write it), unless
+    `allow_missing`; a provider without a contract has nothing to verify and is skipped.
+    """
     pact_path = registry.pact_file(provider.name)
     if not pact_path.is_file():
+        if provider.contract is not None and provider.contract.is_file() and not allow_missing:
+            finding = Finding(PACT_MISSING, Severity.ERROR,
+                              f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
+                              f"pact at {_shown(registry, pact_path)}: write it with `contracts consumer --provider "
+                              f"{provider.name}`, or pass --allow-missing", _shown(registry, pact_path), provider.name)
+            return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
         return [CheckResult("pact", provider.name, "", "", Status.SKIPPED,
                             f"no pact at {_shown(registry, pact_path)} (write it with `contracts consumer`)")]
     pact = read_pact(pact_path)
     states = provider_states(registry, provider)
-    results = []
-    for variants, interactions in _group_by_cassette_states(http_interactions(pact), states).items():
-        results += _verify_group(registry, provider, pact, interactions, [states[name] for name in variants],
-                                 states, base_url, environ if environ is not None else os.environ)
-    return results
+    environ = environ if environ is not None else os.environ
+    interactions = http_interactions(pact)
+    results: list[CheckResult] = []
+    if base_url is not None and not allow_unsafe:
+        interactions, results = skip_unsafe(provider, interactions)
+    for variants, group in _group_by_cassette_states(interactions, states).items():
+        results += _verify_group(registry, provider, pact, group, [states[name] for name in variants],
+                                 states, base_url, environ)
+    if base_url is None:
+        return results
+    rules = rules_for_provider(provider, credentials(provider, environ, required=False))
+    return [scrub_check_result(result, rules) for result in results]  # live bodies carry live secrets
+
+
+def skip_unsafe(provider: Provider, interactions: list[Mapping[str, Any]]
+                ) -> tuple[list[Mapping[str, Any]], list[CheckResult]]:
+    """The interactions safe to send to a live provider, and a SKIPPED row for each one that is not: its
+    operation is `safe: false` in the registry, or it matches no operation and its method is not read-only."""
+    kept, skipped = [], []
+    for interaction in interactions:
+        request = interaction.get("request") or {}
+        name = operation_for(provider, request)
+        operation = provider.operations.get(name) if name else None
+        method = str(request.get("method", "GET")).upper()
+        if operation.safe if operation is not None else method in ("GET", "HEAD", "OPTIONS"):
+            kept.append(interaction)
+            continue
+        why = f"operation {name!r} is safe: false" if operation is not None else f"{method} matches no operation"
+        skipped.append(CheckResult("pact", provider.name, name, str(interaction.get("description", "")),
+                                   Status.SKIPPED, f"not sent to the live provider: {why}; pass --allow-unsafe to send it"))
+    return kept, skipped
 
 
 def _group_by_cassette_states(interactions: list[Mapping[str, Any]], states: Mapping[str, ProviderState]
@@ -218,25 +239,40 @@ def _state_names(interaction: Mapping[str, Any]) -> list[str]:
 def _verify_group(registry: Registry, provider: Provider, pact: Mapping[str, Any], interactions: list[Mapping[str, Any]],
                   variants: list[ProviderState], states: Mapping[str, ProviderState], base_url: str | None,
                   environ: Mapping[str, str]) -> list[CheckResult]:
+    dispatcher = StateDispatcher(states)  # checks every callable state imports before anything runs
     with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
         group_pact = Path(folder) / "pact.json"
         group_pact.write_text(json.dumps({**pact, "interactions": interactions}), encoding="utf-8")
         with _target(provider, variants, base_url) as origin:
-            raw = run_verifier(provider, group_pact, origin, states, headers=_auth_headers(provider, environ) if base_url else {})
+            raw = run_verifier(provider, group_pact, origin, states, headers=_auth_headers(provider, environ) if base_url else {},
+                               dispatcher=dispatcher)
     results = _results(registry, provider, interactions, raw)
     if base_url is None:
         results = _with_answering_cassettes(registry, provider, variants, interactions, results)
-    return results
+    return _with_state_failures(provider, interactions, results, dispatcher.failures)
 
 
-_SEEDED = ("openapi-example", "openapi-schema", "botocore-schema")
+def _with_state_failures(provider: Provider, interactions: list[Mapping[str, Any]], results: list[CheckResult],
+                         failures: Mapping[str, str]) -> list[CheckResult]:
+    """An interaction whose provider state could not be set up failed, whatever the replay answered."""
+    if not failures:
+        return results
+    states_of = {str(item.get("description", "")): _state_names(item) for item in interactions}
+    updated = []
+    for result in results:
+        broken = [name for name in states_of.get(result.interaction, []) if name in failures]
+        if not broken:
+            updated.append(result)
+            continue
+        findings = tuple(Finding(NOT_VERIFIED, Severity.ERROR, f"provider state {name!r} could not be set up: {failures[name]}",
+                                 "providerStates", provider.name, result.operation) for name in broken)
+        updated.append(replace(result, status=Status.FAILED, message=findings[0].message, findings=findings))
+    return updated
 
 
 def _with_answering_cassettes(registry: Registry, provider: Provider, variants: list[ProviderState],
                               interactions: list[Mapping[str, Any]], results: list[CheckResult]) -> list[CheckResult]:
     """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
-
-    from contractkit.cassettes.replay import InteractionIndex
 
     failed = [result for result in results if result.status is Status.FAILED]
     if not failed:
@@ -247,8 +283,11 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
     by_description = {str(item.get("description", "")): item for item in interactions}
     updated = []
     for result in results:
-        request = (by_description.get(result.interaction) or {}).get("request")
-        match = index.match(_incoming(request)) if result.status is Status.FAILED and request else None
+        interaction = by_description.get(result.interaction)
+        match = index.match(_incoming(interaction)) if result.status is Status.FAILED and interaction else None
+        if result.status is Status.FAILED and interaction and (match is None or match.interaction is None):
+            updated.append(_unanswered(registry, provider, cassettes, interaction, result))
+            continue
         if match is None or match.interaction is None or id(match.interaction) not in origin:
             updated.append(result)
             continue
@@ -256,25 +295,39 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
         answered = {"answered_by": f"{_shown(registry, cassette.path)}#{position}", "matched": match.how,
                     "cassette_source": cassette.source}
         message = result.message
-        if cassette.source in _SEEDED:
+        if cassette.source in SEEDED_SOURCES:
             message += (f" [answered by {answered['answered_by']}, a cassette seeded from {cassette.source}: its values "
                         "are generated, not recorded; record the provider or map the pact's provider state to a cassette variant]")
         updated.append(replace(result, message=message, details={**result.details, **answered}))
     return updated
 
 
-def _incoming(request: Mapping[str, Any]) -> Any:
-    from urllib.parse import urlencode
+def _unanswered(registry: Registry, provider: Provider, cassettes: list[Cassette], interaction: Mapping[str, Any],
+                result: CheckResult) -> CheckResult:
+    """Say that no cassette answers the interaction (and which cassette is missing) instead of the replay's 501."""
+    request = interaction.get("request") or {}
+    asked = f"{str(request.get('method', 'GET')).upper()} {request.get('path', '/')}"
+    operation = result.operation
+    expected = cassette_path(provider.cassettes, operation) if operation and provider.cassettes is not None else None
+    if expected is not None and not any(cassette.operation == operation for cassette in cassettes):
+        message = (f"no cassette for operation {operation!r}: {_shown(registry, expected)} is missing, so nothing answers "
+                   f"{asked}; record it with `contracts record --provider {provider.name}`")
+        where = _shown(registry, expected)
+    else:
+        message = (f"no recorded interaction in {_shown(registry, provider.cassettes)} answers {asked}; record one "
+                   "that does, or map the pact's provider state to a cassette variant")
+        where = _shown(registry, provider.cassettes)
+    finding = Finding(CASSETTE_MISSING, Severity.ERROR, message, where, provider.name, operation)
+    return replace(result, message=message, findings=(finding,), details={**result.details, "cassette_missing": where})
 
-    from contractkit.cassettes.replay import IncomingRequest
-    from contractkit.pact.reader import parse_pact
 
-    typed = parse_pact({"interactions": [{"request": request, "response": {}}]}).interactions[0].request
-    query = urlencode([(key, value) for key, values in typed.query.items() for value in values])
-    headers = {key.lower(): values[0] for key, values in typed.headers.items() if values}
-    body = typed.body
+def _incoming(interaction: Mapping[str, Any]) -> IncomingRequest:
+    request = parse_pact({"interactions": [interaction]}).interactions[0].request
+    query = urlencode([(key, value) for key, values in request.query.items() for value in values])
+    headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
+    body = request.body
     raw = b"" if body is None else body if isinstance(body, bytes) else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
-    return IncomingRequest(typed.method, f"{typed.path}?{query}" if query else typed.path, headers, raw)
+    return IncomingRequest(request.method.upper(), f"{request.path}?{query}" if query else request.path, headers, raw)
 
 
 @contextlib.contextmanager
@@ -282,8 +335,6 @@ def _target(provider: Provider, variants: list[ProviderState], base_url: str | N
     if base_url is not None:
         yield live_origin(provider, base_url)
         return
-    from contractkit.cassettes.replay import ReplayServer
-
     cassettes = [as_the_pact_core_reads(cassette) for cassette in _replay_source(provider, variants)]
     with ReplayServer(cassettes, provider=provider) as server:
         yield server.origin
@@ -297,8 +348,6 @@ _JSON_ALIASES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
 
 def as_the_pact_core_reads(cassette: Any) -> Any:
     """The cassette with AWS JSON content types presented as application/json (the body is untouched)."""
-    from contractkit.cassettes import RecordedInteraction
-
     def relabel(interaction: RecordedInteraction) -> RecordedInteraction:
         headers = {name: tuple("application/json" if value.split(";")[0].strip() in _JSON_ALIASES else value
                                for value in values) if name.lower() == "content-type" else values
@@ -310,8 +359,6 @@ def as_the_pact_core_reads(cassette: Any) -> Any:
 
 def live_origin(provider: Provider, base_url: str) -> str:
     """The URL the Verifier sends pact paths to: pact paths already carry the provider's base path (/api)."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"--base-url {base_url!r} is not an http(s) URL", hint="write it as https://host[:port][/base-path]")
@@ -322,8 +369,6 @@ def live_origin(provider: Provider, base_url: str) -> str:
 
 
 def _replay_source(provider: Provider, variants: list[ProviderState]) -> list[Any]:
-    from contractkit.cassettes import iter_cassettes, load_cassette
-
     source: list[Any] = []
     for state in variants:  # variant cassettes first, so their interactions win over the default recording
         path = Path(state.target)
@@ -344,7 +389,7 @@ MAX_SHARDS = 4
 
 
 def run_verifier(provider: Provider, pact_path: Path, origin: str, states: Mapping[str, ProviderState], *,
-                 headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+                 headers: Mapping[str, str] | None = None, dispatcher: StateDispatcher | None = None) -> dict[str, Any]:
     """Run pact-python's Verifier on one pact file against `origin`; returns the core's JSON results.
 
     The core spends ~20 ms per interaction mostly waiting, so a large pact without state handlers is cut
@@ -356,14 +401,12 @@ def run_verifier(provider: Provider, pact_path: Path, origin: str, states: Mappi
     stateful = any(state.kind != "cassette" for state in states.values())
     with _quiet_output():
         if shards < 2 or stateful:
-            return _run_one_verifier(provider, pact_path, origin, states, headers)
+            return _run_one_verifier(provider, pact_path, origin, states, headers, dispatcher)
         return _run_sharded(provider, pact, pact_path.parent, shards, origin, states, headers)
 
 
 def _run_sharded(provider: Provider, pact: dict[str, Any], folder: Path, shards: int, origin: str,
                  states: Mapping[str, ProviderState], headers: Mapping[str, str] | None) -> dict[str, Any]:
-    from concurrent.futures import ThreadPoolExecutor
-
     interactions = pact["interactions"]
     paths = []
     for shard in range(shards):
@@ -379,9 +422,7 @@ def _run_sharded(provider: Provider, pact: dict[str, Any], folder: Path, shards:
 
 
 def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: Mapping[str, ProviderState],
-                      headers: Mapping[str, str] | None) -> dict[str, Any]:
-    from urllib.parse import urlsplit
-
+                      headers: Mapping[str, str] | None, dispatcher: StateDispatcher | None = None) -> dict[str, Any]:
     from pact import Verifier
 
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
@@ -392,7 +433,7 @@ def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: 
         verifier.add_custom_header(name, value)
     if any(state.kind != "cassette" for state in states.values()):
         # pact-python serves state changes from a small HTTP server that takes ~0.5 s to stop: only when needed
-        verifier.state_handler(StateDispatcher(states), teardown=True)
+        verifier.state_handler(dispatcher or StateDispatcher(states), teardown=True)
     try:
         verifier.verify()
     except RuntimeError:
@@ -416,45 +457,8 @@ def _quiet_output() -> Iterator[None]:
                 os.close(descriptor)
 
 
-class StateDispatcher:
-    """The Verifier's state handler: runs the registry's state-change URL or callable for each named state."""
-
-    def __init__(self, states: Mapping[str, ProviderState]) -> None:
-        self.states = states
-
-    def __call__(self, state: str, action: str, parameters: dict[str, Any] | None = None) -> None:
-        """Set up or tear down one provider state; cassette variants are served by the replay server instead."""
-        entry = self.states.get(state)
-        if entry is None or entry.kind == "cassette":
-            return
-        if entry.kind == "url":
-            _post_state(entry.target, {"state": state, "action": action, "params": parameters or {}})
-        else:
-            load_callable(entry.target)(state=state, action=action, parameters=parameters or {})
-
-
-def load_callable(reference: str) -> Callable[..., Any]:
-    """Import `module:function`; raises UsageError naming the reference when it cannot."""
-    module_name, _, attribute = reference.partition(":")
-    try:
-        return getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as exc:
-        raise UsageError(f"provider state callable {reference!r} cannot be imported ({exc})") from exc
-
-
-def _post_state(url: str, payload: Mapping[str, Any]) -> None:
-    import urllib.request
-
-    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the registry names this URL
-        answer.read()
-
-
 def _auth_headers(provider: Provider, environ: Mapping[str, str]) -> dict[str, str]:
     """Credentials for live verification, read from the environment variables the registry names."""
-    import base64
-
     auth = provider.auth
     values = [environ.get(name, "") for name in auth.env]
     if auth.scheme == "none" or not auth.env:
@@ -537,5 +541,19 @@ def _duration(text: str) -> float:
     return 0.0
 
 
-__all__ = ["verify_registry", "verify_pacts", "validate_cassettes", "check_pacts_against_specs", "verify_step",
-           "validate_step", "provider_states", "ProviderState", "StateDispatcher", "run_verifier", "operation_for"]
+__all__ = [
+    "CASSETTE_MISSING",
+    "PACT_MISSING",
+    "SEEDED_SOURCES",
+    "ProviderState",
+    "StateDispatcher",
+    "check_pacts_against_specs",
+    "operation_for",
+    "provider_states",
+    "run_verifier",
+    "validate_cassettes",
+    "validate_step",
+    "verify_pacts",
+    "verify_registry",
+    "verify_step",
+]
