@@ -25,6 +25,7 @@ providers:
     error_schema: schemas/inventory/error.schema.json
     operations:
       get_item: {{method: GET, path: "/items/{{id}}", safe: true}}
+      get_stock: {{method: GET, path: "/stock", safe: true}}
 """
 
 ITEM = {"type": "object", "required": ["id", "name"],
@@ -82,6 +83,21 @@ def _edit_spec(repo: Path, edit: Any) -> None:
     _write(repo / "schemas/inventory/openapi.json", spec)
 
 
+def _pact(repo: Path, item: dict[str, Any] | None = None, stock: dict[str, Any] | None = None) -> None:
+    """The shop's pact: what it reads of an item (and of the stock listing, when given)."""
+    interactions = []
+    for description, path, body in (("an item", "/api/items/7", item), ("the stock", "/api/stock", stock)):
+        if body is None:
+            continue
+        interactions.append({"type": "Synchronous/HTTP", "description": description,
+                             "request": {"method": "GET", "path": path},
+                             "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
+                                          "body": {"contentType": "application/json", "encoded": False, "content": body}}})
+    _write(repo / "pacts/shop-inventory.json", {"consumer": {"name": "shop"}, "provider": {"name": "inventory"},
+                                                "metadata": {"pactSpecification": {"version": "4.0"}},
+                                                "interactions": interactions})
+
+
 def _drop_name(spec: dict[str, Any]) -> None:
     spec["components"]["schemas"]["Item"]["properties"].pop("name")
     spec["components"]["schemas"]["Item"]["required"] = ["id"]
@@ -109,7 +125,8 @@ def test_unchanged_working_tree_passes(repo: Path, capsys: pytest.CaptureFixture
     assert report["breaking"] is False and report["changes"] == [] and report["compared"] == []
 
 
-def test_breaking_change_on_a_registered_operation_blocks(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_breaking_change_a_consumer_reads_blocks_and_names_who_reads_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _pact(repo, item={"id": 7, "name": "bolt"})
     _edit_spec(repo, _drop_name)
     code, report = _gate(repo, capsys)
     assert code == 1
@@ -117,7 +134,18 @@ def test_breaking_change_on_a_registered_operation_blocks(repo: Path, capsys: py
     [change] = [c for c in report["changes"] if c["verdict"] == "block"]
     assert change["rule"] == "response-property-removed"
     assert (change["method"], change["path"], change["provider"]) == ("GET", "/items/{id}", "inventory")
-    assert "get_item" in change["note"]
+    assert "shop (an item)" in change["note"] and "$.name" in change["note"]
+
+
+def test_breaking_change_on_an_operation_no_consumer_reads_there_is_unused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The consumer calls GET /items/{id} but reads only `id`: removing `name` cannot break it."""
+    _pact(repo, item={"id": 7})
+    _edit_spec(repo, _drop_name)
+    code, report = _gate(repo, capsys)
+    assert code == 0
+    [change] = [c for c in report["changes"] if c["rule"] == "response-property-removed"]
+    assert change["verdict"] == "warn"
+    assert change["note"].startswith("unused: no consumer sends or reads it")
 
 
 def test_unused_breaking_change_warns_or_blocks_by_registry_setting(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,9 +159,14 @@ def test_unused_breaking_change_warns_or_blocks_by_registry_setting(repo: Path, 
     code, report = _gate(repo, capsys)
     assert code == 1
     assert report["changes"][0]["verdict"] == "block"
+    _write(repo / "registry.yaml", REGISTRY.format(unused="off"))  # YAML reads a bare off as false: still "off"
+    code, report = _gate(repo, capsys)
+    assert code == 0
+    assert all(change["verdict"] == "info" for change in report["changes"])
 
 
 def test_ledger_accepts_an_intended_break_until_it_expires(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(repo / "registry.yaml", REGISTRY.format(unused="block"))
     _edit_spec(repo, _drop_name)
     entry = {"rule": "response-property-removed", "provider": "inventory", "location": "#/paths/~1items~1{id}/get/*",
              "owner": "inventory-team", "reason": "name moves to /items/{id}/details", "expires": "2099-01-31"}
@@ -152,6 +185,19 @@ def test_ledger_accepts_an_intended_break_until_it_expires(repo: Path, capsys: p
     assert [e["owner"] for e in report["ledger"]["expired"]] == ["inventory-team"]
 
 
+def test_an_expired_entry_fails_the_gate_even_when_its_change_is_gone(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The change was merged long ago and is no longer in the diff; the promise to revisit it has lapsed."""
+    _ledger(repo, [{"rule": "response-property-removed", "location": "#/paths/~1items~1{id}/get/*",
+                    "owner": "inventory-team", "reason": "name moves", "expires": "2020-01-31"}])
+    code, report = _gate(repo, capsys)
+    assert code == 1
+    assert report["changes"] == []
+    assert [(e["owner"], e["expires"]) for e in report["ledger"]["expired"]] == [("inventory-team", "2020-01-31")]
+    main(["gate", "--registry", str(repo / "registry.yaml"), "--base", "main"])
+    text = capsys.readouterr().out
+    assert "owner inventory-team" in text and "expired on 2020-01-31" in text and text.rstrip().endswith("FAILED")
+
+
 def test_ledger_entry_matching_nothing_is_reported_stale(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _ledger(repo, [{"rule": "operation-removed", "location": "#/paths/~1gone/get", "owner": "o", "reason": "r",
                     "expires": "2099-01-01"}])
@@ -161,6 +207,7 @@ def test_ledger_entry_matching_nothing_is_reported_stale(repo: Path, capsys: pyt
 
 
 def test_changed_error_schema_is_diffed_as_a_response(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _pact(repo, item={"id": 7})
     _write(repo / "schemas/inventory/error.schema.json", {"type": "object", "properties": {"message": {"type": "string"}}})
     code, report = _gate(repo, capsys)
     assert code == 1
@@ -193,17 +240,15 @@ def test_pact_that_no_longer_fits_the_new_spec_fails(repo: Path, capsys: pytest.
     assert all(finding["provider"] == "inventory" for finding in report["pact_findings"])
 
 
-def test_pact_route_counts_as_a_dependency(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pact = {"consumer": {"name": "shop"}, "provider": {"name": "inventory"},
-            "metadata": {"pactSpecification": {"version": "4.0"}},
-            "interactions": [{"type": "Synchronous/HTTP", "description": "stock",
-                              "request": {"method": "GET", "path": "/api/stock"},
-                              "response": {"status": 200}}]}
-    _write(repo / "pacts/shop-inventory.json", pact)
+def test_a_call_that_reads_nothing_of_the_body_does_not_observe_a_field(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _pact(repo, stock={})
     _edit_spec(repo, _drop_count)
     code, report = _gate(repo, capsys)
+    assert code == 0 and report["changes"][0]["verdict"] == "warn"
+    _pact(repo, stock={"count": 3})
+    code, report = _gate(repo, capsys)
     assert code == 1
-    assert report["changes"][0]["verdict"] == "block" and "pact" in report["changes"][0]["note"]
+    assert report["changes"][0]["verdict"] == "block" and "shop (the stock)" in report["changes"][0]["note"]
 
 
 def test_unknown_base_ref_is_bad_input(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -230,6 +275,7 @@ def test_registry_outside_git_is_bad_input(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_text_report_and_github_annotations(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _pact(repo, item={"id": 7, "name": "bolt"})
     _edit_spec(repo, _drop_name)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code = main(["gate", "--registry", str(repo / "registry.yaml"), "--base", "main"])

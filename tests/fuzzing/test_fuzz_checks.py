@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 import jsonschema_rs
-from hypothesis import given, settings, strategies as st
-
-from contractkit.fuzz.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
-from contractkit.pact.expectations import Expectation, expectation_from_interaction, iter_consumer_problems
-from contractkit.pact.reader import parse_pact
-from contractkit.fuzz import iter_error_format_problems
-
 from fuzz_support import INVENTORY
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contractkit.fuzz import iter_error_format_problems
+from contractkit.fuzz.corpus import Corpus, CorpusCase, CorpusRequest, load_corpus, save_corpus
+from contractkit.pact.expectations import Expectation, expectation_from_interaction
+from contractkit.pact.expectations import iter_consumer_problems as _problems
+from contractkit.pact.reader import parse_pact
 
 PROBLEM = jsonschema_rs.validator_for(json.loads((INVENTORY / "error.schema.json").read_text()))
 PACT = json.loads((INVENTORY / "pacts" / "shopfront-inventory.json").read_text())
@@ -32,6 +33,10 @@ def test_error_bodies_must_match_the_error_schema():
     assert list(iter_error_format_problems(200, b"<html>fine</html>", PROBLEM)) == []
 
 
+def iter_consumer_problems(*args):
+    return [problem.detail for problem in _problems(*args)]
+
+
 def _expectations() -> list[Expectation]:
     return [expectation_from_interaction("shopfront", interaction) for interaction in parse_pact(PACT).interactions]
 
@@ -46,19 +51,20 @@ def test_missing_fields_wrong_types_and_regex_mismatches_are_named():
     item = {"id": "7", "name": "saw", "quantity": 0, "sku": "abc", "tags": ["tools", 3]}
     problems = list(iter_consumer_problems(200, "application/json", json.dumps(item).encode(), _expectations()[:1]))
     assert problems == [
-        "shopfront (a request for item 3): $.id is a string, the consumer expects an integer",
-        "shopfront (a request for item 3): $.sku is 'abc', which does not match /^[A-Z]{3}-[0-9]{4}$/",
-        "shopfront (a request for item 3): $.tags[1] is a number, the consumer expects a string",
+        "shopfront (a request for item 3): $.id is '7': it is not an integer",
+        "shopfront (a request for item 3): $.sku is 'abc': it does not match /^[A-Z]{3}-[0-9]{4}$/",
+        "shopfront (a request for item 3): $.tags[1] is 3: it is not a string",
     ]
     page = {"items": [{"id": 1, "name": "a", "quantity": 1, "tags": []}], "total": 1}
     problems = list(iter_consumer_problems(200, "application/json", json.dumps(page).encode(), _expectations()[1:]))
-    assert problems == ["shopfront (a request for the first page of items): $.items[0].sku is missing, the consumer expects it"]
+    assert problems == ["shopfront (a request for the first page of items): $.items[0].sku is missing, the pact expects it"]
 
 
 def test_the_content_type_the_pact_names_is_required():
     item = {"id": 7, "name": "saw", "quantity": 0, "sku": "ABC-0007", "tags": []}
     problems = list(iter_consumer_problems(200, "text/plain", json.dumps(item).encode(), _expectations()[:1]))
-    assert problems == ["shopfront (a request for item 3): Content-Type is text/plain, the consumer expects application/json"]
+    assert problems == ["shopfront (a request for item 3): Content-Type is text/plain, which is not application/json, "
+                        "the consumer expects it"]
 
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),

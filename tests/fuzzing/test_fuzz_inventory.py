@@ -6,11 +6,10 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+from fuzz_support import REPO, inventory_registry
 
 from contractkit.fuzz import FuzzOptions, fuzz_provider
 from contractkit.registry import load_registry
-
-from fuzz_support import REPO, inventory_registry
 
 QUICK = ("--max-examples", "15", "--seed", "20261122")
 
@@ -174,7 +173,7 @@ def test_in_process_wsgi_app(tmp_path, run_cli, monkeypatch):
                            "--app", "examples.inventory.app:broken_app", "--no-corpus", "-q", "--max-examples", "15",
                            "--seed", "1")
     assert code == 1
-    assert "CK606 error_format: Error body does not match the error schema [404]" in out
+    assert "CK606 error_format: Error body does not match the error schema at $ (required) [404]" in out
 
 
 @pytest.mark.parametrize(("arguments", "message"), [

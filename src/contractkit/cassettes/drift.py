@@ -1,18 +1,36 @@
-"""Drift: what changed between two recordings of the same provider, and recordings that break the pact."""
+"""Drift: what changed between two recordings of the same provider, and recordings that break the pact.
+
+With the usage model (`contractkit.pact.usage`), each difference is graded by whether a consumer reads what
+changed: it breaks a consumer (an error naming the consumer, interaction and JSON path), it is an unused field
+(a warning), or it is an added field (information). A provider-state variant cassette is compared with the
+pact interactions given its state, the default cassette with the others.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from typing import Any, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, Collection, Iterator, Mapping, Sequence
 from urllib.parse import urlencode
 
-from contractkit.core.codes import CONTENT_TYPE_CHANGED, FIELD_ADDED, FIELD_REMOVED, HEADER_ADDED, HEADER_REMOVED, INTERACTIONS_CHANGED, PACT_BROKEN, STATUS_CHANGED, TYPE_CHANGED
 from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes
 from contractkit.cassettes.replay import IncomingRequest, InteractionIndex
-from contractkit.core.model import Finding, Severity
+from contractkit.core.codes import (
+    CONTENT_TYPE_CHANGED,
+    FIELD_ADDED,
+    FIELD_REMOVED,
+    HEADER_ADDED,
+    HEADER_REMOVED,
+    INTERACTIONS_CHANGED,
+    PACT_BROKEN,
+    STATUS_CHANGED,
+    TYPE_CHANGED,
+)
+from contractkit.core.model import Finding, Provider, Severity
+from contractkit.openapi.sites import ChangeSite
 from contractkit.pact.reader import Pact, PactInteraction, parse_pact
-
+from contractkit.pact.usage import Usage
 
 # headers whose presence says nothing about the API's shape (hop-by-hop, caching, tracing)
 _IGNORED_DRIFT_HEADERS = frozenset({"date", "content-length", "transfer-encoding", "connection", "keep-alive", "server",
@@ -88,46 +106,135 @@ def _header_names(response: RecordedResponse) -> set[str]:
     return {name.lower() for name in response.headers if name.lower() not in _IGNORED_DRIFT_HEADERS}
 
 
-def iter_response_drift(old: RecordedResponse, new: RecordedResponse, *, where: str = "") -> Iterator[Finding]:
-    """Shape changes between two responses: status, content type, fields, types and headers."""
+@dataclass(frozen=True, slots=True)
+class _Difference:
+    """One shape difference between two responses, and where a consumer would see it."""
+
+    code: str
+    severity: Severity
+    message: str
+    part: str  # status | media | body | header
+    location: str = ""
+    status: int = 0
+
+
+def _differences(old: RecordedResponse, new: RecordedResponse) -> Iterator[_Difference]:
     if old.status != new.status:
-        yield Finding(STATUS_CHANGED, Severity.ERROR, f"status changed from {old.status} to {new.status}", where)
+        yield _Difference(STATUS_CHANGED, Severity.ERROR, f"status changed from {old.status} to {new.status}",
+                          "status", "", old.status)
     if old.content_type != new.content_type:
-        yield Finding(CONTENT_TYPE_CHANGED, Severity.ERROR,
-                      f"content type changed from {old.content_type or 'none'} to {new.content_type or 'none'}", where)
+        yield _Difference(CONTENT_TYPE_CHANGED, Severity.ERROR, f"content type changed from "
+                          f"{old.content_type or 'none'} to {new.content_type or 'none'}", "media", "", old.status)
     before, after = body_shape(old.body, old.content_type), body_shape(new.body, new.content_type)
     for path in sorted(before.keys() - after.keys()):
-        yield Finding(FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", where)
+        yield _Difference(FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", "body", path, old.status)
     for path in sorted(after.keys() - before.keys()):
-        yield Finding(FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", where)
+        yield _Difference(FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", "added", path, old.status)
     for path in sorted(before.keys() & after.keys()):
         if before[path] != after[path] and "null" not in (before[path], after[path]):
-            yield Finding(TYPE_CHANGED, Severity.WARNING, f"field {path} changed type from {before[path]} to {after[path]}", where)
+            yield _Difference(TYPE_CHANGED, Severity.WARNING, f"field {path} changed type from {before[path]} to "
+                              f"{after[path]}", "body", path, old.status)
     for name in sorted(_header_names(old) - _header_names(new)):
-        yield Finding(HEADER_REMOVED, Severity.WARNING, f"header {name} removed", where)
+        yield _Difference(HEADER_REMOVED, Severity.WARNING, f"header {name} removed", "header", name, old.status)
     for name in sorted(_header_names(new) - _header_names(old)):
-        yield Finding(HEADER_ADDED, Severity.INFO, f"header {name} added", where)
+        yield _Difference(HEADER_ADDED, Severity.INFO, f"header {name} added", "added", name, old.status)
 
 
-def iter_drift(old: Cassette, new: Cassette) -> Iterator[Finding]:
-    """Shape drift between an old and a new recording of the same operation (paired by position)."""
-    provider, operation = new.provider, new.operation
+def iter_response_drift(old: RecordedResponse, new: RecordedResponse, *, where: str = "",
+                        readers: Usage | None = None, operation: str = "") -> Iterator[Finding]:
+    """Shape changes between two responses: status, content type, fields, types and headers.
+
+    With `readers` (the usage model of the interactions this recording answers), each change is graded: one a
+    consumer sends or reads breaks that consumer (an error naming it), one nobody reads is an unused field (a
+    warning), and an addition is an added field (information)."""
+    for difference in _differences(old, new):
+        if readers is None:
+            yield Finding(difference.code, difference.severity, difference.message, where)
+        else:
+            yield _graded(difference, readers, operation, where)
+
+
+def _graded(difference: _Difference, readers: Usage, operation: str, where: str) -> Finding:
+    if difference.part == "added":
+        return Finding(difference.code, Severity.INFO, f"{difference.message}: added field", where)
+    site = ChangeSite(operation=operation, direction="response", part=difference.part, location=difference.location,
+                      status=str(difference.status))
+    seen = readers.observers(site)
+    if seen:
+        first = seen[0]
+        more = f" and {len(seen) - 1} more" if len(seen) > 1 else ""
+        return Finding(difference.code, Severity.ERROR, f"{difference.message}: breaks a consumer: "
+                       f"{first.describe()}{more}", where)
+    what = "unused field" if difference.part in ("body", "header") else "no consumer expects it"
+    return Finding(difference.code, Severity.WARNING, f"{difference.message}: {what}", where)
+
+
+def iter_drift(old: Cassette, new: Cassette, *, usage: Usage | None = None, provider: Provider | None = None) -> Iterator[Finding]:
+    """Shape drift between an old and a new recording of the same operation (paired by position).
+
+    With the usage model and the provider, every difference is graded by whether a consumer reads it, against
+    the interactions this cassette answers (a provider-state variant answers the interactions in its state)."""
+    provider_name, operation = new.provider, new.operation
+    readers = _readers(usage, provider, new) if usage is not None and provider is not None else None
     if len(old.interactions) != len(new.interactions):
         yield Finding(INTERACTIONS_CHANGED, Severity.WARNING,
                       f"{len(old.interactions)} interaction(s) before, {len(new.interactions)} now",
-                      str(new.path), provider, operation)
+                      str(new.path), provider_name, operation)
     for index, (before, after) in enumerate(zip(old.interactions, new.interactions)):
         where = f"{new.path.name}: interactions[{index}]"
-        for finding in iter_response_drift(before.response, after.response, where=where):
-            yield replace(finding, provider=provider, operation=operation)
+        for finding in iter_response_drift(before.response, after.response, where=where, readers=readers,
+                                           operation=operation):
+            yield replace(finding, provider=provider_name, operation=operation)
+
+
+def _readers(usage: Usage, provider: Provider, cassette: Cassette) -> Usage:
+    """The usage of the interactions a cassette answers: its state's, or those in no state with a variant."""
+    state = cassette_state(provider, cassette.path)
+    variants = variant_states(provider)
+    chosen = [item for item in usage.of_provider(provider.name) if item.operation == cassette.operation
+              and _answers(state, variants, item.states)]
+    return Usage(tuple(chosen))
+
+
+def _answers(state: str, variants: Collection[str], states: Sequence[str]) -> bool:
+    """Whether the cassette of `state` ('' for the default one) answers an interaction given `states`."""
+    if state:
+        return state in states
+    return not any(name in variants for name in states)
+
+
+def variant_states(provider: Provider | None) -> set[str]:
+    """The provider states the registry serves with a cassette variant."""
+    if provider is None:
+        return set()
+    return {name for name, raw in (provider.settings.get("states") or {}).items()
+            if isinstance(raw, Mapping) and "cassette" in raw}
+
+
+def cassette_state(provider: Provider | None, path: Path | None) -> str:
+    """The provider state whose cassette variant folder holds this cassette, or '' for a default cassette."""
+    if provider is None or path is None:
+        return ""
+    folder = path.parent.as_posix().rstrip("/")
+    for name, raw in (provider.settings.get("states") or {}).items():
+        target = raw.get("cassette") if isinstance(raw, Mapping) else None
+        if isinstance(target, str) and folder.endswith("/" + PurePosixPath(target).as_posix().strip("/").lstrip("./")):
+            return str(name)
+    return ""
 
 
 def iter_pact_breaks(pact: Pact | Mapping[str, Any], interactions: Sequence[RecordedInteraction],
-                     provider: Any = None) -> Iterator[Finding]:
+                     provider: Any = None, *, state: str = "") -> Iterator[Finding]:
     """CK311 findings: pact interactions the recorded responses no longer satisfy (status, or a field the pact
-    expects is missing or of another type). Requests are matched as the replay server matches them."""
+    expects is missing or of another type). Requests are matched as the replay server matches them.
+
+    A cassette answers the interactions of its provider state: the default cassette (`state` '') those in no
+    state the registry serves with a cassette variant, a variant those given its state."""
     index = InteractionIndex(interactions, provider)
+    variants = variant_states(provider) if isinstance(provider, Provider) else set()
     for item in (pact if isinstance(pact, Pact) else parse_pact(pact)).interactions:
+        if not _answers(state, variants, item.state_names):
+            continue
         request = item.request
         query = urlencode([(key, value) for key, values in request.query.items() for value in values])
         target = request.path + (f"?{query}" if query else "")
@@ -138,6 +245,14 @@ def iter_pact_breaks(pact: Pact | Mapping[str, Any], interactions: Sequence[Reco
         if match.interaction is None:
             continue  # unanswered requests are verification's business, not drift's
         yield from _pact_response_breaks(item, match.interaction)
+
+
+def iter_cassette_pact_breaks(provider: Provider, cassette: Cassette, pact: Pact | Mapping[str, Any]) -> Iterator[Finding]:
+    """CK311 findings of one cassette against the pact, each cassette with its own state's interactions."""
+    state = cassette_state(provider, cassette.path)
+    for finding in iter_pact_breaks(pact, cassette.interactions, provider, state=state):
+        if finding.operation == cassette.operation:
+            yield replace(finding, provider=provider.name)
 
 
 def _pact_response_breaks(item: PactInteraction, recorded: RecordedInteraction) -> Iterator[Finding]:
@@ -167,3 +282,7 @@ def _reachable(path: str, have: Mapping[str, str]) -> bool:
     """True when every array above the path has items in the recording (an empty list hides nothing)."""
     position = path.rfind("[*]")
     return position < 0 or path[: position + 3] in have
+
+
+__all__ = ["body_shape", "cassette_state", "iter_cassette_pact_breaks", "iter_drift", "iter_pact_breaks",
+           "iter_response_drift", "variant_states"]

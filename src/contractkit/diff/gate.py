@@ -1,9 +1,11 @@
 """The CI gate: diff every registered description changed since a git ref, check every pact, apply the ledger.
 
-A breaking change on an operation the consumer registered (or a pact exercises) blocks. A breaking change
-nobody depends on blocks or warns, as the registry's `gate.unused_breaking` says. An intended break passes
-only through the committed ledger of accepted deviations (`gate.ledger`, default
-contracts/accepted-changes.yaml); an expired entry fails again and an entry that matches nothing is stale.
+A breaking change blocks when a consumer observes it: the usage model of every consumer's pacts (ours and the
+folders under `consumer_pacts`) says which consumer, interaction and JSON path send or read what changed. A
+breaking change nobody sends or reads is `unused` and blocks, warns or is only reported, as the registry's
+`gate.unused_breaking` (block | warn | off) says. An intended break passes only through the committed ledger of
+accepted deviations (`gate.ledger`, default contracts/accepted-changes.yaml); an expired entry fails the gate
+whether or not its change is still in the diff, and an entry that matches nothing is stale.
 """
 
 from __future__ import annotations
@@ -16,20 +18,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.loading import load_source, parse_source
 from contractkit.core.model import Finding, Provider, Registry, Severity
-from contractkit.core.routing import Router
 from contractkit.core.schemacheck import bundled_validator, check_document
 from contractkit.diff.compare import diff_documents, diff_schemas, line_of_pointer
 from contractkit.diff.model import Change, DiffOptions, Level
 from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
-from contractkit.openapi.documents import load_spec_document
+from contractkit.pact.usage import Usage, load_usage, observers
 from contractkit.validation import (
-    http_interactions,
     iter_pact_findings,
     read_pact,
     spec_validator_for,
@@ -109,9 +109,11 @@ class GateResult:
 
     @property
     def failed(self) -> bool:
-        """True when a change blocks, a pact no longer fits the new description, or an accepted change expired."""
+        """True when a change blocks, a pact no longer fits the new description, or a ledger entry expired
+        (whether or not its change is still in the diff: an expiry is a promise someone made)."""
         return (any(item.verdict is Verdict.BLOCK for item in self.changes)
-                or any(finding.severity is Severity.ERROR for _, finding in self.pact_findings))
+                or any(finding.severity is Severity.ERROR for _, finding in self.pact_findings)
+                or bool(self.expired))
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +223,22 @@ def iter_tracked(registry: Registry) -> Iterator[_Tracked]:
                 yield _Tracked(provider, path, kind, operations)
 
 
-def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], list[str], list[tuple[_Tracked, str, int | None, Change]]]:
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One change of a tracked file, with the two descriptions it was found between."""
+
+    tracked: _Tracked
+    shown: str
+    line: int | None
+    change: Change
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+
+
+def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], list[str], list[_Found]]:
     compared: list[str] = []
     notes: list[str] = []
-    found: list[tuple[_Tracked, str, int | None, Change]] = []
+    found: list[_Found] = []
     for tracked in iter_tracked(registry):
         shown = _relative(tracked.path, top)
         old_text = read_git_file(base, _relative(tracked.path, registry.root), cwd=registry.root)
@@ -241,15 +255,14 @@ def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], 
             continue
         compared.append(shown)
         lines = line_map(new_text, tracked.path)
-        for change in _diff_texts(tracked, old_text, new_text, f"{base}:{shown}", shown, gate_options(registry)):
-            found.append((tracked, shown, line_of_pointer(change.location, lines), change))
+        old, new = parse_description(old_text, f"{base}:{shown}"), parse_description(new_text, shown)
+        for change in _diff_parsed(tracked, old, new, f"{base}:{shown}", shown, gate_options(registry)):
+            found.append(_Found(tracked, shown, line_of_pointer(change.location, lines), change, old, new))
     return compared, notes, found
 
 
-def _diff_texts(tracked: _Tracked, old_text: str, new_text: str, old_name: str, new_name: str,
-                options: DiffOptions) -> tuple[Change, ...]:
-    old = parse_description(old_text, old_name)
-    new = parse_description(new_text, new_name)
+def _diff_parsed(tracked: _Tracked, old: Any, new: Any, old_name: str, new_name: str,
+                 options: DiffOptions) -> tuple[Change, ...]:
     if tracked.kind == "openapi":
         return diff_documents(old, new, old_name=old_name, new_name=new_name, options=options).changes
     return diff_schemas(old, new, old_name=old_name, new_name=new_name, direction="response", options=options).changes
@@ -281,16 +294,18 @@ def line_map(text: str, path: Path) -> dict[str, int]:
 # ---------------------------------------------------------------- verdicts
 
 
-def _judge(registry: Registry, found: list[tuple[_Tracked, str, int | None, Change]], ledger: list[LedgerEntry],
+def _judge(registry: Registry, found: list[_Found], ledger: list[LedgerEntry],
            today: dt.date) -> tuple[list[GateChange], set[int]]:
-    block_unused = str(registry.settings.get("gate", {}).get("unused_breaking", "warn")) == "block"
+    setting = registry.settings.get("gate", {}).get("unused_breaking", "warn")
+    unused = "off" if setting is False else str(setting)  # YAML 1.1 reads a bare `off` as false
+    usage = load_usage(registry)
     used: set[int] = set()
-    routes = {name: _consumed_routes(registry, provider) for name, provider in registry.providers.items()}
     judged = []
-    for tracked, shown, line, change in found:
-        provider = tracked.provider.name
-        verdict, note = _verdict(tracked, change, routes[provider], block_unused)
-        entries = [entry for entry in ledger if change.level is not Level.INFO and entry.matches(change.rule, change.location, provider)]
+    for item in found:
+        provider = item.tracked.provider.name
+        verdict, note = _verdict(item, usage, unused)
+        entries = [entry for entry in ledger
+                   if item.change.level is not Level.INFO and entry.matches(item.change.rule, item.change.location, provider)]
         used |= {entry.index for entry in entries}
         live = [entry for entry in entries if not entry.is_expired(today)]
         if live:
@@ -299,58 +314,31 @@ def _judge(registry: Registry, found: list[tuple[_Tracked, str, int | None, Chan
         elif entries:
             entry = entries[0]
             note = f"ledger entry {entry.index} (owner {entry.owner}) expired on {entry.expires}; {note}"
-        judged.append(GateChange(provider, shown, change, verdict, note, line))
+        judged.append(GateChange(provider, item.shown, item.change, verdict, note, item.line))
     return judged, used
 
 
-def _verdict(tracked: _Tracked, change: Change, routes: dict[tuple[str, str], str], block_unused: bool) -> tuple[Verdict, str]:
+def _verdict(item: _Found, usage: Usage, unused: str) -> tuple[Verdict, str]:
+    """A breaking change blocks when a consumer sends or reads what changed; otherwise `gate.unused_breaking` decides."""
+    change = item.change
     if change.level is Level.INFO:
         return Verdict.INFO, ""
     if change.level is Level.WARNING:
         return Verdict.WARN, ""
-    users = _dependents(tracked, change, routes)
-    if users:
-        return Verdict.BLOCK, f"the consumer depends on it ({', '.join(users)})"
-    setting = "block" if block_unused else "warn"
-    return (Verdict.BLOCK if block_unused else Verdict.WARN), f"no registered consumer depends on it (gate.unused_breaking: {setting})"
+    seen = _observations(item, usage)
+    if seen:
+        return Verdict.BLOCK, "observed by " + "; ".join(sorted(dict.fromkeys(seen)))
+    verdict = {"block": Verdict.BLOCK, "off": Verdict.INFO}.get(unused, Verdict.WARN)
+    return verdict, f"unused: no consumer sends or reads it (gate.unused_breaking: {unused})"
 
 
-def _dependents(tracked: _Tracked, change: Change, routes: dict[tuple[str, str], str]) -> list[str]:
-    if tracked.kind == "schema":
-        return list(tracked.operations)
-    template = _TEMPLATE_PARAMETER.sub("{}", change.path)
-    if not change.method:  # a whole path went away
-        return sorted({name for (method, path), name in routes.items() if path == template})
-    name = routes.get((change.method.upper(), template))
-    return [name] if name else []
-
-
-def _consumed_routes(registry: Registry, provider: Provider) -> dict[tuple[str, str], str]:
-    """(METHOD, template) -> who uses it: the registered operations and every route a pact exercises."""
-    routes = {(op.method.upper(), _TEMPLATE_PARAMETER.sub("{}", op.path)): op.name
-              for op in provider.operations.values() if op.method and op.path}
-    for method, template in _pact_routes(registry, provider):
-        routes.setdefault((method, template), f"pact {registry.pact_file(provider.name).name}")
-    return routes
-
-
-def _pact_routes(registry: Registry, provider: Provider) -> Iterator[tuple[str, str]]:
-    """The spec routes the provider's pact exercises, found by the router (literal segments before templates)."""
-    pact_file = registry.pact_file(provider.name)
-    if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
-        return
-    paths = load_spec_document(provider.spec).get("paths") or {}
-    router: Router[str] = Router(((method, template, template) for template, item in paths.items() if isinstance(item, dict)
-                                  for method in item if method in _METHODS), base_paths=(provider.base_path or "",))
-    for interaction in http_interactions(read_pact(pact_file)):
-        request = interaction.get("request") or {}
-        method = str(request.get("method", "GET")).upper()
-        route = router.match(method, str(request.get("path", "")))
-        if route is not None:
-            yield method, _TEMPLATE_PARAMETER.sub("{}", route.template)
-
-
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+def _observations(item: _Found, usage: Usage) -> list[str]:
+    provider = item.tracked.provider.name
+    if item.tracked.kind == "schema":  # a JSON Schema file: every consumer call of the operations it describes
+        return [f"{call.consumer} ({call.description}): calls {call.operation}"
+                for call in usage.of_provider(provider) if call.operation in item.tracked.operations]
+    return [f"{seen.describe()} at {seen.location}"
+            for seen in observers(usage, item.change, provider=provider, old=item.old, new=item.new)]
 
 
 def _accepted(ledger: Iterable[LedgerEntry], rule: str, location: str, provider: str, today: dt.date) -> bool:

@@ -185,6 +185,7 @@ def check_levels(levels: Mapping[str, object], *, display: str) -> dict[str, str
     """Validate `gate.levels` (rule id -> breaking|warning|info|off); unknown ids get a "did you mean"."""
     checked: dict[str, str] = {}
     for rule, level in levels.items():
+        level = "off" if level is False else level  # YAML 1.1 reads a bare `off` as false
         if rule not in RULES:
             close = difflib.get_close_matches(str(rule), list(RULES), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "run `contracts diff --list-rules` for the ids"

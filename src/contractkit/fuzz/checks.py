@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
-from contractkit.fuzz.corpus import CorpusRequest
 from contractkit.core.errors import SchemaLoadError
-from contractkit.pact.expectations import Expectation, iter_consumer_problems, load_pact_expectations
-from contractkit.core.model import Provider, Registry
-from contractkit.fuzz.model import ALL_PHASES, CODES, CODE_OTHER_CHECK, FuzzError, FuzzFailure, FuzzOptions, OUR_CHECKS
-from contractkit.fuzz.endpoints import Credentials, Endpoint, scrub_text
 from contractkit.core.loading import load_json_fast
+from contractkit.core.model import Provider, Registry
+from contractkit.fuzz.corpus import CorpusRequest
+from contractkit.fuzz.endpoints import Credentials, Endpoint, scrub_text
+from contractkit.fuzz.model import (
+    ALL_PHASES,
+    CODE_OTHER_CHECK,
+    CODES,
+    OUR_CHECKS,
+    FuzzError,
+    FuzzFailure,
+    FuzzOptions,
+    failure_signature,
+)
+from contractkit.pact.expectations import ConsumerProblem, Expectation, expectations_by_operation, iter_consumer_problems
+from contractkit.pact.usage import load_usage
 
 if TYPE_CHECKING:
     from schemathesis.engine.recorder import ScenarioRecorder
@@ -44,45 +55,60 @@ def load_error_validator(provider: Provider) -> Any | None:
 
 def iter_error_format_problems(status: int, body: bytes, validator: Any) -> Iterator[str]:
     """Why a 4xx/5xx body does not match the provider's error schema (nothing for other statuses)."""
+    for _title, message in iter_error_format_failures(status, body, validator):
+        yield from message.split("\n")
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def iter_error_format_failures(status: int, body: bytes, validator: Any) -> Iterator[tuple[str, str]]:
+    """(title, message) per distinct problem of a 4xx/5xx body: the title names the place and the schema keyword,
+    not the value, so the same problem found again has the same title and a different one is kept apart; the
+    message lists every error under that title."""
     if status < 400:
         return
     try:
         data = json.loads(body.decode("utf-8")) if body else None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        yield f"the {status} body is not JSON: {body[:80]!r}"
+        yield "Error body is not JSON", f"the {status} body is not JSON: {body[:80]!r}"
         return
     if data is None and not body:
-        yield f"the {status} response has an empty body"
+        yield "Error response has an empty body", f"the {status} response has an empty body"
         return
+    grouped: dict[str, list[str]] = {}
     errors = sorted(validator.iter_errors(data), key=lambda error: [str(part) for part in error.instance_path])
-    for error in errors[:3]:
+    for error in errors:
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.instance_path)
-        yield f"the {status} body does not match the error schema at ${where}: {error.message}"
+        keyword = str(list(getattr(error, "schema_path", ()) or ["schema"])[-1])
+        title = f"Error body does not match the error schema at ${_INDEX.sub('[*]', where)} ({keyword})"
+        grouped.setdefault(title, []).append(f"the {status} body does not match the error schema at ${where}: "
+                                             f"{error.message}")
+    for title, messages in grouped.items():
+        yield title, "\n".join(messages)
 
 
 def load_expectations(registry: Registry, provider: Provider, endpoints: Sequence[Endpoint]) -> dict[str, list[Expectation]]:
-    """Expectations per endpoint label from every pact with this provider in the registry's pacts folder."""
-    routes = [(endpoint.label, endpoint.method, provider.base_path + endpoint.path) for endpoint in endpoints]
-    return load_pact_expectations(sorted(registry.pacts.glob(f"*-{provider.name}.json")), routes)
-
-
+    """Expectations per endpoint label, from every consumer's pacts with this provider (the usage model)."""
+    by_operation = expectations_by_operation(load_usage(registry, providers=[provider.name]), provider.name)
+    return {endpoint.label: by_operation[endpoint.name] for endpoint in endpoints if endpoint.name in by_operation}
 
 
 @dataclass(frozen=True, slots=True)
-class _RunContext:
+class RunContext:
     """What our checks need during one run; looked up by a run id passed through schemathesis's check config."""
 
     error_validator: Any
     expectations: Mapping[str, Sequence[Expectation]]
 
 
-_RUNS: dict[str, _RunContext] = {}
+_RUNS: dict[str, RunContext] = {}
 _RUNS_LOCK = threading.Lock()
 _REGISTERED = False
 
 
 @contextmanager
-def _registered(context: _RunContext) -> Iterator[str]:
+def registered_run(context: RunContext) -> Iterator[str]:
     """Make a run's context visible to our checks under a fresh id for as long as the run lasts."""
     run_id = uuid.uuid4().hex
     with _RUNS_LOCK:
@@ -94,23 +120,41 @@ def _registered(context: _RunContext) -> Iterator[str]:
             _RUNS.pop(run_id, None)
 
 
-def _register_checks() -> None:
-    """Register our two checks with schemathesis once per process (its check registry is global)."""
+def register_checks() -> None:
+    """Register our two checks with schemathesis once per process (its check registry is global).
+
+    Each check raises one failure per distinct problem (a FailureGroup when there are several), titled without
+    the response's values, so that every distinct problem is kept, deduplicated and saved to the corpus."""
     global _REGISTERED
     if _REGISTERED:
         return
     import schemathesis
-    from schemathesis.core.failures import Failure, Severity as FailureSeverity
+    from schemathesis.core.failures import Failure, FailureGroup
+    from schemathesis.core.failures import Severity as FailureSeverity
 
     class ErrorFormatViolation(Failure):
         code = CODES["error_format"]
         checks = ("error_format",)
         kind_title = "Error body does not match the error schema"
 
+        @property
+        def _unique_key(self) -> str:  # schemathesis keeps one failure per key: one per distinct problem
+            return self.title
+
     class ConsumerIncompatibility(Failure):
         code = CODES["consumer_compatibility"]
         checks = ("consumer_compatibility",)
         kind_title = "Response breaks a consumer's pact"
+
+        @property
+        def _unique_key(self) -> str:
+            return self.title
+
+    def raise_all(failures: list[Failure], what: str) -> None:
+        if len(failures) == 1:
+            raise failures[0]
+        if failures:
+            raise FailureGroup(failures, what)
 
     class error_format:  # noqa: N801 - schemathesis names a check after its class
         """Every 4xx and 5xx body matches the provider's error schema."""
@@ -121,11 +165,10 @@ def _register_checks() -> None:
         def after_response(self, ctx: Any, response: Any, case: Any) -> None:
             if self.context is None or self.context.error_validator is None or case.method.upper() == "HEAD":
                 return
-            problems = list(iter_error_format_problems(response.status_code, response.content or b"",
-                                                       self.context.error_validator))
-            if problems:
-                raise ErrorFormatViolation(operation=case.operation.label, message="\n".join(problems),
-                                           severity=FailureSeverity.HIGH)
+            found = iter_error_format_failures(response.status_code, response.content or b"", self.context.error_validator)
+            raise_all([ErrorFormatViolation(operation=case.operation.label, title=title, message=message,
+                                            severity=FailureSeverity.HIGH) for title, message in found],
+                      "error format")
 
     class consumer_compatibility:  # noqa: N801 - schemathesis names a check after its class
         """Every response satisfies what registered consumers' pacts expect for its status."""
@@ -138,11 +181,11 @@ def _register_checks() -> None:
                 return
             expectations = self.context.expectations.get(case.operation.label, ())
             content_type = (response.headers.get("content-type") or [""])[0]
-            problems = list(iter_consumer_problems(response.status_code, content_type, response.content or b"",
-                                                   expectations))
-            if problems:
-                raise ConsumerIncompatibility(operation=case.operation.label, message="\n".join(problems),
-                                              severity=FailureSeverity.HIGH)
+            problems: list[ConsumerProblem] = list(iter_consumer_problems(
+                response.status_code, content_type, response.content or b"", expectations))
+            raise_all([ConsumerIncompatibility(operation=case.operation.label, title=problem.title,
+                                               message=problem.detail, severity=FailureSeverity.HIGH)
+                       for problem in problems], "consumer compatibility")
 
     schemathesis.check(error_format)
     schemathesis.check(consumer_compatibility)
@@ -181,7 +224,7 @@ def load_schema(document: dict[str, Any], config: Any, endpoints: Sequence[Endpo
     from schemathesis.core.errors import InvalidSchema, LoaderError
 
     try:
-        schema = schemathesis.openapi.from_dict(document, config=config)
+        schema: BaseSchema = schemathesis.openapi.from_dict(document, config=config)
     except (LoaderError, InvalidSchema) as exc:
         raise FuzzError(f"schemathesis cannot load the description: {getattr(exc, 'message', exc)}") from exc
     labels = {endpoint.label for endpoint in endpoints}
@@ -235,4 +278,10 @@ def iter_recorder_failures(recorder: ScenarioRecorder, *, seed: int, credentials
                 message=scrub_text(failure.message, credentials), seed=seed, status_code=status,
                 curl=scrub_text(node.failure_info.code_sample, credentials),
                 request=_request_of(case_node.value, credentials) if case_node else None,
+                signature=failure_signature(failure),
             )
+
+
+__all__ = ["RunContext", "build_config", "iter_error_format_failures", "iter_error_format_problems",
+           "iter_recorder_failures", "load_error_validator", "load_expectations", "load_schema", "register_checks",
+           "registered_run"]

@@ -9,7 +9,8 @@ One JSON file per provider (default `fuzz/<provider>.corpus.json` next to the re
                             "cookies": {}, "media_type": null, "body": ...},
                 "curl": "curl -X GET ..."}]}
 
-A case is identified by operation, check and failure title, so a corpus keeps one reproduction per
+A case is identified by operation, check, failure title and signature (what tells apart two problems a check
+reports under one title, such as the schema path of a schema violation), so a corpus keeps one reproduction per
 distinct problem instead of growing with every run. Credentials are never stored: the fuzzer drops
 the auth header and anything carrying a secret before a case gets here.
 """
@@ -83,17 +84,18 @@ class CorpusCase:
     found: str = ""
     status_code: int | None = None
     curl: str = ""
+    signature: str = ""
 
     @property
     def key(self) -> str:
-        """Identity of the problem (operation, check, title): one case per distinct failure."""
-        text = "\n".join((self.operation, self.check, self.title))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        """Identity of the problem (operation, check, title, signature): one case per distinct failure."""
+        parts = (self.operation, self.check, self.title) + ((self.signature,) if self.signature else ())
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data, key first."""
         return {"key": self.key, "operation": self.operation, "check": self.check, "code": self.code,
-                "title": self.title, "seed": self.seed, "found": self.found, "status_code": self.status_code,
+                "title": self.title, "signature": self.signature, "seed": self.seed, "found": self.found, "status_code": self.status_code,
                 "request": self.request.to_dict(), "curl": self.curl}
 
     @classmethod
@@ -102,7 +104,7 @@ class CorpusCase:
         return cls(operation=str(data["operation"]), check=str(data["check"]), code=str(data.get("code", "")),
                    title=str(data.get("title", "")), request=CorpusRequest.from_dict(data["request"]),
                    seed=data.get("seed"), found=str(data.get("found", "")), status_code=data.get("status_code"),
-                   curl=str(data.get("curl", "")))
+                   curl=str(data.get("curl", "")), signature=str(data.get("signature", "") or ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider
-from contractkit.fuzz.model import SAFE_METHODS, _TEMPLATE
+from contractkit.fuzz.model import SAFE_METHODS, TEMPLATE_PARAMETER
 
-if TYPE_CHECKING:
-    pass
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
@@ -38,7 +36,7 @@ def iter_endpoints(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def _route(method: str, path: str) -> tuple[str, str]:
-    return method.upper(), _TEMPLATE.sub("{}", path)
+    return method.upper(), TEMPLATE_PARAMETER.sub("{}", path)
 
 
 def select_endpoints(provider: Provider, document: Mapping[str, Any], names: Sequence[str]) -> list[Endpoint]:
@@ -109,5 +107,6 @@ def scrub_text(text: str, credentials: Credentials) -> str:
             text = text.replace(value, f"${name}" if ":" not in name else "$CREDENTIALS")
     for header, shown in credentials.shown.items():
         # schemathesis masks the header in curl commands; point it at the environment so the command runs as is.
-        text = re.sub(rf"-H '{re.escape(header)}: \[Filtered\]'", lambda _: shown, text, flags=re.IGNORECASE)
+        text = re.sub(rf"-H '{re.escape(header)}: \[Filtered\]'", lambda _, shown=shown: shown, text,  # type: ignore[misc]
+                      flags=re.IGNORECASE)
     return text

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from contractkit.fuzz.corpus import CorpusRequest
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
-
-if TYPE_CHECKING:
-    pass
+from contractkit.fuzz.corpus import CorpusRequest
 
 SCHEMATHESIS_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
                        "response_schema_conformance", "negative_data_rejection")
@@ -31,7 +28,7 @@ SAFE_METHODS = ("GET", "HEAD")
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 DEFAULT_MAX_EXAMPLES = 20
-_TEMPLATE = re.compile(r"\{[^}/]+\}")
+TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
 
 
 class FuzzError(ContractKitError):
@@ -72,11 +69,12 @@ class FuzzFailure:
     status_code: int | None = None
     source: str = "fuzz"  # fuzz | corpus
     request: CorpusRequest | None = None
+    signature: str = ""  # what tells apart two problems a check reports under one title (a schema path, a status)
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        """What makes two failures the same problem."""
-        return self.operation, self.check, self.title
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes two failures the same problem: operation, check, title and signature."""
+        return self.operation, self.check, self.title, self.signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +129,21 @@ class FuzzRun:
         return Report(title=title, results=results, duration=self.duration)
 
 
+_IDENTITY_ATTRIBUTES = ("schema_path", "missing_headers", "status_code", "content_type", "actual")
+
+
+def failure_signature(failure: Any) -> str:
+    """What tells one schemathesis failure apart from another of the same class and title.
+
+    schemathesis's own failures keep it in public attributes (the schema path of a schema violation, the
+    undocumented status or content type); ours put the problem in the title, so they need none."""
+    for name in _IDENTITY_ATTRIBUTES:
+        value = getattr(failure, name, None)
+        if value is not None and value != "":
+            return "/".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    return ""
+
+
 def _outcome_result(run: FuzzRun, outcome: OperationOutcome) -> CheckResult:
     findings = [_failure_finding(run.provider, outcome, failure) for failure in outcome.failures]
     findings += [Finding(CODE_OPERATION_ERROR, Severity.ERROR, error, provider=run.provider, operation=outcome.name)
@@ -162,4 +175,5 @@ def _failure_finding(provider: str, outcome: OperationOutcome, failure: FuzzFail
 
 def _failure_dict(failure: FuzzFailure) -> dict[str, Any]:
     return {"check": failure.check, "code": failure.code, "title": failure.title, "message": failure.message,
+            "signature": failure.signature,
             "status_code": failure.status_code, "curl": failure.curl, "seed": failure.seed, "source": failure.source}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from contractkit.fuzz.corpus import Corpus, CorpusCase
-from contractkit.fuzz.model import CODES, CODE_OTHER_CHECK, FuzzFailure
 from contractkit.fuzz.endpoints import Credentials, scrub_text
+from contractkit.fuzz.model import CODE_OTHER_CHECK, CODES, FuzzFailure, failure_signature
 
 if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema
@@ -43,13 +43,14 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
         # Unanswered is not fixed: the saved problem counts until a response shows otherwise.
         yield FuzzFailure(operation=saved.operation, check=saved.check, code=saved.code, title=saved.title,
                           message=scrub_text(f"the replayed request failed: {exc}", credentials), curl=curl,
-                          seed=saved.seed or seed, source="corpus", request=request)
+                          seed=saved.seed or seed, source="corpus", request=request, signature=saved.signature)
         return
     failures: list[Any] = []
     if saved.check == "negative_data_rejection":
         # A replayed case carries no generation metadata, so the rejection rule is applied directly.
         if not 400 <= response.status_code < 500:
-            failures.append(("negative_data_rejection", saved.title, f"expected a 4xx, got {response.status_code}"))
+            failures.append(("negative_data_rejection", saved.title, f"expected a 4xx, got {response.status_code}",
+                             saved.signature))
     else:
         try:
             case.validate_response(response, headers=dict(credentials.headers))
@@ -60,11 +61,11 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
                 if isinstance(failure, Failure):
                     # A failure class can serve several checks; keep the one the case was saved for.
                     check = saved.check if saved.check in (failure.checks or ()) else _check_name(failure)
-                    failures.append((check, failure.title, failure.message))
-    for check, title, message in failures:
+                    failures.append((check, failure.title, failure.message, failure_signature(failure)))
+    for check, title, message, signature in failures:
         yield FuzzFailure(operation=saved.operation, check=check, code=CODES.get(check, CODE_OTHER_CHECK),
                           title=title, message=scrub_text(message, credentials), curl=curl, seed=saved.seed or seed,
-                          status_code=response.status_code, source="corpus", request=request)
+                          status_code=response.status_code, source="corpus", request=request, signature=signature)
 
 
 def _check_name(failure: Any) -> str:

@@ -24,14 +24,35 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from contractkit.fuzz.corpus import Corpus, CorpusCase, load_corpus, save_corpus
 from contractkit.core.errors import SchemaLoadError, UsageError
-from contractkit.core.model import Provider, ProviderKind, Registry
-from contractkit.fuzz.model import ALL_CHECKS, ALL_PHASES, CODE_NO_ERROR_SCHEMA, CODE_UNSAFE_SKIPPED, DEFAULT_MAX_EXAMPLES, FuzzError, FuzzFailure, FuzzOptions, FuzzProgress, FuzzRun, OperationOutcome
-from contractkit.fuzz.endpoints import Credentials, Endpoint, is_allowed, read_credentials, scrub_text, select_endpoints
-from contractkit.fuzz.replay import replay_corpus
-from contractkit.fuzz.checks import _RunContext, _register_checks, _registered, build_config, iter_recorder_failures, load_error_validator, load_expectations, load_schema
 from contractkit.core.loading import load_json_fast
+from contractkit.core.model import Provider, ProviderKind, Registry
+from contractkit.fuzz.checks import (
+    RunContext,
+    build_config,
+    iter_recorder_failures,
+    load_error_validator,
+    load_expectations,
+    load_schema,
+    register_checks,
+    registered_run,
+)
+from contractkit.fuzz.corpus import Corpus, CorpusCase, load_corpus, save_corpus
+from contractkit.fuzz.endpoints import Credentials, Endpoint, is_allowed, read_credentials, scrub_text, select_endpoints
+from contractkit.fuzz.model import (
+    ALL_CHECKS,
+    ALL_PHASES,
+    CODE_NO_ERROR_SCHEMA,
+    CODE_UNSAFE_SKIPPED,
+    DEFAULT_MAX_EXAMPLES,
+    FuzzError,
+    FuzzFailure,
+    FuzzOptions,
+    FuzzProgress,
+    FuzzRun,
+    OperationOutcome,
+)
+from contractkit.fuzz.replay import replay_corpus
 from contractkit.registry.processes import ProviderProcess
 
 if TYPE_CHECKING:
@@ -39,7 +60,10 @@ if TYPE_CHECKING:
 
 
 
-def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions = FuzzOptions(), *,
+DEFAULT_OPTIONS = FuzzOptions()
+
+
+def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions = DEFAULT_OPTIONS, *,
                   environ: Mapping[str, str] | None = None,
                   on_progress: Callable[[FuzzProgress], None] | None = None) -> FuzzRun:
     """Fuzz one provider: replay its corpus, generate new cases, save new failures; returns the run's outcome."""
@@ -151,10 +175,10 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
           base_url: str | None, app: Any, on_progress: Callable[[FuzzProgress], None] | None) -> FuzzRun:
     started = time.perf_counter()
     seed = int(options.seed or 0)
-    _register_checks()
+    register_checks()
     error_validator = load_error_validator(provider) if "error_format" in options.checks else None
-    context = _RunContext(error_validator, load_expectations(registry, provider, allowed))
-    with _registered(context) as run_id:
+    context = RunContext(error_validator, load_expectations(registry, provider, allowed))
+    with registered_run(context) as run_id:
         config = build_config(options, seed=seed, max_examples=int(options.max_examples or DEFAULT_MAX_EXAMPLES),
                               base_url=base_url, credentials=credentials, run_id=run_id,
                               safe_only=provider.third_party and not options.allow_unsafe)
@@ -247,8 +271,9 @@ def _error_text(event: Any) -> str:
 
 
 def _dedupe(failures: Iterable[FuzzFailure]) -> list[FuzzFailure]:
-    """One failure per (operation, check, title); a corpus replay wins over a new find of the same problem."""
-    seen: dict[tuple[str, str, str], FuzzFailure] = {}
+    """One failure per distinct problem (operation, check, title, signature); a corpus replay wins over a new
+    find of the same problem."""
+    seen: dict[tuple[str, str, str, str], FuzzFailure] = {}
     for failure in failures:
         seen.setdefault(failure.key, failure)
     return list(seen.values())
@@ -260,7 +285,7 @@ def _update_corpus(path: Path, corpus: Corpus, failures: Sequence[FuzzFailure], 
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     cases = [CorpusCase(operation=failure.operation, check=failure.check, code=failure.code, title=failure.title,
                         request=failure.request, seed=failure.seed, found=now, status_code=failure.status_code,
-                        curl=failure.curl)
+                        curl=failure.curl, signature=failure.signature)
              for failure in failures if failure.request is not None and failure.source == "fuzz"]
     merged, added = corpus.merged(cases)
     if added:

@@ -1,148 +1,163 @@
-"""What a consumer's pact expects of a provider's responses, and whether a response still gives it that.
+"""What consumers' pacts expect of a provider's responses, and whether a response still gives it them.
 
-Used by the fuzzer's consumer-compatibility check: every response the fuzzer provokes must keep what
-the registered consumers rely on for its status. Values are compared by shape, not equality, because
-fuzzed inputs are not the pact's provider state: fields present, JSON types, matcher regexes, and the
-content type the pact names. For the same reason a list's minimum length is not held against a fuzzed
-response (a filter the fuzzer made up may rightly find nothing); the items a list has are checked. Reads pact files of specification V2 to V4.
+The fuzzer's consumer-compatibility check (CK607) asks this of every response it provokes. The expectations
+come from the usage model (every consumer's pacts, matched to registered operations by the one router) and a
+response is judged with the Pact core's matching semantics (`contractkit.pact.matching`: combine AND/OR,
+null, type, regex, formats, each-like cascades), with two deliberate differences, because a fuzzed request
+is not the pact's provider state: a value no matcher governs is compared by type, not equality, and an
+array's minimum length is not held against the response (a filter the fuzzer made up may rightly find
+nothing); its maximum is.
+
+A response passes for a consumer when one of that consumer's interactions with its status is satisfied;
+otherwise every mismatch of the closest interaction is reported, each as its own problem.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from contractkit.core.routing import Router
+from contractkit.pact.matching import Mismatch, Rule, iter_mismatches, matches_rule
 from contractkit.pact.reader import PactInteraction, load_pact
+from contractkit.pact.usage import Usage
+
+__all__ = ["ConsumerProblem", "Expectation", "expectation_from_interaction", "expectations_by_operation",
+           "iter_consumer_problems", "load_pact_expectations"]
 
 
 @dataclass(frozen=True, slots=True)
 class Expectation:
-    """What one pact interaction expects of a response: the consumer relies on this shape for this status."""
+    """What one pact interaction expects of a response: the consumer relies on this for this status."""
 
     consumer: str
     description: str
     status: int
     body: Any = None
     has_body: bool = False
-    rules: Mapping[str, Any] = field(default_factory=dict)  # JSON path -> matcher list
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # body rules: JSON path -> rule
     content_type: str | None = None
+    content_type_rule: Rule | None = None
 
 
-def load_pact_expectations(pact_files: Sequence[Path], routes: Sequence[tuple[str, str, str]]) -> dict[str, list[Expectation]]:
-    """Expectations per route label, from pact files; a route is (label, METHOD, full path template).
+@dataclass(frozen=True, slots=True)
+class ConsumerProblem:
+    """One way a response breaks a consumer: `title` names it without the response's values (the same problem
+    found twice has the same title), `detail` gives the value."""
 
-    Each pact request goes to the one route the router gives it (literal segments before templates)."""
-    router: Router[str] = Router((method, template, label) for label, method, template in routes)
-    expectations: dict[str, list[Expectation]] = {}
-    for pact_path in pact_files:
-        pact = load_pact(pact_path)
-        consumer = pact.consumer or pact_path.stem
-        for interaction in pact.interactions:
-            route = router.match(interaction.request.method, interaction.request.path)
-            if route is not None:
-                expectations.setdefault(route.value, []).append(expectation_from_interaction(consumer, interaction))
-    return expectations
+    consumer: str
+    description: str
+    title: str
+    detail: str
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 def expectation_from_interaction(consumer: str, interaction: PactInteraction) -> Expectation:
     """What one pact interaction (V2 to V4) expects of its response."""
     response = interaction.response
-    rules = response.rules.get("body") or {}
+    header_rules = response.rules.get("header") or {}
+    content_rule = next((rule for name, rule in header_rules.items() if name.lower() == "content-type"), None)
     return Expectation(consumer=consumer, description=interaction.description, status=response.status,
-                       body=response.body, has_body=response.has_body,
-                       rules={key: list(value.get("matchers") or []) for key, value in rules.items()},
-                       content_type=response.header("content-type"))
+                       body=response.body, has_body=response.has_body, rules=dict(response.rules.get("body") or {}),
+                       content_type=response.header("content-type"), content_type_rule=content_rule)
 
 
-def iter_consumer_problems(status: int, content_type: str, body: bytes, expectations: Sequence[Expectation]) -> Iterator[str]:
-    """Why a response fails every pact expectation for its status (nothing when one holds or none applies).
+def expectations_by_operation(usage: Usage, provider: str) -> dict[str, list[Expectation]]:
+    """Expectations per registered operation name, from every consumer in the usage model."""
+    out: dict[str, list[Expectation]] = {}
+    for item in usage.of_provider(provider):
+        if item.interaction is not None:
+            out.setdefault(item.operation, []).append(expectation_from_interaction(item.consumer, item.interaction))
+    return out
 
-    Values are compared by shape, not by equality: fuzzed inputs are not the pact's provider state, so
-    a consumer can only rely on the fields, their types and the regexes its matchers give.
-    """
+
+def load_pact_expectations(pact_files: Sequence[Path], routes: Sequence[tuple[str, str, str]]) -> dict[str, list[Expectation]]:
+    """Expectations per route label from pact files, where no registry names the operations: a route is
+    (label, METHOD, full path template), and each request goes to the route the one router gives it (literal
+    segments before templates)."""
+    router: Router[str] = Router((method, template, label) for label, method, template in routes)
+    out: dict[str, list[Expectation]] = {}
+    for pact_path in pact_files:
+        pact = load_pact(pact_path)
+        for interaction in pact.interactions:
+            route = router.match(interaction.request.method, interaction.request.path)
+            if route is not None:
+                out.setdefault(route.value, []).append(
+                    expectation_from_interaction(pact.consumer or pact_path.stem, interaction))
+    return out
+
+
+def iter_consumer_problems(status: int, content_type: str, body: bytes,
+                           expectations: Sequence[Expectation]) -> Iterator[ConsumerProblem]:
+    """Every problem of a response for each consumer none of whose interactions with its status it satisfies."""
     relevant = [expectation for expectation in expectations if expectation.status == status]
-    if not relevant:
-        return
-    try:
-        actual = json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        actual = _NOT_JSON
-    problems_by_expectation = [list(_expectation_problems(expectation, content_type, actual)) for expectation in relevant]
-    if any(not problems for problems in problems_by_expectation):
-        return
-    best = min(range(len(relevant)), key=lambda index: len(problems_by_expectation[index]))
-    expectation = relevant[best]
-    for problem in problems_by_expectation[best][:3]:
-        yield f"{expectation.consumer} ({expectation.description}): {problem}"
+    actual = _decoded(body)
+    for consumer in sorted({expectation.consumer for expectation in relevant}):
+        mine = [expectation for expectation in relevant if expectation.consumer == consumer]
+        found = [list(_problems(expectation, content_type, actual)) for expectation in mine]
+        if any(not problems for problems in found):
+            continue
+        closest = min(range(len(mine)), key=lambda index: len(found[index]))
+        yield from found[closest]
 
 
 _NOT_JSON = object()
 
 
-def _expectation_problems(expectation: Expectation, content_type: str, actual: Any) -> Iterator[str]:
-    if expectation.content_type and not _same_media_type(expectation.content_type, content_type):
-        yield f"Content-Type is {content_type or 'missing'}, the consumer expects {expectation.content_type}"
+def _decoded(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _NOT_JSON
+
+
+def _problems(expectation: Expectation, content_type: str, actual: Any) -> Iterator[ConsumerProblem]:
+    who = f"{expectation.consumer} ({expectation.description})"
+    media = _media_problem(expectation, content_type)
+    if media:
+        yield ConsumerProblem(expectation.consumer, expectation.description, f"{who}: Content-Type {media}",
+                              f"{who}: Content-Type is {content_type or 'missing'}, which {media}")
     if not expectation.has_body or expectation.body is None:
         return
     if actual is _NOT_JSON:
-        yield "the body is not JSON"
+        yield ConsumerProblem(expectation.consumer, expectation.description, f"{who}: the body is not JSON",
+                              f"{who}: the body is not JSON")
         return
-    yield from _compare(expectation.body, actual, "$", expectation.rules)
+    for mismatch in iter_mismatches(expectation.body, actual, _without_min(expectation.rules), literal="type"):
+        yield _problem(expectation, who, mismatch)
 
 
-def _same_media_type(expected: str, actual: str) -> bool:
-    return expected.split(";")[0].strip().lower() == actual.split(";")[0].strip().lower()
+def _problem(expectation: Expectation, who: str, mismatch: Mismatch) -> ConsumerProblem:
+    return ConsumerProblem(expectation.consumer, expectation.description, f"{who}: {mismatch.title}",
+                           f"{who}: {mismatch.detail}")
 
 
-def _rule_for(path: str, rules: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    wildcard = re.sub(r"\[\d+\]", "[*]", path)
-    return rules.get(path) or rules.get(wildcard) or []
+def _media_problem(expectation: Expectation, content_type: str) -> str:
+    if expectation.content_type_rule is not None:
+        problem = matches_rule(expectation.content_type_rule, expectation.content_type, content_type)
+        return f"{problem} (the consumer's matcher)" if problem else ""
+    if expectation.content_type and _base(expectation.content_type) != _base(content_type):
+        return f"is not {_base(expectation.content_type)}, the consumer expects it"
+    return ""
 
 
-def _compare(expected: Any, actual: Any, path: str, rules: Mapping[str, list[dict[str, Any]]]) -> Iterator[str]:
-    for matcher in _rule_for(path, rules):
-        kind = matcher.get("match")
-        if kind == "regex" and isinstance(actual, str) and not re.fullmatch(str(matcher.get("regex")), actual):
-            yield f"{path} is {actual!r}, which does not match /{matcher.get('regex')}/"
-            return
-        if kind == "integer" and not (isinstance(actual, int) and not isinstance(actual, bool)):
-            yield f"{path} is {_kind(actual)}, the consumer expects an integer"
-            return
-        if kind in ("decimal", "number") and not (isinstance(actual, (int, float)) and not isinstance(actual, bool)):
-            yield f"{path} is {_kind(actual)}, the consumer expects a number"
-            return
-    if _kind(expected) != _kind(actual):
-        yield f"{path} is {_kind(actual)}, the consumer expects {_kind(expected)}"
-        return
-    if isinstance(expected, dict):
-        for key, value in expected.items():
-            if key not in actual:
-                yield f"{path}.{key} is missing, the consumer expects it"
-            else:
-                yield from _compare(value, actual[key], f"{path}.{key}", rules)
-    elif isinstance(expected, list) and expected:
-        # An array matcher (eachLike) gives one example for every item; plain arrays compare position by position.
-        template_rule = bool(_rule_for(path, rules))
-        for index, item in enumerate(actual):
-            example = expected[0] if template_rule or index >= len(expected) else expected[index]
-            yield from _compare(example, item, f"{path}[{index}]", rules)
+def _base(media: str) -> str:
+    return media.split(";")[0].strip().lower()
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+def _without_min(rules: Mapping[str, Rule]) -> dict[str, Rule]:
+    """The rules with arrays' minimum lengths dropped (the fuzzed request is not the pact's provider state)."""
+    out: dict[str, Rule] = {}
+    for path, rule in rules.items():
+        matchers = []
+        for matcher in rule.get("matchers") or ():
+            kept = {key: value for key, value in matcher.items() if key != "min"}
+            if kept.get("match") in ("min", "minType"):
+                kept["match"] = "type"
+            matchers.append(kept)
+        out[path] = {"matchers": matchers, "combine": rule.get("combine", "AND")}
+    return out

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contractkit.cassettes import (dump_interactions, iter_drift, load_cassette)
+from contractkit.cassettes import dump_interactions, iter_drift, load_cassette
+from contractkit.cassettes.drift import iter_cassette_pact_breaks
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Finding, Provider
+from contractkit.pact.reader import load_pact
+from contractkit.pact.usage import Usage, usage_from_pacts
 from contractkit.recording.plan import OperationOutcome, RecordRun
-from contractkit.recording.record import is_breaking, pact_findings, schema_findings
+from contractkit.recording.record import is_breaking, schema_findings
+
 
 def compare_cassettes(old: Path, new: Path, provider: Provider | None = None,
-                      pact_file: Path | None = None) -> RecordRun:
+                      pact_file: Path | None = None, usage: Usage | None = None) -> RecordRun:
     """Drift between two cassette files or folders (paired by relative path); breaking when the new one
-    violates the provider's registered schema or the pact."""
+    violates the provider's registered schema or the pact, or changes what a consumer reads (the usage
+    model: `usage`, else the pact file's)."""
     pairs = _pairs(old, new)
-    outcomes = [_compare_pair(before, after, provider, pact_file) for before, after in pairs]
+    if usage is None and provider is not None and pact_file is not None and pact_file.exists():
+        usage = usage_from_pacts([provider], [load_pact(pact_file)])
+    outcomes = [_compare_pair(before, after, provider, pact_file, usage) for before, after in pairs]
     return RecordRun(provider.name if provider else new.name, tuple(outcomes), 0, "drift")
 
 
@@ -30,7 +37,7 @@ def _pairs(old: Path, new: Path) -> list[tuple[Path | None, Path | None]]:
 
 
 def _compare_pair(before: Path | None, after: Path | None, provider: Provider | None,
-                  pact_file: Path | None) -> OperationOutcome:
+                  pact_file: Path | None, usage: Usage | None = None) -> OperationOutcome:
     if after is None:
         assert before is not None
         return OperationOutcome(before.stem, "removed", "cassette removed", before)
@@ -38,15 +45,18 @@ def _compare_pair(before: Path | None, after: Path | None, provider: Provider | 
     operation = provider.operations.get(new.operation) if provider is not None else None
     breaking: tuple[Finding, ...] = ()
     if provider is not None and operation is not None:
-        breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
+        pact_breaks = iter_cassette_pact_breaks(provider, new, load_pact(pact_file)) if pact_file and pact_file.exists() else ()
+        breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_breaks)
     if before is None:
         return OperationOutcome(new.operation, "recorded", "new cassette", after, breaking, is_breaking(breaking))
     old = load_cassette(before)
     if dump_interactions(old.interactions) == dump_interactions(new.interactions):
         return OperationOutcome(new.operation, "unchanged", "no change", after, breaking, is_breaking(breaking))
-    findings = tuple(iter_drift(old, new))
+    findings = tuple(iter_drift(old, new, usage=usage, provider=provider))
     outcome = "drifted" if findings else "recorded"
     message = f"{len(findings)} shape change(s)" if findings else "values changed, shape unchanged"
     if is_breaking(breaking):
         message += ", breaks the registered schema or pact"
-    return OperationOutcome(new.operation, outcome, message, after, findings + breaking, is_breaking(breaking))
+    elif is_breaking(findings):
+        message += ", breaks what a consumer reads"
+    return OperationOutcome(new.operation, outcome, message, after, findings + breaking, is_breaking(findings + breaking))

@@ -9,12 +9,14 @@ from typing import Any, Callable, Iterable, Mapping
 
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Operation, Provider, ProviderKind, Report
+from contractkit.pact.usage import load_usage
+from contractkit.recording.aws import aws_client_factory, moto_server, remove_moto_fixtures, seed_moto
+from contractkit.recording.drift import compare_cassettes
 from contractkit.recording.plan import OperationOutcome, RecordOptions, RecordRun, aws_params, name_prefix, record_settings, run_report
 from contractkit.recording.record import record_provider
-from contractkit.recording.drift import compare_cassettes
-from contractkit.recording.aws import aws_client_factory, moto_server, remove_moto_fixtures, seed_moto
 from contractkit.recording.seed import load_document, seed_aws_operation, seed_provider
 from contractkit.reports import render_report
+
 
 def record_cassettes(registry: Any, provider_name: str, operation_names: Iterable[str], *, mode: str,
                      options: RecordOptions, spec: Path | None = None, force: bool = False, state: Any = None) -> Report:
@@ -91,7 +93,8 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
     """`contracts drift`: the comparison of two cassette files or folders as a report."""
     provider = registry.provider(provider_name) if registry is not None and provider_name else None
     pact_file = registry.pact_file(provider.name) if provider is not None else None
-    run = compare_cassettes(old, new, provider, pact_file)
+    usage = load_usage(registry, providers=[provider.name]) if provider is not None else None
+    run = compare_cassettes(old, new, provider, pact_file, usage)
     return run_report([run], f"contracts drift {old} {new}", check="drift")
 
 

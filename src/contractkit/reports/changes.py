@@ -310,7 +310,7 @@ def _gate_extra(result: GateResult) -> list[str]:
     lines = [f"pact {provider}: {finding.code} {finding.severity} {finding.operation} {finding.message}"
              + (f" at {finding.location}" if finding.location else "") for provider, finding in result.pact_findings]
     lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) expired on "
-              f"{entry.expires}: the changes it covered fail again" for entry in result.expired]
+              f"{entry.expires}: the gate fails until the entry is renewed or removed" for entry in result.expired]
     lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) is stale: "
               "it matches no change; remove it" for entry in result.stale]
     lines += [f"{note}" for note in result.notes]
