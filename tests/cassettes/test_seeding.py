@@ -90,8 +90,9 @@ def test_a_state_variant_answers_for_the_state_parameters(seeded_registry, run_c
 def test_a_state_value_the_schema_rejects_fails_the_seed(seeded_registry, run_cli) -> None:
     code, out, _ = _record(run_cli, seeded_registry, "--state", "s", "--param", "$.incident.status=on fire")
     assert code == 1 and "no example or schema instance fits" in out
-    code, _, err = _record(run_cli, seeded_registry, "--param", "id=P1")
-    assert code == 2 and "--state" in err
+    # without --state, parameters shape the provider's own seeded cassettes (issue 15): the same bad value fails alike
+    code, out, _ = _record(run_cli, seeded_registry, "--param", "$.incident.status=on fire")
+    assert code == 1 and "no example or schema instance fits" in out
 
 
 def test_generated_values_follow_formats_patterns_and_enums() -> None:

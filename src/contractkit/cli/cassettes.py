@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 @click.option("--state", "state_name", default=None,
               help="With --from-spec: seed the cassette variant of this provider state (<cassettes>/states/<slug>/).")
 @click.option("--param", "state_params", multiple=True, metavar="NAME=VALUE",
-              help="With --state: a state parameter (a path or query parameter, echoed by the response; "
-                   "or a response field as $.path) (repeatable).")
+              help="With --from-spec: a path or query parameter (echoed by the response), or a response field as "
+                   "$.path=VALUE; with --state for that state's variant, else for the provider's cassettes (repeatable).")
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
 def record_command(registry_path: Path, provider_name: str, operation_names: tuple[str, ...], live: bool, moto: bool,
@@ -66,13 +66,12 @@ def _emit_record_report(report: Report, output_format: str, output_path: Path | 
 
 
 def _seed_state(name: str | None, params: tuple[str, ...]) -> object:
-    """The provider state a seeded variant stands for, from --state and --param NAME=VALUE; None without --state."""
+    """The provider state a seeded variant stands for, from --state and --param NAME=VALUE; None with neither.
+    --param without --state shapes the provider's own seeded cassettes (`--param '$.id=cus_1'`)."""
     from contractkit.core.errors import UsageError
     from contractkit.recording.seed import SeedState
 
-    if name is None:
-        if params:
-            raise UsageError("--param gives a provider state's parameters: name the state with --state")
+    if name is None and not params:
         return None
     pairs = []
     for item in params:
@@ -80,7 +79,7 @@ def _seed_state(name: str | None, params: tuple[str, ...]) -> object:
         if not sep or not key:
             raise UsageError(f"--param {item!r} is not NAME=VALUE")
         pairs.append((key, value))
-    return SeedState(name, tuple(pairs))
+    return SeedState(name or "", tuple(pairs))
 
 
 def _is_loopback(url: str) -> bool:
@@ -116,12 +115,15 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
 @click.option("--faults", default="", help="Fault injection, e.g. 'latency=200ms,throttle=0.1,retry_after=2,"
               "errors=0.05,status=503,reset=0.01,seed=7'.")
 def replay_command(registry_path: Path, provider_name: str, port: int, folder: Path | None, faults: str) -> int:
-    """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest)."""
+    """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest).
+
+    A port in use is exit 2. Malformed or oversized requests are refused (400, 413, 431), slow ones cut off (408).
+    """
     from contractkit.cassettes.replay import Faults, ReplayServer
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
-    server = ReplayServer(folder, provider=provider, faults=Faults.from_text(faults))
+    server = ReplayServer(folder, provider=provider, faults=Faults.from_text(faults), port=port)
     try:  # Ctrl-C may come as soon as the address is printed: everything after start() is inside the try
         server.start()
         click.echo(f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} "
@@ -131,7 +133,9 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
         pass
     finally:
         server.stop()
-    click.echo(f"served {server.stats.served} request(s), {server.stats.unmatched} unmatched", err=True)
+    stats = server.stats
+    click.echo(f"served {stats.served} request(s), {stats.unmatched} unmatched, {stats.rejected} refused, "
+               f"{stats.timed_out} timed out", err=True)
     return ExitCode.OK
 
 

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 import click
 
 from contractkit.cli.common import ExitCode, emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.sharding import shard_option
 
 if TYPE_CHECKING:
+    from contractkit.core.shards import Shard
     from contractkit.fuzz import FuzzProgress
 
 _BAR_WIDTH = 24
@@ -39,13 +41,14 @@ def _csv(_: click.Context, __: click.Parameter, value: str | None) -> tuple[str,
 @click.option("--no-corpus-update", is_flag=True, help="Replay the corpus but do not add new failures to it.")
 @click.option("--no-process", is_flag=True, help="Do not start the provider's registered process; use its base_url.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display on standard error.")
+@shard_option("operations")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
 def fuzz_command(registry_path: Path, provider: str, operations: tuple[str, ...], base_url: str | None, app: str | None,
                  seed: int | None, max_examples: int | None, time_budget: float | None, allow_unsafe: bool,
                  checks: tuple[str, ...] | None, phases: tuple[str, ...] | None, corpus_path: Path | None,
-                 no_corpus: bool, no_corpus_update: bool, no_process: bool, quiet: bool, output_format: str,
-                 output_path: Path | None) -> int:
+                 no_corpus: bool, no_corpus_update: bool, no_process: bool, quiet: bool, shard: Shard | None,
+                 output_format: str, output_path: Path | None) -> int:
     """Fuzz every endpoint of a provider's OpenAPI description.
 
     Checks: not_a_server_error, status_code_conformance, content_type_conformance,
@@ -53,9 +56,16 @@ def fuzz_command(registry_path: Path, provider: str, operations: tuple[str, ...]
     registry's error schema) and consumer_compatibility (responses keep what the pacts expect).
     Saved failures are replayed first. Exit 0 when every check held, 1 when one failed, 2 on bad input.
     """
+    from contractkit.core.model import Report
+    from contractkit.core.shards import select_shard
     from contractkit.fuzz import ALL_CHECKS, DEFAULT_PHASES, FuzzOptions, fuzz_provider
 
     registry = open_registry(registry_path)
+    if shard is not None:
+        operations = tuple(select_shard([op.name for op in registry.provider(provider).select_operations(operations)], shard))
+        if not operations:  # an empty shard fuzzes nothing (no operation would mean every operation)
+            return emit_report(Report(f"contracts fuzz {provider}: no operation in shard {shard}", ()), output_format,
+                               output_path)
     options = FuzzOptions(
         operations=operations, base_url=base_url, app=app, seed=seed, max_examples=max_examples,
         time_budget=time_budget, allow_unsafe=allow_unsafe, checks=checks or ALL_CHECKS,

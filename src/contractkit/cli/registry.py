@@ -11,26 +11,32 @@ from contractkit.cli.common import ExitCode, emit, format_option, open_registry,
 
 @click.command("list")
 @registry_option
-@format_option("text", "json", "markdown")
-def list_command(registry_path: Path, output_format: str) -> int:
+@format_option("text", "json", "junit", "markdown", "html")
+@output_option
+def list_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
     """Providers, operations, and which artifacts exist for each (contract, schema, cassette, pact)."""
     from contractkit.registry.inventory import describe_registry, render_inventory
 
     registry = open_registry(registry_path)
-    emit(render_inventory(describe_registry(registry), output_format))
+    emit(render_inventory(describe_registry(registry), output_format), output_path)
     return ExitCode.OK
 
 
 @click.command("lint")
 @registry_option
-@format_option("text", "json")
-def lint_command(registry_path: Path, output_format: str) -> int:
+@format_option("text", "json", "junit", "markdown", "html")
+@output_option
+def lint_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
     """Validate registry.yaml and every file it points to; exit 2 naming the file and key path."""
-    from contractkit.registry.lint import lint_registry, render_lint
+    from contractkit.registry.lint import lint_as_report, lint_registry, render_lint
+    from contractkit.reports import render_report
 
     registry = open_registry(registry_path)
     result = lint_registry(registry)
-    emit(render_lint(result, output_format))
+    if output_format in ("text", "json"):
+        emit(render_lint(result, output_format), output_path)
+    else:
+        emit(render_report(lint_as_report(result), output_format), output_path)
     return ExitCode.ERROR if result.errors else ExitCode.OK
 
 
@@ -64,4 +70,33 @@ def import_command(registry_path: Path, provider_name: str, source: Path, keep_e
     return ExitCode.OK
 
 
-COMMANDS = [list_command, lint_command, schemas_group]
+@click.group("specs")
+def specs_group() -> None:
+    """Watch the providers' vendor documents for changes a consumer would observe."""
+
+
+@specs_group.command("check")
+@registry_option
+@click.option("--provider", "provider_name", default=None,
+              help="The provider the document describes (default: the one whose registered operations it has).")
+@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The vendor's newer OpenAPI 3 or Swagger 2.0 document (JSON or YAML).")
+@click.option("--update", is_flag=True, help="Re-import the slice from the document after reporting.")
+@format_option("text", "json", "markdown", "junit", "html")
+@output_option
+def specs_check_command(registry_path: Path, provider_name: str | None, source: Path, update: bool,
+                        output_format: str, output_path: Path | None) -> int:
+    """Compare a provider's slice with a newer vendor document: exit 1 when a consumer observes a breaking change."""
+    from contractkit.reports import render_report
+    from contractkit.specwatch import watch_provider, write_slice
+
+    registry = open_registry(registry_path)
+    watch = watch_provider(registry, provider_name, source)
+    emit(render_report(watch.to_report(), output_format), output_path)
+    if update:
+        written = write_slice(watch)
+        click.echo(f"wrote {registry.relative(written)} from {source}", err=True)
+    return ExitCode.FAILED if watch.failed else ExitCode.OK
+
+
+COMMANDS = [list_command, lint_command, schemas_group, specs_group]

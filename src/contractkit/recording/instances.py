@@ -8,9 +8,12 @@ from typing import Any, Mapping
 from urllib.parse import quote, urlencode
 
 from contractkit.cassettes import RecordedRequest
-from contractkit.core.model import Operation, Provider
 from contractkit.cassettes.scrub import dump_json
+from contractkit.core.model import Operation, Provider
 from contractkit.openapi.documents import resolve_pointer
+
+__all__ = ["MAX_DEPTH", "json_media", "media_example", "minimal_instance", "parameter_value", "regex_instance", "resolve",
+           "schema_instance", "seed_request", "success_response"]
 
 MAX_DEPTH = 7
 _SUCCESS_ORDER = ("200", "201", "202", "203", "204", "2XX", "default")
@@ -25,13 +28,15 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
 
 
 def schema_instance(document: Mapping[str, Any], schema: Any, *, depth: int = 0, refs: tuple[str, ...] = (),
-                    examples: bool = True) -> Any:
-    """A value that fits the schema: examples, enums and formats where given, every property to a depth."""
+                    examples: bool = True, required_only: bool = False) -> Any:
+    """A value that fits the schema: examples, enums and formats where given, every property to a depth
+    (only the required ones with `required_only`: the smallest body a schema accepts)."""
     if isinstance(schema, dict) and "$ref" in schema:
         ref = schema["$ref"]
         if ref in refs:  # a cycle: stop with the smallest value of the right kind
             return _smallest(resolve(document, schema))
-        return schema_instance(document, resolve(document, schema), depth=depth, refs=refs + (ref,), examples=examples)
+        return schema_instance(document, resolve(document, schema), depth=depth, refs=refs + (ref,), examples=examples,
+                               required_only=required_only)
     if not isinstance(schema, dict):
         return {}
     for key in ("example", "default") if examples else ("default",):
@@ -42,29 +47,35 @@ def schema_instance(document: Mapping[str, Any], schema: Any, *, depth: int = 0,
     if "allOf" in schema:
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
-            value = schema_instance(document, part, depth=depth, refs=refs, examples=examples)
+            value = schema_instance(document, part, depth=depth, refs=refs, examples=examples, required_only=required_only)
             if isinstance(value, dict):
                 merged.update(value)
         return merged
     for key in ("oneOf", "anyOf"):
         if schema.get(key):
-            return schema_instance(document, schema[key][0], depth=depth, refs=refs, examples=examples)
-    return _typed_instance(document, schema, depth, refs, examples)
+            return schema_instance(document, schema[key][0], depth=depth, refs=refs, examples=examples,
+                                   required_only=required_only)
+    return _typed_instance(document, schema, depth, refs, examples, required_only)
+
+
+def minimal_instance(document: Mapping[str, Any], schema: Any) -> Any:
+    """The smallest value a schema accepts, built without the document's examples: required properties only."""
+    return schema_instance(document, schema, examples=False, required_only=True)
 
 
 def _typed_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: int, refs: tuple[str, ...],
-                    examples: bool) -> Any:
+                    examples: bool, required_only: bool = False) -> Any:
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((item for item in kind if item != "null"), "null")
     if kind == "object" or (kind is None and "properties" in schema):
-        return _object_instance(document, schema, depth, refs, examples)
+        return _object_instance(document, schema, depth, refs, examples, required_only)
     if kind == "array":
         if depth >= MAX_DEPTH:
             return []
         count = max(1, int(schema.get("minItems", 1) or 1))
-        return [schema_instance(document, schema.get("items", {}), depth=depth + 1, refs=refs, examples=examples)
-                for _ in range(count)]
+        return [schema_instance(document, schema.get("items", {}), depth=depth + 1, refs=refs, examples=examples,
+                                required_only=required_only) for _ in range(count)]
     if kind == "string":
         return _string_instance(schema)
     if kind == "integer":
@@ -86,15 +97,16 @@ def _admits_null(schema: Any) -> bool:
 
 
 def _object_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: int, refs: tuple[str, ...],
-                     examples: bool) -> dict[str, Any]:
+                     examples: bool, required_only: bool = False) -> dict[str, Any]:
     required = set(schema.get("required", ()))
     result = {}
     for name, sub in (schema.get("properties") or {}).items():
-        if depth >= MAX_DEPTH and name not in required:
+        if (depth >= MAX_DEPTH or required_only) and name not in required:
             continue
         if name not in required and isinstance(sub, dict) and sub.get("$ref") in refs:
             continue  # an optional self-reference: leave it out rather than recurse
-        result[name] = schema_instance(document, sub, depth=depth + 1, refs=refs, examples=examples)
+        result[name] = schema_instance(document, sub, depth=depth + 1, refs=refs, examples=examples,
+                                       required_only=required_only)
     for name in sorted(required - result.keys()):  # required but not described: a string is the usual case
         result[name] = "example"
     return result
@@ -189,7 +201,7 @@ def _smallest(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return None
     kind = schema.get("type")
-    return {"array": [], "string": "example", "integer": 1, "number": 1.0, "boolean": True}.get(kind, {})
+    return {"array": [], "string": "example", "integer": 1, "number": 1.0, "boolean": True}.get(str(kind), {})
 
 
 
@@ -249,14 +261,14 @@ def _request_body(document: Mapping[str, Any], spec_operation: Mapping[str, Any]
     body = resolve(document, spec_operation.get("requestBody"))
     if not isinstance(body, dict):
         return None
-    media = _json_media(body.get("content") or {})
+    media = json_media(body.get("content") or {})
     if media is None:
         return None
     example, _ = media_example(document, media)
     return dump_json(example)
 
 
-def _json_media(content: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def json_media(content: Mapping[str, Any]) -> Mapping[str, Any] | None:
     for name, media in content.items():
         if "json" in name.lower() or name == "*/*":
             return media

@@ -21,16 +21,26 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from contractkit import __version__ as TOOLKIT_VERSION
-from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
 from contractkit.aws.models import service_model
+from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
+from contractkit.cassettes.scrub import dump_json
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
-from contractkit.recording.instances import MAX_DEPTH, _json_media, media_example, regex_instance, resolve, schema_instance, seed_request, success_response
+from contractkit.openapi.documents import find_path, load_spec_document
+from contractkit.recording.instances import (
+    MAX_DEPTH,
+    json_media,
+    media_example,
+    minimal_instance,
+    regex_instance,
+    resolve,
+    schema_instance,
+    seed_request,
+    success_response,
+)
 from contractkit.recording.plan import RECORD_FAILED, OperationOutcome, RecordRun, scrub_rules
 from contractkit.recording.record import compare_and_write
 from contractkit.recording.vcr import finish_interaction
-from contractkit.cassettes.scrub import dump_json
-from contractkit.openapi.documents import find_path, load_spec_document
 from contractkit.validation import validate_response
 
 RECORDED_SOURCES = frozenset({"live", "moto", "local"})
@@ -46,6 +56,7 @@ class SeedState:
     A parameter named like a path or query parameter of the operation fills the request; the response's
     shallowest string fields of that name take the value too (GET /incidents/{id} answers that incident).
     A parameter written as a JSON path (`$.user.id`) sets that response field only.
+    Without a name (`--param` without `--state`), the parameters shape the provider's own cassettes.
     """
 
     name: str
@@ -53,9 +64,9 @@ class SeedState:
 
     @property
     def folder(self) -> str:
-        """The variant's folder under the provider's cassettes: `states/<slug of the state name>`."""
-        import re
-
+        """The variant's folder under the provider's cassettes: `states/<slug of the state name>` ('' without a name)."""
+        if not self.name:
+            return ""
         return "states/" + (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "state")
 
 
@@ -95,7 +106,7 @@ def _timed(outcome: OperationOutcome, started: float) -> OperationOutcome:
 def _seed_path(provider: Provider, operation: Operation, state: SeedState | None = None) -> Path | None:
     if provider.cassettes is None:
         return None
-    folder = provider.cassettes / state.folder if state is not None else provider.cassettes
+    folder = provider.cassettes / state.folder if state is not None and state.folder else provider.cassettes
     return cassette_path(folder, operation.name)
 
 
@@ -124,7 +135,7 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
                            {name: value for name, value in params.items() if not name.startswith("$")})
     status, key = success_response(spec_operation)
     response_spec = resolve(document, (spec_operation.get("responses") or {}).get(key, {})) if key else {}
-    media = _json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
+    media = json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
 
     def check(body: Any) -> list[Finding]:
         text = dump_json(body) if body is not None else ""
@@ -141,19 +152,33 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
             text = dump_json(body) if body is not None else ""
             response = RecordedResponse(status, headers, text, _reason(status))
             interaction = finish_interaction(RecordedInteraction(request, response), rules, operation.name)
+            # the scrubber may replace values it takes for secrets (a field named `code`): check what is written
+            problems = _check_scrubbed(check, interaction) if body is not None else []
+            if problems:
+                continue
             metadata = _metadata(provider, operation, source, document_name)
             if rejected:  # say why the published example is not what the cassette answers
                 metadata["example_rejected"] = rejected
             if repaired:  # the published example, except these values the registered schema rejects
                 metadata["example_repaired"] = repaired
-            if state is not None:
+            if state is not None and state.name:
                 metadata["state"] = {"name": state.name, "params": params}
+            elif params:
+                metadata["params"] = params
             path = _seed_path(provider, operation, state)
             return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))  # type: ignore[arg-type]
         if source == "openapi-example" and not rejected and not repaired:
             rejected = f"{problems[0].location}: {problems[0].message}"[:300]
     detail = "; ".join(f"{p.location}: {p.message}" for p in problems[:3])
     return _failed(provider, operation, f"no example or schema instance fits the registered schema ({detail})")
+
+
+def _check_scrubbed(check: Callable[[Any], list[Finding]], interaction: RecordedInteraction) -> list[Finding]:
+    try:
+        written = interaction.response.json()
+    except CassetteError:
+        return []
+    return check(written)
 
 
 def _candidate_bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None,
@@ -172,6 +197,7 @@ def _candidate_bodies(document: Mapping[str, Any], media: Mapping[str, Any] | No
             yield repaired[0], "openapi-example", repaired[1]
         yield instance, "openapi-schema", []
     yield schema_instance(document, media.get("schema", {}), examples=False), "openapi-schema", []
+    yield minimal_instance(document, media.get("schema", {})), "openapi-schema", []  # required properties only
 
 
 _MISSING = object()
@@ -391,9 +417,11 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
                 "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolkit": f"contractkit {TOOLKIT_VERSION}",
                 "call": {"service": operation.service, "operation": operation.aws_operation, "params": dict(params)}}
-    if state is not None:
+    if state is not None and state.name:
         metadata["state"] = {"name": state.name, "params": dict(state.params)}
     path = _seed_path(provider, operation, state)
+    if path is None:
+        return _failed(provider, operation, f"provider {provider.name!r} has no 'cassettes' folder in the registry")
     return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
 
 

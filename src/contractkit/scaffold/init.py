@@ -1,0 +1,143 @@
+"""`contracts init`: an empty repository gets registry.yaml, the artifact folders, a CI workflow and a first test."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from contractkit.core.errors import UsageError
+from contractkit.core.files import write_text_atomic
+
+__all__ = ["FOLDERS", "InitResult", "init_project", "registry_text", "workflow_text"]
+
+FOLDERS = ("contracts", "schemas", "cassettes", "pacts", "tests/contracts")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+_REGISTRY = """\
+# The APIs {consumer} depends on. Every contractkit command starts here (it is found from any folder below this one).
+# Add a provider from its published description:
+#   contracts provider add NAME --from SPEC --operation 'GET /path' [--operation ...]
+# Paths are relative to this file; ${{VAR:-default}} is read from the environment.
+version: 1
+consumer: {consumer}
+pacts: pacts
+
+providers: {{}}
+"""
+
+_WORKFLOW = """\
+# Contract checks on every pull request: the consumer contracts write the pacts, verify replays them against the
+# recorded provider behaviour, and the gate blocks a change that breaks a registered API. Written by contracts init.
+name: contracts
+
+on:
+  pull_request:
+
+permissions:
+  contents: read
+
+env:
+  PACT_DO_NOT_TRACK: "true"
+
+jobs:
+  contracts:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the gate reads the base branch's files with git show
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install
+        run: python -m pip install contractkit
+      - name: Contracts (lint, consumer, verify, validate)
+        run: |
+          mkdir -p reports
+          contracts run --format json --output reports/contracts.json || status=$?
+          contracts report reports/contracts.json --format html --output reports/contracts.html
+          contracts report reports/contracts.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+          exit "${{status:-0}}"
+      - name: Gate against the base branch
+        run: contracts gate --base "origin/${{{{ github.base_ref }}}}" --format markdown --output reports/gate.md
+      - name: Keep the reports
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: contract-reports
+          path: reports/
+          if-no-files-found: ignore
+"""
+
+_FIRST_TEST = '''\
+"""The contract suite: every registered contract holds against the Pact mock server and the recorded providers.
+
+Call your own client code against a provider's mock with the `contract` fixture:
+
+    def test_get_customer(contract):
+        with contract("stripe", "get_customer") as server:
+            customer = my_client.get_customer(server.url, "cus_1")
+        assert customer.id
+"""
+
+from contractkit.cli import main
+
+
+def test_contracts_hold():
+    assert main(["run", "--quiet"]) == 0
+'''
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    """What `contracts init` wrote (files) and created (folders), relative to the project root."""
+
+    root: Path
+    written: tuple[str, ...]
+    created: tuple[str, ...]
+
+
+def registry_text(consumer: str) -> str:
+    """A registry with no provider yet."""
+    return _REGISTRY.format(consumer=consumer)
+
+
+def workflow_text() -> str:
+    """The CI workflow a new project starts with."""
+    return _WORKFLOW.format()
+
+
+def init_project(root: Path, consumer: str | None = None) -> InitResult:
+    """Write registry.yaml, the folders, a CI workflow and a first test; refuse to touch an existing registry."""
+    name = consumer or _consumer_name(root)
+    if not _NAME.match(name):
+        raise UsageError(f"consumer name {name!r}: use lower-case letters, digits, '-' and '_' (pass --consumer NAME)")
+    registry = root / "registry.yaml"
+    if registry.exists():
+        raise UsageError(f"{registry}: a registry exists already; add providers with `contracts provider add`")
+    created = [folder for folder in FOLDERS if not (root / folder).is_dir()]
+    for folder in FOLDERS:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    files = {"registry.yaml": registry_text(name), ".github/workflows/contracts.yml": workflow_text(),
+             "tests/contracts/test_contracts.py": _FIRST_TEST}
+    written = []
+    for relative, text in files.items():
+        target = root / relative
+        if target.exists():
+            continue  # a workflow or test of the project's own is kept as it is
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, text)
+        written.append(relative)
+    for folder in ("cassettes", "pacts"):
+        keep = root / folder / ".gitkeep"
+        if not any((root / folder).iterdir()):
+            keep.write_text("")
+    return InitResult(root, tuple(written), tuple(created))
+
+
+def _consumer_name(root: Path) -> str:
+    """The folder's name, lower-cased, as the consumer name."""
+    name = re.sub(r"[^a-z0-9_-]+", "-", root.resolve().name.lower()).strip("-_")
+    return name or "consumer"
