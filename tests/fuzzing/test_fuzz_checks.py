@@ -78,7 +78,7 @@ _requests = st.builds(CorpusRequest, method=st.sampled_from(["GET", "POST"]),
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.builds(CorpusCase, operation=st.sampled_from(["GET /a", "POST /a"]), check=st.sampled_from(["error_format", "not_a_server_error"]),
-                          code=st.just("CK606"), title=st.text(max_size=10), request=_requests), max_size=4))
+                          code=st.just("CK806"), title=st.text(max_size=10), request=_requests), max_size=4))
 def test_corpus_load_of_dump_is_identity(tmp_path_factory, cases):
     corpus, _ = Corpus("p").merged(cases)
     path = tmp_path_factory.mktemp("corpus") / "p.corpus.json"

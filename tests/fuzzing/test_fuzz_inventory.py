@@ -29,7 +29,7 @@ def test_error_format_check_catches_the_planted_malformed_404_body(tmp_path, ser
     [row] = report["results"]
     assert row["operation"] == "get_item" and row["status"] == "failed"
     [error_format] = [failure for failure in row["failures"] if failure["check"] == "error_format"]
-    assert error_format["code"] == "CK606"
+    assert error_format["code"] == "CK806"
     assert error_format["status_code"] == 404
     assert 'the 404 body does not match the error schema at $: "type" is a required property' in error_format["message"]
     assert error_format["seed"] == 20261122
@@ -54,7 +54,7 @@ def test_consumer_compatibility_check_catches_a_field_the_pact_relies_on(tmp_pat
                           use_corpus=False, checks=("consumer_compatibility",))
     run = fuzz_provider(registry, "inventory", options, environ={})
     [failure] = run.failures
-    assert failure.code == "CK607" and failure.status_code == 200
+    assert failure.code == "CK807" and failure.status_code == 200
     assert "shopfront (a request for item 3): $.sku is missing" in failure.message
 
 
@@ -76,7 +76,7 @@ def test_a_third_party_provider_gets_only_get_and_head_unless_unsafe_is_allowed(
     code, out, _ = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--base-url", server.url,
                            "--max-examples", "3", "-q")
     assert code == 0
-    assert "SKIPPED [fuzz] inventory / create_item / POST /items: CK610: POST on third-party provider" in out
+    assert "SKIPPED [fuzz] inventory / create_item / POST /items: CK810: POST on third-party provider" in out
     # Every phase, coverage's unexpected-method probes included, kept to GET and HEAD.
     assert set(server.methods) <= {"GET", "HEAD"} and server.methods["GET"] > 0
     code, out, _ = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--base-url", server.url,
@@ -139,7 +139,7 @@ def test_reports_in_junit_and_markdown(tmp_path, serve_inventory, run_cli):
     suite = ElementTree.fromstring(out.split("\n", 1)[1]).find("testsuite")
     assert suite is not None and suite.get("failures") == "1"
     failure = suite.find("testcase/failure")
-    assert failure is not None and "CK606" in (failure.text or "") and "seed 20261122" in (failure.text or "")
+    assert failure is not None and "CK806" in (failure.text or "") and "seed 20261122" in (failure.text or "")
     output = tmp_path / "report.md"
     code, out, _ = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "get_item",
                            "--base-url", server.url, "--format", "markdown", "--no-corpus", "-q", "-o", str(output),
@@ -173,7 +173,7 @@ def test_in_process_wsgi_app(tmp_path, run_cli, monkeypatch):
                            "--app", "examples.inventory.app:broken_app", "--no-corpus", "-q", "--max-examples", "15",
                            "--seed", "1")
     assert code == 1
-    assert "CK606 error_format: Error body does not match the error schema at $ (required) [404]" in out
+    assert "CK806 error_format: Error body does not match the error schema at $ (required) [404]" in out
 
 
 @pytest.mark.parametrize(("arguments", "message"), [

@@ -84,7 +84,7 @@ def test_fuzz_starts_the_registered_process(tmp_path, run_cli):
                              "--max-examples", "15", "--seed", "20261122", "--no-corpus", "--phases", "examples,fuzzing")
     assert code == 1
     assert "target http://127.0.0.1:" in err
-    assert "CK606 error_format" in out
+    assert "CK806 error_format" in out
 
 
 def test_a_missing_command_is_bad_input(tmp_path, run_cli):

@@ -1,4 +1,4 @@
-"""The fuzzer's consumer-compatibility check (CK607) on the usage model, and every distinct problem kept."""
+"""The fuzzer's consumer-compatibility check (CK807) on the usage model, and every distinct problem kept."""
 
 from __future__ import annotations
 
@@ -42,11 +42,11 @@ def test_an_empty_fuzzed_listing_is_not_held_to_the_pacts_minimum(pager):
 
 def test_two_problems_on_one_operation_are_two_failures_and_two_corpus_cases():
     request = CorpusRequest("GET", query={"limit": 1})
-    first, second = (FuzzFailure("GET /pages", "consumer_compatibility", "CK607", title, "", "", 1, request=request)
+    first, second = (FuzzFailure("GET /pages", "consumer_compatibility", "CK807", title, "", "", 1, request=request)
                      for title in ("devctl (a listing of pages): $.pages[*].title is missing",
                                    "devctl (a listing of pages): $.next_offset is not null and is not an integer"))
     assert first.key != second.key
-    schema_a, schema_b = (FuzzFailure("GET /pages", "response_schema_conformance", "CK604", "Response violates schema",
+    schema_a, schema_b = (FuzzFailure("GET /pages", "response_schema_conformance", "CK804", "Response violates schema",
                                       "", "", 1, signature=signature) for signature in ("properties/id/type", "required"))
     assert schema_a.key != schema_b.key  # one title, two schema paths: two problems
     cases = [CorpusCase(f.operation, f.check, f.code, f.title, request, signature=f.signature)

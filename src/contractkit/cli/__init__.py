@@ -69,3 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point."""
     sys.exit(main())
+
+
+__all__ = ["ExitCode", "cli", "main", "run"]

@@ -14,10 +14,10 @@ from contractkit.cli.common import ExitCode, emit, format_option
 def codes_command(output_format: str) -> int:
     """Every finding code (CK1xx-CK6xx) and breaking-change rule code (CK5xx) with what it means."""
     from contractkit.core.codes import CODES
-    from contractkit.diff import RULE_CODES
+    from contractkit.diff import RULES
 
     rows = [(entry.code, entry.area, entry.name.lower().replace("_", "-"), entry.title) for entry in CODES.values()]
-    rows += [(code, "diff", rule, "a breaking-change rule (contracts diff --list-rules)") for rule, code in RULE_CODES.items()]
+    rows += [(rule.code, "diff", rule.id, f"{rule.explanation} ({rule.level} by default)") for rule in RULES.values()]
     rows.sort()
     if output_format == "json":
         emit(json.dumps([dict(zip(("code", "area", "name", "title"), row)) for row in rows], indent=2))

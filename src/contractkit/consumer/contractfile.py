@@ -12,7 +12,7 @@ import re
 import uuid as uuid_module
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from contractkit.cassettes.secrets import Detector
 from contractkit.consumer.regexguard import find_backtracking_risk
@@ -183,7 +183,7 @@ class _Reader:
         if not isinstance(description, str) or not description.strip():
             raise self.fail("expected a non-empty description", key_path + ("description",))
         states = self.states(raw.get("given", []), key_path + ("given",))
-        common = dict(provider=self.provider.name, operation=operation.name, description=description.strip(),
+        common: dict[str, Any] = dict(provider=self.provider.name, operation=operation.name, description=description.strip(),
                       states=states, file=self.display, key_path=key_path, line=self.document.line_of(key_path))
         if self.provider.kind is ProviderKind.AWS:
             return ContractInteraction(request=None, response=None, aws=self.aws_call(raw, key_path), **common)
@@ -539,11 +539,11 @@ def _matcher_to_pact(matcher: Matcher, path: str, null_paths: dict[str, bool]) -
         return match.type([inner] * minimum, min=minimum, max=options.get("max"))
     if kind == "regex":
         return match.regex(options["example"], regex=options["regex"] if "regex" in options else example)
-    simple = {"integer": match.int, "decimal": match.decimal, "number": match.number, "boolean": match.bool,
+    simple: dict[str, Callable[..., Any]] = {"integer": match.int, "decimal": match.decimal, "number": match.number, "boolean": match.bool,
               "uuid": match.uuid, "includes": match.includes}
     if kind in simple:
         return simple[kind](example)
-    temporal = {"date": match.date, "time": match.time, "datetime": match.datetime}
+    temporal: dict[str, Callable[..., Any]] = {"date": match.date, "time": match.time, "datetime": match.datetime}
     return temporal[kind](example, options.get("format", DEFAULT_FORMATS[kind]))
 
 

@@ -19,21 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Mapping, Sequence
 
+from contractkit.core.codes import NOT_RECEIVED as CK202_NOT_RECEIVED, REQUEST_MISMATCH as CK201_REQUEST_MISMATCH, SCHEMA_UNCHECKED as CK205_SCHEMA_UNCHECKED, SCHEMA_VIOLATION as CK203_SCHEMA_VIOLATION, UNEXPECTED_RESPONSE as CK204_UNEXPECTED_RESPONSE
 from contractkit.consumer.contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
 from contractkit.core.errors import PactFileError
 from contractkit.core.files import write_json_atomic, write_text_atomic
 from contractkit.core.model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
+from contractkit import validation  # owned by the verification side; the agreed seam
+from contractkit.consumer.aws_shapes import aws_http_shape, response_bytes
+from contractkit.core.errors import UsageError
 
 if TYPE_CHECKING:
     from pact import Pact
 
 PACT_SPECIFICATION = "V4"
 # Finding codes of the consumer side (CK2xx)
-CK201_REQUEST_MISMATCH = "CK201"  # the interaction's own request does not satisfy its own matchers
-CK202_NOT_RECEIVED = "CK202"  # the mock server expected a request that never came
-CK203_SCHEMA_VIOLATION = "CK203"  # the example response violates the provider's response schema
-CK204_UNEXPECTED_RESPONSE = "CK204"  # the mock answered with something other than the example
-CK205_SCHEMA_UNCHECKED = "CK205"  # the response schema check could not run (a warning, never a pass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +64,6 @@ class MockService:
 def shape_interaction(provider: Provider, interaction: ContractInteraction) -> ShapedInteraction:
     """The concrete HTTP shape of an interaction (derived from botocore's model for AWS)."""
     if interaction.aws is not None:
-        from contractkit.consumer.aws_shapes import aws_http_shape
 
         request, response = aws_http_shape(provider, provider.operations[interaction.operation], interaction)
         return ShapedInteraction(interaction, request, response)
@@ -251,11 +249,9 @@ def replay(service: MockService, item: ShapedInteraction, timeout: float = 10.0)
 
 def iter_schema_findings(provider: Provider, item: ShapedInteraction) -> Iterator[Finding]:
     """Findings for an example response that the provider's response schema does not allow."""
-    from contractkit import validation  # owned by the verification side; the agreed seam
 
     operation = provider.operations[item.interaction.operation]
     if item.interaction.aws is not None:
-        from contractkit.consumer.aws_shapes import response_bytes
 
         body: Any = response_bytes(item.response)  # AWS responses are checked on the wire, as botocore reads them
     else:
@@ -293,7 +289,7 @@ def check_interaction(consumer: str, provider: Provider, item: ShapedInteraction
 
 def _mock_findings(provider: Provider, item: ShapedInteraction, service: MockService, status: int) -> list[Finding]:
     where = f"{item.interaction.file}:{item.interaction.line}" if item.interaction.line else item.interaction.file
-    common = dict(severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation)
+    common: dict[str, Any] = dict(severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation)
     findings = [Finding(code=CK202_NOT_RECEIVED if type(m).__name__ == "MissingRequest" else CK201_REQUEST_MISMATCH,
                         message=f"the interaction's own request does not satisfy its contract: {describe_mismatch(m)}",
                         **common) for m in service.mismatches]
@@ -453,7 +449,6 @@ def _read_fragment(path: Path) -> dict[str, Any]:
 def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction], operation: str,
                         description: str | None = None) -> tuple[ShapedInteraction, ...]:
     """The shaped interactions of one operation (optionally one description); UsageError when none."""
-    from contractkit.core.errors import UsageError
 
     provider.operation(operation)
     chosen = tuple(item for item in shaped if item.interaction.operation == operation

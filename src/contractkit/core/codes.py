@@ -2,7 +2,7 @@
 
 A code is stable: a CI job, a ledger entry or a dashboard may key on it. Engines import the constants from
 here; `contracts codes` prints the table. Breaking-change rules of `contracts diff` have their own table
-(`contracts diff --list-rules`, codes CK5xx), kept with the rules they describe.
+(`contracts diff --list-rules`, codes CK501-CK699), kept with the rules they describe. Fuzzing reports CK8xx.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ _TABLE: tuple[Code, ...] = (
     Code("CK111", "CASSETTE_ABSENT", "an operation has no cassette yet", "lint"),
     Code("CK112", "CASSETTE_INVALID", "a cassette cannot be read", "lint"),
     Code("CK113", "CONTRACT_INVALID", "a contract file cannot be read", "lint"),
+    Code("CK115", "STATE_FOLDER_MISSING", "a provider state's cassette folder does not exist", "lint"),
+    Code("CK116", "LEDGER_INVALID", "the ledger does not fit its schema, cannot be read, or holds an impossible date", "lint"),
+    Code("CK117", "LEDGER_OWNER", "a ledger entry's owner is missing or blank", "lint"),
+    Code("CK118", "LEDGER_RULE", "a ledger entry names a rule or finding code that does not exist", "lint"),
+    Code("CK119", "LEDGER_PROVIDER", "a ledger entry names a provider the registry lacks", "lint"),
+    Code("CK120", "LEDGER_EXPIRED", "a ledger entry expired: the gate fails until it is renewed or removed", "lint"),
     # consumer: contracts through the Pact mock server
     Code("CK201", "REQUEST_MISMATCH", "the interaction's own request does not satisfy its own matchers", "consumer"),
     Code("CK202", "NOT_RECEIVED", "the mock server expected a request that never came", "consumer"),
@@ -52,7 +58,8 @@ _TABLE: tuple[Code, ...] = (
     Code("CK308", "INTERACTIONS_CHANGED", "the cassette holds another number of interactions", "cassettes"),
     Code("CK310", "SCHEMA_BROKEN", "a re-recorded response no longer fits the provider's schema", "cassettes"),
     Code("CK311", "PACT_BROKEN", "a re-recorded response no longer satisfies the pact", "cassettes"),
-    Code("CK320", "SECRET_FOUND", "a cassette holds something that looks like a secret", "cassettes"),
+    Code("CK320", "SECRET_FOUND", "a cassette or pact holds something that looks like a secret", "cassettes"),
+    Code("CK321", "UNREADABLE", "a cassette could not be read, so it could not be scanned", "cassettes"),
     Code("CK330", "RECORD_FAILED", "an operation could not be recorded", "cassettes"),
     # validation and verification
     Code("CK400", "SCHEMA_NOT_CHECKED", "a recorded response could not be checked against its schema", "validation"),
@@ -82,17 +89,17 @@ _TABLE: tuple[Code, ...] = (
     Code("CK430", "OVERLAY_INVALID", "a quirks overlay is malformed or does not apply to the slice", "verify"),
     Code("CK431", "OVERLAY_UNNEEDED", "an overlay correction is no longer needed by any recording or pact", "verify"),
     # fuzzing
-    Code("CK601", "NOT_A_SERVER_ERROR", "a fuzzed request got a 5xx answer", "fuzz"),
-    Code("CK602", "STATUS_CODE_CONFORMANCE", "a fuzzed request got an undocumented status", "fuzz"),
-    Code("CK603", "CONTENT_TYPE_CONFORMANCE", "a fuzzed request got an undocumented content type", "fuzz"),
-    Code("CK604", "RESPONSE_SCHEMA_CONFORMANCE", "a fuzzed response does not fit the documented schema", "fuzz"),
-    Code("CK605", "NEGATIVE_DATA_REJECTION", "the provider accepted a request the description forbids", "fuzz"),
-    Code("CK606", "ERROR_FORMAT", "a 4xx/5xx body does not fit the provider's error schema", "fuzz"),
-    Code("CK607", "CONSUMER_COMPATIBILITY", "a response lacks what a consumer's pact relies on", "fuzz"),
-    Code("CK608", "OTHER_CHECK", "a schemathesis check outside the list above failed", "fuzz"),
-    Code("CK609", "OPERATION_ERROR", "the operation could not be tested (unreachable server, unusable schema)", "fuzz"),
-    Code("CK610", "UNSAFE_SKIPPED", "an unsafe method was skipped on a third-party provider", "fuzz"),
-    Code("CK611", "NO_ERROR_SCHEMA", "the provider has no error schema, so error_format did not run", "fuzz"),
+    Code("CK801", "NOT_A_SERVER_ERROR", "a fuzzed request got a 5xx answer", "fuzz"),
+    Code("CK802", "STATUS_CODE_CONFORMANCE", "a fuzzed request got an undocumented status", "fuzz"),
+    Code("CK803", "CONTENT_TYPE_CONFORMANCE", "a fuzzed request got an undocumented content type", "fuzz"),
+    Code("CK804", "RESPONSE_SCHEMA_CONFORMANCE", "a fuzzed response does not fit the documented schema", "fuzz"),
+    Code("CK805", "NEGATIVE_DATA_REJECTION", "the provider accepted a request the description forbids", "fuzz"),
+    Code("CK806", "ERROR_FORMAT", "a 4xx/5xx body does not fit the provider's error schema", "fuzz"),
+    Code("CK807", "CONSUMER_COMPATIBILITY", "a response lacks what a consumer's pact relies on", "fuzz"),
+    Code("CK808", "OTHER_CHECK", "a schemathesis check outside the list above failed", "fuzz"),
+    Code("CK809", "OPERATION_ERROR", "the operation could not be tested (unreachable server, unusable schema)", "fuzz"),
+    Code("CK810", "UNSAFE_SKIPPED", "an unsafe method was skipped on a third-party provider", "fuzz"),
+    Code("CK811", "NO_ERROR_SCHEMA", "the provider has no error schema, so error_format did not run", "fuzz"),
 )
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _TABLE}
@@ -100,12 +107,13 @@ CODES: dict[str, Code] = {entry.code: entry for entry in _TABLE}
 SPEC_MISSING, SPEC_REF_UNRESOLVED, SPEC_INVALID, SPEC_OPERATION_MISSING = "CK101", "CK102", "CK103", "CK104"
 SCHEMA_FILE_MISSING, SCHEMA_FILE_UNREADABLE, SCHEMA_FILE_INVALID = "CK105", "CK106", "CK107"
 AWS_SERVICE_UNKNOWN, AWS_OPERATION_UNKNOWN, CONTRACT_MISSING, CASSETTE_ABSENT = "CK108", "CK109", "CK110", "CK111"
-CASSETTE_INVALID, CONTRACT_INVALID = "CK112", "CK113"
+CASSETTE_INVALID, CONTRACT_INVALID, STATE_FOLDER_MISSING = "CK112", "CK113", "CK115"
+LEDGER_INVALID, LEDGER_OWNER, LEDGER_RULE, LEDGER_PROVIDER, LEDGER_EXPIRED = "CK116", "CK117", "CK118", "CK119", "CK120"
 REQUEST_MISMATCH, NOT_RECEIVED, SCHEMA_VIOLATION, UNEXPECTED_RESPONSE, SCHEMA_UNCHECKED = (
     "CK201", "CK202", "CK203", "CK204", "CK205")
 STATUS_CHANGED, CONTENT_TYPE_CHANGED, FIELD_REMOVED, FIELD_ADDED, TYPE_CHANGED = "CK301", "CK302", "CK303", "CK304", "CK305"
 HEADER_REMOVED, HEADER_ADDED, INTERACTIONS_CHANGED = "CK306", "CK307", "CK308"
-SCHEMA_BROKEN, PACT_BROKEN, SECRET_FOUND, RECORD_FAILED = "CK310", "CK311", "CK320", "CK330"
+SCHEMA_BROKEN, PACT_BROKEN, SECRET_FOUND, UNREADABLE, RECORD_FAILED = "CK310", "CK311", "CK320", "CK321", "CK330"
 SCHEMA_NOT_CHECKED, BODY_SCHEMA, STATUS_UNDECLARED, CONTENT_TYPE_UNDECLARED = "CK400", "CK401", "CK402", "CK403"
 HEADER_MISSING, BODY_UNPARSABLE, NO_OPERATION, AWS_SHAPE, ERROR_SCHEMA = "CK404", "CK405", "CK406", "CK407", "CK408"
 PATH_UNKNOWN, METHOD_UNKNOWN, PARAMETER_MISSING, PARAMETER_INVALID, REQUEST_BODY = "CK411", "CK412", "CK413", "CK414", "CK415"
@@ -113,11 +121,11 @@ STATUS_UNDOCUMENTED, MEDIA_UNDOCUMENTED, FIELD_UNDOCUMENTED, VALUE_UNDOCUMENTED 
 QUERY_UNDOCUMENTED, PACT_MISMATCH, NOT_VERIFIED, UNKNOWN_OPERATION = "CK420", "CK421", "CK422", "CK423"
 PACT_MISSING, CASSETTE_MISSING, OVERLAY_INVALID, OVERLAY_UNNEEDED = "CK424", "CK425", "CK430", "CK431"
 FUZZ_CHECK_CODES: dict[str, str] = {
-    "not_a_server_error": "CK601", "status_code_conformance": "CK602", "content_type_conformance": "CK603",
-    "response_schema_conformance": "CK604", "negative_data_rejection": "CK605", "error_format": "CK606",
-    "consumer_compatibility": "CK607",
+    "not_a_server_error": "CK801", "status_code_conformance": "CK802", "content_type_conformance": "CK803",
+    "response_schema_conformance": "CK804", "negative_data_rejection": "CK805", "error_format": "CK806",
+    "consumer_compatibility": "CK807",
 }
-OTHER_CHECK, OPERATION_ERROR, UNSAFE_SKIPPED, NO_ERROR_SCHEMA = "CK608", "CK609", "CK610", "CK611"
+OTHER_CHECK, OPERATION_ERROR, UNSAFE_SKIPPED, NO_ERROR_SCHEMA = "CK808", "CK809", "CK810", "CK811"
 
 
 def title_of(code: str) -> str:
@@ -131,12 +139,13 @@ __all__ = [
     "CASSETTE_INVALID", "CASSETTE_MISSING", "CODES", "CONTENT_TYPE_CHANGED", "CONTENT_TYPE_UNDECLARED",
     "CONTRACT_INVALID", "CONTRACT_MISSING", "Code", "ERROR_SCHEMA", "FIELD_ADDED", "FIELD_REMOVED",
     "FIELD_UNDOCUMENTED", "FUZZ_CHECK_CODES", "HEADER_ADDED", "HEADER_MISSING", "HEADER_REMOVED",
-    "INTERACTIONS_CHANGED", "MEDIA_UNDOCUMENTED", "METHOD_UNKNOWN", "NOT_RECEIVED", "NOT_VERIFIED",
+    "INTERACTIONS_CHANGED", "LEDGER_EXPIRED", "LEDGER_INVALID", "LEDGER_OWNER", "LEDGER_PROVIDER", "LEDGER_RULE",
+    "MEDIA_UNDOCUMENTED", "METHOD_UNKNOWN", "NOT_RECEIVED", "NOT_VERIFIED",
     "NO_ERROR_SCHEMA", "NO_OPERATION", "OPERATION_ERROR", "OTHER_CHECK", "OVERLAY_INVALID", "OVERLAY_UNNEEDED",
     "PACT_BROKEN", "PACT_MISMATCH", "PACT_MISSING", "PARAMETER_INVALID", "PARAMETER_MISSING", "PATH_UNKNOWN",
     "QUERY_UNDOCUMENTED", "RECORD_FAILED", "REQUEST_BODY", "REQUEST_MISMATCH", "SCHEMA_BROKEN",
     "SCHEMA_FILE_INVALID", "SCHEMA_FILE_MISSING", "SCHEMA_FILE_UNREADABLE", "SCHEMA_NOT_CHECKED", "SCHEMA_UNCHECKED",
-    "SCHEMA_VIOLATION", "SECRET_FOUND", "SPEC_INVALID", "SPEC_MISSING", "SPEC_OPERATION_MISSING", "SPEC_REF_UNRESOLVED",
+    "SCHEMA_VIOLATION", "SECRET_FOUND", "SPEC_INVALID", "SPEC_MISSING", "SPEC_OPERATION_MISSING", "SPEC_REF_UNRESOLVED", "STATE_FOLDER_MISSING", "UNREADABLE",
     "STATUS_CHANGED", "STATUS_UNDECLARED", "STATUS_UNDOCUMENTED", "TYPE_CHANGED", "UNEXPECTED_RESPONSE",
     "UNKNOWN_OPERATION", "UNSAFE_SKIPPED", "VALUE_UNDOCUMENTED", "title_of",
 ]

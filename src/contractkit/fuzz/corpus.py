@@ -3,7 +3,7 @@
 One JSON file per provider (default `fuzz/<provider>.corpus.json` next to the registry):
 
     {"format": "contractkit-fuzz-corpus", "version": 1, "provider": "inventory",
-     "cases": [{"key": "...", "operation": "GET /items/{item_id}", "check": "error_format", "code": "CK606",
+     "cases": [{"key": "...", "operation": "GET /items/{item_id}", "check": "error_format", "code": "CK806",
                 "title": "...", "seed": 1234, "found": "2026-11-22T04:30:00Z", "status_code": 404,
                 "request": {"method": "GET", "path_parameters": {"item_id": 0}, "query": {}, "headers": {},
                             "cookies": {}, "media_type": null, "body": ...},

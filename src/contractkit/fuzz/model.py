@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contractkit.core.codes import FUZZ_CHECK_CODES, NO_ERROR_SCHEMA, OPERATION_ERROR, OTHER_CHECK, UNSAFE_SKIPPED
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
 from contractkit.fuzz.corpus import CorpusRequest
@@ -15,15 +16,11 @@ SCHEMATHESIS_CHECKS = ("not_a_server_error", "status_code_conformance", "content
                        "response_schema_conformance", "negative_data_rejection")
 OUR_CHECKS = ("error_format", "consumer_compatibility")
 ALL_CHECKS = SCHEMATHESIS_CHECKS + OUR_CHECKS
-CODES = {
-    "not_a_server_error": "CK601", "status_code_conformance": "CK602", "content_type_conformance": "CK603",
-    "response_schema_conformance": "CK604", "negative_data_rejection": "CK605", "error_format": "CK606",
-    "consumer_compatibility": "CK607",
-}
-CODE_OTHER_CHECK = "CK608"  # a failure of a schemathesis check outside the list above
-CODE_OPERATION_ERROR = "CK609"  # the operation could not be tested (unreachable server, unusable schema)
-CODE_UNSAFE_SKIPPED = "CK610"  # an unsafe method skipped on a third-party provider
-CODE_NO_ERROR_SCHEMA = "CK611"  # the provider has no error schema, so error_format did not run
+CODES = FUZZ_CHECK_CODES
+CODE_OTHER_CHECK = OTHER_CHECK  # a failure of a schemathesis check outside the list above
+CODE_OPERATION_ERROR = OPERATION_ERROR  # the operation could not be tested (unreachable server, unusable schema)
+CODE_UNSAFE_SKIPPED = UNSAFE_SKIPPED  # an unsafe method skipped on a third-party provider
+CODE_NO_ERROR_SCHEMA = NO_ERROR_SCHEMA  # the provider has no error schema, so error_format did not run
 SAFE_METHODS = ("GET", "HEAD")
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")

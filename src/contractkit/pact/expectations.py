@@ -1,6 +1,6 @@
 """What consumers' pacts expect of a provider's responses, and whether a response still gives it them.
 
-The fuzzer's consumer-compatibility check (CK607) asks this of every response it provokes. The expectations
+The fuzzer's consumer-compatibility check (CK807) asks this of every response it provokes. The expectations
 come from the usage model (every consumer's pacts, matched to registered operations by the one router) and a
 response is judged with the Pact core's matching semantics (`contractkit.pact.matching`: combine AND/OR,
 null, type, regex, formats, each-like cascades), with two deliberate differences, because a fuzzed request

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
 
+from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID, LEDGER_OWNER, LEDGER_PROVIDER, LEDGER_RULE
 from contractkit.core.errors import ContractKitError, RegistryError, format_key_path
 from contractkit.core.loading import load_source
 from contractkit.core.model import Registry
@@ -25,11 +26,6 @@ __all__ = ["LEDGER_EXPIRED", "LEDGER_INVALID", "LEDGER_OWNER", "LEDGER_PROVIDER"
            "expired_entries", "iter_ledger_problems", "ledger_path"]
 
 DEFAULT_LEDGER = "contracts/accepted-changes.yaml"
-LEDGER_INVALID = "CK116"  # as `contracts lint`: the ledger does not fit its schema, or a date is not a real date
-LEDGER_OWNER = "CK117"  # an entry's owner is missing or blank
-LEDGER_RULE = "CK118"  # an entry names a rule or finding code that does not exist
-LEDGER_PROVIDER = "CK119"  # an entry names a provider the registry lacks
-LEDGER_EXPIRED = "CK120"  # an entry expired: the change it covered fails again
 _FINDING_CODE = re.compile(r"^CK\d{3}$")
 
 

@@ -112,7 +112,7 @@ def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
 
 def check_error_schema(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
     """The error schema and any per-operation JSON Schema files exist and are valid JSON Schema."""
-    files = [(provider.error_schema, ("providers", provider.name, "error_schema"))] if provider.error_schema else []
+    files: list[tuple[Path, tuple[str, ...]]] = [(provider.error_schema, ("providers", provider.name, "error_schema"))] if provider.error_schema else []
     files += [(op.response_schema, ("providers", provider.name, "operations", op.name, "response_schema"))
               for op in provider.operations.values() if op.schema_source is SchemaSource.JSON_SCHEMA and op.response_schema]
     for path, key in files:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from contractkit.core.codes import CASSETTE_MISSING, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
 from contractkit.aws.routes import aws_action, provider_router
 from contractkit.cassettes import (
     Cassette,
@@ -64,10 +65,6 @@ from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
 from contractkit.validation.responses import spec_validator_for
 from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
 
-PACT_MISMATCH = "CK421"
-NOT_VERIFIED = "CK422"
-PACT_MISSING = "CK424"
-CASSETTE_MISSING = "CK425"
 
 
 # --------------------------------------------------------------------------- entry points
