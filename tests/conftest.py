@@ -12,6 +12,8 @@ os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 # As in the `contracts` command: jsonschema's optional iri grammars cost 1.7 s per process and nothing tested needs them.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
+pytest_plugins = ["pytester"]  # tests of the pytest plugin run small user suites
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SPECS = REPO.parent / "shared" / "specs"
 

@@ -31,7 +31,7 @@ import yaml
 
 from contractkit.core.errors import CassetteError
 from contractkit.core.files import write_text_atomic
-from contractkit.core.loading import parse_source
+from contractkit.core.loading import parse_source, read_text
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 Headers = Mapping[str, tuple[str, ...]]
@@ -148,13 +148,10 @@ def body_to_bytes(body: str | bytes | None) -> bytes:
 def load_cassette(path: str | Path) -> Cassette:
     """Read a vcrpy cassette (YAML or JSON); raises CassetteError naming the file, key path and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CassetteError("cassette not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CassetteError(f"cannot read cassette ({exc})", file=path) from exc
-    return parse_cassette(text, path)
+    if not path.exists() and not path.is_symlink():
+        raise CassetteError("cassette not found", file=path)
+    # the one reading layer: FIFOs, devices and oversized files are refused without blocking
+    return parse_cassette(read_text(path, CassetteError), path)
 
 
 def parse_cassette(text: str, path: Path) -> Cassette:
@@ -331,7 +328,8 @@ def iter_cassettes(folder: str | Path) -> Iterator[Cassette]:
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):
-        if path.suffix in CASSETTE_SUFFIXES and path.is_file() and not path.name.startswith("."):
+        # not only regular files: a FIFO or device named like a cassette is bad input, refused by load_cassette
+        if path.suffix in CASSETTE_SUFFIXES and not path.is_dir() and not path.name.startswith("."):
             yield load_cassette(path)
 
 

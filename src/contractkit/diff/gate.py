@@ -137,7 +137,8 @@ def load_ledger(path: Path, *, display: str | None = None) -> list[LedgerEntry]:
     document = load_source(path, LedgerError, display=shown)
     if document.data is None:
         return []
-    for entry in (document.data.get("accepted") or []) if isinstance(document.data, dict) else []:
+    accepted = document.data.get("accepted") if isinstance(document.data, dict) else None
+    for entry in accepted if isinstance(accepted, list) else []:  # the schema check below reports anything else
         if isinstance(entry, dict) and isinstance(entry.get("expires"), dt.date):
             entry["expires"] = entry["expires"].isoformat()  # YAML reads an unquoted date as a date
     check_document(document, bundled_validator("ledger.schema.json"), LedgerError, display=shown)

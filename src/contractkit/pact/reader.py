@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 from contractkit.core.errors import KeyPath, PactFileError
 from contractkit.core.http import is_json_media
+from contractkit.core.loading import read_text
 
 HTTP_INTERACTION = "Synchronous/HTTP"
 _CATEGORIES = ("body", "header", "query", "path", "status")
@@ -110,12 +111,9 @@ def load_pact(path: str | Path) -> Pact:
 def read_pact(path: str | Path) -> dict[str, Any]:
     """A pact file's JSON, checked to be a pact at the top level (the Pact core reads this form)."""
     shown = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PactFileError("pact file not found", file=shown, hint="run `contracts consumer` first") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PactFileError(f"not a readable pact ({exc})", file=shown) from exc
+    if not Path(path).exists() and not Path(path).is_symlink():
+        raise PactFileError("pact file not found", file=shown, hint="run `contracts consumer` first")
+    text = read_text(Path(path), PactFileError)  # refuses FIFOs, devices, oversized and too deeply nested files
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

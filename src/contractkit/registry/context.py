@@ -73,7 +73,8 @@ class ProviderContext:
     @cached_property
     def pact(self) -> Pact | None:
         """The consumer's pact with this provider, or None when it has not been written yet."""
-        return load_pact(self.pact_path) if self.pact_path.is_file() else None
+        present = self.pact_path.exists() or self.pact_path.is_symlink()
+        return load_pact(self.pact_path) if present else None  # a FIFO or device there is refused, not ignored
 
     @cached_property
     def description(self) -> dict[str, Any] | None:

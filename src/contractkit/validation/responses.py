@@ -243,7 +243,11 @@ class SpecValidator:
         if problem:
             return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{label} {status}: {problem}", "$", **where)]
         validator = self._validator((method.lower(), template, response_key, declared), schema)
-        found = validator.problems(instance, self.max_errors)
+        try:
+            found = validator.problems(instance, self.max_errors)
+        except (ValueError, RecursionError):  # jsonschema-rs gives up on instances nested thousands deep
+            return [Finding(BODY_UNPARSABLE, Severity.ERROR,
+                            f"{label} {status}: the body is nested too deeply to validate", "$", **where)]
         base = f"{response_pointer}/content/{escape_pointer(declared)}/schema" if response_pointer else ""
         return schema_findings(self.document, found, base, BODY_SCHEMA, f"{label} {status}: ", where,
                                pointers=self._pointers)

@@ -59,7 +59,7 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.pact.reader import http_interactions, parse_pact, read_pact
+from contractkit.pact.reader import http_interactions, load_pact, parse_pact, read_pact
 from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
 from contractkit.validation.responses import spec_validator_for
@@ -130,7 +130,7 @@ def _shown(registry: Registry, path: Path | None) -> str:
 def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[CheckResult]:
     """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
     pact_path = registry.pact_file(provider.name)
-    if provider.kind is ProviderKind.AWS or provider.spec is None or not pact_path.is_file():
+    if provider.kind is ProviderKind.AWS or provider.spec is None or not _present(pact_path):
         return []
     validator = spec_validator_for(provider)
     results = []
@@ -171,7 +171,7 @@ def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None
     `allow_missing`; a provider without a contract has nothing to verify and is skipped.
     """
     pact_path = registry.pact_file(provider.name)
-    if not pact_path.is_file():
+    if not _present(pact_path):
         if provider.contract is not None and provider.contract.is_file() and not allow_missing:
             finding = Finding(PACT_MISSING, Severity.ERROR,
                               f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
@@ -180,6 +180,7 @@ def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None
             return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
         return [CheckResult("pact", provider.name, "", "", Status.SKIPPED,
                             f"no pact at {_shown(registry, pact_path)} (write it with `contracts consumer`)")]
+    load_pact(pact_path)  # every interaction's types checked, with the file named, before the Pact core reads it
     pact = read_pact(pact_path)
     states = provider_states(registry, provider)
     environ = environ if environ is not None else os.environ
@@ -194,6 +195,11 @@ def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None
         return results
     rules = rules_for_provider(provider, credentials(provider, environ, required=False))
     return [scrub_check_result(result, rules) for result in results]  # live bodies carry live secrets
+
+
+def _present(path: Path) -> bool:
+    """A pact is there when anything is at its path: a FIFO or a device there is bad input, not a missing pact."""
+    return path.exists() or path.is_symlink()
 
 
 def skip_unsafe(provider: Provider, interactions: list[Mapping[str, Any]]
