@@ -53,8 +53,8 @@ def test_unknown_rules_providers_and_impossible_dates(pager):
 def test_an_expired_entry_fails_with_its_owner_whether_or_not_the_change_is_still_there(pager):
     found = _ledger(pager, {"expires": "2026-10-01"})
     assert found == [(LEDGER_EXPIRED, "accepted-changes.yaml: accepted[0]: ledger entry 0 (response-property-removed "
-                                      "at #/paths/~1pages/get/*, owner sre-team) expired on 2026-10-01: the change it "
-                                      "covered fails again; renew it with a reason or remove it")]
+                                      "at #/paths/~1pages/get/*, owner sre-team) expired on 2026-10-01: the gate fails "
+                                      "until it is renewed with a reason or removed")]
     [failure] = expired_entries(load_registry(pager), today=TODAY)
     assert failure.owner == "sre-team" and failure.is_error
 
@@ -65,3 +65,21 @@ def test_a_ledger_that_does_not_fit_its_schema(pager):
              iter_ledger_problems(load_registry(pager), known_rules=RULE_CODES, today=TODAY)]
     assert [code for code, _ in found] == [LEDGER_INVALID, LEDGER_INVALID]
     assert found[0][1].startswith("accepted-changes.yaml: accepted: ")
+
+
+def test_contracts_lint_reports_every_ledger_problem_with_file_and_line(tmp_path, run_cli):
+    """`contracts lint` runs the same checks: a missing owner, an unknown rule or provider are errors, an expiry a warning."""
+    (tmp_path / "registry.yaml").write_text(
+        "version: 1\nconsumer: shop\ngate: {ledger: accepted.yaml}\nproviders:\n  widgets:\n    base_url: http://127.0.0.1:9\n"
+        "    operations:\n      list_widgets: {method: GET, path: /widgets, safe: true}\n")
+    (tmp_path / "accepted.yaml").write_text(
+        "version: 1\naccepted:\n  - rule: response-property-removd\n    location: '#/x'\n    reason: r\n    expires: 2099-01-01\n"
+        "  - rule: response-property-removed\n    provider: nope\n    location: '#/x'\n    owner: team\n    reason: r\n"
+        "    expires: 2020-01-30\n")
+    code, out, err = run_cli("lint", "--registry", str(tmp_path / "registry.yaml"))
+    assert code == 2
+    text = out + err
+    assert "CK117 accepted.yaml:3: accepted[0].owner" in text
+    assert "CK118 accepted.yaml:3: accepted[0].rule: no rule 'response-property-removd'" in text
+    assert "CK119 accepted.yaml:7: accepted[1].provider: no provider 'nope'" in text
+    assert "warning: CK120 accepted.yaml:7: accepted[1]: ledger entry 1" in text and "owner team" in text

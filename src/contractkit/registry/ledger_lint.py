@@ -20,7 +20,7 @@ from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID, LEDGER_OWNER,
 from contractkit.core.errors import ContractKitError, RegistryError, format_key_path
 from contractkit.core.loading import load_source
 from contractkit.core.model import Registry
-from contractkit.core.schemacheck import bundled_validator
+from contractkit.core.schemacheck import bundled_validator, explain
 
 __all__ = ["LEDGER_EXPIRED", "LEDGER_INVALID", "LEDGER_OWNER", "LEDGER_PROVIDER", "LEDGER_RULE", "LedgerProblem",
            "expired_entries", "iter_ledger_problems", "ledger_path"]
@@ -85,7 +85,8 @@ def _schema_problems(data: Any, shown: str, line_of: Any) -> Iterator[LedgerProb
         where = tuple(error.absolute_path)
         if len(where) == 3 and where[2] == "owner" or (error.validator == "required" and "'owner'" in error.message):
             continue  # reported below with the entry, as a missing owner
-        yield LedgerProblem(LEDGER_INVALID, f"{shown}: {format_key_path(where) or '(top level)'}: {error.message}",
+        where, message = explain(error)
+        yield LedgerProblem(LEDGER_INVALID, f"{shown}: {format_key_path(where) or '(top level)'}: {message}",
                             where, line_of(where))
 
 
@@ -121,8 +122,8 @@ def _date_problems(shown: str, where: tuple[str | int, ...], entry: Mapping[str,
         owner = str(entry.get("owner") or "no owner")
         yield LedgerProblem(LEDGER_EXPIRED, f"{shown}: {format_key_path(where)}: ledger entry {where[1]} "
                             f"({entry.get('rule')} at {entry.get('location')}, owner {owner}) expired on {expires}: "
-                            "the change it covered fails again; renew it with a reason or remove it",
-                            where + ("expires",), line, owner)
+                            "the gate fails until it is renewed with a reason or removed",
+                            where, line, owner)
 
 
 def _date(value: Any) -> dt.date | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,10 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.diff.gate import DEFAULT_LEDGER, load_ledger
+from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID
+from contractkit.diff.rules import RULES
+from contractkit.diff.gate import DEFAULT_LEDGER
+from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
 from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
 from contractkit.verify.overlay_evidence import iter_overlay_lint
 
@@ -211,14 +216,29 @@ def check_states(registry: Registry, provider: Provider) -> Iterator[LintProblem
 
 
 def check_ledger(registry: Registry) -> Iterator[LintProblem]:
-    """The gate's ledger of accepted changes, when there is one, is well formed."""
-    path = registry.root / str(registry.settings.get("gate", {}).get("ledger", DEFAULT_LEDGER))
+    """The gate's ledger of accepted changes: its schema, owners, dates, and the rules and providers it names.
+
+    An expired entry is a warning here: the gate fails on it (CK120), lint only says so early."""
     try:
-        load_ledger(path, display=registry.relative(path))
-    except ContractKitError as exc:
-        yield LintProblem("CK116", exc)
-    except OSError as exc:  # a name too long for the file system, a folder where the file should be
-        yield _problem(registry, "CK116", f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
+        problems = list(iter_ledger_problems(registry, known_rules=RULES, today=dt.date.today()))
+    except OSError as exc:  # a name too long for the file system
+        yield _problem(registry, LEDGER_INVALID, f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
+        return
+    shown = registry.relative(registry.root / str(registry.settings.get("gate", {}).get("ledger", DEFAULT_LEDGER)))
+    for problem in problems:
+        error = _ledger_error(problem, shown)
+        yield LintProblem(problem.code, error, is_warning=problem.code == LEDGER_EXPIRED or not problem.is_error)
+
+
+def _ledger_error(problem: LedgerProblem, shown: str) -> RegistryError:
+    """The problem as an error naming the ledger, the key path and the line, like every other lint problem."""
+    message = problem.message.removeprefix(f"{shown}: ")
+    where = format_key_path(problem.key_path)
+    if problem.key_path:
+        message = message.removeprefix(f"{where}: ")
+    if message.startswith(f"{shown}:"):  # the ledger itself could not be read: the message names it already
+        return RegistryError(message.removeprefix(f"{shown}:").lstrip(" 0123456789:"), file=shown, line=problem.line)
+    return RegistryError(message, file=shown, key_path=problem.key_path, line=problem.line)
 
 
 CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_contract, check_artifacts,
