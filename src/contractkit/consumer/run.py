@@ -247,18 +247,18 @@ def replay(service: MockService, item: ShapedInteraction, timeout: float = 10.0)
         return error.code, error.read()
 
 
-def iter_schema_findings(provider: Provider, item: ShapedInteraction) -> Iterator[Finding]:
+def iter_schema_findings(provider: Provider, item: ShapedInteraction,
+                         validators: validation.Validators | None = None) -> Iterator[Finding]:
     """Findings for an example response that the provider's response schema does not allow."""
-
     operation = provider.operations[item.interaction.operation]
     if item.interaction.aws is not None:
-
         body: Any = response_bytes(item.response)  # AWS responses are checked on the wire, as botocore reads them
     else:
         body = example_of(item.response.body)
     headers = {name: str(example_of(value)) for name, value in item.response.headers.items()}
     try:
-        found = validation.validate_response(provider, operation, item.response.status, headers, body)
+        found = validation.validate_response(provider, operation, item.response.status, headers, body,
+                                             validators=validators)
     except ImportError as exc:  # the validator cannot run here: say so rather than pass silently
         yield Finding(code=CK205_SCHEMA_UNCHECKED, severity=Severity.WARNING,
                       message=f"the example response was not checked against the provider's schema ({exc})",
@@ -271,10 +271,11 @@ def iter_schema_findings(provider: Provider, item: ShapedInteraction) -> Iterato
                           location=finding.location, provider=provider.name, operation=operation.name)
 
 
-def check_interaction(consumer: str, provider: Provider, item: ShapedInteraction) -> tuple[CheckResult, list[dict[str, Any]]]:
+def check_interaction(consumer: str, provider: Provider, item: ShapedInteraction,
+                      validators: validation.Validators | None = None) -> tuple[CheckResult, list[dict[str, Any]]]:
     """Serve one interaction, replay its own request, validate its example; a result and its pact fragments."""
     started = time.perf_counter()
-    findings: list[Finding] = list(iter_schema_findings(provider, item))
+    findings: list[Finding] = list(iter_schema_findings(provider, item, validators))
     with serve(consumer, provider, [item]) as service:
         status, _ = replay(service, item)
     findings += _mock_findings(provider, item, service, status)
@@ -322,8 +323,9 @@ def run_provider(registry: Registry, provider: Provider, pacts: Path | None = No
     """Check one provider's interactions and write its pact when all of them hold."""
     _, shaped = load_shaped(provider)
     results, fragments = [], []
+    validators = validation.Validators()  # the provider's schemas compile once for all its interactions
     for item in shaped:
-        result, produced = check_interaction(registry.consumer, provider, item)
+        result, produced = check_interaction(registry.consumer, provider, item, validators)
         results.append(result)
         fragments += produced
     if all(result.status is Status.PASSED for result in results):

@@ -32,7 +32,7 @@ from contractkit.pact.usage import Usage, load_usage, observers
 from contractkit.validation import (
     iter_pact_findings,
     read_pact,
-    spec_validator_for,
+    build_spec_validator,
 )
 
 __all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "Verdict", "gate_options",
@@ -355,6 +355,6 @@ def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
         pact_file = registry.pact_file(provider.name)
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
-        spec = spec_validator_for(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
+        spec = build_spec_validator(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
         for finding in iter_pact_findings(read_pact(pact_file), spec, base_path=provider.base_path, provider=provider.name):
             yield provider.name, finding

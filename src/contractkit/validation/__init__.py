@@ -26,8 +26,9 @@ from contractkit.validation.responses import (
     provider_overlay_path,
     resolve_pointer,
     schema_errors,
-    schema_file_validator,
-    spec_validator_for,
+    Validators,
+    build_spec_validator,
+
     to_json_schema,
     validate_response,
 )
@@ -36,6 +37,6 @@ __all__ = [
     "Recording", "RouteMatch", "SpecValidator", "SubsetChecker", "check_interaction", "compile_schema", "deref",
     "explain_error", "http_interactions", "iter_interaction_findings", "iter_pact_findings", "iter_recording_results",
     "json_path", "load_recording", "load_validator", "provider_overlay_path", "read_pact", "resolve_pointer",
-    "schema_errors", "schema_file_validator", "spec_validator_for", "to_json_schema", "validate_recordings",
+    "schema_errors", "Validators", "build_spec_validator", "to_json_schema", "validate_recordings",
     "validate_response",
 ]

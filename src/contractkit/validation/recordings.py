@@ -38,6 +38,7 @@ from contractkit.validation.responses import (
     NO_OPERATION,
     SchemaFinding,
     SpecValidator,
+    Validators,
     validate_error_body,
     validate_response,
 )
@@ -143,12 +144,12 @@ def check_interaction(validator: SpecValidator, interaction: RecordedInteraction
 
 
 def check_error_body(error_schema: Path, interaction: RecordedInteraction, checked: CheckResult,
-                     max_errors: int = MAX_ERRORS_PER_RESPONSE) -> CheckResult:
+                     max_errors: int = MAX_ERRORS_PER_RESPONSE, validators: Validators | None = None) -> CheckResult:
     """A recorded 4xx/5xx response held to the provider's error schema: its own `error-schema` row."""
     started = time.perf_counter()
     response = interaction.response
     findings = validate_error_body(error_schema, checked.operation, response.status, response.headers, response.body,
-                                   provider=checked.provider, max_errors=max_errors)
+                                   provider=checked.provider, max_errors=max_errors, validators=validators)
     status = Status.FAILED if findings else Status.PASSED
     return CheckResult(ERROR_CHECK, checked.provider, checked.operation, checked.interaction, status,
                        summary_message(findings) if findings else "", time.perf_counter() - started, tuple(findings),
@@ -162,14 +163,15 @@ def validate_cassettes(registry: Registry, provider: Provider) -> list[CheckResu
         return [CheckResult("response-schema", provider.name, "", "", Status.SKIPPED,
                             f"no cassettes at {registry_relative(registry, provider.cassettes)} (record them with `contracts record`)")]
     results = []
+    validators = Validators()  # each schema compiles once for all of this provider's recordings
     for cassette in iter_cassettes(provider.cassettes):
         for index, interaction in enumerate(cassette.interactions):
-            results += _validate_recorded(registry, provider, cassette, index, interaction)
+            results += _validate_recorded(registry, provider, cassette, index, interaction, validators)
     return results
 
 
 def _validate_recorded(registry: Registry, provider: Provider, cassette: Cassette, index: int,
-                       interaction: RecordedInteraction) -> list[CheckResult]:
+                       interaction: RecordedInteraction, validators: Validators) -> list[CheckResult]:
     started = time.perf_counter()
     name = interaction.operation or cassette.operation
     label = f"{registry_relative(registry, cassette.path)}#{index}"
@@ -182,7 +184,7 @@ def _validate_recorded(registry: Registry, provider: Provider, cassette: Cassett
         return [CheckResult("response-schema", provider.name, name, label, Status.FAILED, finding.message,
                             time.perf_counter() - started, (finding,), details)]
     response = interaction.response
-    findings = validate_response(provider, name, response.status, response.headers, response.body)
+    findings = validate_response(provider, name, response.status, response.headers, response.body, validators=validators)
     failed = any(finding.severity is Severity.ERROR for finding in findings)
     status, message = Status.FAILED if failed else Status.PASSED, summary_message(findings)
     if not failed and cassette.source in SEEDED_SOURCES:
@@ -192,7 +194,7 @@ def _validate_recorded(registry: Registry, provider: Provider, cassette: Cassett
     operation = provider.operations[name]
     if provider.error_schema is None or response.status < 400 or operation.schema_source is SchemaSource.JSON_SCHEMA:
         return [checked]  # a JSON Schema operation's error responses are already held to the error schema
-    return [checked, check_error_body(provider.error_schema, interaction, checked)]
+    return [checked, check_error_body(provider.error_schema, interaction, checked, validators=validators)]
 
 
 def registry_relative(registry: Registry, path: Path | None) -> str:

@@ -305,28 +305,46 @@ def _base_paths(document: Mapping[str, Any], extra: Iterable[str]) -> tuple[str,
 
 # --------------------------------------------------------------------------- registry-level entry points
 
-_SPEC_CACHE: dict[tuple[str, ...], SpecValidator] = {}
-_SCHEMA_CACHE: dict[tuple[str, float], Any] = {}
-_CACHE_LOCK = threading.Lock()
+class Validators:
+    """The compiled validators of one command: each provider's slice (overlay applied) and each JSON Schema file,
+    built on first use and kept while the command runs. Nothing is cached across commands or in the process,
+    so an edited file is always seen; an engine builds one and passes it along."""
+
+    def __init__(self) -> None:
+        self._specs: dict[tuple[str, str], SpecValidator] = {}
+        self._files: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def spec(self, provider: Provider) -> SpecValidator:
+        """The validator of the provider's slice with its quirks overlay applied."""
+        if provider.spec is None:
+            raise UsageError(f"provider {provider.name!r} has no 'spec' in the registry")
+        key = (provider.name, str(provider.spec))
+        with self._lock:
+            found = self._specs.get(key)
+            if found is None:
+                found = self._specs[key] = build_spec_validator(provider)
+        return found
+
+    def schema_file(self, path: Path) -> Any:
+        """A jsonschema-rs validator of a JSON Schema file (draft 2020-12, formats checked)."""
+        with self._lock:
+            found = self._files.get(str(path))
+            if found is None:
+                document = load_json_fast(Path(path), SchemaLoadError)
+                found = self._files[str(path)] = compile_schema(document, document, source=str(path), openapi=False)
+        return found
 
 
-def spec_validator_for(provider: Provider) -> SpecValidator:
-    """The cached SpecValidator of a provider's slice with its overlay applied (reloaded when a file changes)."""
+def build_spec_validator(provider: Provider) -> SpecValidator:
+    """A new SpecValidator of the provider's slice with its overlay applied (schemas compile on first use)."""
     if provider.spec is None:
         raise UsageError(f"provider {provider.name!r} has no 'spec' in the registry")
-    overlay_path = provider_overlay_path(provider)
-    key = (str(provider.spec), _mtime(provider.spec), str(overlay_path), _mtime(overlay_path), provider.base_path)
-    with _CACHE_LOCK:
-        cached = _SPEC_CACHE.get(key)
-    if cached is not None:
-        return cached
     document = load_spec_document(provider.spec)
+    overlay_path = provider_overlay_path(provider)
     if overlay_path is not None:
         document = apply_overlay(document, load_overlay(overlay_path))
-    validator = SpecValidator(document, source=str(provider.spec), base_paths=(provider.base_path,))
-    with _CACHE_LOCK:
-        _SPEC_CACHE[key] = validator
-    return validator
+    return SpecValidator(document, source=str(provider.spec), base_paths=(provider.base_path,))
 
 
 def provider_overlay_path(provider: Provider) -> Path | None:
@@ -338,51 +356,30 @@ def provider_overlay_path(provider: Provider) -> Path | None:
     return Path(overlay) if overlay else None
 
 
-def _mtime(path: Path | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return str(path.stat().st_mtime_ns)
-    except OSError:
-        return "missing"
-
-
-def schema_file_validator(path: Path) -> Any:
-    """A cached jsonschema-rs validator for a JSON Schema file (draft 2020-12, formats checked)."""
-    key = (str(path), float(_mtime(path)) if _mtime(path) not in ("", "missing") else 0.0)
-    with _CACHE_LOCK:
-        cached = _SCHEMA_CACHE.get(key)
-    if cached is not None:
-        return cached
-    document = load_json_fast(Path(path), SchemaLoadError)
-    validator = compile_schema(document, document, source=str(path), openapi=False)
-    with _CACHE_LOCK:
-        _SCHEMA_CACHE[key] = validator
-    return validator
-
-
 def validate_response(provider: Provider, operation: Operation | str, status: int, headers: Mapping[str, Any] | None,
-                      body: Any) -> list[Finding]:
+                      body: Any, *, validators: Validators | None = None) -> list[Finding]:
     """Findings for one response of a registered operation, against its schema source; empty when it conforms.
 
-    `body` may be bytes, text or already-parsed JSON data (a contract example, for instance).
+    `body` may be bytes, text or already-parsed JSON data (a contract example, for instance). Pass the command's
+    `validators` so schemas compile once per command; without it they are built for this call alone.
     """
+    validators = validators if validators is not None else Validators()
     if isinstance(operation, str):
         operation = provider.operation(operation)
     headers = headers or {}
     source = operation.schema_source
     if source is SchemaSource.OPENAPI:
-        return spec_validator_for(provider).validate(operation.method or "GET", operation.path or "/", status, headers,
+        return validators.spec(provider).validate(operation.method or "GET", operation.path or "/", status, headers,
                                                      body, provider=provider.name, operation_name=operation.name)
     if source is SchemaSource.JSON_SCHEMA:
-        return _validate_with_schema_file(provider, operation, status, headers, body)
+        return _validate_with_schema_file(provider, operation, status, headers, body, validators)
     if source is SchemaSource.BOTOCORE:
         return validate_aws_response(provider, operation, status, headers, body)
     return []
 
 
 def _validate_with_schema_file(provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any],
-                               body: Any) -> list[Finding]:
+                               body: Any, validators: Validators) -> list[Finding]:
     where = {"provider": provider.name, "operation": operation.name}
     schema_path = operation.response_schema if 200 <= status < 300 else (provider.error_schema if status >= 400 else None)
     if schema_path is None or (status in (204, 304)):
@@ -396,12 +393,13 @@ def _validate_with_schema_file(provider: Provider, operation: Operation, status:
     if problem:
         return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
     return [replace(finding, message=f"{finding.message} ({schema_path.name})")
-            for finding in schema_findings({}, schema_problems(schema_file_validator(schema_path), instance), "",
+            for finding in schema_findings({}, schema_problems(validators.schema_file(schema_path), instance), "",
                                            BODY_SCHEMA, f"{operation.label} {status}: ", where)]
 
 
 def validate_error_body(schema_path: Path, label: str, status: int, headers: Mapping[str, Any], body: Any, *,
-                        provider: str = "", operation: str = "", max_errors: int = MAX_ERRORS_PER_RESPONSE) -> list[Finding]:
+                        provider: str = "", operation: str = "", max_errors: int = MAX_ERRORS_PER_RESPONSE,
+                        validators: Validators | None = None) -> list[Finding]:
     """Findings (CK408) for a recorded 4xx/5xx response whose JSON body does not fit the provider's error schema.
 
     A body that is not JSON is left to the response-schema check (CK403/CK405): the error schema describes JSON.
@@ -413,7 +411,7 @@ def validate_error_body(schema_path: Path, label: str, status: int, headers: Map
     instance, problem = parse_json_body(decoded_body(headers, body))
     if problem or instance is None:
         return []
-    found = schema_problems(schema_file_validator(schema_path), instance, limit=max_errors)
+    found = schema_problems((validators or Validators()).schema_file(schema_path), instance, limit=max_errors)
     return [replace(finding, message=f"{finding.message} (error schema {schema_path.name})")
             for finding in schema_findings({}, found, "", ERROR_SCHEMA, f"{label} {status}: ", where)]
 
@@ -436,9 +434,9 @@ __all__ = [
     "provider_overlay_path",
     "resolve_pointer",
     "schema_errors",
-    "schema_file_validator",
+    "Validators",
+    "build_spec_validator",
     "schema_findings",
-    "spec_validator_for",
     "to_json_schema",
     "validate_error_body",
     "validate_response",

@@ -62,7 +62,7 @@ from contractkit.core.model import (
 from contractkit.pact.reader import http_interactions, load_pact, parse_pact, read_pact
 from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
-from contractkit.validation.responses import spec_validator_for
+from contractkit.validation.responses import build_spec_validator
 from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
 
 
@@ -132,7 +132,7 @@ def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[Ch
     pact_path = registry.pact_file(provider.name)
     if provider.kind is ProviderKind.AWS or provider.spec is None or not _present(pact_path):
         return []
-    validator = spec_validator_for(provider)
+    validator = build_spec_validator(provider)  # built once for this pact's interactions
     results = []
     for interaction in http_interactions(read_pact(pact_path)):
         started = time.perf_counter()
