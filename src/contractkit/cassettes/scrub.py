@@ -34,7 +34,7 @@ from contractkit.core.model import CheckResult, Provider
 __all__ = [
     "PLACEHOLDER", "SECRET_HEADERS", "SECRET_PATTERNS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
     "dump_json", "field_key", "find_secrets", "is_json_text", "iter_interaction_secrets", "literal_variants",
-    "mask_text", "normalise_volatile", "placeholder", "rules_for", "rules_for_provider", "scrub_body",
+    "mask_text", "mask_volatile", "normalise_volatile", "placeholder", "rules_for", "rules_for_provider", "scrub_body",
     "scrub_check_result", "scrub_headers", "scrub_interaction", "scrub_json", "scrub_text", "scrub_uri",
 ]
 
@@ -56,13 +56,28 @@ _COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "secure"
                                 "priority", "partitioned", "version", "comment"})
 SECRET_PATTERNS: tuple[tuple[str, str], ...] = CREDENTIAL_FORMATS  # kept for older callers: the detector's formats
 
+# accept-encoding depends on the recording client's installed decoders (brotli, zstd), not on the provider
 VOLATILE_REQUEST_HEADERS = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-agent",
-                                      "content-length"})
-VOLATILE_RESPONSE_HEADERS = frozenset({"date", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-request-id",
+                                      "content-length", "accept-encoding"})
+# `server` is a banner naming the server's and its runtime's versions (`Werkzeug/3.1.8 Python/3.11.7`)
+VOLATILE_RESPONSE_HEADERS = frozenset({"date", "server", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-request-id",
                                        "x-github-request-id", "x-runtime", "server-timing", "etag", "age",
                                        "x-ratelimit-reset", "x-ratelimit-remaining", "x-ratelimit-used", "expires",
                                        "last-modified", "cf-ray", "x-amz-cf-id", "x-trace-id", "x-b3-traceid"})
 _VOLATILE_FIELDS = re.compile(r"<(RequestId)>[^<]*</\1>")
+# Body values a provider makes up on every run for the same answer: ids generated when an object is created
+# (moto re-creates its fixtures each run) and the times it was created or changed. They are kept as recorded
+# and only masked when deciding whether a new recording differs from the old one (`mask_volatile`).
+VOLATILE_BODY_FIELDS = ("RequestId", "UserId", "RoleId", "GroupId", "PolicyId", "InstanceProfileId")
+_VOLATILE_BODY_VALUES = (
+    (re.compile(r"<(%s)>[^<]*</\1>" % "|".join(VOLATILE_BODY_FIELDS)), r"<\1><volatile:\1></\1>"),
+    (re.compile(r'"(%s)"(\s*:\s*)"[^"]*"' % "|".join(VOLATILE_BODY_FIELDS)), r'"\1"\2"<volatile:\1>"'),
+    # epoch seconds under a time-like JSON key (`"StateUpdatedTimestamp": 1795320525.404`)
+    (re.compile(r'"(\w*(?:Timestamp|Date|Time))"(\s*:\s*)-?\d+(?:\.\d+)?'), r'"\1"\2"<volatile:\1>"'),
+    # ISO 8601 instants with a time of day; a bare date (a period asked for) is data, not a clock reading
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b"),
+     "<volatile:date-time>"),
+)
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>\\`]+")
 # `password=...`, `"api_key": "..."`, `X-Auth-Token: ...` in free text
 _ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_.-]{1,60})(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
@@ -523,6 +538,18 @@ def normalise_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
     response = replace(interaction.response, headers=_mark(interaction.response.headers, VOLATILE_RESPONSE_HEADERS),
                        body=body)
     return replace(interaction, request=request, response=response)
+
+
+def mask_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
+    """The interaction as compared between recordings: volatile headers marked whatever they hold, and the
+    volatile body values (generated ids, creation and update times) masked. Not for writing: the masked body
+    no longer fits the response schema."""
+    clean = normalise_volatile(interaction)
+    body = clean.response.body
+    if isinstance(body, str):
+        for pattern, replacement in _VOLATILE_BODY_VALUES:
+            body = pattern.sub(replacement, body)
+    return replace(clean, response=replace(clean.response, body=body))
 
 
 def _mark(headers: Headers, volatile: frozenset[str]) -> dict[str, tuple[str, ...]]:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 @click.option("--from-spec", "spec", type=click.Path(path_type=Path), default=None,
               help="Seed cassettes from the examples of this OpenAPI/Swagger document ('botocore' for AWS).")
 @click.option("--base-url", default=None, help="Record from this URL instead of the registry's base_url.")
+@click.option("--no-process", is_flag=True,
+              help="With --live: do not start the provider's registered process; call its base_url.")
 @click.option("--allow-unsafe", is_flag=True, help="Also send operations the registry does not mark safe.")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing, write nothing.")
 @click.option("--budget", type=click.IntRange(min=1), default=None, help="Most requests this run may send.")
@@ -35,10 +37,14 @@ if TYPE_CHECKING:
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
 def record_command(registry_path: Path, provider_name: str, operation_names: tuple[str, ...], live: bool, moto: bool,
-                   spec: Path | None, base_url: str | None, allow_unsafe: bool, dry_run: bool, budget: int | None,
+                   spec: Path | None, base_url: str | None, no_process: bool, allow_unsafe: bool, dry_run: bool,
+                   budget: int | None,
                    force: bool, state_name: str | None, state_params: tuple[str, ...], output_format: str,
                    output_path: Path | None) -> int:
-    """(Re-)record cassettes: live, from moto, or seeded from a spec; per operation recorded/unchanged/drifted/failed."""
+    """(Re-)record cassettes: live, from moto, or seeded from a spec; per operation recorded/unchanged/drifted/failed.
+
+    Live, a provider with a registered `process` is started on 127.0.0.1 for the run (unless --base-url or
+    --no-process); with --moto, actions moto does not implement are seeded from botocore's output shapes."""
     from contractkit.core.errors import UsageError
     from contractkit.recording import RecordOptions, record_cassettes
 
@@ -48,7 +54,7 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
     registry = open_registry(registry_path)
     source = "local" if live and _is_loopback(base_url or registry.provider(provider_name).base_url) else "live"
     options = RecordOptions(allow_unsafe=allow_unsafe, dry_run=dry_run, budget=budget, base_url=base_url,
-                            source=source, environ=dict(os.environ))
+                            source=source, environ=dict(os.environ), start_process=not no_process)
     report = record_cassettes(registry, provider_name, operation_names, mode=modes[0], options=options,
                               spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec, force=force,
                               state=_seed_state(state_name, state_params))
@@ -97,7 +103,8 @@ def _is_loopback(url: str) -> bool:
 @output_option
 def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow_unsafe: bool, budget: int | None,
                      output_format: str, output_path: Path | None) -> int:
-    """The scheduled re-record as one command: record every provider whose credentials are set, report drift."""
+    """The scheduled re-record as one command: record every provider whose credentials are set (starting those with
+    a registered `process`), report drift; an unchanged answer rewrites nothing."""
     from contractkit.recording import rerecord
 
     registry = open_registry(registry_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -19,6 +20,7 @@ from contractkit.core.errors import UsageError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import Report
 from contractkit.core.shards import Shard, select_shard
+from contractkit.registry.processes import ProviderProcess
 from contractkit.reports.results import summarize
 from contractkit.validation.recordings import load_validator, validate_recordings
 from contractkit.validation.sources import iter_recording_paths
@@ -35,6 +37,8 @@ from contractkit.verify.verifier import verify_registry
 @click.option("--all", "all_providers", is_flag=True, help="Verify every provider of the registry.")
 @click.option("--base-url", default=None, help="Verify against a live provider at this URL instead of its cassettes; "
               "credentials come from the environment variables the registry names.")
+@click.option("--start-process", is_flag=True, help="Start the provider's registered `process` on 127.0.0.1 and verify "
+              "against it live, as with --base-url (stopped when the command ends).")
 @click.option("--allow-missing", is_flag=True,
               help="Skip, instead of failing, a provider that has a contract but no pact yet.")
 @click.option("--allow-unsafe", is_flag=True,
@@ -43,17 +47,23 @@ from contractkit.verify.verifier import verify_registry
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
 def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_providers: bool, base_url: str | None,
-                   allow_missing: bool, allow_unsafe: bool, shard: Shard | None, output_format: str,
+                   start_process: bool, allow_missing: bool, allow_unsafe: bool, shard: Shard | None, output_format: str,
                    output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
     if bool(provider_names) == all_providers:
         raise UsageError("name providers with --provider P, or pass --all (not both)")
-    if base_url is not None and (all_providers or len(provider_names) != 1):
-        raise UsageError("--base-url verifies one live provider: pass exactly one --provider")
+    if base_url is not None and start_process:
+        raise UsageError("give --base-url or --start-process, not both")
+    if (base_url is not None or start_process) and (all_providers or len(provider_names) != 1):
+        raise UsageError(f"{'--base-url' if base_url else '--start-process'} verifies one live provider: "
+                         "pass exactly one --provider")
     registry = open_registry(registry_path)
     providers = select_shard(registry.select_providers(provider_names), shard, key=lambda provider: provider.name)
-    report = verify_registry(registry, providers, base_url=base_url,
-                             allow_missing=allow_missing, allow_unsafe=allow_unsafe)
+    with ExitStack() as stack:
+        if start_process:
+            base_url = stack.enter_context(ProviderProcess(registry.provider(provider_names[0]), registry.root)).base_url
+        report = verify_registry(registry, providers, base_url=base_url,
+                                 allow_missing=allow_missing, allow_unsafe=allow_unsafe)
     return emit_report(report, output_format, output_path)
 
 

@@ -2,12 +2,12 @@
 moto server), seeding from a description where nothing can be recorded, re-recording on a schedule with a
 drift report, and scanning what was written for secrets."""
 
+from contractkit.core.codes import RECORD_FAILED
 from contractkit.recording.drift import compare_cassettes
 from contractkit.recording.jobs import drift_report, record_aws, record_cassettes, render_record_report, rerecord
 from contractkit.recording.plan import (
     DEFAULT_BUDGET,
     DEFAULT_PREFIX,
-    RECORD_FAILED,
     OperationOutcome,
     PlannedCall,
     RecordOptions,

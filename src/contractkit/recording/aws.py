@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider
+from contractkit.registry.processes import free_port
 
 
 def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[str, str]) -> Callable[[str], Any]:
@@ -56,7 +57,7 @@ def seed_moto(client: Callable[[str], Any], endpoint_url: str, prefix: str) -> N
     client("cloudwatch").put_metric_alarm(
         AlarmName=f"{prefix}alarm", MetricName="CPUUtilization", Namespace="AWS/EC2", Statistic="Average",
         Period=300, EvaluationPeriods=1, Threshold=80.0, ComparisonOperator="GreaterThanThreshold")
-    result = {"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Estimated": False,
+    result: dict[str, Any] = {"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Estimated": False,
                                  "Total": {}, "Groups": [
                                      {"Keys": [service], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}}
                                      for service, amount in (("Amazon Simple Storage Service", "12.5"),
@@ -105,15 +106,6 @@ def moto_server(*, startup_timeout: float = 20.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for(url: str, process: Any, timeout: float, requests: Any) -> None:

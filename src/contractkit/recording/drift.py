@@ -11,7 +11,7 @@ from contractkit.core.model import Finding, Provider
 from contractkit.pact.reader import load_pact
 from contractkit.pact.usage import Usage, usage_from_pacts
 from contractkit.recording.plan import OperationOutcome, RecordRun
-from contractkit.recording.record import is_breaking, schema_findings
+from contractkit.recording.record import breaks_schema_or_pact, recorded_schema_findings
 
 
 def compare_cassettes(old: Path, new: Path, provider: Provider | None = None,
@@ -46,17 +46,17 @@ def _compare_pair(before: Path | None, after: Path | None, provider: Provider | 
     breaking: tuple[Finding, ...] = ()
     if provider is not None and operation is not None:
         pact_breaks = iter_cassette_pact_breaks(provider, new, load_pact(pact_file)) if pact_file and pact_file.exists() else ()
-        breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_breaks)
+        breaking = tuple(recorded_schema_findings(provider, operation, new)) + tuple(pact_breaks)
     if before is None:
-        return OperationOutcome(new.operation, "recorded", "new cassette", after, breaking, is_breaking(breaking))
+        return OperationOutcome(new.operation, "recorded", "new cassette", after, breaking, breaks_schema_or_pact(breaking))
     old = load_cassette(before)
     if dump_interactions(old.interactions) == dump_interactions(new.interactions):
-        return OperationOutcome(new.operation, "unchanged", "no change", after, breaking, is_breaking(breaking))
+        return OperationOutcome(new.operation, "unchanged", "no change", after, breaking, breaks_schema_or_pact(breaking))
     findings = tuple(iter_drift(old, new, usage=usage, provider=provider))
     outcome = "drifted" if findings else "recorded"
     message = f"{len(findings)} shape change(s)" if findings else "values changed, shape unchanged"
-    if is_breaking(breaking):
+    if breaks_schema_or_pact(breaking):
         message += ", breaks the registered schema or pact"
-    elif is_breaking(findings):
+    elif breaks_schema_or_pact(findings):
         message += ", breaks what a consumer reads"
-    return OperationOutcome(new.operation, outcome, message, after, findings + breaking, is_breaking(findings + breaking))
+    return OperationOutcome(new.operation, outcome, message, after, findings + breaking, breaks_schema_or_pact(findings + breaking))

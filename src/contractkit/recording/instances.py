@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 
 from contractkit.cassettes import RecordedRequest
 from contractkit.cassettes.scrub import dump_json
+from contractkit.core.errors import SchemaLoadError
 from contractkit.core.model import Operation, Provider
 from contractkit.openapi.documents import resolve_pointer
 
@@ -22,8 +23,12 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
     """Follow `$ref`s (internal only) until a node without one."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node and seen < 50:
-
-        node, seen = resolve_pointer(dict(document), node["$ref"]), seen + 1
+        ref = node["$ref"]
+        try:
+            node, seen = resolve_pointer(dict(document), ref), seen + 1
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise SchemaLoadError(f"$ref {ref!r} does not resolve inside the document",
+                                  key_path=tuple(part for part in str(ref).lstrip("#/").split("/") if part)) from exc
     return node
 
 

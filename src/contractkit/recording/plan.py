@@ -16,7 +16,6 @@ from contractkit.core.model import CheckResult, Finding, Operation, Provider, Pr
 _REPLAYED_HEADERS = frozenset({"accept", "content-type"})
 DEFAULT_BUDGET = 50
 DEFAULT_PREFIX = "contractkit-rec-"
-RECORD_FAILED = "CK330"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +30,7 @@ class RecordOptions:
     timeout: float = 15.0
     environ: Mapping[str, str] = field(default_factory=dict)
     pact_file: Path | None = None  # drift that breaks this pact fails the run
+    start_process: bool = True  # record --live of a provider with a registry `process`: start it (not with base_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,7 @@ class OperationOutcome:
     breaking: bool = False
     requests: int = 0
     duration: float = 0.0
+    moto_gap: bool = False  # failed because moto does not implement the action (`record --moto` seeds it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,12 +33,12 @@ from contractkit.cassettes import (
     load_cassette,
     write_cassette,
 )
-from contractkit.cassettes.scrub import ScrubRules, scrub_text
+from contractkit.cassettes.scrub import ScrubRules, mask_volatile, scrub_text
 from contractkit.core.auth import auth_headers, credentials
+from contractkit.core.codes import RECORD_FAILED
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.recording.plan import (
-    RECORD_FAILED,
     HttpCall,
     OperationOutcome,
     PlannedCall,
@@ -171,12 +171,13 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
            rules: ScrubRules, options: RecordOptions, extra: Mapping[str, Any]) -> OperationOutcome:
     name = operation.name
     failure = _failure(recorded, error)
-    if failure and options.source == "moto" and recorded and recorded[-1].response.status == 500:
+    gap = options.source == "moto" and is_moto_gap(recorded)
+    if gap:
         failure += " (moto answers 500 for actions it does not implement: seed it with --from-spec botocore)"
     if failure:
         finding = Finding(RECORD_FAILED, Severity.ERROR, f"recording failed: {failure}; the cassette was not changed",
                           provider=provider.name, operation=name)
-        return OperationOutcome(name, "failed", failure, findings=(finding,))
+        return OperationOutcome(name, "failed", failure, findings=(finding,), moto_gap=gap)
     assert provider.cassettes is not None
     path = cassette_path(provider.cassettes, name)
     interactions = tuple(finish_interaction(item, rules, name) for item in recorded[-1:])
@@ -202,23 +203,37 @@ def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -
     return ""
 
 
+def is_moto_gap(recorded: list[RecordedInteraction]) -> bool:
+    """True when moto answered its generic HTML 500 page: the action is one moto does not implement (an AWS
+    error, even a 500, is XML or JSON)."""
+    return bool(recorded) and recorded[-1].response.status == 500 and recorded[-1].response.content_type == "text/html"
+
+
+def is_same_answer(old: Cassette, new: Cassette) -> bool:
+    """True when two recordings differ at most in volatile values (dates, request ids, server banners,
+    generated ids): re-recording an unchanged answer then rewrites nothing."""
+    return (dump_interactions([mask_volatile(item) for item in old.interactions])
+            == dump_interactions([mask_volatile(item) for item in new.interactions]))
+
+
 def compare_and_write(provider: Provider, operation: Operation, path: Path, new: Cassette,
                        pact_file: Path | None = None) -> OperationOutcome:
+    """Write a new recording unless it gives the same answer as the cassette on disk; drift and breaks found."""
     old = _load_previous(path)
-    if old is not None and dump_interactions(old.interactions) == dump_interactions(new.interactions):
+    if old is not None and is_same_answer(old, new):
         return OperationOutcome(operation.name, "unchanged", "no change", path=path)
     findings = tuple(iter_drift(old, new)) if old is not None else ()
-    breaking = tuple(schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
+    breaking = tuple(recorded_schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
     write_cassette(new)
     if old is None:
-        return OperationOutcome(operation.name, "recorded", "new cassette", path, breaking, is_breaking(breaking))
+        return OperationOutcome(operation.name, "recorded", "new cassette", path, breaking, breaks_schema_or_pact(breaking))
     if findings or breaking:
-        summary = f"{len(findings)} shape change(s)" + (", breaks the registered schema or pact" if is_breaking(breaking) else "")
-        return OperationOutcome(operation.name, "drifted", summary, path, findings + breaking, is_breaking(breaking))
+        summary = f"{len(findings)} shape change(s)" + (", breaks the registered schema or pact" if breaks_schema_or_pact(breaking) else "")
+        return OperationOutcome(operation.name, "drifted", summary, path, findings + breaking, breaks_schema_or_pact(breaking))
     return OperationOutcome(operation.name, "recorded", "values changed, shape unchanged", path)
 
 
-def is_breaking(findings: Iterable[Finding]) -> bool:
+def breaks_schema_or_pact(findings: Iterable[Finding]) -> bool:
     """True when any schema or pact finding is an error (a schema that could not be checked is a warning)."""
     return any(finding.severity is Severity.ERROR for finding in findings)
 
@@ -246,7 +261,7 @@ def _load_previous(path: Path) -> Cassette | None:
         return None
 
 
-def schema_findings(provider: Provider, operation: Operation, cassette: Cassette) -> Iterator[Finding]:
+def recorded_schema_findings(provider: Provider, operation: Operation, cassette: Cassette) -> Iterator[Finding]:
     """CK310 findings for responses that violate the operation's registered schema."""
 
     for interaction in cassette.interactions:
@@ -285,25 +300,3 @@ def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedIn
         answer = session.request(str(rule.get("method", "DELETE")), _origin(options.base_url or provider.base_url) + path,
                                  headers=headers, timeout=options.timeout)
     return f"cleaned up with {rule.get('method', 'DELETE')} {path} ({answer.status_code})"
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

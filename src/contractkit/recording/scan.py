@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from contractkit.cassettes import SECRET_FOUND, Cassette, parse_cassette
 from contractkit.cassettes.scrub import ScrubRules, find_secrets, iter_interaction_secrets
 from contractkit.core.auth import credentials
+from contractkit.core.codes import UNREADABLE
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import SourceDocument, parse_source
 from contractkit.core.model import CheckResult, Finding, Provider, Report, Severity, Status
@@ -22,7 +23,6 @@ from contractkit.recording.plan import scrub_rules
 
 __all__ = ["UNREADABLE", "iter_cassette_secrets", "iter_text_secrets", "scan_cassettes"]
 
-UNREADABLE = "CK321"
 _INTERACTION_START = re.compile(r"^-\s+request:", re.MULTILINE)
 
 

@@ -24,6 +24,7 @@ from contractkit import __version__ as TOOLKIT_VERSION
 from contractkit.aws.models import service_model
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
 from contractkit.cassettes.scrub import dump_json
+from contractkit.core.codes import RECORD_FAILED
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.openapi.documents import find_path, load_spec_document
@@ -38,7 +39,7 @@ from contractkit.recording.instances import (
     seed_request,
     success_response,
 )
-from contractkit.recording.plan import RECORD_FAILED, OperationOutcome, RecordRun, scrub_rules
+from contractkit.recording.plan import OperationOutcome, RecordRun, scrub_rules
 from contractkit.recording.record import compare_and_write
 from contractkit.recording.vcr import finish_interaction
 from contractkit.validation import validate_response
@@ -356,20 +357,37 @@ def _metadata(provider: Provider, operation: Operation, source: str, document_na
 # ---------------------------------------------------------------- AWS from botocore shapes
 
 
-def botocore_instance(shape: Any, depth: int = 0) -> Any:
-    """A value that fits a botocore shape (structures with every member to a depth, lists of one)."""
+# A botocore string says nothing of its meaning beyond a pattern; these members hold numbers or a currency
+# (Cost Explorer's MetricAmount, MeanValue and prediction bounds, MetricUnit), so a seed gives them one.
+_BOTOCORE_STRING_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:Amount|MeanValue|LowerBound|UpperBound)$"), "1.00"),
+    (re.compile(r"^(?:MetricUnit|Unit)$"), "USD"),
+)
+_SEED_DATE, _SEED_TIME = "2026-01-15", "09:30:00"
+
+
+def botocore_instance(shape: Any, depth: int = 0, *, echo: Mapping[str, Any] | None = None, name: str = "") -> Any:
+    """A value that fits a botocore shape (structures with every member to a depth, lists of one), with valid
+    dates and numbers where a plain pattern would give `0000-00-00`; a structure whose shape the request
+    also sends (`echo`, by shape name: Cost Explorer's DateInterval) takes the request's value."""
+    echo = echo or {}
     kind = shape.type_name
     if kind == "structure":
-        if depth >= MAX_DEPTH:
-            return {name: botocore_instance(member, depth + 1) for name, member in shape.members.items()
-                    if name in shape.required_members}
-        return {name: botocore_instance(member, depth + 1) for name, member in shape.members.items()}
+        if shape.name in echo:
+            return copy.deepcopy(echo[shape.name])
+        members = shape.members.items() if depth < MAX_DEPTH else (
+            (key, member) for key, member in shape.members.items() if key in shape.required_members)
+        return {key: botocore_instance(member, depth + 1, echo=echo, name=key) for key, member in members}
     if kind == "list":
-        return [] if depth >= MAX_DEPTH else [botocore_instance(shape.member, depth + 1)]
+        return [] if depth >= MAX_DEPTH else [botocore_instance(shape.member, depth + 1, echo=echo, name=name)]
     if kind == "map":
         return {}
     if kind == "string":
-        return shape.enum[0] if shape.enum else _botocore_string(shape.metadata.get("pattern"))
+        return shape.enum[0] if shape.enum else botocore_string(shape.metadata.get("pattern"), shape.name, name)
+    return _botocore_scalar(kind)
+
+
+def _botocore_scalar(kind: str) -> Any:
     if kind in ("integer", "long"):
         return 1
     if kind in ("double", "float"):
@@ -377,25 +395,41 @@ def botocore_instance(shape: Any, depth: int = 0) -> Any:
     if kind == "boolean":
         return True
     if kind == "timestamp":
-        return 1768469400
+        return 1768469400  # 2026-01-15T09:30:00Z
     return "ZXhhbXBsZQ=="  # blob
 
 
-def _botocore_string(pattern: str | None) -> str:
-    """A string that fits a botocore shape's pattern; match-anything patterns get a plain word."""
+def botocore_string(pattern: str | None, shape_name: str = "", member: str = "") -> str:
+    """A string that fits a botocore shape's pattern: a real date where the pattern asks for digits shaped like
+    one, a number or currency for the members known to hold them, else a plain word."""
+    hint = next((value for rule, value in _BOTOCORE_STRING_HINTS if rule.search(member) or rule.search(shape_name)), "")
     if not pattern or pattern in ("[\\S\\s]*", ".*", "[\\s\\S]*"):
-        return "example"
+        return hint or "example"
     try:
-        return regex_instance(pattern)
+        value = regex_instance(pattern)
     except (ValueError, RecursionError):
-        return "example"
+        return hint or "example"
+    dated = value.replace("0000-00-00", _SEED_DATE).replace("00:00:00", _SEED_TIME)
+    for candidate in (hint, dated):
+        if candidate and re.fullmatch(pattern, candidate):
+            return candidate
+    return value
+
+
+def botocore_echo(input_shape: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The structures a call sends, by shape name: the answer to `TimePeriod` is about that period."""
+    if input_shape is None:
+        return {}
+    return {input_shape.members[key].name: value for key, value in params.items()
+            if key in input_shape.members and input_shape.members[key].type_name == "structure"}
 
 
 def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping[str, Any], *,
-                       force: bool = False, state: SeedState | None = None) -> OperationOutcome:
+                       force: bool = False, state: SeedState | None = None, reason: str = "") -> OperationOutcome:
     """Seed a JSON-protocol AWS operation from botocore's output shape (for calls moto does not implement).
 
-    With `state`, the variant for that provider state is written, its `$.`-path parameters set in the answer."""
+    With `state`, the variant for that provider state is written, its `$.`-path parameters set in the answer.
+    `reason` (why no recording exists) is kept in the cassette's metadata as `seeded_because`."""
     kept = _recorded_source(provider, operation, state)
     if kept and not force:
         return OperationOutcome(operation.name, "skipped", f"keeps the {kept} recording (use --force)")
@@ -403,26 +437,34 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
     model = service.operation_model(operation.aws_operation or "")
     if service.resolved_protocol != "json":
         return _failed(provider, operation, f"seeding from botocore supports JSON-protocol services, not {service.resolved_protocol}")
-    version = service.metadata.get("jsonVersion", "1.0")
-    target = f"{service.metadata['targetPrefix']}.{model.name}"
-    request = RecordedRequest("POST", f"{_aws_origin(provider)}/", {
-        "Content-Type": (f"application/x-amz-json-{version}",), "X-Amz-Target": (target,)}, json.dumps(dict(params), sort_keys=True,
-                                                                                                    separators=(",", ":")))
-    body = botocore_instance(model.output_shape) if model.output_shape is not None else {}
-    if state is not None:
-        body = echo_state(body, dict(state.params))
-    response = RecordedResponse(200, {"Content-Type": (f"application/x-amz-json-{version}",)}, dump_json(body), "OK")
-    interaction = finish_interaction(RecordedInteraction(request, response), scrub_rules(provider, {}), operation.name)
+    path = _seed_path(provider, operation, state)
+    if path is None:
+        return _failed(provider, operation, f"provider {provider.name!r} has no 'cassettes' folder in the registry")
+    interaction = _botocore_interaction(provider, operation, service, model, params, state)
     metadata = {"provider": provider.name, "operation": operation.name, "source": "botocore-schema",
                 "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolkit": f"contractkit {TOOLKIT_VERSION}",
                 "call": {"service": operation.service, "operation": operation.aws_operation, "params": dict(params)}}
+    if reason:
+        metadata["seeded_because"] = reason
     if state is not None and state.name:
         metadata["state"] = {"name": state.name, "params": dict(state.params)}
-    path = _seed_path(provider, operation, state)
-    if path is None:
-        return _failed(provider, operation, f"provider {provider.name!r} has no 'cassettes' folder in the registry")
     return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
+
+
+def _botocore_interaction(provider: Provider, operation: Operation, service: Any, model: Any, params: Mapping[str, Any],
+                          state: SeedState | None) -> RecordedInteraction:
+    version = service.metadata.get("jsonVersion", "1.0")
+    target = f"{service.metadata['targetPrefix']}.{model.name}"
+    request = RecordedRequest("POST", f"{_aws_origin(provider)}/", {
+        "Content-Type": (f"application/x-amz-json-{version}",), "X-Amz-Target": (target,)},
+        json.dumps(dict(params), sort_keys=True, separators=(",", ":")))
+    echo = botocore_echo(model.input_shape, params)
+    body = botocore_instance(model.output_shape, echo=echo) if model.output_shape is not None else {}
+    if state is not None:
+        body = echo_state(body, dict(state.params))
+    response = RecordedResponse(200, {"Content-Type": (f"application/x-amz-json-{version}",)}, dump_json(body), "OK")
+    return finish_interaction(RecordedInteraction(request, response), scrub_rules(provider, {}), operation.name)
 
 
 def _aws_origin(provider: Provider) -> str:
