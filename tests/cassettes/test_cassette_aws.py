@@ -14,11 +14,12 @@ import pytest
 import requests
 
 from contractkit.aws.models import snake_name
-from contractkit.recording.aws import aws_client_factory, free_port
-from contractkit.recording.plan import aws_params
-from contractkit.recording import RecordOptions, record_cassettes
-from contractkit.registry import load_registry
 from contractkit.cassettes.replay import ReplayServer
+from contractkit.recording import RecordOptions, record_cassettes
+from contractkit.recording.aws import aws_client_factory
+from contractkit.recording.plan import aws_params
+from contractkit.registry import load_registry
+from contractkit.registry.processes import free_port
 
 OPERATIONS = {
     "s3_list_buckets": {"service": "s3", "operation": "ListBuckets", "safe": True},

@@ -9,12 +9,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractkit.cassettes import (Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, dump_cassette,
-                                   iter_cassettes, iter_drift, iter_pact_breaks, load_cassette, write_cassette)
+from contractkit.cassettes import (
+    Cassette,
+    RecordedInteraction,
+    RecordedRequest,
+    RecordedResponse,
+    dump_cassette,
+    iter_cassettes,
+    iter_drift,
+    iter_pact_breaks,
+    load_cassette,
+    write_cassette,
+)
 from contractkit.core.errors import CassetteError
 from contractkit.recording import RecordOptions, record_cassettes
-from contractkit.registry import load_registry
 from contractkit.recording.instances import regex_instance, schema_instance
+from contractkit.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[2]
 

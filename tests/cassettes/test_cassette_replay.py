@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, write_cassette
+from contractkit.cassettes.replay import Faults, ReplayServer
 from contractkit.core.errors import UsageError
 from contractkit.registry import load_registry
-from contractkit.cassettes.replay import Faults, ReplayServer
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -116,7 +116,7 @@ def test_aws_xml_matchers_accept_other_values_of_the_same_type(provider_for):
     pact = json.loads(pact_file.read_text(encoding="utf-8"))
     pact["interactions"] = [i for i in pact["interactions"] if i["description"] == "a listing of IAM users"]
     server = ConformingProvider(pact)
-    for key, (status, headers, body) in list(server.answers.items()):
+    for key, (status, _headers, body) in list(server.answers.items()):
         other = body.replace(b"deploy-bot", b"release-bot").replace(b"<Path>/</Path>", b"<Path>/ci/</Path>")
         server.answers[key] = (status, {"Content-Type": ["text/xml; charset=utf-8"]}, other)
     threading.Thread(target=server.serve_forever, daemon=True).start()

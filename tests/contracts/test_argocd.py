@@ -1,7 +1,6 @@
 """devctl's Argo CD client against the Argo CD contract."""
 
 import pytest
-
 from devctl import argocd
 
 pytestmark = pytest.mark.contract

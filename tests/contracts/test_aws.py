@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from devctl import aws
 
 pytestmark = pytest.mark.contract

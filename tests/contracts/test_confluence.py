@@ -1,7 +1,6 @@
 """devctl's Confluence client against the Confluence contract."""
 
 import pytest
-
 from devctl import confluence
 
 pytestmark = pytest.mark.contract

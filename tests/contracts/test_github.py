@@ -1,7 +1,6 @@
 """devctl's GitHub client against the GitHub contract."""
 
 import pytest
-
 from devctl import github
 
 pytestmark = pytest.mark.contract

@@ -1,7 +1,6 @@
 """devctl's Grafana client against the Grafana contract."""
 
 import pytest
-
 from devctl import grafana
 
 pytestmark = pytest.mark.contract

@@ -1,7 +1,6 @@
 """devctl's inventory client against the inventory contract."""
 
 import pytest
-
 from devctl import inventory
 
 pytestmark = pytest.mark.contract

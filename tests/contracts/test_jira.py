@@ -1,7 +1,6 @@
 """devctl's Jira client against the Jira contract."""
 
 import pytest
-
 from devctl import jira
 
 pytestmark = pytest.mark.contract

@@ -1,7 +1,6 @@
 """devctl's PagerDuty client against the PagerDuty contract."""
 
 import pytest
-
 from devctl import pagerduty
 
 pytestmark = pytest.mark.contract

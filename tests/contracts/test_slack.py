@@ -1,7 +1,6 @@
 """devctl's Slack client against the Slack contract."""
 
 import pytest
-
 from devctl import slack
 
 pytestmark = pytest.mark.contract

@@ -7,8 +7,7 @@ from typing import Any, Callable, Iterator
 from wsgiref.simple_server import WSGIServer, make_server
 
 import pytest
-
-from fuzz_support import RunningProvider, QuietHandler, ThreadingServer, load_inventory_module
+from fuzz_support import QuietHandler, RunningProvider, ThreadingServer, load_inventory_module
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import sys
 import urllib.request
 
 import pytest
-
-from contractkit.registry.processes import ProviderProcess, ProviderProcessError
-from contractkit.registry import load_registry
-
 from fuzz_support import INVENTORY, inventory_registry
+
+from contractkit.registry import load_registry
+from contractkit.registry.processes import ProviderProcess, ProviderProcessError
 
 
 def _provider(tmp_path, process: str):

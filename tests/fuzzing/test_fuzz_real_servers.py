@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fuzz_support import DATA
 
 pytestmark = pytest.mark.slow

@@ -353,8 +353,6 @@ def _build() -> list[Case]:
 _MODEL = "cassettes/model.py load_cassette (cassette model owner)"
 _VALIDATION = "validation/schemas.py (validation engineer)"
 KNOWN_GAPS: dict[str, dict[str, str]] = {  # cases that fail in code another engineer owns: expected failures, strict
-    "spec-ref-does-not-resolve-record": {"owner": "recording/instances.py (recording owner)",
-                                         "fails": "KeyError from resolve_pointer on an unresolved $ref"},
 }
 
 CASES = _build()

@@ -53,4 +53,4 @@ def test_an_aws_provider_has_no_description_and_says_so(registry):
     context = ProviderContext(registry, registry.provider("aws"))
     assert context.description is None
     with pytest.raises(UsageError, match="has no 'spec'"):
-        context.validator
+        _ = context.validator

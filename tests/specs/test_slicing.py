@@ -194,8 +194,8 @@ SLICED_PROVIDERS = {
 
 @pytest.mark.parametrize("provider", sorted(SLICED_PROVIDERS))
 def test_committed_slices_are_valid_and_reproducible(provider: str, shared_specs: Path) -> None:
-    from contractkit.registry import load_registry
     from contractkit.openapi.documents import import_spec_slice
+    from contractkit.registry import load_registry
 
     committed = json.loads((REPO / "schemas" / provider / "openapi.json").read_text())
     assert unresolved_refs(committed) == []

@@ -16,7 +16,7 @@ from contractkit.core.errors import CassetteError, SchemaLoadError
 from contractkit.validation.recordings import collector_paused, load_validator, validate_recordings
 from contractkit.validation.responses import SpecValidator
 from contractkit.validation.schemas import SharedSchemas
-from contractkit.validation.sources import CassetteLoader, load_recording
+from contractkit.validation.sources import FastCassetteLoader, load_recording
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),
                     st.sampled_from(["GET", "200", "true", "null", "~", "1.5", "0x1f", "2023-05-01", "yes", "<<"]))
@@ -28,14 +28,14 @@ VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.di
 @given(VALUES)
 def test_the_cassette_loader_reads_what_the_safe_loader_reads(value):
     for text in (yaml.dump(value), yaml.dump(value, default_style='"')):
-        assert yaml.load(text, Loader=CassetteLoader) == yaml.safe_load(text)
+        assert yaml.load(text, Loader=FastCassetteLoader) == yaml.safe_load(text)
 
 
 def test_anchors_merge_keys_and_tags_read_as_the_safe_loader_reads_them():
     text = ("base: &base {method: GET, status: 200, ok: true, at: 2023-05-01}\n"
             "one: {<<: *base, status: 404}\n"
             "two: [*base, *base, !!str 12, '12', 1.5e3, null, ~]\n")
-    assert yaml.load(text, Loader=CassetteLoader) == yaml.safe_load(text)
+    assert yaml.load(text, Loader=FastCassetteLoader) == yaml.safe_load(text)
 
 
 def test_a_yaml_cassette_gives_the_same_interactions_as_its_json_twin(tmp_path: Path):

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from verification_support import write_registry
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from verification_support import HIT, grafana_like_spec, write_cassette, write_registry
 
 from contractkit.cli import main
 from contractkit.openapi.overlays import OverlayError, load_overlay
-from contractkit.verify.overlay_evidence import iter_unneeded_entries
 from contractkit.registry import load_registry
 from contractkit.validation import validate_response
-
-from verification_support import HIT, grafana_like_spec, write_cassette, write_registry
+from contractkit.verify.overlay_evidence import iter_unneeded_entries
 
 JSON = {"Content-Type": "application/json"}
 OVERLAY = """version: 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from contractkit.validation.pacts import iter_pact_findings
-
 from verification_support import HIT, grafana_like_spec
+
+from contractkit.validation.pacts import iter_pact_findings
 
 
 def interaction(description: str, method: str = "GET", path: str = "/api/search", *, query: dict | None = None,

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from github_examples import build_cassette, write_cassette
+from verification_support import HIT, SHARED_SPECS, grafana_like_spec
 
 from contractkit.cli import main
 from contractkit.openapi.documents import load_spec_document
-
-from github_examples import build_cassette, write_cassette
-from verification_support import HIT, SHARED_SPECS, grafana_like_spec
 
 GITHUB = SHARED_SPECS / "github" / "new" / "api.github.com.json"
 

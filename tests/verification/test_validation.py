@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from verification_support import DASHBOARD, HIT, grafana_like_spec
 
 from contractkit.core.errors import SchemaLoadError
 from contractkit.registry import load_registry
 from contractkit.validation import SpecValidator, to_json_schema, validate_response
-
-from verification_support import DASHBOARD, HIT, grafana_like_spec
 
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 

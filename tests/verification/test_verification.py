@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 import requests
+from verification_support import DASHBOARD, HIT, grafana_like_spec, write_cassette, write_registry
 
 from contractkit.cli import main
 from contractkit.registry import load_registry
 from contractkit.verify.verifier import verify_registry
-
-from verification_support import DASHBOARD, HIT, grafana_like_spec, write_cassette, write_registry
 
 BASE = "http://127.0.0.1:3000"
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from contractkit.core.codes import AWS_SHAPE
 from contractkit.aws.models import operation_model
+from contractkit.core.codes import AWS_SHAPE
 from contractkit.core.http import content_type, header_value
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.core.text import shorten
-
 
 _PROTOCOL_BY_MEDIA = {"application/cbor": "smithy-rpc-v2-cbor", "application/x-amz-json-1.0": "json",
                       "application/x-amz-json-1.1": "json", "application/json": "json", "text/xml": "query",

@@ -7,7 +7,6 @@ from contractkit.cassettes.drift import (
     iter_pact_breaks,
     iter_response_drift,
 )
-from contractkit.core.codes import PACT_BROKEN, SCHEMA_BROKEN, SECRET_FOUND
 from contractkit.cassettes.model import (
     CASSETTE_SUFFIXES,
     Cassette,
@@ -28,6 +27,7 @@ from contractkit.cassettes.model import (
 )
 from contractkit.cassettes.replay import Faults, IncomingRequest, InteractionIndex, ReplayServer, ReplayStats
 from contractkit.cassettes.scrub import ScrubRules, find_secrets, rules_for, scrub_interaction, scrub_text
+from contractkit.core.codes import PACT_BROKEN, SCHEMA_BROKEN, SECRET_FOUND
 
 __all__ = [
     "CASSETTE_SUFFIXES", "Cassette", "Faults", "IncomingRequest", "InteractionIndex", "PACT_BROKEN", "RecordedInteraction",

@@ -19,8 +19,8 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import click  # noqa: E402
 
-from contractkit.core.errors import ContractKitError  # noqa: E402
 from contractkit.cli.common import ExitCode  # noqa: E402
+from contractkit.core.errors import ContractKitError  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -19,9 +19,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
+from contractkit.aws.models import operation_model, protocol_of
 from contractkit.consumer.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
 from contractkit.core.errors import ContractFileError, KeyPath
-from contractkit.aws.models import operation_model, protocol_of
 from contractkit.core.model import Operation, Provider
 
 if TYPE_CHECKING:
@@ -491,5 +491,5 @@ def _subset_problem(expected: Any, actual: Any, path: KeyPath) -> tuple[KeyPath,
     return None
 
 
-__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config", 
+__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config",
            "response_bytes", "xml_example", "MATCHED_REQUEST_HEADERS"]

@@ -54,7 +54,7 @@ class Matcher:
 
 
 @dataclass(frozen=True, slots=True)
-class ProviderState:
+class ContractState:
     """A provider state the interaction needs, with its parameters."""
 
     name: str
@@ -101,7 +101,7 @@ class ContractInteraction:
     provider: str
     operation: str
     description: str
-    states: tuple[ProviderState, ...]
+    states: tuple[ContractState, ...]
     request: HttpRequest | None
     response: HttpResponse | None
     aws: AwsCall | None
@@ -207,23 +207,23 @@ class _Reader:
                             key_path + ("operation",), hint)
         return self.provider.operations[name]
 
-    def states(self, raw: Any, key_path: KeyPath) -> tuple[ProviderState, ...]:
+    def states(self, raw: Any, key_path: KeyPath) -> tuple[ContractState, ...]:
         if isinstance(raw, (str, dict)):
             raw = [raw]
         if not isinstance(raw, list):
             raise self.fail("expected a provider state or a list of them", key_path)
         return tuple(self.state(item, key_path + (index,)) for index, item in enumerate(raw))
 
-    def state(self, raw: Any, key_path: KeyPath) -> ProviderState:
+    def state(self, raw: Any, key_path: KeyPath) -> ContractState:
         if isinstance(raw, str) and raw.strip():
-            return ProviderState(raw.strip())
+            return ContractState(raw.strip())
         if not isinstance(raw, dict) or not isinstance(raw.get("state"), str):
             raise self.fail("expected a state name or a mapping with 'state' and optional 'params'", key_path)
         self.reject_unknown(raw, {"state", "params"}, key_path)
         params = raw.get("params", {})
         if not isinstance(params, dict):
             raise self.fail("expected a mapping of parameters", key_path + ("params",))
-        return ProviderState(raw["state"].strip(), params)
+        return ContractState(raw["state"].strip(), params)
 
     def request(self, raw: Any, operation: Operation, key_path: KeyPath) -> HttpRequest:
         if not isinstance(raw, dict):
@@ -548,4 +548,4 @@ def _matcher_to_pact(matcher: Matcher, path: str, null_paths: dict[str, bool]) -
 
 
 __all__ = ["AwsCall", "ContractFile", "ContractInteraction", "HttpRequest", "HttpResponse", "Matcher",
-           "ProviderState", "MATCHER_OPTIONS", "load_contract_file", "example_of", "to_pact_value", "child_path"]
+           "ContractState", "MATCHER_OPTIONS", "load_contract_file", "example_of", "to_pact_value", "child_path"]

@@ -19,14 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Mapping, Sequence
 
-from contractkit.core.codes import NOT_RECEIVED as CK202_NOT_RECEIVED, REQUEST_MISMATCH as CK201_REQUEST_MISMATCH, SCHEMA_UNCHECKED as CK205_SCHEMA_UNCHECKED, SCHEMA_VIOLATION as CK203_SCHEMA_VIOLATION, UNEXPECTED_RESPONSE as CK204_UNEXPECTED_RESPONSE
-from contractkit.consumer.contractfile import ContractFile, ContractInteraction, HttpRequest, HttpResponse, example_of, load_contract_file, to_pact_value
-from contractkit.core.errors import PactFileError
-from contractkit.core.files import write_json_atomic, write_text_atomic
-from contractkit.core.model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
 from contractkit import validation  # owned by the verification side; the agreed seam
 from contractkit.consumer.aws_shapes import aws_http_shape, response_bytes
-from contractkit.core.errors import UsageError
+from contractkit.consumer.contractfile import (
+    ContractFile,
+    ContractInteraction,
+    HttpRequest,
+    HttpResponse,
+    example_of,
+    load_contract_file,
+    to_pact_value,
+)
+from contractkit.core.codes import NOT_RECEIVED as CK202_NOT_RECEIVED
+from contractkit.core.codes import REQUEST_MISMATCH as CK201_REQUEST_MISMATCH
+from contractkit.core.codes import SCHEMA_UNCHECKED as CK205_SCHEMA_UNCHECKED
+from contractkit.core.codes import SCHEMA_VIOLATION as CK203_SCHEMA_VIOLATION
+from contractkit.core.codes import UNEXPECTED_RESPONSE as CK204_UNEXPECTED_RESPONSE
+from contractkit.core.errors import PactFileError, UsageError
+from contractkit.core.files import write_json_atomic, write_text_atomic
+from contractkit.core.model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
 
 if TYPE_CHECKING:
     from pact import Pact
@@ -223,7 +234,7 @@ def qualify_xml_rules(interaction: dict[str, Any]) -> None:
     interaction["response"]["matchingRules"]["body"] = dict(sorted(qualified.items()))
 
 
-def replay(service: MockService, item: ShapedInteraction, timeout: float = 10.0) -> tuple[int, bytes]:
+def replay_request(service: MockService, item: ShapedInteraction, timeout: float = 10.0) -> tuple[int, bytes]:
     """Send the interaction's own example request to the mock server; return status and body."""
     import urllib.error
     import urllib.request
@@ -271,13 +282,13 @@ def iter_schema_findings(provider: Provider, item: ShapedInteraction,
                           location=finding.location, provider=provider.name, operation=operation.name)
 
 
-def check_interaction(consumer: str, provider: Provider, item: ShapedInteraction,
+def check_contract_interaction(consumer: str, provider: Provider, item: ShapedInteraction,
                       validators: validation.Validators | None = None) -> tuple[CheckResult, list[dict[str, Any]]]:
     """Serve one interaction, replay its own request, validate its example; a result and its pact fragments."""
     started = time.perf_counter()
     findings: list[Finding] = list(iter_schema_findings(provider, item, validators))
     with serve(consumer, provider, [item]) as service:
-        status, _ = replay(service, item)
+        status, _ = replay_request(service, item)
     findings += _mock_findings(provider, item, service, status)
     failed = any(finding.severity is Severity.ERROR for finding in findings)
     return CheckResult(
@@ -325,7 +336,7 @@ def run_provider(registry: Registry, provider: Provider, pacts: Path | None = No
     results, fragments = [], []
     validators = validation.Validators()  # the provider's schemas compile once for all its interactions
     for item in shaped:
-        result, produced = check_interaction(registry.consumer, provider, item, validators)
+        result, produced = check_contract_interaction(registry.consumer, provider, item, validators)
         results.append(result)
         fragments += produced
     if all(result.status is Status.PASSED for result in results):
@@ -461,6 +472,6 @@ def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction],
     return chosen
 
 
-__all__ = ["ShapedInteraction", "MockService", "shape_interaction", "load_shaped", "build_pact", "serve", "replay",
-           "check_interaction", "run_consumer", "run_provider", "merge_fragments", "write_pact", "write_fragment",
+__all__ = ["ShapedInteraction", "MockService", "shape_interaction", "load_shaped", "build_pact", "serve", "replay_request",
+           "check_contract_interaction", "run_consumer", "run_provider", "merge_fragments", "write_pact", "write_fragment",
            "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings", "describe_mismatch"]

@@ -20,7 +20,7 @@ from contractkit.diff.gate import (
     load_ledger,
     run_gate,
 )
-from contractkit.diff.grouping import ChangeGroup, Summary, group_changes, summarize
+from contractkit.diff.grouping import ChangeGroup, Summary, group_changes, summarize_changes
 from contractkit.diff.model import Change, DiffOptions, DiffResult, Level
 from contractkit.diff.rules import (
     RULE_CODES,
@@ -44,5 +44,5 @@ __all__ = [
     "GateResult", "LedgerEntry", "LedgerError", "Level", "Rule", "SchemaComparator", "Summary", "Verdict",
     "apply_levels", "check_levels", "diff_any", "diff_documents", "diff_schemas", "diff_sources", "group_changes",
     "is_api_description", "is_breaking", "iter_tracked", "line_map", "line_of_pointer", "load_description",
-    "load_ledger", "parse_description", "parse_source_argument", "read_git_file", "rule_name", "run_gate", "summarize",
+    "load_ledger", "parse_description", "parse_source_argument", "read_git_file", "rule_name", "run_gate", "summarize_changes",
 ]

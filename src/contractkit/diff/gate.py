@@ -30,9 +30,9 @@ from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
 from contractkit.pact.usage import Usage, load_usage, observers
 from contractkit.validation import (
+    build_spec_validator,
     iter_pact_findings,
     read_pact,
-    build_spec_validator,
 )
 
 __all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "Verdict", "gate_options",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from contractkit.diff.model import LEVEL_ORDER, Change, Level
 
-__all__ = ["ChangeGroup", "RuleCount", "Summary", "group_changes", "summarize"]
+__all__ = ["ChangeGroup", "RuleCount", "Summary", "group_changes", "summarize_changes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def group_changes(changes: Iterable[Change]) -> list[ChangeGroup]:
     return sorted(groups, key=lambda g: (LEVEL_ORDER[g.level], -len(g.changes), g.rule, g.where, g.message))
 
 
-def summarize(changes: Iterable[Change], groups: Iterable[ChangeGroup]) -> Summary:
+def summarize_changes(changes: Iterable[Change], groups: Iterable[ChangeGroup]) -> Summary:
     """Counts per level and per rule, of occurrences and of distinct (grouped) changes."""
     occurrences = Counter((change.rule, change.level) for change in changes)
     distinct = Counter((group.rule, group.level) for group in groups)

@@ -14,7 +14,7 @@ from contractkit.core.errors import SchemaLoadError
 from contractkit.core.loading import load_json_fast
 from contractkit.core.model import Provider, Registry
 from contractkit.fuzz.corpus import CorpusRequest
-from contractkit.fuzz.endpoints import Credentials, Endpoint, scrub_text
+from contractkit.fuzz.endpoints import Credentials, Endpoint, mask_credentials
 from contractkit.fuzz.model import (
     ALL_PHASES,
     CODE_OTHER_CHECK,
@@ -275,8 +275,8 @@ def iter_recorder_failures(recorder: ScenarioRecorder, *, seed: int, credentials
             yield FuzzFailure(
                 operation=case_node.value.operation.label if case_node else recorder.label,
                 check=node.name, code=CODES.get(node.name, CODE_OTHER_CHECK), title=failure.title,
-                message=scrub_text(failure.message, credentials), seed=seed, status_code=status,
-                curl=scrub_text(node.failure_info.code_sample, credentials),
+                message=mask_credentials(failure.message, credentials), seed=seed, status_code=status,
+                curl=mask_credentials(node.failure_info.code_sample, credentials),
                 request=_request_of(case_node.value, credentials) if case_node else None,
                 signature=failure_signature(failure),
             )

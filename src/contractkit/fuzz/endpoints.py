@@ -100,7 +100,7 @@ def read_credentials(provider: Provider, environ: Mapping[str, str]) -> Credenti
                      key_path=("providers", provider.name, "auth", "scheme"))
 
 
-def scrub_text(text: str, credentials: Credentials) -> str:
+def mask_credentials(text: str, credentials: Credentials) -> str:
     """Replace every secret value in text with a reference to its environment variable."""
     for name, value in credentials.secrets.items():
         if value:

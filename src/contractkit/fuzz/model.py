@@ -75,7 +75,7 @@ class FuzzFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class OperationOutcome:
+class FuzzOutcome:
     """What happened to one endpoint."""
 
     label: str
@@ -105,7 +105,7 @@ class FuzzRun:
     provider: str
     seed: int
     target: str
-    outcomes: tuple[OperationOutcome, ...]
+    outcomes: tuple[FuzzOutcome, ...]
     checks: tuple[str, ...]
     corpus_path: Path | None = None
     corpus_replayed: int = 0
@@ -141,7 +141,7 @@ def failure_signature(failure: Any) -> str:
     return ""
 
 
-def _outcome_result(run: FuzzRun, outcome: OperationOutcome) -> CheckResult:
+def _outcome_result(run: FuzzRun, outcome: FuzzOutcome) -> CheckResult:
     findings = [_failure_finding(run.provider, outcome, failure) for failure in outcome.failures]
     findings += [Finding(CODE_OPERATION_ERROR, Severity.ERROR, error, provider=run.provider, operation=outcome.name)
                  for error in outcome.errors]
@@ -159,7 +159,7 @@ def _outcome_result(run: FuzzRun, outcome: OperationOutcome) -> CheckResult:
                        duration=outcome.duration, findings=tuple(findings), details=details)
 
 
-def _failure_finding(provider: str, outcome: OperationOutcome, failure: FuzzFailure) -> Finding:
+def _failure_finding(provider: str, outcome: FuzzOutcome, failure: FuzzFailure) -> Finding:
     origin = " (replayed from the corpus)" if failure.source == "corpus" else ""
     status = f" [{failure.status_code}]" if failure.status_code is not None else ""
     detail = "; ".join(line.strip() for line in failure.message.splitlines() if line.strip())[:300]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from contractkit.fuzz.corpus import Corpus, CorpusCase
-from contractkit.fuzz.endpoints import Credentials, scrub_text
+from contractkit.fuzz.endpoints import Credentials, mask_credentials
 from contractkit.fuzz.model import CODE_OTHER_CHECK, CODES, FuzzFailure, failure_signature
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
     if request.has_body:
         kwargs["body"] = request.body
     case = operation.Case(**kwargs)
-    curl = scrub_text(case.as_curl_command(headers=dict(credentials.headers), base_url=base_url), credentials)
+    curl = mask_credentials(case.as_curl_command(headers=dict(credentials.headers), base_url=base_url), credentials)
     try:
         response = case.call(base_url=base_url, headers=dict(credentials.headers), timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - requests' and the app transports' errors share no base class
         # Unanswered is not fixed: the saved problem counts until a response shows otherwise.
         yield FuzzFailure(operation=saved.operation, check=saved.check, code=saved.code, title=saved.title,
-                          message=scrub_text(f"the replayed request failed: {exc}", credentials), curl=curl,
+                          message=mask_credentials(f"the replayed request failed: {exc}", credentials), curl=curl,
                           seed=saved.seed or seed, source="corpus", request=request, signature=saved.signature)
         return
     failures: list[Any] = []
@@ -64,7 +64,7 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
                     failures.append((check, failure.title, failure.message, failure_signature(failure)))
     for check, title, message, signature in failures:
         yield FuzzFailure(operation=saved.operation, check=check, code=CODES.get(check, CODE_OTHER_CHECK),
-                          title=title, message=scrub_text(message, credentials), curl=curl, seed=saved.seed or seed,
+                          title=title, message=mask_credentials(message, credentials), curl=curl, seed=saved.seed or seed,
                           status_code=response.status_code, source="corpus", request=request, signature=signature)
 
 

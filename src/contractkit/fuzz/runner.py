@@ -38,7 +38,7 @@ from contractkit.fuzz.checks import (
     registered_run,
 )
 from contractkit.fuzz.corpus import Corpus, CorpusCase, load_corpus, save_corpus
-from contractkit.fuzz.endpoints import Credentials, Endpoint, is_allowed, read_credentials, scrub_text, select_endpoints
+from contractkit.fuzz.endpoints import Credentials, Endpoint, is_allowed, mask_credentials, read_credentials, select_endpoints
 from contractkit.fuzz.model import (
     ALL_CHECKS,
     ALL_PHASES,
@@ -48,9 +48,9 @@ from contractkit.fuzz.model import (
     FuzzError,
     FuzzFailure,
     FuzzOptions,
+    FuzzOutcome,
     FuzzProgress,
     FuzzRun,
-    OperationOutcome,
 )
 from contractkit.fuzz.replay import replay_corpus
 from contractkit.registry.processes import ProviderProcess
@@ -71,7 +71,7 @@ def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions =
 
     environ = os.environ if environ is None else environ
     provider = registry.provider(provider_name)
-    document = load_description(provider)
+    document = load_fuzz_description(provider)
     options = _with_registry_defaults(options, provider)
     endpoints = select_endpoints(provider, document, options.operations)
     allowed = [endpoint for endpoint in endpoints if is_allowed(endpoint, provider, options.allow_unsafe)]
@@ -84,7 +84,7 @@ def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions =
     return run
 
 
-def load_description(provider: Provider) -> dict[str, Any]:
+def load_fuzz_description(provider: Provider) -> dict[str, Any]:
     """The provider's OpenAPI or Swagger document, as written (schemathesis reads both)."""
     if provider.kind is not ProviderKind.HTTP:
         raise UsageError(f"provider {provider.name!r} is an AWS provider; contracts fuzz needs an OpenAPI description",
@@ -233,7 +233,7 @@ class _Collected:
 
     def error(self, event: Any) -> None:
         """An operation that could not be tested."""
-        self.errors.setdefault(event.label, []).append(scrub_text(_error_text(event), self.credentials))
+        self.errors.setdefault(event.label, []).append(mask_credentials(_error_text(event), self.credentials))
 
 
 def _collect(schema: BaseSchema, endpoints: Sequence[Endpoint], seed: int, credentials: Credentials,
@@ -252,7 +252,7 @@ def _collect(schema: BaseSchema, endpoints: Sequence[Endpoint], seed: int, crede
         elif isinstance(event, events.NonFatalError):
             collected.error(event)
         elif isinstance(event, events.FatalError):
-            raise FuzzError(f"schemathesis stopped: {scrub_text(str(event.exception), credentials)}") from event.exception
+            raise FuzzError(f"schemathesis stopped: {mask_credentials(str(event.exception), credentials)}") from event.exception
         elif isinstance(event, events.Interrupted) and not stopped:
             raise KeyboardInterrupt
         elif isinstance(event, events.EngineFinished):
@@ -294,20 +294,20 @@ def _update_corpus(path: Path, corpus: Corpus, failures: Sequence[FuzzFailure], 
 
 
 def _outcomes(endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], failures: Sequence[FuzzFailure],
-              collected: _Collected, provider: Provider) -> tuple[OperationOutcome, ...]:
+              collected: _Collected, provider: Provider) -> tuple[FuzzOutcome, ...]:
     allowed_labels = {endpoint.label for endpoint in allowed}
     outcomes = []
     for endpoint in endpoints:
         if endpoint.label not in allowed_labels:
             reason = (f"{CODE_UNSAFE_SKIPPED}: {endpoint.method} on third-party provider {provider.name!r} "
                       "is not fuzzed without --allow-unsafe")
-            outcomes.append(OperationOutcome(endpoint.label, endpoint.name, skipped=reason))
+            outcomes.append(FuzzOutcome(endpoint.label, endpoint.name, skipped=reason))
             continue
         mine = tuple(failure for failure in failures if failure.operation == endpoint.label)
         errors = tuple(dict.fromkeys(collected.errors.get(endpoint.label, [])))
         cases = collected.cases.get(endpoint.label, 0)
         # An endpoint no request reached is not a pass: say why it went untested.
         untested = "" if cases or mine or errors else f"no case was generated or sent (run {collected.stop_reason})"
-        outcomes.append(OperationOutcome(endpoint.label, endpoint.name, cases=cases, failures=mine, errors=errors,
+        outcomes.append(FuzzOutcome(endpoint.label, endpoint.name, cases=cases, failures=mine, errors=errors,
                                          skipped=untested, duration=collected.durations.get(endpoint.label, 0.0)))
     return tuple(outcomes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Callable, Iterator
 from contractkit.aws.models import find_operation_model, find_service_model
 from contractkit.cassettes import load_cassette
 from contractkit.consumer.contractfile import load_contract_file
+from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID
 from contractkit.core.errors import (
     CassetteError,
     ContractFileError,
@@ -31,11 +31,10 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID
-from contractkit.diff.rules import RULES
 from contractkit.diff.gate import DEFAULT_LEDGER
-from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
+from contractkit.diff.rules import RULES
 from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
 from contractkit.verify.overlay_evidence import iter_overlay_lint
 
 

@@ -25,7 +25,7 @@ from contractkit.diff import (
     Summary,
     group_changes,
     line_of_pointer,
-    summarize,
+    summarize_changes,
 )
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Leve
     title = f"API changes {result.old} -> {result.new}"
     counts = Counter(str(change.level) for change in result.changes)
     groups = group_changes(filter_level(result.changes, minimum))
-    summary = summarize(result.changes, group_changes(result.changes) if minimum is not Level.INFO else groups)
+    summary = summarize_changes(result.changes, group_changes(result.changes) if minimum is not Level.INFO else groups)
     if output_format == "json":
         return json.dumps(diff_to_dict(result, rows, groups, summary), indent=2, ensure_ascii=False) + "\n"
     if output_format == "markdown":

@@ -18,8 +18,8 @@ from contractkit.core.model import CheckResult, Finding, Report, Status
 from contractkit.reports.matrix import recap_lines, render_matrix
 from contractkit.validation.responses import SchemaFinding
 from contractkit.validation.summary import (
+    conformance_lines,
     summarize_conformance,
-    summary_lines,
     summary_to_dict,
 )
 
@@ -105,7 +105,7 @@ def _label(result: CheckResult) -> str:
 def render_text(report: Report, *, color: bool = False) -> str:
     """One line per check, failures with their findings indented, and a closing summary line."""
     lines = [report.title, ""]
-    conformance = summary_lines(summarize_conformance(report.results))
+    conformance = conformance_lines(summarize_conformance(report.results))
     if conformance:
         lines += [*conformance, ""]
     for result in report.results:

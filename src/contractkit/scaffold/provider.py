@@ -23,7 +23,7 @@ from contractkit.recording.seed import SeedState, seed_provider
 from contractkit.registry.loader import load_registry
 from contractkit.scaffold.skeleton import build_skeleton, render_skeleton
 
-__all__ = ["AddedProvider", "ProviderPlan", "Route", "add_provider", "insert_provider", "parse_route", "plan_provider",
+__all__ = ["AddedProvider", "ProviderPlan", "RequestedOperation", "add_provider", "insert_provider", "parse_route", "plan_provider",
            "provider_block"]
 
 _ROUTE = re.compile(r"^\s*(?:(?P<name>[a-z0-9_]+)\s*=\s*)?(?P<method>[A-Za-z]+)\s+(?P<path>/\S*)\s*$")
@@ -33,7 +33,7 @@ _PROVIDERS_LINE = re.compile(r"^providers:\s*(\{\s*\})?\s*(#.*)?$", re.MULTILINE
 
 
 @dataclass(frozen=True, slots=True)
-class Route:
+class RequestedOperation:
     """One `--operation 'GET /v1/customers'` (optionally `name=GET /path`)."""
 
     method: str
@@ -48,7 +48,7 @@ class ProviderPlan:
     name: str
     base_url: str
     auth: Mapping[str, Any]
-    operations: tuple[tuple[str, Route], ...]
+    operations: tuple[tuple[str, RequestedOperation], ...]
     title: str
     source: str
 
@@ -62,20 +62,20 @@ class AddedProvider:
     seeding: RecordRun
 
 
-def parse_route(text: str) -> Route:
+def parse_route(text: str) -> RequestedOperation:
     """`GET /v1/customers` or `list_customers=GET /v1/customers`; UsageError otherwise."""
     match = _ROUTE.match(text)
     if match is None:
         raise UsageError(f"--operation {text!r}: expected 'METHOD /path' or 'name=METHOD /path', e.g. 'GET /v1/customers'")
-    return Route(match["method"].upper(), match["path"], match["name"] or "")
+    return RequestedOperation(match["method"].upper(), match["path"], match["name"] or "")
 
 
-def plan_provider(name: str, document: Mapping[str, Any], routes: Iterable[Route], *, source: Path,
+def plan_provider(name: str, document: Mapping[str, Any], routes: Iterable[RequestedOperation], *, source: Path,
                   base_url: str | None = None) -> ProviderPlan:
     """Check every route against the description and choose the registry entry's names, base URL and auth."""
     if not _NAME.match(name):
         raise UsageError(f"provider name {name!r}: use lower-case letters, digits, '-' and '_'")
-    operations: dict[str, Route] = {}
+    operations: dict[str, RequestedOperation] = {}
     for route in routes:
         spec_operation = _spec_operation(document, route, source)
         op_name = route.name or _operation_name(route, spec_operation)
@@ -89,7 +89,7 @@ def plan_provider(name: str, document: Mapping[str, Any], routes: Iterable[Route
                         str(info.get("title") or name), source.name)
 
 
-def _spec_operation(document: Mapping[str, Any], route: Route, source: Path) -> Mapping[str, Any]:
+def _spec_operation(document: Mapping[str, Any], route: RequestedOperation, source: Path) -> Mapping[str, Any]:
     found = find_path(dict(document), route.method, route.path)
     spec_operation = find_operation(dict(document), route.method, route.path) if found else None
     if spec_operation is None:
@@ -100,7 +100,7 @@ def _spec_operation(document: Mapping[str, Any], route: Route, source: Path) -> 
     return spec_operation
 
 
-def _operation_name(route: Route, spec_operation: Mapping[str, Any]) -> str:
+def _operation_name(route: RequestedOperation, spec_operation: Mapping[str, Any]) -> str:
     """snake_case of the operationId (GetCustomersCustomer -> get_customers_customer), else method and path."""
     raw = str(spec_operation.get("operationId") or f"{route.method} {route.path}")
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", raw)
@@ -174,7 +174,7 @@ def insert_provider(registry_text: str, block: str, *, display: str) -> str:
     return f"{head}providers:{section}\n{block}" + (f"\n{rest}" if rest.strip() else "")
 
 
-def add_provider(registry_path: Path, name: str, source: Path, routes: Iterable[Route], *,
+def add_provider(registry_path: Path, name: str, source: Path, routes: Iterable[RequestedOperation], *,
                  base_url: str | None = None) -> AddedProvider:
     """Add a provider to the registry with its slice, contract skeleton and seeded cassettes.
 

@@ -19,16 +19,15 @@ from contractkit.validation.recordings import (
 from contractkit.validation.responses import (
     RouteMatch,
     SpecValidator,
+    Validators,
+    build_spec_validator,
     compile_schema,
     deref,
     explain_error,
     json_path,
     provider_overlay_path,
-    resolve_pointer,
+    resolve_schema_pointer,
     schema_errors,
-    Validators,
-    build_spec_validator,
-
     to_json_schema,
     validate_response,
 )
@@ -36,7 +35,7 @@ from contractkit.validation.responses import (
 __all__ = [
     "Recording", "RouteMatch", "SpecValidator", "SubsetChecker", "check_interaction", "compile_schema", "deref",
     "explain_error", "http_interactions", "iter_interaction_findings", "iter_pact_findings", "iter_recording_results",
-    "json_path", "load_recording", "load_validator", "provider_overlay_path", "read_pact", "resolve_pointer",
+    "json_path", "load_recording", "load_validator", "provider_overlay_path", "read_pact", "resolve_schema_pointer",
     "schema_errors", "Validators", "build_spec_validator", "to_json_schema", "validate_recordings",
     "validate_response",
 ]

@@ -142,7 +142,7 @@ def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, 
     resolved = deref(validator.document, schema, source=validator.source)
     instance: Any = [coerce_text(str(value), deref(validator.document, resolved.get("items") or {})) for value in _split(values)] \
         if resolved.get("type") == "array" else coerce_text(str(values[0]), resolved)
-    for path, reason in schema_errors(compile_schema(validator.document, schema, source=validator.source), instance):
+    for _path, reason in schema_errors(compile_schema(validator.document, schema, source=validator.source), instance):
         yield Finding(PARAMETER_INVALID, Severity.ERROR,
                       f"{label}: {parameter.get('in')} parameter {parameter['name']!r}: {reason}",
                       f"request.{parameter.get('in')}.{parameter['name']}", **where)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractkit.cassettes import Cassette, RecordedInteraction, iter_cassettes
+from contractkit.core.codes import UNKNOWN_OPERATION
 from contractkit.core.errors import UsageError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import (
@@ -50,7 +51,6 @@ from contractkit.validation.sources import (
 
 CHECK = "response-schema"
 ERROR_CHECK = "error-schema"
-UNKNOWN_OPERATION = "CK423"
 SEEDED_SOURCES = ("openapi-example", "openapi-schema", "botocore-schema")  # cassettes generated from the schema
 
 

@@ -22,6 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.aws.validation import validate_aws_response
+from contractkit.core.codes import (
+    BODY_SCHEMA,
+    BODY_UNPARSABLE,
+    CONTENT_TYPE_UNDECLARED,
+    ERROR_SCHEMA,
+    HEADER_MISSING,
+    NO_OPERATION,
+    STATUS_UNDECLARED,
+)
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.http import (
     HTTP_METHODS,
@@ -50,19 +59,11 @@ from contractkit.validation.schemas import (
     items_schema,
     json_path,
     keyword_pointer,
-    resolve_pointer,
+    resolve_schema_pointer,
     schema_errors,
     schema_problems,
     to_json_schema,
 )
-
-BODY_SCHEMA = "CK401"
-STATUS_UNDECLARED = "CK402"
-CONTENT_TYPE_UNDECLARED = "CK403"
-HEADER_MISSING = "CK404"
-BODY_UNPARSABLE = "CK405"
-NO_OPERATION = "CK406"
-ERROR_SCHEMA = "CK408"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ class SpecValidator:
                 for _hop in range(16):  # deref below refuses cycles; this only tracks where the response lives
                     if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                         break
-                    pointer, node = node["$ref"], resolve_pointer(self.document, node["$ref"], source=self.source)
+                    pointer, node = node["$ref"], resolve_schema_pointer(self.document, node["$ref"], source=self.source)
                 return key, deref(self.document, responses[key], source=self.source), pointer
         return "", None, ""
 
@@ -432,7 +433,7 @@ __all__ = [
     "explain_error",
     "json_path",
     "provider_overlay_path",
-    "resolve_pointer",
+    "resolve_schema_pointer",
     "schema_errors",
     "Validators",
     "build_spec_validator",

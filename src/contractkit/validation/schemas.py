@@ -84,7 +84,7 @@ def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def resolve_pointer(document: Any, ref: str, *, source: str = "") -> Any:
+def resolve_schema_pointer(document: Any, ref: str, *, source: str = "") -> Any:
     """The node an internal `#/a/b` reference points at; raises SchemaLoadError when it does not resolve."""
     if not ref.startswith("#"):
         raise SchemaLoadError(f"external reference {ref!r} is not supported: slices must be self-contained",
@@ -107,7 +107,7 @@ def deref(document: Any, node: Any, *, source: str = "") -> Any:
         if ref in seen:
             raise SchemaLoadError(f"reference cycle at {ref!r}", file=source or None)
         seen.add(ref)
-        node = resolve_pointer(document, ref, source=source)
+        node = resolve_schema_pointer(document, ref, source=source)
     return node
 
 
@@ -132,7 +132,7 @@ def compile_schema(document: Mapping[str, Any], schema: Any, *, source: str = ""
     for ref in _reachable_refs(document, schema, source):
         part = cache.get(ref)
         if part is None:
-            part = cache[ref] = convert(resolve_pointer(document, ref, source=source))
+            part = cache[ref] = convert(resolve_schema_pointer(document, ref, source=source))
         _place(root, pointer_parts(ref), part)
     root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
     try:
@@ -219,7 +219,7 @@ def refuse_self_references(document: Mapping[str, Any], schema: Any, source: str
         for ref in _iter_refs(node):
             if ref not in seen and ref not in done and ref != "#":
                 seen.add(ref)
-                pending.append(resolve_pointer(document, ref, source=source))
+                pending.append(resolve_schema_pointer(document, ref, source=source))
     if checked is not None:
         checked |= seen
 
@@ -233,7 +233,7 @@ def _refuse_ref_cycle(document: Mapping[str, Any], node: Any, source: str) -> No
                                   "describes nothing and would accept any response", file=source or None,
                                   hint="point the $ref at the schema it stands for, or re-import the slice")
         chain.append(ref)
-        node = resolve_pointer(document, ref, source=source)
+        node = resolve_schema_pointer(document, ref, source=source)
 
 
 def _is_ref_only(node: Mapping[str, Any]) -> bool:
@@ -250,7 +250,7 @@ def _reachable_refs(document: Mapping[str, Any], schema: Any, source: str) -> li
             continue
         seen.add(ref)
         found.append(ref)
-        pending.extend(_iter_refs(resolve_pointer(document, ref, source=source)))
+        pending.extend(_iter_refs(resolve_schema_pointer(document, ref, source=source)))
     # parents first so that a child placed later is not overwritten by its parent's copy
     return sorted(found, key=lambda ref: len(pointer_parts(ref)))
 
@@ -430,7 +430,7 @@ def items_schema(document: Mapping[str, Any], schema: Any) -> tuple[Any, tuple[s
     prefix: list[str] = []
     node = schema
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and _is_ref_only(node) and len(prefix) < 16:
-        node = resolve_pointer(document, node["$ref"])
+        node = resolve_schema_pointer(document, node["$ref"])
         prefix.append("$ref")
     plain = isinstance(node, dict) and node.get("type") == "array" and isinstance(node.get("items"), dict)
     if not plain or any(key in node for key in ("allOf", "anyOf", "oneOf", "not", "nullable", "prefixItems")):
@@ -450,13 +450,13 @@ def keyword_pointer(document: Mapping[str, Any], base: str, keyword_path: Sequen
     `anyOf` wrapper the 3.0 -> 2020-12 conversion adds for `nullable`; '' when the path leaves the description.
     """
     parts = pointer_parts(base)
-    node: Any = resolve_pointer(document, base) if base else document
+    node: Any = resolve_schema_pointer(document, base) if base else document
     via, steps, index = "", list(keyword_path[:-1]), 0
     while index < len(steps):
         step = steps[index]
         if step == "$ref" and isinstance(node, dict) and isinstance(node.get("$ref"), str):
             via = "#" + "".join(f"/{escape_pointer(part)}" for part in parts)
-            parts, node = pointer_parts(node["$ref"]), resolve_pointer(document, node["$ref"], source="")
+            parts, node = pointer_parts(node["$ref"]), resolve_schema_pointer(document, node["$ref"], source="")
         elif step == "anyOf" and isinstance(node, dict) and "anyOf" not in node and node.get("nullable"):
             index += 1  # anyOf/0 is the node itself
         elif isinstance(node, dict) and step in node:
@@ -488,7 +488,7 @@ __all__ = [
     "json_path",
     "keyword_pointer",
     "refuse_self_references",
-    "resolve_pointer",
+    "resolve_schema_pointer",
     "schema_errors",
     "schema_problems",
     "to_json_schema",

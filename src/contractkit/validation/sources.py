@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-class CassetteLoader(FastLoader):  # type: ignore[misc,valid-type]
+class FastCassetteLoader(FastLoader):  # type: ignore[misc,valid-type]
     """libyaml's safe loader with fast paths for what cassettes are made of: strings.
 
     A recorded body is one long string and the keys around it repeat in every interaction, so a string is
@@ -136,7 +136,7 @@ def _parse(raw: bytes, path: Path) -> Any:
     if "!!python/" in text:  # older vcrpy stores file-like bodies as Python objects: its own loader reads them
         return {"interactions": list(load_cassette(path).interactions)}
     try:
-        return yaml.load(text, Loader=CassetteLoader)
+        return yaml.load(text, Loader=FastCassetteLoader)
     except yaml.YAMLError as exc:
         load_cassette(path)  # raises with the line and the problem
         raise CassetteError(f"invalid YAML ({exc})", file=path) from exc

@@ -28,7 +28,7 @@ from contractkit.core.errors import SchemaLoadError
 from contractkit.core.files import write_text_atomic
 from contractkit.core.model import CheckResult, Status
 from contractkit.openapi.documents import pointer_parts
-from contractkit.validation.responses import SchemaFinding, resolve_pointer
+from contractkit.validation.responses import SchemaFinding, resolve_schema_pointer
 from contractkit.validation.summary import operation_of
 
 SUGGESTED_KINDS = ("missing-required", "format", "null")
@@ -126,7 +126,7 @@ def _suggestions(document: Mapping[str, Any], kind: str, pointer: str, items: li
 
 def _node(document: Mapping[str, Any], pointer: str) -> Any:
     try:
-        return resolve_pointer(document, pointer)
+        return resolve_schema_pointer(document, pointer)
     except SchemaLoadError:  # a pointer that does not resolve yields no suggestion
         return None
 

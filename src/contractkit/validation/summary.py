@@ -111,7 +111,7 @@ def operation_of(result: CheckResult) -> str:
     return f"{result.operation} {status}" if status is not None else result.operation
 
 
-def summary_lines(summary: ConformanceSummary, *, limit: int = 50) -> list[str]:
+def conformance_lines(summary: ConformanceSummary, *, limit: int = 50) -> list[str]:
     """The summary as text lines: a headline, then one line per disagreement (the first `limit`)."""
     if not summary.rows:
         return []
@@ -150,6 +150,6 @@ __all__ = [
     "kind_of",
     "operation_of",
     "summarize_conformance",
-    "summary_lines",
+    "conformance_lines",
     "summary_to_dict",
 ]

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from contractkit.core.codes import OVERLAY_UNNEEDED as UNNEEDED
 from contractkit.cassettes import iter_cassettes
+from contractkit.core.codes import OVERLAY_UNNEEDED as UNNEEDED
 from contractkit.core.model import Finding, Provider, Registry, Severity
+from contractkit.openapi.documents import load_spec_document
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
 from contractkit.pact.reader import load_pact
-from contractkit.validation.pacts import iter_interaction_findings
-from contractkit.openapi.documents import load_spec_document
 from contractkit.validation import SpecValidator, provider_overlay_path
-
+from contractkit.validation.pacts import iter_interaction_findings
 
 
 def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Finding]:

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from contractkit.core.codes import CASSETTE_MISSING, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
 from contractkit.aws.routes import aws_action, provider_router
 from contractkit.cassettes import (
     Cassette,
@@ -48,6 +47,7 @@ from contractkit.cassettes import (
 )
 from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
 from contractkit.core.auth import credentials
+from contractkit.core.codes import CASSETTE_MISSING, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
 from contractkit.core.errors import RegistryError, UsageError
 from contractkit.core.model import (
     CheckResult,
@@ -64,8 +64,6 @@ from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
 from contractkit.validation.responses import build_spec_validator
 from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
-
-
 
 # --------------------------------------------------------------------------- entry points
 
