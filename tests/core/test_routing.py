@@ -110,3 +110,19 @@ def test_fuzz_expectations_go_to_the_literal_operation(tmp_path: Path):
     routes = [(f"GET {TEMPLATE}", "GET", TEMPLATE), (f"GET {LITERAL}", "GET", LITERAL)]
     expectations = load_pact_expectations([pact_file], routes)
     assert list(expectations) == [f"GET {LITERAL}"]
+
+
+def test_the_gate_usage_model_routes_to_the_literal_operation(provider, tmp_path: Path):
+    """The gate judges a change by who calls the operation: the pact request must land on the literal one."""
+    from contractkit.pact.reader import parse_pact
+    from contractkit.pact.usage import usage_from_pacts
+
+    pact = parse_pact({"consumer": {"name": "devctl"}, "provider": {"name": "services"},
+                       "interactions": [{"description": "impactors", "request": {"method": "GET", "path": "/api" + LITERAL},
+                                         "response": {"status": 200, "body": {"impactors": []}}},
+                                        {"description": "one service", "request": {"method": "GET",
+                                                                                   "path": "/api/business_services/P9"},
+                                         "response": {"status": 200, "body": {"id": "P9"}}}]})
+    usage = usage_from_pacts([provider], [pact])
+    assert {item.description: item.operation for item in usage.interactions} == {
+        "impactors": "get_impactors", "one service": "get_business_service"}

@@ -293,3 +293,14 @@ def test_pact_of_an_unknown_provider_is_reported_as_unchecked(repo: Path, capsys
     code, report = _gate(repo, capsys)
     assert code == 0
     assert report["notes"] == ["pacts/shop-billing.json belongs to no provider of the registry: not checked"]
+
+
+def test_gate_html_page_names_who_observes_a_blocking_change(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _pact(repo, item={"id": 7, "name": "bolt"})
+    _edit_spec(repo, _drop_name)
+    page_path = repo / "gate.html"
+    code = main(["gate", "--registry", str(repo / "registry.yaml"), "--base", "main", "--format", "html", "-o", str(page_path)])
+    assert code == 1
+    page = page_path.read_text()
+    assert "<tr data-verdict='block' data-provider='inventory'>" in page
+    assert "shop (an item)" in page and "$.name" in page

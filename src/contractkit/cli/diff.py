@@ -89,7 +89,7 @@ def _options(registry_path: Path | None, lenient: bool, today: str | None) -> Di
 @click.argument("new")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
               help="Print every rule: code (for ledger entries), id, default level and what it means; then exit.")
-@format_option("text", "json", "markdown", "junit")
+@format_option("text", "json", "markdown", "junit", "html")
 @click.option("--level", "minimum", type=click.Choice(["breaking", "warning", "info"]), default="info", show_default=True,
               help="Show changes at this level and above.")
 @click.option("--direction", type=click.Choice(["response", "request"]), default="response", show_default=True,
@@ -122,7 +122,7 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
 @click.command("gate")
 @registry_option
 @click.option("--base", required=True, help="The git ref to compare the working tree with, e.g. origin/main.")
-@format_option("text", "json", "markdown", "junit")
+@format_option("text", "json", "markdown", "junit", "html")
 @click.option("--show-info", is_flag=True, help="Also list informational changes (additions and the like).")
 @output_option
 def gate_command(registry_path: Path, base: str, output_format: str, show_info: bool, output_path: Path | None) -> int:

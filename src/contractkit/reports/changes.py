@@ -27,6 +27,7 @@ from contractkit.diff import (
     line_of_pointer,
     summarize_changes,
 )
+from contractkit.reports.changes_html import render_changes_html
 
 if TYPE_CHECKING:
     from contractkit.diff.gate import GateResult
@@ -76,7 +77,7 @@ def diff_rows(result: DiffResult, *, minimum: Level = Level.INFO, file: str = ""
 
 
 def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Level.INFO) -> str:
-    """Render a diff in text, json, markdown or junit: a summary first, then each distinct change once."""
+    """Render a diff in text, json, markdown, junit or html: a summary first, then each distinct change once."""
     rows = diff_rows(result, minimum=minimum)
     title = f"API changes {result.old} -> {result.new}"
     counts = Counter(str(change.level) for change in result.changes)
@@ -88,6 +89,10 @@ def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Leve
         return _markdown_diff(title, groups, summary, _count_line(counts), result.notes)
     if output_format == "junit":
         return _junit(title, rows)
+    if output_format == "html":
+        verdict = "FAILED" if result.breaking else "ok"
+        return render_changes_html(title, summary_lines(summary, verdict), [(str(g.level), "", g, "") for g in groups],
+                                   result.notes)
     return _text_diff(title, groups, summary, _count_line(counts), result)
 
 
@@ -281,7 +286,7 @@ def gate_rows(result: GateResult) -> list[Row]:
 
 
 def render_gate(result: GateResult, output_format: str, *, show_info: bool = False) -> str:
-    """Render a gate result in text, json, markdown or junit."""
+    """Render a gate result in text, json, markdown, junit or html."""
     rows = [row for row in gate_rows(result) if show_info or row.verdict != "info"]
     title = f"Contract gate against {result.base}"
     if output_format == "json":
@@ -295,6 +300,9 @@ def render_gate(result: GateResult, output_format: str, *, show_info: bool = Fal
                   finding.message if str(finding.severity) == "error" else None) for provider, finding in result.pact_findings]
         cases += [("ledger", f"entry {entry.index} ({entry.rule})", f"expired on {entry.expires}") for entry in result.expired]
         return _junit(title, rows, cases)
+    if output_format == "html":
+        page_rows = [(row.verdict, row.provider, group, row.note) for row in rows for group in group_changes([row.change])]
+        return render_changes_html(title, [summary, *extra], page_rows)
     return _text(title, rows, summary, breaking=result.failed, extra=extra)
 
 
