@@ -10,8 +10,9 @@ from verification_support import HIT, grafana_like_spec, write_cassette, write_r
 from contractkit.cli import main
 from contractkit.openapi.overlays import OverlayError, load_overlay
 from contractkit.registry import load_registry
+from contractkit.registry.context import ProviderContext
+from contractkit.registry.overlay_evidence import iter_unneeded_entries
 from contractkit.validation import validate_response
-from contractkit.verify.overlay_evidence import iter_unneeded_entries
 
 JSON = {"Content-Type": "application/json"}
 OVERLAY = """version: 1
@@ -63,12 +64,12 @@ def test_without_the_overlay_the_quirk_fails(tmp_path):
 
 def test_needed_corrections_are_not_reported(tmp_path):
     registry = load_registry(registry_with_overlay(tmp_path))
-    assert list(iter_unneeded_entries(registry, registry.provider("grafana"))) == []
+    assert list(iter_unneeded_entries(ProviderContext(registry, registry.provider("grafana")))) == []
 
 
 def test_a_correction_the_vendor_has_fixed_retires_itself(tmp_path):
     registry = load_registry(registry_with_overlay(tmp_path, slice_already_fixed=True))
-    [finding] = list(iter_unneeded_entries(registry, registry.provider("grafana")))
+    [finding] = list(iter_unneeded_entries(ProviderContext(registry, registry.provider("grafana"))))
     assert finding.code == "CK431"
     assert finding.location == "schemas/grafana/overlay.yaml:3"
     assert "'search-hit-folder-uid-nullable' is no longer needed" in finding.message

@@ -13,7 +13,7 @@ A provider's `overlay` key in registry.yaml points to a YAML file such as:
           observed: 2026-11-22                                          # the date the real response was seen
           reason: real responses carry null for dashboards in the General folder
 
-Validation applies every correction to the slice; `contractkit.verify.overlay_evidence` reports each
+Validation applies every correction to the slice; `contractkit.registry.overlay_evidence` reports each
 correction that no recorded response and no pact interaction needs any more, so corrections retire
 themselves when the vendor fixes its description.
 """

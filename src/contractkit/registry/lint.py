@@ -34,8 +34,9 @@ from contractkit.core.model import (
 from contractkit.diff.gate import DEFAULT_LEDGER
 from contractkit.diff.rules import RULES
 from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+from contractkit.registry.context import ProviderContext
 from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
-from contractkit.verify.overlay_evidence import iter_overlay_lint
+from contractkit.registry.overlay_evidence import iter_overlay_lint
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class LintResult:
         return [problem for problem in self.problems if problem.is_warning]
 
 
-Check = Callable[[Registry, Provider], Iterator[LintProblem]]
+Check = Callable[[ProviderContext], Iterator[LintProblem]]
 
 
 def lint_registry(registry: Registry) -> LintResult:
@@ -72,8 +73,9 @@ def lint_registry(registry: Registry) -> LintResult:
     result = LintResult(registry=str(registry.path))
     result.problems.extend(check_ledger(registry))
     for provider in registry.providers.values():
+        context = ProviderContext(registry, provider)
         for check in CHECKS:
-            result.problems.extend(check(registry, provider))
+            result.problems.extend(check(context))
         result.checked_files += sum(1 for path in (provider.spec, provider.error_schema, provider.contract) if path and path.is_file())
     result.problems.sort(key=lambda problem: problem.is_warning)
     return result
@@ -85,8 +87,9 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
     return LintProblem(code=code, error=error, is_warning=warning)
 
 
-def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
     """The OpenAPI slice exists, is valid, resolves every $ref, and has every registered operation."""
+    registry, provider = context.registry, context.provider
     if provider.spec is None:
         return
     key = ("providers", provider.name, "spec")
@@ -114,8 +117,9 @@ def check_spec(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
                            hint=f"did you mean {close!r}?" if close else "re-import the slice after adding the operation")
 
 
-def check_error_schema(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_error_schema(context: ProviderContext) -> Iterator[LintProblem]:
     """The error schema and any per-operation JSON Schema files exist and are valid JSON Schema."""
+    registry, provider = context.registry, context.provider
     files: list[tuple[Path, tuple[str, ...]]] = [(provider.error_schema, ("providers", provider.name, "error_schema"))] if provider.error_schema else []
     files += [(op.response_schema, ("providers", provider.name, "operations", op.name, "response_schema"))
               for op in provider.operations.values() if op.schema_source is SchemaSource.JSON_SCHEMA and op.response_schema]
@@ -143,8 +147,9 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
                                                    key_path=tuple(exc.absolute_path)))
 
 
-def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_aws_operations(context: ProviderContext) -> Iterator[LintProblem]:
     """Every AWS operation exists in botocore's service model."""
+    registry, provider = context.registry, context.provider
     if provider.kind is not ProviderKind.AWS:
         return
     for operation in provider.operations.values():
@@ -156,8 +161,9 @@ def check_aws_operations(registry: Registry, provider: Provider) -> Iterator[Lin
                            *key, "operation")
 
 
-def check_artifacts(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_artifacts(context: ProviderContext) -> Iterator[LintProblem]:
     """Warn where a contract, cassette or pact is still missing."""
+    registry, provider = context.registry, context.provider
     if provider.contract and not provider.contract.is_file():
         yield _problem(registry, "CK110", f"contract file {registry.relative(provider.contract)} does not exist",
                        "providers", provider.name, "contract", warning=not _is_written(registry, provider, "contract"))
@@ -186,14 +192,15 @@ def _is_written(registry: Registry, provider: Provider, key: str) -> bool:
     return ("providers", provider.name, key) in registry.lines  # one lookup: lint stays linear in providers
 
 
-def check_overlay(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_overlay(context: ProviderContext) -> Iterator[LintProblem]:
     """The quirks overlay is well formed and applies to the slice; corrections no longer needed are warnings."""
-    for code, error, warning in iter_overlay_lint(registry, provider):
+    for code, error, warning in iter_overlay_lint(context):
         yield LintProblem(code, error, is_warning=warning)
 
 
-def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_contract(context: ProviderContext) -> Iterator[LintProblem]:
     """The contract file parses: known matchers, registered operations, examples that fit their matchers."""
+    registry, provider = context.registry, context.provider
 
     if provider.contract is None or not provider.contract.is_file():
         return
@@ -203,9 +210,10 @@ def check_contract(registry: Registry, provider: Provider) -> Iterator[LintProbl
         yield LintProblem("CK113", exc)
 
 
-def check_states(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
+def check_states(context: ProviderContext) -> Iterator[LintProblem]:
     """Every provider state served from cassettes points at a cassette file or folder that exists."""
-    for name, raw in (provider.settings.get("states") or {}).items():
+    registry, provider = context.registry, context.provider
+    for name, raw in context.settings.states.items():
         target = raw.get("cassette") if isinstance(raw, dict) else None
         if not isinstance(target, str) or (registry.root / target).exists():
             continue

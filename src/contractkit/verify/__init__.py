@@ -1,7 +1,6 @@
 """Verification: pacts replayed against the recorded cassettes or a live provider, recorded responses
-validated, pacts checked against the OpenAPI slice, and the evidence each overlay correction still has."""
+validated, pacts checked against the OpenAPI slice."""
 
-from contractkit.verify.overlay_evidence import UNNEEDED, iter_overlay_lint, iter_unneeded_entries
 from contractkit.verify.verifier import (
     ProviderState,
     StateDispatcher,
@@ -17,7 +16,6 @@ from contractkit.verify.verifier import (
 )
 
 __all__ = [
-    "UNNEEDED", "ProviderState", "StateDispatcher", "check_pacts_against_specs", "iter_overlay_lint",
-    "iter_unneeded_entries", "operation_for", "provider_states", "run_verifier", "validate_cassettes", "validate_step",
+    "ProviderState", "StateDispatcher", "check_pacts_against_specs", "operation_for", "provider_states", "run_verifier", "validate_cassettes", "validate_step",
     "verify_pacts", "verify_registry", "verify_step",
 ]

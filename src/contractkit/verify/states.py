@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractkit.core.errors import UsageError
-from contractkit.core.model import Provider, Registry
+from contractkit.registry.context import ProviderContext
 
 STATE_TIMEOUT = 5.0  # seconds a state-change URL may take before the interactions in that state fail
 
@@ -29,13 +29,13 @@ class ProviderState:
     target: str
 
 
-def provider_states(registry: Registry, provider: Provider) -> dict[str, ProviderState]:
+def provider_states(context: ProviderContext) -> dict[str, ProviderState]:
     """The provider's `states` key as typed values; cassette paths are resolved against the registry folder."""
     states = {}
-    for name, raw in (provider.settings.get("states") or {}).items():
+    for name, raw in context.settings.states.items():
         kind, target = next(iter(raw.items()))
         if kind == "cassette":
-            target = str(registry.root / target)
+            target = str(context.registry.root / target)
         states[name] = ProviderState(name, kind, str(target))
     return states
 

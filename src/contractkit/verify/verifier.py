@@ -59,10 +59,10 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.pact.reader import http_interactions, load_pact, parse_pact, read_pact
+from contractkit.pact.reader import http_interactions, parse_pact
+from contractkit.registry.context import ProviderContext
 from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
-from contractkit.validation.responses import build_spec_validator
 from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
 
 # --------------------------------------------------------------------------- entry points
@@ -78,11 +78,12 @@ def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_u
     started = time.perf_counter()
     results: list[CheckResult] = []
     for provider in providers:
-        results += verify_pacts(registry, provider, base_url=base_url, environ=environ, allow_missing=allow_missing,
+        context = ProviderContext(registry, provider)  # the pact, the slice and its validator, loaded once
+        results += verify_pacts(context, base_url=base_url, environ=environ, allow_missing=allow_missing,
                                 allow_unsafe=allow_unsafe)
         if base_url is None:
             results += validate_cassettes(registry, provider)
-        results += check_pacts_against_specs(registry, provider)
+        results += check_pacts_against_specs(context)
     where = f"against {base_url}" if base_url else "against recorded cassettes"
     names = ", ".join(provider.name for provider in providers)
     return Report(f"contracts verify {names} {where}", tuple(results), time.perf_counter() - started)
@@ -90,14 +91,15 @@ def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_u
 
 def verify_step(registry: Registry, providers: Sequence[Provider] = (), *, base_url: str | None = None) -> Report:
     """The verify step of `contracts run`: pacts replayed against cassettes (or a live base URL)."""
-    return _report("verify pacts", lambda provider: verify_pacts(registry, provider, base_url=base_url),
+    return _report("verify pacts", lambda provider: verify_pacts(ProviderContext(registry, provider), base_url=base_url),
                    providers or list(registry.providers.values()))
 
 
 def validate_step(registry: Registry, providers: Sequence[Provider] = ()) -> Report:
     """The validate step of `contracts run`: cassette responses against schemas, pacts against OpenAPI slices."""
     return _report("validate responses and pacts",
-                   lambda provider: validate_cassettes(registry, provider) + check_pacts_against_specs(registry, provider),
+                   lambda provider: validate_cassettes(registry, provider)
+                   + check_pacts_against_specs(ProviderContext(registry, provider)),
                    providers or list(registry.providers.values()))
 
 
@@ -125,19 +127,18 @@ def _shown(registry: Registry, path: Path | None) -> str:
 
 # --------------------------------------------------------------------------- pact vs OpenAPI
 
-def check_pacts_against_specs(registry: Registry, provider: Provider) -> list[CheckResult]:
+def check_pacts_against_specs(context: ProviderContext) -> list[CheckResult]:
     """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
-    pact_path = registry.pact_file(provider.name)
-    if provider.kind is ProviderKind.AWS or provider.spec is None or not _present(pact_path):
+    registry, provider, pact_path = context.registry, context.provider, context.pact_path
+    if provider.kind is ProviderKind.AWS or provider.spec is None or context.pact is None:
         return []
-    validator = build_spec_validator(provider)  # built once for this pact's interactions
     results = []
-    for interaction in http_interactions(read_pact(pact_path)):
+    for interaction in context.pact.interactions:
         started = time.perf_counter()
-        findings = tuple(iter_interaction_findings(interaction, validator, provider=provider.name))
+        findings = tuple(iter_interaction_findings(interaction, context.validator, provider=provider.name))
         failed = any(finding.severity is Severity.ERROR for finding in findings)
-        operation = operation_for(provider, interaction.get("request") or {})
-        results.append(CheckResult("pact-openapi", provider.name, operation, str(interaction.get("description", "")),
+        operation = operation_for(provider, interaction.raw.get("request") or {})
+        results.append(CheckResult("pact-openapi", provider.name, operation, interaction.description,
                                    Status.FAILED if failed else Status.PASSED, _first_message(findings),
                                    time.perf_counter() - started, findings, {"pact": _shown(registry, pact_path)}))
     return results
@@ -160,7 +161,7 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- pact verification
 
-def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None = None,
+def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
                  environ: Mapping[str, str] | None = None, allow_missing: bool = False,
                  allow_unsafe: bool = False) -> list[CheckResult]:
     """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction.
@@ -168,7 +169,8 @@ def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None
     No pact for a provider that has a contract is a failure (the consumer run did not write it), unless
     `allow_missing`; a provider without a contract has nothing to verify and is skipped.
     """
-    pact_path = registry.pact_file(provider.name)
+    registry, provider = context.registry, context.provider
+    pact_path = context.pact_path
     if not _present(pact_path):
         if provider.contract is not None and provider.contract.is_file() and not allow_missing:
             finding = Finding(PACT_MISSING, Severity.ERROR,
@@ -178,9 +180,10 @@ def verify_pacts(registry: Registry, provider: Provider, *, base_url: str | None
             return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
         return [CheckResult("pact", provider.name, "", "", Status.SKIPPED,
                             f"no pact at {_shown(registry, pact_path)} (write it with `contracts consumer`)")]
-    load_pact(pact_path)  # every interaction's types checked, with the file named, before the Pact core reads it
-    pact = read_pact(pact_path)
-    states = provider_states(registry, provider)
+    if context.pact is None:  # every interaction's types are checked, with the file named, before the core reads it
+        return []
+    pact = dict(context.pact.raw)
+    states = provider_states(context)
     environ = environ if environ is not None else os.environ
     interactions = http_interactions(pact)
     results: list[CheckResult] = []
@@ -503,12 +506,14 @@ def _result(provider: Provider, operation: str, description: str, outcome: Mappi
     if outcome.get("result") == "OK":
         return CheckResult("pact", provider.name, operation, description, Status.PASSED, "", duration, (), details)
     mismatch = outcome.get("mismatch") or {}
-    findings = tuple(_mismatch_finding(provider, operation, item) for item in mismatch.get("mismatches") or [])
+    # the Pact core reports mismatches in no fixed order: sorted, the same failure gives the same headline every run
+    findings = tuple(sorted((_mismatch_finding(provider, operation, item) for item in mismatch.get("mismatches") or []),
+                            key=lambda finding: (finding.location, finding.code, finding.message)))
     if not findings:
         findings = (Finding(NOT_VERIFIED, Severity.ERROR, str(mismatch.get("message") or mismatch or "verification failed"),
                             "", provider.name, operation),)
-    mismatches = [{key: item.get(key) for key in ("type", "path", "expected", "actual", "mismatch")}
-                  for item in mismatch.get("mismatches") or []]
+    mismatches = sorted(({key: item.get(key) for key in ("type", "path", "expected", "actual", "mismatch")}
+                         for item in mismatch.get("mismatches") or []), key=lambda item: json.dumps(item, sort_keys=True))
     return CheckResult("pact", provider.name, operation, description, Status.FAILED, _first_message(findings),
                        duration, findings, {**details, "mismatches": mismatches})
 

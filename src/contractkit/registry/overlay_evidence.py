@@ -10,23 +10,24 @@ from typing import Any, Iterator
 
 from contractkit.cassettes import iter_cassettes
 from contractkit.core.codes import OVERLAY_UNNEEDED as UNNEEDED
-from contractkit.core.model import Finding, Provider, Registry, Severity
+from contractkit.core.model import Finding, Provider, Severity
 from contractkit.openapi.documents import load_spec_document
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
 from contractkit.pact.reader import load_pact
-from contractkit.validation import SpecValidator, provider_overlay_path
+from contractkit.registry.context import ProviderContext
+from contractkit.validation import SpecValidator
 from contractkit.validation.pacts import iter_interaction_findings
 
 
-def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Finding]:
+def iter_unneeded_entries(context: ProviderContext) -> Iterator[Finding]:
     """Findings for overlay entries that every recorded response and pact interaction passes without."""
-
-    overlay_path = provider_overlay_path(provider)
+    registry, provider = context.registry, context.provider
+    overlay_path = context.settings.overlay
     if overlay_path is None or provider.spec is None:
         return
     overlay = load_overlay(overlay_path)
     base = load_spec_document(provider.spec)
-    samples = _samples(registry, provider)
+    samples = _samples(context)
     if not samples:
         return  # with nothing recorded there is no evidence either way
     with_all = _failures(apply_overlay(base, overlay), provider, samples)
@@ -41,18 +42,18 @@ def iter_unneeded_entries(registry: Registry, provider: Provider) -> Iterator[Fi
                           provider.name)
 
 
-def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[str, OverlayError, bool]]:
+def iter_overlay_lint(context: ProviderContext) -> Iterator[tuple[str, OverlayError, bool]]:
     """(code, error, is_warning) for `contracts lint`: an overlay that is malformed or does not apply to the slice
     is an error (CK430); a correction no recording or pact needs any more is a warning (CK431)."""
-
-    path = provider_overlay_path(provider)
+    registry, provider = context.registry, context.provider
+    path = context.settings.overlay
     if path is None or provider.spec is None or not provider.spec.is_file():
         return
     shown = registry.relative(path)
     try:
         overlay = load_overlay(path)
         apply_overlay(load_spec_document(provider.spec), overlay)
-        unneeded = list(iter_unneeded_entries(registry, provider))
+        unneeded = list(iter_unneeded_entries(context))
     except OverlayError as exc:
         exc.file = shown
         yield "CK430", exc, False
@@ -63,7 +64,8 @@ def iter_overlay_lint(registry: Registry, provider: Provider) -> Iterator[tuple[
         yield UNNEEDED, OverlayError(message, file=shown, line=lines.get(finding.location)), True
 
 
-def _samples(registry: Registry, provider: Provider) -> list[tuple[str, Any]]:
+def _samples(context: ProviderContext) -> list[tuple[str, Any]]:
+    registry, provider = context.registry, context.provider
 
     samples: list[tuple[str, Any]] = []
     if provider.cassettes is not None and provider.cassettes.is_dir():
