@@ -27,8 +27,8 @@ def auth_headers(provider: Provider, secrets: Mapping[str, str]) -> tuple[dict[s
     if auth.scheme == "basic" and len(values) >= 2 and values[0]:
         token = base64.b64encode(f"{values[0]}:{values[1]}".encode()).decode()
         return {"Authorization": f"Basic {token}"}, {}
-    if auth.scheme == "header" and auth.header and values and values[0]:
-        return {auth.header: f"{auth.prefix}{values[0]}"}, {}
+    if auth.scheme == "header" and values and values[0]:
+        return {auth.header or "Authorization": f"{auth.prefix}{values[0]}"}, {}
     if auth.scheme == "query" and auth.query and values and values[0]:
         return {}, {auth.query: values[0]}
     return {}, {}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
+from contractkit.core.auth import auth_headers
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider
 from contractkit.fuzz.model import SAFE_METHODS, TEMPLATE_PARAMETER
@@ -72,6 +72,25 @@ class Credentials:
     shown: Mapping[str, str] = field(default_factory=dict)  # header -> its curl argument naming the variables
 
 
+def _with_encoded(provider: Provider, secrets: Mapping[str, str], headers: Mapping[str, str]) -> dict[str, str]:
+    """The secrets, plus the encoded Basic token, so that output masking finds the form that was sent."""
+    if provider.auth.scheme != "basic":
+        return dict(secrets)
+    user, password = provider.auth.env[0], provider.auth.env[1]
+    return {**secrets, f"{user}:{password}": headers["Authorization"].removeprefix("Basic ")}
+
+
+def _shown_as_curl(provider: Provider) -> dict[str, str]:
+    """How a reproduced request names its credentials: curl arguments with the variables, never the values."""
+    auth = provider.auth
+    if auth.scheme == "basic":
+        return {"Authorization": f'-u "${auth.env[0]}:${auth.env[1]}"'}
+    if auth.scheme == "bearer":
+        return {"Authorization": f'-H "Authorization: Bearer ${auth.env[0]}"'}
+    header = auth.header or "Authorization"
+    return {header: f'-H "{header}: {auth.prefix}${auth.env[0]}"'}
+
+
 def read_credentials(provider: Provider, environ: Mapping[str, str]) -> Credentials:
     """Build the auth headers from the environment; a missing variable is a usage error naming it."""
     auth = provider.auth
@@ -83,19 +102,9 @@ def read_credentials(provider: Provider, environ: Mapping[str, str]) -> Credenti
                          f"for {auth.scheme} auth", key_path=("providers", provider.name, "auth", "env"),
                          hint="export them, or fuzz a local provider started with --base-url")
     secrets = {name: environ[name] for name in auth.env}
-    if auth.scheme == "bearer":
-        name = auth.env[0]
-        return Credentials({"Authorization": f"Bearer {secrets[name]}"}, secrets,
-                           {"Authorization": f'-H "Authorization: Bearer ${name}"'})
-    if auth.scheme == "header":
-        name, header = auth.env[0], auth.header or "Authorization"
-        return Credentials({header: f"{auth.prefix}{secrets[name]}"}, secrets,
-                           {header: f'-H "{header}: {auth.prefix}${name}"'})
-    if auth.scheme == "basic":
-        user, password = auth.env[0], auth.env[1]
-        token = base64.b64encode(f"{secrets[user]}:{secrets[password]}".encode()).decode("ascii")
-        secrets = {**secrets, f"{user}:{password}": token}
-        return Credentials({"Authorization": f"Basic {token}"}, secrets, {"Authorization": f'-u "${user}:${password}"'})
+    headers, query = auth_headers(provider, secrets)  # the one credential builder
+    if headers and not query:
+        return Credentials(headers, _with_encoded(provider, secrets, headers), _shown_as_curl(provider))
     raise UsageError(f"contracts fuzz does not support {auth.scheme} auth (provider {provider.name!r})",
                      key_path=("providers", provider.name, "auth", "scheme"))
 

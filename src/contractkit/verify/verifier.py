@@ -21,7 +21,6 @@ CK424 a provider with a contract has no pact, CK425 no cassette answers the inte
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
@@ -46,7 +45,7 @@ from contractkit.cassettes import (
     load_cassette,
 )
 from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
-from contractkit.core.auth import credentials
+from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.codes import CASSETTE_MISSING, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
 from contractkit.core.errors import RegistryError, UsageError
 from contractkit.core.model import (
@@ -473,13 +472,11 @@ def _auth_headers(provider: Provider, environ: Mapping[str, str]) -> dict[str, s
     missing = [name for name, value in zip(auth.env, values) if not value]
     if missing:
         raise UsageError(f"live verification of {provider.name!r} needs {', '.join(missing)} in the environment")
-    if auth.scheme == "bearer":
-        return {"Authorization": f"Bearer {values[0]}"}
-    if auth.scheme == "basic":
-        return {"Authorization": "Basic " + base64.b64encode(f"{values[0]}:{values[1]}".encode()).decode()}
-    if auth.scheme == "header":
-        return {auth.header or "Authorization": f"{auth.prefix}{values[0]}"}
-    return {}
+    headers, query = auth_headers(provider, dict(zip(auth.env, values)))  # the one credential builder
+    if query:
+        raise UsageError(f"live verification of {provider.name!r} cannot add its query-parameter credential to the "
+                         "pact's requests", hint="verify it against its cassettes (omit --base-url)")
+    return headers
 
 
 def _results(registry: Registry, provider: Provider, interactions: list[Mapping[str, Any]],
