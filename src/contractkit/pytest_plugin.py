@@ -111,7 +111,7 @@ def _contract_descriptions(registry: Registry, folder: Path) -> dict[str, set[st
 
 
 def _registry_path(config: pytest.Config) -> Path:
-    from contractkit.registry.loader import find_registry
+    from contractkit.core.files import find_registry
 
     chosen = (config.getoption("--contracts-registry") or config.getini("contracts_registry")
               or os.environ.get("CONTRACTS_REGISTRY"))

@@ -23,6 +23,7 @@ from contractkit.cassettes.model import Headers, RecordedInteraction
 from contractkit.cassettes.secrets import (
     CREDENTIAL_FORMATS,
     Detector,
+    FormatPattern,
     compile_formats,
     credential_variants,
     is_secret_name,
@@ -96,7 +97,7 @@ class ScrubRules:
     headers: frozenset[str] = SECRET_HEADERS
     query: frozenset[str] = SECRET_QUERY
     fields: frozenset[str] = frozenset()
-    patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(default_factory=lambda: compile_formats(CREDENTIAL_FORMATS))
+    patterns: tuple[tuple[str, FormatPattern], ...] = field(default_factory=lambda: compile_formats(CREDENTIAL_FORMATS))
     literals: tuple[tuple[str, str], ...] = ()  # (name, value): the credentials a run uses, wherever they appear
 
     def extended(self, *, headers: Iterable[str] = (), query: Iterable[str] = (), fields: Iterable[str] = (),

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 
 import click
 
-from contractkit.cassettes.scrub import mask_text
-from contractkit.registry.loader import find_registry
+from contractkit.core.files import find_registry
 
 if TYPE_CHECKING:
     from contractkit.core.model import Registry, Report
@@ -64,6 +63,8 @@ def masked(text: str) -> str:
     """A text about to be printed or written, with every credential masked: the values of the environment
     variables that hold credentials (in all their encodings), known credential formats, and secrets by name in
     URLs and `name=value` pairs. Every report and error message passes through here."""
+    from contractkit.cassettes.scrub import mask_text  # the detector is heavy: loaded only to print a report
+
     return mask_text(text, os.environ)
 
 

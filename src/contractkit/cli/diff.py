@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,22 +18,9 @@ from contractkit.cli.common import (
     registry_option,
 )
 from contractkit.core.errors import UsageError
-from contractkit.diff import (
-    RULES,
-    DiffOptions,
-    Level,
-    check_levels,
-    diff_sources,
-    line_map,
-    run_gate,
-)
-from contractkit.reports.changes import (
-    diff_rows,
-    gate_rows,
-    render_annotations,
-    render_diff,
-    render_gate,
-)
+
+if TYPE_CHECKING:
+    from contractkit.diff import DiffOptions
 
 _SOURCE_HELP = "a file (OpenAPI 3.0/3.1, Swagger 2.0 or JSON Schema, JSON or YAML) or git:REF:path"
 
@@ -56,6 +44,8 @@ def _local_file(source: str) -> str:
 
 def _lines_of(source: str) -> dict[str, int] | None:
     """JSON pointer -> line of a local description, so annotations land on the right line."""
+    from contractkit.diff import line_map
+
     if source.startswith("git:"):
         return None
     path = Path(source)
@@ -63,6 +53,8 @@ def _lines_of(source: str) -> dict[str, int] | None:
 
 
 def _list_rules(context: click.Context, _: click.Parameter, value: bool) -> None:
+    from contractkit.diff import RULES
+
     if not value or context.resilient_parsing:
         return
     click.echo("\n".join(f"{rule.code}  {rule.id:<52} {rule.level:<9} {rule.explanation}" for rule in RULES.values()))
@@ -71,6 +63,8 @@ def _list_rules(context: click.Context, _: click.Parameter, value: bool) -> None
 
 def _options(registry_path: Path | None, lenient: bool, today: str | None) -> DiffOptions:
     """Levels from the registry's gate.levels (when a registry is named), leniency and the day sunsets are judged on."""
+    from contractkit.diff import DiffOptions, check_levels
+
     levels: dict[str, str] = {}
     if registry_path is not None:
         registry = open_registry(registry_path)
@@ -108,6 +102,9 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
 
     Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read or is not valid.
     """
+    from contractkit.diff import Level, diff_sources
+    from contractkit.reports.changes import diff_rows, render_annotations, render_diff
+
     result = diff_sources(old, new, direction=direction, options=_options(registry_path, lenient, today))
     for note in result.notes:
         click.echo(f"warning: {note}", err=True)
@@ -132,6 +129,9 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
     longer fits the new description, or a ledger entry that accepted a change has expired; 2 on bad input.
     Rule levels come from gate.levels.
     """
+    from contractkit.diff import run_gate
+    from contractkit.reports.changes import gate_rows, render_annotations, render_gate
+
     result = run_gate(open_registry(registry_path), base)
     annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""
     _emit_with_annotations(render_gate(result, output_format, show_info=show_info), annotations, output_format, output_path)

@@ -20,15 +20,6 @@ from contractkit.core.errors import UsageError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import Report
 from contractkit.core.shards import Shard, select_shard
-from contractkit.registry.processes import ProviderProcess
-from contractkit.reports.results import summarize
-from contractkit.validation.recordings import load_validator, validate_recordings
-from contractkit.validation.sources import iter_recording_paths
-from contractkit.validation.suggestions import (
-    suggest_corrections,
-    write_overlay_suggestions,
-)
-from contractkit.verify.verifier import verify_registry
 
 
 @click.command("verify")
@@ -50,6 +41,9 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
                    start_process: bool, allow_missing: bool, allow_unsafe: bool, shard: Shard | None, output_format: str,
                    output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
+    from contractkit.registry.processes import ProviderProcess
+    from contractkit.verify.verifier import verify_registry
+
     if bool(provider_names) == all_providers:
         raise UsageError("name providers with --provider P, or pass --all (not both)")
     if base_url is not None and start_process:
@@ -86,6 +80,11 @@ def validate_command(spec_path: Path, base_paths: tuple[str, ...], error_schema:
                      overlay_path: Path | None, files: tuple[Path, ...], shard: Shard | None, output_format: str,
                      output_path: Path | None) -> int:
     """Validate recorded responses (vcrpy and Betamax cassettes, HAR files, folders of them) against an OpenAPI description."""
+    from contractkit.reports.results import summarize
+    from contractkit.validation.recordings import load_validator, validate_recordings
+    from contractkit.validation.sources import iter_recording_paths
+    from contractkit.validation.suggestions import suggest_corrections, write_overlay_suggestions
+
     if shard is not None:
         files = tuple(select_shard(iter_recording_paths(files), shard))
         if not files:  # an empty shard validates nothing

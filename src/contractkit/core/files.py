@@ -43,3 +43,21 @@ def write_text_atomic(path: Path, text: str) -> None:
 def write_json_atomic(path: Path, data: Any, *, indent: int = 2) -> None:
     """Write JSON atomically with stable key order as given and a final newline."""
     write_text_atomic(path, json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
+
+
+DEFAULT_REGISTRY = Path("registry.yaml")
+
+
+def find_registry(start: str | Path = ".") -> Path:
+    """The registry.yaml of the project `start` is in: the nearest one in `start` or a folder above it, not above
+    the repository's root (the folder holding .git); `registry.yaml` (to be reported missing) when there is none."""
+    folder = Path(start).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / DEFAULT_REGISTRY).is_file():
+            return candidate / DEFAULT_REGISTRY if candidate != folder else Path(start) / DEFAULT_REGISTRY
+        if (candidate / ".git").exists():
+            break
+    return Path(start) / DEFAULT_REGISTRY
+
+
+__all__ = ["DEFAULT_REGISTRY", "find_registry", "write_bytes_atomic", "write_json_atomic", "write_text_atomic"]

@@ -12,24 +12,12 @@ from urllib.parse import urlsplit
 import jsonschema_rs
 
 from contractkit.core.errors import RegistryError
+from contractkit.core.files import DEFAULT_REGISTRY, find_registry
 from contractkit.core.loading import SourceDocument, load_source
 from contractkit.core.model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
 from contractkit.core.schemacheck import bundled_validator, check_document
 
-DEFAULT_REGISTRY = Path("registry.yaml")
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-def find_registry(start: str | Path = ".") -> Path:
-    """The registry.yaml of the project `start` is in: the nearest one in `start` or a folder above it, not above
-    the repository's root (the folder holding .git); `registry.yaml` (to be reported missing) when there is none."""
-    folder = Path(start).resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / DEFAULT_REGISTRY).is_file():
-            return candidate / DEFAULT_REGISTRY if candidate != folder else Path(start) / DEFAULT_REGISTRY
-        if (candidate / ".git").exists():
-            break
-    return Path(start) / DEFAULT_REGISTRY
 
 
 def load_registry(path: str | Path = DEFAULT_REGISTRY, *, environ: Mapping[str, str] | None = None) -> Registry:
