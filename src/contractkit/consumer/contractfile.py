@@ -20,6 +20,7 @@ from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.limits import MAX_REGEX_LENGTH
 from contractkit.core.loading import SourceDocument, load_source
 from contractkit.core.model import Operation, Provider, ProviderKind
+from contractkit.pact.reader import PactState
 
 # matcher name -> the option keys it accepts besides its own `$name` key
 MATCHER_OPTIONS: dict[str, frozenset[str]] = {
@@ -51,14 +52,6 @@ class Matcher:
     kind: str
     example: Any
     options: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class ContractState:
-    """A provider state the interaction needs, with its parameters."""
-
-    name: str
-    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +94,7 @@ class ContractInteraction:
     provider: str
     operation: str
     description: str
-    states: tuple[ContractState, ...]
+    states: tuple[PactState, ...]
     request: HttpRequest | None
     response: HttpResponse | None
     aws: AwsCall | None
@@ -207,23 +200,23 @@ class _Reader:
                             key_path + ("operation",), hint)
         return self.provider.operations[name]
 
-    def states(self, raw: Any, key_path: KeyPath) -> tuple[ContractState, ...]:
+    def states(self, raw: Any, key_path: KeyPath) -> tuple[PactState, ...]:
         if isinstance(raw, (str, dict)):
             raw = [raw]
         if not isinstance(raw, list):
             raise self.fail("expected a provider state or a list of them", key_path)
         return tuple(self.state(item, key_path + (index,)) for index, item in enumerate(raw))
 
-    def state(self, raw: Any, key_path: KeyPath) -> ContractState:
+    def state(self, raw: Any, key_path: KeyPath) -> PactState:
         if isinstance(raw, str) and raw.strip():
-            return ContractState(raw.strip())
+            return PactState(raw.strip())
         if not isinstance(raw, dict) or not isinstance(raw.get("state"), str):
             raise self.fail("expected a state name or a mapping with 'state' and optional 'params'", key_path)
         self.reject_unknown(raw, {"state", "params"}, key_path)
         params = raw.get("params", {})
         if not isinstance(params, dict):
             raise self.fail("expected a mapping of parameters", key_path + ("params",))
-        return ContractState(raw["state"].strip(), params)
+        return PactState(raw["state"].strip(), params)
 
     def request(self, raw: Any, operation: Operation, key_path: KeyPath) -> HttpRequest:
         if not isinstance(raw, dict):
@@ -548,4 +541,4 @@ def _matcher_to_pact(matcher: Matcher, path: str, null_paths: dict[str, bool]) -
 
 
 __all__ = ["AwsCall", "ContractFile", "ContractInteraction", "HttpRequest", "HttpResponse", "Matcher",
-           "ContractState", "MATCHER_OPTIONS", "load_contract_file", "example_of", "to_pact_value", "child_path"]
+           "MATCHER_OPTIONS", "load_contract_file", "example_of", "to_pact_value", "child_path"]

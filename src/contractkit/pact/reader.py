@@ -33,38 +33,35 @@ class PactState:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class PactRequest:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PactMessage:
+    """What a request and a response have alike: headers, the decoded body, its media type and matching rules."""
+
+    headers: Mapping[str, tuple[str, ...]]
+    body: Any = None
+    has_body: bool = False
+    content_type: str = ""
+    rules: Rules = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        """A header's first value, case-insensitively."""
+        return first_value(self.headers, name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PactRequest(PactMessage):
     """What the consumer sends: method, path, query, headers and the decoded body."""
 
     method: str
     path: str
     query: Mapping[str, tuple[str, ...]]
-    headers: Mapping[str, tuple[str, ...]]
-    body: Any = None
-    has_body: bool = False
-    content_type: str = ""
-    rules: Rules = field(default_factory=dict)
-
-    def header(self, name: str) -> str | None:
-        """A header's first value, case-insensitively."""
-        return first_value(self.headers, name)
 
 
-@dataclass(frozen=True, slots=True)
-class PactResponse:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PactResponse(PactMessage):
     """What the consumer expects back: status, headers and the decoded body with its matching rules."""
 
     status: int
-    headers: Mapping[str, tuple[str, ...]]
-    body: Any = None
-    has_body: bool = False
-    content_type: str = ""
-    rules: Rules = field(default_factory=dict)
-
-    def header(self, name: str) -> str | None:
-        """A header's first value, case-insensitively."""
-        return first_value(self.headers, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +188,9 @@ def _request(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> PactR
         raise PactFileError(f"expected a path (a string), got {_show(path)}", file=shown, key_path=where + ("path",))
     headers = _headers(raw.get("headers"), shown, where + ("headers",))
     body, has_body, media = decode_body(raw, headers)
-    return PactRequest(method.upper(), path, _query(raw.get("query"), shown, where + ("query",)), headers, body,
-                       has_body, media, _rules(raw.get("matchingRules"), shown, where + ("matchingRules",)))
+    return PactRequest(method=method.upper(), path=path, query=_query(raw.get("query"), shown, where + ("query",)),
+                       headers=headers, body=body, has_body=has_body, content_type=media,
+                       rules=_rules(raw.get("matchingRules"), shown, where + ("matchingRules",)))
 
 
 def _response(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> PactResponse:
@@ -202,8 +200,8 @@ def _response(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> Pact
                             file=shown, key_path=where + ("status",))
     headers = _headers(raw.get("headers"), shown, where + ("headers",))
     body, has_body, media = decode_body(raw, headers)
-    return PactResponse(status, headers, body, has_body, media,
-                        _rules(raw.get("matchingRules"), shown, where + ("matchingRules",)))
+    return PactResponse(status=status, headers=headers, body=body, has_body=has_body, content_type=media,
+                        rules=_rules(raw.get("matchingRules"), shown, where + ("matchingRules",)))
 
 
 def _headers(raw: Any, shown: str | None, where: KeyPath) -> dict[str, tuple[str, ...]]:
@@ -325,5 +323,5 @@ def _show(value: Any) -> str:
     return json.dumps(value)[:60] if isinstance(value, (str, int, float, bool, type(None))) else _kind(value)
 
 
-__all__ = ["HTTP_INTERACTION", "Pact", "PactInteraction", "PactRequest", "PactResponse", "PactState", "Rules",
+__all__ = ["HTTP_INTERACTION", "Pact", "PactInteraction", "PactMessage", "PactRequest", "PactResponse", "PactState", "Rules",
            "decode_body", "first_value", "http_interactions", "load_pact", "parse_pact", "read_pact"]

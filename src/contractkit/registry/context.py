@@ -17,13 +17,10 @@ from typing import Any, Iterable, Mapping
 from contractkit.aws.routes import provider_router
 from contractkit.cassettes import Cassette, iter_cassettes
 from contractkit.consumer.contractfile import ContractFile, load_contract_file
-from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider, Registry
 from contractkit.core.routing import OperationRouter
-from contractkit.openapi.documents import load_spec_document
-from contractkit.openapi.overlays import apply_overlay, load_overlay
 from contractkit.pact.reader import Pact, load_pact
-from contractkit.validation.responses import SpecValidator
+from contractkit.validation.responses import SpecValidator, build_spec_validator, provider_overlay_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +38,10 @@ class ProviderSettings:
     def from_provider(cls, provider: Provider) -> ProviderSettings:
         """The blocks of `providers.<name>` beyond the core keys (empty mappings when absent)."""
         raw = provider.settings
-        overlay = raw.get("overlay_path") or raw.get("overlay")
         return cls(record=dict(raw.get("record") or {}), fuzz=dict(raw.get("fuzz") or {}),
                    scrub=dict(raw.get("scrub") or {}), states=dict(raw.get("states") or {}),
                    process=dict(raw["process"]) if raw.get("process") else None,
-                   overlay=Path(overlay) if overlay else None)
+                   overlay=provider_overlay_path(provider))
 
 
 class ProviderContext:
@@ -70,28 +66,25 @@ class ProviderContext:
         """Where the consumer run writes this provider's pact."""
         return self.registry.pact_file(self.provider.name)
 
+    @property
+    def has_pact(self) -> bool:
+        """Whether anything is at the pact's path: a FIFO or a device there is bad input, not a missing pact."""
+        return self.pact_path.exists() or self.pact_path.is_symlink()
+
     @cached_property
     def pact(self) -> Pact | None:
         """The consumer's pact with this provider, or None when it has not been written yet."""
-        present = self.pact_path.exists() or self.pact_path.is_symlink()
-        return load_pact(self.pact_path) if present else None  # a FIFO or device there is refused, not ignored
+        return load_pact(self.pact_path) if self.has_pact else None
 
-    @cached_property
-    def description(self) -> dict[str, Any] | None:
+    @property
+    def description(self) -> Mapping[str, Any] | None:
         """The provider's OpenAPI slice with its quirks overlay applied (None for a provider without a spec)."""
-        if self.provider.spec is None:
-            return None
-        document = load_spec_document(self.provider.spec)
-        if self.settings.overlay is not None:
-            document = apply_overlay(document, load_overlay(self.settings.overlay))
-        return document
+        return None if self.provider.spec is None else self.validator.document
 
     @cached_property
     def validator(self) -> SpecValidator:
         """The compiled validator of the slice (schemas compile on first use); UsageError without a spec."""
-        if self.description is None:
-            raise UsageError(f"provider {self.provider.name!r} has no 'spec' in the registry")
-        return SpecValidator(self.description, source=str(self.provider.spec), base_paths=(self.provider.base_path,))
+        return build_spec_validator(self.provider)
 
     @cached_property
     def contract(self) -> ContractFile | None:

@@ -170,7 +170,7 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
     """
     registry, provider = context.registry, context.provider
     pact_path = context.pact_path
-    if not _present(pact_path):
+    if not context.has_pact:
         if provider.contract is not None and provider.contract.is_file() and not allow_missing:
             finding = Finding(PACT_MISSING, Severity.ERROR,
                               f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
@@ -179,9 +179,7 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
             return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
         return [CheckResult("pact", provider.name, "", "", Status.SKIPPED,
                             f"no pact at {_shown(registry, pact_path)} (write it with `contracts consumer`)")]
-    if context.pact is None:  # every interaction's types are checked, with the file named, before the core reads it
-        return []
-    pact = dict(context.pact.raw)
+    pact = dict(context.pact.raw) if context.pact is not None else {}  # read and type-checked, the file named
     states = provider_states(context)
     environ = environ if environ is not None else os.environ
     interactions = http_interactions(pact)
@@ -195,11 +193,6 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
         return results
     rules = rules_for_provider(provider, credentials(provider, environ, required=False))
     return [scrub_check_result(result, rules) for result in results]  # live bodies carry live secrets
-
-
-def _present(path: Path) -> bool:
-    """A pact is there when anything is at its path: a FIFO or a device there is bad input, not a missing pact."""
-    return path.exists() or path.is_symlink()
 
 
 def skip_unsafe(provider: Provider, interactions: list[Mapping[str, Any]]
