@@ -31,14 +31,20 @@ _FINDING_CODE = re.compile(r"^CK\d{3}$")
 
 @dataclass(frozen=True, slots=True)
 class LedgerProblem:
-    """One problem of the ledger: a code, the message (file and key path included), and whether lint fails on it."""
+    """One problem of the ledger: a code, where it is, what is wrong, and whether lint fails on it."""
 
     code: str
-    message: str
+    text: str  # what is wrong, without the file and key path
+    file: str
     key_path: tuple[str | int, ...] = ()
     line: int | None = None
     owner: str = ""
     is_error: bool = True
+
+    @property
+    def message(self) -> str:
+        """`accepted-changes.yaml: accepted[0].owner: every accepted change needs an owner ...`."""
+        return ": ".join(part for part in (self.file, format_key_path(self.key_path), self.text) if part)
 
 
 def ledger_path(registry: Registry) -> Path:
@@ -58,7 +64,7 @@ def iter_ledger_problems(registry: Registry, *, known_rules: Collection[str], to
     try:
         document = load_source(path, RegistryError, display=shown)
     except ContractKitError as exc:
-        yield LedgerProblem(LEDGER_INVALID, exc.describe())
+        yield LedgerProblem(LEDGER_INVALID, exc.message, shown, exc.key_path, exc.line)
         return
     data = _dated(document.data)
     schema_problems = list(_schema_problems(data, shown, document.line_of))
@@ -86,8 +92,7 @@ def _schema_problems(data: Any, shown: str, line_of: Any) -> Iterator[LedgerProb
         if len(where) == 3 and where[2] == "owner" or (error.validator == "required" and "'owner'" in error.message):
             continue  # reported below with the entry, as a missing owner
         where, message = explain(error)
-        yield LedgerProblem(LEDGER_INVALID, f"{shown}: {format_key_path(where) or '(top level)'}: {message}",
-                            where, line_of(where))
+        yield LedgerProblem(LEDGER_INVALID, message if where else f"(top level): {message}", shown, where, line_of(where))
 
 
 def _entry_problems(registry: Registry, shown: str, index: int, entry: Mapping[str, Any], line: int | None,
@@ -95,18 +100,17 @@ def _entry_problems(registry: Registry, shown: str, index: int, entry: Mapping[s
     where: tuple[str | int, ...] = ("accepted", index)
     owner = entry.get("owner")
     if not isinstance(owner, str) or not owner.strip():
-        yield LedgerProblem(LEDGER_OWNER, f"{shown}: {format_key_path(where + ('owner',))}: every accepted change "
-                            "needs an owner who answers for it; add owner: <team or person>", where + ("owner",), line)
+        yield LedgerProblem(LEDGER_OWNER, "every accepted change needs an owner who answers for it; add owner: "
+                            "<team or person>", shown, where + ("owner",), line)
     rule = entry.get("rule")
     if isinstance(rule, str) and rule not in known_rules and not _FINDING_CODE.match(rule):
-        yield LedgerProblem(LEDGER_RULE, f"{shown}: {format_key_path(where + ('rule',))}: no rule {rule!r} "
-                            "(see contracts diff --list-rules, or give a finding code such as CK418)",
-                            where + ("rule",), line)
+        yield LedgerProblem(LEDGER_RULE, f"no rule {rule!r} (see contracts diff --list-rules, or give a finding code "
+                            "such as CK418)", shown, where + ("rule",), line)
     provider = entry.get("provider")
     if isinstance(provider, str) and provider not in registry.providers:
         known = ", ".join(sorted(registry.providers))
-        yield LedgerProblem(LEDGER_PROVIDER, f"{shown}: {format_key_path(where + ('provider',))}: no provider "
-                            f"{provider!r} in {registry.path.name} (known: {known})", where + ("provider",), line)
+        yield LedgerProblem(LEDGER_PROVIDER, f"no provider {provider!r} in {registry.path.name} (known: {known})",
+                            shown, where + ("provider",), line)
     yield from _date_problems(shown, where, entry, line, today)
 
 
@@ -115,15 +119,15 @@ def _date_problems(shown: str, where: tuple[str | int, ...], entry: Mapping[str,
     expires = _date(entry.get("expires"))
     if expires is None:
         if isinstance(entry.get("expires"), str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["expires"]):
-            yield LedgerProblem(LEDGER_INVALID, f"{shown}: {format_key_path(where + ('expires',))}: not a real date: "
-                                f"{entry['expires']!r}; write YYYY-MM-DD", where + ("expires",), line)
+            yield LedgerProblem(LEDGER_INVALID, f"not a real date: {entry['expires']!r}; write YYYY-MM-DD", shown,
+                                where + ("expires",), line)
         return
     if today > expires:
         owner = str(entry.get("owner") or "no owner")
-        yield LedgerProblem(LEDGER_EXPIRED, f"{shown}: {format_key_path(where)}: ledger entry {where[1]} "
+        yield LedgerProblem(LEDGER_EXPIRED, f"ledger entry {where[1]} "
                             f"({entry.get('rule')} at {entry.get('location')}, owner {owner}) expired on {expires}: "
                             "the gate fails until it is renewed with a reason or removed",
-                            where, line, owner)
+                            shown, where, line, owner)
 
 
 def _date(value: Any) -> dt.date | None:

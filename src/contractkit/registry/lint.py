@@ -31,7 +31,6 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.diff.gate import DEFAULT_LEDGER
 from contractkit.diff.rules import RULES
 from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
 from contractkit.registry.context import ProviderContext
@@ -231,21 +230,14 @@ def check_ledger(registry: Registry) -> Iterator[LintProblem]:
     except OSError as exc:  # a name too long for the file system
         yield _problem(registry, LEDGER_INVALID, f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
         return
-    shown = registry.relative(registry.root / str(registry.settings.get("gate", {}).get("ledger", DEFAULT_LEDGER)))
     for problem in problems:
-        error = _ledger_error(problem, shown)
+        error = _ledger_error(problem)
         yield LintProblem(problem.code, error, is_warning=problem.code == LEDGER_EXPIRED or not problem.is_error)
 
 
-def _ledger_error(problem: LedgerProblem, shown: str) -> RegistryError:
+def _ledger_error(problem: LedgerProblem) -> RegistryError:
     """The problem as an error naming the ledger, the key path and the line, like every other lint problem."""
-    message = problem.message.removeprefix(f"{shown}: ")
-    where = format_key_path(problem.key_path)
-    if problem.key_path:
-        message = message.removeprefix(f"{where}: ")
-    if message.startswith(f"{shown}:"):  # the ledger itself could not be read: the message names it already
-        return RegistryError(message.removeprefix(f"{shown}:").lstrip(" 0123456789:"), file=shown, line=problem.line)
-    return RegistryError(message, file=shown, key_path=problem.key_path, line=problem.line)
+    return RegistryError(problem.text, file=problem.file, key_path=problem.key_path, line=problem.line)
 
 
 CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_contract, check_artifacts,
