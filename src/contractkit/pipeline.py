@@ -9,6 +9,7 @@ from contractkit.consumer import run_consumer
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import Registry, Report, Status
 from contractkit.registry.lint import lint_registry
+from contractkit.validation import Validators
 from contractkit.verify.verifier import verify_registry
 
 Progress = Callable[[str], None]
@@ -23,9 +24,10 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
     say(f"lint: {registry.path.name} and every file it points to")
     ensure_lint_clean(registry)
     say(f"consumer: {len(providers)} providers through the Pact mock server")
-    consumer = run_consumer(registry, [provider.name for provider in providers])
+    validators = Validators()  # the consumer's examples and the recordings are held to the same compiled slices
+    consumer = run_consumer(registry, [provider.name for provider in providers], validators=validators)
     say(f"verify: pacts against cassettes, cassettes against schemas, pacts against OpenAPI ({consumer_summary(consumer)})")
-    verified = verify_registry(registry, providers)
+    verified = verify_registry(registry, providers, validators=validators)
     results = consumer.results + verified.results
     return Report(f"contracts run: {registry.consumer} against {len(providers)} providers", results,
                   time.perf_counter() - started)

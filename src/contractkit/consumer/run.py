@@ -319,22 +319,25 @@ def describe_mismatch(mismatch: Any) -> str:
     return str(mismatch).replace("\n", " ")
 
 
-def run_consumer(registry: Registry, providers: Iterable[str] = (), pacts: Path | None = None) -> Report:
-    """Run every contract interaction of the selected providers through the mock and write their pacts."""
-
+def run_consumer(registry: Registry, providers: Iterable[str] = (), pacts: Path | None = None,
+                 validators: validation.Validators | None = None) -> Report:
+    """Run every contract interaction of the selected providers through the mock and write their pacts; pass the
+    command's `validators` when it validates the same slices again later (`contracts run`)."""
+    validators = validators if validators is not None else validation.Validators()
     started = time.perf_counter()
     results: list[CheckResult] = []
     for provider in registry.select_providers(providers):
-        results += run_provider(registry, provider, pacts)
+        results += run_provider(registry, provider, pacts, validators)
     return Report(title=f"consumer contracts of {registry.consumer}", results=tuple(results),
                   duration=time.perf_counter() - started)
 
 
-def run_provider(registry: Registry, provider: Provider, pacts: Path | None = None) -> list[CheckResult]:
+def run_provider(registry: Registry, provider: Provider, pacts: Path | None = None,
+                 validators: validation.Validators | None = None) -> list[CheckResult]:
     """Check one provider's interactions and write its pact when all of them hold."""
     _, shaped = load_shaped(provider)
     results, fragments = [], []
-    validators = validation.Validators()  # the provider's schemas compile once for all its interactions
+    validators = validators if validators is not None else validation.Validators()  # each schema compiles once
     for item in shaped:
         result, produced = check_contract_interaction(registry.consumer, provider, item, validators)
         results.append(result)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Generic, Iterable, Iterator, TypeVar
+from typing import Generic, Iterable, TypeVar
 from urllib.parse import unquote
 
 from contractkit.core.http import HTTP_METHODS
@@ -126,16 +126,6 @@ class Router(Generic[T]):
             return self._walk(child, [], 0, method, {**values, name: "/".join(segments[depth:])})
         return None
 
-    def __iter__(self) -> Iterator[tuple[str, str, T]]:
-        """Every (method, template, value), in no particular order."""
-        stack = [self._root]
-        while stack:
-            node = stack.pop()
-            for method, (template, value) in node.routes.items():
-                yield method, template, value
-            stack.extend(node.literals.values())
-            stack.extend(child for _pattern, _names, child in node.patterns)
-            stack.extend(pair[1] for pair in (node.param, node.rest) if pair is not None)
 
 
 @dataclass(frozen=True, slots=True)

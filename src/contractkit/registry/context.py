@@ -20,7 +20,7 @@ from contractkit.consumer.contractfile import ContractFile, load_contract_file
 from contractkit.core.model import Provider, Registry
 from contractkit.core.routing import OperationRouter
 from contractkit.pact.reader import Pact, load_pact
-from contractkit.validation.responses import SpecValidator, build_spec_validator, provider_overlay_path
+from contractkit.validation.responses import SpecValidator, Validators, provider_overlay_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,10 @@ class ProviderSettings:
 class ProviderContext:
     """One provider of a registry, with its artifacts loaded on first use."""
 
-    def __init__(self, registry: Registry, provider: Provider) -> None:
+    def __init__(self, registry: Registry, provider: Provider, validators: Validators | None = None) -> None:
         self.registry = registry
         self.provider = provider
+        self.validators = validators if validators is not None else Validators()  # shared by a command's contexts
 
     @property
     def name(self) -> str:
@@ -84,7 +85,7 @@ class ProviderContext:
     @cached_property
     def validator(self) -> SpecValidator:
         """The compiled validator of the slice (schemas compile on first use); UsageError without a spec."""
-        return build_spec_validator(self.provider)
+        return self.validators.spec(self.provider)
 
     @cached_property
     def contract(self) -> ContractFile | None:

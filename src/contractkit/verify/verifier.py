@@ -58,17 +58,19 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
+from contractkit.core.routing import OperationRouter
 from contractkit.pact.reader import http_interactions, parse_pact
 from contractkit.registry.context import ProviderContext
 from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
+from contractkit.validation.responses import Validators
 from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
 
 # --------------------------------------------------------------------------- entry points
 
 def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_url: str | None = None,
                     environ: Mapping[str, str] | None = None, allow_missing: bool = False,
-                    allow_unsafe: bool = False) -> Report:
+                    allow_unsafe: bool = False, validators: Validators | None = None) -> Report:
     """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report.
 
     A provider with a contract but no pact fails, unless `allow_missing` (then it is skipped). Against a
@@ -76,12 +78,13 @@ def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_u
     """
     started = time.perf_counter()
     results: list[CheckResult] = []
+    validators = validators if validators is not None else Validators()  # each slice compiles once per command
     for provider in providers:
-        context = ProviderContext(registry, provider)  # the pact, the slice and its validator, loaded once
+        context = ProviderContext(registry, provider, validators)  # the pact, the slice and its validator
         results += verify_pacts(context, base_url=base_url, environ=environ, allow_missing=allow_missing,
                                 allow_unsafe=allow_unsafe)
         if base_url is None:
-            results += validate_cassettes(registry, provider)
+            results += validate_cassettes(registry, provider, validators)
         results += check_pacts_against_specs(context)
     where = f"against {base_url}" if base_url else "against recorded cassettes"
     names = ", ".join(provider.name for provider in providers)
@@ -136,15 +139,16 @@ def check_pacts_against_specs(context: ProviderContext) -> list[CheckResult]:
         started = time.perf_counter()
         findings = tuple(iter_interaction_findings(interaction, context.validator, provider=provider.name))
         failed = any(finding.severity is Severity.ERROR for finding in findings)
-        operation = operation_for(provider, interaction.raw.get("request") or {})
+        operation = operation_for(provider, interaction.raw.get("request") or {}, context.router)
         results.append(CheckResult("pact-openapi", provider.name, operation, interaction.description,
                                    Status.FAILED if failed else Status.PASSED, _first_message(findings),
                                    time.perf_counter() - started, findings, {"pact": _shown(registry, pact_path)}))
     return results
 
 
-def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
-    """The registry operation a pact request belongs to ('' when none fits)."""
+def operation_for(provider: Provider, request: Mapping[str, Any], router: OperationRouter | None = None) -> str:
+    """The registry operation a pact request belongs to ('' when none fits); pass the provider's router when
+    asking for many requests, so it is built once."""
     headers = {key.lower(): str(value[0] if isinstance(value, list) and value else value)
                for key, value in (request.get("headers") or {}).items()}
     query = request.get("query") or {}
@@ -152,9 +156,9 @@ def operation_for(provider: Provider, request: Mapping[str, Any]) -> str:
     text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
     if isinstance(body, Mapping) and isinstance(body.get("content"), str):
         text = body["content"]  # a form body the pact core keeps as text
-    route = provider_router(provider).match(str(request.get("method", "GET")), str(request.get("path", "/")),
-                                            query_keys=query.keys() if isinstance(query, Mapping) else (),
-                                            action=aws_action(headers, text))
+    router = router if router is not None else provider_router(provider)
+    route = router.match(str(request.get("method", "GET")), str(request.get("path", "/")),
+                         query_keys=query.keys() if isinstance(query, Mapping) else (), action=aws_action(headers, text))
     return route.name if route is not None else ""
 
 
@@ -200,9 +204,10 @@ def skip_unsafe(provider: Provider, interactions: list[Mapping[str, Any]]
     """The interactions safe to send to a live provider, and a SKIPPED row for each one that is not: its
     operation is `safe: false` in the registry, or it matches no operation and its method is not read-only."""
     kept, skipped = [], []
+    router = provider_router(provider)
     for interaction in interactions:
         request = interaction.get("request") or {}
-        name = operation_for(provider, request)
+        name = operation_for(provider, request, router)
         operation = provider.operations.get(name) if name else None
         method = str(request.get("method", "GET")).upper()
         if operation.safe if operation is not None else method in ("GET", "HEAD", "OPTIONS"):
@@ -476,9 +481,10 @@ def _results(registry: Registry, provider: Provider, interactions: list[Mapping[
              raw: Mapping[str, Any]) -> list[CheckResult]:
     by_description = {str(item.get("description", "")): item for item in raw.get("interactionResults") or []}
     results = []
+    router = provider_router(provider)
     for interaction in interactions:
         description = str(interaction.get("description", ""))
-        operation = operation_for(provider, interaction.get("request") or {})
+        operation = operation_for(provider, interaction.get("request") or {}, router)
         outcome = by_description.get(description)
         if outcome is None:
             finding = Finding(NOT_VERIFIED, Severity.ERROR, "the verifier reported no result for this interaction",
