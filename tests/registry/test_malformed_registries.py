@@ -67,8 +67,6 @@ CASES = [
      "error: registry.yaml:4: providers.Widgets: 'Widgets' is not a valid name: use lowercase letters, digits, '-' and '_', starting with a letter"),
     ("header-auth-without-header", "lint", edit("auth: {scheme: bearer, env: WIDGETS_TOKEN}", "auth: {scheme: header, env: WIDGETS_TOKEN}"),
      "error: registry.yaml:6: providers.widgets.auth: missing required key 'header'"),
-    ("missing-registry", "lint", delete("registry.yaml"),
-     "error: registry.yaml: file not found"),
     ("missing-spec-file", "lint", delete("spec.json"),
      "error: CK101 registry.yaml:7: providers.widgets.spec: spec file spec.json does not exist. create it with: contracts schemas import --provider widgets --from <official document>"),
     ("operation-absent-from-spec", "lint", edit("path: /widgets/{id}", "path: /widget/{id}"),
@@ -135,6 +133,25 @@ def test_lint_json_names_every_problem(registry_folder: Path, run_cli) -> None:
         ("CK104", "providers.widgets.operations.get_widget", 14),
         ("CK110", "providers.widgets.contract", 8),
     }
+
+
+def test_missing_registry_names_the_folders_searched_and_suggests_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      run_cli) -> None:
+    (tmp_path / ".git").mkdir()  # the repository root: the search stops there
+    inner = tmp_path / "services" / "billing"
+    inner.mkdir(parents=True)
+    monkeypatch.chdir(inner)
+    code, out, err = run_cli("lint")
+    assert (code, out) == (2, "")
+    assert err == (f"error: registry.yaml: no registry.yaml in {inner}, {inner.parent}, {tmp_path} (the working folder "
+                   f"and each folder above it, up to the repository root). run `contracts init` to create one here, "
+                   f"or pass --registry PATH\n")
+
+
+def test_missing_registry_given_by_path_suggests_init(registry_folder: Path, run_cli) -> None:
+    code, _, err = run_cli("lint", "--registry", "other.yaml")
+    assert (code, err) == (2, "error: other.yaml: file not found. check --registry, or run `contracts init` to create "
+                              "a registry.yaml here\n")
 
 
 def test_wrong_flag_is_a_usage_error(registry_folder: Path, run_cli) -> None:

@@ -26,12 +26,35 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY, *, environ: Mapping[str, 
     display = str(path)
     if path.is_dir():
         raise RegistryError("is a folder, expected a registry file such as registry.yaml", file=display)
+    if not path.exists() and not path.is_symlink():
+        raise _missing_registry_error(path, display)
     document = load_source(path, RegistryError, display=display)
     if not isinstance(document.data, dict):
         raise RegistryError("expected a mapping at the top level", file=display, line=1)
     if not _fast_validator().is_valid(document.data):  # the slow validator only to explain what is wrong
         check_document(document, bundled_validator("registry.schema.json"), RegistryError, display=display)
     return _build_registry(document, display, os.environ if environ is None else environ)
+
+
+def _missing_registry_error(path: Path, display: str) -> RegistryError:
+    """The error for a registry file that is not there: where a registry.yaml was looked for, and how to make one."""
+    if path.name != DEFAULT_REGISTRY.name or find_registry(path.parent) != path:
+        return RegistryError("file not found", file=display,
+                             hint="check --registry, or run `contracts init` to create a registry.yaml here")
+    searched = ", ".join(str(folder) for folder in _searched_folders(path.parent))
+    return RegistryError(f"no registry.yaml in {searched} (the working folder and each folder above it, up to the "
+                         f"repository root)", file=display,
+                         hint="run `contracts init` to create one here, or pass --registry PATH")
+
+
+def _searched_folders(start: Path) -> list[Path]:
+    """The folders find_registry looks in from `start`: it and each parent, up to the one holding .git."""
+    folders = []
+    for folder in (start.resolve(), *start.resolve().parents):
+        folders.append(folder)
+        if (folder / ".git").exists():
+            break
+    return folders
 
 
 @cache
