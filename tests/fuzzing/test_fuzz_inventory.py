@@ -151,9 +151,12 @@ def test_reports_in_junit_and_markdown(tmp_path, serve_inventory, run_cli):
 def test_credentials_come_from_the_environment_and_never_reach_output(tmp_path, serve_inventory, run_cli, monkeypatch):
     server = serve_inventory("broken")
     registry = inventory_registry(tmp_path, auth="{scheme: bearer, env: INVENTORY_TOKEN}")
-    code, _, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--base-url", server.url, "-q")
+    monkeypatch.delenv("INVENTORY_TOKEN", raising=False)
+    code, _, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "-q")
     assert code == 2
-    assert "needs the environment variable(s) INVENTORY_TOKEN for bearer auth" in err
+    assert err == ("error: registry.yaml:8: providers.inventory.auth.env: provider 'inventory' needs the environment "
+                   "variable INVENTORY_TOKEN for its bearer auth, and INVENTORY_TOKEN is not set. export "
+                   "INVENTORY_TOKEN, or fuzz a server that needs no credentials with --base-url URL\n")
 
     secret = "s3cr3t-token-value-for-the-test"
     monkeypatch.setenv("INVENTORY_TOKEN", secret)
@@ -164,6 +167,34 @@ def test_credentials_come_from_the_environment_and_never_reach_output(tmp_path, 
     assert secret not in out and secret not in corpus
     curls = [failure["curl"] for failure in json.loads(out)["results"][0]["failures"]]
     assert curls and all('-H "Authorization: Bearer $INVENTORY_TOKEN"' in curl for curl in curls)
+
+
+def test_a_base_url_target_is_fuzzed_without_unset_credentials_and_the_run_names_them(tmp_path, serve_inventory,
+                                                                                       run_cli, monkeypatch):
+    server = serve_inventory("correct")
+    registry = inventory_registry(tmp_path, auth="{scheme: basic, env: [INVENTORY_USER, INVENTORY_PASSWORD]}")
+    monkeypatch.delenv("INVENTORY_USER", raising=False)
+    monkeypatch.delenv("INVENTORY_PASSWORD", raising=False)
+    code, out, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "list_items",
+                             "--base-url", server.url, "--no-corpus", "--max-examples", "3", "--seed", "1")
+    assert code == 0, err + out
+    assert server.methods["GET"] > 0
+    assert (f"INVENTORY_USER, INVENTORY_PASSWORD not set: fuzzed {server.url} without inventory's basic credentials "
+            f"(export INVENTORY_USER, INVENTORY_PASSWORD if the target asks for them)") in err.splitlines()
+
+
+def test_only_the_fuzzed_providers_credentials_are_asked_for(tmp_path, serve_inventory, run_cli, monkeypatch):
+    server = serve_inventory("correct")
+    registry = inventory_registry(tmp_path)
+    text = registry.read_text().replace("http://127.0.0.1:9/", server.url)
+    registry.write_text(text + "  grafana:\n    base_url: http://127.0.0.1:9/api\n"
+                               "    auth: {scheme: bearer, env: GRAFANA_TOKEN}\n"
+                               "    operations:\n      search: {method: GET, path: /search, safe: true}\n")
+    monkeypatch.delenv("GRAFANA_TOKEN", raising=False)
+    code, out, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "list_items",
+                             "--no-corpus", "--max-examples", "3", "--seed", "1")
+    assert code == 0, err + out
+    assert "GRAFANA_TOKEN" not in err + out and server.methods["GET"] > 0
 
 
 def test_in_process_wsgi_app(tmp_path, run_cli, monkeypatch):

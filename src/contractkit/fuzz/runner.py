@@ -75,7 +75,9 @@ def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions =
     options = _with_registry_defaults(options, provider)
     endpoints = select_endpoints(provider, document, options.operations)
     allowed = [endpoint for endpoint in endpoints if is_allowed(endpoint, provider, options.allow_unsafe)]
-    credentials = read_credentials(provider, environ)
+    # The registry's credentials are for the provider at its base_url or its own process; a target given by hand
+    # (--base-url, --app) gets them when they are set and goes without them when they are not.
+    credentials = read_credentials(provider, environ, required=not (options.base_url or options.app), registry=registry)
     with ExitStack() as stack:
         base_url, app = _target(stack, registry, provider, options, environ)
         if base_url is not None:
@@ -191,14 +193,24 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
     found = _dedupe(replayed + collected.failures)
     added = _update_corpus(corpus_path, corpus, found, options)
-    notes = () if error_validator is not None or "error_format" not in options.checks else (
+    notes: tuple[str, ...] = () if error_validator is not None or "error_format" not in options.checks else (
         f"{CODE_NO_ERROR_SCHEMA}: provider has no error_schema, error_format did not run",)
+    notes += _credential_notes(provider, credentials, base_url or f"app {options.app}")
     outcomes = _outcomes(endpoints, allowed, found, collected, provider)
     return FuzzRun(provider=provider.name, seed=seed, target=base_url or f"app {options.app}", outcomes=outcomes,
                    checks=tuple(options.checks), corpus_path=corpus_path if options.use_corpus else None,
                    corpus_replayed=sum(1 for case in corpus.cases if case.operation in labels),
                    corpus_added=added, stop_reason=collected.stop_reason,
                    duration=time.perf_counter() - started, notes=notes)
+
+
+def _credential_notes(provider: Provider, credentials: Credentials, target: str) -> tuple[str, ...]:
+    """Say which credentials a run went without, so a run full of 401s explains itself."""
+    if not credentials.missing:
+        return ()
+    names = ", ".join(credentials.missing)
+    return (f"{names} not set: fuzzed {target} without {provider.name}'s {provider.auth.scheme} credentials "
+            f"(export {names} if the target asks for them)",)
 
 
 @dataclass(slots=True)
