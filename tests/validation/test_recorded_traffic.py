@@ -184,6 +184,46 @@ def test_suggested_overlay_entries_carry_evidence_and_fix_what_they_claim(spec: 
     assert not report.failed
 
 
+def test_too_few_recordings_write_no_overlay_and_say_how_many_it_needs(spec: Path, tmp_path: Path, capsys):
+    cassette = tmp_path / "traffic.json"
+    cassette.write_text(json.dumps(drifted_search_traffic(3)))  # two of the three responses lack 'title'
+    overlay = tmp_path / "suggested.yaml"
+
+    code, _, err = run(capsys, "validate", "--spec", str(spec), str(cassette), "--suggest-overlay", str(overlay))
+
+    assert code == 1 and not overlay.exists()
+    assert (f"wrote nothing to {overlay}: a correction needs at least 3 responses that disagree in the same place, and "
+            f"at least 50% of the responses recorded for the operations concerned; the best-supported, required "
+            f"property 'title' missing at #/components/schemas/Hit, has 2 of 3 (record more responses)") in err.splitlines()
+
+
+def test_a_minority_of_disagreeing_recordings_writes_no_overlay_and_names_the_share(spec: Path, tmp_path: Path, capsys):
+    untitled = {key: value for key, value in HIT.items() if key != "title"}
+    cassette = tmp_path / "traffic.json"
+    cassette.write_text(json.dumps(betamax(*[("/search", 200, [untitled])] * 3, *[("/search", 200, [HIT])] * 7)))
+    overlay = tmp_path / "suggested.yaml"
+
+    code, _, err = run(capsys, "validate", "--spec", str(spec), str(cassette), "--suggest-overlay", str(overlay))
+
+    assert code == 1 and not overlay.exists()
+    assert err.splitlines()[-1].endswith("the best-supported, required property 'title' missing at "
+                                         "#/components/schemas/Hit, has 3 of 10 (most responses there agree with the "
+                                         "description)")
+
+
+def test_conforming_recordings_write_no_overlay_and_say_so(spec: Path, tmp_path: Path, capsys):
+    cassette = tmp_path / "search.json"
+    cassette.write_text(json.dumps(betamax(("/search", 200, [HIT]), ("/search", 200, [HIT]))))
+    overlay = tmp_path / "suggested.yaml"
+
+    code, _, err = run(capsys, "validate", "--spec", str(spec), str(cassette), "--suggest-overlay", str(overlay))
+
+    assert code == 0 and not overlay.exists()
+    assert (f"wrote nothing to {overlay}: none of the 2 recorded responses contradicts the description where an "
+            f"overlay corrects it (a required property missing, a value not of its format, a null where none is "
+            f"allowed)") in err.splitlines()
+
+
 def test_recorded_error_responses_are_held_to_the_error_schema(spec: Path, tmp_path: Path, capsys):
     error_schema = tmp_path / "error.schema.json"
     error_schema.write_text(json.dumps({"type": "object", "required": ["message"],

@@ -83,7 +83,7 @@ def validate_command(spec_path: Path, base_paths: tuple[str, ...], error_schema:
     from contractkit.reports.results import summarize
     from contractkit.validation.recordings import load_validator, validate_recordings
     from contractkit.validation.sources import iter_recording_paths
-    from contractkit.validation.suggestions import suggest_corrections, write_overlay_suggestions
+    from contractkit.validation.suggestions import explain_no_suggestion, suggest_corrections, write_overlay_suggestions
 
     if shard is not None:
         files = tuple(select_shard(iter_recording_paths(files), shard))
@@ -93,9 +93,12 @@ def validate_command(spec_path: Path, base_paths: tuple[str, ...], error_schema:
     report = validate_recordings(validator, files, error_schema=error_schema)
     if overlay_path is not None:
         suggestions = suggest_corrections(validator.document, report.results)
-        write_overlay_suggestions(overlay_path, suggestions, reference=f"contracts validate --spec {spec_path}: "
-                                  f"{len(files)} recording path(s), {summarize(report)['total']} checks")
-        click.echo(f"wrote {len(suggestions)} overlay suggestion(s) to {overlay_path}", err=True)
+        if suggestions:
+            write_overlay_suggestions(overlay_path, suggestions, reference=f"contracts validate --spec {spec_path}: "
+                                      f"{len(files)} recording path(s), {summarize(report)['total']} checks")
+            click.echo(f"wrote {len(suggestions)} overlay suggestion(s) to {overlay_path}", err=True)
+        else:
+            click.echo(f"wrote nothing to {overlay_path}: {explain_no_suggestion(report.results)}", err=True)
     return emit_report(report, output_format, output_path)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,24 +65,79 @@ class _Tally:
     example: str
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One place where recorded responses contradict the description, kind and detail, and the evidence for it."""
+
+    kind: str
+    pointer: str
+    detail: str
+    evidence: Evidence
+
+    def is_supported(self, share: float, min_responses: int) -> bool:
+        """Enough responses disagree here, and they are at least `share` of those recorded for the operations."""
+        return self.evidence.disagreeing >= min_responses and self.evidence.disagreeing >= share * self.evidence.responses
+
+
 def suggest_corrections(document: Mapping[str, Any], results: Iterable[CheckResult], *, share: float = DEFAULT_SHARE,
                         min_responses: int = DEFAULT_MIN_RESPONSES) -> list[Suggestion]:
     """Overlay corrections for the disagreements shown by at least `share` of the responses concerned."""
+    accepted: dict[tuple[str, str], list[tuple[str, Evidence]]] = {}
+    for candidate in iter_candidates(results):
+        if candidate.is_supported(share, min_responses):
+            accepted.setdefault((candidate.kind, candidate.pointer), []).append((candidate.detail, candidate.evidence))
+    suggestions = [suggestion for (kind, pointer), items in sorted(accepted.items())
+                   for suggestion in _suggestions(document, kind, pointer, items)]
+    return sorted(suggestions, key=lambda item: (-item.evidence.disagreeing, item.path))
+
+
+def iter_candidates(results: Iterable[CheckResult]) -> Iterator[Candidate]:
+    """Every place an overlay could correct, with how many responses disagree there out of how many recorded."""
     results = list(results)
+    totals = _responses_per_operation(results)
+    for (kind, pointer, detail), tally in _tally(results).items():
+        yield Candidate(kind, pointer, detail, Evidence(len(tally.responses), sum(totals.get(name, 0) for name in tally.operations),
+                                                        tuple(sorted(tally.operations)), tally.example))
+
+
+def explain_no_suggestion(results: Iterable[CheckResult], *, share: float = DEFAULT_SHARE,
+                          min_responses: int = DEFAULT_MIN_RESPONSES) -> str:
+    """Why suggest_corrections proposed nothing: no response, no disagreement an overlay corrects, or too little
+    evidence for any (with the numbers of the best-supported one)."""
+    results = list(results)
+    checked = sum(_responses_per_operation(results).values())
+    candidates = list(iter_candidates(results))
+    if not checked:
+        return "no recorded response was checked against the description"
+    if not candidates:
+        return (f"none of the {checked} recorded responses contradicts the description where an overlay corrects it "
+                f"(a required property missing, a value not of its format, a null where none is allowed)")
+    supported = [candidate for candidate in candidates if candidate.is_supported(share, min_responses)]
+    if supported:
+        places = ", ".join(sorted({candidate.pointer for candidate in supported}))
+        return f"the description already allows what the recorded responses need, or no overlay entry can say it, at {places}"
+    best = max(candidates, key=lambda item: (item.evidence.disagreeing, item.evidence.disagreeing / max(item.evidence.responses, 1)))
+    short = ("record more responses" if best.evidence.disagreeing < min_responses
+             else "most responses there agree with the description")
+    return (f"a correction needs at least {min_responses} responses that disagree in the same place, and at least "
+            f"{share:.0%} of the responses recorded for the operations concerned; the best-supported, "
+            f"{_describe(best)}, has {best.evidence.disagreeing} of {best.evidence.responses} ({short})")
+
+
+def _describe(candidate: Candidate) -> str:
+    if candidate.kind == "missing-required":
+        return f"required property {candidate.detail!r} missing at {candidate.pointer}"
+    if candidate.kind == "format":
+        return f"values not of format {candidate.detail} at {candidate.pointer}"
+    return f"null at {candidate.pointer}"
+
+
+def _responses_per_operation(results: list[CheckResult]) -> dict[str, int]:
     totals: dict[str, int] = {}
     for result in results:
         if result.check == "response-schema" and result.status is not Status.SKIPPED:
             totals[operation_of(result)] = totals.get(operation_of(result), 0) + 1
-    tallies = _tally(results)
-    accepted: dict[tuple[str, str], list[tuple[str, Evidence]]] = {}
-    for (kind, pointer, detail), tally in tallies.items():
-        evidence = Evidence(len(tally.responses), sum(totals.get(name, 0) for name in tally.operations),
-                            tuple(sorted(tally.operations)), tally.example)
-        if evidence.disagreeing >= min_responses and evidence.disagreeing >= share * evidence.responses:
-            accepted.setdefault((kind, pointer), []).append((detail, evidence))
-    suggestions = [suggestion for (kind, pointer), items in sorted(accepted.items())
-                   for suggestion in _suggestions(document, kind, pointer, items)]
-    return sorted(suggestions, key=lambda item: (-item.evidence.disagreeing, item.path))
+    return totals
 
 
 def _tally(results: list[CheckResult]) -> dict[tuple[str, str, str], _Tally]:
@@ -169,5 +224,5 @@ def write_overlay_suggestions(path: Path, suggestions: list[Suggestion], *, refe
     write_text_atomic(Path(path), overlay_text(suggestions, reference=reference))
 
 
-__all__ = ["DEFAULT_MIN_RESPONSES", "DEFAULT_SHARE", "Evidence", "Suggestion", "overlay_text", "suggest_corrections",
-           "write_overlay_suggestions"]
+__all__ = ["DEFAULT_MIN_RESPONSES", "DEFAULT_SHARE", "Candidate", "Evidence", "Suggestion", "explain_no_suggestion",
+           "iter_candidates", "overlay_text", "suggest_corrections", "write_overlay_suggestions"]
