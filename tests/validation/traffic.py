@@ -1,8 +1,9 @@
 """Recorded-looking traffic that has drifted from its description, built from the description's own examples.
 
-Used by the tests of tests/validation and by benchmarks/bench_verify.py. Every published JSON example that
-routes back to its operation and validates unaltered becomes a recorded response (list bodies grown to
-`items` entries, as real pages are); then two responses in three are changed the way old recordings and
+Used by the tests of tests/validation and by benchmarks/bench_verify.py. Every published JSON example that an
+independent validator accepts unaltered (tests/verification/example_verdicts.py: the test data is not chosen by
+the validator under test) becomes a recorded response (list bodies grown to `items` entries, as real pages
+are); then two responses in three are changed the way old recordings and
 vendor quirks differ from today's description, the same way for every response of one operation (which is
 what makes a drift, and an overlay suggestion, out of single failures):
 
@@ -21,9 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from github_examples import concrete_path, iter_examples
-
-from contractkit.validation import SpecValidator, deref
+from example_verdicts import IndependentValidator
+from github_examples import concrete_path, follow, iter_examples, operation_of
 
 KINDS = ("missing-required", "null", "format", "enum")
 _BAD_FORMAT = {"date-time": "last tuesday", "date": "someday", "uri": "not a uri", "email": "nobody",
@@ -41,8 +41,7 @@ class Drift:
 
 def build_traffic(document: dict[str, Any], *, total: int, items: int = 10) -> tuple[dict[str, Any], list[Drift], int]:
     """(vcrpy cassette with `total` interactions, the drift of each drifted operation, responses changed)."""
-    validator = SpecValidator(document)
-    seeds = list(_valid_examples(document, validator, items))
+    seeds = list(_valid_examples(document, items))
     if not seeds:
         raise ValueError("the description has no usable JSON response examples")
     drifts: dict[int, Drift] = {}
@@ -52,24 +51,22 @@ def build_traffic(document: dict[str, Any], *, total: int, items: int = 10) -> t
         method, path, template, status, media, body = seeds[number]
         item = _interaction(method, path, status, media, body)
         if index % 3:  # two responses in three have drifted
-            drift = drifts.get(number) or drifts.setdefault(number, _drift_for(document, validator, method, template,
-                                                                               status, media, body, number))
+            drift = drifts.get(number) or drifts.setdefault(number, _drift_for(document, method, template, status,
+                                                                               media, body, number))
             _apply(item, drift, body)
             changed += 1
         interactions.append(item)
     return {"version": 1, "interactions": interactions}, list(drifts.values()), changed
 
 
-def _valid_examples(document: dict[str, Any], validator: SpecValidator, items: int):
-    for method, template, status, media, body in iter_examples(document):
-        path = concrete_path(template)
-        match = validator.match(method, path)
+def _valid_examples(document: dict[str, Any], items: int):
+    judge = IndependentValidator(document)
+    for example in iter_examples(document):
+        body = example.body
         if isinstance(body, list) and body:
             body = (body * items)[:items]
-        headers = {"Content-Type": [media]}
-        if match is None or match.template != template or validator.validate(method, template, status, headers, body):
-            continue
-        yield method, path, template, status, media, body
+        if judge.is_usable(example, body):
+            yield example.method, concrete_path(example.template), example.template, example.status, example.media, body
 
 
 def _interaction(method: str, path: str, status: int, media: str, body: Any) -> dict[str, Any]:
@@ -80,10 +77,10 @@ def _interaction(method: str, path: str, status: int, media: str, body: Any) -> 
                          "body": {"string": json.dumps(body)}}}
 
 
-def _drift_for(document: dict[str, Any], validator: SpecValidator, method: str, template: str, status: int, media: str,
-               body: Any, number: int) -> Drift:
+def _drift_for(document: dict[str, Any], method: str, template: str, status: int, media: str, body: Any,
+               number: int) -> Drift:
     label = f"{method} {template} {status}"
-    response = deref(document, validator.operation(method, template)["responses"][str(status)])
+    response, _ = follow(document, operation_of(document, method, template)["responses"][str(status)], "")
     schema = _object_schema(document, response["content"][media].get("schema", {}), body)
     sample = body[0] if isinstance(body, list) else body
     if schema is not None and isinstance(sample, dict):
@@ -96,14 +93,14 @@ def _drift_for(document: dict[str, Any], validator: SpecValidator, method: str, 
 
 
 def _object_schema(document: dict[str, Any], schema: Any, body: Any) -> dict[str, Any] | None:
-    schema = deref(document, schema)
+    schema = _deref(document, schema)
     if isinstance(body, list) and isinstance(schema, dict) and schema.get("type") == "array":
-        schema = deref(document, schema.get("items") or {})
+        schema = _deref(document, schema.get("items") or {})
     if not isinstance(schema, dict) or any(key in schema for key in ("anyOf", "oneOf")):
         return None
     merged = {"properties": dict(schema.get("properties") or {}), "required": list(schema.get("required") or [])}
     for part in schema.get("allOf") or ():
-        part = deref(document, part)
+        part = _deref(document, part)
         merged["properties"].update(part.get("properties") or {})
         merged["required"] += part.get("required") or []
     return merged
@@ -111,7 +108,7 @@ def _object_schema(document: dict[str, Any], schema: Any, body: Any) -> dict[str
 
 def _target(document: dict[str, Any], schema: dict[str, Any], sample: dict[str, Any], kind: str) -> str:
     for name in sorted(schema["properties"]):
-        sub = deref(document, schema["properties"][name])
+        sub = _deref(document, schema["properties"][name])
         if name not in sample or not isinstance(sub, dict) or any(key in sub for key in ("anyOf", "oneOf", "allOf")):
             continue
         plain_string = sub.get("type") == "string" and not sub.get("nullable") and isinstance(sample[name], str)
@@ -124,6 +121,10 @@ def _target(document: dict[str, Any], schema: dict[str, Any], sample: dict[str, 
         if kind == "enum" and plain_string and sub.get("enum"):
             return name
     return ""
+
+
+def _deref(document: dict[str, Any], node: Any) -> Any:
+    return follow(document, node, "")[0]
 
 
 def _apply(item: dict[str, Any], drift: Drift, body: Any) -> None:
