@@ -14,7 +14,11 @@ import pytest
 import requests
 from verification_support import DASHBOARD, HIT, grafana_like_spec, write_cassette, write_registry
 
+from contractkit.cassettes.drift import iter_drift
+from contractkit.cassettes.model import load_cassette
 from contractkit.cli import main
+from contractkit.core.model import Severity, Status
+from contractkit.pact.usage import load_usage
 from contractkit.registry import load_registry
 from contractkit.verify.verifier import verify_registry
 
@@ -82,8 +86,21 @@ def test_the_unchanged_provider_passes_every_check(tmp_path, pact_file):
 
 
 def test_a_new_optional_field_is_a_compatible_change(tmp_path, pact_file):
-    report = verify(make_registry(tmp_path, pact_file, hits=[dict(HIT, starred=True)]))
-    assert not report.failed
+    make_registry(tmp_path / "before", pact_file)
+    after = make_registry(tmp_path / "after", pact_file, hits=[dict(HIT, starred=True)])
+    registry = load_registry(after)
+    search = Path("cassettes", "grafana", "search_dashboards.json")
+
+    drift = list(iter_drift(load_cassette(tmp_path / "before" / search), load_cassette(tmp_path / "after" / search),
+                            usage=load_usage(registry), provider=registry.provider("grafana")))
+    assert [(f.code, f.severity, f.message) for f in drift] == [
+        ("CK304", Severity.INFO, "field $[*].starred (boolean) added: added field")]  # reported, graded compatible
+
+    report = verify(after)  # and verification of the changed recording passes every check that reads it
+    assert not report.failed and [f for r in report.results for f in r.findings] == []
+    passed = {(r.check, r.interaction) for r in report.results if r.status is Status.PASSED}
+    assert {("pact", "search dashboards"), ("response-schema", search.as_posix() + "#0"),
+            ("pact-openapi", "search dashboards")} <= passed
 
 
 def test_a_field_the_consumer_relies_on_removed_from_the_cassette(tmp_path, pact_file):
