@@ -2,6 +2,12 @@
 
 Run: python3 benchmarks/bench_replay.py [--rounds 5] [--requests 20000] [--clients 16]
      python3 benchmarks/bench_replay.py --hostile [--rounds 5]   (the same load while hostile clients attack)
+     python3 benchmarks/bench_replay.py --burst 1000 [--rounds 5]   (N connections opened at the same moment)
+
+With --burst N each round starts `contracts replay` in a fresh process whose open-file limit is lowered to
+1,024 (the usual soft limit; the hard limit is left alone), opens N connections at the same moment, sends one
+request on each (Connection: close) and waits for every answer: it prints how many were answered 200 and the
+time from the first connect to the last answer.
 
 With --hostile a third process holds hostile connections open during every round: 500 idle sockets, slow
 heads (one byte every 100 ms), endless headers, declared 4 GB bodies streamed, chunked bodies streamed without
@@ -17,7 +23,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
+import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -198,6 +207,73 @@ def main_hostile(args: argparse.Namespace, provider: Any) -> None:
           f"peak {stats.peak_connections} connections, {stats.accept_failures} accept failures")
 
 
+BURST_SOFT_LIMIT = 1024  # the usual soft RLIMIT_NOFILE the server process starts with
+
+
+def _lower_open_file_limit() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(BURST_SOFT_LIMIT, hard), hard))
+
+
+def _start_replay_process() -> tuple[subprocess.Popen[bytes], int]:
+    """`contracts replay --provider grafana` in a fresh process under a soft open-file limit of 1,024."""
+    process = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "replay",
+                                "--registry", str(ROOT / "registry.yaml"), "--provider", "grafana"],
+                               stderr=subprocess.PIPE, cwd=ROOT, preexec_fn=_lower_open_file_limit,
+                               env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(ROOT / "src")})
+    assert process.stderr is not None
+    for _ in range(50):
+        line = process.stderr.readline().decode()
+        if "replaying" in line:
+            return process, int(line.split("127.0.0.1:")[1].split("/")[0])
+    process.kill()
+    raise SystemExit(f"the replay server did not start: {line!r}")
+
+
+async def _burst_client(port: int, request: bytes, start: asyncio.Event) -> bool:
+    """One connection of the burst: True when it is answered 200."""
+    await start.wait()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        answer = await asyncio.wait_for(reader.read(), 120)  # Connection: close, so read to the end
+        writer.close()
+    except (ConnectionError, OSError, asyncio.TimeoutError):
+        return False
+    return answer.startswith(b"HTTP/1.1 200 ")
+
+
+async def _burst(port: int, count: int) -> tuple[int, float]:
+    request = b"GET /api/search?query=example HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(_burst_client(port, request, start)) for _ in range(count)]
+    await asyncio.sleep(0.1)  # every task waits on the event, so they all connect in the same loop iteration
+    started = time.perf_counter()
+    start.set()
+    answered = sum(await asyncio.gather(*tasks))
+    return answered, time.perf_counter() - started
+
+
+def main_burst(args: argparse.Namespace) -> None:
+    """N connections at once against a fresh `contracts replay` process per round: answered, and the time."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the clients' own sockets
+    rounds = []
+    for _ in range(args.rounds):
+        process, port = _start_replay_process()
+        try:
+            rounds.append(asyncio.run(_burst(port, args.burst)))
+        finally:
+            process.terminate()
+            process.wait(30)
+    answered = statistics.median(r[0] for r in rounds)
+    seconds = statistics.median(r[1] for r in rounds)
+    print(f"burst of {args.burst} connections against `contracts replay` (soft open-file limit {BURST_SOFT_LIMIT}, "
+          f"hard {hard}), {args.rounds} rounds, load average {os.getloadavg()[0]:.1f}")
+    print(f"answered 200: median {answered:.0f} of {args.burst} (rounds: {', '.join(str(r[0]) for r in rounds)})")
+    print(f"time to the last answer: median {seconds:.2f} s (rounds: {', '.join(f'{r[1]:.2f}' for r in rounds)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
@@ -205,7 +281,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--skip-threaded", action="store_true")
     parser.add_argument("--hostile", action="store_true", help="Measure keep-alive load under attack only.")
+    parser.add_argument("--burst", type=int, default=0, metavar="N", help="Measure N connections opened at once only.")
     args = parser.parse_args()
+    if args.burst:
+        main_burst(args)
+        return
     provider = load_registry(ROOT / "registry.yaml", environ={}).provider("grafana")
     if args.hostile:
         main_hostile(args, provider)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import resource
+import selectors
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, write_cassette
 from contractkit.cassettes.httpserver import HttpError, RequestParser, ServerLimits, parse_content_length
 from contractkit.cassettes.replay import ReplayServer
+from contractkit.core.limits import MAX_CONNECTIONS
 from contractkit.registry import load_registry
 
 SHORT = ServerLimits(head_timeout=0.3, body_timeout=0.6, idle_timeout=0.3, max_head_bytes=4096, max_body_bytes=1024)
@@ -109,7 +113,7 @@ def test_an_endless_header_is_431_once_it_passes_the_head_limit(provider) -> Non
             pass
         answer = _read_until_closed(sock)
         assert answer.startswith(b"HTTP/1.1 431 ") and b"request head larger than 65536 bytes" in answer
-        assert sent < 1024 * 1024 or answer
+        assert server.stats.rejected == 1 and _search_ok(server.port)  # refused once, and still serving
 
 
 def test_a_body_over_the_limit_is_refused_whether_declared_or_chunked(provider) -> None:
@@ -147,6 +151,85 @@ def test_beyond_the_connection_limit_the_longest_idle_connection_makes_room(prov
         finally:
             for sock in idle:
                 sock.close()
+
+
+BURST_REQUEST = b"GET /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+
+
+@pytest.fixture
+def many_open_files():
+    """This process may hold a burst's client sockets: the soft open-file limit raised to the hard one, then restored."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2200:
+        pytest.skip(f"the hard open-file limit ({hard}) is too low for a burst of 1,000 connections")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _burst(port: int, count: int) -> list[bytes]:
+    """Open `count` connections, then send one request on each, then read every answer (bounded by a deadline)."""
+    sockets = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(count)]
+    answers = {sock: b"" for sock in sockets}
+    try:
+        for sock in sockets:
+            sock.sendall(BURST_REQUEST)
+        with selectors.DefaultSelector() as selector:
+            for sock in sockets:
+                selector.register(sock, selectors.EVENT_READ)
+            deadline = time.monotonic() + 60
+            while selector.get_map() and time.monotonic() < deadline:
+                for key, _ in selector.select(timeout=1):
+                    chunk = _recv_or_empty(key.fileobj)  # type: ignore[arg-type]
+                    answers[key.fileobj] += chunk  # type: ignore[index]
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+    finally:
+        for sock in sockets:
+            sock.close()
+    return list(answers.values())
+
+
+def _recv_or_empty(sock: socket.socket) -> bytes:
+    try:
+        return sock.recv(65536)
+    except ConnectionResetError:
+        return b""
+
+
+def test_a_burst_beyond_the_connection_cap_waits_for_a_slot_and_is_answered(provider, many_open_files) -> None:
+    with ReplayServer(provider=provider, limits=ServerLimits(max_connections=20)) as server:
+        answers = _burst(server.port, 300)
+        assert [answer[:15] for answer in answers] == [b"HTTP/1.1 200 OK"] * 300
+        assert server.stats.peak_connections <= 20 and server.stats.queued >= 200
+        assert server.stats.evicted == server.stats.turned_away == 0
+        assert _search_ok(server.port)
+
+
+def _lower_open_file_limit() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+
+
+def test_cli_answers_a_burst_of_a_thousand_connections_under_a_low_soft_file_limit(tmp_path: Path, provider,
+                                                                                     many_open_files) -> None:
+    process = _start_cli(tmp_path, preexec_fn=_lower_open_file_limit)  # `ulimit -n 1024`: raised to the hard limit
+    try:
+        port = int(_wait_for_address(process).split("127.0.0.1:")[1].split("/")[0])
+        answers = _burst(port, 1000)
+        assert sum(answer.startswith(b"HTTP/1.1 200 OK") for answer in answers) == 1000
+        process.send_signal(signal.SIGINT)
+        assert process.wait(20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_cli_help_names_the_connection_cap(run_cli) -> None:
+    code, out, _ = run_cli("replay", "--help")
+    assert code == 0
+    assert f"at most {MAX_CONNECTIONS:,} are served at a time" in " ".join(out.split())
 
 
 def test_unmatched_requests_are_all_counted_but_only_the_first_hundred_named(provider) -> None:
@@ -192,10 +275,12 @@ def test_a_bad_chunk_size_is_an_http_error() -> None:
     assert (refused.value.status, refused.value.reason) == (400, "malformed chunk size")
 
 
-def _start_cli(tmp_path: Path, *arguments: str) -> subprocess.Popen[bytes]:
+def _start_cli(tmp_path: Path, *arguments: str,
+               preexec_fn: Callable[[], None] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "replay", "--registry",
                              str(tmp_path / "registry.yaml"), "--provider", "dash", *arguments],
-                            stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+                            stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+                            preexec_fn=preexec_fn)
 
 
 def _wait_for_address(process: subprocess.Popen[bytes]) -> str:

@@ -1,14 +1,20 @@
 """A small HTTP/1.1 server on asyncio for the replay server: strict parsing, bounded memory, timeouts.
 
 One hostile or unlucky client cannot take the server down:
-- a request line or header that is not HTTP, a negative, non-numeric or conflicting length, or both
-  Content-Length and Transfer-Encoding is answered 400 and the connection closed;
-- a head over MAX_HEAD_BYTES (or MAX_HEADER_COUNT lines) is answered 431, a declared or streamed body over
-  MAX_BODY_BYTES 413, before the body is read;
+- a request the parser (`httprequests`) refuses is answered with its status (400, 413 before the body is
+  read, 431, 501) and the connection closed;
 - a request whose head (or body) does not arrive in time is answered 408; an idle keep-alive connection is
   closed; a client that does not read its answers is paused, then closed;
-- beyond MAX_CONNECTIONS the longest-idle connection is closed to make room, and an `accept` failure (the
-  file descriptor limit) is counted instead of flooding the log with tracebacks.
+- at most MAX_CONNECTIONS connections are served at a time (fewer when the open-file limit is low); a burst
+  beyond them is accepted and waits in a queue, unread, until a slot frees. While connections wait, an answer
+  closes its connection (unless more pipelined requests are in), a connection idle after its answer makes
+  room at once, and one that sends nothing (or trickles its head) for `silent_grace` seconds makes room too;
+  a connection waiting longer than the idle timeout is closed. The queue is bounded by the open-file limit:
+  beyond it a connection is answered 503 with Retry-After and closed, and an `accept` failure (the file
+  descriptor limit itself) is counted instead of flooding the log with tracebacks (asyncio retries a second
+  later; meanwhile the kernel's backlog holds the connections).
+
+`raise_open_file_limit` lifts the soft open-file limit to the hard one; `contracts replay` calls it at start.
 
 The handler (the replay server) turns a parsed request into an answer, or into a coroutine for answers
 that are delayed or dropped (fault injection).
@@ -18,16 +24,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import resource
 import socket
 import struct
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Mapping, Union
 
+from contractkit.cassettes.httprequests import HttpError, ParsedRequest, RequestParser, parse_content_length
 from contractkit.core.limits import (
     BODY_TIMEOUT,
     HEAD_TIMEOUT,
@@ -41,12 +47,10 @@ from contractkit.core.limits import (
 Answer = tuple[bytes, bytes]  # status line plus headers (no Content-Length), and the body
 Handler = Callable[["ParsedRequest"], Union[Answer, Awaitable[Union[Answer, None]]]]
 
-_REQUEST_LINE = re.compile(rb"([!#$%&'*+.^_`|~0-9A-Za-z-]+) ([\x21-\x7e]+) HTTP/(1\.[01])")
-_HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_DIGITS = re.compile(r"[0-9]{1,18}")
-_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?")
-_MAX_CHUNK_LINE = 4096
 _MAX_BUFFERED_BYTES = 256 * 1024 * 1024  # request bytes held by all connections together
+_RESERVED_FILES = 64  # open files kept free of connections: cassettes, logs, the listener, the loop's own
+_UNLIMITED_FILES = 65_536  # the soft limit asked for when the hard one is unlimited (macOS refuses infinity)
+_BACKLOG = 4_096  # connections the kernel holds before they are accepted (capped by net.core.somaxconn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +64,38 @@ class ServerLimits:
     head_timeout: float = HEAD_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
     idle_timeout: float = IDLE_TIMEOUT
+    silent_grace: float = 1.0  # seconds a served connection may stay silent while others wait for its slot
 
     def effective_connections(self) -> int:
         """max_connections, kept under the process's file descriptor limit (with room for files and clients)."""
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        soft = _soft_file_limit()
         return max(8, min(self.max_connections, soft // 2 - 32)) if soft > 0 else self.max_connections
+
+    def effective_waiting(self, serving: int) -> int:
+        """How many connections may wait for a slot: what the open-file limit leaves beside `serving` and a reserve."""
+        return max(0, _soft_file_limit() - _RESERVED_FILES - serving)
+
+
+def _soft_file_limit() -> int:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return _UNLIMITED_FILES if soft == resource.RLIM_INFINITY else soft
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft open-file limit (RLIMIT_NOFILE) to its hard limit; returns the soft limit now in force.
+
+    A burst of connections needs one file descriptor each, and the usual soft limit (1,024) is far below the
+    usual hard one. Where the hard limit is unlimited, 65,536 is asked for; a refusal leaves the limit as it was.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = _UNLIMITED_FILES if hard == resource.RLIM_INFINITY else hard
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return _soft_file_limit()
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):  # macOS caps the soft limit at kern.maxfilesperproc
+        pass
+    return _soft_file_limit()
 
 
 @dataclass(slots=True)
@@ -73,196 +104,12 @@ class ConnectionStats:
 
     rejected: int = 0  # malformed or oversized requests, answered 400, 408, 413, 431 or 501
     timed_out: int = 0  # connections closed for a slow head or body, idleness, or not reading answers
-    evicted: int = 0  # idle connections closed to make room for a new one
+    evicted: int = 0  # idle or silent connections closed to make room for waiting ones
     accept_failures: int = 0  # accept() errors such as the file descriptor limit
-    peak_connections: int = 0
-
-
-class HttpError(Exception):
-    """A request the server refuses: the status to answer and why."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        self.status, self.reason = status, reason
-        super().__init__(f"{status} {reason}")
-
-
-@dataclass(slots=True)
-class ParsedRequest:
-    """One complete request."""
-
-    method: str
-    target: str
-    headers: dict[str, str]  # lower-cased names; repeated headers joined with ', '
-    body: bytes = b""
-    keep_alive: bool = True
-    expects_continue: bool = field(default=False, repr=False)
-
-
-# ---------------------------------------------------------------- parsing
-
-
-class RequestParser:
-    """Incremental HTTP/1.1 request parser: feed bytes, take complete requests; raises HttpError on bad input."""
-
-    def __init__(self, limits: ServerLimits) -> None:
-        self.limits = limits
-        self.buffer = bytearray()
-        self.head: ParsedRequest | None = None  # parsed head whose body is still arriving
-        self.length = 0  # Content-Length of that body
-        self.chunked: _ChunkedBody | None = None
-
-    def next_request(self) -> ParsedRequest | None:
-        """The next complete request in the buffer (consumed from it), or None while it is incomplete."""
-        if self.head is None:
-            self.head = self._parse_head()
-            if self.head is None:
-                return None
-        if self.chunked is not None:
-            body = self.chunked.feed(self.buffer)
-            if body is None:
-                return None
-        elif len(self.buffer) < self.length:
-            return None
-        else:
-            body = bytes(self.buffer[:self.length])
-            del self.buffer[:self.length]
-        request, self.head, self.chunked, self.length = self.head, None, None, 0
-        request.body = body
-        return request
-
-    @property
-    def is_in_head(self) -> bool:
-        """True while a request has started but its head is incomplete."""
-        return self.head is None and bool(self.buffer)
-
-    def _parse_head(self) -> ParsedRequest | None:
-        while self.buffer[:2] == b"\r\n":  # RFC 9112 2.2: ignore empty lines before a request line
-            del self.buffer[:2]
-        end = self.buffer.find(b"\r\n\r\n", 0, self.limits.max_head_bytes + 4)
-        if end < 0:
-            if len(self.buffer) > self.limits.max_head_bytes:
-                raise HttpError(431, f"request head larger than {self.limits.max_head_bytes} bytes")
-            return None
-        lines = bytes(self.buffer[:end]).split(b"\r\n")
-        del self.buffer[:end + 4]
-        matched = _REQUEST_LINE.fullmatch(lines[0])
-        if matched is None:
-            raise HttpError(400, "malformed request line (expected METHOD TARGET HTTP/1.1)")
-        if len(lines) - 1 > self.limits.max_header_count:
-            raise HttpError(431, f"more than {self.limits.max_header_count} header lines")
-        headers = _parse_headers(lines[1:])
-        request = ParsedRequest(matched.group(1).decode("ascii").upper(), matched.group(2).decode("latin-1"), headers)
-        request.keep_alive = _keep_alive(headers, matched.group(3))
-        self._plan_body(headers)
-        request.expects_continue = headers.get("expect", "").lower() == "100-continue"
-        return request
-
-    def _plan_body(self, headers: Mapping[str, str]) -> None:
-        encoding, length = headers.get("transfer-encoding"), headers.get("content-length")
-        if encoding is not None:
-            if length is not None:
-                raise HttpError(400, "both Content-Length and Transfer-Encoding (a request smuggling pattern)")
-            if encoding.strip().lower() != "chunked":
-                raise HttpError(501, f"Transfer-Encoding {encoding!r} is not supported (only chunked)")
-            self.chunked = _ChunkedBody(self.limits)
-        elif length is not None:
-            self.length = parse_content_length(length, self.limits.max_body_bytes)
-
-
-def parse_content_length(value: str, limit: int) -> int:
-    """A Content-Length header's value: digits only (no sign), repeated values equal, at most `limit`."""
-    values = {part.strip() for part in value.split(",")}
-    if len(values) != 1:
-        raise HttpError(400, f"conflicting Content-Length values {value[:40]!r}")
-    text = values.pop()
-    if text.isdigit() and text.isascii() and len(text) > 18:
-        raise HttpError(413, f"body larger than {limit} bytes")
-    if not _DIGITS.fullmatch(text):
-        raise HttpError(400, f"Content-Length must be a non-negative integer, got {text[:40]!r}")
-    length = int(text)
-    if length > limit:
-        raise HttpError(413, f"body of {length} bytes is larger than the limit of {limit}")
-    return length
-
-
-def _parse_headers(lines: list[bytes]) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for line in lines:
-        name, colon, value = line.partition(b":")
-        if not colon or not _HEADER_NAME.fullmatch(name):
-            raise HttpError(400, f"malformed header line {line[:40].decode('latin-1')!r}")
-        key = name.decode("ascii").lower()
-        text = value.strip(b" \t").decode("latin-1")
-        if key in headers:
-            if key in ("host", "transfer-encoding"):
-                raise HttpError(400, f"repeated {key} header")
-            headers[key] = f"{headers[key]}, {text}"
-        else:
-            headers[key] = text
-    return headers
-
-
-def _keep_alive(headers: Mapping[str, str], version: bytes) -> bool:
-    connection = headers.get("connection", "").lower()
-    return "close" not in connection if version == b"1.1" else "keep-alive" in connection
-
-
-class _ChunkedBody:
-    """Decodes a chunked body across calls without rescanning, bounded by the body limit."""
-
-    def __init__(self, limits: ServerLimits) -> None:
-        self.limits = limits
-        self.body = bytearray()
-        self.remaining = -1  # bytes of the current chunk still to read (+2 for its CRLF); -1: a size line is next
-        self.in_trailer = False
-
-    def feed(self, buffer: bytearray) -> bytes | None:
-        """Consume what the buffer holds; the whole body once the last chunk and trailer are in."""
-        while True:
-            if self.in_trailer:
-                return self._trailer(buffer)
-            if self.remaining < 0:
-                if not self._size_line(buffer):
-                    return None
-                continue
-            if len(buffer) < self.remaining:
-                return None
-            if buffer[self.remaining - 2:self.remaining] != b"\r\n":
-                raise HttpError(400, "a chunk is not followed by CRLF")
-            self.body += buffer[:self.remaining - 2]
-            del buffer[:self.remaining]
-            self.remaining = -1
-
-    def _size_line(self, buffer: bytearray) -> bool:
-        end = buffer.find(b"\r\n", 0, _MAX_CHUNK_LINE)
-        if end < 0:
-            if len(buffer) >= _MAX_CHUNK_LINE:
-                raise HttpError(400, "chunk size line too long")
-            return False
-        matched = _CHUNK_SIZE.fullmatch(bytes(buffer[:end]))
-        if matched is None:
-            raise HttpError(400, "malformed chunk size")
-        size = int(matched.group(1), 16)
-        del buffer[:end + 2]
-        if len(self.body) + size > self.limits.max_body_bytes:
-            raise HttpError(413, f"chunked body larger than {self.limits.max_body_bytes} bytes")
-        if size == 0:
-            self.in_trailer = True
-        else:
-            self.remaining = size + 2
-        return True
-
-    def _trailer(self, buffer: bytearray) -> bytes | None:
-        if buffer[:2] == b"\r\n":
-            del buffer[:2]
-            return bytes(self.body)
-        end = buffer.find(b"\r\n\r\n", 0, self.limits.max_head_bytes)
-        if end < 0:
-            if len(buffer) > self.limits.max_head_bytes:
-                raise HttpError(431, "chunked trailer too large")
-            return None
-        del buffer[:end + 4]
-        return bytes(self.body)
+    peak_connections: int = 0  # connections served at the same time
+    queued: int = 0  # connections that waited for a slot
+    peak_waiting: int = 0
+    turned_away: int = 0  # connections answered 503 because the queue was full (the open-file limit)
 
 
 # ---------------------------------------------------------------- answers
@@ -311,6 +158,7 @@ class HttpConnection(asyncio.Protocol):
         self.request_started = 0.0  # when the first byte of the current request arrived
         self.buffered = 0  # bytes this connection counts against the server-wide budget
         self.reading_paused = False
+        self.answered = 0  # answers written on this connection
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -333,6 +181,7 @@ class HttpConnection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
+        self.server.reusable.pop(self, None)
         if not self.parser.buffer and self.parser.head is None:
             self.request_started = now
         self.last_activity = now
@@ -376,7 +225,7 @@ class HttpConnection(asyncio.Protocol):
             self.request_started = time.monotonic()
             answer = self.server.handler(request)
             if isinstance(answer, tuple):
-                self.send(answer, keep_alive=request.keep_alive, head_only=request.method == "HEAD")
+                self.send(answer, keep_alive=self._keeps_alive(request), head_only=request.method == "HEAD")
             else:
                 self.busy = True
                 asyncio.get_running_loop().create_task(self._answer_later(request, answer))
@@ -391,8 +240,13 @@ class HttpConnection(asyncio.Protocol):
         if answer is None:
             self.reset()
             return
-        self.send(answer, keep_alive=request.keep_alive, head_only=request.method == "HEAD")
+        self.send(answer, keep_alive=self._keeps_alive(request), head_only=request.method == "HEAD")
         self.drain()
+
+    def _keeps_alive(self, request: ParsedRequest) -> bool:
+        """Keep the connection after this answer unless the client closes it, or others wait for its slot and
+        no pipelined request is in (the answer then says `Connection: close`, so the client knows)."""
+        return request.keep_alive and not (self.server.waiting and not self.parser.buffer)
 
     def send(self, answer: Answer, *, keep_alive: bool, head_only: bool = False) -> None:
         """Write one answer with Date, Content-Length and Connection; close after it unless kept alive."""
@@ -404,8 +258,11 @@ class HttpConnection(asyncio.Protocol):
                              + str(len(body)).encode() + b"\r\nConnection: " + connection + b"\r\n\r\n"
                              + (b"" if head_only else body))
         self.last_activity = time.monotonic()
+        self.answered += 1
         if not keep_alive:
             self.transport.close()
+        elif self.is_idle():
+            self.server.reusable[self] = None
 
     def refuse(self, error: HttpError) -> None:
         """Answer a refused request with its status and a JSON reason, then close the connection."""
@@ -446,6 +303,16 @@ class HttpConnection(asyncio.Protocol):
         """True when no request is in progress on this connection."""
         return not self.busy and not self.parser.buffer and self.parser.head is None
 
+    def holds_slot_unused(self, now: float) -> bool:
+        """True when this connection may be closed for a waiting one: idle after an answer, or silent (or
+        trickling its head) for `silent_grace` seconds. Never while a body arrives or an answer is pending."""
+        if self.busy or self.writing_paused or self.parser.head is not None:
+            return False
+        grace = self.server.limits.silent_grace
+        if not self.parser.buffer:
+            return self.answered > 0 or now - self.last_activity >= grace
+        return now - self.request_started >= grace
+
 
 # ---------------------------------------------------------------- server
 
@@ -458,8 +325,11 @@ class HttpServer:
         self.handler = handler
         self.limits = limits or ServerLimits()
         self.max_connections = self.limits.effective_connections()
+        self.max_waiting = self.limits.effective_waiting(self.max_connections)
         self.stats = stats if stats is not None else ConnectionStats()
-        self.connections: set[HttpConnection] = set()
+        self.connections: set[HttpConnection] = set()  # served: read, parsed, answered
+        self.waiting: dict[HttpConnection, float] = {}  # accepted, unread, in arrival order, with the time
+        self.reusable: dict[HttpConnection, None] = {}  # served connections idle after an answer, oldest first
         self.buffered = 0
         self._server: asyncio.base_events.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -468,7 +338,7 @@ class HttpServer:
         """Bind and start accepting; returns the bound port. Raises OSError when the address is taken."""
         loop = asyncio.get_running_loop()
         loop.set_exception_handler(self._loop_exception)
-        self._server = await loop.create_server(lambda: HttpConnection(self), host, port, backlog=1024)
+        self._server = await loop.create_server(lambda: HttpConnection(self), host, port, backlog=_BACKLOG)
         self._sweeper = loop.create_task(self._sweep())
         return int(self._server.sockets[0].getsockname()[1])
 
@@ -478,38 +348,86 @@ class HttpServer:
             self._server.close()
         if self._sweeper is not None:
             self._sweeper.cancel()
-        for connection in list(self.connections):
+        for connection in [*self.connections, *self.waiting]:
             if connection.transport is not None:
                 connection.transport.abort()
 
     def admit(self, connection: HttpConnection) -> None:
-        """Track a new connection; at the limit, close the longest-idle one (or, when none is idle, this one)."""
-        if len(self.connections) >= self.max_connections:
-            idle = [other for other in self.connections if other.is_idle() or other.parser.is_in_head]
-            victim = min(idle, key=lambda other: other.last_activity, default=connection)
-            self.stats.evicted += 1
-            if victim.transport is not None:
-                victim.transport.abort()
-            self.connections.discard(victim)
-            if victim is connection:
-                return
+        """Serve a new connection, or queue it (unread) behind the others waiting for a slot; 503 when the queue is full."""
+        if len(self.connections) < self.max_connections and not self.waiting:
+            self._serve(connection)
+            return
+        assert connection.transport is not None
+        if len(self.waiting) >= self.max_waiting:
+            self.stats.turned_away += 1
+            connection.send(json_answer(503, {"error": "the replay server has too many connections; try again"},
+                                        {"Retry-After": "1"}), keep_alive=False)
+            return
+        connection.transport.pause_reading()
+        self.waiting[connection] = time.monotonic()
+        self.stats.queued += 1
+        self.stats.peak_waiting = max(self.stats.peak_waiting, len(self.waiting))
+        while self.reusable and len(self.connections) >= self.max_connections:
+            self._evict(next(iter(self.reusable)))
+        self._promote()
+
+    def _serve(self, connection: HttpConnection) -> None:
         self.connections.add(connection)
         self.stats.peak_connections = max(self.stats.peak_connections, len(self.connections))
 
+    def _evict(self, connection: HttpConnection) -> None:
+        """Close a connection that holds a slot without using it, for one that waits."""
+        self.stats.evicted += 1
+        self.connections.discard(connection)
+        self.reusable.pop(connection, None)
+        if connection.transport is not None:
+            connection.transport.abort()
+
+    def _promote(self) -> None:
+        """Give free slots to the connections that waited longest, and start reading them."""
+        while self.waiting and len(self.connections) < self.max_connections:
+            connection = next(iter(self.waiting))
+            del self.waiting[connection]
+            if connection.transport is None or connection.transport.is_closing():
+                continue
+            connection.last_activity = time.monotonic()
+            self._serve(connection)
+            connection.transport.resume_reading()
+
     def forget(self, connection: HttpConnection) -> None:
-        """A connection closed: stop tracking it and release its bytes."""
+        """A connection closed: stop tracking it, release its bytes and its slot."""
+        self.waiting.pop(connection, None)
+        self.reusable.pop(connection, None)
         self.connections.discard(connection)
         self.buffered -= connection.buffered
         connection.buffered = 0
+        self._promote()
 
     async def _sweep(self) -> None:
         limits = self.limits
-        interval = max(0.02, min(1.0, limits.head_timeout / 4, limits.idle_timeout / 4, limits.body_timeout / 4))
+        interval = max(0.02, min(1.0, limits.head_timeout / 4, limits.idle_timeout / 4, limits.body_timeout / 4,
+                                 limits.silent_grace / 4))
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
             for connection in list(self.connections):
                 connection.expire(now)
+            self._sweep_waiting(now)
+
+    def _sweep_waiting(self, now: float) -> None:
+        """Close connections that waited past the idle timeout; make room from connections that hold a slot unused."""
+        for connection, since in list(self.waiting.items()):
+            if now - since <= self.limits.idle_timeout:
+                break  # in arrival order: the rest waited less
+            del self.waiting[connection]
+            self.stats.timed_out += 1
+            if connection.transport is not None:
+                connection.transport.close()
+        if self.waiting:
+            unused = sorted((c for c in self.connections if c.holds_slot_unused(now)), key=lambda c: c.last_activity)
+            for connection in unused[:len(self.waiting)]:
+                self._evict(connection)
+            self._promote()
 
     def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         """Count accept() failures (EMFILE backs off by itself) instead of logging a traceback for each."""
@@ -523,4 +441,5 @@ class HttpServer:
 
 
 __all__ = ["Answer", "ConnectionStats", "Handler", "HttpConnection", "HttpError", "HttpServer", "ParsedRequest",
-           "RequestParser", "ServerLimits", "json_answer", "parse_content_length", "reason_phrase"]
+           "RequestParser", "ServerLimits", "json_answer", "parse_content_length", "raise_open_file_limit",
+           "reason_phrase"]

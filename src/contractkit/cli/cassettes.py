@@ -9,12 +9,21 @@ from typing import TYPE_CHECKING
 import click
 
 from contractkit.cli.common import ExitCode, emit, emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.core.limits import MAX_CONNECTIONS
 
 if TYPE_CHECKING:
     from contractkit.core.model import Report
 
 
-@click.command("record")
+@click.command("record", epilog="""\b
+Seeding (--from-spec) answers with every value the contract's example response gives (text, numbers, nulls,
+arrays, nested objects) and sends its path and query parameters; --param is needed only to differ from it:
+  --param incident_id=PT4KHLK         a path or query parameter, echoed by the response's fields of that name
+  --param '$.status=resolved'         a response field, as text
+  --param '$.tags=["a","b"]'          a JSON array or object is JSON
+  --param '$.count=3'                 JSON where the seeded field holds a number, boolean or null
+  --param '$.owner:=null'             := is always JSON (--param '$.id:="42"' for the text 42)
+  --param '$.user=#/components/schemas/User'   an instance of that schema""")
 @registry_option
 @click.option("--provider", "provider_name", required=True, help="The provider whose cassettes to record.")
 @click.option("--operation", "operation_names", multiple=True, help="Only this operation (repeatable).")
@@ -33,7 +42,8 @@ if TYPE_CHECKING:
               help="With --from-spec: seed the cassette variant of this provider state (<cassettes>/states/<slug>/).")
 @click.option("--param", "state_params", multiple=True, metavar="NAME=VALUE",
               help="With --from-spec: a path or query parameter (echoed by the response), or a response field as "
-                   "$.path=VALUE; with --state for that state's variant, else for the provider's cassettes (repeatable).")
+                   "$.path=VALUE, JSON values included (examples below); with --state for that state's variant, else "
+                   "for the provider's cassettes; overrides the contract's example (repeatable).")
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
 def record_command(registry_path: Path, provider_name: str, operation_names: tuple[str, ...], live: bool, moto: bool,
@@ -112,7 +122,10 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
     return _emit_record_report(report, output_format, output_path)
 
 
-@click.command("replay")
+@click.command("replay", epilog=(
+    f"Connections: at most {MAX_CONNECTIONS:,} are served at a time (fewer if the open-file limit allows fewer than "
+    f"twice that; the soft limit is raised to the hard one at start); a burst beyond the cap waits in a queue, "
+    f"bounded by the open-file limit, and is served as slots free. Past that bound a connection is answered 503."))
 @registry_option
 @click.option("--provider", "provider_name", required=True, help="The provider whose cassettes to serve.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=0, show_default=True,
@@ -126,8 +139,10 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
 
     A port in use is exit 2. Malformed or oversized requests are refused (400, 413, 431), slow ones cut off (408).
     """
+    from contractkit.cassettes.httpserver import raise_open_file_limit
     from contractkit.cassettes.replay import Faults, ReplayServer
 
+    raise_open_file_limit()  # one descriptor per connection: a burst of a thousand needs more than the usual 1,024
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
     server = ReplayServer(folder, provider=provider, faults=Faults.from_text(faults), port=port)
