@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, write_cassette
 from contractkit.cassettes.replay import Faults, ReplayServer
@@ -133,16 +134,54 @@ def test_fault_text_errors_name_the_problem() -> None:
         Faults.from_text("throttle=2")
 
 
-def test_every_operation_of_the_example_registry_is_answered_from_its_cassette() -> None:
+def _recorded_response(cassette: Path) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers without volatile markers, body) as the cassette file says, read without our loader."""
+    [interaction] = yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]
+    response = interaction["response"]
+    headers = {name.lower(): ", ".join(values) for name, values in response["headers"].items()
+               if not any(value.startswith("<volatile") for value in values)}
+    return response["status"]["code"], headers, response["body"]["string"].encode("utf-8")
+
+
+def _example_operations() -> list:
+    """(provider, operation) of every HTTP operation of the example registry, one test case each."""
     registry = load_registry(REPO / "registry.yaml", environ={})
+    cases = []
     for provider in registry.providers.values():
-        if provider.kind.value == "aws":
-            continue
-        with ReplayServer(provider=provider) as server:
-            for operation in provider.operations.values():
-                path = (provider.base_path + operation.path).replace("{", "").replace("}", "")
-                status, _, _ = _get(server, operation.method, path, b"{}" if operation.method == "POST" else None)
-                assert status < 300, f"{provider.name} {operation.name}"
+        for name in provider.operations if provider.kind.value != "aws" else ():
+            known = _MISREPLAYED.get((provider.name, name))
+            marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=known)] if known else []
+            cases.append(pytest.param(provider.name, name, id=f"{provider.name}-{name}", marks=marks))
+    return cases
+
+
+# A product bug, kept visible here until it is fixed: ReplayServer(provider=...) (and `contracts replay`) serves every
+# cassette under the provider's folder, provider-state variants included, and a request in no state that matches an
+# operation by its template gets the first recording in path order. `states/...` sorts before `sync_application.yaml`
+# (but after `get_dashboard.yaml`), so this operation is answered from its `an-application-exists` variant.
+_MISREPLAYED = {("argocd", "sync_application"): "answered from the provider-state variant cassette, not the default one"}
+EXAMPLE_OPERATIONS = _example_operations()
+
+
+def test_the_example_registry_has_operations_to_replay() -> None:
+    assert len(EXAMPLE_OPERATIONS) >= 20
+
+
+@pytest.mark.parametrize(("provider_name", "operation_name"), EXAMPLE_OPERATIONS)
+def test_every_operation_of_the_example_registry_is_answered_from_its_cassette(provider_name, operation_name) -> None:
+    """The replayed status, headers and body are the operation's own cassette's (read from the file, not by our
+    loader); volatile headers are left out rather than sent with their marker."""
+    provider = load_registry(REPO / "registry.yaml", environ={}).provider(provider_name)
+    operation = provider.operations[operation_name]
+    path = (provider.base_path + operation.path).replace("{", "").replace("}", "")
+    with ReplayServer(provider=provider) as server:
+        status, headers, body = _get(server, operation.method, path, b"{}" if operation.method == "POST" else None)
+    recorded_status, recorded_headers, recorded_body = _recorded_response(provider.cassettes / f"{operation.name}.yaml")
+    assert (status, body) == (recorded_status, recorded_body)
+    replayed = {name.lower(): value for name, value in headers.items()}
+    assert {name: replayed.get(name) for name in recorded_headers} == recorded_headers
+    assert replayed["content-length"] == str(len(recorded_body))
+    assert "<volatile" not in json.dumps(replayed)
 
 
 def test_cli_replay_serves_until_interrupted(tmp_path: Path, grafana_like) -> None:
