@@ -9,7 +9,10 @@ the description's own schema with every `$ref` resolved by `referencing`. It is 
 contractkit through openapi-spec-validator.
 
 Where the two validators disagree on a published example, DISAGREEMENTS says why and which one is right;
-test_github_examples.py asserts that these are the only disagreements, in both directions.
+test_github_examples.py asserts that these are the only disagreements, in both directions. A format the
+independent validator cannot check in the test process (`uri` and `iri`: tests/conftest.py turns their optional
+grammar off) cannot hide a wrong rejection by ours, which would show as a disagreement; it can hide a wrong
+acceptance of a malformed URI.
 """
 
 from __future__ import annotations
