@@ -14,7 +14,7 @@ import pytest
 
 from tests.hardening.corpus import CASES, Case, make_project
 
-CASE_SECONDS = 15  # a case that takes longer is a hang
+CASE_SECONDS = 300  # a hang guard, not a speed limit: a busy machine must not fail a case (speed is measured in benchmarks/)
 
 
 class CaseTimeout(Exception):

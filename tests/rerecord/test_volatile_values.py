@@ -27,6 +27,8 @@ class Provider:
 
     def __init__(self) -> None:
         self.name = "ada"
+        self.extra_headers: dict[str, str] = {}
+        self.request_id_header = True
         self.counter = itertools.count()
         provider = self
 
@@ -41,7 +43,10 @@ class Provider:
                                    "StateUpdatedTimestamp": 1795320525.404 + turn}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("X-Request-Id", str(uuid.uuid4()))
+                if provider.request_id_header:
+                    self.send_header("X-Request-Id", str(uuid.uuid4()))
+                for name, value in provider.extra_headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -85,6 +90,22 @@ def test_an_unchanged_answer_rewrites_nothing_and_a_changed_one_is_written(tmp_p
     provider.name = "grace"
     assert _record(tmp_path, provider) == "recorded"
     assert load_cassette(cassette).interactions[0].response.json()["name"] == "grace"
+
+
+def test_a_header_the_provider_starts_sending_rewrites_nothing_and_a_dropped_one_is_written(
+        tmp_path: Path, provider: Provider) -> None:
+    """A newer release (of a provider, or of moto) that adds an informational header changes no committed file;
+    a header the recording had and the provider stops sending is a real difference."""
+    cassette = tmp_path / "cassettes" / "users" / "get_user.yaml"
+    assert _record(tmp_path, provider) == "recorded"
+    first = cassette.read_bytes()
+    provider.extra_headers = {"status": "200", "X-Served-By": "cache-7"}
+    assert _record(tmp_path, provider) == "unchanged"
+    assert cassette.read_bytes() == first
+    provider.extra_headers = {}
+    provider.request_id_header = False
+    assert _record(tmp_path, provider) == "recorded"
+    assert load_cassette(cassette).interactions[0].response.header("X-Request-Id") is None
 
 
 def _answer(body: str, server: str = "nginx/1.25") -> RecordedInteraction:

@@ -67,7 +67,8 @@ def recorded() -> dict[str, dict]:
 
 
 def _wait(url: str) -> None:
-    for _ in range(200):
+    deadline = time.monotonic() + 120  # generous: a busy machine starts moto slowly, and that is no failure
+    while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url, timeout=1).read()
             return

@@ -27,6 +27,7 @@ from contractkit.core.codes import (
     STATUS_CHANGED,
     TYPE_CHANGED,
 )
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Provider, Severity
 from contractkit.openapi.sites import ChangeSite
 from contractkit.pact.reader import Pact, PactInteraction, parse_pact
@@ -47,7 +48,7 @@ def body_shape(body: str | bytes | None, content_type: str = "") -> dict[str, st
     if "json" in content_type or text.lstrip()[:1] in ("{", "["):
         try:
             shape: dict[str, str] = {}
-            _json_shape(json.loads(text), "$", shape)
+            _json_shape(parse_json_value(text), "$", shape)
             return shape
         except ValueError:
             pass

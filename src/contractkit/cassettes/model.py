@@ -31,7 +31,7 @@ import yaml
 
 from contractkit.core.errors import CassetteError
 from contractkit.core.files import write_text_atomic
-from contractkit.core.loading import parse_source, read_text
+from contractkit.core.loading import parse_json_value, parse_source, read_text
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 Headers = Mapping[str, tuple[str, ...]]
@@ -88,7 +88,7 @@ class RecordedResponse:
     def json(self) -> Any:
         """The body parsed as JSON; raises CassetteError when it is not JSON."""
         try:
-            return json.loads(self.body_bytes or b"null")
+            return parse_json_value(self.body_bytes or b"null")
         except ValueError as exc:
             raise CassetteError(f"response body is not JSON ({exc})") from exc
 

@@ -30,6 +30,7 @@ from contractkit.cassettes.secrets import (
     looks_random,
     secret_environ,
 )
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Provider
 
 __all__ = [
@@ -293,7 +294,7 @@ class _Pass:
         lowered = content_type.lower()
         if is_json_text(text, lowered):
             try:
-                data = json.loads(text)
+                data = parse_json_value(text)
             except ValueError:
                 return self.text(text)
             return dump_json(self.json(data))
@@ -347,7 +348,7 @@ class _Pass:
             return value
         if value.lstrip()[:1] in ("{", "["):
             try:
-                inner = json.loads(value)
+                inner = parse_json_value(value)
             except ValueError:
                 inner = None
             if isinstance(inner, (dict, list)):

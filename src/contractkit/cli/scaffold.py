@@ -11,12 +11,15 @@ from contractkit.cli.common import ExitCode, registry_option
 
 @click.command("init")
 @click.option("--consumer", default=None, help="The consumer's name (default: the folder's name).")
+@click.option("--install", "requirement", default=None, metavar="REQUIREMENT",
+              help="What the CI workflow installs (default: this release of contractkit-cdc, pinned, or the "
+                   "repository and commit it was installed from).")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-def init_command(consumer: str | None, folder: Path) -> int:
+def init_command(consumer: str | None, requirement: str | None, folder: Path) -> int:
     """Start a project: registry.yaml, contracts/ schemas/ cassettes/ pacts/, a CI workflow and a first test."""
     from contractkit.scaffold import init_project
 
-    result = init_project(folder, consumer)
+    result = init_project(folder, consumer, requirement=requirement)
     for relative in result.written:
         click.echo(f"wrote {relative}")
     for relative in result.created:

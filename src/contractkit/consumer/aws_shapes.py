@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from contractkit.aws.models import operation_model, protocol_of
 from contractkit.consumer.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
 from contractkit.core.errors import ContractFileError, KeyPath
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
 
 if TYPE_CHECKING:
@@ -473,10 +474,9 @@ def _subset_problem(expected: Any, actual: Any, path: KeyPath) -> tuple[KeyPath,
         return None
     if isinstance(expected, str) and isinstance(actual, (dict, list)):
         # botocore decodes some documents (IAM policies) from the JSON text AWS sends
-        import json
 
         try:
-            return None if json.loads(expected) == actual else (path, f"expected {expected!r}, botocore read {actual!r}")
+            return None if parse_json_value(expected) == actual else (path, f"expected {expected!r}, botocore read {actual!r}")
         except ValueError:
             return path, f"expected {expected!r}, botocore read {actual!r}"
     if isinstance(actual, dt.datetime):

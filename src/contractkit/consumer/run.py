@@ -37,6 +37,7 @@ from contractkit.core.codes import SCHEMA_VIOLATION as CK203_SCHEMA_VIOLATION
 from contractkit.core.codes import UNEXPECTED_RESPONSE as CK204_UNEXPECTED_RESPONSE
 from contractkit.core.errors import PactFileError, UsageError
 from contractkit.core.files import write_json_atomic, write_text_atomic
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Finding, Provider, Registry, Report, Severity, Status
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def _fragments(server: Any, null_paths: Mapping[tuple[str, ...], Mapping[str, bo
     with tempfile.TemporaryDirectory(prefix="contractkit-pact-") as folder:
         server.write_file(folder, overwrite=True)
         (written,) = Path(folder).glob("*.json")
-        data = json.loads(written.read_text(encoding="utf-8"))
+        data = parse_json_value(written.read_text(encoding="utf-8"))
     header = {key: value for key, value in data.items() if key != "interactions"}
     fragments = []
     for interaction in data["interactions"]:
@@ -444,8 +445,8 @@ def _pact_interactions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = parse_json_value(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
         raise PactFileError(f"cannot read the pact to merge into ({exc})", file=path,
                             hint="fix or delete it; a partial run never replaces a pact it cannot read") from exc
     interactions = data.get("interactions") if isinstance(data, dict) else None
@@ -457,8 +458,8 @@ def _pact_interactions(path: Path) -> list[dict[str, Any]]:
 
 def _read_fragment(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        return parse_json_value(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
         raise PactFileError(f"cannot read pact fragment ({exc})", file=path) from exc
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any, Mapping
 
-try:  # orjson parses response bodies about three times faster; json is the fallback
-    import orjson as _fastjson
+from contractkit.core.loading import parse_json_value
 
-    def loads(data: bytes | str) -> Any:
-        """Parse JSON text or bytes."""
-        return _fastjson.loads(data)
-except ImportError:  # pragma: no cover - orjson absent
-    def loads(data: bytes | str) -> Any:
-        """Parse JSON text or bytes."""
-        return json.loads(data)
+
+def loads(data: bytes | str) -> Any:
+    """Parse a JSON body through the one guarded parser (nesting limited; the `fast` extra used when present)."""
+    return parse_json_value(data)
+
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -108,6 +108,8 @@ def read_text(path: Path, error: ErrorFactory, *, display: str | None = None) ->
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
+_LONG_DIGITS = re.compile(r"[0-9]{19}")  # an integer that may not fit 64 bits
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
 _NOT_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
 
 
@@ -122,14 +124,44 @@ def parse_json(text: str, error: ErrorFactory, *, display: str) -> Any:
 
 
 def parse_json_value(text: str | bytes) -> Any:
-    """`json.loads` that refuses nesting deeper than MAX_NESTING with NestingLimitError (a ValueError)."""
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise NestingLimitError(_deep_line(text)) from None
+    """The one JSON parser: JSON text or bytes to data, refusing nesting deeper than MAX_NESTING with
+    NestingLimitError (a ValueError) before any parser recurses; invalid JSON raises json.JSONDecodeError.
+
+    With the `fast` extra (orjson) installed the text is parsed by it; whatever it refuses (invalid JSON, integers
+    beyond 64 bits, lone surrogates) is parsed again by the standard library, which decides and names the line,
+    so the result and every error are the same with and without the extra. orjson reads integers beyond 64 bits
+    as floats (losing digits), so text with a run of 19 digits anywhere is left to the standard library."""
     if is_nested_deeper(text):
         raise NestingLimitError(_deep_line(text))
-    return data
+    if _FAST_LOADS is not None and not _has_long_digits(text):
+        try:
+            return _FAST_LOADS(text)
+        except ValueError:
+            pass
+    try:
+        return json.loads(text)
+    except RecursionError:  # only reachable with a limit above the interpreter's: refused all the same
+        raise NestingLimitError(_deep_line(text)) from None
+
+
+def _has_long_digits(text: str | bytes) -> bool:
+    return bool(_LONG_DIGITS_BYTES.search(text) if isinstance(text, bytes) else _LONG_DIGITS.search(text))
+
+
+def fast_json_parser() -> Callable[[str | bytes], Any] | None:
+    """orjson's `loads` when the `fast` extra is installed, else None: the one place an optional parser is
+    imported (`CONTRACTKIT_PURE_JSON=1` turns it off, to run the standard library's path on a machine that has it)."""
+    if os.environ.get("CONTRACTKIT_PURE_JSON"):
+        return None
+    try:
+        import orjson
+    except ImportError:
+        return None
+    loads: Callable[[str | bytes], Any] = orjson.loads
+    return loads
+
+
+_FAST_LOADS = fast_json_parser()
 
 
 def is_nested_deeper(text: str | bytes, limit: int = MAX_NESTING) -> bool:
@@ -164,18 +196,9 @@ def _deep_line(text: str | bytes) -> int:
 def load_json_fast(path: Path, error: ErrorFactory, *, display: str | None = None) -> Any:
     """Load a large JSON or YAML document without a line map (specs of many megabytes)."""
     shown = display or str(path)
-    text = read_text(path, error, display=shown)  # refuses JSON nested too deep
+    text = read_text(path, error, display=shown)
     if text.lstrip().startswith(("{", "[")):
-        try:  # orjson reads a 13 MB description twice as fast; on any refusal json below decides and names the line
-            import orjson
-
-            return orjson.loads(text)
-        except (ImportError, ValueError):
-            pass
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise error(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno) from exc
+        return parse_json(text, error, display=shown)
     return _YamlBuilder(error, shown, keep_lines=False).build(text)
 
 

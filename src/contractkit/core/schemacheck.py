@@ -12,13 +12,13 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from contractkit.core.errors import ContractKitError
-from contractkit.core.loading import SourceDocument
+from contractkit.core.loading import SourceDocument, parse_json_value
 
 
 @cache
 def bundled_validator(name: str) -> jsonschema.Draft202012Validator:
     """A prebuilt validator for a schema shipped in contractkit/data."""
-    schema = json.loads(resources.files("contractkit.data").joinpath(name).read_text(encoding="utf-8"))
+    schema = parse_json_value(resources.files("contractkit.data").joinpath(name).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contractkit.core.errors import SchemaLoadError
+from contractkit.core.loading import parse_json_value
 
 # Keywords whose tighter value accepts fewer instances: "upper" bounds shrink, "lower" bounds grow.
 UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties", "maxContains")
@@ -407,7 +408,7 @@ def union_schema(document: SchemaDocument, options: list[Any]) -> dict[str, Any]
     if any(shape.nullable for shape in shapes):
         schema["nullable"] = True
     if all(shape.enum is not None for shape in shapes):
-        schema["enum"] = [json.loads(value) for value in sorted(set().union(*(shape.enum or () for shape in shapes)))]
+        schema["enum"] = [parse_json_value(value) for value in sorted(set().union(*(shape.enum or () for shape in shapes)))]
     names = sorted(set().union(*(shape.properties for shape in shapes)))
     if names:
         schema["properties"] = {name: _union_of([shape.properties[name] for shape in shapes if name in shape.properties])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import uuid
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from contractkit.core.errors import SchemaLoadError
-from contractkit.core.loading import load_json_fast
+from contractkit.core.loading import load_json_fast, parse_json_value
 from contractkit.core.model import Provider, Registry
 from contractkit.fuzz.corpus import CorpusRequest
 from contractkit.fuzz.endpoints import Credentials, Endpoint, mask_credentials
@@ -69,8 +68,8 @@ def iter_error_format_failures(status: int, body: bytes, validator: Any) -> Iter
     if status < 400:
         return
     try:
-        data = json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = parse_json_value(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError):
         yield "Error body is not JSON", f"the {status} body is not JSON: {body[:80]!r}"
         return
     if data is None and not body:

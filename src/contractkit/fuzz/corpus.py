@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from contractkit.core.errors import ContractKitError
 from contractkit.core.files import write_json_atomic
+from contractkit.core.loading import parse_json, read_text
 
 FORMAT = "contractkit-fuzz-corpus"
 VERSION = 1
@@ -134,12 +134,7 @@ def load_corpus(path: Path, provider: str) -> Corpus:
     """Read a corpus file; a missing file is an empty corpus, a broken one raises CorpusError naming it."""
     if not path.exists():
         return Corpus(provider)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CorpusError(f"invalid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
-    except OSError as exc:
-        raise CorpusError(f"cannot read file ({exc})", file=path) from exc
+    data = parse_json(read_text(path, CorpusError), CorpusError, display=str(path))
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CorpusError(f"not a fuzz corpus (expected \"format\": \"{FORMAT}\")", file=path, key_path=("format",))
     cases = []

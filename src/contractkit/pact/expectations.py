@@ -14,11 +14,11 @@ otherwise every mismatch of the closest interaction is reported, each as its own
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
+from contractkit.core.loading import parse_json_value
 from contractkit.core.routing import Router
 from contractkit.pact.matching import Mismatch, Rule, iter_mismatches, matches_rule
 from contractkit.pact.reader import PactInteraction, load_pact
@@ -110,7 +110,7 @@ _NOT_JSON = object()
 
 def _decoded(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8")) if body else None
+        return parse_json_value(body.decode("utf-8")) if body else None
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _NOT_JSON
 

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 from contractkit.cassettes import RecordedRequest
 from contractkit.cassettes.scrub import dump_json
 from contractkit.core.errors import SchemaLoadError
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
 from contractkit.openapi.documents import resolve_pointer
 
@@ -298,7 +299,7 @@ def _decoded(example: Any) -> Any:
     """Some documents (Atlassian's) publish JSON examples as JSON-encoded strings: decode those."""
     if isinstance(example, str) and example.lstrip()[:1] in ("{", "["):
         try:
-            return json.loads(example)
+            return parse_json_value(example)
         except ValueError:
             return example
     return example

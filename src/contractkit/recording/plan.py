@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from contractkit.cassettes import cassette_path, load_cassette
 from contractkit.cassettes.scrub import ScrubRules, rules_for_provider
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Status
 
 # headers worth keeping from a previous request when re-sending it; auth comes from the environment
@@ -180,7 +181,7 @@ def _prefixed_body(body: str | bytes | None, operation: Operation, prefix: str) 
     if operation.safe or not isinstance(body, str):
         return body
     try:
-        data = json.loads(body)
+        data = parse_json_value(body)
     except ValueError:
         return body
     if isinstance(data, dict):

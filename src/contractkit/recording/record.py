@@ -10,7 +10,6 @@ killed leaves every earlier cassette as it was.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from contractkit.cassettes.scrub import ScrubRules, mask_volatile, scrub_text
 from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.codes import RECORD_FAILED
 from contractkit.core.errors import CassetteError, UsageError
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.recording.plan import (
     HttpCall,
@@ -211,9 +211,32 @@ def is_moto_gap(recorded: list[RecordedInteraction]) -> bool:
 
 def is_same_answer(old: Cassette, new: Cassette) -> bool:
     """True when two recordings differ at most in volatile values (dates, request ids, server banners,
-    generated ids): re-recording an unchanged answer then rewrites nothing."""
+    generated ids) and in response headers the old recording did not have: re-recording an unchanged answer
+    then rewrites nothing. A header the provider starts sending is informational until something reads it (no
+    consumer or cassette could depend on it yet), so a newer provider or moto release adding one changes no file."""
     return (dump_interactions([mask_volatile(item) for item in old.interactions])
-            == dump_interactions([mask_volatile(item) for item in new.interactions]))
+            == dump_interactions([mask_volatile(item) for item in _without_added_headers(new, old)]))
+
+
+def added_headers(old: Cassette, new: Cassette) -> list[str]:
+    """Response headers the new recording has and the old one lacks, by interaction, sorted and distinct."""
+    names: set[str] = set()
+    for before, after in zip(old.interactions, new.interactions):
+        known = {name.lower() for name in before.response.headers}
+        names.update(name for name in after.response.headers if name.lower() not in known)
+    return sorted(names, key=str.lower)
+
+
+def _without_added_headers(new: Cassette, old: Cassette) -> list[RecordedInteraction]:
+    kept = []
+    for index, after in enumerate(new.interactions):
+        if index >= len(old.interactions):
+            kept.append(after)
+            continue
+        known = {name.lower() for name in old.interactions[index].response.headers}
+        headers = {name: values for name, values in after.response.headers.items() if name.lower() in known}
+        kept.append(replace(after, response=replace(after.response, headers=headers)))
+    return kept
 
 
 def compare_and_write(provider: Provider, operation: Operation, path: Path, new: Cassette,
@@ -221,7 +244,9 @@ def compare_and_write(provider: Provider, operation: Operation, path: Path, new:
     """Write a new recording unless it gives the same answer as the cassette on disk; drift and breaks found."""
     old = _load_previous(path)
     if old is not None and is_same_answer(old, new):
-        return OperationOutcome(operation.name, "unchanged", "no change", path=path)
+        added = added_headers(old, new)
+        note = f"no change (the provider now also sends {', '.join(added)}: informational, not recorded)" if added else "no change"
+        return OperationOutcome(operation.name, "unchanged", note, path=path)
     findings = tuple(iter_drift(old, new)) if old is not None else ()
     breaking = tuple(recorded_schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
     write_cassette(new)
@@ -244,7 +269,7 @@ def pact_findings(provider: Provider, cassette: Cassette, pact_file: Path | None
     if pact_file is None or not pact_file.exists():
         return
     try:
-        data = json.loads(pact_file.read_text(encoding="utf-8"))
+        data = parse_json_value(pact_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CassetteError(f"cannot read the pact ({exc})", file=pact_file) from exc
     for finding in iter_pact_breaks(data, cassette.interactions, provider):

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 from contractkit.aws.models import find_operation_model
 from contractkit.consumer.contractfile import load_contract_file
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider, Registry, SchemaSource
 from contractkit.openapi.documents import find_operation
 from contractkit.pact.reader import load_pact
@@ -93,7 +94,7 @@ def _load_spec(provider: Provider) -> dict[str, Any] | None:
     if provider.spec is None or not provider.spec.is_file():
         return None
     try:
-        return json.loads(provider.spec.read_text(encoding="utf-8"))
+        return parse_json_value(provider.spec.read_text(encoding="utf-8"))
     except (ValueError, OSError):
         return None
 

@@ -20,6 +20,7 @@ from contractkit.core.errors import (
     SchemaLoadError,
     format_key_path,
 )
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import (
     CheckResult,
     Finding,
@@ -134,7 +135,7 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
         yield _problem(registry, "CK105", f"JSON Schema file {shown} does not exist", *key)
         return
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema = parse_json_value(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         yield LintProblem("CK106", SchemaLoadError(f"invalid JSON: {exc}", file=shown))
         return

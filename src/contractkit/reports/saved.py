@@ -6,12 +6,12 @@ the same results, in one canonical order (provider, operation, check, interactio
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from contractkit.core.errors import UsageError
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
 from contractkit.validation.responses import SchemaFinding
 
@@ -24,7 +24,7 @@ _SCHEMA_KEYS = ("kind", "schema_pointer")
 def load_report(path: Path) -> Report:
     """A report saved with `--format json`; bad input names the file and the key path."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json_value(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{path}: file not found", hint="save results with --format json --output FILE") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:

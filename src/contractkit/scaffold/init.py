@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from contractkit.core.errors import UsageError
 from contractkit.core.files import write_text_atomic
 
-__all__ = ["FOLDERS", "InitResult", "init_project", "registry_text", "workflow_text"]
+__all__ = ["DISTRIBUTION", "FOLDERS", "InitResult", "init_project", "install_requirement", "registry_text", "workflow_text"]
+
+DISTRIBUTION = "contractkit-cdc"
+"""The name this project is installed by. `contractkit` on the public index is an unrelated library (docs/naming.md)."""
 
 FOLDERS = ("contracts", "schemas", "cassettes", "pacts", "tests/contracts")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -48,11 +53,13 @@ jobs:
       - uses: actions/checkout@v4
         with:
           fetch-depth: 0  # the gate reads the base branch's files with git show
+          persist-credentials: false
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
       - name: Install
-        run: python -m pip install contractkit
+        # this project under its own name, pinned to the release (or commit) `contracts init` was run with
+        run: python -m pip install '{requirement}'
       - name: Contracts (lint, consumer, verify, validate)
         run: |
           mkdir -p reports
@@ -61,7 +68,9 @@ jobs:
           contracts report reports/contracts.json --format markdown >> "$GITHUB_STEP_SUMMARY"
           exit "${{status:-0}}"
       - name: Gate against the base branch
-        run: contracts gate --base "origin/${{{{ github.base_ref }}}}" --format markdown --output reports/gate.md
+        env:
+          BASE_REF: ${{{{ github.base_ref }}}}  # passed as a value, never expanded into the script
+        run: contracts gate --base "origin/$BASE_REF" --format markdown --output reports/gate.md
       - name: Keep the reports
         if: always()
         uses: actions/upload-artifact@v4
@@ -104,13 +113,30 @@ def registry_text(consumer: str) -> str:
     return _REGISTRY.format(consumer=consumer)
 
 
-def workflow_text() -> str:
-    """The CI workflow a new project starts with."""
-    return _WORKFLOW.format()
+def workflow_text(requirement: str | None = None) -> str:
+    """The CI workflow a new project starts with; it installs `requirement` (default: install_requirement())."""
+    return _WORKFLOW.format(requirement=requirement or install_requirement())
 
 
-def init_project(root: Path, consumer: str | None = None) -> InitResult:
-    """Write registry.yaml, the folders, a CI workflow and a first test; refuse to touch an existing registry."""
+def install_requirement() -> str:
+    """How a new project's CI installs this toolkit: the repository and commit it was installed from, when that was
+    a version-control URL (PEP 610's direct_url.json), else this release by the project's own name, pinned."""
+    try:
+        dist = metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        from contractkit import __version__
+
+        return f"{DISTRIBUTION}=={__version__}"
+    origin = json.loads(dist.read_text("direct_url.json") or "{}")
+    vcs = origin.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and str(origin.get("url", "")).startswith("https://"):
+        return f"{DISTRIBUTION} @ git+{origin['url']}@{vcs['commit_id']}"
+    return f"{DISTRIBUTION}=={dist.version}"
+
+
+def init_project(root: Path, consumer: str | None = None, *, requirement: str | None = None) -> InitResult:
+    """Write registry.yaml, the folders, a CI workflow (installing `requirement`, default install_requirement())
+    and a first test; refuse to touch an existing registry."""
     name = consumer or _consumer_name(root)
     if not _NAME.match(name):
         raise UsageError(f"consumer name {name!r}: use lower-case letters, digits, '-' and '_' (pass --consumer NAME)")
@@ -120,7 +146,7 @@ def init_project(root: Path, consumer: str | None = None) -> InitResult:
     created = [folder for folder in FOLDERS if not (root / folder).is_dir()]
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
-    files = {"registry.yaml": registry_text(name), ".github/workflows/contracts.yml": workflow_text(),
+    files = {"registry.yaml": registry_text(name), ".github/workflows/contracts.yml": workflow_text(requirement),
              "tests/contracts/test_contracts.py": _FIRST_TEST}
     written = []
     for relative, text in files.items():

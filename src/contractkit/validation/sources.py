@@ -2,7 +2,7 @@
 Betamax JSON cassettes (also Ruby VCR's `http_interactions` layout); folders are searched recursively.
 
 Speed matters here: a few thousand recorded responses make cassettes of tens of megabytes. JSON is parsed
-with orjson when it is installed, YAML with libyaml's C loader without a line map; only when a file turns
+by the one guarded parser (orjson with the `fast` extra), YAML with libyaml's C loader without a line map; only when a file turns
 out to be malformed is it read again by the cassette loader, whose message names the line.
 """
 
@@ -25,11 +25,8 @@ from contractkit.cassettes import (
 )
 from contractkit.cassettes.model import interaction_from_dict
 from contractkit.core.errors import CassetteError
-
-try:  # the C loader is ten times faster on large cassettes
-    from yaml import CSafeLoader as FastLoader
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as FastLoader  # type: ignore[assignment]
+from contractkit.core.loading import YamlLoader as FastLoader  # libyaml's C loader where PyYAML was built with it
+from contractkit.core.loading import parse_json_value
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -61,19 +58,6 @@ class FastCassetteLoader(FastLoader):  # type: ignore[misc,valid-type]
             return node.value
         return super().construct_object(node, deep)
 
-
-try:
-    import orjson
-
-    def _parse_json(data: bytes) -> Any:
-        return orjson.loads(data)
-
-    _JSON_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError)
-except ImportError:  # pragma: no cover - orjson is optional
-    def _parse_json(data: bytes) -> Any:
-        return json.loads(data)
-
-    _JSON_ERRORS = (ValueError,)
 
 RECORDING_SUFFIXES = (".yaml", ".yml", ".json", ".har")
 KINDS = ("vcr", "har", "betamax")
@@ -129,8 +113,8 @@ def _parse(raw: bytes, path: Path) -> Any:
     head = raw.lstrip()[:1]
     if head in (b"{", b"["):
         try:
-            return _parse_json(raw)
-        except _JSON_ERRORS as exc:
+            return parse_json_value(raw)
+        except ValueError as exc:  # invalid JSON, or nested beyond the limit
             raise CassetteError(f"invalid JSON ({exc})", file=path) from exc
     text = raw.decode("utf-8", "replace")
     if "!!python/" in text:  # older vcrpy stores file-like bodies as Python objects: its own loader reads them
