@@ -121,3 +121,82 @@ def test_an_aws_state_variant_is_seeded_from_botocore_with_the_state_values(tmp_
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", answer["ForecastResultsByTime"][0]["TimePeriod"]["End"]), "botocore's pattern"
     assert variant.metadata["source"] == "botocore-schema" and variant.metadata["state"]["name"] == "costs exist"
     assert not (tmp_path / "cassettes" / "aws" / "forecast.yaml").exists(), "the default cassette is untouched"
+
+
+CONTRACT = """provider: incidents
+interactions:
+  - operation: get_incident
+    description: the incident PABC999
+    request:
+      path_params: {id: PABC999}
+    response:
+      status: 200
+      body:
+        incident:
+          id: PABC999
+          status: acknowledged
+          priority: {$integer: 3}
+          resolved_by: null
+          tags: {$each_like: checkout}
+          assignees: {$each_like: {id: {$like: PUSER01}, summary: Ada Lovelace}, min: 2}
+          service: {id: PSVC001, summary: {$like: Checkout}}
+"""
+
+
+@pytest.fixture
+def contracted_registry(seeded_registry: Path) -> Path:
+    """The seeded registry's provider with more kinds of field, and a contract whose example gives a value to each."""
+    document = _document()
+    document["components"]["schemas"]["Incident"]["properties"].update({
+        "priority": {"type": "integer"}, "resolved_by": {"type": "string", "nullable": True},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "assignees": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "summary": {"type": "string"}}}}})
+    (seeded_registry.parent / "openapi.json").write_text(json.dumps(document))
+    (seeded_registry.parent / "contracts").mkdir()
+    (seeded_registry.parent / "contracts" / "incidents.yaml").write_text(CONTRACT)
+    return seeded_registry
+
+
+def test_a_seed_answers_with_every_value_the_contracts_example_gives(contracted_registry: Path, run_cli) -> None:
+    code, out, err = _record(run_cli, contracted_registry)
+    assert (code, err) == (0, ""), out
+    cassette = load_cassette(contracted_registry.parent / "cassettes" / "incidents" / "get_incident.yaml")
+    interaction = cassette.interactions[0]
+    assert interaction.request.uri.endswith("/incidents/PABC999")  # the contract's path parameter
+    incident = interaction.response.json()["incident"]
+    assert {key: incident[key] for key in ("id", "status", "priority", "resolved_by", "tags", "assignees", "service")} == {
+        "id": "PABC999", "status": "acknowledged", "priority": 3, "resolved_by": None, "tags": ["checkout"],
+        "assignees": [{"id": "PUSER01", "summary": "Ada Lovelace"}] * 2,
+        "service": {"id": "PSVC001", "summary": "Checkout"}}
+    assert incident["title"] == "The server is on fire."  # what the contract does not give comes from the document
+    assert cassette.metadata["contract_example"] == "contracts/incidents.yaml: the incident PABC999"
+
+
+def test_a_param_overrides_the_contract_and_takes_json_values(contracted_registry: Path, run_cli) -> None:
+    code, out, err = _record(run_cli, contracted_registry, "--param", '$.incident.tags=["a","b"]',
+                             "--param", "$.incident.priority=5", "--param", "$.incident.resolved_by:=\"PUSER01\"",
+                             "--param", "$.incident.title=42")
+    assert (code, err) == (0, ""), out
+    cassette = load_cassette(contracted_registry.parent / "cassettes" / "incidents" / "get_incident.yaml")
+    incident = cassette.interactions[0].response.json()["incident"]
+    assert (incident["tags"], incident["priority"], incident["resolved_by"], incident["title"]) == (
+        ["a", "b"], 5, "PUSER01", "42")  # a text field keeps the text 42
+
+
+def test_a_contract_value_the_schema_rejects_leaves_the_description_values_and_says_why(contracted_registry: Path,
+                                                                                          run_cli) -> None:
+    contract = contracted_registry.parent / "contracts" / "incidents.yaml"
+    contract.write_text(CONTRACT.replace("status: acknowledged", "status: on fire"))
+    code, out, err = _record(run_cli, contracted_registry)
+    assert (code, err) == (0, ""), out
+    cassette = load_cassette(contracted_registry.parent / "cassettes" / "incidents" / "get_incident.yaml")
+    assert cassette.interactions[0].response.json()["incident"]["status"] == "triggered"
+    assert "$.incident.status" in cassette.metadata["contract_example_rejected"]
+
+
+def test_record_help_documents_json_param_values(run_cli) -> None:
+    code, out, _ = run_cli("record", "--help")
+    assert code == 0
+    assert "--param '$.tags=[\"a\",\"b\"]'          a JSON array or object is JSON" in out
+    assert "--param '$.owner:=null'             := is always JSON" in out

@@ -28,6 +28,7 @@ from contractkit.core.codes import RECORD_FAILED
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.openapi.documents import find_path, load_spec_document
+from contractkit.recording.expected import ExpectedResponse, expected_response, param_value, with_expected
 from contractkit.recording.instances import (
     MAX_DEPTH,
     json_media,
@@ -132,9 +133,12 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
               state: SeedState | None = None) -> OperationOutcome:
 
     params = dict(state.params) if state is not None else {}
-    request = seed_request(provider, operation, document, path_item, spec_operation,
-                           {name: value for name, value in params.items() if not name.startswith("$")})
     status, key = success_response(spec_operation)
+    expected = expected_response(provider, operation, state.name if state is not None else "")
+    expected = expected if expected is not None and expected.status == status else None
+    request = seed_request(provider, operation, document, path_item, spec_operation,
+                           {**(expected.params if expected is not None else {}),
+                            **{name: value for name, value in params.items() if not name.startswith("$")}})
     response_spec = resolve(document, (spec_operation.get("responses") or {}).get(key, {})) if key else {}
     media = json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
 
@@ -144,8 +148,8 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
         return validate_response(provider, operation, status, {"Content-Type": content_type}, text.encode())
 
     problems: list[Finding] = []
-    rejected = ""
-    for body, source, repaired in _candidate_bodies(document, media, check):
+    rejected = contract_rejected = ""
+    for body, source, repaired, from_contract in _bodies(document, media, check, expected):
         body = echo_state(body, params, document) if params and body is not None else body
         problems = check(body)
         if not problems:
@@ -158,6 +162,10 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
             if problems:
                 continue
             metadata = _metadata(provider, operation, source, document_name)
+            if from_contract and expected is not None:
+                metadata["contract_example"] = expected.origin
+            elif contract_rejected:  # say why the contract's values are not what the cassette answers
+                metadata["contract_example_rejected"] = contract_rejected
             if rejected:  # say why the published example is not what the cassette answers
                 metadata["example_rejected"] = rejected
             if repaired:  # the published example, except these values the registered schema rejects
@@ -168,7 +176,9 @@ def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, A
                 metadata["params"] = params
             path = _seed_path(provider, operation, state)
             return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))  # type: ignore[arg-type]
-        if source == "openapi-example" and not rejected and not repaired:
+        if from_contract:  # the last such body is the smallest instance: what is left wrong is the contract's
+            contract_rejected = f"{problems[0].location}: {problems[0].message}"[:300]
+        elif source == "openapi-example" and not from_contract and not rejected and not repaired:
             rejected = f"{problems[0].location}: {problems[0].message}"[:300]
     detail = "; ".join(f"{p.location}: {p.message}" for p in problems[:3])
     return _failed(provider, operation, f"no example or schema instance fits the registered schema ({detail})")
@@ -180,6 +190,17 @@ def _check_scrubbed(check: Callable[[Any], list[Finding]], interaction: Recorded
     except CassetteError:
         return []
     return check(written)
+
+
+def _bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None, check: Callable[[Any], list[Finding]],
+            expected: ExpectedResponse | None) -> Iterator[tuple[Any, str, list[str], bool]]:
+    """The candidate bodies with every value the contract's example gives first, then as the description gives
+    them: (body, source, locations of the published example replaced, whether the contract's values are in)."""
+    if expected is not None and expected.body is not None and media is not None:
+        for body, source, repaired in _candidate_bodies(document, media, check):
+            yield with_expected(body, expected.body), source, repaired, True
+    for body, source, repaired in _candidate_bodies(document, media, check):
+        yield body, source, repaired, False
 
 
 def _candidate_bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None,
@@ -306,8 +327,11 @@ def echo_state(body: Any, params: Mapping[str, str], document: Mapping[str, Any]
     for name, value in params.items():
         if name.startswith("$"):
             path = parse_json_path(name.rstrip(":"))
-            if path:
+            if path and (name.endswith(":") or value.startswith("#/")):
                 _put(body, path, _state_value(name, value, document))
+            elif path:  # `$.tags=["a","b"]`, `$.count=3`: JSON where the field is not text
+                current = _lookup(body, path)
+                _put(body, path, param_value(value, current, present=current is not _MISSING))
             continue
         for path in _shallowest(body, name):
             _put(body, path, value)
