@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from contractkit.consumer.contractfile import ContractInteraction, example_of, load_contract_file
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
 from contractkit.core.routing import Router
 
@@ -80,7 +81,7 @@ def param_value(text: str, current: Any, *, present: bool) -> Any:
     is `present` in the seeded body and holds something other than a string (a number, boolean, null, array or
     object); the text as given otherwise."""
     try:
-        parsed = json.loads(text)
+        parsed = parse_json_value(text)
     except ValueError:
         return text
     if isinstance(parsed, (list, dict)) or (present and not isinstance(current, str)):
