@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -53,8 +54,28 @@ def test_the_summary_counts_and_filters() -> None:
     assert "<strong>6 checks</strong> over 4 providers and 4 operations" in page
     assert "2 failed</span>" in page and "3 passed</span>" in page and "1 seeded</span>" in page
     assert "<option value='pagerduty'>pagerduty</option>" in page and "<option value='failed'>failed</option>" in page
-    for column in ("consumer", "pact", "schema", "error format", "drift", "fuzz", "gate"):
+    for column in ("consumer", "pact", "schema", "fuzz"):
         assert f"<th>{column}</th>" in page
+
+
+def test_columns_no_check_of_the_run_fills_are_left_out() -> None:
+    page = render_matrix(_report())
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", page[page.index("<section id='matrix'>"):]).group(1)
+    assert re.findall(r"<th>([^<]+)</th>", header) == ["provider", "operation", "consumer", "pact", "schema", "fuzz"]
+    for column in ("error format", "drift", "gate"):
+        assert f"<strong>{column}</strong>" not in page
+
+
+def test_the_legend_says_what_each_symbol_means() -> None:
+    page = render_matrix(_report())
+    legend = page[page.index("<section id='legend'>"):]
+    for mark, meaning in (("✗", "failed: n checks found a problem"),
+                          ("✓", "passed: n checks held against recorded or live responses"),
+                          ("≈", "seeded: n checks held, but against cassettes seeded from a description, not recorded"),
+                          ("–", "skipped: n checks did not run")):
+        assert f"{mark} n</span> {meaning}</li>" in legend
+    assert "no check of that column ran for the operation" in legend
+    assert "<li><strong>schema</strong>: pact-openapi, response-schema</li>" in legend
 
 
 def test_the_page_is_self_contained() -> None:
@@ -82,6 +103,45 @@ def test_the_text_report_ends_with_a_recap_of_failures() -> None:
            "(+1 more finding)  -> cassettes/pagerduty/get_incident.yaml" in recap
     assert "inventory / list_items [fuzz] CK501 server error 500 on GET /items" in recap
     assert recap.rstrip().endswith("3 passed, 1 seeded, 2 failed, 0 skipped in 0.00s")
+
+
+def test_the_file_to_open_is_the_contract_or_cassette_never_a_request_path_or_the_registry() -> None:
+    quoted = "GET /repos/acme/devctl/contents/.github/workflows/ci.yaml"
+    results = (
+        CheckResult("pact-openapi", "github", "", "a listing of ci.yaml", Status.FAILED, f"{quoted} matches no path",
+                    findings=(_finding("CK411", f"{quoted} matches no path of the OpenAPI description", "request.path"),)),
+        CheckResult("response-schema", "github", "get_content", "x", Status.FAILED, "bad",
+                    findings=(_finding("CK401", "expected an object", "$"),),
+                    details={"file": "", "path": "/repos/acme/devctl/contents/ci.yaml"}),
+        CheckResult("consumer", "grafana", "get_dashboard", "a dashboard", Status.FAILED, "mismatch",
+                    findings=(_finding("CK201", "the request does not satisfy its contract", "contracts/grafana.yaml:37"),)),
+        CheckResult("fuzz", "inventory", "get_item", "GET /items/{item_id}", Status.FAILED, "500",
+                    findings=(_finding("CK801", "server error 500", "GET /items/{item_id}"),)),
+        CheckResult("fuzz", "inventory", "get_item", "GET /items/{item_id}", Status.FAILED, "sku missing",
+                    findings=(_finding("CK807", "shopfront: $.sku is missing", "GET /items/{item_id}"),)),
+        CheckResult("specs", "github", "list_pulls", "response-property-removed", Status.FAILED, "observed",
+                    findings=(_finding("BRK101", "removed", "paths./repos/{owner}/{repo}/pulls.get"),)),
+    )
+    recap = recap_lines(Report("run", results))
+    assert [line.rsplit("  -> ", 1)[1] for line in recap[2:]] == [
+        "contracts/github.yaml", "cassettes/github/get_content.yaml", "contracts/grafana.yaml:37",
+        "schemas/inventory/openapi.json", "contracts/inventory.yaml", "contracts/github.yaml"]
+
+
+def test_a_pact_asking_for_a_file_like_path_gets_the_contract_and_cassettes_to_open(tmp_path: Path, run_cli,
+                                                                                    monkeypatch) -> None:
+    for name in ("registry.yaml", "contracts", "schemas", "cassettes", "pacts", "examples"):
+        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy
+        copy(REPO / name, tmp_path / name)
+    pact = tmp_path / "pacts" / "devctl-github.json"
+    data = json.loads(pact.read_text())
+    data["interactions"][0]["request"]["path"] = "/repos/acme/devctl/contents/.github/workflows/ci.yaml"
+    pact.write_text(json.dumps(data))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("verify", "--provider", "github")
+    assert code == 1
+    opened = [line.rsplit("  -> ", 1)[1] for line in out[out.index("Failures (2):"):].splitlines()[1:3]]
+    assert opened == ["cassettes/github", "contracts/github.yaml"]
 
 
 def test_a_green_report_has_no_recap() -> None:

@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from contractkit.core.codes import FUZZ_CHECK_CODES
 from contractkit.core.model import CheckResult, Finding, Report, Status
 from contractkit.validation.summary import summarize_conformance
 
-__all__ = ["COLUMNS", "MatrixRow", "column_of", "file_to_open", "headline", "matrix_rows", "ordered_findings",
-           "recap_lines", "render_matrix"]
+__all__ = ["COLUMNS", "MatrixRow", "column_of", "file_to_open", "filled_columns", "headline", "matrix_rows",
+           "ordered_findings", "recap_lines", "render_matrix"]
 
 # the matrix's columns, in order, and the checks each one gathers
 COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -32,7 +33,16 @@ COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 _SEVERITY = {Status.FAILED: 0, Status.SKIPPED: 1, Status.SEEDED: 2, Status.PASSED: 3}
 _MARK = {Status.FAILED: "✗", Status.PASSED: "✓", Status.SEEDED: "≈", Status.SKIPPED: "–"}
-_FILE = re.compile(r"[\w.@-]*(?:/[\w.@-]+)*\.(?:ya?ml|json|har)(?:#\d+)?")
+_MEANING = {
+    Status.FAILED: "failed: n checks found a problem",
+    Status.PASSED: "passed: n checks held against recorded or live responses",
+    Status.SEEDED: "seeded: n checks held, but against cassettes seeded from a description, not recorded",
+    Status.SKIPPED: "skipped: n checks did not run",
+}
+# details naming the file a result is about, most specific first
+_FILE_DETAILS = ("answered_by", "cassette_missing", "cassette", "file", "contract")
+_FILE_LOCATION = re.compile(r"[^\s:#]+\.(?:ya?ml|json|har)(?:#\d+)?(?::\d+)?")
+_CONTRACT_CHECKS = frozenset({"consumer", "pact-openapi", "specs", "gate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +82,37 @@ def headline(result: CheckResult) -> str:
 
 
 def file_to_open(result: CheckResult) -> str:
-    """The file a reader should open for a result: a path the result names, else the one the registry layout implies."""
-    for key in ("file", "path", "cassette", "contract", "spec"):
+    """The contract or cassette to edit for a result: the file its details name (the cassette that answered a pact,
+    the one missing, the one recorded, the recording validated), else a finding located in a file (file:line),
+    else the file the registry layout implies for its check. Never a path quoted in a message or a description
+    (a request path such as /repos/o/r/contents/ci.yaml), and never the registry for a check of an operation."""
+    for key in _FILE_DETAILS:
         value = result.details.get(key)
         if isinstance(value, str) and value:
             return value
-    for text in (result.interaction, *(finding.location for finding in result.findings), result.message):
-        match = _FILE.search(text or "")
-        if match and "/" in match.group(0):
-            return match.group(0)
+    for finding in ordered_findings(result.findings):
+        if _FILE_LOCATION.fullmatch(finding.location or ""):
+            return finding.location
+    return _layout_file(result)
+
+
+def _layout_file(result: CheckResult) -> str:
     provider, operation = result.provider or "provider", result.operation or "operation"
-    if result.check in ("consumer", "pact-openapi"):
-        return f"contracts/{provider}.yaml"
-    if result.check in ("pact", "response-schema", "error-schema", "drift"):
-        return f"cassettes/{provider}/{operation}.yaml"
-    return "registry.yaml"
+    codes = {finding.code for finding in result.findings}
+    if result.check in _CONTRACT_CHECKS or FUZZ_CHECK_CODES["consumer_compatibility"] in codes:
+        return f"contracts/{provider}.yaml"  # what the consumer sends or reads, or what a newer description breaks
+    if result.check == "fuzz":
+        return f"schemas/{provider}/openapi.json"  # the description the provider is held to
+    if result.check == "lint" and result.interaction:
+        return result.interaction
+    return f"cassettes/{provider}/{operation}.yaml"
+
+
+def filled_columns(results: Iterable[CheckResult]) -> list[str]:
+    """The columns some check of the run fills, in the matrix's order, then any other check's own column."""
+    filled = {column_of(result.check) for result in results}
+    known = [name for name, _ in COLUMNS if name in filled]
+    return known + sorted(filled - set(known))
 
 
 def matrix_rows(results: Sequence[CheckResult]) -> list[MatrixRow]:
@@ -121,12 +147,12 @@ def render_matrix(report: Report) -> str:
     """The self-contained HTML page: summary, filters, failures first, the matrix, and the conformance summary."""
     results = list(report.results)
     rows = matrix_rows(results)
-    columns = [name for name, _ in COLUMNS] + sorted({column_of(r.check) for r in results} - {n for n, _ in COLUMNS})
+    columns = filled_columns(results)
     providers = sorted({row.provider for row in rows})
     failed = [result for result in results if result.status is Status.FAILED]
     body = "".join((
         f"<header><h1>{_e(report.title)}</h1>{_summary(results, rows)}{_filters(providers)}</header>",
-        _failures(failed), _matrix(rows, columns), _conformance(report),
+        _failures(failed), _matrix(rows, columns), _legend(columns), _conformance(report),
     ))
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(report.title)}</title>"
             f"<meta name='viewport' content='width=device-width'><style>{_CSS}</style></head><body>{body}"
@@ -199,6 +225,18 @@ def _cell(results: Sequence[CheckResult]) -> str:
     return f"<td class='cell {worst}' title='{_e(title)}'>{_e(' '.join(shown))}</td>"
 
 
+def _legend(columns: Sequence[str]) -> str:
+    marks = "".join(f"<li><span class='cell {status}'>{_MARK[status]} n</span> {_e(meaning)}</li>"
+                    for status, meaning in _MEANING.items())
+    checks = dict(COLUMNS)
+    gathered = "".join(f"<li><strong>{_e(name)}</strong>: {_e(', '.join(sorted(checks.get(name, {name}))))}</li>"
+                       for name in columns)
+    return (f"<section id='legend'><h2>Legend</h2><ul class='marks'>{marks}<li><span class='cell none'>&nbsp;</span> "
+            f"no check of that column ran for the operation</li></ul><p>A cell counts the checks of its column by "
+            f"status, failures first. Columns and the checks they gather (a column no check of this run fills is "
+            f"left out):</p><ul class='columns'>{gathered}</ul></section>")
+
+
 def _conformance(report: Report) -> str:
     conformance = summarize_conformance(report.results)
     if not conformance.rows:
@@ -227,6 +265,11 @@ _CSS = (
     "td.cell.failed{background:#fdd;color:#900;font-weight:bold}td.cell.passed{background:#efe;color:#060}"
     "td.cell.seeded{background:#eef6ff;color:#036}td.cell.skipped{background:#ffd;color:#650}td.none{background:#fafafa}"
     "tr.row.failed th{color:#900}.hidden{display:none}"
+    "#legend ul{list-style:none;padding-left:0}#legend .marks li{display:inline-block;margin-right:16px}"
+    "#legend span.cell{display:inline-block;min-width:32px;padding:0 4px;border:1px solid #ddd;text-align:center}"
+    "span.cell.failed{background:#fdd;color:#900;font-weight:bold}span.cell.passed{background:#efe;color:#060}"
+    "span.cell.seeded{background:#eef6ff;color:#036}span.cell.skipped{background:#ffd;color:#650}"
+    "span.cell.none{background:#fafafa}"
 )
 
 # filters also read and write the URL's fragment (#provider=stripe&status=failed), so a filtered view can be linked
