@@ -8,22 +8,30 @@ the watch fail; one nobody observes is reported as unused; everything else is in
     watch = watch_provider(registry, "pagerduty", Path("openapiv3.json"))
     watch.failed            # a consumer observes a breaking change
     write_slice(watch)      # --update: the new slice replaces the old one
+
+The scheduled watch needs no document at hand: every provider whose `spec_source.url` names the vendor's
+published document is watched, each document fetched first (`watched_sources`, `watch_sources`).
 """
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
 
-from contractkit.core.errors import UsageError
+from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.files import write_json_atomic
+from contractkit.core.limits import MAX_FILE_BYTES
 from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
 from contractkit.diff import Change, diff_documents
 from contractkit.openapi.documents import find_path, import_spec_slice, load_spec_document
 from contractkit.pact.usage import Observation, Usage, load_usage, observers
 
-__all__ = ["SpecWatch", "WatchedChange", "choose_provider", "watch_documents", "watch_provider", "write_slice"]
+__all__ = ["SourceWatch", "SpecWatch", "WatchedChange", "WatchedSource", "choose_provider", "fetch_document",
+           "sources_report", "watch_documents", "watch_provider", "watch_sources", "watched_sources", "write_slice"]
 
 _SHOWN_OBSERVERS = 3
 
@@ -150,3 +158,117 @@ def write_slice(watch: SpecWatch) -> Path:
         raise UsageError(f"provider {watch.provider!r} has no 'spec' to update")
     write_json_atomic(watch.slice_path, dict(watch.new_slice))
     return watch.slice_path
+
+
+# ---------------------------------------------------------------- the scheduled watch: vendor documents by URL
+
+
+FETCH_TIMEOUT = 120.0
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedSource:
+    """A provider the scheduled watch checks: the vendor document's URL its registry entry names, and its slice."""
+
+    provider: str
+    url: str
+    slice_path: Path | None
+    document: str = ""
+    entry: str = ""  # where the URL is written: registry.yaml:LINE
+
+
+@dataclass(frozen=True, slots=True)
+class SourceWatch:
+    """One watched provider's outcome: the watch, or why its document could not be fetched or compared."""
+
+    source: WatchedSource
+    watch: SpecWatch | None = None
+    error: str = ""
+
+
+def watched_sources(registry: Registry, names: Iterable[str] = ()) -> list[WatchedSource]:
+    """Every HTTP provider with a slice whose `spec_source.url` names its vendor document (only the named ones when
+    names are given; a named provider without a URL is a usage error naming the key to add)."""
+    names = list(names)
+    providers = [registry.provider(name) for name in names] if names else list(registry.providers.values())
+    sources = []
+    for provider in providers:
+        origin = provider.spec_source
+        if provider.kind is ProviderKind.HTTP and provider.spec is not None and origin is not None and origin.url:
+            line = registry.line_of("providers", provider.name, "spec_source")
+            sources.append(WatchedSource(provider.name, origin.url, provider.spec, origin.document,
+                                         f"{registry.path.name}:{line}" if line else registry.path.name))
+        elif names:
+            raise UsageError(f"provider {provider.name!r} names no vendor document to watch", file=registry.path.name,
+                             key_path=("providers", provider.name, "spec_source", "url"),
+                             line=registry.line_of("providers", provider.name, "spec_source"),
+                             hint="add spec_source.url: the address of the vendor's published OpenAPI or Swagger document")
+    return sources
+
+
+def fetch_document(url: str, folder: Path, name: str) -> Path:
+    """Download a vendor document (an http, https or file URL) into `folder` as `name` plus the URL's suffix;
+    SchemaLoadError naming the URL when it cannot be had. Loopback addresses are reached without a proxy."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "file"):
+        raise SchemaLoadError(f"cannot fetch {url}: expected an http, https or file URL")
+    suffix = next((ending for ending in (".json", ".yaml", ".yml") if parts.path.endswith(ending)), ".json")
+    target = folder / f"{name}{suffix}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if parts.hostname in _LOOPBACK \
+        else urllib.request.build_opener()
+    try:
+        with opener.open(url, timeout=FETCH_TIMEOUT) as response:
+            data = response.read(MAX_FILE_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise SchemaLoadError(f"cannot fetch {url} (HTTP {exc.code} {exc.reason})") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise SchemaLoadError(f"cannot fetch {url} ({getattr(exc, 'reason', None) or exc})") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise SchemaLoadError(f"cannot use {url}: larger than {MAX_FILE_BYTES} bytes")
+    target.write_bytes(data)
+    return target
+
+
+def watch_sources(registry: Registry, sources: Sequence[WatchedSource], folder: Path) -> list[SourceWatch]:
+    """Fetch each provider's vendor document into `folder` and compare it with the slice; a document that cannot
+    be fetched or read is recorded for its provider, and the others are still watched."""
+    usage = load_usage(registry, providers=[source.provider for source in sources])
+    outcomes = []
+    for source in sources:
+        try:
+            document = fetch_document(source.url, folder, source.provider)
+            outcomes.append(SourceWatch(source, watch_provider(registry, source.provider, document, usage=usage)))
+        except ContractKitError as exc:
+            outcomes.append(SourceWatch(source, error=exc.describe()))
+    return outcomes
+
+
+def sources_report(outcomes: Sequence[SourceWatch]) -> Report:
+    """One row per watched provider (its document's URL and what changed, or why it was not checked), then the
+    rows of every change a consumer observes or that breaks."""
+    results: list[CheckResult] = []
+    for outcome in outcomes:
+        results.append(_source_row(outcome))
+        if outcome.watch is not None:
+            results.extend(outcome.watch.to_report().results)
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    observed = sum(len(outcome.watch.observed) for outcome in outcomes if outcome.watch is not None)
+    title = (f"contracts specs check: {len(outcomes)} vendor documents watched ({len(outcomes) - failed} checked, "
+             f"{failed} not checked), {observed} breaking changes observed by a consumer")
+    return Report(title=title, results=tuple(results))
+
+
+def _source_row(outcome: SourceWatch) -> CheckResult:
+    source, watch = outcome.source, outcome.watch
+    if watch is None:
+        return CheckResult(check="specs", provider=source.provider, operation="", interaction=source.url,
+                           status=Status.FAILED, message=f"not checked: {outcome.error}",
+                           details={"url": source.url, "file": source.entry})
+    breaking = sum(item.change.is_breaking for item in watch.changes)
+    message = (f"{source.url}: {len(watch.changes)} changes, {breaking} breaking, {len(watch.observed)} observed "
+               f"by a consumer")
+    return CheckResult(check="specs", provider=source.provider, operation="", interaction=source.url,
+                       status=Status.FAILED if watch.failed else Status.PASSED, message=message,
+                       details={"url": source.url, "changes": len(watch.changes), "breaking": breaking,
+                                "observed": len(watch.observed)})

@@ -87,3 +87,121 @@ def test_github_old_to_new_is_judged_by_what_devctl_reads(shared_specs, tmp_path
         for seen in observers:
             assert seen["consumer"] == "devctl" and seen["location"]
     assert (code == 1) == any(row["verdict"] == "observed" for row in report["results"])
+
+
+# The vendor documents the scheduled watch fetches: each SaaS provider's published description upstream.
+VENDOR_DOCUMENTS = {
+    "grafana": "https://raw.githubusercontent.com/grafana/grafana/main/public/openapi3.json",
+    "github": "https://raw.githubusercontent.com/github/rest-api-description/main/descriptions/api.github.com/"
+              "api.github.com.json",
+    "pagerduty": "https://raw.githubusercontent.com/PagerDuty/api-schema/main/reference/REST/openapiv3.json",
+    "jira": "https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json",
+    "argocd": "https://raw.githubusercontent.com/argoproj/argo-cd/master/assets/swagger.json",
+    "slack": "https://raw.githubusercontent.com/slackapi/slack-api-specs/master/web-api/slack_web_openapi_v2.json",
+    "confluence": "https://developer.atlassian.com/cloud/confluence/openapi-v2.v3.json",
+}
+
+
+def test_the_scheduled_watch_lists_every_saas_provider_of_the_example_registry(run_cli):
+    code, out, err = run_cli("specs", "list", "--registry", str(REPO / "registry.yaml"), "--format", "json")
+    assert (code, err) == (0, "")
+    watched = {row["provider"]: (row["url"], row["slice"]) for row in json.loads(out)["watched"]}
+    assert watched == {name: (url, f"schemas/{name}/openapi.json") for name, url in VENDOR_DOCUMENTS.items()}
+    code, out, _ = run_cli("specs", "list", "--registry", str(REPO / "registry.yaml"))
+    assert code == 0 and out.splitlines()[-1] == "7 providers watched"
+
+
+@pytest.fixture
+def vendor_server():
+    """A loopback HTTP server handing out files of a folder, like a vendor publishing its document."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    servers = []
+
+    def serve(folder: Path) -> str:
+        class Quiet(SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _watch_url(registry: Path, url: str) -> None:
+    text = registry.read_text()
+    old = 'spec_source: {kind: official, document: "pager v1"}'
+    assert old in text
+    registry.write_text(text.replace(old, f'spec_source: {{kind: official, document: "pager v1", url: "{url}"}}'))
+
+
+def test_specs_check_fetches_each_watched_document_and_updates_its_slice(pager, run_cli, vendor_server):
+    url = vendor_server(pager.parent) + "/openapi.new.json"
+    _watch_url(pager, url)
+    code, out, err = run_cli("specs", "check", "--registry", str(pager), "--update", "--format", "json")
+    assert code == 1, err
+    report = json.loads(out)
+    assert report["title"].startswith("contracts specs check: 1 vendor documents watched (1 checked, 0 not checked)")
+    first = report["results"][0]
+    assert (first["provider"], first["interaction"], first["status"]) == ("pager", url, "failed")
+    observed = [row for row in report["results"][1:] if row["verdict"] == "observed"]
+    assert first["message"] == f"{url}: 4 changes, 3 breaking, {len(observed)} observed by a consumer"
+    assert {row["rule"] for row in observed} == {"request-parameter-constraint-tightened", "response-property-removed",
+                                                 "response-property-type-changed"}
+    assert f"wrote openapi.old.json from {url}" in err
+    assert "/teams" not in json.loads((pager.parent / "openapi.old.json").read_text())["paths"]
+    code, out, _ = run_cli("specs", "check", "--registry", str(pager))  # the slice is now the vendor's document
+    assert code == 0 and f"PASSED [specs] pager / {url}" in out
+
+
+def test_a_document_that_cannot_be_fetched_is_named_and_exits_2(pager, run_cli, vendor_server):
+    url = vendor_server(pager.parent) + "/gone.json"
+    _watch_url(pager, url)
+    code, out, err = run_cli("specs", "check", "--registry", str(pager))
+    assert code == 2
+    assert f"FAILED [specs] pager / {url}: not checked: cannot fetch {url} (HTTP 404 File not found)" in out
+    assert "-> registry.yaml:14" in out  # the line naming the URL
+    assert f"error: pager: cannot fetch {url} (HTTP 404 File not found)" in err.splitlines()
+
+
+def test_a_file_url_is_watched_too(pager, run_cli):
+    url = (pager.parent / "openapi.unused.json").as_uri()
+    _watch_url(pager, url)
+    code, out, _ = run_cli("specs", "check", "--registry", str(pager))
+    assert code == 0, out
+    assert f"PASSED [specs] pager / {url}" in out
+
+
+def test_a_registry_naming_no_vendor_document_watches_nothing_and_says_so(pager, run_cli):
+    code, _, err = run_cli("specs", "check", "--registry", str(pager))
+    assert code == 2
+    assert err == ("error: no provider of registry.yaml names its vendor document, so there is nothing to watch. add "
+                   "spec_source.url (the vendor's published OpenAPI or Swagger document) to a provider\n")
+
+
+def test_the_scheduled_watch_checks_all_seven_vendor_documents(shared_specs, tmp_path, run_cli):
+    """The job's command on the example registry, each URL pointed at the same vendor document on disk."""
+    registry = _registry_copy(tmp_path)
+    on_disk = {"grafana": "grafana/openapi3.json", "github": "github/new/api.github.com.json",
+               "pagerduty": "pagerduty/openapiv3.json", "jira": "jira/swagger-v3.v3.json",
+               "argocd": "argocd/swagger.json", "slack": "slack/slack_web_openapi_v2.json",
+               "confluence": "confluence/openapi-v2.v3.json"}
+    text = registry.read_text()
+    for name, url in VENDOR_DOCUMENTS.items():
+        text = text.replace(url, (shared_specs / on_disk[name]).as_uri())
+    registry.write_text(text)
+    code, out, err = run_cli("specs", "check", "--registry", str(registry), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    summaries = {row["provider"]: row for row in report["results"] if row["operation"] == ""}
+    assert set(summaries) == set(VENDOR_DOCUMENTS)
+    assert all(row["status"] == "passed" and row["interaction"].startswith("file://") for row in summaries.values())
+    assert report["title"].startswith("contracts specs check: 7 vendor documents watched (7 checked, 0 not checked)")

@@ -1,12 +1,16 @@
-"""`contracts list`, `contracts lint` and `contracts schemas import`."""
+"""`contracts list`, `contracts lint`, `contracts schemas import` and `contracts specs check|list`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from contractkit.cli.common import ExitCode, emit, format_option, open_registry, output_option, registry_option
+
+if TYPE_CHECKING:
+    from contractkit.core.model import Registry
 
 
 @click.command("list")
@@ -77,26 +81,85 @@ def specs_group() -> None:
 
 @specs_group.command("check")
 @registry_option
-@click.option("--provider", "provider_name", default=None,
-              help="The provider the document describes (default: the one whose registered operations it has).")
-@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The vendor's newer OpenAPI 3 or Swagger 2.0 document (JSON or YAML).")
+@click.option("--provider", "provider_names", multiple=True,
+              help="Only this provider (repeatable). With --from: the provider the document describes (default: the "
+                   "one whose registered operations it has).")
+@click.option("--from", "source", default=None, type=click.Path(path_type=Path, dir_okay=False),
+              help="The vendor's newer OpenAPI 3 or Swagger 2.0 document (JSON or YAML). Without it, every provider "
+                   "whose spec_source.url names its vendor document is watched: each document is fetched and checked.")
 @click.option("--update", is_flag=True, help="Re-import the slice from the document after reporting.")
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
-def specs_check_command(registry_path: Path, provider_name: str | None, source: Path, update: bool,
+def specs_check_command(registry_path: Path, provider_names: tuple[str, ...], source: Path | None, update: bool,
                         output_format: str, output_path: Path | None) -> int:
-    """Compare a provider's slice with a newer vendor document: exit 1 when a consumer observes a breaking change."""
+    """Compare slices with newer vendor documents: exit 1 when a consumer observes a breaking change, 2 when a
+    document cannot be fetched or read (the others are still checked and reported)."""
+    from contractkit.core.errors import UsageError
     from contractkit.reports import render_report
     from contractkit.specwatch import watch_provider, write_slice
 
     registry = open_registry(registry_path)
-    watch = watch_provider(registry, provider_name, source)
+    if source is None:
+        return _check_watched_sources(registry, provider_names, update, output_format, output_path)
+    if len(provider_names) > 1:
+        raise UsageError("with --from, name at most one --provider: the one the document describes")
+    watch = watch_provider(registry, provider_names[0] if provider_names else None, source)
     emit(render_report(watch.to_report(), output_format), output_path)
     if update:
         written = write_slice(watch)
         click.echo(f"wrote {registry.relative(written)} from {source}", err=True)
     return ExitCode.FAILED if watch.failed else ExitCode.OK
+
+
+def _check_watched_sources(registry: Registry, names: tuple[str, ...], update: bool, output_format: str,
+                           output_path: Path | None) -> int:
+    """The scheduled watch: fetch every watched provider's vendor document and check it against the slice."""
+    import tempfile
+
+    from contractkit.core.errors import UsageError
+    from contractkit.reports import render_report
+    from contractkit.specwatch import sources_report, watch_sources, watched_sources, write_slice
+
+    sources = watched_sources(registry, names)
+    if not sources:
+        raise UsageError(f"no provider of {registry.path.name} names its vendor document, so there is nothing to watch",
+                         hint="add spec_source.url (the vendor's published OpenAPI or Swagger document) to a provider")
+    with tempfile.TemporaryDirectory(prefix="contracts-specs-") as folder:
+        outcomes = watch_sources(registry, sources, Path(folder))
+    emit(render_report(sources_report(outcomes), output_format), output_path)
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"error: {outcome.source.provider}: {outcome.error}", err=True)
+        elif update and outcome.watch is not None:
+            written = write_slice(outcome.watch)
+            click.echo(f"wrote {registry.relative(written)} from {outcome.source.url}", err=True)
+    if any(outcome.error for outcome in outcomes):
+        return ExitCode.ERROR
+    return ExitCode.FAILED if any(outcome.watch is not None and outcome.watch.failed for outcome in outcomes) else ExitCode.OK
+
+
+@specs_group.command("list")
+@registry_option
+@format_option("text", "json")
+@output_option
+def specs_list_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
+    """The providers the spec watch checks: each one's vendor document URL and slice."""
+    import json
+
+    from contractkit.specwatch import watched_sources
+
+    registry = open_registry(registry_path)
+    sources = watched_sources(registry)
+    rows = [{"provider": item.provider, "url": item.url,
+             "slice": registry.relative(item.slice_path) if item.slice_path else "", "document": item.document}
+            for item in sources]
+    if output_format == "json":
+        emit(json.dumps({"registry": registry.path.name, "watched": rows}, indent=2) + "\n", output_path)
+        return ExitCode.OK
+    width = max((len(row["provider"]) for row in rows), default=0)
+    lines = [f"{row['provider']:<{width}}  {row['url']}  -> {row['slice']}" for row in rows]
+    emit("\n".join([*lines, f"{len(rows)} providers watched"]) + "\n", output_path)
+    return ExitCode.OK
 
 
 COMMANDS = [list_command, lint_command, schemas_group, specs_group]
