@@ -26,6 +26,7 @@ from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest
 from contractkit.cassettes.scrub import dump_json
 from contractkit.core.codes import RECORD_FAILED
 from contractkit.core.errors import CassetteError, UsageError
+from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.openapi.documents import find_path, load_spec_document
 from contractkit.recording.expected import ExpectedResponse, expected_response, param_value, with_expected
@@ -274,7 +275,7 @@ def parse_json_path(location: str) -> list[str | int] | None:
         if match is None:
             return None
         name, index, quoted = match.groups()
-        parts.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+        parts.append(name if name is not None else int(index) if index is not None else parse_json_value(quoted))
         rest = rest[match.end():]
     return parts
 
@@ -341,7 +342,7 @@ def echo_state(body: Any, params: Mapping[str, str], document: Mapping[str, Any]
 def _state_value(name: str, value: str, document: Mapping[str, Any] | None) -> Any:
     if name.endswith(":"):
         try:
-            return json.loads(value)
+            return parse_json_value(value)
         except ValueError as exc:
             raise UsageError(f"state parameter {name}={value!r} is not JSON ({exc})") from exc
     if value.startswith("#/") and document is not None:
