@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 
 import click
 
-from contractkit.core.files import find_registry
+from contractkit.core.files import check_destination, find_registry
 
 if TYPE_CHECKING:
     from contractkit.core.model import Registry, Report
@@ -47,9 +47,16 @@ def format_option(*formats: str) -> Callable[[F], F]:
 
 
 def output_option(function: F) -> F:
-    """`--output FILE`: write the report to a file (atomically) instead of standard output."""
+    """`--output FILE`: write the report to a file (atomically) instead of standard output; a path that cannot be
+    written is refused before the command does anything."""
     return click.option("--output", "-o", "output_path", type=click.Path(path_type=Path), default=None,
-                        help="Write the report to this file instead of standard output.")(function)
+                        callback=_writable_output, help="Write the report to this file instead of standard output.")(function)
+
+
+def _writable_output(_: click.Context, __: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:
+        check_destination(value)
+    return value
 
 
 def open_registry(path: Path) -> Registry:
@@ -69,7 +76,8 @@ def masked(text: str) -> str:
 
 
 def emit(text: str, output_path: Path | None = None) -> None:
-    """Print a rendered report, or write it atomically to --output; credentials are masked either way."""
+    """Print a rendered report, or write it to --output (atomically, or into a FIFO or device); credentials are
+    masked either way. A failed write raises WriteError (exit 2) and leaves the old file as it was."""
     text = masked(text)
     if output_path is None:
         click.echo(text, nl=not text.endswith("\n"))

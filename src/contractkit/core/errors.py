@@ -74,3 +74,8 @@ class PactFileError(ContractKitError):
 
 class UsageError(ContractKitError):
     """A wrong flag, an unknown provider or operation, a combination that makes no sense."""
+
+
+class WriteError(ContractKitError):
+    """A file cannot be written: a full disk, a file-size limit, a folder in the way, a path leading outside the
+    project. The old file, if there was one, is as it was."""
