@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from contractkit.core.errors import UsageError
-from contractkit.core.files import write_text_atomic
+from contractkit.core.files import make_folder, write_text_atomic
 
 __all__ = ["DISTRIBUTION", "FOLDERS", "InitResult", "init_project", "install_requirement", "registry_text", "workflow_text"]
 
@@ -145,7 +145,7 @@ def init_project(root: Path, consumer: str | None = None, *, requirement: str | 
         raise UsageError(f"{registry}: a registry exists already; add providers with `contracts provider add`")
     created = [folder for folder in FOLDERS if not (root / folder).is_dir()]
     for folder in FOLDERS:
-        (root / folder).mkdir(parents=True, exist_ok=True)
+        make_folder(root / folder)
     files = {"registry.yaml": registry_text(name), ".github/workflows/contracts.yml": workflow_text(requirement),
              "tests/contracts/test_contracts.py": _FIRST_TEST}
     written = []
@@ -153,13 +153,12 @@ def init_project(root: Path, consumer: str | None = None, *, requirement: str | 
         target = root / relative
         if target.exists():
             continue  # a workflow or test of the project's own is kept as it is
-        target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(target, text)
         written.append(relative)
     for folder in ("cassettes", "pacts"):
         keep = root / folder / ".gitkeep"
         if not any((root / folder).iterdir()):
-            keep.write_text("")
+            write_text_atomic(keep, "")
     return InitResult(root, tuple(written), tuple(created))
 
 
