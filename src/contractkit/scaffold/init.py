@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from contractkit import __version__
 from contractkit.core.errors import UsageError
 from contractkit.core.files import make_folder, write_text_atomic
 
@@ -124,8 +125,6 @@ def install_requirement() -> str:
     try:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        from contractkit import __version__
-
         return f"{DISTRIBUTION}=={__version__}"
     origin = json.loads(dist.read_text("direct_url.json") or "{}")
     vcs = origin.get("vcs_info") or {}
