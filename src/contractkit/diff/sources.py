@@ -11,7 +11,7 @@ import yaml
 
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.loading import YamlLoader, read_text
-from contractkit.openapi.documents import normalize_document
+from contractkit.openapi.documents import normalize_document, refuse_external_refs
 
 __all__ = ["is_api_description", "load_description", "parse_description", "parse_source_argument", "read_git_file"]
 
@@ -78,9 +78,9 @@ def parse_description(text: str, display: str) -> Any:
     if not isinstance(data, dict):
         raise SchemaLoadError("expected an OpenAPI, Swagger or JSON Schema document (a mapping at the top level)",
                               file=display)
-    if is_api_description(data):
-        return normalize_document(data, display=display)
-    return data
+    document = normalize_document(data, display=display) if is_api_description(data) else data
+    refuse_external_refs(document, display=display)  # a diff reads these two files, nothing else
+    return document
 
 
 def is_api_description(data: dict[str, Any]) -> bool:

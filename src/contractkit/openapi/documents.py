@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import difflib
+import posixpath
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
-from contractkit.core.errors import SchemaLoadError, UsageError
+from contractkit.core.errors import KeyPath, SchemaLoadError, UsageError
 from contractkit.core.loading import load_json_fast
 from contractkit.core.model import Provider, ProviderKind
 from contractkit.openapi.swagger2 import convert_swagger2
@@ -28,24 +29,144 @@ _EXAMPLE_KEYS = frozenset({"example", "examples"})
 
 
 def load_spec_document(path: str | Path, *, display: str | None = None) -> dict[str, Any]:
-    """Load an OpenAPI 3.x or Swagger 2.0 document; Swagger 2.0 comes back converted to OpenAPI 3.0.3."""
+    """Load an OpenAPI 3.x or Swagger 2.0 document; Swagger 2.0 comes back converted to OpenAPI 3.0.3.
+
+    Every `$ref` must stay inside the document: nothing else is read, and nothing is fetched."""
     shown = display or str(path)
     data = load_json_fast(Path(path), SchemaLoadError, display=shown)
-    return normalize_document(data, display=shown)
+    document = normalize_document(data, display=shown)
+    refuse_external_refs(document, display=shown)
+    return document
 
 
 def normalize_document(data: Any, *, display: str) -> dict[str, Any]:
-    """Check that data is an API description and bring it to OpenAPI 3."""
+    """Check that data is an API description whose paths, operations, parameters and responses are objects
+    where the OpenAPI specification says so, and bring it to OpenAPI 3."""
     if not isinstance(data, dict):
         raise SchemaLoadError("expected an OpenAPI or Swagger document (a mapping at the top level)", file=display)
     if str(data.get("swagger", "")).startswith("2"):
         return convert_swagger2(data)
     if str(data.get("openapi", "")).startswith("3"):
-        if not isinstance(data.get("paths", {}), dict):
-            raise SchemaLoadError("expected a mapping", file=display, key_path=("paths",))
+        check_structure(data, display=display)
         return data
     raise SchemaLoadError("not an OpenAPI 3 or Swagger 2.0 document (no 'openapi: 3.x' or 'swagger: \"2.0\"' key)",
                           file=display)
+
+
+# ---------------------------------------------------------------- structure
+
+# The objects of an OpenAPI 3 document every reader walks into, named as the specification names them.
+_MAP, _LIST = "a mapping", "a list"
+
+
+def check_structure(document: dict[str, Any], *, display: str) -> None:
+    """Raise SchemaLoadError naming the key path when a Paths, Path Item, Operation, Parameter, Request Body,
+    Responses, Response or Media Type Object is not a mapping, or a `parameters` list not a list."""
+    paths = document.get("paths", {})
+    _expect(paths, dict, "the Paths Object", display, ("paths",))
+    for path, item in paths.items():
+        if not str(path).startswith("x-"):  # specification extensions hold anything
+            _check_path_item(item, display, ("paths", str(path)))
+
+
+def _check_path_item(item: Any, display: str, where: KeyPath) -> None:
+    _expect(item, dict, "a Path Item Object", display, where)
+    _check_parameters(item, display, where)
+    for method in HTTP_METHODS:
+        if method in item:
+            _check_operation(item[method], display, where + (method,))
+
+
+def _check_operation(operation: Any, display: str, where: KeyPath) -> None:
+    _expect(operation, dict, "an Operation Object", display, where)
+    _check_parameters(operation, display, where)
+    if "requestBody" in operation:
+        _expect(operation["requestBody"], dict, "a Request Body Object", display, where + ("requestBody",))
+        _check_content(operation["requestBody"], display, where + ("requestBody",))
+    if "responses" in operation:
+        responses = operation["responses"]
+        _expect(responses, dict, "the Responses Object (status codes to responses)", display, where + ("responses",))
+        for status, response in responses.items():
+            if str(status).startswith("x-"):
+                continue
+            _expect(response, dict, "a Response Object", display, where + ("responses", str(status)))
+            _check_content(response, display, where + ("responses", str(status)))
+            if "headers" in response:
+                _expect(response["headers"], dict, "a mapping of headers", display, where + ("responses", str(status), "headers"))
+
+
+def _check_parameters(owner: dict[str, Any], display: str, where: KeyPath) -> None:
+    if "parameters" not in owner:
+        return
+    parameters = owner["parameters"]
+    _expect(parameters, list, "a list of Parameter Objects", display, where + ("parameters",))
+    for index, parameter in enumerate(parameters):
+        _expect(parameter, dict, "a Parameter Object", display, where + ("parameters", index))
+
+
+def _check_content(owner: dict[str, Any], display: str, where: KeyPath) -> None:
+    if "$ref" in owner or "content" not in owner:
+        return
+    content = owner["content"]
+    _expect(content, dict, "a mapping of media types", display, where + ("content",))
+    for media, value in content.items():
+        _expect(value, dict, "a Media Type Object", display, where + ("content", str(media)))
+
+
+def _expect(value: Any, kind: type, wanted: str, display: str, where: KeyPath) -> None:
+    if not isinstance(value, kind):
+        raise SchemaLoadError(f"expected {wanted} ({_MAP if kind is dict else _LIST}), got {_kind(value)}",
+                              file=display, key_path=where)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "null", bool: "a boolean"}.get(
+        type(value), f"a {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- references that leave the document
+
+
+def refuse_external_refs(document: Any, *, display: str) -> None:
+    """Raise SchemaLoadError at the first `$ref` that does not stay inside the document (a URL, a path out of its
+    folder, another file), naming the reference and the JSON pointer where it stands: nothing else is read."""
+    for ref, where in _iter_refs_once(document):
+        if not ref.startswith("#"):
+            raise SchemaLoadError(f"$ref {ref!r} at {json_pointer(where[:-1])} {_leaves(ref)}", file=display,
+                                  key_path=where, hint="bundle the referenced parts into this document "
+                                                       "(every reference must start with '#/')")
+
+
+def _iter_refs_once(node: Any) -> Iterator[tuple[str, KeyPath]]:
+    """Like iter_refs, but a node shared by YAML aliases is walked once (an alias bomb stays small)."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, KeyPath]] = [(node, ())]
+    while stack:
+        current, path = stack.pop()
+        if not isinstance(current, (dict, list)) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, list):
+            stack.extend((value, path + (index,)) for index, value in enumerate(current))
+            continue
+        if isinstance(current.get("$ref"), str):
+            yield current["$ref"], path + ("$ref",)
+        stack.extend((value, path + (key,)) for key, value in current.items() if key not in _REF_OPAQUE_KEYS)
+
+
+def _leaves(ref: str) -> str:
+    target = ref.split("#", 1)[0]
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith("//"):
+        return "points to a URL, and nothing is fetched"
+    normal = posixpath.normpath(target)
+    if target.startswith("/") or normal == ".." or normal.startswith("../"):
+        return "points outside the description's folder, and nothing there is read"
+    return "points to another file, and only this one is read"
+
+
+def json_pointer(key_path: Sequence[str | int]) -> str:
+    """A key path as a JSON pointer fragment: ('paths', '/a', 'get') -> `#/paths/~1a/get`."""
+    return "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in key_path)
 
 
 def route_key(method: str, path: str) -> tuple[str, str]:
