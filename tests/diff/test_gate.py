@@ -301,7 +301,8 @@ def test_text_report_and_github_annotations(repo: Path, capsys: pytest.CaptureFi
 
 
 def test_pact_of_an_unknown_provider_is_reported_as_unchecked(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(repo / "pacts/shop-billing.json", {"consumer": {"name": "shop"}, "provider": {"name": "billing"}, "interactions": []})
+    _write(repo / "pacts/shop-billing.json", {"consumer": {"name": "shop"}, "provider": {"name": "billing"}, "interactions": [],
+                                              "metadata": {"pactSpecification": {"version": "4.0"}}})
     code, report = _gate(repo, capsys)
     assert code == 0
     assert report["notes"] == ["pacts/shop-billing.json belongs to no provider of the registry: not checked"]

@@ -41,6 +41,7 @@ _TABLE: tuple[Code, ...] = (
     Code("CK118", "LEDGER_RULE", "a ledger entry names a rule or finding code that does not exist", "lint"),
     Code("CK119", "LEDGER_PROVIDER", "a ledger entry names a provider the registry lacks", "lint"),
     Code("CK120", "LEDGER_EXPIRED", "a ledger entry expired: the gate fails until it is renewed or removed", "lint"),
+    Code("CK121", "REGISTRY_EMPTY", "the registry names no providers, so nothing is checked (a warning)", "lint"),
     # consumer: contracts through the Pact mock server
     Code("CK201", "REQUEST_MISMATCH", "the interaction's own request does not satisfy its own matchers", "consumer"),
     Code("CK202", "NOT_RECEIVED", "the mock server expected a request that never came", "consumer"),
@@ -86,6 +87,7 @@ _TABLE: tuple[Code, ...] = (
     Code("CK423", "UNKNOWN_OPERATION", "a cassette names an operation the registry lacks", "verify"),
     Code("CK424", "PACT_MISSING", "a provider with a contract has no pact", "verify"),
     Code("CK425", "CASSETTE_MISSING", "no cassette answers the interaction", "verify"),
+    Code("CK426", "MESSAGE_NOT_VERIFIED", "a message interaction of the pact is not verified: only HTTP is replayed", "verify"),
     Code("CK430", "OVERLAY_INVALID", "a quirks overlay is malformed or does not apply to the slice", "verify"),
     Code("CK431", "OVERLAY_UNNEEDED", "an overlay correction is no longer needed by any recording or pact", "verify"),
     # fuzzing
@@ -109,6 +111,7 @@ SCHEMA_FILE_MISSING, SCHEMA_FILE_UNREADABLE, SCHEMA_FILE_INVALID = "CK105", "CK1
 AWS_SERVICE_UNKNOWN, AWS_OPERATION_UNKNOWN, CONTRACT_MISSING, CASSETTE_ABSENT = "CK108", "CK109", "CK110", "CK111"
 CASSETTE_INVALID, CONTRACT_INVALID, STATE_FOLDER_MISSING = "CK112", "CK113", "CK115"
 LEDGER_INVALID, LEDGER_OWNER, LEDGER_RULE, LEDGER_PROVIDER, LEDGER_EXPIRED = "CK116", "CK117", "CK118", "CK119", "CK120"
+REGISTRY_EMPTY = "CK121"
 REQUEST_MISMATCH, NOT_RECEIVED, SCHEMA_VIOLATION, UNEXPECTED_RESPONSE, SCHEMA_UNCHECKED = (
     "CK201", "CK202", "CK203", "CK204", "CK205")
 STATUS_CHANGED, CONTENT_TYPE_CHANGED, FIELD_REMOVED, FIELD_ADDED, TYPE_CHANGED = "CK301", "CK302", "CK303", "CK304", "CK305"
@@ -120,6 +123,7 @@ PATH_UNKNOWN, METHOD_UNKNOWN, PARAMETER_MISSING, PARAMETER_INVALID, REQUEST_BODY
 STATUS_UNDOCUMENTED, MEDIA_UNDOCUMENTED, FIELD_UNDOCUMENTED, VALUE_UNDOCUMENTED = "CK416", "CK417", "CK418", "CK419"
 QUERY_UNDOCUMENTED, PACT_MISMATCH, NOT_VERIFIED, UNKNOWN_OPERATION = "CK420", "CK421", "CK422", "CK423"
 PACT_MISSING, CASSETTE_MISSING, OVERLAY_INVALID, OVERLAY_UNNEEDED = "CK424", "CK425", "CK430", "CK431"
+MESSAGE_NOT_VERIFIED = "CK426"
 FUZZ_CHECK_CODES: dict[str, str] = {
     "not_a_server_error": "CK801", "status_code_conformance": "CK802", "content_type_conformance": "CK803",
     "response_schema_conformance": "CK804", "negative_data_rejection": "CK805", "error_format": "CK806",
@@ -140,10 +144,10 @@ __all__ = [
     "CONTRACT_INVALID", "CONTRACT_MISSING", "Code", "ERROR_SCHEMA", "FIELD_ADDED", "FIELD_REMOVED",
     "FIELD_UNDOCUMENTED", "FUZZ_CHECK_CODES", "HEADER_ADDED", "HEADER_MISSING", "HEADER_REMOVED",
     "INTERACTIONS_CHANGED", "LEDGER_EXPIRED", "LEDGER_INVALID", "LEDGER_OWNER", "LEDGER_PROVIDER", "LEDGER_RULE",
-    "MEDIA_UNDOCUMENTED", "METHOD_UNKNOWN", "NOT_RECEIVED", "NOT_VERIFIED",
+    "MEDIA_UNDOCUMENTED", "MESSAGE_NOT_VERIFIED", "METHOD_UNKNOWN", "NOT_RECEIVED", "NOT_VERIFIED",
     "NO_ERROR_SCHEMA", "NO_OPERATION", "OPERATION_ERROR", "OTHER_CHECK", "OVERLAY_INVALID", "OVERLAY_UNNEEDED",
     "PACT_BROKEN", "PACT_MISMATCH", "PACT_MISSING", "PARAMETER_INVALID", "PARAMETER_MISSING", "PATH_UNKNOWN",
-    "QUERY_UNDOCUMENTED", "RECORD_FAILED", "REQUEST_BODY", "REQUEST_MISMATCH", "SCHEMA_BROKEN",
+    "QUERY_UNDOCUMENTED", "RECORD_FAILED", "REGISTRY_EMPTY", "REQUEST_BODY", "REQUEST_MISMATCH", "SCHEMA_BROKEN",
     "SCHEMA_FILE_INVALID", "SCHEMA_FILE_MISSING", "SCHEMA_FILE_UNREADABLE", "SCHEMA_NOT_CHECKED", "SCHEMA_UNCHECKED",
     "SCHEMA_VIOLATION", "SECRET_FOUND", "SPEC_INVALID", "SPEC_MISSING", "SPEC_OPERATION_MISSING", "SPEC_REF_UNRESOLVED", "STATE_FOLDER_MISSING", "UNREADABLE",
     "STATUS_CHANGED", "STATUS_UNDECLARED", "STATUS_UNDOCUMENTED", "TYPE_CHANGED", "UNEXPECTED_RESPONSE",

@@ -4,12 +4,19 @@ Every engine that reads a pact reads it here: verification, the pact-vs-OpenAPI 
 the inventory, overlay evidence and the fuzzer's consumer-compatibility check. Types are checked before
 use (a status must be an integer, a path a string), V4 bodies are decoded (`encoded: base64` included),
 V2's flat matching rules are put in the V3/V4 shape, and provider states keep their parameters.
+
+Nothing is accepted silently: a specification version other than V1 to V4, matching rules that are not rules
+(an unknown matcher, a `min` that is not a count, a combine other than AND/OR) and an interaction of an unknown
+type are refused naming the key path. Message interactions (V3 `messages`, V4 `Asynchronous/Messages` and
+`Synchronous/Messages`) are kept apart as `PactMessageInteraction`s, so that verification can list them as not
+verified instead of dropping them.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -20,7 +27,23 @@ from contractkit.core.http import is_json_media
 from contractkit.core.loading import read_text
 
 HTTP_INTERACTION = "Synchronous/HTTP"
+MESSAGE_INTERACTIONS = ("Asynchronous/Messages", "Synchronous/Messages")
+V3_MESSAGE = "Asynchronous/Messages"  # what a V3 pact's `messages` are in V4's words
 _CATEGORIES = ("body", "header", "query", "path", "status")
+_CATEGORY_ALIASES = {"headers": "header"}  # pact_models reads both spellings
+_KNOWN_VERSION = re.compile(r"^[1-4](?:\.\d+){0,2}$")  # V1 (1.0, 1.1) to V4
+_VERSION_KEYS = ("pactSpecification", "pact-specification")  # V2+ and the spelling of older pact files
+_V1_VERSION_KEY = "pactSpecificationVersion"
+
+# The matcher types of the Pact specification V2 to V4 (as pact_models reads them), each with the attribute it
+# cannot do without ('' when none).
+_MATCHER_NEEDS: dict[str, str] = {
+    "type": "", "equality": "", "regex": "regex", "include": "value", "number": "", "integer": "", "decimal": "",
+    "real": "", "boolean": "", "null": "", "date": "", "time": "", "datetime": "", "timestamp": "", "min": "min",
+    "max": "max", "minType": "min", "maxType": "max", "contentType": "value", "arrayContains": "variants",
+    "values": "", "statusCode": "status", "notEmpty": "", "semver": "", "eachKey": "rules", "eachValue": "rules",
+}
+_GUESSED_FROM = ("regex", "min", "max", "timestamp", "time", "date")  # V2 may leave out `match`; the core guesses
 
 Rules = Mapping[str, Mapping[str, Any]]  # category -> path -> {"matchers": [...], "combine": "AND"|"OR"}
 
@@ -88,8 +111,19 @@ class PactInteraction:
 
 
 @dataclass(frozen=True, slots=True)
+class PactMessageInteraction:
+    """A message interaction of a pact (V3 `messages`, V4 `Asynchronous/Messages` or `Synchronous/Messages`):
+    nothing replays messages, so it is reported as not verified."""
+
+    index: int
+    description: str
+    kind: str
+    key_path: KeyPath
+
+
+@dataclass(frozen=True, slots=True)
 class Pact:
-    """A pact file: who consumes whom, the specification, and its HTTP interactions."""
+    """A pact file: who consumes whom, the specification, its HTTP interactions and its message interactions."""
 
     path: Path | None
     consumer: str
@@ -97,6 +131,7 @@ class Pact:
     specification: str
     interactions: tuple[PactInteraction, ...]
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    messages: tuple[PactMessageInteraction, ...] = ()
 
 
 def load_pact(path: str | Path) -> Pact:
@@ -117,23 +152,96 @@ def read_pact(path: str | Path) -> dict[str, Any]:
         raise PactFileError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno) from exc
     except RecursionError:
         raise PactFileError("JSON nested too deeply to be a pact", file=shown) from None
-    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
-        raise PactFileError("not a pact: expected an object with an 'interactions' list", file=shown)
+    if not isinstance(data, dict) or not isinstance(data.get("interactions", data.get("messages")), list):
+        raise PactFileError("not a pact: expected an object with an 'interactions' list (or a V3 'messages' list)",
+                            file=shown)
     return data
 
 
+def specification_version(data: Mapping[str, Any], shown: str | None = None) -> str:
+    """The Pact specification a pact file follows (V1 to V4); PactFileError when it is missing or unknown: Pact
+    implementations assume different versions for a pact that does not say, and read as another version a pact
+    fails for the wrong reasons."""
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise PactFileError(f"expected a mapping, got {_kind(metadata)}", file=shown, key_path=("metadata",),
+                            hint=_VERSION_HINT)
+    where, version = _version_entry(metadata or {}, shown)
+    if version is None:
+        raise PactFileError("missing: the pact does not say which Pact specification it follows", file=shown,
+                            key_path=where, hint=_VERSION_HINT)
+    if not isinstance(version, str) or not _KNOWN_VERSION.match(version):
+        raise PactFileError(f'unknown Pact specification version {_show(version)}: expected a string from "1.0" to '
+                            '"4.x"', file=shown, key_path=where, hint=_VERSION_HINT)
+    return version
+
+
+_VERSION_HINT = 'write the version the pact follows, such as "4.0" (contractkit reads V1 to V4)'
+
+
+def _version_entry(metadata: Mapping[str, Any], shown: str | None) -> tuple[KeyPath, Any]:
+    """Where the metadata states the version and what it states: `pactSpecification.version` (V2 on),
+    `pact-specification.version` (older files) or V1's flat `pactSpecificationVersion`."""
+    if _V1_VERSION_KEY in metadata and not any(key in metadata for key in _VERSION_KEYS):
+        return ("metadata", _V1_VERSION_KEY), metadata[_V1_VERSION_KEY]
+    key = next((name for name in _VERSION_KEYS if name in metadata), _VERSION_KEYS[0])
+    spec = metadata.get(key)
+    if spec is not None and not isinstance(spec, Mapping):
+        raise PactFileError(f"expected a mapping with a 'version', got {_kind(spec)}", file=shown,
+                            key_path=("metadata", key), hint=_VERSION_HINT)
+    return ("metadata", key, "version"), (spec or {}).get("version")
+
+
 def parse_pact(data: Mapping[str, Any], *, source: str | Path | None = None) -> Pact:
-    """A pact from its JSON (V2 to V4); message interactions are left out."""
+    """A pact from its JSON (V1 to V4): its HTTP interactions, and its message interactions apart; the pact of a
+    file (`source` given) must say which specification it follows."""
     shown = str(source) if source is not None else None
-    interactions = data.get("interactions")
+    interactions = data.get("interactions", [] if "messages" in data else None)
     if not isinstance(interactions, list):
         raise PactFileError("not a pact: expected an 'interactions' list", file=shown, key_path=("interactions",))
-    parsed = tuple(_interaction(item, index, shown) for index, item in enumerate(interactions)
-                   if not isinstance(item, Mapping) or item.get("type", HTTP_INTERACTION) == HTTP_INTERACTION)
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), Mapping) else {}
-    spec = (metadata.get("pactSpecification") or metadata.get("pact-specification") or {}) if metadata else {}
+    kinds = [_interaction_type(item, index, shown) for index, item in enumerate(interactions)]
+    parsed = tuple(_interaction(item, index, shown) for index, (item, kind) in enumerate(zip(interactions, kinds))
+                   if kind == HTTP_INTERACTION)
+    messages = tuple(PactMessageInteraction(index, str(item.get("description", "")), kind, ("interactions", index))
+                     for index, (item, kind) in enumerate(zip(interactions, kinds)) if kind != HTTP_INTERACTION)
+    version = specification_version(data, shown) if source is not None else _stated_version(data)
     return Pact(Path(source) if source is not None else None, _name(data, "consumer"), _name(data, "provider"),
-                str(spec.get("version", "")) if isinstance(spec, Mapping) else "", parsed, data)
+                version, parsed, data, messages + _v3_messages(data, shown))
+
+
+def _stated_version(data: Mapping[str, Any]) -> str:
+    """The version a pact's JSON states, unchecked ('' when none): interactions handed over without their file."""
+    try:
+        return specification_version(data)
+    except PactFileError:
+        return ""
+
+
+def _interaction_type(item: Any, index: int, shown: str | None) -> str:
+    """An interaction's V4 type (HTTP when it has none, as in V2 and V3); PactFileError for a type V4 does not have."""
+    if not isinstance(item, Mapping) or "type" not in item:
+        return HTTP_INTERACTION
+    kind = item["type"]
+    if kind != HTTP_INTERACTION and kind not in MESSAGE_INTERACTIONS:
+        raise PactFileError(f"unknown interaction type {_show(kind)}: expected {HTTP_INTERACTION}, "
+                            f"{' or '.join(MESSAGE_INTERACTIONS)}", file=shown, key_path=("interactions", index, "type"))
+    return str(kind)
+
+
+def _v3_messages(data: Mapping[str, Any], shown: str | None) -> tuple[PactMessageInteraction, ...]:
+    """The messages of a V3 message pact."""
+    if "messages" not in data:
+        return ()
+    messages = data["messages"]
+    if not isinstance(messages, list):
+        raise PactFileError(f"expected a list of messages, got {_kind(messages)}", file=shown, key_path=("messages",))
+    out = []
+    for index, message in enumerate(messages):
+        if not isinstance(message, Mapping):
+            raise PactFileError(f"expected a message (a mapping), got {_kind(message)}", file=shown,
+                                key_path=("messages", index))
+        out.append(PactMessageInteraction(index, str(message.get("description", "")), V3_MESSAGE, ("messages", index)))
+    return tuple(out)
 
 
 def http_interactions(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -266,44 +374,105 @@ def _parsed(data: str | bytes, media: str) -> Any:
 
 
 def _rules(raw: Any, shown: str | None, where: KeyPath) -> dict[str, dict[str, Any]]:
+    """Matching rules in the V3/V4 shape (category -> path -> rule), checked against the Pact specification."""
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
         raise PactFileError(f"expected a mapping of matching rules, got {_kind(raw)}", file=shown, key_path=where)
     if any(str(key).startswith("$") for key in raw):
-        return _v2_rules(raw)
+        return _v2_rules(raw, shown, where)
     out: dict[str, dict[str, Any]] = {}
-    for category in _CATEGORIES:
-        rules = raw.get(category)
-        if isinstance(rules, Mapping) and category in ("path", "status") and "matchers" in rules:
-            out[category] = {"": _rule(rules)}
-        elif isinstance(rules, Mapping):
-            out[category] = {str(path): _rule(rule) for path, rule in rules.items()}
+    for name, rules in raw.items():
+        category = _CATEGORY_ALIASES.get(str(name), str(name))
+        if category not in _CATEGORIES:
+            raise PactFileError(f"unknown matching rule category {_show(name)}: expected {', '.join(_CATEGORIES)}",
+                                file=shown, key_path=where + (str(name),))
+        out.setdefault(category, {}).update(_category(rules, category, shown, where + (str(name),)))
     return out
 
 
-def _v2_rules(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _category(rules: Any, category: str, shown: str | None, where: KeyPath) -> dict[str, Any]:
+    if not isinstance(rules, Mapping):
+        raise PactFileError(f"expected a mapping of paths to rules, got {_kind(rules)}", file=shown, key_path=where)
+    if category in ("path", "status") and "matchers" in rules:  # one rule for the whole path or status
+        return {"": _rule_list(rules, shown, where)}
+    return {str(path): _rule_list(rule, shown, where + (str(path),)) for path, rule in rules.items()}
+
+
+_V2_PREFIXES = (("$.body", "body"), ("$.headers.", "header"), ("$.header.", "header"), ("$.query.", "query"),
+                ("$.path", "path"))
+
+
+def _v2_rules(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> dict[str, dict[str, Any]]:
     """V2 keeps rules flat: `$.body.items[*].id`, `$.headers.Content-Type`, `$.query.page`, `$.path`."""
     out: dict[str, dict[str, Any]] = {}
-    prefixes = (("$.body", "body"), ("$.headers.", "header"), ("$.header.", "header"), ("$.query.", "query"),
-                ("$.path", "path"))
     for key, rule in raw.items():
-        for prefix, category in prefixes:
-            if str(key).startswith(prefix):
-                rest = str(key)[len(prefix):]
-                path = "$" + rest if category == "body" else rest
-                out.setdefault(category, {})[path] = _rule(rule)
-                break
+        category, rest = _v2_key(str(key), shown, where)
+        path = "$" + rest if category == "body" else rest
+        out.setdefault(category, {})[path] = {"matchers": [_matcher(rule, shown, where + (str(key),))], "combine": "AND"}
     return out
 
 
-def _rule(rule: Any) -> dict[str, Any]:
-    if isinstance(rule, Mapping) and isinstance(rule.get("matchers"), list):
-        return {"matchers": [dict(m) for m in rule["matchers"] if isinstance(m, Mapping)],
-                "combine": str(rule.get("combine", "AND")).upper()}
-    if isinstance(rule, Mapping):
-        return {"matchers": [dict(rule)], "combine": "AND"}
-    return {"matchers": [], "combine": "AND"}
+def _v2_key(key: str, shown: str | None, where: KeyPath) -> tuple[str, str]:
+    for prefix, category in _V2_PREFIXES:
+        rest = key[len(prefix):]
+        if key.startswith(prefix) and (prefix.endswith(".") or rest[:1] in ("", ".", "[")):
+            return category, rest
+    raise PactFileError(f"unknown V2 matching rule path {key!r}: expected one under $.body, $.headers., $.query. "
+                        "or $.path", file=shown, key_path=where + (key,))
+
+
+def _rule_list(rule: Any, shown: str | None, where: KeyPath) -> dict[str, Any]:
+    """A V3/V4 rule: `{matchers: [...], combine: AND|OR}`."""
+    if not isinstance(rule, Mapping) or "matchers" not in rule:
+        raise PactFileError(f"expected a rule {{\"matchers\": [...], \"combine\": \"AND\"}}, got {_kind(rule)}"
+                            + (" without 'matchers'" if isinstance(rule, Mapping) else ""), file=shown, key_path=where)
+    matchers, combine = rule["matchers"], rule.get("combine", "AND")
+    if not isinstance(matchers, list):
+        raise PactFileError(f"expected a list of matchers, got {_kind(matchers)}", file=shown,
+                            key_path=where + ("matchers",))
+    if not isinstance(combine, str) or combine.upper() not in ("AND", "OR"):
+        raise PactFileError(f"expected AND or OR, got {_show(combine)}", file=shown, key_path=where + ("combine",))
+    return {"matchers": [_matcher(item, shown, where + ("matchers", index)) for index, item in enumerate(matchers)],
+            "combine": combine.upper()}
+
+
+def _matcher(matcher: Any, shown: str | None, where: KeyPath) -> dict[str, Any]:
+    """One matcher, checked: a known `match` type (or one the core guesses from its attributes) with what it needs."""
+    if not isinstance(matcher, Mapping):
+        raise PactFileError(f"expected a matcher (a mapping with 'match'), got {_kind(matcher)}", file=shown,
+                            key_path=where)
+    kind = matcher.get("match", matcher.get("pact:matcher:type"))
+    if kind is None and not any(key in matcher for key in _GUESSED_FROM):
+        raise PactFileError("a matcher without 'match' (and without regex, min, max, timestamp, time or date to "
+                            "tell its type)", file=shown, key_path=where)
+    if kind is not None and kind not in _MATCHER_NEEDS:
+        raise PactFileError(f"unknown matcher type {_show(kind)}: expected one of {', '.join(sorted(_MATCHER_NEEDS))}",
+                            file=shown, key_path=where + ("match",))
+    needed = _MATCHER_NEEDS.get(str(kind), "")
+    if needed and needed not in matcher:
+        raise PactFileError(f"a {kind} matcher needs '{needed}'", file=shown, key_path=where)
+    _check_attributes(matcher, shown, where)
+    return dict(matcher)
+
+
+def _check_attributes(matcher: Mapping[str, Any], shown: str | None, where: KeyPath) -> None:
+    for name in ("min", "max"):
+        value = matcher.get(name)
+        if name in matcher and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise PactFileError(f"expected a count (an integer, 0 or more), got {_show(value)}", file=shown,
+                                key_path=where + (name,))
+    for name, kind in (("regex", str), ("variants", list), ("rules", list), ("format", str)):
+        if name in matcher and not isinstance(matcher[name], kind):
+            raise PactFileError(f"expected {'a string' if kind is str else 'a list'}, got {_kind(matcher[name])}",
+                                file=shown, key_path=where + (name,))
+    if isinstance(matcher.get("regex"), str):
+        try:
+            re.compile(matcher["regex"])
+        except re.error as exc:
+            if re.search(r"\\[pP]\{", matcher["regex"]):
+                return  # a Unicode class: the Pact core's regex engine has them, Python's `re` does not
+            raise PactFileError(f"invalid regular expression ({exc})", file=shown, key_path=where + ("regex",)) from None
 
 
 def first_value(headers: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -323,5 +492,6 @@ def _show(value: Any) -> str:
     return json.dumps(value)[:60] if isinstance(value, (str, int, float, bool, type(None))) else _kind(value)
 
 
-__all__ = ["HTTP_INTERACTION", "Pact", "PactInteraction", "PactMessage", "PactRequest", "PactResponse", "PactState", "Rules",
-           "decode_body", "first_value", "http_interactions", "load_pact", "parse_pact", "read_pact"]
+__all__ = ["HTTP_INTERACTION", "MESSAGE_INTERACTIONS", "Pact", "PactInteraction", "PactMessage", "PactMessageInteraction",
+           "PactRequest", "PactResponse", "PactState", "Rules", "decode_body", "first_value", "http_interactions",
+           "load_pact", "parse_pact", "read_pact", "specification_version"]

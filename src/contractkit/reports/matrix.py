@@ -221,7 +221,7 @@ def _cell(results: Sequence[CheckResult]) -> str:
     counts = _counts(results)
     worst = min((result.status for result in results), key=_SEVERITY.__getitem__)
     shown = [f"{_MARK[status]} {counts[status]}" for status in _SEVERITY if counts[status]]  # failures first
-    title = "; ".join(headline(result) for result in results if result.status is Status.FAILED)
+    title = "; ".join(headline(result) for result in results if result.status in (Status.FAILED, Status.SKIPPED))
     return f"<td class='cell {worst}' title='{_e(title)}'>{_e(' '.join(shown))}</td>"
 
 

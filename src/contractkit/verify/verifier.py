@@ -16,7 +16,8 @@ against as SEEDED, not PASSED, and holds recorded 4xx/5xx responses to the provi
 
 Finding codes: CK421 the provider's response does not match the pact, CK422 the interaction could not
 be verified (no answer, state handler failure), CK423 a cassette names an operation the registry lacks,
-CK424 a provider with a contract has no pact, CK425 no cassette answers the interaction.
+CK424 a provider with a contract has no pact, CK425 no cassette answers the interaction, CK426 a message
+interaction is not verified (a skipped row naming it: only HTTP interactions are replayed).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from contractkit.cassettes import (
 )
 from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
 from contractkit.core.auth import auth_headers, credentials
-from contractkit.core.codes import CASSETTE_MISSING, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
-from contractkit.core.errors import RegistryError, UsageError
+from contractkit.core.codes import CASSETTE_MISSING, MESSAGE_NOT_VERIFIED, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
+from contractkit.core.errors import RegistryError, UsageError, format_key_path
 from contractkit.core.model import (
     CheckResult,
     Finding,
@@ -59,7 +60,7 @@ from contractkit.core.model import (
     Status,
 )
 from contractkit.core.routing import OperationRouter
-from contractkit.pact.reader import http_interactions, parse_pact
+from contractkit.pact.reader import Pact, http_interactions, parse_pact
 from contractkit.registry.context import ProviderContext
 from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
@@ -193,10 +194,25 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
     for variants, group in _group_by_cassette_states(interactions, states).items():
         results += _verify_group(registry, provider, pact, group, [states[name] for name in variants],
                                  states, base_url, environ)
+    if context.pact is not None:
+        results += messages_not_verified(provider, context.pact, _shown(registry, pact_path))
     if base_url is None:
         return results
     rules = rules_for_provider(provider, credentials(provider, environ, required=False))
     return [scrub_check_result(result, rules) for result in results]  # live bodies carry live secrets
+
+
+def messages_not_verified(provider: Provider, pact: Pact, shown: str) -> list[CheckResult]:
+    """A skipped row for each message interaction of the pact, naming it: only HTTP interactions are replayed."""
+    results = []
+    for message in pact.messages:
+        text = f"not verified: a {message.kind} interaction, and contracts verify replays HTTP interactions only"
+        finding = Finding(MESSAGE_NOT_VERIFIED, Severity.WARNING,
+                          f"{message.kind} interaction {message.description!r} not verified: only HTTP interactions "
+                          "are replayed", f"{shown}: {format_key_path(message.key_path)}", provider.name)
+        results.append(CheckResult("pact", provider.name, "", message.description or f"({format_key_path(message.key_path)})",
+                                   Status.SKIPPED, text, findings=(finding,), details={"pact": shown}))
+    return results
 
 
 def skip_unsafe(provider: Provider, interactions: list[Mapping[str, Any]]
@@ -243,7 +259,9 @@ def _verify_group(registry: Registry, provider: Provider, pact: Mapping[str, Any
     dispatcher = StateDispatcher(states)  # checks every callable state imports before anything runs
     with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
         group_pact = Path(folder) / "pact.json"
-        group_pact.write_text(json.dumps({**pact, "interactions": interactions}), encoding="utf-8")
+        # without V3 `messages`: the Pact core would read the file as a message pact and skip its HTTP interactions
+        only_http = {key: value for key, value in pact.items() if key != "messages"}
+        group_pact.write_text(json.dumps({**only_http, "interactions": interactions}), encoding="utf-8")
         with _target(provider, variants, base_url) as origin:
             raw = run_verifier(provider, group_pact, origin, states, headers=_auth_headers(provider, environ) if base_url else {},
                                dispatcher=dispatcher)
@@ -550,6 +568,7 @@ __all__ = [
     "ProviderState",
     "StateDispatcher",
     "check_pacts_against_specs",
+    "messages_not_verified",
     "operation_for",
     "provider_states",
     "run_verifier",
