@@ -144,6 +144,20 @@ def body_to_bytes(body: str | bytes | None) -> bytes:
 
 # ---------------------------------------------------------------- loading
 
+CASSETTE_FORMAT_VERSION = 1  # the only format vcrpy writes
+
+
+def check_cassette_version(data: Mapping[str, Any], path: Path, line: int | None = None) -> None:
+    """Refuse a cassette whose `version` is not vcrpy's format 1 (one without a `version` is read as format 1)."""
+    if "version" not in data:
+        return
+    version = data["version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version != CASSETTE_FORMAT_VERSION:
+        shown = "null" if version is None else repr(version)
+        raise CassetteError(f"unknown cassette format version {shown}: expected {CASSETTE_FORMAT_VERSION} (the integer "
+                            "vcrpy writes)", file=path, key_path=("version",), line=line,
+                            hint="re-record it with `contracts record`, or write `version: 1` if it is vcrpy's format")
+
 
 def load_cassette(path: str | Path) -> Cassette:
     """Read a vcrpy cassette (YAML or JSON); raises CassetteError naming the file, key path and line."""
@@ -169,6 +183,7 @@ def parse_cassette(text: str, path: Path) -> Cassette:
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError("expected a mapping with an 'interactions' list (vcrpy format)", file=path, line=1)
+    check_cassette_version(data, path, document.line_of(("version",)))
     interactions = []
     for index, raw in enumerate(data["interactions"]):
         key_path = ("interactions", index)
@@ -253,6 +268,7 @@ def _parse_python_tagged(text: str, path: Path) -> Cassette:
                                  "re-record it with `contracts record`") from exc
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError("expected a mapping with an 'interactions' list (vcrpy format)", file=path, line=1)
+    check_cassette_version(data, path)
     interactions = []
     for index, raw in enumerate(data["interactions"]):
         try:

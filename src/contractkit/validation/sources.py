@@ -23,7 +23,7 @@ from contractkit.cassettes import (
     RecordedResponse,
     load_cassette,
 )
-from contractkit.cassettes.model import interaction_from_dict
+from contractkit.cassettes.model import check_cassette_version, interaction_from_dict
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import YamlLoader as FastLoader  # libyaml's C loader where PyYAML was built with it
 from contractkit.core.loading import parse_json_value
@@ -104,6 +104,7 @@ def load_recording(path: str | Path) -> Recording:
     if isinstance(data, Mapping) and isinstance(data.get("http_interactions"), list):
         return Recording(path, "betamax", tuple(_betamax_interactions(data["http_interactions"], path)))
     if isinstance(data, Mapping) and isinstance(data.get("interactions"), list):
+        check_cassette_version(data, path)
         return Recording(path, "vcr", _vcr_interactions(data["interactions"], path))
     raise CassetteError("not a recording: expected a vcrpy cassette (interactions), a Betamax cassette "
                         "(http_interactions) or a HAR file (log.entries)", file=path, line=1)
