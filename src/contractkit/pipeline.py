@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from contractkit.consumer import run_consumer
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import Registry, Report, Status
-from contractkit.registry.lint import lint_registry
+from contractkit.registry.lint import lint_registry, registry_warnings
 from contractkit.validation import Validators
 from contractkit.verify.verifier import verify_registry
 
@@ -28,7 +28,7 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
     consumer = run_consumer(registry, [provider.name for provider in providers], validators=validators)
     say(f"verify: pacts against cassettes, cassettes against schemas, pacts against OpenAPI ({consumer_summary(consumer)})")
     verified = verify_registry(registry, providers, validators=validators)
-    results = consumer.results + verified.results
+    results = registry_warnings(registry) + consumer.results + verified.results
     return Report(f"contracts run: {registry.consumer} against {len(providers)} providers", results,
                   time.perf_counter() - started)
 

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 from contractkit.aws.models import find_operation_model, find_service_model
 from contractkit.cassettes import load_cassette
 from contractkit.consumer.contractfile import load_contract_file
-from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID
+from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID, REGISTRY_EMPTY
 from contractkit.core.errors import (
     CassetteError,
     ContractFileError,
@@ -71,6 +71,7 @@ Check = Callable[[ProviderContext], Iterator[LintProblem]]
 def lint_registry(registry: Registry) -> LintResult:
     """Run every check on every provider of an already loaded (structurally valid) registry; linear in providers."""
     result = LintResult(registry=str(registry.path))
+    result.problems.extend(check_providers(registry))
     result.problems.extend(check_ledger(registry))
     for provider in registry.providers.values():
         context = ProviderContext(registry, provider)
@@ -85,6 +86,21 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
              error_type: type[ContractKitError] = RegistryError, hint: str | None = None) -> LintProblem:
     error = error_type(message, file=str(registry.path), key_path=key_path, line=registry.line_of(*key_path), hint=hint)
     return LintProblem(code=code, error=error, is_warning=warning)
+
+
+def check_providers(registry: Registry) -> Iterator[LintProblem]:
+    """A registry without providers checks nothing: a warning, so that no command reports a clean pass silently."""
+    if not registry.providers:
+        yield _problem(registry, REGISTRY_EMPTY, "no providers, so nothing is linted, verified or validated",
+                       "providers", warning=True,
+                       hint="add one with `contracts provider add`, or check that this is the registry you meant")
+
+
+def registry_warnings(registry: Registry) -> tuple[CheckResult, ...]:
+    """Warnings about the registry as a whole (no providers) as skipped rows, for reports that are not lint's."""
+    return tuple(CheckResult("lint", "", "", "whole registry", Status.SKIPPED, problem.error.describe(),
+                             findings=(Finding(problem.code, Severity.WARNING, problem.error.describe()),))
+                 for problem in check_providers(registry))
 
 
 def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
