@@ -181,7 +181,7 @@ def register_checks() -> None:
             expectations = self.context.expectations.get(case.operation.label, ())
             content_type = (response.headers.get("content-type") or [""])[0]
             problems: list[ConsumerProblem] = list(iter_consumer_problems(
-                response.status_code, content_type, response.content or b"", expectations))
+                response.status_code, content_type, response.content or b"", expectations, headers=dict(response.headers)))
             raise_all([ConsumerIncompatibility(operation=case.operation.label, title=problem.title,
                                                message=problem.detail, severity=FailureSeverity.HIGH)
                        for problem in problems], "consumer compatibility")

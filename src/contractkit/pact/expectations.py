@@ -2,11 +2,11 @@
 
 The fuzzer's consumer-compatibility check (CK807) asks this of every response it provokes. The expectations
 come from the usage model (every consumer's pacts, matched to registered operations by the one router) and a
-response is judged with the Pact core's matching semantics (`contractkit.pact.matching`: combine AND/OR,
-null, type, regex, formats, each-like cascades), with two deliberate differences, because a fuzzed request
+response is judged by `judge_response`, the Pact core's semantics for every body kind (JSON, XML, form,
+multipart, text, binary) and for header rules, with two deliberate differences, because a fuzzed request
 is not the pact's provider state: a value no matcher governs is compared by type, not equality, and an
 array's minimum length is not held against the response (a filter the fuzzer made up may rightly find
-nothing); its maximum is.
+nothing); its maximum is. The media type is checked here, against the pact's Content-Type or its rule.
 
 A response passes for a consumer when one of that consumer's interactions with its status is satisfied;
 otherwise every mismatch of the closest interaction is reported, each as its own problem.
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from contractkit.core.loading import parse_json_value
 from contractkit.core.routing import Router
-from contractkit.pact.matching import Mismatch, Rule, iter_mismatches, matches_rule
+from contractkit.pact.matching import Mismatch, Rule, matches_text_rule
 from contractkit.pact.reader import PactInteraction, load_pact
+from contractkit.pact.responses import HeaderValues, judge_response
 from contractkit.pact.usage import Usage
 
 __all__ = ["ConsumerProblem", "Expectation", "expectation_from_interaction", "expectations_by_operation",
@@ -40,6 +40,7 @@ class Expectation:
     rules: Mapping[str, Rule] = field(default_factory=dict)  # body rules: JSON path -> rule
     content_type: str | None = None
     content_type_rule: Rule | None = None
+    interaction: PactInteraction | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,8 @@ def expectation_from_interaction(consumer: str, interaction: PactInteraction) ->
     content_rule = next((rule for name, rule in header_rules.items() if name.lower() == "content-type"), None)
     return Expectation(consumer=consumer, description=interaction.description, status=response.status,
                        body=response.body, has_body=response.has_body, rules=dict(response.rules.get("body") or {}),
-                       content_type=response.header("content-type"), content_type_rule=content_rule)
+                       content_type=response.header("content-type"), content_type_rule=content_rule,
+                       interaction=interaction)
 
 
 def expectations_by_operation(usage: Usage, provider: str) -> dict[str, list[Expectation]]:
@@ -91,44 +93,33 @@ def load_pact_expectations(pact_files: Sequence[Path], routes: Sequence[tuple[st
     return out
 
 
-def iter_consumer_problems(status: int, content_type: str, body: bytes,
-                           expectations: Sequence[Expectation]) -> Iterator[ConsumerProblem]:
-    """Every problem of a response for each consumer none of whose interactions with its status it satisfies."""
+def iter_consumer_problems(status: int, content_type: str, body: bytes, expectations: Sequence[Expectation], *,
+                           headers: HeaderValues | None = None) -> Iterator[ConsumerProblem]:
+    """Every problem of a response for each consumer none of whose interactions with its status it satisfies;
+    `headers` (all of the response's) let header rules be judged too."""
     relevant = [expectation for expectation in expectations if expectation.status == status]
-    actual = _decoded(body)
+    seen = headers if headers is not None else [("Content-Type", content_type)] if content_type else []
     for consumer in sorted({expectation.consumer for expectation in relevant}):
         mine = [expectation for expectation in relevant if expectation.consumer == consumer]
-        found = [list(_problems(expectation, content_type, actual)) for expectation in mine]
+        found = [list(_problems(expectation, status, content_type, seen, body)) for expectation in mine]
         if any(not problems for problems in found):
             continue
         closest = min(range(len(mine)), key=lambda index: len(found[index]))
         yield from found[closest]
 
 
-_NOT_JSON = object()
-
-
-def _decoded(body: bytes) -> Any:
-    try:
-        return parse_json_value(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return _NOT_JSON
-
-
-def _problems(expectation: Expectation, content_type: str, actual: Any) -> Iterator[ConsumerProblem]:
+def _problems(expectation: Expectation, status: int, content_type: str, headers: HeaderValues,
+              body: bytes) -> Iterator[ConsumerProblem]:
     who = f"{expectation.consumer} ({expectation.description})"
     media = _media_problem(expectation, content_type)
     if media:
         yield ConsumerProblem(expectation.consumer, expectation.description, f"{who}: Content-Type {media}",
                               f"{who}: Content-Type is {content_type or 'missing'}, which {media}")
-    if not expectation.has_body or expectation.body is None:
+    if expectation.interaction is None:
         return
-    if actual is _NOT_JSON:
-        yield ConsumerProblem(expectation.consumer, expectation.description, f"{who}: the body is not JSON",
-                              f"{who}: the body is not JSON")
-        return
-    for mismatch in iter_mismatches(expectation.body, actual, _without_min(expectation.rules), literal="type"):
-        yield _problem(expectation, who, mismatch)
+    for mismatch in judge_response(expectation.interaction, status, headers, body, literal="type", minimums=False):
+        if mismatch.path != "status":
+            yield _problem(expectation, who, mismatch)
 
 
 def _problem(expectation: Expectation, who: str, mismatch: Mismatch) -> ConsumerProblem:
@@ -138,7 +129,7 @@ def _problem(expectation: Expectation, who: str, mismatch: Mismatch) -> Consumer
 
 def _media_problem(expectation: Expectation, content_type: str) -> str:
     if expectation.content_type_rule is not None:
-        problem = matches_rule(expectation.content_type_rule, expectation.content_type, content_type)
+        problem = matches_text_rule(expectation.content_type_rule, expectation.content_type or "", content_type)
         return f"{problem} (the consumer's matcher)" if problem else ""
     if expectation.content_type and _base(expectation.content_type) != _base(content_type):
         return f"is not {_base(expectation.content_type)}, the consumer expects it"
@@ -147,17 +138,3 @@ def _media_problem(expectation: Expectation, content_type: str) -> str:
 
 def _base(media: str) -> str:
     return media.split(";")[0].strip().lower()
-
-
-def _without_min(rules: Mapping[str, Rule]) -> dict[str, Rule]:
-    """The rules with arrays' minimum lengths dropped (the fuzzed request is not the pact's provider state)."""
-    out: dict[str, Rule] = {}
-    for path, rule in rules.items():
-        matchers = []
-        for matcher in rule.get("matchers") or ():
-            kept = {key: value for key, value in matcher.items() if key != "min"}
-            if kept.get("match") in ("min", "minType"):
-                kept["match"] = "type"
-            matchers.append(kept)
-        out[path] = {"matchers": matchers, "combine": rule.get("combine", "AND")}
-    return out

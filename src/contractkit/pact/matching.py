@@ -10,19 +10,29 @@ eachKey/eachValue and statusCode. Where no rule applies, the Pact core compares 
 `literal="type"` compares by shape instead (used where the provider state is not the pact's, as when
 fuzzing).
 
+The walk over a JSON body is the core's: an object's keys and an array's items are compared with the governing
+rule's container semantics (`values`/`eachValue` match every actual value like the pact's first one,
+`eachKey` checks keys and lets the pact's keys go missing, `arrayContains` looks for an item like each variant,
+min/max count an array's items or an object's keys only where the rule is written), and a rule cascades in
+full to what is below it. Texts (headers, XML, form values, plain bodies) are matched by `check_text`.
+
     mismatches = list(iter_mismatches(expected_body, actual_body, response.rules.get("body", {})))
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import base64
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator, Mapping, Sequence
 
-__all__ = ["Mismatch", "Rule", "best_rule", "iter_mismatches", "java_format_regex", "json_kind", "matches_rule",
-           "normalize_path", "own_rule", "parse_rule_path", "path_weight", "render_path"]
+from contractkit.pact.formats import DEFAULT_FORMATS, datetime_problem, is_semver, media_matches
+
+__all__ = ["ANY_INDEX", "DateFormat", "Mismatch", "Rule", "RuleSet", "Segment", "best_rule", "check_text", "iter_mismatches",
+           "java_format_regex", "json_kind", "json_text", "matcher_kind", "matches_rule", "matches_text_rule", "normalize_path",
+           "number_kind", "own_rule", "parse_rule_path", "path_weight", "render_path", "rule_matchers", "same_json", "size_problem"]
 
 Rule = Mapping[str, Any]  # {"matchers": [...], "combine": "AND"|"OR"}
 Segment = str | int  # a key, an index, or "*" (any key) / -1 (any index) in a rule path
@@ -131,6 +141,22 @@ def own_rule(rules: Mapping[str, Rule], actual: Sequence[Segment]) -> Rule | Non
 # ---------------------------------------------------------------- matchers
 
 
+@dataclass(frozen=True, slots=True)
+class DateFormat:
+    """A Java-style date/time format as the Pact core reads it; `fullmatch` says whether a text is in it."""
+
+    pattern: str
+
+    def fullmatch(self, text: str) -> bool:
+        """Whether `text` is a valid date/time in this format."""
+        return datetime_problem(text, self.pattern) is None
+
+
+def java_format_regex(pattern: str) -> DateFormat:
+    """A Java date/time format (`yyyy-MM-dd'T'HH:mm:ss'Z'`) as a matcher of texts."""
+    return DateFormat(pattern)
+
+
 def json_kind(value: Any) -> str:
     """A value's JSON type in words: null, a boolean, a number, a string, an array, an object."""
     if value is None:
@@ -148,241 +174,332 @@ def json_kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _scalar_text(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
+def number_kind(value: Any) -> str | None:
+    """"integer" or "decimal" as the Pact core's JSON parser reads a number (an integer beyond 64 bits is a
+    decimal there), None for a value that is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return "integer" if isinstance(value, int) and -2 ** 63 <= value < 2 ** 64 else "decimal"
+
+
+def json_text(value: Any) -> str:
+    """A value as the Pact core prints it for text matchers: a string as it is, anything else as compact JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def same_json(expected: Any, actual: Any) -> bool:
+    """JSON equality as the Pact core has it: 1 and 1.0 differ, true and 1 differ, keys in any order."""
+    if isinstance(expected, dict) or isinstance(actual, dict):
+        return (isinstance(expected, dict) and isinstance(actual, dict) and expected.keys() == actual.keys()
+                and all(same_json(expected[key], actual[key]) for key in expected))
+    if isinstance(expected, list) or isinstance(actual, list):
+        return (isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual)
+                and all(same_json(one, other) for one, other in zip(expected, actual)))
+    if number_kind(expected) or number_kind(actual):
+        return number_kind(expected) == number_kind(actual) and expected == actual
+    return type(expected) is type(actual) and expected == actual
+
+
+def _same_type(expected: Any, actual: Any) -> bool:
+    return json_kind(expected) == json_kind(actual)
+
+
+def size_problem(matcher: Mapping[str, Any], actual: Any, cascaded: bool) -> str | None:
+    """min/max of a type matcher hold for arrays and objects, and only where the rule is written (not cascaded)."""
+    if cascaded or not isinstance(actual, (list, dict)):
+        return None
+    low, high = matcher.get("min"), matcher.get("max")
+    if isinstance(low, int) and len(actual) < low:
+        return f"has fewer than {low} item(s)"
+    if isinstance(high, int) and len(actual) > high:
+        return f"has more than {high} item(s)"
     return None
 
 
-_JAVA_FIELDS = (("yyyy", r"\d{4}"), ("yy", r"\d{2}"), ("MMMM", r"[A-Za-z]+"), ("MMM", r"[A-Za-z]{3}"),
-                ("MM", r"\d{2}"), ("M", r"\d{1,2}"), ("dd", r"\d{2}"), ("d", r"\d{1,2}"), ("HH", r"\d{2}"),
-                ("H", r"\d{1,2}"), ("hh", r"\d{2}"), ("h", r"\d{1,2}"), ("mm", r"\d{2}"), ("m", r"\d{1,2}"),
-                ("ss", r"\d{2}"), ("s", r"\d{1,2}"), ("SSSSSS", r"\d{6}"), ("SSS", r"\d{3}"), ("S", r"\d+"),
-                ("EEEE", r"[A-Za-z]+"), ("EEE", r"[A-Za-z]{3}"), ("a", r"(?:AM|PM|am|pm)"),
-                ("XXX", r"(?:Z|[+-]\d{2}:\d{2})"), ("XX", r"(?:Z|[+-]\d{4})"), ("X", r"(?:Z|[+-]\d{2})"),
-                ("ZZZ", r"[+-]\d{4}"), ("Z", r"[+-]\d{4}"), ("z", r"[A-Za-z]{1,5}"))
+def matcher_kind(matcher: Mapping[str, Any]) -> str:
+    """A matcher's type; V2 leaves `match` out where min, max or regex say it."""
+    kind = matcher.get("match", matcher.get("pact:matcher:type"))
+    if kind is None:
+        if "regex" in matcher:
+            return "regex"
+        for key in ("timestamp", "date", "time"):
+            if key in matcher:
+                return key
+        return "type"
+    return {"min": "type", "max": "type", "minType": "type", "maxType": "type", "real": "decimal"}.get(str(kind), str(kind))
 
 
-@lru_cache(maxsize=256)
-def java_format_regex(pattern: str) -> re.Pattern[str]:
-    """A Java date/time format (`yyyy-MM-dd'T'HH:mm:ss'Z'`, as the Pact core reads it) as a regex."""
-    out, position = [], 0
-    while position < len(pattern):
-        char = pattern[position]
-        if char == "'":
-            end = pattern.find("'", position + 1)
-            end = len(pattern) if end < 0 else end
-            out.append(re.escape(pattern[position + 1:end]) if end > position + 1 else "'")
-            position = end + 1
-            continue
-        for field, regex in _JAVA_FIELDS:
-            if pattern.startswith(field, position):
-                out.append(regex)
-                position += len(field)
-                break
-        else:
-            out.append(re.escape(char))
-            position += 1
-    return re.compile("".join(out))
-
-
-def _iso(value: str, kind: str) -> bool:
-    text = value.replace("Z", "+00:00")
-    try:
-        if kind == "date":
-            dt.date.fromisoformat(text)
-        elif kind == "time":
-            dt.time.fromisoformat(text)
-        else:
-            dt.datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check(matcher: Mapping[str, Any], expected: Any, actual: Any) -> str | None:
-    """Why `actual` fails one matcher (a value-free phrase), or None when it passes."""
-    kind = str(matcher.get("match", "type"))
-    if kind in ("type", "min", "max", "minType", "maxType"):
-        return _check_type(matcher, expected, actual)
-    if kind == "regex":
-        text = _scalar_text(actual)
-        regex = str(matcher.get("regex", ""))
-        return None if text is not None and re.fullmatch(regex, text) else f"does not match /{regex}/"
-    if kind == "integer":
-        return None if isinstance(actual, int) and not isinstance(actual, bool) else "is not an integer"
-    if kind == "decimal":
-        return None if isinstance(actual, float) else "is not a decimal number"
-    if kind == "number":
-        return None if _is_number(actual) else "is not a number"
-    if kind == "boolean":
-        return None if isinstance(actual, bool) or actual in ("true", "false") else "is not a boolean"
+def _check(matcher: Mapping[str, Any], expected: Any, actual: Any, cascaded: bool = False) -> str | None:
+    """Why a JSON value fails one matcher (a value-free phrase), or None when it passes."""
+    kind = matcher_kind(matcher)
+    if kind == "type":
+        return (None if _same_type(expected, actual) else f"is not {json_kind(expected)}") or \
+            size_problem(matcher, actual, cascaded)
+    if kind in ("equality", "values"):
+        return None if same_json(expected, actual) else "is not the value the pact expects"
     if kind == "null":
         return None if actual is None else "is not null"
-    if kind in ("date", "time", "datetime", "timestamp"):
-        return _check_time(matcher, kind, actual)
-    return _check_other(kind, matcher, expected, actual)
-
-
-def _check_type(matcher: Mapping[str, Any], expected: Any, actual: Any) -> str | None:
-    if json_kind(expected) != json_kind(actual) and not (_is_number(expected) and _is_number(actual)):
-        return f"is not {json_kind(expected)}"
-    if isinstance(actual, list):
-        low, high = matcher.get("min"), matcher.get("max")
-        if isinstance(low, int) and len(actual) < low:
-            return f"has fewer than {low} item(s)"
-        if isinstance(high, int) and len(actual) > high:
-            return f"has more than {high} item(s)"
-    return None
-
-
-def _check_time(matcher: Mapping[str, Any], kind: str, actual: Any) -> str | None:
-    if not isinstance(actual, str):
-        return f"is not a {kind} string"
-    pattern = matcher.get("format") or matcher.get(kind)
-    if isinstance(pattern, str) and pattern:
-        return None if java_format_regex(pattern).fullmatch(actual) else f"is not a {kind} in the format {pattern}"
-    return None if _iso(actual, "datetime" if kind == "timestamp" else kind) else f"is not an ISO {kind}"
-
-
-def _check_other(kind: str, matcher: Mapping[str, Any], expected: Any, actual: Any) -> str | None:
-    if kind == "include":
-        text = _scalar_text(actual)
-        wanted = str(matcher.get("value", ""))
-        return None if text is not None and wanted in text else f"does not include {wanted!r}"
-    if kind == "equality":
-        return None if actual == expected else "is not the value the pact expects"
+    if kind in ("integer", "decimal"):
+        return None if number_kind(actual) == kind else ("is not an integer" if kind == "integer" else "is not a decimal number")
+    if kind == "number":
+        return None if number_kind(actual) else "is not a number"
+    if kind == "boolean":
+        return None if isinstance(actual, bool) or actual in ("true", "false") else "is not a boolean"
     if kind == "notEmpty":
-        return None if actual not in (None, "", [], {}) else "is empty"
+        return "is empty" if actual is None or actual in ("", [], {}) else None
     if kind == "semver":
-        text = _scalar_text(actual) or ""
-        return None if re.fullmatch(r"\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-+]*)?", text) else "is not a semantic version"
+        return None if isinstance(actual, str) and is_semver(actual) else "is not a semantic version"
     if kind == "contentType":
-        return None  # a body's media type is checked with the headers
-    if kind == "statusCode":
-        return _check_status(matcher.get("status"), actual)
-    if kind in ("values", "eachKey", "eachValue", "arrayContains"):
-        return None if json_kind(expected) == json_kind(actual) else f"is not {json_kind(expected)}"
-    return None  # a matcher this version does not know is not held against the provider
+        return _content_problem(str(matcher.get("value", "")), actual)
+    if kind in ("eachKey", "eachValue", "arrayContains", "statusCode"):
+        return None  # these govern what is inside (or the status), not the value itself
+    return check_text(matcher, json_text(expected), json_text(actual))
 
 
-_STATUS_CLASSES = {"information": (100, 199), "success": (200, 299), "redirect": (300, 399),
-                   "clientError": (400, 499), "serverError": (500, 599), "nonError": (100, 399),
-                   "error": (400, 599)}
+def _content_problem(media: str, actual: Any) -> str | None:
+    data = actual.encode() if isinstance(actual, str) else json_text(actual).encode()
+    if isinstance(actual, str):
+        try:
+            data = base64.b64decode(actual, validate=True)
+        except ValueError:
+            pass
+    problem = media_matches(data, media)
+    return f"is not {media}: {problem}" if problem else None
 
 
-def _check_status(status: Any, actual: Any) -> str | None:
-    if not isinstance(actual, int):
-        return "is not a status code"
-    if isinstance(status, list):
-        return None if actual in status else f"is not one of {status}"
-    low, high = _STATUS_CLASSES.get(str(status), (100, 599))
-    return None if low <= actual <= high else f"is not a {status} status"
+_TEXT_NUMBERS = {"integer": (re.compile(r"-?\d+"), "is not an integer"),
+                 "decimal": (re.compile(r"-?\d+\.\d+"), "is not a decimal number"),
+                 "number": (re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"), "is not a number")}
 
 
-def matches_rule(rule: Rule, expected: Any, actual: Any) -> str | None:
-    """Why `actual` fails a rule (its matchers combined with AND or OR), or None when it passes."""
-    matchers = [matcher for matcher in rule.get("matchers") or () if isinstance(matcher, Mapping)]
-    if not matchers:
-        return None
-    problems = [_check(matcher, expected, actual) for matcher in matchers]
+def check_text(matcher: Mapping[str, Any], expected: str, actual: str) -> str | None:
+    """Why a text (a header value, an XML text or attribute, a form value, a plain-text body) fails one matcher."""
+    kind = matcher_kind(matcher)
+    if kind == "regex":
+        regex = str(matcher.get("regex", ""))
+        return None if _regex(regex).fullmatch(actual) else f"does not match /{regex}/"
+    if kind == "include":
+        wanted = str(matcher.get("value", ""))
+        return None if wanted in actual else f"does not include {wanted!r}"
+    if kind in ("equality", "values"):
+        return None if expected == actual else "is not the value the pact expects"
+    if kind in _TEXT_NUMBERS:
+        pattern, phrase = _TEXT_NUMBERS[kind]
+        return None if pattern.fullmatch(actual) else phrase
+    if kind == "boolean":
+        return None if actual in ("true", "false") else "is not a boolean"
+    if kind == "null":
+        return None if actual == "" else "is not null"
+    if kind in ("date", "time", "datetime", "timestamp"):
+        form = str(matcher.get("format") or matcher.get(kind) or DEFAULT_FORMATS[kind])
+        problem = datetime_problem(actual, form)
+        return f"is not a {kind} in the format {form}" if problem else None
+    if kind == "notEmpty":
+        return "is empty" if actual == "" else None
+    if kind == "semver":
+        return None if is_semver(actual) else "is not a semantic version"
+    if kind == "contentType":
+        return _content_problem(str(matcher.get("value", "")), actual)
+    return None  # type, min/max and the container matchers hold for any text
+
+
+@lru_cache(maxsize=512)
+def _regex(regex: str) -> re.Pattern[str]:
+    try:
+        return re.compile(regex)
+    except re.error:
+        return re.compile(re.escape(regex))  # a pattern Python cannot read: only its literal text matches
+
+
+def rule_matchers(rule: Rule) -> list[Mapping[str, Any]]:
+    """The matchers of a rule, in order."""
+    return [matcher for matcher in rule.get("matchers") or () if isinstance(matcher, Mapping)]
+
+
+def _combined(problems: Sequence[str | None], combine: str) -> str | None:
     failed = [problem for problem in problems if problem is not None]
-    if str(rule.get("combine", "AND")).upper() == "OR":
+    if not failed:
+        return None
+    if str(combine).upper() == "OR":
         return None if len(failed) < len(problems) else " and ".join(failed)
-    return failed[0] if failed else None
+    return failed[0]
 
 
-# ---------------------------------------------------------------- bodies
+def matches_rule(rule: Rule, expected: Any, actual: Any, *, cascaded: bool = False) -> str | None:
+    """Why a JSON value fails a rule (its matchers combined with AND or OR), or None when it passes."""
+    matchers = rule_matchers(rule)
+    return _combined([_check(matcher, expected, actual, cascaded) for matcher in matchers], str(rule.get("combine", "AND")))
 
 
-def iter_mismatches(expected: Any, actual: Any, rules: Mapping[str, Rule], *, literal: str = "equal",
+def matches_text_rule(rule: Rule, expected: str, actual: str) -> str | None:
+    """Why a text fails a rule (matchers combined with AND or OR), or None when it passes."""
+    return _combined([check_text(matcher, expected, actual) for matcher in rule_matchers(rule)], str(rule.get("combine", "AND")))
+
+
+# ---------------------------------------------------------------- JSON bodies
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Rules by parsed path, and how values no rule governs compare ("equal", as the Pact core, or "type")."""
+
+    rules: tuple[tuple[tuple[Segment, ...], Rule], ...]
+    literal: str = "equal"
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Rule], literal: str = "equal", *, prefix: tuple[Segment, ...] = ()) -> RuleSet:
+        """From a path -> rule mapping; `prefix` re-roots the paths (a variant's `$` is an array item)."""
+        return cls(tuple((prefix + parse_rule_path(path), rule) for path, rule in rules.items()), literal)
+
+    def select(self, path: Sequence[Segment]) -> tuple[Rule, bool] | None:
+        """The rule governing `path` and whether it is cascaded from an ancestor, or None."""
+        best: tuple[int, int] = (0, -1)
+        chosen: tuple[Rule, bool] | None = None
+        for segments, rule in self.rules:
+            weight = path_weight(segments, path)
+            if weight and (weight, len(segments)) > best:
+                best, chosen = (weight, len(segments)), (rule, len(segments) != len(path))
+        return chosen
+
+    def with_rule(self, path: tuple[Segment, ...], rule: Rule) -> RuleSet:
+        """These rules and one more."""
+        return RuleSet(self.rules + ((path, rule),), self.literal)
+
+
+def iter_mismatches(expected: Any, actual: Any, rules: Mapping[str, Rule] | RuleSet, *, literal: str = "equal",
                     path: tuple[Segment, ...] = ()) -> Iterator[Mismatch]:
-    """Every place where `actual` fails what a pact body expects, as the Pact core compares them.
+    """Every place where a JSON `actual` fails what a pact body expects, as the Pact core compares them.
 
     `literal` says how a value no rule governs is compared: "equal" (the Pact core) or "type" (by shape)."""
-    rule = _effective_rule(rules, path, actual)
-    if rule is not None:
-        problem = matches_rule(rule, expected, actual)
+    ruleset = rules if isinstance(rules, RuleSet) else RuleSet.from_rules(rules, literal)
+    yield from _compare(ruleset, path, expected, actual)
+
+
+def _compare(rules: RuleSet, path: tuple[Segment, ...], expected: Any, actual: Any) -> Iterator[Mismatch]:
+    if isinstance(expected, (dict, list)) and not _same_type(expected, actual):
+        where = render_path(path)
+        yield Mismatch(where, f"{_generic(path)} is not {json_kind(expected)}",
+                       f"{where} is {json_kind(actual)}, the pact expects {json_kind(expected)}")
+    elif isinstance(expected, dict):
+        yield from _objects(rules, path, expected, actual)
+    elif isinstance(expected, list):
+        yield from _arrays(rules, path, expected, actual)
+    else:
+        yield from _scalars(rules, path, expected, actual)
+
+
+def _scalars(rules: RuleSet, path: tuple[Segment, ...], expected: Any, actual: Any) -> Iterator[Mismatch]:
+    selected = rules.select(path)
+    if selected is not None:
+        problem = matches_rule(selected[0], expected, actual, cascaded=selected[1])
         if problem is not None:
-            where = render_path(path)
-            yield Mismatch(where, f"{_generic(path)} {problem}", f"{where} is {_shown(actual)}: it {problem}")
-        elif isinstance(actual, (dict, list)):
-            yield from _structure(expected, actual, rules, literal, path, cascaded=True)
-        return
-    if isinstance(expected, (dict, list)) or literal != "equal":
-        yield from _structure(expected, actual, rules, literal, path, cascaded=False)
-    elif expected != actual:
+            yield _failed(path, actual, problem)
+    elif rules.literal == "type":
+        if not _same_type(expected, actual):
+            yield _failed(path, actual, f"is not {json_kind(expected)}")
+    elif not same_json(expected, actual):
         where = render_path(path)
         yield Mismatch(where, f"{_generic(path)} is not the expected value",
                        f"{where} is {_shown(actual)}, the pact expects {_shown(expected)}")
 
 
-def _effective_rule(rules: Mapping[str, Rule], path: tuple[Segment, ...], actual: Any) -> Rule | None:
-    """The rule written for this path, else one inherited from an ancestor: an inherited type rule loses its
-    min/max (they were about the ancestor's array), and other inherited matchers only govern scalars."""
-    own = own_rule(rules, path)
-    if own is not None:
-        return own
-    inherited = best_rule(rules, path)
-    if inherited is None:
-        return None
-    kept = []
-    for matcher in inherited.get("matchers") or ():
-        kind = str(matcher.get("match", "type"))
-        if kind in ("type", "min", "max", "minType", "maxType"):
-            kept.append({"match": "type"})
-        elif not isinstance(actual, (dict, list)):
-            kept.append(dict(matcher))
-    return {"matchers": kept, "combine": inherited.get("combine", "AND")} if kept else {"matchers": [{"match": "type"}]}
-
-
-def _structure(expected: Any, actual: Any, rules: Mapping[str, Rule], literal: str, path: tuple[Segment, ...],
-               cascaded: bool) -> Iterator[Mismatch]:
+def _failed(path: tuple[Segment, ...], actual: Any, problem: str) -> Mismatch:
     where = render_path(path)
-    if json_kind(expected) != json_kind(actual) and not (_is_number(expected) and _is_number(actual)):
-        yield Mismatch(where, f"{_generic(path)} is not {json_kind(expected)}",
-                       f"{where} is {json_kind(actual)}, the pact expects {json_kind(expected)}")
-        return
-    if isinstance(expected, dict):
-        yield from _objects(expected, actual, rules, literal, path)
-    elif isinstance(expected, list):
-        yield from _arrays(expected, actual, rules, literal, path, cascaded)
+    return Mismatch(where, f"{_generic(path)} {problem}", f"{where} is {_shown(actual)}: it {problem}")
 
 
-def _objects(expected: Mapping[str, Any], actual: Mapping[str, Any], rules: Mapping[str, Rule], literal: str,
-             path: tuple[Segment, ...]) -> Iterator[Mismatch]:
-    own = own_rule(rules, path) or {}
-    kinds = {str(matcher.get("match")) for matcher in own.get("matchers") or ()}
-    if kinds & {"values", "eachValue"} and expected:  # keys are free: every value is matched like the first
-        template = next(iter(expected.values()))
+def _objects(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any]) -> Iterator[Mismatch]:
+    selected = rules.select(path)
+    kinds = {}
+    if selected is not None:
+        rule, cascaded = selected
+        problem = matches_rule(_container_rule(rule), expected, actual, cascaded=cascaded)
+        if problem is not None:
+            yield _failed(path, actual, problem)
+        kinds = {matcher_kind(matcher): matcher for matcher in rule_matchers(rule)}
+    if "values" in kinds or "eachValue" in kinds:
+        if "eachValue" in kinds:
+            rules = rules.with_rule(path + ("*",), {"matchers": kinds["eachValue"].get("rules") or [], "combine": "AND"})
+        first = next(iter(expected.values()), None)
         for key, value in actual.items():
-            yield from iter_mismatches(template, value, rules, literal=literal, path=path + (key,))
+            if expected:
+                yield from _compare(rules, path + (key,), expected.get(key, first), value)
         return
+    if "eachKey" in kinds:
+        key_rule = {"matchers": kinds["eachKey"].get("rules") or [], "combine": "AND"}
+        for key in actual:
+            problem = matches_text_rule(key_rule, "", key)
+            if problem is not None:
+                yield _failed(path + (key,), key, f"(a key) {problem}")
     for key, value in expected.items():
-        if key not in actual:
+        if key in actual:
+            yield from _compare(rules, path + (key,), value, actual[key])
+        elif "eachKey" not in kinds:
             where = render_path(path + (key,))
             yield Mismatch(where, f"{_generic(path + (key,))} is missing", f"{where} is missing, the pact expects it")
-        else:
-            yield from iter_mismatches(value, actual[key], rules, literal=literal, path=path + (key,))
 
 
-def _arrays(expected: list[Any], actual: list[Any], rules: Mapping[str, Rule], literal: str,
-            path: tuple[Segment, ...], cascaded: bool) -> Iterator[Mismatch]:
+def _arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any]) -> Iterator[Mismatch]:
+    selected = rules.select(path)
+    if selected is None:
+        yield from _plain_arrays(rules, path, expected, actual)
+        return
+    rule, cascaded = selected
+    matchers = rule_matchers(rule)
+    contains = [matcher for matcher in matchers if matcher_kind(matcher) == "arrayContains"]
+    others = [matcher for matcher in matchers if matcher_kind(matcher) != "arrayContains"]
+    for matcher in contains:
+        yield from _array_contains(rules, path, expected, actual, matcher)
+    if not others:
+        return
+    problem = matches_rule(_container_rule({"matchers": others, "combine": rule.get("combine", "AND")}), expected, actual,
+                           cascaded=cascaded)
+    if problem is not None:
+        yield _failed(path, actual, problem)
+    each = next((matcher for matcher in others if matcher_kind(matcher) == "eachValue"), None)
+    if each is not None:
+        rules = rules.with_rule(path + ("*",), {"matchers": each.get("rules") or [], "combine": "AND"})
+    if expected:
+        for index, item in enumerate(actual):
+            template = expected[index] if index < len(expected) else expected[0]  # as the Pact core pairs them
+            yield from _compare(rules, path + (index,), template, item)
+
+
+def _container_rule(rule: Rule) -> Rule:
+    """A rule as it applies to an array or object itself: `values` says how its items compare, not that it is equal."""
+    return {"matchers": [matcher for matcher in rule_matchers(rule) if matcher_kind(matcher) != "values"],
+            "combine": rule.get("combine", "AND")}
+
+
+def _plain_arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any]) -> Iterator[Mismatch]:
     where = render_path(path)
-    if not cascaded and literal == "equal" and len(expected) != len(actual):
+    if rules.literal == "type":
+        for index, item in enumerate(actual if expected else ()):
+            yield from _compare(rules, path + (index,), expected[index] if index < len(expected) else expected[0], item)
+        return
+    for index, item in enumerate(expected[:len(actual)]):
+        yield from _compare(rules, path + (index,), item, actual[index])
+    if len(expected) != len(actual):
         yield Mismatch(where, f"{_generic(path)} has another number of items",
                        f"{where} has {len(actual)} item(s), the pact expects {len(expected)}")
-    if not expected:
-        return
-    for index, item in enumerate(actual):
-        template = expected[index] if index < len(expected) else expected[0]  # as the Pact core pairs them
-        yield from iter_mismatches(template, item, rules, literal=literal, path=path + (index,))
+
+
+def _array_contains(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any],
+                    matcher: Mapping[str, Any]) -> Iterator[Mismatch]:
+    """Each variant must match some item, judged with the variant's own rules (rooted at the item)."""
+    for variant in matcher.get("variants") or ():
+        index = variant.get("index", 0) if isinstance(variant, Mapping) else 0
+        template = expected[index] if isinstance(index, int) and 0 <= index < len(expected) else None
+        own = variant.get("rules") or {} if isinstance(variant, Mapping) else {}
+        found = any(not any(_compare(RuleSet.from_rules(own, rules.literal, prefix=path + (position,)), path + (position,),
+                                     template, item))
+                    for position, item in enumerate(actual))
+        if not found:
+            where = render_path(path)
+            yield Mismatch(where, f"{_generic(path)} has no item like the pact's item {index}",
+                           f"{where} has no item like the pact's item {index} ({_shown(template)})")
 
 
 def _generic(path: Sequence[Segment]) -> str:
