@@ -186,6 +186,8 @@ def json_text(value: Any) -> str:
     """A value as the Pact core prints it for text matchers: a string as it is, anything else as compact JSON."""
     if isinstance(value, str):
         return value
+    if number_kind(value) == "decimal":
+        return repr(float(value))  # an integer beyond 64 bits is a decimal to the core: 1e+20
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -305,12 +307,29 @@ def check_text(matcher: Mapping[str, Any], expected: str, actual: str) -> str | 
     return None  # type, min/max and the container matchers hold for any text
 
 
+_INLINE_FLAGS = re.compile(r"\(\?([A-Za-z]*)(?:-([A-Za-z]*))?[:)]")
+_NEVER = re.compile(r"(?!)")
+
+
 @lru_cache(maxsize=512)
 def _regex(regex: str) -> re.Pattern[str]:
+    """A pattern as the core's regex engine (Oniguruma, Ruby syntax) reads it: inline flags are i, m (dot matches
+    newlines) and x only; a pattern it cannot read matches nothing."""
+    for flags in _INLINE_FLAGS.finditer(regex):
+        if set("".join(part or "" for part in flags.groups())) - set("imx"):
+            return _NEVER
+    translated = _INLINE_FLAGS.sub(lambda flags: flags.group(0).replace("m", "s"), regex)
+    for unicode_class, python_class in _UNICODE_CLASSES.items():
+        translated = translated.replace(unicode_class, python_class)
     try:
-        return re.compile(regex)
+        return re.compile(translated)
     except re.error:
-        return re.compile(re.escape(regex))  # a pattern Python cannot read: only its literal text matches
+        return _NEVER
+
+
+# The Unicode classes pacts use most, in Python's terms (Python's `re` has no \p{...}).
+_UNICODE_CLASSES = {"\\p{L}": "[^\\W\\d_]", "\\p{Lu}": "[A-Z\\u00C0-\\u00DE]", "\\p{Ll}": "[a-z\\u00DF-\\u00FF]",
+                    "\\p{N}": "\\d", "\\p{Nd}": "\\d", "\\p{Alpha}": "[^\\W\\d_]", "\\p{Digit}": "\\d"}
 
 
 def rule_matchers(rule: Rule) -> list[Mapping[str, Any]]:
@@ -468,9 +487,9 @@ def _arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actu
 
 
 def _container_rule(rule: Rule) -> Rule:
-    """A rule as it applies to an array or object itself: `values` says how its items compare, not that it is equal."""
-    return {"matchers": [matcher for matcher in rule_matchers(rule) if matcher_kind(matcher) != "values"],
-            "combine": rule.get("combine", "AND")}
+    """A rule as the core applies it to an array or object itself: every matcher must hold (the core does not
+    combine them with OR there), and `values` says how the items compare, not that the container is equal."""
+    return {"matchers": [matcher for matcher in rule_matchers(rule) if matcher_kind(matcher) != "values"], "combine": "AND"}
 
 
 def _plain_arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any]) -> Iterator[Mismatch]:

@@ -49,7 +49,7 @@ MULTI_VALUE_HEADERS = frozenset((
     "pragma", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "vary", "via", "warning",
     "www-authenticate", "x-forwarded-for"))
 PARAMETERISED_HEADERS = frozenset(("accept", "content-type"))
-_STATUS_CLASSES = {"information": (100, 199), "success": (200, 299), "redirect": (300, 399), "clientError": (400, 499),
+_STATUS_CLASSES = {"info": (100, 199), "success": (200, 299), "redirect": (300, 399), "clientError": (400, 499),
                    "serverError": (500, 599), "nonError": (100, 399), "error": (400, 599)}
 _EMPTY = object()
 
