@@ -13,7 +13,7 @@ import json
 import re
 from functools import lru_cache
 
-__all__ = ["DEFAULT_FORMATS", "datetime_problem", "detect_media_type", "is_semver", "media_matches"]
+__all__ = ["DEFAULT_FORMATS", "datetime_problem", "detect_media_type", "is_semver", "media_matches", "sniff_text"]
 
 DEFAULT_FORMATS = {"date": "yyyy-MM-dd", "time": "HH:mm:ss", "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX",
                    "timestamp": "yyyy-MM-dd'T'HH:mm:ssXXX"}

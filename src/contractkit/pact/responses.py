@@ -37,7 +37,7 @@ from contractkit.pact.formats import detect_media_type
 from contractkit.pact.matching import Mismatch, Rule, RuleSet, iter_mismatches, matcher_kind, matches_text_rule, rule_matchers, size_problem
 from contractkit.pact.reader import PactInteraction, first_value
 
-__all__ = ["HeaderValues", "judge_response"]
+__all__ = ["HeaderValues", "MULTI_VALUE_HEADERS", "PARAMETERISED_HEADERS", "judge_response"]
 
 HeaderValues = Mapping[str, "str | Sequence[str]"] | Sequence[tuple[str, str]]
 
