@@ -34,7 +34,17 @@ from contractkit.pact.bodies import (
     parameter_header_problem,
 )
 from contractkit.pact.formats import detect_media_type
-from contractkit.pact.matching import Mismatch, Rule, RuleSet, iter_mismatches, matcher_kind, matches_text_rule, rule_matchers, size_problem
+from contractkit.pact.matching import (
+    Mismatch,
+    Rule,
+    RuleSet,
+    iter_mismatches,
+    matcher_kind,
+    matches_text_rule,
+    parse_rule_path,
+    rule_matchers,
+    size_problem,
+)
 from contractkit.pact.reader import PactInteraction, first_value
 
 __all__ = ["HeaderValues", "MULTI_VALUE_HEADERS", "PARAMETERISED_HEADERS", "judge_response"]
@@ -101,8 +111,9 @@ def _actual_headers(headers: HeaderValues) -> dict[str, list[str]]:
 def _header_rules(interaction: PactInteraction) -> dict[str, Rule]:
     out = {}
     for path, rule in (interaction.response.rules.get("header") or {}).items():
-        name = str(path)[2:] if str(path).startswith("$.") else str(path)
-        out[name.strip("[]'\"").lower()] = rule
+        segments = parse_rule_path(str(path))  # `X-Id`, `$.X-Id` and `$['X-Id']` name the same header
+        if segments and isinstance(segments[0], str):
+            out[segments[0].lower()] = rule
     return out
 
 
@@ -159,14 +170,15 @@ def _header_value(name: str, expected: str, actual: str, rule: Rule | None) -> I
 # ---------------------------------------------------------------- bodies
 
 
-def _expected_media(interaction: PactInteraction, raw_body: Any, content: Any) -> str:
+def _expected_media(interaction: PactInteraction, raw_body: Any) -> str:
+    """The pact's media type: its Content-Type header, else the V4 body's contentType, else what the body reads as."""
     declared = first_value(interaction.response.headers, "content-type")
     if declared:
         return declared
     if isinstance(raw_body, Mapping) and isinstance(raw_body.get("contentType"), str):
         return str(raw_body["contentType"])
-    if isinstance(content, (bytes, str)):
-        return detect_media_type(content.encode() if isinstance(content, str) else content)
+    if isinstance(raw_body, str):
+        return detect_media_type(raw_body.encode())
     return "application/json"
 
 
@@ -218,7 +230,7 @@ def _body_mismatches(interaction: PactInteraction, actual_headers: Mapping[str, 
     raw = interaction.raw.get("response") if isinstance(interaction.raw.get("response"), Mapping) else {}
     if not isinstance(raw, Mapping) or "body" not in raw:
         return  # a pact that says nothing of the body accepts any
-    media = _expected_media(interaction, raw["body"], raw["body"])
+    media = _expected_media(interaction, raw["body"])
     content = _expected_content(raw["body"], media)
     if content is _EMPTY:
         if body and literal == "equal":
