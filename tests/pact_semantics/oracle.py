@@ -89,4 +89,6 @@ def oracle_verdicts(cases: Sequence[Case], folder: Path) -> dict[str, Verdict]:
     for item in results.get("interactionResults", []):
         mismatches = tuple((item.get("mismatch") or {}).get("mismatches") or ())
         out[item["description"]] = Verdict(item.get("result") == "OK", mismatches)
+    if len(out) != len(cases):  # the core refused the pact (a matcher it cannot read, say): show why
+        raise AssertionError("the Pact core judged {} of {} cases:\n{}".format(len(out), len(cases), "\n".join(results.get("output", []))))
     return out

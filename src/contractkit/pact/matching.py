@@ -4,7 +4,7 @@ This follows the Pact core (pact_models and pact_matching): a rule path (`$.item
 `$.*`) applies to a value at that path and, cascading, to every value below it; among the rules that apply,
 the one with the highest path weight wins (an exact segment weighs 2, a wildcard 1, ties go to the longer
 path). A rule is a list of matchers combined with AND or OR (`$null_or` is `null OR type`). Matchers: type
-(with min/max for arrays), regex, integer, decimal, number, boolean, null, date/time/datetime/timestamp
+(with min/max for arrays and objects), regex, integer, decimal, number, boolean, null, date/time/datetime/timestamp
 with Java-style formats, include, equality, values, notEmpty, semver, contentType, arrayContains,
 eachKey/eachValue and statusCode. Where no rule applies, the Pact core compares by equality;
 `literal="type"` compares by shape instead (used where the provider state is not the pact's, as when
@@ -431,23 +431,35 @@ def _failed(path: tuple[Segment, ...], actual: Any, problem: str) -> Mismatch:
 
 def _objects(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any]) -> Iterator[Mismatch]:
     selected = rules.select(path)
-    kinds = {}
+    kinds: dict[str, Mapping[str, Any]] = {}
     if selected is not None:
-        rule, cascaded = selected
-        problem = matches_rule(_container_rule(rule), expected, actual, cascaded=cascaded)
+        problem = matches_rule(_container_rule(selected[0]), expected, actual, cascaded=selected[1])
         if problem is not None:
             yield _failed(path, actual, problem)
-        kinds = {matcher_kind(matcher): matcher for matcher in rule_matchers(rule)}
+        kinds = {matcher_kind(matcher): matcher for matcher in rule_matchers(selected[0])}
     if "values" in kinds or "eachValue" in kinds:
-        if "eachValue" in kinds:
-            rules = rules.with_rule(path + ("*",), {"matchers": kinds["eachValue"].get("rules") or [], "combine": "AND"})
-        first = next(iter(expected.values()), None)
-        for key, value in actual.items():
-            if expected:
-                yield from _compare(rules, path + (key,), expected.get(key, first), value)
-        return
-    if "eachKey" in kinds:
-        key_rule = {"matchers": kinds["eachKey"].get("rules") or [], "combine": "AND"}
+        yield from _every_value(rules, path, expected, actual, kinds.get("eachValue"))
+    else:
+        yield from _keys(rules, path, expected, actual, kinds.get("eachKey"))
+
+
+def _every_value(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any],
+                 each: Mapping[str, Any] | None) -> Iterator[Mismatch]:
+    """`values`/`eachValue`: keys are free, every actual value is compared with the pact's value for its key, else
+    with the pact's first value; eachValue's own rules govern the values."""
+    if each is not None:
+        rules = rules.with_rule(path + ("*",), {"matchers": each.get("rules") or [], "combine": "AND"})
+    first = next(iter(expected.values()), None)
+    for key, value in actual.items():
+        if expected:
+            yield from _compare(rules, path + (key,), expected.get(key, first), value)
+
+
+def _keys(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any],
+          each_key: Mapping[str, Any] | None) -> Iterator[Mismatch]:
+    """Every key of the pact must be there (extra keys are fine), unless `eachKey` governs the keys instead."""
+    if each_key is not None:
+        key_rule = {"matchers": each_key.get("rules") or [], "combine": "AND"}
         for key in actual:
             problem = matches_text_rule(key_rule, "", key)
             if problem is not None:
@@ -455,7 +467,7 @@ def _objects(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any]
     for key, value in expected.items():
         if key in actual:
             yield from _compare(rules, path + (key,), value, actual[key])
-        elif "eachKey" not in kinds:
+        elif each_key is None:
             where = render_path(path + (key,))
             yield Mismatch(where, f"{_generic(path + (key,))} is missing", f"{where} is missing, the pact expects it")
 
