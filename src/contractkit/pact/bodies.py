@@ -3,8 +3,9 @@ and binary. Each function yields `Mismatch`es with the body's path, like the JSO
 
 - text: a rule on `$` matches the whole text, else it must be equal.
 - XML: read as the core reads it (a text is split at entity references and each piece trimmed); the roots must
-  have the same name; an element's children are grouped by name (order does not matter,
-  extra children are allowed), a rule on `$.root.item` governs those children (min/max count them), attributes are
+  have the same name; an element's children are grouped by name (order does not matter, extra children are
+  allowed, but a child of a name the pact does not have is not under a type rule), a rule on `$.root.item`
+  governs those children (its min/max count each one's own child nodes, as the core counts them), attributes are
   `$.root.item['@id']` and the text is `$.root.item['#text']`, both matched as texts.
 - form: every parameter of the pact must be there with its values (a rule on `$.name` matches each value) and
   no parameter the pact does not name may be.
@@ -117,6 +118,12 @@ def iter_xml_mismatches(expected: str | bytes, actual: str | bytes, rules: RuleS
 
 def _element(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.Element,
              actual: ElementTree.Element) -> Iterator[Mismatch]:
+    selected = rules.select(path)
+    if selected is not None:  # the core's min/max count the element's own child nodes (elements and texts)
+        texts = [actual.text or ""] + [child.tail or "" for child in actual]
+        nodes = [None] * (len(actual) + sum(1 for text in texts if text.strip()))
+        for problem in _count_problems(selected[0], nodes, selected[1]):
+            yield _mismatch(path, f"{problem} (child nodes)")
     for name, value in expected.attrib.items():
         where = path + ("@" + _local(name),)
         if name not in actual.attrib:
@@ -137,13 +144,15 @@ def _children(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.E
     wanted: dict[str, list[ElementTree.Element]] = {}
     for child in expected:
         wanted.setdefault(child.tag, []).append(child)
+    parent = rules.select(path)
+    if rules.literal == "equal" and parent is not None and any(matcher_kind(matcher) == "type" for matcher in rule_matchers(parent[0])):
+        for tag in found:  # only a type rule on the parent makes a child the pact does not name unexpected
+            if tag not in wanted:
+                yield _mismatch(path + (_local(tag),), "is not an element the pact expects", f"is an unexpected child <{_local(tag)}/>")
     for tag, children in wanted.items():
         where = path + (_local(tag),)
         theirs = found.get(tag, [])
         selected = rules.select(where)
-        if selected is not None:
-            for problem in _count_problems(selected[0], theirs, selected[1]):
-                yield _mismatch(where, problem)
         if not theirs:
             yield _mismatch(where, "is missing", f"is missing, the pact expects <{_local(tag)}>")
             continue

@@ -51,13 +51,12 @@ __all__ = ["HeaderValues", "MULTI_VALUE_HEADERS", "PARAMETERISED_HEADERS", "judg
 
 HeaderValues = Mapping[str, "str | Sequence[str]"] | Sequence[tuple[str, str]]
 
-# The headers whose values the Pact core splits at commas (pact_models `MULTI_VALUE_HEADERS`).
+# The headers whose values the Pact core splits at commas (pact_models `MULTI_VALUE_HEADERS` of the core this runs
+# with; others, X-Forwarded-For included, keep their commas).
 MULTI_VALUE_HEADERS = frozenset((
-    "accept", "accept-charset", "accept-encoding", "accept-language", "accept-ranges", "access-control-allow-headers",
-    "access-control-allow-methods", "access-control-expose-headers", "access-control-request-headers", "allow",
-    "cache-control", "connection", "content-encoding", "content-language", "expect", "if-match", "if-none-match",
-    "pragma", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "vary", "via", "warning",
-    "www-authenticate", "x-forwarded-for"))
+    "accept", "accept-encoding", "accept-language", "access-control-allow-headers", "access-control-allow-methods",
+    "access-control-expose-headers", "access-control-request-headers", "allow", "cache-control", "if-match", "if-none-match",
+    "vary"))
 PARAMETERISED_HEADERS = frozenset(("accept", "content-type"))
 _STATUS_CLASSES = {"info": (100, 199), "success": (200, 299), "redirect": (300, 399), "clientError": (400, 499),
                    "serverError": (500, 599), "nonError": (100, 399), "error": (400, 599)}
