@@ -7,14 +7,14 @@ import re
 from pathlib import Path
 
 from contractkit.cli import main
-from contractkit.core.codes import CODES
+from contractkit.core.codes import Code
 from contractkit.diff import RULES
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "contractkit"
 
 
 def test_every_code_is_unique_across_findings_and_diff_rules():
-    finding_codes = set(CODES)
+    finding_codes = {code.value for code in Code}
     rule_codes = [rule.code for rule in RULES.values()]
     assert len(rule_codes) == len(set(rule_codes))
     assert finding_codes.isdisjoint(rule_codes), sorted(finding_codes & set(rule_codes))

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from contractkit.cli import main
+from contractkit.diff import RULES
 
 OLD: dict[str, Any] = {
     "openapi": "3.0.3", "info": {"title": "pets", "version": "1"},
@@ -53,12 +54,24 @@ def test_breaking_change_exits_1_with_the_documented_json(files: dict[str, Path]
     assert code == 1
     assert set(report) == {"breaking", "summary", "notes", "changes", "groups"} and report["breaking"] is True
     assert report["changes"] == [{
-        "rule": "response-property-removed", "rule_code": "CK535", "level": "breaking", "level_source": "default",
+        "rule": "response-property-removed", "code": "CK535", "level": "breaking", "level_source": "default",
         "path": "/pets", "method": "GET",
         "location": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
         "message": "[].name: required property 'name' removed",
     }]
     assert report["summary"]["levels"]["breaking"] == {"changes": 1, "distinct": 1}
+
+
+def test_json_names_each_change_by_its_rule_code_unmasked(files: dict[str, Path], capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code is `code` in every part of the JSON, as the rule table gives it; the report masker, which masks
+    an OAuth `code`, leaves a finding code alone, even with a credential in the environment."""
+    monkeypatch.setenv("PAGER_API_TOKEN", "s3cr3t-Xq7vLp2Zt9Rk")
+    assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    rows = report["changes"] + report["groups"] + report["summary"]["rules"]
+    assert rows and all(row["code"] == RULES[row["rule"]].code for row in rows)
+    assert all("rule_code" not in row for row in rows)
 
 
 def test_compatible_change_exits_0(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contractkit.core.codes import Code
 from contractkit.diff import RULE_CODES
 from contractkit.registry import load_registry
 from contractkit.registry.ledger_lint import (
-    LEDGER_EXPIRED,
-    LEDGER_INVALID,
-    LEDGER_OWNER,
-    LEDGER_PROVIDER,
-    LEDGER_RULE,
     expired_entries,
     iter_ledger_problems,
 )
@@ -37,13 +33,13 @@ def test_a_good_ledger_has_no_problems(pager):
 
 def test_a_missing_owner_fails_lint(pager):
     assert _ledger(pager, {"owner": '""'}) == [
-        (LEDGER_OWNER, "accepted-changes.yaml: accepted[0].owner: every accepted change needs an owner who answers "
+        (Code.LEDGER_OWNER, "accepted-changes.yaml: accepted[0].owner: every accepted change needs an owner who answers "
                        "for it; add owner: <team or person>")]
 
 
 def test_unknown_rules_providers_and_impossible_dates(pager):
     found = _ledger(pager, {"rule": "response-property-vanished"}, {"provider": "grafana"}, {"expires": "'2027-02-30'"})
-    assert [code for code, _ in found] == [LEDGER_RULE, LEDGER_PROVIDER, LEDGER_INVALID]
+    assert [code for code, _ in found] == [Code.LEDGER_RULE, Code.LEDGER_PROVIDER, Code.LEDGER_INVALID]
     assert found[0][1].startswith("accepted-changes.yaml: accepted[0].rule: no rule 'response-property-vanished'")
     assert found[2][1] == ("accepted-changes.yaml: accepted[2].expires: not a real date: '2027-02-30'; "
                            "write YYYY-MM-DD")
@@ -52,7 +48,7 @@ def test_unknown_rules_providers_and_impossible_dates(pager):
 
 def test_an_expired_entry_fails_with_its_owner_whether_or_not_the_change_is_still_there(pager):
     found = _ledger(pager, {"expires": "2026-10-01"})
-    assert found == [(LEDGER_EXPIRED, "accepted-changes.yaml: accepted[0]: ledger entry 0 (response-property-removed "
+    assert found == [(Code.LEDGER_EXPIRED, "accepted-changes.yaml: accepted[0]: ledger entry 0 (response-property-removed "
                                       "at #/paths/~1pages/get/*, owner sre-team) expired on 2026-10-01: the gate fails "
                                       "until it is renewed with a reason or removed")]
     [failure] = expired_entries(load_registry(pager), today=TODAY)
@@ -63,7 +59,7 @@ def test_a_ledger_that_does_not_fit_its_schema(pager):
     (pager.parent / "accepted-changes.yaml").write_text("version: 2\naccepted: {}\n")
     found = [(problem.code, problem.message) for problem in
              iter_ledger_problems(load_registry(pager), known_rules=RULE_CODES, today=TODAY)]
-    assert [code for code, _ in found] == [LEDGER_INVALID, LEDGER_INVALID]
+    assert [code for code, _ in found] == [Code.LEDGER_INVALID, Code.LEDGER_INVALID]
     assert found[0][1].startswith("accepted-changes.yaml: accepted: ")
 
 

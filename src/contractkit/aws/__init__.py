@@ -9,7 +9,7 @@ from contractkit.aws.models import (
     service_model,
     snake_name,
 )
-from contractkit.aws.validation import AWS_SHAPE, validate_aws_response
+from contractkit.aws.validation import validate_aws_response
 
-__all__ = ["AWS_SHAPE", "botocore_session", "find_operation_model", "find_service_model", "operation_model",
+__all__ = ["botocore_session", "find_operation_model", "find_service_model", "operation_model",
            "protocol_of", "service_model", "snake_name", "validate_aws_response"]

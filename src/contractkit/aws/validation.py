@@ -6,7 +6,7 @@ import json
 from typing import Any, Mapping
 
 from contractkit.aws.models import operation_model
-from contractkit.core.codes import AWS_SHAPE
+from contractkit.core.codes import Code
 from contractkit.core.http import content_type, header_value
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import Finding, Operation, Provider, Severity
@@ -32,7 +32,7 @@ def validate_aws_response(provider: Provider, operation: Operation, status: int,
     try:
         parsed = _aws_parser(protocol).parse({"status_code": status, "headers": flat, "body": bytes(raw)}, model.output_shape)
     except (ResponseParserError, ValueError, TypeError, KeyError) as exc:
-        return [Finding(AWS_SHAPE, Severity.ERROR,
+        return [Finding(Code.AWS_SHAPE, Severity.ERROR,
                         f"{operation.label} {status}: botocore's {protocol} parser rejects the response ({_first_line(exc)})",
                         "$", **where)]
     if status >= 300:
@@ -46,7 +46,7 @@ def _aws_error_findings(operation: Operation, status: int, parsed: Mapping[str, 
     code = str((parsed.get("Error") or {}).get("Code") or "")
     if code and code.encode("utf-8") in raw:
         return []
-    return [Finding(AWS_SHAPE, Severity.ERROR,
+    return [Finding(Code.AWS_SHAPE, Severity.ERROR,
                     f"{operation.label} {status}: an error status without an AWS error code in the body", "$.Error.Code", **where)]
 
 
@@ -64,7 +64,7 @@ def _aws_shape_findings(operation: Operation, status: int, parsed: Mapping[str, 
     errors = [error for error in report._errors if error[0] in ("invalid type", "missing required field")]
     for error_type, name, extra in errors[:MAX_ERRORS_PER_RESPONSE]:
         location = "$" + "".join(f".{part}" if not part.startswith("[") else part for part in name.split(".") if part)
-        findings.append(Finding(AWS_SHAPE, Severity.ERROR,
+        findings.append(Finding(Code.AWS_SHAPE, Severity.ERROR,
                                 f"{operation.label} {status}: {_aws_reason(error_type, extra)} (shape {shape.name})",
                                 location, **where))
     return findings
@@ -106,4 +106,4 @@ def _aws_parser(protocol: str) -> Any:
     return create_parser(protocol)
 
 
-__all__ = ["AWS_SHAPE", "validate_aws_response"]
+__all__ = ["validate_aws_response"]

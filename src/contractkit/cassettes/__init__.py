@@ -27,11 +27,10 @@ from contractkit.cassettes.model import (
 )
 from contractkit.cassettes.replay import Faults, IncomingRequest, InteractionIndex, ReplayServer, ReplayStats
 from contractkit.cassettes.scrub import ScrubRules, find_secrets, rules_for, scrub_interaction, scrub_text
-from contractkit.core.codes import PACT_BROKEN, SCHEMA_BROKEN, SECRET_FOUND
 
 __all__ = [
-    "CASSETTE_SUFFIXES", "Cassette", "Faults", "IncomingRequest", "InteractionIndex", "PACT_BROKEN", "RecordedInteraction",
-    "RecordedRequest", "RecordedResponse", "ReplayServer", "ReplayStats", "SCHEMA_BROKEN", "SECRET_FOUND", "ScrubRules",
+    "CASSETTE_SUFFIXES", "Cassette", "Faults", "IncomingRequest", "InteractionIndex", "RecordedInteraction",
+    "RecordedRequest", "RecordedResponse", "ReplayServer", "ReplayStats", "ScrubRules",
     "body_shape", "body_to_bytes", "cassette_path", "dump_cassette", "dump_interactions", "find_secrets", "first_header",
     "interaction_to_dict", "iter_cassettes", "iter_drift", "iter_pact_breaks", "iter_response_drift", "load_cassette",
     "parse_cassette", "read_interactions_text", "rules_for", "scrub_interaction", "scrub_text", "write_cassette",

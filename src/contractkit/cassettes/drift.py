@@ -16,17 +16,7 @@ from urllib.parse import urlencode
 
 from contractkit.cassettes.model import Cassette, RecordedInteraction, RecordedResponse, body_to_bytes
 from contractkit.cassettes.replay import IncomingRequest, InteractionIndex
-from contractkit.core.codes import (
-    CONTENT_TYPE_CHANGED,
-    FIELD_ADDED,
-    FIELD_REMOVED,
-    HEADER_ADDED,
-    HEADER_REMOVED,
-    INTERACTIONS_CHANGED,
-    PACT_BROKEN,
-    STATUS_CHANGED,
-    TYPE_CHANGED,
-)
+from contractkit.core.codes import Code
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Provider, Severity
 from contractkit.openapi.sites import ChangeSite
@@ -121,24 +111,24 @@ class _Difference:
 
 def _differences(old: RecordedResponse, new: RecordedResponse) -> Iterator[_Difference]:
     if old.status != new.status:
-        yield _Difference(STATUS_CHANGED, Severity.ERROR, f"status changed from {old.status} to {new.status}",
+        yield _Difference(Code.STATUS_CHANGED, Severity.ERROR, f"status changed from {old.status} to {new.status}",
                           "status", "", old.status)
     if old.content_type != new.content_type:
-        yield _Difference(CONTENT_TYPE_CHANGED, Severity.ERROR, f"content type changed from "
+        yield _Difference(Code.CONTENT_TYPE_CHANGED, Severity.ERROR, f"content type changed from "
                           f"{old.content_type or 'none'} to {new.content_type or 'none'}", "media", "", old.status)
     before, after = body_shape(old.body, old.content_type), body_shape(new.body, new.content_type)
     for path in sorted(before.keys() - after.keys()):
-        yield _Difference(FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", "body", path, old.status)
+        yield _Difference(Code.FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", "body", path, old.status)
     for path in sorted(after.keys() - before.keys()):
-        yield _Difference(FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", "added", path, old.status)
+        yield _Difference(Code.FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", "added", path, old.status)
     for path in sorted(before.keys() & after.keys()):
         if before[path] != after[path] and "null" not in (before[path], after[path]):
-            yield _Difference(TYPE_CHANGED, Severity.WARNING, f"field {path} changed type from {before[path]} to "
+            yield _Difference(Code.TYPE_CHANGED, Severity.WARNING, f"field {path} changed type from {before[path]} to "
                               f"{after[path]}", "body", path, old.status)
     for name in sorted(_header_names(old) - _header_names(new)):
-        yield _Difference(HEADER_REMOVED, Severity.WARNING, f"header {name} removed", "header", name, old.status)
+        yield _Difference(Code.HEADER_REMOVED, Severity.WARNING, f"header {name} removed", "header", name, old.status)
     for name in sorted(_header_names(new) - _header_names(old)):
-        yield _Difference(HEADER_ADDED, Severity.INFO, f"header {name} added", "added", name, old.status)
+        yield _Difference(Code.HEADER_ADDED, Severity.INFO, f"header {name} added", "added", name, old.status)
 
 
 def iter_response_drift(old: RecordedResponse, new: RecordedResponse, *, where: str = "",
@@ -178,7 +168,7 @@ def iter_drift(old: Cassette, new: Cassette, *, usage: Usage | None = None, prov
     provider_name, operation = new.provider, new.operation
     readers = _readers(usage, provider, new) if usage is not None and provider is not None else None
     if len(old.interactions) != len(new.interactions):
-        yield Finding(INTERACTIONS_CHANGED, Severity.WARNING,
+        yield Finding(Code.INTERACTIONS_CHANGED, Severity.WARNING,
                       f"{len(old.interactions)} interaction(s) before, {len(new.interactions)} now",
                       str(new.path), provider_name, operation)
     for index, (before, after) in enumerate(zip(old.interactions, new.interactions)):
@@ -262,7 +252,7 @@ def _pact_response_breaks(item: PactInteraction, recorded: RecordedInteraction) 
     operation = recorded.operation
     status = expected.status
     if status != recorded.response.status:
-        yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects status {status}, the recording answers "
+        yield Finding(Code.PACT_BROKEN, Severity.ERROR, f"pact expects status {status}, the recording answers "
                       f"{recorded.response.status}", where, operation=operation)
         return
     body, content_type = expected.body if expected.has_body else None, expected.content_type
@@ -272,10 +262,10 @@ def _pact_response_breaks(item: PactInteraction, recorded: RecordedInteraction) 
     have = body_shape(recorded.response.body, recorded.response.content_type)
     for path in sorted(wanted):
         if path not in have and _reachable(path, have):
-            yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects {path} ({wanted[path]}), the recording has none",
+            yield Finding(Code.PACT_BROKEN, Severity.ERROR, f"pact expects {path} ({wanted[path]}), the recording has none",
                           where, operation=operation)
         elif path in have and wanted[path] != have[path] and "null" not in (wanted[path], have[path]):
-            yield Finding(PACT_BROKEN, Severity.ERROR, f"pact expects {path} as {wanted[path]}, the recording has "
+            yield Finding(Code.PACT_BROKEN, Severity.ERROR, f"pact expects {path} as {wanted[path]}, the recording has "
                           f"{have[path]}", where, operation=operation)
 
 

@@ -13,10 +13,10 @@ from contractkit.cli.common import ExitCode, emit, format_option
 @format_option("text", "json", "markdown")
 def codes_command(output_format: str) -> int:
     """Every finding code (CK1xx-CK6xx) and breaking-change rule code (CK5xx) with what it means."""
-    from contractkit.core.codes import CODES
+    from contractkit.core.codes import Code
     from contractkit.diff import RULES
 
-    rows = [(entry.code, entry.area, entry.name.lower().replace("_", "-"), entry.title) for entry in CODES.values()]
+    rows = [(code.value, code.area, code.name.lower().replace("_", "-"), code.summary) for code in Code]
     rows += [(rule.code, "diff", rule.id, f"{rule.explanation} ({rule.level} by default)") for rule in RULES.values()]
     rows.sort()
     if output_format == "json":

@@ -30,11 +30,7 @@ from contractkit.consumer.contractfile import (
     load_contract_file,
     to_pact_value,
 )
-from contractkit.core.codes import NOT_RECEIVED as CK202_NOT_RECEIVED
-from contractkit.core.codes import REQUEST_MISMATCH as CK201_REQUEST_MISMATCH
-from contractkit.core.codes import SCHEMA_UNCHECKED as CK205_SCHEMA_UNCHECKED
-from contractkit.core.codes import SCHEMA_VIOLATION as CK203_SCHEMA_VIOLATION
-from contractkit.core.codes import UNEXPECTED_RESPONSE as CK204_UNEXPECTED_RESPONSE
+from contractkit.core.codes import Code
 from contractkit.core.errors import PactFileError, UsageError
 from contractkit.core.files import write_json_atomic, write_text_atomic
 from contractkit.core.loading import parse_json_value
@@ -272,13 +268,13 @@ def iter_schema_findings(provider: Provider, item: ShapedInteraction,
         found = validation.validate_response(provider, operation, item.response.status, headers, body,
                                              validators=validators)
     except ImportError as exc:  # the validator cannot run here: say so rather than pass silently
-        yield Finding(code=CK205_SCHEMA_UNCHECKED, severity=Severity.WARNING,
+        yield Finding(code=Code.SCHEMA_UNCHECKED, severity=Severity.WARNING,
                       message=f"the example response was not checked against the provider's schema ({exc})",
                       provider=provider.name, operation=operation.name)
         return
     for finding in found:
         if finding.severity is Severity.ERROR:
-            yield Finding(code=CK203_SCHEMA_VIOLATION, severity=Severity.ERROR,
+            yield Finding(code=Code.SCHEMA_VIOLATION, severity=Severity.ERROR,
                           message=f"the example response violates the provider's schema: {finding.message} ({finding.code})",
                           location=finding.location, provider=provider.name, operation=operation.name)
 
@@ -303,11 +299,11 @@ def check_contract_interaction(consumer: str, provider: Provider, item: ShapedIn
 def _mock_findings(provider: Provider, item: ShapedInteraction, service: MockService, status: int) -> list[Finding]:
     where = f"{item.interaction.file}:{item.interaction.line}" if item.interaction.line else item.interaction.file
     common: dict[str, Any] = dict(severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation)
-    findings = [Finding(code=CK202_NOT_RECEIVED if type(m).__name__ == "MissingRequest" else CK201_REQUEST_MISMATCH,
+    findings = [Finding(code=Code.NOT_RECEIVED if type(m).__name__ == "MissingRequest" else Code.REQUEST_MISMATCH,
                         message=f"the interaction's own request does not satisfy its contract: {describe_mismatch(m)}",
                         **common) for m in service.mismatches]
     if not findings and status != item.response.status:
-        findings.append(Finding(code=CK204_UNEXPECTED_RESPONSE, message=f"the mock answered {status}, "
+        findings.append(Finding(code=Code.UNEXPECTED_RESPONSE, message=f"the mock answered {status}, "
                                 f"the contract expects {item.response.status}", **common))
     return findings
 

@@ -5,25 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["LEVEL_ORDER", "REQUEST", "RESPONSE", "Change", "Delta", "DiffOptions", "DiffResult", "Level", "pointer_part",
-           "register_codes"]
+from contractkit.diff.levels import LEVEL_ORDER, Level
+from contractkit.diff.rules import RULES
+
+__all__ = ["LEVEL_ORDER", "REQUEST", "RESPONSE", "Change", "Delta", "DiffOptions", "DiffResult", "Level", "pointer_part"]
 
 REQUEST, RESPONSE = "request", "response"
-
-
-class Level(StrEnum):
-    """How much a change matters to an existing client."""
-
-    BREAKING = "breaking"
-    WARNING = "warning"
-    INFO = "info"
-
-
-LEVEL_ORDER = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -53,8 +43,9 @@ class Change:
 
     @property
     def code(self) -> str:
-        """The rule's stable CK5xx/CK6xx code."""
-        return _CODES.get(self.rule, "CK599")
+        """The rule's stable CK5xx/CK6xx code, read from the rule table ('' for an id the table does not know)."""
+        rule = RULES.get(self.rule)
+        return rule.code if rule else ""
 
     @property
     def is_breaking(self) -> bool:
@@ -68,22 +59,13 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a change: rule, code, level (and where it came from), place and message."""
-        # `rule_code`, not `code`: the CLI masks `"code": ...` pairs as OAuth codes before printing.
-        data: dict[str, Any] = {"rule": self.rule, "rule_code": self.code, "level": str(self.level),
+        data: dict[str, Any] = {"rule": self.rule, "code": self.code, "level": str(self.level),
                                 "level_source": "configuration" if self.configured else "default",
                                 "path": self.path, "method": self.method, "location": self.location,
                                 "message": self.message}
         if self.origin:
             data["origin"] = self.origin
         return data
-
-
-_CODES: dict[str, str] = {}  # filled by rules.py, which owns the table (kept here so Change.code needs no import)
-
-
-def register_codes(codes: Mapping[str, str]) -> None:
-    """Called once by the rule table: rule id -> stable code."""
-    _CODES.update(codes)
 
 
 @dataclass(frozen=True, slots=True)

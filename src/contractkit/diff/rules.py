@@ -10,9 +10,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from contractkit.core.errors import UsageError
-from contractkit.diff.model import Change, Level, register_codes
+from contractkit.diff.levels import Level
+
+if TYPE_CHECKING:
+    from contractkit.diff.model import Change
 
 __all__ = ["LEVEL_SETTINGS", "RULES", "RULE_CODES", "Rule", "apply_levels", "check_levels", "rule_name"]
 
@@ -162,7 +166,6 @@ def _build() -> dict[str, Rule]:
 
 RULES: dict[str, Rule] = _build()
 RULE_CODES: dict[str, str] = {rule.id: rule.code for rule in RULES.values()}
-register_codes(RULE_CODES)
 
 _NESTING = frozenset({"properties", "items", "additionalProperties", "prefixItems", "contains", "dependentSchemas"})
 _PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {"deprecated", "removed-before-sunset", "removed-after-sunset"}

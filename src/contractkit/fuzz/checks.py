@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
+from contractkit.core.codes import Code
 from contractkit.core.errors import SchemaLoadError
 from contractkit.core.loading import load_json_fast, parse_json_value
 from contractkit.core.model import Provider, Registry
@@ -16,7 +17,6 @@ from contractkit.fuzz.corpus import CorpusRequest
 from contractkit.fuzz.endpoints import Credentials, Endpoint, mask_credentials
 from contractkit.fuzz.model import (
     ALL_PHASES,
-    CODE_OTHER_CHECK,
     CODES,
     OUR_CHECKS,
     FuzzError,
@@ -273,7 +273,7 @@ def iter_recorder_failures(recorder: ScenarioRecorder, *, seed: int, credentials
             status = interaction.response.status_code if interaction and interaction.response is not None else None
             yield FuzzFailure(
                 operation=case_node.value.operation.label if case_node else recorder.label,
-                check=node.name, code=CODES.get(node.name, CODE_OTHER_CHECK), title=failure.title,
+                check=node.name, code=CODES.get(node.name, Code.OTHER_CHECK), title=failure.title,
                 message=mask_credentials(failure.message, credentials), seed=seed, status_code=status,
                 curl=mask_credentials(node.failure_info.code_sample, credentials),
                 request=_request_of(case_node.value, credentials) if case_node else None,

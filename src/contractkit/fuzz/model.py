@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contractkit.core.codes import FUZZ_CHECK_CODES, NO_ERROR_SCHEMA, OPERATION_ERROR, OTHER_CHECK, UNSAFE_SKIPPED
+from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
 from contractkit.fuzz.corpus import CorpusRequest
@@ -16,11 +16,7 @@ SCHEMATHESIS_CHECKS = ("not_a_server_error", "status_code_conformance", "content
                        "response_schema_conformance", "negative_data_rejection")
 OUR_CHECKS = ("error_format", "consumer_compatibility")
 ALL_CHECKS = SCHEMATHESIS_CHECKS + OUR_CHECKS
-CODES = FUZZ_CHECK_CODES
-CODE_OTHER_CHECK = OTHER_CHECK  # a failure of a schemathesis check outside the list above
-CODE_OPERATION_ERROR = OPERATION_ERROR  # the operation could not be tested (unreachable server, unusable schema)
-CODE_UNSAFE_SKIPPED = UNSAFE_SKIPPED  # an unsafe method skipped on a third-party provider
-CODE_NO_ERROR_SCHEMA = NO_ERROR_SCHEMA  # the provider has no error schema, so error_format did not run
+CODES = {check: Code[check.upper()] for check in ALL_CHECKS}  # a check's code is the member named after it
 SAFE_METHODS = ("GET", "HEAD")
 DEFAULT_PHASES = ("examples", "coverage", "fuzzing")
 ALL_PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -143,7 +139,7 @@ def failure_signature(failure: Any) -> str:
 
 def _outcome_result(run: FuzzRun, outcome: FuzzOutcome) -> CheckResult:
     findings = [_failure_finding(run.provider, outcome, failure) for failure in outcome.failures]
-    findings += [Finding(CODE_OPERATION_ERROR, Severity.ERROR, error, provider=run.provider, operation=outcome.name)
+    findings += [Finding(Code.OPERATION_ERROR, Severity.ERROR, error, provider=run.provider, operation=outcome.name)
                  for error in outcome.errors]
     if outcome.skipped:
         status, message = Status.SKIPPED, outcome.skipped

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+from contractkit.core.codes import Code
 from contractkit.fuzz.corpus import Corpus, CorpusCase
 from contractkit.fuzz.endpoints import Credentials, mask_credentials
-from contractkit.fuzz.model import CODE_OTHER_CHECK, CODES, FuzzFailure, failure_signature
+from contractkit.fuzz.model import CODES, FuzzFailure, failure_signature
 
 if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema
@@ -63,7 +64,7 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
                     check = saved.check if saved.check in (failure.checks or ()) else _check_name(failure)
                     failures.append((check, failure.title, failure.message, failure_signature(failure)))
     for check, title, message, signature in failures:
-        yield FuzzFailure(operation=saved.operation, check=check, code=CODES.get(check, CODE_OTHER_CHECK),
+        yield FuzzFailure(operation=saved.operation, check=check, code=CODES.get(check, Code.OTHER_CHECK),
                           title=title, message=mask_credentials(message, credentials), curl=curl, seed=saved.seed or seed,
                           status_code=response.status_code, source="corpus", request=request, signature=signature)
 

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
+from contractkit.core.codes import Code
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.loading import load_json_fast
 from contractkit.core.model import Provider, ProviderKind, Registry
@@ -42,8 +43,6 @@ from contractkit.fuzz.endpoints import Credentials, Endpoint, is_allowed, mask_c
 from contractkit.fuzz.model import (
     ALL_CHECKS,
     ALL_PHASES,
-    CODE_NO_ERROR_SCHEMA,
-    CODE_UNSAFE_SKIPPED,
     DEFAULT_MAX_EXAMPLES,
     FuzzError,
     FuzzFailure,
@@ -194,7 +193,7 @@ def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], opti
     found = _dedupe(replayed + collected.failures)
     added = _update_corpus(corpus_path, corpus, found, options)
     notes: tuple[str, ...] = () if error_validator is not None or "error_format" not in options.checks else (
-        f"{CODE_NO_ERROR_SCHEMA}: provider has no error_schema, error_format did not run",)
+        f"{Code.NO_ERROR_SCHEMA}: provider has no error_schema, error_format did not run",)
     notes += _credential_notes(provider, credentials, base_url or f"app {options.app}")
     outcomes = _outcomes(endpoints, allowed, found, collected, provider)
     return FuzzRun(provider=provider.name, seed=seed, target=base_url or f"app {options.app}", outcomes=outcomes,
@@ -311,7 +310,7 @@ def _outcomes(endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], failur
     outcomes = []
     for endpoint in endpoints:
         if endpoint.label not in allowed_labels:
-            reason = (f"{CODE_UNSAFE_SKIPPED}: {endpoint.method} on third-party provider {provider.name!r} "
+            reason = (f"{Code.UNSAFE_SKIPPED}: {endpoint.method} on third-party provider {provider.name!r} "
                       "is not fuzzed without --allow-unsafe")
             outcomes.append(FuzzOutcome(endpoint.label, endpoint.name, skipped=reason))
             continue

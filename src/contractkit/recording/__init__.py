@@ -2,7 +2,6 @@
 moto server), seeding from a description where nothing can be recorded, re-recording on a schedule with a
 drift report, and scanning what was written for secrets."""
 
-from contractkit.core.codes import RECORD_FAILED
 from contractkit.recording.drift import compare_cassettes
 from contractkit.recording.jobs import drift_report, record_aws, record_cassettes, render_record_report, rerecord
 from contractkit.recording.plan import (
@@ -20,7 +19,7 @@ from contractkit.recording.scan import scan_cassettes
 from contractkit.recording.seed import SeedState, seed_provider
 
 __all__ = [
-    "DEFAULT_BUDGET", "DEFAULT_PREFIX", "OperationOutcome", "PlannedCall", "RECORD_FAILED", "RecordOptions", "RecordRun",
+    "DEFAULT_BUDGET", "DEFAULT_PREFIX", "OperationOutcome", "PlannedCall", "RecordOptions", "RecordRun",
     "SeedState", "compare_cassettes", "drift_report", "plan_recording", "record_aws", "record_cassettes",
     "record_provider", "render_record_report", "rerecord", "run_report", "scan_cassettes", "seed_provider",
 ]

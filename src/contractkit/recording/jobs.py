@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from contractkit.core.codes import RECORD_FAILED
+from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, ProviderKind, Registry, Report, Severity
 from contractkit.pact.usage import load_usage
@@ -144,7 +144,7 @@ def _missing_credentials(provider: Provider, environ: Mapping[str, str]) -> list
 def _not_started(provider: Provider, error: ProviderProcessError) -> RecordRun:
     message = f"the provider process did not start: {error}"
     outcomes = tuple(OperationOutcome(name, "failed", message, findings=(
-        Finding(RECORD_FAILED, Severity.ERROR, f"recording failed: {message}; the cassette was not changed",
+        Finding(Code.RECORD_FAILED, Severity.ERROR, f"recording failed: {message}; the cassette was not changed",
                 provider=provider.name, operation=name),)) for name in provider.operations)
     return RecordRun(provider.name, outcomes, 0, "local")
 

@@ -22,7 +22,6 @@ from urllib.parse import urlencode, urlsplit
 from contractkit import __version__ as TOOLKIT_VERSION
 from contractkit.aws.models import snake_name
 from contractkit.cassettes import (
-    SCHEMA_BROKEN,
     Cassette,
     RecordedInteraction,
     cassette_path,
@@ -34,7 +33,7 @@ from contractkit.cassettes import (
 )
 from contractkit.cassettes.scrub import ScrubRules, mask_volatile, scrub_text
 from contractkit.core.auth import auth_headers, credentials
-from contractkit.core.codes import RECORD_FAILED
+from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Operation, Provider, Severity
@@ -175,7 +174,7 @@ def _store(provider: Provider, operation: Operation, recorded: list[RecordedInte
     if gap:
         failure += " (moto answers 500 for actions it does not implement: seed it with --from-spec botocore)"
     if failure:
-        finding = Finding(RECORD_FAILED, Severity.ERROR, f"recording failed: {failure}; the cassette was not changed",
+        finding = Finding(Code.RECORD_FAILED, Severity.ERROR, f"recording failed: {failure}; the cassette was not changed",
                           provider=provider.name, operation=name)
         return OperationOutcome(name, "failed", failure, findings=(finding,), moto_gap=gap)
     assert provider.cassettes is not None
@@ -295,10 +294,10 @@ def recorded_schema_findings(provider: Provider, operation: Operation, cassette:
         try:
             problems = validate_response(provider, operation, response.status, headers, response.body_bytes)
         except Exception as exc:  # noqa: BLE001 - a schema that cannot load is reported, not fatal to recording
-            problems = [Finding("CK400", Severity.WARNING, f"schema not checked: {exc}")]
+            problems = [Finding(Code.SCHEMA_NOT_CHECKED, Severity.WARNING, f"schema not checked: {exc}")]
         for problem in problems:
             severity = Severity.ERROR if problem.severity is Severity.ERROR else problem.severity
-            yield Finding(SCHEMA_BROKEN, severity, f"{problem.code}: {problem.message}", problem.location,
+            yield Finding(Code.SCHEMA_BROKEN, severity, f"{problem.code}: {problem.message}", problem.location,
                           provider.name, operation.name)
 
 

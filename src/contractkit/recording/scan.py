@@ -12,16 +12,16 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from contractkit.cassettes import SECRET_FOUND, Cassette, parse_cassette
+from contractkit.cassettes import Cassette, parse_cassette
 from contractkit.cassettes.scrub import ScrubRules, find_secrets, iter_interaction_secrets
 from contractkit.core.auth import credentials
-from contractkit.core.codes import UNREADABLE
+from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import SourceDocument, parse_source
 from contractkit.core.model import CheckResult, Finding, Provider, Report, Severity, Status
 from contractkit.recording.plan import scrub_rules
 
-__all__ = ["UNREADABLE", "iter_cassette_secrets", "iter_text_secrets", "scan_cassettes"]
+__all__ = ["iter_cassette_secrets", "iter_text_secrets", "scan_cassettes"]
 
 _INTERACTION_START = re.compile(r"^-\s+request:", re.MULTILINE)
 
@@ -97,7 +97,7 @@ def _scan_cassette(provider: Provider, path: Path, rules: ScrubRules) -> CheckRe
     try:
         found = list(iter_cassette_secrets(path, rules))
     except CassetteError as exc:
-        finding = Finding(UNREADABLE, Severity.ERROR, f"not scanned: {exc.describe()}", str(path), provider.name,
+        finding = Finding(Code.UNREADABLE, Severity.ERROR, f"not scanned: {exc.describe()}", str(path), provider.name,
                           path.stem)
         return CheckResult(check="secrets", provider=provider.name, operation=path.stem, interaction=path.name,
                            status=Status.FAILED, message=finding.message, findings=(finding,))
@@ -113,7 +113,7 @@ def _scan_pact(provider: Provider, path: Path, rules: ScrubRules) -> CheckResult
 
 
 def _row(provider: Provider, path: Path, operation: str, found: list[tuple[Any, str]], what: str) -> CheckResult:
-    findings = tuple(Finding(SECRET_FOUND, Severity.ERROR, f"secret in {what}: {kind}",
+    findings = tuple(Finding(Code.SECRET_FOUND, Severity.ERROR, f"secret in {what}: {kind}",
                              f"{path}:{line}" if line else str(path), provider.name, operation)
                      for line, kind in found)
     kinds = sorted({kind for _, kind in found})

@@ -24,7 +24,7 @@ from contractkit import __version__ as TOOLKIT_VERSION
 from contractkit.aws.models import service_model
 from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
 from contractkit.cassettes.scrub import dump_json
-from contractkit.core.codes import RECORD_FAILED
+from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Operation, Provider, Severity
@@ -125,7 +125,7 @@ def _recorded_source(provider: Provider, operation: Operation, state: SeedState 
 
 
 def _failed(provider: Provider, operation: Operation, message: str) -> OperationOutcome:
-    finding = Finding(RECORD_FAILED, Severity.ERROR, message, provider=provider.name, operation=operation.name)
+    finding = Finding(Code.RECORD_FAILED, Severity.ERROR, message, provider=provider.name, operation=operation.name)
     return OperationOutcome(operation.name, "failed", message, findings=(finding,))
 
 

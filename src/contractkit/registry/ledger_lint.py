@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
 
-from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID, LEDGER_OWNER, LEDGER_PROVIDER, LEDGER_RULE
+from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError, RegistryError, format_key_path
 from contractkit.core.loading import load_source
 from contractkit.core.model import Registry
 from contractkit.core.schemacheck import bundled_validator, explain
 
-__all__ = ["LEDGER_EXPIRED", "LEDGER_INVALID", "LEDGER_OWNER", "LEDGER_PROVIDER", "LEDGER_RULE", "LedgerProblem",
+__all__ = ["LedgerProblem",
            "expired_entries", "iter_ledger_problems", "ledger_path"]
 
 DEFAULT_LEDGER = "contracts/accepted-changes.yaml"
@@ -64,7 +64,7 @@ def iter_ledger_problems(registry: Registry, *, known_rules: Collection[str], to
     try:
         document = load_source(path, RegistryError, display=shown)
     except ContractKitError as exc:
-        yield LedgerProblem(LEDGER_INVALID, exc.message, shown, exc.key_path, exc.line)
+        yield LedgerProblem(Code.LEDGER_INVALID, exc.message, shown, exc.key_path, exc.line)
         return
     data = _dated(document.data)
     schema_problems = list(_schema_problems(data, shown, document.line_of))
@@ -92,7 +92,7 @@ def _schema_problems(data: Any, shown: str, line_of: Any) -> Iterator[LedgerProb
         if len(where) == 3 and where[2] == "owner" or (error.validator == "required" and "'owner'" in error.message):
             continue  # reported below with the entry, as a missing owner
         where, message = explain(error)
-        yield LedgerProblem(LEDGER_INVALID, message if where else f"(top level): {message}", shown, where, line_of(where))
+        yield LedgerProblem(Code.LEDGER_INVALID, message if where else f"(top level): {message}", shown, where, line_of(where))
 
 
 def _entry_problems(registry: Registry, shown: str, index: int, entry: Mapping[str, Any], line: int | None,
@@ -100,16 +100,16 @@ def _entry_problems(registry: Registry, shown: str, index: int, entry: Mapping[s
     where: tuple[str | int, ...] = ("accepted", index)
     owner = entry.get("owner")
     if not isinstance(owner, str) or not owner.strip():
-        yield LedgerProblem(LEDGER_OWNER, "every accepted change needs an owner who answers for it; add owner: "
+        yield LedgerProblem(Code.LEDGER_OWNER, "every accepted change needs an owner who answers for it; add owner: "
                             "<team or person>", shown, where + ("owner",), line)
     rule = entry.get("rule")
     if isinstance(rule, str) and rule not in known_rules and not _FINDING_CODE.match(rule):
-        yield LedgerProblem(LEDGER_RULE, f"no rule {rule!r} (see contracts diff --list-rules, or give a finding code "
-                            "such as CK418)", shown, where + ("rule",), line)
+        yield LedgerProblem(Code.LEDGER_RULE, f"no rule {rule!r} (see contracts diff --list-rules, or give a finding code "
+                            f"such as {Code.FIELD_UNDOCUMENTED})", shown, where + ("rule",), line)
     provider = entry.get("provider")
     if isinstance(provider, str) and provider not in registry.providers:
         known = ", ".join(sorted(registry.providers))
-        yield LedgerProblem(LEDGER_PROVIDER, f"no provider {provider!r} in {registry.path.name} (known: {known})",
+        yield LedgerProblem(Code.LEDGER_PROVIDER, f"no provider {provider!r} in {registry.path.name} (known: {known})",
                             shown, where + ("provider",), line)
     yield from _date_problems(shown, where, entry, line, today)
 
@@ -119,12 +119,12 @@ def _date_problems(shown: str, where: tuple[str | int, ...], entry: Mapping[str,
     expires = _date(entry.get("expires"))
     if expires is None:
         if isinstance(entry.get("expires"), str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["expires"]):
-            yield LedgerProblem(LEDGER_INVALID, f"not a real date: {entry['expires']!r}; write YYYY-MM-DD", shown,
+            yield LedgerProblem(Code.LEDGER_INVALID, f"not a real date: {entry['expires']!r}; write YYYY-MM-DD", shown,
                                 where + ("expires",), line)
         return
     if today > expires:
         owner = str(entry.get("owner") or "no owner")
-        yield LedgerProblem(LEDGER_EXPIRED, f"ledger entry {where[1]} "
+        yield LedgerProblem(Code.LEDGER_EXPIRED, f"ledger entry {where[1]} "
                             f"({entry.get('rule')} at {entry.get('location')}, owner {owner}) expired on {expires}: "
                             "the gate fails until it is renewed with a reason or removed",
                             shown, where, line, owner)
@@ -142,4 +142,4 @@ def _date(value: Any) -> dt.date | None:
 def expired_entries(registry: Registry, *, today: dt.date) -> list[LedgerProblem]:
     """The ledger's expired entries, each a failure naming its owner, whether or not its change is still in the diff."""
     return [problem for problem in iter_ledger_problems(registry, known_rules=(), today=today)
-            if problem.code == LEDGER_EXPIRED]
+            if problem.code == Code.LEDGER_EXPIRED]

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 from contractkit.aws.models import find_operation_model, find_service_model
 from contractkit.cassettes import load_cassette
 from contractkit.consumer.contractfile import load_contract_file
-from contractkit.core.codes import LEDGER_EXPIRED, LEDGER_INVALID, REGISTRY_EMPTY
+from contractkit.core.codes import Code
 from contractkit.core.errors import (
     CassetteError,
     ContractFileError,
@@ -91,7 +91,7 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
 def check_providers(registry: Registry) -> Iterator[LintProblem]:
     """A registry without providers checks nothing: a warning, so that no command reports a clean pass silently."""
     if not registry.providers:
-        yield _problem(registry, REGISTRY_EMPTY, "no providers, so nothing is linted, verified or validated",
+        yield _problem(registry, Code.REGISTRY_EMPTY, "no providers, so nothing is linted, verified or validated",
                        "providers", warning=True,
                        hint="add one with `contracts provider add`, or check that this is the registry you meant")
 
@@ -111,24 +111,24 @@ def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
     key = ("providers", provider.name, "spec")
     shown = registry.relative(provider.spec)
     if not provider.spec.is_file():
-        yield _problem(registry, "CK101", f"spec file {shown} does not exist", *key,
+        yield _problem(registry, Code.SPEC_MISSING, f"spec file {shown} does not exist", *key,
                        hint=f"create it with: contracts schemas import --provider {provider.name} --from <official document>")
         return
     try:
         document = load_spec_document(provider.spec, display=shown)
         missing = unresolved_refs(document)
         for ref, where in missing[:5]:
-            yield LintProblem("CK102", SchemaLoadError(f"$ref {ref!r} does not resolve inside the file", file=shown, key_path=where))
+            yield LintProblem(Code.SPEC_REF_UNRESOLVED, SchemaLoadError(f"$ref {ref!r} does not resolve inside the file", file=shown, key_path=where))
         if missing:
             return
         validate_spec(document, display=shown)
     except SchemaLoadError as exc:
-        yield LintProblem("CK103", exc)
+        yield LintProblem(Code.SPEC_INVALID, exc)
         return
     for operation in provider.operations.values():
         if operation.method and find_operation(document, operation.method, operation.path or "") is None:
             close = suggest_path(document, operation.path or "")
-            yield _problem(registry, "CK104", f"{operation.label} is not an operation of {shown}",
+            yield _problem(registry, Code.SPEC_OPERATION_MISSING, f"{operation.label} is not an operation of {shown}",
                            "providers", provider.name, "operations", operation.name,
                            hint=f"did you mean {close!r}?" if close else "re-import the slice after adding the operation")
 
@@ -148,18 +148,18 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
 
     shown = registry.relative(path)
     if not path.is_file():
-        yield _problem(registry, "CK105", f"JSON Schema file {shown} does not exist", *key)
+        yield _problem(registry, Code.SCHEMA_FILE_MISSING, f"JSON Schema file {shown} does not exist", *key)
         return
     try:
         schema = parse_json_value(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        yield LintProblem("CK106", SchemaLoadError(f"invalid JSON: {exc}", file=shown))
+        yield LintProblem(Code.SCHEMA_FILE_UNREADABLE, SchemaLoadError(f"invalid JSON: {exc}", file=shown))
         return
     validator = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        yield LintProblem("CK107", SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=shown,
+        yield LintProblem(Code.SCHEMA_FILE_INVALID, SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=shown,
                                                    key_path=tuple(exc.absolute_path)))
 
 
@@ -171,9 +171,9 @@ def check_aws_operations(context: ProviderContext) -> Iterator[LintProblem]:
     for operation in provider.operations.values():
         key = ("providers", provider.name, "operations", operation.name)
         if find_service_model(operation.service or "") is None:
-            yield _problem(registry, "CK108", f"botocore has no AWS service {operation.service!r}", *key, "service")
+            yield _problem(registry, Code.AWS_SERVICE_UNKNOWN, f"botocore has no AWS service {operation.service!r}", *key, "service")
         elif find_operation_model(operation.service or "", operation.aws_operation or "") is None:
-            yield _problem(registry, "CK109", f"botocore's {operation.service} model has no operation {operation.aws_operation!r}",
+            yield _problem(registry, Code.AWS_OPERATION_UNKNOWN, f"botocore's {operation.service} model has no operation {operation.aws_operation!r}",
                            *key, "operation")
 
 
@@ -181,12 +181,12 @@ def check_artifacts(context: ProviderContext) -> Iterator[LintProblem]:
     """Warn where a contract, cassette or pact is still missing."""
     registry, provider = context.registry, context.provider
     if provider.contract and not provider.contract.is_file():
-        yield _problem(registry, "CK110", f"contract file {registry.relative(provider.contract)} does not exist",
+        yield _problem(registry, Code.CONTRACT_MISSING, f"contract file {registry.relative(provider.contract)} does not exist",
                        "providers", provider.name, "contract", warning=not _is_written(registry, provider, "contract"))
     yield from _check_cassettes(registry, provider)
     for operation in provider.operations.values():
         if provider.cassettes and not (provider.cassettes / f"{operation.name}.yaml").is_file():
-            yield _problem(registry, "CK111", f"no cassette for {operation.name} in {registry.relative(provider.cassettes)}",
+            yield _problem(registry, Code.CASSETTE_ABSENT, f"no cassette for {operation.name} in {registry.relative(provider.cassettes)}",
                            "providers", provider.name, "operations", operation.name, warning=True,
                            hint=f"record one: contracts record --provider {provider.name} --operation {operation.name}")
 
@@ -200,7 +200,7 @@ def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintPro
             load_cassette(path)
         except CassetteError as exc:
             exc.file = registry.relative(path)
-            yield LintProblem("CK112", exc)
+            yield LintProblem(Code.CASSETTE_INVALID, exc)
 
 
 def _is_written(registry: Registry, provider: Provider, key: str) -> bool:
@@ -223,7 +223,7 @@ def check_contract(context: ProviderContext) -> Iterator[LintProblem]:
     try:
         load_contract_file(provider, display=registry.relative(provider.contract))
     except ContractFileError as exc:
-        yield LintProblem("CK113", exc)
+        yield LintProblem(Code.CONTRACT_INVALID, exc)
 
 
 def check_states(context: ProviderContext) -> Iterator[LintProblem]:
@@ -233,7 +233,7 @@ def check_states(context: ProviderContext) -> Iterator[LintProblem]:
         target = raw.get("cassette") if isinstance(raw, dict) else None
         if not isinstance(target, str) or (registry.root / target).exists():
             continue
-        yield _problem(registry, "CK115", f"provider state {name!r}: cassette folder {target} does not exist",
+        yield _problem(registry, Code.STATE_FOLDER_MISSING, f"provider state {name!r}: cassette folder {target} does not exist",
                        "providers", provider.name, "states", name, "cassette",
                        hint=f"seed it: contracts record --provider {provider.name} --from-spec <spec> --state {name!r}")
 
@@ -245,11 +245,11 @@ def check_ledger(registry: Registry) -> Iterator[LintProblem]:
     try:
         problems = list(iter_ledger_problems(registry, known_rules=RULES, today=dt.date.today()))
     except OSError as exc:  # a name too long for the file system
-        yield _problem(registry, LEDGER_INVALID, f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
+        yield _problem(registry, Code.LEDGER_INVALID, f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
         return
     for problem in problems:
         error = _ledger_error(problem)
-        yield LintProblem(problem.code, error, is_warning=problem.code == LEDGER_EXPIRED or not problem.is_error)
+        yield LintProblem(problem.code, error, is_warning=problem.code == Code.LEDGER_EXPIRED or not problem.is_error)
 
 
 def _ledger_error(problem: LedgerProblem) -> RegistryError:

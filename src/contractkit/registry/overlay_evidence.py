@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from contractkit.cassettes import iter_cassettes
-from contractkit.core.codes import OVERLAY_UNNEEDED as UNNEEDED
+from contractkit.core.codes import Code
 from contractkit.core.model import Finding, Provider, Severity
 from contractkit.openapi.documents import load_spec_document
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
@@ -34,7 +34,7 @@ def iter_unneeded_entries(context: ProviderContext) -> Iterator[Finding]:
     for entry in overlay.entries:
         without = _failures(apply_overlay(base, overlay, skip=[entry.id]), provider, samples)
         if without <= with_all:
-            yield Finding(UNNEEDED, Severity.WARNING,
+            yield Finding(Code.OVERLAY_UNNEEDED, Severity.WARNING,
                           f"overlay correction {entry.id!r} is no longer needed: all {len(samples)} recorded responses and "
                           f"pact interactions give the same result without it (observed {entry.provenance.observed}, "
                           f"{entry.provenance.reference}); remove it",
@@ -56,12 +56,12 @@ def iter_overlay_lint(context: ProviderContext) -> Iterator[tuple[str, OverlayEr
         unneeded = list(iter_unneeded_entries(context))
     except OverlayError as exc:
         exc.file = shown
-        yield "CK430", exc, False
+        yield Code.OVERLAY_INVALID, exc, False
         return
     lines = {f"{shown}:{entry.line}": entry.line for entry in overlay.entries}
     for finding in unneeded:
         message = finding.message.replace("overlay correction", "correction", 1)
-        yield UNNEEDED, OverlayError(message, file=shown, line=lines.get(finding.location)), True
+        yield Code.OVERLAY_UNNEEDED, OverlayError(message, file=shown, line=lines.get(finding.location)), True
 
 
 def _samples(context: ProviderContext) -> list[tuple[str, Any]]:
@@ -95,4 +95,4 @@ def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[
     return failed
 
 
-__all__ = ["UNNEEDED", "iter_unneeded_entries", "iter_overlay_lint"]
+__all__ = ["iter_unneeded_entries", "iter_overlay_lint"]

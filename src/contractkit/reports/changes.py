@@ -2,7 +2,7 @@
 
 `contracts diff` prints a summary (counts per level and per rule) before the detail, and each distinct change
 once with the operations that reach it. Its JSON is `{"breaking", "summary", "notes", "changes", "groups"}`:
-`changes` keeps every occurrence (`rule`, `rule_code`, `level`, `level_source`, `path`, `method`, `location`,
+`changes` keeps every occurrence (`rule`, `code`, `level`, `level_source`, `path`, `method`, `location`,
 `message`, `origin`), `groups` the distinct ones. The gate adds, per change, the provider, the file, its
 verdict and why.
 """
@@ -102,11 +102,11 @@ def diff_to_dict(result: DiffResult, rows: Sequence[Row], groups: Sequence[Chang
         "breaking": result.breaking,
         "summary": {"levels": {str(level): {"changes": summary.occurrences[level], "distinct": summary.distinct[level]}
                                for level in Level},
-                    "rules": [{"rule": count.rule, "rule_code": RULE_CODES.get(count.rule, ""), "level": str(count.level),
+                    "rules": [{"rule": count.rule, "code": RULE_CODES.get(count.rule, ""), "level": str(count.level),
                                "changes": count.occurrences, "distinct": count.distinct} for count in summary.rules]},
         "notes": list(result.notes),
         "changes": [row.change.to_dict() for row in rows],
-        "groups": [{"rule": group.rule, "rule_code": group.code, "level": str(group.level), "where": group.where,
+        "groups": [{"rule": group.rule, "code": group.code, "level": str(group.level), "where": group.where,
                     "message": group.message, "operations": list(group.operations)} for group in groups],
     }
 

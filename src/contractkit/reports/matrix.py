@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from contractkit.core.codes import FUZZ_CHECK_CODES
+from contractkit.core.codes import Code
 from contractkit.core.model import CheckResult, Finding, Report, Status
 from contractkit.validation.summary import summarize_conformance
 
@@ -99,7 +99,7 @@ def file_to_open(result: CheckResult) -> str:
 def _layout_file(result: CheckResult) -> str:
     provider, operation = result.provider or "provider", result.operation or "operation"
     codes = {finding.code for finding in result.findings}
-    if result.check in _CONTRACT_CHECKS or FUZZ_CHECK_CODES["consumer_compatibility"] in codes:
+    if result.check in _CONTRACT_CHECKS or Code.CONSUMER_COMPATIBILITY in codes:
         return f"contracts/{provider}.yaml"  # what the consumer sends or reads, or what a newer description breaks
     if result.check == "fuzz":
         return f"schemas/{provider}/openapi.json"  # the description the provider is held to

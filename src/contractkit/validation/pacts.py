@@ -20,18 +20,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from contractkit.core.codes import (
-    FIELD_UNDOCUMENTED,
-    MEDIA_UNDOCUMENTED,
-    METHOD_UNKNOWN,
-    PARAMETER_INVALID,
-    PARAMETER_MISSING,
-    PATH_UNKNOWN,
-    QUERY_UNDOCUMENTED,
-    REQUEST_BODY,
-    STATUS_UNDOCUMENTED,
-    VALUE_UNDOCUMENTED,
-)
+from contractkit.core.codes import Code
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 from contractkit.core.model import Finding, Severity
 from contractkit.pact.reader import (
@@ -88,10 +77,10 @@ def _path_finding(validator: SpecValidator, method: str, path: str, name: str, p
     methods = [other for other in ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
                if other != method and validator.match(other, path) is not None]
     if methods:
-        return Finding(METHOD_UNKNOWN, Severity.ERROR,
+        return Finding(Code.METHOD_UNKNOWN, Severity.ERROR,
                        f"{name!r}: {method} is not documented for {path} (documented: {', '.join(methods)})",
                        "request.method", provider, f"{method} {path}")
-    return Finding(PATH_UNKNOWN, Severity.ERROR,
+    return Finding(Code.PATH_UNKNOWN, Severity.ERROR,
                    f"{name!r}: {method} {path} matches no path of the OpenAPI description", "request.path",
                    provider, f"{method} {path}")
 
@@ -125,12 +114,12 @@ def _parameter_findings(validator: SpecValidator, item: Mapping[str, Any], opera
             continue  # path parameters are implied by the template match; cookies are not in pacts
         if values is None:
             if parameter.get("required"):
-                yield Finding(PARAMETER_MISSING, Severity.ERROR,
+                yield Finding(Code.PARAMETER_MISSING, Severity.ERROR,
                               f"{label}: required {place} parameter {name!r} is missing", f"request.{place}.{name}", **where)
             continue
         yield from _parameter_value_findings(validator, parameter, values, label, where)
     for name in sorted(set(query) - documented_query):
-        yield Finding(QUERY_UNDOCUMENTED, Severity.WARNING,
+        yield Finding(Code.QUERY_UNDOCUMENTED, Severity.WARNING,
                       f"{label}: query parameter {name!r} is not documented", f"request.query.{name}", **where)
 
 
@@ -143,7 +132,7 @@ def _parameter_value_findings(validator: SpecValidator, parameter: Mapping[str, 
     instance: Any = [coerce_text(str(value), deref(validator.document, resolved.get("items") or {})) for value in _split(values)] \
         if resolved.get("type") == "array" else coerce_text(str(values[0]), resolved)
     for _path, reason in schema_errors(compile_schema(validator.document, schema, source=validator.source), instance):
-        yield Finding(PARAMETER_INVALID, Severity.ERROR,
+        yield Finding(Code.PARAMETER_INVALID, Severity.ERROR,
                       f"{label}: {parameter.get('in')} parameter {parameter['name']!r}: {reason}",
                       f"request.{parameter.get('in')}.{parameter['name']}", **where)
 
@@ -158,7 +147,7 @@ def _request_body_findings(validator: SpecValidator, operation: Mapping[str, Any
     body, media = request.body if request.has_body else None, request.content_type
     if body is None:
         if spec_body.get("required"):
-            yield Finding(REQUEST_BODY, Severity.ERROR, f"{label}: the request body is required but the pact sends none",
+            yield Finding(Code.REQUEST_BODY, Severity.ERROR, f"{label}: the request body is required but the pact sends none",
                           "request.body", **where)
         return
     content = spec_body.get("content") or {}
@@ -166,7 +155,7 @@ def _request_body_findings(validator: SpecValidator, operation: Mapping[str, Any
         return
     declared = pick_media_type(media, content) if media else next(iter(content))
     if declared is None:
-        yield Finding(REQUEST_BODY, Severity.ERROR,
+        yield Finding(Code.REQUEST_BODY, Severity.ERROR,
                       f"{label}: request content type {media!r} is not accepted (accepted: {', '.join(content)})",
                       "request.headers.content-type", **where)
         return
@@ -174,7 +163,7 @@ def _request_body_findings(validator: SpecValidator, operation: Mapping[str, Any
     if schema is None or not is_json_media(media or declared):
         return
     for path, reason in schema_errors(compile_schema(validator.document, schema, source=validator.source), body):
-        yield Finding(REQUEST_BODY, Severity.ERROR, f"{label}: request body: {reason}", "request.body" + path[1:], **where)
+        yield Finding(Code.REQUEST_BODY, Severity.ERROR, f"{label}: request body: {reason}", "request.body" + path[1:], **where)
 
 
 # --------------------------------------------------------------------------- response
@@ -185,7 +174,7 @@ def _response_findings(validator: SpecValidator, operation: Mapping[str, Any], r
     responses = operation.get("responses") or {}
     key = next((k for k in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default") if k in responses), None)
     if key is None:
-        yield Finding(STATUS_UNDOCUMENTED, Severity.ERROR,
+        yield Finding(Code.STATUS_UNDOCUMENTED, Severity.ERROR,
                       f"{label}: expects status {status}, which is not documented (documented: {', '.join(map(str, responses)) or 'none'})",
                       "response.status", **where)
         return
@@ -196,7 +185,7 @@ def _response_findings(validator: SpecValidator, operation: Mapping[str, Any], r
         return
     declared = pick_media_type(media, content) if media else (next(iter(content)) if content else None)
     if declared is None:
-        yield Finding(MEDIA_UNDOCUMENTED, Severity.ERROR,
+        yield Finding(Code.MEDIA_UNDOCUMENTED, Severity.ERROR,
                       f"{label}: expects content type {media or 'a body'!r} with status {status}, which is not documented"
                       f" (documented: {', '.join(content) or 'no body'})", "response.headers.content-type", **where)
         return
@@ -242,10 +231,10 @@ class SubsetChecker:
                 continue
             if "type" in part and not _type_allows(part, value):
                 kinds = part["type"] if isinstance(part["type"], list) else [part["type"]]
-                return [(VALUE_UNDOCUMENTED, json_path(path),
+                return [(Code.VALUE_UNDOCUMENTED, json_path(path),
                          f"expects {_kind(value)} {_short(value)}, the provider documents {' or '.join(kinds)}")]
             if "enum" in part and value not in part["enum"] and not (value is None and part.get("nullable")):
-                return [(VALUE_UNDOCUMENTED, json_path(path),
+                return [(Code.VALUE_UNDOCUMENTED, json_path(path),
                          f"expects {_short(value)}, which is not one of the documented values {_short(part['enum'], 100)}")]
             if part.get("allOf") and part is not schema:
                 nested = self._scalar_problems(value, part, path)
@@ -264,7 +253,7 @@ class SubsetChecker:
             elif isinstance(extra, Mapping):
                 problems += self.check(element, extra, path + (key,))
             elif extra is not True and (properties or extra is False):
-                problems.append((FIELD_UNDOCUMENTED, json_path(path + (key,)),
+                problems.append((Code.FIELD_UNDOCUMENTED, json_path(path + (key,)),
                                  f"expects field {key!r}, which the provider does not document"))
         return problems
 

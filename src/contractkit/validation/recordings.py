@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractkit.cassettes import Cassette, RecordedInteraction, iter_cassettes
-from contractkit.core.codes import UNKNOWN_OPERATION
+from contractkit.core.codes import Code
 from contractkit.core.errors import UsageError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import (
@@ -36,7 +36,6 @@ from contractkit.core.model import (
 )
 from contractkit.openapi.documents import load_spec_document
 from contractkit.validation.responses import (
-    NO_OPERATION,
     SchemaFinding,
     SpecValidator,
     Validators,
@@ -130,7 +129,7 @@ def check_interaction(validator: SpecValidator, interaction: RecordedInteraction
                "response_status": response.status}
     match = validator.match(request.method, request.path)
     if match is None:
-        finding = Finding(NO_OPERATION, Severity.ERROR,
+        finding = Finding(Code.NO_OPERATION, Severity.ERROR,
                           f"{request.method} {request.path} matches no operation of the description", "request", provider)
         return CheckResult(CHECK, provider, f"{request.method} {request.path}", label,
                            Status.FAILED, finding.message, time.perf_counter() - started, (finding,), details)
@@ -178,7 +177,7 @@ def _validate_recorded(registry: Registry, provider: Provider, cassette: Cassett
     details = {"file": registry_relative(registry, cassette.path), "index": index, "response_status": interaction.response.status,
                "cassette_source": cassette.source}
     if name not in provider.operations:
-        finding = Finding(UNKNOWN_OPERATION, Severity.ERROR,
+        finding = Finding(Code.UNKNOWN_OPERATION, Severity.ERROR,
                           f"cassette belongs to operation {name!r}, which {registry.path.name} does not register",
                           label, provider.name, name)
         return [CheckResult("response-schema", provider.name, name, label, Status.FAILED, finding.message,
@@ -222,6 +221,6 @@ def _omitted(findings: Sequence[Finding]) -> dict[str, int]:
     return {key: value for key, value in counts.items() if value}
 
 
-__all__ = ["CHECK", "ERROR_CHECK", "SEEDED_SOURCES", "UNKNOWN_OPERATION", "Recording", "check_error_body",
+__all__ = ["CHECK", "ERROR_CHECK", "SEEDED_SOURCES", "Recording", "check_error_body",
            "check_interaction", "collector_paused", "iter_recording_results", "load_recording", "load_validator", "registry_relative",
            "summary_message", "validate_cassettes", "validate_recordings"]

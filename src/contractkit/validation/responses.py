@@ -22,15 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.aws.validation import validate_aws_response
-from contractkit.core.codes import (
-    BODY_SCHEMA,
-    BODY_UNPARSABLE,
-    CONTENT_TYPE_UNDECLARED,
-    ERROR_SCHEMA,
-    HEADER_MISSING,
-    NO_OPERATION,
-    STATUS_UNDECLARED,
-)
+from contractkit.core.codes import Code
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.http import (
     HTTP_METHODS,
@@ -157,10 +149,10 @@ class SpecValidator:
             cached = self._responses[lookup] = (operation, *found)
         operation, response_key, response, pointer = cached
         if operation is None:
-            return [Finding(NO_OPERATION, Severity.ERROR, f"{label} is not in the OpenAPI description", **where)]
+            return [Finding(Code.NO_OPERATION, Severity.ERROR, f"{label} is not in the OpenAPI description", **where)]
         if response is None:
             declared = ", ".join(str(key) for key in operation.get("responses", {})) or "none"
-            return [Finding(STATUS_UNDECLARED, Severity.ERROR,
+            return [Finding(Code.STATUS_UNDECLARED, Severity.ERROR,
                             f"{label}: status {status} is not declared (declared: {declared})", "status", **where)]
         findings = self._check_headers(label, status, response, headers, where)
         findings += self._check_body(method, template, label, status, (response_key, pointer), response, headers, body,
@@ -199,7 +191,7 @@ class SpecValidator:
             value = header_value(headers, name)
             if value is None:
                 if header.get("required"):
-                    findings.append(Finding(HEADER_MISSING, Severity.ERROR,
+                    findings.append(Finding(Code.HEADER_MISSING, Severity.ERROR,
                                             f"{label} {status}: required response header {name!r} is missing",
                                             f"headers.{name}", **where))
             elif isinstance(header.get("schema"), Mapping):
@@ -210,7 +202,7 @@ class SpecValidator:
                             where: Mapping[str, str]) -> list[Finding]:
         resolved = deref(self.document, schema, source=self.source)
         validator = self._validator(("header", label, str(status), name.lower()), schema)
-        return [Finding(HEADER_MISSING, Severity.ERROR, f"{label} {status}: response header {name!r}: {reason}",
+        return [Finding(Code.HEADER_MISSING, Severity.ERROR, f"{label} {status}: response header {name!r}: {reason}",
                         f"headers.{name}", **where)
                 for _path, reason in schema_errors(validator, coerce_text(value, resolved), limit=self.max_errors)]
 
@@ -224,7 +216,7 @@ class SpecValidator:
         if not content:
             if empty or not media:
                 return []
-            return [Finding(CONTENT_TYPE_UNDECLARED, Severity.ERROR,
+            return [Finding(Code.CONTENT_TYPE_UNDECLARED, Severity.ERROR,
                             f"{label} {status}: content type {media!r} is not declared (the description declares no body)",
                             "headers.content-type", **where)]
         if empty and (method.upper() == "HEAD" or status in (204, 304)):
@@ -232,7 +224,7 @@ class SpecValidator:
         declared = pick_media_type(media, content) if media else (next(iter(content)) if len(content) == 1 else None)
         if declared is None:
             shown = repr(media) if media else "no content type"
-            return [Finding(CONTENT_TYPE_UNDECLARED, Severity.ERROR,
+            return [Finding(Code.CONTENT_TYPE_UNDECLARED, Severity.ERROR,
                             f"{label} {status}: {shown} is not declared (declared: {', '.join(content)})",
                             "headers.content-type", **where)]
         if not is_json_media(media or declared):
@@ -242,15 +234,15 @@ class SpecValidator:
             return []
         instance, problem = parse_json_body(decoded_body(headers, body))
         if problem:
-            return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{label} {status}: {problem}", "$", **where)]
+            return [Finding(Code.BODY_UNPARSABLE, Severity.ERROR, f"{label} {status}: {problem}", "$", **where)]
         validator = self._validator((method.lower(), template, response_key, declared), schema)
         try:
             found = validator.problems(instance, self.max_errors)
         except (ValueError, RecursionError):  # jsonschema-rs gives up on instances nested thousands deep
-            return [Finding(BODY_UNPARSABLE, Severity.ERROR,
+            return [Finding(Code.BODY_UNPARSABLE, Severity.ERROR,
                             f"{label} {status}: the body is nested too deeply to validate", "$", **where)]
         base = f"{response_pointer}/content/{escape_pointer(declared)}/schema" if response_pointer else ""
-        return schema_findings(self.document, found, base, BODY_SCHEMA, f"{label} {status}: ", where,
+        return schema_findings(self.document, found, base, Code.BODY_SCHEMA, f"{label} {status}: ", where,
                                pointers=self._pointers)
 
     def _validator(self, key: tuple[str, ...], schema: Any) -> CompiledSchema:
@@ -387,15 +379,15 @@ def _validate_with_schema_file(provider: Provider, operation: Operation, status:
         return []
     media = content_type(headers)
     if media and not is_json_media(media):
-        return [Finding(CONTENT_TYPE_UNDECLARED, Severity.ERROR,
+        return [Finding(Code.CONTENT_TYPE_UNDECLARED, Severity.ERROR,
                         f"{operation.label} {status}: content type {media!r} is not JSON, the schema {schema_path.name} describes JSON",
                         "headers.content-type", **where)]
     instance, problem = parse_json_body(decoded_body(headers, body))
     if problem:
-        return [Finding(BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
+        return [Finding(Code.BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
     return [replace(finding, message=f"{finding.message} ({schema_path.name})")
             for finding in schema_findings({}, schema_problems(validators.schema_file(schema_path), instance), "",
-                                           BODY_SCHEMA, f"{operation.label} {status}: ", where)]
+                                           Code.BODY_SCHEMA, f"{operation.label} {status}: ", where)]
 
 
 def validate_error_body(schema_path: Path, label: str, status: int, headers: Mapping[str, Any], body: Any, *,
@@ -414,17 +406,10 @@ def validate_error_body(schema_path: Path, label: str, status: int, headers: Map
         return []
     found = schema_problems((validators or Validators()).schema_file(schema_path), instance, limit=max_errors)
     return [replace(finding, message=f"{finding.message} (error schema {schema_path.name})")
-            for finding in schema_findings({}, found, "", ERROR_SCHEMA, f"{label} {status}: ", where)]
+            for finding in schema_findings({}, found, "", Code.ERROR_SCHEMA, f"{label} {status}: ", where)]
 
 
 __all__ = [
-    "BODY_SCHEMA",
-    "BODY_UNPARSABLE",
-    "CONTENT_TYPE_UNDECLARED",
-    "ERROR_SCHEMA",
-    "HEADER_MISSING",
-    "NO_OPERATION",
-    "STATUS_UNDECLARED",
     "RouteMatch",
     "SchemaFinding",
     "SpecValidator",

@@ -17,21 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from contractkit.core.codes import Code
 from contractkit.core.model import CheckResult, Finding, Status
 from contractkit.validation.responses import (
-    BODY_UNPARSABLE,
-    CONTENT_TYPE_UNDECLARED,
-    ERROR_SCHEMA,
-    HEADER_MISSING,
-    NO_OPERATION,
-    STATUS_UNDECLARED,
     SchemaFinding,
 )
 
 SUMMARISED_CHECKS = ("response-schema", "error-schema")
-_KIND_BY_CODE = {STATUS_UNDECLARED: "undocumented-status", CONTENT_TYPE_UNDECLARED: "undocumented-content-type",
-                 BODY_UNPARSABLE: "unparsable-body", HEADER_MISSING: "header", NO_OPERATION: "no-operation",
-                 ERROR_SCHEMA: "error-schema", "CK407": "aws-shape"}
+_KIND_BY_CODE: dict[str, str] = {Code.STATUS_UNDECLARED: "undocumented-status", Code.CONTENT_TYPE_UNDECLARED: "undocumented-content-type",
+                 Code.BODY_UNPARSABLE: "unparsable-body", Code.HEADER_MISSING: "header", Code.NO_OPERATION: "no-operation",
+                 Code.ERROR_SCHEMA: "error-schema", Code.AWS_SHAPE: "aws-shape"}
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -69,7 +64,7 @@ class ConformanceSummary:
 def kind_of(finding: Finding) -> str:
     """The kind of disagreement a finding reports."""
     if isinstance(finding, SchemaFinding):
-        return "error-schema" if finding.code == ERROR_SCHEMA else finding.kind
+        return "error-schema" if finding.code == Code.ERROR_SCHEMA else finding.kind
     return _KIND_BY_CODE.get(finding.code, "schema")
 
 

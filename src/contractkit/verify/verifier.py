@@ -47,7 +47,7 @@ from contractkit.cassettes import (
 )
 from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
 from contractkit.core.auth import auth_headers, credentials
-from contractkit.core.codes import CASSETTE_MISSING, MESSAGE_NOT_VERIFIED, NOT_VERIFIED, PACT_MISMATCH, PACT_MISSING
+from contractkit.core.codes import Code
 from contractkit.core.errors import RegistryError, UsageError, format_key_path
 from contractkit.core.model import (
     CheckResult,
@@ -177,7 +177,7 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
     pact_path = context.pact_path
     if not context.has_pact:
         if provider.contract is not None and provider.contract.is_file() and not allow_missing:
-            finding = Finding(PACT_MISSING, Severity.ERROR,
+            finding = Finding(Code.PACT_MISSING, Severity.ERROR,
                               f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
                               f"pact at {_shown(registry, pact_path)}: write it with `contracts consumer --provider "
                               f"{provider.name}`, or pass --allow-missing", _shown(registry, pact_path), provider.name)
@@ -207,7 +207,7 @@ def messages_not_verified(provider: Provider, pact: Pact, shown: str) -> list[Ch
     results = []
     for message in pact.messages:
         text = f"not verified: a {message.kind} interaction, and contracts verify replays HTTP interactions only"
-        finding = Finding(MESSAGE_NOT_VERIFIED, Severity.WARNING,
+        finding = Finding(Code.MESSAGE_NOT_VERIFIED, Severity.WARNING,
                           f"{message.kind} interaction {message.description!r} not verified: only HTTP interactions "
                           "are replayed", f"{shown}: {format_key_path(message.key_path)}", provider.name)
         results.append(CheckResult("pact", provider.name, "", message.description or f"({format_key_path(message.key_path)})",
@@ -283,7 +283,7 @@ def _with_state_failures(provider: Provider, interactions: list[Mapping[str, Any
         if not broken:
             updated.append(result)
             continue
-        findings = tuple(Finding(NOT_VERIFIED, Severity.ERROR, f"provider state {name!r} could not be set up: {failures[name]}",
+        findings = tuple(Finding(Code.NOT_VERIFIED, Severity.ERROR, f"provider state {name!r} could not be set up: {failures[name]}",
                                  "providerStates", provider.name, result.operation) for name in broken)
         updated.append(replace(result, status=Status.FAILED, message=findings[0].message, findings=findings))
     return updated
@@ -336,7 +336,7 @@ def _unanswered(registry: Registry, provider: Provider, cassettes: list[Cassette
         message = (f"no recorded interaction in {_shown(registry, provider.cassettes)} answers {asked}; record one "
                    "that does, or map the pact's provider state to a cassette variant")
         where = _shown(registry, provider.cassettes)
-    finding = Finding(CASSETTE_MISSING, Severity.ERROR, message, where, provider.name, operation)
+    finding = Finding(Code.CASSETTE_MISSING, Severity.ERROR, message, where, provider.name, operation)
     return replace(result, message=message, findings=(finding,), details={**result.details, "cassette_missing": where})
 
 
@@ -505,7 +505,7 @@ def _results(registry: Registry, provider: Provider, interactions: list[Mapping[
         operation = operation_for(provider, interaction.get("request") or {}, router)
         outcome = by_description.get(description)
         if outcome is None:
-            finding = Finding(NOT_VERIFIED, Severity.ERROR, "the verifier reported no result for this interaction",
+            finding = Finding(Code.NOT_VERIFIED, Severity.ERROR, "the verifier reported no result for this interaction",
                               "", provider.name, operation)
             results.append(CheckResult("pact", provider.name, operation, description, Status.FAILED, finding.message,
                                        0.0, (finding,)))
@@ -524,7 +524,7 @@ def _result(provider: Provider, operation: str, description: str, outcome: Mappi
     findings = tuple(sorted((_mismatch_finding(provider, operation, item) for item in mismatch.get("mismatches") or []),
                             key=lambda finding: (finding.location, finding.code, finding.message)))
     if not findings:
-        findings = (Finding(NOT_VERIFIED, Severity.ERROR, str(mismatch.get("message") or mismatch or "verification failed"),
+        findings = (Finding(Code.NOT_VERIFIED, Severity.ERROR, str(mismatch.get("message") or mismatch or "verification failed"),
                             "", provider.name, operation),)
     mismatches = sorted(({key: item.get(key) for key in ("type", "path", "expected", "actual", "mismatch")}
                          for item in mismatch.get("mismatches") or []), key=lambda item: json.dumps(item, sort_keys=True))
@@ -541,7 +541,7 @@ def _mismatch_finding(provider: Provider, operation: str, item: Mapping[str, Any
     elif kind != "BodyMismatch" or not text:
         text = f"{text or kind}: expected {_clip(expected)}, got {_clip(actual)}"
     location = str(item.get("path") or ("status" if kind == "StatusMismatch" else item.get("key") or ""))
-    return Finding(PACT_MISMATCH, Severity.ERROR, text, location, provider.name, operation)
+    return Finding(Code.PACT_MISMATCH, Severity.ERROR, text, location, provider.name, operation)
 
 
 def _clip(value: Any) -> str:
@@ -562,8 +562,6 @@ def _duration(text: str) -> float:
 
 
 __all__ = [
-    "CASSETTE_MISSING",
-    "PACT_MISSING",
     "SEEDED_SOURCES",
     "ProviderState",
     "StateDispatcher",
