@@ -4,6 +4,9 @@ Schemas inside them go to the SchemaComparator in the direction they travel: par
 bodies are sent (request), responses and their headers are read (response). Lifecycle rules (deprecation,
 sunset, stability levels) decide what a removal means, and an operation whose stability level is draft or
 alpha may change freely: its changes are informational.
+
+A path whose item is the same JSON on both sides, with everything its `$ref`s reach and the document's default
+security, has no change and is skipped (`SameJson`); an unchanged description costs one pass of equality tests.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from contractkit.diff.lifecycle import (
 )
 from contractkit.diff.model import REQUEST, RESPONSE, Change, Delta, Level, pointer_part
 from contractkit.diff.rules import rule_name
-from contractkit.diff.schemas import SchemaComparator
+from contractkit.diff.schemas import SchemaComparator, is_same_json
 from contractkit.diff.schemashape import SchemaDocument
 
 __all__ = ["HTTP_METHODS", "DocumentDiffer", "root_delta"]
@@ -78,6 +81,8 @@ class DocumentDiffer:
         self.new = new
         self.today = today
         self.schemas = SchemaComparator(old, new, today=today)
+        # operations without `security` of their own take the document's: an unchanged path changes with it
+        self.same_security = is_same_json(old.document.get("security"), new.document.get("security"))
 
     def iter_changes(self) -> Iterator[Change]:
         """Every change, operation by operation."""
@@ -120,6 +125,8 @@ class DocumentDiffer:
 
     def _diff_path(self, old_path: str, old_item: dict[str, Any], new_path: str, new_item: dict[str, Any]) -> Iterator[Change]:
         old_item, new_item = self.old.resolve(old_item)[0], self.new.resolve(new_item)[0]
+        if old_path == new_path and self.same_security and self.schemas.same.is_same(old_item, new_item):
+            return
         for method in HTTP_METHODS:
             old_op, new_op = old_item.get(method), new_item.get(method)
             if isinstance(old_op, dict) and not isinstance(new_op, dict):

@@ -5,16 +5,22 @@ pair and edges to the pairs below it (properties, items, tuple positions, contai
 alternatives). Nodes are computed from a work list, so deep and recursive schemas need no recursion; a
 result is read off the graph breadth-first from its root, each node once, so a change in a shared component
 is reported once per root, at its shortest location, with the component it lives in as its origin.
+
+A pair that is the same JSON, with everything its `$ref`s reach (`SameJson`), has no change and is not compared:
+an unchanged component costs one equality test instead of a walk through everything below it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from contractkit.core.errors import SchemaLoadError
 from contractkit.diff.keywords import (
     compare_discriminator,
     compare_nullability,
@@ -29,12 +35,13 @@ from contractkit.diff.lifecycle import judge_removal
 from contractkit.diff.model import REQUEST, Delta, Level, pointer_part
 from contractkit.diff.schemashape import SchemaDocument, Shape, union_schema
 
-__all__ = ["SchemaComparator", "join_pointer"]
+__all__ = ["SameJson", "SchemaComparator", "is_same_json", "join_pointer"]
 
 Key = tuple[int, int, str]
 _EDGE, _CHOICE_EDGE = "edge", "edge-choice"  # a delta that stands for "what that other pair's comparison finds"
 _SCORE_DEPTH = 3  # how deep a candidate alternative is looked at when choosing the best match
 _NULLABILITY = ("became-nullable", "became-not-nullable")
+_REF_TEXT = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')  # a "$ref" member in json.dumps output
 _PAIRING_LIMIT = 400  # covered x covering pairs scored in full; beyond, each option takes its own best match
 Score = tuple[bool, int, int, int]  # type mismatch, breaking, warnings, all deltas
 
@@ -58,6 +65,74 @@ class _Candidate:
         return not self.clean, not self.same_identity, self.score, self.position != covered_position
 
 
+def is_same_json(old: Any, new: Any) -> bool:
+    """True when two parsed values are the same JSON, strictly: `true` is not `1`, `1` is not `1.0`, key order counts."""
+    return old is new or _same_text(old, new) is not None
+
+
+def _same_text(old: Any, new: Any) -> str | None:
+    """The JSON text of two values that are the same JSON (see is_same_json), else None."""
+    try:  # `==` rejects most differences at C speed and tells the key 1 from "1"; the texts tell 1, 1.0 and true apart
+        if not old == new:
+            return None
+        text = json.dumps(old, default=repr)
+        return text if text == json.dumps(new, default=repr) else None
+    except (RecursionError, TypeError, ValueError):
+        return None  # a self-referencing YAML alias, a key JSON cannot hold: compare it the long way
+
+
+def _refs_in(text: str) -> set[str]:
+    """Every `$ref` string in a value's JSON text (a string that merely looks like one counts too: only caution)."""
+    return {json.loads(f'"{found}"') if "\\" in found else found for found in _REF_TEXT.findall(text)}
+
+
+class SameJson:
+    """Which nodes of an old and a new document are the same JSON together with everything their `$ref`s reach.
+
+    Such a pair compares to no change, whatever the direction or the rules, so the diff skips it. Any doubt (a
+    `$ref` that does not resolve in one of the documents) answers "not the same", and the pair is compared.
+    """
+
+    def __init__(self, old: SchemaDocument, new: SchemaDocument) -> None:
+        self.old = old
+        self.new = new
+        self._same_refs: set[str] = set()  # refs whose targets, and all they reach, are the same
+        self._different_refs: set[str] = set()
+
+    def is_same(self, old: Any, new: Any) -> bool:
+        """True when `old` (of the old document) and `new` (of the new one) are the same, `$ref`s followed."""
+        text = _same_text(old, new)
+        return text is not None and all(self._is_same_ref(ref) for ref in _refs_in(text))
+
+    def _is_same_ref(self, ref: str) -> bool:
+        if ref in self._same_refs:
+            return True
+        if ref in self._different_refs:
+            return False
+        reached, stack = {ref}, [ref]
+        while stack:  # everything the ref reaches, through refs; one difference anywhere makes it different
+            current = stack.pop()
+            if current in self._same_refs:
+                continue
+            text = None if current in self._different_refs else self._same_target(current)
+            if text is None:
+                self._different_refs.update((ref, current))
+                return False
+            for inner in _refs_in(text):
+                if inner not in reached:
+                    reached.add(inner)
+                    stack.append(inner)
+        self._same_refs |= reached  # nothing reachable from any of them differs
+        return True
+
+    def _same_target(self, ref: str) -> str | None:
+        """The JSON text of the target of `ref` when both documents resolve it to the same JSON, else None."""
+        try:
+            return _same_text(self.old.lookup(ref), self.new.lookup(ref))
+        except SchemaLoadError:
+            return None
+
+
 class SchemaComparator:
     """Compares schemas of an old and a new document in one direction, each pair of schemas once."""
 
@@ -65,6 +140,7 @@ class SchemaComparator:
         self.old = old
         self.new = new
         self.today = today or dt.date.today()
+        self.same = SameJson(old, new)
         self._nodes: dict[Key, tuple[Delta, ...] | None] = {}  # None: not computed yet
         self._raw: dict[Key, tuple[Any, Any, str]] = {}  # old schema, new schema, old $ref
         self._queue: list[Key] = []
@@ -83,8 +159,11 @@ class SchemaComparator:
         key = (id(old_schema), id(new_schema), direction)
         if key not in self._raw:
             self._raw[key] = (old_schema, new_schema, old_ref)
-            self._nodes[key] = None
-            self._queue.append(key)
+            if self.same.is_same(old_schema, new_schema):
+                self._nodes[key] = ()  # the same on both sides, everything below too: no change to find
+            else:
+                self._nodes[key] = None
+                self._queue.append(key)
         return key
 
     def _edge(self, rel: tuple[str, ...], old: Any, new: Any, direction: str, kind: str = _EDGE) -> Delta:
