@@ -226,6 +226,27 @@ def test_cli_answers_a_burst_of_a_thousand_connections_under_a_low_soft_file_lim
             process.wait()
 
 
+def _open_file_limit_of_200() -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200))  # hard too: nothing to raise to
+
+
+def test_cli_beyond_what_the_open_file_limit_allows_answers_503_and_keeps_serving(tmp_path: Path, provider,
+                                                                                   many_open_files) -> None:
+    process = _start_cli(tmp_path, preexec_fn=_open_file_limit_of_200)
+    try:
+        port = int(_wait_for_address(process).split("127.0.0.1:")[1].split("/")[0])
+        answers = _burst(port, 400)
+        assert {answer[:12] for answer in answers} == {b"HTTP/1.1 200", b"HTTP/1.1 503"}  # all answered, none reset
+        assert all(b"\r\nRetry-After: 1\r\n" in answer for answer in answers if answer.startswith(b"HTTP/1.1 503"))
+        assert _search_ok(port)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def test_cli_help_names_the_connection_cap(run_cli) -> None:
     code, out, _ = run_cli("replay", "--help")
     assert code == 0
