@@ -11,6 +11,8 @@ import ast
 import re
 import subprocess
 import sys
+import tomllib
+from collections import Counter
 from pathlib import Path
 
 from contractkit.core.codes import Code
@@ -81,3 +83,76 @@ def test_a_change_knows_its_code_without_importing_the_rules_first() -> None:
              "print(Change('path-removed', Level.BREAKING, '/pets', '', '#/paths/~1pets', 'removed').code)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "CK501"
+
+
+# A function called through a framework rather than by name is used. Each rule says why:
+# - a decorator registers it: click commands and groups (`@group.command("x")`), pytest fixtures and hooks
+#   (`@pytest.fixture`, `@pytest.hookimpl`), `@atexit.register`;
+# - pytest calls its hooks (`pytest_*`) by name in the module pyproject.toml names as the pytest11 entry point;
+# - the console scripts and entry points pyproject.toml names (`contractkit.cli:run`) are called by the installer's
+#   wrappers;
+# - the package's own `__all__` (contractkit/__init__.py) is the API offered to users, used or not in this repository.
+REGISTRARS = frozenset({"command", "group", "fixture", "hookimpl", "register"})
+ATTRIBUTE_CALLS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
+
+
+def _entry_points() -> tuple[set[str], set[str]]:
+    """(functions named by pyproject.toml's scripts and entry points, modules whose pytest hooks pytest calls)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    targets = list(project.get("scripts", {}).values())
+    plugins = set(project.get("entry-points", {}).get("pytest11", {}).values())
+    for group, entries in project.get("entry-points", {}).items():
+        targets += [] if group == "pytest11" else list(entries.values())
+    return {target.partition(":")[2] for target in targets if ":" in target}, plugins
+
+
+def _is_registered(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in REGISTRARS:
+            return True
+    return False
+
+
+def _references(trees: list[ast.Module]) -> Counter[str]:
+    """Every name read, attribute taken, or string that names a function: `"module:function"` (a provider state's
+    callable) or the name given to getattr/setattr (a monkeypatch). An `__all__` entry or an import exports a
+    name without using it."""
+    found: Counter[str] = Counter()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                found[node.id] += 1
+            elif isinstance(node, ast.Attribute):
+                found[node.attr] += 1
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and re.fullmatch(r"[\w.]+:\w+", node.value):
+                found[node.value.rpartition(":")[2]] += 1
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in ATTRIBUTE_CALLS:
+                found.update(arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+    return found
+
+
+def test_no_public_function_is_defined_but_never_used() -> None:
+    """A public module-level function under src/ that nothing in src/, tests/ or benchmarks/ calls is dead code."""
+    scripts, plugins = _entry_points()
+    package = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    offered = {elt.value for node in package.body if isinstance(node, ast.Assign)
+               and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+               for elt in getattr(node.value, "elts", []) if isinstance(elt, ast.Constant)}
+    modules = _modules()
+    others = [ast.parse(path.read_text(encoding="utf-8")) for folder in ("tests", "benchmarks")
+              for path in sorted((ROOT / folder).rglob("*.py"))]
+    used = _references([tree for _, tree in modules] + others)
+    dead = []
+    for path, tree in modules:
+        dotted = ".".join(("contractkit", *path.relative_to(PACKAGE).with_suffix("").parts))
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("_"):
+                continue
+            if used[node.name] or _is_registered(node) or node.name in scripts or node.name in offered \
+                    or (dotted in plugins and node.name.startswith("pytest_")):
+                continue
+            dead.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.name}")
+    assert dead == [], "defined but never used (remove it, and its __all__ entry): " + "; ".join(dead)

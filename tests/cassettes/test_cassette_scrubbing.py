@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
-from contractkit.cassettes.scrub import ScrubRules, find_secrets, rules_for, scrub_body, scrub_interaction, scrub_text
+from contractkit.cassettes.scrub import (
+    ScrubRules,
+    find_secrets,
+    mask_text,
+    rules_for,
+    scrub_body,
+    scrub_interaction,
+    scrub_text,
+)
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
 
@@ -158,6 +166,26 @@ def test_thirty_planted_secrets_never_reach_the_cassette_folder(local_provider, 
 def test_pagination_cursors_and_ids_are_not_mistaken_for_secrets() -> None:
     body = json.dumps({"NextToken": "abc", "nextPageToken": "def", "token_type": "bearer", "id": "AIDAXYZ"})
     assert json.loads(scrub_body(body, "application/json", ScrubRules())) == json.loads(body)
+
+
+def test_a_code_is_secret_only_when_it_looks_like_a_credential() -> None:
+    """`code` is an OAuth authorization code in a redirect and an error or finding code everywhere else: the value
+    decides, so a report's `"code": "CK612"` and an error body's `"code": "NOT_FOUND"` stay, an OAuth code goes."""
+    oauth = "SplxlOBeZQQYbYS6WxSbIA"  # RFC 6749's example authorization code
+    for identifier in ("CK612", "NOT_FOUND", "E_ACCOUNT_LOCKED_42", "invalid_grant", "resourceNotFoundException"):
+        body = json.dumps({"code": identifier, "error": {"code": identifier}})
+        assert json.loads(scrub_body(body, "application/json", ScrubRules())) == json.loads(body)
+        assert scrub_text(f"https://app.example/cb?code={identifier} code={identifier}", ScrubRules()) == \
+            f"https://app.example/cb?code={identifier} code={identifier}"
+        assert mask_text(json.dumps({"code": identifier}), {}) == json.dumps({"code": identifier})
+    for secret in (oauth, "d9b1c2e07f3a4b5c6d7e", "4/0AX4XfWh" + _alnum(40)):  # RFC 6749, GitHub's, Google's shape
+        assert json.loads(scrub_body(json.dumps({"code": secret}), "application/json", ScrubRules())) == \
+            {"code": "<scrubbed:code>"}
+        assert scrub_text(f"https://app.example/cb?code={secret}&state=xyz", ScrubRules()) == \
+            "https://app.example/cb?code=<scrubbed:code>&state=xyz"
+        assert mask_text(f"redirected to https://app.example/cb?code={secret}", {}) == \
+            "redirected to https://app.example/cb?code=<scrubbed:code>"
+        assert find_secrets(f"code={secret}", ScrubRules()) == ["code"]
 
 
 def test_xml_placeholders_keep_the_document_parseable() -> None:

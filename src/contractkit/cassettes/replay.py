@@ -212,16 +212,6 @@ def _similarity(wanted: str, label: str, same_method: bool) -> float:
     return difflib.SequenceMatcher(None, wanted, label).ratio() + (1.0 if same_method else 0.0)
 
 
-def template_pattern(template: str) -> re.Pattern[str]:
-    """A regular expression for a path template: `{name}` matches one segment, `{Key+}` the rest."""
-    pattern = ""
-    for literal, name in re.findall(r"([^{]*)(?:\{([^}]*)\})?", template):
-        pattern += re.escape(literal)
-        if name:
-            pattern += ".+" if name.endswith("+") else "[^/]+"
-    return re.compile(pattern)
-
-
 # ---------------------------------------------------------------- answers
 
 

@@ -26,6 +26,7 @@ from contractkit.cassettes.secrets import (
     FormatPattern,
     compile_formats,
     credential_variants,
+    is_secret_by_shape,
     is_secret_name,
     looks_random,
     secret_environ,
@@ -37,7 +38,7 @@ __all__ = [
     "PLACEHOLDER", "SECRET_HEADERS", "SECRET_PATTERNS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
     "dump_json", "field_key", "find_secrets", "is_json_text", "iter_interaction_secrets", "literal_variants",
     "mask_text", "mask_volatile", "normalise_volatile", "placeholder", "rules_for", "rules_for_provider", "scrub_body",
-    "scrub_check_result", "scrub_headers", "scrub_interaction", "scrub_json", "scrub_text", "scrub_uri",
+    "scrub_check_result", "scrub_interaction", "scrub_text",
 ]
 
 PLACEHOLDER = "<scrubbed:{}>"
@@ -52,7 +53,7 @@ SECRET_HEADERS = frozenset({
     "x-grafana-org-token", "x-slack-signature", "x-hub-signature", "x-hub-signature-256", "x-atlassian-token",
 })
 SECRET_QUERY = frozenset({"sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date",
-                          "code", "state_token", "ticket"})
+                          "state_token", "ticket"})  # `code` is secret only when it looks like one: is_secret_by_shape
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie", "set-cookie2"})
 _COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "secure", "httponly", "samesite",
                                 "priority", "partitioned", "version", "comment"})
@@ -118,19 +119,20 @@ class ScrubRules:
         """The value detector of these rules: formats and literals."""
         return Detector(self.patterns, self.literals)
 
-    def is_secret_field(self, name: str) -> bool:
-        """True when a JSON, XML, form field or cookie of this name holds a secret."""
+    def is_secret_field(self, name: str, value: str = "") -> bool:
+        """True when a JSON, XML, form field or cookie of this name holds a secret; under a name such as `code`
+        only a credential-shaped value does (an OAuth code, not `NOT_FOUND` or a finding code `CK612`)."""
         lowered = name.lower()
         return (field_key(name) in self.fields or is_secret_name(name) or lowered in self.headers
-                or lowered in self.query)
+                or lowered in self.query or is_secret_by_shape(name, value))
 
     def is_secret_header(self, name: str) -> bool:
         """True when a header's whole value is a secret."""
         return name.lower() in self.headers or (name.lower() not in _COOKIE_HEADERS and self.is_secret_field(name))
 
-    def is_secret_query(self, name: str) -> bool:
-        """True when a query, fragment or form parameter of this name holds a secret."""
-        return name.lower() in self.query or self.is_secret_field(name)
+    def is_secret_query(self, name: str, value: str = "") -> bool:
+        """True when a query, fragment or form parameter of this name (with this value) holds a secret."""
+        return name.lower() in self.query or self.is_secret_field(name, value)
 
 
 def field_key(name: str) -> str:
@@ -219,7 +221,7 @@ class _Pass:
     def _assignments(self, text: str) -> str:
         def replace_value(found: re.Match[str]) -> str:
             value = found["v"]
-            if not self.rules.is_secret_query(found["name"]) or value.lower() in _HARMLESS_VALUES or value.isdigit():
+            if not self.rules.is_secret_query(found["name"], value) or value.lower() in _HARMLESS_VALUES or value.isdigit():
                 return found[0]
             return found["name"] + found["sep"] + self.secret(found["name"])
         return _ASSIGNMENT.sub(replace_value, text) if ("=" in text or ":" in text) else text
@@ -257,7 +259,7 @@ class _Pass:
             name_raw, eq, value_raw = piece.partition("=")
             name, value = unquote_plus(name_raw), unquote_plus(value_raw) if plus else unquote(value_raw)
             if eq and value and not _is_placeholder(value):
-                clean = self.secret(name, value) if self.rules.is_secret_query(name) else self.text(value)
+                clean = self.secret(name, value) if self.rules.is_secret_query(name, value) else self.text(value)
                 if clean != value:
                     piece = f"{name_raw}={quote(clean, safe='<>:/')}"
             pieces.append(piece)
@@ -319,7 +321,7 @@ class _Pass:
         return data
 
     def _json_entry(self, key: str, value: Any, container: str) -> Any:
-        if isinstance(value, str) and value and not _is_placeholder(value) and self.rules.is_secret_field(key):
+        if isinstance(value, str) and value and not _is_placeholder(value) and self.rules.is_secret_field(key, value):
             return self.secret(key, value)
         if isinstance(value, list) and value and all(isinstance(item, str) for item in value) \
                 and self.rules.is_secret_field(key):
@@ -362,9 +364,9 @@ class _Pass:
         if "<" not in text:
             return text
         text = _XML_ELEMENT.sub(lambda m: f"<{m[1]}{m[2] or ''}>{self.secret(_local(m[1]))}</{m[1]}>"
-                                if self.rules.is_secret_field(_local(m[1])) and not _is_placeholder(m[3]) else m[0], text)
+                                if self.rules.is_secret_field(_local(m[1]), m[3]) and not _is_placeholder(m[3]) else m[0], text)
         return _XML_ATTRIBUTE.sub(lambda m: f"{m[1]}={m[2]}{self.secret(_local(m[1]))}{m[2]}"
-                                  if self.rules.is_secret_field(_local(m[1].strip())) and not _is_placeholder(m[3])
+                                  if self.rules.is_secret_field(_local(m[1].strip()), m[3]) and not _is_placeholder(m[3])
                                   else m[0], text)
 
     def multipart(self, text: str, content_type: str) -> str:
@@ -382,7 +384,7 @@ class _Pass:
         part_type = re.search(r"(?im)^content-type:\s*(.+?)\s*$", head)
         ending = content[len(content.rstrip("\r\n")):]
         value = content[: len(content) - len(ending)]
-        if name and self.rules.is_secret_field(name[1]) and value and not _is_placeholder(value):
+        if name and self.rules.is_secret_field(name[1], value) and value and not _is_placeholder(value):
             return head + sep + self.secret(name[1]) + ending
         return head + sep + self.body(value, part_type[1] if part_type else "") + ending
 
@@ -426,17 +428,6 @@ def scrub_text(text: str, rules: ScrubRules) -> str:
     return _Pass(rules).text(text)
 
 
-def scrub_uri(uri: str, rules: ScrubRules) -> str:
-    """Scrub a URI's userinfo, query and fragment by name, then secrets by value anywhere in it."""
-    return _Pass(rules).text(uri)
-
-
-def scrub_headers(headers: Headers, rules: ScrubRules) -> dict[str, tuple[str, ...]]:
-    """Secret headers become one placeholder each; cookies keep their names; other values are scrubbed as text."""
-    scrubber = _Pass(rules)
-    return {name: tuple(scrubber.header(name, value) for value in values) for name, values in headers.items()}
-
-
 def scrub_body(body: str | bytes | None, content_type: str, rules: ScrubRules) -> str | bytes | None:
     """Scrub a body by structure (JSON, form, multipart, XML) and by value; binary bodies by value only."""
     return _scrub_body(_Pass(rules), body, content_type)
@@ -462,11 +453,6 @@ def is_json_text(text: str, content_type: str) -> bool:
 def dump_json(data: Any) -> str:
     """JSON in the one layout cassettes use: sorted keys, two-space indent, UTF-8 kept."""
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
-
-
-def scrub_json(data: Any, rules: ScrubRules) -> Any:
-    """Replace values of secret-named keys and name/value pairs, JSON held in strings, and secrets by value."""
-    return _Pass(rules).json(data)
 
 
 def scrub_interaction(interaction: RecordedInteraction, rules: ScrubRules) -> RecordedInteraction:

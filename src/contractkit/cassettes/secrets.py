@@ -8,7 +8,9 @@ the contract-file check and report masking use the same answers. Nothing here do
   -> session, token; `X-Amz-Security-Token`; `db.password`) and compared with the secret words, minus
   an allow-list of known non-secrets (pagination cursors, `token_type`, a dict entry's `key` ...).
 - `CREDENTIAL_FORMATS`: the value shapes of vendors' credentials (AWS, GitHub, GitLab, Slack, Stripe ...).
-- `looks_random`: the entropy check used in credential-shaped places (userinfo, name/value lists ...).
+- `looks_random`: the entropy check used in credential-shaped places (userinfo, name/value lists ...), and
+  under a name such as `code` that holds an OAuth code in one place and an error code in another
+  (`is_secret_by_shape`).
 - `credential_variants`: every encoding of the credentials a run reads from the environment.
 """
 
@@ -24,8 +26,8 @@ from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote, quote_plus
 
 __all__ = [
-    "BoundedPattern", "CREDENTIAL_FORMATS", "DOCUMENTED_EXAMPLES", "Detector", "FormatPattern", "GENERIC_KINDS", "SecretMatch", "compile_formats", "credential_variants", "is_secret_name",
-    "looks_random", "name_words", "secret_environ", "shannon_entropy",
+    "BoundedPattern", "CREDENTIAL_FORMATS", "DOCUMENTED_EXAMPLES", "Detector", "FormatPattern", "GENERIC_KINDS", "SecretMatch", "compile_formats", "credential_variants", "is_credential_shaped", "is_secret_by_shape",
+    "is_secret_name", "looks_random", "name_words", "secret_environ", "shannon_entropy",
 ]
 
 # ---------------------------------------------------------------- names
@@ -210,6 +212,27 @@ def looks_random(value: str, *, min_length: int = 16) -> bool:
     if not (re.search(r"[0-9]", value) and re.search(r"[A-Za-z]", value)):
         return False
     return shannon_entropy(value) >= min(3.0 + len(value) / 64, 3.6)
+
+
+# Names a credential travels under in one place and an identifier under in another: `?code=` of an OAuth redirect
+# is an authorization code, `"code": "NOT_FOUND"` in an error body and `"code": "CK612"` in a report are not. Under
+# these names the value decides: a credential is a long token that mixes letters and digits (hex, base64), an
+# identifier is words and numbers (`E_ACCOUNT_LOCKED_42`) or short (`CK612`).
+SHAPE_DECIDES = frozenset({"code"})
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]{8,}")
+
+
+def is_credential_shaped(value: str) -> bool:
+    """True for a token of 12 or more characters with a run of letters and digits mixed, as credentials are."""
+    if len(value) < 12 or not _TOKEN_CHARS.fullmatch(value):
+        return False
+    return any(re.search(r"[0-9]", run) and re.search(r"[A-Za-z]", run) for run in _ALNUM_RUN.findall(value))
+
+
+def is_secret_by_shape(name: str, value: str) -> bool:
+    """True when `name` is one whose value decides (`code`) and the value is credential-shaped, not an error or
+    finding code (`NOT_FOUND`, `CK612`)."""
+    return "".join(name_words(name)) in SHAPE_DECIDES and is_credential_shaped(value)
 
 
 # ---------------------------------------------------------------- a run's own credentials

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from contractkit.core.errors import UsageError
 
-__all__ = ["Shard", "parse_shard", "select_shard", "shard_of"]
+__all__ = ["Shard", "parse_shard", "select_shard"]
 
 T = TypeVar("T")
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -46,12 +46,6 @@ def parse_shard(text: str) -> Shard:
 
 def _rank(name: str) -> tuple[str, str]:
     return hashlib.sha256(name.encode("utf-8")).hexdigest(), name
-
-
-def shard_of(names: Iterable[str], name: str, count: int) -> int:
-    """The shard (1-based) that `name` belongs to among `names`."""
-    ordered = sorted(set(names), key=_rank)
-    return ordered.index(name) % count + 1
 
 
 def select_shard(items: Iterable[T], shard: Shard | None, key: Callable[[T], str] = str) -> list[T]:

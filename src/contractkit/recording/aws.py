@@ -3,7 +3,7 @@
 The parameters of each call come from the registry's `record.params` or the defaults below (fixed dates, so
 re-recording sends the same request). Against moto, fixtures named with the run's prefix are created before
 recording and removed after; moto deviates from AWS in the media type of JSON-protocol answers, which is
-corrected and noted in the cassette's metadata. Matching on replay ignores signatures and dates (see replay.py).
+corrected and noted in the cassette's metadata. Matching on replay ignores signatures and dates (see cassettes/replay.py).
 """
 
 from __future__ import annotations

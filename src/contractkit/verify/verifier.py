@@ -8,8 +8,8 @@ returning a Report, for `contracts run`):
   mismatches (expected, actual, JSON path). Provider states come from the registry's `states` key:
   a cassette variant (served first for the interactions in that state), a state-change URL (POSTed
   `{"state", "action", "params"}`), or a Python callable `module:function(state, action, parameters)`.
-- `validate_cassettes`: every recorded response against its operation's schema (validation.py).
-- `check_pacts_against_specs`: every pact interaction against the provider's OpenAPI slice (pactcheck.py).
+- `validate_cassettes`: every recorded response against its operation's schema (validation/recordings.py).
+- `check_pacts_against_specs`: every pact interaction against the provider's OpenAPI slice (validation/pacts.py).
 
 `validate_cassettes` (validation/recordings.py) reports a check on a cassette seeded from the schema it is checked
 against as SEEDED, not PASSED, and holds recorded 4xx/5xx responses to the provider's `error_schema`.
@@ -462,7 +462,7 @@ def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: 
 
 @contextlib.contextmanager
 def _quiet_output() -> Iterator[None]:
-    # the Rust core prints its own report on file descriptors 1 and 2; ours goes through report.py instead
+    # the Rust core prints its own report on file descriptors 1 and 2; ours goes through reports/ instead
     saved = [os.dup(1), os.dup(2)]
     with tempfile.TemporaryFile() as sink:
         try:
