@@ -35,7 +35,7 @@ from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Provider
 
 __all__ = [
-    "PLACEHOLDER", "SECRET_HEADERS", "SECRET_PATTERNS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
+    "PLACEHOLDER", "SECRET_HEADERS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
     "dump_json", "field_key", "find_secrets", "is_json_text", "iter_interaction_secrets", "literal_variants",
     "mask_text", "mask_volatile", "normalise_volatile", "placeholder", "rules_for", "rules_for_provider", "scrub_body",
     "scrub_check_result", "scrub_interaction", "scrub_text",
@@ -57,7 +57,6 @@ SECRET_QUERY = frozenset({"sig", "x-amz-signature", "x-amz-credential", "x-amz-s
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie", "set-cookie2"})
 _COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "secure", "httponly", "samesite",
                                 "priority", "partitioned", "version", "comment"})
-SECRET_PATTERNS: tuple[tuple[str, str], ...] = CREDENTIAL_FORMATS  # kept for older callers: the detector's formats
 
 # accept-encoding depends on the recording client's installed decoders (brotli, zstd), not on the provider
 VOLATILE_REQUEST_HEADERS = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-agent",
