@@ -156,7 +156,8 @@ def test_cli_record_needs_a_source_and_reports_per_operation(local_provider, reg
     code, _, err = run_cli("record", "--registry", str(path), "--provider", "local")
     assert code == 2 and "exactly one of --live, --moto or --from-spec" in err
     code, _, err = run_cli("record", "--registry", str(path), "--provider", "local", "--live")
-    assert code == 2 and "LOCAL_TOKEN not set" in err and local_provider.count() == 0
+    assert code == 2 and "needs the environment variable LOCAL_TOKEN for its bearer auth, and LOCAL_TOKEN is not set. " \
+        "export LOCAL_TOKEN" in err and local_provider.count() == 0
     monkeypatch.setenv("LOCAL_TOKEN", "tok-" + "y" * 20)
     code, out, _ = run_cli("record", "--registry", str(path), "--provider", "local", "--live", "--format", "json")
     assert code == 0 and '"outcome": "recorded"' in out
@@ -197,5 +198,5 @@ def test_rerecord_records_providers_with_credentials_and_skips_the_rest(local_pr
     code, _, _ = run_cli("rerecord", "--registry", str(path), "--output", str(report_file))
     text = report_file.read_text()
     assert code == 0 and "| local |" not in text
-    assert "credentials not set (OTHER_TOKEN)" in text and "new cassette" in text
+    assert "OTHER_TOKEN is not set. export OTHER_TOKEN" in text and "new cassette" in text
     assert local_provider.count() == 1 and not (tmp_path / "cassettes" / "other").exists()

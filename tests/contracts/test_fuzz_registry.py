@@ -27,7 +27,7 @@ def _fuzzable() -> list[str]:
         registry = load_registry(REGISTRY)
     except ContractKitError:
         return ["-"]  # the test then fails with the registry's own message instead of a collection error
-    return [name for name, provider in registry.providers.items() if (provider.settings.get("fuzz") or {}).get("enabled")]
+    return [name for name, provider in registry.providers.items() if provider.settings.fuzz.enabled]
 
 
 _PROVIDERS = _fuzzable()

@@ -64,5 +64,6 @@ def test_rerecord_reports_a_provider_process_that_cannot_start_and_goes_on(tmp_p
     assert code == 1, out + err
     assert "FAILED [record] broken / ping / failed: the provider process did not start: " in out
     assert "no database" in out
-    assert "SKIPPED [record] vendor / ping / skipped: credentials not set (VENDOR_TOKEN)" in out
+    assert ("SKIPPED [record] vendor / ping / skipped: registry.yaml:14: providers.vendor.auth.env: provider 'vendor' needs "
+            "the environment variable VENDOR_TOKEN for its bearer auth, and VENDOR_TOKEN is not set. export VENDOR_TOKEN") in out
     assert not (tmp_path / "cassettes" / "broken").exists()

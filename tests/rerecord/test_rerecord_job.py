@@ -32,7 +32,8 @@ def test_rerecord_on_the_example_registry_exits_0_and_changes_no_file(example_co
     # inventory was really recorded (its process started), not skipped for want of a server
     assert "| record | list_items | unchanged | no change |" in report
     assert "| record | get_item | unchanged | no change |" in report
-    assert "credentials not set (GRAFANA_TOKEN)" in report
+    assert ("providers.grafana.auth.env: provider 'grafana' needs the environment variable GRAFANA_TOKEN for its bearer "
+            "auth, and GRAFANA_TOKEN is not set. export GRAFANA_TOKEN") in report
 
 
 def test_record_aws_from_moto_exits_0_and_changes_no_file(example_copy: Path, contracts: Contracts) -> None:

@@ -318,7 +318,9 @@ def test_live_verification_without_the_credential_is_bad_input(tmp_path, pact_fi
     registry = make_registry(tmp_path, pact_file)
     monkeypatch.delenv("GRAFANA_TOKEN", raising=False)
     assert main(["verify", "--registry", str(registry), "--provider", "grafana", "--base-url", "http://127.0.0.1:9"]) == 2
-    assert "live verification of 'grafana' needs GRAFANA_TOKEN in the environment" in capsys.readouterr().err
+    assert capsys.readouterr().err == ("error: registry.yaml:6: providers.grafana.auth.env: provider 'grafana' needs the "
+                                       "environment variable GRAFANA_TOKEN for its bearer auth, and GRAFANA_TOKEN is not "
+                                       "set. export GRAFANA_TOKEN\n")
 
 
 def test_a_failure_answered_by_a_seeded_cassette_says_so(tmp_path, pact_file):

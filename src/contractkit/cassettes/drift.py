@@ -198,8 +198,7 @@ def variant_states(provider: Provider | None) -> set[str]:
     """The provider states the registry serves with a cassette variant."""
     if provider is None:
         return set()
-    return {name for name, raw in (provider.settings.get("states") or {}).items()
-            if isinstance(raw, Mapping) and "cassette" in raw}
+    return set(provider.settings.variant_states)
 
 
 def cassette_state(provider: Provider | None, path: Path | None) -> str:
@@ -207,10 +206,9 @@ def cassette_state(provider: Provider | None, path: Path | None) -> str:
     if provider is None or path is None:
         return ""
     folder = path.parent.as_posix().rstrip("/")
-    for name, raw in (provider.settings.get("states") or {}).items():
-        target = raw.get("cassette") if isinstance(raw, Mapping) else None
-        if isinstance(target, str) and folder.endswith("/" + PurePosixPath(target).as_posix().strip("/").lstrip("./")):
-            return str(name)
+    for name, state in provider.settings.states.items():
+        if state.is_cassette and folder.endswith("/" + PurePosixPath(state.target).as_posix().strip("/").lstrip("./")):
+            return name
     return ""
 
 

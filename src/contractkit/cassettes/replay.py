@@ -45,6 +45,7 @@ from contractkit.core.loading import parse_json_value
 
 if TYPE_CHECKING:
     from contractkit.core.model import Provider
+    from contractkit.core.routing import OperationRouter
 
 UNMATCHED_STATUS = 501
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
@@ -158,7 +159,8 @@ class _Entry:
 class InteractionIndex:
     """Finds the recorded interaction for a request: exact, then by operation route, else the closest."""
 
-    def __init__(self, interactions: Iterable[RecordedInteraction], provider: Provider | None = None) -> None:
+    def __init__(self, interactions: Iterable[RecordedInteraction], provider: Provider | None = None, *,
+                 router: OperationRouter | None = None) -> None:
         self.entries = [_entry(item) for item in interactions]
         self._exact: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[_Entry]] = {}
         for entry in self.entries:
@@ -166,7 +168,7 @@ class InteractionIndex:
         self._by_operation: dict[str, list[_Entry]] = {}
         for entry in self.entries:
             self._by_operation.setdefault(entry.interaction.operation, []).append(entry)
-        self.router = provider_router(provider) if provider is not None else None
+        self.router = router if router is not None else provider_router(provider) if provider is not None else None
 
     def match(self, request: IncomingRequest) -> Match:
         """The best interaction for the request, or none with the closest one named."""
@@ -274,13 +276,14 @@ class ReplayServer:
 
     def __init__(self, source: str | Path | Iterable[Cassette | RecordedInteraction] | None = None, *,
                  provider: Provider | None = None, faults: Faults | None = None,
-                 host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None) -> None:
+                 host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None,
+                 router: OperationRouter | None = None) -> None:
         self.provider = provider
         self.faults = faults or Faults()
         self.host, self.port = host, port
         self.limits = limits or ServerLimits()
         self.interactions = _collect(source if source is not None else _provider_folder(provider))
-        self.index = InteractionIndex(self.interactions, provider)
+        self.index = InteractionIndex(self.interactions, provider, router=router)  # the command's router, when given
         self.stats = ReplayStats()
         self._random = random.Random(self.faults.seed)
         self._rendered = {id(item): render_response(item.response) for item in self.interactions}

@@ -33,6 +33,7 @@ from contractkit.cassettes.secrets import (
 )
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Provider
+from contractkit.core.settings import ScrubSettings
 
 __all__ = [
     "PLACEHOLDER", "SECRET_HEADERS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
@@ -144,19 +145,18 @@ def placeholder(name: str) -> str:
     return PLACEHOLDER.format(re.sub(r"[<>\s]", "_", name.lower()))
 
 
-def rules_for(scrub_settings: Mapping[str, Any] | None = None, secrets: Mapping[str, str] | None = None,
+def rules_for(scrub_settings: ScrubSettings | None = None, secrets: Mapping[str, str] | None = None,
               *, provider: str = "provider") -> ScrubRules:
     """Default rules plus a provider's registry `scrub:` additions and the literal credentials of a run."""
-    settings = scrub_settings or {}
-    patterns = [(f"{provider}-pattern-{index + 1}", text) for index, text in enumerate(settings.get("patterns", ()))]
-    return ScrubRules().extended(headers=settings.get("headers", ()), query=settings.get("query", ()),
-                                 fields=settings.get("fields", ()), patterns=patterns,
+    scrub = scrub_settings or ScrubSettings()
+    patterns = [(f"{provider}-pattern-{index + 1}", text) for index, text in enumerate(scrub.patterns)]
+    return ScrubRules().extended(headers=scrub.headers, query=scrub.query, fields=scrub.fields, patterns=patterns,
                                  literals=literal_variants(secrets or {}))
 
 
 def rules_for_provider(provider: Provider, secrets: Mapping[str, str]) -> ScrubRules:
     """Default rules, the provider's registry additions, its auth header or query name, and this run's credentials."""
-    rules = rules_for(provider.settings.get("scrub"), secrets, provider=provider.name)
+    rules = rules_for(provider.settings.scrub, secrets, provider=provider.name)
     auth = provider.auth
     return rules.extended(headers=[auth.header] if auth.header else (), query=[auth.query] if auth.query else ())
 

@@ -68,7 +68,7 @@ def _options(registry_path: Path | None, lenient: bool, today: str | None) -> Di
     levels: dict[str, str] = {}
     if registry_path is not None:
         registry = open_registry(registry_path)
-        levels = check_levels(dict(registry.settings.get("gate", {}).get("levels") or {}), display=str(registry_path))
+        levels = check_levels(dict(registry.settings.gate.levels), display=str(registry_path))
     day = None
     if today is not None:
         try:

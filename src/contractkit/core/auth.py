@@ -4,18 +4,44 @@ parameters, one builder for every scheme the registry allows (bearer, basic, hea
 from __future__ import annotations
 
 import base64
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider
 
 
+def missing_credentials(provider: Provider, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The environment variables the provider's auth needs that are not set: none for `none`, the key id and the
+    secret for `aws-sigv4` (its session token is optional), every variable `auth.env` names otherwise."""
+    auth = provider.auth
+    if auth.scheme == "none":
+        return ()
+    needed = auth.env[:2] if auth.scheme == "aws-sigv4" else auth.env
+    return tuple(name for name in needed if not environ.get(name))
+
+
+def missing_credentials_error(provider: Provider, missing: Sequence[str]) -> UsageError:
+    """The one message for credentials that are not set: the variables, the registry file, line and key path."""
+    names = ", ".join(missing)
+    plural = len(missing) > 1
+    return UsageError(f"provider {provider.name!r} needs the environment variable{'s' if plural else ''} {names} for its "
+                      f"{provider.auth.scheme} auth, and {names} {'are' if plural else 'is'} not set",
+                      file=provider.auth.file or None, line=provider.auth.line,
+                      key_path=("providers", provider.name, "auth", "env"), hint=f"export {names}")
+
+
+def require_credentials(provider: Provider, environ: Mapping[str, str]) -> None:
+    """Raise the one UsageError when a credential the provider's auth needs is not set."""
+    missing = missing_credentials(provider, environ)
+    if missing:
+        raise missing_credentials_error(provider, missing)
+
+
 def credentials(provider: Provider, environ: Mapping[str, str], *, required: bool = True) -> dict[str, str]:
-    """The values of the env vars the registry names for the provider's auth (missing ones are an error)."""
-    missing = [name for name in provider.auth.env if not environ.get(name)]
-    if missing and required and provider.auth.scheme not in ("none", "aws-sigv4"):
-        raise UsageError(f"provider {provider.name!r}: environment variable(s) {', '.join(missing)} not set",
-                         hint="export the credentials the registry names in providers." + provider.name + ".auth.env")
+    """The values of the env vars the registry names for the provider's auth (missing ones are an error when
+    `required`: the one check, with the one message)."""
+    if required:
+        require_credentials(provider, environ)
     return {name: environ[name] for name in provider.auth.env if environ.get(name)}
 
 
@@ -34,4 +60,4 @@ def auth_headers(provider: Provider, secrets: Mapping[str, str]) -> tuple[dict[s
     return {}, {}
 
 
-__all__ = ["auth_headers", "credentials"]
+__all__ = ["auth_headers", "credentials", "missing_credentials", "missing_credentials_error", "require_credentials"]

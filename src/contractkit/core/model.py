@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from contractkit.core.errors import UsageError
+from contractkit.core.settings import ProviderSettings, RegistrySettings
 
 
 class ProviderKind(StrEnum):
@@ -36,6 +37,8 @@ class Auth:
     header: str | None = None
     query: str | None = None
     prefix: str = ""
+    file: str = field(default="", compare=False)  # the registry file and the line of `auth.env`, for messages
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ class Provider:
     cassettes: Path | None = None
     third_party: bool = True
     region: str = "us-east-1"
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: ProviderSettings = field(default_factory=ProviderSettings)
 
     @property
     def base_path(self) -> str:
@@ -116,7 +119,7 @@ class Registry:
     consumer: str
     providers: Mapping[str, Provider]
     pacts: Path
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: RegistrySettings = field(default_factory=RegistrySettings)
     lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of(self, *key_path: str | int) -> int | None:

@@ -24,21 +24,18 @@ from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageErro
 from contractkit.core.loading import load_source, parse_source
 from contractkit.core.model import Finding, Provider, Registry, Severity
 from contractkit.core.schemacheck import bundled_validator, check_document
+from contractkit.core.settings import DEFAULT_LEDGER
 from contractkit.diff.compare import diff_documents, diff_schemas, line_of_pointer
 from contractkit.diff.model import Change, DiffOptions, Level
 from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
+from contractkit.pact.reader import load_pact
 from contractkit.pact.usage import Usage, load_usage, observers
-from contractkit.validation import (
-    build_spec_validator,
-    iter_pact_findings,
-    read_pact,
-)
+from contractkit.validation import build_spec_validator, iter_pact_findings
 
 __all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "Verdict", "gate_options",
            "iter_tracked", "line_map", "load_ledger", "run_gate"]
 
-DEFAULT_LEDGER = "contracts/accepted-changes.yaml"
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
 
 
@@ -188,7 +185,7 @@ def _unchecked_pacts(registry: Registry) -> list[str]:
 
 
 def _ledger_path(registry: Registry) -> Path:
-    return registry.root / str(registry.settings.get("gate", {}).get("ledger", DEFAULT_LEDGER))
+    return registry.root / registry.settings.gate.ledger
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -271,8 +268,7 @@ def _diff_parsed(tracked: _Tracked, old: Any, new: Any, old_name: str, new_name:
 
 def gate_options(registry: Registry) -> DiffOptions:
     """The diff options of a registry: its gate.levels, checked against the rule table."""
-    levels = registry.settings.get("gate", {}).get("levels") or {}
-    return DiffOptions(levels=check_levels(dict(levels), display=str(registry.path)))
+    return DiffOptions(levels=check_levels(dict(registry.settings.gate.levels), display=str(registry.path)))
 
 
 _LINE_MAP_LIMIT = 2_000_000  # bytes; beyond this, annotations carry the file without a line
@@ -297,8 +293,7 @@ def line_map(text: str, path: Path) -> dict[str, int]:
 
 def _judge(registry: Registry, found: list[_Found], ledger: list[LedgerEntry],
            today: dt.date) -> tuple[list[GateChange], set[int]]:
-    setting = registry.settings.get("gate", {}).get("unused_breaking", "warn")
-    unused = "off" if setting is False else str(setting)  # YAML 1.1 reads a bare `off` as false
+    unused = registry.settings.gate.unused_breaking  # `off` also when YAML 1.1 read a bare off as false
     usage = load_usage(registry)
     used: set[int] = set()
     judged = []
@@ -356,5 +351,5 @@ def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
         if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
             continue
         spec = build_spec_validator(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
-        for finding in iter_pact_findings(read_pact(pact_file), spec, base_path=provider.base_path, provider=provider.name):
+        for finding in iter_pact_findings(load_pact(pact_file), spec, provider=provider.name):  # the one pact reader
             yield provider.name, finding

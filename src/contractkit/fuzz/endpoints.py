@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
-from contractkit.core.auth import auth_headers
+from contractkit.core.auth import auth_headers, missing_credentials, missing_credentials_error
 from contractkit.core.errors import UsageError
-from contractkit.core.model import Provider, Registry
+from contractkit.core.model import Provider
 from contractkit.fuzz.model import SAFE_METHODS, TEMPLATE_PARAMETER
 
 
@@ -92,16 +92,15 @@ def _shown_as_curl(provider: Provider) -> dict[str, str]:
     return {header: f'-H "{header}: {auth.prefix}${auth.env[0]}"'}
 
 
-def read_credentials(provider: Provider, environ: Mapping[str, str], *, required: bool = True,
-                     registry: Registry | None = None) -> Credentials:
+def read_credentials(provider: Provider, environ: Mapping[str, str], *, required: bool = True) -> Credentials:
     """Build the provider's auth headers from the variables its registry entry names; a missing one is a usage
     error naming it when `required`, else it is reported in `missing` and no credential is sent."""
     auth = provider.auth
     if auth.scheme == "none":
         return Credentials()
-    missing = tuple(name for name in auth.env if not environ.get(name))
+    missing = missing_credentials(provider, environ)
     if missing and required:
-        raise _missing_credentials_error(provider, missing, registry)
+        raise missing_credentials_error(provider, missing)
     if missing:
         return Credentials(missing=missing)
     secrets = {name: environ[name] for name in auth.env}
@@ -110,17 +109,6 @@ def read_credentials(provider: Provider, environ: Mapping[str, str], *, required
         return Credentials(headers, _with_encoded(provider, secrets, headers), _shown_as_curl(provider))
     raise UsageError(f"contracts fuzz does not support {auth.scheme} auth (provider {provider.name!r})",
                      key_path=("providers", provider.name, "auth", "scheme"))
-
-
-def _missing_credentials_error(provider: Provider, missing: Sequence[str], registry: Registry | None) -> UsageError:
-    key_path = ("providers", provider.name, "auth", "env")
-    names = ", ".join(missing)
-    variables = "variables" if len(missing) > 1 else "variable"
-    return UsageError(f"provider {provider.name!r} needs the environment {variables} {names} for its "
-                      f"{provider.auth.scheme} auth, and {names} {'are' if len(missing) > 1 else 'is'} not set",
-                      file=registry.path.name if registry else None, key_path=key_path,
-                      line=registry.line_of(*key_path) if registry else None,
-                      hint=f"export {names}, or fuzz a server that needs no credentials with --base-url URL")
 
 
 def mask_credentials(text: str, credentials: Credentials) -> str:

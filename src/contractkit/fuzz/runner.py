@@ -76,7 +76,7 @@ def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions =
     allowed = [endpoint for endpoint in endpoints if is_allowed(endpoint, provider, options.allow_unsafe)]
     # The registry's credentials are for the provider at its base_url or its own process; a target given by hand
     # (--base-url, --app) gets them when they are set and goes without them when they are not.
-    credentials = read_credentials(provider, environ, required=not (options.base_url or options.app), registry=registry)
+    credentials = read_credentials(provider, environ, required=not (options.base_url or options.app))
     with ExitStack() as stack:
         base_url, app = _target(stack, registry, provider, options, environ)
         if base_url is not None:
@@ -100,11 +100,11 @@ def load_fuzz_description(provider: Provider) -> dict[str, Any]:
 
 
 def _with_registry_defaults(options: FuzzOptions, provider: Provider) -> FuzzOptions:
-    settings = provider.settings.get("fuzz") or {}
-    seed = options.seed if options.seed is not None else settings.get("seed")
+    settings = provider.settings.fuzz
+    seed = options.seed if options.seed is not None else settings.seed
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)  # reported, so even an unseeded run can be repeated
-    max_examples = options.max_examples or settings.get("max_examples") or DEFAULT_MAX_EXAMPLES
+    max_examples = options.max_examples or settings.max_examples or DEFAULT_MAX_EXAMPLES
     unknown = sorted(set(options.checks) - set(ALL_CHECKS))
     if unknown:
         raise UsageError(f"unknown check(s) {', '.join(unknown)} (known: {', '.join(ALL_CHECKS)})")
@@ -118,8 +118,7 @@ def corpus_location(registry: Registry, provider: Provider, options: FuzzOptions
     """--corpus, else the registry's fuzz.corpus, else fuzz/<provider>.corpus.json next to the registry."""
     if options.corpus_path is not None:
         return options.corpus_path
-    configured = (provider.settings.get("fuzz") or {}).get("corpus")
-    return registry.root / (configured or f"fuzz/{provider.name}.corpus.json")
+    return provider.settings.fuzz.corpus or registry.root / f"fuzz/{provider.name}.corpus.json"
 
 
 def _target(stack: ExitStack, registry: Registry, provider: Provider, options: FuzzOptions,
@@ -131,7 +130,7 @@ def _target(stack: ExitStack, registry: Registry, provider: Provider, options: F
         return None, import_app(options.app, registry.root)
     if options.base_url:
         return options.base_url.rstrip("/"), None
-    if options.start_process and provider.settings.get("process"):
+    if options.start_process and provider.settings.process is not None:
 
         process = stack.enter_context(ProviderProcess(provider, registry.root, environ=environ))
         return process.base_url, None

@@ -10,7 +10,6 @@ from contractkit.pact.reader import (
     PactState,
     decode_body,
     first_value,
-    http_interactions,
     load_pact,
     parse_pact,
     read_pact,
@@ -18,4 +17,4 @@ from contractkit.pact.reader import (
 from contractkit.pact.responses import judge_response
 
 __all__ = ["HTTP_INTERACTION", "Pact", "PactInteraction", "PactRequest", "PactResponse", "PactState", "decode_body",
-           "first_value", "http_interactions", "judge_response", "load_pact", "parse_pact", "read_pact"]
+           "first_value", "judge_response", "load_pact", "parse_pact", "read_pact"]

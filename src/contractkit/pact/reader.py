@@ -244,12 +244,6 @@ def _v3_messages(data: Mapping[str, Any], shown: str | None) -> tuple[PactMessag
     return tuple(out)
 
 
-def http_interactions(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The raw HTTP interactions of a pact's JSON (for the Pact core, which reads the file form)."""
-    return [item for item in data.get("interactions", [])
-            if isinstance(item, Mapping) and item.get("type", HTTP_INTERACTION) == HTTP_INTERACTION]
-
-
 def _name(data: Mapping[str, Any], role: str) -> str:
     party = data.get(role)
     return str(party.get("name", "")) if isinstance(party, Mapping) else ""
@@ -493,5 +487,5 @@ def _show(value: Any) -> str:
 
 
 __all__ = ["HTTP_INTERACTION", "MESSAGE_INTERACTIONS", "Pact", "PactInteraction", "PactMessage", "PactMessageInteraction",
-           "PactRequest", "PactResponse", "PactState", "Rules", "decode_body", "first_value", "http_interactions",
+           "PactRequest", "PactResponse", "PactState", "Rules", "decode_body", "first_value",
            "load_pact", "parse_pact", "read_pact", "specification_version"]

@@ -242,8 +242,7 @@ def observers(usage: Usage, change: ChangeLike, *, provider: str = "", old: Mapp
 
 def consumer_pact_folders(registry: Registry) -> list[Path]:
     """The registry's pacts folder, then the folders of other consumers' pacts it lists under `consumer_pacts`."""
-    extra = registry.settings.get("consumer_pacts") or []
-    folders = [registry.pacts] + [registry.root / str(folder) for folder in extra]
+    folders = [registry.pacts] + [registry.root / folder for folder in registry.settings.consumer_pacts]
     return list(dict.fromkeys(folders))
 
 

@@ -35,7 +35,7 @@ def expected_response(provider: Provider, operation: Operation, state_name: str 
     contract file or such an interaction."""
     if provider.contract is None or not provider.contract.is_file():
         return None
-    variants = set(provider.settings.get("states") or {})
+    variants = set(provider.settings.states)
     for interaction in load_contract_file(provider).for_operation(operation.name):
         names = {state.name for state in interaction.states}
         if (state_name in names) if state_name else not (names & variants):

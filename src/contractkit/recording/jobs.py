@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from contractkit.core.auth import missing_credentials, missing_credentials_error
 from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, ProviderKind, Registry, Report, Severity
@@ -19,7 +20,6 @@ from contractkit.recording.plan import (
     RecordRun,
     aws_params,
     name_prefix,
-    record_settings,
     run_report,
 )
 from contractkit.recording.record import record_provider
@@ -71,7 +71,7 @@ def _dispatch(registry: Registry, provider: Provider, operations: list[Operation
 
 def has_process(provider: Provider, options: RecordOptions) -> bool:
     """True when a live recording starts the provider's registered `process` (no base URL given, not a dry run)."""
-    return bool(provider.settings.get("process")) and options.start_process and not options.base_url \
+    return provider.settings.process is not None and options.start_process and not options.base_url \
         and not options.dry_run
 
 
@@ -119,10 +119,10 @@ def rerecord(registry: Registry, provider_names: Iterable[str], environ: Mapping
 
     runs = []
     for provider in registry.select_providers(provider_names):
-        missing = _missing_credentials(provider, environ)
+        missing = missing_credentials(provider, environ)
         if missing:
-            skipped = tuple(OperationOutcome(op, "skipped", f"credentials not set ({', '.join(missing)})")
-                            for op in provider.operations)
+            reason = str(missing_credentials_error(provider, missing))  # the one message, reported rather than raised
+            skipped = tuple(OperationOutcome(op, "skipped", reason) for op in provider.operations)
             runs.append(RecordRun(provider.name, skipped, 0, "live"))
             continue
         options = RecordOptions(allow_unsafe=allow_unsafe, budget=budget, environ=environ,
@@ -132,13 +132,6 @@ def rerecord(registry: Registry, provider_names: Iterable[str], environ: Mapping
         except ProviderProcessError as exc:
             runs.append(_not_started(provider, exc))
     return run_report(runs, "contracts rerecord")
-
-
-def _missing_credentials(provider: Provider, environ: Mapping[str, str]) -> list[str]:
-    if provider.auth.scheme == "none":
-        return []
-    needed = provider.auth.env[:2] if provider.auth.scheme == "aws-sigv4" else provider.auth.env  # session token optional
-    return [name for name in needed if not environ.get(name)]
 
 
 def _not_started(provider: Provider, error: ProviderProcessError) -> RecordRun:
@@ -177,9 +170,9 @@ def record_aws(provider: Provider, operations: Iterable[Operation], options: Rec
     operations = list(operations)
     fixtures = options.source == "moto" and not options.dry_run
     if fixtures:
-        seed_moto(factory, endpoint_url, name_prefix(record_settings(provider)))
+        seed_moto(factory, endpoint_url, name_prefix(provider.settings.record))
     try:
         return record_provider(provider, operations, options, aws_client_factory=factory, on_outcome=on_outcome)
     finally:
         if fixtures:
-            remove_moto_fixtures(factory, name_prefix(record_settings(provider)))
+            remove_moto_fixtures(factory, name_prefix(provider.settings.record))

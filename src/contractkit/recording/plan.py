@@ -12,6 +12,7 @@ from contractkit.cassettes import cassette_path, load_cassette
 from contractkit.cassettes.scrub import ScrubRules, rules_for_provider
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Status
+from contractkit.core.settings import RecordRequest, RecordSettings
 
 # headers worth keeping from a previous request when re-sending it; auth comes from the environment
 _REPLAYED_HEADERS = frozenset({"accept", "content-type"})
@@ -107,22 +108,22 @@ def run_report(runs: Iterable[RecordRun], title: str = "contracts record", check
 
 def plan_recording(provider: Provider, operations: Iterable[Operation], options: RecordOptions) -> list[PlannedCall]:
     """What a run would send, operation by operation, with the reason for each skip."""
-    settings = record_settings(provider)
-    budget = options.budget or settings.get("budget") or DEFAULT_BUDGET
+    settings = provider.settings.record
+    budget = options.budget or settings.budget or DEFAULT_BUDGET
     plans, used = [], 0
     for operation in operations:
         plan = _plan_one(provider, operation, settings)
         if not plan.skip_reason and not operation.safe and not options.allow_unsafe:
             plan = replace(plan, skip_reason="unsafe operation: not sent without --allow-unsafe")
         if not plan.skip_reason:
-            used += 1 + (1 if cleanup_settings(settings, operation.name) else 0)
+            used += 1 + (1 if operation.name in settings.cleanup else 0)
             if used > budget:
                 plan = replace(plan, skip_reason=f"request budget of {budget} used up")
         plans.append(plan)
     return plans
 
 
-def _plan_one(provider: Provider, operation: Operation, settings: Mapping[str, Any]) -> PlannedCall:
+def _plan_one(provider: Provider, operation: Operation, settings: RecordSettings) -> PlannedCall:
     if provider.kind is ProviderKind.AWS:
 
         params = aws_params(provider, operation)
@@ -136,9 +137,9 @@ def _plan_one(provider: Provider, operation: Operation, settings: Mapping[str, A
     return PlannedCall(operation, f"{call.method} {call.target}", request=call)
 
 
-def http_call(provider: Provider, operation: Operation, settings: Mapping[str, Any]) -> HttpCall | None:
+def http_call(provider: Provider, operation: Operation, settings: RecordSettings) -> HttpCall | None:
     """The request for an HTTP operation: the registry's record.requests, else the one in its cassette."""
-    configured = (settings.get("requests") or {}).get(operation.name)
+    configured = settings.requests.get(operation.name)
     if configured is not None:
         return _configured_call(provider, operation, configured, name_prefix(settings))
     path = cassette_path(provider.cassettes, operation.name) if provider.cassettes else None
@@ -155,22 +156,23 @@ def http_call(provider: Provider, operation: Operation, settings: Mapping[str, A
     return HttpCall(request.method, target, headers, _prefixed_body(request.body, operation, name_prefix(settings)))
 
 
-def _configured_call(provider: Provider, operation: Operation, raw: Mapping[str, Any], prefix: str) -> HttpCall:
+def _configured_call(provider: Provider, operation: Operation, configured: RecordRequest, prefix: str) -> HttpCall:
     path = provider.base_path + (operation.path or "/")
-    for name, value in (raw.get("path") or {}).items():
+    for name, value in configured.path.items():
         path = path.replace("{" + name + "}", str(value))
-    query = raw.get("query") or {}
+    query = configured.query
     target = path + ("?" + urlencode(query, doseq=True) if query else "")
-    headers = dict(raw.get("headers") or {})
-    body = raw.get("body")
+    headers = dict(configured.headers)
+    body = configured.body
     if body is not None and not isinstance(body, str):
         headers.setdefault("Content-Type", "application/json")
         body = json.dumps(body, sort_keys=True)
     return HttpCall(operation.method or "GET", target, headers, _prefixed_body(body, operation, prefix))
 
 
-def name_prefix(settings: Mapping[str, Any]) -> str:
-    return str(settings.get("name_prefix") or DEFAULT_PREFIX)
+def name_prefix(settings: RecordSettings) -> str:
+    """The prefix of every name a recording creates (`record.name_prefix`, else contractkit-rec-)."""
+    return settings.name_prefix or DEFAULT_PREFIX
 
 
 _NAME_KEYS = ("name", "title", "summary", "text", "key")
@@ -191,18 +193,9 @@ def _prefixed_body(body: str | bytes | None, operation: Operation, prefix: str) 
     return json.dumps(data, sort_keys=True)
 
 
-def cleanup_settings(settings: Mapping[str, Any], operation: str) -> Mapping[str, Any] | None:
-    return (settings.get("cleanup") or {}).get(operation)
-
-
 def scrub_rules(provider: Provider, secrets: Mapping[str, str]) -> ScrubRules:
     """Default scrub rules, the provider's registry additions, and this run's credential values."""
     return rules_for_provider(provider, secrets)
-
-
-def record_settings(provider: Provider) -> Mapping[str, Any]:
-    """The provider's `record:` block of the registry (budget, name_prefix, requests, params, cleanup)."""
-    return provider.settings.get("record") or {}
 
 
 AWS_DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
@@ -221,8 +214,8 @@ AWS_DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
 
 def aws_params(provider: Provider, operation: Operation) -> dict[str, Any]:
     """The parameters of an AWS call: registry record.params, else the defaults above; `{prefix}` filled."""
-    settings = record_settings(provider)
-    raw = (settings.get("params") or {}).get(operation.name)
+    settings = provider.settings.record
+    raw = settings.params.get(operation.name)
     if raw is None:
         raw = AWS_DEFAULT_PARAMS.get((operation.service or "", operation.aws_operation or ""), {})
     return fill_prefix(raw, name_prefix(settings))

@@ -43,9 +43,7 @@ from contractkit.recording.plan import (
     PlannedCall,
     RecordOptions,
     RecordRun,
-    cleanup_settings,
     plan_recording,
-    record_settings,
     scrub_rules,
 )
 from contractkit.recording.vcr import aws_content_type, finish_interaction, recorded_through_vcr
@@ -57,7 +55,8 @@ def record_provider(provider: Provider, operations: Iterable[Operation], options
                     on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
     """Record every planned operation of a provider; each cassette is written as soon as it is recorded."""
     plans = plan_recording(provider, operations, options)
-    secrets = credentials(provider, options.environ, required=not options.dry_run)
+    # moto answers any key, so only a run that reaches the provider needs the credentials the registry names
+    secrets = credentials(provider, options.environ, required=not options.dry_run and options.source != "moto")
     rules = scrub_rules(provider, secrets)
     outcomes, sent = [], 0
     with scrubbed_logging(rules):
@@ -304,8 +303,8 @@ def recorded_schema_findings(provider: Provider, operation: Operation, cassette:
 def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedInteraction], options: RecordOptions,
              secrets: Mapping[str, str]) -> str:
     """Delete what an unsafe operation created, when the registry says how (record.cleanup)."""
-    rule = cleanup_settings(record_settings(provider), operation.name)
-    if not rule or not recorded:
+    rule = provider.settings.record.cleanup.get(operation.name)
+    if rule is None or not recorded:
         return ""
     import requests
 
@@ -313,7 +312,7 @@ def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedIn
         created = recorded[-1].response.json()
     except CassetteError:
         created = {}
-    path = provider.base_path + str(rule.get("path", ""))
+    path = provider.base_path + rule.path
     for key, value in (created.items() if isinstance(created, dict) else ()):
         path = path.replace("{" + key + "}", str(value))
     if "{" in path:
@@ -321,6 +320,6 @@ def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedIn
     headers, _ = auth_headers(provider, secrets)
     with requests.Session() as session:
         session.trust_env = False
-        answer = session.request(str(rule.get("method", "DELETE")), _origin(options.base_url or provider.base_url) + path,
+        answer = session.request(rule.method, _origin(options.base_url or provider.base_url) + path,
                                  headers=headers, timeout=options.timeout)
-    return f"cleaned up with {rule.get('method', 'DELETE')} {path} ({answer.status_code})"
+    return f"cleaned up with {rule.method} {path} ({answer.status_code})"

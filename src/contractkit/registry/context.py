@@ -9,7 +9,6 @@ states and the operation router. Nothing is cached across commands, so an edited
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -19,29 +18,9 @@ from contractkit.cassettes import Cassette, iter_cassettes
 from contractkit.consumer.contractfile import ContractFile, load_contract_file
 from contractkit.core.model import Provider, Registry
 from contractkit.core.routing import OperationRouter
+from contractkit.core.settings import ProviderSettings
 from contractkit.pact.reader import Pact, load_pact
-from contractkit.validation.responses import SpecValidator, Validators, provider_overlay_path
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderSettings:
-    """The provider's optional registry blocks, typed at one place instead of read as raw dicts everywhere."""
-
-    record: Mapping[str, Any]
-    fuzz: Mapping[str, Any]
-    scrub: Mapping[str, Any]
-    states: Mapping[str, Any]
-    process: Mapping[str, Any] | None
-    overlay: Path | None
-
-    @classmethod
-    def from_provider(cls, provider: Provider) -> ProviderSettings:
-        """The blocks of `providers.<name>` beyond the core keys (empty mappings when absent)."""
-        raw = provider.settings
-        return cls(record=dict(raw.get("record") or {}), fuzz=dict(raw.get("fuzz") or {}),
-                   scrub=dict(raw.get("scrub") or {}), states=dict(raw.get("states") or {}),
-                   process=dict(raw["process"]) if raw.get("process") else None,
-                   overlay=provider_overlay_path(provider))
+from contractkit.validation.responses import SpecValidator, Validators
 
 
 class ProviderContext:
@@ -57,10 +36,11 @@ class ProviderContext:
         """The provider's name in the registry."""
         return self.provider.name
 
-    @cached_property
+    @property
     def settings(self) -> ProviderSettings:
-        """The provider's optional registry blocks (record, fuzz, scrub, states, process, overlay)."""
-        return ProviderSettings.from_provider(self.provider)
+        """The provider's optional registry blocks (record, fuzz, scrub, states, process, overlay), typed once by
+        the registry loader."""
+        return self.provider.settings
 
     @cached_property
     def pact_path(self) -> Path:

@@ -25,7 +25,6 @@ from contractkit.core.schemacheck import bundled_validator, explain
 __all__ = ["LedgerProblem",
            "expired_entries", "iter_ledger_problems", "ledger_path"]
 
-DEFAULT_LEDGER = "contracts/accepted-changes.yaml"
 _FINDING_CODE = re.compile(r"^CK\d{3}$")
 
 
@@ -49,7 +48,7 @@ class LedgerProblem:
 
 def ledger_path(registry: Registry) -> Path:
     """Where the registry's ledger is (`gate.ledger`, default contracts/accepted-changes.yaml)."""
-    return registry.root / str((registry.settings.get("gate") or {}).get("ledger", DEFAULT_LEDGER))
+    return registry.root / registry.settings.gate.ledger
 
 
 def iter_ledger_problems(registry: Registry, *, known_rules: Collection[str], today: dt.date) -> Iterator[LedgerProblem]:

@@ -229,9 +229,9 @@ def check_contract(context: ProviderContext) -> Iterator[LintProblem]:
 def check_states(context: ProviderContext) -> Iterator[LintProblem]:
     """Every provider state served from cassettes points at a cassette file or folder that exists."""
     registry, provider = context.registry, context.provider
-    for name, raw in context.settings.states.items():
-        target = raw.get("cassette") if isinstance(raw, dict) else None
-        if not isinstance(target, str) or (registry.root / target).exists():
+    for name, state in context.settings.states.items():
+        target = state.target
+        if state.cassette is None or state.cassette.exists():
             continue
         yield _problem(registry, Code.STATE_FOLDER_MISSING, f"provider state {name!r}: cassette folder {target} does not exist",
                        "providers", provider.name, "states", name, "cassette",

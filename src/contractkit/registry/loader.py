@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -16,6 +17,20 @@ from contractkit.core.files import DEFAULT_REGISTRY, find_registry
 from contractkit.core.loading import SourceDocument, load_source
 from contractkit.core.model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
 from contractkit.core.schemacheck import bundled_validator, check_document
+from contractkit.core.settings import (
+    DEFAULT_LEDGER,
+    DEFAULT_UNUSED_BREAKING,
+    CleanupRequest,
+    FuzzSettings,
+    GateSettings,
+    ProcessSettings,
+    ProviderSettings,
+    RecordRequest,
+    RecordSettings,
+    RegistrySettings,
+    ScrubSettings,
+    StateSettings,
+)
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -95,7 +110,7 @@ def _build_registry(document: SourceDocument, display: str, environ: Mapping[str
         consumer=data["consumer"],
         providers=providers,
         pacts=root / data.get("pacts", "pacts"),
-        settings={key: value for key, value in data.items() if key in ("gate", "consumer_pacts")},
+        settings=_registry_settings(data),
         lines=document.lines,
     )
 
@@ -121,7 +136,7 @@ def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, di
         name=name,
         kind=kind,
         base_url=base_url.rstrip("/"),
-        auth=_build_auth(raw.get("auth", {"scheme": "none"})),
+        auth=_build_auth(raw.get("auth", {"scheme": "none"}), Path(display).name, document.line_of(key_path + ("auth", "env"))),
         operations=operations,
         contract=root / raw.get("contract", f"contracts/{name}.yaml"),
         spec=root / raw["spec"] if "spec" in raw else None,
@@ -130,8 +145,7 @@ def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, di
         cassettes=root / raw.get("cassettes", f"cassettes/{name}"),
         third_party=raw.get("third_party", True),
         region=raw.get("region", "us-east-1"),
-        settings={**{key: raw[key] for key in ("overlay", "fuzz", "process", "states", "scrub", "record", "title") if key in raw},
-                  **({"overlay_path": root / raw["overlay"]} if "overlay" in raw else {})},
+        settings=_provider_settings(raw, root, display, key_path),
     )
 
 
@@ -165,10 +179,68 @@ def _check_url(url: str, document: SourceDocument, display: str, key_path: tuple
                             line=document.line_of(key_path)) from None
 
 
-def _build_auth(raw: dict[str, Any]) -> Auth:
+def _build_auth(raw: dict[str, Any], file: str, line: int | None) -> Auth:
     env = raw.get("env", ())
     return Auth(scheme=raw["scheme"], env=(env,) if isinstance(env, str) else tuple(env),
-                header=raw.get("header"), query=raw.get("query"), prefix=raw.get("prefix", ""))
+                header=raw.get("header"), query=raw.get("query"), prefix=raw.get("prefix", ""), file=file, line=line)
+
+
+# ---------------------------------------------------------------- settings: the optional blocks, typed once
+
+
+def _registry_settings(data: Mapping[str, Any]) -> RegistrySettings:
+    gate = data.get("gate") or {}
+    levels = {rule: _level(level) for rule, level in (gate.get("levels") or {}).items()}
+    return RegistrySettings(
+        gate=GateSettings(unused_breaking=_level(gate.get("unused_breaking", DEFAULT_UNUSED_BREAKING)),
+                          ledger=str(gate.get("ledger", DEFAULT_LEDGER)), levels=levels),
+        consumer_pacts=tuple(str(folder) for folder in data.get("consumer_pacts") or ()))
+
+
+def _level(value: Any) -> str:
+    return "off" if value is False else str(value)  # YAML 1.1 reads a bare `off` as false
+
+
+def _provider_settings(raw: Mapping[str, Any], root: Path, display: str, key_path: tuple[str, ...]) -> ProviderSettings:
+    fuzz = raw.get("fuzz") or {}
+    scrub = raw.get("scrub") or {}
+    return ProviderSettings(
+        title=str(raw.get("title", "")),
+        overlay=root / raw["overlay"] if "overlay" in raw else None,
+        record=_record_settings(raw.get("record") or {}),
+        fuzz=FuzzSettings(enabled=bool(fuzz.get("enabled", False)), max_examples=fuzz.get("max_examples"),
+                          seed=fuzz.get("seed"), corpus=root / fuzz["corpus"] if "corpus" in fuzz else None),
+        scrub=ScrubSettings(**{key: tuple(scrub.get(key, ())) for key in ("headers", "query", "fields", "patterns")}),
+        states={str(name): _state(str(name), target, root) for name, target in (raw.get("states") or {}).items()},
+        process=_process(raw["process"], display, key_path + ("process", "command")) if raw.get("process") else None,
+    )
+
+
+def _record_settings(raw: Mapping[str, Any]) -> RecordSettings:
+    requests = {name: RecordRequest(path=dict(item.get("path") or {}), query=dict(item.get("query") or {}),
+                                    headers=dict(item.get("headers") or {}), body=item.get("body"))
+                for name, item in (raw.get("requests") or {}).items()}
+    cleanup = {name: CleanupRequest(path=item["path"], method=item.get("method", "DELETE"))
+               for name, item in (raw.get("cleanup") or {}).items()}
+    return RecordSettings(budget=raw.get("budget"), name_prefix=raw.get("name_prefix"), requests=requests,
+                          params={name: dict(item) for name, item in (raw.get("params") or {}).items()}, cleanup=cleanup)
+
+
+def _state(name: str, raw: Mapping[str, Any], root: Path) -> StateSettings:
+    kind, target = next(iter(raw.items()))  # the schema allows exactly one of cassette, url, callable
+    return StateSettings(name, str(kind), str(target), root / str(target) if kind == "cassette" else None)
+
+
+def _process(raw: Mapping[str, Any], display: str, key_path: tuple[str, ...]) -> ProcessSettings:
+    command = raw["command"]
+    try:
+        parts = tuple(shlex.split(command)) if isinstance(command, str) else tuple(str(part) for part in command)
+    except ValueError as exc:
+        raise RegistryError(f"cannot split the command {command!r} into arguments ({exc})", file=display,
+                            key_path=key_path, hint="close the quote, or write the command as a list") from exc
+    timeout = raw.get("startup_timeout")
+    return ProcessSettings(command=parts, health=str(raw["health"]), env={str(k): str(v) for k, v in (raw.get("env") or {}).items()},
+                           startup_timeout=float(timeout) if timeout is not None else None)
 
 
 def _build_operation(provider: str, kind: ProviderKind, name: str, raw: dict[str, Any], document: SourceDocument,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import shlex
 import signal
 import socket
 import subprocess
@@ -111,14 +110,13 @@ class ProcessSpec:
     @classmethod
     def from_provider(cls, provider: Provider, root: Path) -> ProcessSpec:
         """Read `providers.<name>.process`; raises UsageError-like ProviderProcessError when it is absent."""
-        raw = provider.settings.get("process")
-        if not raw:
+        process = provider.settings.process
+        if process is None:
             raise ProviderProcessError(f"provider {provider.name!r} has no 'process' key, so it cannot be started locally",
                                        key_path=("providers", provider.name), hint="give --base-url or add a process: block")
-        command = raw["command"]
-        parts = tuple(shlex.split(command)) if isinstance(command, str) else tuple(str(part) for part in command)
-        return cls(provider=provider.name, command=parts, health=raw["health"], env=dict(raw.get("env", {})),
-                   startup_timeout=float(raw.get("startup_timeout", DEFAULT_STARTUP_TIMEOUT)), cwd=root)
+        timeout = process.startup_timeout if process.startup_timeout is not None else DEFAULT_STARTUP_TIMEOUT
+        return cls(provider=provider.name, command=process.command, health=process.health, env=dict(process.env),
+                   startup_timeout=timeout, cwd=root)
 
 
 def free_port(host: str = HOST) -> int:

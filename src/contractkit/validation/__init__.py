@@ -3,7 +3,6 @@ to the OpenAPI slice; recordings (vcrpy cassettes, HAR) read for validation."""
 
 from contractkit.validation.pacts import (
     SubsetChecker,
-    http_interactions,
     iter_interaction_findings,
     iter_pact_findings,
     read_pact,
@@ -34,7 +33,7 @@ from contractkit.validation.responses import (
 
 __all__ = [
     "Recording", "RouteMatch", "SpecValidator", "SubsetChecker", "check_interaction", "compile_schema", "deref",
-    "explain_error", "http_interactions", "iter_interaction_findings", "iter_pact_findings", "iter_recording_results",
+    "explain_error", "iter_interaction_findings", "iter_pact_findings", "iter_recording_results",
     "json_path", "load_recording", "load_validator", "provider_overlay_path", "read_pact", "resolve_schema_pointer",
     "schema_errors", "Validators", "build_spec_validator", "to_json_schema", "validate_recordings",
     "validate_response",

@@ -28,7 +28,6 @@ from contractkit.pact.reader import (
     PactInteraction,
     PactRequest,
     PactResponse,
-    http_interactions,
     parse_pact,
     read_pact,
 )
@@ -315,4 +314,4 @@ def _short(value: Any, width: int = 50) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-__all__ = ["SubsetChecker", "http_interactions", "iter_interaction_findings", "iter_pact_findings", "read_pact"]
+__all__ = ["SubsetChecker", "iter_interaction_findings", "iter_pact_findings", "read_pact"]

@@ -342,11 +342,7 @@ def build_spec_validator(provider: Provider) -> SpecValidator:
 
 def provider_overlay_path(provider: Provider) -> Path | None:
     """The provider's overlay file, resolved against the registry's folder (None when it has none)."""
-    resolved = provider.settings.get("overlay_path")
-    if resolved is not None:
-        return Path(resolved)
-    overlay = provider.settings.get("overlay")
-    return Path(overlay) if overlay else None
+    return provider.settings.overlay
 
 
 def validate_response(provider: Provider, operation: Operation | str, status: int, headers: Mapping[str, Any] | None,

@@ -6,7 +6,6 @@ from contractkit.verify.verifier import (
     StateDispatcher,
     check_pacts_against_specs,
     operation_for,
-    provider_states,
     run_verifier,
     validate_cassettes,
     validate_step,
@@ -16,6 +15,6 @@ from contractkit.verify.verifier import (
 )
 
 __all__ = [
-    "ProviderState", "StateDispatcher", "check_pacts_against_specs", "operation_for", "provider_states", "run_verifier", "validate_cassettes", "validate_step",
+    "ProviderState", "StateDispatcher", "check_pacts_against_specs", "operation_for", "run_verifier", "validate_cassettes", "validate_step",
     "verify_pacts", "verify_registry", "verify_step",
 ]

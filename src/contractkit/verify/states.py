@@ -10,34 +10,20 @@ from __future__ import annotations
 import importlib
 import json
 import urllib.request
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
+from contractkit.core.codes import Code
 from contractkit.core.errors import UsageError
-from contractkit.registry.context import ProviderContext
+from contractkit.core.model import CheckResult, Finding, Provider, Severity, Status
+from contractkit.core.settings import StateSettings
+from contractkit.pact.reader import PactInteraction
 
 STATE_TIMEOUT = 5.0  # seconds a state-change URL may take before the interactions in that state fail
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderState:
-    """How one named provider state is put in place: a cassette variant, a state-change URL, or a callable."""
-
-    name: str
-    kind: str  # cassette | url | callable
-    target: str
-
-
-def provider_states(context: ProviderContext) -> dict[str, ProviderState]:
-    """The provider's `states` key as typed values; cassette paths are resolved against the registry folder."""
-    states = {}
-    for name, raw in context.settings.states.items():
-        kind, target = next(iter(raw.items()))
-        if kind == "cassette":
-            target = str(context.registry.root / target)
-        states[name] = ProviderState(name, kind, str(target))
-    return states
+ProviderState = StateSettings  # a provider state as the registry loader typed it (name, kind, target, cassette)
 
 
 class StateDispatcher:
@@ -56,7 +42,7 @@ class StateDispatcher:
     def __call__(self, state: str, action: str, parameters: dict[str, Any] | None = None) -> None:
         """Set up or tear down one provider state; cassette variants are served by the replay server instead."""
         entry = self.states.get(state)
-        if entry is None or entry.kind == "cassette" or state in self.failures:
+        if entry is None or entry.is_cassette or state in self.failures:
             return
         try:
             if entry.kind == "url":
@@ -66,6 +52,34 @@ class StateDispatcher:
         except Exception as exc:  # noqa: BLE001 - a team's handler may raise anything; the interaction fails with it
             where = f"POST {entry.target}" if entry.kind == "url" else entry.target
             self.failures[state] = f"{where} raised {type(exc).__name__}: {exc}"
+
+
+def group_by_cassette_states(interactions: Sequence[PactInteraction], states: Mapping[str, ProviderState]
+                              ) -> dict[tuple[ProviderState, ...], list[PactInteraction]]:
+    """The interactions by the cassette variants their provider states need: a group shares one replay server."""
+    groups: dict[tuple[ProviderState, ...], list[PactInteraction]] = {}
+    for interaction in interactions:
+        variants = tuple(states[name] for name in interaction.state_names if name in states and states[name].is_cassette)
+        groups.setdefault(variants, []).append(interaction)
+    return groups
+
+
+def with_state_failures(provider: Provider, interactions: Sequence[PactInteraction], results: list[CheckResult],
+                         failures: Mapping[str, str]) -> list[CheckResult]:
+    """An interaction whose provider state could not be set up failed, whatever the replay answered."""
+    if not failures:
+        return results
+    states_of = {interaction.description: interaction.state_names for interaction in interactions}
+    updated = []
+    for result in results:
+        broken = [name for name in states_of.get(result.interaction, ()) if name in failures]
+        if not broken:
+            updated.append(result)
+            continue
+        findings = tuple(Finding(Code.NOT_VERIFIED, Severity.ERROR, f"provider state {name!r} could not be set up: {failures[name]}",
+                                 "providerStates", provider.name, result.operation) for name in broken)
+        updated.append(replace(result, status=Status.FAILED, message=findings[0].message, findings=findings))
+    return updated
 
 
 def load_callable(reference: str) -> Callable[..., Any]:
@@ -84,4 +98,5 @@ def _post_state(url: str, payload: Mapping[str, Any]) -> None:
         answer.read()
 
 
-__all__ = ["STATE_TIMEOUT", "ProviderState", "StateDispatcher", "load_callable", "provider_states"]
+__all__ = ["STATE_TIMEOUT", "ProviderState", "StateDispatcher", "group_by_cassette_states", "load_callable",
+           "with_state_failures"]

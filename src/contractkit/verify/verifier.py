@@ -25,11 +25,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -60,12 +61,17 @@ from contractkit.core.model import (
     Status,
 )
 from contractkit.core.routing import OperationRouter
-from contractkit.pact.reader import Pact, http_interactions, parse_pact
+from contractkit.pact.reader import Pact, PactInteraction, PactRequest
 from contractkit.registry.context import ProviderContext
 from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
 from contractkit.validation.responses import Validators
-from contractkit.verify.states import ProviderState, StateDispatcher, provider_states
+from contractkit.verify.states import (
+    ProviderState,
+    StateDispatcher,
+    group_by_cassette_states,
+    with_state_failures,
+)
 
 # --------------------------------------------------------------------------- entry points
 
@@ -124,7 +130,6 @@ def _first_message(findings: Sequence[Finding]) -> str:
 
 
 def _shown(registry: Registry, path: Path | None) -> str:
-
     return registry.relative(path) if path is not None else "(none)"
 
 
@@ -140,16 +145,25 @@ def check_pacts_against_specs(context: ProviderContext) -> list[CheckResult]:
         started = time.perf_counter()
         findings = tuple(iter_interaction_findings(interaction, context.validator, provider=provider.name))
         failed = any(finding.severity is Severity.ERROR for finding in findings)
-        operation = operation_for(provider, interaction.raw.get("request") or {}, context.router)
+        operation = request_operation(interaction.request, context.router)
         results.append(CheckResult("pact-openapi", provider.name, operation, interaction.description,
                                    Status.FAILED if failed else Status.PASSED, _first_message(findings),
                                    time.perf_counter() - started, findings, {"pact": _shown(registry, pact_path)}))
     return results
 
 
+def request_operation(request: PactRequest, router: OperationRouter) -> str:
+    """The registry operation a typed pact request belongs to ('' when none fits), asked of the command's router."""
+    headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
+    body = request.body
+    text = body if isinstance(body, (str, bytes)) else json.dumps(body) if body is not None else ""
+    route = router.match(request.method, request.path, query_keys=request.query.keys(), action=aws_action(headers, text))
+    return route.name if route is not None else ""
+
+
 def operation_for(provider: Provider, request: Mapping[str, Any], router: OperationRouter | None = None) -> str:
-    """The registry operation a pact request belongs to ('' when none fits); pass the provider's router when
-    asking for many requests, so it is built once."""
+    """The registry operation a pact request in its JSON form belongs to ('' when none fits), for callers that
+    hold the JSON; pass the provider's router when asking for many requests, so it is built once."""
     headers = {key.lower(): str(value[0] if isinstance(value, list) and value else value)
                for key, value in (request.get("headers") or {}).items()}
     query = request.get("query") or {}
@@ -173,33 +187,33 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
     No pact for a provider that has a contract is a failure (the consumer run did not write it), unless
     `allow_missing`; a provider without a contract has nothing to verify and is skipped.
     """
-    registry, provider = context.registry, context.provider
-    pact_path = context.pact_path
-    if not context.has_pact:
-        if provider.contract is not None and provider.contract.is_file() and not allow_missing:
-            finding = Finding(Code.PACT_MISSING, Severity.ERROR,
-                              f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
-                              f"pact at {_shown(registry, pact_path)}: write it with `contracts consumer --provider "
-                              f"{provider.name}`, or pass --allow-missing", _shown(registry, pact_path), provider.name)
-            return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
-        return [CheckResult("pact", provider.name, "", "", Status.SKIPPED,
-                            f"no pact at {_shown(registry, pact_path)} (write it with `contracts consumer`)")]
-    pact = dict(context.pact.raw) if context.pact is not None else {}  # read and type-checked, the file named
-    states = provider_states(context)
+    registry, provider, pact = context.registry, context.provider, context.pact
+    if pact is None:
+        return _without_pact(context, allow_missing)
     environ = environ if environ is not None else os.environ
-    interactions = http_interactions(pact)
+    interactions = list(pact.interactions)
     results: list[CheckResult] = []
     if base_url is not None and not allow_unsafe:
-        interactions, results = skip_unsafe(provider, interactions)
-    for variants, group in _group_by_cassette_states(interactions, states).items():
-        results += _verify_group(registry, provider, pact, group, [states[name] for name in variants],
-                                 states, base_url, environ)
-    if context.pact is not None:
-        results += messages_not_verified(provider, context.pact, _shown(registry, pact_path))
+        interactions, results = skip_unsafe(provider, interactions, context.router)
+    for variants, group in group_by_cassette_states(interactions, context.settings.states).items():
+        results += _verify_group(context, group, variants, base_url, environ)
+    results += messages_not_verified(provider, pact, _shown(registry, context.pact_path))
     if base_url is None:
         return results
     rules = rules_for_provider(provider, credentials(provider, environ, required=False))
     return [scrub_check_result(result, rules) for result in results]  # live bodies carry live secrets
+
+
+def _without_pact(context: ProviderContext, allow_missing: bool) -> list[CheckResult]:
+    """A provider with a contract but no pact fails (unless `allow_missing`); one without a contract is skipped."""
+    registry, provider, shown = context.registry, context.provider, _shown(context.registry, context.pact_path)
+    if provider.contract is not None and provider.contract.is_file() and not allow_missing:
+        finding = Finding(Code.PACT_MISSING, Severity.ERROR,
+                          f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
+                          f"pact at {shown}: write it with `contracts consumer --provider {provider.name}`, or pass "
+                          "--allow-missing", shown, provider.name)
+        return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
+    return [CheckResult("pact", provider.name, "", "", Status.SKIPPED, f"no pact at {shown} (write it with `contracts consumer`)")]
 
 
 def messages_not_verified(provider: Provider, pact: Pact, shown: str) -> list[CheckResult]:
@@ -215,97 +229,63 @@ def messages_not_verified(provider: Provider, pact: Pact, shown: str) -> list[Ch
     return results
 
 
-def skip_unsafe(provider: Provider, interactions: list[Mapping[str, Any]]
-                ) -> tuple[list[Mapping[str, Any]], list[CheckResult]]:
+def skip_unsafe(provider: Provider, interactions: Sequence[PactInteraction], router: OperationRouter
+                ) -> tuple[list[PactInteraction], list[CheckResult]]:
     """The interactions safe to send to a live provider, and a SKIPPED row for each one that is not: its
     operation is `safe: false` in the registry, or it matches no operation and its method is not read-only."""
     kept, skipped = [], []
-    router = provider_router(provider)
     for interaction in interactions:
-        request = interaction.get("request") or {}
-        name = operation_for(provider, request, router)
+        name = request_operation(interaction.request, router)
         operation = provider.operations.get(name) if name else None
-        method = str(request.get("method", "GET")).upper()
+        method = interaction.request.method
         if operation.safe if operation is not None else method in ("GET", "HEAD", "OPTIONS"):
             kept.append(interaction)
             continue
         why = f"operation {name!r} is safe: false" if operation is not None else f"{method} matches no operation"
-        skipped.append(CheckResult("pact", provider.name, name, str(interaction.get("description", "")),
+        skipped.append(CheckResult("pact", provider.name, name, interaction.description,
                                    Status.SKIPPED, f"not sent to the live provider: {why}; pass --allow-unsafe to send it"))
     return kept, skipped
 
 
-def _group_by_cassette_states(interactions: list[Mapping[str, Any]], states: Mapping[str, ProviderState]
-                              ) -> dict[tuple[str, ...], list[Mapping[str, Any]]]:
-    # interactions that need different cassette variants cannot share one replay server
-    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
-    for interaction in interactions:
-        names = tuple(name for name in _state_names(interaction) if name in states and states[name].kind == "cassette")
-        groups.setdefault(names, []).append(interaction)
-    return groups
-
-
-def _state_names(interaction: Mapping[str, Any]) -> list[str]:
-    states = interaction.get("providerStates") or []
-    names = [str(state.get("name", "")) for state in states if isinstance(state, Mapping)]
-    if interaction.get("providerState"):
-        names.append(str(interaction["providerState"]))
-    return names
-
-
-def _verify_group(registry: Registry, provider: Provider, pact: Mapping[str, Any], interactions: list[Mapping[str, Any]],
-                  variants: list[ProviderState], states: Mapping[str, ProviderState], base_url: str | None,
-                  environ: Mapping[str, str]) -> list[CheckResult]:
+def _verify_group(context: ProviderContext, interactions: list[PactInteraction], variants: Sequence[ProviderState],
+                  base_url: str | None, environ: Mapping[str, str]) -> list[CheckResult]:
+    provider, states = context.provider, context.settings.states
     dispatcher = StateDispatcher(states)  # checks every callable state imports before anything runs
+    cassettes = _replay_source(context, variants) if base_url is None else []
+    headers = _auth_headers(provider, environ) if base_url else {}
     with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
-        group_pact = Path(folder) / "pact.json"
-        # without V3 `messages`: the Pact core would read the file as a message pact and skip its HTTP interactions
-        only_http = {key: value for key, value in pact.items() if key != "messages"}
-        group_pact.write_text(json.dumps({**only_http, "interactions": interactions}), encoding="utf-8")
-        with _target(provider, variants, base_url) as origin:
-            raw = run_verifier(provider, group_pact, origin, states, headers=_auth_headers(provider, environ) if base_url else {},
-                               dispatcher=dispatcher)
-    results = _results(registry, provider, interactions, raw)
+        with _target(context, cassettes, base_url) as origin:
+            run = run_verifier(provider, _core_document(context.pact, interactions), Path(folder), origin, states,
+                               headers=headers, dispatcher=dispatcher)
+    results = _results(context, interactions, run)
     if base_url is None:
-        results = _with_answering_cassettes(registry, provider, variants, interactions, results)
-    return _with_state_failures(provider, interactions, results, dispatcher.failures)
+        results = _with_answering_cassettes(context, cassettes, interactions, results)
+    return with_state_failures(provider, interactions, results, dispatcher.failures)
 
 
-def _with_state_failures(provider: Provider, interactions: list[Mapping[str, Any]], results: list[CheckResult],
-                         failures: Mapping[str, str]) -> list[CheckResult]:
-    """An interaction whose provider state could not be set up failed, whatever the replay answered."""
-    if not failures:
-        return results
-    states_of = {str(item.get("description", "")): _state_names(item) for item in interactions}
-    updated = []
-    for result in results:
-        broken = [name for name in states_of.get(result.interaction, []) if name in failures]
-        if not broken:
-            updated.append(result)
-            continue
-        findings = tuple(Finding(Code.NOT_VERIFIED, Severity.ERROR, f"provider state {name!r} could not be set up: {failures[name]}",
-                                 "providerStates", provider.name, result.operation) for name in broken)
-        updated.append(replace(result, status=Status.FAILED, message=findings[0].message, findings=findings))
-    return updated
+def _core_document(pact: Pact | None, interactions: Sequence[PactInteraction]) -> dict[str, Any]:
+    """The pact as the Pact core reads it, with only these HTTP interactions: serialised once, for the core alone."""
+    # without V3 `messages`: the Pact core would read the file as a message pact and skip its HTTP interactions
+    top = {key: value for key, value in (pact.raw if pact is not None else {}).items() if key != "messages"}
+    return {**top, "interactions": [interaction.raw for interaction in interactions]}
 
 
-def _with_answering_cassettes(registry: Registry, provider: Provider, variants: list[ProviderState],
-                              interactions: list[Mapping[str, Any]], results: list[CheckResult]) -> list[CheckResult]:
+def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cassette],
+                              interactions: Sequence[PactInteraction], results: list[CheckResult]) -> list[CheckResult]:
     """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
-
-    failed = [result for result in results if result.status is Status.FAILED]
-    if not failed:
+    if not any(result.status is Status.FAILED for result in results):
         return results
-    cassettes = [item for item in _replay_source(provider, variants)]
+    registry = context.registry
     origin = {id(interaction): (cassette, index) for cassette in cassettes for index, interaction in enumerate(cassette.interactions)}
-    index = InteractionIndex([interaction for cassette in cassettes for interaction in cassette.interactions], provider)
-    by_description = {str(item.get("description", "")): item for item in interactions}
+    index = InteractionIndex([interaction for cassette in cassettes for interaction in cassette.interactions],
+                             context.provider, router=context.router)
+    by_description = {interaction.description: interaction for interaction in interactions}
     updated = []
     for result in results:
         interaction = by_description.get(result.interaction)
-        match = index.match(_incoming(interaction)) if result.status is Status.FAILED and interaction else None
+        match = index.match(_incoming(interaction.request)) if result.status is Status.FAILED and interaction else None
         if result.status is Status.FAILED and interaction and (match is None or match.interaction is None):
-            updated.append(_unanswered(registry, provider, cassettes, interaction, result))
+            updated.append(_unanswered(context, cassettes, interaction, result))
             continue
         if match is None or match.interaction is None or id(match.interaction) not in origin:
             updated.append(result)
@@ -321,11 +301,11 @@ def _with_answering_cassettes(registry: Registry, provider: Provider, variants: 
     return updated
 
 
-def _unanswered(registry: Registry, provider: Provider, cassettes: list[Cassette], interaction: Mapping[str, Any],
+def _unanswered(context: ProviderContext, cassettes: Sequence[Cassette], interaction: PactInteraction,
                 result: CheckResult) -> CheckResult:
     """Say that no cassette answers the interaction (and which cassette is missing) instead of the replay's 501."""
-    request = interaction.get("request") or {}
-    asked = f"{str(request.get('method', 'GET')).upper()} {request.get('path', '/')}"
+    registry, provider = context.registry, context.provider
+    asked = f"{interaction.request.method} {interaction.request.path}"
     operation = result.operation
     expected = cassette_path(provider.cassettes, operation) if operation and provider.cassettes is not None else None
     if expected is not None and not any(cassette.operation == operation for cassette in cassettes):
@@ -340,8 +320,8 @@ def _unanswered(registry: Registry, provider: Provider, cassettes: list[Cassette
     return replace(result, message=message, findings=(finding,), details={**result.details, "cassette_missing": where})
 
 
-def _incoming(interaction: Mapping[str, Any]) -> IncomingRequest:
-    request = parse_pact({"interactions": [interaction]}).interactions[0].request
+def _incoming(request: PactRequest) -> IncomingRequest:
+    """The pact's request as the replay server would receive it, to ask the replay index which cassette answers."""
     query = urlencode([(key, value) for key, values in request.query.items() for value in values])
     headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
     body = request.body
@@ -350,12 +330,12 @@ def _incoming(interaction: Mapping[str, Any]) -> IncomingRequest:
 
 
 @contextlib.contextmanager
-def _target(provider: Provider, variants: list[ProviderState], base_url: str | None) -> Iterator[str]:
+def _target(context: ProviderContext, cassettes: Sequence[Cassette], base_url: str | None) -> Iterator[str]:
     if base_url is not None:
-        yield live_origin(provider, base_url)
+        yield live_origin(context.provider, base_url)
         return
-    cassettes = [as_the_pact_core_reads(cassette) for cassette in _replay_source(provider, variants)]
-    with ReplayServer(cassettes, provider=provider) as server:
+    served = [as_the_pact_core_reads(cassette) for cassette in cassettes]
+    with ReplayServer(served, provider=context.provider, router=context.router) as server:
         yield server.origin
 
 
@@ -387,16 +367,15 @@ def live_origin(provider: Provider, base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _replay_source(provider: Provider, variants: list[ProviderState]) -> list[Any]:
-    source: list[Any] = []
+def _replay_source(context: ProviderContext, variants: Sequence[ProviderState]) -> list[Cassette]:
+    provider, source = context.provider, []
     for state in variants:  # variant cassettes first, so their interactions win over the default recording
-        path = Path(state.target)
-        if not path.exists():
-            raise RegistryError(f"provider state {state.name!r}: cassette {path} does not exist",
+        path = state.cassette
+        if path is None or not path.exists():
+            raise RegistryError(f"provider state {state.name!r}: cassette {path or state.target} does not exist",
                                 key_path=("providers", provider.name, "states", state.name, "cassette"))
         source += [load_cassette(path)] if path.is_file() else list(iter_cassettes(path))
-    if provider.cassettes is not None and provider.cassettes.is_dir():
-        source += list(iter_cassettes(provider.cassettes))
+    source += context.cassettes
     if not source:
         raise UsageError(f"provider {provider.name!r} has no cassettes at {provider.cassettes}",
                          hint="record them with `contracts record`, or verify live with --base-url")
@@ -407,41 +386,52 @@ SHARD_SIZE = 100  # interactions per Verifier when a pact is large enough to ver
 MAX_SHARDS = 4
 
 
-def run_verifier(provider: Provider, pact_path: Path, origin: str, states: Mapping[str, ProviderState], *,
-                 headers: Mapping[str, str] | None = None, dispatcher: StateDispatcher | None = None) -> dict[str, Any]:
-    """Run pact-python's Verifier on one pact file against `origin`; returns the core's JSON results.
+@dataclass(frozen=True, slots=True)
+class CoreRun:
+    """What the Pact core said about one verification: its JSON results, and the error it raised ('' for none)."""
+
+    results: Mapping[str, Any]
+    error: str = ""
+
+
+def run_verifier(provider: Provider, pact: Mapping[str, Any], folder: Path, origin: str,
+                 states: Mapping[str, ProviderState], *, headers: Mapping[str, str] | None = None,
+                 dispatcher: StateDispatcher | None = None) -> CoreRun:
+    """Run pact-python's Verifier on a pact document (written once into `folder` for the core) against `origin`.
 
     The core spends ~20 ms per interaction mostly waiting, so a large pact without state handlers is cut
     into shards verified by parallel Verifiers (the core releases the GIL); results are merged in order.
     """
-    pact = json.loads(pact_path.read_text(encoding="utf-8"))
-    interactions = pact.get("interactions") or []
+    interactions = list(pact.get("interactions") or [])
     shards = min(MAX_SHARDS, len(interactions) // SHARD_SIZE)
-    stateful = any(state.kind != "cassette" for state in states.values())
+    stateful = any(not state.is_cassette for state in states.values())
+    if shards < 2 or stateful:
+        paths = [_write_core_file(folder / "pact.json", pact)]
+    else:
+        paths = [_write_core_file(folder / f"shard-{shard}.json", {**pact, "interactions": interactions[shard::shards]})
+                 for shard in range(shards)]
     with _quiet_output():
-        if shards < 2 or stateful:
-            return _run_one_verifier(provider, pact_path, origin, states, headers, dispatcher)
-        return _run_sharded(provider, pact, pact_path.parent, shards, origin, states, headers)
+        if len(paths) == 1:
+            return _run_one_verifier(provider, paths[0], origin, states, headers, dispatcher)
+        with ThreadPoolExecutor(len(paths), thread_name_prefix="contractkit-verify") as pool:
+            parts = list(pool.map(lambda path: _run_one_verifier(provider, path, origin, states, headers), paths))
+    return _merged(parts)
 
 
-def _run_sharded(provider: Provider, pact: dict[str, Any], folder: Path, shards: int, origin: str,
-                 states: Mapping[str, ProviderState], headers: Mapping[str, str] | None) -> dict[str, Any]:
-    interactions = pact["interactions"]
-    paths = []
-    for shard in range(shards):
-        path = folder / f"shard-{shard}.json"
-        path.write_text(json.dumps({**pact, "interactions": interactions[shard::shards]}), encoding="utf-8")
-        paths.append(path)
-    with ThreadPoolExecutor(shards, thread_name_prefix="contractkit-verify") as pool:
-        parts = list(pool.map(lambda path: _run_one_verifier(provider, path, origin, states, headers), paths))
-    merged: dict[str, Any] = {"result": all(part.get("result") for part in parts)}
+def _write_core_file(path: Path, document: Mapping[str, Any]) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _merged(parts: Sequence[CoreRun]) -> CoreRun:
+    merged: dict[str, Any] = {"result": all(part.results.get("result") for part in parts)}
     for key in ("interactionResults", "errors", "notices", "output", "pendingErrors"):
-        merged[key] = [item for part in parts for item in part.get(key) or []]
-    return merged
+        merged[key] = [item for part in parts for item in part.results.get(key) or []]
+    return CoreRun(merged, "; ".join(dict.fromkeys(part.error for part in parts if part.error)))
 
 
 def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: Mapping[str, ProviderState],
-                      headers: Mapping[str, str] | None, dispatcher: StateDispatcher | None = None) -> dict[str, Any]:
+                      headers: Mapping[str, str] | None, dispatcher: StateDispatcher | None = None) -> CoreRun:
     from pact import Verifier
 
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
@@ -450,14 +440,22 @@ def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: 
     verifier.set_request_timeout(10_000)
     for name, value in (headers or {}).items():
         verifier.add_custom_header(name, value)
-    if any(state.kind != "cassette" for state in states.values()):
+    if any(not state.is_cassette for state in states.values()):
         # pact-python serves state changes from a small HTTP server that takes ~0.5 s to stop: only when needed
         verifier.state_handler(dispatcher or StateDispatcher(states), teardown=True)
     try:
         verifier.verify()
-    except RuntimeError:
-        pass  # a failed verification raises; the per-interaction results say why
-    return verifier.results
+    except RuntimeError as exc:  # a failed verification raises too: kept, and reported where no result explains it
+        return CoreRun(verifier.results, _core_message(exc, verifier.results))
+    return CoreRun(verifier.results)
+
+
+def _core_message(exc: RuntimeError, results: Mapping[str, Any]) -> str:
+    """The core's own words: the error it raised, with the errors its results list (handles left out)."""
+    text = re.sub(r" for <?[A-Za-z]*Handle\(0x[0-9a-f]+\)>?", "", str(exc)).rstrip(".")
+    errors = [str((item.get("mismatch") or {}).get("message") or item.get("mismatch") or item)
+              for item in results.get("errors") or [] if isinstance(item, Mapping) and not item.get("interaction")]
+    return "; ".join([text, *errors]) if errors else text
 
 
 @contextlib.contextmanager
@@ -479,39 +477,44 @@ def _quiet_output() -> Iterator[None]:
 def _auth_headers(provider: Provider, environ: Mapping[str, str]) -> dict[str, str]:
     """Credentials for live verification, read from the environment variables the registry names."""
     auth = provider.auth
-    values = [environ.get(name, "") for name in auth.env]
     if auth.scheme == "none" or not auth.env:
         return {}
     if auth.scheme == "aws-sigv4":
         raise UsageError(f"live verification of {provider.name!r} needs request signing (aws-sigv4), which a pact replay cannot do",
                          hint="verify AWS providers against their cassettes (omit --base-url)")
-    missing = [name for name, value in zip(auth.env, values) if not value]
-    if missing:
-        raise UsageError(f"live verification of {provider.name!r} needs {', '.join(missing)} in the environment")
-    headers, query = auth_headers(provider, dict(zip(auth.env, values)))  # the one credential builder
+    headers, query = auth_headers(provider, credentials(provider, environ))  # the one check, the one builder
     if query:
         raise UsageError(f"live verification of {provider.name!r} cannot add its query-parameter credential to the "
                          "pact's requests", hint="verify it against its cassettes (omit --base-url)")
     return headers
 
 
-def _results(registry: Registry, provider: Provider, interactions: list[Mapping[str, Any]],
-             raw: Mapping[str, Any]) -> list[CheckResult]:
-    by_description = {str(item.get("description", "")): item for item in raw.get("interactionResults") or []}
+def _results(context: ProviderContext, interactions: Sequence[PactInteraction], run: CoreRun) -> list[CheckResult]:
+    provider = context.provider
+    by_description = {str(item.get("description", "")): item for item in run.results.get("interactionResults") or []}
     results = []
-    router = provider_router(provider)
     for interaction in interactions:
-        description = str(interaction.get("description", ""))
-        operation = operation_for(provider, interaction.get("request") or {}, router)
-        outcome = by_description.get(description)
+        operation = request_operation(interaction.request, context.router)
+        outcome = by_description.get(interaction.description)
         if outcome is None:
-            finding = Finding(Code.NOT_VERIFIED, Severity.ERROR, "the verifier reported no result for this interaction",
-                              "", provider.name, operation)
-            results.append(CheckResult("pact", provider.name, operation, description, Status.FAILED, finding.message,
-                                       0.0, (finding,)))
+            results.append(_no_result(provider, operation, interaction.description, run.error))
             continue
-        results.append(_result(provider, operation, description, outcome))
+        results.append(_result(provider, operation, interaction.description, outcome))
+    if run.error and not any(result.status is Status.FAILED for result in results):
+        results.append(_core_failure(provider, run.error))  # the core failed although no interaction says why
     return results
+
+
+def _no_result(provider: Provider, operation: str, description: str, error: str) -> CheckResult:
+    message = "the Pact core reported no result for this interaction" + (f": {error}" if error else "")
+    finding = Finding(Code.NOT_VERIFIED, Severity.ERROR, message, "", provider.name, operation)
+    return CheckResult("pact", provider.name, operation, description, Status.FAILED, message, 0.0, (finding,))
+
+
+def _core_failure(provider: Provider, error: str) -> CheckResult:
+    message = f"the Pact core failed: {error}"
+    finding = Finding(Code.NOT_VERIFIED, Severity.ERROR, message, "", provider.name)
+    return CheckResult("pact", provider.name, "", "(the Pact core)", Status.FAILED, message, 0.0, (finding,))
 
 
 def _result(provider: Provider, operation: str, description: str, outcome: Mapping[str, Any]) -> CheckResult:
@@ -550,25 +553,24 @@ def _clip(value: Any) -> str:
 
 
 def _duration(text: str) -> float:
+    """The core's `12ms` or `1.5s` in seconds; 0.0 for a duration it wrote in no form it is known to use."""
     text = text.strip()
+    number, scale = (text[:-2], 1000) if text.endswith("ms") else (text[:-1], 1) if text.endswith("s") else ("", 1)
     try:
-        if text.endswith("ms"):
-            return float(text[:-2]) / 1000
-        if text.endswith("s"):
-            return float(text[:-1])
+        return float(number) / scale
     except ValueError:
-        pass
-    return 0.0
+        return 0.0
 
 
 __all__ = [
     "SEEDED_SOURCES",
     "ProviderState",
     "StateDispatcher",
+    "CoreRun",
     "check_pacts_against_specs",
     "messages_not_verified",
     "operation_for",
-    "provider_states",
+    "request_operation",
     "run_verifier",
     "validate_cassettes",
     "validate_step",
