@@ -155,15 +155,17 @@ def check_error_body(error_schema: Path, interaction: RecordedInteraction, check
                        {**checked.details, "error_schema": str(error_schema)})
 
 
-def validate_cassettes(registry: Registry, provider: Provider, validators: Validators | None = None) -> list[CheckResult]:
+def validate_cassettes(registry: Registry, provider: Provider, validators: Validators | None = None, *,
+                       cassettes: Iterable[Cassette] | None = None) -> list[CheckResult]:
     """Every recorded response of the provider validated against its operation's schema source (and 4xx/5xx
-    responses against the provider's error schema); a seeded cassette's passing check is SEEDED, not PASSED."""
+    responses against the provider's error schema); a seeded cassette's passing check is SEEDED, not PASSED.
+    Pass the `cassettes` a command has already read (its provider context's), so they are not read again."""
     if provider.cassettes is None or not provider.cassettes.is_dir():
         return [CheckResult("response-schema", provider.name, "", "", Status.SKIPPED,
                             f"no cassettes at {registry_relative(registry, provider.cassettes)} (record them with `contracts record`)")]
     results = []
     validators = validators if validators is not None else Validators()  # each schema compiles once
-    for cassette in iter_cassettes(provider.cassettes):
+    for cassette in cassettes if cassettes is not None else iter_cassettes(provider.cassettes):
         for index, interaction in enumerate(cassette.interactions):
             results += _validate_recorded(registry, provider, cassette, index, interaction, validators)
     return results

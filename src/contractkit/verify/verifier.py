@@ -91,7 +91,7 @@ def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_u
         results += verify_pacts(context, base_url=base_url, environ=environ, allow_missing=allow_missing,
                                 allow_unsafe=allow_unsafe)
         if base_url is None:
-            results += validate_cassettes(registry, provider, validators)
+            results += validate_cassettes(registry, provider, validators, cassettes=context.cassettes)
         results += check_pacts_against_specs(context)
     where = f"against {base_url}" if base_url else "against recorded cassettes"
     names = ", ".join(provider.name for provider in providers)
