@@ -127,6 +127,71 @@ def test_faults_throttle_errors_and_resets(grafana_like) -> None:
     assert seen[200] > 20
 
 
+def _with_variant(provider, state_folder: str, uid: str) -> None:
+    """A cassette variant of get_dashboard under <cassettes>/states/<state_folder>/ answering dashboard `uid`."""
+    interaction = _interaction("GET", f"http://127.0.0.1/api/dashboards/uid/{uid}", json.dumps({"dashboard": {"uid": uid}}))
+    path = provider.cassettes / "states" / state_folder / "get_dashboard.yaml"
+    write_cassette(Cassette(path, (interaction,), {"operation": "get_dashboard"}))
+
+
+def _change_state(server: ReplayServer, payload: dict | None = None, *, target: str = "/_pact/state",
+                  method: str = "POST", body: bytes | None = None):
+    data = body if body is not None else json.dumps(payload).encode() if payload is not None else None
+    return _get(server, method, target, data)
+
+
+def test_provider_states_switch_to_their_cassette_variant_and_back(grafana_like) -> None:
+    """A Pact verifier's state change (POST {"state", "params", "action"}) serves the state's variant until teardown;
+    with no state set up, a request the variant would fit better is still answered from the default cassette."""
+    _with_variant(grafana_like, "a-dashboard-exists", "cpu-load")
+    with ReplayServer(provider=grafana_like) as server:
+        assert server.state_change_url == f"http://127.0.0.1:{server.port}/_pact/state"
+        assert _get(server, "GET", "/api/dashboards/uid/cpu-load")[2] == b'{"dashboard": {"uid": "xyz"}}'
+        status, headers, body = _change_state(server, {"state": "A dashboard exists", "params": {"uid": "cpu-load"},
+                                                       "action": "setup"})
+        assert (status, json.loads(body)) == (200, {})
+        assert headers["X-Contractkit-State"] == "setup 'A dashboard exists': its cassette variant"
+        assert server.active_states == ["A dashboard exists"]
+        assert json.loads(_get(server, "GET", "/api/dashboards/uid/cpu-load")[2])["dashboard"]["uid"] == "cpu-load"
+        assert _get(server, "GET", "/api/search?query=cpu&type=dash-db")[0] == 200  # the defaults still answer the rest
+        assert _change_state(server, {"state": "A dashboard exists", "params": {}, "action": "teardown"})[0] == 200
+        assert server.active_states == []
+        assert json.loads(_get(server, "GET", "/api/dashboards/uid/cpu-load")[2])["dashboard"]["uid"] == "xyz"
+        # the query-string form of the Pact core (a state-change URL without body)
+        assert _change_state(server, target="/_pact/state?state=a+dashboard+exists&action=setup&uid=cpu-load")[0] == 200
+        assert json.loads(_get(server, "GET", "/api/dashboards/uid/cpu-load")[2])["dashboard"]["uid"] == "cpu-load"
+    assert server.stats.state_changes == 3
+
+
+def test_a_state_without_a_variant_is_accepted_and_the_defaults_answer(grafana_like) -> None:
+    with ReplayServer(provider=grafana_like) as server:
+        status, headers, _ = _change_state(server, {"state": "users exist", "params": {}, "action": "setup"})
+        assert status == 200 and headers["X-Contractkit-State"] == "setup 'users exist': the default cassettes"
+        assert json.loads(_get(server, "GET", "/api/dashboards/uid/q")[2])["dashboard"]["uid"] == "xyz"
+
+
+def test_a_folder_the_registry_names_for_a_state_is_its_variant(grafana_like) -> None:
+    _with_variant(grafana_like, "elsewhere", "mem")
+    with ReplayServer(provider=grafana_like, states={"memory is low": grafana_like.cassettes / "states" / "elsewhere"}) as server:
+        _change_state(server, {"state": "memory is low", "action": "setup"})
+        assert json.loads(_get(server, "GET", "/api/dashboards/uid/mem")[2])["dashboard"]["uid"] == "mem"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    (b"{not json", "state change: the body is not JSON"),
+    (b"[]", 'state change: expected a JSON object {"state", "params", "action"}'),
+    (b'{"action": "setup"}', 'state change: expected "state" to be a string, got None'),
+    (b'{"state": "x", "action": "reset"}', "state change: expected \"action\" to be setup or teardown, got 'reset'"),
+    (b'{"state": "x", "params": [1]}', 'state change: expected "params" to be an object, got [1]'),
+])
+def test_a_malformed_state_change_is_400_naming_the_problem(grafana_like, body: bytes, error: str) -> None:
+    with ReplayServer(provider=grafana_like) as server:
+        status, _, answer = _change_state(server, body=body)
+        assert status == 400 and json.loads(answer)["error"].startswith(error)
+        assert _change_state(server, method="GET")[0] == 405
+        assert server.active_states == [] and server.stats.state_changes == 0
+
+
 def test_fault_text_errors_name_the_problem() -> None:
     with pytest.raises(UsageError, match="fault 'bogus=1' not understood"):
         Faults.from_text("bogus=1")
@@ -149,17 +214,10 @@ def _example_operations() -> list:
     cases = []
     for provider in registry.providers.values():
         for name in provider.operations if provider.kind.value != "aws" else ():
-            known = _MISREPLAYED.get((provider.name, name))
-            marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=known)] if known else []
-            cases.append(pytest.param(provider.name, name, id=f"{provider.name}-{name}", marks=marks))
+            cases.append(pytest.param(provider.name, name, id=f"{provider.name}-{name}"))
     return cases
 
 
-# A product bug, kept visible here until it is fixed: ReplayServer(provider=...) (and `contracts replay`) serves every
-# cassette under the provider's folder, provider-state variants included, and a request in no state that matches an
-# operation by its template gets the first recording in path order. `states/...` sorts before `sync_application.yaml`
-# (but after `get_dashboard.yaml`), so this operation is answered from its `an-application-exists` variant.
-_MISREPLAYED = {("argocd", "sync_application"): "answered from the provider-state variant cassette, not the default one"}
 EXAMPLE_OPERATIONS = _example_operations()
 
 
@@ -195,6 +253,8 @@ def test_cli_replay_serves_until_interrupted(tmp_path: Path, grafana_like) -> No
         line = lines[-1]
         assert "replaying 3 interaction(s) of dash at http://127.0.0.1:" in line, lines
         port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        states = process.stderr.readline().decode()
+        assert states == f"provider states (0 with a cassette variant): state-change URL http://127.0.0.1:{port}/_pact/state\n"
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", "/api/dashboards/uid/q")
         assert conn.getresponse().status == 200

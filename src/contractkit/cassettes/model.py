@@ -22,6 +22,7 @@ Finding codes (CK3xx):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -34,6 +35,7 @@ from contractkit.core.files import write_text_atomic
 from contractkit.core.loading import parse_json_value, parse_source, read_text
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
+STATES_FOLDER = "states"  # <cassettes>/states/<slug of a provider state>/: the cassette variants of provider states
 Headers = Mapping[str, tuple[str, ...]]
 
 
@@ -338,15 +340,24 @@ def _header_text(value: Any) -> str:
     return str(value)
 
 
-def iter_cassettes(folder: str | Path) -> Iterator[Cassette]:
-    """Load every cassette under a folder (recursively, sorted by path); temporary files are skipped."""
+def iter_cassettes(folder: str | Path, *, include_states: bool = True) -> Iterator[Cassette]:
+    """Load every cassette under a folder (recursively, sorted by path); temporary files are skipped.
+
+    Without `include_states`, the provider-state variants under `<folder>/states/` are left out."""
     folder = Path(folder)
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):
+        if not include_states and path.relative_to(folder).parts[0] == STATES_FOLDER:
+            continue
         # not only regular files: a FIFO or device named like a cassette is bad input, refused by load_cassette
         if path.suffix in CASSETTE_SUFFIXES and not path.is_dir() and not path.name.startswith("."):
             yield load_cassette(path)
+
+
+def state_slug(state: str) -> str:
+    """The folder name of a provider state's cassette variant: its lower-case words joined by '-' ('state' if none)."""
+    return re.sub(r"[^a-z0-9]+", "-", state.lower()).strip("-") or "state"
 
 
 def cassette_path(folder: Path, operation: str) -> Path:

@@ -9,6 +9,11 @@ Matching, in order:
    route (request URI template, X-Amz-Target or `Action`);
 3. otherwise a 501 answer whose JSON body names the closest recorded interaction.
 
+Provider states, the Pact way: a POST to STATE_CHANGE_PATH with `{"state", "params", "action"}` (what the Pact
+core sends to a state-change URL; the query-string form `?state=...&action=...` too) sets a state up or tears it
+down. While a state is set up, its cassette variant (`<cassettes>/states/<slug of the state>/`, or the folder given
+for it) answers first, then the default cassettes; with no state set up only the default cassettes answer.
+
 The server is a single asyncio loop in a background thread: injected latency costs a timer rather
 than a blocked thread, any number of keep-alive connections share one thread, and a repeated request
 is answered from a cache of matches. benchmarks/bench_replay.py measures it (and, for comparison, the
@@ -32,12 +37,14 @@ from urllib.parse import parse_qsl, urlsplit
 from contractkit.aws.routes import aws_action, provider_router
 from contractkit.cassettes.httpserver import Answer, ConnectionStats, HttpServer, ParsedRequest, ServerLimits, json_answer, reason_phrase
 from contractkit.cassettes.model import (
+    STATES_FOLDER,
     Cassette,
     RecordedInteraction,
     RecordedResponse,
     body_to_bytes,
     iter_cassettes,
     load_cassette,
+    state_slug,
 )
 from contractkit.core.errors import UsageError
 from contractkit.core.limits import MAX_CACHED_BODY, MAX_CACHED_MATCHES, MAX_KEPT_UNMATCHED
@@ -48,6 +55,9 @@ if TYPE_CHECKING:
     from contractkit.core.routing import OperationRouter
 
 UNMATCHED_STATUS = 501
+MAX_CACHED_INDEXES = 64  # indexes kept for combinations of provider states set up at once
+STATE_CHANGE_PATH = "/_pact/state"  # the state-change URL to give a Pact verifier: origin + this path
+_STATE_CHANGE_FORM = {"state": "a provider state", "params": {}, "action": "setup or teardown"}
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
 
 
@@ -239,6 +249,56 @@ def unmatched_answer(request: IncomingRequest, closest: RecordedInteraction | No
     return json_answer(UNMATCHED_STATUS, data, {"X-Contractkit-Replay": "unmatched"})
 
 
+# ---------------------------------------------------------------- provider states
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """One state-change request of a Pact verifier: the provider state, setup or teardown, and its parameters."""
+
+    state: str
+    action: str
+    params: Mapping[str, Any]
+
+
+def parse_state_change(target: str, body: bytes) -> StateChange:
+    """The state change a verifier sends: `{"state", "params", "action"}` as JSON, or the same as query parameters.
+
+    Raises UsageError naming what is wrong; the action defaults to setup, as the Pact core's does.
+    """
+    if body.strip():
+        try:
+            data = parse_json_value(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise UsageError(f"state change: the body is not JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise UsageError("state change: expected a JSON object {\"state\", \"params\", \"action\"}")
+    else:
+        data = dict(parse_qsl(urlsplit(target).query, keep_blank_values=True))
+        data = {"state": data.pop("state", None), "action": data.pop("action", None), "params": data}
+    state, action, params = data.get("state"), data.get("action") or "setup", data.get("params") or {}
+    if not isinstance(state, str):
+        raise UsageError(f"state change: expected \"state\" to be a string, got {state!r}")
+    if action not in ("setup", "teardown"):
+        raise UsageError(f"state change: expected \"action\" to be setup or teardown, got {action!r}")
+    if not isinstance(params, dict):
+        raise UsageError(f"state change: expected \"params\" to be an object, got {params!r}")
+    return StateChange(state, action, params)
+
+
+def state_variants(folder: Path | None, states: Mapping[str, str | Path] | None = None) -> dict[str, list[RecordedInteraction]]:
+    """The cassette variants of provider states, keyed by slug: every `<folder>/states/<slug>/` and, keyed by the
+    slug of their name, the variants `states` names (state name -> folder or cassette file), which win."""
+    variants = {}
+    root = folder / STATES_FOLDER if folder is not None else None
+    for path in sorted(root.iterdir()) if root is not None and root.is_dir() else ():
+        if path.is_dir() and not path.name.startswith("."):
+            variants[path.name] = _collect(list(iter_cassettes(path)))
+    for name, where in (states or {}).items():
+        variants[state_slug(name)] = _collect(where)
+    return variants
+
+
 # ---------------------------------------------------------------- server
 
 
@@ -256,6 +316,7 @@ class ReplayStats(ConnectionStats):
     throttled: int = 0
     errors: int = 0
     resets: int = 0
+    state_changes: int = 0
     unmatched_requests: list[str] = field(default_factory=list)
 
     def note_unmatched(self, request: IncomingRequest) -> None:
@@ -272,22 +333,31 @@ class ReplayServer:
     with only `provider` given, the provider's cassette folder is served. Use it as a context
     manager; `.url` is the base URL to point a client at (with the provider's base path).
     `limits` bounds what one client can hold (sizes, connections, timeouts); see `ServerLimits`.
+
+    A served folder's `states/<slug>/` subfolders are the cassette variants of provider states, answering only
+    while their state is set up (a POST to `.state_change_url`, or `apply_state_change`); `states` maps more
+    state names to a variant folder or file (the registry's `states` key).
     """
 
     def __init__(self, source: str | Path | Iterable[Cassette | RecordedInteraction] | None = None, *,
                  provider: Provider | None = None, faults: Faults | None = None,
                  host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None,
-                 router: OperationRouter | None = None) -> None:
+                 router: OperationRouter | None = None, states: Mapping[str, str | Path] | None = None) -> None:
         self.provider = provider
         self.faults = faults or Faults()
         self.host, self.port = host, port
         self.limits = limits or ServerLimits()
-        self.interactions = _collect(source if source is not None else _provider_folder(provider))
+        source = source if source is not None else _provider_folder(provider)
+        self.interactions = _collect(source)
+        self.variants = state_variants(Path(source) if isinstance(source, (str, Path)) else None, states)
+        self.active_states: list[str] = []  # set up by state changes, in the order they came
         self.index = InteractionIndex(self.interactions, provider, router=router)  # the command's router, when given
+        self._indexes: dict[tuple[str, ...], InteractionIndex] = {(): self.index}
         self.stats = ReplayStats()
         self._random = random.Random(self.faults.seed)
-        self._rendered = {id(item): render_response(item.response) for item in self.interactions}
-        self._matches: dict[tuple[str, str, str, bytes], Match] = {}
+        every = [*self.interactions, *(item for variant in self.variants.values() for item in variant)]
+        self._rendered = {id(item): render_response(item.response) for item in every}
+        self._matches: dict[tuple[tuple[str, ...], str, str, str, bytes], Match] = {}
         self._http: HttpServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -301,6 +371,35 @@ class ReplayServer:
     def url(self) -> str:
         """The origin plus the provider's base path (`http://127.0.0.1:PORT/api` for Grafana)."""
         return self.origin + (self.provider.base_path if self.provider is not None else "")
+
+    @property
+    def state_change_url(self) -> str:
+        """The state-change URL to give a Pact verifier (`http://127.0.0.1:PORT/_pact/state`)."""
+        return self.origin + STATE_CHANGE_PATH
+
+    def apply_state_change(self, change: StateChange) -> bool:
+        """Set a provider state up or tear it down; True when the state has a cassette variant.
+
+        Call it from the server's thread (the state-change endpoint does) or while no request is in flight.
+        """
+        if change.action == "setup" and change.state and change.state not in self.active_states:
+            self.active_states.append(change.state)
+        elif change.action == "teardown" and change.state in self.active_states:
+            self.active_states.remove(change.state)
+        return bool(change.state) and state_slug(change.state) in self.variants
+
+    def _active_variants(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(slug for slug in map(state_slug, self.active_states) if slug in self.variants))
+
+    def _index_for(self, variants: tuple[str, ...]) -> InteractionIndex:
+        """The index of the variants set up (first, in the order their states came) and the default cassettes."""
+        index = self._indexes.get(variants)
+        if index is None:
+            interactions = [*(item for slug in variants for item in self.variants[slug]), *self.interactions]
+            index = InteractionIndex(interactions, self.provider, router=self.index.router)
+            if len(self._indexes) < MAX_CACHED_INDEXES:
+                self._indexes[variants] = index
+        return index
 
     def __enter__(self) -> ReplayServer:
         self.start()
@@ -374,6 +473,8 @@ class ReplayServer:
 
     def handle(self, request: ParsedRequest) -> Answer | Coroutine[Any, Any, Answer | None]:
         """The answer to one request, or a coroutine when a fault delays it or drops the connection (None)."""
+        if urlsplit(request.target).path == STATE_CHANGE_PATH:
+            return self._change_state(request)  # a verifier's control request: never delayed, never faulted
         delay, fault = self._draw_fault()
         if delay or fault:
             return self._answer_later(request, delay, fault)
@@ -398,6 +499,18 @@ class ReplayServer:
             roll -= ratio
         return faults.latency, ""
 
+    def _change_state(self, request: ParsedRequest) -> Answer:
+        if request.method != "POST":
+            return json_answer(405, {"error": f"state changes are POSTed to {STATE_CHANGE_PATH}"}, {"Allow": "POST"})
+        try:
+            change = parse_state_change(request.target, request.body)
+        except UsageError as exc:
+            return json_answer(400, {"error": str(exc), "expected": _STATE_CHANGE_FORM})
+        self.stats.state_changes += 1
+        served = "its cassette variant" if self.apply_state_change(change) else "the default cassettes"
+        # the body holds the state's values for the Pact core's provider-state generators: none
+        return json_answer(200, {}, {"X-Contractkit-State": f"{change.action} {change.state!r}: {served}"[:200]})
+
     def _fault_answer(self, fault: str) -> Answer:
         if fault == "throttle":
             self.stats.throttled += 1
@@ -409,12 +522,14 @@ class ReplayServer:
 
     def _answer(self, parsed: ParsedRequest) -> Answer:
         # the same request is usually sent again and again (verification, resilience loops): remember the match
-        key = (parsed.method, parsed.target, parsed.headers.get("x-amz-target", ""), parsed.body)
+        variants = self._active_variants()
+        key = (variants, parsed.method, parsed.target, parsed.headers.get("x-amz-target", ""), parsed.body)
         match = self._matches.get(key)
         if match is None:
-            match = self.index.match(IncomingRequest(parsed.method, parsed.target, parsed.headers, parsed.body))
+            index = self._index_for(variants)
+            match = index.match(IncomingRequest(parsed.method, parsed.target, parsed.headers, parsed.body))
             if match.interaction is None and parsed.method == "HEAD":  # HEAD is GET without the body
-                match = self.index.match(IncomingRequest("GET", parsed.target, parsed.headers, parsed.body))
+                match = index.match(IncomingRequest("GET", parsed.target, parsed.headers, parsed.body))
             if len(self._matches) < MAX_CACHED_MATCHES and len(parsed.body) <= MAX_CACHED_BODY:
                 self._matches[key] = match
         self.stats.served += 1
@@ -440,11 +555,11 @@ def _collect(source: str | Path | Iterable[Cassette | RecordedInteraction]) -> l
         path = Path(source)
         if path.is_file():
             cassettes: Iterable[Cassette | RecordedInteraction] = [load_cassette(path)]
-        elif path.is_dir():
-            cassettes = list(iter_cassettes(path))
+        elif path.is_dir():  # the provider-state variants under states/ answer only while their state is set up
+            cassettes = list(iter_cassettes(path, include_states=False))
         else:
             raise UsageError(f"no cassettes at {path}", hint="record them with `contracts record`")
-        if not cassettes:
+        if not cassettes and not (path / STATES_FOLDER).is_dir():
             raise UsageError(f"no cassettes in {path}", hint="record them with `contracts record`")
         return _collect(cassettes)
     interactions: list[RecordedInteraction] = []

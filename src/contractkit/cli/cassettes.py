@@ -137,7 +137,10 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
 def replay_command(registry_path: Path, provider_name: str, port: int, folder: Path | None, faults: str) -> int:
     """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest).
 
-    A port in use is exit 2. Malformed or oversized requests are refused (400, 413, 431), slow ones cut off (408).
+    Provider states the Pact way: give a Pact verifier the printed state-change URL (POST {"state", "params",
+    "action"}); while a state is set up its cassette variant (<cassettes>/states/<slug>/) answers first, and with
+    none set up only the default cassettes answer. A port in use is exit 2. Malformed or oversized requests are
+    refused (400, 413, 431), slow ones cut off (408).
     """
     from contractkit.cassettes.httpserver import raise_open_file_limit
     from contractkit.cassettes.replay import Faults, ReplayServer
@@ -150,6 +153,8 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
         server.start()
         click.echo(f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} "
                    f"(Ctrl-C to stop)", err=True)
+        click.echo(f"provider states ({len(server.variants)} with a cassette variant): state-change URL "
+                   f"{server.state_change_url}", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
