@@ -64,10 +64,16 @@ def test_http_shapes_follow_each_protocol(tmp_path):
     # query protocol: a form body, XML answer wrapped in <ListUsersResult>
     assert iam.request.raw_body == b"Action=ListUsers&Version=2010-05-08&MaxItems=10"
     assert iam.request.content_type.startswith("application/x-www-form-urlencoded")
-    # JSON protocol: the target header, the botocore-written body; no signature or date headers anywhere
-    assert ce.request.headers == {"X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"}
-    assert ce.request.content_type == "application/x-amz-json-1.1"
-    assert (ce.response.headers, ce.response.content_type) == ({}, "application/json")
+    # JSON protocol: the target header and AWS's own Content-Type both ways; the body botocore writes, labelled
+    # +json so the Pact core matches it as JSON; no signature or date headers anywhere
+    assert ce.request.headers == {"Content-Type": "application/x-amz-json-1.1",
+                                  "X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"}
+    assert (ce.request.body, ce.request.raw_body) == (
+        {"TimePeriod": {"Start": "2024-05-01", "End": "2024-06-01"}, "Granularity": "MONTHLY", "Metrics": ["BlendedCost"]},
+        None)
+    assert ce.request.content_type == "application/x-amz-json-1.1+json"
+    assert (ce.response.headers, ce.response.content_type) == (
+        {"Content-Type": "application/x-amz-json-1.1"}, "application/x-amz-json-1.1+json")
     for item in items.values():
         assert not {name.lower() for name in item.request.headers} & {"authorization", "x-amz-date", "user-agent"}
 

@@ -76,6 +76,16 @@ def protocol_of(service: str) -> str:
     return str(service_model(service).resolved_protocol)
 
 
+def json_media_type(service: str) -> str | None:
+    """The Content-Type AWS sends with the service's JSON bodies: `application/x-amz-json-<jsonVersion>` for the
+    JSON protocol (1.1 for Cost Explorer, 1.0 for CloudWatch), `application/json` for REST-JSON; None for XML and
+    query protocols."""
+    model = service_model(service)
+    if model.resolved_protocol == "json":
+        return f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
+    return "application/json" if model.resolved_protocol == "rest-json" else None
+
+
 def snake_name(operation: str) -> str:
     """boto3's method name for an operation (`GetCostAndUsage` -> `get_cost_and_usage`)."""
     from botocore import xform_name
@@ -84,4 +94,4 @@ def snake_name(operation: str) -> str:
 
 
 __all__ = ["botocore_session", "find_service_model", "find_operation_model", "service_model", "operation_model",
-           "protocol_of", "snake_name"]
+           "json_media_type", "protocol_of", "snake_name"]

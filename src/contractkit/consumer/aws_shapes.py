@@ -7,6 +7,12 @@ botocore resolves for the service: REST-XML (S3), query (IAM), JSON (Cost Explor
 which botocore now speaks over JSON). The serialised response is parsed back with botocore's own
 parser to prove that a real client reads the expected output out of it.
 Signature, date, user-agent and SDK bookkeeping headers are left out, so they take no part in matching.
+
+JSON-protocol bodies carry the Content-Type AWS sends (`application/x-amz-json-1.1`, `-1.0`) in their
+header; the pact body is labelled with that type plus the `+json` structured-syntax suffix (RFC 6839),
+`application/x-amz-json-1.1+json`. The Pact core compares a body labelled `application/x-amz-json-1.1`
+byte for byte, matchers ignored (so a reordered request or a response of other values fails); under the
+suffixed label it matches request and response bodies as JSON, with matchers, against the real header.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from contractkit.aws.models import operation_model, protocol_of
+from contractkit.aws.models import json_media_type, operation_model, protocol_of
 from contractkit.consumer.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.loading import parse_json_value
@@ -157,23 +163,36 @@ def aws_http_shape(provider: Provider, operation: Operation, interaction: Contra
     except ValueError as exc:
         raise ContractFileError(f"botocore rejects the parameters: {exc}", file=interaction.file,
                                 key_path=where + ("params",), line=interaction.line) from None
-    request = _request_of(provider, captured)
+    media = json_media_type(operation.service)
+    request = _request_of(provider, captured, media)
     model = operation_model(operation.service, operation.aws_operation)
     protocol = protocol_of(operation.service)
-    serializer = _ResponseWriter(model, protocol, interaction.file, where + ("output",), interaction.line)
+    serializer = _ResponseWriter(model, protocol, interaction.file, where + ("output",), interaction.line, media)
     response = serializer.response(interaction.aws.output, interaction.aws.status)
     check_round_trip(provider, operation, response, interaction)
     return request, response
 
 
-def _request_of(provider: Provider, captured: CapturedRequest) -> HttpRequest:
+def pact_json_media(media: str) -> str:
+    """The pact body label under which the Pact core matches a body of this media type as JSON: the type itself
+    when the core knows it as JSON (`application/json`, a `+json` suffix), else the type with `+json` appended."""
+    base = media.split(";")[0].strip().lower()
+    return media if base == "application/json" or base.endswith("+json") else f"{media}+json"
+
+
+def _request_of(provider: Provider, captured: CapturedRequest, media: str | None = None) -> HttpRequest:
     query: dict[str, Any] = {}
     for name, value in captured.query:
         query.setdefault(name, []).append(value)
+    path = provider.base_path + captured.path
     content_type = next((v for k, v in captured.headers.items() if k.lower() == "content-type"), None)
+    single = {k: v[0] if len(v) == 1 else v for k, v in query.items()}
+    if media is not None and captured.body:  # a JSON body, matched as JSON: any key order botocore writes
+        return HttpRequest(method=captured.method, path=path, query=single, headers=dict(captured.headers),
+                           body=parse_json_value(captured.body.decode("utf-8")),
+                           content_type=pact_json_media(content_type or media))
     headers = {k: v for k, v in captured.headers.items() if k.lower() != "content-type"}
-    return HttpRequest(method=captured.method, path=provider.base_path + captured.path,
-                       query={k: v[0] if len(v) == 1 else v for k, v in query.items()}, headers=headers,
+    return HttpRequest(method=captured.method, path=path, query=single, headers=headers,
                        body=None, content_type=content_type if captured.body else None,
                        raw_body=captured.body or None)
 
@@ -181,9 +200,11 @@ def _request_of(provider: Provider, captured: CapturedRequest) -> HttpRequest:
 class _ResponseWriter:
     """Serialises an expected output (with matchers) the way the service would send it."""
 
-    def __init__(self, model: OperationModel, protocol: str, file: str, key_path: KeyPath, line: int | None) -> None:
+    def __init__(self, model: OperationModel, protocol: str, file: str, key_path: KeyPath, line: int | None,
+                 media: str | None = None) -> None:
         self.model = model
         self.protocol = protocol
+        self.media = media  # the Content-Type of the service's JSON bodies
         self.file = file
         self.key_path = key_path
         self.line = line
@@ -200,10 +221,9 @@ class _ResponseWriter:
                 raise self.fail(f"{self.model.name} returns no output", self.key_path)
             return HttpResponse(status=status)
         if self.protocol in ("json", "rest-json"):
-            # Served and written as application/json: the pact core only type-matches bodies it knows as
-            # JSON and compares application/x-amz-json-1.x byte for byte; botocore ignores the header.
-            return HttpResponse(status=status, body=self.json_value(output, shape, self.key_path),
-                                content_type="application/json")
+            media = self.media or "application/json"
+            return HttpResponse(status=status, headers={"Content-Type": media},
+                                body=self.json_value(output, shape, self.key_path), content_type=pact_json_media(media))
         return HttpResponse(status=status, headers={"Content-Type": XML_CONTENT_TYPE}, content_type="application/xml",
                             xml_root=self.xml_document(output, shape))
 
@@ -491,5 +511,5 @@ def _subset_problem(expected: Any, actual: Any, path: KeyPath) -> tuple[KeyPath,
     return None
 
 
-__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config",
+__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config", "pact_json_media",
            "response_bytes", "xml_example", "MATCHED_REQUEST_HEADERS"]

@@ -64,7 +64,7 @@ class HttpRequest:
     headers: Mapping[str, Any] = field(default_factory=dict)
     body: Any = None
     content_type: str | None = None
-    raw_body: bytes | None = None  # exact bytes, when the body is not JSON (AWS query and JSON protocols)
+    raw_body: bytes | None = None  # exact bytes, when the body is not JSON (the AWS query protocol)
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,7 +145,7 @@ def _add_response(interaction: Any, response: HttpResponse, null_paths: dict[str
 
 def _add_typed_body(interaction: Any, response: HttpResponse, null_paths: dict[str, bool]) -> None:
     # The pact core only reads matchers out of bodies it knows as JSON or XML, so the body goes in
-    # under the generic type and the provider's own Content-Type (x-amz-json, text/xml) is set after.
+    # under the generic type and the provider's own Content-Type (text/xml) is set after.
     if response.xml_root is not None:
         from pact import xml
 

@@ -21,8 +21,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from contractkit import __version__ as TOOLKIT_VERSION
-from contractkit.aws.models import service_model
-from contractkit.cassettes import Cassette, RecordedInteraction, RecordedRequest, RecordedResponse, cassette_path, load_cassette
+from contractkit.aws.models import json_media_type, service_model
+from contractkit.cassettes import (
+    STATES_FOLDER,
+    Cassette,
+    RecordedInteraction,
+    RecordedRequest,
+    RecordedResponse,
+    cassette_path,
+    load_cassette,
+    state_slug,
+)
 from contractkit.cassettes.scrub import dump_json
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError, UsageError
@@ -68,9 +77,7 @@ class SeedState:
     @property
     def folder(self) -> str:
         """The variant's folder under the provider's cassettes: `states/<slug of the state name>` ('' without a name)."""
-        if not self.name:
-            return ""
-        return "states/" + (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "state")
+        return f"{STATES_FOLDER}/{state_slug(self.name)}" if self.name else ""
 
 
 def seed_provider(provider: Provider, document: Mapping[str, Any], operations: Iterable[Operation], *,
@@ -479,16 +486,15 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
 
 def _botocore_interaction(provider: Provider, operation: Operation, service: Any, model: Any, params: Mapping[str, Any],
                           state: SeedState | None) -> RecordedInteraction:
-    version = service.metadata.get("jsonVersion", "1.0")
+    media = json_media_type(operation.service or "") or "application/json"
     target = f"{service.metadata['targetPrefix']}.{model.name}"
-    request = RecordedRequest("POST", f"{_aws_origin(provider)}/", {
-        "Content-Type": (f"application/x-amz-json-{version}",), "X-Amz-Target": (target,)},
+    request = RecordedRequest("POST", f"{_aws_origin(provider)}/", {"Content-Type": (media,), "X-Amz-Target": (target,)},
         json.dumps(dict(params), sort_keys=True, separators=(",", ":")))
     echo = botocore_echo(model.input_shape, params)
     body = botocore_instance(model.output_shape, echo=echo) if model.output_shape is not None else {}
     if state is not None:
         body = echo_state(body, dict(state.params))
-    response = RecordedResponse(200, {"Content-Type": (f"application/x-amz-json-{version}",)}, dump_json(body), "OK")
+    response = RecordedResponse(200, {"Content-Type": (media,)}, dump_json(body), "OK")
     return finish_interaction(RecordedInteraction(request, response), scrub_rules(provider, {}), operation.name)
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from contractkit.aws.models import service_model
+from contractkit.aws.models import json_media_type, service_model
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
 from contractkit.cassettes.scrub import ScrubRules, normalise_volatile, scrub_interaction
 from contractkit.core.model import Operation
@@ -110,10 +110,9 @@ def stable_uri(uri: str) -> str:
 def aws_content_type(operation: Operation, interactions: tuple[RecordedInteraction, ...]
                       ) -> tuple[tuple[RecordedInteraction, ...], str]:
     """moto answers JSON-protocol calls with `text/html` or `text`; AWS sends the protocol's media type."""
-    service = service_model(operation.service or "")
-    if service.resolved_protocol != "json":
+    wanted = json_media_type(operation.service or "")
+    if service_model(operation.service or "").resolved_protocol != "json" or wanted is None:
         return interactions, ""
-    wanted = f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
     fixed, notes = [], set()
     for item in interactions:
         headers = dict(item.response.headers)
