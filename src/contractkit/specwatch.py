@@ -1,12 +1,14 @@
-"""Upstream spec watch: what a newer vendor document changes that a consumer would observe.
+"""Upstream spec watch: what a newer vendor document changes, judged by the consumers' pacts.
 
 The provider's slice (what the registry holds now) is compared with the same registered operations cut out of
-the vendor's newer document, with the diff engine; each change is then asked of the usage model: which
-consumer, interaction and JSON path sends or reads what changed. A breaking change a consumer observes makes
-the watch fail; one nobody observes is reported as unused; everything else is information.
+the vendor's newer document, with the diff engine, and every consumer interaction (ours and every
+`consumer_pacts` folder's) is judged against both by the compatibility engine: a change that makes an
+interaction incompatible blocks and names the consumer, whatever the diff's rule level; the rest follow the one
+verdict function (`diff.verdicts`): observed without breaking is a warning, unused breaking changes follow
+`gate.unused_breaking`.
 
     watch = watch_provider(registry, "pagerduty", Path("openapiv3.json"))
-    watch.failed            # a consumer observes a breaking change
+    watch.failed            # a consumer breaks
     write_slice(watch)      # --update: the new slice replaces the old one
 
 The scheduled watch needs no document at hand: every provider whose `spec_source.url` names the vendor's
@@ -22,95 +24,80 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from contractkit.compat import ConsumerBreak, compare_calls, description_validator
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.files import write_json_atomic
 from contractkit.core.limits import MAX_FILE_BYTES
 from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
-from contractkit.diff import Change, diff_documents
+from contractkit.diff import diff_documents
+from contractkit.diff.verdicts import Judged, Verdict, judge_changes, unused_policy
 from contractkit.openapi.documents import find_path, import_spec_slice, load_spec_document
-from contractkit.pact.usage import Observation, Usage, load_usage, observers
+from contractkit.pact.usage import Usage, load_usage, observers
 
-__all__ = ["SourceWatch", "SpecWatch", "WatchedChange", "WatchedSource", "choose_provider", "fetch_document",
-           "sources_report", "watch_documents", "watch_provider", "watch_sources", "watched_sources", "write_slice"]
+__all__ = ["SourceWatch", "SpecWatch", "WatchedSource", "choose_provider", "fetch_document", "sources_report",
+           "watch_documents", "watch_provider", "watch_sources", "watched_sources", "write_slice"]
 
-_SHOWN_OBSERVERS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class WatchedChange:
-    """One change between the slice and the newer document, and who observes it."""
-
-    change: Change
-    observations: tuple[Observation, ...] = ()
-
-    @property
-    def verdict(self) -> str:
-        """observed (breaking and a consumer sees it), unused (breaking, nobody sees it), or the change's level."""
-        if self.change.is_breaking:
-            return "observed" if self.observations else "unused"
-        return str(self.change.level)
-
-    def reason(self) -> str:
-        """Why the verdict: the observers, or that no consumer sends or reads what changed."""
-        if not self.observations:
-            return "no consumer sends or reads it"
-        shown = "; ".join(seen.describe() for seen in self.observations[:_SHOWN_OBSERVERS])
-        more = len(self.observations) - _SHOWN_OBSERVERS
-        return shown + (f"; and {more} more" if more > 0 else "")
+_ORDER = {Verdict.BLOCK: 0, Verdict.WARN: 1, Verdict.ACCEPTED: 2, Verdict.INFO: 3}
+_STATUS = {Verdict.BLOCK: Status.FAILED}
+_SEVERITY = {Verdict.BLOCK: Severity.ERROR, Verdict.WARN: Severity.WARNING}
 
 
 @dataclass(frozen=True, slots=True)
 class SpecWatch:
-    """The outcome of watching one provider's vendor document."""
+    """The outcome of watching one provider's vendor document: every change judged, and the consumer breaks no
+    change explains (they block too)."""
 
     provider: str
     source: str
     slice_path: Path | None
-    changes: tuple[WatchedChange, ...]
+    changes: tuple[Judged, ...]
     new_slice: Mapping[str, Any]
+    unexplained: tuple[ConsumerBreak, ...] = ()
+    judged: int = 0
 
     @property
-    def observed(self) -> list[WatchedChange]:
-        """Breaking changes a consumer observes."""
-        return [item for item in self.changes if item.verdict == "observed"]
+    def blocking(self) -> list[Judged]:
+        """Changes that break a consumer (or blocked by `gate.unused_breaking: block`)."""
+        return [item for item in self.changes if item.verdict is Verdict.BLOCK]
 
     @property
-    def unused(self) -> list[WatchedChange]:
-        """Breaking changes no consumer observes."""
-        return [item for item in self.changes if item.verdict == "unused"]
+    def observed(self) -> list[Judged]:
+        """Changes a consumer sends or reads."""
+        return [item for item in self.changes if item.observations]
 
     @property
     def failed(self) -> bool:
-        """True when a consumer observes a breaking change."""
-        return bool(self.observed)
+        """True when a change blocks or a consumer breaks."""
+        return bool(self.blocking or self.unexplained)
 
     def to_report(self) -> Report:
-        """One row per breaking or observed change, those a consumer observes first; the rest are counted."""
-        order = {"observed": 0, "unused": 1, "warning": 2, "info": 3}
-        shown = [item for item in self.changes if item.change.is_breaking or item.observations]
-        ranked = sorted(shown, key=lambda item: order.get(item.verdict, 4))
-        results = tuple(_row(self.provider, item) for item in ranked)
+        """Every change with its verdict and who observes it, blocking first; then the breaks no change explains."""
+        ranked = sorted(self.changes, key=lambda item: _ORDER[item.verdict])
+        results = tuple(_row(self.provider, item) for item in ranked) + tuple(
+            _break_row(self.provider, found) for found in self.unexplained)
         title = (f"contracts specs check: {self.provider} against {self.source} ({len(self.changes)} changes, "
-                 f"{sum(item.change.is_breaking for item in self.changes)} breaking, {len(self.observed)} observed "
-                 f"by a consumer; {len(self.changes) - len(shown)} other changes no consumer observes)")
+                 f"{len(self.blocking)} blocking, {len(self.observed)} observed by a consumer, "
+                 f"{sum(item.change.is_breaking for item in self.changes)} breaking by their rule; "
+                 f"{self.judged} consumer interactions judged)")
         return Report(title=title, results=results)
 
 
-def _row(provider: str, item: WatchedChange) -> CheckResult:
+def _row(provider: str, item: Judged) -> CheckResult:
     change = item.change
-    severity = {"observed": Severity.ERROR, "unused": Severity.WARNING}.get(item.verdict, Severity.INFO)
-    finding = Finding(change.code, severity, f"{change.rule}: {change.message} ({item.verdict}: {item.reason()})",
-                      change.location, provider, change.operation)
-    status = Status.FAILED if item.verdict == "observed" else Status.PASSED
+    severity = _SEVERITY.get(item.verdict, Severity.INFO)
+    note = f" ({item.verdict}: {item.note})" if item.note else f" ({item.verdict})"
+    finding = Finding(change.code, severity, f"{change.rule}: {change.message}{note}", change.location, provider,
+                      change.operation)
     return CheckResult(check="specs", provider=provider, operation=change.operation, interaction=change.rule,
-                       status=status, message=f"{item.verdict}: {change.message}", findings=(finding,),
-                       details={"rule": change.rule, "verdict": item.verdict, "location": change.location,
-                                "observers": [_observer_dict(seen) for seen in item.observations]})
+                       status=_STATUS.get(item.verdict, Status.PASSED), message=f"{item.verdict}: {change.message}",
+                       findings=(finding,), details={"location": change.location, **item.details()})
 
 
-def _observer_dict(seen: Observation) -> dict[str, str]:
-    return {"consumer": seen.consumer, "interaction": seen.interaction, "location": seen.location,
-            "reason": seen.reason}
+def _break_row(provider: str, found: ConsumerBreak) -> CheckResult:
+    finding = Finding(found.problem.code, Severity.ERROR, found.describe(), found.problem.where, provider)
+    return CheckResult(check="specs", provider=provider, operation="", interaction=found.interaction,
+                       status=Status.FAILED, message=f"block: {found.describe()}", findings=(finding,),
+                       details={"verdict": "block", "breaks": [found.to_dict()]})
 
 
 def choose_provider(registry: Registry, source: Path, name: str | None) -> Provider:
@@ -139,17 +126,21 @@ def watch_provider(registry: Registry, provider_name: str | None, source: Path, 
     old = load_spec_document(provider.spec, display=registry.relative(provider.spec))
     new = import_spec_slice(provider, source)
     usage = usage if usage is not None else load_usage(registry, providers=[provider.name])
-    changes = watch_documents(usage, provider.name, old, new, old_name=registry.relative(provider.spec),
-                              new_name=str(source))
-    return SpecWatch(provider.name, str(source), provider.spec, tuple(changes), new)
+    return watch_documents(usage, provider, old, new, old_name=registry.relative(provider.spec), new_name=str(source),
+                           unused=unused_policy(registry.settings.gate.unused_breaking), slice_path=provider.spec)
 
 
-def watch_documents(usage: Usage, provider: str, old: Mapping[str, Any], new: Mapping[str, Any], *,
-                    old_name: str = "old", new_name: str = "new") -> Sequence[WatchedChange]:
-    """Every change between two descriptions of a provider, with the consumers that observe it."""
+def watch_documents(usage: Usage, provider: Provider, old: Mapping[str, Any], new: Mapping[str, Any], *,
+                    old_name: str = "old", new_name: str = "new", unused: str = "warn",
+                    slice_path: Path | None = None) -> SpecWatch:
+    """Every change between two descriptions of a provider, judged by every consumer interaction with it."""
     result = diff_documents(dict(old), dict(new), old_name=old_name, new_name=new_name)
-    return [WatchedChange(change, tuple(observers(usage, change, provider=provider, old=old, new=new)))
-            for change in result.changes]
+    calls = usage.of_provider(provider.name)
+    delta = compare_calls(calls, description_validator(provider, old, source=old_name),
+                          description_validator(provider, new, source=new_name))
+    judged, unexplained = judge_changes(
+        result.changes, delta, lambda change: observers(usage, change, provider=provider.name, old=old, new=new), unused)
+    return SpecWatch(provider.name, new_name, slice_path, tuple(judged), new, tuple(unexplained), delta.judged)
 
 
 def write_slice(watch: SpecWatch) -> Path:
@@ -253,9 +244,10 @@ def sources_report(outcomes: Sequence[SourceWatch]) -> Report:
         if outcome.watch is not None:
             results.extend(outcome.watch.to_report().results)
     failed = sum(1 for outcome in outcomes if outcome.error)
-    observed = sum(len(outcome.watch.observed) for outcome in outcomes if outcome.watch is not None)
+    blocking = sum(len(outcome.watch.blocking) + len(outcome.watch.unexplained)
+                   for outcome in outcomes if outcome.watch is not None)
     title = (f"contracts specs check: {len(outcomes)} vendor documents watched ({len(outcomes) - failed} checked, "
-             f"{failed} not checked), {observed} breaking changes observed by a consumer")
+             f"{failed} not checked), {blocking} changes breaking a consumer")
     return Report(title=title, results=tuple(results))
 
 
@@ -266,9 +258,9 @@ def _source_row(outcome: SourceWatch) -> CheckResult:
                            status=Status.FAILED, message=f"not checked: {outcome.error}",
                            details={"url": source.url, "file": source.entry})
     breaking = sum(item.change.is_breaking for item in watch.changes)
-    message = (f"{source.url}: {len(watch.changes)} changes, {breaking} breaking, {len(watch.observed)} observed "
-               f"by a consumer")
+    message = (f"{source.url}: {len(watch.changes)} changes, {len(watch.blocking)} blocking, {len(watch.observed)} "
+               f"observed by a consumer, {breaking} breaking by their rule")
     return CheckResult(check="specs", provider=source.provider, operation="", interaction=source.url,
                        status=Status.FAILED if watch.failed else Status.PASSED, message=message,
                        details={"url": source.url, "changes": len(watch.changes), "breaking": breaking,
-                                "observed": len(watch.observed)})
+                                "blocking": len(watch.blocking), "observed": len(watch.observed)})

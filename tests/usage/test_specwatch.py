@@ -16,13 +16,24 @@ def test_a_change_a_consumer_reads_fails_and_update_reimports_the_slice(pager, r
     code, out, err = run_cli("specs", "check", "--registry", str(pager), "--from", str(new), "--format", "json")
     assert code == 1, err
     report = json.loads(out)
-    verdicts = {(row["rule"], row["verdict"]): row["observers"]
-                for row in report["results"]}
-    assert verdicts[("response-property-removed", "observed")] == [
-        {"consumer": "devctl", "interaction": "a listing of pages", "location": "$.pages[*].title",
-         "reason": "reads $.pages[*].title (matched by type)"}]
-    assert verdicts[("response-property-type-changed", "observed")][0]["consumer"] == "billing"
-    assert not any(rule == "request-optional-parameter-removed" for rule, _ in verdicts)  # not breaking, not used
+    rows = {row["rule"]: row for row in report["results"]}
+    assert set(rows) == {"response-property-removed", "response-property-type-changed",
+                         "request-parameter-constraint-tightened", "request-optional-parameter-removed"}  # every change
+    removed = rows["response-property-removed"]
+    assert removed["verdict"] == "block" and removed["status"] == "failed"
+    assert removed["observers"] == [{"consumer": "devctl", "interaction": "a listing of pages",
+                                     "location": "$.pages[*].title", "reason": "reads $.pages[*].title (matched by type)"}]
+    assert [(found["consumer"], found["where"], found["code"]) for found in removed["breaks"]] == [
+        ("devctl", "response.body.pages[*].title", "CK418")]
+    changed = rows["response-property-type-changed"]  # another team's pact (consumer_pacts): blocks, naming it
+    assert changed["verdict"] == "block" and [found["consumer"] for found in changed["breaks"]] == ["billing"]
+    tightened = rows["request-parameter-constraint-tightened"]  # devctl sends limit, and its value still fits
+    assert (tightened["verdict"], tightened["breaks"]) == ("warn", [])
+    assert tightened["observers"][0]["location"] == "limit"
+    unused = rows["request-optional-parameter-removed"]  # nobody sends it: the rule's level stands
+    assert (unused["verdict"], unused["observers"]) == ("warn", [])
+    assert report["title"].endswith("(4 changes, 2 blocking, 3 observed by a consumer, 3 breaking by their rule; "
+                                    "2 consumer interactions judged)")
     slice_before = (pager.parent / "openapi.old.json").read_text()
     code, _, err = run_cli("specs", "check", "--registry", str(pager), "--provider", "pager", "--from", str(new),
                            "--update", "--format", "markdown")
@@ -36,8 +47,8 @@ def test_a_change_a_consumer_reads_fails_and_update_reimports_the_slice(pager, r
 def test_changes_no_consumer_uses_pass_and_are_reported_as_unused(pager, run_cli):
     code, out, _ = run_cli("specs", "check", "--registry", str(pager), "--from", str(pager.parent / "openapi.unused.json"))
     assert code == 0, out
-    assert "1 breaking, 0 observed by a consumer" in out
-    assert "unused: $[*].owner.name" in out or "(unused: no consumer sends or reads it)" in out
+    assert "0 blocking, 0 observed by a consumer, 1 breaking by their rule" in out
+    assert "(warn: unused: no consumer sends or reads it (gate.unused_breaking: warn))" in out
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
@@ -67,9 +78,11 @@ def test_pagerduty_2024_to_2026_nothing_devctl_uses_changed(shared_specs, tmp_pa
     report = json.loads(out)
     assert code == 0, out
     rows = report["results"]
-    assert rows and all(row["verdict"] == "unused" for row in rows)
-    assert any("response_play" in row["location"] for row in rows)
-    assert ", 0 observed by a consumer" in report["title"]
+    breaking = [row for row in rows if row["level"] == "breaking"]
+    assert breaking and all(row["verdict"] == "warn" and row["note"].startswith("unused: ") for row in breaking)
+    assert not any(row["verdict"] == "block" or row["breaks"] for row in rows)
+    assert any("response_play" in row["location"] for row in breaking)
+    assert ", 0 blocking, 0 observed by a consumer" in report["title"]
 
 
 def test_github_old_to_new_is_judged_by_what_devctl_reads(shared_specs, tmp_path, run_cli):
@@ -82,11 +95,12 @@ def test_github_old_to_new_is_judged_by_what_devctl_reads(shared_specs, tmp_path
     assert code in (0, 1), out
     report = json.loads(out)
     for row in report["results"]:
-        verdict, observers = row["verdict"], row["observers"]
-        assert (verdict == "observed") == bool(observers) or verdict not in ("observed", "unused")
-        for seen in observers:
+        assert (row["verdict"] == "block") == bool(row["breaks"]) or row["note"].startswith("unused: ")
+        for seen in row["observers"]:
             assert seen["consumer"] == "devctl" and seen["location"]
-    assert (code == 1) == any(row["verdict"] == "observed" for row in report["results"])
+        for found in row["breaks"]:  # a break is always among the observers of the change that explains it
+            assert any(seen["interaction"] == found["interaction"] for seen in row["observers"])
+    assert (code == 1) == any(row["verdict"] == "block" for row in report["results"])
 
 
 # The vendor documents the scheduled watch fetches: each SaaS provider's published description upstream.
@@ -152,10 +166,12 @@ def test_specs_check_fetches_each_watched_document_and_updates_its_slice(pager, 
     assert report["title"].startswith("contracts specs check: 1 vendor documents watched (1 checked, 0 not checked)")
     first = report["results"][0]
     assert (first["provider"], first["interaction"], first["status"]) == ("pager", url, "failed")
-    observed = [row for row in report["results"][1:] if row["verdict"] == "observed"]
-    assert first["message"] == f"{url}: 4 changes, 3 breaking, {len(observed)} observed by a consumer"
+    observed = [row for row in report["results"][1:] if row["observers"]]
+    blocking = [row for row in report["results"][1:] if row["verdict"] == "block"]
+    assert first["message"] == f"{url}: 4 changes, 2 blocking, 3 observed by a consumer, 3 breaking by their rule"
     assert {row["rule"] for row in observed} == {"request-parameter-constraint-tightened", "response-property-removed",
                                                  "response-property-type-changed"}
+    assert {row["rule"] for row in blocking} == {"response-property-removed", "response-property-type-changed"}
     assert f"wrote openapi.old.json from {url}" in err
     assert "/teams" not in json.loads((pager.parent / "openapi.old.json").read_text())["paths"]
     code, out, _ = run_cli("specs", "check", "--registry", str(pager))  # the slice is now the vendor's document

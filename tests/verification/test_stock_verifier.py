@@ -16,21 +16,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PACTS = sorted((REPO / "pacts").glob("*.json"))
 
-# contracts verify relabels replayed AWS JSON-protocol answers (application/x-amz-json-1.0/1.1) as application/json
-# before the Pact core sees them, so it fails the pacts that expect the content type AWS sends, which the stock
-# Verifier passes against the same cassettes. Removing the relabel in verify/verifier.py (`as_the_pact_core_reads`,
-# `_JSON_ALIASES`) makes them agree.
-_RELABELLED = {"aws": "contracts verify relabels application/x-amz-json-1.x answers as application/json "
-                      "(verify/verifier.py as_the_pact_core_reads): it fails the JSON-protocol interactions the stock core passes"}
-
-
 def _cases() -> list:
     cases = []
     for path in PACTS:
         provider = json.loads(path.read_text(encoding="utf-8"))["provider"]["name"]
-        reason = _RELABELLED.get(provider)
-        marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)] if reason else []
-        cases.append(pytest.param(provider, path, id=provider, marks=marks))
+        cases.append(pytest.param(provider, path, id=provider))
     return cases
 
 

@@ -5,7 +5,7 @@ calls the change; incompatible before and after is reported as already so, never
     delta = compare_calls(usage.of_provider("pagerduty"), old_validator, new_validator)
     for found in delta.breaks:
         print(found.describe())
-    # devctl (a listing of triggered and acknowledged incidents): response.body.incidents[*].title: expects field
+    # devctl (a listing of triggered and acknowledged incidents): response body $.incidents[*].title: expects field
     # 'title', which the description does not declare
 """
 
@@ -32,8 +32,8 @@ class ConsumerBreak:
     problem: Incompatibility
 
     def describe(self) -> str:
-        """`devctl (a listing of incidents): response.body.incidents[*].title: expects field 'title', ...`."""
-        return f"{self.consumer} ({self.interaction}): {self.problem.where}: {self.problem.reason}"
+        """`devctl (a listing of incidents): response body $.incidents[*].title: expects field 'title', ...`."""
+        return f"{self.consumer} ({self.interaction}): {self.problem.shown}: {self.problem.reason}"
 
     def to_dict(self) -> dict[str, str]:
         """The break as JSON data."""

@@ -71,6 +71,11 @@ class Incompatibility:
         return f"{self.direction}.{self.part}" + (f".{self.location}" if self.location else "")
 
     @property
+    def shown(self) -> str:
+        """`response body $.incidents[*].title`, `request query tag`, `response status 200`: for people."""
+        return f"{self.direction} {self.part} {self.path}".rstrip()
+
+    @property
     def key(self) -> tuple[str, str, str, str]:
         """What identifies the problem between two descriptions (the reason's wording may differ)."""
         return self.code, self.direction, self.part, self.location

@@ -85,7 +85,8 @@ class Shape:
 
     def child(self, key: str) -> Sequence[Any] | object | None:
         """The schemas of property `key` (one per part declaring it), FREE when the alternative leaves the key
-        open, None when it declares properties or closes the object and `key` is not among them."""
+        open (no `properties` keyword at all, or additional properties allowed outright), None when it lists its
+        properties (even none) or closes the object, and `key` is not among them."""
         declared = [(part.get("properties") or {})[key] for part in self.parts
                     if isinstance(part.get("properties"), Mapping) and key in part["properties"]]
         if declared:
@@ -96,7 +97,7 @@ class Shape:
         schemas = [item for item in extra if isinstance(item, Mapping) and item]
         if schemas:
             return schemas
-        if any(isinstance(part.get("properties"), Mapping) and part["properties"] for part in self.parts):
+        if any(isinstance(part.get("properties"), Mapping) for part in self.parts):  # `properties: {}` declares none
             return None if not any(item is True or item == {} for item in extra) else FREE
         return FREE
 

@@ -14,7 +14,6 @@ from contractkit.diff.gate import (
     GateResult,
     LedgerEntry,
     LedgerError,
-    Verdict,
     iter_tracked,
     line_map,
     load_ledger,
@@ -38,11 +37,12 @@ from contractkit.diff.sources import (
     parse_source_argument,
     read_git_file,
 )
+from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes
 
 __all__ = [
     "DEFAULT_LEDGER", "RULES", "RULE_CODES", "Change", "ChangeGroup", "DiffOptions", "DiffResult", "GateChange",
-    "GateResult", "LedgerEntry", "LedgerError", "Level", "Rule", "SchemaComparator", "Summary", "Verdict",
-    "apply_levels", "check_levels", "diff_any", "diff_documents", "diff_schemas", "diff_sources", "group_changes",
+    "GateResult", "Judged", "LedgerEntry", "LedgerError", "Level", "Rule", "SchemaComparator", "Summary", "Verdict",
+    "apply_levels", "check_levels", "diff_any", "diff_documents", "diff_schemas", "diff_sources", "group_changes", "judge_change", "judge_changes",
     "is_api_description", "is_breaking", "iter_tracked", "line_map", "line_of_pointer", "load_description",
     "load_ledger", "parse_description", "parse_source_argument", "read_git_file", "rule_name", "run_gate", "summarize_changes",
 ]

@@ -1,9 +1,13 @@
-"""The CI gate: diff every registered description changed since a git ref, check every pact, apply the ledger.
+"""The CI gate: diff every registered description changed since a git ref, judge every consumer's pact against the
+old and the new description, apply the ledger.
 
-A breaking change blocks when a consumer observes it: the usage model of every consumer's pacts (ours and the
-folders under `consumer_pacts`) says which consumer, interaction and JSON path send or read what changed. A
+A change blocks when it breaks a consumer: an interaction of any consumer's pact (ours and the folders under
+`consumer_pacts`) that verified against the description at the base ref and would not against the working tree's
+(the compatibility engine), whatever level the diff's rule gives the change; the verdict names the consumer, the
+interaction, the JSON path and the rule (`diff.verdicts`). A change observed without breaking anyone warns; a
 breaking change nobody sends or reads is `unused` and blocks, warns or is only reported, as the registry's
-`gate.unused_breaking` (block | warn | off) says. An intended break passes only through the committed ledger of
+`gate.unused_breaking` (block | warn | off) says. Every consumer's pact is also judged against the working tree's
+description: what the change broke is an error, what was incompatible already at the base ref a warning. An intended break passes only through the committed ledger of
 accepted deviations (`gate.ledger`, default contracts/accepted-changes.yaml); an expired entry fails the gate
 whether or not its change is still in the diff, and an entry that matches nothing is stale.
 """
@@ -16,10 +20,10 @@ import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Mapping
 
+from contractkit.compat import ConsumerBreak, compare_calls, description_validator, judge_interaction
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.loading import load_source, parse_source
 from contractkit.core.model import Finding, Provider, Registry, Severity
@@ -29,11 +33,10 @@ from contractkit.diff.compare import diff_documents, diff_schemas, line_of_point
 from contractkit.diff.model import Change, DiffOptions, Level
 from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
-from contractkit.pact.reader import load_pact
-from contractkit.pact.usage import Usage, load_usage, observers
-from contractkit.validation import build_spec_validator, iter_pact_findings
+from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes, unused_policy
+from contractkit.pact.usage import Observation, Usage, load_usage, observers
 
-__all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "Verdict", "gate_options",
+__all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "gate_options",
            "iter_tracked", "line_map", "load_ledger", "run_gate"]
 
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
@@ -41,15 +44,6 @@ _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
 
 class LedgerError(ContractKitError):
     """The ledger of accepted deviations is malformed."""
-
-
-class Verdict(StrEnum):
-    """What the gate makes of one change."""
-
-    BLOCK = "block"
-    WARN = "warn"
-    ACCEPTED = "accepted"
-    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +84,8 @@ class GateChange:
     verdict: Verdict
     note: str = ""
     line: int | None = None
+    observers: tuple[dict[str, str], ...] = ()  # consumer, interaction, location, reason
+    breaks: tuple[dict[str, str], ...] = ()  # the consumer interactions the change makes incompatible
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +157,12 @@ def run_gate(registry: Registry, base: str, *, today: dt.date | None = None) -> 
     today = today or dt.date.today()
     top = _repository_root(registry.root)
     ledger = load_ledger(_ledger_path(registry), display=_relative(_ledger_path(registry), registry.root))
-    compared, notes, raw_changes = _diff_tracked(registry, base, top)
+    compared, notes, raw_changes, bases = _diff_tracked(registry, base, top)
     notes += _unchecked_pacts(registry)
-    pact_findings = tuple(_iter_pact_findings(registry))
-    changes, used = _judge(registry, raw_changes, ledger, today)
+    usage = load_usage(registry)
+    notes += list(usage.notes)
+    changes, pact_findings_list, used = _judge(registry, raw_changes, bases, usage, ledger, today)
+    pact_findings = tuple(pact_findings_list)
     used |= {entry.index for entry in ledger for provider, finding in pact_findings
              if entry.matches(finding.code, finding.location, provider)}
     pact_findings = tuple((provider, finding) for provider, finding in pact_findings
@@ -233,10 +231,11 @@ class _Found:
     new: Mapping[str, Any]
 
 
-def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], list[str], list[_Found]]:
+def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], list[str], list[_Found], dict[str, _Pair]]:
     compared: list[str] = []
     notes: list[str] = []
     found: list[_Found] = []
+    pairs: dict[str, _Pair] = {}
     for tracked in iter_tracked(registry):
         shown = _relative(tracked.path, top)
         old_text = read_git_file(base, _relative(tracked.path, registry.root), cwd=registry.root)
@@ -254,9 +253,21 @@ def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], 
         compared.append(shown)
         lines = line_map(new_text, tracked.path)
         old, new = parse_description(old_text, f"{base}:{shown}"), parse_description(new_text, shown)
+        if tracked.kind == "openapi":
+            pairs[tracked.provider.name] = _Pair(old, new, f"{base}:{shown}", shown)
         for change in _diff_parsed(tracked, old, new, f"{base}:{shown}", shown, gate_options(registry)):
             found.append(_Found(tracked, shown, line_of_pointer(change.location, lines), change, old, new))
-    return compared, notes, found
+    return compared, notes, found, pairs
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """A provider's OpenAPI description at the base ref and in the working tree."""
+
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+    old_name: str
+    new_name: str
 
 
 def _diff_parsed(tracked: _Tracked, old: Any, new: Any, old_name: str, new_name: str,
@@ -291,15 +302,23 @@ def line_map(text: str, path: Path) -> dict[str, int]:
 # ---------------------------------------------------------------- verdicts
 
 
-def _judge(registry: Registry, found: list[_Found], ledger: list[LedgerEntry],
-           today: dt.date) -> tuple[list[GateChange], set[int]]:
-    unused = registry.settings.gate.unused_breaking  # `off` also when YAML 1.1 read a bare off as false
-    usage = load_usage(registry)
+def _judge(registry: Registry, found: list[_Found], pairs: Mapping[str, _Pair], usage: Usage, ledger: list[LedgerEntry],
+           today: dt.date) -> tuple[list[GateChange], list[tuple[str, Finding]], set[int]]:
+    """Every change's verdict (the consumers' pacts first, then the ledger) and every consumer's pact findings."""
+    unused = unused_policy(registry.settings.gate.unused_breaking)
+    verdicts: dict[int, Judged] = {}
+    pact_findings: list[tuple[str, Finding]] = []
+    for described in registry.providers.values():
+        mine = [item for item in found if item.tracked.provider.name == described.name]
+        findings, judged = _judge_provider(described, mine, pairs.get(described.name), usage, unused)
+        pact_findings += [(described.name, finding) for finding in findings]
+        verdicts.update(judged)
     used: set[int] = set()
-    judged = []
+    changes = []
     for item in found:
         provider = item.tracked.provider.name
-        verdict, note = _verdict(item, usage, unused)
+        judged = verdicts[id(item)]
+        verdict, note = judged.verdict, judged.note
         entries = [entry for entry in ledger
                    if item.change.level is not Level.INFO and entry.matches(item.change.rule, item.change.location, provider)]
         used |= {entry.index for entry in entries}
@@ -310,46 +329,69 @@ def _judge(registry: Registry, found: list[_Found], ledger: list[LedgerEntry],
         elif entries:
             entry = entries[0]
             note = f"ledger entry {entry.index} (owner {entry.owner}) expired on {entry.expires}; {note}"
-        judged.append(GateChange(provider, item.shown, item.change, verdict, note, item.line))
-    return judged, used
+        details = judged.details()
+        changes.append(GateChange(provider, item.shown, item.change, verdict, note, item.line,
+                                  tuple(details["observers"]), tuple(details["breaks"])))
+    return changes, pact_findings, used
 
 
-def _verdict(item: _Found, usage: Usage, unused: str) -> tuple[Verdict, str]:
-    """A breaking change blocks when a consumer sends or reads what changed; otherwise `gate.unused_breaking` decides."""
-    change = item.change
-    if change.level is Level.INFO:
-        return Verdict.INFO, ""
-    if change.level is Level.WARNING:
-        return Verdict.WARN, ""
-    seen = _observations(item, usage)
-    if seen:
-        return Verdict.BLOCK, "observed by " + "; ".join(sorted(dict.fromkeys(seen)))
-    verdict = {"block": Verdict.BLOCK, "off": Verdict.INFO}.get(unused, Verdict.WARN)
-    return verdict, f"unused: no consumer sends or reads it (gate.unused_breaking: {unused})"
+def _judge_provider(provider: Provider, found: list[_Found], pair: _Pair | None, usage: Usage,
+                    unused: str) -> tuple[list[Finding], dict[int, Judged]]:
+    """One provider: its OpenAPI changes judged by every consumer interaction with it (old and new description),
+    its JSON Schema changes by who calls the operations they describe, and its pact findings."""
+    calls = usage.of_provider(provider.name)
+    verdicts: dict[int, Judged] = {}
+    openapi = [item for item in found if item.tracked.kind == "openapi"]
+    for item in found:
+        if item.tracked.kind == "schema":
+            verdicts[id(item)] = judge_change(item.change, _schema_observations(item, usage), (), unused,
+                                              judged_by_pacts=False)
+    if provider.spec is None or not provider.spec.exists():
+        return [], verdicts
+    if pair is None:  # the description did not change: the pacts are judged against it as it stands
+        current = description_validator(provider, _working_description(provider), source=str(provider.spec))
+        findings = [_finding(provider, call.consumer, call.description, problem, "")
+                    for call in calls if call.interaction is not None
+                    for problem in judge_interaction(call.interaction, current)]
+        return findings, verdicts
+    delta = compare_calls(calls, description_validator(provider, pair.old, source=pair.old_name),
+                          description_validator(provider, pair.new, source=pair.new_name))
+    by_change = {id(item.change): item for item in openapi}
+    judged_list, unexplained = judge_changes(
+        [item.change for item in openapi], delta,
+        lambda change: observers(usage, change, provider=provider.name, old=pair.old, new=pair.new), unused)
+    for judged in judged_list:
+        verdicts[id(by_change[id(judged.change)])] = judged
+    findings = [_break_finding(provider, found_break, Severity.ERROR, "breaks it") for found_break in delta.breaks]
+    findings += [_break_finding(provider, found_break, Severity.WARNING, f"incompatible already at {pair.old_name}")
+                 for found_break in delta.already]
+    del unexplained  # every break is among the findings above; the changes that explain one block too
+    return findings, verdicts
 
 
-def _observations(item: _Found, usage: Usage) -> list[str]:
+def _working_description(provider: Provider) -> Mapping[str, Any]:
+    assert provider.spec is not None
+    return parse_description(provider.spec.read_text(encoding="utf-8"), str(provider.spec))
+
+
+def _finding(provider: Provider, consumer: str, interaction: str, problem: Any, why: str) -> Finding:
+    note = f" ({why})" if why else ""
+    return Finding(problem.code, problem.severity, f"{consumer} ({interaction}): {problem.reason}{note}", problem.where,
+                   provider.name)
+
+
+def _break_finding(provider: Provider, found: ConsumerBreak, severity: Severity, why: str) -> Finding:
+    problem = found.problem
+    return Finding(problem.code, severity, f"{found.consumer} ({found.interaction}): {problem.reason} ({why})",
+                   problem.where, provider.name)
+
+
+def _schema_observations(item: _Found, usage: Usage) -> list[Observation]:
+    """A JSON Schema file: every consumer call of the operations it describes."""
     provider = item.tracked.provider.name
-    if item.tracked.kind == "schema":  # a JSON Schema file: every consumer call of the operations it describes
-        return [f"{call.consumer} ({call.description}): calls {call.operation}"
-                for call in usage.of_provider(provider) if call.operation in item.tracked.operations]
-    return [f"{seen.describe()} at {seen.location}"
-            for seen in observers(usage, item.change, provider=provider, old=item.old, new=item.new)]
+    return [Observation(call.consumer, provider, call.operation, call.description, "", f"calls {call.operation}")
+            for call in usage.of_provider(provider) if call.operation in item.tracked.operations]
 
 
 def _accepted(ledger: Iterable[LedgerEntry], rule: str, location: str, provider: str, today: dt.date) -> bool:
     return any(entry.matches(rule, location, provider) and not entry.is_expired(today) for entry in ledger)
-
-
-# ---------------------------------------------------------------- pacts
-
-
-def _iter_pact_findings(registry: Registry) -> Iterator[tuple[str, Finding]]:
-    """Every pact in the pacts folder checked against its provider's description in the working tree."""
-    for provider in registry.providers.values():
-        pact_file = registry.pact_file(provider.name)
-        if provider.spec is None or not pact_file.exists() or not provider.spec.exists():
-            continue
-        spec = build_spec_validator(provider)  # the slice with the provider's quirks overlay applied, as verify sees it
-        for finding in iter_pact_findings(load_pact(pact_file), spec, provider=provider.name):  # the one pact reader
-            yield provider.name, finding

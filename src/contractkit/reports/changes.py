@@ -281,8 +281,10 @@ def gate_rows(result: GateResult) -> list[Row]:
     """Rows for every gate change that is not merely informational, failing ones first."""
     rows = [Row(item.change, str(item.verdict), provider=item.provider, file=item.file, line=item.line, note=item.note)
             for item in result.changes]
-    order = {"block": 0, "warn": 1, "accepted": 2, "info": 3}
-    return sorted(rows, key=lambda row: order.get(row.verdict, 9))
+    return sorted(rows, key=lambda row: _VERDICT_ORDER.get(row.verdict, 9))
+
+
+_VERDICT_ORDER = {"block": 0, "warn": 1, "accepted": 2, "info": 3}
 
 
 def render_gate(result: GateResult, output_format: str, *, show_info: bool = False) -> str:
@@ -290,11 +292,13 @@ def render_gate(result: GateResult, output_format: str, *, show_info: bool = Fal
     rows = [row for row in gate_rows(result) if show_info or row.verdict != "info"]
     title = f"Contract gate against {result.base}"
     if output_format == "json":
-        return json.dumps(gate_to_dict(result, rows), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(gate_to_dict(result), indent=2, ensure_ascii=False) + "\n"
     summary = _gate_summary(result)
     extra = _gate_extra(result)
     if output_format == "markdown":
-        return _markdown(title, rows, summary, gate=True, extra=["### Notes", "", *[f"- {line}" for line in extra]] if extra else ())
+        pacts = _markdown_pact_findings(result)
+        notes = ["### Notes", "", *[f"- {line}" for line in extra]] if extra else []
+        return _markdown(title, rows, summary, gate=True, extra=[*pacts, *notes])
     if output_format == "junit":
         cases = [(f"pact.{provider}", f"{finding.code} {finding.operation}".strip(),
                   finding.message if str(finding.severity) == "error" else None) for provider, finding in result.pact_findings]
@@ -314,8 +318,25 @@ def _gate_summary(result: GateResult) -> str:
             f"{errors} pact finding(s); {len(result.stale)} stale and {len(result.expired)} expired ledger entr(ies)")
 
 
+def pact_verdict(severity: object) -> str:
+    """A pact finding's verdict: an error blocks (the change broke the consumer), a warning warns."""
+    return "block" if str(severity) == "error" else "warn"
+
+
+def _markdown_pact_findings(result: GateResult) -> list[str]:
+    """The consumers' pacts judged against the new descriptions, each finding with its verdict."""
+    if not result.pact_findings:
+        return []
+    lines = ["### Consumer pacts against the new descriptions", "", "| verdict | provider | code | where | finding |",
+             "| --- | --- | --- | --- | --- |"]
+    ranked = sorted(result.pact_findings, key=lambda item: pact_verdict(item[1].severity) != "block")
+    lines += [f"| {pact_verdict(finding.severity)} | {provider} | {finding.code} | `{_cell(finding.location)}` | "
+              f"{_cell(finding.message)} |" for provider, finding in ranked]
+    return [*lines, ""]
+
+
 def _gate_extra(result: GateResult) -> list[str]:
-    lines = [f"pact {provider}: {finding.code} {finding.severity} {finding.operation} {finding.message}"
+    lines = [f"pact {provider}: {pact_verdict(finding.severity).upper()} {finding.code} {finding.operation} {finding.message}"
              + (f" at {finding.location}" if finding.location else "") for provider, finding in result.pact_findings]
     lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) expired on "
               f"{entry.expires}: the gate fails until the entry is renewed or removed" for entry in result.expired]
@@ -325,16 +346,19 @@ def _gate_extra(result: GateResult) -> list[str]:
     return lines
 
 
-def gate_to_dict(result: GateResult, rows: Sequence[Row]) -> dict[str, Any]:
-    """The gate's JSON: breaking, changes (with provider, file, verdict, note), pact findings, ledger notes."""
+def gate_to_dict(result: GateResult) -> dict[str, Any]:
+    """The gate's JSON: breaking, every change (with provider, file, verdict, note, observers and the consumer
+    interactions it breaks), the pact findings with their verdict, ledger notes."""
     return {
         "breaking": result.failed,
         "base": result.base,
         "compared": list(result.compared),
-        "changes": [dict(row.change.to_dict(), provider=row.provider, file=row.file, verdict=row.verdict, note=row.note)
-                    for row in rows],
-        "pact_findings": [{"provider": provider, "code": f.code, "severity": str(f.severity), "operation": f.operation,
-                           "message": f.message, "location": f.location} for provider, f in result.pact_findings],
+        "changes": [dict(item.change.to_dict(), provider=item.provider, file=item.file, verdict=str(item.verdict),
+                         note=item.note, observers=list(item.observers), breaks=list(item.breaks))
+                    for item in sorted(result.changes, key=lambda item: _VERDICT_ORDER.get(str(item.verdict), 9))],
+        "pact_findings": [{"provider": provider, "code": f.code, "verdict": pact_verdict(f.severity),
+                           "severity": str(f.severity), "operation": f.operation, "message": f.message,
+                           "location": f.location} for provider, f in result.pact_findings],
         "ledger": {"stale": [entry.to_dict() for entry in result.stale],
                    "expired": [entry.to_dict() for entry in result.expired]},
         "notes": list(result.notes),

@@ -40,7 +40,6 @@ from contractkit.cassettes import (
     Cassette,
     IncomingRequest,
     InteractionIndex,
-    RecordedInteraction,
     ReplayServer,
     cassette_path,
     iter_cassettes,
@@ -334,26 +333,8 @@ def _target(context: ProviderContext, cassettes: Sequence[Cassette], base_url: s
     if base_url is not None:
         yield live_origin(context.provider, base_url)
         return
-    served = [as_the_pact_core_reads(cassette) for cassette in cassettes]
-    with ReplayServer(served, provider=context.provider, router=context.router) as server:
+    with ReplayServer(cassettes, provider=context.provider, router=context.router) as server:
         yield server.origin
-
-
-# AWS's JSON protocols label bodies application/x-amz-json-1.0/1.1. The pact core only type-matches bodies whose
-# content type it knows as JSON, so it would compare them byte for byte; botocore ignores the label. The replay
-# for the Verifier therefore presents them as application/json; the cassettes keep what AWS sent.
-_JSON_ALIASES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
-
-
-def as_the_pact_core_reads(cassette: Any) -> Any:
-    """The cassette with AWS JSON content types presented as application/json (the body is untouched)."""
-    def relabel(interaction: RecordedInteraction) -> RecordedInteraction:
-        headers = {name: tuple("application/json" if value.split(";")[0].strip() in _JSON_ALIASES else value
-                               for value in values) if name.lower() == "content-type" else values
-                   for name, values in interaction.response.headers.items()}
-        return replace(interaction, response=replace(interaction.response, headers=headers))
-
-    return replace(cassette, interactions=tuple(relabel(item) for item in cassette.interactions))
 
 
 def live_origin(provider: Provider, base_url: str) -> str:
