@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from contractkit.diff import DiffOptions, DiffResult, diff_any
 
 PAIRS = Path(__file__).resolve().parent / "pairs"
 SHARED_SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
@@ -92,3 +96,39 @@ def everywhere_documents(case: dict[str, Any], placement: str) -> tuple[Any, Any
     shared = case.get("components")
     return (placed_document(str(case.get("old_openapi", new_version)), case["old"], case.get("old_components", shared), placement),
             placed_document(new_version, case["new"], case.get("new_components", shared), placement))
+
+
+def iter_sides(case: dict[str, Any]) -> Iterator[str | None]:
+    """Where a case is diffed: both sides of a `both` pair, the six placements of an `everywhere` one, else once."""
+    if case["kind"] == "both":
+        yield from ("request", "response")
+    elif case["kind"] == "everywhere":
+        yield from PLACEMENTS
+    else:
+        yield None
+
+
+def case_options(case: dict[str, Any]) -> DiffOptions:
+    """The options a case asks for: configured levels, the day sunsets are judged on (2026-01-01), leniency."""
+    today = case.get("today")
+    return DiffOptions(levels=case.get("levels", {}), today=dt.date.fromisoformat(str(today)) if today else dt.date(2026, 1, 1),
+                       lenient=bool(case.get("lenient")))
+
+
+def case_documents(case: dict[str, Any], side: str | None) -> tuple[Any, Any]:
+    """The old and new documents of a case on one side (placement)."""
+    if case["kind"] == "everywhere":
+        assert side is not None
+        return everywhere_documents(case, side)
+    return documents_for(case, side)
+
+
+def case_direction(case: dict[str, Any], side: str | None) -> str:
+    """The direction a plain JSON Schema pair is read in."""
+    return PLACEMENTS[side][1] if case["kind"] == "everywhere" and side else case.get("direction", "response")
+
+
+def diff_case(case: dict[str, Any], side: str | None) -> DiffResult:
+    """Diff one case on one side, as the correctness suite does."""
+    old, new = case_documents(case, side)
+    return diff_any(old, new, old_name="old", new_name="new", direction=case_direction(case, side), options=case_options(case))

@@ -227,7 +227,7 @@ def test_levels_from_the_registry_are_applied_and_marked(files: dict[str, Path],
                         "      list: {method: GET, path: /pets, safe: true}\n", encoding="utf-8")
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry), "--format", "json"]) == 0
     change = json.loads(capsys.readouterr().out)["changes"][0]
-    assert (change["rule"], change["level"], change["level_source"]) == ("response-property-removed", "warning", "configuration")
+    assert (change["rule"], change["level"], change["level_source"]) == ("response-property-removed", "warning", "configuration: gate.levels")
     registry.write_text(registry.read_text().replace("response-property-removed:", "response-property-remove:"), encoding="utf-8")
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry)]) == 2
     assert "unknown rule id 'response-property-remove'" in capsys.readouterr().err

@@ -5,13 +5,13 @@ Every rule of `contracts diff --list-rules` must be reported by at least one pai
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from diffpairs import PLACEMENTS, documents_for, everywhere_documents, load_pairs
+from diffpairs import PLACEMENTS, case_direction, case_documents, case_options, diff_case, load_pairs
 
-from contractkit.diff import RULES, DiffOptions, Level, diff_any, rule_name
+from contractkit.diff import RULES, Level, diff_any, rule_name
+from contractkit.diff.levels import CONFIGURATION
 
 CASES = load_pairs()
 
@@ -48,25 +48,6 @@ def _info_here(case: dict[str, Any], placement: str) -> list[str] | None:
 PAIRS = _expanded()
 
 
-def _options(case: dict[str, Any]) -> DiffOptions:
-    today = case.get("today")
-    return DiffOptions(levels=case.get("levels", {}), today=dt.date.fromisoformat(str(today)) if today else dt.date(2026, 1, 1),
-                       lenient=bool(case.get("lenient")))
-
-
-def _documents(case: dict[str, Any], side: str | None) -> tuple[Any, Any]:
-    if case["kind"] == "everywhere":
-        assert side is not None
-        return everywhere_documents(case, side)
-    return documents_for(case, side)
-
-
-def _diff(case: dict[str, Any], side: str | None) -> Any:
-    old, new = _documents(case, side)
-    direction = PLACEMENTS[side][1] if case["kind"] == "everywhere" and side else case.get("direction", "response")
-    return diff_any(old, new, old_name="old", new_name="new", direction=direction, options=_options(case))
-
-
 def test_the_suite_has_at_least_150_pairs_and_direction_sensitive_ones() -> None:
     sensitive = [case for case in CASES if case["kind"] == "both" and sorted(case["request"]) != sorted(case["response"])]
     sensitive += [case for case in CASES if case["kind"] == "everywhere" and sorted(case["request"]) != sorted(case["response"])]
@@ -76,13 +57,13 @@ def test_the_suite_has_at_least_150_pairs_and_direction_sensitive_ones() -> None
 
 
 def test_every_rule_is_reported_by_some_pair() -> None:
-    reported = {change.rule for case, side, _ in (param.values for param in PAIRS) for change in _diff(case, side).changes}
+    reported = {change.rule for case, side, _ in (param.values for param in PAIRS) for change in diff_case(case, side).changes}
     assert sorted(set(RULES) - reported) == []
 
 
 @pytest.mark.parametrize(("case", "side", "expected"), PAIRS)
 def test_pair_reports_exactly_the_expected_rules(case: dict[str, Any], side: str | None, expected: list[str]) -> None:
-    result = _diff(case, side)
+    result = diff_case(case, side)
     reported = sorted({change.rule for change in result.changes if change.level is not Level.INFO})
     assert reported == sorted(expected), [change.message for change in result.changes]
     assert all(change.rule in RULES for change in result.changes), [change.rule for change in result.changes]
@@ -97,12 +78,14 @@ def test_pair_reports_exactly_the_expected_rules(case: dict[str, Any], side: str
     if case.get("no_changes"):
         assert result.changes == ()
     if "configured" in case:
-        assert sorted({c.rule for c in result.changes if c.configured}) == sorted(case["configured"])
+        assert sorted({c.rule for c in result.changes if c.level_source == CONFIGURATION}) == sorted(case["configured"])
+    if "sources" in case:
+        assert {c.rule: c.level_source for c in result.changes if c.level_source != "default"} == case["sources"]
 
 
 @pytest.mark.parametrize(("case", "side", "expected"), PAIRS)
 def test_a_document_compared_with_itself_has_no_changes(case: dict[str, Any], side: str | None, expected: list[str]) -> None:
-    for document in _documents(case, side):
-        direction = PLACEMENTS[side][1] if case["kind"] == "everywhere" and side else case.get("direction", "response")
-        result = diff_any(document, document, old_name="a", new_name="a", direction=direction, options=_options(case))
+    for document in case_documents(case, side):
+        result = diff_any(document, document, old_name="a", new_name="a", direction=case_direction(case, side),
+                          options=case_options(case))
         assert result.changes == ()

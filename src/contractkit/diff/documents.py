@@ -22,6 +22,7 @@ from contractkit.diff.lifecycle import (
     judge_removal,
     operation_sunset,
     parse_sunset,
+    relax_unstable,
     stability_change,
 )
 from contractkit.diff.model import REQUEST, RESPONSE, Change, Delta, Level, pointer_part
@@ -45,7 +46,7 @@ def root_delta(delta: Delta, side: str, path: str, method: str, base: str) -> Ch
     where = _readable(delta.rel)
     message = f"{where}: {delta.message}" if where else delta.message
     detail = delta.message if delta.origin else message
-    return Change(rule_name(side, delta.suffix, delta.rel), delta.level, path, method, location, message, delta.origin, detail)
+    return Change(rule_name(side, delta.suffix, delta.rel), path, method, location, message, delta.origin, detail)
 
 
 def _readable(rel: tuple[str, ...]) -> str:
@@ -96,7 +97,7 @@ class DocumentDiffer:
             yield from self._diff_path(old_path, old_item, new_path, new_item)
         for key, (new_path, _) in new_paths.items():
             if key not in old_paths:
-                yield Change("path-added", Level.INFO, new_path, "", _pointer("paths", new_path), f"path {new_path} added")
+                yield Change("path-added", new_path, "", _pointer("paths", new_path), f"path {new_path} added")
 
     def _path_removed(self, path: str, item: dict[str, Any]) -> Iterator[Change]:
         item = self.old.resolve(item)[0]
@@ -106,19 +107,18 @@ class DocumentDiffer:
             yield from removals  # every operation had a lifecycle of its own: judge each, and say why
             return
         methods = ", ".join(method.upper() for method, _ in operations)
-        yield Change("path-removed", Level.BREAKING, path, "", _pointer("paths", path),
+        yield Change("path-removed", path, "", _pointer("paths", path),
                      f"path {path} removed (with {methods or 'no operations'})")
 
     def _operation_removed(self, path: str, method: str, operation: dict[str, Any]) -> Change:
         """An operation gone: judged by its deprecation, sunset date and stability level."""
         where, name = _pointer("paths", path, method), f"{method.upper()} {path}"
         stability = allows_breaking(operation)
-        if stability:
-            return Change("operation-removed", Level.INFO, path, method.upper(), where,
-                          f"{name} removed (x-stability-level {stability}: breaking changes allowed)")
+        if stability:  # a draft or alpha operation may go at any time: its removal is adjusted, whatever its lifecycle
+            return next(relax_unstable([Change("operation-removed", path, method.upper(), where, f"{name} removed")], stability))
         removal = judge_removal(operation.get("deprecated") is True, operation_sunset(operation, self._resolve_old), self.today)
-        rule, level, text = _OPERATION_REMOVALS[removal.kind]
-        return Change(rule, level, path, method.upper(), where, f"{name} removed {text}".replace("{sunset}", removal.sunset))
+        rule, text = _OPERATION_REMOVALS[removal.kind]
+        return Change(rule, path, method.upper(), where, f"{name} removed {text}".replace("{sunset}", removal.sunset))
 
     def _resolve_old(self, node: Any) -> Any:
         return self.old.resolve(node)[0]
@@ -132,21 +132,21 @@ class DocumentDiffer:
             if isinstance(old_op, dict) and not isinstance(new_op, dict):
                 yield self._operation_removed(old_path, method, old_op)
             elif isinstance(new_op, dict) and not isinstance(old_op, dict):
-                yield Change("operation-added", Level.INFO, new_path, method.upper(), _pointer("paths", new_path, method),
+                yield Change("operation-added", new_path, method.upper(), _pointer("paths", new_path, method),
                              f"{method.upper()} {new_path} added")
             elif isinstance(old_op, dict) and isinstance(new_op, dict):
                 site = _Site(new_path, method.upper(), _pointer("paths", new_path, method))
                 changes = _dedupe(self._diff_operation(site, old_path, old_item, old_op, new_item, new_op))
-                yield from _relax(changes, allows_breaking(old_op))
+                yield from relax_unstable(changes, allows_breaking(old_op))
 
     def _diff_operation(self, site: _Site, old_path: str, old_item: dict[str, Any], old_op: dict[str, Any],
                         new_item: dict[str, Any], new_op: dict[str, Any]) -> Iterator[Change]:
         if new_op.get("deprecated") is True and old_op.get("deprecated") is not True:
-            yield site.change("operation-deprecated", Level.WARNING, "", f"{site.method} {site.path} is now deprecated")
+            yield site.change("operation-deprecated", "", f"{site.method} {site.path} is now deprecated")
         yield from self._sunset_check(site, old_op, new_op)
         stability = stability_change(old_op, new_op)
         if stability is not None:
-            yield site.change(stability[0], stability[1], "/x-stability-level", stability[2])
+            yield site.change(stability[0], "/x-stability-level", stability[1])
         yield from self._diff_security(site, old_op, new_op)
         yield from self._diff_parameters(site, old_path, old_item, old_op, new_item, new_op)
         yield from self._diff_request_body(site, old_op.get("requestBody"), new_op.get("requestBody"))
@@ -156,7 +156,7 @@ class DocumentDiffer:
         sunset = operation_sunset(new_op, self._resolve_new)
         if sunset is None or parse_sunset(sunset) is not None or sunset == operation_sunset(old_op, self._resolve_old):
             return
-        yield site.change("sunset-date-invalid", Level.BREAKING, "", f"sunset date {sunset!r} of {site.method} {site.path} "
+        yield site.change("sunset-date-invalid", "", f"sunset date {sunset!r} of {site.method} {site.path} "
                           "cannot be read (expected YYYY-MM-DD or an HTTP date), so its removal cannot be judged")
 
     def _resolve_new(self, node: Any) -> Any:
@@ -170,12 +170,12 @@ class DocumentDiffer:
         for alternative in old_alts:
             if not any(_satisfied_by(candidate, alternative) for candidate in new_alts):
                 needed = " or ".join(_describe_security(alt) for alt in new_alts) or "none"
-                yield site.change("security-requirement-added", Level.BREAKING, "/security",
+                yield site.change("security-requirement-added", "/security",
                                   f"a client authorised by {_describe_security(alternative)} is no longer enough; now needs {needed}")
                 return
         for alternative in new_alts:
             if alternative not in old_alts and any(_satisfied_by(alternative, old) for old in old_alts):
-                yield site.change("security-requirement-removed", Level.INFO, "/security",
+                yield site.change("security-requirement-removed", "/security",
                                   f"now also accepts {_describe_security(alternative)}")
                 return
 
@@ -192,7 +192,7 @@ class DocumentDiffer:
                 yield from self._diff_parameter(site, new_index, old_param, new_param)
             elif key in moved:
                 new_index, new_param = new_params[moved[key]]
-                yield site.change("request-parameter-location-changed", Level.BREAKING, f"/parameters/{new_index}",
+                yield site.change("request-parameter-location-changed", f"/parameters/{new_index}",
                                   f"parameter {old_param.get('name')!r} moved from {key[0]} to {moved[key][0]}")
             else:
                 yield self._parameter_removed(site, key[0], old_param)
@@ -200,10 +200,10 @@ class DocumentDiffer:
             if key in old_params or key in moved.values():
                 continue
             if new_param.get("required") is True:
-                yield site.change("request-parameter-added-required", Level.BREAKING, f"/parameters/{index}",
+                yield site.change("request-parameter-added-required", f"/parameters/{index}",
                                   f"required {key[0]} parameter {new_param.get('name')!r} added")
             else:
-                yield site.change("request-parameter-added", Level.INFO, f"/parameters/{index}",
+                yield site.change("request-parameter-added", f"/parameters/{index}",
                                   f"optional {key[0]} parameter {new_param.get('name')!r} added")
 
     def _parameter_removed(self, site: _Site, where: str, parameter: dict[str, Any]) -> Change:
@@ -212,28 +212,28 @@ class DocumentDiffer:
         deprecated = parameter.get("deprecated") is True or "x-sunset" in parameter
         removal = judge_removal(deprecated, parameter.get("x-sunset"), self.today)
         if removal.kind == "after-sunset":
-            return site.change("request-parameter-removed-after-sunset", Level.INFO, "/parameters",
+            return site.change("request-parameter-removed-after-sunset", "/parameters",
                                f"{where} parameter {name!r} removed after its sunset {removal.sunset}")
         if removal.kind in ("before-sunset", "invalid"):
             why = "before its sunset" if removal.kind == "before-sunset" else "with an unreadable sunset"
-            return site.change("request-parameter-removed-before-sunset", Level.BREAKING, "/parameters",
+            return site.change("request-parameter-removed-before-sunset", "/parameters",
                                f"{where} parameter {name!r} removed {why} {removal.sunset}")
         if parameter.get("required") is True or where == "path":
-            return site.change("request-parameter-removed", Level.BREAKING, "/parameters",
+            return site.change("request-parameter-removed", "/parameters",
                                f"required {where} parameter {name!r} removed")
-        return site.change("request-optional-parameter-removed", Level.WARNING, "/parameters",
+        return site.change("request-optional-parameter-removed", "/parameters",
                            f"optional {where} parameter {name!r} removed; clients that still send it are ignored")
 
     def _diff_parameter(self, site: _Site, index: int, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
         name, where = new.get("name"), new.get("in")
         base = f"/parameters/{index}"
         if new.get("deprecated") is True and old.get("deprecated") is not True:
-            yield site.change("request-parameter-deprecated", Level.INFO, base, f"{where} parameter {name!r} is now deprecated")
+            yield site.change("request-parameter-deprecated", base, f"{where} parameter {name!r} is now deprecated")
         was, now = old.get("required") is True or old.get("in") == "path", new.get("required") is True or where == "path"
         if now and not was:
-            yield site.change("request-parameter-became-required", Level.BREAKING, base, f"{where} parameter {name!r} became required")
+            yield site.change("request-parameter-became-required", base, f"{where} parameter {name!r} became required")
         elif was and not now:
-            yield site.change("request-parameter-became-optional", Level.INFO, base, f"{where} parameter {name!r} became optional")
+            yield site.change("request-parameter-became-optional", base, f"{where} parameter {name!r} became optional")
         old_schema, new_schema = _parameter_schema(old), _parameter_schema(new)
         if old_schema is None or new_schema is None:
             return
@@ -241,7 +241,7 @@ class DocumentDiffer:
         for delta in self.schemas.compare(old_schema, new_schema, REQUEST):
             if widened_to_text and delta.suffix == "type-changed" and not delta.rel:
                 # On the wire a parameter is text: a plain string accepts whatever number or boolean was sent.
-                delta = Delta("type-widened", Level.INFO, (), delta.message, delta.origin)
+                delta = Delta("type-widened", REQUEST, (), delta.message, delta.origin)
             change = root_delta(delta, "request-parameter", site.path, site.method, site.base + base + "/schema")
             yield _with_message(change, f"{where} parameter {name!r}: {change.message}")
 
@@ -261,15 +261,14 @@ class DocumentDiffer:
         if old is None:
             assert new is not None
             required = new.get("required") is True
-            yield site.change("request-body-added-required" if required else "request-body-added",
-                              Level.BREAKING if required else Level.INFO, base,
+            yield site.change("request-body-added-required" if required else "request-body-added", base,
                               "a required request body was added" if required else "an optional request body was added")
             return
         if new is None:
-            yield site.change("request-body-removed", Level.BREAKING, base, "the request body was removed")
+            yield site.change("request-body-removed", base, "the request body was removed")
             return
         if new.get("required") is True and old.get("required") is not True:
-            yield site.change("request-body-became-required", Level.BREAKING, base, "the request body became required")
+            yield site.change("request-body-became-required", base, "the request body became required")
         yield from self._diff_content(site, base, old.get("content") or {}, new.get("content") or {}, REQUEST)
 
     def _diff_content(self, site: _Site, base: str, old: dict[str, Any], new: dict[str, Any], direction: str,
@@ -279,14 +278,14 @@ class DocumentDiffer:
         for name, old_media in old.items():
             new_name = new_types.get(_media_key(name))
             if new_name is None:
-                level = Level.BREAKING if success else Level.WARNING
-                yield site.change(f"{side}-content-type-removed", level, f"{base}/content/{pointer_part(name)}",
+                rule = f"{side}-content-type-removed" if success else "response-error-content-type-removed"
+                yield site.change(rule, f"{base}/content/{pointer_part(name)}",
                                   f"{'request' if direction == REQUEST else 'response'} content type {name} removed")
                 continue
             old_schema = (old_media or {}).get("schema")
             new_schema = (new[new_name] or {}).get("schema")
             if old_schema is None and new_schema is not None and direction == REQUEST:
-                yield site.change("request-body-schema-added", Level.BREAKING, f"{base}/content/{pointer_part(new_name)}/schema",
+                yield site.change("request-body-schema-added", f"{base}/content/{pointer_part(new_name)}/schema",
                                   f"request content type {new_name} now has a schema; it accepted any body before")
             if old_schema is None or new_schema is None:
                 continue
@@ -296,7 +295,7 @@ class DocumentDiffer:
         old_types = {_media_key(name) for name in old}
         for name in new:
             if _media_key(name) not in old_types:
-                yield site.change(f"{side}-content-type-added", Level.INFO, f"{base}/content/{pointer_part(name)}",
+                yield site.change(f"{side}-content-type-added", f"{base}/content/{pointer_part(name)}",
                                   f"{side} content type {name} added")
 
     # --- responses
@@ -317,15 +316,15 @@ class DocumentDiffer:
             yield from self._diff_headers(site, base, old_response.get("headers") or {}, new_response.get("headers") or {})
         for status in new:
             if str(status) not in {str(s) for s in old}:
-                yield site.change("response-status-added", Level.INFO, f"/responses/{pointer_part(str(status))}",
+                yield site.change("response-status-added", f"/responses/{pointer_part(str(status))}",
                                   f"response status {status} added")
 
     def _status_removed(self, site: _Site, status: str, new: dict[str, Any]) -> Iterator[Change]:
         base = f"/responses/{pointer_part(status)}"
         if status.startswith("2") and f"{status[0]}XX" not in {str(s).upper() for s in new}:
-            yield site.change("response-success-status-removed", Level.BREAKING, base, f"success status {status} removed")
+            yield site.change("response-success-status-removed", base, f"success status {status} removed")
         else:
-            yield site.change("response-status-removed", Level.INFO, base, f"response status {status} removed")
+            yield site.change("response-status-removed", base, f"response status {status} removed")
 
     def _diff_headers(self, site: _Site, base: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
         new_lower = {name.lower(): name for name in new}
@@ -336,11 +335,11 @@ class DocumentDiffer:
             if new_name is None:
                 required = old_header.get("required") is True
                 yield site.change("response-header-removed" if required else "response-optional-header-removed",
-                                  Level.BREAKING if required else Level.WARNING, location, f"response header {name} removed")
+                                  location, f"response header {name} removed")
                 continue
             new_header = self.new.resolve(new[new_name])[0] or {}
             if old_header.get("required") is True and new_header.get("required") is not True:
-                yield site.change("response-header-became-optional", Level.BREAKING, location,
+                yield site.change("response-header-became-optional", location,
                                   f"response header {name} became optional: clients can no longer count on it")
             old_schema, new_schema = old_header.get("schema"), new_header.get("schema")
             if old_schema is not None and new_schema is not None:
@@ -350,26 +349,17 @@ class DocumentDiffer:
         old_lower = {name.lower() for name in old}
         for name in new:
             if name.lower() not in old_lower:
-                yield site.change("response-header-added", Level.INFO, f"{base}/headers/{pointer_part(name)}",
+                yield site.change("response-header-added", f"{base}/headers/{pointer_part(name)}",
                                   f"response header {name} added")
 
 
-_OPERATION_REMOVALS = {  # Removal.kind -> rule, level, message tail
-    "plain": ("operation-removed", Level.BREAKING, "without being deprecated first"),
-    "deprecated": ("deprecated-operation-removed", Level.WARNING, "(it was deprecated, with no sunset date)"),
-    "before-sunset": ("operation-removed-before-sunset", Level.BREAKING, "before its announced sunset {sunset}"),
-    "after-sunset": ("operation-removed-after-sunset", Level.INFO, "after its sunset {sunset}"),
-    "invalid": ("sunset-date-invalid", Level.BREAKING, "with a sunset date that cannot be read ({sunset})"),
+_OPERATION_REMOVALS = {  # Removal.kind -> rule, message tail
+    "plain": ("operation-removed", "without being deprecated first"),
+    "deprecated": ("deprecated-operation-removed", "(it was deprecated, with no sunset date)"),
+    "before-sunset": ("operation-removed-before-sunset", "before its announced sunset {sunset}"),
+    "after-sunset": ("operation-removed-after-sunset", "after its sunset {sunset}"),
+    "invalid": ("sunset-date-invalid", "with a sunset date that cannot be read ({sunset})"),
 }
-
-
-def _relax(changes: Iterable[Change], stability: str) -> Iterator[Change]:
-    """Changes to a draft or alpha operation break nobody who was promised anything: informational."""
-    for change in changes:
-        if stability and change.level is not Level.INFO and not change.rule.startswith("stability-level"):
-            change = replace(change, level=Level.INFO,
-                             message=f"{change.message} (x-stability-level {stability}: breaking changes allowed)")
-        yield change
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,9 +370,9 @@ class _Site:
     method: str
     base: str
 
-    def change(self, rule: str, level: Level, suffix: str, message: str) -> Change:
-        """A change at this operation, `suffix` being a JSON pointer below the operation."""
-        return Change(rule, level, self.path, self.method, self.base + suffix, message)
+    def change(self, rule: str, suffix: str, message: str) -> Change:
+        """A change of `rule` at this operation, `suffix` being a JSON pointer below the operation."""
+        return Change(rule, self.path, self.method, self.base + suffix, message)
 
 
 def _with_message(change: Change, message: str) -> Change:

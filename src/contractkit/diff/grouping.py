@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contractkit.diff.model import LEVEL_ORDER, Change, Level
+from contractkit.diff.model import CONFIGURATION, LEVEL_ORDER, Change, Level
 
 __all__ = ["ChangeGroup", "RuleCount", "Summary", "group_changes", "summarize_changes"]
 
@@ -42,9 +42,14 @@ class ChangeGroup:
         return bool(self.changes[0].origin)
 
     @property
+    def level_source(self) -> str:
+        """Where the level comes from: `default` (the rule table) or the adjustment's source."""
+        return self.changes[0].level_source
+
+    @property
     def configured(self) -> bool:
-        """True when the level came from the project's configuration."""
-        return self.changes[0].configured
+        """True when the level came from the project's configuration (`gate.levels`)."""
+        return self.level_source == CONFIGURATION
 
 
 @dataclass(frozen=True, slots=True)

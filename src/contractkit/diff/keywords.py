@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contractkit.diff.model import REQUEST, RESPONSE, Delta, Level
+from contractkit.diff.model import REQUEST, RESPONSE, Delta
 from contractkit.diff.schemashape import LOWER_BOUNDS, UPPER_BOUNDS, Shape, accepts_type
 
 __all__ = [
@@ -16,13 +16,6 @@ __all__ = [
     "compare_extensible_enum", "compare_format", "compare_nullability", "compare_types", "describe_types",
     "overlap", "property_added", "property_removed", "required_without_property", "requiredness", "value_deltas",
 ]
-
-B, W, I = Level.BREAKING, Level.WARNING, Level.INFO  # noqa: E741 (the three levels, in tables)
-
-
-def _by_direction(direction: str, when_sent: Level, when_read: Level) -> Level:
-    return when_sent if direction == REQUEST else when_read
-
 
 def value_deltas(old: Shape, new: Shape, direction: str) -> list[Delta]:
     """The changes to the value itself (not its properties or items): type, null, enum, bounds, format, ..."""
@@ -61,8 +54,8 @@ def compare_types(old: Shape, new: Shape, direction: str) -> list[Delta]:
         return []
     message = f"type changed from {describe_types(old.types)} to {describe_types(new.types)}"
     if direction == REQUEST:
-        return [Delta("type-changed", B, (), message)] if lost else [Delta("type-widened", I, (), message)]
-    return [Delta("type-changed", B, (), message)] if gained else [Delta("type-narrowed", I, (), message)]
+        return [Delta("type-changed", direction, (), message)] if lost else [Delta("type-widened", direction, (), message)]
+    return [Delta("type-changed", direction, (), message)] if gained else [Delta("type-narrowed", direction, (), message)]
 
 
 def _lost_types(source: frozenset[str] | None, target: frozenset[str] | None) -> bool:
@@ -78,8 +71,8 @@ def compare_nullability(old: Shape, new: Shape, direction: str) -> list[Delta]:
     if old.nullable == new.nullable:
         return []
     if new.nullable:
-        return [Delta("became-nullable", _by_direction(direction, I, B), (), "can now be null")]
-    return [Delta("became-not-nullable", _by_direction(direction, B, I), (), "can no longer be null")]
+        return [Delta("became-nullable", direction, (), "can now be null")]
+    return [Delta("became-not-nullable", direction, (), "can no longer be null")]
 
 
 # ---------------------------------------------------------------- enums
@@ -90,16 +83,16 @@ def compare_enum(old: Shape, new: Shape, direction: str) -> list[Delta]:
     if old.enum == new.enum:
         return []
     if new.enum is None:
-        return [Delta("enum-value-added", _by_direction(direction, I, W), (), "is no longer limited to an enum")]
+        return [Delta("enum-value-added", direction, (), "is no longer limited to an enum")]
     if old.enum is None:
-        return [Delta("enum-value-removed", _by_direction(direction, B, I), (), f"is now limited to {_values(new.enum)}")]
+        return [Delta("enum-value-removed", direction, (), f"is now limited to {_values(new.enum)}")]
     deltas = []
     removed, added = old.enum - new.enum, new.enum - old.enum
     if removed:
-        deltas.append(Delta("enum-value-removed", _by_direction(direction, B, I), (),
+        deltas.append(Delta("enum-value-removed", direction, (),
                             f"enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed"))
     if added:
-        deltas.append(Delta("enum-value-added", _by_direction(direction, I, W), (),
+        deltas.append(Delta("enum-value-added", direction, (),
                             f"enum value{'s' if len(added) > 1 else ''} {_values(added)} added"))
     return deltas
 
@@ -111,10 +104,10 @@ def compare_extensible_enum(old: Shape, new: Shape, direction: str) -> list[Delt
     deltas = []
     removed, added = old.extensible_enum - new.extensible_enum, new.extensible_enum - old.extensible_enum
     if removed:
-        deltas.append(Delta("extensible-enum-value-removed", _by_direction(direction, B, I), (),
+        deltas.append(Delta("extensible-enum-value-removed", direction, (),
                             f"x-extensible-enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed"))
     if added:
-        deltas.append(Delta("extensible-enum-value-added", I, (), f"x-extensible-enum value{'s' if len(added) > 1 else ''} "
+        deltas.append(Delta("extensible-enum-value-added", direction, (), f"x-extensible-enum value{'s' if len(added) > 1 else ''} "
                             f"{_values(added)} added"))
     return deltas
 
@@ -231,10 +224,10 @@ def _compare_keys(name: str, old: dict[str, Any], new: dict[str, Any], tightened
 def _bound_deltas(tightened: list[str], loosened: list[str], direction: str) -> list[Delta]:
     deltas = []
     if tightened:
-        deltas.append(Delta("constraint-tightened", _by_direction(direction, B, I), (), "constraint tightened: " + "; ".join(tightened)))
+        deltas.append(Delta("constraint-tightened", direction, (), "constraint tightened: " + "; ".join(tightened)))
     if loosened:
         # A reader sized a buffer or a column to the old bound (a commit sha of 40 characters).
-        deltas.append(Delta("constraint-loosened", _by_direction(direction, I, B), (), "constraint loosened: " + "; ".join(loosened)))
+        deltas.append(Delta("constraint-loosened", direction, (), "constraint loosened: " + "; ".join(loosened)))
     return deltas
 
 
@@ -258,17 +251,17 @@ def compare_format(old: Shape, new: Shape, direction: str) -> list[Delta]:
     if {old.format, new.format} <= {None, *_NUMBER_FORMAT_RANK}:
         before, after = _NUMBER_FORMAT_RANK.get(old.format or "", 2), _NUMBER_FORMAT_RANK.get(new.format or "", 2)
         narrowed = after < before if direction == REQUEST else after > before
-        return [Delta("format-changed", _by_direction(direction, B, W), (), message)] if narrowed else []
+        return [Delta("format-changed", direction, (), message)] if narrowed else []
     if direction == REQUEST and new.format is None or direction == RESPONSE and old.format is None:
         return []  # the new side accepts (request) or the client expects (response) any format
-    return [Delta("format-changed", _by_direction(direction, B, W), (), message)]
+    return [Delta("format-changed", direction, (), message)]
 
 
 def compare_default(old: Shape, new: Shape, direction: str) -> list[Delta]:
     """A client that omits a value gets the default: changing it changes what the call does."""
     if direction != REQUEST or old.default is None or old.default == new.default:
         return []
-    return [Delta("default-changed", B, (), f"default changed from {old.default} to {new.default or 'none'}")]
+    return [Delta("default-changed", direction, (), f"default changed from {old.default} to {new.default or 'none'}")]
 
 
 def compare_all_of(old: Shape, new: Shape, direction: str) -> list[Delta]:
@@ -278,7 +271,7 @@ def compare_all_of(old: Shape, new: Shape, direction: str) -> list[Delta]:
     added = new.all_of_refs - old.all_of_refs
     if not added or len(new.all_of_refs) <= len(old.all_of_refs):
         return []
-    return [Delta("all-of-added", _by_direction(direction, B, I), (), f"allOf now also requires {', '.join(sorted(added))}")]
+    return [Delta("all-of-added", direction, (), f"allOf now also requires {', '.join(sorted(added))}")]
 
 
 def compare_discriminator(old: Shape, new: Shape, direction: str) -> list[Delta]:
@@ -287,18 +280,16 @@ def compare_discriminator(old: Shape, new: Shape, direction: str) -> list[Delta]
         return []
     (old_name, old_map), (new_name, new_map) = old.discriminator, new.discriminator
     if old_name != new_name:
-        return [Delta("discriminator-property-changed", B, (), f"discriminator property {old_name!r} -> {new_name!r}")]
+        return [Delta("discriminator-property-changed", direction, (), f"discriminator property {old_name!r} -> {new_name!r}")]
     before, after = dict(old_map), dict(new_map)
     removed, added = before.keys() - after.keys(), after.keys() - before.keys()
     moved = {key for key in before.keys() & after.keys() if _tail(before[key]) != _tail(after[key])}
     if moved or (removed and added):
-        level = B
-    elif removed:
-        level = _by_direction(direction, B, I)  # a sender's value no longer selects a schema
-    else:
-        level = _by_direction(direction, I, B)  # a reader meets a value it cannot dispatch
+        suffix = "discriminator-mapping-changed"
+    else:  # only removed: a sender's value no longer selects a schema; only added: a reader cannot dispatch a value
+        suffix = "discriminator-mapping-value-removed" if removed else "discriminator-mapping-value-added"
     parts = [f"{verb} {', '.join(sorted(keys))}" for verb, keys in (("removed", removed), ("added", added), ("retargeted", moved)) if keys]
-    return [Delta("discriminator-mapping-changed", level, (), "discriminator mapping " + "; ".join(parts))]
+    return [Delta(suffix, direction, (), "discriminator mapping " + "; ".join(parts))]
 
 
 def _tail(ref: str) -> str:
@@ -311,20 +302,21 @@ def _tail(ref: str) -> str:
 def property_removed(name: str, rel: tuple[str, ...], old: Shape, new: Shape, direction: str) -> Delta:
     """A property gone: a reader loses it; a sender still sends it (fatal only where unknown ones are refused)."""
     if direction == REQUEST:
-        level = B if new.additional is False else W
-        return Delta("removed", level, rel, f"property {name!r} removed")
+        if new.additional is False:
+            return Delta("removed-closed", direction, rel, f"property {name!r} removed where unknown properties are refused")
+        return Delta("removed", direction, rel, f"property {name!r} removed")
     if name in old.required:
-        return Delta("removed", B, rel, f"required property {name!r} removed")
-    return Delta("optional-property-removed", W, rel, f"optional property {name!r} removed")
+        return Delta("removed", direction, rel, f"required property {name!r} removed")
+    return Delta("optional-property-removed", direction, rel, f"optional property {name!r} removed")
 
 
 def property_added(name: str, rel: tuple[str, ...], old: Shape, new: Shape, direction: str) -> list[Delta]:
     """A new property: required ones break senders; in a closed response object it surprises readers."""
     if direction == REQUEST and name in new.required:
-        return [Delta("added-required", B, rel, f"required property {name!r} added")]
+        return [Delta("added-required", direction, rel, f"required property {name!r} added")]
     if direction == RESPONSE and old.additional is False:
-        return [Delta("added", W, rel, f"property {name!r} added where additional properties were forbidden")]
-    return [Delta("added", I, rel, f"property {name!r} added")]
+        return [Delta("added-closed", direction, rel, f"property {name!r} added where additional properties were forbidden")]
+    return [Delta("added", direction, rel, f"property {name!r} added")]
 
 
 def requiredness(name: str, rel: tuple[str, ...], old: Shape, new: Shape, direction: str) -> list[Delta]:
@@ -333,8 +325,8 @@ def requiredness(name: str, rel: tuple[str, ...], old: Shape, new: Shape, direct
     if was == now:
         return []
     if now:
-        return [Delta("became-required", _by_direction(direction, B, I), rel, f"property {name!r} became required")]
-    return [Delta("became-optional", _by_direction(direction, I, B), rel, f"property {name!r} became optional")]
+        return [Delta("became-required", direction, rel, f"property {name!r} became required")]
+    return [Delta("became-optional", direction, rel, f"property {name!r} became optional")]
 
 
 def required_without_property(old: Shape, new: Shape, direction: str) -> list[Delta]:
@@ -344,8 +336,8 @@ def required_without_property(old: Shape, new: Shape, direction: str) -> list[De
     undefined_new = new.required - old.properties.keys() - new.properties.keys()
     if direction == REQUEST:
         for name in sorted(undefined_new - old.required):
-            deltas.append(Delta("added-required", B, ("properties", name), f"required property {name!r} added"))
+            deltas.append(Delta("added-required", direction, ("properties", name), f"required property {name!r} added"))
     else:
         for name in sorted(undefined_old - new.required):
-            deltas.append(Delta("became-optional", B, ("properties", name), f"property {name!r} became optional"))
+            deltas.append(Delta("became-optional", direction, ("properties", name), f"property {name!r} became optional"))
     return deltas

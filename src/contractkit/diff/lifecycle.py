@@ -10,14 +10,15 @@ whose contract may still change: changes to draft and alpha are informational, a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from contractkit.diff.model import Level
+from contractkit.diff.model import Adjustment, Change, Level
 
 __all__ = ["STABILITY_LEVELS", "Removal", "allows_breaking", "judge_removal", "operation_sunset", "parse_sunset",
-           "stability_change"]
+           "relax_unstable", "stability_change"]
 
 STABILITY_LEVELS = ("draft", "alpha", "beta", "stable")
 _OPEN_LEVELS = frozenset({"draft", "alpha"})
@@ -95,12 +96,21 @@ def allows_breaking(operation: dict[str, Any]) -> str:
     return level if level in _OPEN_LEVELS else ""
 
 
-def stability_change(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, Level, str] | None:
-    """(rule, level, message) when the stability level is invalid or went backwards, else None."""
+def stability_change(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, str] | None:
+    """(rule, message) when the stability level is invalid or went backwards, else None."""
     before, after = old.get("x-stability-level"), new.get("x-stability-level")
     if after is not None and after not in STABILITY_LEVELS and after != before:
-        return ("stability-level-invalid", Level.WARNING,
-                f"x-stability-level {after!r} is not one of {', '.join(STABILITY_LEVELS)}")
+        return "stability-level-invalid", f"x-stability-level {after!r} is not one of {', '.join(STABILITY_LEVELS)}"
     if before in STABILITY_LEVELS and after in STABILITY_LEVELS and STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before):
-        return "stability-level-decreased", Level.BREAKING, f"x-stability-level went back from {before} to {after}"
+        return "stability-level-decreased", f"x-stability-level went back from {before} to {after}"
     return None
+
+
+def relax_unstable(changes: Iterable[Change], stability: str) -> Iterator[Change]:
+    """The adjustment step of `x-stability-level`: changes to a draft or alpha operation break nobody who was
+    promised anything, so they are informational, with the stability level as their level's source."""
+    for change in changes:
+        if stability and change.level is not Level.INFO and not change.rule.startswith("stability-level"):
+            change = replace(change, adjustment=Adjustment(Level.INFO, f"stability: x-stability-level {stability}"),
+                             message=f"{change.message} (x-stability-level {stability}: breaking changes allowed)")
+        yield change

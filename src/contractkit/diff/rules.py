@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from contractkit.core.errors import UsageError
-from contractkit.diff.levels import Level
+from contractkit.diff.levels import CONFIGURATION, Adjustment, Level
 
 if TYPE_CHECKING:
     from contractkit.diff.model import Change
@@ -71,8 +71,8 @@ _SIDE_WORDS = {
     "response-body": "the response body", "response-property": "a response body property",
 }
 _PRESENCE = {  # suffix -> (level when sent, level when read, explanation)
-    "removed": (W, B, "{where} was removed (breaking when read, or when sent and unknown properties are refused)"),
-    "added": (I, I, "{where} was added (a warning when read and unknown properties were forbidden)"),
+    "removed": (W, B, "{where} was removed (breaking when read; when sent, see ...-removed-closed)"),
+    "added": (I, I, "{where} was added (when read where unknown properties were forbidden, see ...-added-closed)"),
     "added-required": (B, I, "{where} was added as required"),
     "became-required": (B, I, "{where} became required"),
     "became-optional": (I, B, "{where} became optional: readers can no longer count on it"),
@@ -123,10 +123,28 @@ _NEW_VALUE = {
     "extensible-enum-value-removed": (B, I, "an x-extensible-enum value of {where} was removed"),
     "extensible-enum-value-added": (I, I, "an x-extensible-enum value of {where} was added (extensible: not breaking)"),
     "discriminator-property-changed": (B, B, "the discriminator property of {where} changed"),
-    "discriminator-mapping-changed": (B, B, "a discriminator mapping of {where} was removed, added or retargeted"),
+    "discriminator-mapping-changed": (B, B, "a discriminator mapping of {where} was retargeted (or values both removed and added)"),
 }
 _DEFAULT_CHANGED = (("request-body-default-changed", W), ("request-property-default-changed", W),
                     ("request-parameter-default-changed", B))
+_LATER_DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
+    ("request-property-removed-closed", B, "a request body property was removed from an object that refuses unknown "
+     "properties (additionalProperties: false): clients that still send it are refused"),
+    ("request-parameter-property-removed-closed", B, "a property of an object parameter was removed where unknown "
+     "properties are refused: clients that still send it are refused"),
+    ("response-property-added-closed", W, "a response body property was added to an object that forbade additional "
+     "properties: strict readers meet a property they do not know"),
+    ("response-header-property-added-closed", W, "a property was added to an object header that forbade additional "
+     "properties: strict readers meet a property they do not know"),
+    ("response-error-content-type-removed", W, "a media type of an error response (not 2xx) is gone: clients read "
+     "the status, and the error body only when they can"),
+)
+_LATER_VALUE = {
+    "discriminator-mapping-value-removed": (B, I, "a discriminator mapping value of {where} was removed: a sender's "
+                                            "value no longer selects a schema (a reader never meets it again)"),
+    "discriminator-mapping-value-added": (I, B, "a discriminator mapping value of {where} was added: a reader meets a "
+                                          "value it cannot dispatch (a sender may use it)"),
+}
 
 
 def _legacy() -> list[tuple[str, Level, str]]:
@@ -153,6 +171,11 @@ def _appended() -> list[tuple[str, Level, str]]:
     for rule, level in _DEFAULT_CHANGED:
         side = rule.removesuffix("-default-changed")
         rules.append((rule, level, f"the default of {_SIDE_WORDS[side]} changed: clients that omit it get another value"))
+    rules += _LATER_DOCUMENT_RULES
+    for suffix, (sent, read, text) in _LATER_VALUE.items():
+        for side in _VALUE_SIDES:
+            rules.append((f"{side}-{suffix}", sent if side.startswith("request") else read,
+                          text.format(where=_SIDE_WORDS[side])))
     return rules
 
 
@@ -168,7 +191,8 @@ RULES: dict[str, Rule] = _build()
 RULE_CODES: dict[str, str] = {rule.id: rule.code for rule in RULES.values()}
 
 _NESTING = frozenset({"properties", "items", "additionalProperties", "prefixItems", "contains", "dependentSchemas"})
-_PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {"deprecated", "removed-before-sunset", "removed-after-sunset"}
+_PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {"deprecated", "removed-before-sunset", "removed-after-sunset",
+                                              "removed-closed", "added-closed"}
 
 
 def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
@@ -201,7 +225,7 @@ def check_levels(levels: Mapping[str, object], *, display: str) -> dict[str, str
 
 
 def apply_levels(changes: Iterable[Change], levels: Mapping[str, str]) -> list[Change]:
-    """The changes with configured levels applied (marked `configured`); rules set to `off` are dropped."""
+    """The adjustment step of `gate.levels`: configured levels applied, with their source; `off` drops a rule."""
     if not levels:
         return list(changes)
     result = []
@@ -210,5 +234,5 @@ def apply_levels(changes: Iterable[Change], levels: Mapping[str, str]) -> list[C
         if setting is None:
             result.append(change)
         elif setting != "off":
-            result.append(replace(change, level=Level(setting), configured=True))
+            result.append(replace(change, adjustment=Adjustment(Level(setting), CONFIGURATION)))
     return result

@@ -32,7 +32,7 @@ from contractkit.diff.keywords import (
     value_deltas,
 )
 from contractkit.diff.lifecycle import judge_removal
-from contractkit.diff.model import REQUEST, Delta, Level, pointer_part
+from contractkit.diff.model import REQUEST, RESPONSE, Delta, Level, pointer_part
 from contractkit.diff.schemashape import SchemaDocument, Shape, union_schema
 
 __all__ = ["SameJson", "SchemaComparator", "is_same_json", "join_pointer"]
@@ -167,7 +167,7 @@ class SchemaComparator:
         return key
 
     def _edge(self, rel: tuple[str, ...], old: Any, new: Any, direction: str, kind: str = _EDGE) -> Delta:
-        return Delta(kind, Level.INFO, rel, "", cycle=self._key(old, new, direction))
+        return Delta(kind, direction, rel, "", cycle=self._key(old, new, direction))
 
     def _ensure(self, key: Key) -> tuple[Delta, ...]:
         found = self._nodes[key]
@@ -193,7 +193,7 @@ class SchemaComparator:
             for delta in local:
                 if delta.cycle is None:
                     origin = join_pointer(ref, ref_rel + delta.rel) if ref else ""
-                    found.append(Delta(delta.suffix, delta.level, rel + delta.rel, delta.message, origin))
+                    found.append(Delta(delta.suffix, delta.direction, rel + delta.rel, delta.message, origin))
                 elif delta.cycle not in seen:
                     seen.add(delta.cycle)
                     queue.append((delta.cycle, rel + delta.rel, ref, ref_rel + delta.rel, delta.suffix == _CHOICE_EDGE))
@@ -324,7 +324,7 @@ class SchemaComparator:
             new_index = candidate.position if request else index
             rel = (new.alternative_key, str(new_index)) if new.alternatives is not None and new_index >= 0 else ()
             if candidate.position >= 0:
-                deltas.append(Delta(_CHOICE_EDGE, Level.INFO, rel, "", cycle=candidate.key))
+                deltas.append(Delta(_CHOICE_EDGE, direction, rel, "", cycle=candidate.key))
             else:
                 deltas.append(_alternative_delta(covered[index], index, rel, request))
         used = {candidate.position for candidate in chosen}
@@ -332,7 +332,7 @@ class SchemaComparator:
             if position not in used:
                 rel = (new.alternative_key, str(position)) if request and new.alternatives is not None else ()
                 suffix = "alternative-added" if request else "alternative-removed"
-                deltas.append(Delta(suffix, Level.INFO, rel, f"alternative {position} ({_label(covering[position])}) "
+                deltas.append(Delta(suffix, direction, rel, f"alternative {position} ({_label(covering[position])}) "
                                     f"{'is now also accepted' if request else 'is no longer produced'}"))
         return deltas
 
@@ -366,7 +366,7 @@ class SchemaComparator:
                     deltas += property_added(name, rel, old, new, direction)
             else:
                 deltas += requiredness(name, rel, old, new, direction)
-                deltas += self._deprecation(name, rel, old_props[name], new_props[name])
+                deltas += self._deprecation(name, rel, old_props[name], new_props[name], direction)
                 deltas.append(self._edge(rel, old_props[name], new_props[name], direction))
         deltas += required_without_property(old, new, direction)
         deltas += self._compare_additional(old, new, direction)
@@ -379,15 +379,15 @@ class SchemaComparator:
         deprecated, sunset = _lifecycle(self.old, raw)
         removal = judge_removal(deprecated, sunset, self.today)
         if removal.kind == "after-sunset":
-            return Delta("removed-after-sunset", Level.INFO, rel, f"property {name!r} removed after its sunset {removal.sunset}")
+            return Delta("removed-after-sunset", direction, rel, f"property {name!r} removed after its sunset {removal.sunset}")
         if removal.kind in ("before-sunset", "invalid"):
             why = "before its sunset" if removal.kind == "before-sunset" else "with an unreadable sunset"
-            return Delta("removed-before-sunset", Level.BREAKING, rel, f"property {name!r} removed {why} {removal.sunset}")
+            return Delta("removed-before-sunset", direction, rel, f"property {name!r} removed {why} {removal.sunset}")
         return plain
 
-    def _deprecation(self, name: str, rel: tuple[str, ...], old_raw: Any, new_raw: Any) -> list[Delta]:
+    def _deprecation(self, name: str, rel: tuple[str, ...], old_raw: Any, new_raw: Any, direction: str) -> list[Delta]:
         if _lifecycle(self.new, new_raw)[0] and not _lifecycle(self.old, old_raw)[0]:
-            return [Delta("deprecated", Level.INFO, rel, f"property {name!r} is now deprecated")]
+            return [Delta("deprecated", direction, rel, f"property {name!r} is now deprecated")]
         return []
 
     def _visible(self, document: SchemaDocument, shape: Shape, direction: str) -> dict[str, Any]:
@@ -396,12 +396,11 @@ class SchemaComparator:
         return {name: raw for name, raw in shape.properties.items() if not getattr(document_shape(document, raw), hidden)}
 
     def _compare_additional(self, old: Shape, new: Shape, direction: str) -> list[Delta]:
-        request = direction == REQUEST
         if old.additional is not False and new.additional is False:
-            return [Delta("additional-properties-restricted", Level.BREAKING if request else Level.INFO, (),
+            return [Delta("additional-properties-restricted", direction, (),
                           "additional properties are no longer allowed")]
         if old.additional is False and new.additional is not False:
-            return [Delta("additional-properties-allowed", Level.INFO if request else Level.WARNING, (),
+            return [Delta("additional-properties-allowed", direction, (),
                           "additional properties are now allowed")]
         if isinstance(old.additional, dict) and isinstance(new.additional, dict):
             return [self._edge(("additionalProperties",), old.additional, new.additional, direction)]
@@ -483,9 +482,9 @@ _UNMATCHED = _Candidate((True, 1, 0, 1), False, -1, (0, 0, ""))
 
 def _alternative_delta(option: Any, index: int, rel: tuple[str, ...], request: bool) -> Delta:
     if request:
-        return Delta("alternative-removed", Level.BREAKING, rel,
+        return Delta("alternative-removed", REQUEST, rel,
                      f"alternative {index} ({_label(option)}) was removed: a client sending that shape is refused")
-    return Delta("alternative-added", Level.BREAKING, rel,
+    return Delta("alternative-added", RESPONSE, rel,
                  f"alternative {index} ({_label(option)}) was added: a client meets a shape it cannot read")
 
 
@@ -501,7 +500,7 @@ def _fold_missing_properties(found: tuple[Delta, ...]) -> tuple[Delta, ...]:
         if len(group) < 2:
             continue
         names = ", ".join(repr(d.rel[1]) for d in group[:8]) + (f" and {len(group) - 8} more" if len(group) > 8 else "")
-        result = [Delta(suffix, Level.BREAKING, (), f"this alternative {wording}: {names}")] + [d for d in result if d not in group]
+        result = [Delta(suffix, group[0].direction, (), f"this alternative {wording}: {names}")] + [d for d in result if d not in group]
     return tuple(result)
 
 
