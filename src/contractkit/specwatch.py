@@ -89,7 +89,8 @@ def _row(provider: str, item: Judged) -> CheckResult:
     finding = Finding(change.code, severity, f"{change.rule}: {change.message}{note}", change.location, provider,
                       change.operation)
     return CheckResult(check="specs", provider=provider, operation=change.operation, interaction=change.rule,
-                       status=_STATUS.get(item.verdict, Status.PASSED), message=f"{item.verdict}: {change.message}",
+                       status=_STATUS.get(item.verdict, Status.PASSED),
+                       message=f"{item.verdict}: {change.message}" + (f"; {item.note}" if item.note else ""),
                        findings=(finding,), details={"location": change.location, **item.details()})
 
 

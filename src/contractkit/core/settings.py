@@ -114,6 +114,7 @@ class GateSettings:
     unused_breaking: str = DEFAULT_UNUSED_BREAKING  # block | warn | off
     ledger: str = DEFAULT_LEDGER  # as written, relative to the registry's folder
     levels: Mapping[str, str] = field(default_factory=dict)  # rule id -> breaking | warning | info | off
+    require_recorded: tuple[str, ...] = ()  # providers whose cassettes must be recorded, not seeded
 
 
 @dataclass(frozen=True, slots=True)

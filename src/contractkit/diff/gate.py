@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from contractkit.cassettes import load_cassette
 from contractkit.compat import ConsumerBreak, compare_calls, description_validator, judge_interaction
+from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.loading import load_source, parse_source
 from contractkit.core.model import Finding, Provider, Registry, Severity
@@ -35,6 +37,7 @@ from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
 from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes, unused_policy
 from contractkit.pact.usage import Observation, Usage, load_usage, observers
+from contractkit.validation.recordings import SEEDED_SOURCES
 
 __all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "gate_options",
            "iter_tracked", "line_map", "load_ledger", "run_gate"]
@@ -162,7 +165,7 @@ def run_gate(registry: Registry, base: str, *, today: dt.date | None = None) -> 
     usage = load_usage(registry)
     notes += list(usage.notes)
     changes, pact_findings_list, used = _judge(registry, raw_changes, bases, usage, ledger, today)
-    pact_findings = tuple(pact_findings_list)
+    pact_findings = tuple(pact_findings_list) + tuple(_unrecorded(registry))
     used |= {entry.index for entry in ledger for provider, finding in pact_findings
              if entry.matches(finding.code, finding.location, provider)}
     pact_findings = tuple((provider, finding) for provider, finding in pact_findings
@@ -310,15 +313,15 @@ def _judge(registry: Registry, found: list[_Found], pairs: Mapping[str, _Pair], 
     pact_findings: list[tuple[str, Finding]] = []
     for described in registry.providers.values():
         mine = [item for item in found if item.tracked.provider.name == described.name]
-        findings, judged = _judge_provider(described, mine, pairs.get(described.name), usage, unused)
+        findings, provider_verdicts = _judge_provider(described, mine, pairs.get(described.name), usage, unused)
         pact_findings += [(described.name, finding) for finding in findings]
-        verdicts.update(judged)
+        verdicts.update(provider_verdicts)
     used: set[int] = set()
     changes = []
     for item in found:
         provider = item.tracked.provider.name
-        judged = verdicts[id(item)]
-        verdict, note = judged.verdict, judged.note
+        outcome = verdicts[id(item)]
+        verdict, note = outcome.verdict, outcome.note
         entries = [entry for entry in ledger
                    if item.change.level is not Level.INFO and entry.matches(item.change.rule, item.change.location, provider)]
         used |= {entry.index for entry in entries}
@@ -329,9 +332,8 @@ def _judge(registry: Registry, found: list[_Found], pairs: Mapping[str, _Pair], 
         elif entries:
             entry = entries[0]
             note = f"ledger entry {entry.index} (owner {entry.owner}) expired on {entry.expires}; {note}"
-        details = judged.details()
         changes.append(GateChange(provider, item.shown, item.change, verdict, note, item.line,
-                                  tuple(details["observers"]), tuple(details["breaks"])))
+                                  tuple(outcome.observer_dicts()), tuple(outcome.break_dicts())))
     return changes, pact_findings, used
 
 
@@ -391,6 +393,28 @@ def _schema_observations(item: _Found, usage: Usage) -> list[Observation]:
     provider = item.tracked.provider.name
     return [Observation(call.consumer, provider, call.operation, call.description, "", f"calls {call.operation}")
             for call in usage.of_provider(provider) if call.operation in item.tracked.operations]
+
+
+def _unrecorded(registry: Registry) -> Iterator[tuple[str, Finding]]:
+    """`gate.require_recorded`: every cassette of the named providers must be recorded, not seeded from a
+    description (a check on a seeded cassette could not have failed)."""
+    for name in registry.settings.gate.require_recorded:
+        if name not in registry.providers:
+            raise UsageError(f"gate.require_recorded names {name!r}, which is not a provider of the registry",
+                             file=registry.path.name, key_path=("gate", "require_recorded"),
+                             line=registry.line_of("gate", "require_recorded"))
+        provider = registry.providers[name]
+        folder = provider.cassettes
+        paths = sorted(path for path in folder.rglob("*.yaml") if not path.name.startswith(".")) if folder else []
+        if not paths:
+            yield name, Finding(Code.NOT_RECORDED, Severity.ERROR, f"gate.require_recorded: {name} has no recorded "
+                                "cassette", _relative(folder, registry.root) if folder else "cassettes", name)
+        for path in paths:
+            source = load_cassette(path).source
+            if source in SEEDED_SOURCES:
+                yield name, Finding(Code.NOT_RECORDED, Severity.ERROR, f"gate.require_recorded: {name}'s cassette is "
+                                    f"seeded from {source}, not recorded: record it (contracts record --provider {name})",
+                                    _relative(path, registry.root), name)
 
 
 def _accepted(ledger: Iterable[LedgerEntry], rule: str, location: str, provider: str, today: dt.date) -> bool:

@@ -51,12 +51,19 @@ class Judged:
         """The consumers that observe the change, sorted."""
         return sorted({seen.consumer for seen in self.observations})
 
+    def observer_dicts(self) -> list[dict[str, str]]:
+        """Who observes the change, as JSON data."""
+        return [{"consumer": seen.consumer, "interaction": seen.interaction, "location": seen.location,
+                 "reason": seen.reason} for seen in self.observations]
+
+    def break_dicts(self) -> list[dict[str, str]]:
+        """The consumer interactions the change breaks, as JSON data."""
+        return [found.to_dict() for found in self.breaks]
+
     def details(self) -> dict[str, object]:
         """The verdict as JSON data: who observes, what breaks."""
         return {"verdict": str(self.verdict), "note": self.note, "rule": self.change.rule, "level": str(self.change.level),
-                "observers": [{"consumer": seen.consumer, "interaction": seen.interaction, "location": seen.location,
-                               "reason": seen.reason} for seen in self.observations],
-                "breaks": [found.to_dict() for found in self.breaks]}
+                "observers": self.observer_dicts(), "breaks": self.break_dicts()}
 
 
 def unused_policy(setting: object) -> str:

@@ -193,7 +193,8 @@ def _registry_settings(data: Mapping[str, Any]) -> RegistrySettings:
     levels = {rule: _level(level) for rule, level in (gate.get("levels") or {}).items()}
     return RegistrySettings(
         gate=GateSettings(unused_breaking=_level(gate.get("unused_breaking", DEFAULT_UNUSED_BREAKING)),
-                          ledger=str(gate.get("ledger", DEFAULT_LEDGER)), levels=levels),
+                          ledger=str(gate.get("ledger", DEFAULT_LEDGER)), levels=levels,
+                          require_recorded=tuple(str(name) for name in gate.get("require_recorded") or ())),
         consumer_pacts=tuple(str(folder) for folder in data.get("consumer_pacts") or ()))
 
 
