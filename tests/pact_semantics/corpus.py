@@ -752,9 +752,115 @@ def _unexpected_children(b: _Builder) -> None:
     b.typed("equality", "xml", xml, "xml a root with no children expected, children served", "<a>x</a>", None, "<a>x<b/></a>")
 
 
+def _namespaces(b: _Builder) -> None:
+    """XML with namespaces, as AWS answers (IAM, S3): the core names an element or attribute `namespace-uri:local`
+    (a prefix is only a spelling of its URI), so a rule path names them so too."""
+    xml = "application/xml"
+    iam = "https://iam.amazonaws.com/doc/2010-05-08/"
+    s3 = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+    def q(uri: str, *names: str) -> str:
+        return "$" + "".join(f"['{uri}:{name}']" for name in names)
+
+    roles = (f"<?xml version='1.0'?><ListRolesResponse xmlns='{iam}'><ListRolesResult><IsTruncated>false</IsTruncated><Roles>"
+             "<member><RoleName>deployer</RoleName><Arn>arn:aws:iam::123456789012:role/service/deployer</Arn>"
+             "<CreateDate>2023-11-05T08:00:00.000Z</CreateDate></member></Roles></ListRolesResult></ListRolesResponse>")
+    member = q(iam, "ListRolesResponse", "ListRolesResult", "Roles", "member")
+    role_rules = {member: m("type", min=1), member + "['" + iam + ":RoleName']['#text']": m("type"),
+                  member + "['" + iam + ":Arn']['#text']": m("regex", regex="^arn:aws:iam::\\d{12}:role/.+$"),
+                  member + "['" + iam + ":CreateDate']['#text']": m("regex", regex="^\\d{4}-\\d{2}-\\d{2}T.+Z$"),
+                  q(iam, "ListRolesResponse", "ListRolesResult", "IsTruncated") + "['#text']": m("boolean")}
+    other_role = roles.replace("deployer", "rec-role").replace("2023-11-05", "2026-01-02")
+    b.typed("type", "xml", xml, "xml namespaced rule paths, default namespace, other texts", roles, role_rules, other_role,
+            actual_type="text/xml")
+    b.typed("type", "xml", xml, "xml namespaced rule paths, two members", roles, role_rules,
+            other_role.replace("</member>", "</member><member><RoleName>b</RoleName><Arn>arn:aws:iam::123456789012:role/b</Arn>"
+                               "<CreateDate>2026-01-03T00:00:00Z</CreateDate></member>"))
+    b.typed("regex", "xml", xml, "xml namespaced rule paths, an arn fails its regex", roles, role_rules,
+            other_role.replace("arn:aws:iam::123456789012:role", "arn:aws:iam::12:role"))
+    b.typed("boolean", "xml", xml, "xml namespaced rule paths, a boolean text fails", roles, role_rules,
+            other_role.replace("<IsTruncated>false", "<IsTruncated>maybe"))
+    b.typed("type", "xml", xml, "xml namespaced rule paths, a member child missing", roles, role_rules,
+            other_role.replace("<RoleName>rec-role</RoleName>", ""))
+    b.typed("type", "xml", xml, "xml namespaced rule paths, no members", roles, role_rules,
+            other_role[:other_role.index("<member>")] + other_role[other_role.index("</Roles>"):])
+    local_rules = {"$.ListRolesResponse.ListRolesResult.Roles.member": m("type", min=1),
+                   "$.ListRolesResponse.ListRolesResult.Roles.member.RoleName['#text']": m("type")}
+    b.typed("type", "xml", xml, "xml local rule paths under a default namespace do not apply", roles, local_rules, other_role)
+    b.typed("type", "xml", xml, "xml local rule paths under a default namespace, same texts", roles, local_rules, roles)
+    buckets = (f"<ListAllMyBucketsResult xmlns=\"{s3}\"><Buckets><Bucket><Name>artifacts</Name></Bucket></Buckets>"
+               "<Owner><ID>75aa57f0</ID></Owner></ListAllMyBucketsResult>")
+    bucket_rules = {q(s3, "ListAllMyBucketsResult", "Buckets", "Bucket"): m("type", min=1),
+                    q(s3, "ListAllMyBucketsResult", "Buckets", "Bucket", "Name") + "['#text']": m("regex", regex="^[a-z0-9.-]+$"),
+                    q(s3, "ListAllMyBucketsResult", "Owner", "ID") + "['#text']": m("type")}
+    b.typed("regex", "xml", xml, "xml s3 buckets, other names", buckets, bucket_rules,
+            buckets.replace("artifacts", "rec-bucket").replace("75aa57f0", "bcaf1ffd"))
+    b.typed("regex", "xml", xml, "xml s3 buckets, a name fails its regex", buckets, bucket_rules, buckets.replace("artifacts", "Rec_Bucket"))
+    b.typed("type", "xml", xml, "xml s3 buckets, an unruled owner child differs", buckets, bucket_rules,
+            buckets.replace("<ID>", "<DisplayName>x</DisplayName><ID>"))
+    location = f"<LocationConstraint xmlns='{s3}'>eu-west-1</LocationConstraint>"
+    b.typed("type", "xml", xml, "xml namespaced root text, type rule, empty text", location,
+            {q(s3, "LocationConstraint") + "['#text']": m("type")}, f"<LocationConstraint xmlns='{s3}'/>")
+    b.typed("regex", "xml", xml, "xml namespaced root text, regex rule, empty text", location,
+            {q(s3, "LocationConstraint") + "['#text']": m("regex", regex="^[a-z]+-[a-z]+-\\d$")}, f"<LocationConstraint xmlns='{s3}'/>")
+    b.typed("equality", "xml", xml, "xml namespaced root text, no rule, other text", location, None,
+            location.replace("eu-west-1", "us-east-2"))
+    prefixed = '<p:a xmlns:p="urn:x"><p:n>1</p:n></p:a>'
+    b.typed("integer", "xml", xml, "xml prefixed namespace, integer rule", prefixed, {"$['urn:x:a']['urn:x:n']['#text']": m("integer")},
+            prefixed.replace(">1<", ">42<"))
+    b.typed("integer", "xml", xml, "xml prefixed namespace, integer rule fails", prefixed, {"$['urn:x:a']['urn:x:n']['#text']": m("integer")},
+            prefixed.replace(">1<", ">x<"))
+    b.typed("integer", "xml", xml, "xml prefixed namespace, rule with the prefix does not apply", prefixed,
+            {"$['p:a']['p:n']['#text']": m("integer")}, prefixed.replace(">1<", ">42<"))
+    b.typed("equality", "xml", xml, "xml prefixed in the pact, default namespace served", prefixed, None, '<a xmlns="urn:x"><n>1</n></a>')
+    b.typed("equality", "xml", xml, "xml another prefix for the same namespace", prefixed, None, '<q:a xmlns:q="urn:x"><q:n>1</q:n></q:a>')
+    b.typed("equality", "xml", xml, "xml another namespace on the root", '<a xmlns="urn:x"><n>1</n></a>', None, '<a xmlns="urn:y"><n>1</n></a>')
+    b.typed("equality", "xml", xml, "xml a namespace served where the pact has none", "<a><n>1</n></a>", None, '<a xmlns="urn:x"><n>1</n></a>')
+    b.typed("equality", "xml", xml, "xml a child in another namespace", '<a xmlns="urn:x"><n>1</n></a>', None,
+            '<a xmlns="urn:x"><n xmlns="urn:y">1</n></a>')
+    b.typed("type", "xml", xml, "xml a child of another namespace, rule names both", '<a xmlns="urn:d"><o:b xmlns:o="urn:o">1</o:b></a>',
+            {"$['urn:d:a']['urn:o:b']['#text']": m("regex", regex="^\\d+$")}, '<a xmlns="urn:d"><o:b xmlns:o="urn:o">77</o:b></a>')
+    b.typed("equality", "xml", xml, "xml an extra namespace declaration served", '<a xmlns="urn:d"><b>1</b></a>', None,
+            '<a xmlns="urn:d" xmlns:u="urn:u"><b>1</b></a>')
+    b.typed("equality", "xml", xml, "xml a namespace declaration the pact has, not served", '<a xmlns="urn:d" xmlns:u="urn:u"><b>1</b></a>',
+            None, '<a xmlns="urn:d"><b>1</b></a>')
+    attr = '<a xmlns:x="urn:x" x:id="1"><b>t</b></a>'
+    b.typed("regex", "xml", xml, "xml namespaced attribute, rule", attr, {"$.a['@urn:x:id']": m("regex", regex="^\\d+$")},
+            attr.replace('"1"', '"22"'))
+    b.typed("regex", "xml", xml, "xml namespaced attribute, rule fails", attr, {"$.a['@urn:x:id']": m("regex", regex="^\\d+$")},
+            attr.replace('"1"', '"q"'))
+    b.typed("regex", "xml", xml, "xml namespaced attribute, local rule does not apply", attr, {"$.a['@id']": m("regex", regex="^\\d+$")},
+            attr.replace('"1"', '"22"'))
+    b.typed("equality", "xml", xml, "xml namespaced attribute, another prefix", attr, None, '<a xmlns:y="urn:x" y:id="1"><b>t</b></a>')
+    b.typed("equality", "xml", xml, "xml namespaced attribute, no namespace served", attr, None, '<a id="1"><b>t</b></a>')
+    plain_attr = '<a xmlns="urn:d" id="1"><b>t</b></a>'
+    b.typed("regex", "xml", xml, "xml plain attribute of a namespaced element", plain_attr, {"$['urn:d:a']['@id']": m("regex", regex="^\\d+$")},
+            plain_attr.replace('"1"', '"9"'))
+    b.typed("regex", "xml", xml, "xml plain attribute of a namespaced element, qualified rule does not apply", plain_attr,
+            {"$['urn:d:a']['@urn:d:id']": m("regex", regex="^\\d+$")}, plain_attr.replace('"1"', '"9"'))
+    items = '<a xmlns="urn:d"><item>x</item></a>'
+    b.typed("type", "xml", xml, "xml min on repeated namespaced elements", items,
+            {"$['urn:d:a']['urn:d:item']": m("type", min=1), "$['urn:d:a']['urn:d:item']['#text']": m("type")},
+            '<a xmlns="urn:d"><item>p</item><item>q</item><item>r</item></a>')
+    b.typed("type", "xml", xml, "xml min 2 on repeated namespaced elements with one text each", items,
+            {"$['urn:d:a']['urn:d:item']": m("type", min=2)}, '<a xmlns="urn:d"><item>x</item><item>x</item></a>')
+    b.typed("type", "xml", xml, "xml min 2 on a namespaced element with two children", '<a xmlns="urn:d"><item><v>1</v><w>2</w></item></a>',
+            {"$['urn:d:a']['urn:d:item']": m("type", min=2)}, '<a xmlns="urn:d"><item><v>1</v><w>2</w></item></a>')
+    b.typed("type", "xml", xml, "xml max on the namespaced root", '<a xmlns="urn:d"><item>x</item></a>',
+            {"$['urn:d:a']": m("type", max=1)}, '<a xmlns="urn:d"><item>x</item><item>y</item></a>')
+    b.typed("type", "xml", xml, "xml type on the namespaced root, a child of another name", '<a xmlns="urn:d"><b>1</b></a>',
+            {"$['urn:d:a']": m("type")}, '<a xmlns="urn:d"><b>1</b><c>2</c></a>')
+    b.typed("type", "xml", xml, "xml wildcard under a namespaced root", '<a xmlns="urn:d"><b>1</b><c>2</c></a>',
+            {"$['urn:d:a'].*['#text']": m("integer")}, '<a xmlns="urn:d"><b>5</b><c>6</c></a>')
+    b.typed("type", "xml", xml, "xml wildcard under a namespaced root fails", '<a xmlns="urn:d"><b>1</b><c>2</c></a>',
+            {"$['urn:d:a'].*['#text']": m("integer")}, '<a xmlns="urn:d"><b>5</b><c>x</c></a>')
+    b.typed("type", "xml", xml, "xml dotted namespaced rule path", '<a xmlns="urn:d"><b>1</b></a>',
+            {"$.urn:d:a.urn:d:b['#text']": m("integer")}, '<a xmlns="urn:d"><b>5</b></a>')
+
+
 _SECTIONS: tuple[Callable[[_Builder], None], ...] = (_specification, _scalars, _formats, _arrays, _maps, _v4, _headers, _bodies,
                                                      _helpers, _edges, _compositions,
-                                                     _unexpected_children)
+                                                     _unexpected_children, _namespaces)
 
 
 def build_corpus() -> list[Case]:

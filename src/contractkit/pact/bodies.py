@@ -2,11 +2,13 @@
 and binary. Each function yields `Mismatch`es with the body's path, like the JSON walk in `matching`.
 
 - text: a rule on `$` matches the whole text, else it must be equal.
-- XML: read as the core reads it (a text is split at entity references and each piece trimmed); the roots must
-  have the same name; an element's children are grouped by name (order does not matter, extra children are
-  allowed, but a child of a name the pact does not have is not under a type rule), a rule on `$.root.item`
-  governs those children (its min/max count each one's own child nodes, as the core counts them), attributes are
-  `$.root.item['@id']` and the text is `$.root.item['#text']`, both matched as texts.
+- XML: read as the core reads it (a text is split at entity references and each piece trimmed); an element or
+  attribute in a namespace is named `namespace-uri:local` whatever its prefix, so a rule on a namespaced body reads
+  `$['urn:x:root']['urn:x:item']['#text']`; the roots must have the same name; an element's children are grouped by
+  name (order does not matter, extra children are allowed, but a child of a name the pact does not have is not under
+  a type rule), a rule on `$.root.item` governs those children (its min/max count each one's own child nodes, as
+  the core counts them), attributes are `$.root.item['@id']` and the text is `$.root.item['#text']`, both matched
+  as texts.
 - form: every parameter of the pact must be there with its values (a rule on `$.name` matches each value) and
   no parameter the pact does not name may be.
 - multipart: every part of the pact (by name) must be there with the same content type; its content is matched as a
@@ -74,8 +76,13 @@ def iter_binary_mismatches(expected: bytes, actual: bytes, rules: RuleSet) -> It
 # ---------------------------------------------------------------- XML
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _name(tag: str) -> str:
+    """An element's or attribute's name as the core writes it: `namespace-uri:local` (`{urn:x}a` -> `urn:x:a`), the
+    local name alone outside any namespace; a prefix is only a spelling of its namespace."""
+    if not tag.startswith("{"):
+        return tag
+    uri, _, local = tag[1:].partition("}")
+    return f"{uri}:{local}"
 
 
 def _own_text(element: ElementTree.Element) -> str:
@@ -111,9 +118,9 @@ def iter_xml_mismatches(expected: str | bytes, actual: str | bytes, rules: RuleS
         yield _mismatch((), "is not XML", f"is not XML: {exc}")
         return
     if mine.tag != theirs.tag:
-        yield _mismatch((_local(mine.tag),), "is another element", f"is <{_local(theirs.tag)}>, the pact expects <{_local(mine.tag)}>")
+        yield _mismatch((_name(mine.tag),), "is another element", f"is <{_name(theirs.tag)}>, the pact expects <{_name(mine.tag)}>")
         return
-    yield from _element(rules, (_local(mine.tag),), mine, theirs)
+    yield from _element(rules, (_name(mine.tag),), mine, theirs)
 
 
 def _element(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.Element,
@@ -125,7 +132,7 @@ def _element(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.El
         for problem in _count_problems(selected[0], nodes, selected[1]):
             yield _mismatch(path, f"{problem} (child nodes)")
     for name, value in expected.attrib.items():
-        where = path + ("@" + _local(name),)
+        where = path + ("@" + _name(name),)
         if name not in actual.attrib:
             yield _mismatch(where, "is missing", "is missing, the pact expects it")
         else:
@@ -148,13 +155,13 @@ def _children(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.E
     if rules.literal == "equal" and parent is not None and any(matcher_kind(matcher) == "type" for matcher in rule_matchers(parent[0])):
         for tag in found:  # only a type rule on the parent makes a child the pact does not name unexpected
             if tag not in wanted:
-                yield _mismatch(path + (_local(tag),), "is not an element the pact expects", f"is an unexpected child <{_local(tag)}/>")
+                yield _mismatch(path + (_name(tag),), "is not an element the pact expects", f"is an unexpected child <{_name(tag)}/>")
     for tag, children in wanted.items():
-        where = path + (_local(tag),)
+        where = path + (_name(tag),)
         theirs = found.get(tag, [])
         selected = rules.select(where)
         if not theirs:
-            yield _mismatch(where, "is missing", f"is missing, the pact expects <{_local(tag)}>")
+            yield _mismatch(where, "is missing", f"is missing, the pact expects <{_name(tag)}>")
             continue
         if selected is not None:
             for index, child in enumerate(theirs):
