@@ -52,4 +52,5 @@ def test_drift_of_identical_folders_passes_for_providers_with_state_variants(run
     code, out, _ = run_cli("drift", "--registry", str(REPO / "registry.yaml"), "--provider", "grafana",
                            str(REPO / "cassettes" / "grafana"), str(work))
     assert code == 1, out
-    assert "pact expects $.dashboard.title (string), the recording has none" in out
+    assert "CK311 $.dashboard.title is missing, the pact expects it at pact interactions[1] (a request for the " \
+           "dashboard cpu-overview)" in out

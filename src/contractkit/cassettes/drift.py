@@ -21,6 +21,7 @@ from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Provider, Severity
 from contractkit.openapi.sites import ChangeSite
 from contractkit.pact.reader import Pact, PactInteraction, parse_pact
+from contractkit.pact.responses import judge_response
 from contractkit.pact.usage import Usage
 
 # headers whose presence says nothing about the API's shape (hop-by-hop, caching, tracing)
@@ -245,26 +246,15 @@ def iter_cassette_pact_breaks(provider: Provider, cassette: Cassette, pact: Pact
 
 
 def _pact_response_breaks(item: PactInteraction, recorded: RecordedInteraction) -> Iterator[Finding]:
-    expected = item.response
+    """The recorded response judged against the interaction as the Pact core judges it (`judge_response`): what
+    `contracts verify` would report against this recording."""
     where = f"pact interactions[{item.index}] ({item.description})"
-    operation = recorded.operation
-    status = expected.status
-    if status != recorded.response.status:
-        yield Finding(Code.PACT_BROKEN, Severity.ERROR, f"pact expects status {status}, the recording answers "
-                      f"{recorded.response.status}", where, operation=operation)
-        return
-    body, content_type = expected.body if expected.has_body else None, expected.content_type
-    if body is None:
-        return
-    wanted = body_shape(json.dumps(body) if isinstance(body, (dict, list)) else body, content_type or "application/json")
-    have = body_shape(recorded.response.body, recorded.response.content_type)
-    for path in sorted(wanted):
-        if path not in have and _reachable(path, have):
-            yield Finding(Code.PACT_BROKEN, Severity.ERROR, f"pact expects {path} ({wanted[path]}), the recording has none",
-                          where, operation=operation)
-        elif path in have and wanted[path] != have[path] and "null" not in (wanted[path], have[path]):
-            yield Finding(Code.PACT_BROKEN, Severity.ERROR, f"pact expects {path} as {wanted[path]}, the recording has "
-                          f"{have[path]}", where, operation=operation)
+    response = recorded.response
+    headers = [(name, value) for name, values in response.headers.items() for value in values]
+    for mismatch in judge_response(item, response.status, headers, response.body_bytes):
+        detail = mismatch.detail if mismatch.path in mismatch.detail else f"{mismatch.path}: {mismatch.detail}"
+        yield Finding(Code.PACT_BROKEN, Severity.ERROR, detail, where,
+                      operation=recorded.operation)
 
 
 def _reachable(path: str, have: Mapping[str, str]) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contractkit.compat.shapes import FREE, Shape, alternatives, kind_of
+from contractkit.compat.shapes import FREE, Shape, ShapeReader, kind_of
 from contractkit.core.codes import Code
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 from contractkit.core.model import Severity
@@ -210,25 +210,32 @@ class _Judge:
         if body is None or schema is None or not is_json_media(media or chosen):
             return
         walk = _BodyWalk(self.validator, response.rules.get("body") or {})
-        yield from walk.value(body, [schema], ())
+        yield from walk.value(body, [[schema]], ())
 
 
 class _BodyWalk:
     """An expected response body against the schemas the provider may answer with, value by value."""
 
     def __init__(self, validator: SpecValidator, rules: Mapping[str, Any]) -> None:
-        self.document = validator.document
-        self.source = validator.source
+        self.reader = shape_reader(validator)
         self.rules = rules
+        self._rules: dict[tuple[Segment, ...], Mapping[str, Any] | None] = {}
 
-    def value(self, value: Any, schemas: Sequence[Any], path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
-        """Problems at `path` and below."""
+    def rule(self, path: tuple[Segment, ...]) -> Mapping[str, Any] | None:
+        """The rule governing a path (looked up once per path)."""
+        if path not in self._rules:
+            self._rules[path] = best_rule(self.rules, path)
+        return self._rules[path]
+
+    def value(self, value: Any, choices: Sequence[Sequence[Any]], path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
+        """Problems at `path` and below; `choices` are the groups of schemas the provider chooses from (each group's
+        schemas apply together)."""
         if len(path) > _MAX_DEPTH:
             return
-        shapes = alternatives(self.document, list(schemas), source=self.source)
-        if not shapes:
+        shapes = [shape for group in choices for shape in self.reader.alternatives(group)]
+        if not shapes or any(not self.reader.alternatives(group) for group in choices):
             return  # the description says nothing of this value: any value may come, none is excluded
-        rule = best_rule(self.rules, path)
+        rule = self.rule(path)
         # a branch whose listed values exclude a literal the pact expects is not the one answering; when every
         # branch would be excluded, the literal itself is the problem and is reported where it is
         possible = [shape for shape in shapes if not self._excluded(shape, value, path)] or shapes
@@ -287,16 +294,15 @@ class _BodyWalk:
                 yield self._problem(Code.FIELD_UNDOCUMENTED, path + (key,), f"expects field {key!r}, which the description "
                                     f"does not declare{which}")
                 continue
-            schemas = [{"allOf": list(item)} for item in found if isinstance(item, (list, tuple))]
-            yield from self.value(child, [{"anyOf": schemas}] if len(schemas) > 1 else schemas[0]["allOf"], path + (key,))
+            yield from self.value(child, [item for item in found if isinstance(item, (list, tuple))], path + (key,))
 
     def _array(self, value: Sequence[Any], shapes: Sequence[Shape], path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
         found = [shape.items() for shape in shapes]
         if any(item is FREE for item in found):
             return
-        schemas = [{"allOf": list(item)} for item in found if isinstance(item, (list, tuple))]
+        groups = [item for item in found if isinstance(item, (list, tuple))]
         for index, element in enumerate(value):
-            yield from self.value(element, [{"anyOf": schemas}] if len(schemas) > 1 else schemas[0]["allOf"], path + (index,))
+            yield from self.value(element, groups, path + (index,))
 
     def _excluded(self, shape: Shape, value: Any, path: tuple[Segment, ...]) -> bool:
         """A branch the provider cannot be answering with: a literal the pact expects (a discriminator, a type
@@ -304,12 +310,12 @@ class _BodyWalk:
         if not isinstance(value, dict):
             return False
         for key, item in value.items():
-            if isinstance(item, (dict, list)) or best_rule(self.rules, path + (key,)) is not None:
+            if isinstance(item, (dict, list)) or self.rule(path + (key,)) is not None:
                 continue
             child = shape.child(str(key))
             if not isinstance(child, (list, tuple)):
                 continue
-            options = alternatives(self.document, list(child), source=self.source)
+            options = self.reader.alternatives(child)
             if options and all(option.values is not None for option in options) and not any(
                     option.allows_value(item) for option in options):
                 return True
@@ -321,6 +327,19 @@ class _BodyWalk:
         may arrive instead) a warning. Comparing two descriptions counts both."""
         location = _generic(path)
         return Incompatibility(code, "response", "body", location + (f"#{aspect}" if aspect else ""), reason, severity)
+
+
+_READERS: dict[int, tuple[SpecValidator, ShapeReader]] = {}
+
+
+def shape_reader(validator: SpecValidator) -> ShapeReader:
+    """The shape reader of one description, shared by every interaction judged against it (a few are kept)."""
+    found = _READERS.get(id(validator))
+    if found is None or found[0] is not validator:
+        if len(_READERS) >= 8:
+            _READERS.pop(next(iter(_READERS)))
+        found = _READERS[id(validator)] = (validator, ShapeReader(validator.document, validator.source))
+    return found[1]
 
 
 def _accepted_kinds(rule: Mapping[str, Any] | None, example: Any) -> frozenset[str] | None:

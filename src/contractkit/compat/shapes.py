@@ -13,12 +13,12 @@ below it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from contractkit.validation.responses import deref
 
-__all__ = ["FREE", "KINDS", "Shape", "alternatives", "kind_of"]
+__all__ = ["FREE", "KINDS", "Shape", "ShapeReader", "alternatives", "kind_of"]
 
 KINDS = frozenset({"null", "boolean", "integer", "number", "string", "array", "object"})
 FREE = object()  # a key or item the description leaves open: anything may be there
@@ -43,33 +43,28 @@ def kind_of(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """One alternative of a schema: every `allOf` part that applies together."""
+    """One alternative of a schema: every `allOf` part that applies together, with the JSON kinds it allows (an
+    integer is a number too; None: any kind) and the values it lists (`enum`, `const`; None: no list)."""
 
-    document: Mapping[str, Any] = field(repr=False)
     parts: tuple[Mapping[str, Any], ...]
+    kinds: frozenset[str] | None
+    values: list[Any] | None
 
-    @property
-    def kinds(self) -> frozenset[str] | None:
-        """The JSON kinds this alternative allows (an integer is a number too), None when any kind may come."""
-        allowed: frozenset[str] | None = None
-        for part in self.parts:
+    @classmethod
+    def of(cls, parts: Sequence[Mapping[str, Any]]) -> Shape:
+        """The alternative made of these parts."""
+        kinds: frozenset[str] | None = None
+        listed: list[Any] | None = None
+        for part in parts:
             declared = _declared_kinds(part)
             if declared is not None:
-                allowed = declared if allowed is None else _meet(allowed, declared)
-        return allowed
-
-    @property
-    def values(self) -> list[Any] | None:
-        """The values this alternative allows when it lists them (`enum`, `const`), else None."""
-        listed: list[Any] | None = None
-        for part in self.parts:
+                kinds = declared if kinds is None else _meet(kinds, declared)
             own = [part["const"]] if "const" in part else list(part["enum"]) if isinstance(part.get("enum"), list) else None
-            if own is None:
-                continue
-            if part.get("nullable") and None not in own:
-                own.append(None)
-            listed = own if listed is None else [value for value in listed if value in own]
-        return listed
+            if own is not None:
+                if part.get("nullable") and None not in own:
+                    own.append(None)
+                listed = own if listed is None else [value for value in listed if value in own]
+        return cls(tuple(parts), kinds, listed)
 
     def allows_kind(self, kind: str) -> bool:
         """Whether a value of this kind may be sent here."""
@@ -107,6 +102,24 @@ class Shape:
         return found or FREE
 
 
+class ShapeReader:
+    """The alternatives of a description's schemas, each read once: a schema node is read the same way wherever
+    the walk meets it (keyed by the nodes' identity, which the reader keeps alive)."""
+
+    def __init__(self, document: Mapping[str, Any], source: str = "") -> None:
+        self.document = document
+        self.source = source
+        self._read: dict[tuple[int, ...], tuple[tuple[Any, ...], list[Shape]]] = {}
+
+    def alternatives(self, schemas: Sequence[Any]) -> list[Shape]:
+        """The alternatives of schemas that apply together ([] when they say nothing: any value)."""
+        key = tuple(id(schema) for schema in schemas)
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = (tuple(schemas), alternatives(self.document, list(schemas), source=self.source))
+        return found[1]
+
+
 def alternatives(document: Mapping[str, Any], schemas: Any, *, source: str = "") -> list[Shape]:
     """The alternatives of one schema or of several that apply together ([] when it says nothing: any value)."""
     pending = [list(schemas) if isinstance(schemas, (list, tuple)) else [schemas]]
@@ -117,7 +130,7 @@ def alternatives(document: Mapping[str, Any], schemas: Any, *, source: str = "")
         parts, choices = _flatten(document, pending.pop(), source)
         if not choices:
             if any(_says_something(part) for part in parts):
-                done.append(Shape(document, tuple(parts)))
+                done.append(Shape.of(parts))
             continue
         first, rest = choices[0], [{"anyOf": choice} for choice in choices[1:]]
         pending.extend([*parts, *rest, branch] for branch in reversed(first))
