@@ -20,7 +20,7 @@ def test_every_2020_12_keyword_change_is_found_in_its_direction() -> None:
         ("request-property-constraint-tightened", f"{SCHEMAS}/NewOrder/$defs/address/properties/zip"),  # $defs + pattern
         ("request-property-constraint-tightened", f"{SCHEMAS}/NewOrder/properties/lines"),  # minContains
         ("request-property-constraint-tightened", f"{SCHEMAS}/NewOrder/properties/quantity"),  # exclusiveMinimum number
-        ("request-property-enum-value-removed", f"{SCHEMAS}/NewOrder/properties/currency"),  # const
+        ("request-property-const-changed", f"{SCHEMAS}/NewOrder/properties/currency"),  # const
         ("request-property-type-changed", f"{SCHEMAS}/NewOrder/properties/coordinates/prefixItems/1"),  # prefixItems
         ("response-property-became-nullable", f"{SCHEMAS}/Order/properties/total"),
         ("response-property-constraint-loosened", f"{SCHEMAS}/Order/properties/history"),  # items: false dropped

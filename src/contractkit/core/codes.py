@@ -3,7 +3,7 @@
 A code is stable: a CI job, a ledger entry or a dashboard may key on it. A member is the code itself (a `str`:
 `Code.BODY_SCHEMA == "CK401"`) and carries its one-line title (`summary`) and the area that reports it; engines
 name a code only as a member, and `contracts codes` prints the members. Breaking-change rules of `contracts diff`
-have their own table in diff/rules.py (`contracts diff --list-rules`, codes CK501-CK699), kept with the rules
+have their own table in diff/rules.py (`contracts diff --list-rules`, codes CK501-CK799), kept with the rules
 they describe and not repeated here. Fuzzing reports CK8xx; a schemathesis check's code is the member named
 after the check (`not_a_server_error` -> `Code.NOT_A_SERVER_ERROR`).
 """

@@ -23,6 +23,7 @@ _SCHEMA_ONE = ("items", "additionalProperties", "unevaluatedProperties", "uneval
                "propertyNames", "if", "then", "else")
 _NUMBERS = ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems", "maxProperties", "minProperties",
             "multipleOf", "maxContains", "minContains")
+_COUNTS = ("maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties", "maxContains", "minContains")
 # Where an OpenAPI object may be referenced from, and the components section it must come from.
 _REFERENCE_KINDS = {"responses": "responses", "parameters": "parameters", "requestBody": "requestBodies",
                     "headers": "headers"}
@@ -110,6 +111,11 @@ def _keyword_problems(schema: dict[str, Any], where: str) -> Iterator[tuple[str,
     for key in _NUMBERS:
         if key in schema and (isinstance(schema[key], bool) or not isinstance(schema[key], (int, float))):
             yield f"{where}/{key}", f"expected a number, got {schema[key]!r}"
+        elif key in _COUNTS and key in schema and (schema[key] < 0 or not float(schema[key]).is_integer()):
+            yield f"{where}/{key}", f"expected a count (a whole number, 0 or more), got {schema[key]!r}"
+    if isinstance(schema.get("multipleOf"), (int, float)) and not isinstance(schema["multipleOf"], bool) \
+            and schema["multipleOf"] <= 0:
+        yield f"{where}/multipleOf", f"expected a number greater than 0, got {schema['multipleOf']!r}"
     if "$ref" in schema and not isinstance(schema["$ref"], str):
         yield f"{where}/$ref", f"expected a string, got {_kind(schema['$ref'])}"
 

@@ -21,14 +21,14 @@ from contractkit.diff.lifecycle import (
     allows_breaking,
     judge_removal,
     operation_sunset,
-    parse_sunset,
     relax_unstable,
     stability_change,
+    sunset_change,
 )
 from contractkit.diff.model import REQUEST, RESPONSE, Change, Delta, Level, pointer_part
 from contractkit.diff.rules import rule_name
 from contractkit.diff.schemas import SchemaComparator, is_same_json
-from contractkit.diff.schemashape import SchemaDocument
+from contractkit.diff.schemashape import SchemaDocument, Shape
 
 __all__ = ["HTTP_METHODS", "DocumentDiffer", "root_delta"]
 
@@ -87,16 +87,17 @@ class DocumentDiffer:
 
     def iter_changes(self) -> Iterator[Change]:
         """Every change, operation by operation."""
-        old_paths = _paths_by_template(self.old.document)
-        new_paths = _paths_by_template(self.new.document)
-        for key, (old_path, old_item) in old_paths.items():
-            if key not in new_paths:
+        old_paths, new_paths = _paths(self.old.document), _paths(self.new.document)
+        renamed = _renamed_paths(old_paths, new_paths)
+        for old_path, old_item in old_paths.items():
+            new_path = old_path if old_path in new_paths else renamed.get(old_path)
+            if new_path is None:
                 yield from self._path_removed(old_path, old_item)
-                continue
-            new_path, new_item = new_paths[key]
-            yield from self._diff_path(old_path, old_item, new_path, new_item)
-        for key, (new_path, _) in new_paths.items():
-            if key not in old_paths:
+            else:
+                yield from self._diff_path(old_path, old_item, new_path, new_paths[new_path])
+        paired = set(renamed.values())
+        for new_path in new_paths:
+            if new_path not in old_paths and new_path not in paired:
                 yield Change("path-added", new_path, "", _pointer("paths", new_path), f"path {new_path} added")
 
     def _path_removed(self, path: str, item: dict[str, Any]) -> Iterator[Change]:
@@ -153,11 +154,10 @@ class DocumentDiffer:
         yield from self._diff_responses(site, old_op.get("responses") or {}, new_op.get("responses") or {})
 
     def _sunset_check(self, site: _Site, old_op: dict[str, Any], new_op: dict[str, Any]) -> Iterator[Change]:
-        sunset = operation_sunset(new_op, self._resolve_new)
-        if sunset is None or parse_sunset(sunset) is not None or sunset == operation_sunset(old_op, self._resolve_old):
-            return
-        yield site.change("sunset-date-invalid", "", f"sunset date {sunset!r} of {site.method} {site.path} "
-                          "cannot be read (expected YYYY-MM-DD or an HTTP date), so its removal cannot be judged")
+        before, after = operation_sunset(old_op, self._resolve_old), operation_sunset(new_op, self._resolve_new)
+        change = sunset_change(before, after, still_deprecated=new_op.get("deprecated") is True)
+        if change is not None:
+            yield site.change(change[0], "", f"{site.method} {site.path}: {change[1]}")
 
     def _resolve_new(self, node: Any) -> Any:
         return self.new.resolve(node)[0]
@@ -234,7 +234,13 @@ class DocumentDiffer:
             yield site.change("request-parameter-became-required", base, f"{where} parameter {name!r} became required")
         elif was and not now:
             yield site.change("request-parameter-became-optional", base, f"{where} parameter {name!r} became optional")
+        lifecycle = sunset_change(old.get("x-sunset"), new.get("x-sunset"), still_deprecated=new.get("deprecated") is True)
+        if lifecycle is not None:
+            yield site.change(lifecycle[0], base, f"{where} parameter {name!r}: {lifecycle[1]}")
         old_schema, new_schema = _parameter_schema(old), _parameter_schema(new)
+        serialization = _serialization_change(old, new, self.new.shape(self.new.resolve(new_schema)[0]) if new_schema is not None else None)
+        if serialization:
+            yield site.change("request-parameter-serialization-changed", base, f"{where} parameter {name!r}: {serialization}")
         if old_schema is None or new_schema is None:
             return
         widened_to_text = self._is_plain_string(new_schema)
@@ -383,9 +389,26 @@ def _pointer(*parts: str) -> str:
     return "#/" + "/".join(pointer_part(part) for part in parts)
 
 
-def _paths_by_template(document: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
-    paths = document.get("paths") or {}
-    return {_template_key(path): (path, item) for path, item in paths.items() if isinstance(item, dict)}
+def _paths(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(path): item for path, item in (document.get("paths") or {}).items() if isinstance(item, dict)}
+
+
+def _renamed_paths(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """Old path -> new path for templates of one shape whose parameters were renamed (`/a/{id}` -> `/a/{a_id}`).
+
+    A path present on both sides pairs with itself; only the paths left over are paired by shape, and only when
+    one old and one new path of that shape are left, so two templates of one shape in a document stay distinct.
+    """
+    left_old: dict[str, list[str]] = {}
+    left_new: dict[str, list[str]] = {}
+    for path in old:
+        if path not in new:
+            left_old.setdefault(_template_key(path), []).append(path)
+    for path in new:
+        if path not in old:
+            left_new.setdefault(_template_key(path), []).append(path)
+    return {paths[0]: left_new[key][0] for key, paths in left_old.items()
+            if len(paths) == 1 and len(left_new.get(key, ())) == 1}
 
 
 def _parameters(document: SchemaDocument, path: str, item: dict[str, Any], operation: dict[str, Any]) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
@@ -415,6 +438,29 @@ def _moved_parameters(old: dict[tuple[str, str], Any], new: dict[tuple[str, str]
         if key not in new and key[1].lower() in by_name and not key[1].startswith("#"):
             moved[key] = by_name[key[1].lower()]
     return moved
+
+
+_DEFAULT_STYLES = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
+
+
+def _serialization(parameter: dict[str, Any]) -> tuple[str, bool]:
+    """A parameter's effective style and explode (OpenAPI 3: form explodes by default, the others do not)."""
+    style = str(parameter.get("style") or _DEFAULT_STYLES.get(str(parameter.get("in")), "form"))
+    explode = parameter.get("explode")
+    return style, bool(explode) if isinstance(explode, bool) else style == "form"
+
+
+def _serialization_change(old: dict[str, Any], new: dict[str, Any], shape: Shape | None) -> str:
+    """How the wire form of a parameter changed ('' when it did not): a style, or explode for a list or an object."""
+    if "content" in old or "content" in new:
+        return ""
+    (old_style, old_explode), (new_style, new_explode) = _serialization(old), _serialization(new)
+    if old_style != new_style:
+        return f"style changed from {old_style} to {new_style}: clients serialize the value the old way"
+    structured = shape is None or shape.types is None or bool(shape.types & {"array", "object"})
+    if old_explode != new_explode and structured:
+        return f"explode changed from {str(old_explode).lower()} to {str(new_explode).lower()}: clients send a list or object the old way"
+    return ""
 
 
 def _parameter_schema(parameter: dict[str, Any]) -> Any:

@@ -86,6 +86,8 @@ def compare_enum(old: Shape, new: Shape, direction: str) -> list[Delta]:
         return [Delta("enum-value-added", direction, (), "is no longer limited to an enum")]
     if old.enum is None:
         return [Delta("enum-value-removed", direction, (), f"is now limited to {_values(new.enum)}")]
+    if len(old.enum) == 1 and len(new.enum) == 1:  # a const (or an enum of one): the one value became another
+        return [Delta("const-changed", direction, (), f"const changed from {_values(old.enum)} to {_values(new.enum)}")]
     deltas = []
     removed, added = old.enum - new.enum, new.enum - old.enum
     if removed:
@@ -125,6 +127,8 @@ _PAIRED = {"minimum": "exclusiveMinimum", "maximum": "exclusiveMaximum"}
 
 def compare_bounds(old: Shape, new: Shape, direction: str) -> list[Delta]:
     """Lengths, ranges, counts, pattern, multipleOf, uniqueItems, contains, dependentRequired, closed tuples."""
+    if old.enum is not None and old.enum == new.enum:
+        return []  # the same listed values on both sides: no bound can let another value in or keep one out
     tightened: list[str] = []
     loosened: list[str] = []
     for key in UPPER_BOUNDS + LOWER_BOUNDS:
@@ -133,18 +137,29 @@ def compare_bounds(old: Shape, new: Shape, direction: str) -> list[Delta]:
         before, after = _effective(old, key), _effective(new, key)
         if before != after:
             _sort_bound(key, before, after, tightened, loosened)
-    _compare_pattern(old, new, tightened, loosened)
+    deltas = _pattern_deltas(old, new, direction, tightened, loosened)
     _compare_multiple_of(old, new, tightened, loosened)
     _compare_flag("uniqueItems", old.unique_items, new.unique_items, tightened, loosened)
     _compare_flag("closed tuple (items/unevaluatedItems: false)", old.closed_items, new.closed_items, tightened, loosened)
     _compare_flag("contains", old.contains is not None, new.contains is not None, tightened, loosened)
     _compare_dependent_required(old, new, tightened, loosened)
     _compare_keys("dependentSchemas", old.dependent_schemas, new.dependent_schemas, tightened, loosened)
-    return _bound_deltas(tightened, loosened, direction)
+    return deltas + _bound_deltas(tightened, loosened, direction)
 
 
 def _effective(shape: Shape, key: str) -> tuple[float, bool] | None:
-    """A bound with whether it is exclusive; `minimum` and `exclusiveMinimum` (3.1: a number) read as one."""
+    """A bound with whether it is exclusive; `minimum` and `exclusiveMinimum` (3.1: a number) read as one, and a
+    bound the integer format already implies (`maximum: 2147483647` on an int32) reads as none."""
+    bound = _written(shape, key)
+    limits = _FORMAT_RANGE.get(shape.format or "")
+    if bound is None or limits is None or key not in _PAIRED:
+        return bound
+    lowest, highest = limits
+    implied = bound[0] >= highest if key == "maximum" else bound[0] <= lowest
+    return None if implied and not bound[1] else bound
+
+
+def _written(shape: Shape, key: str) -> tuple[float, bool] | None:
     exclusive_key = _PAIRED.get(key)
     plain = shape.bounds.get(key)
     exclusive = shape.bounds.get(exclusive_key) if exclusive_key else None
@@ -155,6 +170,9 @@ def _effective(shape: Shape, key: str) -> tuple[float, bool] | None:
     upper = key in UPPER_BOUNDS
     tighter_plain = plain < exclusive if upper else plain > exclusive
     return (plain, False) if tighter_plain else (exclusive, True)
+
+
+_FORMAT_RANGE = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 def _sort_bound(key: str, before: tuple[float, bool] | None, after: tuple[float, bool] | None,
@@ -177,13 +195,18 @@ def _bound_text(bound: tuple[float, bool] | None) -> str:
     return _number(bound[0]) + (" (exclusive)" if bound[1] else "")
 
 
-def _compare_pattern(old: Shape, new: Shape, tightened: list[str], loosened: list[str]) -> None:
+def _pattern_deltas(old: Shape, new: Shape, direction: str, tightened: list[str], loosened: list[str]) -> list[Delta]:
+    """A pattern added tightens and one removed loosens; one replaced by another cannot be judged (a warning)."""
     if old.pattern == new.pattern:
-        return
+        return []
     if new.pattern is None:
         loosened.append(f"pattern {old.pattern!r} removed")
-    else:  # whether one regular expression accepts less than another is undecidable here: assume tighter
-        tightened.append(f"pattern {old.pattern!r} -> {new.pattern!r}" if old.pattern else f"pattern {new.pattern!r} added")
+    elif old.pattern is None:
+        tightened.append(f"pattern {new.pattern!r} added")
+    else:  # whether one regular expression accepts less than another is not decided here
+        return [Delta("pattern-changed", direction, (), f"pattern {old.pattern!r} -> {new.pattern!r}: values that "
+                      "matched the old pattern may not match the new one")]
+    return []
 
 
 def _compare_multiple_of(old: Shape, new: Shape, tightened: list[str], loosened: list[str]) -> None:
@@ -192,9 +215,12 @@ def _compare_multiple_of(old: Shape, new: Shape, tightened: list[str], loosened:
         return
     text = f"multipleOf {_number(before)} -> {_number(after)}"
     if after is None or (before is not None and after and (before / after).is_integer()):
-        loosened.append(text)
-    else:
+        loosened.append(text)  # every multiple of the old is a multiple of the new
+    elif before is None or (before and (after / before).is_integer()):
+        tightened.append(text)  # every multiple of the new is a multiple of the old
+    else:  # neither: some old values are refused and some new ones are unexpected
         tightened.append(text)
+        loosened.append(text)
 
 
 def _compare_flag(name: str, before: bool, after: bool, tightened: list[str], loosened: list[str]) -> None:

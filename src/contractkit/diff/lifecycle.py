@@ -18,7 +18,7 @@ from typing import Any
 from contractkit.diff.model import Adjustment, Change, Level
 
 __all__ = ["STABILITY_LEVELS", "Removal", "allows_breaking", "judge_removal", "operation_sunset", "parse_sunset",
-           "relax_unstable", "stability_change"]
+           "relax_unstable", "stability_change", "sunset_change"]
 
 STABILITY_LEVELS = ("draft", "alpha", "beta", "stable")
 _OPEN_LEVELS = frozenset({"draft", "alpha"})
@@ -88,6 +88,22 @@ def _header_value(header: dict[str, Any], resolve: Any) -> Any:
         if isinstance(schema, dict) and key in schema:
             return schema[key]
     return None
+
+
+def sunset_change(before: Any, after: Any, *, still_deprecated: bool) -> tuple[str, str] | None:
+    """(rule, message) when a sunset date was withdrawn from something still deprecated, or became unreadable."""
+    if after is None:
+        if before is None or not still_deprecated:
+            return None  # never announced, or no longer deprecated at all: no promise was withdrawn
+        return "sunset-date-removed", f"sunset date {_shown(before)} removed while still deprecated: removal could come any day"
+    if parse_sunset(after) is not None or after == before:
+        return None
+    return ("sunset-date-invalid", f"sunset date {_shown(after)} cannot be read (expected YYYY-MM-DD or an HTTP date), "
+            "so its removal cannot be judged")
+
+
+def _shown(raw: Any) -> str:
+    return repr(raw.isoformat() if isinstance(raw, dt.date) else raw)
 
 
 def allows_breaking(operation: dict[str, Any]) -> str:

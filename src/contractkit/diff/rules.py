@@ -2,7 +2,7 @@
 
 Codes are append-only: ledgers and dashboards refer to them. The first 121 codes (CK501-CK621) keep the order
 the diff has always used; rules that can never fire (a response type "widened" is reported as
-`type-changed`) are retired, their codes never reused. New rules are appended from CK622.
+`type-changed`) are retired, their codes never reused. New rules are appended from CK622, within CK501-CK799.
 """
 
 from __future__ import annotations
@@ -147,6 +147,19 @@ _LATER_VALUE = {
 }
 
 
+_THIRD_DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
+    ("request-parameter-serialization-changed", B, "a parameter's style or explode changed: clients serialize its "
+     "value the old way (a list as a,b where a=1&a=2 is now read)"),
+    ("sunset-date-removed", B, "the sunset date of a deprecated operation, parameter or property was removed: the "
+     "day clients were promised is withdrawn, and removal could come any day"),
+)
+_THIRD_VALUE = {
+    "const-changed": (B, B, "the const of {where} changed: the one value senders send and readers expect is another"),
+    "pattern-changed": (W, W, "the pattern of {where} was replaced by another: whether it accepts less (a sender's "
+                        "value refused) or more (a reader's surprise) cannot be decided; check the two expressions"),
+}
+
+
 def _legacy() -> list[tuple[str, Level, str]]:
     rules = list(_DOCUMENT_RULES)
     rules += [("response-optional-property-removed", W, "an optional response property was removed"),
@@ -171,12 +184,16 @@ def _appended() -> list[tuple[str, Level, str]]:
     for rule, level in _DEFAULT_CHANGED:
         side = rule.removesuffix("-default-changed")
         rules.append((rule, level, f"the default of {_SIDE_WORDS[side]} changed: clients that omit it get another value"))
-    rules += _LATER_DOCUMENT_RULES
-    for suffix, (sent, read, text) in _LATER_VALUE.items():
-        for side in _VALUE_SIDES:
-            rules.append((f"{side}-{suffix}", sent if side.startswith("request") else read,
-                          text.format(where=_SIDE_WORDS[side])))
+    for documents, values in ((_LATER_DOCUMENT_RULES, _LATER_VALUE), (_THIRD_DOCUMENT_RULES, _THIRD_VALUE)):
+        rules += documents
+        rules += _value_rules(values)
     return rules
+
+
+def _value_rules(values: dict[str, tuple[Level, Level, str]]) -> list[tuple[str, Level, str]]:
+    """A value rule for each side, at the level for senders or for readers."""
+    return [(f"{side}-{suffix}", sent if side.startswith("request") else read, text.format(where=_SIDE_WORDS[side]))
+            for suffix, (sent, read, text) in values.items() for side in _VALUE_SIDES]
 
 
 def _build() -> dict[str, Rule]:
@@ -190,6 +207,7 @@ def _build() -> dict[str, Rule]:
 RULES: dict[str, Rule] = _build()
 RULE_CODES: dict[str, str] = {rule.id: rule.code for rule in RULES.values()}
 
+_DOCUMENT_WIDE = frozenset({"sunset-date-removed", "sunset-date-invalid"})  # one rule wherever the date was written
 _NESTING = frozenset({"properties", "items", "additionalProperties", "prefixItems", "contains", "dependentSchemas"})
 _PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {"deprecated", "removed-before-sunset", "removed-after-sunset",
                                               "removed-closed", "added-closed"}
@@ -197,6 +215,8 @@ _PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {"deprecated", "removed-before-sunse
 
 def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
     """The rule id of a schema delta: the side (request, response, request-parameter, response-header) and depth."""
+    if suffix in _DOCUMENT_WIDE:
+        return suffix
     if suffix == "optional-property-removed":
         return f"{side}-optional-property-removed" if side in ("response", "response-header") else f"{side}-property-removed"
     if suffix in _PRESENCE_SUFFIXES:

@@ -31,7 +31,7 @@ from contractkit.diff.keywords import (
     requiredness,
     value_deltas,
 )
-from contractkit.diff.lifecycle import judge_removal
+from contractkit.diff.lifecycle import judge_removal, sunset_change
 from contractkit.diff.model import REQUEST, RESPONSE, Delta, Level, pointer_part
 from contractkit.diff.schemashape import SchemaDocument, Shape, union_schema
 
@@ -386,9 +386,11 @@ class SchemaComparator:
         return plain
 
     def _deprecation(self, name: str, rel: tuple[str, ...], old_raw: Any, new_raw: Any, direction: str) -> list[Delta]:
-        if _lifecycle(self.new, new_raw)[0] and not _lifecycle(self.old, old_raw)[0]:
+        (was, before), (now, after) = _lifecycle(self.old, old_raw), _lifecycle(self.new, new_raw)
+        if now and not was:
             return [Delta("deprecated", direction, rel, f"property {name!r} is now deprecated")]
-        return []
+        change = sunset_change(before, after, still_deprecated=now)
+        return [Delta(change[0], direction, rel, f"property {name!r}: {change[1]}")] if change else []
 
     def _visible(self, document: SchemaDocument, shape: Shape, direction: str) -> dict[str, Any]:
         # A client never sends readOnly properties and never receives writeOnly ones.
