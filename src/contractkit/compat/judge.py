@@ -238,7 +238,8 @@ class _BodyWalk:
         rule = self.rule(path)
         # a branch whose listed values exclude a literal the pact expects is not the one answering; when every
         # branch would be excluded, the literal itself is the problem and is reported where it is
-        possible = [shape for shape in shapes if not self._excluded(shape, value, path)] or shapes
+        possible = shapes if len(shapes) == 1 else [
+            shape for shape in shapes if not self._excluded(shape, value, path)] or shapes
         relevant = [shape for shape in possible if shape.allows_kind(kind_of(value))]
         if not relevant:
             yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"expects {kind_of(value)} {_short(value)}, the description "
@@ -268,15 +269,14 @@ class _BodyWalk:
         if "integer" in accepted or "number" in accepted:
             accepted = accepted | ({"integer"} if "number" in accepted else set())
         extra = sorted(kind for kind in kinds - accepted if not (kind == "integer" and "number" in accepted))
-        matcher = _matcher_words(rule)
         if "null" in extra:
-            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be null, which {matcher} does not accept", "null",
-                                Severity.WARNING)
+            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be null, which {_matcher_words(rule)} does not "
+                                "accept", "null", Severity.WARNING)
         others = [kind for kind in extra if kind != "null"]
         if others:
-            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be {' or '.join(others)}, which {matcher} does not accept",
-                                "kind", Severity.WARNING)
-        pattern = _regex(rule)
+            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be {' or '.join(others)}, which "
+                                f"{_matcher_words(rule)} does not accept", "kind", Severity.WARNING)
+        pattern = _regex(rule) if rule is not None and "regex" in str(rule.get("matchers")) else None
         if pattern is not None:
             for shape in shapes:
                 bad = [item for item in shape.values or () if isinstance(item, str) and not pattern.search(item)]
