@@ -152,7 +152,7 @@ def test_a_pact_interaction_on_a_path_the_slice_lacks(tmp_path, pact_file):
     report = verify(make_registry(tmp_path, pact_file, spec=spec, states=""))
     [check] = [r for r in failures(report, "pact-openapi") if r.interaction == "get a dashboard"]
     assert check.findings[0].code == "CK411"
-    assert "GET /api/dashboards/uid/abc matches no path of the OpenAPI description" in check.message
+    assert "GET /api/dashboards/uid/abc matches no path of the description" in check.message
 
 
 def test_a_pact_expecting_a_field_the_provider_does_not_document(tmp_path, pact_file):

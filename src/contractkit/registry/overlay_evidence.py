@@ -1,22 +1,26 @@
 """Overlay evidence: which quirks-overlay corrections recorded reality still needs.
 
-A correction is no longer needed when every recorded response and pact interaction gives the same result
-without it; `contracts lint` and `contracts verify` report it (CK431) so corrections retire themselves.
+A correction is no longer needed when every recorded response and every consumer's pact interaction (ours and
+those of the registry's `consumer_pacts` folders) gives the same result without it; `contracts lint` and
+`contracts verify` report it (CK431) so corrections retire themselves. A pact interaction's result is the
+compatibility engine's (compat/judge.py): whether it certainly fails against a provider honouring the description.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterator
 
 from contractkit.cassettes import iter_cassettes
+from contractkit.compat import judge_interaction
 from contractkit.core.codes import Code
 from contractkit.core.model import Finding, Provider, Severity
 from contractkit.openapi.documents import load_spec_document
 from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
-from contractkit.pact.reader import load_pact
+from contractkit.pact.reader import PactInteraction, load_pact
+from contractkit.pact.usage import load_usage
 from contractkit.registry.context import ProviderContext
 from contractkit.validation import SpecValidator
-from contractkit.validation.pacts import iter_interaction_findings
 
 
 def iter_unneeded_entries(context: ProviderContext) -> Iterator[Finding]:
@@ -65,8 +69,7 @@ def iter_overlay_lint(context: ProviderContext) -> Iterator[tuple[str, OverlayEr
 
 
 def _samples(context: ProviderContext) -> list[tuple[str, Any]]:
-    registry, provider = context.registry, context.provider
-
+    provider = context.provider
     samples: list[tuple[str, Any]] = []
     if provider.cassettes is not None and provider.cassettes.is_dir():
         for cassette in iter_cassettes(provider.cassettes):
@@ -74,10 +77,20 @@ def _samples(context: ProviderContext) -> list[tuple[str, Any]]:
                 name = interaction.operation or cassette.operation
                 if name in provider.operations and provider.operations[name].method:
                     samples.append(("response", (provider.operations[name], interaction.response)))
-    pact_path = registry.pact_file(provider.name)
-    if pact_path.is_file():
-        samples += [("pact", interaction) for interaction in load_pact(pact_path).interactions]
+    samples += [("pact", interaction) for interaction in _pact_interactions(context)]
     return samples
+
+
+def _pact_interactions(context: ProviderContext) -> list[PactInteraction]:
+    """Every interaction of our pact with the provider, then those of the other consumers' pacts with it."""
+    registry, provider = context.registry, context.provider
+    pact_path = registry.pact_file(provider.name)
+    ours = list(load_pact(pact_path).interactions) if pact_path.is_file() else []
+    if not registry.settings.consumer_pacts:
+        return ours  # no other consumer: the usage model would only read our pacts again
+    others = [call.interaction for call in load_usage(registry, providers=[provider.name]).of_provider(provider.name)
+              if call.interaction is not None and Path(call.pact).resolve() != pact_path.resolve()]
+    return ours + others
 
 
 def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[str, Any]]) -> set[int]:
@@ -87,10 +100,10 @@ def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[
     for index, (kind, sample) in enumerate(samples):
         if kind == "response":
             operation, response = sample
-            findings = validator.validate(operation.method, operation.path, response.status, response.headers, response.body)
-        else:
-            findings = [f for f in iter_interaction_findings(sample, validator) if f.severity is Severity.ERROR]
-        if findings:
+            fails = bool(validator.validate(operation.method, operation.path, response.status, response.headers, response.body))
+        else:  # a pact interaction fails when it certainly cannot verify against a provider honouring the description
+            fails = any(problem.severity is Severity.ERROR for problem in judge_interaction(sample, validator))
+        if fails:
             failed.add(index)
     return failed
 

@@ -1,12 +1,6 @@
-"""Responses held to their description: JSON Schema, the provider's OpenAPI slice or the AWS model; pacts held
-to the OpenAPI slice; recordings (vcrpy cassettes, HAR) read for validation."""
+"""Responses held to their description: JSON Schema, the provider's OpenAPI slice or the AWS model; recordings
+(vcrpy cassettes, HAR) read for validation. Pacts are held to descriptions by the compatibility engine (compat/)."""
 
-from contractkit.validation.pacts import (
-    SubsetChecker,
-    iter_interaction_findings,
-    iter_pact_findings,
-    read_pact,
-)
 from contractkit.validation.recordings import (
     Recording,
     check_interaction,
@@ -32,9 +26,9 @@ from contractkit.validation.responses import (
 )
 
 __all__ = [
-    "Recording", "RouteMatch", "SpecValidator", "SubsetChecker", "check_interaction", "compile_schema", "deref",
-    "explain_error", "iter_interaction_findings", "iter_pact_findings", "iter_recording_results",
-    "json_path", "load_recording", "load_validator", "provider_overlay_path", "read_pact", "resolve_schema_pointer",
+    "Recording", "RouteMatch", "SpecValidator", "check_interaction", "compile_schema", "deref",
+    "explain_error", "iter_recording_results",
+    "json_path", "load_recording", "load_validator", "provider_overlay_path", "resolve_schema_pointer",
     "schema_errors", "Validators", "build_spec_validator", "to_json_schema", "validate_recordings",
     "validate_response",
 ]

@@ -3,13 +3,16 @@
 Three checks make up `contracts verify`, each one library function returning CheckResults (and one
 returning a Report, for `contracts run`):
 
-- `verify_pacts`: pact-python's Verifier (the Rust core) replays each pact interaction against a
-  ReplayServer of the provider's cassettes, or against `--base-url`; each result carries the core's
-  mismatches (expected, actual, JSON path). Provider states come from the registry's `states` key:
+- `verify_pacts`: pact-python's Verifier (the Rust core) replays each interaction of every consumer's pact with
+  the provider (ours, and every pact the registry's `consumer_pacts` folders hold for it: verify/consumers.py)
+  against a ReplayServer of the provider's cassettes, or against `--base-url`; each result carries the core's
+  mismatches (expected, actual, JSON path), and another consumer's rows its name. Provider states come from the registry's `states` key:
   a cassette variant (served first for the interactions in that state), a state-change URL (POSTed
   `{"state", "action", "params"}`), or a Python callable `module:function(state, action, parameters)`.
 - `validate_cassettes`: every recorded response against its operation's schema (validation/recordings.py).
-- `check_pacts_against_specs`: every pact interaction against the provider's OpenAPI slice (validation/pacts.py).
+- `check_pacts_against_specs`: every interaction of every consumer's pact against the provider's OpenAPI slice,
+  judged by the compatibility engine (compat/judge.py): an error when the interaction cannot verify against a
+  provider honouring the description, a warning when it may not.
 
 `validate_cassettes` (validation/recordings.py) reports a check on a cassette seeded from the schema it is checked
 against as SEEDED, not PASSED, and holds recorded 4xx/5xx responses to the provider's `error_schema`.
@@ -46,6 +49,7 @@ from contractkit.cassettes import (
     load_cassette,
 )
 from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
+from contractkit.compat import judge_interaction
 from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import RegistryError, UsageError, format_key_path
@@ -62,9 +66,9 @@ from contractkit.core.model import (
 from contractkit.core.routing import OperationRouter
 from contractkit.pact.reader import Pact, PactInteraction, PactRequest
 from contractkit.registry.context import ProviderContext
-from contractkit.validation.pacts import iter_interaction_findings
 from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
-from contractkit.validation.responses import Validators
+from contractkit.validation.responses import SpecValidator, Validators
+from contractkit.verify.consumers import ConsumerPact, consumer_pacts
 from contractkit.verify.states import (
     ProviderState,
     StateDispatcher,
@@ -77,21 +81,23 @@ from contractkit.verify.states import (
 def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_url: str | None = None,
                     environ: Mapping[str, str] | None = None, allow_missing: bool = False,
                     allow_unsafe: bool = False, validators: Validators | None = None) -> Report:
-    """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report.
+    """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report,
+    for every consumer's pact with each provider.
 
-    A provider with a contract but no pact fails, unless `allow_missing` (then it is skipped). Against a
-    `base_url`, operations the registry marks `safe: false` are skipped unless `allow_unsafe`.
+    A provider with a contract but no pact of our consumer fails, unless `allow_missing` (then it is skipped).
+    Against a `base_url`, operations the registry marks `safe: false` are skipped unless `allow_unsafe`.
     """
     started = time.perf_counter()
     results: list[CheckResult] = []
     validators = validators if validators is not None else Validators()  # each slice compiles once per command
     for provider in providers:
         context = ProviderContext(registry, provider, validators)  # the pact, the slice and its validator
+        pacts = consumer_pacts(context)  # read once for both checks
         results += verify_pacts(context, base_url=base_url, environ=environ, allow_missing=allow_missing,
-                                allow_unsafe=allow_unsafe)
+                                allow_unsafe=allow_unsafe, pacts=pacts)
         if base_url is None:
             results += validate_cassettes(registry, provider, validators, cassettes=context.cassettes)
-        results += check_pacts_against_specs(context)
+        results += check_pacts_against_specs(context, pacts)
     where = f"against {base_url}" if base_url else "against recorded cassettes"
     names = ", ".join(provider.name for provider in providers)
     return Report(f"contracts verify {names} {where}", tuple(results), time.perf_counter() - started)
@@ -134,21 +140,37 @@ def _shown(registry: Registry, path: Path | None) -> str:
 
 # --------------------------------------------------------------------------- pact vs OpenAPI
 
-def check_pacts_against_specs(context: ProviderContext) -> list[CheckResult]:
-    """Every interaction of the provider's pact checked against its OpenAPI slice (with the overlay applied)."""
-    registry, provider, pact_path = context.registry, context.provider, context.pact_path
-    if provider.kind is ProviderKind.AWS or provider.spec is None or context.pact is None:
+def check_pacts_against_specs(context: ProviderContext, pacts: Sequence[ConsumerPact] | None = None) -> list[CheckResult]:
+    """Every interaction of every consumer's pact with the provider (`pacts`, read from the registry when not given)
+    judged against its OpenAPI slice, overlay applied: failed when it cannot verify against a provider honouring
+    the description, passed with warnings when it may not."""
+    provider = context.provider
+    if provider.kind is ProviderKind.AWS or provider.spec is None:
         return []
-    results = []
-    for interaction in context.pact.interactions:
-        started = time.perf_counter()
-        findings = tuple(iter_interaction_findings(interaction, context.validator, provider=provider.name))
-        failed = any(finding.severity is Severity.ERROR for finding in findings)
-        operation = request_operation(interaction.request, context.router)
-        results.append(CheckResult("pact-openapi", provider.name, operation, interaction.description,
-                                   Status.FAILED if failed else Status.PASSED, _first_message(findings),
-                                   time.perf_counter() - started, findings, {"pact": _shown(registry, pact_path)}))
-    return results
+    pacts = consumer_pacts(context) if pacts is None else pacts
+    return [owned.labelled(_judged(context, interaction, owned.source)) for owned in pacts
+            for interaction in owned.pact.interactions]
+
+
+def _judged(context: ProviderContext, interaction: PactInteraction, source: str) -> CheckResult:
+    """The pact-openapi row of one interaction; `source` is the file a fix goes into (the consumer's contract)."""
+    started = time.perf_counter()
+    provider = context.provider.name
+    operation = request_operation(interaction.request, context.router)
+    findings = interaction_findings(interaction, context.validator, provider=provider, operation=operation)
+    failed = any(finding.severity is Severity.ERROR for finding in findings)
+    return CheckResult("pact-openapi", provider, operation, interaction.description,
+                       Status.FAILED if failed else Status.PASSED, _first_message(findings),
+                       time.perf_counter() - started, findings, {"contract": source})
+
+
+def interaction_findings(interaction: PactInteraction, validator: SpecValidator, *, provider: str = "",
+                         operation: str = "") -> tuple[Finding, ...]:
+    """The compatibility engine's answer for one pact interaction against a description, as Findings: each way it
+    would fail against a provider honouring the description (`interaction: reason`, at `response.body.a[*].b`)."""
+    name = interaction.description or f"{interaction.request.method} {interaction.request.path}"
+    return tuple(Finding(problem.code, problem.severity, f"{name}: {problem.reason}", problem.where, provider, operation)
+                 for problem in judge_interaction(interaction, validator))
 
 
 def request_operation(request: PactRequest, router: OperationRouter) -> str:
@@ -180,23 +202,32 @@ def operation_for(provider: Provider, request: Mapping[str, Any], router: Operat
 
 def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
                  environ: Mapping[str, str] | None = None, allow_missing: bool = False,
-                 allow_unsafe: bool = False) -> list[CheckResult]:
-    """Replay the provider's pact with pact-python's Verifier; one CheckResult per interaction.
+                 allow_unsafe: bool = False, pacts: Sequence[ConsumerPact] | None = None) -> list[CheckResult]:
+    """Replay every consumer's pact with the provider (`pacts`, read from the registry when not given) with
+    pact-python's Verifier; one CheckResult per interaction, another consumer's named by its consumer.
 
-    No pact for a provider that has a contract is a failure (the consumer run did not write it), unless
-    `allow_missing`; a provider without a contract has nothing to verify and is skipped.
+    No pact of our consumer for a provider that has a contract is a failure (the consumer run did not write it),
+    unless `allow_missing`; a provider without a contract has nothing of ours to verify and is skipped.
     """
-    registry, provider, pact = context.registry, context.provider, context.pact
-    if pact is None:
-        return _without_pact(context, allow_missing)
+    pacts = consumer_pacts(context) if pacts is None else pacts
+    results = _without_pact(context, allow_missing) if context.pact is None else []
+    for owned in pacts:
+        results += verify_consumer_pact(context, owned, base_url=base_url, environ=environ, allow_unsafe=allow_unsafe)
+    return results
+
+
+def verify_consumer_pact(context: ProviderContext, owned: ConsumerPact, *, base_url: str | None = None,
+                         environ: Mapping[str, str] | None = None, allow_unsafe: bool = False) -> list[CheckResult]:
+    """Replay one consumer's pact against the provider's cassettes (or `base_url`); one CheckResult per interaction."""
+    provider, pact = context.provider, owned.pact
     environ = environ if environ is not None else os.environ
     interactions = list(pact.interactions)
     results: list[CheckResult] = []
     if base_url is not None and not allow_unsafe:
         interactions, results = skip_unsafe(provider, interactions, context.router)
     for variants, group in group_by_cassette_states(interactions, context.settings.states).items():
-        results += _verify_group(context, group, variants, base_url, environ)
-    results += messages_not_verified(provider, pact, _shown(registry, context.pact_path))
+        results += _verify_group(context, pact, group, variants, base_url, environ)
+    results = [owned.labelled(result) for result in results + messages_not_verified(provider, pact, owned.shown)]
     if base_url is None:
         return results
     rules = rules_for_provider(provider, credentials(provider, environ, required=False))
@@ -246,15 +277,15 @@ def skip_unsafe(provider: Provider, interactions: Sequence[PactInteraction], rou
     return kept, skipped
 
 
-def _verify_group(context: ProviderContext, interactions: list[PactInteraction], variants: Sequence[ProviderState],
-                  base_url: str | None, environ: Mapping[str, str]) -> list[CheckResult]:
+def _verify_group(context: ProviderContext, pact: Pact, interactions: list[PactInteraction],
+                  variants: Sequence[ProviderState], base_url: str | None, environ: Mapping[str, str]) -> list[CheckResult]:
     provider, states = context.provider, context.settings.states
     dispatcher = StateDispatcher(states)  # checks every callable state imports before anything runs
     cassettes = _replay_source(context, variants) if base_url is None else []
     headers = _auth_headers(provider, environ) if base_url else {}
     with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
         with _target(context, cassettes, base_url) as origin:
-            run = run_verifier(provider, _core_document(context.pact, interactions), Path(folder), origin, states,
+            run = run_verifier(provider, _core_document(pact, provider, interactions), Path(folder), origin, states,
                                headers=headers, dispatcher=dispatcher)
     results = _results(context, interactions, run)
     if base_url is None:
@@ -262,11 +293,12 @@ def _verify_group(context: ProviderContext, interactions: list[PactInteraction],
     return with_state_failures(provider, interactions, results, dispatcher.failures)
 
 
-def _core_document(pact: Pact | None, interactions: Sequence[PactInteraction]) -> dict[str, Any]:
-    """The pact as the Pact core reads it, with only these HTTP interactions: serialised once, for the core alone."""
+def _core_document(pact: Pact, provider: Provider, interactions: Sequence[PactInteraction]) -> dict[str, Any]:
+    """The pact as the Pact core reads it, with only these HTTP interactions: serialised once, for the core alone.
+    It names the provider verified, as a pact matched to it by its file name may not."""
     # without V3 `messages`: the Pact core would read the file as a message pact and skip its HTTP interactions
-    top = {key: value for key, value in (pact.raw if pact is not None else {}).items() if key != "messages"}
-    return {**top, "interactions": [interaction.raw for interaction in interactions]}
+    top = {key: value for key, value in pact.raw.items() if key != "messages"}
+    return {**top, "provider": {"name": provider.name}, "interactions": [interaction.raw for interaction in interactions]}
 
 
 def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cassette],
@@ -549,12 +581,14 @@ __all__ = [
     "StateDispatcher",
     "CoreRun",
     "check_pacts_against_specs",
+    "interaction_findings",
     "messages_not_verified",
     "operation_for",
     "request_operation",
     "run_verifier",
     "validate_cassettes",
     "validate_step",
+    "verify_consumer_pact",
     "verify_pacts",
     "verify_registry",
     "verify_step",
