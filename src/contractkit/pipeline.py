@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from contractkit.consumer import run_consumer
 from contractkit.core.errors import ContractKitError
-from contractkit.core.model import Registry, Report, Status
+from contractkit.core.model import CheckResult, Registry, Report, Status
 from contractkit.registry.lint import lint_registry, registry_warnings
 from contractkit.validation import Validators
 from contractkit.verify.verifier import verify_registry
@@ -28,9 +29,23 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
     consumer = run_consumer(registry, [provider.name for provider in providers], validators=validators)
     say(f"verify: pacts against cassettes, cassettes against schemas, pacts against OpenAPI ({consumer_summary(consumer)})")
     verified = verify_registry(registry, providers, validators=validators)
-    results = registry_warnings(registry) + consumer.results + verified.results
+    stale = {result.provider for result in consumer.results if result.status is Status.FAILED}
+    results = registry_warnings(registry) + consumer.results + tuple(
+        _stale(result, registry.consumer) if result.provider in stale else result for result in verified.results)
     return Report(f"contracts run: {registry.consumer} against {len(providers)} providers", results,
                   time.perf_counter() - started)
+
+
+_PACT_CHECKS = ("pact", "pact-openapi")
+
+
+def _stale(result: CheckResult, consumer: str) -> CheckResult:
+    """A check of our own pact for a provider whose consumer contract just failed: the pact on disk is not the
+    contract any more (it was not rewritten), so its verdict is no verdict: skipped, saying why, never PASSED."""
+    if result.check not in _PACT_CHECKS or result.status is Status.FAILED or result.details.get("consumer", consumer) != consumer:
+        return result
+    return replace(result, status=Status.SKIPPED, message=f"not judged: the consumer contract of {result.provider} "
+                   f"failed in this run, so the pact on disk is stale (its last verdict: {result.message})")
 
 
 def ensure_lint_clean(registry: Registry) -> None:
