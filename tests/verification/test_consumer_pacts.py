@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +168,37 @@ def test_a_pact_belongs_to_the_provider_it_names_else_to_its_file_name(tmp_path,
     report = verify(path)
     assert not report.failed
     assert {row.details["consumer"] for row in report.results if row.check == "pact"} == {"devctl", "audit", "billing", "ledger"}
+
+
+class _LiveGrafana(BaseHTTPRequestHandler):
+    """A stand-in live provider whose search hits carry no url."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        hit = {key: value for key, value in HIT.items() if key != "url"}
+        data = json.dumps([hit] if self.path.startswith("/api/search") else DASHBOARD).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_live_verification_replays_every_consumers_pact(tmp_path, pacts, run_cli, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LiveGrafana)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("GRAFANA_TOKEN", "live-token")
+        code, out, _ = run_cli("verify", "--registry", str(make_registry(tmp_path, pacts)), "--provider", "grafana",
+                               "--base-url", f"http://127.0.0.1:{server.server_port}/api", "--format", "json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    statuses = {row["interaction"]: row["status"] for row in json.loads(out)["results"] if row["check"] == "pact"}
+    assert code == 1
+    assert statuses == {"search dashboards": "passed", "get a dashboard": "passed", BILLING: "failed"}
 
 
 OVERLAY = """version: 1
