@@ -9,9 +9,10 @@ plain text), which the `contentType` matcher compares with the one the pact name
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from functools import lru_cache
+
+from contractkit.core.loading import parse_json_value
 
 __all__ = ["DEFAULT_FORMATS", "datetime_problem", "detect_media_type", "is_semver", "media_matches", "sniff_text"]
 
@@ -185,7 +186,7 @@ def sniff_text(text: str) -> str:
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         try:
-            json.loads(stripped)
+            parse_json_value(stripped)
             return "application/json"
         except ValueError:
             pass

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs
 
 from contractkit.core.errors import KeyPath, PactFileError
 from contractkit.core.http import is_json_media
-from contractkit.core.loading import read_text
+from contractkit.core.loading import parse_json, parse_json_value, read_text
 
 HTTP_INTERACTION = "Synchronous/HTTP"
 MESSAGE_INTERACTIONS = ("Asynchronous/Messages", "Synchronous/Messages")
@@ -146,12 +146,7 @@ def read_pact(path: str | Path) -> dict[str, Any]:
     if not Path(path).exists() and not Path(path).is_symlink():
         raise PactFileError("pact file not found", file=shown, hint="run `contracts consumer` first")
     text = read_text(Path(path), PactFileError)  # refuses FIFOs, devices, oversized and too deeply nested files
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PactFileError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno) from exc
-    except RecursionError:
-        raise PactFileError("JSON nested too deeply to be a pact", file=shown) from None
+    data = parse_json(text, PactFileError, display=shown)
     if not isinstance(data, dict) or not isinstance(data.get("interactions", data.get("messages")), list):
         raise PactFileError("not a pact: expected an object with an 'interactions' list (or a V3 'messages' list)",
                             file=shown)
@@ -362,8 +357,8 @@ def _parsed(data: str | bytes, media: str) -> Any:
                 return data
         return data
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError):
+        return parse_json_value(data)
+    except ValueError:  # not JSON, or nested beyond the limit: kept as it is
         return data
 
 

@@ -25,6 +25,7 @@ import binascii
 import json
 from typing import Any, Iterator, Mapping, Sequence
 
+from contractkit.core.loading import parse_json_value
 from contractkit.pact.bodies import (
     iter_binary_mismatches,
     iter_form_mismatches,
@@ -197,7 +198,7 @@ def _expected_content(raw_body: Any, media: str) -> Any:
         return _EMPTY
     if isinstance(raw_body, str) and _is_json(media):  # V2/V3 keep a JSON body as a string now and then
         try:
-            return json.loads(raw_body)
+            return parse_json_value(raw_body)
         except ValueError:
             return raw_body
     return raw_body
@@ -258,10 +259,10 @@ def _body_rules(interaction: PactInteraction, minimums: bool) -> dict[str, Rule]
 def _by_kind(media: str, content: Any, actual_media: str, body: bytes, rules: RuleSet) -> Iterator[Mismatch]:
     base = _base(media)
     if _is_json(media):
-        expected = json.loads(content) if isinstance(content, bytes) else content
+        expected = parse_json_value(content) if isinstance(content, bytes) else content
         try:
-            actual = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            actual = parse_json_value(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):  # not JSON, or nested beyond the limit
             yield Mismatch("$", "the body is not JSON", "the body is not JSON")
             return
         yield from iter_mismatches(expected, actual, rules)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from importlib import metadata
@@ -11,6 +10,7 @@ from pathlib import Path
 from contractkit import __version__
 from contractkit.core.errors import UsageError
 from contractkit.core.files import make_folder, write_text_atomic
+from contractkit.core.loading import parse_json_value
 
 __all__ = ["DISTRIBUTION", "FOLDERS", "InitResult", "init_project", "install_requirement", "registry_text", "workflow_text"]
 
@@ -126,7 +126,7 @@ def install_requirement() -> str:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return f"{DISTRIBUTION}=={__version__}"
-    origin = json.loads(dist.read_text("direct_url.json") or "{}")
+    origin = parse_json_value(dist.read_text("direct_url.json") or "{}")
     vcs = origin.get("vcs_info") or {}
     if vcs.get("vcs") == "git" and vcs.get("commit_id") and str(origin.get("url", "")).startswith("https://"):
         return f"{DISTRIBUTION} @ git+{origin['url']}@{vcs['commit_id']}"
