@@ -2,7 +2,7 @@
 rule, and every adjustment after emission (an operation's stability level, the project's `gate.levels`) records
 its source in `level_source`.
 
-The corpus test diffs every pair of the diff suite (tests/diff/pairs) and fails on a change whose level is not its
+The corpus test diffs every pair of the diff suite (tests/diff/pairs and the specification corpus) and fails on a change whose level is not its
 rule's default while its `level_source` still says "default". The ast test fails on a level literal anywhere in
 diff/ that is not a comparison (`change.level is Level.INFO`), outside the rule table and the adjustment steps.
 """
@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "diff"))
 
-from diffpairs import diff_case, iter_sides, load_pairs  # noqa: E402
+from diffpairs import case_options, diff_case, iter_sides, load_pairs  # noqa: E402
+from spec_corpus import CASES as SPEC_CASES  # noqa: E402
 
-from contractkit.diff import RULES, Change  # noqa: E402
+from contractkit.diff import RULES, Change, diff_any  # noqa: E402
 from contractkit.diff.levels import DEFAULT_SOURCE, Level  # noqa: E402
 
 DIFF = ROOT / "src" / "contractkit" / "diff"
@@ -28,16 +30,24 @@ ADJUSTMENT_STEPS = {("rules.py", "apply_levels"), ("lifecycle.py", "relax_unstab
 LEVEL_NAMES = {member.name for member in Level}
 
 
-def test_every_level_other_than_the_default_names_its_source() -> None:
-    offenders, total = [], 0
+def _corpus_changes() -> Iterator[tuple[str, Change]]:
+    """Every change of the pair suite (tests/diff/pairs) and of the specification corpus, with the pair's name."""
     for case in load_pairs():
         for side in iter_sides(case):
-            for change in diff_case(case, side).changes:
-                total += 1
-                if change.level is not RULES[change.rule].level and change.level_source == DEFAULT_SOURCE:
-                    offenders.append(f"{case['name']} [{side}]: {change.rule} is {change.level}, "
-                                     f"its default is {RULES[change.rule].level}")
-    assert total > 400
+            yield from ((f"{case['name']} [{side}]", change) for change in diff_case(case, side).changes)
+    for case in SPEC_CASES:
+        if not case.get("refused"):
+            result = diff_any(case["old"], case["new"], old_name="old", new_name="new", options=case_options({}))
+            yield from ((case["id"], change) for change in result.changes)
+
+
+def test_every_level_other_than_the_default_names_its_source() -> None:
+    offenders, total = [], 0
+    for name, change in _corpus_changes():
+        total += 1
+        if change.level is not RULES[change.rule].level and change.level_source == DEFAULT_SOURCE:
+            offenders.append(f"{name}: {change.rule} is {change.level}, its default is {RULES[change.rule].level}")
+    assert total > 700
     assert offenders == []
 
 

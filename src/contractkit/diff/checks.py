@@ -108,6 +108,8 @@ def _keyword_problems(schema: dict[str, Any], where: str) -> Iterator[tuple[str,
             yield f"{where}/{key}", f"expected a list, got {_kind(schema[key])}"
     if "required" in schema and not isinstance(schema["required"], (list, bool)):
         yield f"{where}/required", f"expected a list of property names, got {_kind(schema['required'])}"
+    elif isinstance(schema.get("required"), list) and not all(isinstance(name, str) for name in schema["required"]):
+        yield f"{where}/required", f"expected a list of property names (strings), got {schema['required']!r}"
     for key in _NUMBERS:
         if key in schema and (isinstance(schema[key], bool) or not isinstance(schema[key], (int, float))):
             yield f"{where}/{key}", f"expected a number, got {schema[key]!r}"

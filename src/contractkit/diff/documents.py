@@ -152,6 +152,40 @@ class DocumentDiffer:
         yield from self._diff_parameters(site, old_path, old_item, old_op, new_item, new_op)
         yield from self._diff_request_body(site, old_op.get("requestBody"), new_op.get("requestBody"))
         yield from self._diff_responses(site, old_op.get("responses") or {}, new_op.get("responses") or {})
+        yield from self._diff_callbacks(site, old_op.get("callbacks") or {}, new_op.get("callbacks") or {})
+
+    # --- callbacks: the provider calls the client, so the directions turn round
+
+    def _diff_callbacks(self, site: _Site, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+        """A callback's request body is what the client reads, and its responses what the client sends back."""
+        for name, expression, method, old_call, new_call in self._callback_pairs(old, new):
+            base = f"/callbacks/{pointer_part(name)}/{pointer_part(expression)}/{method}"
+            old_body = self.old.resolve(old_call.get("requestBody"))[0] or {}
+            new_body = self.new.resolve(new_call.get("requestBody"))[0] or {}
+            yield from self._diff_content(site, f"{base}/requestBody", old_body.get("content") or {},
+                                          new_body.get("content") or {}, RESPONSE)
+            new_responses = new_call.get("responses") or {}
+            for status, old_raw in (old_call.get("responses") or {}).items():
+                if status in new_responses:
+                    old_reply = self.old.resolve(old_raw)[0] or {}
+                    new_reply = self.new.resolve(new_responses[status])[0] or {}
+                    yield from self._diff_content(site, f"{base}/responses/{pointer_part(str(status))}",
+                                                  old_reply.get("content") or {}, new_reply.get("content") or {}, REQUEST)
+
+    def _callback_pairs(self, old: dict[str, Any], new: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
+        """(name, URL expression, method, old operation, new operation) of every callback operation on both sides."""
+        for name, old_raw in old.items():
+            if name not in new:
+                continue
+            old_callback, new_callback = self.old.resolve(old_raw)[0] or {}, self.new.resolve(new[name])[0] or {}
+            for expression, old_item in old_callback.items():
+                new_item = new_callback.get(expression)
+                if not isinstance(old_item, dict) or not isinstance(new_item, dict):
+                    continue
+                old_path, new_path = self.old.resolve(old_item)[0] or {}, self.new.resolve(new_item)[0] or {}
+                for method in HTTP_METHODS:
+                    if isinstance(old_path.get(method), dict) and isinstance(new_path.get(method), dict):
+                        yield str(name), str(expression), method, old_path[method], new_path[method]
 
     def _sunset_check(self, site: _Site, old_op: dict[str, Any], new_op: dict[str, Any]) -> Iterator[Change]:
         before, after = operation_sunset(old_op, self._resolve_old), operation_sunset(new_op, self._resolve_new)
@@ -174,7 +208,7 @@ class DocumentDiffer:
                                   f"a client authorised by {_describe_security(alternative)} is no longer enough; now needs {needed}")
                 return
         for alternative in new_alts:
-            if alternative not in old_alts and any(_satisfied_by(alternative, old) for old in old_alts):
+            if alternative not in old_alts:  # a new way in: every old one still works (checked above)
                 yield site.change("security-requirement-removed", "/security",
                                   f"now also accepts {_describe_security(alternative)}")
                 return

@@ -362,7 +362,9 @@ class SchemaComparator:
                 if name not in new.properties:  # hidden by readOnly/writeOnly is not gone
                     deltas.append(self._removed(name, rel, old, new, old_props[name], direction))
             elif name not in old_props:
-                if name not in old.properties:
+                if name in old.required and name not in old.properties:  # required by name alone, now declared
+                    deltas += requiredness(name, rel, old, new, direction)
+                elif name not in old.properties:
                     deltas += property_added(name, rel, old, new, direction)
             else:
                 deltas += requiredness(name, rel, old, new, direction)
