@@ -39,6 +39,7 @@ from contractkit.validation.responses import SpecValidator, compile_schema, dere
 __all__ = ["Incompatibility", "judge_interaction", "response_declared"]
 
 _IGNORED_HEADERS = frozenset(("accept", "content-type", "authorization"))
+_VALUE_PARTS = frozenset(("path", "method", "status", "media"))
 _STRING_MATCHERS = frozenset(("regex", "include", "date", "time", "datetime", "timestamp", "semver"))
 _NUMBERS = frozenset(("integer", "number"))
 _MAX_DEPTH = 64
@@ -68,6 +69,8 @@ class Incompatibility:
         """`response.body.incidents[*].title`, `request.query.tag`: where a finding points."""
         if self.part == "body":
             return f"{self.direction}.body{self.path[1:]}"
+        if self.part in _VALUE_PARTS:  # the location is the value (a path, a method, a status): not a place
+            return f"{self.direction}.{self.part}"
         return f"{self.direction}.{self.part}" + (f".{self.location}" if self.location else "")
 
     @property

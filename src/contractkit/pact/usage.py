@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
 from contractkit.aws.routes import aws_action, provider_router
 from contractkit.core.model import Provider, Registry
@@ -30,8 +30,8 @@ from contractkit.openapi.sites import OPERATION, REQUEST, RESPONSE, ChangeLike, 
 from contractkit.pact.matching import ANY_INDEX, Rule, Segment, own_rule, parse_rule_path, render_path
 from contractkit.pact.reader import Pact, PactInteraction, load_pact
 
-__all__ = ["Field", "InteractionUsage", "Observation", "Usage", "consumer_pact_folders", "iter_pact_files",
-           "load_usage", "observers", "usage_from_pacts"]
+__all__ = ["Field", "InteractionUsage", "Observation", "Usage", "consumer_of", "consumer_pact_folders", "is_pact_of",
+           "iter_pact_files", "load_usage", "observers", "usage_from_pacts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +268,7 @@ def usage_from_pacts(providers: Sequence[Provider], pacts: Sequence[Pact]) -> Us
     interactions: list[InteractionUsage] = []
     notes: list[str] = []
     for pact in pacts:
-        provider = by_name.get(pact.provider) or _provider_by_file(pact, by_name)
+        provider = next((item for name, item in by_name.items() if is_pact_of(pact, name, by_name)), None)
         if provider is None:
             continue
         built, missed = _pact_usage(provider, pact)
@@ -277,15 +277,24 @@ def usage_from_pacts(providers: Sequence[Provider], pacts: Sequence[Pact]) -> Us
     return Usage(tuple(interactions), tuple(notes))
 
 
-def _provider_by_file(pact: Pact, providers: Mapping[str, Provider]) -> Provider | None:
+def is_pact_of(pact: Pact, provider: str, known: Collection[str]) -> bool:
+    """Whether a pact is with `provider`: it names it, or it names no provider of the registry (`known`) and its file
+    name ends with `-<provider>` (`billing-pager.json`)."""
+    if pact.provider == provider:
+        return True
     stem = pact.path.stem if pact.path is not None else ""
-    return next((provider for name, provider in providers.items() if stem.endswith(f"-{name}")), None)
+    return pact.provider not in known and stem.endswith(f"-{provider}")
+
+
+def consumer_of(pact: Pact) -> str:
+    """The consumer a pact speaks for: the name it gives, else its file name's first part (`billing-pager.json`)."""
+    return pact.consumer or (pact.path.stem.rsplit("-", 1)[0] if pact.path is not None else "")
 
 
 def _pact_usage(provider: Provider, pact: Pact) -> tuple[list[InteractionUsage], list[str]]:
     router = provider_router(provider)
     shown = str(pact.path) if pact.path is not None else f"{pact.consumer}-{pact.provider}"
-    consumer = pact.consumer or (pact.path.stem.rsplit("-", 1)[0] if pact.path is not None else "")
+    consumer = consumer_of(pact)
     built, notes = [], []
     for item in pact.interactions:
         request = item.request

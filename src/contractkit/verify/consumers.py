@@ -13,16 +13,14 @@ file name ends with (`billing-pager.json` is billing's pact with `pager`), as in
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from contractkit.core.model import CheckResult
 from contractkit.pact.reader import Pact, load_pact
-from contractkit.pact.usage import consumer_pact_folders, iter_pact_files
+from contractkit.pact.usage import consumer_of, consumer_pact_folders, is_pact_of, iter_pact_files
 from contractkit.registry.context import ProviderContext
 
-__all__ = ["ConsumerPact", "consumer_pacts", "is_pact_of", "other_consumer_pacts"]
+__all__ = ["ConsumerPact", "consumer_pacts", "other_consumer_pacts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +71,6 @@ def other_consumer_pacts(context: ProviderContext) -> list[ConsumerPact]:
             continue
         pact = load_pact(path)
         if is_pact_of(pact, provider, registry.providers):
-            found.append(ConsumerPact(_consumer_of(pact, path), pact, registry.relative(path)))
+            found.append(ConsumerPact(consumer_of(pact), pact, registry.relative(path)))
     return found
 
-
-def is_pact_of(pact: Pact, provider: str, known: Collection[str]) -> bool:
-    """Whether a pact is with `provider`: it names it, or it names no provider of the registry (`known`) and its file
-    name ends with `-<provider>`."""
-    if pact.provider == provider:
-        return True
-    stem = pact.path.stem if pact.path is not None else ""
-    return pact.provider not in known and stem.endswith(f"-{provider}")
-
-
-def _consumer_of(pact: Pact, path: Path) -> str:
-    return pact.consumer or path.stem.rsplit("-", 1)[0]
