@@ -123,7 +123,7 @@ _SCHEMA_EDITS: list[tuple[str, str, Any, Any, tuple[str | None, bool], tuple[str
     ("unevaluatedProperties", "unevaluatedProperties false dropped",
      {"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": False},
      {"type": "object", "properties": {"a": {"type": "string"}}},
-     (None, False), ("additional-properties-allowed", False), _SOME, "3.1.0"),
+     (None, False), ("additional-properties-allowed", True), _SOME, "3.1.0"),
     ("unevaluatedProperties", "unevaluatedProperties schema narrowed",
      {"type": "object", "unevaluatedProperties": {"type": ["string", "integer"]}},
      {"type": "object", "unevaluatedProperties": {"type": "string"}},

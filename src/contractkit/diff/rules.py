@@ -89,7 +89,8 @@ _VALUE = {  # suffix -> (level when sent, level when read, explanation)
     "became-nullable": (I, B, "{where} can now be null"),
     "became-not-nullable": (B, I, "{where} can no longer be null"),
     "additional-properties-restricted": (B, I, "{where} no longer allows additional (or unevaluated) properties"),
-    "additional-properties-allowed": (I, W, "{where} now allows additional properties"),
+    "additional-properties-allowed": (I, B, "{where} now allows additional (or unevaluated) properties: readers "
+                                      "that counted on a closed object meet members no description names"),
 }
 _VALUE_SIDES = ("request-body", "request-property", "request-parameter", "response-body", "response-property",
                 "response-header")

@@ -54,6 +54,7 @@ class _Candidate:
     same_identity: bool
     position: int
     key: Key
+    identity: frozenset[str] = frozenset()  # the covering alternative's $ref
 
     @property
     def clean(self) -> bool:
@@ -317,7 +318,8 @@ class SchemaComparator:
     def _pair_alternatives(self, covered: list[Any], covering: list[Any], direction: str, old: Shape, new: Shape) -> list[Delta]:
         """Each covered alternative against its match; one with no acceptable match was added or removed."""
         request = direction == REQUEST
-        chosen = _assign([self._candidates(option, index, covering, direction) for index, option in enumerate(covered)])
+        chosen = _assign([self._candidates(option, index, covering, direction) for index, option in enumerate(covered)],
+                         [_identity(option) for option in covered])
         deltas: list[Delta] = []
         for index, candidate in enumerate(chosen):
             # The location is in the new document: the matched new alternative (request) or this one (response).
@@ -343,7 +345,8 @@ class SchemaComparator:
         for position, candidate in enumerate(covering):
             pair = (option, candidate) if request else (candidate, option)
             key = self._key(*pair, direction)
-            found.append(_Candidate(self._score(self._ensure(key)), bool(labels & _identity(candidate)), position, key))
+            found.append(_Candidate(self._score(self._ensure(key)), bool(labels & _identity(candidate)), position, key,
+                                    _identity(candidate)))
             if found[-1].clean and position == index:
                 break
         return sorted(found, key=lambda candidate: candidate.order(index))
@@ -406,8 +409,11 @@ class SchemaComparator:
         if old.additional is False and new.additional is not False:
             return [Delta("additional-properties-allowed", direction, (),
                           "additional properties are now allowed")]
-        if isinstance(old.additional, dict) and isinstance(new.additional, dict):
-            return [self._edge(("additionalProperties",), old.additional, new.additional, direction)]
+        if isinstance(old.additional, dict) or isinstance(new.additional, dict):
+            # a schema for the other properties compares with another, or with "anything" where there was none
+            before = old.additional if isinstance(old.additional, dict) else _ANYTHING
+            after = new.additional if isinstance(new.additional, dict) else _ANYTHING
+            return [self._edge(("additionalProperties",), before, after, direction)]
         return []
 
     # --- arrays and the other applicators
@@ -426,6 +432,9 @@ class SchemaComparator:
         for name in sorted(old.dependent_schemas.keys() & new.dependent_schemas.keys()):
             edges.append(self._edge(("dependentSchemas", name), old.dependent_schemas[name], new.dependent_schemas[name], direction))
         return edges
+
+
+_ANYTHING: dict[str, Any] = {}  # the schema other properties have when nothing is said of them
 
 
 def document_shape(document: SchemaDocument, raw: Any) -> Shape:
@@ -451,9 +460,13 @@ def _lifecycle(document: SchemaDocument, raw: Any) -> tuple[bool, Any]:
 
 
 def _identity(option: Any) -> frozenset[str]:
-    """What names an alternative across versions: its `$ref`."""
+    """What names an alternative across versions: its `$ref`, or that of the one branch of a one-branch choice."""
     if isinstance(option, dict) and isinstance(option.get("$ref"), str):
         return frozenset({option["$ref"]})
+    for keyword in ("oneOf", "anyOf"):
+        branches = option.get(keyword) if isinstance(option, dict) else None
+        if isinstance(branches, list) and len(branches) == 1:
+            return _identity(branches[0])
     return frozenset()
 
 
@@ -462,9 +475,14 @@ def _label(option: Any) -> str:
     return ref.rsplit("/", 1)[-1] if ref else "inline schema"
 
 
-def _assign(scored: list[list[_Candidate]]) -> list[_Candidate]:
-    """Clean matches as found; the others one to one, best first; an option left with no partner gets position -1."""
-    chosen: list[_Candidate | None] = [candidates[0] if candidates[0].clean else None for candidates in scored]
+def _assign(scored: list[list[_Candidate]], owned: list[frozenset[str]]) -> list[_Candidate]:
+    """Clean matches as found; the others one to one, best first; an option left with no partner gets position -1.
+
+    A clean match is not taken from the alternative that bears its name: when `Small` and `Big` were both
+    alternatives and only `Big` is left, `Small` was removed, even if `Big` happens to accept what `Small` did.
+    """
+    chosen: list[_Candidate | None] = [candidates[0] if candidates[0].clean and not _named_for_another(candidates[0], index, owned)
+                                       else None for index, candidates in enumerate(scored)]
     claimed = {candidate.position for candidate in chosen if candidate is not None}
     shared = len(scored) * max(len(candidates) for candidates in scored) > _PAIRING_LIMIT
     pending = sorted((index for index, candidate in enumerate(chosen) if candidate is None),
@@ -479,6 +497,12 @@ def _assign(scored: list[list[_Candidate]]) -> list[_Candidate]:
         else:
             chosen[index] = _UNMATCHED
     return [candidate for candidate in chosen if candidate is not None]
+
+
+def _named_for_another(candidate: _Candidate, index: int, owned: list[frozenset[str]]) -> bool:
+    """The candidate is a `$ref` another covered alternative, not this one, refers to."""
+    return bool(candidate.identity) and not candidate.same_identity and any(
+        candidate.identity & names for other, names in enumerate(owned) if other != index)
 
 
 _UNMATCHED = _Candidate((True, 1, 0, 1), False, -1, (0, 0, ""))

@@ -278,7 +278,8 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
         additional = True
     items = schema.get("items")
     prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else None
-    closed = items is False or schema.get("unevaluatedItems") is False
+    # unevaluatedItems: false closes an array only where nothing else evaluates the rest (`items` evaluates it all)
+    closed = items is False or (schema.get("unevaluatedItems") is False and "items" not in schema)
     return Shape(
         types=types, nullable=nullable, enum=enum, properties=dict(properties), required=required,
         additional=additional, items=items if isinstance(items, dict) else None, bounds=bounds,
