@@ -287,7 +287,7 @@ class DocumentDiffer:
 
     def _is_plain_string(self, schema: Any) -> bool:
         shape = self.new.shape(self.new.resolve(schema)[0])
-        return (shape.types == frozenset({"string"}) and shape.enum is None and shape.pattern is None
+        return (shape.types == frozenset({"string"}) and shape.enum is None and not shape.patterns
                 and shape.format is None and not shape.bounds)
 
     # --- request body

@@ -196,17 +196,21 @@ def _bound_text(bound: tuple[float, bool] | None) -> str:
 
 
 def _pattern_deltas(old: Shape, new: Shape, direction: str, tightened: list[str], loosened: list[str]) -> list[Delta]:
-    """A pattern added tightens and one removed loosens; one replaced by another cannot be judged (a warning)."""
-    if old.pattern == new.pattern:
-        return []
-    if new.pattern is None:
-        loosened.append(f"pattern {old.pattern!r} removed")
-    elif old.pattern is None:
-        tightened.append(f"pattern {new.pattern!r} added")
-    else:  # whether one regular expression accepts less than another is not decided here
-        return [Delta("pattern-changed", direction, (), f"pattern {old.pattern!r} -> {new.pattern!r}: values that "
-                      "matched the old pattern may not match the new one")]
+    """A pattern added (a value must match them all) tightens and one removed loosens; one replaced by another
+    cannot be judged, since whether one expression accepts less than another is not decided here (a warning)."""
+    added, removed = sorted(new.patterns - old.patterns), sorted(old.patterns - new.patterns)
+    if added and removed:
+        return [Delta("pattern-changed", direction, (), f"pattern {_patterns(removed)} -> {_patterns(added)}: values "
+                      "that matched the old pattern may not match the new one")]
+    if added:
+        tightened.append(f"pattern {_patterns(added)} added")
+    if removed:
+        loosened.append(f"pattern {_patterns(removed)} removed")
     return []
+
+
+def _patterns(patterns: list[str]) -> str:
+    return " and ".join(repr(pattern) for pattern in patterns)
 
 
 def _compare_multiple_of(old: Shape, new: Shape, tightened: list[str], loosened: list[str]) -> None:

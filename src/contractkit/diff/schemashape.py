@@ -32,7 +32,7 @@ class Shape:
     additional: Any = True  # True, False, or a raw sub-schema
     items: Any = None
     bounds: dict[str, float] = field(default_factory=dict)
-    pattern: str | None = None
+    patterns: frozenset[str] = frozenset()  # every pattern a value must match (allOf members add theirs)
     format: str | None = None
     multiple_of: float | None = None
     unique_items: bool = False
@@ -283,7 +283,7 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
     return Shape(
         types=types, nullable=nullable, enum=enum, properties=dict(properties), required=required,
         additional=additional, items=items if isinstance(items, dict) else None, bounds=bounds,
-        pattern=schema.get("pattern") if isinstance(schema.get("pattern"), str) else None,
+        patterns=frozenset({schema["pattern"]}) if isinstance(schema.get("pattern"), str) else frozenset(),
         format=schema.get("format") if isinstance(schema.get("format"), str) else None,
         multiple_of=schema.get("multipleOf") if isinstance(schema.get("multipleOf"), (int, float)) else None,
         unique_items=schema.get("uniqueItems") is True, read_only=schema.get("readOnly") is True,
@@ -341,7 +341,7 @@ def _merge(document: SchemaDocument, shapes: list[Shape]) -> Shape:
             current = result.bounds.get(key)
             tighter = min if key in UPPER_BOUNDS else max
             result.bounds[key] = value if current is None else tighter(current, value)
-        result.pattern = result.pattern or shape.pattern
+        result.patterns |= shape.patterns
         result.format = result.format or shape.format
         result.multiple_of = result.multiple_of or shape.multiple_of
         result.unique_items = result.unique_items or shape.unique_items
@@ -425,10 +425,12 @@ def union_schema(document: SchemaDocument, options: list[Any]) -> dict[str, Any]
         if all(key in shape.bounds for shape in shapes):
             values = [shape.bounds[key] for shape in shapes]
             schema[key] = max(values) if key in UPPER_BOUNDS else min(values)
-    for attribute, keyword in (("pattern", "pattern"), ("format", "format")):
-        texts = {getattr(shape, attribute) for shape in shapes}
-        if len(texts) == 1 and None not in texts:
-            schema[keyword] = texts.pop()
+    patterns = {shape.patterns for shape in shapes}
+    if len(patterns) == 1 and len(common := patterns.pop()) == 1:
+        schema["pattern"] = next(iter(common))
+    formats = {shape.format for shape in shapes}
+    if len(formats) == 1 and None not in formats:
+        schema["format"] = formats.pop()
     return schema
 
 
