@@ -133,7 +133,7 @@ class SchemaDocument:
                 shape = _copy(shape, nullable=True)
             return _with_keep(shape, options)
         return Shape(alternatives=plain or options, alternative_key=key, nullable=nullable, keep_alive=list(options),
-                     discriminator=_discriminator(schema.get("discriminator")))
+                     discriminator=_discriminator(schema.get("discriminator"), schema.get(key)))
 
     def _flatten(self, options: list[Any], seen: set[int]) -> list[Any]:
         """A choice among choices is one choice: `anyOf: [oneOf: [A, B], C]` offers A, B and C."""
@@ -201,11 +201,18 @@ _FLAG_KEYWORDS = {"read_only": "readOnly", "write_only": "writeOnly"}
 _MEANINGFUL_EXTENSIONS = frozenset({"x-extensible-enum", "x-sunset"})
 
 
-def _discriminator(raw: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+def _discriminator(raw: Any, branches: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The property name and the whole mapping: the explicit entries, and for every `$ref`'d branch they do not
+    name, the implicit one OpenAPI derives from the schema's name (`#/components/schemas/Dog` is selected by Dog)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
         return None
-    mapping: dict[Any, Any] = raw["mapping"] if isinstance(raw.get("mapping"), dict) else {}
-    return raw["propertyName"], tuple(sorted((str(key), str(value)) for key, value in mapping.items()))
+    mapping = {str(key): str(value) for key, value in (raw["mapping"] if isinstance(raw.get("mapping"), dict) else {}).items()}
+    named = {value.rsplit("/", 1)[-1] for value in mapping.values()}
+    for branch in branches if isinstance(branches, list) else ():
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        if isinstance(ref, str) and ref.rsplit("/", 1)[-1] not in named:
+            mapping.setdefault(ref.rsplit("/", 1)[-1], ref)
+    return raw["propertyName"], tuple(sorted(mapping.items()))
 
 
 def _pure_choice(schema: Any) -> list[Any] | None:
