@@ -97,9 +97,33 @@ def read_text(path: Path, error: ErrorFactory, *, display: str | None = None) ->
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise error(f"cannot read file (not UTF-8 text: byte {data[exc.start]:#04x})", file=shown, line=line) from exc
-    if text.lstrip()[:1] in ("{", "[") and is_nested_deeper(data):  # so that every JSON reader is safe from here
-        raise error(f"nested more than {MAX_NESTING} levels deep", file=shown, line=_deep_line(text))
+    check_nesting(text, error, display=shown)  # so that every JSON and YAML reader is safe from here
     return text
+
+
+def check_nesting(text: str | bytes, error: ErrorFactory, *, display: str) -> None:
+    """Refuse JSON or YAML text that nests mappings and lists more than MAX_NESTING deep, naming the line, before
+    any parser sees it: Python's parsers recurse, and libyaml's C loader crashes the process on deep flow nesting.
+
+    Brackets are counted first, in C (linear); only text that may be too deep is read again as YAML events to
+    tell brackets inside quoted strings from real nesting."""
+    if not is_nested_deeper(text):
+        return
+    source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    if source.lstrip()[:1] in ("{", "["):
+        raise error(f"nested more than {MAX_NESTING} levels deep", file=display, line=_deep_line(source))
+    depth = 0
+    try:
+        for event in yaml.parse(source, Loader=YamlLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise error(f"nested more than {MAX_NESTING} levels deep", file=display,
+                                line=event.start_mark.line + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML either: the reader reports what is wrong, with its line
 
 
 # ---------------------------------------------------------------- JSON

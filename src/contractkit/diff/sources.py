@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import yaml
 
 from contractkit.core.errors import SchemaLoadError, UsageError
-from contractkit.core.loading import YamlLoader, read_text
+from contractkit.core.loading import YamlLoader, check_nesting, parse_json, read_text
 from contractkit.openapi.documents import normalize_document, refuse_external_refs
 
 __all__ = ["is_api_description", "load_description", "parse_description", "parse_source_argument", "read_git_file"]
@@ -67,20 +66,26 @@ def load_description(argument: str, *, cwd: Path | None = None) -> tuple[Any, st
 
 def parse_description(text: str, display: str) -> Any:
     """Parse JSON or YAML text; bring OpenAPI and Swagger to OpenAPI 3, keep JSON Schema as it is."""
-    try:
-        data = json.loads(text) if text.lstrip().startswith(("{", "[")) else yaml.load(text, Loader=YamlLoader)
-    except json.JSONDecodeError as exc:
-        raise SchemaLoadError(f"invalid JSON: {exc.msg}", file=display, line=exc.lineno) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise SchemaLoadError(f"invalid YAML: {problem}", file=display, line=mark.line + 1 if mark else None) from exc
+    if text.lstrip().startswith(("{", "[")):
+        data = parse_json(text, SchemaLoadError, display=display)  # the nesting guard is the parser's
+    else:
+        check_nesting(text, SchemaLoadError, display=display)  # a git ref's text is not read through read_text
+        data = _parse_yaml(text, display)
     if not isinstance(data, dict):
         raise SchemaLoadError("expected an OpenAPI, Swagger or JSON Schema document (a mapping at the top level)",
                               file=display)
     document = normalize_document(data, display=display) if is_api_description(data) else data
     refuse_external_refs(document, display=display)  # a diff reads these two files, nothing else
     return document
+
+
+def _parse_yaml(text: str, display: str) -> Any:
+    try:
+        return yaml.load(text, Loader=YamlLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise SchemaLoadError(f"invalid YAML: {problem}", file=display, line=mark.line + 1 if mark else None) from exc
 
 
 def is_api_description(data: dict[str, Any]) -> bool:

@@ -26,7 +26,7 @@ from contractkit.cassettes import (
 from contractkit.cassettes.model import check_cassette_version, interaction_from_dict
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import YamlLoader as FastLoader  # libyaml's C loader where PyYAML was built with it
-from contractkit.core.loading import parse_json_value
+from contractkit.core.loading import check_nesting, parse_json_value
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -118,6 +118,7 @@ def _parse(raw: bytes, path: Path) -> Any:
         except ValueError as exc:  # invalid JSON, or nested beyond the limit
             raise CassetteError(f"invalid JSON ({exc})", file=path) from exc
     text = raw.decode("utf-8", "replace")
+    check_nesting(text, CassetteError, display=str(path))  # before libyaml's C loader, which deep nesting crashes
     if "!!python/" in text:  # older vcrpy stores file-like bodies as Python objects: its own loader reads them
         return {"interactions": list(load_cassette(path).interactions)}
     try:
