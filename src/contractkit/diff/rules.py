@@ -83,8 +83,12 @@ _VALUE = {  # suffix -> (level when sent, level when read, explanation)
     "type-narrowed": (I, I, "{where} is produced with fewer types"),
     "enum-value-removed": (B, I, "an enum value of {where} was removed (or an enum introduced)"),
     "enum-value-added": (I, W, "an enum value of {where} was added: readers meet a value they do not know"),
-    "constraint-tightened": (B, I, "a constraint of {where} was tightened (bounds, pattern, contains, dependentRequired, ...)"),
-    "constraint-loosened": (I, B, "a constraint of {where} was loosened: readers meet values outside the old bounds"),
+    "constraint-tightened": (B, I, "a constraint of {where} was tightened (a minimum raised, a maximum lowered, a "
+                             "pattern added, contains, dependentRequired, ...): a sender's old values may be refused, "
+                             "while a reader only meets fewer values"),
+    "constraint-loosened": (I, B, "a constraint of {where} was loosened (a minimum lowered, a maximum raised, a pattern "
+                            "dropped, ...): a sender may send more, but a reader meets values outside the bounds it "
+                            "sized for; a bound the format or an unchanged enum already implied is no change"),
     "format-changed": (B, W, "the format of {where} changed"),
     "became-nullable": (I, B, "{where} can now be null"),
     "became-not-nullable": (B, I, "{where} can no longer be null"),

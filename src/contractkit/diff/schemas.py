@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractkit.core.errors import SchemaLoadError
+from contractkit.core.loading import parse_json_value
 from contractkit.diff.keywords import (
     compare_discriminator,
     compare_nullability,
@@ -84,7 +85,7 @@ def _same_text(old: Any, new: Any) -> str | None:
 
 def _refs_in(text: str) -> set[str]:
     """Every `$ref` string in a value's JSON text (a string that merely looks like one counts too: only caution)."""
-    return {json.loads(f'"{found}"') if "\\" in found else found for found in _REF_TEXT.findall(text)}
+    return {parse_json_value(f'"{found}"') if "\\" in found else found for found in _REF_TEXT.findall(text)}
 
 
 class SameJson:
