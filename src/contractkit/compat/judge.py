@@ -292,10 +292,12 @@ class _BodyWalk:
             found = [shape.child(str(key)) for shape in shapes]
             if any(item is FREE for item in found):
                 continue
-            if any(item is None for item in found):
-                which = "" if len(found) == 1 else f" in {sum(item is None for item in found)} of its {len(found)} variants"
+            missing = sum(item is None for item in found)
+            if missing:
+                # undeclared by every variant: certain; by some: possible, as the provider may answer with another
+                which = "" if missing == len(found) else f" in {missing} of its {len(found)} variants"
                 yield self._problem(Code.FIELD_UNDOCUMENTED, path + (key,), f"expects field {key!r}, which the description "
-                                    f"does not declare{which}")
+                                    f"does not declare{which}", severity=Severity.ERROR if which == "" else Severity.WARNING)
                 continue
             yield from self.value(child, [item for item in found if isinstance(item, (list, tuple))], path + (key,))
 
