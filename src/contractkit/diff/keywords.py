@@ -6,6 +6,7 @@ more. Every function here is pure: two shapes and a direction in, `Delta`s relat
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from contractkit.diff.model import REQUEST, RESPONSE, Delta
@@ -151,12 +152,22 @@ def _effective(shape: Shape, key: str) -> tuple[float, bool] | None:
     """A bound with whether it is exclusive; `minimum` and `exclusiveMinimum` (3.1: a number) read as one, and a
     bound the integer format already implies (`maximum: 2147483647` on an int32) reads as none."""
     bound = _written(shape, key)
+    if bound is not None and key in _PAIRED and shape.types == frozenset({"integer"}):
+        bound = _whole(bound, upper=key in UPPER_BOUNDS)
     limits = _FORMAT_RANGE.get(shape.format or "")
     if bound is None or limits is None or key not in _PAIRED:
         return bound
     lowest, highest = limits
     implied = bound[0] >= highest if key == "maximum" else bound[0] <= lowest
     return None if implied and not bound[1] else bound
+
+
+def _whole(bound: tuple[float, bool], *, upper: bool) -> tuple[float, bool]:
+    """An integer's bound as the inclusive whole number it means: `exclusiveMinimum: 0` is `minimum: 1`."""
+    value, exclusive = bound
+    if upper:
+        return float(math.ceil(value) - 1 if exclusive else math.floor(value)), False
+    return float(math.floor(value) + 1 if exclusive else math.ceil(value)), False
 
 
 def _written(shape: Shape, key: str) -> tuple[float, bool] | None:
