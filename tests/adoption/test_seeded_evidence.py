@@ -35,3 +35,21 @@ def test_json_text_and_markdown_count_seeded_apart_from_passed() -> None:
     text = render_report(REPORT, "text")
     assert "SEEDED [pact] pager / get_incident" in text and "1 passed, 1 seeded" in text
     assert "🌱" in render_report(REPORT, "markdown")
+
+
+def test_contracts_verify_calls_a_pact_check_answered_by_a_seeded_cassette_seeded(run_cli) -> None:
+    """grafana's cassettes are seeded from its description (nothing recorded): its pact checks could not have
+    failed, so none is PASSED; JUnit lists each as skipped with the cassette that answered it."""
+    from pathlib import Path
+
+    registry = str(Path(__file__).resolve().parents[2] / "registry.yaml")
+    code, out, _ = run_cli("verify", "--registry", registry, "--provider", "grafana", "--format", "json")
+    assert code == 0
+    pact_rows = [row for row in json.loads(out)["results"] if row["check"] == "pact"]
+    assert pact_rows and all(row["status"] == "seeded" and row["cassette_source"] == "openapi-schema"
+                             and row["message"].startswith("seeded: answered by cassettes/grafana/") for row in pact_rows)
+    code, junit, _ = run_cli("verify", "--registry", registry, "--provider", "grafana", "--format", "junit")
+    root = ElementTree.fromstring(junit.split("\n", 1)[1])
+    cases = [case for case in root.iter("testcase") if case.get("classname") == "grafana.pact"]
+    assert len(cases) == len(pact_rows)
+    assert all(case.find("skipped") is not None and case.find("skipped").get("type") == "seeded" for case in cases)

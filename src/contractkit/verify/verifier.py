@@ -303,9 +303,9 @@ def _core_document(pact: Pact, provider: Provider, interactions: Sequence[PactIn
 
 def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cassette],
                               interactions: Sequence[PactInteraction], results: list[CheckResult]) -> list[CheckResult]:
-    """Name the cassette that answered each failed interaction; a seeded one is a likely cause, say so."""
-    if not any(result.status is Status.FAILED for result in results):
-        return results
+    """Name the cassette that answered each interaction. A failure answered by a seeded cassette says that is a
+    likely cause; a pass answered by one is SEEDED, not PASSED: its answer was generated from the description and
+    the contract, so the check could not have failed."""
     registry = context.registry
     origin = {id(interaction): (cassette, index) for cassette in cassettes for index, interaction in enumerate(cassette.interactions)}
     index = InteractionIndex([interaction for cassette in cassettes for interaction in cassette.interactions],
@@ -314,7 +314,7 @@ def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cass
     updated = []
     for result in results:
         interaction = by_description.get(result.interaction)
-        match = index.match(_incoming(interaction.request)) if result.status is Status.FAILED and interaction else None
+        match = index.match(_incoming(interaction.request)) if interaction else None
         if result.status is Status.FAILED and interaction and (match is None or match.interaction is None):
             updated.append(_unanswered(context, cassettes, interaction, result))
             continue
@@ -324,12 +324,23 @@ def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cass
         cassette, position = origin[id(match.interaction)]
         answered = {"answered_by": f"{_shown(registry, cassette.path)}#{position}", "matched": match.how,
                     "cassette_source": cassette.source}
-        message = result.message
-        if cassette.source in SEEDED_SOURCES:
-            message += (f" [answered by {answered['answered_by']}, a cassette seeded from {cassette.source}: its values "
-                        "are generated, not recorded; record the provider or map the pact's provider state to a cassette variant]")
-        updated.append(replace(result, message=message, details={**result.details, **answered}))
+        updated.append(_seeded(replace(result, details={**result.details, **answered}), cassette.source))
     return updated
+
+
+def _seeded(result: CheckResult, source: str) -> CheckResult:
+    if source not in SEEDED_SOURCES:
+        return result
+    answered = result.details["answered_by"]
+    if result.status is Status.FAILED:
+        return replace(result, message=result.message + (
+            f" [answered by {answered}, a cassette seeded from {source}: its values are generated, not recorded; record "
+            "the provider or map the pact's provider state to a cassette variant]"))
+    if result.status is Status.PASSED:
+        return replace(result, status=Status.SEEDED, message=(
+            f"seeded: answered by {answered}, a cassette generated from {source}, not recorded: record the provider "
+            "for a verdict that could fail"))
+    return result
 
 
 def _unanswered(context: ProviderContext, cassettes: Sequence[Cassette], interaction: PactInteraction,
