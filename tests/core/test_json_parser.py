@@ -70,11 +70,14 @@ def test_non_finite_numbers_are_read_as_the_standard_library_reads_them(parser_p
     assert math.isnan(value[0]) and value[1:] == [math.inf, -math.inf]
 
 
-@pytest.mark.parametrize("text,line", [('{\n"a": 1,\n}', 3), ("[1,\n2,\n", 3), ('{"a" 1}', 1), ("", 1)])
-def test_invalid_json_names_its_line_on_both_paths(parser_path: str, text: str, line: int) -> None:
+@pytest.mark.parametrize("text", ['{\n"a": 1,\n}', "[1,\n2,\n", '{"a" 1}', "", '{"a": 1}\n\n]'])
+def test_invalid_json_names_its_line_on_both_paths(parser_path: str, text: str) -> None:
+    """The line is the standard library's (which moved for a trailing comma in Python 3.13), on either path."""
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
     with pytest.raises(json.JSONDecodeError) as raised:
         parse_json_value(text)
-    assert raised.value.lineno == line
+    assert (raised.value.lineno, raised.value.msg) == (expected.value.lineno, expected.value.msg)
 
 
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),

@@ -122,7 +122,11 @@ def check_nesting(text: str | bytes, error: ErrorFactory, *, display: str) -> No
                                 line=event.start_mark.line + 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # newer libyaml stops at its own depth limit: the same refusal
+            mark = getattr(exc, "problem_mark", None)
+            raise error(f"nested more than {MAX_NESTING} levels deep", file=display,
+                        line=mark.line + 1 if mark is not None else None) from None
         return  # not YAML either: the reader reports what is wrong, with its line
 
 
