@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "contractkit"
-LAZY_BY_DESIGN = ("cli", "pytest_plugin")
+LAZY_BY_DESIGN = ("cli", "plugin")
 MAX_LINES = 600
 
 

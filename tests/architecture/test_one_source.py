@@ -147,7 +147,8 @@ def test_no_public_function_is_defined_but_never_used() -> None:
     used = _references([tree for _, tree in modules] + others)
     dead = []
     for path, tree in modules:
-        dotted = ".".join(("contractkit", *path.relative_to(PACKAGE).with_suffix("").parts))
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        dotted = ".".join(("contractkit", *(parts[:-1] if parts[-1] == "__init__" else parts)))
         for node in tree.body:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("_"):
                 continue

@@ -19,7 +19,7 @@ from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.recording.aws import aws_client_factory
 from contractkit.recording.plan import aws_params
 from contractkit.registry import load_registry
-from contractkit.registry.processes import free_port
+from contractkit.runtime import free_port
 
 OPERATIONS = {
     "s3_list_buckets": {"service": "s3", "operation": "ListBuckets", "safe": True},

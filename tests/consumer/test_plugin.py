@@ -27,7 +27,7 @@ def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_importing_the_plugin_loads_no_engine():
-    code = ("import sys, contractkit.pytest_plugin; "
+    code = ("import sys, contractkit.plugin; "
             f"print([name for name in {HEAVY!r} if name in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ import pytest
 from fuzz_support import INVENTORY, inventory_registry
 
 from contractkit.registry import load_registry
-from contractkit.registry.processes import ProviderProcess, ProviderProcessError
+from contractkit.runtime import ProviderProcess, ProviderProcessError
 
 
 def _provider(tmp_path, process: str):

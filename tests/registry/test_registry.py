@@ -9,7 +9,8 @@ import pytest
 
 from contractkit.core.errors import RegistryError
 from contractkit.core.model import ProviderKind, SchemaSource
-from contractkit.registry import interpolate, load_registry
+from contractkit.core.text import interpolate
+from contractkit.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[2]
 

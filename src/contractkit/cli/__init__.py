@@ -30,9 +30,13 @@ def cli() -> None:
     """Consumer-driven contract testing driven by one registry.yaml."""
 
 
+# Modules of this package that hold no command: the shared options, and the main job `contracts run` imports on use.
+_NOT_COMMANDS = frozenset({"common", "pipeline"})
+
+
 def _register_commands() -> None:
     for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name.startswith("_") or module_info.name == "common":
+        if module_info.name.startswith("_") or module_info.name in _NOT_COMMANDS:
             continue
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         for command in getattr(module, "COMMANDS", ()):

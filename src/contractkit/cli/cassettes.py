@@ -73,7 +73,7 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
 
 def _emit_record_report(report: Report, output_format: str, output_path: Path | None) -> int:
     """Render with the findings listed in Markdown too; 1 when a recording failed or drift breaks a contract."""
-    from contractkit.recording import render_record_report
+    from contractkit.reports import render_record_report
 
     if output_format != "markdown":
         return emit_report(report, output_format, output_path)

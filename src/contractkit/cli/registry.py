@@ -95,8 +95,8 @@ def specs_check_command(registry_path: Path, provider_names: tuple[str, ...], so
     """Compare slices with newer vendor documents: exit 1 when a consumer observes a breaking change, 2 when a
     document cannot be fetched or read (the others are still checked and reported)."""
     from contractkit.core.errors import UsageError
+    from contractkit.diff.watch import watch_provider, write_slice
     from contractkit.reports import render_report
-    from contractkit.specwatch import watch_provider, write_slice
 
     registry = open_registry(registry_path)
     if source is None:
@@ -117,8 +117,8 @@ def _check_watched_sources(registry: Registry, names: tuple[str, ...], update: b
     import tempfile
 
     from contractkit.core.errors import UsageError
+    from contractkit.diff.watch import sources_report, watch_sources, watched_sources, write_slice
     from contractkit.reports import render_report
-    from contractkit.specwatch import sources_report, watch_sources, watched_sources, write_slice
 
     sources = watched_sources(registry, names)
     if not sources:
@@ -146,7 +146,7 @@ def specs_list_command(registry_path: Path, output_format: str, output_path: Pat
     """The providers the spec watch checks: each one's vendor document URL and slice."""
     import json
 
-    from contractkit.specwatch import watched_sources
+    from contractkit.diff.watch import watched_sources
 
     registry = open_registry(registry_path)
     sources = watched_sources(registry)

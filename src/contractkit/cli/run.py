@@ -18,7 +18,7 @@ from contractkit.cli.common import emit_report, format_option, open_registry, ou
 def run_command(registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None,
                 quiet: bool) -> int:
     """Lint, run the consumer contracts, verify the pacts against the cassettes and validate every response."""
-    from contractkit.pipeline import run_main_job
+    from contractkit.cli.pipeline import run_main_job
 
     registry = open_registry(registry_path)
     progress = None if quiet else (lambda message: click.echo(f"» {message}", err=True))

@@ -41,7 +41,7 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
                    start_process: bool, allow_missing: bool, allow_unsafe: bool, shard: Shard | None, output_format: str,
                    output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
-    from contractkit.registry.processes import ProviderProcess
+    from contractkit.runtime import ProviderProcess
     from contractkit.verify.verifier import verify_registry
 
     if bool(provider_names) == all_providers:

@@ -52,7 +52,7 @@ from contractkit.fuzz.model import (
     FuzzRun,
 )
 from contractkit.fuzz.replay import replay_corpus
-from contractkit.registry.processes import ProviderProcess
+from contractkit.runtime import ProviderProcess
 
 if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema

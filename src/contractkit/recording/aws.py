@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider
-from contractkit.registry.processes import free_port
+from contractkit.runtime import free_port
 
 
 def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[str, str]) -> Callable[[str], Any]:

@@ -1,4 +1,4 @@
-"""Entry points for the CLI and CI: record, re-record, drift and their reports."""
+"""Entry points for the CLI and CI: record, re-record and drift, each as a report."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ from contractkit.recording.plan import (
 )
 from contractkit.recording.record import record_provider
 from contractkit.recording.seed import load_document, seed_aws_operation, seed_provider
-from contractkit.registry.processes import ProviderProcess, ProviderProcessError
-from contractkit.reports import render_report
+from contractkit.runtime import ProviderProcess, ProviderProcessError
 
 
 def record_cassettes(registry: Registry, provider_name: str, operation_names: Iterable[str], *, mode: str,
@@ -149,18 +148,6 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
     usage = load_usage(registry, providers=[provider.name]) if provider is not None else None
     run = compare_cassettes(old, new, provider, pact_file, usage)
     return run_report([run], f"contracts drift {old} {new}", check="drift")
-
-
-def render_record_report(report: Report, output_format: str) -> str:
-    """The report in a format; Markdown also lists every finding, since it becomes the re-record pull request."""
-
-    text = render_report(report, output_format)
-    if output_format != "markdown":
-        return text
-    lines = [f"- **{row.provider} / {row.operation}** `{finding.code}` {finding.message}"
-             + (f" ({finding.location})" if finding.location else "")
-             for row in report.results for finding in row.findings]
-    return text.rstrip("\n") + ("\n\n### Findings\n\n" + "\n".join(lines) + "\n" if lines else "\n")
 
 
 def record_aws(provider: Provider, operations: Iterable[Operation], options: RecordOptions, endpoint_url: str, *,

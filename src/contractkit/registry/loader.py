@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shlex
 from functools import cache
 from pathlib import Path
@@ -31,8 +30,7 @@ from contractkit.core.settings import (
     ScrubSettings,
     StateSettings,
 )
-
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+from contractkit.core.text import interpolate
 
 
 def load_registry(path: str | Path = DEFAULT_REGISTRY, *, environ: Mapping[str, str] | None = None) -> Registry:
@@ -76,22 +74,6 @@ def _searched_folders(start: Path) -> list[Path]:
 def _fast_validator() -> Any:
     """The registry schema compiled by jsonschema-rs: 10,000 providers validate in well under a second."""
     return jsonschema_rs.validator_for(bundled_validator("registry.schema.json").schema)
-
-
-def interpolate(text: str, environ: Mapping[str, str], *, file: str, key_path: tuple[str | int, ...], line: int | None) -> str:
-    """Replace `${VAR}` and `${VAR:-default}` with values from the environment."""
-
-    def substitute(match: re.Match[str]) -> str:
-        name, default = match.group(1), match.group(2)
-        value = environ.get(name)
-        if value:
-            return value
-        if default is not None:
-            return default
-        raise RegistryError(f"environment variable {name} is not set and has no default (write ${{{name}:-value}})",
-                            file=file, key_path=key_path, line=line)
-
-    return _VARIABLE.sub(substitute, text)
 
 
 def _build_registry(document: SourceDocument, display: str, environ: Mapping[str, str]) -> Registry:
@@ -291,4 +273,4 @@ def _reject_duplicate_routes(operations: Mapping[str, Operation], document: Sour
         seen[route] = name
 
 
-__all__ = ["DEFAULT_REGISTRY", "find_registry", "load_registry", "interpolate"]
+__all__ = ["DEFAULT_REGISTRY", "find_registry", "load_registry"]

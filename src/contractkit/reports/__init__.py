@@ -16,6 +16,7 @@ from contractkit.reports.results import (
     render_json,
     render_junit,
     render_markdown,
+    render_record_report,
     render_report,
     render_text,
     result_to_dict,
@@ -24,6 +25,6 @@ from contractkit.reports.results import (
 
 __all__ = [
     "diff_rows", "filter_level", "finding_to_dict", "gate_rows", "gate_to_dict", "percentile", "render_annotations",
-    "render_diff", "render_gate", "render_html", "render_json", "render_junit", "render_markdown", "render_report",
+    "render_diff", "render_gate", "render_html", "render_json", "render_junit", "render_markdown", "render_record_report", "render_report",
     "render_text", "result_to_dict", "summarize",
 ]

@@ -194,3 +194,15 @@ RENDERERS: dict[str, Callable[..., str]] = {
 def render_report(report: Report, output_format: str, *, color: bool = False) -> str:
     """Render a report in one of text, json, junit, markdown, html."""
     return RENDERERS[output_format](report, color=color)
+
+
+def render_record_report(report: Report, output_format: str) -> str:
+    """The report in a format; Markdown also lists every finding, since it becomes the re-record pull request."""
+
+    text = render_report(report, output_format)
+    if output_format != "markdown":
+        return text
+    lines = [f"- **{row.provider} / {row.operation}** `{finding.code}` {finding.message}"
+             + (f" ({finding.location})" if finding.location else "")
+             for row in report.results for finding in row.findings]
+    return text.rstrip("\n") + ("\n\n### Findings\n\n" + "\n".join(lines) + "\n" if lines else "\n")

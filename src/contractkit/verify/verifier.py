@@ -53,16 +53,7 @@ from contractkit.compat import judge_interaction
 from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import RegistryError, UsageError, format_key_path
-from contractkit.core.model import (
-    CheckResult,
-    Finding,
-    Provider,
-    ProviderKind,
-    Registry,
-    Report,
-    Severity,
-    Status,
-)
+from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
 from contractkit.core.routing import OperationRouter
 from contractkit.pact.reader import Pact, PactInteraction, PactRequest
 from contractkit.registry.context import ProviderContext

@@ -232,3 +232,7 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
             server.stop()
 
     return serve_cassettes
+
+
+__all__ = ["contract", "contract_registry", "pytest_addoption", "pytest_configure", "pytest_configure_node",
+           "pytest_sessionfinish", "replay"]

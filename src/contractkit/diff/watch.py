@@ -29,7 +29,7 @@ from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageErro
 from contractkit.core.files import write_json_atomic
 from contractkit.core.limits import MAX_FILE_BYTES
 from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
-from contractkit.diff import diff_documents
+from contractkit.diff.compare import diff_documents
 from contractkit.diff.verdicts import Judged, Verdict, judge_changes, unused_policy
 from contractkit.openapi.documents import find_path, import_spec_slice, load_spec_document
 from contractkit.pact.usage import Usage, load_usage, observers

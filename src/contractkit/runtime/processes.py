@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import Provider
-from contractkit.registry.loader import interpolate
+from contractkit.core.text import interpolate
 
 HOST = "127.0.0.1"
 DEFAULT_STARTUP_TIMEOUT = 30.0
