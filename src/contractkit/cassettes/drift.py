@@ -19,10 +19,8 @@ from contractkit.cassettes.replay import IncomingRequest, InteractionIndex
 from contractkit.core.codes import Code
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Provider, Severity
-from contractkit.openapi.sites import ChangeSite
-from contractkit.pact.reader import Pact, PactInteraction, parse_pact
-from contractkit.pact.responses import judge_response
-from contractkit.pact.usage import Usage
+from contractkit.openapi import ChangeSite
+from contractkit.pact import Pact, PactInteraction, Usage, judge_response, parse_pact
 
 # headers whose presence says nothing about the API's shape (hop-by-hop, caching, tracing)
 _IGNORED_DRIFT_HEADERS = frozenset({"date", "content-length", "transfer-encoding", "connection", "keep-alive", "server",

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Coroutine, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from contractkit.aws.routes import aws_action, provider_router
+from contractkit.aws import aws_action, provider_router
 from contractkit.cassettes.httpserver import Answer, ConnectionStats, HttpServer, ParsedRequest, ServerLimits, json_answer, reason_phrase
 from contractkit.cassettes.model import (
     STATES_FOLDER,

@@ -85,7 +85,7 @@ def _seed_state(name: str | None, params: tuple[str, ...]) -> object:
     """The provider state a seeded variant stands for, from --state and --param NAME=VALUE; None with neither.
     --param without --state shapes the provider's own seeded cassettes (`--param '$.id=cus_1'`)."""
     from contractkit.core.errors import UsageError
-    from contractkit.recording.seed import SeedState
+    from contractkit.recording import SeedState
 
     if name is None and not params:
         return None
@@ -142,8 +142,7 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
     none set up only the default cassettes answer. A port in use is exit 2. Malformed or oversized requests are
     refused (400, 413, 431), slow ones cut off (408).
     """
-    from contractkit.cassettes.httpserver import raise_open_file_limit
-    from contractkit.cassettes.replay import Faults, ReplayServer
+    from contractkit.cassettes import Faults, ReplayServer, raise_open_file_limit
 
     raise_open_file_limit()  # one descriptor per connection: a burst of a thousand needs more than the usual 1,024
     registry = open_registry(registry_path)

@@ -103,7 +103,7 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
     Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read or is not valid.
     """
     from contractkit.diff import Level, diff_sources
-    from contractkit.reports.changes import diff_rows, render_annotations, render_diff
+    from contractkit.reports import diff_rows, render_annotations, render_diff
 
     result = diff_sources(old, new, direction=direction, options=_options(registry_path, lenient, today))
     for note in result.notes:
@@ -130,7 +130,7 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
     Rule levels come from gate.levels.
     """
     from contractkit.diff import run_gate
-    from contractkit.reports.changes import gate_rows, render_annotations, render_gate
+    from contractkit.reports import gate_rows, render_annotations, render_gate
 
     result = run_gate(open_registry(registry_path), base)
     annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""

@@ -9,9 +9,9 @@ from dataclasses import replace
 from contractkit.consumer import run_consumer
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Registry, Report, Status
-from contractkit.registry.lint import lint_registry, registry_warnings
+from contractkit.registry import lint_registry, registry_warnings
 from contractkit.validation import Validators
-from contractkit.verify.verifier import verify_registry
+from contractkit.verify import verify_registry
 
 Progress = Callable[[str], None]
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 @output_option
 def list_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
     """Providers, operations, and which artifacts exist for each (contract, schema, cassette, pact)."""
-    from contractkit.registry.inventory import describe_registry, render_inventory
+    from contractkit.registry import describe_registry, render_inventory
 
     registry = open_registry(registry_path)
     emit(render_inventory(describe_registry(registry), output_format), output_path)
@@ -32,7 +32,7 @@ def list_command(registry_path: Path, output_format: str, output_path: Path | No
 @output_option
 def lint_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
     """Validate registry.yaml and every file it points to; exit 2 naming the file and key path."""
-    from contractkit.registry.lint import lint_as_report, lint_registry, render_lint
+    from contractkit.registry import lint_as_report, lint_registry, render_lint
     from contractkit.reports import render_report
 
     registry = open_registry(registry_path)
@@ -60,7 +60,7 @@ def import_command(registry_path: Path, provider_name: str, source: Path, keep_e
     """Cut the registered operations, with every $ref they need, out of an official document."""
     from contractkit.core.errors import UsageError
     from contractkit.core.files import write_json_atomic
-    from contractkit.openapi.documents import import_spec_slice
+    from contractkit.openapi import import_spec_slice
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
@@ -95,7 +95,7 @@ def specs_check_command(registry_path: Path, provider_names: tuple[str, ...], so
     """Compare slices with newer vendor documents: exit 1 when a consumer observes a breaking change, 2 when a
     document cannot be fetched or read (the others are still checked and reported)."""
     from contractkit.core.errors import UsageError
-    from contractkit.diff.watch import watch_provider, write_slice
+    from contractkit.diff import watch_provider, write_slice
     from contractkit.reports import render_report
 
     registry = open_registry(registry_path)
@@ -117,7 +117,7 @@ def _check_watched_sources(registry: Registry, names: tuple[str, ...], update: b
     import tempfile
 
     from contractkit.core.errors import UsageError
-    from contractkit.diff.watch import sources_report, watch_sources, watched_sources, write_slice
+    from contractkit.diff import sources_report, watch_sources, watched_sources, write_slice
     from contractkit.reports import render_report
 
     sources = watched_sources(registry, names)
@@ -146,7 +146,7 @@ def specs_list_command(registry_path: Path, output_format: str, output_path: Pat
     """The providers the spec watch checks: each one's vendor document URL and slice."""
     import json
 
-    from contractkit.diff.watch import watched_sources
+    from contractkit.diff import watched_sources
 
     registry = open_registry(registry_path)
     sources = watched_sources(registry)

@@ -29,8 +29,7 @@ def report_group() -> None:
 @output_option
 def show_command(files: tuple[Path, ...], output_format: str, output_path: Path | None) -> int:
     """Render one or more saved JSON reports as one report (exit 0: rendering is not a verdict)."""
-    from contractkit.reports import render_report
-    from contractkit.reports.saved import load_report, merge_reports
+    from contractkit.reports import load_report, merge_reports, render_report
 
     reports = [load_report(path) for path in files]
     report = reports[0] if len(reports) == 1 else merge_reports(reports)
@@ -46,7 +45,7 @@ def show_command(files: tuple[Path, ...], output_format: str, output_path: Path 
 def merge_command(files: tuple[Path, ...], title: str | None, output_format: str, output_path: Path | None) -> int:
     """Join the JSON results of the shards of one run (--shard I/N) into one report and one exit code:
     0 when every check held, 1 when one failed, 2 on a file that is not a JSON report."""
-    from contractkit.reports.saved import load_report, merge_reports
+    from contractkit.reports import load_report, merge_reports
 
     return emit_report(merge_reports([load_report(path) for path in files], title=title), output_format, output_path)
 

@@ -42,7 +42,7 @@ def verify_command(registry_path: Path, provider_names: tuple[str, ...], all_pro
                    output_path: Path | None) -> int:
     """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
     from contractkit.runtime import ProviderProcess
-    from contractkit.verify.verifier import verify_registry
+    from contractkit.verify import verify_registry
 
     if bool(provider_names) == all_providers:
         raise UsageError("name providers with --provider P, or pass --all (not both)")
@@ -80,10 +80,15 @@ def validate_command(spec_path: Path, base_paths: tuple[str, ...], error_schema:
                      overlay_path: Path | None, files: tuple[Path, ...], shard: Shard | None, output_format: str,
                      output_path: Path | None) -> int:
     """Validate recorded responses (vcrpy and Betamax cassettes, HAR files, folders of them) against an OpenAPI description."""
-    from contractkit.reports.results import summarize
-    from contractkit.validation.recordings import load_validator, validate_recordings
-    from contractkit.validation.sources import iter_recording_paths
-    from contractkit.validation.suggestions import explain_no_suggestion, suggest_corrections, write_overlay_suggestions
+    from contractkit.reports import summarize
+    from contractkit.validation import (
+        explain_no_suggestion,
+        iter_recording_paths,
+        load_validator,
+        suggest_corrections,
+        validate_recordings,
+        write_overlay_suggestions,
+    )
 
     if shard is not None:
         files = tuple(select_shard(iter_recording_paths(files), shard))

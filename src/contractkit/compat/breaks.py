@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from contractkit.compat.judge import Incompatibility, judge_interaction
-from contractkit.pact.usage import InteractionUsage
-from contractkit.validation.responses import SpecValidator
+from contractkit.pact import InteractionUsage
+from contractkit.validation import SpecValidator
 
 __all__ = ["CompatibilityDelta", "ConsumerBreak", "compare_calls", "is_related"]
 

@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from contractkit.core.model import Provider
-from contractkit.openapi.documents import pointer_parts
-from contractkit.openapi.overlays import OverlayEntry, apply_overlay, load_overlay
-from contractkit.validation.responses import SpecValidator, provider_overlay_path
+from contractkit.openapi import OverlayEntry, apply_overlay, load_overlay, pointer_parts
+from contractkit.validation import SpecValidator, provider_overlay_path
 
 __all__ = ["description_validator"]
 

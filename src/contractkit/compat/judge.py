@@ -32,9 +32,8 @@ from contractkit.compat.shapes import FREE, Shape, ShapeReader, kind_of
 from contractkit.core.codes import Code
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 from contractkit.core.model import Severity
-from contractkit.pact.matching import ANY_INDEX, Segment, best_rule, normalize_path, render_path
-from contractkit.pact.reader import PactInteraction, PactRequest, PactResponse
-from contractkit.validation.responses import SpecValidator, compile_schema, deref, schema_errors
+from contractkit.pact import ANY_INDEX, PactInteraction, PactRequest, PactResponse, Segment, best_rule, normalize_path, render_path
+from contractkit.validation import SpecValidator, compile_schema, deref, schema_errors
 
 __all__ = ["Incompatibility", "judge_interaction", "response_declared"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from contractkit.validation.responses import deref
+from contractkit.validation import deref
 
 __all__ = ["FREE", "KINDS", "Shape", "ShapeReader", "alternatives", "kind_of"]
 

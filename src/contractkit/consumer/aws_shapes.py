@@ -25,7 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from contractkit.aws.models import json_media_type, operation_model, protocol_of
+from contractkit.aws import json_media_type, operation_model, protocol_of
 from contractkit.consumer.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.loading import parse_json_value

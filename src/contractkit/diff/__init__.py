@@ -38,11 +38,14 @@ from contractkit.diff.sources import (
     read_git_file,
 )
 from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes
+from contractkit.diff.watch import sources_report, watch_provider, watch_sources, watched_sources, write_slice
 
 __all__ = [
-    "DEFAULT_LEDGER", "RULES", "RULE_CODES", "Change", "ChangeGroup", "DiffOptions", "DiffResult", "GateChange",
-    "GateResult", "Judged", "LedgerEntry", "LedgerError", "Level", "Rule", "SchemaComparator", "Summary", "Verdict",
-    "apply_levels", "check_levels", "diff_any", "diff_documents", "diff_schemas", "diff_sources", "group_changes", "judge_change", "judge_changes",
-    "is_api_description", "is_breaking", "iter_tracked", "line_map", "line_of_pointer", "load_description",
-    "load_ledger", "parse_description", "parse_source_argument", "read_git_file", "rule_name", "run_gate", "summarize_changes",
+    "Change", "ChangeGroup", "DEFAULT_LEDGER", "DiffOptions", "DiffResult", "GateChange", "GateResult", "Judged",
+    "LedgerEntry", "LedgerError", "Level", "RULES", "RULE_CODES", "Rule", "SchemaComparator", "Summary", "Verdict",
+    "apply_levels", "check_levels", "diff_any", "diff_documents", "diff_schemas", "diff_sources", "group_changes",
+    "is_api_description", "is_breaking", "iter_tracked", "judge_change", "judge_changes", "line_map",
+    "line_of_pointer", "load_description", "load_ledger", "parse_description", "parse_source_argument",
+    "read_git_file", "rule_name", "run_gate", "sources_report", "summarize_changes", "watch_provider",
+    "watch_sources", "watched_sources", "write_slice",
 ]

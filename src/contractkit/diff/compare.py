@@ -28,7 +28,7 @@ from contractkit.diff.rules import apply_levels
 from contractkit.diff.schemas import SchemaComparator
 from contractkit.diff.schemashape import SchemaDocument
 from contractkit.diff.sources import is_api_description, load_description
-from contractkit.openapi.documents import normalize_document
+from contractkit.openapi import normalize_document
 
 __all__ = ["diff_any", "diff_documents", "diff_schemas", "diff_sources", "is_breaking", "line_of_pointer", "ordered"]
 

@@ -36,8 +36,8 @@ from contractkit.diff.model import Change, DiffOptions, Level
 from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
 from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes, unused_policy
-from contractkit.pact.usage import Observation, Usage, load_usage, observers
-from contractkit.validation.recordings import SEEDED_SOURCES
+from contractkit.pact import Observation, Usage, load_usage, observers
+from contractkit.validation import SEEDED_SOURCES
 
 __all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "gate_options",
            "iter_tracked", "line_map", "load_ledger", "run_gate"]

@@ -10,7 +10,7 @@ import yaml
 
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.loading import YamlLoader, check_nesting, parse_json, read_text
-from contractkit.openapi.documents import normalize_document, refuse_external_refs
+from contractkit.openapi import normalize_document, refuse_external_refs
 
 __all__ = ["is_api_description", "load_description", "parse_description", "parse_source_argument", "read_git_file"]
 

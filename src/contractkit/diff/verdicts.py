@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from contractkit.compat import CompatibilityDelta, ConsumerBreak, is_related
 from contractkit.diff.model import Change, Level
-from contractkit.pact.usage import Observation
+from contractkit.pact import Observation
 
 __all__ = ["Judged", "UNUSED_POLICIES", "Verdict", "judge_change", "judge_changes", "unused_policy"]
 

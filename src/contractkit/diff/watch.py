@@ -31,8 +31,8 @@ from contractkit.core.limits import MAX_FILE_BYTES
 from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
 from contractkit.diff.compare import diff_documents
 from contractkit.diff.verdicts import Judged, Verdict, judge_changes, unused_policy
-from contractkit.openapi.documents import find_path, import_spec_slice, load_spec_document
-from contractkit.pact.usage import Usage, load_usage, observers
+from contractkit.openapi import find_path, import_spec_slice, load_spec_document
+from contractkit.pact import Usage, load_usage, observers
 
 __all__ = ["SourceWatch", "SpecWatch", "WatchedSource", "choose_provider", "fetch_document", "sources_report",
            "watch_documents", "watch_provider", "watch_sources", "watched_sources", "write_slice"]

@@ -24,8 +24,7 @@ from contractkit.fuzz.model import (
     FuzzOptions,
     failure_signature,
 )
-from contractkit.pact.expectations import ConsumerProblem, Expectation, expectations_by_operation, iter_consumer_problems
-from contractkit.pact.usage import load_usage
+from contractkit.pact import ConsumerProblem, Expectation, expectations_by_operation, iter_consumer_problems, load_usage
 
 if TYPE_CHECKING:
     from schemathesis.engine.recorder import ScenarioRecorder

@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterable, Iterator, Mapping, Sequence
 
-from contractkit.aws.routes import aws_action, provider_router
+from contractkit.aws import aws_action, provider_router
 from contractkit.core.model import Provider, Registry
-from contractkit.openapi.documents import route_key
-from contractkit.openapi.sites import OPERATION, REQUEST, RESPONSE, ChangeLike, ChangeSite, site_of
+from contractkit.openapi import OPERATION, REQUEST, RESPONSE, ChangeLike, ChangeSite, route_key, site_of
 from contractkit.pact.matching import ANY_INDEX, Rule, Segment, own_rule, parse_rule_path, render_path
 from contractkit.pact.reader import Pact, PactInteraction, load_pact
 

@@ -71,7 +71,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     import shutil
 
-    from contractkit.consumer.run import merge_pacts
+    from contractkit.consumer import merge_pacts
     from contractkit.core.errors import ContractKitError
 
     reporter = config.pluginmanager.get_plugin("terminalreporter")
@@ -97,7 +97,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def _contract_descriptions(registry: Registry, folder: Path) -> dict[str, set[str]]:
     """The interaction descriptions each provider's contract has now; a provider whose contract cannot be read
     is left out, so nothing of its pact is dropped."""
-    from contractkit.consumer.contractfile import load_contract_file
+    from contractkit.consumer import load_contract_file
     from contractkit.core.errors import ContractKitError
 
     current: dict[str, set[str]] = {}
@@ -212,7 +212,7 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
     @contextmanager
     def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None, *,
                         port: int = 0, limits: Any = None) -> Iterator[Any]:
-        from contractkit.cassettes.replay import Faults, ReplayServer
+        from contractkit.cassettes import Faults, ReplayServer
         from contractkit.core.errors import ContractKitError
 
         problem = None

@@ -3,6 +3,7 @@ moto server), seeding from a description where nothing can be recorded, re-recor
 drift report, and scanning what was written for secrets."""
 
 from contractkit.recording.drift import compare_cassettes
+from contractkit.recording.instances import json_media, minimal_instance, parameter_value, resolve, success_response
 from contractkit.recording.jobs import drift_report, record_aws, record_cassettes, rerecord
 from contractkit.recording.plan import (
     DEFAULT_BUDGET,
@@ -20,6 +21,7 @@ from contractkit.recording.seed import SeedState, seed_provider
 
 __all__ = [
     "DEFAULT_BUDGET", "DEFAULT_PREFIX", "OperationOutcome", "PlannedCall", "RecordOptions", "RecordRun",
-    "SeedState", "compare_cassettes", "drift_report", "plan_recording", "record_aws", "record_cassettes",
-    "record_provider", "rerecord", "run_report", "scan_cassettes", "seed_provider",
+    "SeedState", "compare_cassettes", "drift_report", "json_media", "minimal_instance", "parameter_value",
+    "plan_recording", "record_aws", "record_cassettes", "record_provider", "rerecord", "resolve", "run_report",
+    "scan_cassettes", "seed_provider", "success_response",
 ]

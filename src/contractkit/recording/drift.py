@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contractkit.cassettes import dump_interactions, iter_drift, load_cassette
-from contractkit.cassettes.drift import iter_cassette_pact_breaks
+from contractkit.cassettes import dump_interactions, iter_cassette_pact_breaks, iter_drift, load_cassette
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Finding, Provider
-from contractkit.pact.reader import load_pact
-from contractkit.pact.usage import Usage, usage_from_pacts
+from contractkit.pact import Usage, load_pact, usage_from_pacts
 from contractkit.recording.plan import OperationOutcome, RecordRun
 from contractkit.recording.record import breaks_schema_or_pact, recorded_schema_findings
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from contractkit.consumer.contractfile import ContractInteraction, example_of, load_contract_file
+from contractkit.consumer import ContractInteraction, example_of, load_contract_file
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
 from contractkit.core.routing import Router

@@ -7,12 +7,11 @@ import json
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode
 
-from contractkit.cassettes import RecordedRequest
-from contractkit.cassettes.scrub import dump_json
+from contractkit.cassettes import RecordedRequest, dump_json
 from contractkit.core.errors import SchemaLoadError
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
-from contractkit.openapi.documents import resolve_pointer
+from contractkit.openapi import resolve_pointer
 
 __all__ = ["MAX_DEPTH", "json_media", "media_example", "minimal_instance", "parameter_value", "regex_instance", "resolve",
            "schema_instance", "seed_request", "success_response"]

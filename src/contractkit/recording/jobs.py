@@ -11,7 +11,7 @@ from contractkit.core.auth import missing_credentials, missing_credentials_error
 from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError, UsageError
 from contractkit.core.model import Finding, Operation, Provider, ProviderKind, Registry, Report, Severity
-from contractkit.pact.usage import load_usage
+from contractkit.pact import load_usage
 from contractkit.recording.aws import aws_client_factory, moto_server, remove_moto_fixtures, seed_moto
 from contractkit.recording.drift import compare_cassettes
 from contractkit.recording.plan import (

@@ -20,18 +20,20 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlencode, urlsplit
 
 from contractkit import __version__ as TOOLKIT_VERSION
-from contractkit.aws.models import snake_name
+from contractkit.aws import snake_name
 from contractkit.cassettes import (
     Cassette,
     RecordedInteraction,
+    ScrubRules,
     cassette_path,
     dump_interactions,
     iter_drift,
     iter_pact_breaks,
     load_cassette,
+    mask_volatile,
+    scrub_text,
     write_cassette,
 )
-from contractkit.cassettes.scrub import ScrubRules, mask_volatile, scrub_text
 from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError, UsageError

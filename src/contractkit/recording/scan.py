@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from contractkit.cassettes import Cassette, parse_cassette
-from contractkit.cassettes.scrub import ScrubRules, find_secrets, iter_interaction_secrets
+from contractkit.cassettes import Cassette, ScrubRules, find_secrets, iter_interaction_secrets, parse_cassette
 from contractkit.core.auth import credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError

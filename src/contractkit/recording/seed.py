@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from contractkit import __version__ as TOOLKIT_VERSION
-from contractkit.aws.models import json_media_type, service_model
+from contractkit.aws import json_media_type, service_model
 from contractkit.cassettes import (
     STATES_FOLDER,
     Cassette,
@@ -29,15 +29,15 @@ from contractkit.cassettes import (
     RecordedRequest,
     RecordedResponse,
     cassette_path,
+    dump_json,
     load_cassette,
     state_slug,
 )
-from contractkit.cassettes.scrub import dump_json
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError, UsageError
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Finding, Operation, Provider, Severity
-from contractkit.openapi.documents import find_path, load_spec_document
+from contractkit.openapi import find_path, load_spec_document
 from contractkit.recording.expected import ExpectedResponse, expected_response, param_value, with_expected
 from contractkit.recording.instances import (
     MAX_DEPTH,

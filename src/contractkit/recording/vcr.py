@@ -8,9 +8,8 @@ from dataclasses import replace
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from contractkit.aws.models import json_media_type, service_model
-from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
-from contractkit.cassettes.scrub import ScrubRules, normalise_volatile, scrub_interaction
+from contractkit.aws import json_media_type, service_model
+from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, ScrubRules, normalise_volatile, scrub_interaction
 from contractkit.core.model import Operation
 from contractkit.recording.plan import LOOPBACK
 

@@ -13,14 +13,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from contractkit.aws.routes import provider_router
+from contractkit.aws import provider_router
 from contractkit.cassettes import Cassette, iter_cassettes
-from contractkit.consumer.contractfile import ContractFile, load_contract_file
+from contractkit.consumer import ContractFile, load_contract_file
 from contractkit.core.model import Provider, Registry
 from contractkit.core.routing import OperationRouter
 from contractkit.core.settings import ProviderSettings
-from contractkit.pact.reader import Pact, load_pact
-from contractkit.validation.responses import SpecValidator, Validators
+from contractkit.pact import Pact, load_pact
+from contractkit.validation import SpecValidator, Validators
 
 
 class ProviderContext:

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from contractkit.aws.models import find_operation_model
-from contractkit.consumer.contractfile import load_contract_file
+from contractkit.aws import find_operation_model
+from contractkit.consumer import load_contract_file
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider, Registry, SchemaSource
-from contractkit.openapi.documents import find_operation
-from contractkit.pact.reader import load_pact
+from contractkit.openapi import find_operation
+from contractkit.pact import load_pact
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from contractkit.aws.models import find_operation_model, find_service_model
+from contractkit.aws import find_operation_model, find_service_model
 from contractkit.cassettes import load_cassette
-from contractkit.consumer.contractfile import load_contract_file
+from contractkit.consumer import load_contract_file
 from contractkit.core.codes import Code
 from contractkit.core.errors import (
     CassetteError,
@@ -32,8 +32,8 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.diff.rules import RULES
-from contractkit.openapi.documents import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+from contractkit.diff import RULES
+from contractkit.openapi import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
 from contractkit.registry.context import ProviderContext
 from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
 from contractkit.registry.overlay_evidence import iter_overlay_lint

@@ -15,10 +15,8 @@ from contractkit.cassettes import iter_cassettes
 from contractkit.compat import judge_interaction
 from contractkit.core.codes import Code
 from contractkit.core.model import Finding, Provider, Severity
-from contractkit.openapi.documents import load_spec_document
-from contractkit.openapi.overlays import OverlayError, apply_overlay, load_overlay
-from contractkit.pact.reader import PactInteraction, load_pact
-from contractkit.pact.usage import load_usage
+from contractkit.openapi import OverlayError, apply_overlay, load_overlay, load_spec_document
+from contractkit.pact import PactInteraction, load_pact, load_usage
 from contractkit.registry.context import ProviderContext
 from contractkit.validation import SpecValidator
 

@@ -22,9 +22,10 @@ from contractkit.reports.results import (
     result_to_dict,
     summarize,
 )
+from contractkit.reports.saved import load_report, merge_reports
 
 __all__ = [
-    "diff_rows", "filter_level", "finding_to_dict", "gate_rows", "gate_to_dict", "percentile", "render_annotations",
-    "render_diff", "render_gate", "render_html", "render_json", "render_junit", "render_markdown", "render_record_report", "render_report",
-    "render_text", "result_to_dict", "summarize",
+    "diff_rows", "filter_level", "finding_to_dict", "gate_rows", "gate_to_dict", "load_report", "merge_reports",
+    "percentile", "render_annotations", "render_diff", "render_gate", "render_html", "render_json", "render_junit",
+    "render_markdown", "render_record_report", "render_report", "render_text", "result_to_dict", "summarize",
 ]

@@ -30,7 +30,7 @@ from contractkit.diff import (
 from contractkit.reports.changes_html import render_changes_html
 
 if TYPE_CHECKING:
-    from contractkit.diff.gate import GateResult
+    from contractkit.diff import GateResult
 
 __all__ = ["ANNOTATION_LIMIT", "SUMMARY_RULES", "Row", "diff_rows", "diff_to_dict", "filter_level", "gate_rows",
            "gate_to_dict", "render_annotations", "render_diff", "render_gate", "summary_lines"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from contractkit.core.codes import Code
 from contractkit.core.model import CheckResult, Finding, Report, Status
-from contractkit.validation.summary import summarize_conformance
+from contractkit.validation import summarize_conformance
 
 __all__ = ["COLUMNS", "MatrixRow", "column_of", "file_to_open", "filled_columns", "headline", "matrix_rows",
            "ordered_findings", "recap_lines", "render_matrix"]

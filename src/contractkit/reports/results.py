@@ -16,12 +16,7 @@ from xml.etree import ElementTree
 
 from contractkit.core.model import CheckResult, Finding, Report, Status
 from contractkit.reports.matrix import recap_lines, render_matrix
-from contractkit.validation.responses import SchemaFinding
-from contractkit.validation.summary import (
-    conformance_lines,
-    summarize_conformance,
-    summary_to_dict,
-)
+from contractkit.validation import SchemaFinding, conformance_lines, summarize_conformance, summary_to_dict
 
 _COLORS = {Status.PASSED: "\033[32m", Status.FAILED: "\033[31m", Status.SKIPPED: "\033[33m", Status.SEEDED: "\033[36m"}
 _RESET = "\033[0m"

@@ -13,7 +13,7 @@ from typing import Any
 from contractkit.core.errors import UsageError
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
-from contractkit.validation.responses import SchemaFinding
+from contractkit.validation import SchemaFinding
 
 __all__ = ["canonical_order", "load_report", "merge_reports", "report_from_dict"]
 

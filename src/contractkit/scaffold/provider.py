@@ -17,10 +17,9 @@ from contractkit.cassettes import cassette_path
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.files import write_json_atomic, write_text_atomic
 from contractkit.core.model import Provider, Registry
-from contractkit.openapi.documents import find_operation, find_path, import_spec_slice, load_spec_document, suggest_path
-from contractkit.recording.plan import RecordRun
-from contractkit.recording.seed import SeedState, seed_provider
-from contractkit.registry.loader import load_registry
+from contractkit.openapi import find_operation, find_path, import_spec_slice, load_spec_document, suggest_path
+from contractkit.recording import RecordRun, SeedState, seed_provider
+from contractkit.registry import load_registry
 from contractkit.scaffold.skeleton import build_skeleton, render_skeleton
 
 __all__ = ["AddedProvider", "ProviderPlan", "RequestedOperation", "add_provider", "insert_provider", "parse_route", "plan_provider",

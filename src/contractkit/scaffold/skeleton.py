@@ -16,14 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from contractkit.core.model import Auth, Operation, Provider
-from contractkit.openapi.documents import find_operation, find_path
-from contractkit.recording.instances import (
-    json_media,
-    minimal_instance,
-    parameter_value,
-    resolve,
-    success_response,
-)
+from contractkit.openapi import find_operation, find_path
+from contractkit.recording import json_media, minimal_instance, parameter_value, resolve, success_response
 
 __all__ = ["ContractSkeleton", "build_skeleton", "matchers_for", "render_skeleton"]
 

@@ -34,7 +34,7 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
-from contractkit.openapi.documents import load_spec_document
+from contractkit.openapi import load_spec_document
 from contractkit.validation.responses import (
     SchemaFinding,
     SpecValidator,

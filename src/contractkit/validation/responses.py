@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from contractkit.aws.validation import validate_aws_response
+from contractkit.aws import validate_aws_response
 from contractkit.core.codes import Code
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.http import (
@@ -38,8 +38,7 @@ from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.loading import load_json_fast
 from contractkit.core.model import Finding, Operation, Provider, SchemaSource, Severity
 from contractkit.core.routing import Router
-from contractkit.openapi.documents import load_spec_document
-from contractkit.openapi.overlays import apply_overlay, load_overlay
+from contractkit.openapi import apply_overlay, load_overlay, load_spec_document
 from contractkit.validation.schemas import (
     CompiledSchema,
     SchemaProblems,

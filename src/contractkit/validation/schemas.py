@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 from contractkit.core.errors import SchemaLoadError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.text import shorten
-from contractkit.openapi import documents as specs
-from contractkit.openapi.documents import pointer_parts
+from contractkit.openapi import iter_refs, pointer_parts, resolve_pointer
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -90,13 +89,13 @@ def resolve_schema_pointer(document: Any, ref: str, *, source: str = "") -> Any:
         raise SchemaLoadError(f"external reference {ref!r} is not supported: slices must be self-contained",
                               file=source or None, hint="re-import the slice so that every $ref is internal")
     try:
-        return specs.resolve_pointer(document, ref)
+        return resolve_pointer(document, ref)
     except KeyError:
         raise SchemaLoadError(f"reference {ref!r} does not resolve", file=source or None) from None
 
 
 def _iter_refs(node: Any) -> Iterator[str]:
-    return (ref for ref, _ in specs.iter_refs(node))
+    return (ref for ref, _ in iter_refs(node))
 
 
 def deref(document: Any, node: Any, *, source: str = "") -> Any:

@@ -21,9 +21,10 @@ from contractkit.cassettes import (
     RecordedInteraction,
     RecordedRequest,
     RecordedResponse,
+    check_cassette_version,
+    interaction_from_dict,
     load_cassette,
 )
-from contractkit.cassettes.model import check_cassette_version, interaction_from_dict
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import YamlLoader as FastLoader  # libyaml's C loader where PyYAML was built with it
 from contractkit.core.loading import check_nesting, parse_json_value

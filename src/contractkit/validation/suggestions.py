@@ -27,7 +27,7 @@ import yaml
 from contractkit.core.errors import SchemaLoadError
 from contractkit.core.files import write_text_atomic
 from contractkit.core.model import CheckResult, Status
-from contractkit.openapi.documents import pointer_parts
+from contractkit.openapi import pointer_parts
 from contractkit.validation.responses import SchemaFinding, resolve_schema_pointer
 from contractkit.validation.summary import operation_of
 

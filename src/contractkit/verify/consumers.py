@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from contractkit.core.model import CheckResult
-from contractkit.pact.reader import Pact, load_pact
-from contractkit.pact.usage import consumer_of, consumer_pact_folders, is_pact_of, iter_pact_files
-from contractkit.registry.context import ProviderContext
+from contractkit.pact import Pact, consumer_of, consumer_pact_folders, is_pact_of, iter_pact_files, load_pact
+from contractkit.registry import ProviderContext
 
 __all__ = ["ConsumerPact", "consumer_pacts", "other_consumer_pacts"]
 

@@ -18,7 +18,7 @@ from contractkit.core.codes import Code
 from contractkit.core.errors import UsageError
 from contractkit.core.model import CheckResult, Finding, Provider, Severity, Status
 from contractkit.core.settings import StateSettings
-from contractkit.pact.reader import PactInteraction
+from contractkit.pact import PactInteraction
 
 STATE_TIMEOUT = 5.0  # seconds a state-change URL may take before the interactions in that state fail
 

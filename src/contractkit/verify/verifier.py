@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from contractkit.aws.routes import aws_action, provider_router
+from contractkit.aws import aws_action, provider_router
 from contractkit.cassettes import (
     Cassette,
     IncomingRequest,
@@ -47,18 +47,18 @@ from contractkit.cassettes import (
     cassette_path,
     iter_cassettes,
     load_cassette,
+    rules_for_provider,
+    scrub_check_result,
 )
-from contractkit.cassettes.scrub import rules_for_provider, scrub_check_result
 from contractkit.compat import judge_interaction
 from contractkit.core.auth import auth_headers, credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import RegistryError, UsageError, format_key_path
 from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind, Registry, Report, Severity, Status
 from contractkit.core.routing import OperationRouter
-from contractkit.pact.reader import Pact, PactInteraction, PactRequest
-from contractkit.registry.context import ProviderContext
-from contractkit.validation.recordings import SEEDED_SOURCES, validate_cassettes
-from contractkit.validation.responses import SpecValidator, Validators
+from contractkit.pact import Pact, PactInteraction, PactRequest
+from contractkit.registry import ProviderContext
+from contractkit.validation import SEEDED_SOURCES, SpecValidator, Validators, validate_cassettes
 from contractkit.verify.consumers import ConsumerPact, consumer_pacts
 from contractkit.verify.states import (
     ProviderState,
