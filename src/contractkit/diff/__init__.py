@@ -1,4 +1,5 @@
-"""Breaking changes between two API descriptions, and the CI gate with its ledger of accepted changes."""
+"""Breaking changes between two API descriptions, the CI gate with its ledger of accepted changes, and the upstream
+spec watch."""
 
 from contractkit.diff.compare import (
     diff_any,
