@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 @output_option
 def list_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
     """Providers, operations, and which artifacts exist for each (contract, schema, cassette, pact)."""
-    from contractkit.registry import describe_registry, render_inventory
+    from contractkit.registry import describe_registry
+    from contractkit.reports import render_inventory
 
     registry = open_registry(registry_path)
     emit(render_inventory(describe_registry(registry), output_format), output_path)
@@ -32,8 +33,8 @@ def list_command(registry_path: Path, output_format: str, output_path: Path | No
 @output_option
 def lint_command(registry_path: Path, output_format: str, output_path: Path | None) -> int:
     """Validate registry.yaml and every file it points to; exit 2 naming the file and key path."""
-    from contractkit.registry import lint_as_report, lint_registry, render_lint
-    from contractkit.reports import render_report
+    from contractkit.registry import lint_as_report, lint_registry
+    from contractkit.reports import render_lint, render_report
 
     registry = open_registry(registry_path)
     result = lint_registry(registry)

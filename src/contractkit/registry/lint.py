@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from contractkit.aws import find_operation_model, find_service_model
 from contractkit.cassettes import load_cassette
@@ -18,7 +17,6 @@ from contractkit.core.errors import (
     ContractKitError,
     RegistryError,
     SchemaLoadError,
-    format_key_path,
 )
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import (
@@ -259,26 +257,6 @@ def _ledger_error(problem: LedgerProblem) -> RegistryError:
 
 CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_contract, check_artifacts,
                        check_overlay, check_states]
-
-
-def lint_to_dict(result: LintResult) -> dict[str, Any]:
-    """Lint results as JSON data."""
-    def entry(problem: LintProblem) -> dict[str, Any]:
-        error = problem.error
-        return {"code": problem.code, "level": "warning" if problem.is_warning else "error", "file": error.file,
-                "line": error.line, "key_path": format_key_path(error.key_path), "message": error.describe()}
-
-    return {"registry": result.registry, "ok": not result.errors, "errors": len(result.errors),
-            "warnings": len(result.warnings), "problems": [entry(problem) for problem in result.problems]}
-
-
-def render_lint(result: LintResult, output_format: str) -> str:
-    """Lint results as text or JSON."""
-    if output_format == "json":
-        return json.dumps(lint_to_dict(result), indent=2) + "\n"
-    lines = [f"{'error' if not p.is_warning else 'warning'}: {p.code} {p.error.describe()}" for p in result.problems]
-    lines.append(f"{result.registry}: {len(result.errors)} errors, {len(result.warnings)} warnings")
-    return "\n".join(lines) + "\n"
 
 
 def lint_as_report(result: LintResult) -> Report:
