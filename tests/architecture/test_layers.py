@@ -41,8 +41,11 @@ def _imports() -> Iterator[tuple[str, str, str]]:
     for path in sorted(PACKAGE.glob("*/**/*.py")):
         own = path.relative_to(PACKAGE).parts[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            modules = [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else \
-                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                # `from contractkit import validation` imports the subpackage it names (`__version__` is no layer)
+                modules = [f"contractkit.{alias.name}" for alias in node.names if (PACKAGE / alias.name).is_dir()] \
+                    if node.module == "contractkit" else [node.module]
             for module in modules:
                 parts = module.split(".")
                 if parts[0] == "contractkit" and len(parts) > 1 and parts[1] != own:
