@@ -29,8 +29,14 @@ ENV = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
 
 def _run(*arguments: str, cwd: Path) -> float:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", *arguments], cwd=cwd,
-                          env=ENV, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", "from contractkit.cli import run; run()", *arguments],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(arguments)} exited {done.returncode}: {done.stderr[-2000:]}")
@@ -50,17 +56,52 @@ def _project(folder: Path) -> Path:
     other["consumer"]["name"] = "release-bot"
     (folder / "other-pacts").mkdir()
     (folder / "other-pacts" / "release-bot-github.json").write_text(json.dumps(other, indent=2))
-    subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", "schemas", "import", "--provider",
-                    "github", "--from", str(OLD)], cwd=folder, env=ENV, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "schemas",
+            "import",
+            "--provider",
+            "github",
+            "--from",
+            str(OLD),
+        ],
+        cwd=folder,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     return registry
 
 
 def _git_base(folder: Path) -> None:
-    for arguments in (["init", "-q", "-b", "main"], ["config", "user.email", "bench@example.invalid"],
-                      ["config", "user.name", "bench"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+    for arguments in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.email", "bench@example.invalid"],
+        ["config", "user.name", "bench"],
+        ["add", "-A"],
+        ["commit", "-q", "-m", "base"],
+    ):
         subprocess.run(["git", *arguments], cwd=folder, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", "schemas", "import", "--provider",
-                    "github", "--from", str(NEW)], cwd=folder, env=ENV, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "schemas",
+            "import",
+            "--provider",
+            "github",
+            "--from",
+            str(NEW),
+        ],
+        cwd=folder,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
 
 
 def _engine(count: int, runs: int) -> tuple[list[float], list[float]]:
@@ -88,9 +129,11 @@ def _engine(count: int, runs: int) -> tuple[list[float], list[float]]:
             started = time.perf_counter()
             delta = compare_calls(many, description_validator(provider, old), description_validator(provider, new))
             both.append(time.perf_counter() - started)
-        print(f"  ({count} interactions of GitHub's pull-request size, {nodes:,} expected values in all; {problems} "
-              f"problems against the new description; compared: {len(delta.breaks)} breaks, {len(delta.already)} "
-              "already incompatible)")
+        print(
+            f"  ({count} interactions of GitHub's pull-request size, {nodes:,} expected values in all; {problems} "
+            f"problems against the new description; compared: {len(delta.breaks)} breaks, {len(delta.already)} "
+            "already incompatible)"
+        )
     return one, both
 
 
@@ -104,8 +147,10 @@ def _nodes(value: object) -> int:
 
 def _show(name: str, times: list[float], target: float) -> None:
     verdict = "met" if statistics.median(times) < target else "NOT met"
-    print(f"{name}: median {statistics.median(times):.2f} s ({min(times):.2f}-{max(times):.2f}, {len(times)} runs); "
-          f"target under {target:.0f} s: {verdict}")
+    print(
+        f"{name}: median {statistics.median(times):.2f} s ({min(times):.2f}-{max(times):.2f}, {len(times)} runs); "
+        f"target under {target:.0f} s: {verdict}"
+    )
 
 
 def main() -> None:
@@ -119,22 +164,42 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)
         _project(project)
-        specs = [_run("specs", "check", "--provider", "github", "--from", str(NEW), "--format", "json", "-o",
-                      "specs.json", cwd=project) for _ in range(options.runs)]
+        specs = [
+            _run(
+                "specs",
+                "check",
+                "--provider",
+                "github",
+                "--from",
+                str(NEW),
+                "--format",
+                "json",
+                "-o",
+                "specs.json",
+                cwd=project,
+            )
+            for _ in range(options.runs)
+        ]
         report = json.loads((project / "specs.json").read_text())
         print(f"  {report['title']}")
         _show("specs check, GitHub old -> new, two consumers", specs, 10)
         _git_base(project)
-        gate = [_run("gate", "--base", "main", "--format", "json", "-o", "gate.json", cwd=project)
-                for _ in range(options.runs)]
+        gate = [
+            _run("gate", "--base", "main", "--format", "json", "-o", "gate.json", cwd=project)
+            for _ in range(options.runs)
+        ]
         data = json.loads((project / "gate.json").read_text())
         blocking = sum(change["verdict"] == "block" for change in data["changes"])
         consumers = sorted({found["consumer"] for change in data["changes"] for found in change["breaks"]})
-        print(f"  gate: {len(data['changes'])} changes, {blocking} blocking, breaking {', '.join(consumers) or 'nobody'}")
+        print(
+            f"  gate: {len(data['changes'])} changes, {blocking} blocking, breaking {', '.join(consumers) or 'nobody'}"
+        )
         _show("gate, GitHub old -> new, two consumers", gate, 10)
     one, both = _engine(options.interactions, options.runs)
     _show(f"compatibility engine, {options.interactions} interactions against one description", one, 5)
-    _show(f"compatibility engine, {options.interactions} interactions against the old and the new description", both, 10)
+    _show(
+        f"compatibility engine, {options.interactions} interactions against the old and the new description", both, 10
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,11 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO.parent / "shared" / "specs"
 PAIRS = {  # name -> old, new, extra arguments
     "github": ("github/old/api.github.com.json", "github/new/api.github.com.json", []),
-    "pagerduty": ("pagerduty/old-2024-08/openapiv3.json", "pagerduty/openapiv3.json", ["--lenient"]),  # 2 misplaced $refs
+    "pagerduty": (
+        "pagerduty/old-2024-08/openapiv3.json",
+        "pagerduty/openapiv3.json",
+        ["--lenient"],
+    ),  # 2 misplaced $refs
     "stripe": ("stripe/2022-04/spec3.json", "stripe/2023-09/spec3.yaml", []),
 }
 ONE_RUN = """
@@ -56,11 +60,20 @@ def bench_pair(name: str, runs: int, folder: Path) -> None:
     lines = text.read_text().splitlines()
     summary = lines.index("Details") if "Details" in lines else len(lines)
     seconds = [result["seconds"] for result in results]
-    print(f"{name}: {old_name} ({old.stat().st_size / 1e6:.1f} MB) -> {new_name} ({new.stat().st_size / 1e6:.1f} MB), {runs} runs")
-    print("  changes: " + ", ".join(f"{levels[level]['changes']} {level} ({levels[level]['distinct']} distinct)"
-                                    for level in ("breaking", "warning", "info")))
+    print(
+        f"{name}: {old_name} ({old.stat().st_size / 1e6:.1f} MB) -> {new_name} ({new.stat().st_size / 1e6:.1f} MB), {runs} runs"
+    )
+    print(
+        "  changes: "
+        + ", ".join(
+            f"{levels[level]['changes']} {level} ({levels[level]['distinct']} distinct)"
+            for level in ("breaking", "warning", "info")
+        )
+    )
     print(f"  wall time median {statistics.median(seconds):.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f})")
-    print(f"  CPU time (user + system) median {statistics.median(r['cpu'] for r in results):.2f} s (independent of other load)")
+    print(
+        f"  CPU time (user + system) median {statistics.median(r['cpu'] for r in results):.2f} s (independent of other load)"
+    )
     print(f"  peak RSS median {statistics.median(r['rss_mb'] for r in results):.0f} MB")
     print(f"  text report: {summary} lines before the detail, {len(lines)} in all")
 

@@ -40,8 +40,12 @@ def _run(arguments: list[str]) -> dict[str, float]:
     """One fresh `contracts` process: wall time, CPU time and peak RSS (of the slowest child so far)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(COMMAND + arguments, capture_output=True, text=True,
-                          env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(REPO / "src")})
+    done = subprocess.run(
+        COMMAND + arguments,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(REPO / "src")},
+    )
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -56,9 +60,11 @@ def bench(old: Path, new: Path, folder: Path, runs: int) -> None:
         output = folder / f"report.{name}"
         results = [_run(["diff", str(old), str(new), *extra, "--output", str(output)]) for _ in range(runs)]
         seconds = [result["seconds"] for result in results]
-        print(f"  --format {name}: wall time median {statistics.median(seconds):.2f} s "
-              f"(runs: {', '.join(f'{s:.2f}' for s in seconds)}), CPU median "
-              f"{statistics.median(r['cpu'] for r in results):.2f} s, peak RSS {max(r['rss_mb'] for r in results):.0f} MB")
+        print(
+            f"  --format {name}: wall time median {statistics.median(seconds):.2f} s "
+            f"(runs: {', '.join(f'{s:.2f}' for s in seconds)}), CPU median "
+            f"{statistics.median(r['cpu'] for r in results):.2f} s, peak RSS {max(r['rss_mb'] for r in results):.0f} MB"
+        )
         if name == "json":
             levels = json.loads(output.read_text())["summary"]["levels"]
             print(f"  changes: {sum(level['changes'] for level in levels.values())}")
@@ -69,7 +75,9 @@ def profile(document: Path, folder: Path, top: int = 15) -> None:
     from contractkit.cli import main
 
     profiler = cProfile.Profile()
-    profiler.runcall(main, ["diff", str(document), str(document), "--format", "json", "--output", str(folder / "p.json")])
+    profiler.runcall(
+        main, ["diff", str(document), str(document), "--format", "json", "--output", str(folder / "p.json")]
+    )
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(r"contractkit", top)
     stats.sort_stats("tottime").print_stats(top)
@@ -89,9 +97,11 @@ def main() -> None:
         description = generate_description(arguments.paths, arguments.components)
         document.write_text(json.dumps(description, indent=1))
         operations = sum(len(item) for item in description["paths"].values())
-        print(f"{arguments.paths} paths, {operations} operations, "
-              f"{len(description['components']['schemas'])} component schemas, {document.stat().st_size / 1e6:.1f} MB; "
-              f"{arguments.runs} runs, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}")
+        print(
+            f"{arguments.paths} paths, {operations} operations, "
+            f"{len(description['components']['schemas'])} component schemas, {document.stat().st_size / 1e6:.1f} MB; "
+            f"{arguments.runs} runs, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}"
+        )
         copy = folder / "copy.json"
         copy.write_bytes(document.read_bytes())
         print("contracts diff A A")

@@ -80,8 +80,11 @@ def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
 def start_inventory(workdir: Path) -> Target:
     """The inventory example, correct variant."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(INVENTORY / "app.py"), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(INVENTORY / "app.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/health", process)
     return Target("inventory", process, url, INVENTORY / "registry.yaml", "inventory", INVENTORY / "openapi.json")
@@ -96,10 +99,22 @@ def start_jupyter(workdir: Path) -> Target:
     root = workdir / "root"
     root.mkdir()
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--allow-root", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
-         "--ServerApp.terminals_enabled=False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "JUPYTER_TOKEN": TOKEN})
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--allow-root",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.terminals_enabled=False",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "JUPYTER_TOKEN": TOKEN},
+    )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/api/status", process)
     registry = workdir / "registry.yaml"
@@ -125,8 +140,9 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall time, CPU time (user + system) and exit code of one fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO,
-                               check=False)
+    completed = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO, check=False
+    )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -139,14 +155,50 @@ def commands(target: Target, max_examples: int, seed: int, workdir: Path) -> dic
     schemathesis = shutil.which("schemathesis") or "schemathesis"
     config = ["--config-file", str(target.schemathesis_config)] if target.schemathesis_config else []
     return {
-        "contracts fuzz": [contracts, "fuzz", "--registry", str(target.registry), "--provider", target.provider,
-                           "--base-url", target.url, "--max-examples", str(max_examples), "--seed", str(seed),
-                           "--phases", PHASES, "--corpus", str(workdir / "corpus.json"), "--quiet",
-                           "--format", "json"],
-        "schemathesis run": [schemathesis, *config, "run", str(target.description), "--url", target.url,
-                             "--max-examples", str(max_examples), "--seed", str(seed), "--phases", PHASES,
-                             "--checks", CHECKS, "--workers", "1", "--generation-database", "none",
-                             "--continue-on-failure", "--no-color", *target.schemathesis_extra],
+        "contracts fuzz": [
+            contracts,
+            "fuzz",
+            "--registry",
+            str(target.registry),
+            "--provider",
+            target.provider,
+            "--base-url",
+            target.url,
+            "--max-examples",
+            str(max_examples),
+            "--seed",
+            str(seed),
+            "--phases",
+            PHASES,
+            "--corpus",
+            str(workdir / "corpus.json"),
+            "--quiet",
+            "--format",
+            "json",
+        ],
+        "schemathesis run": [
+            schemathesis,
+            *config,
+            "run",
+            str(target.description),
+            "--url",
+            target.url,
+            "--max-examples",
+            str(max_examples),
+            "--seed",
+            str(seed),
+            "--phases",
+            PHASES,
+            "--checks",
+            CHECKS,
+            "--workers",
+            "1",
+            "--generation-database",
+            "none",
+            "--continue-on-failure",
+            "--no-color",
+            *target.schemathesis_extra,
+        ],
     }
 
 
@@ -156,21 +208,28 @@ def cases_in(report: Path) -> int:
     return sum(row.get("cases", 0) for row in data["results"])
 
 
-def measure(target: Target, runs: int, max_examples: int, seed: int, workdir: Path,
-            env: dict[str, str]) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
+def measure(
+    target: Target, runs: int, max_examples: int, seed: int, workdir: Path, env: dict[str, str]
+) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
     """Alternate the two tools; wall and CPU seconds per tool, and the toolkit's case count."""
     lines = commands(target, max_examples, seed, workdir)
     walls: dict[str, list[float]] = {name: [] for name in lines}
     cpus: dict[str, list[float]] = {name: [] for name in lines}
     for run in range(runs):
-        for name, command in (lines.items() if run % 2 == 0 else reversed(lines.items())):
+        for name, command in lines.items() if run % 2 == 0 else reversed(lines.items()):
             wall, cpu, code = timed(command, env)
             walls[name].append(wall)
             cpus[name].append(cpu)
             print(f"run {run + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (exit {code})", flush=True)
     # One more, untimed run writes the report that says how many cases a run generates.
-    subprocess.run([*lines["contracts fuzz"], "--output", str(workdir / "report.json")], env=env, cwd=REPO,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [*lines["contracts fuzz"], "--output", str(workdir / "report.json")],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     return walls, cpus, cases_in(workdir / "report.json")
 
 
@@ -191,11 +250,15 @@ def main() -> None:
         finally:
             target.process.terminate()
             target.process.wait(20)
-    print(f"\n{target.name}: phases {PHASES}, max-examples {arguments.max_examples}, seed {arguments.seed}, "
-          f"{cases} cases per toolkit run")
+    print(
+        f"\n{target.name}: phases {PHASES}, max-examples {arguments.max_examples}, seed {arguments.seed}, "
+        f"{cases} cases per toolkit run"
+    )
     for name in walls:
-        print(f"{name:<17} wall median {statistics.median(walls[name]):.2f} s (min {min(walls[name]):.2f}, "
-              f"max {max(walls[name]):.2f}); CPU median {statistics.median(cpus[name]):.2f} s")
+        print(
+            f"{name:<17} wall median {statistics.median(walls[name]):.2f} s (min {min(walls[name]):.2f}, "
+            f"max {max(walls[name]):.2f}); CPU median {statistics.median(cpus[name]):.2f} s"
+        )
     for label, values in (("wall", walls), ("CPU", cpus)):
         ratio = statistics.median(values["contracts fuzz"]) / statistics.median(values["schemathesis run"])
         print(f"ratio contracts fuzz / schemathesis run, {label}: {ratio:.2f} (target <= 1.20)")

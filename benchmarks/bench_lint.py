@@ -22,8 +22,13 @@ def write_registry(folder: Path, providers: int) -> Path:
     """A registry of `providers` HTTP providers, one GET operation each."""
     lines = ["version: 1", "consumer: devctl", "providers:"]
     for index in range(providers):
-        lines += [f"  p{index}:", "    base_url: http://127.0.0.1:9", f"    cassettes: cassettes/p{index}",
-                  "    operations:", "      get_widget: {method: GET, path: /widgets, safe: true}"]
+        lines += [
+            f"  p{index}:",
+            "    base_url: http://127.0.0.1:9",
+            f"    cassettes: cassettes/p{index}",
+            "    operations:",
+            "      get_widget: {method: GET, path: /widgets, safe: true}",
+        ]
     path = folder / "registry.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -32,8 +37,11 @@ def write_registry(folder: Path, providers: int) -> Path:
 def time_lint(registry: Path) -> tuple[float, int, int]:
     """Wall time, exit code and bytes printed of one `contracts lint` in a fresh process."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", "lint", "--registry",
-                           str(registry)], capture_output=True, env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+    done = subprocess.run(
+        [sys.executable, "-c", "from contractkit.cli import run; run()", "lint", "--registry", str(registry)],
+        capture_output=True,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+    )
     return time.perf_counter() - started, done.returncode, len(done.stdout) + len(done.stderr)
 
 
@@ -46,9 +54,11 @@ def main() -> None:
         registry = write_registry(Path(folder), args.providers)
         runs = [time_lint(registry) for _ in range(args.runs)]
     times = [wall for wall, _, _ in runs]
-    print(f"contracts lint, {args.providers} providers: median {statistics.median(times):.2f} s "
-          f"(runs {', '.join(f'{wall:.2f}' for wall in times)}), exit {runs[0][1]}, {runs[0][2]:,} bytes of output, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"contracts lint, {args.providers} providers: median {statistics.median(times):.2f} s "
+        f"(runs {', '.join(f'{wall:.2f}' for wall in times)}), exit {runs[0][1]}, {runs[0][2]:,} bytes of output, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

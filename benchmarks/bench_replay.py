@@ -45,8 +45,10 @@ PATHS = ["/api/search?query=example", "/api/dashboards/uid/example", "/api/dashb
 
 async def _client(port: int, count: int, latencies: list[float], offset: int, fresh: bool) -> None:
     connection = "close" if fresh else "keep-alive"
-    requests = [f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: {connection}\r\n\r\n"
-                .encode() for path in PATHS]
+    requests = [
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: {connection}\r\n\r\n".encode()
+        for path in PATHS
+    ]
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     for index in range(count):
         started = time.perf_counter()
@@ -80,13 +82,18 @@ def _run_clients(port: int, total: int, clients: int, fresh: bool, queue: Any) -
 def measure(port: int, total: int, clients: int, fresh: bool = False) -> dict[str, float]:
     """One round: requests/s, p50 and p99 in milliseconds, measured by a client process."""
     queue: Any = multiprocessing.get_context("spawn").Queue()
-    process = multiprocessing.get_context("spawn").Process(target=_run_clients, args=(port, total, clients, fresh, queue))
+    process = multiprocessing.get_context("spawn").Process(
+        target=_run_clients, args=(port, total, clients, fresh, queue)
+    )
     process.start()
     elapsed, latencies = queue.get(timeout=300)
     process.join(30)
     latencies.sort()
-    return {"rps": len(latencies) / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
-            "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
 
 
 class _ThreadedReplay:
@@ -122,8 +129,10 @@ class _ThreadedReplay:
 def _summary(name: str, rounds: list[dict[str, float]]) -> str:
     median = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
     spread = ", ".join(f"{r['rps']:.0f}" for r in rounds)
-    return (f"{name:<52} {median['rps']:>9.0f} req/s   p50 {median['p50_ms']:6.2f} ms   p99 {median['p99_ms']:6.2f} ms"
-            f"   (rounds: {spread} req/s)")
+    return (
+        f"{name:<52} {median['rps']:>9.0f} req/s   p50 {median['p50_ms']:6.2f} ms   p99 {median['p99_ms']:6.2f} ms"
+        f"   (rounds: {spread} req/s)"
+    )
 
 
 HOSTILE_HEADS = {
@@ -137,8 +146,11 @@ HOSTILE_HEADS = {
 
 async def _hostile_client(port: int, kind: str, counts: dict[str, int]) -> None:
     """One hostile client, reconnecting whenever the server cuts it off."""
-    filler = {"4 GB body": b"x" * 65536, "chunked without end": b"10000\r\n" + b"x" * 65536 + b"\r\n",
-              "endless header": b"a" * 4096}.get(kind, b"")
+    filler = {
+        "4 GB body": b"x" * 65536,
+        "chunked without end": b"10000\r\n" + b"x" * 65536 + b"\r\n",
+        "endless header": b"a" * 4096,
+    }.get(kind, b"")
     while True:
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -178,7 +190,9 @@ def _run_hostile(port: int, idle: int, stop: Any, queue: Any) -> None:
     queue.put(counts)
 
 
-def measure_under_attack(server: ReplayServer, rounds: int, total: int, clients: int) -> tuple[list[dict[str, float]], dict[str, int]]:
+def measure_under_attack(
+    server: ReplayServer, rounds: int, total: int, clients: int
+) -> tuple[list[dict[str, float]], dict[str, int]]:
     """Rounds of keep-alive load while a separate process keeps hostile connections open."""
     context = multiprocessing.get_context("spawn")
     stop, queue = context.Event(), context.Queue()
@@ -203,8 +217,10 @@ def main_hostile(args: argparse.Namespace, provider: Any) -> None:
         assert stats.unmatched == 0
     print(_summary("asyncio ReplayServer, keep-alive, under attack", rounds))
     print("hostile connections opened: " + ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())))
-    print(f"server: {stats.rejected} refused (400/413/431/501), {stats.timed_out} timed out, {stats.evicted} evicted, "
-          f"peak {stats.peak_connections} connections, {stats.accept_failures} accept failures")
+    print(
+        f"server: {stats.rejected} refused (400/413/431/501), {stats.timed_out} timed out, {stats.evicted} evicted, "
+        f"peak {stats.peak_connections} connections, {stats.accept_failures} accept failures"
+    )
 
 
 BURST_SOFT_LIMIT = 1024  # the usual soft RLIMIT_NOFILE the server process starts with
@@ -217,10 +233,22 @@ def _lower_open_file_limit() -> None:
 
 def _start_replay_process() -> tuple[subprocess.Popen[bytes], int]:
     """`contracts replay --provider grafana` in a fresh process under a soft open-file limit of 1,024."""
-    process = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "replay",
-                                "--registry", str(ROOT / "registry.yaml"), "--provider", "grafana"],
-                               stderr=subprocess.PIPE, cwd=ROOT, preexec_fn=_lower_open_file_limit,
-                               env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(ROOT / "src")})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "replay",
+            "--registry",
+            str(ROOT / "registry.yaml"),
+            "--provider",
+            "grafana",
+        ],
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        preexec_fn=_lower_open_file_limit,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(ROOT / "src")},
+    )
     assert process.stderr is not None
     for _ in range(50):
         line = process.stderr.readline().decode()
@@ -268,8 +296,10 @@ def main_burst(args: argparse.Namespace) -> None:
             process.wait(30)
     answered = statistics.median(r[0] for r in rounds)
     seconds = statistics.median(r[1] for r in rounds)
-    print(f"burst of {args.burst} connections against `contracts replay` (soft open-file limit {BURST_SOFT_LIMIT}, "
-          f"hard {hard}), {args.rounds} rounds, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"burst of {args.burst} connections against `contracts replay` (soft open-file limit {BURST_SOFT_LIMIT}, "
+        f"hard {hard}), {args.rounds} rounds, load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"answered 200: median {answered:.0f} of {args.burst} (rounds: {', '.join(str(r[0]) for r in rounds)})")
     print(f"time to the last answer: median {seconds:.2f} s (rounds: {', '.join(f'{r[1]:.2f}' for r in rounds)})")
 
@@ -290,8 +320,10 @@ def main() -> None:
     if args.hostile:
         main_hostile(args, provider)
         return
-    print(f"replay benchmark: {args.clients} concurrent keep-alive clients, {args.requests} requests per round, "
-          f"{args.rounds} rounds, Python {sys.version.split()[0]}")
+    print(
+        f"replay benchmark: {args.clients} concurrent keep-alive clients, {args.requests} requests per round, "
+        f"{args.rounds} rounds, Python {sys.version.split()[0]}"
+    )
     for fresh in (False, True):
         mode = "new connection per request" if fresh else "keep-alive"
         total = args.requests // 4 if fresh else args.requests

@@ -40,9 +40,18 @@ print(json.dumps({"code": code, "seconds": elapsed, "rss_mb": resource.getrusage
 
 
 def write_registry(folder: Path) -> Path:
-    lines = ["version: 1", "consumer: bench", "providers:", "  github:", "    base_url: https://api.github.com",
-             "    spec: openapi.json", "    operations:"]
-    lines += [f"      {name}: {{method: {method}, path: \"{path}\", safe: true}}" for name, (method, path) in OPERATIONS.items()]
+    lines = [
+        "version: 1",
+        "consumer: bench",
+        "providers:",
+        "  github:",
+        "    base_url: https://api.github.com",
+        "    spec: openapi.json",
+        "    operations:",
+    ]
+    lines += [
+        f'      {name}: {{method: {method}, path: "{path}", safe: true}}' for name, (method, path) in OPERATIONS.items()
+    ]
     registry = folder / "registry.yaml"
     registry.write_text("\n".join(lines) + "\n")
     return registry
@@ -58,14 +67,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         registry = write_registry(Path(folder))
         for _ in range(runs):
-            done = subprocess.run([sys.executable, "-c", ONE_RUN, str(registry), str(GITHUB)], capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", ONE_RUN, str(registry), str(GITHUB)], capture_output=True, text=True, check=True
+            )
             results.append(json.loads(done.stdout.strip().splitlines()[-1]))
             assert results[-1]["code"] == 0, done.stdout
         size = (Path(folder) / "openapi.json").stat().st_size
     seconds = statistics.median(r["seconds"] for r in results)
     rss = statistics.median(r["rss_mb"] for r in results)
-    print(f"slice 10 operations of {GITHUB.name} ({GITHUB.stat().st_size / 1e6:.1f} MB) -> {size / 1e3:.0f} kB, {runs} runs")
-    print(f"  wall time median {seconds:.2f} s (min {min(r['seconds'] for r in results):.2f}, max {max(r['seconds'] for r in results):.2f})")
+    print(
+        f"slice 10 operations of {GITHUB.name} ({GITHUB.stat().st_size / 1e6:.1f} MB) -> {size / 1e3:.0f} kB, {runs} runs"
+    )
+    print(
+        f"  wall time median {seconds:.2f} s (min {min(r['seconds'] for r in results):.2f}, max {max(r['seconds'] for r in results):.2f})"
+    )
     print(f"  peak RSS median {rss:.0f} MB")
 
 

@@ -38,6 +38,7 @@ os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
 # --------------------------------------------------------------------------- 1. pact verification
 
+
 def generated_pact_and_cassette(count: int) -> tuple[dict, list]:
     """A V4 pact of `count` interactions with type matchers, and the recorded interactions that satisfy it."""
     from contractkit.cassettes import (
@@ -49,21 +50,46 @@ def generated_pact_and_cassette(count: int) -> tuple[dict, list]:
     interactions, recorded = [], []
     for index in range(count):
         path = f"/api/dashboards/uid/d{index:04d}"
-        body = {"dashboard": {"uid": f"d{index:04d}", "title": f"Dashboard {index}", "panels": [{"id": 1, "type": "graph"}]},
-                "meta": {"slug": f"dashboard-{index}", "version": index % 7, "starred": index % 2 == 0}}
-        interactions.append({
-            "type": "Synchronous/HTTP", "description": f"get dashboard {index}", "pending": False,
-            "request": {"method": "GET", "path": path},
-            "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
-                         "body": {"content": body, "contentType": "application/json", "encoded": False},
-                         "matchingRules": {"body": {"$.meta.version": {"combine": "AND", "matchers": [{"match": "integer"}]},
-                                                    "$.dashboard.title": {"combine": "AND", "matchers": [{"match": "type"}]}}}},
-        })
-        recorded.append(RecordedInteraction(
-            RecordedRequest("GET", f"http://127.0.0.1:3000{path}"),
-            RecordedResponse(200, {"Content-Type": ("application/json",)}, json.dumps(body)), "get_dashboard"))
-    pact = {"consumer": {"name": "bench"}, "provider": {"name": "grafana"}, "interactions": interactions,
-            "metadata": {"pactSpecification": {"version": "4.0"}}}
+        body = {
+            "dashboard": {
+                "uid": f"d{index:04d}",
+                "title": f"Dashboard {index}",
+                "panels": [{"id": 1, "type": "graph"}],
+            },
+            "meta": {"slug": f"dashboard-{index}", "version": index % 7, "starred": index % 2 == 0},
+        }
+        interactions.append(
+            {
+                "type": "Synchronous/HTTP",
+                "description": f"get dashboard {index}",
+                "pending": False,
+                "request": {"method": "GET", "path": path},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": ["application/json"]},
+                    "body": {"content": body, "contentType": "application/json", "encoded": False},
+                    "matchingRules": {
+                        "body": {
+                            "$.meta.version": {"combine": "AND", "matchers": [{"match": "integer"}]},
+                            "$.dashboard.title": {"combine": "AND", "matchers": [{"match": "type"}]},
+                        }
+                    },
+                },
+            }
+        )
+        recorded.append(
+            RecordedInteraction(
+                RecordedRequest("GET", f"http://127.0.0.1:3000{path}"),
+                RecordedResponse(200, {"Content-Type": ("application/json",)}, json.dumps(body)),
+                "get_dashboard",
+            )
+        )
+    pact = {
+        "consumer": {"name": "bench"},
+        "provider": {"name": "grafana"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
     return pact, recorded
 
 
@@ -90,6 +116,7 @@ def bench_pact_verification(count: int, runs: int) -> dict:
 
 # --------------------------------------------------------------------------- 2. response validation
 
+
 def recorded_responses(document: dict, total: int) -> list:
     """`total` recorded GitHub responses built from the description's examples (every 6th altered), repeated."""
     from github_examples import build_cassette
@@ -114,10 +141,18 @@ def bench_contractkit(document: dict, responses: list, runs: int) -> dict:
     rates, failed = [], 0
     for _ in range(runs):
         started = time.perf_counter()
-        failed = sum(check_interaction(validator, item, index=i).status.value == "failed" for i, item in enumerate(responses))
+        failed = sum(
+            check_interaction(validator, item, index=i).status.value == "failed" for i, item in enumerate(responses)
+        )
         rates.append(len(responses) / (time.perf_counter() - started))
-    return {"responses": len(responses), "failed": failed, "median_per_s": statistics.median(rates), "runs_per_s": rates,
-            "first_1000_with_compilation_s": warmup, "validators_compiled": validator.compiled_count}
+    return {
+        "responses": len(responses),
+        "failed": failed,
+        "median_per_s": statistics.median(rates),
+        "runs_per_s": rates,
+        "first_1000_with_compilation_s": warmup,
+        "validators_compiled": validator.compiled_count,
+    }
 
 
 def core_accepts(api: Any, interaction: Any) -> bool:
@@ -128,8 +163,10 @@ def core_accepts(api: Any, interaction: Any) -> bool:
     response = interaction.response
     content_type = response.header("content-type") or "application/json"
     try:
-        api.validate_response(request, MockResponse(response.body_bytes, status_code=response.status,
-                                                    content_type=content_type.split(";")[0]))
+        api.validate_response(
+            request,
+            MockResponse(response.body_bytes, status_code=response.status, content_type=content_type.split(";")[0]),
+        )
     except Exception:  # noqa: BLE001 - openapi-core raises a different class per kind of failure
         return False
     return True
@@ -156,6 +193,7 @@ def bench_openapi_core(document: dict, responses: list, sample: int) -> dict:
 
 # --------------------------------------------------------------------------- 3. drifted traffic
 
+
 def timed(work) -> tuple[object, float, float]:
     """(result, wall seconds, CPU seconds of this process) of one call: CPU time shows what the load average hides."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -173,9 +211,15 @@ def contractkit_end_to_end(paths: list[Path]) -> dict:
     load_wall, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
     report = validate_recordings(validator, paths)
     summary = summarize_conformance(report.results)
-    return {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu, "load_wall_s": load_wall,
-            "load_cpu_s": load_cpu, "failed": sum(result.status.value == "failed" for result in report.results),
-            "distinct": len(summary.rows), "compiled": validator.compiled_count}
+    return {
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": time.process_time() - cpu,
+        "load_wall_s": load_wall,
+        "load_cpu_s": load_cpu,
+        "failed": sum(result.status.value == "failed" for result in report.results),
+        "distinct": len(summary.rows),
+        "compiled": validator.compiled_count,
+    }
 
 
 def openapi_core_end_to_end(path: Path) -> dict:
@@ -194,8 +238,14 @@ def openapi_core_end_to_end(path: Path) -> dict:
     failed = 0
     for interaction in interactions:
         failed += not core_accepts(api, interaction)
-    return {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu, "load_wall_s": load_wall,
-            "load_cpu_s": load_cpu, "failed": failed, "responses": len(interactions)}
+    return {
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": time.process_time() - cpu,
+        "load_wall_s": load_wall,
+        "load_cpu_s": load_cpu,
+        "failed": failed,
+        "responses": len(interactions),
+    }
 
 
 def write_corpus(folder: Path, total: int, files: int = 1) -> dict[str, list[Path]]:
@@ -211,7 +261,7 @@ def write_corpus(folder: Path, total: int, files: int = 1) -> dict[str, list[Pat
     out: dict[str, list[Path]] = {"json": []}
     for number in range(files):
         path = folder / f"traffic-{total}-{number}.json"
-        path.write_text(json.dumps({"version": 1, "interactions": interactions[number * size:(number + 1) * size]}))
+        path.write_text(json.dumps({"version": 1, "interactions": interactions[number * size : (number + 1) * size]}))
         out["json"].append(path)
     if files == 1:
         out["yaml"] = [folder / f"traffic-{total}.yaml"]
@@ -253,33 +303,43 @@ def report_drifted(args: argparse.Namespace) -> None:
     """Print section 3."""
     result = bench_drifted(args.drifted, args.runs, args.core_runs, args.large)
     total, first = result["responses"], result["json"][0]
-    print(f"load average {result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after; drifted traffic: "
-          f"{total} responses, {first['failed']} failed, {first['distinct']} distinct disagreements, "
-          f"{first['compiled']} validators compiled; cassettes {result['sizes_mb']} MB")
+    print(
+        f"load average {result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after; drifted traffic: "
+        f"{total} responses, {first['failed']} failed, {first['distinct']} distinct disagreements, "
+        f"{first['compiled']} validators compiled; cassettes {result['sizes_mb']} MB"
+    )
     for kind in ("json", "yaml"):
         rows = result[kind]
         wall, cpu = median_of(rows, "wall_s"), median_of(rows, "cpu_s")
-        print(f"contractkit end to end ({kind} cassette), median of {len(rows)}: {wall:.2f} s wall = {total / wall:,.0f} "
-              f"responses/s ({cpu:.2f} s CPU = {total / cpu:,.0f}/s); of which loading the description "
-              f"{median_of(rows, 'load_wall_s'):.2f} s wall, {median_of(rows, 'load_cpu_s'):.2f} s CPU; "
-              f"runs {[round(row['wall_s'], 2) for row in rows]}")
-    print(f"contractkit warm (validators compiled): median {statistics.median(result['warm']):,.0f} responses/s "
-          f"{[round(rate) for rate in result['warm']]}")
+        print(
+            f"contractkit end to end ({kind} cassette), median of {len(rows)}: {wall:.2f} s wall = {total / wall:,.0f} "
+            f"responses/s ({cpu:.2f} s CPU = {total / cpu:,.0f}/s); of which loading the description "
+            f"{median_of(rows, 'load_wall_s'):.2f} s wall, {median_of(rows, 'load_cpu_s'):.2f} s CPU; "
+            f"runs {[round(row['wall_s'], 2) for row in rows]}"
+        )
+    print(
+        f"contractkit warm (validators compiled): median {statistics.median(result['warm']):,.0f} responses/s "
+        f"{[round(rate) for rate in result['warm']]}"
+    )
     core = result["core"]
     if core:
         wall, cpu = median_of(core, "wall_s"), median_of(core, "cpu_s")
         ours = median_of(result["json"], "wall_s")
-        print(f"openapi-core 0.23 end to end (json cassette, all {core[0]['responses']} responses, {core[0]['failed']} "
-              f"failed), median of {len(core)}: {wall:.1f} s wall = {total / wall:,.0f} responses/s ({cpu:.1f} s CPU); "
-              f"of which loading the description {median_of(core, 'load_wall_s'):.1f} s; runs "
-              f"{[round(row['wall_s'], 1) for row in core]}; contractkit is {wall / ours:.0f}x faster end to end "
-              f"(CPU {cpu / median_of(result['json'], 'cpu_s'):.0f}x)")
+        print(
+            f"openapi-core 0.23 end to end (json cassette, all {core[0]['responses']} responses, {core[0]['failed']} "
+            f"failed), median of {len(core)}: {wall:.1f} s wall = {total / wall:,.0f} responses/s ({cpu:.1f} s CPU); "
+            f"of which loading the description {median_of(core, 'load_wall_s'):.1f} s; runs "
+            f"{[round(row['wall_s'], 1) for row in core]}; contractkit is {wall / ours:.0f}x faster end to end "
+            f"(CPU {cpu / median_of(result['json'], 'cpu_s'):.0f}x)"
+        )
     if result["large"]:
         rows, large = result["large_runs"], result["large"]
         wall, cpu = median_of(rows, "wall_s"), median_of(rows, "cpu_s")
-        print(f"contractkit end to end, {large} responses in {result['large_files']} JSON cassettes, median of "
-              f"{len(rows)}: {wall:.2f} s wall = {large / wall:,.0f} responses/s ({cpu:.2f} s CPU = {large / cpu:,.0f}/s); "
-              f"runs {[round(row['wall_s'], 2) for row in rows]}")
+        print(
+            f"contractkit end to end, {large} responses in {result['large_files']} JSON cassettes, median of "
+            f"{len(rows)}: {wall:.2f} s wall = {large / wall:,.0f} responses/s ({cpu:.2f} s CPU = {large / cpu:,.0f}/s); "
+            f"runs {[round(row['wall_s'], 2) for row in rows]}"
+        )
 
 
 def main() -> None:
@@ -287,13 +347,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--responses", type=int, default=10_000)
     parser.add_argument("--interactions", type=int, default=1000)
-    parser.add_argument("--openapi-core", dest="openapi_core", type=int, default=300,
-                        help="responses validated by openapi-core (0 to skip; it loads the description for ~18 s)")
+    parser.add_argument(
+        "--openapi-core",
+        dest="openapi_core",
+        type=int,
+        default=300,
+        help="responses validated by openapi-core (0 to skip; it loads the description for ~18 s)",
+    )
     parser.add_argument("--drifted", type=int, default=6000, help="responses of drifted traffic (section 3)")
-    parser.add_argument("--core-runs", dest="core_runs", type=int, default=3,
-                        help="end-to-end runs of openapi-core on the drifted traffic (section 3; 0 to skip, ~40 s each)")
-    parser.add_argument("--large", type=int, default=30_000,
-                        help="a larger drifted corpus, in cassettes of --drifted responses each (section 3; 0 to skip)")
+    parser.add_argument(
+        "--core-runs",
+        dest="core_runs",
+        type=int,
+        default=3,
+        help="end-to-end runs of openapi-core on the drifted traffic (section 3; 0 to skip, ~40 s each)",
+    )
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=30_000,
+        help="a larger drifted corpus, in cassettes of --drifted responses each (section 3; 0 to skip)",
+    )
     parser.add_argument("--only", choices=("all", "drifted"), default="all")
     args = parser.parse_args()
 
@@ -304,8 +378,10 @@ def main() -> None:
         report_drifted(args)
         return
     pact = bench_pact_verification(args.interactions, args.runs)
-    print(f"pact verification: {pact['interactions']} interactions ({pact['passed']} passed) against the replay server: "
-          f"median {pact['median_s']:.2f} s over {args.runs} runs {[round(t, 2) for t in pact['runs_s']]}")
+    print(
+        f"pact verification: {pact['interactions']} interactions ({pact['passed']} passed) against the replay server: "
+        f"median {pact['median_s']:.2f} s over {args.runs} runs {[round(t, 2) for t in pact['runs_s']]}"
+    )
 
     if not GITHUB.is_file():
         print(f"skipping response validation: {GITHUB} is absent")
@@ -317,13 +393,17 @@ def main() -> None:
     print(f"load the GitHub description once: {time.perf_counter() - started:.2f} s")
     responses = recorded_responses(document, args.responses)
     ours = bench_contractkit(document, responses, args.runs)
-    print(f"contractkit (jsonschema-rs): {ours['responses']} responses, {ours['failed']} failed, median "
-          f"{ours['median_per_s']:,.0f} responses/s over {args.runs} runs {[round(r) for r in ours['runs_per_s']]}; "
-          f"first 1,000 including compiling {ours['validators_compiled']} validators: {ours['first_1000_with_compilation_s']:.2f} s")
+    print(
+        f"contractkit (jsonschema-rs): {ours['responses']} responses, {ours['failed']} failed, median "
+        f"{ours['median_per_s']:,.0f} responses/s over {args.runs} runs {[round(r) for r in ours['runs_per_s']]}; "
+        f"first 1,000 including compiling {ours['validators_compiled']} validators: {ours['first_1000_with_compilation_s']:.2f} s"
+    )
     if args.openapi_core:
         core = bench_openapi_core(document, responses, args.openapi_core)
-        print(f"openapi-core 0.23: from_dict {core['load_s']:.2f} s, first response {core['first_s']:.2f} s, then "
-              f"{core['per_s']:,.0f} responses/s ({core['responses']} responses, {core['failed']} failed)")
+        print(
+            f"openapi-core 0.23: from_dict {core['load_s']:.2f} s, first response {core['first_s']:.2f} s, then "
+            f"{core['per_s']:,.0f} responses/s ({core['responses']} responses, {core['failed']} failed)"
+        )
     report_drifted(args)
 
 

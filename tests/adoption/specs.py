@@ -11,22 +11,61 @@ SMALL_SPEC: dict[str, Any] = {
     "components": {
         "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         "schemas": {
-            "Widget": {"type": "object", "required": ["id", "name", "tags"],
-                       "properties": {"id": {"type": "string", "pattern": "^wd_[a-z0-9]{4}$"},
-                                      "name": {"type": "string"}, "color": {"type": "string"},
-                                      "tags": {"type": "array", "items": {"type": "string"}},
-                                      "owner": {"$ref": "#/components/schemas/Owner"}}},
+            "Widget": {
+                "type": "object",
+                "required": ["id", "name", "tags"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^wd_[a-z0-9]{4}$"},
+                    "name": {"type": "string"},
+                    "color": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "owner": {"$ref": "#/components/schemas/Owner"},
+                },
+            },
             "Owner": {"type": "object", "required": ["login"], "properties": {"login": {"type": "string"}}},
         },
     },
     "paths": {
-        "/widgets": {"get": {"operationId": "listWidgets", "responses": {"200": {"description": "", "content": {
-            "application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {
-                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Widget"}},
-                "total": {"type": "integer"}}}}}}}}},
-        "/widgets/{widget_id}": {"get": {"operationId": "getWidget", "parameters": [
-            {"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^wd_[a-z0-9]{4}$"}}],
-            "responses": {"200": {"description": "", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Widget"}}}}}}},
+        "/widgets": {
+            "get": {
+                "operationId": "listWidgets",
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["items", "total"],
+                                    "properties": {
+                                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Widget"}},
+                                        "total": {"type": "integer"},
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/widgets/{widget_id}": {
+            "get": {
+                "operationId": "getWidget",
+                "parameters": [
+                    {
+                        "name": "widget_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^wd_[a-z0-9]{4}$"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Widget"}}},
+                    }
+                },
+            }
+        },
     },
 }

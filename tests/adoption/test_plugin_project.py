@@ -12,7 +12,7 @@ from tests.adoption.specs import SMALL_SPEC
 
 pytest_plugins = ["pytester"]
 
-USER_TEST = '''
+USER_TEST = """
 import json
 import sys
 import urllib.request
@@ -29,7 +29,7 @@ def test_list_widgets(contract):
 def test_no_optional_grammar_was_imported():
     assert "jsonschema" in sys.modules  # the registry was validated in this process
     assert sys.modules.get("rfc3987_syntax", "absent") is None  # blocked, never compiled
-'''
+"""
 
 
 def test_plugin_in_a_fresh_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

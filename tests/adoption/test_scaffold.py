@@ -40,8 +40,17 @@ def test_empty_registry_runs_green(project: Path, run_cli) -> None:
 
 def test_small_description_from_empty_directory_to_green_run(project: Path, small_spec: Path, run_cli) -> None:
     assert run_cli("init", "--consumer", "shop")[0] == 0
-    code, out, err = run_cli("provider", "add", "widgets", "--from", str(small_spec),
-                             "--operation", "GET /widgets", "--operation", "GET /widgets/{widget_id}")
+    code, out, err = run_cli(
+        "provider",
+        "add",
+        "widgets",
+        "--from",
+        str(small_spec),
+        "--operation",
+        "GET /widgets",
+        "--operation",
+        "GET /widgets/{widget_id}",
+    )
     assert code == 0, err
     registry = load_registry(project / "registry.yaml")
     provider = registry.provider("widgets")
@@ -79,8 +88,19 @@ def test_stripe_from_empty_directory_to_green_run(project: Path, run_cli) -> Non
     if not STRIPE.is_file():
         pytest.skip(f"{STRIPE} is absent: Stripe's official description is not available here")
     assert run_cli("init")[0] == 0
-    code, _, err = run_cli("provider", "add", "stripe", "--from", str(STRIPE), "--operation", "GET /v1/customers",
-                           "--operation", "GET /v1/customers/{customer}", "--operation", "get_balance=GET /v1/balance")
+    code, _, err = run_cli(
+        "provider",
+        "add",
+        "stripe",
+        "--from",
+        str(STRIPE),
+        "--operation",
+        "GET /v1/customers",
+        "--operation",
+        "GET /v1/customers/{customer}",
+        "--operation",
+        "get_balance=GET /v1/balance",
+    )
     assert code == 0, err
     code, out, _ = run_cli("run", "--quiet")
     assert code == 0, out
@@ -107,8 +127,18 @@ def test_the_search_stops_at_the_repository_root(tmp_path: Path) -> None:
 def test_param_without_a_state_shapes_the_providers_own_cassettes(project: Path, small_spec: Path, run_cli) -> None:
     run_cli("init")
     run_cli("provider", "add", "widgets", "--from", str(small_spec), "--operation", "GET /widgets/{widget_id}")
-    code, out, err = run_cli("record", "--provider", "widgets", "--from-spec", str(project / "schemas/widgets/openapi.json"),
-                             "--force", "--param", "widget_id=wd_zz99", "--param", "$.name=Blue widget")
+    code, out, err = run_cli(
+        "record",
+        "--provider",
+        "widgets",
+        "--from-spec",
+        str(project / "schemas/widgets/openapi.json"),
+        "--force",
+        "--param",
+        "widget_id=wd_zz99",
+        "--param",
+        "$.name=Blue widget",
+    )
     assert code == 0, out + err
     cassette = yaml.safe_load((project / "cassettes/widgets/get_widget.yaml").read_text())
     interaction = cassette["interactions"][0]

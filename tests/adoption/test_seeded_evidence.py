@@ -9,11 +9,20 @@ from xml.etree import ElementTree
 from contractkit.core.model import CheckResult, Report, Status
 from contractkit.reports import render_report
 
-REPORT = Report(title="contracts verify", results=(
-    CheckResult("pact", "pager", "get_incident", "the incident", Status.SEEDED,
-                "answered by cassettes/pager/get_incident.yaml, seeded from openapi-schema"),
-    CheckResult("pact", "pager", "list_incidents", "a listing", Status.PASSED, "verified against a recording"),
-))
+REPORT = Report(
+    title="contracts verify",
+    results=(
+        CheckResult(
+            "pact",
+            "pager",
+            "get_incident",
+            "the incident",
+            Status.SEEDED,
+            "answered by cassettes/pager/get_incident.yaml, seeded from openapi-schema",
+        ),
+        CheckResult("pact", "pager", "list_incidents", "a listing", Status.PASSED, "verified against a recording"),
+    ),
+)
 
 
 def test_junit_reports_a_seeded_check_as_skipped_with_its_reason() -> None:
@@ -23,8 +32,9 @@ def test_junit_reports_a_seeded_check_as_skipped_with_its_reason() -> None:
     seeded, passed = suite.findall("testcase")
     skipped = seeded.find("skipped")
     assert skipped is not None and skipped.get("type") == "seeded"
-    assert skipped.get("message") == ("seeded: answered by cassettes/pager/get_incident.yaml, seeded from "
-                                      "openapi-schema")
+    assert skipped.get("message") == (
+        "seeded: answered by cassettes/pager/get_incident.yaml, seeded from openapi-schema"
+    )
     assert passed.find("skipped") is None and passed.find("failure") is None
 
 
@@ -46,8 +56,12 @@ def test_contracts_verify_calls_a_pact_check_answered_by_a_seeded_cassette_seede
     code, out, _ = run_cli("verify", "--registry", registry, "--provider", "grafana", "--format", "json")
     assert code == 0
     pact_rows = [row for row in json.loads(out)["results"] if row["check"] == "pact"]
-    assert pact_rows and all(row["status"] == "seeded" and row["cassette_source"] == "openapi-schema"
-                             and row["message"].startswith("seeded: answered by cassettes/grafana/") for row in pact_rows)
+    assert pact_rows and all(
+        row["status"] == "seeded"
+        and row["cassette_source"] == "openapi-schema"
+        and row["message"].startswith("seeded: answered by cassettes/grafana/")
+        for row in pact_rows
+    )
     code, junit, _ = run_cli("verify", "--registry", registry, "--provider", "grafana", "--format", "junit")
     root = ElementTree.fromstring(junit.split("\n", 1)[1])
     cases = [case for case in root.iter("testcase") if case.get("classname") == "grafana.pact"]

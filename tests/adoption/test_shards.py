@@ -69,11 +69,26 @@ def test_sharded_runs_merged_equal_the_unsharded_report(tmp_path: Path, run_cli,
 
 
 def test_merge_exits_1_when_a_shard_failed(tmp_path: Path, run_cli) -> None:
-    passed = {"title": "t", "results": [{"check": "pact", "provider": "a", "operation": "x", "interaction": "i",
-                                          "status": "passed", "findings": []}]}
-    failed = {"title": "t", "results": [{"check": "pact", "provider": "b", "operation": "y", "interaction": "j",
-                                          "status": "failed", "message": "m",
-                                          "findings": [{"code": "CK421", "severity": "error", "message": "m"}]}]}
+    passed = {
+        "title": "t",
+        "results": [
+            {"check": "pact", "provider": "a", "operation": "x", "interaction": "i", "status": "passed", "findings": []}
+        ],
+    }
+    failed = {
+        "title": "t",
+        "results": [
+            {
+                "check": "pact",
+                "provider": "b",
+                "operation": "y",
+                "interaction": "j",
+                "status": "failed",
+                "message": "m",
+                "findings": [{"code": "CK421", "severity": "error", "message": "m"}],
+            }
+        ],
+    }
     (tmp_path / "1.json").write_text(json.dumps(passed))
     (tmp_path / "2.json").write_text(json.dumps(failed))
     code, out, _ = run_cli("report", "merge", str(tmp_path / "1.json"), str(tmp_path / "2.json"))
@@ -81,11 +96,17 @@ def test_merge_exits_1_when_a_shard_failed(tmp_path: Path, run_cli) -> None:
     assert "1 passed, 1 failed" in out and "Failures (1):" in out
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("not json", "not a JSON report"),
-    ('{"results": 3}', "results: expected a list of check results"),
-    ('{"results": [{"status": "great"}]}', "results[0].status: expected one of passed, failed, skipped, seeded, got 'great'"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not a JSON report"),
+        ('{"results": 3}', "results: expected a list of check results"),
+        (
+            '{"results": [{"status": "great"}]}',
+            "results[0].status: expected one of passed, failed, skipped, seeded, got 'great'",
+        ),
+    ],
+)
 def test_a_bad_saved_report_names_the_file_and_key(tmp_path: Path, run_cli, content: str, message: str) -> None:
     path = tmp_path / "r.json"
     path.write_text(content)

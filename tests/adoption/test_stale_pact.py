@@ -17,8 +17,9 @@ def test_a_failed_consumer_contract_leaves_no_passed_verdict_on_its_stale_pact(t
     # an example the provider's description refuses: the consumer contract fails, the old pact stays on disk
     contract.write_text(contract.read_text().replace("quantity: {$integer: 3}", "quantity: {$like: three}", 1))
     before = (tmp_path / "pacts" / "devctl-inventory.json").read_bytes()
-    code, out, _ = run_cli("run", "--registry", str(tmp_path / "registry.yaml"), "--provider", "inventory",
-                           "--format", "json")
+    code, out, _ = run_cli(
+        "run", "--registry", str(tmp_path / "registry.yaml"), "--provider", "inventory", "--format", "json"
+    )
     assert code == 1
     rows = json.loads(out)["results"]
     assert any(row["check"] == "consumer" and row["status"] == "failed" for row in rows)

@@ -52,8 +52,14 @@ def _imports() -> dict[str, list[tuple[str, str | None]]]:
     def visit(node: ast.AST, path: Path, guard: str | None) -> None:
         for child in ast.iter_child_nodes(node):
             inner = guard
-            if guard is None and isinstance(child, ast.Try) and any(
-                    "ImportError" in ast.unparse(handler.type or ast.Name("BaseException")) for handler in child.handlers):
+            if (
+                guard is None
+                and isinstance(child, ast.Try)
+                and any(
+                    "ImportError" in ast.unparse(handler.type or ast.Name("BaseException"))
+                    for handler in child.handlers
+                )
+            ):
                 inner = f"{path.relative_to(ROOT)}:{child.lineno}"
             modules: list[str] = []
             if isinstance(child, ast.Import):
@@ -66,8 +72,11 @@ def _imports() -> dict[str, list[tuple[str, str | None]]]:
 
     for path in sorted(SOURCE.rglob("*.py")):
         visit(ast.parse(path.read_text(encoding="utf-8")), path, None)
-    return {module: places for module, places in found.items()
-            if module not in sys.stdlib_module_names and module not in OWN and module != "__future__"}
+    return {
+        module: places
+        for module, places in found.items()
+        if module not in sys.stdlib_module_names and module not in OWN and module != "__future__"
+    }
 
 
 def _distributions(module: str) -> set[str]:
@@ -78,22 +87,32 @@ def _distributions(module: str) -> set[str]:
 def test_every_imported_module_is_declared() -> None:
     runtime, extras = _declared()
     anywhere = runtime.union(*extras.values())
-    undeclared = [f"{module} ({', '.join(sorted(_distributions(module)))}) imported at {places[0][0]}"
-                  for module, places in sorted(_imports().items()) if not _distributions(module) & anywhere]
+    undeclared = [
+        f"{module} ({', '.join(sorted(_distributions(module)))}) imported at {places[0][0]}"
+        for module, places in sorted(_imports().items())
+        if not _distributions(module) & anywhere
+    ]
     assert undeclared == [], "imported under src/ but not declared in pyproject.toml: " + "; ".join(undeclared)
 
 
 def test_a_module_imported_unconditionally_is_a_runtime_dependency() -> None:
     runtime, _ = _declared()
-    misplaced = [f"{module} at {place}" for module, places in sorted(_imports().items())
-                 for place, guard in places if guard is None and not _distributions(module) & runtime]
+    misplaced = [
+        f"{module} at {place}"
+        for module, places in sorted(_imports().items())
+        for place, guard in places
+        if guard is None and not _distributions(module) & runtime
+    ]
     assert misplaced == [], "imported without a fallback but declared only in an extra: " + "; ".join(misplaced)
 
 
 def test_an_optional_module_belongs_to_an_extra_and_is_imported_in_one_place() -> None:
     runtime, extras = _declared()
-    optional = {module: sorted({guard for _, guard in places if guard is not None})
-                for module, places in _imports().items() if any(guard for _, guard in places)}
+    optional = {
+        module: sorted({guard for _, guard in places if guard is not None})
+        for module, places in _imports().items()
+        if any(guard for _, guard in places)
+    }
     assert optional, "no optional fast path found: the `fast` extra's import has moved or gone"
     problems = []
     for module, places in sorted(optional.items()):
@@ -101,8 +120,10 @@ def test_an_optional_module_belongs_to_an_extra_and_is_imported_in_one_place() -
         if not in_extra and not _distributions(module) & runtime:  # a run-time package's optional C part is fine
             problems.append(f"{module}: optional at {places[0]} but in no extra")
         if len(places) > 1:
-            problems.append(f"{module}: imported optionally in {len(places)} places ({', '.join(places)}); read it "
-                            "through one function")
+            problems.append(
+                f"{module}: imported optionally in {len(places)} places ({', '.join(places)}); read it "
+                "through one function"
+            )
     assert problems == []
 
 

@@ -12,8 +12,11 @@ PACKAGE = ROOT / "src" / "contractkit"
 def test_the_package_map_lists_every_module_and_only_modules_that_exist():
     text = (ROOT / "docs" / "architecture.md").read_text()
     listed = set(re.findall(r"\| `([a-z0-9_/]+\.py)` \|", text))
-    actual = {str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
-              if path.name != "__init__.py" and path.parent.name != "data"}
+    actual = {
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "__init__.py" and path.parent.name != "data"
+    }
     assert actual - listed == set(), "modules missing from docs/architecture.md"
     assert listed - actual == set(), "docs/architecture.md lists modules that do not exist"
 

@@ -40,14 +40,20 @@ def _imports() -> Iterator[tuple[Path, int, str, list[str]]]:
 
 def _exported(face: str) -> set[str]:
     tree = ast.parse((PACKAGE / face / "__init__.py").read_text(encoding="utf-8"))
-    return {element.value for node in tree.body if isinstance(node, ast.Assign)
-            and any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
-            for element in getattr(node.value, "elts", []) if isinstance(element, ast.Constant)}
+    return {
+        element.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+        for element in getattr(node.value, "elts", [])
+        if isinstance(element, ast.Constant)
+    }
 
 
 def test_imports_across_subpackages_go_through_the_face():
-    bypassing = {f"{path.relative_to(PACKAGE)}:{module}": line for path, line, module, _ in _imports()
-                 if module.count(".") > 1}
+    bypassing = {
+        f"{path.relative_to(PACKAGE)}:{module}": line for path, line, module, _ in _imports() if module.count(".") > 1
+    }
     unexplained = [f"{key} (line {line})" for key, line in sorted(bypassing.items()) if key not in ALLOWED]
     assert unexplained == [], "import these from the subpackage (add the names to its __init__ and __all__)"
 
@@ -58,7 +64,11 @@ def test_every_allowed_bypass_still_exists():
 
 
 def test_a_face_offers_in_all_what_other_subpackages_take():
-    missing = [f"{path.relative_to(PACKAGE)}:{line} {module}.{name}" for path, line, module, names in _imports()
-               if module.count(".") == 1 and (PACKAGE / module.split(".")[1] / "__init__.py").exists()
-               for name in names if name not in _exported(module.split(".")[1])]
+    missing = [
+        f"{path.relative_to(PACKAGE)}:{line} {module}.{name}"
+        for path, line, module, names in _imports()
+        if module.count(".") == 1 and (PACKAGE / module.split(".")[1] / "__init__.py").exists()
+        for name in names
+        if name not in _exported(module.split(".")[1])
+    ]
     assert missing == []

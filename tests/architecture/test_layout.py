@@ -1,5 +1,5 @@
 """The package shows its architecture: no import cycles, no private name crossing a module, no module over
-600 lines, no function-local import of the package except where laziness is the point (the CLI and the pytest
+800 lines, no function-local import of the package except where laziness is the point (the CLI and the pytest
 plugin import engines on use so `contracts --help` and every pytest run stay fast)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "contractkit"
 LAZY_BY_DESIGN = ("cli", "plugin")
-MAX_LINES = 600
+MAX_LINES = 800  # 600 at 150 columns; the same code formatted at 120 columns runs about a third longer
 
 
 def _modules() -> dict[str, Path]:
@@ -100,35 +100,52 @@ def test_no_import_cycle_between_subpackages():
 
 
 def test_no_import_cycle_between_modules():
-    graph = {module: {t for t in targets if not _modules()[t].name == "__init__.py"} if False else targets
-             for module, targets in _graph().items()}
-    inner = {m: {t for t in ts if t != m and _package_of(t) == _package_of(m) and not t.endswith(_package_of(m))}
-             for m, ts in graph.items()}
+    graph = {
+        module: {t for t in targets if not _modules()[t].name == "__init__.py"} if False else targets
+        for module, targets in _graph().items()
+    }
+    inner = {
+        m: {t for t in ts if t != m and _package_of(t) == _package_of(m) and not t.endswith(_package_of(m))}
+        for m, ts in graph.items()
+    }
     assert _cycles(inner) == []
 
 
 def test_no_private_name_crosses_a_module():
-    crossings = [f"{path.relative_to(PACKAGE)}:{line} {module}.{name}"
-                 for path in _modules().values() for local in (False, True)
-                 for module, names, line in _imports(path, local=local) for name in names
-                 if name.startswith("_") and name != "__version__"]
+    crossings = [
+        f"{path.relative_to(PACKAGE)}:{line} {module}.{name}"
+        for path in _modules().values()
+        for local in (False, True)
+        for module, names, line in _imports(path, local=local)
+        for name in names
+        if name.startswith("_") and name != "__version__"
+    ]
     assert crossings == []
 
 
 def test_function_local_imports_only_where_laziness_is_the_point():
-    local = [f"{path.relative_to(PACKAGE)}:{line} {module}" for name, path in _modules().items()
-             if not any(part in LAZY_BY_DESIGN for part in name.split("."))
-             for module, _names, line in _imports(path, local=True)]
+    local = [
+        f"{path.relative_to(PACKAGE)}:{line} {module}"
+        for name, path in _modules().items()
+        if not any(part in LAZY_BY_DESIGN for part in name.split("."))
+        for module, _names, line in _imports(path, local=True)
+    ]
     assert local == []
 
 
-def test_no_module_over_600_lines():
-    long = {str(path.relative_to(PACKAGE)): count for path in _modules().values()
-            if (count := len(path.read_text().splitlines())) > MAX_LINES}
+def test_no_module_over_800_lines():
+    long = {
+        str(path.relative_to(PACKAGE)): count
+        for path in _modules().values()
+        if (count := len(path.read_text().splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
 def test_every_subpackage_names_its_public_api():
-    missing = [str(path.relative_to(PACKAGE)) for path in PACKAGE.glob("*/__init__.py")
-               if "__all__" not in path.read_text() and path.parent.name not in ("data",)]
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.glob("*/__init__.py")
+        if "__all__" not in path.read_text() and path.parent.name not in ("data",)
+    ]
     assert missing == []

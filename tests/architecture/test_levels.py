@@ -66,8 +66,11 @@ def _level_aliases(tree: ast.Module) -> set[str]:
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
             for target in node.targets:
                 if isinstance(target, ast.Tuple):
-                    found |= {t.id for t, v in zip(target.elts, node.value.elts, strict=False)
-                              if isinstance(t, ast.Name) and _is_level(v, set())}
+                    found |= {
+                        t.id
+                        for t, v in zip(target.elts, node.value.elts, strict=False)
+                        if isinstance(t, ast.Name) and _is_level(v, set())
+                    }
     return found
 
 

@@ -44,18 +44,31 @@ def test_no_finding_code_literal_outside_the_table() -> None:
         if path == TABLE:
             continue
         docstrings = _docstrings(tree)
-        offenders += [f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
-                      if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                      and FINDING_CODE.search(node.value)]
+        offenders += [
+            f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and FINDING_CODE.search(node.value)
+        ]
     assert offenders == [], "name the code as a member of core.codes.Code instead: " + "; ".join(offenders)
 
 
 def test_every_code_has_exactly_one_row() -> None:
     """Each member is one row of the class body, no two rows share a code, and no code is also a diff rule's."""
-    [table] = [node for node in ast.parse(TABLE.read_text(encoding="utf-8")).body
-               if isinstance(node, ast.ClassDef) and node.name == "Code"]
-    rows = [target.id for node in table.body if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name)]
+    [table] = [
+        node
+        for node in ast.parse(TABLE.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ClassDef) and node.name == "Code"
+    ]
+    rows = [
+        target.id
+        for node in table.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
     assert rows == list(Code.__members__), "every row is a member and every member a row"
     assert len({code.value for code in Code}) == len(rows), "two rows share a code"
     from contractkit.diff import RULES
@@ -68,19 +81,28 @@ def test_no_second_name_for_a_code() -> None:
     offenders = []
     for path, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute) \
-                    and isinstance(node.value.value, ast.Name) and node.value.value.id == "Code":
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Attribute)
+                and isinstance(node.value.value, ast.Name)
+                and node.value.value.id == "Code"
+            ):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
             if isinstance(node, ast.ImportFrom) and node.module == "contractkit.core.codes":
-                offenders += [f"{path.relative_to(PACKAGE)}:{node.lineno}: {alias.name}" for alias in node.names
-                              if alias.name != "Code" or alias.asname]
+                offenders += [
+                    f"{path.relative_to(PACKAGE)}:{node.lineno}: {alias.name}"
+                    for alias in node.names
+                    if alias.name != "Code" or alias.asname
+                ]
     assert offenders == []
 
 
 def test_a_change_knows_its_code_without_importing_the_rules_first() -> None:
     """The rule table is read, not filled in by an import's side effect: the model alone gives the code."""
-    probe = ("from contractkit.diff.model import Change\n"
-             "print(Change('path-removed', '/pets', '', '#/paths/~1pets', 'removed').code)")
+    probe = (
+        "from contractkit.diff.model import Change\n"
+        "print(Change('path-removed', '/pets', '', '#/paths/~1pets', 'removed').code)"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "CK501"
 
@@ -126,11 +148,19 @@ def _references(trees: list[ast.Module]) -> Counter[str]:
                 found[node.id] += 1
             elif isinstance(node, ast.Attribute):
                 found[node.attr] += 1
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and re.fullmatch(r"[\w.]+:\w+", node.value):
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"[\w.]+:\w+", node.value)
+            ):
                 found[node.value.rpartition(":")[2]] += 1
-            elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in ATTRIBUTE_CALLS:
-                found.update(arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) in ATTRIBUTE_CALLS
+            ):
+                found.update(
+                    arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                )
     return found
 
 
@@ -138,12 +168,19 @@ def test_no_public_function_is_defined_but_never_used() -> None:
     """A public module-level function under src/ that nothing in src/, tests/ or benchmarks/ calls is dead code."""
     scripts, plugins = _entry_points()
     package = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
-    offered = {elt.value for node in package.body if isinstance(node, ast.Assign)
-               and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
-               for elt in getattr(node.value, "elts", []) if isinstance(elt, ast.Constant)}
+    offered = {
+        elt.value
+        for node in package.body
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+        for elt in getattr(node.value, "elts", [])
+        if isinstance(elt, ast.Constant)
+    }
     modules = _modules()
-    others = [ast.parse(path.read_text(encoding="utf-8")) for folder in ("tests", "benchmarks")
-              for path in sorted((ROOT / folder).rglob("*.py"))]
+    others = [
+        ast.parse(path.read_text(encoding="utf-8"))
+        for folder in ("tests", "benchmarks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ]
     used = _references([tree for _, tree in modules] + others)
     dead = []
     for path, tree in modules:
@@ -152,8 +189,13 @@ def test_no_public_function_is_defined_but_never_used() -> None:
         for node in tree.body:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("_"):
                 continue
-            if used[node.name] or _is_registered(node) or node.name in scripts or node.name in offered \
-                    or (dotted in plugins and node.name.startswith("pytest_")):
+            if (
+                used[node.name]
+                or _is_registered(node)
+                or node.name in scripts
+                or node.name in offered
+                or (dotted in plugins and node.name.startswith("pytest_"))
+            ):
                 continue
             dead.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.name}")
     assert dead == [], "defined but never used (remove it, and its __all__ entry): " + "; ".join(dead)

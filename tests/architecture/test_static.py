@@ -16,8 +16,10 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.skipif(shutil.which("mypy") is None and not (Path(sys.prefix) / "bin" / "mypy").exists(),
-                    reason="mypy is not installed (it comes with the dev extra)")
+@pytest.mark.skipif(
+    shutil.which("mypy") is None and not (Path(sys.prefix) / "bin" / "mypy").exists(),
+    reason="mypy is not installed (it comes with the dev extra)",
+)
 def test_mypy_reports_no_error():
     result = _run("mypy", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache"))
     assert result.returncode == 0, result.stdout + result.stderr

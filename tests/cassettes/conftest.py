@@ -40,7 +40,9 @@ class LocalProvider:
         with self.lock:
             return sum(1 for m, p in self.requests if (method is None or m == method) and (path is None or p == path))
 
-    def route(self, method: str, path: str, answer: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]) -> None:
+    def route(
+        self, method: str, path: str, answer: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]
+    ) -> None:
         self.routes[(method, path)] = answer
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -61,8 +63,13 @@ class LocalProvider:
                 if provider.block_path == parts.path:
                     provider.blocked.set()
                     provider.release.wait(30)
-                seen = {"method": self.command, "path": parts.path, "headers": dict(self.headers.items()),
-                        "query": dict(parse_qsl(parts.query)), "body": _json_or_text(raw)}
+                seen = {
+                    "method": self.command,
+                    "path": parts.path,
+                    "headers": dict(self.headers.items()),
+                    "query": dict(parse_qsl(parts.query)),
+                    "body": _json_or_text(raw),
+                }
                 answer = provider.routes.get((self.command, parts.path))
                 status, headers, body = answer(seen) if answer else (404, {}, {"message": "Not Found"})
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()

@@ -31,8 +31,11 @@ OPERATIONS = {
     "ce_get_cost_forecast": {"service": "ce", "operation": "GetCostForecast", "safe": True},
     "cloudwatch_describe_alarms": {"service": "cloudwatch", "operation": "DescribeAlarms", "safe": True},
 }
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "ASIAQWERTYUIOPASDFGH", "AWS_SECRET_ACCESS_KEY": "Zx9" + "k" * 37,
-               "AWS_SESSION_TOKEN": "FwoGZXIvYXdzE" + "s" * 40}
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "ASIAQWERTYUIOPASDFGH",
+    "AWS_SECRET_ACCESS_KEY": "Zx9" + "k" * 37,
+    "AWS_SESSION_TOKEN": "FwoGZXIvYXdzE" + "s" * 40,
+}
 
 
 def _listening(port: int) -> bool:
@@ -46,8 +49,9 @@ def moto() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     executable = shutil.which("moto_server")
     command = [executable] if executable else [sys.executable, "-m", "moto.server"]
-    process = subprocess.Popen(command + ["-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command + ["-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while not _listening(port):
@@ -67,16 +71,20 @@ def test_record_from_moto_then_replay_with_moto_stopped(moto, tmp_path: Path) ->
         "version: 1\nconsumer: demo\nproviders:\n  aws:\n    kind: aws\n    base_url: http://127.0.0.1:5000\n"
         "    auth: {scheme: aws-sigv4, env: [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN]}\n"
         "    record: {name_prefix: ck-aws-}\n    operations:\n"
-        + "".join(f"      {name}: {{service: {o['service']}, operation: {o['operation']}, safe: true}}\n"
-                  for name, o in OPERATIONS.items()))
+        + "".join(
+            f"      {name}: {{service: {o['service']}, operation: {o['operation']}, safe: true}}\n"
+            for name, o in OPERATIONS.items()
+        )
+    )
     registry = load_registry(tmp_path / "registry.yaml", environ={})
     options = RecordOptions(source="moto", base_url=url, environ=CREDENTIALS)
     report = record_cassettes(registry, "aws", (), mode="live", options=options)
     outcomes = {row.operation: row.details["outcome"] for row in report.results}
     assert outcomes == {**{name: "recorded" for name in OPERATIONS}, "ce_get_cost_forecast": "failed"}
     assert "--from-spec botocore" in next(r.message for r in report.results if r.operation == "ce_get_cost_forecast")
-    seeded = record_cassettes(registry, "aws", ["ce_get_cost_forecast"], mode="spec", options=RecordOptions(),
-                              spec=Path("botocore"))
+    seeded = record_cassettes(
+        registry, "aws", ["ce_get_cost_forecast"], mode="spec", options=RecordOptions(), spec=Path("botocore")
+    )
     assert not seeded.failed
 
     process.terminate()
@@ -104,7 +112,10 @@ def test_record_from_moto_then_replay_with_moto_stopped(moto, tmp_path: Path) ->
         assert server.stats.unmatched == 0
     assert [a["AlarmName"] for a in alarms["MetricAlarms"]] == ["ck-aws-alarm"]
     groups = costs["ResultsByTime"][0]["Groups"]
-    assert [(g["Keys"], g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups][0] == (["Amazon Simple Storage Service"], "12.5")
+    assert [(g["Keys"], g["Metrics"]["UnblendedCost"]["Amount"]) for g in groups][0] == (
+        ["Amazon Simple Storage Service"],
+        "12.5",
+    )
     assert [u["UserName"] for u in users["Users"]] == ["ck-aws-user"]
     assert [r["RoleName"] for r in roles["Roles"]] == ["ck-aws-role"]
     assert "Total" in forecast
@@ -119,6 +130,8 @@ def test_committed_aws_cassettes_replay_for_every_registered_operation() -> None
     with ReplayServer(provider=provider) as server:
         client = aws_client_factory(provider, server.url, {})
         for operation in provider.operations.values():
-            answer = getattr(client(operation.service), snake_name(operation.aws_operation))(**aws_params(provider, operation))
+            answer = getattr(client(operation.service), snake_name(operation.aws_operation))(
+                **aws_params(provider, operation)
+            )
             assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200, operation.name
         assert server.stats.unmatched == 0

@@ -32,18 +32,31 @@ REPO = Path(__file__).resolve().parents[2]
 def _cassette(path: Path, body: str = '{"a": 1}', status: int = 200) -> Cassette:
     request = RecordedRequest("GET", "http://127.0.0.1/api/x?q=1", {"Accept": ("application/json",)}, None)
     response = RecordedResponse(status, {"Content-Type": ("application/json",)}, body, "OK")
-    return Cassette(path, (RecordedInteraction(request, response, "x"),), {"operation": "x", "provider": "p", "source": "local"})
+    return Cassette(
+        path, (RecordedInteraction(request, response, "x"),), {"operation": "x", "provider": "p", "source": "local"}
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("interactions: [\n", "broken.yaml:2: invalid YAML"),
-    ("interactions:\n- request: {method: GET, uri: 'http://h/'}\n", "broken.yaml:2: interactions[0]: malformed interaction (missing key 'response')"),
-    ("interactions:\n- request: {method: GET, uri: 'http://h/', body: !!python/object/apply:os.system [ls]}\n"
-     "  response: {status: {code: 200}}\n", "broken.yaml:2: unsupported YAML"),
-    ("interactions:\n- request: {method: GET, uri: 'http://h/'}\n  response: {status: {code: ok}}\n",
-     "broken.yaml:2: interactions[0]: malformed interaction (response.status.code: expected an integer, got 'ok')"),
-    ("just text\n", "broken.yaml:1: expected a mapping with an 'interactions' list (vcrpy format)"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("interactions: [\n", "broken.yaml:2: invalid YAML"),
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://h/'}\n",
+            "broken.yaml:2: interactions[0]: malformed interaction (missing key 'response')",
+        ),
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://h/', body: !!python/object/apply:os.system [ls]}\n"
+            "  response: {status: {code: 200}}\n",
+            "broken.yaml:2: unsupported YAML",
+        ),
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://h/'}\n  response: {status: {code: ok}}\n",
+            "broken.yaml:2: interactions[0]: malformed interaction (response.status.code: expected an integer, got 'ok')",
+        ),
+        ("just text\n", "broken.yaml:1: expected a mapping with an 'interactions' list (vcrpy format)"),
+    ],
+)
 def test_broken_cassettes_name_file_key_path_and_line(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(text)
@@ -54,9 +67,11 @@ def test_broken_cassettes_name_file_key_path_and_line(tmp_path: Path, text: str,
 
 def test_old_vcrpy_bytesio_bodies_are_read_as_bytes(tmp_path: Path) -> None:
     path = tmp_path / "old.yaml"
-    path.write_text("interactions:\n- request: {method: PUT, uri: 'http://h/b/k', headers: {}, body: "
-                    "!!python/object/new:_io.BytesIO {state: [!!binary aGVsbG8=, 0, null]}}\n"
-                    "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: ''}}\nversion: 1\n")
+    path.write_text(
+        "interactions:\n- request: {method: PUT, uri: 'http://h/b/k', headers: {}, body: "
+        "!!python/object/new:_io.BytesIO {state: [!!binary aGVsbG8=, 0, null]}}\n"
+        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: ''}}\nversion: 1\n"
+    )
     assert load_cassette(path).interactions[0].request.body == b"hello"
 
 
@@ -80,8 +95,13 @@ _TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", 
 
 
 @settings(max_examples=50, deadline=None)
-@given(body=_TEXT, reason=st.sampled_from(["OK", "Created", ""]), status=st.integers(100, 599),
-       header=_TEXT, binary=st.binary(max_size=20))
+@given(
+    body=_TEXT,
+    reason=st.sampled_from(["OK", "Created", ""]),
+    status=st.integers(100, 599),
+    header=_TEXT,
+    binary=st.binary(max_size=20),
+)
 def test_load_of_dump_returns_the_interactions(tmp_path_factory, body, reason, status, header, binary) -> None:
     path = tmp_path_factory.mktemp("law") / "c.yaml"
     request = RecordedRequest("POST", "http://h/x", {"X-Thing": (header,)}, binary or None)
@@ -105,34 +125,68 @@ def test_write_leaves_an_unchanged_cassette_alone(tmp_path: Path) -> None:
 
 def test_drift_names_status_fields_types_and_headers(tmp_path: Path) -> None:
     old = _cassette(tmp_path / "x.yaml", '{"a": 1, "b": {"c": "x"}, "items": [{"id": 1}]}')
-    new_response = RecordedResponse(201, {"Content-Type": ("text/plain",), "X-New": ("1",)},
-                                    '{"a": "1", "items": [{"id": 1, "name": "n"}]}', "Created")
+    new_response = RecordedResponse(
+        201,
+        {"Content-Type": ("text/plain",), "X-New": ("1",)},
+        '{"a": "1", "items": [{"id": 1, "name": "n"}]}',
+        "Created",
+    )
     new = Cassette(old.path, (RecordedInteraction(old.interactions[0].request, new_response),), old.metadata)
     messages = [finding.message for finding in iter_drift(old, new)]
     assert messages == [
-        "status changed from 200 to 201", "content type changed from application/json to text/plain",
-        "field $.b (object) removed", "field $.b.c (string) removed", "field $.items[*].name (string) added",
-        "field $.a changed type from number to string", "header x-new added",
+        "status changed from 200 to 201",
+        "content type changed from application/json to text/plain",
+        "field $.b (object) removed",
+        "field $.b.c (string) removed",
+        "field $.items[*].name (string) added",
+        "field $.a changed type from number to string",
+        "header x-new added",
     ]
     assert list(iter_drift(old, old)) == []
 
 
 def test_pact_breaks_when_a_field_the_pact_expects_is_gone(tmp_path: Path) -> None:
     cassette = _cassette(tmp_path / "x.yaml", '{"items": [{"id": 1}]}')
-    pact = {"metadata": {"pactSpecification": {"version": "4.0"}},
-            "interactions": [{"description": "items", "request": {"method": "GET", "path": "/api/x", "query": {"q": ["1"]}},
-                              "response": {"status": 200, "body": {"content": {"items": [{"id": 2, "title": "t"}]},
-                                                                   "contentType": "application/json"}}}]}
-    findings = list(iter_pact_breaks(pact, cassette.interactions))  # judged as the Pact core judges: a literal is equality
-    assert [f.message for f in findings] == ["$.items[0].id is 1, the pact expects 2",
-                                             "$.items[0].title is missing, the pact expects it"]
+    pact = {
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+        "interactions": [
+            {
+                "description": "items",
+                "request": {"method": "GET", "path": "/api/x", "query": {"q": ["1"]}},
+                "response": {
+                    "status": 200,
+                    "body": {"content": {"items": [{"id": 2, "title": "t"}]}, "contentType": "application/json"},
+                },
+            }
+        ],
+    }
+    findings = list(
+        iter_pact_breaks(pact, cassette.interactions)
+    )  # judged as the Pact core judges: a literal is equality
+    assert [f.message for f in findings] == [
+        "$.items[0].id is 1, the pact expects 2",
+        "$.items[0].title is missing, the pact expects it",
+    ]
 
 
 def test_schema_instances_fit_patterns_formats_and_cycles() -> None:
     assert regex_instance(r"^[CGD][A-Z0-9]{8,}$") == "CAAAAAAAA"
-    document = {"components": {"schemas": {"Node": {"type": "object", "required": ["id"], "properties": {
-        "id": {"type": "string", "format": "uuid"}, "child": {"$ref": "#/components/schemas/Node"},
-        "kind": {"enum": ["a", "b"]}, "tags": {"type": "array", "items": {"type": "string", "pattern": "^t-\\d+$"}}}}}}}
+    document = {
+        "components": {
+            "schemas": {
+                "Node": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "child": {"$ref": "#/components/schemas/Node"},
+                        "kind": {"enum": ["a", "b"]},
+                        "tags": {"type": "array", "items": {"type": "string", "pattern": "^t-\\d+$"}},
+                    },
+                }
+            }
+        }
+    }
     value = schema_instance(document, {"$ref": "#/components/schemas/Node"})
     assert value["kind"] == "a" and value["tags"] == ["t-0"] and "child" not in value and len(value["id"]) == 36
 
@@ -163,11 +217,22 @@ def test_seeding_from_the_official_document_keeps_recorded_cassettes(shared_spec
     recorded = _cassette(provider.cassettes / "get_user.yaml", '{"ok": true, "user": {"id": "U1"}}')
     write_cassette(recorded)
     before = recorded.path.read_bytes()
-    report = record_cassettes(registry, "slack", (), mode="spec", options=RecordOptions(),
-                              spec=shared_specs / "slack" / "slack_web_openapi_v2.json")
+    report = record_cassettes(
+        registry,
+        "slack",
+        (),
+        mode="spec",
+        options=RecordOptions(),
+        spec=shared_specs / "slack" / "slack_web_openapi_v2.json",
+    )
     outcomes = {row.operation: row.details["outcome"] for row in report.results}
     assert outcomes["get_user"] == "skipped" and recorded.path.read_bytes() == before
     assert {outcomes[name] for name in ("list_conversations", "conversation_history", "post_message")} == {"recorded"}
     sources = {c.operation: c.source for c in iter_cassettes(provider.cassettes)}
-    assert sources["list_conversations"] == "openapi-example" and sources["post_message"] == "openapi-example", "repaired published examples"
-    assert json.loads(load_cassette(provider.cassettes / "list_conversations.yaml").interactions[0].response.body)["ok"] is True
+    assert sources["list_conversations"] == "openapi-example" and sources["post_message"] == "openapi-example", (
+        "repaired published examples"
+    )
+    assert (
+        json.loads(load_cassette(provider.cassettes / "list_conversations.yaml").interactions[0].response.body)["ok"]
+        is True
+    )

@@ -22,7 +22,7 @@ CASSETTE = """interactions:
     body: {string: '{"dashboard": {"uid": "xyz"}}'}
 version: 1
 """
-TESTS = '''
+TESTS = """
 import json
 import urllib.error
 import urllib.request
@@ -51,7 +51,7 @@ def test_client_sees_throttling(replay):
 def test_client_sees_server_errors(replay):
     with replay("dash", faults="errors=1.0,status=503") as server:
         assert get(server.url + "/dashboards/uid/abc")[0] == 503
-'''
+"""
 
 
 def test_replay_fixture_in_a_user_suite(pytester: pytest.Pytester) -> None:

@@ -18,26 +18,46 @@ from contractkit.registry import load_registry
 ITEMS: dict[str, Any] = {"items": [{"id": 1, "name": "build", "tags": ["ci"]}], "total": 1}
 
 
-def _provider(url: str, operations: dict[str, Any], requests: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    return {"base_url": f"{url}/api", "auth": {"scheme": "bearer", "env": "LOCAL_TOKEN"},
-            "record": {"requests": requests or {name: {} for name in operations}, **extra}, "operations": operations}
+def _provider(
+    url: str, operations: dict[str, Any], requests: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "base_url": f"{url}/api",
+        "auth": {"scheme": "bearer", "env": "LOCAL_TOKEN"},
+        "record": {"requests": requests or {name: {} for name in operations}, **extra},
+        "operations": operations,
+    }
 
 
 def _record(path: Path, provider: str = "local", **options: Any):
     registry = load_registry(path)
     environ = {"LOCAL_TOKEN": "tok-" + "x" * 20}
-    return record_cassettes(registry, provider, options.pop("operations", ()), mode="live",
-                            options=RecordOptions(environ=environ, source="local", **options))
+    return record_cassettes(
+        registry,
+        provider,
+        options.pop("operations", ()),
+        mode="live",
+        options=RecordOptions(environ=environ, source="local", **options),
+    )
 
 
 def _outcomes(report) -> dict[str, str]:
     return {row.operation: row.details["outcome"] for row in report.results}
 
 
-def test_recording_twice_from_an_unchanged_provider_gives_identical_bytes(local_provider, registry_writer, tmp_path) -> None:
+def test_recording_twice_from_an_unchanged_provider_gives_identical_bytes(
+    local_provider, registry_writer, tmp_path
+) -> None:
     local_provider.route("GET", "/api/items", lambda seen: (200, {"X-Request-Id": os.urandom(4).hex()}, ITEMS))
-    path = registry_writer({"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}},
-                                               {"list_items": {"query": {"state": "open"}}})})
+    path = registry_writer(
+        {
+            "local": _provider(
+                local_provider.url,
+                {"list_items": {"method": "GET", "path": "/items", "safe": True}},
+                {"list_items": {"query": {"state": "open"}}},
+            )
+        }
+    )
     assert _outcomes(_record(path)) == {"list_items": "recorded"}
     cassette = tmp_path / "cassettes" / "local" / "list_items.yaml"
     first = cassette.read_bytes()
@@ -50,7 +70,9 @@ def test_recording_twice_from_an_unchanged_provider_gives_identical_bytes(local_
 def test_a_changed_provider_is_reported_as_drift(local_provider, registry_writer, tmp_path) -> None:
     answers = [ITEMS, {"items": [{"id": "1", "title": "build"}], "total": 1}]
     local_provider.route("GET", "/api/items", lambda seen: (200, {}, answers[min(local_provider.count() - 1, 1)]))
-    path = registry_writer({"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}})})
+    path = registry_writer(
+        {"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}})}
+    )
     _record(path)
     report = _record(path)
     row = report.results[0]
@@ -59,18 +81,34 @@ def test_a_changed_provider_is_reported_as_drift(local_provider, registry_writer
     assert "field $.items[*].name (string) removed" in messages
     assert "field $.items[*].title (string) added" in messages
     assert "field $.items[*].id changed type from number to string" in messages
-    assert load_cassette(tmp_path / "cassettes" / "local" / "list_items.yaml").interactions[0].response.json()["items"][0]["id"] == "1"
+    assert (
+        load_cassette(tmp_path / "cassettes" / "local" / "list_items.yaml")
+        .interactions[0]
+        .response.json()["items"][0]["id"]
+        == "1"
+    )
 
 
 def test_unsafe_operations_never_reach_the_server_without_allow_unsafe(local_provider, registry_writer) -> None:
     local_provider.route("GET", "/api/items", lambda seen: (200, {}, ITEMS))
     local_provider.route("POST", "/api/items", lambda seen: (201, {}, {"id": 7, "name": seen["body"]["name"]}))
     local_provider.route("DELETE", "/api/items/7", lambda seen: (204, {}, b""))
-    operations = {"list_items": {"method": "GET", "path": "/items", "safe": True},
-                  "create_item": {"method": "POST", "path": "/items", "safe": False}}
+    operations = {
+        "list_items": {"method": "GET", "path": "/items", "safe": True},
+        "create_item": {"method": "POST", "path": "/items", "safe": False},
+    }
     requests = {"list_items": {}, "create_item": {"body": {"name": "nightly"}}}
-    path = registry_writer({"local": _provider(local_provider.url, operations, requests,
-                                               name_prefix="ck-test-", cleanup={"create_item": {"path": "/items/{id}"}})})
+    path = registry_writer(
+        {
+            "local": _provider(
+                local_provider.url,
+                operations,
+                requests,
+                name_prefix="ck-test-",
+                cleanup={"create_item": {"path": "/items/{id}"}},
+            )
+        }
+    )
     dry = _record(path, dry_run=True, allow_unsafe=True)
     assert _outcomes(dry) == {"list_items": "planned", "create_item": "planned"}
     assert local_provider.count() == 0
@@ -101,8 +139,12 @@ def test_the_request_budget_stops_a_run(local_provider, registry_writer) -> None
 
 def test_failures_leave_earlier_cassettes_byte_identical(local_provider, registry_writer, tmp_path) -> None:
     status = {"code": 200}
-    local_provider.route("GET", "/api/items", lambda seen: (status["code"], {}, ITEMS if status["code"] == 200 else {"message": "boom"}))
-    path = registry_writer({"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}})})
+    local_provider.route(
+        "GET", "/api/items", lambda seen: (status["code"], {}, ITEMS if status["code"] == 200 else {"message": "boom"})
+    )
+    path = registry_writer(
+        {"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}})}
+    )
     _record(path)
     cassette = tmp_path / "cassettes" / "local" / "list_items.yaml"
     before = cassette.read_bytes()
@@ -125,16 +167,32 @@ def test_sigkill_midway_leaves_earlier_cassettes_intact(local_provider, registry
     version = {"n": 1}
     for name in names:
         local_provider.route("GET", f"/api/{name}", lambda seen: (200, {}, {"v": version["n"], "items": [1]}))
-    path = registry_writer({"local": _provider(local_provider.url, {n: {"method": "GET", "path": f"/{n}", "safe": True} for n in names})})
+    path = registry_writer(
+        {"local": _provider(local_provider.url, {n: {"method": "GET", "path": f"/{n}", "safe": True} for n in names})}
+    )
     _record(path)
     folder = tmp_path / "cassettes" / "local"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     version["n"] = 2  # the provider changed: a and b will be rewritten before the kill
     local_provider.block_path = "/api/c"
     env = {**os.environ, "LOCAL_TOKEN": "tok-" + "x" * 20, "PACT_DO_NOT_TRACK": "true"}
-    process = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "record", "--registry",
-                                str(path), "--provider", "local", "--live"], env=env, cwd=tmp_path,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "record",
+            "--registry",
+            str(path),
+            "--provider",
+            "local",
+            "--live",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert local_provider.blocked.wait(60), "the re-record never reached operation c"
         os.kill(process.pid, signal.SIGKILL)
@@ -150,14 +208,23 @@ def test_sigkill_midway_leaves_earlier_cassettes_intact(local_provider, registry
         assert load_cassette(folder / f"{name}.yaml").interactions[0].response.json()["v"] == 2
 
 
-def test_cli_record_needs_a_source_and_reports_per_operation(local_provider, registry_writer, run_cli, monkeypatch) -> None:
+def test_cli_record_needs_a_source_and_reports_per_operation(
+    local_provider, registry_writer, run_cli, monkeypatch
+) -> None:
     local_provider.route("GET", "/api/items", lambda seen: (200, {}, ITEMS))
-    path = registry_writer({"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}})})
+    path = registry_writer(
+        {"local": _provider(local_provider.url, {"list_items": {"method": "GET", "path": "/items", "safe": True}})}
+    )
     code, _, err = run_cli("record", "--registry", str(path), "--provider", "local")
     assert code == 2 and "exactly one of --live, --moto or --from-spec" in err
     code, _, err = run_cli("record", "--registry", str(path), "--provider", "local", "--live")
-    assert code == 2 and "needs the environment variable LOCAL_TOKEN for its bearer auth, and LOCAL_TOKEN is not set. " \
-        "export LOCAL_TOKEN" in err and local_provider.count() == 0
+    assert (
+        code == 2
+        and "needs the environment variable LOCAL_TOKEN for its bearer auth, and LOCAL_TOKEN is not set. "
+        "export LOCAL_TOKEN"
+        in err
+        and local_provider.count() == 0
+    )
     monkeypatch.setenv("LOCAL_TOKEN", "tok-" + "y" * 20)
     code, out, _ = run_cli("record", "--registry", str(path), "--provider", "local", "--live", "--format", "json")
     assert code == 0 and '"outcome": "recorded"' in out
@@ -173,25 +240,40 @@ def test_cli_drift_compares_folders_and_fails_on_a_broken_schema(tmp_path, run_c
     schema.write_text('{"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}')
     (tmp_path / "registry.yaml").write_text(
         "version: 1\nconsumer: demo\nproviders:\n  local:\n    base_url: http://127.0.0.1:1/api\n    operations:\n"
-        "      get_item: {method: GET, path: '/items/{id}', safe: true, response_schema: item.schema.json}\n")
+        "      get_item: {method: GET, path: '/items/{id}', safe: true, response_schema: item.schema.json}\n"
+    )
     for folder, body in (("old", '{"id": 1, "name": "a"}'), ("new", '{"id": "1"}')):
         request = RecordedRequest("GET", "http://127.0.0.1/api/items/1")
         response = RecordedResponse(200, {"Content-Type": ("application/json",)}, body, "OK")
         write_cassette(Cassette(tmp_path / folder / "get_item.yaml", (RecordedInteraction(request, response),), {}))
-    code, out, _ = run_cli("drift", "--registry", str(tmp_path / "registry.yaml"), "--provider", "local",
-                           str(tmp_path / "old"), str(tmp_path / "new"), "--format", fmt)
+    code, out, _ = run_cli(
+        "drift",
+        "--registry",
+        str(tmp_path / "registry.yaml"),
+        "--provider",
+        "local",
+        str(tmp_path / "old"),
+        str(tmp_path / "new"),
+        "--format",
+        fmt,
+    )
     assert code == 1
     assert "name" in out and "CK310" in out
     code, out, _ = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "old"), "--format", fmt)
     assert code == 0 and "unchanged" in out
 
 
-def test_rerecord_records_providers_with_credentials_and_skips_the_rest(local_provider, registry_writer, run_cli,
-                                                                        monkeypatch, tmp_path) -> None:
+def test_rerecord_records_providers_with_credentials_and_skips_the_rest(
+    local_provider, registry_writer, run_cli, monkeypatch, tmp_path
+) -> None:
     local_provider.route("GET", "/api/items", lambda seen: (200, {}, ITEMS))
     operations = {"list_items": {"method": "GET", "path": "/items", "safe": True}}
-    path = registry_writer({"local": _provider(local_provider.url, operations),
-                            "other": {**_provider(local_provider.url, operations), "auth": {"scheme": "bearer", "env": "OTHER_TOKEN"}}})
+    path = registry_writer(
+        {
+            "local": _provider(local_provider.url, operations),
+            "other": {**_provider(local_provider.url, operations), "auth": {"scheme": "bearer", "env": "OTHER_TOKEN"}},
+        }
+    )
     monkeypatch.setenv("LOCAL_TOKEN", "tok-" + "z" * 20)
     monkeypatch.delenv("OTHER_TOKEN", raising=False)
     report_file = tmp_path / "rerecord.md"

@@ -22,10 +22,13 @@ from contractkit.registry import load_registry
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _interaction(method: str, uri: str, body: str, *, request_body: str | None = None, headers=None) -> RecordedInteraction:
-    return RecordedInteraction(RecordedRequest(method, uri, headers or {}, request_body),
-                               RecordedResponse(200, {"Content-Type": ("application/json",), "Date": ("<volatile:date>",)},
-                                                body, "OK"))
+def _interaction(
+    method: str, uri: str, body: str, *, request_body: str | None = None, headers=None
+) -> RecordedInteraction:
+    return RecordedInteraction(
+        RecordedRequest(method, uri, headers or {}, request_body),
+        RecordedResponse(200, {"Content-Type": ("application/json",), "Date": ("<volatile:date>",)}, body, "OK"),
+    )
 
 
 @pytest.fixture
@@ -34,13 +37,17 @@ def grafana_like(tmp_path: Path):
         "version: 1\nconsumer: demo\nproviders:\n  dash:\n    base_url: http://127.0.0.1:3000/api\n    operations:\n"
         "      search: {method: GET, path: /search, safe: true}\n"
         "      get_dashboard: {method: GET, path: '/dashboards/uid/{uid}', safe: true}\n"
-        "      create_annotation: {method: POST, path: /annotations, safe: false}\n")
+        "      create_annotation: {method: POST, path: /annotations, safe: false}\n"
+    )
     folder = tmp_path / "cassettes" / "dash"
     recorded = {
         "search": _interaction("GET", "http://127.0.0.1/api/search?query=cpu&type=dash-db", '[{"uid": "cpu"}]'),
-        "get_dashboard": _interaction("GET", "http://127.0.0.1/api/dashboards/uid/xyz", '{"dashboard": {"uid": "xyz"}}'),
-        "create_annotation": _interaction("POST", "http://127.0.0.1/api/annotations", '{"id": 1}',
-                                          request_body='{"text": "deploy"}'),
+        "get_dashboard": _interaction(
+            "GET", "http://127.0.0.1/api/dashboards/uid/xyz", '{"dashboard": {"uid": "xyz"}}'
+        ),
+        "create_annotation": _interaction(
+            "POST", "http://127.0.0.1/api/annotations", '{"id": 1}', request_body='{"text": "deploy"}'
+        ),
     }
     for name, interaction in recorded.items():
         write_cassette(Cassette(folder / f"{name}.yaml", (interaction,), {"operation": name}))
@@ -85,26 +92,51 @@ def test_keep_alive_connection_serves_many_requests(grafana_like) -> None:
 def test_aws_calls_sharing_post_slash_are_told_apart_by_target_and_action() -> None:
     form = {"Content-Type": ("application/x-www-form-urlencoded",)}
     recorded = [
-        _interaction("POST", "http://127.0.0.1/", '{"service": "ce"}', request_body='{"Granularity":"MONTHLY"}',
-                     headers={"X-Amz-Target": ("AWSInsightsIndexService.GetCostAndUsage",)}),
-        _interaction("POST", "http://127.0.0.1/", '{"service": "iam"}', request_body="Action=ListUsers&Version=2010-05-08",
-                     headers=form),
-        _interaction("POST", "http://127.0.0.1/", '{"service": "cloudwatch"}', request_body="{}",
-                     headers={"X-Amz-Target": ("GraniteServiceVersion20100801.DescribeAlarms",)}),
+        _interaction(
+            "POST",
+            "http://127.0.0.1/",
+            '{"service": "ce"}',
+            request_body='{"Granularity":"MONTHLY"}',
+            headers={"X-Amz-Target": ("AWSInsightsIndexService.GetCostAndUsage",)},
+        ),
+        _interaction(
+            "POST",
+            "http://127.0.0.1/",
+            '{"service": "iam"}',
+            request_body="Action=ListUsers&Version=2010-05-08",
+            headers=form,
+        ),
+        _interaction(
+            "POST",
+            "http://127.0.0.1/",
+            '{"service": "cloudwatch"}',
+            request_body="{}",
+            headers={"X-Amz-Target": ("GraniteServiceVersion20100801.DescribeAlarms",)},
+        ),
     ]
     with ReplayServer(recorded) as server:
+
         def post(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
             conn.request("POST", "/", body=body, headers=headers)
             response = conn.getresponse()
             return response.status, response.read()
 
-        assert post(b"{}", {"X-Amz-Target": "GraniteServiceVersion20100801.DescribeAlarms"}) == (200, b'{"service": "cloudwatch"}')
+        assert post(b"{}", {"X-Amz-Target": "GraniteServiceVersion20100801.DescribeAlarms"}) == (
+            200,
+            b'{"service": "cloudwatch"}',
+        )
         assert post(b"Version=2010-05-08&Action=ListUsers", {"Content-Type": "application/x-www-form-urlencoded"}) == (
-            200, b'{"service": "iam"}')
+            200,
+            b'{"service": "iam"}',
+        )
         assert post(b'{"Granularity": "MONTHLY"}', {"X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"}) == (
-            200, b'{"service": "ce"}')
-        status, body = post(b"Action=ListRoles&Version=2010-05-08", {"Content-Type": "application/x-www-form-urlencoded"})
+            200,
+            b'{"service": "ce"}',
+        )
+        status, body = post(
+            b"Action=ListRoles&Version=2010-05-08", {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert status == 501  # never another service's answer
 
 
@@ -129,13 +161,21 @@ def test_faults_throttle_errors_and_resets(grafana_like) -> None:
 
 def _with_variant(provider, state_folder: str, uid: str) -> None:
     """A cassette variant of get_dashboard under <cassettes>/states/<state_folder>/ answering dashboard `uid`."""
-    interaction = _interaction("GET", f"http://127.0.0.1/api/dashboards/uid/{uid}", json.dumps({"dashboard": {"uid": uid}}))
+    interaction = _interaction(
+        "GET", f"http://127.0.0.1/api/dashboards/uid/{uid}", json.dumps({"dashboard": {"uid": uid}})
+    )
     path = provider.cassettes / "states" / state_folder / "get_dashboard.yaml"
     write_cassette(Cassette(path, (interaction,), {"operation": "get_dashboard"}))
 
 
-def _change_state(server: ReplayServer, payload: dict | None = None, *, target: str = "/_pact/state",
-                  method: str = "POST", body: bytes | None = None):
+def _change_state(
+    server: ReplayServer,
+    payload: dict | None = None,
+    *,
+    target: str = "/_pact/state",
+    method: str = "POST",
+    body: bytes | None = None,
+):
     data = body if body is not None else json.dumps(payload).encode() if payload is not None else None
     return _get(server, method, target, data)
 
@@ -147,8 +187,9 @@ def test_provider_states_switch_to_their_cassette_variant_and_back(grafana_like)
     with ReplayServer(provider=grafana_like) as server:
         assert server.state_change_url == f"http://127.0.0.1:{server.port}/_pact/state"
         assert _get(server, "GET", "/api/dashboards/uid/cpu-load")[2] == b'{"dashboard": {"uid": "xyz"}}'
-        status, headers, body = _change_state(server, {"state": "A dashboard exists", "params": {"uid": "cpu-load"},
-                                                       "action": "setup"})
+        status, headers, body = _change_state(
+            server, {"state": "A dashboard exists", "params": {"uid": "cpu-load"}, "action": "setup"}
+        )
         assert (status, json.loads(body)) == (200, {})
         assert headers["X-Contractkit-State"] == "setup 'A dashboard exists': its cassette variant"
         assert server.active_states == ["A dashboard exists"]
@@ -172,18 +213,26 @@ def test_a_state_without_a_variant_is_accepted_and_the_defaults_answer(grafana_l
 
 def test_a_folder_the_registry_names_for_a_state_is_its_variant(grafana_like) -> None:
     _with_variant(grafana_like, "elsewhere", "mem")
-    with ReplayServer(provider=grafana_like, states={"memory is low": grafana_like.cassettes / "states" / "elsewhere"}) as server:
+    with ReplayServer(
+        provider=grafana_like, states={"memory is low": grafana_like.cassettes / "states" / "elsewhere"}
+    ) as server:
         _change_state(server, {"state": "memory is low", "action": "setup"})
         assert json.loads(_get(server, "GET", "/api/dashboards/uid/mem")[2])["dashboard"]["uid"] == "mem"
 
 
-@pytest.mark.parametrize(("body", "error"), [
-    (b"{not json", "state change: the body is not JSON"),
-    (b"[]", 'state change: expected a JSON object {"state", "params", "action"}'),
-    (b'{"action": "setup"}', 'state change: expected "state" to be a string, got None'),
-    (b'{"state": "x", "action": "reset"}', "state change: expected \"action\" to be setup or teardown, got 'reset'"),
-    (b'{"state": "x", "params": [1]}', 'state change: expected "params" to be an object, got [1]'),
-])
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"{not json", "state change: the body is not JSON"),
+        (b"[]", 'state change: expected a JSON object {"state", "params", "action"}'),
+        (b'{"action": "setup"}', 'state change: expected "state" to be a string, got None'),
+        (
+            b'{"state": "x", "action": "reset"}',
+            "state change: expected \"action\" to be setup or teardown, got 'reset'",
+        ),
+        (b'{"state": "x", "params": [1]}', 'state change: expected "params" to be an object, got [1]'),
+    ],
+)
 def test_a_malformed_state_change_is_400_naming_the_problem(grafana_like, body: bytes, error: str) -> None:
     with ReplayServer(provider=grafana_like) as server:
         status, _, answer = _change_state(server, body=body)
@@ -203,8 +252,11 @@ def _recorded_response(cassette: Path) -> tuple[int, dict[str, str], bytes]:
     """(status, headers without volatile markers, body) as the cassette file says, read without our loader."""
     [interaction] = yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]
     response = interaction["response"]
-    headers = {name.lower(): ", ".join(values) for name, values in response["headers"].items()
-               if not any(value.startswith("<volatile") for value in values)}
+    headers = {
+        name.lower(): ", ".join(values)
+        for name, values in response["headers"].items()
+        if not any(value.startswith("<volatile") for value in values)
+    }
     return response["status"]["code"], headers, response["body"]["string"].encode("utf-8")
 
 
@@ -243,9 +295,21 @@ def test_every_operation_of_the_example_registry_is_answered_from_its_cassette(p
 
 
 def test_cli_replay_serves_until_interrupted(tmp_path: Path, grafana_like) -> None:
-    process = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "replay", "--registry",
-                                str(tmp_path / "registry.yaml"), "--provider", "dash"], stderr=subprocess.PIPE,
-                               cwd=tmp_path, env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "replay",
+            "--registry",
+            str(tmp_path / "registry.yaml"),
+            "--provider",
+            "dash",
+        ],
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+    )
     try:
         lines = [process.stderr.readline().decode()]
         while "replaying" not in lines[-1] and lines[-1] and len(lines) < 50:  # warnings may come first
@@ -254,7 +318,10 @@ def test_cli_replay_serves_until_interrupted(tmp_path: Path, grafana_like) -> No
         assert "replaying 3 interaction(s) of dash at http://127.0.0.1:" in line, lines
         port = int(line.split("127.0.0.1:")[1].split("/")[0])
         states = process.stderr.readline().decode()
-        assert states == f"provider states (0 with a cassette variant): state-change URL http://127.0.0.1:{port}/_pact/state\n"
+        assert (
+            states
+            == f"provider states (0 with a cassette variant): state-change URL http://127.0.0.1:{port}/_pact/state\n"
+        )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", "/api/dashboards/uid/q")
         assert conn.getresponse().status == 200
@@ -278,7 +345,9 @@ def test_head_requests_get_no_body_and_expect_continue_is_honoured(grafana_like)
         connection.request("GET", "/api/dashboards/uid/a")  # the same connection is still in step
         assert json.loads(connection.getresponse().read())["dashboard"]["uid"] == "xyz"
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-            sock.sendall(b"POST /api/annotations HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+            sock.sendall(
+                b"POST /api/annotations HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"
+            )
             assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
             sock.sendall(b"{}")
             assert b'{"id": 1}' in sock.recv(4096)

@@ -42,18 +42,40 @@ def planted() -> dict[str, str]:
     upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
     return {
         "bearer_env": _hex(),
-        "x_api_key": _hex(), "cookie": _hex(), "amz_security_token": _hex(32), "custom_header": _hex(),
-        "q_token": _hex(), "q_access_token": _hex(), "q_api_key": _hex(), "q_signature": _hex(32),
-        "q_amz_signature": _hex(32), "q_amz_credential": "AKIA" + "".join(rand.choice(upper) for _ in range(16)),
-        "b_password": _hex(), "b_client_secret": _hex(), "b_refresh_token": _hex(), "b_session": _hex(),
+        "x_api_key": _hex(),
+        "cookie": _hex(),
+        "amz_security_token": _hex(32),
+        "custom_header": _hex(),
+        "q_token": _hex(),
+        "q_access_token": _hex(),
+        "q_api_key": _hex(),
+        "q_signature": _hex(32),
+        "q_amz_signature": _hex(32),
+        "q_amz_credential": "AKIA" + "".join(rand.choice(upper) for _ in range(16)),
+        "b_password": _hex(),
+        "b_client_secret": _hex(),
+        "b_refresh_token": _hex(),
+        "b_session": _hex(),
         "b_custom_field": _hex(),
-        "b_github": "ghp_" + _alnum(36), "b_slack_bot": "xoxb-" + _alnum(24), "b_jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ" + _alnum(20) + "." + _alnum(30),
-        "r_set_cookie": _hex(), "r_token": "ghs_" + _alnum(36), "r_secret": _hex(), "r_grafana_sa": "glsa_" + _alnum(32) + "_" + _hex(4),
-        "r_grafana_key": "eyJrIjoi" + _alnum(40), "r_atlassian": "ATATT3x" + _alnum(40), "r_github_pat": "github_pat_" + _alnum(40),
-        "r_aws_key": "AKIA" + "".join(rand.choice(upper) for _ in range(16)), "r_slack_app": "xapp-1-" + _alnum(30),
+        "b_github": "ghp_" + _alnum(36),
+        "b_slack_bot": "xoxb-" + _alnum(24),
+        "b_jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ" + _alnum(20) + "." + _alnum(30),
+        "r_set_cookie": _hex(),
+        "r_token": "ghs_" + _alnum(36),
+        "r_secret": _hex(),
+        "r_grafana_sa": "glsa_" + _alnum(32) + "_" + _hex(4),
+        "r_grafana_key": "eyJrIjoi" + _alnum(40),
+        "r_atlassian": "ATATT3x" + _alnum(40),
+        "r_github_pat": "github_pat_" + _alnum(40),
+        "r_aws_key": "AKIA" + "".join(rand.choice(upper) for _ in range(16)),
+        "r_slack_app": "xapp-1-" + _alnum(30),
         "r_webhook": "https://hooks.slack.com/services/T" + _alnum(8) + "/B" + _alnum(8) + "/" + _alnum(24),
-        "r_url_password": _hex(), "r_corp": "CORP-" + str(rand.randbelow(10**8)).zfill(8), "r_response_header": _hex(),
-        "sig_secret_key": _alnum(40), "sig_session_token": _hex(40), "sig_key_id": "ASIA" + "".join(rand.choice(upper) for _ in range(16)),
+        "r_url_password": _hex(),
+        "r_corp": "CORP-" + str(rand.randbelow(10**8)).zfill(8),
+        "r_response_header": _hex(),
+        "sig_secret_key": _alnum(40),
+        "sig_session_token": _hex(40),
+        "sig_key_id": "ASIA" + "".join(rand.choice(upper) for _ in range(16)),
         "r_private_key": "-----BEGIN RSA PRIVATE KEY-----\n" + _alnum(64) + "\n-----END RSA PRIVATE KEY-----",
     }
 
@@ -65,8 +87,11 @@ def sigv4_headers(url: str, secret: dict[str, str]) -> dict[str, str]:
     from botocore.credentials import Credentials
 
     request = AWSRequest(method="GET", url=url, headers={"Accept": "application/json"})
-    SigV4Auth(Credentials(secret["sig_key_id"], secret["sig_secret_key"], secret["sig_session_token"]),
-              "execute-api", "us-east-1").add_auth(request)
+    SigV4Auth(
+        Credentials(secret["sig_key_id"], secret["sig_secret_key"], secret["sig_session_token"]),
+        "execute-api",
+        "us-east-1",
+    ).add_auth(request)
     return {name: value for name, value in request.headers.items()}
 
 
@@ -74,17 +99,29 @@ def _echo(secret: dict[str, str]):
     def answer(seen: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         body = {
             "received": {"headers": seen["headers"], "query": seen["query"], "body": seen["body"]},
-            "token": secret["r_token"], "secret": secret["r_secret"], "private_key": secret["r_private_key"],
-            "notes": [f"service account {secret['r_grafana_sa']}", f"legacy key {secret['r_grafana_key']}",
-                      f"jira {secret['r_atlassian']}", f"pat {secret['r_github_pat']}", f"aws {secret['r_aws_key']}",
-                      f"app {secret['r_slack_app']}", f"hook {secret['r_webhook']}",
-                      f"clone https://deploy:{secret['r_url_password']}@git.example.com/repo.git",
-                      f"ticket {secret['r_corp']}"],
+            "token": secret["r_token"],
+            "secret": secret["r_secret"],
+            "private_key": secret["r_private_key"],
+            "notes": [
+                f"service account {secret['r_grafana_sa']}",
+                f"legacy key {secret['r_grafana_key']}",
+                f"jira {secret['r_atlassian']}",
+                f"pat {secret['r_github_pat']}",
+                f"aws {secret['r_aws_key']}",
+                f"app {secret['r_slack_app']}",
+                f"hook {secret['r_webhook']}",
+                f"clone https://deploy:{secret['r_url_password']}@git.example.com/repo.git",
+                f"ticket {secret['r_corp']}",
+            ],
             "items": [{"id": 1, "name": "kept"}],
         }
-        headers = {"Set-Cookie": f"sid={secret['r_set_cookie']}; Path=/; HttpOnly",
-                   "X-Custom-Secret": secret["r_response_header"], "X-Api-Key": seen["headers"].get("X-Api-Key", "")}
+        headers = {
+            "Set-Cookie": f"sid={secret['r_set_cookie']}; Path=/; HttpOnly",
+            "X-Custom-Secret": secret["r_response_header"],
+            "X-Api-Key": seen["headers"].get("X-Api-Key", ""),
+        }
         return 200, headers, body
+
     return answer
 
 
@@ -110,52 +147,83 @@ def _scan_texts(folder: Path) -> list[str]:
     return texts
 
 
-def test_thirty_planted_secrets_never_reach_the_cassette_folder(local_provider, registry_writer, tmp_path: Path) -> None:
+def test_thirty_planted_secrets_never_reach_the_cassette_folder(
+    local_provider, registry_writer, tmp_path: Path
+) -> None:
     secret = planted()
     assert len(set(secret.values())) == len(secret) >= 30
     local_provider.route("GET", "/api/echo", _echo(secret))
     local_provider.route("POST", "/api/login", _echo(secret))
     local_provider.route("GET", "/api/signed", _echo(secret))
     signed = sigv4_headers(f"{local_provider.url}/api/signed", secret)
-    path = registry_writer({
-        "echo": {
-            "base_url": f"{local_provider.url}/api",
-            "auth": {"scheme": "bearer", "env": "ECHO_TOKEN"},
-            "scrub": {"headers": ["X-Custom-Secret"], "fields": ["internal_ref"], "patterns": [r"CORP-\d{8}"]},
-            "record": {"requests": {
-                "echo": {"query": {"token": secret["q_token"], "access_token": secret["q_access_token"],
-                                   "api_key": secret["q_api_key"], "signature": secret["q_signature"],
-                                   "X-Amz-Signature": secret["q_amz_signature"],
-                                   "X-Amz-Credential": secret["q_amz_credential"] + "/20261122/us-east-1/s3/aws4_request",
-                                   "page": "2"},
-                         "headers": {"X-Api-Key": secret["x_api_key"], "Cookie": f"session={secret['cookie']}",
-                                     "X-Amz-Security-Token": secret["amz_security_token"],
-                                     "X-Custom-Secret": secret["custom_header"]}},
-                "login": {"body": {"user": "ci", "password": secret["b_password"], "client_secret": secret["b_client_secret"],
-                                   "refresh_token": secret["b_refresh_token"], "session": secret["b_session"],
-                                   "internal_ref": secret["b_custom_field"],
-                                   "comment": f"{secret['b_github']} {secret['b_slack_bot']} {secret['b_jwt']}"}},
-            }},
-            "operations": {"echo": {"method": "GET", "path": "/echo", "safe": True},
-                           "login": {"method": "POST", "path": "/login", "safe": True}},
-        },
-        "signed": {
-            "base_url": f"{local_provider.url}/api",
-            "auth": {"scheme": "none"},
-            "scrub": {"headers": ["X-Custom-Secret"], "patterns": [r"CORP-\d{8}"]},
-            "record": {"requests": {"signed": {"headers": signed}}},
-            "operations": {"signed": {"method": "GET", "path": "/signed", "safe": True}},
-        },
-    })
+    path = registry_writer(
+        {
+            "echo": {
+                "base_url": f"{local_provider.url}/api",
+                "auth": {"scheme": "bearer", "env": "ECHO_TOKEN"},
+                "scrub": {"headers": ["X-Custom-Secret"], "fields": ["internal_ref"], "patterns": [r"CORP-\d{8}"]},
+                "record": {
+                    "requests": {
+                        "echo": {
+                            "query": {
+                                "token": secret["q_token"],
+                                "access_token": secret["q_access_token"],
+                                "api_key": secret["q_api_key"],
+                                "signature": secret["q_signature"],
+                                "X-Amz-Signature": secret["q_amz_signature"],
+                                "X-Amz-Credential": secret["q_amz_credential"] + "/20261122/us-east-1/s3/aws4_request",
+                                "page": "2",
+                            },
+                            "headers": {
+                                "X-Api-Key": secret["x_api_key"],
+                                "Cookie": f"session={secret['cookie']}",
+                                "X-Amz-Security-Token": secret["amz_security_token"],
+                                "X-Custom-Secret": secret["custom_header"],
+                            },
+                        },
+                        "login": {
+                            "body": {
+                                "user": "ci",
+                                "password": secret["b_password"],
+                                "client_secret": secret["b_client_secret"],
+                                "refresh_token": secret["b_refresh_token"],
+                                "session": secret["b_session"],
+                                "internal_ref": secret["b_custom_field"],
+                                "comment": f"{secret['b_github']} {secret['b_slack_bot']} {secret['b_jwt']}",
+                            }
+                        },
+                    }
+                },
+                "operations": {
+                    "echo": {"method": "GET", "path": "/echo", "safe": True},
+                    "login": {"method": "POST", "path": "/login", "safe": True},
+                },
+            },
+            "signed": {
+                "base_url": f"{local_provider.url}/api",
+                "auth": {"scheme": "none"},
+                "scrub": {"headers": ["X-Custom-Secret"], "patterns": [r"CORP-\d{8}"]},
+                "record": {"requests": {"signed": {"headers": signed}}},
+                "operations": {"signed": {"method": "GET", "path": "/signed", "safe": True}},
+            },
+        }
+    )
     registry = load_registry(path)
     environ = {"ECHO_TOKEN": secret["bearer_env"]}
     for name in ("echo", "signed"):
-        report = record_cassettes(registry, name, (), mode="live", options=RecordOptions(environ=environ, source="local"))
+        report = record_cassettes(
+            registry, name, (), mode="live", options=RecordOptions(environ=environ, source="local")
+        )
         assert not report.failed, [r.message for r in report.results]
     assert local_provider.count() == 3  # every request really reached the server
     texts = _scan_texts(tmp_path / "cassettes")
-    leaked = {name for name, value in secret.items()
-              for text in texts for form in (value, base64.b64encode(value.encode()).decode()) if form in text}
+    leaked = {
+        name
+        for name, value in secret.items()
+        for text in texts
+        for form in (value, base64.b64encode(value.encode()).decode())
+        if form in text
+    }
     assert leaked == set()
     # the data around the secrets survives
     echo = (tmp_path / "cassettes" / "echo" / "echo.yaml").read_text()
@@ -175,23 +243,32 @@ def test_a_code_is_secret_only_when_it_looks_like_a_credential() -> None:
     for identifier in ("CK612", "NOT_FOUND", "E_ACCOUNT_LOCKED_42", "invalid_grant", "resourceNotFoundException"):
         body = json.dumps({"code": identifier, "error": {"code": identifier}})
         assert json.loads(scrub_body(body, "application/json", ScrubRules())) == json.loads(body)
-        assert scrub_text(f"https://app.example/cb?code={identifier} code={identifier}", ScrubRules()) == \
-            f"https://app.example/cb?code={identifier} code={identifier}"
+        assert (
+            scrub_text(f"https://app.example/cb?code={identifier} code={identifier}", ScrubRules())
+            == f"https://app.example/cb?code={identifier} code={identifier}"
+        )
         assert mask_text(json.dumps({"code": identifier}), {}) == json.dumps({"code": identifier})
     for secret in (oauth, "d9b1c2e07f3a4b5c6d7e", "4/0AX4XfWh" + _alnum(40)):  # RFC 6749, GitHub's, Google's shape
-        assert json.loads(scrub_body(json.dumps({"code": secret}), "application/json", ScrubRules())) == \
-            {"code": "<scrubbed:code>"}
-        assert scrub_text(f"https://app.example/cb?code={secret}&state=xyz", ScrubRules()) == \
-            "https://app.example/cb?code=<scrubbed:code>&state=xyz"
-        assert mask_text(f"redirected to https://app.example/cb?code={secret}", {}) == \
-            "redirected to https://app.example/cb?code=<scrubbed:code>"
+        assert json.loads(scrub_body(json.dumps({"code": secret}), "application/json", ScrubRules())) == {
+            "code": "<scrubbed:code>"
+        }
+        assert (
+            scrub_text(f"https://app.example/cb?code={secret}&state=xyz", ScrubRules())
+            == "https://app.example/cb?code=<scrubbed:code>&state=xyz"
+        )
+        assert (
+            mask_text(f"redirected to https://app.example/cb?code={secret}", {})
+            == "redirected to https://app.example/cb?code=<scrubbed:code>"
+        )
         assert find_secrets(f"code={secret}", ScrubRules()) == ["code"]
 
 
 def test_xml_placeholders_keep_the_document_parseable() -> None:
     from xml.etree import ElementTree
 
-    body = "<Creds><AccessKeyId>AKIAABCDEFGHIJKLMNOP</AccessKeyId><SecretAccessKey>abc/def+ghi</SecretAccessKey></Creds>"
+    body = (
+        "<Creds><AccessKeyId>AKIAABCDEFGHIJKLMNOP</AccessKeyId><SecretAccessKey>abc/def+ghi</SecretAccessKey></Creds>"
+    )
     cleaned = scrub_body(body, "text/xml", ScrubRules())
     root = ElementTree.fromstring(cleaned)
     assert root.find("SecretAccessKey").text == "<scrubbed:secretaccesskey>"
@@ -204,11 +281,19 @@ _SECRET = st.from_regex(r"[a-z0-9]{6,20}[0-9][a-z0-9]{5,20}", fullmatch=True)
 
 def _interaction(secret: str, filler: str) -> RecordedInteraction:
     return RecordedInteraction(
-        RecordedRequest("POST", f"https://h.example/x?token={secret}&q={filler}",
-                        {"Authorization": (f"Bearer {secret}",), "Accept": ("application/json",)},
-                        json.dumps({"password": secret, "note": filler})),
-        RecordedResponse(200, {"Content-Type": ("application/json",), "Set-Cookie": (f"s={secret}",)},
-                         json.dumps({"echo": f"{filler} {secret}", "data": [filler]}), "OK"))
+        RecordedRequest(
+            "POST",
+            f"https://h.example/x?token={secret}&q={filler}",
+            {"Authorization": (f"Bearer {secret}",), "Accept": ("application/json",)},
+            json.dumps({"password": secret, "note": filler}),
+        ),
+        RecordedResponse(
+            200,
+            {"Content-Type": ("application/json",), "Set-Cookie": (f"s={secret}",)},
+            json.dumps({"echo": f"{filler} {secret}", "data": [filler]}),
+            "OK",
+        ),
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -245,13 +330,16 @@ def test_scan_finds_secrets_hidden_in_binary_values(tmp_path: Path, run_cli, mon
     (folder / "leaky.yaml").write_text(
         "interactions:\n- request: {method: GET, uri: 'http://127.0.0.1/x', body: null,\n"
         f"    headers: {{Authorization: [!!binary '{encoded}']}}}}\n"
-        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: 'key=sk-live-0123456789'}}\nversion: 1\n")
+        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: 'key=sk-live-0123456789'}}\nversion: 1\n"
+    )
     (folder / "clean.yaml").write_text(
         "interactions:\n- request: {method: GET, uri: 'http://127.0.0.1/y', body: null, headers: {}}\n"
-        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: '<scrubbed:token>'}}\nversion: 1\n")
+        "  response: {status: {code: 200, message: OK}, headers: {}, body: {string: '<scrubbed:token>'}}\nversion: 1\n"
+    )
     (tmp_path / "registry.yaml").write_text(
         "version: 1\nconsumer: demo\nproviders:\n  svc:\n    base_url: http://127.0.0.1:1\n"
-        "    auth: {scheme: bearer, env: SVC_TOKEN}\n    operations:\n      x: {method: GET, path: /x, safe: true}\n")
+        "    auth: {scheme: bearer, env: SVC_TOKEN}\n    operations:\n      x: {method: GET, path: /x, safe: true}\n"
+    )
     assert token not in (folder / "leaky.yaml").read_text()  # invisible to a plain grep
     monkeypatch.setenv("SVC_TOKEN", "sk-live-0123456789")
     code, out, _ = run_cli("scan", "--registry", str(tmp_path / "registry.yaml"))

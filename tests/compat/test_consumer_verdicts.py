@@ -60,8 +60,18 @@ def _gate(project: Path, run_cli, edit: Edit) -> tuple[int, dict[str, Any], str]
 def _specs(project: Path, run_cli, edit: Edit, output_format: str = "json") -> tuple[int, str]:
     newer = project / "vendor.json"
     newer.write_text(json.dumps(_edited(project, edit), indent=2))
-    code, out, _ = run_cli("specs", "check", "--registry", str(project / "registry.yaml"), "--provider", "pager",
-                           "--from", str(newer), "--format", output_format)
+    code, out, _ = run_cli(
+        "specs",
+        "check",
+        "--registry",
+        str(project / "registry.yaml"),
+        "--provider",
+        "pager",
+        "--from",
+        str(newer),
+        "--format",
+        output_format,
+    )
     return code, out
 
 
@@ -73,6 +83,7 @@ def _drop_parameter(name: str) -> Edit:
     def edit(document: dict[str, Any]) -> None:
         operation = document["paths"]["/pages"]["get"]
         operation["parameters"] = [item for item in operation["parameters"] if item["name"] != name]
+
     return edit
 
 
@@ -86,7 +97,8 @@ def test_an_optional_field_a_consumer_reads_removed_blocks_the_gate_naming_it(pr
     [change] = _blocking(report["changes"])
     assert change["level"] != "breaking"  # the rule calls an optional field's removal harmless; devctl reads it
     assert [(found["consumer"], found["interaction"], found["location"]) for found in change["breaks"]] == [
-        ("devctl", "a listing of pages", "$.pages[*].title")]
+        ("devctl", "a listing of pages", "$.pages[*].title")
+    ]
     assert "breaks devctl (a listing of pages): response body $.pages[*].title" in change["note"]
     assert change["rule"] in change["note"]
     [finding] = [item for item in report["pact_findings"] if item["verdict"] == "block"]
@@ -108,8 +120,9 @@ def test_a_query_parameter_a_consumer_sends_removed_blocks(project: Path, run_cl
 
 
 @pytest.mark.parametrize("setting,verdict,exit_code", [("warn", "warn", 0), ("block", "block", 1), ("off", "info", 0)])
-def test_the_same_changes_nobody_reads_follow_the_unused_policy(project: Path, run_cli, setting: str, verdict: str,
-                                                                exit_code: int) -> None:
+def test_the_same_changes_nobody_reads_follow_the_unused_policy(
+    project: Path, run_cli, setting: str, verdict: str, exit_code: int
+) -> None:
     registry = project / "registry.yaml"
     registry.write_text(registry.read_text().replace("unused_breaking: warn", f"unused_breaking: {setting}"))
     _git(project, "commit", "-q", "--allow-empty", "-am", "policy")
@@ -117,6 +130,7 @@ def test_the_same_changes_nobody_reads_follow_the_unused_policy(project: Path, r
     def edit(document: dict[str, Any]) -> None:  # owner.name: declared, required by nobody, read by nobody
         owner = document["components"]["schemas"]["Page"]["properties"]["owner"]
         owner["properties"]["name"]["type"] = "integer"  # a breaking type change of a field nobody reads
+
     code, report, _ = _gate(project, run_cli, edit)
     [change] = [item for item in report["changes"] if item["rule"] == "response-property-type-changed"]
     assert (change["verdict"], change["breaks"], change["observers"]) == (verdict, [], [])
@@ -145,8 +159,10 @@ def test_specs_check_blocks_the_same_change_in_every_format(project: Path, run_c
 
 def test_the_second_consumers_pact_is_checked_against_the_new_description(project: Path, run_cli) -> None:
     """billing expects sortMeta as an integer; a description that makes it a string breaks billing, not devctl."""
+
     def edit(document: dict[str, Any]) -> None:
         document["components"]["schemas"]["Page"]["properties"]["sortMeta"] = {"type": "string"}
+
     code, report, _ = _gate(project, run_cli, edit)
     assert code == 1
     blocking = [item for item in report["pact_findings"] if item["verdict"] == "block"]
@@ -159,16 +175,21 @@ def test_the_gate_can_require_recorded_evidence(project: Path, run_cli) -> None:
     cassettes.mkdir(parents=True)
     (cassettes / "list_pages.yaml").write_text(
         "interactions:\n- request: {body: null, headers: {}, method: GET, uri: 'http://127.0.0.1:9/v2/pages'}\n"
-        "  response:\n    body: {string: '{\"pages\": [], \"next_offset\": null}'}\n"
+        '  response:\n    body: {string: \'{"pages": [], "next_offset": null}\'}\n'
         "    headers: {Content-Type: [application/json]}\n    status: {code: 200, message: OK}\n"
-        "metadata: {operation: list_pages, provider: pager, source: openapi-schema}\nversion: 1\n")
+        "metadata: {operation: list_pages, provider: pager, source: openapi-schema}\nversion: 1\n"
+    )
     registry = project / "registry.yaml"
-    text = registry.read_text().replace("  ledger: accepted-changes.yaml", "  ledger: accepted-changes.yaml\n"
-                                        "  require_recorded: [pager]")
-    registry.write_text(text.replace("    spec: openapi.old.json", "    spec: openapi.old.json\n"
-                                     "    cassettes: cassettes/pager"))
+    text = registry.read_text().replace(
+        "  ledger: accepted-changes.yaml", "  ledger: accepted-changes.yaml\n  require_recorded: [pager]"
+    )
+    registry.write_text(
+        text.replace("    spec: openapi.old.json", "    spec: openapi.old.json\n    cassettes: cassettes/pager")
+    )
     code, out, _ = run_cli("gate", "--registry", str(registry), "--base", "main", "--format", "json")
     report = json.loads(out)
     assert code == 1
     [finding] = [item for item in report["pact_findings"] if item["code"] == "CK331"]
-    assert finding["location"] == "cassettes/pager/list_pages.yaml" and "seeded from openapi-schema" in finding["message"]
+    assert (
+        finding["location"] == "cassettes/pager/list_pages.yaml" and "seeded from openapi-schema" in finding["message"]
+    )

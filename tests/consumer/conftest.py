@@ -30,11 +30,28 @@ SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "stock", "version": "1"},
     "paths": {
-        "/items/{id}": {"get": {
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "an item", "content": {"application/json": {"schema": {
-                "type": "object", "required": ["id", "count"],
-                "properties": {"id": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}}}}}}}},
+        "/items/{id}": {
+            "get": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "description": "an item",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["id", "count"],
+                                    "properties": {
+                                        "id": {"type": "string"},
+                                        "count": {"type": "integer", "minimum": 0},
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
     },
 }
 
@@ -50,8 +67,10 @@ class Project:
 
     def write(self, contract: str, registry: str = REGISTRY, spec: bool = False) -> "Project":
         if spec:
-            registry = registry.replace("    contract: contracts/stock.yaml\n",
-                                        "    contract: contracts/stock.yaml\n    spec: schemas/stock/openapi.json\n")
+            registry = registry.replace(
+                "    contract: contracts/stock.yaml\n",
+                "    contract: contracts/stock.yaml\n    spec: schemas/stock/openapi.json\n",
+            )
             (self.root / "schemas" / "stock").mkdir(parents=True, exist_ok=True)
             (self.root / "schemas" / "stock" / "openapi.json").write_text(json.dumps(SPEC), encoding="utf-8")
         self.registry.write_text(registry, encoding="utf-8")

@@ -58,11 +58,24 @@ def _verify(tmp_path: Path, origin: str, label: str) -> list[tuple[str, str]]:
     """Verify a one-interaction pact whose response is `{"a": "x", "b": 1}` ($.a by type) labelled `label`."""
     from pact import Verifier
 
-    pact = {"consumer": {"name": "c"}, "provider": {"name": "p"}, "metadata": {"pactSpecification": {"version": "4.0"}},
-            "interactions": [{"description": "x", "type": "Synchronous/HTTP", "request": {"method": "POST", "path": "/"},
-                              "response": {"status": 200, "headers": {"Content-Type": [AWS_JSON]},
-                                           "body": {"content": {"a": "x", "b": 1}, "contentType": label, "encoded": False},
-                                           "matchingRules": {"body": {"$.a": {"matchers": [{"match": "type"}]}}}}}]}
+    pact = {
+        "consumer": {"name": "c"},
+        "provider": {"name": "p"},
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+        "interactions": [
+            {
+                "description": "x",
+                "type": "Synchronous/HTTP",
+                "request": {"method": "POST", "path": "/"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": [AWS_JSON]},
+                    "body": {"content": {"a": "x", "b": 1}, "contentType": label, "encoded": False},
+                    "matchingRules": {"body": {"$.a": {"matchers": [{"match": "type"}]}}},
+                },
+            }
+        ],
+    }
     path = tmp_path / "pact.json"
     path.write_text(json.dumps(pact), encoding="utf-8")
     verifier = Verifier("p", host="127.0.0.1").add_transport(url=origin).add_source(path)
@@ -74,20 +87,38 @@ def _verify(tmp_path: Path, origin: str, label: str) -> list[tuple[str, str]]:
     return [(item["type"], item.get("mismatch", "")) for item in (result.get("mismatch") or {}).get("mismatches", [])]
 
 
-@pytest.mark.parametrize(("label", "answer", "mismatch"), [
-    # labelled as AWS labels it: bytes compared, so the same JSON spaced differently fails
-    (AWS_JSON, b'{ "a": "x", "b": 1 }', ("BodyMismatch", "Actual body [application/x-amz-json-1.1, 20 bytes")),
-    # labelled application/json: refused against the x-amz-json answer whatever the body
-    ("application/json", b'{"a":"x","b":1}', ("BodyTypeMismatch", "Expected a body of 'application/json' but the actual "
-                                                "content type was 'application/x-amz-json-1.1'")),
-    # the +json suffix: JSON matching, so another key order, another value of the type, an extra key pass ...
-    (AWS_JSON + "+json", b'{"extra": true, "b": 1, "a": "other"}', None),
-    # ... and the matchers and equality hold
-    (AWS_JSON + "+json", b'{"a": 5, "b": 1}', ("BodyMismatch", "Expected 5 (Integer) to be the same type as 'x' (String)")),
-    (AWS_JSON + "+json", b'{"a": "x", "b": 2}', ("BodyMismatch", "Expected 2 (Integer) to be equal to 1 (Integer)")),
-])
+@pytest.mark.parametrize(
+    ("label", "answer", "mismatch"),
+    [
+        # labelled as AWS labels it: bytes compared, so the same JSON spaced differently fails
+        (AWS_JSON, b'{ "a": "x", "b": 1 }', ("BodyMismatch", "Actual body [application/x-amz-json-1.1, 20 bytes")),
+        # labelled application/json: refused against the x-amz-json answer whatever the body
+        (
+            "application/json",
+            b'{"a":"x","b":1}',
+            (
+                "BodyTypeMismatch",
+                "Expected a body of 'application/json' but the actual content type was 'application/x-amz-json-1.1'",
+            ),
+        ),
+        # the +json suffix: JSON matching, so another key order, another value of the type, an extra key pass ...
+        (AWS_JSON + "+json", b'{"extra": true, "b": 1, "a": "other"}', None),
+        # ... and the matchers and equality hold
+        (
+            AWS_JSON + "+json",
+            b'{"a": 5, "b": 1}',
+            ("BodyMismatch", "Expected 5 (Integer) to be the same type as 'x' (String)"),
+        ),
+        (
+            AWS_JSON + "+json",
+            b'{"a": "x", "b": 2}',
+            ("BodyMismatch", "Expected 2 (Integer) to be equal to 1 (Integer)"),
+        ),
+    ],
+)
 def test_the_pact_core_matches_an_x_amz_json_body_as_json_only_under_the_json_suffix(
-        tmp_path: Path, aws_json_provider, label: str, answer: bytes, mismatch: tuple[str, str] | None) -> None:
+    tmp_path: Path, aws_json_provider, label: str, answer: bytes, mismatch: tuple[str, str] | None
+) -> None:
     origin, served = aws_json_provider
     served.update(type=AWS_JSON, body=answer)
     found = _verify(tmp_path, origin, label)
@@ -110,8 +141,12 @@ REORDERED = """\
       Granularity: MONTHLY
       TimePeriod: {End: "2024-06-01", Start: "2024-05-01"}
 """
-LISTED_PARAMS = {"TimePeriod": {"Start": "2024-05-01", "End": "2024-06-01"}, "Granularity": "MONTHLY",
-                 "Metrics": ["UnblendedCost"], "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}]}
+LISTED_PARAMS = {
+    "TimePeriod": {"Start": "2024-05-01", "End": "2024-06-01"},
+    "Granularity": "MONTHLY",
+    "Metrics": ["UnblendedCost"],
+    "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
+}
 
 
 @pytest.fixture
@@ -137,8 +172,12 @@ def test_json_protocol_params_in_another_order_write_the_same_pact(reordered_pro
 
 
 def _send(url: str, body: bytes) -> int:
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": AWS_JSON, "X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": AWS_JSON, "X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the loopback mock
             return answer.status
@@ -147,7 +186,9 @@ def _send(url: str, body: bytes) -> int:
 
 
 @pytest.mark.parametrize(("change", "matched"), [({}, True), ({"Granularity": "DAILY"}, False)])
-def test_the_mock_matches_a_json_protocol_request_whatever_its_key_order(reordered_project: Path, change, matched) -> None:
+def test_the_mock_matches_a_json_protocol_request_whatever_its_key_order(
+    reordered_project: Path, change, matched
+) -> None:
     """The request devctl sends with the params in the listed order matches the interaction written from the
     reordered contract; a different value does not."""
     provider = load_registry(reordered_project / "registry.yaml", environ=dict(os.environ)).provider("aws")

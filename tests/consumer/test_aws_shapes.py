@@ -66,14 +66,23 @@ def test_http_shapes_follow_each_protocol(tmp_path):
     assert iam.request.content_type.startswith("application/x-www-form-urlencoded")
     # JSON protocol: the target header and AWS's own Content-Type both ways; the body botocore writes, labelled
     # +json so the Pact core matches it as JSON; no signature or date headers anywhere
-    assert ce.request.headers == {"Content-Type": "application/x-amz-json-1.1",
-                                  "X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage"}
+    assert ce.request.headers == {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "AWSInsightsIndexService.GetCostAndUsage",
+    }
     assert (ce.request.body, ce.request.raw_body) == (
-        {"TimePeriod": {"Start": "2024-05-01", "End": "2024-06-01"}, "Granularity": "MONTHLY", "Metrics": ["BlendedCost"]},
-        None)
+        {
+            "TimePeriod": {"Start": "2024-05-01", "End": "2024-06-01"},
+            "Granularity": "MONTHLY",
+            "Metrics": ["BlendedCost"],
+        },
+        None,
+    )
     assert ce.request.content_type == "application/x-amz-json-1.1+json"
     assert (ce.response.headers, ce.response.content_type) == (
-        {"Content-Type": "application/x-amz-json-1.1"}, "application/x-amz-json-1.1+json")
+        {"Content-Type": "application/x-amz-json-1.1"},
+        "application/x-amz-json-1.1+json",
+    )
     for item in items.values():
         assert not {name.lower() for name in item.request.headers} & {"authorization", "x-amz-date", "user-agent"}
 
@@ -83,32 +92,47 @@ def test_xml_body_carries_the_result_wrapper_and_type_rules(tmp_path):
 
     iam = shaped(tmp_path, CONTRACT)["iam_list_users"]
     text = xml_example(iam.response.xml_root)
-    assert text.startswith("<?xml version='1.0'?><ListUsersResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
-                           "<ListUsersResult><Users><member><UserName>bot</UserName>")
+    assert text.startswith(
+        "<?xml version='1.0'?><ListUsersResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+        "<ListUsersResult><Users><member><UserName>bot</UserName>"
+    )
     assert "<CreateDate>2024-01-01T00:00:00.000Z</CreateDate>" in text
 
 
-@pytest.mark.parametrize(("output", "message"), [
-    ("{Contents: {$each_like: {Kye: a}}}",
-     "contracts/aws.yaml: interactions[0].output.Contents.$each_like.Kye: Object has no member 'Kye' "
-     "(did you mean 'Key'?)"),
-    ("{KeyCount: many}",
-     "contracts/aws.yaml: interactions[0].output.KeyCount: KeyCount is of type integer, got 'many'"),
-    ("{Contents: {$like: {Key: a}}}",
-     "contracts/aws.yaml: interactions[0].output.Contents: $like cannot stand for the list ObjectList; use $each_like"),
-])
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (
+            "{Contents: {$each_like: {Kye: a}}}",
+            "contracts/aws.yaml: interactions[0].output.Contents.$each_like.Kye: Object has no member 'Kye' "
+            "(did you mean 'Key'?)",
+        ),
+        (
+            "{KeyCount: many}",
+            "contracts/aws.yaml: interactions[0].output.KeyCount: KeyCount is of type integer, got 'many'",
+        ),
+        (
+            "{Contents: {$like: {Key: a}}}",
+            "contracts/aws.yaml: interactions[0].output.Contents: $like cannot stand for the list ObjectList; use $each_like",
+        ),
+    ],
+)
 def test_output_that_botocore_cannot_carry_is_bad_input(tmp_path, output, message):
     contract = CONTRACT.split("  - operation: iam_list_users")[0].replace(
-        "output: {Contents: {$each_like: {Key: {$like: app/1.log}, Size: {$integer: 3}}}}", f"output: {output}")
+        "output: {Contents: {$each_like: {Key: {$like: app/1.log}, Size: {$integer: 3}}}}", f"output: {output}"
+    )
     with pytest.raises(ContractFileError) as caught:
         shaped(tmp_path, contract)
     assert caught.value.describe().replace(":3:", ":") == message
 
 
 def test_parameters_botocore_rejects_are_bad_input(tmp_path):
-    contract = CONTRACT.split("  - operation: iam_list_users")[0].replace("params: {Bucket: logs, Prefix: app/}",
-                                                                           "params: {Prefix: app/}")
+    contract = CONTRACT.split("  - operation: iam_list_users")[0].replace(
+        "params: {Bucket: logs, Prefix: app/}", "params: {Prefix: app/}"
+    )
     with pytest.raises(ContractFileError) as caught:
         shaped(tmp_path, contract)
-    assert caught.value.describe() == ('contracts/aws.yaml:3: interactions[0].params: botocore rejects the parameters: '
-                                       'Parameter validation failed: Missing required parameter in input: "Bucket"')
+    assert caught.value.describe() == (
+        "contracts/aws.yaml:3: interactions[0].params: botocore rejects the parameters: "
+        'Parameter validation failed: Missing required parameter in input: "Bucket"'
+    )

@@ -29,12 +29,26 @@ CASES = [
     ("{$boolean: true}", True, [{"match": "boolean"}]),
     ("{$date: '2024-05-01'}", "2024-05-01", [{"match": "date", "format": "yyyy-MM-dd"}]),
     ("{$time: '10:30:00'}", "10:30:00", [{"match": "time", "format": "HH:mm:ss"}]),
-    ("{$datetime: '2024-05-01T10:30:00Z'}", "2024-05-01T10:30:00Z",
-     [{"match": "datetime", "format": "yyyy-MM-dd'T'HH:mm:ss'Z'"}]),
-    ("{$datetime: '01/05/2024 10:30', format: '%d/%m/%Y %H:%M'}", "01/05/2024 10:30",
-     [{"match": "datetime", "format": "dd/MM/yyyy HH:mm"}]),
-    ("{$uuid: 3f2504e0-4f89-11d3-9a0c-0305e82c3301}", "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-     [{"match": "regex", "regex": "^([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12})$"}]),
+    (
+        "{$datetime: '2024-05-01T10:30:00Z'}",
+        "2024-05-01T10:30:00Z",
+        [{"match": "datetime", "format": "yyyy-MM-dd'T'HH:mm:ss'Z'"}],
+    ),
+    (
+        "{$datetime: '01/05/2024 10:30', format: '%d/%m/%Y %H:%M'}",
+        "01/05/2024 10:30",
+        [{"match": "datetime", "format": "dd/MM/yyyy HH:mm"}],
+    ),
+    (
+        "{$uuid: 3f2504e0-4f89-11d3-9a0c-0305e82c3301}",
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        [
+            {
+                "match": "regex",
+                "regex": "^([0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12})$",
+            }
+        ],
+    ),
     ("{$includes: warehouse}", "warehouse", [{"match": "include", "value": "warehouse"}]),
     ("{$null_or: {$integer: 4}}", 4, [{"match": "null"}, {"match": "integer"}]),
     ("{$null_or: north}", "north", [{"match": "null"}, {"match": "type"}]),
@@ -77,6 +91,8 @@ def test_request_matchers_let_any_matching_value_through(project):
     interaction = project.pact()["interactions"][0]
     assert interaction["request"]["path"] == "/v1/items/A1"  # base path + the spec's path
     assert interaction["request"]["headers"] == {"Authorization": ["Bearer example"]}
-    assert interaction["request"]["matchingRules"]["query"]["fields"]["matchers"] == [{"match": "regex", "regex": "^[a-z,]+$"}]
+    assert interaction["request"]["matchingRules"]["query"]["fields"]["matchers"] == [
+        {"match": "regex", "regex": "^[a-z,]+$"}
+    ]
     assert interaction["providerStates"] == [{"name": "an item exists", "params": {"id": "A1"}}]
     assert interaction["comments"] == {"operation": "get_item"}

@@ -9,14 +9,23 @@ from hypothesis import strategies as st
 
 from contractkit.consumer import merge_fragments, write_fragment, write_pacts_from_fragments
 
-HEADER = {"consumer": {"name": "shop"}, "provider": {"name": "stock"},
-          "metadata": {"pactSpecification": {"version": "4.0"}}}
+HEADER = {
+    "consumer": {"name": "shop"},
+    "provider": {"name": "stock"},
+    "metadata": {"pactSpecification": {"version": "4.0"}},
+}
 interactions = st.builds(
     lambda description, states, status: {
-        "description": description, "providerStates": [{"name": name} for name in states],
-        "request": {"method": "GET", "path": "/items"}, "response": {"status": status}, "type": "Synchronous/HTTP"},
-    st.text(min_size=1, max_size=8), st.lists(st.sampled_from(["a", "b", "c"]), max_size=2, unique=True),
-    st.sampled_from([200, 404]))
+        "description": description,
+        "providerStates": [{"name": name} for name in states],
+        "request": {"method": "GET", "path": "/items"},
+        "response": {"status": status},
+        "type": "Synchronous/HTTP",
+    },
+    st.text(min_size=1, max_size=8),
+    st.lists(st.sampled_from(["a", "b", "c"]), max_size=2, unique=True),
+    st.sampled_from([200, 404]),
+)
 
 
 def fragment(interaction: dict) -> dict:
@@ -24,8 +33,15 @@ def fragment(interaction: dict) -> dict:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(interactions, min_size=1, max_size=8,  # description and states identify an interaction
-                unique_by=lambda i: (i["description"], tuple(s["name"] for s in i["providerStates"]))), st.randoms())
+@given(
+    st.lists(
+        interactions,
+        min_size=1,
+        max_size=8,  # description and states identify an interaction
+        unique_by=lambda i: (i["description"], tuple(s["name"] for s in i["providerStates"])),
+    ),
+    st.randoms(),
+)
 def test_merge_ignores_order_and_duplicates(items, random):
     fragments = [fragment(item) for item in items]
     shuffled = fragments + fragments[: len(fragments) // 2]  # the same interaction exercised twice

@@ -11,8 +11,19 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("pact", "pact_ffi", "boto3", "botocore", "requests", "jsonschema", "yaml", "contractkit.consumer",
-         "contractkit.registry", "contractkit.consumer.contractfile", "contractkit.validation")
+HEAVY = (
+    "pact",
+    "pact_ffi",
+    "boto3",
+    "botocore",
+    "requests",
+    "jsonschema",
+    "yaml",
+    "contractkit.consumer",
+    "contractkit.registry",
+    "contractkit.consumer.contractfile",
+    "contractkit.validation",
+)
 
 
 def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -20,20 +31,37 @@ def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
     # other installed plugins (schemathesis, hypothesis, benchmark, anyio) only slow each process down here
-    quiet = ["-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:benchmark",
-             "-p", "no:anyio", "-q"]
-    return subprocess.run([sys.executable, "-m", "pytest", *quiet, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=180, check=False)
+    quiet = [
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:schemathesis",
+        "-p",
+        "no:hypothesispytest",
+        "-p",
+        "no:benchmark",
+        "-p",
+        "no:anyio",
+        "-q",
+    ]
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *quiet, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def test_importing_the_plugin_loads_no_engine():
-    code = ("import sys, contractkit.plugin; "
-            f"print([name for name in {HEAVY!r} if name in sys.modules])")
+    code = f"import sys, contractkit.plugin; print([name for name in {HEAVY!r} if name in sys.modules])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
 
 
-USER_TESTS = '''\
+USER_TESTS = """\
 import json
 import urllib.request
 
@@ -63,7 +91,7 @@ def test_wrong_request_fails_the_test(contract):
             fetch(server.url + "/items?page=2", "t0k3n")
         except Exception:
             pass
-'''
+"""
 
 CONTRACT = """\
 provider: stock
@@ -89,8 +117,10 @@ def test_contract_fixture_serves_checks_and_writes_the_pact(project):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "2 failed, 1 passed" in result.stdout
     assert "the consumer's requests do not satisfy the contract of stock list_items" in result.stdout
-    assert ("\ncontractkit: provider 'stock' has no operation 'remove_item' (known: add_item, get_item, list_items)\n"
-            in result.stdout)
+    assert (
+        "\ncontractkit: provider 'stock' has no operation 'remove_item' (known: add_item, get_item, list_items)\n"
+        in result.stdout
+    )
     assert "During handling" not in result.stdout
     # only the interaction the consumer really exercised (and matched) reaches the pact
     pact = json.loads((pacts / "shop-stock.json").read_text(encoding="utf-8"))

@@ -85,4 +85,7 @@ def test_pact_is_byte_for_byte_the_same_on_every_run(project):
     interactions = json.loads(first)["interactions"]
     # sorted by description, then provider states; identical requests with different states both kept
     assert [(i["description"], len(i.get("providerStates", []))) for i in interactions] == [
-        ("a single item", 0), ("a single item", 1), ("z the items", 0)]
+        ("a single item", 0),
+        ("a single item", 1),
+        ("z the items", 0),
+    ]

@@ -30,7 +30,9 @@ def test_bucket_region(contract, clients_for):
 def test_release_artifacts(contract, clients_for):
     with contract("aws", "s3_list_objects") as server:
         artifacts = aws.release_artifacts(clients_for(server)["s3"], "devctl-artifacts")
-    assert artifacts == [("releases/devctl-2.4.1.tar.gz", 1048576, dt.datetime(2024, 6, 12, 14, 5, tzinfo=dt.timezone.utc))]
+    assert artifacts == [
+        ("releases/devctl-2.4.1.tar.gz", 1048576, dt.datetime(2024, 6, 12, 14, 5, tzinfo=dt.timezone.utc))
+    ]
 
 
 def test_user_names(contract, clients_for):

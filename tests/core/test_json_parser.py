@@ -34,8 +34,9 @@ def parser_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.parametrize("depth", [MAX_NESTING + 1, 5_000, 200_000])
 @pytest.mark.parametrize("opener,closer", [("[", "]"), ('{"a":', "}")])
-def test_nesting_beyond_the_limit_is_refused_before_any_parser_recurses(parser_path: str, depth: int, opener: str,
-                                                                        closer: str) -> None:
+def test_nesting_beyond_the_limit_is_refused_before_any_parser_recurses(
+    parser_path: str, depth: int, opener: str, closer: str
+) -> None:
     text = "\n" + opener * depth + "1" + closer * depth
     with pytest.raises(NestingLimitError) as raised:
         parse_json_value(text)
@@ -52,21 +53,24 @@ def test_nesting_at_the_limit_is_data(parser_path: str) -> None:
     assert value == 1
 
 
-@pytest.mark.parametrize("text", [
-    '{"big": 123456789012345678901234567890}',  # beyond 64 bits: the fast parser refuses, the result must not change
-    '{"neg": -99999999999999999999}',
-    '[-9999999999999999999, 18446744073709551616]',  # 19 digits below int64, and 2**64
-    '{"lone": "\\ud800"}',
-    '[1.5e308, -0.0, 1e-320]',
-    '{"a": [], "b": {}, "c": null, "d": "\\u00e9\\n"}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"big": 123456789012345678901234567890}',  # beyond 64 bits: the fast parser refuses, the result must not change
+        '{"neg": -99999999999999999999}',
+        "[-9999999999999999999, 18446744073709551616]",  # 19 digits below int64, and 2**64
+        '{"lone": "\\ud800"}',
+        "[1.5e308, -0.0, 1e-320]",
+        '{"a": [], "b": {}, "c": null, "d": "\\u00e9\\n"}',
+    ],
+)
 def test_values_are_the_standard_librarys(parser_path: str, text: str) -> None:
     assert parse_json_value(text) == json.loads(text)
     assert parse_json_value(text.encode("utf-8", "surrogatepass")) == json.loads(text.encode("utf-8", "surrogatepass"))
 
 
 def test_non_finite_numbers_are_read_as_the_standard_library_reads_them(parser_path: str) -> None:
-    value = parse_json_value('[NaN, Infinity, -Infinity]')
+    value = parse_json_value("[NaN, Infinity, -Infinity]")
     assert math.isnan(value[0]) and value[1:] == [math.inf, -math.inf]
 
 
@@ -80,10 +84,13 @@ def test_invalid_json_names_its_line_on_both_paths(parser_path: str, text: str) 
     assert (raised.value.lineno, raised.value.msg) == (expected.value.lineno, expected.value.msg)
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children,
-                                                                                         max_size=4),
-                    max_leaves=30))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+        max_leaves=30,
+    )
+)
 def test_any_document_round_trips(document: object) -> None:
     text = json.dumps(document)
     assert parse_json_value(text) == document

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.cassettes import IncomingRequest, InteractionIndex, RecordedInteraction, RecordedRequest, RecordedResponse
+from contractkit.cassettes import (
+    IncomingRequest,
+    InteractionIndex,
+    RecordedInteraction,
+    RecordedRequest,
+    RecordedResponse,
+)
 from contractkit.core.routing import OperationRoute, OperationRouter, Router
 from contractkit.pact.expectations import load_pact_expectations
 from contractkit.registry import load_registry
@@ -48,8 +54,10 @@ def provider(tmp_path: Path):
 
 
 def test_the_router_prefers_the_literal_segment_whatever_the_order():
-    for routes in ([("get", TEMPLATE, "template"), ("get", LITERAL, "literal")],
-                   [("get", LITERAL, "literal"), ("get", TEMPLATE, "template")]):
+    for routes in (
+        [("get", TEMPLATE, "template"), ("get", LITERAL, "literal")],
+        [("get", LITERAL, "literal"), ("get", TEMPLATE, "template")],
+    ):
         router = Router(routes, base_paths=["/api"])
         assert router.match("GET", "/api/business_services/impactors").value == "literal"
         found = router.match("GET", "/api/business_services/P123")
@@ -64,10 +72,14 @@ def test_a_literal_route_without_the_method_falls_back_to_the_template():
 
 
 def test_operation_router_takes_the_most_specific_query_keys_and_named_actions():
-    router = OperationRouter([OperationRoute("bucket", "GET", "/{Bucket}"),
-                              OperationRoute("location", "GET", "/{Bucket}", frozenset({"location"})),
-                              OperationRoute("objects", "GET", "/{Bucket}/{Key+}"),
-                              OperationRoute("users", "POST", "/", action="ListUsers")])
+    router = OperationRouter(
+        [
+            OperationRoute("bucket", "GET", "/{Bucket}"),
+            OperationRoute("location", "GET", "/{Bucket}", frozenset({"location"})),
+            OperationRoute("objects", "GET", "/{Bucket}/{Key+}"),
+            OperationRoute("users", "POST", "/", action="ListUsers"),
+        ]
+    )
     assert router.match("GET", "/b", query_keys=["location"]).name == "location"
     assert router.match("GET", "/b").name == "bucket"
     assert router.match("GET", "/b/deep/key.txt").name == "objects"
@@ -82,13 +94,19 @@ def test_validation_routes_to_the_literal_operation():
 
 def test_replay_routes_to_the_literal_operation(provider):
     def recorded(operation: str, uri: str) -> RecordedInteraction:
-        return RecordedInteraction(RecordedRequest("GET", uri, {}),
-                                   RecordedResponse(200, {"Content-Type": ("application/json",)}, json.dumps(operation)),
-                                   operation)
+        return RecordedInteraction(
+            RecordedRequest("GET", uri, {}),
+            RecordedResponse(200, {"Content-Type": ("application/json",)}, json.dumps(operation)),
+            operation,
+        )
 
-    index = InteractionIndex([recorded("get_business_service", "http://127.0.0.1:9/api/business_services/P1?limit=1"),
-                              recorded("get_impactors", "http://127.0.0.1:9/api/business_services/impactors?limit=1")],
-                             provider)
+    index = InteractionIndex(
+        [
+            recorded("get_business_service", "http://127.0.0.1:9/api/business_services/P1?limit=1"),
+            recorded("get_impactors", "http://127.0.0.1:9/api/business_services/impactors?limit=1"),
+        ],
+        provider,
+    )
     match = index.match(IncomingRequest("GET", "/api/business_services/impactors?limit=5", {}))
     assert (match.how, match.interaction.operation) == ("operation", "get_impactors")
     match = index.match(IncomingRequest("GET", "/api/business_services/P9?limit=5", {}))
@@ -101,10 +119,18 @@ def test_verification_names_the_literal_operation(provider):
 
 
 def test_fuzz_expectations_go_to_the_literal_operation(tmp_path: Path):
-    pact = {"consumer": {"name": "devctl"}, "provider": {"name": "services"},
-            "interactions": [{"description": "impactors", "request": {"method": "GET", "path": LITERAL},
-                              "response": {"status": 200, "body": {"impactors": []}}}],
-            "metadata": {"pactSpecification": {"version": "4.0"}}}
+    pact = {
+        "consumer": {"name": "devctl"},
+        "provider": {"name": "services"},
+        "interactions": [
+            {
+                "description": "impactors",
+                "request": {"method": "GET", "path": LITERAL},
+                "response": {"status": 200, "body": {"impactors": []}},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
     pact_file = tmp_path / "devctl-services.json"
     pact_file.write_text(json.dumps(pact))
     routes = [(f"GET {TEMPLATE}", "GET", TEMPLATE), (f"GET {LITERAL}", "GET", LITERAL)]
@@ -117,12 +143,26 @@ def test_the_gate_usage_model_routes_to_the_literal_operation(provider, tmp_path
     from contractkit.pact.reader import parse_pact
     from contractkit.pact.usage import usage_from_pacts
 
-    pact = parse_pact({"consumer": {"name": "devctl"}, "provider": {"name": "services"},
-                       "interactions": [{"description": "impactors", "request": {"method": "GET", "path": "/api" + LITERAL},
-                                         "response": {"status": 200, "body": {"impactors": []}}},
-                                        {"description": "one service", "request": {"method": "GET",
-                                                                                   "path": "/api/business_services/P9"},
-                                         "response": {"status": 200, "body": {"id": "P9"}}}]})
+    pact = parse_pact(
+        {
+            "consumer": {"name": "devctl"},
+            "provider": {"name": "services"},
+            "interactions": [
+                {
+                    "description": "impactors",
+                    "request": {"method": "GET", "path": "/api" + LITERAL},
+                    "response": {"status": 200, "body": {"impactors": []}},
+                },
+                {
+                    "description": "one service",
+                    "request": {"method": "GET", "path": "/api/business_services/P9"},
+                    "response": {"status": 200, "body": {"id": "P9"}},
+                },
+            ],
+        }
+    )
     usage = usage_from_pacts([provider], [pact])
     assert {item.description: item.operation for item in usage.interactions} == {
-        "impactors": "get_impactors", "one service": "get_business_service"}
+        "impactors": "get_impactors",
+        "one service": "get_business_service",
+    }

@@ -37,7 +37,9 @@ def body_document(version: str, schema: Any, schemas: dict[str, Any] | None, sid
     """The schema as a required JSON request body of POST /items, or as the 200 JSON response of GET /items."""
     media = {"application/json": {"schema": schema}}
     if side == "request":
-        operation = {"post": {"requestBody": {"required": True, "content": media}, "responses": {"204": {"description": "ok"}}}}
+        operation = {
+            "post": {"requestBody": {"required": True, "content": media}, "responses": {"204": {"description": "ok"}}}
+        }
     else:
         operation = {"get": {"responses": {"200": {"description": "ok", "content": media}}}}
     return document(version, {"/items": operation}, schemas)
@@ -52,14 +54,18 @@ def documents_for(case: dict[str, Any], side: str | None) -> tuple[Any, Any]:
     old_schemas = case.get("old_components", shared)
     new_schemas = case.get("new_components", shared)
     if kind in ("both", "request", "response"):
-        return (body_document(old_version, case["old"], old_schemas, side or kind),
-                body_document(new_version, case["new"], new_schemas, side or kind))
+        return (
+            body_document(old_version, case["old"], old_schemas, side or kind),
+            body_document(new_version, case["new"], new_schemas, side or kind),
+        )
     if kind == "operation":
         method = case.get("method", "get")
         new_path = case.get("path", "/items/{id}")
         old_path = case.get("old_path", new_path if "path" not in case else "/items/{id}")
-        return (document(old_version, {old_path: {method: case["old"]}}, old_schemas),
-                document(new_version, {new_path: {method: case["new"]}}, new_schemas))
+        return (
+            document(old_version, {old_path: {method: case["old"]}}, old_schemas),
+            document(new_version, {new_path: {method: case["new"]}}, new_schemas),
+        )
     return case["old"], case["new"]
 
 
@@ -81,8 +87,12 @@ def placed_document(version: str, schema: Any, schemas: dict[str, Any] | None, p
     if placement.endswith("property"):
         schema = {"type": "object", "properties": {"x": schema}}
     if placement == "request-parameter":
-        operation = {"get": {"parameters": [{"name": "x", "in": "query", "schema": schema}],
-                             "responses": {"204": {"description": "ok"}}}}
+        operation = {
+            "get": {
+                "parameters": [{"name": "x", "in": "query", "schema": schema}],
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
         return document(version, {"/items": operation}, schemas)
     if placement == "response-header":
         response = {"description": "ok", "headers": {"X-Thing": {"schema": schema}}}
@@ -94,8 +104,12 @@ def everywhere_documents(case: dict[str, Any], placement: str) -> tuple[Any, Any
     """The old and new documents of an `everywhere` case at one placement."""
     new_version = str(case.get("openapi", "3.0.3"))
     shared = case.get("components")
-    return (placed_document(str(case.get("old_openapi", new_version)), case["old"], case.get("old_components", shared), placement),
-            placed_document(new_version, case["new"], case.get("new_components", shared), placement))
+    return (
+        placed_document(
+            str(case.get("old_openapi", new_version)), case["old"], case.get("old_components", shared), placement
+        ),
+        placed_document(new_version, case["new"], case.get("new_components", shared), placement),
+    )
 
 
 def iter_sides(case: dict[str, Any]) -> Iterator[str | None]:
@@ -111,8 +125,11 @@ def iter_sides(case: dict[str, Any]) -> Iterator[str | None]:
 def case_options(case: dict[str, Any]) -> DiffOptions:
     """The options a case asks for: configured levels, the day sunsets are judged on (2026-01-01), leniency."""
     today = case.get("today")
-    return DiffOptions(levels=case.get("levels", {}), today=dt.date.fromisoformat(str(today)) if today else dt.date(2026, 1, 1),
-                       lenient=bool(case.get("lenient")))
+    return DiffOptions(
+        levels=case.get("levels", {}),
+        today=dt.date.fromisoformat(str(today)) if today else dt.date(2026, 1, 1),
+        lenient=bool(case.get("lenient")),
+    )
 
 
 def case_documents(case: dict[str, Any], side: str | None) -> tuple[Any, Any]:
@@ -131,4 +148,6 @@ def case_direction(case: dict[str, Any], side: str | None) -> str:
 def diff_case(case: dict[str, Any], side: str | None) -> DiffResult:
     """Diff one case on one side, as the correctness suite does."""
     old, new = case_documents(case, side)
-    return diff_any(old, new, old_name="old", new_name="new", direction=case_direction(case, side), options=case_options(case))
+    return diff_any(
+        old, new, old_name="old", new_name="new", direction=case_direction(case, side), options=case_options(case)
+    )

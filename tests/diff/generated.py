@@ -15,8 +15,28 @@ import random
 from typing import Any
 
 _FORMATS = ("date-time", "uuid", "email", "uri", "date", None, None)
-_WORDS = ("name", "state", "owner", "created", "updated", "label", "kind", "note", "url", "count", "size",
-          "region", "version", "parent", "tags", "limits", "title", "summary", "priority", "score")
+_WORDS = (
+    "name",
+    "state",
+    "owner",
+    "created",
+    "updated",
+    "label",
+    "kind",
+    "note",
+    "url",
+    "count",
+    "size",
+    "region",
+    "version",
+    "parent",
+    "tags",
+    "limits",
+    "title",
+    "summary",
+    "priority",
+    "score",
+)
 
 
 def generate_description(paths: int = 10_000, components: int = 2_000, seed: int = 7) -> dict[str, Any]:
@@ -100,13 +120,26 @@ def _schemas(rng: random.Random, total: int) -> dict[str, Any]:
         schemas[name]["properties"]["tree"] = {"$ref": "#/components/schemas/TreeNode"}
         if rng.random() < 0.1:
             schemas[name]["properties"]["variant"] = {"$ref": "#/components/schemas/Variant"}
-    schemas["Error"] = {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string", "enum": ["invalid", "not_found", "conflict"]}, "message": {"type": "string"},
-        "details": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}}}
-    schemas["TreeNode"] = {"type": "object", "properties": {
-        "label": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/TreeNode"}}}}
-    schemas["Variant"] = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in records[:3]],
-                          "discriminator": {"propertyName": "kind"}}
+    schemas["Error"] = {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string", "enum": ["invalid", "not_found", "conflict"]},
+            "message": {"type": "string"},
+            "details": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}},
+        },
+    }
+    schemas["TreeNode"] = {
+        "type": "object",
+        "properties": {
+            "label": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/TreeNode"}},
+        },
+    }
+    schemas["Variant"] = {
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in records[:3]],
+        "discriminator": {"propertyName": "kind"},
+    }
     return schemas
 
 
@@ -128,29 +161,60 @@ def _resource_paths(base: str, resource: int) -> list[tuple[str, tuple[str, ...]
     found = [(base, ("get", "post")), (item, ("get", "put", "patch", "delete"))]
     for sub in range(3):
         child = f"{item}/sub{sub}"
-        found += [(child, ("get", "post")), (f"{child}/{{sub{sub}_id}}", ("get", "delete")), (f"{item}/actions/act{sub}", ("post",))]
+        found += [
+            (child, ("get", "post")),
+            (f"{child}/{{sub{sub}_id}}", ("get", "delete")),
+            (f"{item}/actions/act{sub}", ("post",)),
+        ]
     return found
 
 
 def _operation(rng: random.Random, names: list[str], path: str, method: str) -> dict[str, Any]:
-    operation: dict[str, Any] = {"operationId": f"{method}{path.replace('/', '_').replace('{', '').replace('}', '')}",
-                                 "parameters": [{"name": part[1:-1], "in": "path", "required": True,
-                                                 "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"}}
-                                                for part in path.split("/") if part.startswith("{")]}
+    operation: dict[str, Any] = {
+        "operationId": f"{method}{path.replace('/', '_').replace('{', '').replace('}', '')}",
+        "parameters": [
+            {
+                "name": part[1:-1],
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+            }
+            for part in path.split("/")
+            if part.startswith("{")
+        ],
+    }
     operation["parameters"].append({"$ref": "#/components/parameters/RequestId"})
     body = rng.choice(names)
     if method == "get":
-        operation["parameters"] += [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"},
-                                    {"name": "filter", "in": "query", "schema": _leaf(rng)}]
+        operation["parameters"] += [
+            {"$ref": "#/components/parameters/Limit"},
+            {"$ref": "#/components/parameters/Cursor"},
+            {"name": "filter", "in": "query", "schema": _leaf(rng)},
+        ]
     if method in ("post", "put", "patch"):
         operation["requestBody"] = {"required": method != "patch", "content": _json(f"#/components/schemas/{body}")}
-    answer = {"description": "ok", "content": _json(f"#/components/schemas/{body}"),
-              "headers": {"X-Rate-Limit": {"schema": {"type": "integer"}}}}
+    answer = {
+        "description": "ok",
+        "content": _json(f"#/components/schemas/{body}"),
+        "headers": {"X-Rate-Limit": {"schema": {"type": "integer"}}},
+    }
     if method == "get" and not path.endswith("}"):
-        answer["content"] = {"application/json": {"schema": {"type": "object", "required": ["data"], "properties": {
-            "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{body}"}}, "next": {"type": "string", "nullable": True}}}}}
+        answer["content"] = {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {
+                        "data": {"type": "array", "items": {"$ref": f"#/components/schemas/{body}"}},
+                        "next": {"type": "string", "nullable": True},
+                    },
+                }
+            }
+        }
     status = {"post": "201", "delete": "204"}.get(method, "200")
-    operation["responses"] = {status: answer if method != "delete" else {"description": "gone"},
-                              "400": {"$ref": "#/components/responses/Invalid"},
-                              "404": {"$ref": "#/components/responses/NotFound"}}
+    operation["responses"] = {
+        status: answer if method != "delete" else {"description": "gone"},
+        "400": {"$ref": "#/components/responses/Invalid"},
+        "404": {"$ref": "#/components/responses/NotFound"},
+    }
     return operation

@@ -15,13 +15,32 @@ from contractkit.cli import main
 from contractkit.diff import RULES
 
 OLD: dict[str, Any] = {
-    "openapi": "3.0.3", "info": {"title": "pets", "version": "1"},
-    "paths": {"/pets": {"get": {
-        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}],
-        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
-            "type": "array", "items": {"type": "object", "required": ["id", "name"],
-                                       "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}}}}}},
-    }}},
+    "openapi": "3.0.3",
+    "info": {"title": "pets", "version": "1"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["id", "name"],
+                                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    },
 }
 
 
@@ -41,29 +60,42 @@ def _new(**changes: Any) -> dict[str, Any]:
 @pytest.fixture()
 def files(tmp_path: Path) -> dict[str, Path]:
     """old.json, a breaking new.yaml (YAML on purpose) and a compatible new.json."""
-    paths = {"old": tmp_path / "old.json", "breaking": tmp_path / "new.yaml", "compatible": tmp_path / "compatible.json"}
+    paths = {
+        "old": tmp_path / "old.json",
+        "breaking": tmp_path / "new.yaml",
+        "compatible": tmp_path / "compatible.json",
+    }
     paths["old"].write_text(json.dumps(OLD), encoding="utf-8")
     paths["breaking"].write_text(yaml.safe_dump(_new(drop_name=True)), encoding="utf-8")
     paths["compatible"].write_text(json.dumps(_new(add_tag=True)), encoding="utf-8")
     return paths
 
 
-def test_breaking_change_exits_1_with_the_documented_json(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_breaking_change_exits_1_with_the_documented_json(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert set(report) == {"breaking", "summary", "notes", "changes", "groups"} and report["breaking"] is True
-    assert report["changes"] == [{
-        "rule": "response-property-removed", "code": "CK535", "level": "breaking", "level_source": "default",
-        "path": "/pets", "method": "GET",
-        "location": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
-        "message": "[].name: required property 'name' removed",
-    }]
+    assert report["changes"] == [
+        {
+            "rule": "response-property-removed",
+            "code": "CK535",
+            "level": "breaking",
+            "level_source": "default",
+            "path": "/pets",
+            "method": "GET",
+            "location": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
+            "message": "[].name: required property 'name' removed",
+        }
+    ]
     assert report["summary"]["levels"]["breaking"] == {"changes": 1, "distinct": 1}
 
 
-def test_json_names_each_change_by_its_rule_code_unmasked(files: dict[str, Path], capsys: pytest.CaptureFixture[str],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_names_each_change_by_its_rule_code_unmasked(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The code is `code` in every part of the JSON, as the rule table gives it; the report masker, which masks
     an OAuth `code`, leaves a finding code alone, even with a credential in the environment."""
     monkeypatch.setenv("PAGER_API_TOKEN", "s3cr3t-Xq7vLp2Zt9Rk")
@@ -91,7 +123,9 @@ def test_level_filter_and_fail_on_warning(files: dict[str, Path], capsys: pytest
     assert main(["diff", str(files["old"]), str(files["compatible"]), "--fail-on", "warning"]) == 1
 
 
-def test_text_markdown_and_junit_formats(files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_text_markdown_and_junit_formats(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["diff", str(files["old"]), str(files["breaking"])]) == 1
     text = capsys.readouterr().out
     assert "BREAKING  response-property-removed (CK" in text and "GET /pets" in text
@@ -105,8 +139,9 @@ def test_text_markdown_and_junit_formats(files: dict[str, Path], capsys: pytest.
     assert root.find(".//testcase").get("name") == "GET /pets"
 
 
-def test_github_annotations_when_running_in_actions(files: dict[str, Path], capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_annotations_when_running_in_actions(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"]) == 1
     captured = capsys.readouterr()
@@ -115,8 +150,9 @@ def test_github_annotations_when_running_in_actions(files: dict[str, Path], caps
     assert ",title=response-property-removed%3A GET /pets::[].name: required property" in captured.err
 
 
-def test_missing_and_malformed_files_exit_2_naming_the_file(files: dict[str, Path], tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_and_malformed_files_exit_2_naming_the_file(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nope.json"
     assert main(["diff", str(files["old"]), str(missing)]) == 2
     assert capsys.readouterr().err.strip() == f"error: {missing}: file not found"
@@ -128,26 +164,34 @@ def test_missing_and_malformed_files_exit_2_naming_the_file(files: dict[str, Pat
 
 def test_unresolvable_ref_exits_2(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     new = _new()
-    new["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Gone"}
+    new["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Gone"
+    }
     target = tmp_path / "dangling.json"
     target.write_text(json.dumps(new), encoding="utf-8")
     assert main(["diff", str(files["old"]), str(target)]) == 2
     assert "$ref '#/components/schemas/Gone' does not resolve" in capsys.readouterr().err
 
 
-def test_api_description_against_json_schema_is_bad_input(files: dict[str, Path], tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_api_description_against_json_schema_is_bad_input(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"type": "object"}), encoding="utf-8")
     assert main(["diff", str(files["old"]), str(schema)]) == 2
     assert "cannot compare an API description with a plain JSON Schema" in capsys.readouterr().err
 
 
-def test_git_sources(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_sources(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    for arguments in (["init", "-q", "-b", "main"], ["config", "user.email", "d@example.invalid"], ["config", "user.name", "d"]):
+    for arguments in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.email", "d@example.invalid"],
+        ["config", "user.name", "d"],
+    ):
         subprocess.run(["git", "-C", str(repo), *arguments], check=True)
     (repo / "api.json").write_text(files["old"].read_text(), encoding="utf-8")
     subprocess.run(["git", "-C", str(repo), "add", "api.json"], check=True)
@@ -169,7 +213,12 @@ def test_git_sources(files: dict[str, Path], tmp_path: Path, capsys: pytest.Capt
 def test_list_rules_prints_every_rule_with_a_stable_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "--list-rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split(None, 3) == ["CK501", "path-removed", "breaking", "a path and every operation under it were removed"]
+    assert lines[0].split(None, 3) == [
+        "CK501",
+        "path-removed",
+        "breaking",
+        "a path and every operation under it were removed",
+    ]
     assert lines[1].split()[:3] == ["CK502", "operation-removed", "breaking"]
     assert any(line.split()[1:3] == ["request-optional-parameter-removed", "warning"] for line in lines)
     assert any(line.split()[1:3] == ["operation-removed-after-sunset", "info"] for line in lines)
@@ -177,16 +226,29 @@ def test_list_rules_prints_every_rule_with_a_stable_code(capsys: pytest.CaptureF
     assert all(len(line.split(None, 3)) == 4 for line in lines)  # code, id, default level, explanation
 
 
-@pytest.mark.parametrize(("bad", "pointer", "problem"), [
-    ({"type": 42}, "#/components/schemas/Pet/type", ("expected one of array, boolean, integer, null, number, object, "
-                                                     "string or a list of them, got 42")),
-    ({"type": "object", "properties": "id, name"}, "#/components/schemas/Pet/properties",
-     "expected a mapping of schemas, got a string ('id, name')"),
-    ({"type": "object", "properties": {"id": {"type": "intger"}}}, "#/components/schemas/Pet/properties/id/type",
-     "expected one of array, boolean, integer, null, number, object, string or a list of them, got 'intger'"),
-])
-def test_an_invalid_schema_is_refused_with_file_and_pointer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                             bad: dict[str, Any], pointer: str, problem: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "pointer", "problem"),
+    [
+        (
+            {"type": 42},
+            "#/components/schemas/Pet/type",
+            ("expected one of array, boolean, integer, null, number, object, string or a list of them, got 42"),
+        ),
+        (
+            {"type": "object", "properties": "id, name"},
+            "#/components/schemas/Pet/properties",
+            "expected a mapping of schemas, got a string ('id, name')",
+        ),
+        (
+            {"type": "object", "properties": {"id": {"type": "intger"}}},
+            "#/components/schemas/Pet/properties/id/type",
+            "expected one of array, boolean, integer, null, number, object, string or a list of them, got 'intger'",
+        ),
+    ],
+)
+def test_an_invalid_schema_is_refused_with_file_and_pointer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: dict[str, Any], pointer: str, problem: str
+) -> None:
     document = dict(OLD, components={"schemas": {"Pet": bad}})
     target = tmp_path / "bad.json"
     target.write_text(json.dumps(document), encoding="utf-8")
@@ -195,12 +257,14 @@ def test_an_invalid_schema_is_refused_with_file_and_pointer(tmp_path: Path, caps
     assert main(["diff", str(good), str(target)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.strip() == (f"error: {target}: {pointer}: {problem}. fix the schema; the diff compares only "
-                                    "valid schemas")
+    assert captured.err.strip() == (
+        f"error: {target}: {pointer}: {problem}. fix the schema; the diff compares only valid schemas"
+    )
 
 
-def test_a_response_referring_to_a_request_body_is_refused_unless_lenient(tmp_path: Path,
-                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_response_referring_to_a_request_body_is_refused_unless_lenient(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     new = json.loads(json.dumps(OLD))
     new["paths"]["/pets"]["get"]["responses"]["200"] = {"$ref": "#/components/requestBodies/Pets"}
     new["components"] = {"requestBodies": {"Pets": OLD["paths"]["/pets"]["get"]["responses"]["200"]}}
@@ -209,35 +273,73 @@ def test_a_response_referring_to_a_request_body_is_refused_unless_lenient(tmp_pa
     new_file.write_text(json.dumps(new), encoding="utf-8")
     assert main(["diff", str(old_file), str(new_file)]) == 2
     message = capsys.readouterr().err
-    assert message.startswith(f"error: {new_file}: #/paths/~1pets/get/responses/200/$ref: a response refers to "
-                              "'#/components/requestBodies/Pets', which is in components/requestBodies")
+    assert message.startswith(
+        f"error: {new_file}: #/paths/~1pets/get/responses/200/$ref: a response refers to "
+        "'#/components/requestBodies/Pets', which is in components/requestBodies"
+    )
     assert main(["diff", str(old_file), str(new_file), "--lenient", "--format", "json"]) == 0
     captured = capsys.readouterr()
-    note = (f"{new_file}: #/paths/~1pets/get/responses/200/$ref: a response refers to '#/components/requestBodies/Pets', "
-            "which is in components/requestBodies; expected a reference into #/components/responses")
+    note = (
+        f"{new_file}: #/paths/~1pets/get/responses/200/$ref: a response refers to '#/components/requestBodies/Pets', "
+        "which is in components/requestBodies; expected a reference into #/components/responses"
+    )
     assert json.loads(captured.out)["notes"] == [note]
     assert captured.err.startswith("warning: ")
 
 
-def test_levels_from_the_registry_are_applied_and_marked(files: dict[str, Path], tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_levels_from_the_registry_are_applied_and_marked(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     registry = tmp_path / "registry.yaml"
-    registry.write_text("version: 1\nconsumer: shop\ngate:\n  levels:\n    response-property-removed: warning\n"
-                        "providers:\n  pets:\n    base_url: http://127.0.0.1:9\n    operations:\n"
-                        "      list: {method: GET, path: /pets, safe: true}\n", encoding="utf-8")
-    assert main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry), "--format", "json"]) == 0
+    registry.write_text(
+        "version: 1\nconsumer: shop\ngate:\n  levels:\n    response-property-removed: warning\n"
+        "providers:\n  pets:\n    base_url: http://127.0.0.1:9\n    operations:\n"
+        "      list: {method: GET, path: /pets, safe: true}\n",
+        encoding="utf-8",
+    )
+    assert (
+        main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry), "--format", "json"]) == 0
+    )
     change = json.loads(capsys.readouterr().out)["changes"][0]
-    assert (change["rule"], change["level"], change["level_source"]) == ("response-property-removed", "warning", "configuration: gate.levels")
-    registry.write_text(registry.read_text().replace("response-property-removed:", "response-property-remove:"), encoding="utf-8")
+    assert (change["rule"], change["level"], change["level_source"]) == (
+        "response-property-removed",
+        "warning",
+        "configuration: gate.levels",
+    )
+    registry.write_text(
+        registry.read_text().replace("response-property-removed:", "response-property-remove:"), encoding="utf-8"
+    )
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--registry", str(registry)]) == 2
     assert "unknown rule id 'response-property-remove'" in capsys.readouterr().err
 
 
-def test_text_report_prints_a_summary_then_each_shared_change_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    error = {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
-    paths = {f"/r{index}": {"get": {"responses": {"400": {"description": "bad", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Error"}}}}}}} for index in range(5)}
-    old = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": {"Error": error}}}
+def test_text_report_prints_a_summary_then_each_shared_change_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    error = {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    }
+    paths = {
+        f"/r{index}": {
+            "get": {
+                "responses": {
+                    "400": {
+                        "description": "bad",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    }
+                }
+            }
+        }
+        for index in range(5)
+    }
+    old = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": {"Error": error}},
+    }
     new = json.loads(json.dumps(old))
     new["components"]["schemas"]["Error"]["required"] = ["message"]
     (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")

@@ -28,18 +28,48 @@ providers:
       get_stock: {{method: GET, path: "/stock", safe: true}}
 """
 
-ITEM = {"type": "object", "required": ["id", "name"],
-        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}
+ITEM = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    },
+}
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "inventory", "version": "1"},
     "paths": {
-        "/items/{id}": {"get": {
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}},
-        }},
-        "/stock": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
-            "schema": {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer"}}}}}}}}},
+        "/items/{id}": {
+            "get": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+                    }
+                },
+            }
+        },
+        "/stock": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["count"],
+                                    "properties": {"count": {"type": "integer"}},
+                                }
+                            }
+                        },
+                    }
+                }
+            }
+        },
     },
     "components": {"schemas": {"Item": ITEM}},
 }
@@ -89,13 +119,27 @@ def _pact(repo: Path, item: dict[str, Any] | None = None, stock: dict[str, Any] 
     for description, path, body in (("an item", "/api/items/7", item), ("the stock", "/api/stock", stock)):
         if body is None:
             continue
-        interactions.append({"type": "Synchronous/HTTP", "description": description,
-                             "request": {"method": "GET", "path": path},
-                             "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
-                                          "body": {"contentType": "application/json", "encoded": False, "content": body}}})
-    _write(repo / "pacts/shop-inventory.json", {"consumer": {"name": "shop"}, "provider": {"name": "inventory"},
-                                                "metadata": {"pactSpecification": {"version": "4.0"}},
-                                                "interactions": interactions})
+        interactions.append(
+            {
+                "type": "Synchronous/HTTP",
+                "description": description,
+                "request": {"method": "GET", "path": path},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": ["application/json"]},
+                    "body": {"contentType": "application/json", "encoded": False, "content": body},
+                },
+            }
+        )
+    _write(
+        repo / "pacts/shop-inventory.json",
+        {
+            "consumer": {"name": "shop"},
+            "provider": {"name": "inventory"},
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+            "interactions": interactions,
+        },
+    )
 
 
 def _drop_name(spec: dict[str, Any]) -> None:
@@ -137,7 +181,9 @@ def test_unchanged_working_tree_passes(repo: Path, capsys: pytest.CaptureFixture
     assert report["breaking"] is False and report["changes"] == [] and report["pact_findings"] == []
 
 
-def test_breaking_change_a_consumer_reads_blocks_and_names_who_reads_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_breaking_change_a_consumer_reads_blocks_and_names_who_reads_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _pact(repo, item={"id": 7, "name": "bolt"})
     _edit_spec(repo, _drop_name)
     code, report = _gate(repo, capsys)
@@ -149,7 +195,9 @@ def test_breaking_change_a_consumer_reads_blocks_and_names_who_reads_it(repo: Pa
     assert "shop (an item)" in change["note"] and "$.name" in change["note"]
 
 
-def test_breaking_change_on_an_operation_no_consumer_reads_there_is_unused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_breaking_change_on_an_operation_no_consumer_reads_there_is_unused(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The consumer calls GET /items/{id} but reads only `id`: removing `name` cannot break it."""
     _pact(repo, item={"id": 7})
     _edit_spec(repo, _drop_name)
@@ -160,7 +208,9 @@ def test_breaking_change_on_an_operation_no_consumer_reads_there_is_unused(repo:
     assert change["note"].startswith("unused: no consumer sends or reads it")
 
 
-def test_unused_breaking_change_warns_or_blocks_by_registry_setting(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unused_breaking_change_warns_or_blocks_by_registry_setting(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _edit_spec(repo, _drop_count)
     code, report = _gate(repo, capsys)
     assert code == 0
@@ -180,8 +230,14 @@ def test_unused_breaking_change_warns_or_blocks_by_registry_setting(repo: Path, 
 def test_ledger_accepts_an_intended_break_until_it_expires(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _write(repo / "registry.yaml", REGISTRY.format(unused="block"))
     _edit_spec(repo, _drop_name)
-    entry = {"rule": "response-property-removed", "provider": "inventory", "location": "#/paths/~1items~1{id}/get/*",
-             "owner": "inventory-team", "reason": "name moves to /items/{id}/details", "expires": "2099-01-31"}
+    entry = {
+        "rule": "response-property-removed",
+        "provider": "inventory",
+        "location": "#/paths/~1items~1{id}/get/*",
+        "owner": "inventory-team",
+        "reason": "name moves to /items/{id}/details",
+        "expires": "2099-01-31",
+    }
     _ledger(repo, [entry])
     code, report = _gate(repo, capsys)
     assert code == 0
@@ -197,10 +253,22 @@ def test_ledger_accepts_an_intended_break_until_it_expires(repo: Path, capsys: p
     assert [e["owner"] for e in report["ledger"]["expired"]] == ["inventory-team"]
 
 
-def test_an_expired_entry_fails_the_gate_even_when_its_change_is_gone(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_expired_entry_fails_the_gate_even_when_its_change_is_gone(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The change was merged long ago and is no longer in the diff; the promise to revisit it has lapsed."""
-    _ledger(repo, [{"rule": "response-property-removed", "location": "#/paths/~1items~1{id}/get/*",
-                    "owner": "inventory-team", "reason": "name moves", "expires": "2020-01-31"}])
+    _ledger(
+        repo,
+        [
+            {
+                "rule": "response-property-removed",
+                "location": "#/paths/~1items~1{id}/get/*",
+                "owner": "inventory-team",
+                "reason": "name moves",
+                "expires": "2020-01-31",
+            }
+        ],
+    )
     code, report = _gate(repo, capsys)
     assert code == 1
     assert report["changes"] == []
@@ -211,8 +279,18 @@ def test_an_expired_entry_fails_the_gate_even_when_its_change_is_gone(repo: Path
 
 
 def test_ledger_entry_matching_nothing_is_reported_stale(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _ledger(repo, [{"rule": "operation-removed", "location": "#/paths/~1gone/get", "owner": "o", "reason": "r",
-                    "expires": "2099-01-01"}])
+    _ledger(
+        repo,
+        [
+            {
+                "rule": "operation-removed",
+                "location": "#/paths/~1gone/get",
+                "owner": "o",
+                "reason": "r",
+                "expires": "2099-01-01",
+            }
+        ],
+    )
     code, report = _gate(repo, capsys)
     assert code == 0
     assert [e["location"] for e in report["ledger"]["stale"]] == ["#/paths/~1gone/get"]
@@ -220,7 +298,9 @@ def test_ledger_entry_matching_nothing_is_reported_stale(repo: Path, capsys: pyt
 
 def test_changed_error_schema_is_diffed_as_a_response(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _pact(repo, item={"id": 7})
-    _write(repo / "schemas/inventory/error.schema.json", {"type": "object", "properties": {"message": {"type": "string"}}})
+    _write(
+        repo / "schemas/inventory/error.schema.json", {"type": "object", "properties": {"message": {"type": "string"}}}
+    )
     code, report = _gate(repo, capsys)
     assert code == 1
     assert report["compared"] == ["schemas/inventory/error.schema.json"]
@@ -229,22 +309,32 @@ def test_changed_error_schema_is_diffed_as_a_response(repo: Path, capsys: pytest
 
 def test_pact_that_no_longer_fits_the_new_spec_fails(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pact = {
-        "consumer": {"name": "shop"}, "provider": {"name": "inventory"},
+        "consumer": {"name": "shop"},
+        "provider": {"name": "inventory"},
         "metadata": {"pactSpecification": {"version": "4.0"}},
-        "interactions": [{
-            "type": "Synchronous/HTTP", "description": "an item",
-            "request": {"method": "GET", "path": "/api/items/7"},
-            "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
-                         "body": {"contentType": "application/json", "encoded": False, "content": {"id": 7, "name": "bolt"}}},
-        }],
+        "interactions": [
+            {
+                "type": "Synchronous/HTTP",
+                "description": "an item",
+                "request": {"method": "GET", "path": "/api/items/7"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": ["application/json"]},
+                    "body": {"contentType": "application/json", "encoded": False, "content": {"id": 7, "name": "bolt"}},
+                },
+            }
+        ],
     }
     _write(repo / "pacts/shop-inventory.json", pact)
     code, report = _gate(repo, capsys)
     assert code == 0 and report["pact_findings"] == []
 
     spec = copy.deepcopy(SPEC)
-    spec["components"]["schemas"]["Item"] = {"type": "object", "additionalProperties": False,
-                                             "properties": {"id": {"type": "integer"}}}
+    spec["components"]["schemas"]["Item"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"id": {"type": "integer"}},
+    }
     _write(repo / "schemas/inventory/openapi.json", spec)
     code, report = _gate(repo, capsys)
     assert code == 1
@@ -252,7 +342,9 @@ def test_pact_that_no_longer_fits_the_new_spec_fails(repo: Path, capsys: pytest.
     assert all(finding["provider"] == "inventory" for finding in report["pact_findings"])
 
 
-def test_a_call_that_reads_nothing_of_the_body_does_not_observe_a_field(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_call_that_reads_nothing_of_the_body_does_not_observe_a_field(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _pact(repo, stock={})
     _edit_spec(repo, _drop_count)
     code, report = _gate(repo, capsys)
@@ -270,12 +362,15 @@ def test_unknown_base_ref_is_bad_input(repo: Path, capsys: pytest.CaptureFixture
 
 
 def test_malformed_ledger_is_bad_input_with_file_and_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(repo / "contracts/accepted-changes.yaml",
-           "version: 1\naccepted:\n  - rule: response-property-removed\n    location: '#/x'\n    owner: me\n    reason: r\n")
+    _write(
+        repo / "contracts/accepted-changes.yaml",
+        "version: 1\naccepted:\n  - rule: response-property-removed\n    location: '#/x'\n    owner: me\n    reason: r\n",
+    )
     code = main(["gate", "--registry", str(repo / "registry.yaml"), "--base", "main"])
     assert code == 2
     assert capsys.readouterr().err.strip() == (
-        "error: contracts/accepted-changes.yaml:3: accepted[0]: missing required key 'expires'")
+        "error: contracts/accepted-changes.yaml:3: accepted[0]: missing required key 'expires'"
+    )
 
 
 def test_registry_outside_git_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -286,7 +381,9 @@ def test_registry_outside_git_is_bad_input(tmp_path: Path, capsys: pytest.Captur
     assert "is not inside a git repository" in capsys.readouterr().err
 
 
-def test_text_report_and_github_annotations(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_report_and_github_annotations(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _pact(repo, item={"id": 7, "name": "bolt"})
     _edit_spec(repo, _drop_name)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -301,8 +398,15 @@ def test_text_report_and_github_annotations(repo: Path, capsys: pytest.CaptureFi
 
 
 def test_pact_of_an_unknown_provider_is_reported_as_unchecked(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(repo / "pacts/shop-billing.json", {"consumer": {"name": "shop"}, "provider": {"name": "billing"}, "interactions": [],
-                                              "metadata": {"pactSpecification": {"version": "4.0"}}})
+    _write(
+        repo / "pacts/shop-billing.json",
+        {
+            "consumer": {"name": "shop"},
+            "provider": {"name": "billing"},
+            "interactions": [],
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+        },
+    )
     code, report = _gate(repo, capsys)
     assert code == 0
     assert report["notes"] == ["pacts/shop-billing.json belongs to no provider of the registry: not checked"]
@@ -312,7 +416,9 @@ def test_gate_html_page_names_who_observes_a_blocking_change(repo: Path, capsys:
     _pact(repo, item={"id": 7, "name": "bolt"})
     _edit_spec(repo, _drop_name)
     page_path = repo / "gate.html"
-    code = main(["gate", "--registry", str(repo / "registry.yaml"), "--base", "main", "--format", "html", "-o", str(page_path)])
+    code = main(
+        ["gate", "--registry", str(repo / "registry.yaml"), "--base", "main", "--format", "html", "-o", str(page_path)]
+    )
     assert code == 1
     page = page_path.read_text()
     assert "<tr data-verdict='block' data-provider='inventory'>" in page

@@ -23,7 +23,9 @@ def _counts(report: dict[str, Any]) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("same_file", [True, False], ids=["A A", "A COPY"])
-def test_a_large_description_against_itself_has_no_change(tmp_path: Path, run_cli, description, same_file: bool) -> None:
+def test_a_large_description_against_itself_has_no_change(
+    tmp_path: Path, run_cli, description, same_file: bool
+) -> None:
     old = tmp_path / "openapi.json"
     old.write_text(json.dumps(description, indent=1))
     new = old if same_file else tmp_path / "copy.json"
@@ -44,7 +46,8 @@ def test_a_change_two_references_deep_reaches_every_operation_that_answers_it(de
     operations = {(change.method, change.path) for change in result.changes}
     assert operations == {(method.upper(), path) for path, item in description["paths"].items() for method in item}
     assert {(change.rule, change.level, change.origin) for change in result.changes} == {
-        ("response-property-removed", Level.BREAKING, "#/components/schemas/Error/properties/message")}
+        ("response-property-removed", Level.BREAKING, "#/components/schemas/Error/properties/message")
+    }
 
 
 def test_a_change_inside_a_recursive_component_is_found(description) -> None:

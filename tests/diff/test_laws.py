@@ -18,14 +18,20 @@ _names = st.sampled_from(["id", "name", "state", "tags", "owner", "url"])
 _leaves = st.one_of(
     st.builds(lambda n: {"type": "string", **({"maxLength": n} if n else {})}, st.integers(0, 50)),
     st.builds(lambda n: {"type": "integer", "minimum": n}, st.integers(-5, 5)),
-    st.builds(lambda values: {"type": "string", "enum": values}, st.lists(st.sampled_from("abcde"), min_size=1, max_size=3, unique=True)),
+    st.builds(
+        lambda values: {"type": "string", "enum": values},
+        st.lists(st.sampled_from("abcde"), min_size=1, max_size=3, unique=True),
+    ),
     st.just({"type": "boolean", "nullable": True}),
 )
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": sorted(set(required) & set(properties))} if required else \
-        {"type": "object", "properties": properties}
+    return (
+        {"type": "object", "properties": properties, "required": sorted(set(required) & set(properties))}
+        if required
+        else {"type": "object", "properties": properties}
+    )
 
 
 SCHEMAS = st.recursive(
@@ -100,6 +106,10 @@ def test_github_pair_reports_known_breaking_changes() -> None:
     assert ("deprecated-operation-removed", "GET", "/teams/{team_id}/discussions") in warnings
     assert ("operation-removed", "POST", "/orgs/{org}/organization-roles") in found
     assert ("response-content-type-removed", "GET", "/zen") in found
-    assert ("request-parameter-type-changed", "GET", "/orgs/{org}/rulesets/rule-suites") not in found  # integer -> plain string
+    assert (
+        "request-parameter-type-changed",
+        "GET",
+        "/orgs/{org}/rulesets/rule-suites",
+    ) not in found  # integer -> plain string
     assert ("response-property-type-changed", "GET", "/repos/{owner}/{repo}/branches/{branch}/protection") in found
     assert ("request-property-became-required", "PUT", "/repos/{owner}/{repo}/actions/secrets/{secret_name}") in found

@@ -17,7 +17,10 @@ def test_every_2020_12_keyword_change_is_found_in_its_direction() -> None:
         ("request-body-additional-properties-restricted", f"{SCHEMAS}/NewOrder"),  # unevaluatedProperties: false
         ("request-body-constraint-tightened", f"{SCHEMAS}/NewOrder"),  # dependentRequired
         ("request-property-became-not-nullable", f"{SCHEMAS}/NewOrder/properties/tag"),  # type: [string, "null"]
-        ("request-property-constraint-tightened", f"{SCHEMAS}/NewOrder/$defs/address/properties/zip"),  # $defs + pattern
+        (
+            "request-property-constraint-tightened",
+            f"{SCHEMAS}/NewOrder/$defs/address/properties/zip",
+        ),  # $defs + pattern
         ("request-property-constraint-tightened", f"{SCHEMAS}/NewOrder/properties/lines"),  # minContains
         ("request-property-constraint-tightened", f"{SCHEMAS}/NewOrder/properties/quantity"),  # exclusiveMinimum number
         ("request-property-const-changed", f"{SCHEMAS}/NewOrder/properties/currency"),  # const

@@ -24,7 +24,9 @@ def _expanded() -> list[Any]:
                 params.append(pytest.param(case, side, case[side], id=f"{case['name']} [{side}]"))
         elif case["kind"] == "everywhere":
             for placement in PLACEMENTS:
-                params.append(pytest.param(case, placement, _expected_here(case, placement), id=f"{case['name']} [{placement}]"))
+                params.append(
+                    pytest.param(case, placement, _expected_here(case, placement), id=f"{case['name']} [{placement}]")
+                )
         else:
             params.append(pytest.param(case, None, case["expect"], id=case["name"]))
     return params
@@ -49,15 +51,21 @@ PAIRS = _expanded()
 
 
 def test_the_suite_has_at_least_150_pairs_and_direction_sensitive_ones() -> None:
-    sensitive = [case for case in CASES if case["kind"] == "both" and sorted(case["request"]) != sorted(case["response"])]
-    sensitive += [case for case in CASES if case["kind"] == "everywhere" and sorted(case["request"]) != sorted(case["response"])]
+    sensitive = [
+        case for case in CASES if case["kind"] == "both" and sorted(case["request"]) != sorted(case["response"])
+    ]
+    sensitive += [
+        case for case in CASES if case["kind"] == "everywhere" and sorted(case["request"]) != sorted(case["response"])
+    ]
     assert len(CASES) >= 150
     assert len(PAIRS) >= 300
     assert len(sensitive) >= 40
 
 
 def test_every_rule_is_reported_by_some_pair() -> None:
-    reported = {change.rule for case, side, _ in (param.values for param in PAIRS) for change in diff_case(case, side).changes}
+    reported = {
+        change.rule for case, side, _ in (param.values for param in PAIRS) for change in diff_case(case, side).changes
+    }
     assert sorted(set(RULES) - reported) == []
 
 
@@ -84,8 +92,16 @@ def test_pair_reports_exactly_the_expected_rules(case: dict[str, Any], side: str
 
 
 @pytest.mark.parametrize(("case", "side", "expected"), PAIRS)
-def test_a_document_compared_with_itself_has_no_changes(case: dict[str, Any], side: str | None, expected: list[str]) -> None:
+def test_a_document_compared_with_itself_has_no_changes(
+    case: dict[str, Any], side: str | None, expected: list[str]
+) -> None:
     for document in case_documents(case, side):
-        result = diff_any(document, document, old_name="a", new_name="a", direction=case_direction(case, side),
-                          options=case_options(case))
+        result = diff_any(
+            document,
+            document,
+            old_name="a",
+            new_name="a",
+            direction=case_direction(case, side),
+            options=case_options(case),
+        )
         assert result.changes == ()

@@ -19,10 +19,35 @@ def test_the_corpus_has_150_pairs_and_holds_out_a_third() -> None:
     assert len(HELD_OUT) == len(CASES) // 3 and all(case["id"].endswith("-heldout") for case in HELD_OUT)
     assert not any(case["id"].endswith("-heldout") for case in TUNING)
     assert {case["keyword"] for case in CASES} >= {
-        "oneOf", "anyOf", "allOf", "const", "enum", "pattern", "format", "unevaluatedProperties", "unevaluatedItems",
-        "additionalProperties", "items", "prefixItems", "minimum", "maxLength", "nullable", "type", "required",
-        "readOnly", "writeOnly", "discriminator", "parameters", "content", "headers", "links", "callbacks", "security",
-        "deprecated", "paths"}
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "const",
+        "enum",
+        "pattern",
+        "format",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "additionalProperties",
+        "items",
+        "prefixItems",
+        "minimum",
+        "maxLength",
+        "nullable",
+        "type",
+        "required",
+        "readOnly",
+        "writeOnly",
+        "discriminator",
+        "parameters",
+        "content",
+        "headers",
+        "links",
+        "callbacks",
+        "security",
+        "deprecated",
+        "paths",
+    }
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case["id"]) for case in CASES])

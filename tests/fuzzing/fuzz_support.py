@@ -45,26 +45,41 @@ class RunningProvider:
     methods: Counter[str] = field(default_factory=Counter)
 
 
-def inventory_registry(tmp_path: Path, *, third_party: bool = False, auth: str = "{scheme: none}",
-                       fuzz: str = "{max_examples: 15, seed: 20261122}", process: str | None = None,
-                       name: str = "inventory") -> Path:
+def inventory_registry(
+    tmp_path: Path,
+    *,
+    third_party: bool = False,
+    auth: str = "{scheme: none}",
+    fuzz: str = "{max_examples: 15, seed: 20261122}",
+    process: str | None = None,
+    name: str = "inventory",
+) -> Path:
     """A registry under tmp_path for the inventory description, error schema and pacts in examples/inventory."""
     pacts = tmp_path / "pacts"
     pacts.mkdir(exist_ok=True)
     source = (INVENTORY / "pacts" / "shopfront-inventory.json").read_text(encoding="utf-8")
     (pacts / f"shopfront-{name}.json").write_text(source, encoding="utf-8")
     lines = [
-        "version: 1", "consumer: shopfront", "pacts: pacts", "providers:", f"  {name}:",
-        "    base_url: http://127.0.0.1:9/", f"    third_party: {str(third_party).lower()}", f"    auth: {auth}",
-        f"    spec: {INVENTORY / 'openapi.json'}", f"    error_schema: {INVENTORY / 'error.schema.json'}",
+        "version: 1",
+        "consumer: shopfront",
+        "pacts: pacts",
+        "providers:",
+        f"  {name}:",
+        "    base_url: http://127.0.0.1:9/",
+        f"    third_party: {str(third_party).lower()}",
+        f"    auth: {auth}",
+        f"    spec: {INVENTORY / 'openapi.json'}",
+        f"    error_schema: {INVENTORY / 'error.schema.json'}",
         f"    fuzz: {fuzz}",
     ]
     if process:
         lines.append(f"    process: {process}")
-    lines += ["    operations:",
-              "      list_items: {method: GET, path: /items, safe: true}",
-              "      get_item: {method: GET, path: '/items/{item_id}', safe: true}",
-              "      create_item: {method: POST, path: /items, safe: false}"]
+    lines += [
+        "    operations:",
+        "      list_items: {method: GET, path: /items, safe: true}",
+        "      get_item: {method: GET, path: '/items/{item_id}', safe: true}",
+        "      create_item: {method: POST, path: /items, safe: false}",
+    ]
     path = tmp_path / "registry.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -28,7 +28,8 @@ def test_error_bodies_must_match_the_error_schema():
         'the 404 body does not match the error schema at $: "status" is a required property',
     ]
     assert list(iter_error_format_problems(500, b"<html>oops</html>", PROBLEM)) == [
-        "the 500 body is not JSON: b'<html>oops</html>'"]
+        "the 500 body is not JSON: b'<html>oops</html>'"
+    ]
     assert list(iter_error_format_problems(405, b"", PROBLEM)) == ["the 405 response has an empty body"]
     assert list(iter_error_format_problems(200, b"<html>fine</html>", PROBLEM)) == []
 
@@ -57,28 +58,49 @@ def test_missing_fields_wrong_types_and_regex_mismatches_are_named():
     ]
     page = {"items": [{"id": 1, "name": "a", "quantity": 1, "tags": []}], "total": 1}
     problems = list(iter_consumer_problems(200, "application/json", json.dumps(page).encode(), _expectations()[1:]))
-    assert problems == ["shopfront (a request for the first page of items): $.items[0].sku is missing, the pact expects it"]
+    assert problems == [
+        "shopfront (a request for the first page of items): $.items[0].sku is missing, the pact expects it"
+    ]
 
 
 def test_the_content_type_the_pact_names_is_required():
     item = {"id": 7, "name": "saw", "quantity": 0, "sku": "ABC-0007", "tags": []}
     problems = list(iter_consumer_problems(200, "text/plain", json.dumps(item).encode(), _expectations()[:1]))
-    assert problems == ["shopfront (a request for item 3): Content-Type is text/plain, which is not application/json, "
-                        "the consumer expects it"]
+    assert problems == [
+        "shopfront (a request for item 3): Content-Type is text/plain, which is not application/json, "
+        "the consumer expects it"
+    ]
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
-                     max_leaves=8)
-_requests = st.builds(CorpusRequest, method=st.sampled_from(["GET", "POST"]),
-                      path_parameters=st.dictionaries(st.text(min_size=1, max_size=4), st.integers() | st.text(max_size=4), max_size=2),
-                      query=st.dictionaries(st.text(min_size=1, max_size=4), st.text(max_size=4), max_size=2),
-                      body=_json | st.binary(max_size=8), has_body=st.booleans())
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+_requests = st.builds(
+    CorpusRequest,
+    method=st.sampled_from(["GET", "POST"]),
+    path_parameters=st.dictionaries(st.text(min_size=1, max_size=4), st.integers() | st.text(max_size=4), max_size=2),
+    query=st.dictionaries(st.text(min_size=1, max_size=4), st.text(max_size=4), max_size=2),
+    body=_json | st.binary(max_size=8),
+    has_body=st.booleans(),
+)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.builds(CorpusCase, operation=st.sampled_from(["GET /a", "POST /a"]), check=st.sampled_from(["error_format", "not_a_server_error"]),
-                          code=st.just("CK806"), title=st.text(max_size=10), request=_requests), max_size=4))
+@given(
+    st.lists(
+        st.builds(
+            CorpusCase,
+            operation=st.sampled_from(["GET /a", "POST /a"]),
+            check=st.sampled_from(["error_format", "not_a_server_error"]),
+            code=st.just("CK806"),
+            title=st.text(max_size=10),
+            request=_requests,
+        ),
+        max_size=4,
+    )
+)
 def test_corpus_load_of_dump_is_identity(tmp_path_factory, cases):
     corpus, _ = Corpus("p").merged(cases)
     path = tmp_path_factory.mktemp("corpus") / "p.corpus.json"

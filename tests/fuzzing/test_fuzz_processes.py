@@ -27,7 +27,9 @@ def _alive(pid: int) -> bool:
 
 
 def test_starts_on_a_free_port_waits_for_health_and_stops(tmp_path):
-    provider = _provider(tmp_path, f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}')
+    provider = _provider(
+        tmp_path, f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}'
+    )
     with ProviderProcess(provider, tmp_path) as process:
         assert process.base_url == f"http://127.0.0.1:{process.port}"
         with urllib.request.urlopen(f"{process.base_url}/items/1") as response:
@@ -37,7 +39,9 @@ def test_starts_on_a_free_port_waits_for_health_and_stops(tmp_path):
 
 
 def test_stopped_when_the_work_inside_fails(tmp_path):
-    provider = _provider(tmp_path, f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}')
+    provider = _provider(
+        tmp_path, f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}'
+    )
     with pytest.raises(KeyboardInterrupt):
         with ProviderProcess(provider, tmp_path) as process:
             pid = process._process.pid
@@ -46,7 +50,9 @@ def test_stopped_when_the_work_inside_fails(tmp_path):
 
 
 def test_a_process_that_exits_early_is_reported_with_its_output(tmp_path):
-    provider = _provider(tmp_path, '{command: ["{python}", "-c", "import sys; print(\'no config here\'); sys.exit(3)"], health: /}')
+    provider = _provider(
+        tmp_path, '{command: ["{python}", "-c", "import sys; print(\'no config here\'); sys.exit(3)"], health: /}'
+    )
     with pytest.raises(ProviderProcessError) as caught:
         ProviderProcess(provider, tmp_path).start()
     message = caught.value.describe()
@@ -55,8 +61,9 @@ def test_a_process_that_exits_early_is_reported_with_its_output(tmp_path):
 
 
 def test_a_process_that_never_gets_healthy_is_stopped_after_the_timeout(tmp_path):
-    provider = _provider(tmp_path, '{command: ["{python}", "-c", "import time; time.sleep(60)"], health: /health, '
-                                   'startup_timeout: 1}')
+    provider = _provider(
+        tmp_path, '{command: ["{python}", "-c", "import time; time.sleep(60)"], health: /health, startup_timeout: 1}'
+    )
     process = ProviderProcess(provider, tmp_path)
     with pytest.raises(ProviderProcessError) as caught:
         process.start()
@@ -65,11 +72,18 @@ def test_a_process_that_never_gets_healthy_is_stopped_after_the_timeout(tmp_path
 
 
 def test_placeholders_and_environment_reach_the_command(tmp_path):
-    script = ("import os, sys, http.server; open(os.path.join(sys.argv[2], 'seen'), 'w').write(os.environ['GREETING']); "
-              "http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')")
-    provider = _provider(tmp_path, f'{{command: ["{{python}}", "-c", "{script}", "{{port}}", "{{tmp}}"], health: /, '
-                                   'env: {GREETING: "${FUZZ_GREETING:-hello}"}}')
-    with ProviderProcess(provider, tmp_path, environ={**os.environ, "FUZZ_GREETING": "from the environment"}) as process:
+    script = (
+        "import os, sys, http.server; open(os.path.join(sys.argv[2], 'seen'), 'w').write(os.environ['GREETING']); "
+        "http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[1]), bind='127.0.0.1')"
+    )
+    provider = _provider(
+        tmp_path,
+        f'{{command: ["{{python}}", "-c", "{script}", "{{port}}", "{{tmp}}"], health: /, '
+        'env: {GREETING: "${FUZZ_GREETING:-hello}"}}',
+    )
+    with ProviderProcess(
+        provider, tmp_path, environ={**os.environ, "FUZZ_GREETING": "from the environment"}
+    ) as process:
         seen = os.path.join(process.values["tmp"], "seen")
         assert open(seen).read() == "from the environment"
     assert not os.path.exists(seen)  # {tmp} is removed with the process
@@ -77,10 +91,26 @@ def test_placeholders_and_environment_reach_the_command(tmp_path):
 
 def test_fuzz_starts_the_registered_process(tmp_path, run_cli):
     registry = inventory_registry(
-        tmp_path, process=f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}", --variant, broken], '
-                          'health: /health}')
-    code, out, err = run_cli("fuzz", "--registry", str(registry), "--provider", "inventory", "--operation", "get_item",
-                             "--max-examples", "15", "--seed", "20261122", "--no-corpus", "--phases", "examples,fuzzing")
+        tmp_path,
+        process=f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}", --variant, broken], '
+        "health: /health}",
+    )
+    code, out, err = run_cli(
+        "fuzz",
+        "--registry",
+        str(registry),
+        "--provider",
+        "inventory",
+        "--operation",
+        "get_item",
+        "--max-examples",
+        "15",
+        "--seed",
+        "20261122",
+        "--no-corpus",
+        "--phases",
+        "examples,fuzzing",
+    )
     assert code == 1
     assert "target http://127.0.0.1:" in err
     assert "CK806 error_format" in out
@@ -99,14 +129,32 @@ def test_ctrl_c_stops_the_run_and_the_provider(tmp_path):
     import time
 
     registry = inventory_registry(
-        tmp_path, process=f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}')
-    run = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "fuzz", "--registry",
-                            str(registry), "--provider", "inventory", "--max-examples", "1000", "--no-corpus", "-q"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        tmp_path, process=f'{{command: ["{{python}}", "{INVENTORY / "app.py"}", --port, "{{port}}"], health: /health}}'
+    )
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "fuzz",
+            "--registry",
+            str(registry),
+            "--provider",
+            "inventory",
+            "--max-examples",
+            "1000",
+            "--no-corpus",
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     provider_pid = None
     deadline = time.monotonic() + 60
     while provider_pid is None and time.monotonic() < deadline:
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(run.pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(run.pid)], capture_output=True, text=True
+        ).stdout.split()
         provider_pid = int(children[0]) if children else None
         time.sleep(0.2)
     assert provider_pid is not None, "the provider process never started"
@@ -122,10 +170,14 @@ def test_ctrl_c_stops_the_run_and_the_provider(tmp_path):
 
 
 def test_the_output_shown_on_failure_never_holds_the_providers_credentials(tmp_path):
-    registry = load_registry(inventory_registry(
-        tmp_path, auth="{scheme: bearer, env: INVENTORY_TOKEN}",
-        process='{command: ["{python}", "-c", "import os; print(\'login with \' + os.environ[\'INVENTORY_TOKEN\']); '
-                'raise SystemExit(1)"], health: /}'))
+    registry = load_registry(
+        inventory_registry(
+            tmp_path,
+            auth="{scheme: bearer, env: INVENTORY_TOKEN}",
+            process='{command: ["{python}", "-c", "import os; print(\'login with \' + os.environ[\'INVENTORY_TOKEN\']); '
+            'raise SystemExit(1)"], health: /}',
+        )
+    )
     environ = {**os.environ, "INVENTORY_TOKEN": "tok-very-secret-77"}
     with pytest.raises(ProviderProcessError) as caught:
         ProviderProcess(registry.provider("inventory"), tmp_path, environ=environ).start()

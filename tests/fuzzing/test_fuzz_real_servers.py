@@ -90,8 +90,9 @@ def test_jupyter_server(tmp_path, run_cli, monkeypatch):
     token = "jupyter-test-token-0123456789"
     monkeypatch.setenv("JUPYTER_TOKEN", token)
     saved = _seed_corpus(tmp_path, "jupyter")
-    code, out, err = run_cli("fuzz", "--registry", str(_jupyter_registry(tmp_path)), "--provider", "jupyter",
-                             "--format", "json", *BUDGET)
+    code, out, err = run_cli(
+        "fuzz", "--registry", str(_jupyter_registry(tmp_path)), "--provider", "jupyter", "--format", "json", *BUDGET
+    )
     assert f"corpus: {saved} replayed" in err
     assert code == 1, err
     report = json.loads(out)
@@ -118,18 +119,22 @@ def test_kinto(tmp_path, run_cli, monkeypatch):
     monkeypatch.setenv("KINTO_USER", "fuzzer")
     monkeypatch.setenv("KINTO_PASSWORD", "kinto-test-password-42")
     saved = _seed_corpus(tmp_path, "kinto")
-    code, out, err = run_cli("fuzz", "--registry", str(_kinto_registry(tmp_path)), "--provider", "kinto",
-                             "--format", "json", *BUDGET)
+    code, out, err = run_cli(
+        "fuzz", "--registry", str(_kinto_registry(tmp_path)), "--provider", "kinto", "--format", "json", *BUDGET
+    )
     assert f"corpus: {saved} replayed" in err
     assert code == 1, err
     report = json.loads(out)
     failures = _failures(report)
     # kinto answers 500 on /__version__ when no version.json is deployed, which the description does not document.
-    assert any(failure["check"] == "not_a_server_error" and failure["curl"].endswith("/v1/__version__")
-               for failure in failures)
+    assert any(
+        failure["check"] == "not_a_server_error" and failure["curl"].endswith("/v1/__version__") for failure in failures
+    )
     # A 500 that random generation finds only now and then: the corpus makes every run check it.
-    assert any(failure["check"] == "not_a_server_error" and failure["source"] == "corpus"
-               and "/v1/buckets?" in failure["curl"] for failure in failures)
+    assert any(
+        failure["check"] == "not_a_server_error" and failure["source"] == "corpus" and "/v1/buckets?" in failure["curl"]
+        for failure in failures
+    )
     assert "kinto-test-password-42" not in out and "kinto-test-password-42" not in err
     assert all('-u "$KINTO_USER:$KINTO_PASSWORD"' in failure["curl"] for failure in failures)
     skipped = {row["interaction"] or row["operation"] for row in report["results"] if "CK810" in row["message"]}

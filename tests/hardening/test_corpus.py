@@ -14,7 +14,9 @@ import pytest
 
 from tests.hardening.corpus import CASES, Case, make_project
 
-CASE_SECONDS = 300  # a hang guard, not a speed limit: a busy machine must not fail a case (speed is measured in benchmarks/)
+CASE_SECONDS = (
+    300  # a hang guard, not a speed limit: a busy machine must not fail a case (speed is measured in benchmarks/)
+)
 
 
 class CaseTimeout(Exception):
@@ -38,9 +40,15 @@ def _run_in_process(run_cli, arguments: tuple[str, ...]) -> tuple[int, str]:
 
 def _run_in_subprocess(folder: Path, arguments: tuple[str, ...]) -> tuple[int, str]:
     try:
-        done = subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", *arguments], cwd=folder,
-                              capture_output=True, text=True, timeout=CASE_SECONDS, stdin=subprocess.DEVNULL,
-                              env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+        done = subprocess.run(
+            [sys.executable, "-c", "from contractkit.cli import run; run()", *arguments],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=CASE_SECONDS,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"hang: no answer within {CASE_SECONDS} s")
     return done.returncode, done.stdout + done.stderr
@@ -77,5 +85,14 @@ def test_the_corpus_covers_every_file_kind_and_command() -> None:
     commands = {(case.kind, case.command[0]) for case in CASES}
     assert len(CASES) >= 250
     assert set(kinds) == {"registry", "contract", "cassette", "har", "pact", "spec", "official", "ledger", "overlay"}
-    assert {("registry", "lint"), ("registry", "verify"), ("cassette", "replay"), ("spec", "diff"), ("har", "validate"),
-            ("official", "schemas"), ("pact", "verify"), ("spec", "record"), ("contract", "consumer")} <= commands
+    assert {
+        ("registry", "lint"),
+        ("registry", "verify"),
+        ("cassette", "replay"),
+        ("spec", "diff"),
+        ("har", "validate"),
+        ("official", "schemas"),
+        ("pact", "verify"),
+        ("spec", "record"),
+        ("contract", "consumer"),
+    } <= commands

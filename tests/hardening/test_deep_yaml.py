@@ -16,8 +16,14 @@ DEEP_FLOW = "[" * 50_000 + "]" * 50_000
 
 
 def _contracts(cwd: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", *arguments], cwd=cwd,
-                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-c", "from contractkit.cli import run; run()", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _refused(done: subprocess.CompletedProcess[str], where: str) -> None:
@@ -44,8 +50,10 @@ def test_a_yaml_cassette_with_brackets_inside_quoted_strings_is_still_read(tmp_p
     make_project(tmp_path)
     cassette = tmp_path / "quoted.yaml"
     body = "[" * 150 + "]" * 150  # deep only inside a quoted body: text, not nesting
-    cassette.write_text("interactions:\n- request: {body: null, headers: {}, method: GET, uri: 'http://127.0.0.1:8000/widgets'}\n"
-                        f"  response:\n    body: {{string: '{body}'}}\n    headers: {{Content-Type: [text/plain]}}\n"
-                        "    status: {code: 200, message: OK}\nversion: 1\n")
+    cassette.write_text(
+        "interactions:\n- request: {body: null, headers: {}, method: GET, uri: 'http://127.0.0.1:8000/widgets'}\n"
+        f"  response:\n    body: {{string: '{body}'}}\n    headers: {{Content-Type: [text/plain]}}\n"
+        "    status: {code: 200, message: OK}\nversion: 1\n"
+    )
     done = _contracts(tmp_path, "validate", "--spec", "spec.json", "quoted.yaml")
     assert done.returncode in (0, 1) and "nested more than" not in done.stderr + done.stdout, done.stderr[-500:]

@@ -31,12 +31,17 @@ def provider(tmp_path: Path):
     (tmp_path / "registry.yaml").write_text(
         "version: 1\nconsumer: demo\nproviders:\n  dash:\n    base_url: http://127.0.0.1:3000/api\n    operations:\n"
         "      search: {method: GET, path: /search, safe: true}\n"
-        "      create: {method: POST, path: /things, safe: false}\n")
+        "      create: {method: POST, path: /things, safe: false}\n"
+    )
     folder = tmp_path / "cassettes" / "dash"
-    for name, method, uri, body in (("search", "GET", "http://127.0.0.1/api/search", '[{"uid": "cpu"}]'),
-                                    ("create", "POST", "http://127.0.0.1/api/things", '{"id": 1}')):
-        interaction = RecordedInteraction(RecordedRequest(method, uri, {}, None),
-                                          RecordedResponse(200, {"Content-Type": ("application/json",)}, body, "OK"))
+    for name, method, uri, body in (
+        ("search", "GET", "http://127.0.0.1/api/search", '[{"uid": "cpu"}]'),
+        ("create", "POST", "http://127.0.0.1/api/things", '{"id": 1}'),
+    ):
+        interaction = RecordedInteraction(
+            RecordedRequest(method, uri, {}, None),
+            RecordedResponse(200, {"Content-Type": ("application/json",)}, body, "OK"),
+        )
         write_cassette(Cassette(folder / f"{name}.yaml", (interaction,), {"operation": name}))
     return load_registry(tmp_path / "registry.yaml", environ={}).provider("dash")
 
@@ -67,23 +72,30 @@ def _search_ok(port: int) -> bool:
     return response.status == 200 and json.loads(response.read()) == [{"uid": "cpu"}]
 
 
-@pytest.mark.parametrize(("head", "status", "reason"), [
-    ("Content-Length: -100000", 400, "Content-Length must be a non-negative integer, got '-100000'"),
-    ("Content-Length: -1", 400, "Content-Length must be a non-negative integer, got '-1'"),
-    ("Content-Length: +5", 400, "Content-Length must be a non-negative integer, got '+5'"),
-    ("Content-Length: five", 400, "Content-Length must be a non-negative integer, got 'five'"),
-    ("Content-Length: 0x10", 400, "Content-Length must be a non-negative integer, got '0x10'"),
-    ("Content-Length: 5\r\nContent-Length: 6", 400, "conflicting Content-Length values '5, 6'"),
-    ("Content-Length: 4294967296", 413, "body of 4294967296 bytes is larger than the limit of 16777216"),
-    ("Content-Length: " + "9" * 40, 413, "body larger than 16777216 bytes"),
-    ("Content-Length: 3\r\nTransfer-Encoding: chunked", 400,
-     "both Content-Length and Transfer-Encoding (a request smuggling pattern)"),
-    ("Transfer-Encoding: gzip", 501, "Transfer-Encoding 'gzip' is not supported (only chunked)"),
-    ("Bad Header: x", 400, "malformed header line 'Bad Header: x'"),
-    (" folded: x", 400, "malformed header line ' folded: x'"),
-])
-def test_bad_lengths_and_headers_are_refused_and_the_server_keeps_serving(provider, head: str, status: int,
-                                                                        reason: str) -> None:
+@pytest.mark.parametrize(
+    ("head", "status", "reason"),
+    [
+        ("Content-Length: -100000", 400, "Content-Length must be a non-negative integer, got '-100000'"),
+        ("Content-Length: -1", 400, "Content-Length must be a non-negative integer, got '-1'"),
+        ("Content-Length: +5", 400, "Content-Length must be a non-negative integer, got '+5'"),
+        ("Content-Length: five", 400, "Content-Length must be a non-negative integer, got 'five'"),
+        ("Content-Length: 0x10", 400, "Content-Length must be a non-negative integer, got '0x10'"),
+        ("Content-Length: 5\r\nContent-Length: 6", 400, "conflicting Content-Length values '5, 6'"),
+        ("Content-Length: 4294967296", 413, "body of 4294967296 bytes is larger than the limit of 16777216"),
+        ("Content-Length: " + "9" * 40, 413, "body larger than 16777216 bytes"),
+        (
+            "Content-Length: 3\r\nTransfer-Encoding: chunked",
+            400,
+            "both Content-Length and Transfer-Encoding (a request smuggling pattern)",
+        ),
+        ("Transfer-Encoding: gzip", 501, "Transfer-Encoding 'gzip' is not supported (only chunked)"),
+        ("Bad Header: x", 400, "malformed header line 'Bad Header: x'"),
+        (" folded: x", 400, "malformed header line ' folded: x'"),
+    ],
+)
+def test_bad_lengths_and_headers_are_refused_and_the_server_keeps_serving(
+    provider, head: str, status: int, reason: str
+) -> None:
     with ReplayServer(provider=provider) as server:
         answer = _exchange(server.port, f"POST /api/things HTTP/1.1\r\nHost: x\r\n{head}\r\n\r\n".encode())
         assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:80]
@@ -93,8 +105,16 @@ def test_bad_lengths_and_headers_are_refused_and_the_server_keeps_serving(provid
         assert server.stats.rejected == 1
 
 
-@pytest.mark.parametrize("line", [b"GARBAGE\r\n\r\n", b"GET /x HTTP/2.0\r\n\r\n", b"GET  /x HTTP/1.1\r\n\r\n",
-                                  b"G\x00T /x HTTP/1.1\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /x HTTP/2.0\r\n\r\n",
+        b"GET  /x HTTP/1.1\r\n\r\n",
+        b"G\x00T /x HTTP/1.1\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+    ],
+)
 def test_a_request_line_that_is_not_http_is_400(provider, line: bytes) -> None:
     with ReplayServer(provider=provider) as server:
         assert _exchange(server.port, line).startswith(b"HTTP/1.1 400 ")
@@ -102,7 +122,10 @@ def test_a_request_line_that_is_not_http_is_400(provider, line: bytes) -> None:
 
 
 def test_an_endless_header_is_431_once_it_passes_the_head_limit(provider) -> None:
-    with ReplayServer(provider=provider) as server, socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+    with (
+        ReplayServer(provider=provider) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock,
+    ):
         sock.sendall(b"GET /api/search HTTP/1.1\r\nX-Endless: ")
         sent = 0
         try:
@@ -123,8 +146,10 @@ def test_a_body_over_the_limit_is_refused_whether_declared_or_chunked(provider) 
         chunks = b"".join(b"100\r\n" + b"x" * 256 + b"\r\n" for _ in range(5))
         streamed = _exchange(server.port, b"POST /api/things HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks)
         assert streamed.startswith(b"HTTP/1.1 413 ") and b"chunked body larger than 1024 bytes" in streamed
-        good = _exchange(server.port, b"POST /api/things HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close"
-                                      b"\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+        good = _exchange(
+            server.port,
+            b"POST /api/things HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        )
         assert good.startswith(b"HTTP/1.1 200 ") and good.endswith(b'{"id": 1}')
         assert server.stats.rejected == 2
 
@@ -211,8 +236,9 @@ def _lower_open_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
 
 
-def test_cli_answers_a_burst_of_a_thousand_connections_under_a_low_soft_file_limit(tmp_path: Path, provider,
-                                                                                     many_open_files) -> None:
+def test_cli_answers_a_burst_of_a_thousand_connections_under_a_low_soft_file_limit(
+    tmp_path: Path, provider, many_open_files
+) -> None:
     process = _start_cli(tmp_path, preexec_fn=_lower_open_file_limit)  # `ulimit -n 1024`: raised to the hard limit
     try:
         port = int(_wait_for_address(process).split("127.0.0.1:")[1].split("/")[0])
@@ -230,8 +256,9 @@ def _open_file_limit_of_200() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200))  # hard too: nothing to raise to
 
 
-def test_cli_beyond_what_the_open_file_limit_allows_answers_503_and_keeps_serving(tmp_path: Path, provider,
-                                                                                   many_open_files) -> None:
+def test_cli_beyond_what_the_open_file_limit_allows_answers_503_and_keeps_serving(
+    tmp_path: Path, provider, many_open_files
+) -> None:
     process = _start_cli(tmp_path, preexec_fn=_open_file_limit_of_200)
     try:
         port = int(_wait_for_address(process).split("127.0.0.1:")[1].split("/")[0])
@@ -285,7 +312,9 @@ def test_the_parser_takes_requests_split_at_any_byte() -> None:
         while (request := parser.next_request()) is not None:
             requests.append(request)
     assert [(r.method, r.target, r.body, r.keep_alive) for r in requests] == [
-        ("POST", "/a?b=1", b"abcde", True), ("GET", "/next", b"", True)]
+        ("POST", "/a?b=1", b"abcde", True),
+        ("GET", "/next", b"", True),
+    ]
 
 
 def test_a_bad_chunk_size_is_an_http_error() -> None:
@@ -296,12 +325,26 @@ def test_a_bad_chunk_size_is_an_http_error() -> None:
     assert (refused.value.status, refused.value.reason) == (400, "malformed chunk size")
 
 
-def _start_cli(tmp_path: Path, *arguments: str,
-               preexec_fn: Callable[[], None] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "replay", "--registry",
-                             str(tmp_path / "registry.yaml"), "--provider", "dash", *arguments],
-                            stderr=subprocess.PIPE, cwd=tmp_path, env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
-                            preexec_fn=preexec_fn)
+def _start_cli(
+    tmp_path: Path, *arguments: str, preexec_fn: Callable[[], None] | None = None
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "replay",
+            "--registry",
+            str(tmp_path / "registry.yaml"),
+            "--provider",
+            "dash",
+            *arguments,
+        ],
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+        preexec_fn=preexec_fn,
+    )
 
 
 def _wait_for_address(process: subprocess.Popen[bytes]) -> str:
@@ -325,8 +368,12 @@ def test_cli_port_is_honoured_and_ctrl_c_stops_it_while_hostile_clients_are_conn
     hostile: list[socket.socket] = []
     try:
         assert f"at http://127.0.0.1:{port}/api " in _wait_for_address(process)
-        for raw in (b"POST /api/things HTTP/1.1\r\nContent-Length: -100000\r\n\r\n", b"GET /api/search HTTP/1.1\r\nX: ",
-                    b"POST /api/things HTTP/1.1\r\nContent-Length: 4294967296\r\n\r\n" + b"x" * 65536, b""):
+        for raw in (
+            b"POST /api/things HTTP/1.1\r\nContent-Length: -100000\r\n\r\n",
+            b"GET /api/search HTTP/1.1\r\nX: ",
+            b"POST /api/things HTTP/1.1\r\nContent-Length: 4294967296\r\n\r\n" + b"x" * 65536,
+            b"",
+        ):
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             sock.sendall(raw)
             hostile.append(sock)
@@ -349,18 +396,22 @@ def test_cli_port_in_use_is_exit_2_naming_the_port(tmp_path: Path, provider, run
         taken.listen()
         port = taken.getsockname()[1]
         started = time.monotonic()
-        code, out, err = run_cli("replay", "--registry", str(tmp_path / "registry.yaml"), "--provider", "dash",
-                                 "--port", str(port))
+        code, out, err = run_cli(
+            "replay", "--registry", str(tmp_path / "registry.yaml"), "--provider", "dash", "--port", str(port)
+        )
     assert time.monotonic() - started < 30
     assert (code, out) == (2, "")
-    assert err == (f"error: replay server cannot listen on 127.0.0.1:{port} (Address already in use). "
-                   f"choose another --port, or 0 for a free one\n")
+    assert err == (
+        f"error: replay server cannot listen on 127.0.0.1:{port} (Address already in use). "
+        f"choose another --port, or 0 for a free one\n"
+    )
 
 
 def test_the_replay_fixture_honours_port_and_limits(pytester: pytest.Pytester, tmp_path: Path, provider) -> None:
     pytester.makeconftest("")
     port = _free_port()
-    pytester.makepyfile(test_user=f"""
+    pytester.makepyfile(
+        test_user=f"""
         import socket
         from contractkit.cassettes.httpserver import ServerLimits
 
@@ -374,7 +425,8 @@ def test_the_replay_fixture_honours_port_and_limits(pytester: pytest.Pytester, t
         def test_unknown_provider(replay):
             with replay("nope"):
                 pass
-    """)
+    """
+    )
     result = pytester.runpytest("-p", "no:cacheprovider", f"--contracts-registry={tmp_path / 'registry.yaml'}")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*contractkit: registry.yaml has no provider 'nope' (known: dash)*"])

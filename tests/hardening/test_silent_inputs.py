@@ -39,8 +39,9 @@ def _error_paragraph(output: str) -> str:
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.test_id) for case in CASES])
-def test_silent_input(case: SilentCase, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch,
-                      no_network: list[str]) -> None:
+def test_silent_input(
+    case: SilentCase, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch, no_network: list[str]
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     make_project(project)
@@ -63,7 +64,14 @@ def test_the_corpus_covers_every_part_with_held_out_cases() -> None:
     parts = Counter(case.part for case in CASES)
     held_out = Counter(case.part for case in CASES if case.held_out)
     assert len(CASES) >= 50
-    assert set(parts) == {"pact-version", "cassette-version", "matching-rules", "empty-providers",
-                          "openapi-structure", "external-ref", "messages"}
+    assert set(parts) == {
+        "pact-version",
+        "cassette-version",
+        "matching-rules",
+        "empty-providers",
+        "openapi-structure",
+        "external-ref",
+        "messages",
+    }
     assert set(held_out) == set(parts)
     assert len({case.test_id for case in CASES}) == len(CASES)

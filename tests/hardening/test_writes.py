@@ -83,12 +83,23 @@ def _run_in_subprocess(case: WriteCase, project: Path) -> tuple[int, str, str]:
         if limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    environment = {**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONDONTWRITEBYTECODE": "1",
-                   "PYTHONPATH": os.pathsep.join([str(project), *sys.path])}
+    environment = {
+        **os.environ,
+        "PACT_DO_NOT_TRACK": "true",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": os.pathsep.join([str(project), *sys.path]),
+    }
     try:
-        done = subprocess.run([sys.executable, "-c", "from contractkit.cli import run; run()", *case.command],
-                              cwd=project, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS,
-                              stdin=subprocess.DEVNULL, env=environment, preexec_fn=limit_file_size)
+        done = subprocess.run(
+            [sys.executable, "-c", "from contractkit.cli import run; run()", *case.command],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD_SECONDS,
+            stdin=subprocess.DEVNULL,
+            env=environment,
+            preexec_fn=limit_file_size,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"hang: no answer within {HANG_GUARD_SECONDS} s")
     return done.returncode, done.stdout, done.stderr
@@ -145,11 +156,39 @@ def _snapshot(root: Path) -> Snapshot:
 
 
 def test_the_corpus_covers_every_command_that_writes() -> None:
-    commands = {" ".join(case.command[:2]) if case.command[0] in ("schemas", "specs", "report", "provider")
-                else case.command[0] for case in CASES}
-    takes_output = {"list", "lint", "schemas import", "specs check", "record", "rerecord", "drift", "scan", "consumer",
-                    "diff", "gate", "fuzz", "report show", "report merge", "run", "verify", "validate"}
-    writes_artifacts = {"consumer", "record", "fuzz", "schemas import", "init", "provider add", "specs check", "validate"}
+    commands = {
+        " ".join(case.command[:2]) if case.command[0] in ("schemas", "specs", "report", "provider") else case.command[0]
+        for case in CASES
+    }
+    takes_output = {
+        "list",
+        "lint",
+        "schemas import",
+        "specs check",
+        "record",
+        "rerecord",
+        "drift",
+        "scan",
+        "consumer",
+        "diff",
+        "gate",
+        "fuzz",
+        "report show",
+        "report merge",
+        "run",
+        "verify",
+        "validate",
+    }
+    writes_artifacts = {
+        "consumer",
+        "record",
+        "fuzz",
+        "schemas import",
+        "init",
+        "provider add",
+        "specs check",
+        "validate",
+    }
     assert len(CASES) >= 40
     assert takes_output | writes_artifacts <= commands, (takes_output | writes_artifacts) - commands
     held_out = [case for index, case in enumerate(CASES) if is_held_out(index)]

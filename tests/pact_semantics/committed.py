@@ -121,7 +121,9 @@ def _rewritten(served: Sequence[Served]) -> dict[str, dict[str, Any]]:
     """One pact per provider, each interaction's request `GET /<id>` and no provider states."""
     out: dict[str, dict[str, Any]] = {}
     for one in served:
-        document = out.setdefault(one.provider, {**copy.deepcopy(json.loads(one.pact_file.read_text())), "interactions": []})
+        document = out.setdefault(
+            one.provider, {**copy.deepcopy(json.loads(one.pact_file.read_text())), "interactions": []}
+        )
         raw = copy.deepcopy(dict(one.interaction.raw))
         raw.pop("providerStates", None)
         raw.pop("providerState", None)
@@ -141,7 +143,9 @@ def _handler(by_path: dict[str, Served]) -> type[BaseHTTPRequestHandler]:
             if one is None:
                 self.send_error(599)
                 return
-            head = f"HTTP/1.1 {one.status} Recorded\r\n" + "".join(f"{name}: {value}\r\n" for name, value in one.headers)
+            head = f"HTTP/1.1 {one.status} Recorded\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in one.headers
+            )
             self.wfile.write(head.encode("latin-1", "replace") + b"\r\n" + one.body)
             self.wfile.flush()
 
@@ -174,7 +178,9 @@ def core_verdicts(served: Sequence[Served], folder: Path) -> dict[str, tuple[boo
         for provider, document in _rewritten(served).items():
             pact_file = folder / f"{provider}.json"
             pact_file.write_text(json.dumps(document, indent=1))
-            verifier = Verifier(document["provider"]["name"], host="127.0.0.1").add_transport(url=url).add_source(pact_file)
+            verifier = (
+                Verifier(document["provider"]["name"], host="127.0.0.1").add_transport(url=url).add_source(pact_file)
+            )
             verifier.set_coloured_output(enabled=False)
             try:
                 verifier.verify()

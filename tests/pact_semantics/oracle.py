@@ -26,11 +26,22 @@ class Verdict:
 
 def pact_document(cases: Sequence[Case]) -> dict[str, Any]:
     """One V4 pact with an interaction per case."""
-    interactions = [{"type": "Synchronous/HTTP", "description": case.id, "key": case.id,
-                     "request": {"method": "GET", "path": f"/{case.id}"}, "response": case.response}
-                    for case in cases]
-    return {"consumer": {"name": "corpus-consumer"}, "provider": {"name": "corpus-provider"},
-            "interactions": interactions, "metadata": {"pactSpecification": {"version": "4.0"}}}
+    interactions = [
+        {
+            "type": "Synchronous/HTTP",
+            "description": case.id,
+            "key": case.id,
+            "request": {"method": "GET", "path": f"/{case.id}"},
+            "response": case.response,
+        }
+        for case in cases
+    ]
+    return {
+        "consumer": {"name": "corpus-consumer"},
+        "provider": {"name": "corpus-provider"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
 
 
 def _handler(by_path: dict[str, Case]) -> type[BaseHTTPRequestHandler]:
@@ -90,5 +101,9 @@ def oracle_verdicts(cases: Sequence[Case], folder: Path) -> dict[str, Verdict]:
         mismatches = tuple((item.get("mismatch") or {}).get("mismatches") or ())
         out[item["description"]] = Verdict(item.get("result") == "OK", mismatches)
     if len(out) != len(cases):  # the core refused the pact (a matcher it cannot read, say): show why
-        raise AssertionError("the Pact core judged {} of {} cases:\n{}".format(len(out), len(cases), "\n".join(results.get("output", []))))
+        raise AssertionError(
+            "the Pact core judged {} of {} cases:\n{}".format(
+                len(out), len(cases), "\n".join(results.get("output", []))
+            )
+        )
     return out

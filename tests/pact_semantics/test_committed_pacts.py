@@ -45,8 +45,10 @@ def _core_path(mismatch: dict[str, Any]) -> str:
 def _disagreement(one: Served, passed: bool, mismatches: tuple[dict[str, Any], ...]) -> str | None:
     ours = judge_response(one.interaction, one.status, list(one.headers), one.body)
     if passed != (not ours):
-        return (f"{one.label}: core {'passes' if passed else 'fails'} {[_core_path(m) for m in mismatches]}, "
-                f"we {'fail' if ours else 'pass'} {[mismatch.detail for mismatch in ours]}")
+        return (
+            f"{one.label}: core {'passes' if passed else 'fails'} {[_core_path(m) for m in mismatches]}, "
+            f"we {'fail' if ours else 'pass'} {[mismatch.detail for mismatch in ours]}"
+        )
     if ours and mismatches and _path(ours[0].path) != _core_path(mismatches[0]):
         return f"{one.label}: the core's first mismatch is at {_core_path(mismatches[0])}, ours at {ours[0].path}"
     return None
@@ -72,8 +74,13 @@ def test_namespaced_xml_answers_are_judged_by_their_rules():
     elements `namespace-uri:local`, so they govern those texts and the recordings break nothing."""
     xml = [one for one in SERVED if one.provider == "aws" and one.body.lstrip().startswith(b"<")]
     assert len(xml) >= 5 and all(b"xmlns=" in one.body for one in xml)
-    assert [mismatch for one in xml for mismatch in judge_response(one.interaction, one.status, list(one.headers), one.body)] == []
+    assert [
+        mismatch for one in xml for mismatch in judge_response(one.interaction, one.status, list(one.headers), one.body)
+    ] == []
     provider = REGISTRY.provider("aws")
     pact = load_pact(REGISTRY.pact_file("aws"))
-    assert [finding.message for cassette in iter_cassettes(provider.cassettes)
-            for finding in iter_cassette_pact_breaks(provider, cassette, pact)] == []
+    assert [
+        finding.message
+        for cassette in iter_cassettes(provider.cassettes)
+        for finding in iter_cassette_pact_breaks(provider, cassette, pact)
+    ] == []

@@ -24,25 +24,53 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
 
 def _ours(cases: list[Case]) -> dict[str, bool]:
     interactions = parse_pact(pact_document(cases)).interactions
-    return {case.id: not judge_response(interaction, case.actual_status, list(case.actual_headers), case.actual_body)
-            for case, interaction in zip(cases, interactions)}
+    return {
+        case.id: not judge_response(interaction, case.actual_status, list(case.actual_headers), case.actual_body)
+        for case, interaction in zip(cases, interactions)
+    }
 
 
 def _disagreements(verdicts: dict[str, Verdict], *, heldout: bool) -> list[str]:
     cases = [case for case in CASES if case.is_heldout == heldout]
     ours = _ours(cases)
-    return [f"{case.id} {case.name}: core {'passes' if verdicts[case.id].passed else 'fails'}, we "
-            f"{'pass' if ours[case.id] else 'fail'} ({verdicts[case.id].mismatches})"
-            for case in cases if ours[case.id] != verdicts[case.id].passed]
+    return [
+        f"{case.id} {case.name}: core {'passes' if verdicts[case.id].passed else 'fails'}, we "
+        f"{'pass' if ours[case.id] else 'fail'} ({verdicts[case.id].mismatches})"
+        for case in cases
+        if ours[case.id] != verdicts[case.id].passed
+    ]
 
 
 def test_the_corpus_covers_every_matcher_and_body_kind():
     matchers = Counter(case.matcher for case in CASES)
     kinds = Counter(case.kind for case in CASES)
     assert len(CASES) >= 240
-    for matcher in ("type", "regex", "equality", "include", "number", "integer", "decimal", "boolean", "null", "date", "time",
-                    "timestamp", "min/max", "each-like", "values", "eachKey", "eachValue", "arrayContains", "notEmpty", "semver",
-                    "contentType", "combine", "statusCode", "headers"):
+    for matcher in (
+        "type",
+        "regex",
+        "equality",
+        "include",
+        "number",
+        "integer",
+        "decimal",
+        "boolean",
+        "null",
+        "date",
+        "time",
+        "timestamp",
+        "min/max",
+        "each-like",
+        "values",
+        "eachKey",
+        "eachValue",
+        "arrayContains",
+        "notEmpty",
+        "semver",
+        "contentType",
+        "combine",
+        "statusCode",
+        "headers",
+    ):
         assert matchers[matcher] >= 3, matcher
     for kind in ("json", "text", "xml", "form", "multipart", "binary", "headers", "status"):
         assert kinds[kind] >= 8, kind
@@ -66,4 +94,6 @@ def test_a_mismatch_names_its_path_and_reason(tmp_path: Path):
     interaction = parse_pact(pact_document([case])).interactions[0]
     mismatches = judge_response(interaction, case.actual_status, list(case.actual_headers), case.actual_body)
     assert [(mismatch.path, mismatch.detail) for mismatch in mismatches] == [
-        ("$.v[0]", "$.v[0] is 'ax': it does not match /^a/"), ("$.v", "$.v has 2 item(s), the pact expects 1")]
+        ("$.v[0]", "$.v[0] is 'ax': it does not match /^a/"),
+        ("$.v", "$.v has 2 item(s), the pact expects 1"),
+    ]

@@ -45,7 +45,9 @@ def test_artifacts_load_lazily_and_a_missing_pact_is_none(registry):
     context.pact_path.unlink()
     assert context.pact is None
     assert {interaction.operation for interaction in context.contract.interactions} <= set(context.provider.operations)
-    assert context.cassettes and all(cassette.path.is_relative_to(context.provider.cassettes) for cassette in context.cassettes)
+    assert context.cassettes and all(
+        cassette.path.is_relative_to(context.provider.cassettes) for cassette in context.cassettes
+    )
     assert context.router.match("GET", "/api/search").name == "search_dashboards"
 
 

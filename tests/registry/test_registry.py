@@ -38,12 +38,15 @@ def test_base_url_reads_the_environment_with_a_default() -> None:
     assert load_registry(REPO / "registry.yaml", environ={}).provider("github").base_url == "https://api.github.com"
 
 
-@pytest.mark.parametrize(("text", "environ", "expected"), [
-    ("${A:-x}/y", {}, "x/y"),
-    ("${A:-x}/y", {"A": "z"}, "z/y"),
-    ("${A}-${B:-}", {"A": "1"}, "1-"),
-    ("plain", {}, "plain"),
-])
+@pytest.mark.parametrize(
+    ("text", "environ", "expected"),
+    [
+        ("${A:-x}/y", {}, "x/y"),
+        ("${A:-x}/y", {"A": "z"}, "z/y"),
+        ("${A}-${B:-}", {"A": "1"}, "1-"),
+        ("plain", {}, "plain"),
+    ],
+)
 def test_interpolation(text: str, environ: dict[str, str], expected: str) -> None:
     assert interpolate(text, environ, file="r.yaml", key_path=("k",), line=1) == expected
 
@@ -75,15 +78,21 @@ def test_list_json_shows_providers_operations_and_artifacts(run_cli, monkeypatch
     assert pulls["label"] == "GET /repos/{owner}/{repo}/pulls" and pulls["schema"] is True
     aws = next(p for p in listing["providers"] if p["name"] == "aws")
     assert all(o["schema"] for o in aws["operations"]), "every AWS operation exists in botocore's models"
-    missing = [(p["name"], o["name"]) for p in listing["providers"] for o in p["operations"]
-               if not (o["contract"] and o["pact"] and o["cassette"])]
+    missing = [
+        (p["name"], o["name"])
+        for p in listing["providers"]
+        for o in p["operations"]
+        if not (o["contract"] and o["pact"] and o["cassette"])
+    ]
     assert missing == [], "the example registry has a contract, a pact and a cassette for every operation"
 
 
 def test_list_marks_a_missing_schema(tmp_path: Path, run_cli) -> None:
     registry = tmp_path / "registry.yaml"
-    registry.write_text("version: 1\nconsumer: c\nproviders:\n  p:\n    base_url: http://127.0.0.1:1\n    spec: missing.json\n"
-                        "    operations:\n      op: {method: GET, path: /x, safe: true}\n")
+    registry.write_text(
+        "version: 1\nconsumer: c\nproviders:\n  p:\n    base_url: http://127.0.0.1:1\n    spec: missing.json\n"
+        "    operations:\n      op: {method: GET, path: /x, safe: true}\n"
+    )
     code, out, _ = run_cli("list", "--registry", str(registry), "--format", "json")
     operation = json.loads(out)["providers"][0]["operations"][0]
     assert code == 0 and operation["schema"] is False and operation["contract"] is False

@@ -36,7 +36,14 @@ def contracts(example_copy: Path) -> Contracts:
 
     def run(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-c", "from contractkit.cli import run; run()", *args]
-        return subprocess.run(command, cwd=example_copy, env={**environ, **(extra_env or {})}, capture_output=True,
-                              text=True, timeout=300, check=False)
+        return subprocess.run(
+            command,
+            cwd=example_copy,
+            env={**environ, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
 
     return run

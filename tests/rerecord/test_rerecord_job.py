@@ -32,8 +32,10 @@ def test_rerecord_on_the_example_registry_exits_0_and_changes_no_file(example_co
     # inventory was really recorded (its process started), not skipped for want of a server
     assert "| record | list_items | unchanged | no change |" in report
     assert "| record | get_item | unchanged | no change |" in report
-    assert ("providers.grafana.auth.env: provider 'grafana' needs the environment variable GRAFANA_TOKEN for its bearer "
-            "auth, and GRAFANA_TOKEN is not set. export GRAFANA_TOKEN") in report
+    assert (
+        "providers.grafana.auth.env: provider 'grafana' needs the environment variable GRAFANA_TOKEN for its bearer "
+        "auth, and GRAFANA_TOKEN is not set. export GRAFANA_TOKEN"
+    ) in report
 
 
 def test_record_aws_from_moto_exits_0_and_changes_no_file(example_copy: Path, contracts: Contracts) -> None:
@@ -44,9 +46,15 @@ def test_record_aws_from_moto_exits_0_and_changes_no_file(example_copy: Path, co
     assert changed_files(before, file_digests(example_copy)) == []
     rows = re.findall(r"^\| ✅ \| record \| (\w+) \| (\w+) \| (.*) \|$", report, re.MULTILINE)
     assert {operation: outcome for operation, outcome, _ in rows} == {
-        "s3_list_buckets": "unchanged", "s3_get_bucket_location": "unchanged", "s3_list_objects": "unchanged",
-        "iam_list_users": "unchanged", "iam_list_roles": "unchanged", "ce_get_cost_and_usage": "unchanged",
-        "ce_get_cost_forecast": "unchanged", "cloudwatch_describe_alarms": "unchanged"}
+        "s3_list_buckets": "unchanged",
+        "s3_get_bucket_location": "unchanged",
+        "s3_list_objects": "unchanged",
+        "iam_list_users": "unchanged",
+        "iam_list_roles": "unchanged",
+        "ce_get_cost_and_usage": "unchanged",
+        "ce_get_cost_forecast": "unchanged",
+        "cloudwatch_describe_alarms": "unchanged",
+    }
     assert f"{MOTO_GAP} (no change)" in report
     forecast = load_cassette(example_copy / "cassettes" / "aws" / "ce_get_cost_forecast.yaml")
     assert forecast.metadata["source"] == "botocore-schema"
@@ -63,8 +71,14 @@ def test_record_live_starts_the_registered_process_unless_told_not_to(example_co
     with socket.socket() as probe:  # a port nothing listens on: without the process there is no provider
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    refused = contracts("record", "--provider", "inventory", "--live", "--no-process",
-                        extra_env={"INVENTORY_URL": f"http://127.0.0.1:{port}"})
+    refused = contracts(
+        "record",
+        "--provider",
+        "inventory",
+        "--live",
+        "--no-process",
+        extra_env={"INVENTORY_URL": f"http://127.0.0.1:{port}"},
+    )
     assert refused.returncode == 1
     assert "FAILED [record] inventory / list_items / failed: no response (ConnectionError" in refused.stdout
     assert changed_files(before, file_digests(example_copy)) == []
@@ -85,4 +99,6 @@ def test_verify_start_process_is_for_one_provider_without_a_base_url(contracts: 
     assert (both.returncode, both.stderr.strip()) == (2, "error: give --base-url or --start-process, not both")
     every = contracts("verify", "--all", "--start-process")
     assert (every.returncode, every.stderr.strip()) == (
-        2, "error: --start-process verifies one live provider: pass exactly one --provider")
+        2,
+        "error: --start-process verifies one live provider: pass exactly one --provider",
+    )

@@ -38,9 +38,15 @@ class Provider:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 turn = next(provider.counter)
-                body = json.dumps({"id": 7, "name": provider.name, "UserId": uuid.uuid4().hex[:20],
-                                   "created_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-                                   "StateUpdatedTimestamp": 1795320525.404 + turn}).encode()
+                body = json.dumps(
+                    {
+                        "id": 7,
+                        "name": provider.name,
+                        "UserId": uuid.uuid4().hex[:20],
+                        "created_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                        "StateUpdatedTimestamp": 1795320525.404 + turn,
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 if provider.request_id_header:
@@ -73,7 +79,8 @@ def _record(tmp_path: Path, provider: Provider) -> str:
         "version: 1\nconsumer: demo\nproviders:\n  users:\n"
         f"    base_url: http://127.0.0.1:{port}\n    auth: {{scheme: none}}\n    cassettes: cassettes/users\n"
         "    record: {requests: {get_user: {}}}\n"
-        "    operations:\n      get_user: {method: GET, path: /users/7, safe: true}\n")
+        "    operations:\n      get_user: {method: GET, path: /users/7, safe: true}\n"
+    )
     registry = load_registry(tmp_path / "registry.yaml", environ={})
     report = record_cassettes(registry, "users", (), mode="live", options=RecordOptions(source="local"))
     assert not report.failed, report
@@ -93,7 +100,8 @@ def test_an_unchanged_answer_rewrites_nothing_and_a_changed_one_is_written(tmp_p
 
 
 def test_a_header_the_provider_starts_sending_rewrites_nothing_and_a_dropped_one_is_written(
-        tmp_path: Path, provider: Provider) -> None:
+    tmp_path: Path, provider: Provider
+) -> None:
     """A newer release (of a provider, or of moto) that adds an informational header changes no committed file;
     a header the recording had and the provider stops sending is a real difference."""
     cassette = tmp_path / "cassettes" / "users" / "get_user.yaml"
@@ -109,19 +117,23 @@ def test_a_header_the_provider_starts_sending_rewrites_nothing_and_a_dropped_one
 
 
 def _answer(body: str, server: str = "nginx/1.25") -> RecordedInteraction:
-    return RecordedInteraction(RecordedRequest("GET", "http://127.0.0.1/users/7", {}, None),
-                               RecordedResponse(200, {"Server": (server,), "Content-Type": ("application/json",)}, body))
+    return RecordedInteraction(
+        RecordedRequest("GET", "http://127.0.0.1/users/7", {}, None),
+        RecordedResponse(200, {"Server": (server,), "Content-Type": ("application/json",)}, body),
+    )
 
 
 _IDS = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=20, max_size=20)
 _INSTANTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1)).map(
-    lambda moment: moment.isoformat(timespec="milliseconds") + "Z")
+    lambda moment: moment.isoformat(timespec="milliseconds") + "Z"
+)
 
 
 @given(user_id=_IDS, created=_INSTANTS, banner=st.text("abcdef/.0123456789", min_size=1, max_size=12))
 def test_volatile_values_never_tell_two_answers_apart(user_id: str, created: str, banner: str) -> None:
-    reference = mask_volatile(_answer("<User><UserId>6m5sdtbzfe82ig0ddlg5</UserId>"
-                                      "<CreateDate>2026-11-22T04:08:45.305Z</CreateDate></User>"))
+    reference = mask_volatile(
+        _answer("<User><UserId>6m5sdtbzfe82ig0ddlg5</UserId><CreateDate>2026-11-22T04:08:45.305Z</CreateDate></User>")
+    )
     other = mask_volatile(_answer(f"<User><UserId>{user_id}</UserId><CreateDate>{created}</CreateDate></User>", banner))
     assert other == reference
     assert mask_volatile(other) == other  # masking twice is masking once
@@ -129,7 +141,9 @@ def test_volatile_values_never_tell_two_answers_apart(user_id: str, created: str
 
 @given(name=st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
 def test_any_other_value_tells_two_answers_apart(name: str) -> None:
-    assert (mask_volatile(_answer(f'{{"name": "{name}", "start": "2026-11-01"}}'))
-            != mask_volatile(_answer(f'{{"name": "{name}x", "start": "2026-11-01"}}')))
-    assert (mask_volatile(_answer('{"TimePeriod": {"Start": "2026-11-01"}}'))
-            != mask_volatile(_answer('{"TimePeriod": {"Start": "2026-12-01"}}'))), "a bare date is data"
+    assert mask_volatile(_answer(f'{{"name": "{name}", "start": "2026-11-01"}}')) != mask_volatile(
+        _answer(f'{{"name": "{name}x", "start": "2026-11-01"}}')
+    )
+    assert mask_volatile(_answer('{"TimePeriod": {"Start": "2026-11-01"}}')) != mask_volatile(
+        _answer('{"TimePeriod": {"Start": "2026-12-01"}}')
+    ), "a bare date is data"

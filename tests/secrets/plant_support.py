@@ -58,8 +58,9 @@ class PlantServer:
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                exchange = Exchange(self.command, self.path, list(self.headers.items()),
-                                    self.rfile.read(length) if length else b"")
+                exchange = Exchange(
+                    self.command, self.path, list(self.headers.items()), self.rfile.read(length) if length else b""
+                )
                 answer = plant.routes.get(urlsplit(self.path).path)
                 status, headers, body = answer(exchange) if answer else (404, [], b'{"message": "Not Found"}')
                 if not any(name.lower() == "content-type" for name, _ in headers):

@@ -12,20 +12,63 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
-from contractkit.cassettes.scrub import ScrubRules, find_secrets, mask_text, rules_for, scrub_body, scrub_interaction, scrub_text
+from contractkit.cassettes.scrub import (
+    ScrubRules,
+    find_secrets,
+    mask_text,
+    rules_for,
+    scrub_body,
+    scrub_interaction,
+    scrub_text,
+)
 from contractkit.cassettes.secrets import Detector, credential_variants, is_secret_name, looks_random
 
 
-@pytest.mark.parametrize("name", ["auth_token", "sessionToken", "os_password", "X-Amz-Security-Token", "smtp_pass",
-                                  "integration_key", "grafana_session", "db.password", "API_KEY", "SecretString",
-                                  "routing_key", "PHPSESSID", "client_secret", "ticket"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "auth_token",
+        "sessionToken",
+        "os_password",
+        "X-Amz-Security-Token",
+        "smtp_pass",
+        "integration_key",
+        "grafana_session",
+        "db.password",
+        "API_KEY",
+        "SecretString",
+        "routing_key",
+        "PHPSESSID",
+        "client_secret",
+        "ticket",
+    ],
+)
 def test_secret_names_by_words(name: str) -> None:
     assert is_secret_name(name)
 
 
-@pytest.mark.parametrize("name", ["next_token", "page_token", "nextPageToken", "NextContinuationToken", "token_type",
-                                  "key", "Key", "sort_key", "incident_key", "issueKey", "author", "keywords",
-                                  "public_key", "AccessKeyId", "auth_type", "expires_in", "cookie_name"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "next_token",
+        "page_token",
+        "nextPageToken",
+        "NextContinuationToken",
+        "token_type",
+        "key",
+        "Key",
+        "sort_key",
+        "incident_key",
+        "issueKey",
+        "author",
+        "keywords",
+        "public_key",
+        "AccessKeyId",
+        "auth_type",
+        "expires_in",
+        "cookie_name",
+    ],
+)
 def test_known_non_secrets_are_allowed(name: str) -> None:
     assert not is_secret_name(name)
 
@@ -36,7 +79,9 @@ def test_every_vendor_format_is_detected_in_text_json_and_escaped_text() -> None
     for vendor, (value, core) in _vendor_values().items():
         for text in (f"x {value} y", json.dumps({"note": value}), json.dumps(f"line\n{value}\nend")):
             cores = (core, json.dumps(core)[1:-1])
-            if not any(form in text[match.start:match.end] for match in detector.iter_matches(text) for form in cores):
+            if not any(
+                form in text[match.start : match.end] for match in detector.iter_matches(text) for form in cores
+            ):
                 missed.append((vendor, text[:40]))
     assert missed == []
 
@@ -59,15 +104,21 @@ def test_structure_reaches_urls_in_headers_bodies_and_json_strings() -> None:
     rules = ScrubRules()
     link = scrub_text('<https://api.example.test/x?page=2&access_token=abcd1234efgh>; rel="next"', rules)
     assert link == '<https://api.example.test/x?page=2&access_token=<scrubbed:access_token>>; rel="next"'
-    assert scrub_text("https://tok9876543210abc@git.example.test/r.git", rules) == \
-        "https://<scrubbed:userinfo>@git.example.test/r.git"
+    assert (
+        scrub_text("https://tok9876543210abc@git.example.test/r.git", rules)
+        == "https://<scrubbed:userinfo>@git.example.test/r.git"
+    )
     assert scrub_text("postgres://app:p@ss@w0rd@db/app", rules) == "postgres://app:<scrubbed:password>@db/app"
     nested = json.dumps({"Value": json.dumps({"user": "app", "password": "s3cr3t-value"})})
-    assert json.loads(json.loads(scrub_body(nested, "application/json", rules))["Value"]) == \
-        {"password": "<scrubbed:password>", "user": "app"}
+    assert json.loads(json.loads(scrub_body(nested, "application/json", rules))["Value"]) == {
+        "password": "<scrubbed:password>",
+        "user": "app",
+    }
     pairs = json.dumps([{"name": "API_KEY", "value": "v-123456"}, {"name": "REGION", "value": "eu-west-1"}])
-    assert json.loads(scrub_body(pairs, "application/json", rules)) == \
-        [{"name": "API_KEY", "value": "<scrubbed:api_key>"}, {"name": "REGION", "value": "eu-west-1"}]
+    assert json.loads(scrub_body(pairs, "application/json", rules)) == [
+        {"name": "API_KEY", "value": "<scrubbed:api_key>"},
+        {"name": "REGION", "value": "eu-west-1"},
+    ]
 
 
 _SECRET = st.from_regex(r"[A-Za-z0-9]{6,20}[0-9][A-Za-z0-9+/=]{5,20}", fullmatch=True)
@@ -75,13 +126,26 @@ _FILLER = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="<>")
 
 
 def _interaction(secret: str, filler: str) -> RecordedInteraction:
-    body = {"config": json.dumps({"db": {"password": secret}}), "env": [{"name": "X_TOKEN", "value": secret}],
-            "note": f"{filler} {secret}", "link": f"https://u:{secret}@h.example/x?sessionToken={secret}#id_token={secret}"}
+    body = {
+        "config": json.dumps({"db": {"password": secret}}),
+        "env": [{"name": "X_TOKEN", "value": secret}],
+        "note": f"{filler} {secret}",
+        "link": f"https://u:{secret}@h.example/x?sessionToken={secret}#id_token={secret}",
+    }
     return RecordedInteraction(
-        RecordedRequest("POST", f"https://h.example/x?auth_token={secret}&q=1",
-                        {"Cookie": (f"grafana_session={secret}; theme=dark",)}, f"smtp_pass={secret}&x=1"),
-        RecordedResponse(200, {"Content-Type": ("application/json",), "Link": (f"<https://h/x?access_token={secret}>",)},
-                         json.dumps(body), "OK"))
+        RecordedRequest(
+            "POST",
+            f"https://h.example/x?auth_token={secret}&q=1",
+            {"Cookie": (f"grafana_session={secret}; theme=dark",)},
+            f"smtp_pass={secret}&x=1",
+        ),
+        RecordedResponse(
+            200,
+            {"Content-Type": ("application/json",), "Link": (f"<https://h/x?access_token={secret}>",)},
+            json.dumps(body),
+            "OK",
+        ),
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -107,12 +171,15 @@ def test_a_contract_holding_a_stripe_key_is_refused_before_any_pact(tmp_path: Pa
     (tmp_path / "registry.yaml").write_text(
         "version: 1\nconsumer: shop\nproviders:\n  pay:\n    base_url: http://127.0.0.1:9/v1\n"
         "    auth: {scheme: none}\n    contract: contracts/pay.yaml\n"
-        "    operations:\n      charge: {method: GET, path: /charges, safe: true}\n", encoding="utf-8")
+        "    operations:\n      charge: {method: GET, path: /charges, safe: true}\n",
+        encoding="utf-8",
+    )
     key = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
     (tmp_path / "contracts" / "pay.yaml").write_text(
         "provider: pay\ninteractions:\n  - operation: charge\n    description: charges\n"
         f"    request: {{headers: {{Authorization: 'Bearer {key}'}}}}\n    response: {{status: 200, body: []}}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     code, out, err = run_cli("consumer", "--registry", str(tmp_path / "registry.yaml"))
     assert code == 2 and "Traceback" not in err
     assert "pay.yaml:5: interactions[0].request.headers.Authorization: the value looks like a stripe key" in err
@@ -121,5 +188,6 @@ def test_a_contract_holding_a_stripe_key_is_refused_before_any_pact(tmp_path: Pa
 
 def test_masking_leaves_prose_about_secret_fields_readable() -> None:
     line = "CK310 response.body.password: expected a string, got null (GET https://h.example/x?token=abcd1234wxyz)"
-    assert mask_text(line, {}) == ("CK310 response.body.password: expected a string, got null "
-                                   "(GET https://h.example/x?token=<scrubbed:token>)")
+    assert mask_text(line, {}) == (
+        "CK310 response.body.password: expected a string, got null (GET https://h.example/x?token=<scrubbed:token>)"
+    )

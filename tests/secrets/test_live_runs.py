@@ -55,27 +55,47 @@ def notes(plant_server: PlantServer, tmp_path: Path, monkeypatch: pytest.MonkeyP
     def listing(seen: Exchange):  # the live provider echoes the caller's token and has a secret of its own
         return json_answer({"notes": [{"id": f"seen {token}", "text": 7, "password": "hunter2-live-77"}]})
 
-    plant_server.route("/api/notes", lambda seen: listing(seen) if seen.method == "GET" else json_answer({"id": 2},
-                                                                                                          status=201))
+    plant_server.route(
+        "/api/notes", lambda seen: listing(seen) if seen.method == "GET" else json_answer({"id": 2}, status=201)
+    )
     return registry
 
 
-def test_verify_base_url_sends_no_unsafe_operation_without_the_flag(notes: Path, plant_server: PlantServer,
-                                                                    run_cli) -> None:
-    code, out, err = run_cli("verify", "--registry", str(notes), "--provider", "notes", "--base-url",
-                             f"{plant_server.url}/api", "--format", "json")
+def test_verify_base_url_sends_no_unsafe_operation_without_the_flag(
+    notes: Path, plant_server: PlantServer, run_cli
+) -> None:
+    code, out, err = run_cli(
+        "verify",
+        "--registry",
+        str(notes),
+        "--provider",
+        "notes",
+        "--base-url",
+        f"{plant_server.url}/api",
+        "--format",
+        "json",
+    )
     assert [item.method for item in plant_server.requests()] == ["GET"]  # the POST never left
     rows = {row["interaction"]: row for row in json.loads(out)["results"] if row["check"] == "pact"}
     assert rows["a new note"]["status"] == "skipped"
-    assert rows["a new note"]["message"] == ("not sent to the live provider: operation 'create_note' is safe: false; "
-                                             "pass --allow-unsafe to send it")
+    assert rows["a new note"]["message"] == (
+        "not sent to the live provider: operation 'create_note' is safe: false; pass --allow-unsafe to send it"
+    )
     # the live body did not match the pact: the mismatch is printed, its secrets are not
     assert rows["the notes"]["status"] == "failed"
     assert "Q7x9Q7x9" not in out + err and "hunter2-live-77" not in out + err
     assert "seen <scrubbed:notes_token>" in out  # the live value is shown, scrubbed
 
-    run_cli("verify", "--registry", str(notes), "--provider", "notes", "--base-url", f"{plant_server.url}/api",
-            "--allow-unsafe")
+    run_cli(
+        "verify",
+        "--registry",
+        str(notes),
+        "--provider",
+        "notes",
+        "--base-url",
+        f"{plant_server.url}/api",
+        "--allow-unsafe",
+    )
     assert sorted(item.method for item in plant_server.requests()) == ["GET", "GET", "POST"]
 
 
@@ -94,15 +114,19 @@ def test_a_failed_recording_never_prints_the_query_credential(tmp_path: Path, ru
         f"    base_url: http://127.0.0.1:{_closed_port()}/v1\n"
         "    auth: {scheme: query, env: WEATHER_KEY, query: appid}\n"
         "    record: {requests: {forecast: {query: {city: Oslo}}}}\n"
-        "    operations:\n      forecast: {method: GET, path: /forecast, safe: true}\n", encoding="utf-8")
+        "    operations:\n      forecast: {method: GET, path: /forecast, safe: true}\n",
+        encoding="utf-8",
+    )
     outputs = []
     for output_format in ("text", "markdown", "json"):
-        code, out, err = run_cli("record", "--registry", str(registry), "--provider", "weather", "--live",
-                                 "--format", output_format)
+        code, out, err = run_cli(
+            "record", "--registry", str(registry), "--provider", "weather", "--live", "--format", output_format
+        )
         assert code == 1
         outputs.append(out + err)
-    code, out, err = run_cli("rerecord", "--registry", str(registry), "--format", "markdown",
-                             "--output", str(tmp_path / "rerecord.md"))
+    code, out, err = run_cli(
+        "rerecord", "--registry", str(registry), "--format", "markdown", "--output", str(tmp_path / "rerecord.md")
+    )
     assert code == 1
     outputs.append(out + err + (tmp_path / "rerecord.md").read_text())
     text = "\n".join(outputs)

@@ -16,10 +16,12 @@ TAGS = [
 
 
 def _cassette(tag: str, marker: Path) -> str:
-    return ("interactions:\n- request:\n    body: " + tag.format(marker=marker) + "\n"
-            "    headers: {}\n    method: GET\n    uri: http://127.0.0.1/api/x\n"
-            "  response:\n    body: {string: '{}'}\n    headers: {Content-Type: [application/json]}\n"
-            "    status: {code: 200, message: OK}\nversion: 1\n")
+    return (
+        "interactions:\n- request:\n    body: " + tag.format(marker=marker) + "\n"
+        "    headers: {}\n    method: GET\n    uri: http://127.0.0.1/api/x\n"
+        "  response:\n    body: {string: '{}'}\n    headers: {Content-Type: [application/json]}\n"
+        "    status: {code: 200, message: OK}\nversion: 1\n"
+    )
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -30,12 +32,17 @@ def test_a_malicious_cassette_runs_nothing(tag: str, tmp_path: Path, run_cli) ->
     cassette = folder / "x.yaml"
     cassette.write_text(_cassette(tag, marker), encoding="utf-8")
     spec = tmp_path / "openapi.json"
-    spec.write_text('{"openapi": "3.0.3", "info": {"title": "s", "version": "1"}, "paths": {"/x": {"get": '
-                    '{"responses": {"200": {"description": "ok"}}}}}}', encoding="utf-8")
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "s", "version": "1"}, "paths": {"/x": {"get": '
+        '{"responses": {"200": {"description": "ok"}}}}}}',
+        encoding="utf-8",
+    )
     registry = tmp_path / "registry.yaml"
-    registry.write_text("version: 1\nconsumer: demo\nproviders:\n  svc:\n    base_url: http://127.0.0.1:9/api\n"
-                        "    auth: {scheme: none}\n    operations:\n      x: {method: GET, path: /x, safe: true}\n",
-                        encoding="utf-8")
+    registry.write_text(
+        "version: 1\nconsumer: demo\nproviders:\n  svc:\n    base_url: http://127.0.0.1:9/api\n"
+        "    auth: {scheme: none}\n    operations:\n      x: {method: GET, path: /x, safe: true}\n",
+        encoding="utf-8",
+    )
     runs = {
         "scan": run_cli("scan", "--registry", str(registry)),
         "lint": run_cli("lint", "--registry", str(registry)),

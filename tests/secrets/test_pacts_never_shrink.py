@@ -18,10 +18,30 @@ def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
-    quiet = ["-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:benchmark",
-             "-p", "no:anyio", "-p", "no:xdist", "-q"]
-    return subprocess.run([sys.executable, "-m", "pytest", *quiet, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    quiet = [
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:schemathesis",
+        "-p",
+        "no:hypothesispytest",
+        "-p",
+        "no:benchmark",
+        "-p",
+        "no:anyio",
+        "-p",
+        "no:xdist",
+        "-q",
+    ]
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *quiet, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.skipif(not (REPO / "tests" / "contracts").is_dir(), reason="the example contract suite is absent")
@@ -109,8 +129,9 @@ def test_one_test_keeps_the_other_and_a_full_run_drops_what_the_contract_lost(tm
     assert "1 interaction(s) from this run, 1 kept from the pact on disk" in one.stdout
 
     # the list interaction leaves the contract (and its test goes): the next run removes it from the pact
-    (tmp_path / "contracts" / "stock.yaml").write_text(STOCK_CONTRACT.split("  - operation: list_items")[0],
-                                                       encoding="utf-8")
+    (tmp_path / "contracts" / "stock.yaml").write_text(
+        STOCK_CONTRACT.split("  - operation: list_items")[0], encoding="utf-8"
+    )
     (tmp_path / "test_stock.py").write_text(STOCK_TESTS.split("def test_list")[0], encoding="utf-8")
     again = run_pytest(tmp_path, "--contracts-registry", "registry.yaml")
     assert again.returncode == 0, again.stdout + again.stderr

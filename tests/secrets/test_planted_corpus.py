@@ -30,10 +30,17 @@ def _registry(root: Path, server: PlantServer, cases: list[Case]) -> Path:
     for name, auth in PROVIDERS.items():
         mine = [case for case in cases if case.provider == name]
         providers[name] = {
-            "base_url": f"{server.url}/{name}", "auth": auth,
+            "base_url": f"{server.url}/{name}",
+            "auth": auth,
             "record": {"budget": 500, "requests": {case.name: case.request for case in mine}},
-            "operations": {case.name: {"method": "POST" if "body" in case.request else "GET", "path": f"/{case.name}",
-                                       "safe": True} for case in mine},
+            "operations": {
+                case.name: {
+                    "method": "POST" if "body" in case.request else "GET",
+                    "path": f"/{case.name}",
+                    "safe": True,
+                }
+                for case in mine
+            },
         }
     root.mkdir(parents=True, exist_ok=True)
     path = root / "registry.yaml"
@@ -65,7 +72,9 @@ def _leaks(case: Case, texts: list[str]) -> set[str]:
     return {form for form in forms if len(form) >= 8 for text in texts if form in text}
 
 
-def _write_unscrubbed(server: PlantServer, root: Path, registry: Path, cases: list[Case]) -> dict[str, tuple[Path, int]]:
+def _write_unscrubbed(
+    server: PlantServer, root: Path, registry: Path, cases: list[Case]
+) -> dict[str, tuple[Path, int]]:
     """The same traffic as vcrpy cassettes, secrets and all; per case its file and the line where the response starts."""
     root.mkdir(parents=True)
     (root / "registry.yaml").write_text(registry.read_text())
@@ -74,16 +83,25 @@ def _write_unscrubbed(server: PlantServer, root: Path, registry: Path, cases: li
     for exchange in server.requests():
         case = by_path[urlsplit(exchange.target).path]
         interaction = {
-            "request": {"body": exchange.request_body.decode() or None, "headers": _grouped(exchange.request_headers),
-                        "method": exchange.method, "uri": server.url + exchange.target},
-            "response": {"body": {"string": exchange.response_body.decode()},
-                         "headers": _grouped(exchange.response_headers), "status": {"code": exchange.status, "message": "OK"}},
+            "request": {
+                "body": exchange.request_body.decode() or None,
+                "headers": _grouped(exchange.request_headers),
+                "method": exchange.method,
+                "uri": server.url + exchange.target,
+            },
+            "response": {
+                "body": {"string": exchange.response_body.decode()},
+                "headers": _grouped(exchange.response_headers),
+                "status": {"code": exchange.status, "message": "OK"},
+            },
         }
         path = root / "cassettes" / case.provider / f"{case.name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         text = yaml.safe_dump({"interactions": [interaction], "version": 1}, sort_keys=False, width=10_000)
         path.write_text(text)
-        response_line = next(number for number, line in enumerate(text.splitlines(), 1) if line.startswith("  response:"))
+        response_line = next(
+            number for number, line in enumerate(text.splitlines(), 1) if line.startswith("  response:")
+        )
         written[case.name] = (path, response_line)
     return written
 
@@ -105,8 +123,9 @@ def _findings_by_file(report: dict[str, Any]) -> dict[str, list[tuple[int, str]]
 
 
 @pytest.fixture
-def corpus(plant_server: PlantServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-           ) -> tuple[list[Case], Credentials, Path]:
+def corpus(
+    plant_server: PlantServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Case], Credentials, Path]:
     creds = Credentials()
     for name, value in creds.environ.items():
         monkeypatch.setenv(name, value)
@@ -116,8 +135,9 @@ def corpus(plant_server: PlantServer, tmp_path: Path, monkeypatch: pytest.Monkey
     return cases, creds, _registry(tmp_path / "project", plant_server, cases)
 
 
-def test_planted_secrets_never_leave_and_scan_flags_every_one(corpus, plant_server: PlantServer, run_cli,
-                                                             tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_planted_secrets_never_leave_and_scan_flags_every_one(
+    corpus, plant_server: PlantServer, run_cli, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     cases, creds, registry = corpus
     planted = [case for case in cases if case.core]
     assert len(planted) >= 100
@@ -128,8 +148,18 @@ def test_planted_secrets_never_leave_and_scan_flags_every_one(corpus, plant_serv
     caplog.set_level(logging.DEBUG)  # urllib3 and vcrpy log request lines, queries included
     for provider in PROVIDERS:
         report = tmp_path / f"{provider}.md"
-        code, out, err = run_cli("record", "--registry", str(registry), "--provider", provider, "--live",
-                                 "--format", "markdown", "--output", str(report))
+        code, out, err = run_cli(
+            "record",
+            "--registry",
+            str(registry),
+            "--provider",
+            provider,
+            "--live",
+            "--format",
+            "markdown",
+            "--output",
+            str(report),
+        )
         assert code == 0, out + err + report.read_text()
         outputs += [out, err, report.read_text()]
     assert len(plant_server.requests()) == len(cases)  # every case really crossed the wire

@@ -22,8 +22,10 @@ def _registry(tmp_path: Path) -> Path:
         shutil.copy(INVENTORY / name, tmp_path / name)
     marks = tmp_path / "marks"
     marks.mkdir()
-    script = (f"echo {{tmp}} > {marks}/tmp; sleep 300 & echo $! > {marks}/grandchild; "
-              f"echo $$ > {marks}/provider; exec {{python}} app.py --port {{port}}")
+    script = (
+        f"echo {{tmp}} > {marks}/tmp; sleep 300 & echo $! > {marks}/grandchild; "
+        f"echo $$ > {marks}/provider; exec {{python}} app.py --port {{port}}"
+    )
     (tmp_path / "registry.yaml").write_text(
         "version: 1\nconsumer: shop\npacts: pacts\nproviders:\n  inventory:\n"
         "    base_url: http://127.0.0.1:9\n    third_party: false\n    auth: {scheme: none}\n"
@@ -31,7 +33,9 @@ def _registry(tmp_path: Path) -> Path:
         "    fuzz: {enabled: true, max_examples: 100000, seed: 7}\n"
         f"    process: {{command: [sh, -c, '{script}'], health: /health, startup_timeout: 20}}\n"
         "    operations:\n      list_items: {method: GET, path: /items, safe: true}\n"
-        "      get_item: {method: GET, path: '/items/{item_id}', safe: true}\n", encoding="utf-8")
+        "      get_item: {method: GET, path: '/items/{item_id}', safe: true}\n",
+        encoding="utf-8",
+    )
     return tmp_path / "registry.yaml"
 
 
@@ -66,9 +70,23 @@ def _wait_gone(pids: list[int], seconds: float = 60) -> list[int]:
 @pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_fuzz_run_leaves_no_provider_process_and_no_temp_folder(tmp_path: Path, kill: int) -> None:
     registry = _registry(tmp_path)
-    run = subprocess.Popen([sys.executable, "-c", "from contractkit.cli import run; run()", "fuzz", "--registry",
-                            str(registry), "--provider", "inventory", "--no-corpus", "-q"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from contractkit.cli import run; run()",
+            "fuzz",
+            "--registry",
+            str(registry),
+            "--provider",
+            "inventory",
+            "--no-corpus",
+            "-q",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
     try:
         provider = int(_wait_for(tmp_path / "marks" / "provider"))
         grandchild = int(_wait_for(tmp_path / "marks" / "grandchild"))

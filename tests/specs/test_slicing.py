@@ -22,32 +22,57 @@ DOCUMENT = {
         "/orders": {
             "parameters": [{"$ref": "#/components/parameters/Page"}],
             "get": {
-                "summary": "List orders", "description": "Lists orders.", "operationId": "listOrders",
+                "summary": "List orders",
+                "description": "Lists orders.",
+                "operationId": "listOrders",
                 "x-vendor-internal": {"team": "orders"},
                 "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {
-                        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
-                        "example": [{"id": "o1"}]}}},
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
+                                "example": [{"id": "o1"}],
+                            }
+                        },
+                    },
                     "default": {"$ref": "#/components/responses/Problem"},
                 },
             },
             "post": {"responses": {"201": {"description": "created"}}},
         },
-        "/customers": {"get": {"responses": {"200": {"description": "", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Customer"}}}}}}},
+        "/customers": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Customer"}}},
+                    }
+                }
+            }
+        },
     },
     "components": {
         "parameters": {"Page": {"name": "page", "in": "query", "schema": {"type": "integer"}, "description": "page"}},
-        "responses": {"Problem": {"description": "error", "content": {"application/problem+json": {
-            "schema": {"$ref": "#/components/schemas/Problem"}}}}},
+        "responses": {
+            "Problem": {
+                "description": "error",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            }
+        },
         "schemas": {
-            "Order": {"type": "object", "description": "An order", "required": ["id"], "properties": {
-                "id": {"type": "string", "example": "o-1"},
-                "description": {"type": "string", "description": "free text the customer wrote"},
-                "example": {"type": "boolean"},
-                "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
-                "parent": {"$ref": "#/components/schemas/Order"},
-            }},
+            "Order": {
+                "type": "object",
+                "description": "An order",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string", "example": "o-1"},
+                    "description": {"type": "string", "description": "free text the customer wrote"},
+                    "example": {"type": "boolean"},
+                    "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
+                    "parent": {"$ref": "#/components/schemas/Order"},
+                },
+            },
             "Line": {"allOf": [{"$ref": "#/components/schemas/Money/properties/amount"}], "title": "A line"},
             "Money": {"type": "object", "properties": {"amount": {"type": "number"}}},
             "Problem": {"type": "object", "properties": {"title": {"type": "string"}, "status": {"type": "integer"}}},
@@ -77,19 +102,27 @@ def test_slice_keeps_structure_and_every_reference_but_no_prose() -> None:
 def test_examples_are_kept_only_when_asked() -> None:
     sliced = slice_spec(DOCUMENT, [("get", "/orders")], keep_examples=True)
     assert sliced["components"]["schemas"]["Order"]["properties"]["id"]["example"] == "o-1"
-    assert sliced["paths"]["/orders"]["get"]["responses"]["200"]["content"]["application/json"]["example"] == [{"id": "o1"}]
+    assert sliced["paths"]["/orders"]["get"]["responses"]["200"]["content"]["application/json"]["example"] == [
+        {"id": "o1"}
+    ]
 
 
 def test_path_parameter_names_do_not_have_to_match() -> None:
-    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-                "paths": {"/a/{name}": {"get": {"responses": {"200": {"description": ""}}}}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a/{name}": {"get": {"responses": {"200": {"description": ""}}}}},
+    }
     assert list(slice_spec(document, [("GET", "/a/{id}")])["paths"]) == ["/a/{name}"]
 
 
 def test_missing_operation_names_the_path_and_suggests_the_closest() -> None:
     with pytest.raises(SchemaLoadError) as raised:
         slice_spec(DOCUMENT, [("GET", "/order")], display="shop.json")
-    assert raised.value.describe() == "shop.json: paths./order.get: no operation GET /order in the document. did you mean '/orders'?"
+    assert (
+        raised.value.describe()
+        == "shop.json: paths./order.get: no operation GET /order in the document. did you mean '/orders'?"
+    )
 
 
 def test_dangling_reference_in_the_source_is_reported_with_its_location() -> None:
@@ -102,7 +135,9 @@ def test_dangling_reference_in_the_source_is_reported_with_its_location() -> Non
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from([("get", "/orders"), ("post", "/orders"), ("get", "/customers")]), min_size=1, unique=True))
+@given(
+    st.lists(st.sampled_from([("get", "/orders"), ("post", "/orders"), ("get", "/customers")]), min_size=1, unique=True)
+)
 def test_slicing_a_slice_changes_nothing(routes: list[tuple[str, str]]) -> None:
     once = slice_spec(DOCUMENT, routes)
     assert slice_spec(once, routes) == once
@@ -110,37 +145,85 @@ def test_slicing_a_slice_changes_nothing(routes: list[tuple[str, str]]) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-                        st.sampled_from(["description", "example", "type", "properties", "x-a", "summary", "title", "enum"]),
-                        inner, max_size=4), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["description", "example", "type", "properties", "x-a", "summary", "title", "enum"]),
+                inner,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_stripping_is_idempotent(node: object) -> None:
     once = strip_prose(node)
     assert strip_prose(once) == once
 
 
 SWAGGER = {
-    "swagger": "2.0", "info": {"title": "Legacy", "version": "1"}, "host": "api.example.test", "basePath": "/v1",
-    "schemes": ["https"], "consumes": ["application/json"], "produces": ["application/json"],
+    "swagger": "2.0",
+    "info": {"title": "Legacy", "version": "1"},
+    "host": "api.example.test",
+    "basePath": "/v1",
+    "schemes": ["https"],
+    "consumes": ["application/json"],
+    "produces": ["application/json"],
     "securityDefinitions": {"key": {"type": "apiKey", "name": "X-Key", "in": "header"}, "basic": {"type": "basic"}},
     "security": [{"key": []}],
     "parameters": {"Limit": {"name": "limit", "in": "query", "type": "integer", "maximum": 100}},
     "paths": {
         "/items": {
-            "get": {"parameters": [{"$ref": "#/parameters/Limit"},
-                                   {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "csv"}],
-                    "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"$ref": "#/definitions/Item"}},
-                                          "headers": {"X-Total": {"type": "integer"}}}}},
-            "post": {"parameters": [{"name": "body", "in": "body", "required": True, "schema": {"$ref": "#/definitions/Item"}}],
-                     "responses": {"201": {"description": "created", "schema": {"$ref": "#/definitions/Item"}}}},
+            "get": {
+                "parameters": [
+                    {"$ref": "#/parameters/Limit"},
+                    {
+                        "name": "tags",
+                        "in": "query",
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "collectionFormat": "csv",
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "schema": {"type": "array", "items": {"$ref": "#/definitions/Item"}},
+                        "headers": {"X-Total": {"type": "integer"}},
+                    }
+                },
+            },
+            "post": {
+                "parameters": [
+                    {"name": "body", "in": "body", "required": True, "schema": {"$ref": "#/definitions/Item"}}
+                ],
+                "responses": {"201": {"description": "created", "schema": {"$ref": "#/definitions/Item"}}},
+            },
         },
-        "/upload": {"post": {"consumes": ["multipart/form-data"],
-                             "parameters": [{"name": "file", "in": "formData", "type": "file", "required": True},
-                                            {"name": "note", "in": "formData", "type": "string"}],
-                             "responses": {"204": {"description": "done"}}}},
+        "/upload": {
+            "post": {
+                "consumes": ["multipart/form-data"],
+                "parameters": [
+                    {"name": "file", "in": "formData", "type": "file", "required": True},
+                    {"name": "note", "in": "formData", "type": "string"},
+                ],
+                "responses": {"204": {"description": "done"}},
+            }
+        },
     },
-    "definitions": {"Item": {"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string", "x-nullable": True},
-                                                               "pair": {"type": "array", "items": [{"type": "integer"}, {"type": "null"}]}}}},
+    "definitions": {
+        "Item": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "note": {"type": "string", "x-nullable": True},
+                "pair": {"type": "array", "items": [{"type": "integer"}, {"type": "null"}]},
+            },
+        }
+    },
 }
 
 
@@ -151,9 +234,14 @@ def test_swagger2_becomes_valid_openapi3() -> None:
     items = converted["paths"]["/items"]
     assert items["get"]["parameters"][0] == {"$ref": "#/components/parameters/Limit"}
     assert items["get"]["parameters"][1]["style"] == "form" and items["get"]["parameters"][1]["explode"] is False
-    assert items["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"] == {"$ref": "#/components/schemas/Item"}
+    assert items["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"] == {
+        "$ref": "#/components/schemas/Item"
+    }
     assert items["get"]["responses"]["200"]["headers"]["X-Total"] == {"schema": {"type": "integer"}}
-    assert items["post"]["requestBody"] == {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}
+    assert items["post"]["requestBody"] == {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+    }
     upload = converted["paths"]["/upload"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert upload["properties"]["file"] == {"type": "string", "format": "binary"} and upload["required"] == ["file"]
     item = converted["components"]["schemas"]["Item"]["properties"]
@@ -163,12 +251,30 @@ def test_swagger2_becomes_valid_openapi3() -> None:
     assert converted["components"]["parameters"]["Limit"]["schema"] == {"type": "integer", "maximum": 100}
 
 
-def test_import_command_writes_a_valid_slice_atomically(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_command_writes_a_valid_slice_atomically(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(REPO / "tests" / "data" / "registry", project)
-    (project / "official.json").write_text(json.dumps(DOCUMENT | {"paths": {**DOCUMENT["paths"],
-        "/widgets": DOCUMENT["paths"]["/orders"], "/widgets/{wid}": {"get": {**DOCUMENT["paths"]["/customers"]["get"],
-        "parameters": [{"name": "wid", "in": "path", "required": True, "schema": {"type": "string"}}]}}}}))
+    (project / "official.json").write_text(
+        json.dumps(
+            DOCUMENT
+            | {
+                "paths": {
+                    **DOCUMENT["paths"],
+                    "/widgets": DOCUMENT["paths"]["/orders"],
+                    "/widgets/{wid}": {
+                        "get": {
+                            **DOCUMENT["paths"]["/customers"]["get"],
+                            "parameters": [
+                                {"name": "wid", "in": "path", "required": True, "schema": {"type": "string"}}
+                            ],
+                        }
+                    },
+                }
+            }
+        )
+    )
     monkeypatch.chdir(project)
     before = (project / "spec.json").read_bytes()
     code, out, err = run_cli("schemas", "import", "--provider", "widgets", "--from", "official.json")
@@ -186,8 +292,12 @@ def test_import_command_writes_a_valid_slice_atomically(tmp_path: Path, run_cli,
 
 
 SLICED_PROVIDERS = {
-    "grafana": "grafana/openapi3.json", "github": "github/new/api.github.com.json", "pagerduty": "pagerduty/openapiv3.json",
-    "jira": "jira/swagger-v3.v3.json", "argocd": "argocd/swagger.json", "slack": "slack/slack_web_openapi_v2.json",
+    "grafana": "grafana/openapi3.json",
+    "github": "github/new/api.github.com.json",
+    "pagerduty": "pagerduty/openapiv3.json",
+    "jira": "jira/swagger-v3.v3.json",
+    "argocd": "argocd/swagger.json",
+    "slack": "slack/slack_web_openapi_v2.json",
     "confluence": "confluence/openapi-v2.v3.json",
 }
 

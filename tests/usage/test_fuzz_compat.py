@@ -42,14 +42,31 @@ def test_an_empty_fuzzed_listing_is_not_held_to_the_pacts_minimum(pager):
 
 def test_two_problems_on_one_operation_are_two_failures_and_two_corpus_cases():
     request = CorpusRequest("GET", query={"limit": 1})
-    first, second = (FuzzFailure("GET /pages", "consumer_compatibility", "CK807", title, "", "", 1, request=request)
-                     for title in ("devctl (a listing of pages): $.pages[*].title is missing",
-                                   "devctl (a listing of pages): $.next_offset is not null and is not an integer"))
+    first, second = (
+        FuzzFailure("GET /pages", "consumer_compatibility", "CK807", title, "", "", 1, request=request)
+        for title in (
+            "devctl (a listing of pages): $.pages[*].title is missing",
+            "devctl (a listing of pages): $.next_offset is not null and is not an integer",
+        )
+    )
     assert first.key != second.key
-    schema_a, schema_b = (FuzzFailure("GET /pages", "response_schema_conformance", "CK804", "Response violates schema",
-                                      "", "", 1, signature=signature) for signature in ("properties/id/type", "required"))
+    schema_a, schema_b = (
+        FuzzFailure(
+            "GET /pages",
+            "response_schema_conformance",
+            "CK804",
+            "Response violates schema",
+            "",
+            "",
+            1,
+            signature=signature,
+        )
+        for signature in ("properties/id/type", "required")
+    )
     assert schema_a.key != schema_b.key  # one title, two schema paths: two problems
-    cases = [CorpusCase(f.operation, f.check, f.code, f.title, request, signature=f.signature)
-             for f in (first, second, schema_a, schema_b, schema_a)]
+    cases = [
+        CorpusCase(f.operation, f.check, f.code, f.title, request, signature=f.signature)
+        for f in (first, second, schema_a, schema_b, schema_a)
+    ]
     merged, added = Corpus("pager").merged(cases)
     assert added == 4 and len(merged.cases) == 4

@@ -25,7 +25,9 @@ def test_null_or_accepts_null_and_the_inner_matcher_and_nothing_else():
     rules = {"$.next_offset": NULL_OR_INTEGER}
     assert titles({"next_offset": 10}, {"next_offset": None}, rules) == []
     assert titles({"next_offset": 10}, {"next_offset": 25}, rules) == []
-    assert titles({"next_offset": 10}, {"next_offset": "25"}, rules) == ["$.next_offset is not null and is not an integer"]
+    assert titles({"next_offset": 10}, {"next_offset": "25"}, rules) == [
+        "$.next_offset is not null and is not an integer"
+    ]
 
 
 def test_and_needs_every_matcher():
@@ -41,12 +43,16 @@ def test_each_like_min_max_and_the_cascade_to_items():
     assert titles(expected, {"items": []}, rules) == ["$.items has fewer than 1 item(s)"]
     assert titles(expected, {"items": [{"id": 1, "name": "a"}] * 3}, rules) == ["$.items has more than 2 item(s)"]
     assert titles(expected, {"items": [{"id": "1", "name": "a"}, {"name": "b"}]}, rules) == [
-        "$.items[*].id is not a number", "$.items[*].id is missing"]
+        "$.items[*].id is not a number",
+        "$.items[*].id is missing",
+    ]
 
 
 def test_without_a_rule_values_are_equal_or_only_typed():
     assert titles({"a": "x", "b": [1, 2]}, {"a": "y", "b": [1]}, {}) == [
-        "$.a is not the expected value", "$.b has another number of items"]
+        "$.a is not the expected value",
+        "$.b has another number of items",
+    ]
     assert titles({"a": "x", "b": [1, 2]}, {"a": "y", "b": [1]}, {}, literal="type") == []
 
 
@@ -64,16 +70,21 @@ def test_formats_integers_decimals_booleans_and_include():
 def test_rule_paths_in_every_spelling_and_the_best_rule_wins():
     assert parse_rule_path("$['a-b'][*].c[0].*") == ("a-b", -1, "c", 0, "*")
     assert normalize_path("$['items'][3].id") == "$.items[*].id"
-    rules = {"$.items": {"matchers": [{"match": "type"}]}, "$.items[*].id": {"matchers": [{"match": "integer"}]},
-             "$.*": {"matchers": [{"match": "regex", "regex": "x"}]}}
+    rules = {
+        "$.items": {"matchers": [{"match": "type"}]},
+        "$.items[*].id": {"matchers": [{"match": "integer"}]},
+        "$.*": {"matchers": [{"match": "regex", "regex": "x"}]},
+    }
     assert best_rule(rules, ("items", 4, "id")) == {"matchers": [{"match": "integer"}]}
     assert best_rule(rules, ("items",)) == {"matchers": [{"match": "type"}]}
     assert best_rule(rules, ("other",)) == {"matchers": [{"match": "regex", "regex": "x"}]}
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                     max_leaves=10)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=10,
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -17,14 +17,25 @@ def test_a_change_a_consumer_reads_fails_and_update_reimports_the_slice(pager, r
     assert code == 1, err
     report = json.loads(out)
     rows = {row["rule"]: row for row in report["results"]}
-    assert set(rows) == {"response-property-removed", "response-property-type-changed",
-                         "request-parameter-constraint-tightened", "request-optional-parameter-removed"}  # every change
+    assert set(rows) == {
+        "response-property-removed",
+        "response-property-type-changed",
+        "request-parameter-constraint-tightened",
+        "request-optional-parameter-removed",
+    }  # every change
     removed = rows["response-property-removed"]
     assert removed["verdict"] == "block" and removed["status"] == "failed"
-    assert removed["observers"] == [{"consumer": "devctl", "interaction": "a listing of pages",
-                                     "location": "$.pages[*].title", "reason": "reads $.pages[*].title (matched by type)"}]
+    assert removed["observers"] == [
+        {
+            "consumer": "devctl",
+            "interaction": "a listing of pages",
+            "location": "$.pages[*].title",
+            "reason": "reads $.pages[*].title (matched by type)",
+        }
+    ]
     assert [(found["consumer"], found["where"], found["code"]) for found in removed["breaks"]] == [
-        ("devctl", "response.body.pages[*].title", "CK418")]
+        ("devctl", "response.body.pages[*].title", "CK418")
+    ]
     changed = rows["response-property-type-changed"]  # another team's pact (consumer_pacts): blocks, naming it
     assert changed["verdict"] == "block" and [found["consumer"] for found in changed["breaks"]] == ["billing"]
     tightened = rows["request-parameter-constraint-tightened"]  # devctl sends limit, and its value still fits
@@ -32,11 +43,23 @@ def test_a_change_a_consumer_reads_fails_and_update_reimports_the_slice(pager, r
     assert tightened["observers"][0]["location"] == "limit"
     unused = rows["request-optional-parameter-removed"]  # nobody sends it: the rule's level stands
     assert (unused["verdict"], unused["observers"]) == ("warn", [])
-    assert report["title"].endswith("(4 changes, 2 blocking, 3 observed by a consumer, 3 breaking by their rule; "
-                                    "2 consumer interactions judged)")
+    assert report["title"].endswith(
+        "(4 changes, 2 blocking, 3 observed by a consumer, 3 breaking by their rule; 2 consumer interactions judged)"
+    )
     slice_before = (pager.parent / "openapi.old.json").read_text()
-    code, _, err = run_cli("specs", "check", "--registry", str(pager), "--provider", "pager", "--from", str(new),
-                           "--update", "--format", "markdown")
+    code, _, err = run_cli(
+        "specs",
+        "check",
+        "--registry",
+        str(pager),
+        "--provider",
+        "pager",
+        "--from",
+        str(new),
+        "--update",
+        "--format",
+        "markdown",
+    )
     assert code == 1 and "wrote openapi.old.json from" in err
     updated = json.loads((pager.parent / "openapi.old.json").read_text())
     assert updated != json.loads(slice_before) and "/teams" not in updated["paths"]  # only registered operations
@@ -45,16 +68,21 @@ def test_a_change_a_consumer_reads_fails_and_update_reimports_the_slice(pager, r
 
 
 def test_changes_no_consumer_uses_pass_and_are_reported_as_unused(pager, run_cli):
-    code, out, _ = run_cli("specs", "check", "--registry", str(pager), "--from", str(pager.parent / "openapi.unused.json"))
+    code, out, _ = run_cli(
+        "specs", "check", "--registry", str(pager), "--from", str(pager.parent / "openapi.unused.json")
+    )
     assert code == 0, out
     assert "0 blocking, 0 observed by a consumer, 1 breaking by their rule" in out
     assert "(warn: unused: no consumer sends or reads it (gate.unused_breaking: warn))" in out
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (("--from", "missing.json"), "missing.json"),
-    (("--provider", "nope", "--from", "openapi.new.json"), "registry.yaml has no provider 'nope' (known: pager)"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--from", "missing.json"), "missing.json"),
+        (("--provider", "nope", "--from", "openapi.new.json"), "registry.yaml has no provider 'nope' (known: pager)"),
+    ],
+)
 def test_bad_input_is_one_paragraph_and_exit_2(pager, run_cli, monkeypatch, arguments, message):
     monkeypatch.chdir(pager.parent)
     code, _, err = run_cli("specs", "check", "--registry", str(pager), *arguments)
@@ -70,11 +98,29 @@ def _registry_copy(tmp_path: Path) -> Path:
 
 def test_pagerduty_2024_to_2026_nothing_devctl_uses_changed(shared_specs, tmp_path, run_cli):
     registry = _registry_copy(tmp_path)
-    code, _, err = run_cli("schemas", "import", "--registry", str(registry), "--provider", "pagerduty",
-                           "--from", str(shared_specs / "pagerduty" / "old-2024-08" / "openapiv3.json"))
+    code, _, err = run_cli(
+        "schemas",
+        "import",
+        "--registry",
+        str(registry),
+        "--provider",
+        "pagerduty",
+        "--from",
+        str(shared_specs / "pagerduty" / "old-2024-08" / "openapiv3.json"),
+    )
     assert code == 0, err
-    code, out, _ = run_cli("specs", "check", "--registry", str(registry), "--provider", "pagerduty",
-                           "--from", str(shared_specs / "pagerduty" / "openapiv3.json"), "--format", "json")
+    code, out, _ = run_cli(
+        "specs",
+        "check",
+        "--registry",
+        str(registry),
+        "--provider",
+        "pagerduty",
+        "--from",
+        str(shared_specs / "pagerduty" / "openapiv3.json"),
+        "--format",
+        "json",
+    )
     report = json.loads(out)
     assert code == 0, out
     rows = report["results"]
@@ -87,11 +133,27 @@ def test_pagerduty_2024_to_2026_nothing_devctl_uses_changed(shared_specs, tmp_pa
 
 def test_github_old_to_new_is_judged_by_what_devctl_reads(shared_specs, tmp_path, run_cli):
     registry = _registry_copy(tmp_path)
-    code, _, err = run_cli("schemas", "import", "--registry", str(registry), "--provider", "github",
-                           "--from", str(shared_specs / "github" / "old" / "api.github.com.json"))
+    code, _, err = run_cli(
+        "schemas",
+        "import",
+        "--registry",
+        str(registry),
+        "--provider",
+        "github",
+        "--from",
+        str(shared_specs / "github" / "old" / "api.github.com.json"),
+    )
     assert code == 0, err
-    code, out, _ = run_cli("specs", "check", "--registry", str(registry),
-                           "--from", str(shared_specs / "github" / "new" / "api.github.com.json"), "--format", "json")
+    code, out, _ = run_cli(
+        "specs",
+        "check",
+        "--registry",
+        str(registry),
+        "--from",
+        str(shared_specs / "github" / "new" / "api.github.com.json"),
+        "--format",
+        "json",
+    )
     assert code in (0, 1), out
     report = json.loads(out)
     for row in report["results"]:
@@ -107,7 +169,7 @@ def test_github_old_to_new_is_judged_by_what_devctl_reads(shared_specs, tmp_path
 VENDOR_DOCUMENTS = {
     "grafana": "https://raw.githubusercontent.com/grafana/grafana/main/public/openapi3.json",
     "github": "https://raw.githubusercontent.com/github/rest-api-description/main/descriptions/api.github.com/"
-              "api.github.com.json",
+    "api.github.com.json",
     "pagerduty": "https://raw.githubusercontent.com/PagerDuty/api-schema/main/reference/REST/openapiv3.json",
     "jira": "https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json",
     "argocd": "https://raw.githubusercontent.com/argoproj/argo-cd/master/assets/swagger.json",
@@ -169,8 +231,11 @@ def test_specs_check_fetches_each_watched_document_and_updates_its_slice(pager, 
     observed = [row for row in report["results"][1:] if row["observers"]]
     blocking = [row for row in report["results"][1:] if row["verdict"] == "block"]
     assert first["message"] == f"{url}: 4 changes, 2 blocking, 3 observed by a consumer, 3 breaking by their rule"
-    assert {row["rule"] for row in observed} == {"request-parameter-constraint-tightened", "response-property-removed",
-                                                 "response-property-type-changed"}
+    assert {row["rule"] for row in observed} == {
+        "request-parameter-constraint-tightened",
+        "response-property-removed",
+        "response-property-type-changed",
+    }
     assert {row["rule"] for row in blocking} == {"response-property-removed", "response-property-type-changed"}
     assert f"wrote openapi.old.json from {url}" in err
     assert "/teams" not in json.loads((pager.parent / "openapi.old.json").read_text())["paths"]
@@ -199,17 +264,24 @@ def test_a_file_url_is_watched_too(pager, run_cli):
 def test_a_registry_naming_no_vendor_document_watches_nothing_and_says_so(pager, run_cli):
     code, _, err = run_cli("specs", "check", "--registry", str(pager))
     assert code == 2
-    assert err == ("error: no provider of registry.yaml names its vendor document, so there is nothing to watch. add "
-                   "spec_source.url (the vendor's published OpenAPI or Swagger document) to a provider\n")
+    assert err == (
+        "error: no provider of registry.yaml names its vendor document, so there is nothing to watch. add "
+        "spec_source.url (the vendor's published OpenAPI or Swagger document) to a provider\n"
+    )
 
 
 def test_the_scheduled_watch_checks_all_seven_vendor_documents(shared_specs, tmp_path, run_cli):
     """The job's command on the example registry, each URL pointed at the same vendor document on disk."""
     registry = _registry_copy(tmp_path)
-    on_disk = {"grafana": "grafana/openapi3.json", "github": "github/new/api.github.com.json",
-               "pagerduty": "pagerduty/openapiv3.json", "jira": "jira/swagger-v3.v3.json",
-               "argocd": "argocd/swagger.json", "slack": "slack/slack_web_openapi_v2.json",
-               "confluence": "confluence/openapi-v2.v3.json"}
+    on_disk = {
+        "grafana": "grafana/openapi3.json",
+        "github": "github/new/api.github.com.json",
+        "pagerduty": "pagerduty/openapiv3.json",
+        "jira": "jira/swagger-v3.v3.json",
+        "argocd": "argocd/swagger.json",
+        "slack": "slack/slack_web_openapi_v2.json",
+        "confluence": "confluence/openapi-v2.v3.json",
+    }
     text = registry.read_text()
     for name, url in VENDOR_DOCUMENTS.items():
         text = text.replace(url, (shared_specs / on_disk[name]).as_uri())

@@ -18,7 +18,9 @@ from contractkit.validation.suggestions import suggest_corrections, write_overla
 from contractkit.validation.summary import summarize_conformance
 
 
-def test_two_thirds_drifted_github_traffic_is_summarised_and_overlay_suggestions_fix_it(github_document, tmp_path: Path):
+def test_two_thirds_drifted_github_traffic_is_summarised_and_overlay_suggestions_fix_it(
+    github_document, tmp_path: Path
+):
     cassette, drifts, changed = build_traffic(github_document, total=1500)
     path = tmp_path / "github.json"
     path.write_text(json.dumps(cassette))
@@ -35,7 +37,8 @@ def test_two_thirds_drifted_github_traffic_is_summarised_and_overlay_suggestions
     kinds = {row.kind for row in summary.rows}
     assert {"missing-required", "null", "format", "enum", "undocumented-status"} <= kinds
     assert sum(row.responses for row in summary.rows if row.kind == "undocumented-status") == sum(
-        1 for result in failed if result.findings[0].code == "CK402")
+        1 for result in failed if result.findings[0].code == "CK402"
+    )
 
     suggestions = suggest_corrections(github_document, report.results)
     assert {item.op for item in suggestions} == {"replace", "remove", "add"}
@@ -58,17 +61,28 @@ def test_two_thirds_drifted_github_traffic_is_summarised_and_overlay_suggestions
 def test_a_check_on_a_seeded_cassette_is_counted_as_seeded_not_passed(tmp_path: Path):
     registry_path = write_registry(tmp_path)
     cassettes = tmp_path / "cassettes" / "grafana"
-    write_cassette(cassettes, "search_dashboards", ("GET", "http://127.0.0.1:3000/api/search", 200, [HIT]),
-                   source="openapi-schema")
-    write_cassette(cassettes, "get_dashboard", ("GET", "http://127.0.0.1:3000/api/dashboards/uid/x", 200, {}),
-                   source="live")
-    write_cassette(cassettes, "create_annotation", ("POST", "http://127.0.0.1:3000/api/annotations", 200, {"id": "x"}),
-                   source="openapi-example")
+    write_cassette(
+        cassettes, "search_dashboards", ("GET", "http://127.0.0.1:3000/api/search", 200, [HIT]), source="openapi-schema"
+    )
+    write_cassette(
+        cassettes, "get_dashboard", ("GET", "http://127.0.0.1:3000/api/dashboards/uid/x", 200, {}), source="live"
+    )
+    write_cassette(
+        cassettes,
+        "create_annotation",
+        ("POST", "http://127.0.0.1:3000/api/annotations", 200, {"id": "x"}),
+        source="openapi-example",
+    )
     registry = load_registry(registry_path)
 
     results = validate_cassettes(registry, registry.provider("grafana"))
 
     by_operation = {result.operation: result.status for result in results}
-    assert by_operation == {"search_dashboards": Status.SEEDED, "get_dashboard": Status.PASSED,
-                            "create_annotation": Status.FAILED}  # a seeded cassette that fails is still a failure
-    assert render_text(Report("t", tuple(results))).splitlines()[-1].startswith("1 passed, 1 seeded, 1 failed, 0 skipped")
+    assert by_operation == {
+        "search_dashboards": Status.SEEDED,
+        "get_dashboard": Status.PASSED,
+        "create_annotation": Status.FAILED,
+    }  # a seeded cassette that fails is still a failure
+    assert (
+        render_text(Report("t", tuple(results))).splitlines()[-1].startswith("1 passed, 1 seeded, 1 failed, 0 skipped")
+    )

@@ -37,15 +37,28 @@ def betamax(*responses: tuple[str, int, object], base64_body: bool = False) -> d
     interactions = []
     for path, status, body in responses:
         text = json.dumps(body)
-        response_body = ({"base64_string": base64.b64encode(text.encode()).decode(), "encoding": "utf-8"} if base64_body
-                         else {"string": text, "encoding": "utf-8"})
-        interactions.append({
-            "request": {"body": {"string": "", "encoding": "utf-8"}, "headers": {"Accept": ["application/json"]},
-                        "method": "GET", "uri": f"{BASE}{path}"},
-            "response": {"body": response_body, "headers": {"Content-Type": ["application/json; charset=utf-8"]},
-                         "status": {"code": status, "message": "OK"}, "url": f"{BASE}{path}"},
-            "recorded_at": "2023-05-01T10:00:00",
-        })
+        response_body = (
+            {"base64_string": base64.b64encode(text.encode()).decode(), "encoding": "utf-8"}
+            if base64_body
+            else {"string": text, "encoding": "utf-8"}
+        )
+        interactions.append(
+            {
+                "request": {
+                    "body": {"string": "", "encoding": "utf-8"},
+                    "headers": {"Accept": ["application/json"]},
+                    "method": "GET",
+                    "uri": f"{BASE}{path}",
+                },
+                "response": {
+                    "body": response_body,
+                    "headers": {"Content-Type": ["application/json; charset=utf-8"]},
+                    "status": {"code": status, "message": "OK"},
+                    "url": f"{BASE}{path}",
+                },
+                "recorded_at": "2023-05-01T10:00:00",
+            }
+        )
     return {"http_interactions": interactions, "recorded_with": "betamax/0.8.1"}
 
 
@@ -60,7 +73,10 @@ def test_a_betamax_cassette_is_validated(spec: Path, tmp_path: Path, capsys):
     assert code == 1
     results = json.loads(out)["results"]
     assert [(r["file"], r["index"], r["status"]) for r in results] == [
-        (str(cassette), 0, "passed"), (str(cassette), 1, "failed"), (str(exact), 0, "passed")]
+        (str(cassette), 0, "passed"),
+        (str(cassette), 1, "failed"),
+        (str(exact), 0, "passed"),
+    ]
     assert results[1]["operation"] == "GET /search (search)"
     assert results[1]["findings"][0]["location"] == "$[0].type"
     assert results[1]["findings"][0]["kind"] == "enum"
@@ -70,13 +86,41 @@ def test_folders_are_searched_recursively_for_every_format(spec: Path, tmp_path:
     folder = tmp_path / "recordings"
     (folder / "nested" / "deeper").mkdir(parents=True)
     (folder / "betamax.json").write_text(json.dumps(betamax(("/search", 200, [HIT]))))
-    (folder / "nested" / "session.har").write_text(json.dumps({"log": {"entries": [
-        {"request": {"method": "GET", "url": f"{BASE}/search", "headers": []},
-         "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json", "text": json.dumps([HIT])}}}]}}))
-    (folder / "nested" / "deeper" / "vcr.yaml").write_text(yaml.safe_dump({"version": 1, "interactions": [
-        {"request": {"method": "GET", "uri": f"{BASE}/search", "body": None, "headers": {}},
-         "response": {"status": {"code": 200, "message": "OK"}, "headers": {"Content-Type": ["application/json"]},
-                      "body": {"string": json.dumps([HIT])}}}]}))
+    (folder / "nested" / "session.har").write_text(
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {
+                            "request": {"method": "GET", "url": f"{BASE}/search", "headers": []},
+                            "response": {
+                                "status": 200,
+                                "headers": [],
+                                "content": {"mimeType": "application/json", "text": json.dumps([HIT])},
+                            },
+                        }
+                    ]
+                }
+            }
+        )
+    )
+    (folder / "nested" / "deeper" / "vcr.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "version": 1,
+                "interactions": [
+                    {
+                        "request": {"method": "GET", "uri": f"{BASE}/search", "body": None, "headers": {}},
+                        "response": {
+                            "status": {"code": 200, "message": "OK"},
+                            "headers": {"Content-Type": ["application/json"]},
+                            "body": {"string": json.dumps([HIT])},
+                        },
+                    }
+                ],
+            }
+        )
+    )
     (folder / ".hidden.json").write_text("not a recording")
     (folder / "notes.txt").write_text("not a recording either")
 
@@ -87,17 +131,31 @@ def test_folders_are_searched_recursively_for_every_format(spec: Path, tmp_path:
     assert files == ["betamax.json", "nested/deeper/vcr.yaml", "nested/session.har"]
 
 
-@pytest.mark.parametrize(("document", "message"), [
-    ({"http_interactions": [{"request": {"method": "GET", "uri": f"{BASE}/search"},
-                             "response": {"status": {"code": "200"}}}]},
-     "http_interactions[0]: malformed Betamax interaction (response.status.code: expected an integer, got '200')"),
-    ({"http_interactions": [{"request": {"method": "GET"}, "response": {"status": {"code": 200}}}]},
-     "http_interactions[0]: malformed Betamax interaction (missing key 'uri')"),
-    ({"recorded_with": "betamax"},
-     "not a recording: expected a vcrpy cassette (interactions), a Betamax cassette (http_interactions) or a HAR file "
-     "(log.entries)"),
-])
-def test_a_malformed_recording_is_bad_input_naming_file_and_key_path(spec: Path, tmp_path: Path, capsys, document, message):
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {
+                "http_interactions": [
+                    {"request": {"method": "GET", "uri": f"{BASE}/search"}, "response": {"status": {"code": "200"}}}
+                ]
+            },
+            "http_interactions[0]: malformed Betamax interaction (response.status.code: expected an integer, got '200')",
+        ),
+        (
+            {"http_interactions": [{"request": {"method": "GET"}, "response": {"status": {"code": 200}}}]},
+            "http_interactions[0]: malformed Betamax interaction (missing key 'uri')",
+        ),
+        (
+            {"recorded_with": "betamax"},
+            "not a recording: expected a vcrpy cassette (interactions), a Betamax cassette (http_interactions) or a HAR file "
+            "(log.entries)",
+        ),
+    ],
+)
+def test_a_malformed_recording_is_bad_input_naming_file_and_key_path(
+    spec: Path, tmp_path: Path, capsys, document, message
+):
     cassette = tmp_path / "broken.json"
     cassette.write_text(json.dumps(document))
     code, out, err = run(capsys, "validate", "--spec", str(spec), str(cassette))
@@ -119,8 +177,9 @@ def test_errors_per_response_are_bounded_and_the_rest_counted(spec: Path, tmp_pa
     assert len(result["findings"]) == 4
     assert [finding["location"] for finding in result["findings"]] == ["$[0]", "$[0]", "$[1]", "$[1]"]
     assert result["failing_items"] == 50
-    assert result["message"] == ("GET /search 200: missing required property 'uid' at $[0] (and 3 more; "
-                                 "50 list items fail)")
+    assert result["message"] == (
+        "GET /search 200: missing required property 'uid' at $[0] (and 3 more; 50 list items fail)"
+    )
 
 
 def drifted_search_traffic(total: int) -> dict:
@@ -143,8 +202,10 @@ def test_the_conformance_summary_comes_first_and_counts_responses(spec: Path, tm
 
     assert code == 1
     lines = out.splitlines()
-    assert lines[2] == ("Conformance: 20 of 30 recorded responses disagree with the description (3 distinct "
-                        "disagreements, most frequent first)")
+    assert lines[2] == (
+        "Conformance: 20 of 30 recorded responses disagree with the description (3 distinct "
+        "disagreements, most frequent first)"
+    )
     assert lines[3].split() == ["20", "of", "30", "missing-required", "GET", "/search", "(search)", "200", "$[*]"]
     assert lines[4].strip() == "e.g. traffic.json#1: GET /search 200: missing required property 'title'"
     # a null where a documented value is expected breaks both the type and the enum
@@ -155,7 +216,10 @@ def test_the_conformance_summary_comes_first_and_counts_responses(spec: Path, tm
     code, out, _ = run(capsys, "validate", "--spec", str(spec), str(cassette), "--format", "json")
     rows = json.loads(out)["conformance"]["disagreements"]
     assert [(row["kind"], row["json_path"], row["responses"]) for row in rows] == [
-        ("missing-required", "$[*]", 20), ("enum", "$[*].type", 20), ("null", "$[*].type", 20)]
+        ("missing-required", "$[*]", 20),
+        ("enum", "$[*].type", 20),
+        ("null", "$[*].type", 20),
+    ]
     occurrences = rows[0]["occurrences"]
     assert len(occurrences) == 20  # every occurrence, not one example
     assert {item["json_path"] for item in occurrences} == {"$[0]"}
@@ -192,9 +256,11 @@ def test_too_few_recordings_write_no_overlay_and_say_how_many_it_needs(spec: Pat
     code, _, err = run(capsys, "validate", "--spec", str(spec), str(cassette), "--suggest-overlay", str(overlay))
 
     assert code == 1 and not overlay.exists()
-    assert (f"wrote nothing to {overlay}: a correction needs at least 3 responses that disagree in the same place, and "
-            f"at least 50% of the responses recorded for the operations concerned; the best-supported, required "
-            f"property 'title' missing at #/components/schemas/Hit, has 2 of 3 (record more responses)") in err.splitlines()
+    assert (
+        f"wrote nothing to {overlay}: a correction needs at least 3 responses that disagree in the same place, and "
+        f"at least 50% of the responses recorded for the operations concerned; the best-supported, required "
+        f"property 'title' missing at #/components/schemas/Hit, has 2 of 3 (record more responses)"
+    ) in err.splitlines()
 
 
 def test_a_minority_of_disagreeing_recordings_writes_no_overlay_and_names_the_share(spec: Path, tmp_path: Path, capsys):
@@ -206,9 +272,11 @@ def test_a_minority_of_disagreeing_recordings_writes_no_overlay_and_names_the_sh
     code, _, err = run(capsys, "validate", "--spec", str(spec), str(cassette), "--suggest-overlay", str(overlay))
 
     assert code == 1 and not overlay.exists()
-    assert err.splitlines()[-1].endswith("the best-supported, required property 'title' missing at "
-                                         "#/components/schemas/Hit, has 3 of 10 (most responses there agree with the "
-                                         "description)")
+    assert err.splitlines()[-1].endswith(
+        "the best-supported, required property 'title' missing at "
+        "#/components/schemas/Hit, has 3 of 10 (most responses there agree with the "
+        "description)"
+    )
 
 
 def test_conforming_recordings_write_no_overlay_and_say_so(spec: Path, tmp_path: Path, capsys):
@@ -219,31 +287,48 @@ def test_conforming_recordings_write_no_overlay_and_say_so(spec: Path, tmp_path:
     code, _, err = run(capsys, "validate", "--spec", str(spec), str(cassette), "--suggest-overlay", str(overlay))
 
     assert code == 0 and not overlay.exists()
-    assert (f"wrote nothing to {overlay}: none of the 2 recorded responses contradicts the description where an "
-            f"overlay corrects it (a required property missing, a value not of its format, a null where none is "
-            f"allowed)") in err.splitlines()
+    assert (
+        f"wrote nothing to {overlay}: none of the 2 recorded responses contradicts the description where an "
+        f"overlay corrects it (a required property missing, a value not of its format, a null where none is "
+        f"allowed)"
+    ) in err.splitlines()
 
 
 def test_recorded_error_responses_are_held_to_the_error_schema(spec: Path, tmp_path: Path, capsys):
     error_schema = tmp_path / "error.schema.json"
-    error_schema.write_text(json.dumps({"type": "object", "required": ["message"],
-                                        "properties": {"message": {"type": "string"}}}))
+    error_schema.write_text(
+        json.dumps({"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}})
+    )
     cassette = tmp_path / "errors.json"
-    cassette.write_text(json.dumps(betamax(("/dashboards/uid/x", 404, {"message": "Dashboard not found"}),
-                                           ("/dashboards/uid/y", 404, {"message": "gone", "status": "not-found"}),
-                                           ("/dashboards/uid/z", 404, {"error": "nope"}))))
-    code, out, _ = run(capsys, "validate", "--spec", str(spec), "--error-schema", str(error_schema), str(cassette),
-                       "--format", "json")
+    cassette.write_text(
+        json.dumps(
+            betamax(
+                ("/dashboards/uid/x", 404, {"message": "Dashboard not found"}),
+                ("/dashboards/uid/y", 404, {"message": "gone", "status": "not-found"}),
+                ("/dashboards/uid/z", 404, {"error": "nope"}),
+            )
+        )
+    )
+    code, out, _ = run(
+        capsys, "validate", "--spec", str(spec), "--error-schema", str(error_schema), str(cassette), "--format", "json"
+    )
     assert code == 1
     rows = [(r["check"], r["index"], r["status"]) for r in json.loads(out)["results"]]
-    assert rows == [("response-schema", 0, "passed"), ("error-schema", 0, "passed"),
-                    ("response-schema", 1, "passed"), ("error-schema", 1, "passed"),
-                    ("response-schema", 2, "failed"), ("error-schema", 2, "failed")]
+    assert rows == [
+        ("response-schema", 0, "passed"),
+        ("error-schema", 0, "passed"),
+        ("response-schema", 1, "passed"),
+        ("error-schema", 1, "passed"),
+        ("response-schema", 2, "failed"),
+        ("error-schema", 2, "failed"),
+    ]
     error_row = json.loads(out)["results"][5]
     report = validate_recordings(spec, [cassette], error_schema=error_schema)
     assert [finding.code for finding in report.results[5].findings] == ["CK408"]
-    assert error_row["message"] == ("GET /dashboards/uid/{uid} (getDashboardByUID) 404: missing required property "
-                                    "'message' (error schema error.schema.json) at $")
+    assert error_row["message"] == (
+        "GET /dashboards/uid/{uid} (getDashboardByUID) 404: missing required property "
+        "'message' (error schema error.schema.json) at $"
+    )
 
 
 def test_a_schema_that_only_refers_to_itself_is_refused(tmp_path: Path, capsys):
@@ -257,6 +342,8 @@ def test_a_schema_that_only_refers_to_itself_is_refused(tmp_path: Path, capsys):
     code, out, err = run(capsys, "validate", "--spec", str(spec), str(cassette))
 
     assert (code, out) == (2, "")
-    assert err.strip() == (f"error: {spec}: schema #/components/schemas/Hit is only a reference to itself "
-                           "(#/components/schemas/Hit -> #/components/schemas/Hit): it describes nothing and would "
-                           "accept any response. point the $ref at the schema it stands for, or re-import the slice")
+    assert err.strip() == (
+        f"error: {spec}: schema #/components/schemas/Hit is only a reference to itself "
+        "(#/components/schemas/Hit -> #/components/schemas/Hit): it describes nothing and would "
+        "accept any response. point the $ref at the schema it stands for, or re-import the slice"
+    )

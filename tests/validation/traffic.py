@@ -26,8 +26,15 @@ from example_verdicts import IndependentValidator
 from github_examples import concrete_path, follow, iter_examples, operation_of
 
 KINDS = ("missing-required", "null", "format", "enum")
-_BAD_FORMAT = {"date-time": "last tuesday", "date": "someday", "uri": "not a uri", "email": "nobody",
-               "uuid": "not-a-uuid", "ipv4": "999.1.1.1", "hostname": "-bad-"}
+_BAD_FORMAT = {
+    "date-time": "last tuesday",
+    "date": "someday",
+    "uri": "not a uri",
+    "email": "nobody",
+    "uuid": "not-a-uuid",
+    "ipv4": "999.1.1.1",
+    "hostname": "-bad-",
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,9 @@ def build_traffic(document: dict[str, Any], *, total: int, items: int = 10) -> t
         method, path, template, status, media, body = seeds[number]
         item = _interaction(method, path, status, media, body)
         if index % 3:  # two responses in three have drifted
-            drift = drifts.get(number) or drifts.setdefault(number, _drift_for(document, method, template, status,
-                                                                               media, body, number))
+            drift = drifts.get(number) or drifts.setdefault(
+                number, _drift_for(document, method, template, status, media, body, number)
+            )
             _apply(item, drift, body)
             changed += 1
         interactions.append(item)
@@ -70,15 +78,24 @@ def _valid_examples(document: dict[str, Any], items: int):
 
 
 def _interaction(method: str, path: str, status: int, media: str, body: Any) -> dict[str, Any]:
-    return {"request": {"method": method, "uri": f"https://api.github.com{path}", "body": None,
-                        "headers": {"Accept": ["application/vnd.github+json"]}},
-            "response": {"status": {"code": status, "message": "OK"},
-                         "headers": {"Content-Type": [f"{media}; charset=utf-8"]},
-                         "body": {"string": json.dumps(body)}}}
+    return {
+        "request": {
+            "method": method,
+            "uri": f"https://api.github.com{path}",
+            "body": None,
+            "headers": {"Accept": ["application/vnd.github+json"]},
+        },
+        "response": {
+            "status": {"code": status, "message": "OK"},
+            "headers": {"Content-Type": [f"{media}; charset=utf-8"]},
+            "body": {"string": json.dumps(body)},
+        },
+    }
 
 
-def _drift_for(document: dict[str, Any], method: str, template: str, status: int, media: str, body: Any,
-               number: int) -> Drift:
+def _drift_for(
+    document: dict[str, Any], method: str, template: str, status: int, media: str, body: Any, number: int
+) -> Drift:
     label = f"{method} {template} {status}"
     response, _ = follow(document, operation_of(document, method, template)["responses"][str(status)], "")
     schema = _object_schema(document, response["content"][media].get("schema", {}), body)
@@ -132,7 +149,7 @@ def _apply(item: dict[str, Any], drift: Drift, body: Any) -> None:
         item["response"]["status"]["code"] = 599
         return
     changed = copy.deepcopy(body)
-    for entry in (changed if isinstance(changed, list) else [changed]):
+    for entry in changed if isinstance(changed, list) else [changed]:
         if drift.kind == "missing-required":
             entry.pop(drift.field, None)
         elif drift.kind == "null":

@@ -41,25 +41,37 @@ class Disagreement:
 # the use of null as a value" -- by the letter the enum forbids the published null. Ours reads `nullable` as 3.0.0-3.0.2
 # did (null is allowed, schemas.py `_allow_null` adds it to the enum), on purpose: it is what the description's
 # authors mean (their own example sends null, and so does the API).
-NULLABLE_ENUM = Disagreement("null for a `nullable: true` schema whose `enum` does not list null", INDEPENDENT,
-                             "ours is lenient on purpose (3.0.0-3.0.2 reading of nullable)")
+NULLABLE_ENUM = Disagreement(
+    "null for a `nullable: true` schema whose `enum` does not list null",
+    INDEPENDENT,
+    "ours is lenient on purpose (3.0.0-3.0.2 reading of nullable)",
+)
 # Independent rejects, ours accepts: `nullable: true` next to `oneOf` and no `type`. OAS 3.0.3: "A true value adds
 # "null" to the allowed types specified by the type keyword, only if type is explicitly defined within the same
 # Schema Object": no type, so null must match a branch, and none of them (string/number/boolean/array) allows it.
-NULLABLE_ONE_OF = Disagreement("null for a `nullable: true` schema with `oneOf` and no `type`", INDEPENDENT,
-                               "ours is lenient on purpose (3.0.0-3.0.2 reading of nullable)")
+NULLABLE_ONE_OF = Disagreement(
+    "null for a `nullable: true` schema with `oneOf` and no `type`",
+    INDEPENDENT,
+    "ours is lenient on purpose (3.0.0-3.0.2 reading of nullable)",
+)
 # Independent rejects, ours accepts: `oneOf` of private-user/public-user with `discriminator: user_view_type`, and the
 # example has no `user_view_type` (an example older than the property). OAS 3.0.3 (Discriminator Object): "a
 # property with name petType MUST be present in the response payload". Ours drops `discriminator` (an OpenAPI-only
 # keyword, schemas.py `_DROPPED`) and checks `oneOf` alone, which exactly one branch passes.
-DISCRIMINATOR_ABSENT = Disagreement("the `discriminator` property `user_view_type` is absent from the example",
-                                    INDEPENDENT, "ours does not check `discriminator` (a known gap, reported)")
+DISCRIMINATOR_ABSENT = Disagreement(
+    "the `discriminator` property `user_view_type` is absent from the example",
+    INDEPENDENT,
+    "ours does not check `discriminator` (a known gap, reported)",
+)
 # Independent rejects, ours accepts: a directory listing is a JSON array; the schema is `oneOf` of content-directory
 # (an array) and three object schemas, with a `discriminator` on `type`. A discriminator names a property of an
 # object; for an array there is none to read, so it cannot apply, and `oneOf` decides: exactly one branch (the array)
 # matches. openapi-schema-validator insists on an object before looking at the branches.
-DISCRIMINATOR_ON_ARRAY = Disagreement("a `discriminator` (on `type`) next to `oneOf` whose matching branch is an array",
-                                      OURS, "a discriminator cannot apply to an array; `oneOf` alone accepts it")
+DISCRIMINATOR_ON_ARRAY = Disagreement(
+    "a `discriminator` (on `type`) next to `oneOf` whose matching branch is an array",
+    OURS,
+    "a discriminator cannot apply to an array; `oneOf` alone accepts it",
+)
 
 DISAGREEMENTS: dict[str, Disagreement] = {
     "GET /orgs/{org}/code-scanning/alerts 200 default": NULLABLE_ENUM,
@@ -97,7 +109,8 @@ class IndependentValidator:
         if validator is None:
             schema = {"$ref": f"{URI}#{example.schema_pointer}"}
             validator = self._validators[example.schema_pointer] = self._cls(
-                schema, registry=self._registry, format_checker=self._formats)
+                schema, registry=self._registry, format_checker=self._formats
+            )
         return [error.message for error in validator.iter_errors(example.body if body is None else body)]
 
     def is_usable(self, example: Example, body: Any = None) -> bool:

@@ -81,19 +81,23 @@ def iter_examples(document: dict[str, Any]) -> Iterator[Example]:
             for status, response in (operation.get("responses") or {}).items():
                 if status.isdigit():
                     at = f"/paths/{escape(template)}/{method}/responses/{status}"
-                    yield from _response_examples(document, method.upper(), template, int(status), *follow(document, response, at))
+                    yield from _response_examples(
+                        document, method.upper(), template, int(status), *follow(document, response, at)
+                    )
 
 
-def _response_examples(document: dict[str, Any], method: str, template: str, status: int, response: Any,
-                       pointer: str) -> Iterator[Example]:
+def _response_examples(
+    document: dict[str, Any], method: str, template: str, status: int, response: Any, pointer: str
+) -> Iterator[Example]:
     for media, content in (response.get("content") or {}).items():
         if "json" not in media or "schema" not in content:
             continue
         for name, example in (content.get("examples") or {}).items():
             example, _ = follow(document, example, "")
             if isinstance(example, dict) and "value" in example:
-                yield Example(method, template, status, media, name, example["value"],
-                              f"{pointer}/content/{escape(media)}/schema")
+                yield Example(
+                    method, template, status, media, name, example["value"], f"{pointer}/content/{escape(media)}/schema"
+                )
 
 
 def operation_of(document: dict[str, Any], method: str, template: str) -> dict[str, Any]:
@@ -115,11 +119,17 @@ def concrete_path(template: str) -> str:
 def interaction(method: str, path: str, status: int, media: str, body: Any) -> dict[str, Any]:
     """One vcrpy interaction."""
     return {
-        "request": {"method": method, "uri": f"https://api.github.com{path}", "body": None,
-                    "headers": {"Accept": ["application/vnd.github+json"]}},
-        "response": {"status": {"code": status, "message": "OK"},
-                     "headers": {"Content-Type": [f"{media}; charset=utf-8"]},
-                     "body": {"string": json.dumps(body)}},
+        "request": {
+            "method": method,
+            "uri": f"https://api.github.com{path}",
+            "body": None,
+            "headers": {"Accept": ["application/vnd.github+json"]},
+        },
+        "response": {
+            "status": {"code": status, "message": "OK"},
+            "headers": {"Content-Type": [f"{media}; charset=utf-8"]},
+            "body": {"string": json.dumps(body)},
+        },
     }
 
 
@@ -140,7 +150,9 @@ def scalar_target(document: dict[str, Any], schema: Any, body: Any) -> tuple[tup
     return None
 
 
-def build_cassette(document: dict[str, Any], *, count: int, every: int = 6) -> tuple[dict[str, Any], list[Alteration], int]:
+def build_cassette(
+    document: dict[str, Any], *, count: int, every: int = 6
+) -> tuple[dict[str, Any], list[Alteration], int]:
     """(vcrpy cassette, alterations, examples skipped) with up to `count` interactions.
 
     An example is used when the independent validator accepts it and it is not one of the explained
@@ -163,8 +175,9 @@ def build_cassette(document: dict[str, Any], *, count: int, every: int = 6) -> t
     return {"version": 1, "interactions": interactions}, alterations, skipped
 
 
-def alter(document: dict[str, Any], judge: IndependentValidator, item: dict[str, Any], index: int,
-          example: Example) -> Alteration:
+def alter(
+    document: dict[str, Any], judge: IndependentValidator, item: dict[str, Any], index: int, example: Example
+) -> Alteration:
     """Change one interaction in place in a way validation must catch (a type change only where the independent
     validator rejects the changed body, otherwise an undeclared status)."""
     label = f"{example.method} {example.template}"

@@ -34,15 +34,32 @@ def pacts(tmp_path_factory) -> dict[str, Path]:
 
     folder = tmp_path_factory.mktemp("pacts")
     ours = Pact("devctl", "grafana").with_specification("V4")
-    (ours.upon_receiving("search dashboards").with_request("GET", "/api/search").with_query_parameter("query", "ops")
-     .will_respond_with(200).with_body(match.each_like({"uid": match.str("abc"), "title": match.str("Ops"),
-                                                        "id": match.int(1)}), content_type="application/json"))
-    (ours.upon_receiving("get a dashboard").with_request("GET", "/api/dashboards/uid/abc")
-     .will_respond_with(200).with_body({"meta": {"slug": match.str("ops")}}, content_type="application/json"))
+    (
+        ours.upon_receiving("search dashboards")
+        .with_request("GET", "/api/search")
+        .with_query_parameter("query", "ops")
+        .will_respond_with(200)
+        .with_body(
+            match.each_like({"uid": match.str("abc"), "title": match.str("Ops"), "id": match.int(1)}),
+            content_type="application/json",
+        )
+    )
+    (
+        ours.upon_receiving("get a dashboard")
+        .with_request("GET", "/api/dashboards/uid/abc")
+        .will_respond_with(200)
+        .with_body({"meta": {"slug": match.str("ops")}}, content_type="application/json")
+    )
     billing = Pact("billing", "grafana").with_specification("V4")
-    (billing.upon_receiving("invoice links of the ops dashboards").with_request("GET", "/api/search")
-     .with_query_parameter("query", "ops").will_respond_with(200)
-     .with_body(match.each_like({"uid": match.str("abc"), "url": match.str("/d/abc/ops")}), content_type="application/json"))
+    (
+        billing.upon_receiving("invoice links of the ops dashboards")
+        .with_request("GET", "/api/search")
+        .with_query_parameter("query", "ops")
+        .will_respond_with(200)
+        .with_body(
+            match.each_like({"uid": match.str("abc"), "url": match.str("/d/abc/ops")}), content_type="application/json"
+        )
+    )
     with ours.serve() as server:
         requests.get(f"{server.url}/api/search", params={"query": "ops"}, timeout=10)
         requests.get(f"{server.url}/api/dashboards/uid/abc", timeout=10)
@@ -53,13 +70,22 @@ def pacts(tmp_path_factory) -> dict[str, Path]:
     return {"devctl": folder / "devctl-grafana.json", "billing": folder / "billing-grafana.json"}
 
 
-def make_registry(root: Path, pacts: dict[str, Path], *, hits: list[dict[str, Any]] | None = None,
-                  spec: dict[str, Any] | None = None, ours: bool = True, contract: bool = False) -> Path:
+def make_registry(
+    root: Path,
+    pacts: dict[str, Path],
+    *,
+    hits: list[dict[str, Any]] | None = None,
+    spec: dict[str, Any] | None = None,
+    ours: bool = True,
+    contract: bool = False,
+) -> Path:
     """A grafana registry with our pact in pacts/, billing's in other-pacts/ (listed under consumer_pacts) and one
     cassette per read operation."""
     extra = "    contract: contracts/grafana.yaml\n" if contract else ""
     registry = write_registry(root, spec, extra_provider=extra)
-    registry.write_text(registry.read_text().replace("consumer: devctl\n", "consumer: devctl\nconsumer_pacts: [other-pacts]\n"))
+    registry.write_text(
+        registry.read_text().replace("consumer: devctl\n", "consumer: devctl\nconsumer_pacts: [other-pacts]\n")
+    )
     if contract:
         (root / "contracts").mkdir(exist_ok=True)
         (root / "contracts" / "grafana.yaml").write_text("interactions: []\n")
@@ -69,7 +95,9 @@ def make_registry(root: Path, pacts: dict[str, Path], *, hits: list[dict[str, An
         shutil.copy(pacts["devctl"], root / "pacts" / "devctl-grafana.json")
     shutil.copy(pacts["billing"], root / "other-pacts" / "billing-grafana.json")
     cassettes = root / "cassettes" / "grafana"
-    write_cassette(cassettes, "search_dashboards", ("GET", f"{BASE}/api/search?query=ops", 200, [HIT] if hits is None else hits))
+    write_cassette(
+        cassettes, "search_dashboards", ("GET", f"{BASE}/api/search?query=ops", 200, [HIT] if hits is None else hits)
+    )
     write_cassette(cassettes, "get_dashboard", ("GET", f"{BASE}/api/dashboards/uid/abc", 200, DASHBOARD))
     return registry
 
@@ -89,12 +117,18 @@ def test_every_consumers_pact_is_verified_against_the_same_cassettes(tmp_path, p
     assert not report.failed
     pact_rows = rows(report, "pact")
     assert {name: row.status for name, row in pact_rows.items()} == {
-        "search dashboards": Status.PASSED, "get a dashboard": Status.PASSED, BILLING: Status.PASSED}
+        "search dashboards": Status.PASSED,
+        "get a dashboard": Status.PASSED,
+        BILLING: Status.PASSED,
+    }
     assert pact_rows[BILLING].details["consumer"] == "billing"
     assert pact_rows[BILLING].details["pact"] == "other-pacts/billing-grafana.json"
     assert pact_rows["search dashboards"].details["consumer"] == "devctl"
     assert {name: row.status for name, row in rows(report, "pact-openapi").items()} == {
-        "search dashboards": Status.PASSED, "get a dashboard": Status.PASSED, BILLING: Status.PASSED}
+        "search dashboards": Status.PASSED,
+        "get a dashboard": Status.PASSED,
+        BILLING: Status.PASSED,
+    }
     code, out, _ = run_cli("verify", "--registry", str(path), "--all")
     assert code == 0 and f"PASSED [pact] grafana / search_dashboards / {BILLING}" in out
 
@@ -105,9 +139,12 @@ def test_a_field_another_consumer_reads_missing_from_the_cassette_fails_naming_i
     report = verify(path)
     failed = [row for row in report.results if row.status is Status.FAILED]
     assert [(row.check, row.operation, row.interaction, row.details["consumer"]) for row in failed] == [
-        ("pact", "search_dashboards", BILLING, "billing")]
-    assert any("missing the following keys: url" in finding.message and finding.location == "$[0]"
-               for finding in failed[0].findings)
+        ("pact", "search_dashboards", BILLING, "billing")
+    ]
+    assert any(
+        "missing the following keys: url" in finding.message and finding.location == "$[0]"
+        for finding in failed[0].findings
+    )
 
     code, out, _ = run_cli("verify", "--registry", str(path), "--provider", "grafana")
     assert code == 1
@@ -119,7 +156,11 @@ def test_a_field_another_consumer_reads_missing_from_the_cassette_fails_naming_i
     assert code == 1 and f'name="search_dashboards {BILLING}"' in out and 'failures="1"' in out
     code, out, _ = run_cli("verify", "--registry", str(path), "--provider", "grafana", "--format", "json")
     [row] = [row for row in json.loads(out)["results"] if row["status"] == "failed"]
-    assert (row["interaction"], row["consumer"], row["pact"]) == (BILLING, "billing", "other-pacts/billing-grafana.json")
+    assert (row["interaction"], row["consumer"], row["pact"]) == (
+        BILLING,
+        "billing",
+        "other-pacts/billing-grafana.json",
+    )
 
 
 def test_the_pact_openapi_check_names_another_consumers_incompatibility(tmp_path, pacts):
@@ -133,9 +174,14 @@ def test_the_pact_openapi_check_names_another_consumers_incompatibility(tmp_path
     assert failed.details["contract"] == "other-pacts/billing-grafana.json"  # what billing expects: its pact
     [finding] = failed.findings
     assert (finding.code, finding.location, finding.provider, finding.operation) == (
-        "CK418", "response.body[*].url", "grafana", "search_dashboards")
-    assert finding.message == ("invoice links of the ops dashboards: expects field 'url', which the description "
-                               "does not declare")
+        "CK418",
+        "response.body[*].url",
+        "grafana",
+        "search_dashboards",
+    )
+    assert finding.message == (
+        "invoice links of the ops dashboards: expects field 'url', which the description does not declare"
+    )
     assert rows(report, "pact")[BILLING].status is Status.PASSED  # the cassette still carries url
 
 
@@ -153,21 +199,29 @@ def test_our_missing_pact_still_fails_and_the_others_are_verified(tmp_path, pact
 def test_a_pact_belongs_to_the_provider_it_names_else_to_its_file_name(tmp_path, pacts):
     path = make_registry(tmp_path, pacts)
     data = json.loads(pacts["billing"].read_text())
-    (tmp_path / "other-pacts" / "audit-grafana.json").write_text(json.dumps({**data, "consumer": {"name": "audit"},
-                                                                             "provider": {"name": "Grafana Cloud"}}))
+    (tmp_path / "other-pacts" / "audit-grafana.json").write_text(
+        json.dumps({**data, "consumer": {"name": "audit"}, "provider": {"name": "Grafana Cloud"}})
+    )
     (tmp_path / "other-pacts" / "billing-pager.json").write_text(json.dumps({**data, "provider": {"name": "pager"}}))
-    (tmp_path / "other-pacts" / "ledger-grafana.json").write_text(json.dumps({**data, "consumer": {"name": "ledger"},
-                                                                              "provider": {"name": "grafana"}}))
+    (tmp_path / "other-pacts" / "ledger-grafana.json").write_text(
+        json.dumps({**data, "consumer": {"name": "ledger"}, "provider": {"name": "grafana"}})
+    )
     registry = load_registry(path)
     found = consumer_pacts(ProviderContext(registry, registry.provider("grafana")))
     assert [(owned.consumer, owned.shown, owned.is_ours) for owned in found] == [
         ("devctl", "pacts/devctl-grafana.json", True),
         ("audit", "other-pacts/audit-grafana.json", False),  # names no provider of the registry: its file name says
         ("billing", "other-pacts/billing-grafana.json", False),
-        ("ledger", "other-pacts/ledger-grafana.json", False)]  # billing-pager.json names pager: not grafana's
+        ("ledger", "other-pacts/ledger-grafana.json", False),
+    ]  # billing-pager.json names pager: not grafana's
     report = verify(path)
     assert not report.failed
-    assert {row.details["consumer"] for row in report.results if row.check == "pact"} == {"devctl", "audit", "billing", "ledger"}
+    assert {row.details["consumer"] for row in report.results if row.check == "pact"} == {
+        "devctl",
+        "audit",
+        "billing",
+        "ledger",
+    }
 
 
 class _LiveGrafana(BaseHTTPRequestHandler):
@@ -191,8 +245,17 @@ def test_live_verification_replays_every_consumers_pact(tmp_path, pacts, run_cli
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         monkeypatch.setenv("GRAFANA_TOKEN", "live-token")
-        code, out, _ = run_cli("verify", "--registry", str(make_registry(tmp_path, pacts)), "--provider", "grafana",
-                               "--base-url", f"http://127.0.0.1:{server.server_port}/api", "--format", "json")
+        code, out, _ = run_cli(
+            "verify",
+            "--registry",
+            str(make_registry(tmp_path, pacts)),
+            "--provider",
+            "grafana",
+            "--base-url",
+            f"http://127.0.0.1:{server.server_port}/api",
+            "--format",
+            "json",
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -216,24 +279,39 @@ corrections:
 
 def test_a_correction_only_another_consumers_pact_needs_is_still_needed(tmp_path):
     def interaction(body: Any) -> dict[str, Any]:
-        return {"type": "Synchronous/HTTP", "description": "owners of the dashboards",
-                "request": {"method": "GET", "path": "/api/search"},
-                "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
-                             "body": {"content": body, "contentType": "application/json", "encoded": False}}}
+        return {
+            "type": "Synchronous/HTTP",
+            "description": "owners of the dashboards",
+            "request": {"method": "GET", "path": "/api/search"},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": ["application/json"]},
+                "body": {"content": body, "contentType": "application/json", "encoded": False},
+            },
+        }
 
     (tmp_path / "schemas" / "grafana").mkdir(parents=True)
     (tmp_path / "schemas" / "grafana" / "overlay.yaml").write_text(OVERLAY)
     path = write_registry(tmp_path, extra_provider="    overlay: schemas/grafana/overlay.yaml\n")
     write_cassette(tmp_path / "cassettes" / "grafana", "search_dashboards", ("GET", f"{BASE}/api/search", 200, [HIT]))
     (tmp_path / "other-pacts").mkdir()
-    (tmp_path / "other-pacts" / "billing-grafana.json").write_text(json.dumps({
-        "consumer": {"name": "billing"}, "provider": {"name": "grafana"},
-        "interactions": [interaction([{"uid": "abc", "ownerEmail": "ops@example.com"}])],
-        "metadata": {"pactSpecification": {"version": "4.0"}}}))
+    (tmp_path / "other-pacts" / "billing-grafana.json").write_text(
+        json.dumps(
+            {
+                "consumer": {"name": "billing"},
+                "provider": {"name": "grafana"},
+                "interactions": [interaction([{"uid": "abc", "ownerEmail": "ops@example.com"}])],
+                "metadata": {"pactSpecification": {"version": "4.0"}},
+            }
+        )
+    )
 
     def unneeded() -> list[str]:
         registry = load_registry(path)
-        return [finding.message for finding in iter_unneeded_entries(ProviderContext(registry, registry.provider("grafana")))]
+        return [
+            finding.message
+            for finding in iter_unneeded_entries(ProviderContext(registry, registry.provider("grafana")))
+        ]
 
     [message] = unneeded()  # without billing's pact, nothing recorded needs the correction
     assert "'search-hit-owner-email' is no longer needed: all 1 recorded responses and pact interactions" in message
@@ -246,15 +324,23 @@ def test_contracts_run_verifies_the_other_consumers_pacts_of_the_example_registr
     for name in ("registry.yaml", "contracts", "schemas", "cassettes", "pacts", "examples"):
         (shutil.copytree if (repo / name).is_dir() else shutil.copy)(repo / name, tmp_path / name)
     registry = tmp_path / "registry.yaml"
-    registry.write_text(registry.read_text().replace("consumer: devctl\n", "consumer: devctl\nconsumer_pacts: [other-pacts]\n"))
+    registry.write_text(
+        registry.read_text().replace("consumer: devctl\n", "consumer: devctl\nconsumer_pacts: [other-pacts]\n")
+    )
     data = json.loads((repo / "pacts" / "devctl-pagerduty.json").read_text())
     (tmp_path / "other-pacts").mkdir()
-    (tmp_path / "other-pacts" / "oncall-pagerduty.json").write_text(json.dumps({**data, "consumer": {"name": "oncall"}}))
+    (tmp_path / "other-pacts" / "oncall-pagerduty.json").write_text(
+        json.dumps({**data, "consumer": {"name": "oncall"}})
+    )
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli("run", "--format", "json", "-o", str(tmp_path / "report.json"))
     assert code == 0, err
     results = json.loads((tmp_path / "report.json").read_text())["results"]
     oncall = [(row["check"], row["status"]) for row in results if row.get("consumer") == "oncall"]
-    ours = [(row["check"], row["status"]) for row in results if row.get("consumer") == "devctl" and row["provider"] == "pagerduty"]
+    ours = [
+        (row["check"], row["status"])
+        for row in results
+        if row.get("consumer") == "devctl" and row["provider"] == "pagerduty"
+    ]
     assert sorted(oncall) == sorted(ours) and len(oncall) == 2 * len(data["interactions"])
     assert all(row["interaction"].startswith("oncall: ") for row in results if row.get("consumer") == "oncall")

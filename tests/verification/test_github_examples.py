@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("openapi_schema_validator",
-                    reason="openapi-schema-validator (the independent validator, installed with openapi-spec-validator) is absent")
+pytest.importorskip(
+    "openapi_schema_validator",
+    reason="openapi-schema-validator (the independent validator, installed with openapi-spec-validator) is absent",
+)
 
 from example_verdicts import DISAGREEMENTS, INDEPENDENT, OURS, IndependentValidator  # noqa: E402
 from github_examples import Example, concrete_path, iter_examples  # noqa: E402
@@ -50,10 +52,19 @@ def github_document() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def verdicts(github_document) -> list[Verdicts]:
     judge, ours = IndependentValidator(github_document), SpecValidator(github_document)
-    return [Verdicts(example, tuple(judge.errors(example)),
-                     tuple(finding.message for finding in ours.validate(example.method, example.template, example.status,
-                                                                        {"Content-Type": [example.media]}, example.body)))
-            for example in iter_examples(github_document)]
+    return [
+        Verdicts(
+            example,
+            tuple(judge.errors(example)),
+            tuple(
+                finding.message
+                for finding in ours.validate(
+                    example.method, example.template, example.status, {"Content-Type": [example.media]}, example.body
+                )
+            ),
+        )
+        for example in iter_examples(github_document)
+    ]
 
 
 def test_the_examples_are_many_and_both_validators_accept_and_reject_some(verdicts):
@@ -64,14 +75,20 @@ def test_the_examples_are_many_and_both_validators_accept_and_reject_some(verdic
 
 
 def test_ours_accepts_every_example_the_independent_validator_accepts(verdicts):
-    wrongly_rejected = {verdict.example.id: verdict.ours[:2] for verdict in verdicts
-                        if not verdict.independent and verdict.ours and verdict.example.id not in DISAGREEMENTS}
+    wrongly_rejected = {
+        verdict.example.id: verdict.ours[:2]
+        for verdict in verdicts
+        if not verdict.independent and verdict.ours and verdict.example.id not in DISAGREEMENTS
+    }
     assert wrongly_rejected == {}
 
 
 def test_ours_rejects_every_example_the_independent_validator_rejects(verdicts):
-    wrongly_accepted = {verdict.example.id: verdict.independent[:2] for verdict in verdicts
-                        if verdict.independent and not verdict.ours and verdict.example.id not in DISAGREEMENTS}
+    wrongly_accepted = {
+        verdict.example.id: verdict.independent[:2]
+        for verdict in verdicts
+        if verdict.independent and not verdict.ours and verdict.example.id not in DISAGREEMENTS
+    }
     assert wrongly_accepted == {}
 
 

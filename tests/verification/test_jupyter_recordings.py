@@ -15,8 +15,15 @@ from contractkit.validation.recordings import validate_recordings
 
 pytestmark = pytest.mark.slow
 
-PATHS = ["/api/status", "/api/me", "/api/kernelspecs", "/api/contents/hello.txt", "/api/contents/missing.txt",
-         "/api/sessions", "/api/nothing/here"]
+PATHS = [
+    "/api/status",
+    "/api/me",
+    "/api/kernelspecs",
+    "/api/contents/hello.txt",
+    "/api/contents/missing.txt",
+    "/api/sessions",
+    "/api/nothing/here",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +38,21 @@ def jupyter_har(tmp_path_factory) -> tuple[Path, Path]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--allow-root", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--IdentityProvider.token=contractkit-test", f"--ServerApp.root_dir={root}", "--no-browser",
-         "--ServerApp.terminals_enabled=False"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--IdentityProvider.token=contractkit-test",
+            f"--ServerApp.root_dir={root}",
+            "--no-browser",
+            "--ServerApp.terminals_enabled=False",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": "token contractkit-test"})
         _wait(client)
@@ -58,17 +77,25 @@ def _wait(client) -> None:
 
 
 def _entry(response) -> dict:
-    return {"request": {"method": response.request.method, "url": str(response.request.url), "headers": []},
-            "response": {"status": response.status_code, "statusText": response.reason_phrase,
-                         "headers": [{"name": k, "value": v} for k, v in response.headers.items()],
-                         "content": {"mimeType": response.headers.get("content-type", ""), "text": response.text}}}
+    return {
+        "request": {"method": response.request.method, "url": str(response.request.url), "headers": []},
+        "response": {
+            "status": response.status_code,
+            "statusText": response.reason_phrase,
+            "headers": [{"name": k, "value": v} for k, v in response.headers.items()],
+            "content": {"mimeType": response.headers.get("content-type", ""), "text": response.text},
+        },
+    }
 
 
 def test_real_mismatches_between_jupyter_server_and_its_description_are_reported(jupyter_har):
     spec, har = jupyter_har
     report = validate_recordings(spec, [har])
-    found = {result.details["index"]: sorted((f.code, f.location) for f in result.findings)
-             for result in report.results if result.status.value == "failed"}
+    found = {
+        result.details["index"]: sorted((f.code, f.location) for f in result.findings)
+        for result in report.results
+        if result.status.value == "failed"
+    }
     assert found == {
         1: [("CK401", "$.identity.avatar_url"), ("CK401", "$.identity.color")],  # null where the spec says string
         3: [("CK401", "$.hash"), ("CK401", "$.hash_algorithm")],

@@ -38,13 +38,19 @@ corrections:
 
 def registry_with_overlay(root: Path, *, slice_already_fixed: bool = False, overlay: str = OVERLAY) -> Path:
     spec = grafana_like_spec()
-    spec["components"]["schemas"]["Hit"]["properties"]["folderUid"] = {"type": "string", "nullable": slice_already_fixed}
+    spec["components"]["schemas"]["Hit"]["properties"]["folderUid"] = {
+        "type": "string",
+        "nullable": slice_already_fixed,
+    }
     spec["components"]["schemas"]["Hit"]["properties"]["sortMeta"] = {"type": "integer", "minimum": 0}
     (root / "schemas" / "grafana").mkdir(parents=True, exist_ok=True)
     (root / "schemas" / "grafana" / "overlay.yaml").write_text(overlay)
     path = write_registry(root, spec, extra_provider="    overlay: schemas/grafana/overlay.yaml\n")
-    write_cassette(root / "cassettes" / "grafana", "search_dashboards",
-                   ("GET", "http://127.0.0.1:3000/api/search", 200, [dict(HIT, folderUid=None, sortMeta=-5)]))
+    write_cassette(
+        root / "cassettes" / "grafana",
+        "search_dashboards",
+        ("GET", "http://127.0.0.1:3000/api/search", 200, [dict(HIT, folderUid=None, sortMeta=-5)]),
+    )
     return path
 
 
@@ -81,14 +87,23 @@ def test_verify_uses_the_overlay(tmp_path, capsys):
     assert "PASSED [response-schema] grafana / search_dashboards" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("corrections:\n  - {id: a, op: add, path: /x, value: 1}\n",
-     "overlay.yaml:2: corrections[0]: missing required key 'provenance'"),
-    ("corrections:\n  - id: a\n    op: add\n    path: /x\n    value: 1\n    provenance: {reference: r, observed: soon, reason: x}\n",
-     "overlay.yaml:6: corrections[0].provenance.observed: expected a date such as 2026-11-22, got 'soon'"),
-    ("corrections:\n  - {id: a, op: patch, path: /x, value: 1, provenance: {reference: r, observed: 2026-01-01, reason: x}}\n",
-     "overlay.yaml:2: corrections[0].op: expected one of add, replace, remove, merge, got 'patch'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "corrections:\n  - {id: a, op: add, path: /x, value: 1}\n",
+            "overlay.yaml:2: corrections[0]: missing required key 'provenance'",
+        ),
+        (
+            "corrections:\n  - id: a\n    op: add\n    path: /x\n    value: 1\n    provenance: {reference: r, observed: soon, reason: x}\n",
+            "overlay.yaml:6: corrections[0].provenance.observed: expected a date such as 2026-11-22, got 'soon'",
+        ),
+        (
+            "corrections:\n  - {id: a, op: patch, path: /x, value: 1, provenance: {reference: r, observed: 2026-01-01, reason: x}}\n",
+            "overlay.yaml:2: corrections[0].op: expected one of add, replace, remove, merge, got 'patch'",
+        ),
+    ],
+)
 def test_malformed_overlays_name_file_key_and_line(tmp_path, text, message):
     path = tmp_path / "overlay.yaml"
     path.write_text(text)
@@ -98,11 +113,16 @@ def test_malformed_overlays_name_file_key_and_line(tmp_path, text, message):
 
 
 def test_a_pointer_that_does_not_apply_is_bad_input(tmp_path, capsys):
-    overlay = OVERLAY.replace("/components/schemas/Hit/properties/sortMeta", "/components/schemas/Gone/properties/sortMeta")
+    overlay = OVERLAY.replace(
+        "/components/schemas/Hit/properties/sortMeta", "/components/schemas/Gone/properties/sortMeta"
+    )
     path = registry_with_overlay(tmp_path, overlay=overlay)
     assert main(["verify", "--registry", str(path), "--provider", "grafana"]) == 2
     err = capsys.readouterr().err
-    assert "correction 'search-hit-sort-meta-any-integer': /components/schemas/Gone/properties/sortMeta does not exist" in err
+    assert (
+        "correction 'search-hit-sort-meta-any-integer': /components/schemas/Gone/properties/sortMeta does not exist"
+        in err
+    )
 
 
 def test_lint_warns_about_a_retired_correction_and_fails_on_a_broken_one(tmp_path, capsys):
@@ -114,4 +134,7 @@ def test_lint_warns_about_a_retired_correction_and_fails_on_a_broken_one(tmp_pat
     broken = registry_with_overlay(tmp_path / "broken", overlay=OVERLAY.replace("op: merge", "op: patch"))
     assert main(["lint", "--registry", str(broken)]) == 2
     out = capsys.readouterr().out
-    assert "schemas/grafana/overlay.yaml:12: corrections[1].op: expected one of add, replace, remove, merge, got 'patch'" in out
+    assert (
+        "schemas/grafana/overlay.yaml:12: corrections[1].op: expected one of add, replace, remove, merge, got 'patch'"
+        in out
+    )

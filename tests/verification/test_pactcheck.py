@@ -14,8 +14,16 @@ from contractkit.validation import SpecValidator
 from contractkit.verify.verifier import interaction_findings
 
 
-def interaction(description: str, method: str = "GET", path: str = "/api/search", *, query: dict | None = None,
-                status: int = 200, body: Any = None, request_body: Any = None) -> dict[str, Any]:
+def interaction(
+    description: str,
+    method: str = "GET",
+    path: str = "/api/search",
+    *,
+    query: dict | None = None,
+    status: int = 200,
+    body: Any = None,
+    request_body: Any = None,
+) -> dict[str, Any]:
     request: dict[str, Any] = {"method": method, "path": path}
     if query:
         request["query"] = query
@@ -31,11 +39,20 @@ def interaction(description: str, method: str = "GET", path: str = "/api/search"
 
 def findings_for(*interactions: dict[str, Any], spec: dict[str, Any] | None = None) -> list[Finding]:
     """The findings of every interaction against the slice (grafana's by default), served under /api."""
-    pact = parse_pact({"consumer": {"name": "devctl"}, "provider": {"name": "grafana"}, "interactions": list(interactions),
-                       "metadata": {"pactSpecification": {"version": "4.0"}}})
+    pact = parse_pact(
+        {
+            "consumer": {"name": "devctl"},
+            "provider": {"name": "grafana"},
+            "interactions": list(interactions),
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+        }
+    )
     validator = SpecValidator(spec or grafana_like_spec(), base_paths=("/api",))
-    return [finding for item in pact.interactions
-            for finding in interaction_findings(item, validator, provider="grafana", operation="search_dashboards")]
+    return [
+        finding
+        for item in pact.interactions
+        for finding in interaction_findings(item, validator, provider="grafana", operation="search_dashboards")
+    ]
 
 
 def test_a_compatible_subset_passes():
@@ -72,7 +89,7 @@ def test_a_field_under_a_ref_and_additional_properties_is_understood():
 def test_a_value_the_provider_does_not_document_is_caught():
     [finding] = findings_for(interaction("search", body=[{"uid": "a", "type": "dash-panel"}]))
     assert finding.code == "CK419" and finding.location == "response.body[*].type"
-    assert "expects \"dash-panel\", which is not one of the documented values" in finding.message
+    assert 'expects "dash-panel", which is not one of the documented values' in finding.message
     [finding] = findings_for(interaction("search", body=[{"uid": 7}]))
     assert finding.code == "CK419" and finding.location == "response.body[*].uid"
     assert finding.message == "search: expects integer 7, the description documents string"
@@ -84,9 +101,17 @@ def test_nullable_fields_accept_null():
 
 def test_a_nullable_field_under_a_type_matcher_is_a_warning():
     search = interaction("search", body=[{"uid": "a", "folderUid": "f"}])
-    search["response"]["matchingRules"] = {"body": {"$[*].folderUid": {"combine": "AND", "matchers": [{"match": "type"}]}}}
-    [finding] = findings_for(search)  # the provider may send null, which the type matcher refuses: possible, not certain
-    assert (finding.code, finding.severity, finding.location) == ("CK419", Severity.WARNING, "response.body[*].folderUid")
+    search["response"]["matchingRules"] = {
+        "body": {"$[*].folderUid": {"combine": "AND", "matchers": [{"match": "type"}]}}
+    }
+    [finding] = findings_for(
+        search
+    )  # the provider may send null, which the type matcher refuses: possible, not certain
+    assert (finding.code, finding.severity, finding.location) == (
+        "CK419",
+        Severity.WARNING,
+        "response.body[*].folderUid",
+    )
     assert finding.message == "search: may be null, which the type matcher does not accept"
 
 
@@ -119,9 +144,18 @@ def test_a_required_query_parameter_missing_is_caught():
 
 def test_allof_members_documenting_one_property_document_the_union_of_its_fields():
     spec = grafana_like_spec()
-    spec["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"allOf": [
-        {"type": "object", "properties": {"_links": {"type": "object", "properties": {"webui": {"type": "string"}}}}},
-        {"type": "object", "properties": {"_links": {"type": "object", "properties": {"base": {"type": "string"}}}}}]}
+    spec["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "allOf": [
+            {
+                "type": "object",
+                "properties": {"_links": {"type": "object", "properties": {"webui": {"type": "string"}}}},
+            },
+            {
+                "type": "object",
+                "properties": {"_links": {"type": "object", "properties": {"base": {"type": "string"}}}},
+            },
+        ]
+    }
     assert findings_for(interaction("links", body={"_links": {"webui": "/x", "base": "http://b"}}), spec=spec) == []
     [finding] = findings_for(interaction("links", body={"_links": {"tinyui": "/t"}}), spec=spec)
     assert finding.code == "CK418" and finding.location == "response.body._links.tinyui"
@@ -129,9 +163,16 @@ def test_allof_members_documenting_one_property_document_the_union_of_its_fields
 
 def test_a_free_form_object_documents_any_field_and_oas_ignored_headers_are_not_required():
     spec = grafana_like_spec()
-    spec["paths"]["/search"]["get"]["parameters"].append({"name": "Content-Type", "in": "header", "required": True,
-                                                          "schema": {"type": "string"}})
+    spec["paths"]["/search"]["get"]["parameters"].append(
+        {"name": "Content-Type", "in": "header", "required": True, "schema": {"type": "string"}}
+    )
     spec["components"]["schemas"]["DashboardFullWithMeta"]["properties"]["dashboard"] = {"type": "object"}
     body = {"dashboard": {"panels": [], "anything": {"x": 1}}, "meta": {"slug": "ops"}}
-    assert findings_for(interaction("dashboard", path="/api/dashboards/uid/abc", body=body),
-                        interaction("search", body=[]), spec=spec) == []
+    assert (
+        findings_for(
+            interaction("dashboard", path="/api/dashboards/uid/abc", body=body),
+            interaction("search", body=[]),
+            spec=spec,
+        )
+        == []
+    )

@@ -16,6 +16,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PACTS = sorted((REPO / "pacts").glob("*.json"))
 
+
 def _cases() -> list:
     cases = []
     for path in PACTS:
@@ -33,9 +34,23 @@ class Replay:
 
     def __init__(self, provider: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from contractkit.cli import run; run()", "replay", "--registry",
-             str(REPO / "registry.yaml"), "--provider", provider, "--port", "0"],
-            stderr=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+            [
+                sys.executable,
+                "-c",
+                "from contractkit.cli import run; run()",
+                "replay",
+                "--registry",
+                str(REPO / "registry.yaml"),
+                "--provider",
+                provider,
+                "--port",
+                "0",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+        )
         lines: list[str] = []
         while not any("state-change URL" in line for line in lines) and len(lines) < 50:
             lines.append(self.process.stderr.readline())  # type: ignore[union-attr]
@@ -75,18 +90,28 @@ def _stock_verdicts(provider: str, pact: Path) -> dict[str, bool]:
 
 
 def _our_verdicts(run_cli, provider: str) -> dict[str, bool]:
-    code, out, err = run_cli("verify", "--registry", str(REPO / "registry.yaml"), "--provider", provider, "--format", "json")
+    code, out, err = run_cli(
+        "verify", "--registry", str(REPO / "registry.yaml"), "--provider", provider, "--format", "json"
+    )
     assert code in (0, 1), err
     # a pass answered by a seeded cassette is SEEDED (it could not have failed), still a pass to the Pact core
-    return {result["interaction"]: result["status"] in ("passed", "seeded") for result in json.loads(out)["results"]
-            if result["check"] == "pact" and result["interaction"]}
+    return {
+        result["interaction"]: result["status"] in ("passed", "seeded")
+        for result in json.loads(out)["results"]
+        if result["check"] == "pact" and result["interaction"]
+    }
 
 
 @pytest.mark.parametrize(("provider", "pact"), _cases())
-def test_the_stock_verifier_agrees_with_contracts_verify_on_every_interaction(run_cli, provider: str, pact: Path) -> None:
+def test_the_stock_verifier_agrees_with_contracts_verify_on_every_interaction(
+    run_cli, provider: str, pact: Path
+) -> None:
     ours = _our_verdicts(run_cli, provider)
     stock = _stock_verdicts(provider, pact)
     assert ours and set(ours) == set(stock)
-    disagreeing = {name: {"contracts verify": ours[name], "stock Verifier": stock[name]}
-                   for name in ours if ours[name] != stock[name]}
+    disagreeing = {
+        name: {"contracts verify": ours[name], "stock Verifier": stock[name]}
+        for name in ours
+        if ours[name] != stock[name]
+    }
     assert disagreeing == {}

@@ -61,11 +61,20 @@ def test_unmatched_requests_are_failed_rows_not_crashes(tmp_path: Path, capsys):
     spec = tmp_path / "openapi.json"
     spec.write_text(json.dumps(grafana_like_spec()))
     har = tmp_path / "session.har"
-    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [
-        _har_entry("GET", "http://grafana.local/api/search?query=ops", 200, [HIT]),
-        _har_entry("GET", "http://grafana.local/api/folders", 200, []),
-        _har_entry("GET", "http://grafana.local/api/search", 200, [dict(HIT, type="dash-panel")]),
-    ]}}))
+    har.write_text(
+        json.dumps(
+            {
+                "log": {
+                    "version": "1.2",
+                    "entries": [
+                        _har_entry("GET", "http://grafana.local/api/search?query=ops", 200, [HIT]),
+                        _har_entry("GET", "http://grafana.local/api/folders", 200, []),
+                        _har_entry("GET", "http://grafana.local/api/search", 200, [dict(HIT, type="dash-panel")]),
+                    ],
+                }
+            }
+        )
+    )
 
     code, out, _ = run(capsys, "validate", "--spec", str(spec), str(har), "--format", "json")
 
@@ -102,6 +111,12 @@ def test_a_missing_recording_is_bad_input(tmp_path: Path, capsys):
 
 
 def _har_entry(method: str, url: str, status: int, body) -> dict:
-    return {"request": {"method": method, "url": url, "headers": []},
-            "response": {"status": status, "statusText": "OK", "headers": [],
-                         "content": {"mimeType": "application/json", "text": json.dumps(body)}}}
+    return {
+        "request": {"method": method, "url": url, "headers": []},
+        "response": {
+            "status": status,
+            "statusText": "OK",
+            "headers": [],
+            "content": {"mimeType": "application/json", "text": json.dumps(body)},
+        },
+    }

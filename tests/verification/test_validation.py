@@ -97,11 +97,20 @@ def test_nullable_and_exclusive_minimum_follow_openapi_3_0(grafana):
 
 
 def test_oas30_conversion_keeps_refs_and_drops_openapi_only_keywords():
-    converted = to_json_schema({"type": "string", "nullable": True, "enum": ["a"], "example": "a",
-                                "x-go-name": "A", "discriminator": {"propertyName": "k"}})
+    converted = to_json_schema(
+        {
+            "type": "string",
+            "nullable": True,
+            "enum": ["a"],
+            "example": "a",
+            "x-go-name": "A",
+            "discriminator": {"propertyName": "k"},
+        }
+    )
     assert converted == {"type": ["string", "null"], "enum": ["a", None]}
-    assert to_json_schema({"$ref": "#/components/schemas/A", "nullable": True}) == \
-        {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}
+    assert to_json_schema({"$ref": "#/components/schemas/A", "nullable": True}) == {
+        "anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]
+    }
 
 
 def test_requests_are_matched_to_templates_with_the_server_base_path():
@@ -114,9 +123,13 @@ def test_requests_are_matched_to_templates_with_the_server_base_path():
 
 
 def test_literal_segments_win_over_parameters():
-    spec = {"openapi": "3.0.3", "paths": {
-        "/pulls/{number}": {"get": {"responses": {"200": {"description": "one"}}}},
-        "/pulls/comments": {"get": {"responses": {"200": {"description": "comments"}}}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/pulls/{number}": {"get": {"responses": {"200": {"description": "one"}}}},
+            "/pulls/comments": {"get": {"responses": {"200": {"description": "comments"}}}},
+        },
+    }
     assert SpecValidator(spec).match("GET", "/pulls/comments").template == "/pulls/comments"
 
 
@@ -129,10 +142,20 @@ def test_a_broken_reference_is_bad_input():
 
 def test_a_json_schema_file_source_validates_success_and_error_bodies(tmp_path: Path):
     (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "me.schema.json").write_text(json.dumps({
-        "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["login"],
-        "properties": {"login": {"type": "string"}, "seen": {"type": "string", "format": "date-time"},
-                       "pair": {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}]}}}))
+    (tmp_path / "schemas" / "me.schema.json").write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "required": ["login"],
+                "properties": {
+                    "login": {"type": "string"},
+                    "seen": {"type": "string", "format": "date-time"},
+                    "pair": {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}]},
+                },
+            }
+        )
+    )
     (tmp_path / "schemas" / "error.schema.json").write_text(json.dumps({"type": "object", "required": ["error"]}))
     (tmp_path / "registry.yaml").write_text("""version: 1
 consumer: devctl
@@ -157,9 +180,13 @@ def test_declared_response_headers_are_checked():
     spec = grafana_like_spec()
     spec["paths"]["/search"]["get"]["responses"]["200"]["headers"] = {
         "X-Total-Count": {"required": True, "schema": {"type": "integer", "minimum": 0}},
-        "X-Trace": {"schema": {"type": "string"}}}
+        "X-Trace": {"schema": {"type": "string"}},
+    }
     validator = SpecValidator(spec)
-    assert validator.validate("GET", "/search", 200, {"Content-Type": "application/json", "x-total-count": "3"}, [HIT]) == []
+    assert (
+        validator.validate("GET", "/search", 200, {"Content-Type": "application/json", "x-total-count": "3"}, [HIT])
+        == []
+    )
     [missing] = validator.validate("GET", "/search", 200, JSON, [HIT])
     assert (missing.code, missing.location) == ("CK404", "headers.X-Total-Count")
     [invalid] = validator.validate("GET", "/search", 200, {**JSON, "X-Total-Count": "many"}, [HIT])

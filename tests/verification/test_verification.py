@@ -32,17 +32,34 @@ def pact_file(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("pacts")
     pact = Pact("devctl", "grafana").with_specification("V4")
-    (pact.upon_receiving("search dashboards").given("dashboards exist")
-     .with_request("GET", "/api/search").with_query_parameter("query", "ops")
-     .will_respond_with(200).with_body(match.each_like({"uid": match.str("abc"), "title": match.str("Ops"),
-                                                        "id": match.int(1)}), content_type="application/json"))
-    (pact.upon_receiving("search dashboards when there are none").given("no dashboards")
-     .with_request("GET", "/api/search").with_query_parameter("query", "ops")
-     .will_respond_with(200).with_body([], content_type="application/json"))
-    (pact.upon_receiving("get a dashboard").with_request("GET", "/api/dashboards/uid/abc")
-     .will_respond_with(200).with_body({"dashboard": match.like({"uid": "abc"}),
-                                        "meta": {"slug": match.str("ops"), "version": match.int(3)}},
-                                       content_type="application/json"))
+    (
+        pact.upon_receiving("search dashboards")
+        .given("dashboards exist")
+        .with_request("GET", "/api/search")
+        .with_query_parameter("query", "ops")
+        .will_respond_with(200)
+        .with_body(
+            match.each_like({"uid": match.str("abc"), "title": match.str("Ops"), "id": match.int(1)}),
+            content_type="application/json",
+        )
+    )
+    (
+        pact.upon_receiving("search dashboards when there are none")
+        .given("no dashboards")
+        .with_request("GET", "/api/search")
+        .with_query_parameter("query", "ops")
+        .will_respond_with(200)
+        .with_body([], content_type="application/json")
+    )
+    (
+        pact.upon_receiving("get a dashboard")
+        .with_request("GET", "/api/dashboards/uid/abc")
+        .will_respond_with(200)
+        .with_body(
+            {"dashboard": match.like({"uid": "abc"}), "meta": {"slug": match.str("ops"), "version": match.int(3)}},
+            content_type="application/json",
+        )
+    )
     with pact.serve() as server:
         requests.get(f"{server.url}/api/search", params={"query": "ops"}, timeout=10)
         requests.get(f"{server.url}/api/search", params={"query": "ops"}, timeout=10)
@@ -51,20 +68,33 @@ def pact_file(tmp_path_factory) -> Path:
     return folder / "devctl-grafana.json"
 
 
-def make_registry(root: Path, pact_file: Path, *, hits: list[dict[str, Any]] | None = None,
-                  dashboard: dict[str, Any] | None = None, search_status: int = 200,
-                  content_type: str = "application/json", spec: dict | None = None, states: str | None = None) -> Path:
+def make_registry(
+    root: Path,
+    pact_file: Path,
+    *,
+    hits: list[dict[str, Any]] | None = None,
+    dashboard: dict[str, Any] | None = None,
+    search_status: int = 200,
+    content_type: str = "application/json",
+    spec: dict | None = None,
+    states: str | None = None,
+) -> Path:
     """A registry with the pact, cassettes (one per operation) and the `no dashboards` state as a cassette variant."""
     extra = states if states is not None else "    states:\n      no dashboards: {cassette: cassettes/variants/empty}\n"
     registry = write_registry(root, spec, extra_provider=extra)
     (root / "pacts").mkdir(exist_ok=True)
     shutil.copy(pact_file, root / "pacts" / "devctl-grafana.json")
     cassettes = root / "cassettes" / "grafana"
-    write_cassette(cassettes, "search_dashboards", ("GET", f"{BASE}/api/search?query=ops", search_status,
-                                                    [HIT] if hits is None else hits), content_type=content_type)
+    write_cassette(
+        cassettes,
+        "search_dashboards",
+        ("GET", f"{BASE}/api/search?query=ops", search_status, [HIT] if hits is None else hits),
+        content_type=content_type,
+    )
     write_cassette(cassettes, "get_dashboard", ("GET", f"{BASE}/api/dashboards/uid/abc", 200, dashboard or DASHBOARD))
-    write_cassette(root / "cassettes" / "variants" / "empty", "search_dashboards",
-                   ("GET", f"{BASE}/api/search?query=ops", 200, []))
+    write_cassette(
+        root / "cassettes" / "variants" / "empty", "search_dashboards", ("GET", f"{BASE}/api/search?query=ops", 200, [])
+    )
     return registry
 
 
@@ -91,16 +121,26 @@ def test_a_new_optional_field_is_a_compatible_change(tmp_path, pact_file):
     registry = load_registry(after)
     search = Path("cassettes", "grafana", "search_dashboards.json")
 
-    drift = list(iter_drift(load_cassette(tmp_path / "before" / search), load_cassette(tmp_path / "after" / search),
-                            usage=load_usage(registry), provider=registry.provider("grafana")))
+    drift = list(
+        iter_drift(
+            load_cassette(tmp_path / "before" / search),
+            load_cassette(tmp_path / "after" / search),
+            usage=load_usage(registry),
+            provider=registry.provider("grafana"),
+        )
+    )
     assert [(f.code, f.severity, f.message) for f in drift] == [
-        ("CK304", Severity.INFO, "field $[*].starred (boolean) added: added field")]  # reported, graded compatible
+        ("CK304", Severity.INFO, "field $[*].starred (boolean) added: added field")
+    ]  # reported, graded compatible
 
     report = verify(after)  # and verification of the changed recording passes every check that reads it
     assert not report.failed and [f for r in report.results for f in r.findings] == []
     passed = {(r.check, r.interaction) for r in report.results if r.status is Status.PASSED}
-    assert {("pact", "search dashboards"), ("response-schema", search.as_posix() + "#0"),
-            ("pact-openapi", "search dashboards")} <= passed
+    assert {
+        ("pact", "search dashboards"),
+        ("response-schema", search.as_posix() + "#0"),
+        ("pact-openapi", "search dashboards"),
+    } <= passed
 
 
 def test_a_field_the_consumer_relies_on_removed_from_the_cassette(tmp_path, pact_file):
@@ -199,10 +239,15 @@ def test_state_change_urls_and_callables_are_called(tmp_path, pact_file, state_s
     module = tmp_path / "ck_states_for_test.py"
     module.write_text("SEEN = []\n\ndef setup(state, action, parameters):\n    SEEN.append((state, action))\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    states = (f"    states:\n      dashboards exist: {{url: 'http://127.0.0.1:{server.server_port}/_state'}}\n"
-              "      no dashboards: {callable: 'ck_states_for_test:setup'}\n")
+    states = (
+        f"    states:\n      dashboards exist: {{url: 'http://127.0.0.1:{server.server_port}/_state'}}\n"
+        "      no dashboards: {callable: 'ck_states_for_test:setup'}\n"
+    )
     report = verify(make_registry(tmp_path, pact_file, states=states))
-    assert [(c["state"], c["action"]) for c in calls] == [("dashboards exist", "setup"), ("dashboards exist", "teardown")]
+    assert [(c["state"], c["action"]) for c in calls] == [
+        ("dashboards exist", "setup"),
+        ("dashboards exist", "teardown"),
+    ]
     seen = sys.modules["ck_states_for_test"].SEEN
     assert ("no dashboards", "setup") in seen and ("no dashboards", "teardown") in seen
     # without the cassette variant the empty-search interaction fails: the callable ran but replay answers hits
@@ -217,9 +262,13 @@ def test_the_cli_reports_json_and_exits_one_on_a_failure(tmp_path, pact_file, ca
     assert set(data["summary"]) >= {"total", "passed", "failed", "skipped", "success_rate", "duration"}
     assert set(data["summary"]["duration"]) >= {"p50", "p95", "p99"}
     failed = [r for r in data["results"] if r["status"] == "failed"]
-    assert {(r["check"], r["operation"]) for r in failed} == {("pact", "search_dashboards"),
-                                                               ("response-schema", "search_dashboards")}
-    assert all(set(r) >= {"check", "provider", "operation", "interaction", "status", "message"} for r in data["results"])
+    assert {(r["check"], r["operation"]) for r in failed} == {
+        ("pact", "search_dashboards"),
+        ("response-schema", "search_dashboards"),
+    }
+    assert all(
+        set(r) >= {"check", "provider", "operation", "interaction", "status", "message"} for r in data["results"]
+    )
 
 
 def test_the_cli_passes_with_exit_zero_and_junit(tmp_path, pact_file, capsys):
@@ -256,11 +305,24 @@ providers:
 """)
     aws = load_registry(tmp_path / "registry.yaml").provider("aws")
     assert operation_for(aws, {"method": "GET", "path": "/"}) == "s3_list_buckets"
-    assert operation_for(aws, {"method": "GET", "path": "/artifacts", "query": {"location": [""]}}) == "s3_get_bucket_location"
-    assert operation_for(aws, {"method": "GET", "path": "/artifacts", "query": {"list-type": ["2"]}}) == "s3_list_objects"
-    assert operation_for(aws, {"method": "POST", "path": "/", "body": {"content": "Action=ListUsers&Version=2010-05-08"}}) == "iam_list_users"
-    assert operation_for(aws, {"method": "POST", "path": "/", "headers": {
-        "X-Amz-Target": ["AWSInsightsIndexService.GetCostAndUsage"]}}) == "ce_get_cost_and_usage"
+    assert (
+        operation_for(aws, {"method": "GET", "path": "/artifacts", "query": {"location": [""]}})
+        == "s3_get_bucket_location"
+    )
+    assert (
+        operation_for(aws, {"method": "GET", "path": "/artifacts", "query": {"list-type": ["2"]}}) == "s3_list_objects"
+    )
+    assert (
+        operation_for(aws, {"method": "POST", "path": "/", "body": {"content": "Action=ListUsers&Version=2010-05-08"}})
+        == "iam_list_users"
+    )
+    assert (
+        operation_for(
+            aws,
+            {"method": "POST", "path": "/", "headers": {"X-Amz-Target": ["AWSInsightsIndexService.GetCostAndUsage"]}},
+        )
+        == "ce_get_cost_and_usage"
+    )
 
 
 def test_a_longer_path_is_not_named_by_a_shorter_template(registry_path):
@@ -298,8 +360,19 @@ def test_live_verification_sends_the_registry_credentials(tmp_path, pact_file, m
     try:
         registry = make_registry(tmp_path, pact_file, states="")
         monkeypatch.setenv("GRAFANA_TOKEN", "live-token-123")
-        code = main(["verify", "--registry", str(registry), "--provider", "grafana", "--format", "json",
-                     "--base-url", f"http://127.0.0.1:{server.server_port}/api"])
+        code = main(
+            [
+                "verify",
+                "--registry",
+                str(registry),
+                "--provider",
+                "grafana",
+                "--format",
+                "json",
+                "--base-url",
+                f"http://127.0.0.1:{server.server_port}/api",
+            ]
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -309,25 +382,35 @@ def test_live_verification_sends_the_registry_credentials(tmp_path, pact_file, m
     assert set(handler.seen) == {"Bearer live-token-123"}
     by_interaction = {r["interaction"]: r["status"] for r in data["results"] if r["check"] == "pact"}
     # live, there is no cassette variant: the empty-search state is not met by this provider
-    assert by_interaction == {"search dashboards": "passed", "get a dashboard": "passed",
-                              "search dashboards when there are none": "failed"}
+    assert by_interaction == {
+        "search dashboards": "passed",
+        "get a dashboard": "passed",
+        "search dashboards when there are none": "failed",
+    }
     assert code == 1
 
 
 def test_live_verification_without_the_credential_is_bad_input(tmp_path, pact_file, monkeypatch, capsys):
     registry = make_registry(tmp_path, pact_file)
     monkeypatch.delenv("GRAFANA_TOKEN", raising=False)
-    assert main(["verify", "--registry", str(registry), "--provider", "grafana", "--base-url", "http://127.0.0.1:9"]) == 2
-    assert capsys.readouterr().err == ("error: registry.yaml:6: providers.grafana.auth.env: provider 'grafana' needs the "
-                                       "environment variable GRAFANA_TOKEN for its bearer auth, and GRAFANA_TOKEN is not "
-                                       "set. export GRAFANA_TOKEN\n")
+    assert (
+        main(["verify", "--registry", str(registry), "--provider", "grafana", "--base-url", "http://127.0.0.1:9"]) == 2
+    )
+    assert capsys.readouterr().err == (
+        "error: registry.yaml:6: providers.grafana.auth.env: provider 'grafana' needs the "
+        "environment variable GRAFANA_TOKEN for its bearer auth, and GRAFANA_TOKEN is not "
+        "set. export GRAFANA_TOKEN\n"
+    )
 
 
 def test_a_failure_answered_by_a_seeded_cassette_says_so(tmp_path, pact_file):
     registry = make_registry(tmp_path, pact_file)
-    write_cassette(tmp_path / "cassettes" / "grafana", "get_dashboard",
-                   ("GET", f"{BASE}/api/dashboards/uid/other", 200, {"dashboard": {}, "meta": {"slug": "example"}}),
-                   source="openapi-schema")
+    write_cassette(
+        tmp_path / "cassettes" / "grafana",
+        "get_dashboard",
+        ("GET", f"{BASE}/api/dashboards/uid/other", 200, {"dashboard": {}, "meta": {"slug": "example"}}),
+        source="openapi-schema",
+    )
     [failure] = failures(verify(registry), "pact")
     assert failure.interaction == "get a dashboard"
     assert failure.details["answered_by"] == "cassettes/grafana/get_dashboard.json#0"

@@ -14,6 +14,15 @@ from contractkit.aws.routes import aws_action, provider_router
 from contractkit.aws.validation import validate_aws_response
 
 __all__ = [
-    "aws_action", "botocore_session", "find_operation_model", "find_service_model", "json_media_type",
-    "operation_model", "protocol_of", "provider_router", "service_model", "snake_name", "validate_aws_response",
+    "aws_action",
+    "botocore_session",
+    "find_operation_model",
+    "find_service_model",
+    "json_media_type",
+    "operation_model",
+    "protocol_of",
+    "provider_router",
+    "service_model",
+    "snake_name",
+    "validate_aws_response",
 ]

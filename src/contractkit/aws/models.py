@@ -93,5 +93,13 @@ def snake_name(operation: str) -> str:
     return str(xform_name(operation))
 
 
-__all__ = ["botocore_session", "find_service_model", "find_operation_model", "service_model", "operation_model",
-           "json_media_type", "protocol_of", "snake_name"]
+__all__ = [
+    "botocore_session",
+    "find_service_model",
+    "find_operation_model",
+    "service_model",
+    "operation_model",
+    "json_media_type",
+    "protocol_of",
+    "snake_name",
+]

@@ -12,13 +12,19 @@ from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
 from contractkit.core.model import Finding, Operation, Provider, Severity
 from contractkit.core.text import shorten
 
-_PROTOCOL_BY_MEDIA = {"application/cbor": "smithy-rpc-v2-cbor", "application/x-amz-json-1.0": "json",
-                      "application/x-amz-json-1.1": "json", "application/json": "json", "text/xml": "query",
-                      "application/xml": "query"}
+_PROTOCOL_BY_MEDIA = {
+    "application/cbor": "smithy-rpc-v2-cbor",
+    "application/x-amz-json-1.0": "json",
+    "application/x-amz-json-1.1": "json",
+    "application/json": "json",
+    "text/xml": "query",
+    "application/xml": "query",
+}
 
 
-def validate_aws_response(provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any],
-                          body: Any) -> list[Finding]:
+def validate_aws_response(
+    provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any], body: Any
+) -> list[Finding]:
     """Parse a recorded AWS response with botocore's own parser for the protocol, then check the output shape."""
     from botocore.parsers import ResponseParserError
 
@@ -30,28 +36,45 @@ def validate_aws_response(provider: Provider, operation: Operation, status: int,
     protocol = _aws_protocol(model.service_model, headers, bytes(raw))
     flat = {key.lower(): header_value(headers, key) or "" for key in headers}
     try:
-        parsed = _aws_parser(protocol).parse({"status_code": status, "headers": flat, "body": bytes(raw)}, model.output_shape)
+        parsed = _aws_parser(protocol).parse(
+            {"status_code": status, "headers": flat, "body": bytes(raw)}, model.output_shape
+        )
     except (ResponseParserError, ValueError, TypeError, KeyError) as exc:
-        return [Finding(Code.AWS_SHAPE, Severity.ERROR,
-                        f"{operation.label} {status}: botocore's {protocol} parser rejects the response ({_first_line(exc)})",
-                        "$", **where)]
+        return [
+            Finding(
+                Code.AWS_SHAPE,
+                Severity.ERROR,
+                f"{operation.label} {status}: botocore's {protocol} parser rejects the response ({_first_line(exc)})",
+                "$",
+                **where,
+            )
+        ]
     if status >= 300:
         return _aws_error_findings(operation, status, parsed, bytes(raw), where)
     return _aws_shape_findings(operation, status, parsed, model.output_shape, where)
 
 
-def _aws_error_findings(operation: Operation, status: int, parsed: Mapping[str, Any], raw: bytes,
-                        where: Mapping[str, str]) -> list[Finding]:
+def _aws_error_findings(
+    operation: Operation, status: int, parsed: Mapping[str, Any], raw: bytes, where: Mapping[str, str]
+) -> list[Finding]:
     # botocore falls back to the status code as the error code when the body has none: that is not an AWS error body
     code = str((parsed.get("Error") or {}).get("Code") or "")
     if code and code.encode("utf-8") in raw:
         return []
-    return [Finding(Code.AWS_SHAPE, Severity.ERROR,
-                    f"{operation.label} {status}: an error status without an AWS error code in the body", "$.Error.Code", **where)]
+    return [
+        Finding(
+            Code.AWS_SHAPE,
+            Severity.ERROR,
+            f"{operation.label} {status}: an error status without an AWS error code in the body",
+            "$.Error.Code",
+            **where,
+        )
+    ]
 
 
-def _aws_shape_findings(operation: Operation, status: int, parsed: Mapping[str, Any], shape: Any,
-                        where: Mapping[str, str]) -> list[Finding]:
+def _aws_shape_findings(
+    operation: Operation, status: int, parsed: Mapping[str, Any], shape: Any, where: Mapping[str, str]
+) -> list[Finding]:
     from botocore.validate import ParamValidator
 
     if shape is None:
@@ -64,9 +87,15 @@ def _aws_shape_findings(operation: Operation, status: int, parsed: Mapping[str, 
     errors = [error for error in report._errors if error[0] in ("invalid type", "missing required field")]
     for error_type, name, extra in errors[:MAX_ERRORS_PER_RESPONSE]:
         location = "$" + "".join(f".{part}" if not part.startswith("[") else part for part in name.split(".") if part)
-        findings.append(Finding(Code.AWS_SHAPE, Severity.ERROR,
-                                f"{operation.label} {status}: {_aws_reason(error_type, extra)} (shape {shape.name})",
-                                location, **where))
+        findings.append(
+            Finding(
+                Code.AWS_SHAPE,
+                Severity.ERROR,
+                f"{operation.label} {status}: {_aws_reason(error_type, extra)} (shape {shape.name})",
+                location,
+                **where,
+            )
+        )
     return findings
 
 

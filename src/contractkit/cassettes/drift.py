@@ -23,9 +23,28 @@ from contractkit.openapi import ChangeSite
 from contractkit.pact import Pact, PactInteraction, Usage, judge_response, parse_pact
 
 # headers whose presence says nothing about the API's shape (hop-by-hop, caching, tracing)
-_IGNORED_DRIFT_HEADERS = frozenset({"date", "content-length", "transfer-encoding", "connection", "keep-alive", "server",
-                                    "age", "etag", "expires", "last-modified", "vary", "via", "x-request-id",
-                                    "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "set-cookie", "cf-ray"})
+_IGNORED_DRIFT_HEADERS = frozenset(
+    {
+        "date",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "server",
+        "age",
+        "etag",
+        "expires",
+        "last-modified",
+        "vary",
+        "via",
+        "x-request-id",
+        "x-amzn-requestid",
+        "x-amz-request-id",
+        "x-amz-id-2",
+        "set-cookie",
+        "cf-ray",
+    }
+)
 
 
 def body_shape(body: str | bytes | None, content_type: str = "") -> dict[str, str]:
@@ -110,28 +129,51 @@ class _Difference:
 
 def _differences(old: RecordedResponse, new: RecordedResponse) -> Iterator[_Difference]:
     if old.status != new.status:
-        yield _Difference(Code.STATUS_CHANGED, Severity.ERROR, f"status changed from {old.status} to {new.status}",
-                          "status", "", old.status)
+        yield _Difference(
+            Code.STATUS_CHANGED,
+            Severity.ERROR,
+            f"status changed from {old.status} to {new.status}",
+            "status",
+            "",
+            old.status,
+        )
     if old.content_type != new.content_type:
-        yield _Difference(Code.CONTENT_TYPE_CHANGED, Severity.ERROR, f"content type changed from "
-                          f"{old.content_type or 'none'} to {new.content_type or 'none'}", "media", "", old.status)
+        yield _Difference(
+            Code.CONTENT_TYPE_CHANGED,
+            Severity.ERROR,
+            f"content type changed from {old.content_type or 'none'} to {new.content_type or 'none'}",
+            "media",
+            "",
+            old.status,
+        )
     before, after = body_shape(old.body, old.content_type), body_shape(new.body, new.content_type)
     for path in sorted(before.keys() - after.keys()):
-        yield _Difference(Code.FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", "body", path, old.status)
+        yield _Difference(
+            Code.FIELD_REMOVED, Severity.WARNING, f"field {path} ({before[path]}) removed", "body", path, old.status
+        )
     for path in sorted(after.keys() - before.keys()):
-        yield _Difference(Code.FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", "added", path, old.status)
+        yield _Difference(
+            Code.FIELD_ADDED, Severity.INFO, f"field {path} ({after[path]}) added", "added", path, old.status
+        )
     for path in sorted(before.keys() & after.keys()):
         if before[path] != after[path] and "null" not in (before[path], after[path]):
-            yield _Difference(Code.TYPE_CHANGED, Severity.WARNING, f"field {path} changed type from {before[path]} to "
-                              f"{after[path]}", "body", path, old.status)
+            yield _Difference(
+                Code.TYPE_CHANGED,
+                Severity.WARNING,
+                f"field {path} changed type from {before[path]} to {after[path]}",
+                "body",
+                path,
+                old.status,
+            )
     for name in sorted(_header_names(old) - _header_names(new)):
         yield _Difference(Code.HEADER_REMOVED, Severity.WARNING, f"header {name} removed", "header", name, old.status)
     for name in sorted(_header_names(new) - _header_names(old)):
         yield _Difference(Code.HEADER_ADDED, Severity.INFO, f"header {name} added", "added", name, old.status)
 
 
-def iter_response_drift(old: RecordedResponse, new: RecordedResponse, *, where: str = "",
-                        readers: Usage | None = None, operation: str = "") -> Iterator[Finding]:
+def iter_response_drift(
+    old: RecordedResponse, new: RecordedResponse, *, where: str = "", readers: Usage | None = None, operation: str = ""
+) -> Iterator[Finding]:
     """Shape changes between two responses: status, content type, fields, types and headers.
 
     With `readers` (the usage model of the interactions this recording answers), each change is graded: one a
@@ -147,19 +189,27 @@ def iter_response_drift(old: RecordedResponse, new: RecordedResponse, *, where: 
 def _graded(difference: _Difference, readers: Usage, operation: str, where: str) -> Finding:
     if difference.part == "added":
         return Finding(difference.code, Severity.INFO, f"{difference.message}: added field", where)
-    site = ChangeSite(operation=operation, direction="response", part=difference.part, location=difference.location,
-                      status=str(difference.status))
+    site = ChangeSite(
+        operation=operation,
+        direction="response",
+        part=difference.part,
+        location=difference.location,
+        status=str(difference.status),
+    )
     seen = readers.observers(site)
     if seen:
         first = seen[0]
         more = f" and {len(seen) - 1} more" if len(seen) > 1 else ""
-        return Finding(difference.code, Severity.ERROR, f"{difference.message}: breaks a consumer: "
-                       f"{first.describe()}{more}", where)
+        return Finding(
+            difference.code, Severity.ERROR, f"{difference.message}: breaks a consumer: {first.describe()}{more}", where
+        )
     what = "unused field" if difference.part in ("body", "header") else "no consumer expects it"
     return Finding(difference.code, Severity.WARNING, f"{difference.message}: {what}", where)
 
 
-def iter_drift(old: Cassette, new: Cassette, *, usage: Usage | None = None, provider: Provider | None = None) -> Iterator[Finding]:
+def iter_drift(
+    old: Cassette, new: Cassette, *, usage: Usage | None = None, provider: Provider | None = None
+) -> Iterator[Finding]:
     """Shape drift between an old and a new recording of the same operation (paired by position).
 
     With the usage model and the provider, every difference is graded by whether a consumer reads it, against
@@ -167,13 +217,19 @@ def iter_drift(old: Cassette, new: Cassette, *, usage: Usage | None = None, prov
     provider_name, operation = new.provider, new.operation
     readers = _readers(usage, provider, new) if usage is not None and provider is not None else None
     if len(old.interactions) != len(new.interactions):
-        yield Finding(Code.INTERACTIONS_CHANGED, Severity.WARNING,
-                      f"{len(old.interactions)} interaction(s) before, {len(new.interactions)} now",
-                      str(new.path), provider_name, operation)
+        yield Finding(
+            Code.INTERACTIONS_CHANGED,
+            Severity.WARNING,
+            f"{len(old.interactions)} interaction(s) before, {len(new.interactions)} now",
+            str(new.path),
+            provider_name,
+            operation,
+        )
     for index, (before, after) in enumerate(zip(old.interactions, new.interactions)):
         where = f"{new.path.name}: interactions[{index}]"
-        for finding in iter_response_drift(before.response, after.response, where=where, readers=readers,
-                                           operation=operation):
+        for finding in iter_response_drift(
+            before.response, after.response, where=where, readers=readers, operation=operation
+        ):
             yield replace(finding, provider=provider_name, operation=operation)
 
 
@@ -181,8 +237,11 @@ def _readers(usage: Usage, provider: Provider, cassette: Cassette) -> Usage:
     """The usage of the interactions a cassette answers: its state's, or those in no state with a variant."""
     state = cassette_state(provider, cassette.path)
     variants = variant_states(provider)
-    chosen = [item for item in usage.of_provider(provider.name) if item.operation == cassette.operation
-              and _answers(state, variants, item.states)]
+    chosen = [
+        item
+        for item in usage.of_provider(provider.name)
+        if item.operation == cassette.operation and _answers(state, variants, item.states)
+    ]
     return Usage(tuple(chosen))
 
 
@@ -211,8 +270,13 @@ def cassette_state(provider: Provider | None, path: Path | None) -> str:
     return ""
 
 
-def iter_pact_breaks(pact: Pact | Mapping[str, Any], interactions: Sequence[RecordedInteraction],
-                     provider: Any = None, *, state: str = "") -> Iterator[Finding]:
+def iter_pact_breaks(
+    pact: Pact | Mapping[str, Any],
+    interactions: Sequence[RecordedInteraction],
+    provider: Any = None,
+    *,
+    state: str = "",
+) -> Iterator[Finding]:
     """CK311 findings: pact interactions the recorded responses no longer satisfy (status, or a field the pact
     expects is missing or of another type). Requests are matched as the replay server matches them.
 
@@ -235,7 +299,9 @@ def iter_pact_breaks(pact: Pact | Mapping[str, Any], interactions: Sequence[Reco
         yield from _pact_response_breaks(item, match.interaction)
 
 
-def iter_cassette_pact_breaks(provider: Provider, cassette: Cassette, pact: Pact | Mapping[str, Any]) -> Iterator[Finding]:
+def iter_cassette_pact_breaks(
+    provider: Provider, cassette: Cassette, pact: Pact | Mapping[str, Any]
+) -> Iterator[Finding]:
     """CK311 findings of one cassette against the pact, each cassette with its own state's interactions."""
     state = cassette_state(provider, cassette.path)
     for finding in iter_pact_breaks(pact, cassette.interactions, provider, state=state):
@@ -251,8 +317,7 @@ def _pact_response_breaks(item: PactInteraction, recorded: RecordedInteraction) 
     headers = [(name, value) for name, values in response.headers.items() for value in values]
     for mismatch in judge_response(item, response.status, headers, response.body_bytes):
         detail = mismatch.detail if mismatch.path in mismatch.detail else f"{mismatch.path}: {mismatch.detail}"
-        yield Finding(Code.PACT_BROKEN, Severity.ERROR, detail, where,
-                      operation=recorded.operation)
+        yield Finding(Code.PACT_BROKEN, Severity.ERROR, detail, where, operation=recorded.operation)
 
 
 def _reachable(path: str, have: Mapping[str, str]) -> bool:
@@ -261,5 +326,12 @@ def _reachable(path: str, have: Mapping[str, str]) -> bool:
     return position < 0 or path[: position + 3] in have
 
 
-__all__ = ["body_shape", "cassette_state", "iter_cassette_pact_breaks", "iter_drift", "iter_pact_breaks",
-           "iter_response_drift", "variant_states"]
+__all__ = [
+    "body_shape",
+    "cassette_state",
+    "iter_cassette_pact_breaks",
+    "iter_drift",
+    "iter_pact_breaks",
+    "iter_response_drift",
+    "variant_states",
+]

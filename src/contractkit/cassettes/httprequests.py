@@ -64,8 +64,8 @@ class RequestParser:
         elif len(self.buffer) < self.length:
             return None
         else:
-            body = bytes(self.buffer[:self.length])
-            del self.buffer[:self.length]
+            body = bytes(self.buffer[: self.length])
+            del self.buffer[: self.length]
         request, self.head, self.chunked, self.length = self.head, None, None, 0
         request.body = body
         return request
@@ -84,7 +84,7 @@ class RequestParser:
                 raise HttpError(431, f"request head larger than {self.limits.max_head_bytes} bytes")
             return None
         lines = bytes(self.buffer[:end]).split(b"\r\n")
-        del self.buffer[:end + 4]
+        del self.buffer[: end + 4]
         matched = _REQUEST_LINE.fullmatch(lines[0])
         if matched is None:
             raise HttpError(400, "malformed request line (expected METHOD TARGET HTTP/1.1)")
@@ -167,10 +167,10 @@ class _ChunkedBody:
                 continue
             if len(buffer) < self.remaining:
                 return None
-            if buffer[self.remaining - 2:self.remaining] != b"\r\n":
+            if buffer[self.remaining - 2 : self.remaining] != b"\r\n":
                 raise HttpError(400, "a chunk is not followed by CRLF")
-            self.body += buffer[:self.remaining - 2]
-            del buffer[:self.remaining]
+            self.body += buffer[: self.remaining - 2]
+            del buffer[: self.remaining]
             self.remaining = -1
 
     def _size_line(self, buffer: bytearray) -> bool:
@@ -183,7 +183,7 @@ class _ChunkedBody:
         if matched is None:
             raise HttpError(400, "malformed chunk size")
         size = int(matched.group(1), 16)
-        del buffer[:end + 2]
+        del buffer[: end + 2]
         if len(self.body) + size > self.limits.max_body_bytes:
             raise HttpError(413, f"chunked body larger than {self.limits.max_body_bytes} bytes")
         if size == 0:
@@ -201,7 +201,7 @@ class _ChunkedBody:
             if len(buffer) > self.limits.max_head_bytes:
                 raise HttpError(431, "chunked trailer too large")
             return None
-        del buffer[:end + 4]
+        del buffer[: end + 4]
         return bytes(self.body)
 
 

@@ -213,7 +213,9 @@ class HttpConnection(asyncio.Protocol):
 
     def drain(self) -> None:
         """Answer every complete request in the buffer, unless an answer is pending or the client is not reading."""
-        while not self.busy and not self.writing_paused and self.transport is not None and not self.transport.is_closing():
+        while (
+            not self.busy and not self.writing_paused and self.transport is not None and not self.transport.is_closing()
+        ):
             try:
                 request = self.parser.next_request()
             except HttpError as error:
@@ -254,9 +256,17 @@ class HttpConnection(asyncio.Protocol):
             return
         head, body = answer
         connection = b"keep-alive" if keep_alive else b"close"
-        self.transport.write(head + b"\r\nDate: " + _date().encode() + b"\r\nContent-Length: "
-                             + str(len(body)).encode() + b"\r\nConnection: " + connection + b"\r\n\r\n"
-                             + (b"" if head_only else body))
+        self.transport.write(
+            head
+            + b"\r\nDate: "
+            + _date().encode()
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\nConnection: "
+            + connection
+            + b"\r\n\r\n"
+            + (b"" if head_only else body)
+        )
         self.last_activity = time.monotonic()
         self.answered += 1
         if not keep_alive:
@@ -320,8 +330,9 @@ class HttpConnection(asyncio.Protocol):
 class HttpServer:
     """Accepts connections on one loop, keeps them within the limits, and sweeps timeouts."""
 
-    def __init__(self, handler: Handler, limits: ServerLimits | None = None, *,
-                 stats: ConnectionStats | None = None) -> None:
+    def __init__(
+        self, handler: Handler, limits: ServerLimits | None = None, *, stats: ConnectionStats | None = None
+    ) -> None:
         self.handler = handler
         self.limits = limits or ServerLimits()
         self.max_connections = self.limits.effective_connections()
@@ -360,8 +371,12 @@ class HttpServer:
         assert connection.transport is not None
         if len(self.waiting) >= self.max_waiting:
             self.stats.turned_away += 1
-            connection.send(json_answer(503, {"error": "the replay server has too many connections; try again"},
-                                        {"Retry-After": "1"}), keep_alive=False)
+            connection.send(
+                json_answer(
+                    503, {"error": "the replay server has too many connections; try again"}, {"Retry-After": "1"}
+                ),
+                keep_alive=False,
+            )
             return
         connection.transport.pause_reading()
         self.waiting[connection] = time.monotonic()
@@ -405,8 +420,12 @@ class HttpServer:
 
     async def _sweep(self) -> None:
         limits = self.limits
-        interval = max(0.02, min(1.0, limits.head_timeout / 4, limits.idle_timeout / 4, limits.body_timeout / 4,
-                                 limits.silent_grace / 4))
+        interval = max(
+            0.02,
+            min(
+                1.0, limits.head_timeout / 4, limits.idle_timeout / 4, limits.body_timeout / 4, limits.silent_grace / 4
+            ),
+        )
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
@@ -425,7 +444,7 @@ class HttpServer:
                 connection.transport.close()
         if self.waiting:
             unused = sorted((c for c in self.connections if c.holds_slot_unused(now)), key=lambda c: c.last_activity)
-            for connection in unused[:len(self.waiting)]:
+            for connection in unused[: len(self.waiting)]:
                 self._evict(connection)
             self._promote()
 
@@ -440,6 +459,18 @@ class HttpServer:
         loop.default_exception_handler(context)
 
 
-__all__ = ["Answer", "ConnectionStats", "Handler", "HttpConnection", "HttpError", "HttpServer", "ParsedRequest",
-           "RequestParser", "ServerLimits", "json_answer", "parse_content_length", "raise_open_file_limit",
-           "reason_phrase"]
+__all__ = [
+    "Answer",
+    "ConnectionStats",
+    "Handler",
+    "HttpConnection",
+    "HttpError",
+    "HttpServer",
+    "ParsedRequest",
+    "RequestParser",
+    "ServerLimits",
+    "json_answer",
+    "parse_content_length",
+    "raise_open_file_limit",
+    "reason_phrase",
+]

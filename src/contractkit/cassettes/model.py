@@ -156,9 +156,13 @@ def check_cassette_version(data: Mapping[str, Any], path: Path, line: int | None
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int) or version != CASSETTE_FORMAT_VERSION:
         shown = "null" if version is None else repr(version)
-        raise CassetteError(f"unknown cassette format version {shown}: expected {CASSETTE_FORMAT_VERSION} (the integer "
-                            "vcrpy writes)", file=path, key_path=("version",), line=line,
-                            hint="re-record it with `contracts record`, or write `version: 1` if it is vcrpy's format")
+        raise CassetteError(
+            f"unknown cassette format version {shown}: expected {CASSETTE_FORMAT_VERSION} (the integer vcrpy writes)",
+            file=path,
+            key_path=("version",),
+            line=line,
+            hint="re-record it with `contracts record`, or write `version: 1` if it is vcrpy's format",
+        )
 
 
 def load_cassette(path: str | Path) -> Cassette:
@@ -179,9 +183,11 @@ def parse_cassette(text: str, path: Path) -> Cassette:
     except yaml.YAMLError as exc:  # a tag the safe loader refuses, such as a pickled BytesIO body
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise CassetteError(
-            f"unsupported YAML ({getattr(exc, 'problem', None) or exc})", file=path,
+            f"unsupported YAML ({getattr(exc, 'problem', None) or exc})",
+            file=path,
             line=mark.line + 1 if mark else None,
-            hint="re-record it with `contracts record`, which stores bodies as text or bytes") from exc
+            hint="re-record it with `contracts record`, which stores bodies as text or bytes",
+        ) from exc
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError("expected a mapping with an 'interactions' list (vcrpy format)", file=path, line=1)
@@ -192,12 +198,17 @@ def parse_cassette(text: str, path: Path) -> Cassette:
         try:
             interactions.append(_interaction_from_dict(raw, path.stem))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise CassetteError(f"malformed interaction ({_describe(exc)})", file=path, key_path=key_path,
-                                line=document.line_of(key_path)) from exc
+            raise CassetteError(
+                f"malformed interaction ({_describe(exc)})",
+                file=path,
+                key_path=key_path,
+                line=document.line_of(key_path),
+            ) from exc
     metadata = data.get("metadata") or {}
     if not isinstance(metadata, dict):
-        raise CassetteError("metadata must be a mapping", file=path, key_path=("metadata",),
-                            line=document.line_of(("metadata",)))
+        raise CassetteError(
+            "metadata must be a mapping", file=path, key_path=("metadata",), line=document.line_of(("metadata",))
+        )
     return Cassette(path=path, interactions=tuple(interactions), metadata=metadata)
 
 
@@ -241,8 +252,9 @@ def _as_bytes(data: Any, node: yaml.Node) -> bytes:
         return data
     if data is None:
         return b""
-    raise yaml.constructor.ConstructorError(None, None, f"expected bytes in a body, got {type(data).__name__}",
-                                            node.start_mark)
+    raise yaml.constructor.ConstructorError(
+        None, None, f"expected bytes in a body, got {type(data).__name__}", node.start_mark
+    )
 
 
 CassetteLoader.add_constructor("tag:yaml.org,2002:python/str", _construct_text)
@@ -264,10 +276,13 @@ def _parse_python_tagged(text: str, path: Path) -> Cassette:
         data = load_yaml_safely(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        raise CassetteError(f"unsupported YAML ({getattr(exc, 'problem', None) or exc})", file=path,
-                            line=mark.line + 1 if mark else None,
-                            hint="only plain YAML and the body tags of older vcrpy versions are read; "
-                                 "re-record it with `contracts record`") from exc
+        raise CassetteError(
+            f"unsupported YAML ({getattr(exc, 'problem', None) or exc})",
+            file=path,
+            line=mark.line + 1 if mark else None,
+            hint="only plain YAML and the body tags of older vcrpy versions are read; "
+            "re-record it with `contracts record`",
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError("expected a mapping with an 'interactions' list (vcrpy format)", file=path, line=1)
     check_cassette_version(data, path)
@@ -276,8 +291,9 @@ def _parse_python_tagged(text: str, path: Path) -> Cassette:
         try:
             interactions.append(_interaction_from_dict(raw, path.stem))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise CassetteError(f"malformed interaction ({_describe(exc)})", file=path,
-                                key_path=("interactions", index)) from exc
+            raise CassetteError(
+                f"malformed interaction ({_describe(exc)})", file=path, key_path=("interactions", index)
+            ) from exc
     metadata = data.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise CassetteError("metadata must be a mapping", file=path, key_path=("metadata",))
@@ -305,10 +321,15 @@ def _interaction_from_dict(raw: dict[str, Any], operation: str) -> RecordedInter
     if isinstance(body, dict):
         body = body.get("string")
     return RecordedInteraction(
-        request=RecordedRequest(method=str(request["method"]).upper(), uri=str(request["uri"]),
-                                headers=_headers_from_dict(request.get("headers")), body=_body(request.get("body"))),
-        response=RecordedResponse(status=code, headers=_headers_from_dict(response.get("headers")),
-                                  body=_body(body), reason=str(reason or "")),
+        request=RecordedRequest(
+            method=str(request["method"]).upper(),
+            uri=str(request["uri"]),
+            headers=_headers_from_dict(request.get("headers")),
+            body=_body(request.get("body")),
+        ),
+        response=RecordedResponse(
+            status=code, headers=_headers_from_dict(response.get("headers")), body=_body(body), reason=str(reason or "")
+        ),
         operation=operation,
     )
 

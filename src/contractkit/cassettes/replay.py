@@ -35,7 +35,15 @@ from typing import TYPE_CHECKING, Any, Coroutine, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from contractkit.aws import aws_action, provider_router
-from contractkit.cassettes.httpserver import Answer, ConnectionStats, HttpServer, ParsedRequest, ServerLimits, json_answer, reason_phrase
+from contractkit.cassettes.httpserver import (
+    Answer,
+    ConnectionStats,
+    HttpServer,
+    ParsedRequest,
+    ServerLimits,
+    json_answer,
+    reason_phrase,
+)
 from contractkit.cassettes.model import (
     STATES_FOLDER,
     Cassette,
@@ -58,7 +66,9 @@ UNMATCHED_STATUS = 501
 MAX_CACHED_INDEXES = 64  # indexes kept for combinations of provider states set up at once
 STATE_CHANGE_PATH = "/_pact/state"  # the state-change URL to give a Pact verifier: origin + this path
 _STATE_CHANGE_FORM = {"state": "a provider state", "params": {}, "action": "setup or teardown"}
-_HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"})
+_HOP_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive", "date"}
+)
 
 
 # ---------------------------------------------------------------- faults
@@ -84,8 +94,15 @@ class Faults:
     @classmethod
     def from_text(cls, text: str) -> Faults:
         """Parse `latency=200ms,throttle=0.1,retry_after=2,errors=0.2,status=500,reset=0.05,seed=7`."""
-        names = {"latency": "latency", "throttle": "throttle_ratio", "retry_after": "retry_after",
-                 "errors": "error_ratio", "status": "error_status", "reset": "reset_ratio", "seed": "seed"}
+        names = {
+            "latency": "latency",
+            "throttle": "throttle_ratio",
+            "retry_after": "retry_after",
+            "errors": "error_ratio",
+            "status": "error_status",
+            "reset": "reset_ratio",
+            "seed": "seed",
+        }
         values: dict[str, Any] = {}
         for item in filter(None, (part.strip() for part in text.split(","))):
             key, _, raw = item.partition("=")
@@ -169,8 +186,13 @@ class _Entry:
 class InteractionIndex:
     """Finds the recorded interaction for a request: exact, then by operation route, else the closest."""
 
-    def __init__(self, interactions: Iterable[RecordedInteraction], provider: Provider | None = None, *,
-                 router: OperationRouter | None = None) -> None:
+    def __init__(
+        self,
+        interactions: Iterable[RecordedInteraction],
+        provider: Provider | None = None,
+        *,
+        router: OperationRouter | None = None,
+    ) -> None:
         self.entries = [_entry(item) for item in interactions]
         self._exact: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[_Entry]] = {}
         for entry in self.entries:
@@ -184,12 +206,17 @@ class InteractionIndex:
         """The best interaction for the request, or none with the closest one named."""
         action = aws_action(request.headers, request.body)
         body = normalise_body(request.body, request.headers.get("content-type", ""))
-        same_route = [e for e in self._exact.get((request.method, request.path, request.query), ()) if e.action == action]
+        same_route = [
+            e for e in self._exact.get((request.method, request.path, request.query), ()) if e.action == action
+        ]
         exact = [e for e in same_route if e.body == body]
         if exact:
             return Match(exact[0].interaction, "exact")
-        route = self.router.match(request.method, request.path, query_keys={key for key, _ in request.query},
-                                  action=action) if self.router is not None else None
+        route = (
+            self.router.match(request.method, request.path, query_keys={key for key, _ in request.query}, action=action)
+            if self.router is not None
+            else None
+        )
         if route is not None:
             candidates = [e for e in self._by_operation.get(route.name, ()) if e.method == request.method]
             if candidates:
@@ -211,8 +238,15 @@ def _entry(interaction: RecordedInteraction) -> _Entry:
     headers = {name.lower(): values[0] for name, values in request.headers.items() if values}
     action = aws_action(headers, request.body)
     label = f"{request.method} {parts.path or '/'}{'?' + parts.query if parts.query else ''} {action}"
-    return _Entry(interaction, request.method, parts.path or "/", tuple(sorted(request.query)),
-                  normalise_body(request.body, headers.get("content-type", "")), action, label)
+    return _Entry(
+        interaction,
+        request.method,
+        parts.path or "/",
+        tuple(sorted(request.query)),
+        normalise_body(request.body, headers.get("content-type", "")),
+        action,
+        label,
+    )
 
 
 def _closest_query(entries: list[_Entry], query: tuple[tuple[str, str], ...], body: str) -> _Entry:
@@ -240,11 +274,17 @@ def render_response(response: RecordedResponse) -> tuple[bytes, bytes]:
 
 def unmatched_answer(request: IncomingRequest, closest: RecordedInteraction | None) -> tuple[bytes, bytes]:
     """The JSON error for a request no cassette answers, naming the closest recorded interaction."""
-    data: dict[str, Any] = {"error": "no recorded interaction matches this request",
-                            "request": f"{request.method} {request.target}"}
+    data: dict[str, Any] = {
+        "error": "no recorded interaction matches this request",
+        "request": f"{request.method} {request.target}",
+    }
     if closest is not None:
-        data["closest"] = {"operation": closest.operation, "method": closest.request.method,
-                           "path": closest.request.path, "uri": closest.request.uri}
+        data["closest"] = {
+            "operation": closest.operation,
+            "method": closest.request.method,
+            "path": closest.request.path,
+            "uri": closest.request.uri,
+        }
         data["hint"] = "record the request with `contracts record`, or fix the consumer's path, method or query"
     return json_answer(UNMATCHED_STATUS, data, {"X-Contractkit-Replay": "unmatched"})
 
@@ -272,21 +312,23 @@ def parse_state_change(target: str, body: bytes) -> StateChange:
         except (UnicodeDecodeError, ValueError) as exc:
             raise UsageError(f"state change: the body is not JSON ({exc})") from exc
         if not isinstance(data, dict):
-            raise UsageError("state change: expected a JSON object {\"state\", \"params\", \"action\"}")
+            raise UsageError('state change: expected a JSON object {"state", "params", "action"}')
     else:
         data = dict(parse_qsl(urlsplit(target).query, keep_blank_values=True))
         data = {"state": data.pop("state", None), "action": data.pop("action", None), "params": data}
     state, action, params = data.get("state"), data.get("action") or "setup", data.get("params") or {}
     if not isinstance(state, str):
-        raise UsageError(f"state change: expected \"state\" to be a string, got {state!r}")
+        raise UsageError(f'state change: expected "state" to be a string, got {state!r}')
     if action not in ("setup", "teardown"):
-        raise UsageError(f"state change: expected \"action\" to be setup or teardown, got {action!r}")
+        raise UsageError(f'state change: expected "action" to be setup or teardown, got {action!r}')
     if not isinstance(params, dict):
-        raise UsageError(f"state change: expected \"params\" to be an object, got {params!r}")
+        raise UsageError(f'state change: expected "params" to be an object, got {params!r}')
     return StateChange(state, action, params)
 
 
-def state_variants(folder: Path | None, states: Mapping[str, str | Path] | None = None) -> dict[str, list[RecordedInteraction]]:
+def state_variants(
+    folder: Path | None, states: Mapping[str, str | Path] | None = None
+) -> dict[str, list[RecordedInteraction]]:
     """The cassette variants of provider states, keyed by slug: every `<folder>/states/<slug>/` and, keyed by the
     slug of their name, the variants `states` names (state name -> folder or cassette file), which win."""
     variants = {}
@@ -339,10 +381,18 @@ class ReplayServer:
     state names to a variant folder or file (the registry's `states` key).
     """
 
-    def __init__(self, source: str | Path | Iterable[Cassette | RecordedInteraction] | None = None, *,
-                 provider: Provider | None = None, faults: Faults | None = None,
-                 host: str = "127.0.0.1", port: int = 0, limits: ServerLimits | None = None,
-                 router: OperationRouter | None = None, states: Mapping[str, str | Path] | None = None) -> None:
+    def __init__(
+        self,
+        source: str | Path | Iterable[Cassette | RecordedInteraction] | None = None,
+        *,
+        provider: Provider | None = None,
+        faults: Faults | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: ServerLimits | None = None,
+        router: OperationRouter | None = None,
+        states: Mapping[str, str | Path] | None = None,
+    ) -> None:
         self.provider = provider
         self.faults = faults or Faults()
         self.host, self.port = host, port
@@ -420,8 +470,10 @@ class ReplayServer:
         ready.wait()
         if failure:
             reason = os.strerror(failure[0].errno) if failure[0].errno else str(failure[0])
-            raise UsageError(f"replay server cannot listen on {self.host}:{self.port} ({reason})",
-                             hint="choose another --port, or 0 for a free one") from failure[0]
+            raise UsageError(
+                f"replay server cannot listen on {self.host}:{self.port} ({reason})",
+                hint="choose another --port, or 0 for a free one",
+            ) from failure[0]
 
     def _run(self, ready: threading.Event, failure: list[OSError]) -> None:
         loop = asyncio.new_event_loop()
@@ -493,7 +545,11 @@ class ReplayServer:
         if not faults.is_active:
             return 0.0, ""
         roll = self._random.random()
-        for ratio, name in ((faults.reset_ratio, "reset"), (faults.throttle_ratio, "throttle"), (faults.error_ratio, "error")):
+        for ratio, name in (
+            (faults.reset_ratio, "reset"),
+            (faults.throttle_ratio, "throttle"),
+            (faults.error_ratio, "error"),
+        ):
             if roll < ratio:
                 return faults.latency, name
             roll -= ratio
@@ -514,11 +570,17 @@ class ReplayServer:
     def _fault_answer(self, fault: str) -> Answer:
         if fault == "throttle":
             self.stats.throttled += 1
-            return json_answer(429, {"error": "throttled by contractkit replay (fault injection)"},
-                               {"Retry-After": str(self.faults.retry_after), "X-Contractkit-Fault": "throttle"})
+            return json_answer(
+                429,
+                {"error": "throttled by contractkit replay (fault injection)"},
+                {"Retry-After": str(self.faults.retry_after), "X-Contractkit-Fault": "throttle"},
+            )
         self.stats.errors += 1
-        return json_answer(self.faults.error_status, {"error": "server error injected by contractkit replay"},
-                           {"X-Contractkit-Fault": "error"})
+        return json_answer(
+            self.faults.error_status,
+            {"error": "server error injected by contractkit replay"},
+            {"X-Contractkit-Fault": "error"},
+        )
 
     def _answer(self, parsed: ParsedRequest) -> Answer:
         # the same request is usually sent again and again (verification, resilience loops): remember the match
@@ -546,7 +608,9 @@ class ReplayServer:
 
 def _provider_folder(provider: Provider | None) -> Path:
     if provider is None or provider.cassettes is None:
-        raise UsageError("ReplayServer needs a cassette folder, cassettes or interactions, or a provider with cassettes")
+        raise UsageError(
+            "ReplayServer needs a cassette folder, cassettes or interactions, or a provider with cassettes"
+        )
     return provider.cassettes
 
 

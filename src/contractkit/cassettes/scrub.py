@@ -36,37 +36,108 @@ from contractkit.core.model import CheckResult, Provider
 from contractkit.core.settings import ScrubSettings
 
 __all__ = [
-    "PLACEHOLDER", "SECRET_HEADERS", "SECRET_QUERY", "ScrubRules", "VOLATILE_REQUEST_ID",
-    "dump_json", "field_key", "find_secrets", "is_json_text", "iter_interaction_secrets", "literal_variants",
-    "mask_text", "mask_volatile", "normalise_volatile", "placeholder", "rules_for", "rules_for_provider", "scrub_body",
-    "scrub_check_result", "scrub_interaction", "scrub_text",
+    "PLACEHOLDER",
+    "SECRET_HEADERS",
+    "SECRET_QUERY",
+    "ScrubRules",
+    "VOLATILE_REQUEST_ID",
+    "dump_json",
+    "field_key",
+    "find_secrets",
+    "is_json_text",
+    "iter_interaction_secrets",
+    "literal_variants",
+    "mask_text",
+    "mask_volatile",
+    "normalise_volatile",
+    "placeholder",
+    "rules_for",
+    "rules_for_provider",
+    "scrub_body",
+    "scrub_check_result",
+    "scrub_interaction",
+    "scrub_text",
 ]
 
 PLACEHOLDER = "<scrubbed:{}>"
 _PLACEHOLDER_TEXT = re.compile(r"<scrubbed:[^<>]*>|<volatile:[^<>]*>")
-_ANY_PLACEHOLDER = re.compile(r"<(?:scrubbed|volatile):[^<>]*>|&lt;(?:scrubbed|volatile):.*?&gt;|%3C(?:scrubbed|volatile)%3A[A-Za-z0-9_.+-]*%3E")
+_ANY_PLACEHOLDER = re.compile(
+    r"<(?:scrubbed|volatile):[^<>]*>|&lt;(?:scrubbed|volatile):.*?&gt;|%3C(?:scrubbed|volatile)%3A[A-Za-z0-9_.+-]*%3E"
+)
 VOLATILE_REQUEST_ID = "00000000-0000-4000-8000-000000000000"
 
 # headers scrubbed whole beyond the ones `is_secret_name` recognises (signing inputs that change every run)
-SECRET_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token",
-    "private-token", "x-csrf-token", "x-xsrf-token", "x-amz-security-token", "x-amz-date", "x-amz-content-sha256",
-    "x-grafana-org-token", "x-slack-signature", "x-hub-signature", "x-hub-signature-256", "x-atlassian-token",
-})
-SECRET_QUERY = frozenset({"sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date",
-                          "state_token", "ticket"})  # `code` is secret only when it looks like one: is_secret_by_shape
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "private-token",
+        "x-csrf-token",
+        "x-xsrf-token",
+        "x-amz-security-token",
+        "x-amz-date",
+        "x-amz-content-sha256",
+        "x-grafana-org-token",
+        "x-slack-signature",
+        "x-hub-signature",
+        "x-hub-signature-256",
+        "x-atlassian-token",
+    }
+)
+SECRET_QUERY = frozenset(
+    {"sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date", "state_token", "ticket"}
+)  # `code` is secret only when it looks like one: is_secret_by_shape
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie", "set-cookie2"})
-_COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "secure", "httponly", "samesite",
-                                "priority", "partitioned", "version", "comment"})
+_COOKIE_ATTRIBUTES = frozenset(
+    {
+        "path",
+        "domain",
+        "expires",
+        "max-age",
+        "secure",
+        "httponly",
+        "samesite",
+        "priority",
+        "partitioned",
+        "version",
+        "comment",
+    }
+)
 
 # accept-encoding depends on the recording client's installed decoders (brotli, zstd), not on the provider
-VOLATILE_REQUEST_HEADERS = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-agent",
-                                      "content-length", "accept-encoding"})
+VOLATILE_REQUEST_HEADERS = frozenset(
+    {"user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "x-amz-user-agent", "content-length", "accept-encoding"}
+)
 # `server` is a banner naming the server's and its runtime's versions (`Werkzeug/3.1.8 Python/3.11.7`)
-VOLATILE_RESPONSE_HEADERS = frozenset({"date", "server", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-request-id",
-                                       "x-github-request-id", "x-runtime", "server-timing", "etag", "age",
-                                       "x-ratelimit-reset", "x-ratelimit-remaining", "x-ratelimit-used", "expires",
-                                       "last-modified", "cf-ray", "x-amz-cf-id", "x-trace-id", "x-b3-traceid"})
+VOLATILE_RESPONSE_HEADERS = frozenset(
+    {
+        "date",
+        "server",
+        "x-amzn-requestid",
+        "x-amz-request-id",
+        "x-amz-id-2",
+        "x-request-id",
+        "x-github-request-id",
+        "x-runtime",
+        "server-timing",
+        "etag",
+        "age",
+        "x-ratelimit-reset",
+        "x-ratelimit-remaining",
+        "x-ratelimit-used",
+        "expires",
+        "last-modified",
+        "cf-ray",
+        "x-amz-cf-id",
+        "x-trace-id",
+        "x-b3-traceid",
+    }
+)
 _VOLATILE_FIELDS = re.compile(r"<(RequestId)>[^<]*</\1>")
 # Body values a provider makes up on every run for the same answer: ids generated when an object is created
 # (moto re-creates its fixtures each run) and the times it was created or changed. They are kept as recorded
@@ -78,17 +149,49 @@ _VOLATILE_BODY_VALUES = (
     # epoch seconds under a time-like JSON key (`"StateUpdatedTimestamp": 1795320525.404`)
     (re.compile(r'"(\w*(?:Timestamp|Date|Time))"(\s*:\s*)-?\d+(?:\.\d+)?'), r'"\1"\2"<volatile:\1>"'),
     # ISO 8601 instants with a time of day; a bare date (a period asked for) is data, not a clock reading
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b"),
-     "<volatile:date-time>"),
+    (
+        re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b"),
+        "<volatile:date-time>",
+    ),
 )
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>\\`]+")
 # `password=...`, `"api_key": "..."`, `X-Auth-Token: ...` in free text
-_ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_.-]{1,60})(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
-                         r"(?P<v>[^\s\"'&;,<>{}\[\]()]{4,})")
-_HARMLESS_VALUES = frozenset({"true", "false", "null", "none", "undefined", "required", "optional", "bearer", "basic",
-                              "token", "redacted", "hidden", "present", "missing", "empty"})
-_NAME_KEYS = ("name", "Name", "key", "Key", "header", "Header", "variable", "Variable", "field", "ParameterKey",
-              "OptionName")
+_ASSIGNMENT = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_.-]{1,60})(?P<sep>[\"']?\s*[:=]\s*[\"']?)"
+    r"(?P<v>[^\s\"'&;,<>{}\[\]()]{4,})"
+)
+_HARMLESS_VALUES = frozenset(
+    {
+        "true",
+        "false",
+        "null",
+        "none",
+        "undefined",
+        "required",
+        "optional",
+        "bearer",
+        "basic",
+        "token",
+        "redacted",
+        "hidden",
+        "present",
+        "missing",
+        "empty",
+    }
+)
+_NAME_KEYS = (
+    "name",
+    "Name",
+    "key",
+    "Key",
+    "header",
+    "Header",
+    "variable",
+    "Variable",
+    "field",
+    "ParameterKey",
+    "OptionName",
+)
 _VALUE_KEYS = ("value", "Value", "ParameterValue", "secret", "Secret")
 
 
@@ -102,8 +205,15 @@ class ScrubRules:
     patterns: tuple[tuple[str, FormatPattern], ...] = field(default_factory=lambda: compile_formats(CREDENTIAL_FORMATS))
     literals: tuple[tuple[str, str], ...] = ()  # (name, value): the credentials a run uses, wherever they appear
 
-    def extended(self, *, headers: Iterable[str] = (), query: Iterable[str] = (), fields: Iterable[str] = (),
-                 patterns: Iterable[tuple[str, str]] = (), literals: Mapping[str, str] | None = None) -> ScrubRules:
+    def extended(
+        self,
+        *,
+        headers: Iterable[str] = (),
+        query: Iterable[str] = (),
+        fields: Iterable[str] = (),
+        patterns: Iterable[tuple[str, str]] = (),
+        literals: Mapping[str, str] | None = None,
+    ) -> ScrubRules:
         """These rules plus more names, patterns and literal values."""
         extra_literals = tuple((name, value) for name, value in (literals or {}).items() if len(value) >= 4)
         return ScrubRules(
@@ -123,8 +233,13 @@ class ScrubRules:
         """True when a JSON, XML, form field or cookie of this name holds a secret; under a name such as `code`
         only a credential-shaped value does (an OAuth code, not `NOT_FOUND` or a finding code `CK612`)."""
         lowered = name.lower()
-        return (field_key(name) in self.fields or is_secret_name(name) or lowered in self.headers
-                or lowered in self.query or is_secret_by_shape(name, value))
+        return (
+            field_key(name) in self.fields
+            or is_secret_name(name)
+            or lowered in self.headers
+            or lowered in self.query
+            or is_secret_by_shape(name, value)
+        )
 
     def is_secret_header(self, name: str) -> bool:
         """True when a header's whole value is a secret."""
@@ -145,13 +260,19 @@ def placeholder(name: str) -> str:
     return PLACEHOLDER.format(re.sub(r"[<>\s]", "_", name.lower()))
 
 
-def rules_for(scrub_settings: ScrubSettings | None = None, secrets: Mapping[str, str] | None = None,
-              *, provider: str = "provider") -> ScrubRules:
+def rules_for(
+    scrub_settings: ScrubSettings | None = None, secrets: Mapping[str, str] | None = None, *, provider: str = "provider"
+) -> ScrubRules:
     """Default rules plus a provider's registry `scrub:` additions and the literal credentials of a run."""
     scrub = scrub_settings or ScrubSettings()
     patterns = [(f"{provider}-pattern-{index + 1}", text) for index, text in enumerate(scrub.patterns)]
-    return ScrubRules().extended(headers=scrub.headers, query=scrub.query, fields=scrub.fields, patterns=patterns,
-                                 literals=literal_variants(secrets or {}))
+    return ScrubRules().extended(
+        headers=scrub.headers,
+        query=scrub.query,
+        fields=scrub.fields,
+        patterns=patterns,
+        literals=literal_variants(secrets or {}),
+    )
 
 
 def rules_for_provider(provider: Provider, secrets: Mapping[str, str]) -> ScrubRules:
@@ -196,7 +317,9 @@ class _Pass:
 
     def text(self, text: str) -> str:
         """URLs, literal credentials, credential formats and `name=value` assignments in free text."""
-        for step in (self._urls, self._literals, self._assignments) if self.assignments else (self._urls, self._literals):
+        for step in (
+            (self._urls, self._literals, self._assignments) if self.assignments else (self._urls, self._literals)
+        ):
             text = _each_plain(text, step)
         return text
 
@@ -205,7 +328,7 @@ class _Pass:
 
     def _url_match(self, found: re.Match[str]) -> str:
         url = found[0].rstrip(").,;:!?]}")  # prose closes a sentence or a parenthesis after a URL
-        return self.url(url) + found[0][len(url):]
+        return self.url(url) + found[0][len(url) :]
 
     def _literals(self, text: str) -> str:
         matches = sorted(self.rules.detector.iter_matches(text), key=lambda match: match.start)
@@ -213,16 +336,21 @@ class _Pass:
             return text
         pieces, last = [], 0
         for match in matches:
-            pieces += [text[last:match.start], self.secret(match.kind)]
+            pieces += [text[last : match.start], self.secret(match.kind)]
             last = match.end
         return "".join(pieces) + text[last:]
 
     def _assignments(self, text: str) -> str:
         def replace_value(found: re.Match[str]) -> str:
             value = found["v"]
-            if not self.rules.is_secret_query(found["name"], value) or value.lower() in _HARMLESS_VALUES or value.isdigit():
+            if (
+                not self.rules.is_secret_query(found["name"], value)
+                or value.lower() in _HARMLESS_VALUES
+                or value.isdigit()
+            ):
                 return found[0]
             return found["name"] + found["sep"] + self.secret(found["name"])
+
         return _ASSIGNMENT.sub(replace_value, text) if ("=" in text or ":" in text) else text
 
     # ------------------------------------------------------------ URLs and pairs
@@ -322,8 +450,12 @@ class _Pass:
     def _json_entry(self, key: str, value: Any, container: str) -> Any:
         if isinstance(value, str) and value and not _is_placeholder(value) and self.rules.is_secret_field(key, value):
             return self.secret(key, value)
-        if isinstance(value, list) and value and all(isinstance(item, str) for item in value) \
-                and self.rules.is_secret_field(key):
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(item, str) for item in value)
+            and self.rules.is_secret_field(key)
+        ):
             return [self.secret(key) if item and not _is_placeholder(item) else item for item in value]
         if isinstance(value, (dict, list)) and self.rules.is_secret_field(key):
             return self.json(value, container=key)  # inside `credentials: {...}` random strings are secrets
@@ -362,11 +494,22 @@ class _Pass:
     def xml(self, text: str) -> str:
         if "<" not in text:
             return text
-        text = _XML_ELEMENT.sub(lambda m: f"<{m[1]}{m[2] or ''}>{self.secret(_local(m[1]))}</{m[1]}>"
-                                if self.rules.is_secret_field(_local(m[1]), m[3]) and not _is_placeholder(m[3]) else m[0], text)
-        return _XML_ATTRIBUTE.sub(lambda m: f"{m[1]}={m[2]}{self.secret(_local(m[1]))}{m[2]}"
-                                  if self.rules.is_secret_field(_local(m[1].strip()), m[3]) and not _is_placeholder(m[3])
-                                  else m[0], text)
+        text = _XML_ELEMENT.sub(
+            lambda m: (
+                f"<{m[1]}{m[2] or ''}>{self.secret(_local(m[1]))}</{m[1]}>"
+                if self.rules.is_secret_field(_local(m[1]), m[3]) and not _is_placeholder(m[3])
+                else m[0]
+            ),
+            text,
+        )
+        return _XML_ATTRIBUTE.sub(
+            lambda m: (
+                f"{m[1]}={m[2]}{self.secret(_local(m[1]))}{m[2]}"
+                if self.rules.is_secret_field(_local(m[1].strip()), m[3]) and not _is_placeholder(m[3])
+                else m[0]
+            ),
+            text,
+        )
 
     def multipart(self, text: str, content_type: str) -> str:
         boundary = content_type.split("boundary=", 1)[1].split(";", 1)[0].strip().strip('"')
@@ -381,7 +524,7 @@ class _Pass:
             return part
         name = re.search(r'\bname="([^"]*)"', head)
         part_type = re.search(r"(?im)^content-type:\s*(.+?)\s*$", head)
-        ending = content[len(content.rstrip("\r\n")):]
+        ending = content[len(content.rstrip("\r\n")) :]
         value = content[: len(content) - len(ending)]
         if name and self.rules.is_secret_field(name[1], value) and value and not _is_placeholder(value):
             return head + sep + self.secret(name[1]) + ending
@@ -415,7 +558,9 @@ def _is_xml(text: str) -> bool:
 
 def _escape_xml_placeholders(text: str) -> str:
     # inside XML a bare <scrubbed:x> would be read as an element: escape it so the document still parses
-    return _PLACEHOLDER_TEXT.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text) if _is_xml(text) else text
+    return (
+        _PLACEHOLDER_TEXT.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text) if _is_xml(text) else text
+    )
 
 
 # ---------------------------------------------------------------- public entry points
@@ -462,11 +607,16 @@ def scrub_interaction(interaction: RecordedInteraction, rules: ScrubRules) -> Re
 def _scrub_interaction(scrubber: _Pass, interaction: RecordedInteraction) -> RecordedInteraction:
     request, response = interaction.request, interaction.response
     clean_request = replace(
-        request, uri=scrubber.text(request.uri), headers=_headers(scrubber, request.headers),
-        body=_scrub_body(scrubber, request.body, request.header("content-type") or ""))
+        request,
+        uri=scrubber.text(request.uri),
+        headers=_headers(scrubber, request.headers),
+        body=_scrub_body(scrubber, request.body, request.header("content-type") or ""),
+    )
     clean_response = replace(
-        response, headers=_headers(scrubber, response.headers),
-        body=_scrub_body(scrubber, response.body, response.header("content-type") or ""))
+        response,
+        headers=_headers(scrubber, response.headers),
+        body=_scrub_body(scrubber, response.body, response.header("content-type") or ""),
+    )
     return replace(interaction, request=clean_request, response=clean_response)
 
 
@@ -474,14 +624,22 @@ def _headers(scrubber: _Pass, headers: Headers) -> dict[str, tuple[str, ...]]:
     return {name: tuple(scrubber.header(name, value) for value in values) for name, values in headers.items()}
 
 
-def iter_interaction_secrets(interaction: RecordedInteraction, rules: ScrubRules) -> Iterator[tuple[tuple[str, ...], str]]:
+def iter_interaction_secrets(
+    interaction: RecordedInteraction, rules: ScrubRules
+) -> Iterator[tuple[tuple[str, ...], str]]:
     """(where, kind) for every secret scrubbing would replace: `("request", "uri")`, `("response", "headers",
     "Set-Cookie")`, `("response", "body")` ...; the kind names the field or format, never the value."""
     request, response = interaction.request, interaction.response
     parts: list[tuple[tuple[str, ...], Callable[[_Pass], object]]] = [
         (("request", "uri"), lambda scrubber: scrubber.text(request.uri)),
-        (("request", "body"), lambda scrubber: _scrub_body(scrubber, request.body, request.header("content-type") or "")),
-        (("response", "body"), lambda scrubber: _scrub_body(scrubber, response.body, response.header("content-type") or "")),
+        (
+            ("request", "body"),
+            lambda scrubber: _scrub_body(scrubber, request.body, request.header("content-type") or ""),
+        ),
+        (
+            ("response", "body"),
+            lambda scrubber: _scrub_body(scrubber, response.body, response.header("content-type") or ""),
+        ),
     ]
     for side, headers in (("request", request.headers), ("response", response.headers)):
         for name, values in headers.items():
@@ -507,10 +665,13 @@ def find_secrets(text: str, rules: ScrubRules) -> list[str]:
 def scrub_check_result(result: CheckResult, rules: ScrubRules) -> CheckResult:
     """A report row with live bodies and messages scrubbed: message, findings and details."""
     scrubber = _Pass(rules)
-    findings = tuple(replace(item, message=scrubber.text(item.message), location=scrubber.text(item.location))
-                     for item in result.findings)
-    return replace(result, message=scrubber.text(result.message), findings=findings,
-                   details=scrubber.json(dict(result.details)))
+    findings = tuple(
+        replace(item, message=scrubber.text(item.message), location=scrubber.text(item.location))
+        for item in result.findings
+    )
+    return replace(
+        result, message=scrubber.text(result.message), findings=findings, details=scrubber.json(dict(result.details))
+    )
 
 
 # ---------------------------------------------------------------- volatile values
@@ -522,8 +683,9 @@ def normalise_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
     body = interaction.response.body
     if isinstance(body, str) and "<RequestId>" in body:
         body = _VOLATILE_FIELDS.sub(rf"<\1>{VOLATILE_REQUEST_ID}</\1>", body)
-    response = replace(interaction.response, headers=_mark(interaction.response.headers, VOLATILE_RESPONSE_HEADERS),
-                       body=body)
+    response = replace(
+        interaction.response, headers=_mark(interaction.response.headers, VOLATILE_RESPONSE_HEADERS), body=body
+    )
     return replace(interaction, request=request, response=response)
 
 
@@ -540,5 +702,7 @@ def mask_volatile(interaction: RecordedInteraction) -> RecordedInteraction:
 
 
 def _mark(headers: Headers, volatile: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    return {name: tuple(f"<volatile:{name.lower()}>" for _ in values) if name.lower() in volatile else values
-            for name, values in headers.items()}
+    return {
+        name: tuple(f"<volatile:{name.lower()}>" for _ in values) if name.lower() in volatile else values
+        for name, values in headers.items()
+    }

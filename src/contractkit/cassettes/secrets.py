@@ -26,53 +26,275 @@ from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote, quote_plus
 
 __all__ = [
-    "BoundedPattern", "CREDENTIAL_FORMATS", "DOCUMENTED_EXAMPLES", "Detector", "FormatPattern", "GENERIC_KINDS", "SecretMatch", "compile_formats", "credential_variants", "is_credential_shaped", "is_secret_by_shape",
-    "is_secret_name", "looks_random", "name_words", "secret_environ", "shannon_entropy",
+    "BoundedPattern",
+    "CREDENTIAL_FORMATS",
+    "DOCUMENTED_EXAMPLES",
+    "Detector",
+    "FormatPattern",
+    "GENERIC_KINDS",
+    "SecretMatch",
+    "compile_formats",
+    "credential_variants",
+    "is_credential_shaped",
+    "is_secret_by_shape",
+    "is_secret_name",
+    "looks_random",
+    "name_words",
+    "secret_environ",
+    "shannon_entropy",
 ]
 
 # ---------------------------------------------------------------- names
 
-SECRET_WORDS = frozenset({
-    "token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "pass", "pwd", "passphrase", "key",
-    "credential", "credentials", "creds", "session", "signature", "sig", "auth", "authorization", "ticket", "cookie",
-    "cookies", "apikey", "apitoken", "privatekey", "otp",
-})
+SECRET_WORDS = frozenset(
+    {
+        "token",
+        "tokens",
+        "secret",
+        "secrets",
+        "password",
+        "passwords",
+        "passwd",
+        "pass",
+        "pwd",
+        "passphrase",
+        "key",
+        "credential",
+        "credentials",
+        "creds",
+        "session",
+        "signature",
+        "sig",
+        "auth",
+        "authorization",
+        "ticket",
+        "cookie",
+        "cookies",
+        "apikey",
+        "apitoken",
+        "privatekey",
+        "otp",
+    }
+)
 # names written as one lower-case word, or spelled out in full
-SECRET_COMPACT = frozenset({
-    "accesstoken", "refreshtoken", "idtoken", "sessiontoken", "securitytoken", "authtoken", "clientsecret",
-    "secretaccesskey", "secretkey", "accesskey", "sessionid", "sessid", "sid", "phpsessid", "jsessionid",
-    "webhookurl", "signingsecret", "xapikey", "apikey", "apitoken", "privatekey", "passwd", "passphrase",
-    "connectionstring", "dsn", "sharedaccesssignature", "accountkey", "routingkey", "integrationkey",
-})
+SECRET_COMPACT = frozenset(
+    {
+        "accesstoken",
+        "refreshtoken",
+        "idtoken",
+        "sessiontoken",
+        "securitytoken",
+        "authtoken",
+        "clientsecret",
+        "secretaccesskey",
+        "secretkey",
+        "accesskey",
+        "sessionid",
+        "sessid",
+        "sid",
+        "phpsessid",
+        "jsessionid",
+        "webhookurl",
+        "signingsecret",
+        "xapikey",
+        "apikey",
+        "apitoken",
+        "privatekey",
+        "passwd",
+        "passphrase",
+        "connectionstring",
+        "dsn",
+        "sharedaccesssignature",
+        "accountkey",
+        "routingkey",
+        "integrationkey",
+    }
+)
 _SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "privatekey", "apikey", "sessionid")
 # cursors, flags and descriptions of a secret, never the secret itself
-NOT_SECRET_COMPACT = frozenset({
-    "nexttoken", "continuationtoken", "nextcontinuationtoken", "pagetoken", "nextpagetoken", "prevpagetoken",
-    "previouspagetoken", "startingtoken", "synctoken", "paginationtoken", "nextpaginationtoken", "cursortoken",
-    "tokentype", "tokentypehint", "key", "keys", "keyid", "accesskeyid", "awsaccesskeyid", "publickey", "sortkey",
-    "partitionkey", "primarykey", "foreignkey", "objectkey", "issuekey", "projectkey", "cachekey", "idempotencykey",
-    "keymarker", "nextkeymarker", "startafterkey", "rowkey", "hashkey", "rangekey", "dedupkey", "deduplicationkey",
-    "messagededuplicationid", "keyname", "keyword", "keywords", "author", "authors", "passed", "sessionname",
-    "authenticated", "cookiename", "ticketid", "ticketnumber", "passcount", "passing", "signatureversion",
-    "signaturemethod", "xamzsignedheaders", "accesscontrolallowcredentials", "accesscontrolallowheaders",
-    "accesscontrolexposeheaders", "wwwauthenticate", "secwebsocketprotocol",
-})
+NOT_SECRET_COMPACT = frozenset(
+    {
+        "nexttoken",
+        "continuationtoken",
+        "nextcontinuationtoken",
+        "pagetoken",
+        "nextpagetoken",
+        "prevpagetoken",
+        "previouspagetoken",
+        "startingtoken",
+        "synctoken",
+        "paginationtoken",
+        "nextpaginationtoken",
+        "cursortoken",
+        "tokentype",
+        "tokentypehint",
+        "key",
+        "keys",
+        "keyid",
+        "accesskeyid",
+        "awsaccesskeyid",
+        "publickey",
+        "sortkey",
+        "partitionkey",
+        "primarykey",
+        "foreignkey",
+        "objectkey",
+        "issuekey",
+        "projectkey",
+        "cachekey",
+        "idempotencykey",
+        "keymarker",
+        "nextkeymarker",
+        "startafterkey",
+        "rowkey",
+        "hashkey",
+        "rangekey",
+        "dedupkey",
+        "deduplicationkey",
+        "messagededuplicationid",
+        "keyname",
+        "keyword",
+        "keywords",
+        "author",
+        "authors",
+        "passed",
+        "sessionname",
+        "authenticated",
+        "cookiename",
+        "ticketid",
+        "ticketnumber",
+        "passcount",
+        "passing",
+        "signatureversion",
+        "signaturemethod",
+        "xamzsignedheaders",
+        "accesscontrolallowcredentials",
+        "accesscontrolallowheaders",
+        "accesscontrolexposeheaders",
+        "wwwauthenticate",
+        "secwebsocketprotocol",
+    }
+)
 # a last word that makes the name describe a secret rather than hold it: `token_type`, `auth_method`
-_DESCRIPTORS = frozenset({
-    "type", "types", "kind", "method", "methods", "scheme", "mode", "name", "names", "id", "ids", "enabled",
-    "disabled", "required", "expires", "expiry", "expiration", "expired", "ttl", "length", "count", "url", "uri",
-    "endpoint", "path", "format", "version", "at", "in", "date", "hint", "label", "policy", "provider", "status",
-    "source", "location", "algorithm", "alg", "strategy", "rotation", "prefix", "header", "field", "fields",
-    "is", "has", "set", "age", "duration", "timeout", "lifetime", "scope", "scopes", "usage", "created", "updated",
-})
+_DESCRIPTORS = frozenset(
+    {
+        "type",
+        "types",
+        "kind",
+        "method",
+        "methods",
+        "scheme",
+        "mode",
+        "name",
+        "names",
+        "id",
+        "ids",
+        "enabled",
+        "disabled",
+        "required",
+        "expires",
+        "expiry",
+        "expiration",
+        "expired",
+        "ttl",
+        "length",
+        "count",
+        "url",
+        "uri",
+        "endpoint",
+        "path",
+        "format",
+        "version",
+        "at",
+        "in",
+        "date",
+        "hint",
+        "label",
+        "policy",
+        "provider",
+        "status",
+        "source",
+        "location",
+        "algorithm",
+        "alg",
+        "strategy",
+        "rotation",
+        "prefix",
+        "header",
+        "field",
+        "fields",
+        "is",
+        "has",
+        "set",
+        "age",
+        "duration",
+        "timeout",
+        "lifetime",
+        "scope",
+        "scopes",
+        "usage",
+        "created",
+        "updated",
+    }
+)
 # qualifiers that make `...key` an identifier: `sort_key`, `s3_object_key`, `issue_key`
-_KEY_QUALIFIERS = frozenset({
-    "public", "sort", "partition", "primary", "foreign", "object", "issue", "project", "cache", "idempotency",
-    "bucket", "s3", "group", "dedup", "deduplication", "lookup", "row", "hash", "range", "map", "space", "entry",
-    "item", "node", "dict", "i18n", "translation", "label", "column", "index", "shard", "unique", "composite",
-    "metric", "dimension", "tag", "attribute", "start", "next", "last", "marker", "hot", "short", "display",
-    "incident", "alert", "sign", "natural", "surrogate", "config", "setting", "settings", "json",
-})
+_KEY_QUALIFIERS = frozenset(
+    {
+        "public",
+        "sort",
+        "partition",
+        "primary",
+        "foreign",
+        "object",
+        "issue",
+        "project",
+        "cache",
+        "idempotency",
+        "bucket",
+        "s3",
+        "group",
+        "dedup",
+        "deduplication",
+        "lookup",
+        "row",
+        "hash",
+        "range",
+        "map",
+        "space",
+        "entry",
+        "item",
+        "node",
+        "dict",
+        "i18n",
+        "translation",
+        "label",
+        "column",
+        "index",
+        "shard",
+        "unique",
+        "composite",
+        "metric",
+        "dimension",
+        "tag",
+        "attribute",
+        "start",
+        "next",
+        "last",
+        "marker",
+        "hot",
+        "short",
+        "display",
+        "incident",
+        "alert",
+        "sign",
+        "natural",
+        "surrogate",
+        "config",
+        "setting",
+        "settings",
+        "json",
+    }
+)
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
@@ -104,11 +326,21 @@ _B64 = r"A-Za-z0-9+/"
 # where a token may start: not inside a word, but right after an escaped newline or tab (`\nghp_...` in JSON text)
 S = r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_]))"
 CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
-    ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"),
+    (
+        "private-key",
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
+    ),
     ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[" + _B64 + r"=\s]|\\[nr]){40,}"),
     ("jwt", S + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"),
-    ("aws-secret-access-key", r"(?i:aws.{0,20}secret.{0,20}|secret_?access_?key.{0,5})[=:\"'\s>]+(?P<v>[" + _B64 + r"]{40})(?![" + _B64 + r"])"),
+    (
+        "aws-secret-access-key",
+        r"(?i:aws.{0,20}secret.{0,20}|secret_?access_?key.{0,5})[=:\"'\s>]+(?P<v>["
+        + _B64
+        + r"]{40})(?!["
+        + _B64
+        + r"])",
+    ),
     ("aws-session-token", r"(?:FwoGZXIvYXdz|FQoGZXIvYXdz|IQoJb3JpZ2lu)[" + _B64 + r"]{40,}={0,2}"),
     ("aws-signature", r"(?i)(?<=signature=)[0-9a-f]{64}\b"),
     ("github-token", S + r"gh[pousr]_[A-Za-z0-9]{36,255}\b"),
@@ -136,7 +368,10 @@ CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
     ("google-refresh-token", S + r"1//0[0-9A-Za-z_-]{40,}"),
     ("azure-storage-key", r"(?i:AccountKey=)(?P<v>[" + _B64 + r"]{86}==)"),
     ("azure-sas-signature", r"(?i:[?&;]sig=)(?P<v>[A-Za-z0-9%+/=]{20,})"),
-    ("azure-client-secret", r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_~.-]))[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])"),
+    (
+        "azure-client-secret",
+        r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_~.-]))[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
+    ),
     ("openai-key", S + r"sk-(?:proj-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"),
     ("mailgun-key", S + r"key-[0-9a-f]{32}\b"),
     ("bearer", r"(?i)(?<=bearer )[A-Za-z0-9._~+/-]{16,}=*"),
@@ -147,10 +382,14 @@ CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
 # generic shapes: a scheme word before any string; contract examples use them with placeholder values
 GENERIC_KINDS = frozenset({"bearer", "basic-credentials"})
 # credentials that vendors publish in their documentation as examples: public, never a leak
-DOCUMENTED_EXAMPLES = frozenset({
-    "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "y_NbAkKc66ryYTWUXYEu",
-    "ASIAIOSFODNN7EXAMPLE",
-})
+DOCUMENTED_EXAMPLES = frozenset(
+    {
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "y_NbAkKc66ryYTWUXYEu",
+        "ASIAIOSFODNN7EXAMPLE",
+    }
+)
 
 
 class BoundedPattern:
@@ -187,8 +426,10 @@ FormatPattern = re.Pattern[str] | BoundedPattern
 
 def compile_formats(formats: Iterable[tuple[str, str]]) -> tuple[tuple[str, FormatPattern], ...]:
     """(kind, regex) pairs compiled; a named group `v` marks the part of a match that is the secret."""
-    return tuple((kind, BoundedPattern(pattern[len(S):]) if pattern.startswith(S) else re.compile(pattern))
-                 for kind, pattern in formats)
+    return tuple(
+        (kind, BoundedPattern(pattern[len(S) :]) if pattern.startswith(S) else re.compile(pattern))
+        for kind, pattern in formats
+    )
 
 
 # ---------------------------------------------------------------- randomness
@@ -246,9 +487,16 @@ def credential_variants(secrets: Mapping[str, str], *, min_length: int = 4) -> d
     values = [(name.lower(), value) for name, value in secrets.items() if value]
     for key, value in values:
         raw = value.encode()
-        forms = {"": value, "urlencoded": quote(value, safe=""), "formencoded": quote_plus(value),
-                 "json": json.dumps(value)[1:-1], "hex": raw.hex(), "hex-upper": raw.hex().upper(),
-                 "base64": base64.b64encode(raw).decode(), "base64url": base64.urlsafe_b64encode(raw).decode()}
+        forms = {
+            "": value,
+            "urlencoded": quote(value, safe=""),
+            "formencoded": quote_plus(value),
+            "json": json.dumps(value)[1:-1],
+            "hex": raw.hex(),
+            "hex-upper": raw.hex().upper(),
+            "base64": base64.b64encode(raw).decode(),
+            "base64url": base64.urlsafe_b64encode(raw).decode(),
+        }
         for offset in range(3):
             forms[f"base64-{offset}"] = _base64_fragment(raw, offset, base64.b64encode)
             forms[f"base64url-{offset}"] = _base64_fragment(raw, offset, base64.urlsafe_b64encode)
@@ -276,8 +524,11 @@ def _base64_fragment(raw: bytes, offset: int, encode: object) -> str:
 def secret_environ(environ: Mapping[str, str], names: Iterable[str] = ()) -> dict[str, str]:
     """The environment variables that hold credentials: the ones named, and any whose name is secret-shaped."""
     wanted = set(names)
-    return {name: value for name, value in environ.items()
-            if value and len(value) >= 6 and (name in wanted or is_secret_name(name))}
+    return {
+        name: value
+        for name, value in environ.items()
+        if value and len(value) >= 6 and (name in wanted or is_secret_name(name))
+    }
 
 
 # ---------------------------------------------------------------- the detector
@@ -300,8 +551,9 @@ class Detector:
     literals: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_credentials(cls, secrets: Mapping[str, str] | None = None,
-                         extra_formats: Iterable[tuple[str, str]] = ()) -> Detector:
+    def from_credentials(
+        cls, secrets: Mapping[str, str] | None = None, extra_formats: Iterable[tuple[str, str]] = ()
+    ) -> Detector:
         """The built-in formats, extra (kind, regex) pairs, and every encoding of these credentials."""
         literals = sorted(credential_variants(secrets or {}).items(), key=lambda item: -len(item[1]))
         return cls(compile_formats(CREDENTIAL_FORMATS) + compile_formats(extra_formats), tuple(literals))
@@ -323,7 +575,7 @@ class Detector:
         for kind, pattern in self.formats:
             for found in pattern.finditer(text):
                 span = found.span("v") if "v" in pattern.groupindex else found.span()
-                if span[1] > span[0] and text[span[0]:span[1]] not in DOCUMENTED_EXAMPLES:
+                if span[1] > span[0] and text[span[0] : span[1]] not in DOCUMENTED_EXAMPLES:
                     yield SecretMatch(kind, *span)
 
     def without_generic(self) -> Detector:

@@ -8,14 +8,24 @@ from typing import TYPE_CHECKING
 
 import click
 
-from contractkit.cli.common import ExitCode, emit, emit_report, format_option, open_registry, output_option, registry_option
+from contractkit.cli.common import (
+    ExitCode,
+    emit,
+    emit_report,
+    format_option,
+    open_registry,
+    output_option,
+    registry_option,
+)
 from contractkit.core.limits import MAX_CONNECTIONS
 
 if TYPE_CHECKING:
     from contractkit.core.model import Report
 
 
-@click.command("record", epilog="""\b
+@click.command(
+    "record",
+    epilog="""\b
 Seeding (--from-spec) answers with every value the contract's example response gives (text, numbers, nulls,
 arrays, nested objects) and sends its path and query parameters; --param is needed only to differ from it:
   --param incident_id=PT4KHLK         a path or query parameter, echoed by the response's fields of that name
@@ -23,34 +33,63 @@ arrays, nested objects) and sends its path and query parameters; --param is need
   --param '$.tags=["a","b"]'          a JSON array or object is JSON
   --param '$.count=3'                 JSON where the seeded field holds a number, boolean or null
   --param '$.owner:=null'             := is always JSON (--param '$.id:="42"' for the text 42)
-  --param '$.user=#/components/schemas/User'   an instance of that schema""")
+  --param '$.user=#/components/schemas/User'   an instance of that schema""",
+)
 @registry_option
 @click.option("--provider", "provider_name", required=True, help="The provider whose cassettes to record.")
 @click.option("--operation", "operation_names", multiple=True, help="Only this operation (repeatable).")
 @click.option("--live", is_flag=True, help="Call the provider at its base URL with credentials from the environment.")
 @click.option("--moto", is_flag=True, help="AWS: start a moto server on 127.0.0.1 and record from it.")
-@click.option("--from-spec", "spec", type=click.Path(path_type=Path), default=None,
-              help="Seed cassettes from the examples of this OpenAPI/Swagger document ('botocore' for AWS).")
+@click.option(
+    "--from-spec",
+    "spec",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Seed cassettes from the examples of this OpenAPI/Swagger document ('botocore' for AWS).",
+)
 @click.option("--base-url", default=None, help="Record from this URL instead of the registry's base_url.")
-@click.option("--no-process", is_flag=True,
-              help="With --live: do not start the provider's registered process; call its base_url.")
+@click.option(
+    "--no-process", is_flag=True, help="With --live: do not start the provider's registered process; call its base_url."
+)
 @click.option("--allow-unsafe", is_flag=True, help="Also send operations the registry does not mark safe.")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing, write nothing.")
 @click.option("--budget", type=click.IntRange(min=1), default=None, help="Most requests this run may send.")
 @click.option("--force", is_flag=True, help="With --from-spec: replace recorded (live, moto, local) cassettes too.")
-@click.option("--state", "state_name", default=None,
-              help="With --from-spec: seed the cassette variant of this provider state (<cassettes>/states/<slug>/).")
-@click.option("--param", "state_params", multiple=True, metavar="NAME=VALUE",
-              help="With --from-spec: a path or query parameter (echoed by the response), or a response field as "
-                   "$.path=VALUE, JSON values included (examples below); with --state for that state's variant, else "
-                   "for the provider's cassettes; overrides the contract's example (repeatable).")
+@click.option(
+    "--state",
+    "state_name",
+    default=None,
+    help="With --from-spec: seed the cassette variant of this provider state (<cassettes>/states/<slug>/).",
+)
+@click.option(
+    "--param",
+    "state_params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With --from-spec: a path or query parameter (echoed by the response), or a response field as "
+    "$.path=VALUE, JSON values included (examples below); with --state for that state's variant, else "
+    "for the provider's cassettes; overrides the contract's example (repeatable).",
+)
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
-def record_command(registry_path: Path, provider_name: str, operation_names: tuple[str, ...], live: bool, moto: bool,
-                   spec: Path | None, base_url: str | None, no_process: bool, allow_unsafe: bool, dry_run: bool,
-                   budget: int | None,
-                   force: bool, state_name: str | None, state_params: tuple[str, ...], output_format: str,
-                   output_path: Path | None) -> int:
+def record_command(
+    registry_path: Path,
+    provider_name: str,
+    operation_names: tuple[str, ...],
+    live: bool,
+    moto: bool,
+    spec: Path | None,
+    base_url: str | None,
+    no_process: bool,
+    allow_unsafe: bool,
+    dry_run: bool,
+    budget: int | None,
+    force: bool,
+    state_name: str | None,
+    state_params: tuple[str, ...],
+    output_format: str,
+    output_path: Path | None,
+) -> int:
     """(Re-)record cassettes: live, from moto, or seeded from a spec; per operation recorded/unchanged/drifted/failed.
 
     Live, a provider with a registered `process` is started on 127.0.0.1 for the run (unless --base-url or
@@ -63,11 +102,25 @@ def record_command(registry_path: Path, provider_name: str, operation_names: tup
         raise UsageError("choose where to record from: exactly one of --live, --moto or --from-spec SPEC")
     registry = open_registry(registry_path)
     source = "local" if live and _is_loopback(base_url or registry.provider(provider_name).base_url) else "live"
-    options = RecordOptions(allow_unsafe=allow_unsafe, dry_run=dry_run, budget=budget, base_url=base_url,
-                            source=source, environ=dict(os.environ), start_process=not no_process)
-    report = record_cassettes(registry, provider_name, operation_names, mode=modes[0], options=options,
-                              spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec, force=force,
-                              state=_seed_state(state_name, state_params))
+    options = RecordOptions(
+        allow_unsafe=allow_unsafe,
+        dry_run=dry_run,
+        budget=budget,
+        base_url=base_url,
+        source=source,
+        environ=dict(os.environ),
+        start_process=not no_process,
+    )
+    report = record_cassettes(
+        registry,
+        provider_name,
+        operation_names,
+        mode=modes[0],
+        options=options,
+        spec=Path("botocore") if spec is not None and str(spec) == "botocore" else spec,
+        force=force,
+        state=_seed_state(state_name, state_params),
+    )
     return _emit_record_report(report, output_format, output_path)
 
 
@@ -111,8 +164,14 @@ def _is_loopback(url: str) -> bool:
 @click.option("--budget", type=click.IntRange(min=1), default=None, help="Most requests per provider.")
 @format_option("markdown", "text", "json", "junit", "html")
 @output_option
-def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow_unsafe: bool, budget: int | None,
-                     output_format: str, output_path: Path | None) -> int:
+def rerecord_command(
+    registry_path: Path,
+    provider_names: tuple[str, ...],
+    allow_unsafe: bool,
+    budget: int | None,
+    output_format: str,
+    output_path: Path | None,
+) -> int:
     """The scheduled re-record as one command: record every provider whose credentials are set (starting those with
     a registered `process`), report drift; an unchanged answer rewrites nothing."""
     from contractkit.recording import rerecord
@@ -122,18 +181,35 @@ def rerecord_command(registry_path: Path, provider_names: tuple[str, ...], allow
     return _emit_record_report(report, output_format, output_path)
 
 
-@click.command("replay", epilog=(
-    f"Connections: at most {MAX_CONNECTIONS:,} are served at a time (fewer if the open-file limit allows fewer than "
-    f"twice that; the soft limit is raised to the hard one at start); a burst beyond the cap waits in a queue, "
-    f"bounded by the open-file limit, and is served as slots free. Past that bound a connection is answered 503."))
+@click.command(
+    "replay",
+    epilog=(
+        f"Connections: at most {MAX_CONNECTIONS:,} are served at a time (fewer if the open-file limit allows fewer than "
+        f"twice that; the soft limit is raised to the hard one at start); a burst beyond the cap waits in a queue, "
+        f"bounded by the open-file limit, and is served as slots free. Past that bound a connection is answered 503."
+    ),
+)
 @registry_option
 @click.option("--provider", "provider_name", required=True, help="The provider whose cassettes to serve.")
-@click.option("--port", type=click.IntRange(min=0, max=65535), default=0, show_default=True,
-              help="Port on 127.0.0.1 (0: a free one).")
-@click.option("--cassettes", "folder", type=click.Path(path_type=Path), default=None,
-              help="Serve this folder instead of the provider's cassettes.")
-@click.option("--faults", default="", help="Fault injection, e.g. 'latency=200ms,throttle=0.1,retry_after=2,"
-              "errors=0.05,status=503,reset=0.01,seed=7'.")
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: a free one).",
+)
+@click.option(
+    "--cassettes",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Serve this folder instead of the provider's cassettes.",
+)
+@click.option(
+    "--faults",
+    default="",
+    help="Fault injection, e.g. 'latency=200ms,throttle=0.1,retry_after=2,errors=0.05,status=503,reset=0.01,seed=7'.",
+)
 def replay_command(registry_path: Path, provider_name: str, port: int, folder: Path | None, faults: str) -> int:
     """Serve a provider's cassettes on 127.0.0.1 until Ctrl-C (unmatched requests get a JSON 501 naming the closest).
 
@@ -150,31 +226,44 @@ def replay_command(registry_path: Path, provider_name: str, port: int, folder: P
     server = ReplayServer(folder, provider=provider, faults=Faults.from_text(faults), port=port)
     try:  # Ctrl-C may come as soon as the address is printed: everything after start() is inside the try
         server.start()
-        click.echo(f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} "
-                   f"(Ctrl-C to stop)", err=True)
-        click.echo(f"provider states ({len(server.variants)} with a cassette variant): state-change URL "
-                   f"{server.state_change_url}", err=True)
+        click.echo(
+            f"replaying {len(server.interactions)} interaction(s) of {provider.name} at {server.url} (Ctrl-C to stop)",
+            err=True,
+        )
+        click.echo(
+            f"provider states ({len(server.variants)} with a cassette variant): state-change URL "
+            f"{server.state_change_url}",
+            err=True,
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
     stats = server.stats
-    click.echo(f"served {stats.served} request(s), {stats.unmatched} unmatched, {stats.rejected} refused, "
-               f"{stats.timed_out} timed out", err=True)
+    click.echo(
+        f"served {stats.served} request(s), {stats.unmatched} unmatched, {stats.rejected} refused, "
+        f"{stats.timed_out} timed out",
+        err=True,
+    )
     return ExitCode.OK
 
 
 @click.command("drift")
 @registry_option
-@click.option("--provider", "provider_name", default=None,
-              help="Check the new cassettes against this provider's registered schema and pact.")
+@click.option(
+    "--provider",
+    "provider_name",
+    default=None,
+    help="Check the new cassettes against this provider's registered schema and pact.",
+)
 @click.argument("old", type=click.Path(path_type=Path, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, exists=True))
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
-def drift_command(registry_path: Path, provider_name: str | None, old: Path, new: Path, output_format: str,
-                  output_path: Path | None) -> int:
+def drift_command(
+    registry_path: Path, provider_name: str | None, old: Path, new: Path, output_format: str, output_path: Path | None
+) -> int:
     """Shape drift between two cassette files or folders; exit 1 when the new ones break a schema or pact."""
     from contractkit.recording import drift_report
 
@@ -188,7 +277,9 @@ def drift_command(registry_path: Path, provider_name: str | None, old: Path, new
 @click.option("--provider", "provider_names", multiple=True, help="Only this provider (repeatable; default all).")
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
-def scan_command(registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None) -> int:
+def scan_command(
+    registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None
+) -> int:
     """Scan the cassettes for secrets (token shapes, keys, and the credentials set in the environment); exit 1 on any."""
     from contractkit.recording import scan_cassettes
 

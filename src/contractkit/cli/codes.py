@@ -22,8 +22,12 @@ def codes_command(output_format: str) -> int:
     if output_format == "json":
         emit(json.dumps([dict(zip(("code", "area", "name", "title"), row)) for row in rows], indent=2))
     elif output_format == "markdown":
-        emit("\n".join(["| code | area | name | title |", "| --- | --- | --- | --- |"]
-                       + [f"| {code} | {area} | `{name}` | {title} |" for code, area, name, title in rows]))
+        emit(
+            "\n".join(
+                ["| code | area | name | title |", "| --- | --- | --- | --- |"]
+                + [f"| {code} | {area} | `{name}` | {title} |" for code, area, name, title in rows]
+            )
+        )
     else:
         emit("\n".join(f"{code}  {area:<10} {name:<46} {title}" for code, area, name, title in rows))
     return ExitCode.OK

@@ -28,8 +28,13 @@ class ExitCode(IntEnum):
 def registry_option(function: F) -> F:
     """`--registry PATH` (default: the nearest registry.yaml in the current folder or above, up to the repository root)."""
     return click.option(
-        "--registry", "registry_path", type=click.Path(path_type=Path), default=find_registry,
-        show_default=True, envvar="CONTRACTS_REGISTRY", help="The registry file.",
+        "--registry",
+        "registry_path",
+        type=click.Path(path_type=Path),
+        default=find_registry,
+        show_default=True,
+        envvar="CONTRACTS_REGISTRY",
+        help="The registry file.",
     )(function)
 
 
@@ -39,7 +44,11 @@ def format_option(*formats: str) -> Callable[[F], F]:
 
     def decorate(function: F) -> F:
         return click.option(
-            "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True,
+            "--format",
+            "output_format",
+            type=click.Choice(choices),
+            default=choices[0],
+            show_default=True,
             help="How to print the result.",
         )(function)
 
@@ -49,8 +58,15 @@ def format_option(*formats: str) -> Callable[[F], F]:
 def output_option(function: F) -> F:
     """`--output FILE`: write the report to a file (atomically) instead of standard output; a path that cannot be
     written is refused before the command does anything."""
-    return click.option("--output", "-o", "output_path", type=click.Path(path_type=Path), default=None,
-                        callback=_writable_output, help="Write the report to this file instead of standard output.")(function)
+    return click.option(
+        "--output",
+        "-o",
+        "output_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        callback=_writable_output,
+        help="Write the report to this file instead of standard output.",
+    )(function)
 
 
 def _writable_output(_: click.Context, __: click.Parameter, value: Path | None) -> Path | None:

@@ -14,13 +14,24 @@ from contractkit.core.shards import Shard
 @click.command("consumer")
 @registry_option
 @click.option("--provider", "-p", "providers", multiple=True, help="Only this provider (repeatable; default: all).")
-@click.option("--pacts", "pacts_path", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Write pacts to this folder instead of the registry's.")
+@click.option(
+    "--pacts",
+    "pacts_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write pacts to this folder instead of the registry's.",
+)
 @shard_option("providers")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
-def consumer_command(registry_path: Path, providers: tuple[str, ...], pacts_path: Path | None, shard: Shard | None,
-                     output_format: str, output_path: Path | None) -> int:
+def consumer_command(
+    registry_path: Path,
+    providers: tuple[str, ...],
+    pacts_path: Path | None,
+    shard: Shard | None,
+    output_format: str,
+    output_path: Path | None,
+) -> int:
     """Replay every contract interaction against a Pact mock server and write pacts/<consumer>-<provider>.json.
 
     Each interaction's own request is sent to the mock, so a contract that contradicts itself fails,

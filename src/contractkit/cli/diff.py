@@ -81,23 +81,63 @@ def _options(registry_path: Path | None, lenient: bool, today: str | None) -> Di
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
-              help="Print every rule: code (for ledger entries), id, default level and what it means; then exit.")
+@click.option(
+    "--list-rules",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_rules,
+    help="Print every rule: code (for ledger entries), id, default level and what it means; then exit.",
+)
 @format_option("text", "json", "markdown", "junit", "html")
-@click.option("--level", "minimum", type=click.Choice(["breaking", "warning", "info"]), default="info", show_default=True,
-              help="Show changes at this level and above.")
-@click.option("--direction", type=click.Choice(["response", "request"]), default="response", show_default=True,
-              help="For two plain JSON Schemas: read them as what a client receives (response) or sends (request).")
-@click.option("--fail-on", type=click.Choice(["breaking", "warning"]), default="breaking", show_default=True,
-              help="Exit 1 on breaking changes only, or on warnings too.")
-@click.option("--registry", "registry_path", type=click.Path(path_type=Path), default=None,
-              help="Take rule levels from this registry's gate.levels (rule-id: breaking|warning|info|off).")
-@click.option("--lenient", is_flag=True,
-              help="Diff a description with misplaced $refs anyway (reported as notes) instead of refusing it.")
+@click.option(
+    "--level",
+    "minimum",
+    type=click.Choice(["breaking", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Show changes at this level and above.",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(["response", "request"]),
+    default="response",
+    show_default=True,
+    help="For two plain JSON Schemas: read them as what a client receives (response) or sends (request).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "warning"]),
+    default="breaking",
+    show_default=True,
+    help="Exit 1 on breaking changes only, or on warnings too.",
+)
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Take rule levels from this registry's gate.levels (rule-id: breaking|warning|info|off).",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Diff a description with misplaced $refs anyway (reported as notes) instead of refusing it.",
+)
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge sunset dates as of this day (default: today).")
 @output_option
-def diff_command(old: str, new: str, output_format: str, minimum: str, direction: str, fail_on: str,
-                 registry_path: Path | None, lenient: bool, today: str | None, output_path: Path | None) -> int:
+def diff_command(
+    old: str,
+    new: str,
+    output_format: str,
+    minimum: str,
+    direction: str,
+    fail_on: str,
+    registry_path: Path | None,
+    lenient: bool,
+    today: str | None,
+    output_path: Path | None,
+) -> int:
     """Breaking changes from OLD to NEW, each a file or git:REF:path.
 
     Exit 0 when nothing breaks, 1 on a breaking change, 2 when an input cannot be read or is not valid.
@@ -111,7 +151,9 @@ def diff_command(old: str, new: str, output_format: str, minimum: str, direction
     annotations = ""
     if _in_github_actions():
         annotations = render_annotations(diff_rows(result, file=_local_file(new), lines=_lines_of(new)))
-    _emit_with_annotations(render_diff(result, output_format, minimum=Level(minimum)), annotations, output_format, output_path)
+    _emit_with_annotations(
+        render_diff(result, output_format, minimum=Level(minimum)), annotations, output_format, output_path
+    )
     failing = result.breaking or (fail_on == "warning" and result.count(Level.WARNING) > 0)
     return ExitCode.FAILED if failing else ExitCode.OK
 
@@ -134,7 +176,9 @@ def gate_command(registry_path: Path, base: str, output_format: str, show_info: 
 
     result = run_gate(open_registry(registry_path), base)
     annotations = render_annotations(gate_rows(result)) if _in_github_actions() else ""
-    _emit_with_annotations(render_gate(result, output_format, show_info=show_info), annotations, output_format, output_path)
+    _emit_with_annotations(
+        render_gate(result, output_format, show_info=show_info), annotations, output_format, output_path
+    )
     return ExitCode.FAILED if result.failed else ExitCode.OK
 
 

@@ -28,14 +28,27 @@ def _csv(_: click.Context, __: click.Parameter, value: str | None) -> tuple[str,
 @registry_option
 @click.option("--provider", "-p", required=True, help="The provider to fuzz.")
 @click.option("--operation", "operations", multiple=True, help="Only this registered operation (repeatable).")
-@click.option("--base-url", default=None, help="Fuzz this running server instead of the registry's or a started process.")
+@click.option(
+    "--base-url", default=None, help="Fuzz this running server instead of the registry's or a started process."
+)
 @click.option("--app", default=None, help="Fuzz an ASGI or WSGI app in process: module:attribute.")
-@click.option("--seed", type=int, default=None, help="Seed for data generation (default: the registry's, else random and reported).")
-@click.option("--max-examples", type=click.IntRange(min=1), default=None, help="Generated examples per operation and phase.")
-@click.option("--time-budget", type=click.FloatRange(min=1), default=None, help="Stop generating after this many seconds.")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="Seed for data generation (default: the registry's, else random and reported).",
+)
+@click.option(
+    "--max-examples", type=click.IntRange(min=1), default=None, help="Generated examples per operation and phase."
+)
+@click.option(
+    "--time-budget", type=click.FloatRange(min=1), default=None, help="Stop generating after this many seconds."
+)
 @click.option("--allow-unsafe", is_flag=True, help="Also send POST, PUT, PATCH, DELETE to a third-party provider.")
 @click.option("--checks", callback=_csv, default=None, help="Comma-separated checks (default: all seven).")
-@click.option("--phases", callback=_csv, default=None, help="Comma-separated phases: examples,coverage,fuzzing,stateful.")
+@click.option(
+    "--phases", callback=_csv, default=None, help="Comma-separated phases: examples,coverage,fuzzing,stateful."
+)
 @click.option("--corpus", "corpus_path", type=click.Path(path_type=Path), default=None, help="The failure corpus file.")
 @click.option("--no-corpus", is_flag=True, help="Neither replay nor update the failure corpus.")
 @click.option("--no-corpus-update", is_flag=True, help="Replay the corpus but do not add new failures to it.")
@@ -44,11 +57,27 @@ def _csv(_: click.Context, __: click.Parameter, value: str | None) -> tuple[str,
 @shard_option("operations")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
-def fuzz_command(registry_path: Path, provider: str, operations: tuple[str, ...], base_url: str | None, app: str | None,
-                 seed: int | None, max_examples: int | None, time_budget: float | None, allow_unsafe: bool,
-                 checks: tuple[str, ...] | None, phases: tuple[str, ...] | None, corpus_path: Path | None,
-                 no_corpus: bool, no_corpus_update: bool, no_process: bool, quiet: bool, shard: Shard | None,
-                 output_format: str, output_path: Path | None) -> int:
+def fuzz_command(
+    registry_path: Path,
+    provider: str,
+    operations: tuple[str, ...],
+    base_url: str | None,
+    app: str | None,
+    seed: int | None,
+    max_examples: int | None,
+    time_budget: float | None,
+    allow_unsafe: bool,
+    checks: tuple[str, ...] | None,
+    phases: tuple[str, ...] | None,
+    corpus_path: Path | None,
+    no_corpus: bool,
+    no_corpus_update: bool,
+    no_process: bool,
+    quiet: bool,
+    shard: Shard | None,
+    output_format: str,
+    output_path: Path | None,
+) -> int:
     """Fuzz every endpoint of a provider's OpenAPI description.
 
     Checks: not_a_server_error, status_code_conformance, content_type_conformance,
@@ -62,15 +91,27 @@ def fuzz_command(registry_path: Path, provider: str, operations: tuple[str, ...]
 
     registry = open_registry(registry_path)
     if shard is not None:
-        operations = tuple(select_shard([op.name for op in registry.provider(provider).select_operations(operations)], shard))
+        operations = tuple(
+            select_shard([op.name for op in registry.provider(provider).select_operations(operations)], shard)
+        )
         if not operations:  # an empty shard fuzzes nothing (no operation would mean every operation)
-            return emit_report(Report(f"contracts fuzz {provider}: no operation in shard {shard}", ()), output_format,
-                               output_path)
+            return emit_report(
+                Report(f"contracts fuzz {provider}: no operation in shard {shard}", ()), output_format, output_path
+            )
     options = FuzzOptions(
-        operations=operations, base_url=base_url, app=app, seed=seed, max_examples=max_examples,
-        time_budget=time_budget, allow_unsafe=allow_unsafe, checks=checks or ALL_CHECKS,
-        phases=phases or DEFAULT_PHASES, use_corpus=not no_corpus, update_corpus=not no_corpus_update,
-        corpus_path=corpus_path, start_process=not no_process,
+        operations=operations,
+        base_url=base_url,
+        app=app,
+        seed=seed,
+        max_examples=max_examples,
+        time_budget=time_budget,
+        allow_unsafe=allow_unsafe,
+        checks=checks or ALL_CHECKS,
+        phases=phases or DEFAULT_PHASES,
+        use_corpus=not no_corpus,
+        update_corpus=not no_corpus_update,
+        corpus_path=corpus_path,
+        start_process=not no_process,
     )
     display = None if quiet else _ProgressDisplay()
     try:
@@ -79,9 +120,12 @@ def fuzz_command(registry_path: Path, provider: str, operations: tuple[str, ...]
         if display is not None:
             display.close()
     if not quiet:
-        click.echo(f"seed {run.seed}, target {run.target}, stopped: {run.stop_reason}; corpus: "
-                   f"{run.corpus_replayed} replayed, {run.corpus_added} added"
-                   + (f" ({run.corpus_path})" if run.corpus_path else ""), err=True)
+        click.echo(
+            f"seed {run.seed}, target {run.target}, stopped: {run.stop_reason}; corpus: "
+            f"{run.corpus_replayed} replayed, {run.corpus_added} added"
+            + (f" ({run.corpus_path})" if run.corpus_path else ""),
+            err=True,
+        )
         for note in run.notes:
             click.echo(note, err=True)
     return ExitCode(emit_report(run.to_report(), output_format, output_path))
@@ -97,8 +141,10 @@ class _ProgressDisplay:
     def __call__(self, progress: FuzzProgress) -> None:
         filled = int(_BAR_WIDTH * progress.done / max(progress.total, 1))
         bar = "#" * filled + "." * (_BAR_WIDTH - filled)
-        line = (f"[{bar}] {progress.done}/{progress.total} {progress.phase:<8} {progress.label[:48]:<48} "
-                f"failures: {progress.failures}")
+        line = (
+            f"[{bar}] {progress.done}/{progress.total} {progress.phase:<8} {progress.label[:48]:<48} "
+            f"failures: {progress.failures}"
+        )
         if self.live:
             click.echo("\r" + line, nl=False, err=True)
             self.shown = True

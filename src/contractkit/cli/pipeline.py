@@ -27,13 +27,21 @@ def run_main_job(registry: Registry, provider_names: Iterable[str] = (), *, prog
     say(f"consumer: {len(providers)} providers through the Pact mock server")
     validators = Validators()  # the consumer's examples and the recordings are held to the same compiled slices
     consumer = run_consumer(registry, [provider.name for provider in providers], validators=validators)
-    say(f"verify: pacts against cassettes, cassettes against schemas, pacts against OpenAPI ({consumer_summary(consumer)})")
+    say(
+        f"verify: pacts against cassettes, cassettes against schemas, pacts against OpenAPI ({consumer_summary(consumer)})"
+    )
     verified = verify_registry(registry, providers, validators=validators)
     stale = {result.provider for result in consumer.results if result.status is Status.FAILED}
-    results = registry_warnings(registry) + consumer.results + tuple(
-        _stale(result, registry.consumer) if result.provider in stale else result for result in verified.results)
-    return Report(f"contracts run: {registry.consumer} against {len(providers)} providers", results,
-                  time.perf_counter() - started)
+    results = (
+        registry_warnings(registry)
+        + consumer.results
+        + tuple(
+            _stale(result, registry.consumer) if result.provider in stale else result for result in verified.results
+        )
+    )
+    return Report(
+        f"contracts run: {registry.consumer} against {len(providers)} providers", results, time.perf_counter() - started
+    )
 
 
 _PACT_CHECKS = ("pact", "pact-openapi")
@@ -42,10 +50,18 @@ _PACT_CHECKS = ("pact", "pact-openapi")
 def _stale(result: CheckResult, consumer: str) -> CheckResult:
     """A check of our own pact for a provider whose consumer contract just failed: the pact on disk is not the
     contract any more (it was not rewritten), so its verdict is no verdict: skipped, saying why, never PASSED."""
-    if result.check not in _PACT_CHECKS or result.status is Status.FAILED or result.details.get("consumer", consumer) != consumer:
+    if (
+        result.check not in _PACT_CHECKS
+        or result.status is Status.FAILED
+        or result.details.get("consumer", consumer) != consumer
+    ):
         return result
-    return replace(result, status=Status.SKIPPED, message=f"not judged: the consumer contract of {result.provider} "
-                   f"failed in this run, so the pact on disk is stale (its last verdict: {result.message})")
+    return replace(
+        result,
+        status=Status.SKIPPED,
+        message=f"not judged: the consumer contract of {result.provider} "
+        f"failed in this run, so the pact on disk is stale (its last verdict: {result.message})",
+    )
 
 
 def ensure_lint_clean(registry: Registry) -> None:
@@ -55,7 +71,9 @@ def ensure_lint_clean(registry: Registry) -> None:
         return
     first = errors[0].error
     if len(errors) > 1:
-        first.hint = ((first.hint + ". ") if first.hint else "") + f"{len(errors) - 1} more problems: run `contracts lint`"
+        first.hint = (
+            (first.hint + ". ") if first.hint else ""
+        ) + f"{len(errors) - 1} more problems: run `contracts lint`"
     raise first
 
 

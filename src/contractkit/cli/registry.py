@@ -53,11 +53,18 @@ def schemas_group() -> None:
 @schemas_group.command("import")
 @registry_option
 @click.option("--provider", "provider_name", required=True, help="The provider whose operations to slice.")
-@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The provider's official OpenAPI 3 or Swagger 2.0 document (JSON or YAML).")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The provider's official OpenAPI 3 or Swagger 2.0 document (JSON or YAML).",
+)
 @click.option("--keep-examples", is_flag=True, help="Keep the vendor's examples in the slice.")
 @output_option
-def import_command(registry_path: Path, provider_name: str, source: Path, keep_examples: bool, output_path: Path | None) -> int:
+def import_command(
+    registry_path: Path, provider_name: str, source: Path, keep_examples: bool, output_path: Path | None
+) -> int:
     """Cut the registered operations, with every $ref they need, out of an official document."""
     from contractkit.core.errors import UsageError
     from contractkit.core.files import write_json_atomic
@@ -82,17 +89,32 @@ def specs_group() -> None:
 
 @specs_group.command("check")
 @registry_option
-@click.option("--provider", "provider_names", multiple=True,
-              help="Only this provider (repeatable). With --from: the provider the document describes (default: the "
-                   "one whose registered operations it has).")
-@click.option("--from", "source", default=None, type=click.Path(path_type=Path, dir_okay=False),
-              help="The vendor's newer OpenAPI 3 or Swagger 2.0 document (JSON or YAML). Without it, every provider "
-                   "whose spec_source.url names its vendor document is watched: each document is fetched and checked.")
+@click.option(
+    "--provider",
+    "provider_names",
+    multiple=True,
+    help="Only this provider (repeatable). With --from: the provider the document describes (default: the "
+    "one whose registered operations it has).",
+)
+@click.option(
+    "--from",
+    "source",
+    default=None,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The vendor's newer OpenAPI 3 or Swagger 2.0 document (JSON or YAML). Without it, every provider "
+    "whose spec_source.url names its vendor document is watched: each document is fetched and checked.",
+)
 @click.option("--update", is_flag=True, help="Re-import the slice from the document after reporting.")
 @format_option("text", "json", "markdown", "junit", "html")
 @output_option
-def specs_check_command(registry_path: Path, provider_names: tuple[str, ...], source: Path | None, update: bool,
-                        output_format: str, output_path: Path | None) -> int:
+def specs_check_command(
+    registry_path: Path,
+    provider_names: tuple[str, ...],
+    source: Path | None,
+    update: bool,
+    output_format: str,
+    output_path: Path | None,
+) -> int:
     """Compare slices with newer vendor documents: exit 1 when a consumer observes a breaking change, 2 when a
     document cannot be fetched or read (the others are still checked and reported)."""
     from contractkit.core.errors import UsageError
@@ -112,8 +134,9 @@ def specs_check_command(registry_path: Path, provider_names: tuple[str, ...], so
     return ExitCode.FAILED if watch.failed else ExitCode.OK
 
 
-def _check_watched_sources(registry: Registry, names: tuple[str, ...], update: bool, output_format: str,
-                           output_path: Path | None) -> int:
+def _check_watched_sources(
+    registry: Registry, names: tuple[str, ...], update: bool, output_format: str, output_path: Path | None
+) -> int:
     """The scheduled watch: fetch every watched provider's vendor document and check it against the slice."""
     import tempfile
 
@@ -123,8 +146,10 @@ def _check_watched_sources(registry: Registry, names: tuple[str, ...], update: b
 
     sources = watched_sources(registry, names)
     if not sources:
-        raise UsageError(f"no provider of {registry.path.name} names its vendor document, so there is nothing to watch",
-                         hint="add spec_source.url (the vendor's published OpenAPI or Swagger document) to a provider")
+        raise UsageError(
+            f"no provider of {registry.path.name} names its vendor document, so there is nothing to watch",
+            hint="add spec_source.url (the vendor's published OpenAPI or Swagger document) to a provider",
+        )
     with tempfile.TemporaryDirectory(prefix="contracts-specs-") as folder:
         outcomes = watch_sources(registry, sources, Path(folder))
     emit(render_report(sources_report(outcomes), output_format), output_path)
@@ -136,7 +161,11 @@ def _check_watched_sources(registry: Registry, names: tuple[str, ...], update: b
             click.echo(f"wrote {registry.relative(written)} from {outcome.source.url}", err=True)
     if any(outcome.error for outcome in outcomes):
         return ExitCode.ERROR
-    return ExitCode.FAILED if any(outcome.watch is not None and outcome.watch.failed for outcome in outcomes) else ExitCode.OK
+    return (
+        ExitCode.FAILED
+        if any(outcome.watch is not None and outcome.watch.failed for outcome in outcomes)
+        else ExitCode.OK
+    )
 
 
 @specs_group.command("list")
@@ -151,9 +180,15 @@ def specs_list_command(registry_path: Path, output_format: str, output_path: Pat
 
     registry = open_registry(registry_path)
     sources = watched_sources(registry)
-    rows = [{"provider": item.provider, "url": item.url,
-             "slice": registry.relative(item.slice_path) if item.slice_path else "", "document": item.document}
-            for item in sources]
+    rows = [
+        {
+            "provider": item.provider,
+            "url": item.url,
+            "slice": registry.relative(item.slice_path) if item.slice_path else "",
+            "document": item.document,
+        }
+        for item in sources
+    ]
     if output_format == "json":
         emit(json.dumps({"registry": registry.path.name, "watched": rows}, indent=2) + "\n", output_path)
         return ExitCode.OK

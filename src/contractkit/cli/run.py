@@ -15,8 +15,9 @@ from contractkit.cli.common import emit_report, format_option, open_registry, ou
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on standard error.")
-def run_command(registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None,
-                quiet: bool) -> int:
+def run_command(
+    registry_path: Path, provider_names: tuple[str, ...], output_format: str, output_path: Path | None, quiet: bool
+) -> int:
     """Lint, run the consumer contracts, verify the pacts against the cassettes and validate every response."""
     from contractkit.cli.pipeline import run_main_job
 

@@ -11,9 +11,14 @@ from contractkit.cli.common import ExitCode, registry_option
 
 @click.command("init")
 @click.option("--consumer", default=None, help="The consumer's name (default: the folder's name).")
-@click.option("--install", "requirement", default=None, metavar="REQUIREMENT",
-              help="What the CI workflow installs (default: this release of contractkit-cdc, pinned, or the "
-                   "repository and commit it was installed from).")
+@click.option(
+    "--install",
+    "requirement",
+    default=None,
+    metavar="REQUIREMENT",
+    help="What the CI workflow installs (default: this release of contractkit-cdc, pinned, or the "
+    "repository and commit it was installed from).",
+)
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
 def init_command(consumer: str | None, requirement: str | None, folder: Path) -> int:
     """Start a project: registry.yaml, contracts/ schemas/ cassettes/ pacts/, a CI workflow and a first test."""
@@ -36,13 +41,25 @@ def provider_group() -> None:
 @provider_group.command("add")
 @registry_option
 @click.argument("name")
-@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="The provider's published OpenAPI 3 or Swagger 2.0 document (JSON or YAML).")
-@click.option("--operation", "operations", multiple=True, required=True, metavar="'METHOD /path'",
-              help="An operation the consumer calls, as in the document's paths; 'name=METHOD /path' names it (repeatable).")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The provider's published OpenAPI 3 or Swagger 2.0 document (JSON or YAML).",
+)
+@click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    required=True,
+    metavar="'METHOD /path'",
+    help="An operation the consumer calls, as in the document's paths; 'name=METHOD /path' names it (repeatable).",
+)
 @click.option("--base-url", default=None, help="The provider's base URL (default: the document's first server).")
-def provider_add_command(registry_path: Path, name: str, source: Path, operations: tuple[str, ...],
-                         base_url: str | None) -> int:
+def provider_add_command(
+    registry_path: Path, name: str, source: Path, operations: tuple[str, ...], base_url: str | None
+) -> int:
     """Register a provider: its slice, a contract skeleton that passes `contracts consumer`, and seeded cassettes."""
     from contractkit.scaffold import add_provider, parse_route
 

@@ -21,8 +21,15 @@ def shard_option(unit: str) -> Callable[[F], F]:
     """`--shard I/N`: run only shard I of N of the work, split by `unit` (providers, operations, files)."""
 
     def decorate(function: F) -> F:
-        return click.option("--shard", "shard", default=None, metavar="I/N", callback=_parse, envvar="CONTRACTS_SHARD",
-                            help=f"Run shard I of N: the {unit} are split by a hash of their names; "
-                                 "join the shards' JSON results with `contracts report merge`.")(function)
+        return click.option(
+            "--shard",
+            "shard",
+            default=None,
+            metavar="I/N",
+            callback=_parse,
+            envvar="CONTRACTS_SHARD",
+            help=f"Run shard I of N: the {unit} are split by a hash of their names; "
+            "join the shards' JSON results with `contracts report merge`.",
+        )(function)
 
     return decorate

@@ -7,5 +7,16 @@ from contractkit.compat.descriptions import description_validator
 from contractkit.compat.judge import Incompatibility, judge_interaction, response_declared
 from contractkit.compat.shapes import Shape, alternatives, kind_of
 
-__all__ = ["CompatibilityDelta", "ConsumerBreak", "Incompatibility", "Shape", "alternatives", "compare_calls", "description_validator",
-           "is_related", "judge_interaction", "kind_of", "response_declared"]
+__all__ = [
+    "CompatibilityDelta",
+    "ConsumerBreak",
+    "Incompatibility",
+    "Shape",
+    "alternatives",
+    "compare_calls",
+    "description_validator",
+    "is_related",
+    "judge_interaction",
+    "kind_of",
+    "response_declared",
+]

@@ -37,9 +37,17 @@ class ConsumerBreak:
 
     def to_dict(self) -> dict[str, str]:
         """The break as JSON data."""
-        return {"consumer": self.consumer, "provider": self.provider, "interaction": self.interaction, "pact": self.pact,
-                "code": self.problem.code, "where": self.problem.where, "location": self.problem.path,
-                "reason": self.problem.reason, "severity": str(self.problem.severity)}
+        return {
+            "consumer": self.consumer,
+            "provider": self.provider,
+            "interaction": self.interaction,
+            "pact": self.pact,
+            "code": self.problem.code,
+            "where": self.problem.where,
+            "location": self.problem.path,
+            "reason": self.problem.reason,
+            "severity": str(self.problem.severity),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +66,9 @@ class CompatibilityDelta:
         return sorted({found.consumer for found in self.breaks})
 
 
-def compare_calls(calls: Iterable[InteractionUsage], old: SpecValidator | None, new: SpecValidator) -> CompatibilityDelta:
+def compare_calls(
+    calls: Iterable[InteractionUsage], old: SpecValidator | None, new: SpecValidator
+) -> CompatibilityDelta:
     """Every consumer interaction with a provider (the usage model's calls: every consumer's pacts) judged against
     the old description (None: there was none, so nothing was incompatible before) and the new one."""
     breaks: list[ConsumerBreak] = []

@@ -32,7 +32,16 @@ from contractkit.compat.shapes import FREE, Shape, ShapeReader, kind_of
 from contractkit.core.codes import Code
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
 from contractkit.core.model import Severity
-from contractkit.pact import ANY_INDEX, PactInteraction, PactRequest, PactResponse, Segment, best_rule, normalize_path, render_path
+from contractkit.pact import (
+    ANY_INDEX,
+    PactInteraction,
+    PactRequest,
+    PactResponse,
+    Segment,
+    best_rule,
+    normalize_path,
+    render_path,
+)
 from contractkit.validation import SpecValidator, compile_schema, deref, schema_errors
 
 __all__ = ["Incompatibility", "judge_interaction", "response_declared"]
@@ -91,25 +100,43 @@ def judge_interaction(interaction: PactInteraction, validator: SpecValidator) ->
         return [_route_problem(validator, request)]
     item = deref(validator.document, validator.document["paths"][match.template], source=validator.source)
     judge = _Judge(validator)
-    return [*judge.parameters(item, match.operation, request), *judge.request_body(match.operation, request),
-            *judge.response(match.operation, interaction.response)]
+    return [
+        *judge.parameters(item, match.operation, request),
+        *judge.request_body(match.operation, request),
+        *judge.response(match.operation, interaction.response),
+    ]
 
 
 def response_declared(validator: SpecValidator, operation: Mapping[str, Any], status: int) -> Mapping[str, Any] | None:
     """The documented response for a status (exact, `2XX`, `default`), None when the description has none."""
     responses = operation.get("responses") or {}
-    key = next((k for k in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default") if k in responses), None)
+    key = next(
+        (k for k in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default") if k in responses), None
+    )
     return None if key is None else deref(validator.document, responses[key], source=validator.source)
 
 
 def _route_problem(validator: SpecValidator, request: PactRequest) -> Incompatibility:
-    methods = [other for other in ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
-               if other != request.method and validator.match(other, request.path) is not None]
+    methods = [
+        other
+        for other in ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
+        if other != request.method and validator.match(other, request.path) is not None
+    ]
     if methods:
-        return Incompatibility(Code.METHOD_UNKNOWN, "request", "method", request.method,
-                               f"{request.method} is not documented for {request.path} (documented: {', '.join(methods)})")
-    return Incompatibility(Code.PATH_UNKNOWN, "request", "path", request.path,
-                           f"{request.method} {request.path} matches no path of the description")
+        return Incompatibility(
+            Code.METHOD_UNKNOWN,
+            "request",
+            "method",
+            request.method,
+            f"{request.method} is not documented for {request.path} (documented: {', '.join(methods)})",
+        )
+    return Incompatibility(
+        Code.PATH_UNKNOWN,
+        "request",
+        "path",
+        request.path,
+        f"{request.method} {request.path} matches no path of the description",
+    )
 
 
 class _Judge:
@@ -121,7 +148,9 @@ class _Judge:
 
     # ------------------------------------------------------------ request
 
-    def parameters(self, item: Mapping[str, Any], operation: Mapping[str, Any], request: PactRequest) -> Iterator[Incompatibility]:
+    def parameters(
+        self, item: Mapping[str, Any], operation: Mapping[str, Any], request: PactRequest
+    ) -> Iterator[Incompatibility]:
         """Required parameters sent, every query parameter sent declared, every value sent valid."""
         headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
         declared_query = set()
@@ -136,14 +165,24 @@ class _Judge:
                 continue  # path parameters are implied by the template match; cookies are not in pacts
             if values is None:
                 if parameter.get("required"):
-                    yield Incompatibility(Code.PARAMETER_MISSING, "request", str(place), name,
-                                          f"the required {place} parameter {name!r} is not sent")
+                    yield Incompatibility(
+                        Code.PARAMETER_MISSING,
+                        "request",
+                        str(place),
+                        name,
+                        f"the required {place} parameter {name!r} is not sent",
+                    )
                 continue
             yield from self._parameter_values(parameter, values)
         for name in sorted(set(request.query) - declared_query):
-            yield Incompatibility(Code.QUERY_UNDOCUMENTED, "request", "query", name,
-                                  f"sends the query parameter {name!r}, which the description does not declare",
-                                  Severity.WARNING)
+            yield Incompatibility(
+                Code.QUERY_UNDOCUMENTED,
+                "request",
+                "query",
+                name,
+                f"sends the query parameter {name!r}, which the description does not declare",
+                Severity.WARNING,
+            )
 
     def _parameters(self, item: Mapping[str, Any], operation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         merged: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -151,7 +190,9 @@ class _Judge:
             parameter = deref(self.document, raw, source=self.validator.source)
             if isinstance(parameter, Mapping) and "name" in parameter:
                 name = str(parameter["name"])
-                merged[(str(parameter.get("in", "")), name.lower() if parameter.get("in") == "header" else name)] = parameter
+                merged[(str(parameter.get("in", "")), name.lower() if parameter.get("in") == "header" else name)] = (
+                    parameter
+                )
         return list(merged.values())
 
     def _parameter_values(self, parameter: Mapping[str, Any], values: Sequence[str]) -> Iterator[Incompatibility]:
@@ -160,11 +201,21 @@ class _Judge:
             return
         resolved = deref(self.document, schema, source=self.validator.source)
         split = [part for value in values for part in str(value).split(",")]
-        instance: Any = ([coerce_text(value, deref(self.document, resolved.get("items") or {})) for value in split]
-                         if resolved.get("type") == "array" else coerce_text(str(values[0]), resolved))
-        for _path, reason in schema_errors(compile_schema(self.document, schema, source=self.validator.source), instance):
-            yield Incompatibility(Code.PARAMETER_INVALID, "request", str(parameter.get("in")), str(parameter["name"]),
-                                  f"the {parameter.get('in')} parameter {parameter['name']!r} sent is not valid: {reason}")
+        instance: Any = (
+            [coerce_text(value, deref(self.document, resolved.get("items") or {})) for value in split]
+            if resolved.get("type") == "array"
+            else coerce_text(str(values[0]), resolved)
+        )
+        for _path, reason in schema_errors(
+            compile_schema(self.document, schema, source=self.validator.source), instance
+        ):
+            yield Incompatibility(
+                Code.PARAMETER_INVALID,
+                "request",
+                str(parameter.get("in")),
+                str(parameter["name"]),
+                f"the {parameter.get('in')} parameter {parameter['name']!r} sent is not valid: {reason}",
+            )
 
     def request_body(self, operation: Mapping[str, Any], request: PactRequest) -> Iterator[Incompatibility]:
         """A required body is sent, in a media type the description accepts, valid against its schema."""
@@ -172,21 +223,30 @@ class _Judge:
         body, media = (request.body if request.has_body else None), request.content_type
         if body is None:
             if declared.get("required"):
-                yield Incompatibility(Code.REQUEST_BODY, "request", "body", "$", "the request body is required and none is sent")
+                yield Incompatibility(
+                    Code.REQUEST_BODY, "request", "body", "$", "the request body is required and none is sent"
+                )
             return
         content = declared.get("content") or {}
         if not content:
             return
         chosen = pick_media_type(media, content) if media else next(iter(content))
         if chosen is None:
-            yield Incompatibility(Code.REQUEST_BODY, "request", "media", media,
-                                  f"sends {media!r}, which is not accepted (accepted: {', '.join(content)})")
+            yield Incompatibility(
+                Code.REQUEST_BODY,
+                "request",
+                "media",
+                media,
+                f"sends {media!r}, which is not accepted (accepted: {', '.join(content)})",
+            )
             return
         schema = (content.get(chosen) or {}).get("schema")
         if schema is None or not is_json_media(media or chosen):
             return
         for path, reason in schema_errors(compile_schema(self.document, schema, source=self.validator.source), body):
-            yield Incompatibility(Code.REQUEST_BODY, "request", "body", _generic(path), f"the request body sent is not valid: {reason}")
+            yield Incompatibility(
+                Code.REQUEST_BODY, "request", "body", _generic(path), f"the request body sent is not valid: {reason}"
+            )
 
     # ------------------------------------------------------------ response
 
@@ -195,8 +255,13 @@ class _Judge:
         documented = response_declared(self.validator, operation, response.status)
         if documented is None:
             shown = ", ".join(map(str, operation.get("responses") or {})) or "none"
-            yield Incompatibility(Code.STATUS_UNDOCUMENTED, "response", "status", str(response.status),
-                                  f"expects status {response.status}, which is not documented (documented: {shown})")
+            yield Incompatibility(
+                Code.STATUS_UNDOCUMENTED,
+                "response",
+                "status",
+                str(response.status),
+                f"expects status {response.status}, which is not documented (documented: {shown})",
+            )
             return
         body, media = (response.body if response.has_body else None), response.content_type
         content = documented.get("content") or {}
@@ -204,9 +269,14 @@ class _Judge:
             return
         chosen = pick_media_type(media, content) if media else (next(iter(content)) if content else None)
         if chosen is None:
-            yield Incompatibility(Code.MEDIA_UNDOCUMENTED, "response", "media", media or "",
-                                  f"expects {media or 'a body'!r} with status {response.status}, which is not documented "
-                                  f"(documented: {', '.join(content) or 'no body'})")
+            yield Incompatibility(
+                Code.MEDIA_UNDOCUMENTED,
+                "response",
+                "media",
+                media or "",
+                f"expects {media or 'a body'!r} with status {response.status}, which is not documented "
+                f"(documented: {', '.join(content) or 'no body'})",
+            )
             return
         schema = (content.get(chosen) or {}).get("schema")
         if body is None or schema is None or not is_json_media(media or chosen):
@@ -229,7 +299,9 @@ class _BodyWalk:
             self._rules[path] = best_rule(self.rules, path)
         return self._rules[path]
 
-    def value(self, value: Any, choices: Sequence[Sequence[Any]], path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
+    def value(
+        self, value: Any, choices: Sequence[Sequence[Any]], path: tuple[Segment, ...]
+    ) -> Iterator[Incompatibility]:
         """Problems at `path` and below; `choices` are the groups of schemas the provider chooses from (each group's
         schemas apply together)."""
         if len(path) > _MAX_DEPTH:
@@ -240,12 +312,18 @@ class _BodyWalk:
         rule = self.rule(path)
         # a branch whose listed values exclude a literal the pact expects is not the one answering; when every
         # branch would be excluded, the literal itself is the problem and is reported where it is
-        possible = shapes if len(shapes) == 1 else [
-            shape for shape in shapes if not self._excluded(shape, value, path)] or shapes
+        possible = (
+            shapes
+            if len(shapes) == 1
+            else [shape for shape in shapes if not self._excluded(shape, value, path)] or shapes
+        )
         relevant = [shape for shape in possible if shape.allows_kind(kind_of(value))]
         if not relevant:
-            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"expects {kind_of(value)} {_short(value)}, the description "
-                                f"documents {_kinds_text(shapes)}")
+            yield self._problem(
+                Code.VALUE_UNDOCUMENTED,
+                path,
+                f"expects {kind_of(value)} {_short(value)}, the description documents {_kinds_text(shapes)}",
+            )
             return
         accepted = _accepted_kinds(rule, value)
         if accepted is not None:
@@ -254,15 +332,23 @@ class _BodyWalk:
             yield from self._widened(possible, frozenset({kind_of(value)}), None, path)
         elif not any(shape.allows_value(value) for shape in relevant):
             listed = next((shape.values for shape in relevant if shape.values is not None), [])
-            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"expects {_short(value)}, which is not one of the "
-                                f"documented values {_short(listed, 100)}")
+            yield self._problem(
+                Code.VALUE_UNDOCUMENTED,
+                path,
+                f"expects {_short(value)}, which is not one of the documented values {_short(listed, 100)}",
+            )
         if isinstance(value, dict):
             yield from self._object(value, relevant, path)
         elif isinstance(value, list):
             yield from self._array(value, relevant, path)
 
-    def _widened(self, shapes: Sequence[Shape], accepted: frozenset[str], rule: Mapping[str, Any] | None,
-                 path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
+    def _widened(
+        self,
+        shapes: Sequence[Shape],
+        accepted: frozenset[str],
+        rule: Mapping[str, Any] | None,
+        path: tuple[Segment, ...],
+    ) -> Iterator[Incompatibility]:
         kinds: set[str] = set()
         for shape in shapes:
             if shape.kinds is None:
@@ -272,21 +358,38 @@ class _BodyWalk:
             accepted = accepted | ({"integer"} if "number" in accepted else set())
         extra = sorted(kind for kind in kinds - accepted if not (kind == "integer" and "number" in accepted))
         if "null" in extra:
-            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be null, which {_matcher_words(rule)} does not "
-                                "accept", "null", Severity.WARNING)
+            yield self._problem(
+                Code.VALUE_UNDOCUMENTED,
+                path,
+                f"may be null, which {_matcher_words(rule)} does not accept",
+                "null",
+                Severity.WARNING,
+            )
         others = [kind for kind in extra if kind != "null"]
         if others:
-            yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be {' or '.join(others)}, which "
-                                f"{_matcher_words(rule)} does not accept", "kind", Severity.WARNING)
+            yield self._problem(
+                Code.VALUE_UNDOCUMENTED,
+                path,
+                f"may be {' or '.join(others)}, which {_matcher_words(rule)} does not accept",
+                "kind",
+                Severity.WARNING,
+            )
         pattern = _regex(rule) if rule is not None and "regex" in str(rule.get("matchers")) else None
         if pattern is not None:
             for shape in shapes:
                 bad = [item for item in shape.values or () if isinstance(item, str) and not pattern.search(item)]
                 if bad:
-                    yield self._problem(Code.VALUE_UNDOCUMENTED, path, f"may be {_short(bad, 80)}, which the regex "
-                                        f"{pattern.pattern!r} does not match", "values", Severity.WARNING)
+                    yield self._problem(
+                        Code.VALUE_UNDOCUMENTED,
+                        path,
+                        f"may be {_short(bad, 80)}, which the regex {pattern.pattern!r} does not match",
+                        "values",
+                        Severity.WARNING,
+                    )
 
-    def _object(self, value: Mapping[str, Any], shapes: Sequence[Shape], path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
+    def _object(
+        self, value: Mapping[str, Any], shapes: Sequence[Shape], path: tuple[Segment, ...]
+    ) -> Iterator[Incompatibility]:
         for key, child in value.items():
             found = [shape.child(str(key)) for shape in shapes]
             if any(item is FREE for item in found):
@@ -295,12 +398,18 @@ class _BodyWalk:
             if missing:
                 # undeclared by every variant: certain; by some: possible, as the provider may answer with another
                 which = "" if missing == len(found) else f" in {missing} of its {len(found)} variants"
-                yield self._problem(Code.FIELD_UNDOCUMENTED, path + (key,), f"expects field {key!r}, which the description "
-                                    f"does not declare{which}", severity=Severity.ERROR if which == "" else Severity.WARNING)
+                yield self._problem(
+                    Code.FIELD_UNDOCUMENTED,
+                    path + (key,),
+                    f"expects field {key!r}, which the description does not declare{which}",
+                    severity=Severity.ERROR if which == "" else Severity.WARNING,
+                )
                 continue
             yield from self.value(child, [item for item in found if isinstance(item, (list, tuple))], path + (key,))
 
-    def _array(self, value: Sequence[Any], shapes: Sequence[Shape], path: tuple[Segment, ...]) -> Iterator[Incompatibility]:
+    def _array(
+        self, value: Sequence[Any], shapes: Sequence[Shape], path: tuple[Segment, ...]
+    ) -> Iterator[Incompatibility]:
         found = [shape.items() for shape in shapes]
         if any(item is FREE for item in found):
             return
@@ -320,13 +429,17 @@ class _BodyWalk:
             if not isinstance(child, (list, tuple)):
                 continue
             options = self.reader.alternatives(child)
-            if options and all(option.values is not None for option in options) and not any(
-                    option.allows_value(item) for option in options):
+            if (
+                options
+                and all(option.values is not None for option in options)
+                and not any(option.allows_value(item) for option in options)
+            ):
                 return True
         return False
 
-    def _problem(self, code: str, path: tuple[Segment, ...], reason: str, aspect: str = "",
-                 severity: Severity = Severity.ERROR) -> Incompatibility:
+    def _problem(
+        self, code: str, path: tuple[Segment, ...], reason: str, aspect: str = "", severity: Severity = Severity.ERROR
+    ) -> Incompatibility:
         """A certain problem (the expected value cannot arrive) is an error; a possible one (another kind or value
         may arrive instead) a warning. Comparing two descriptions counts both."""
         location = _generic(path)

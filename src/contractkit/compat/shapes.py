@@ -59,7 +59,13 @@ class Shape:
             declared = _declared_kinds(part)
             if declared is not None:
                 kinds = declared if kinds is None else _meet(kinds, declared)
-            own = [part["const"]] if "const" in part else list(part["enum"]) if isinstance(part.get("enum"), list) else None
+            own = (
+                [part["const"]]
+                if "const" in part
+                else list(part["enum"])
+                if isinstance(part.get("enum"), list)
+                else None
+            )
             if own is not None:
                 if part.get("nullable") and None not in own:
                     own.append(None)
@@ -82,8 +88,11 @@ class Shape:
         """The schemas of property `key` (one per part declaring it), FREE when the alternative leaves the key
         open (no `properties` keyword at all, or additional properties allowed outright), None when it lists its
         properties (even none) or closes the object, and `key` is not among them."""
-        declared = [(part.get("properties") or {})[key] for part in self.parts
-                    if isinstance(part.get("properties"), Mapping) and key in part["properties"]]
+        declared = [
+            (part.get("properties") or {})[key]
+            for part in self.parts
+            if isinstance(part.get("properties"), Mapping) and key in part["properties"]
+        ]
         if declared:
             return declared
         extra = [part.get("additionalProperties") for part in self.parts if "additionalProperties" in part]
@@ -137,7 +146,9 @@ def alternatives(document: Mapping[str, Any], schemas: Any, *, source: str = "")
     return done
 
 
-def _flatten(document: Mapping[str, Any], nodes: Iterable[Any], source: str) -> tuple[list[Mapping[str, Any]], list[list[Any]]]:
+def _flatten(
+    document: Mapping[str, Any], nodes: Iterable[Any], source: str
+) -> tuple[list[Mapping[str, Any]], list[list[Any]]]:
     """The parts that apply together (allOf followed, each without its composition keywords), and the oneOf/anyOf
     choices still to expand."""
     parts: list[Mapping[str, Any]] = []
@@ -156,8 +167,21 @@ def _flatten(document: Mapping[str, Any], nodes: Iterable[Any], source: str) -> 
 
 
 def _says_something(part: Mapping[str, Any]) -> bool:
-    return any(key in part for key in ("type", "enum", "const", "properties", "additionalProperties", "items",
-                                       "nullable", "required", "format", "pattern"))
+    return any(
+        key in part
+        for key in (
+            "type",
+            "enum",
+            "const",
+            "properties",
+            "additionalProperties",
+            "items",
+            "nullable",
+            "required",
+            "format",
+            "pattern",
+        )
+    )
 
 
 def _declared_kinds(part: Mapping[str, Any]) -> frozenset[str] | None:
@@ -180,6 +204,14 @@ def _meet(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
 
 
 def _same(value: Any, item: Any) -> bool:
-    return value == item and kind_of(value) == kind_of(item) or (
-        isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(item, (int, float))
-        and not isinstance(item, bool) and value == item)
+    return (
+        value == item
+        and kind_of(value) == kind_of(item)
+        or (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and isinstance(item, (int, float))
+            and not isinstance(item, bool)
+            and value == item
+        )
+    )

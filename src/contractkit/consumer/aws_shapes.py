@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from contractkit.aws import json_media_type, operation_model, protocol_of
-from contractkit.consumer.contractfile import ContractInteraction, HttpRequest, HttpResponse, Matcher, example_of, to_pact_value
+from contractkit.consumer.contractfile import (
+    ContractInteraction,
+    HttpRequest,
+    HttpResponse,
+    Matcher,
+    example_of,
+    to_pact_value,
+)
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
@@ -38,8 +45,12 @@ if TYPE_CHECKING:
 # signature, date, SDK bookkeeping or transport detail.
 MATCHED_REQUEST_HEADERS = ("content-type", "x-amz-target")
 CAPTURE_ENDPOINT = "http://127.0.0.1:9"  # never contacted: the request is stopped before sending
-_S3_ROOTS = {"ListBuckets": "ListAllMyBucketsResult", "ListObjectsV2": "ListBucketResult",
-             "ListObjects": "ListBucketResult", "GetBucketLocation": "LocationConstraint"}
+_S3_ROOTS = {
+    "ListBuckets": "ListAllMyBucketsResult",
+    "ListObjectsV2": "ListBucketResult",
+    "ListObjects": "ListBucketResult",
+    "GetBucketLocation": "LocationConstraint",
+}
 _S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 # S3 answers application/xml, the query protocol text/xml; botocore reads either
 XML_CONTENT_TYPE = Matcher("regex", None, {"regex": r"^(application|text)/xml(;.*)?$", "example": "text/xml"})
@@ -69,8 +80,12 @@ def client_config(**overrides: Any) -> Any:
     """The botocore Config devctl uses against a mock: path-style S3, no retries, short timeouts."""
     from botocore.config import Config
 
-    settings = dict(s3={"addressing_style": "path"}, retries={"max_attempts": 1, "mode": "standard"},
-                    connect_timeout=5, read_timeout=10)
+    settings = dict(
+        s3={"addressing_style": "path"},
+        retries={"max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=10,
+    )
     settings.update(overrides)
     return Config(**settings)
 
@@ -93,9 +108,14 @@ def _client(service: str, region: str) -> Any:
     import botocore.session
 
     # a session of its own: the capture client's event handlers and customisations must not reach the shared models
-    client = botocore.session.Session().create_client(service, region_name=region, endpoint_url=CAPTURE_ENDPOINT,
-                                   aws_access_key_id="AKIDCAPTURE", aws_secret_access_key="capture",
-                                   config=client_config())
+    client = botocore.session.Session().create_client(
+        service,
+        region_name=region,
+        endpoint_url=CAPTURE_ENDPOINT,
+        aws_access_key_id="AKIDCAPTURE",
+        aws_secret_access_key="capture",
+        config=client_config(),
+    )
 
     def stop_or_answer(request: Any, **_: Any) -> Any:
         answer = getattr(_ANSWER, "response", None)
@@ -131,8 +151,15 @@ def capture_request(service: str, operation: str, params: Mapping[str, Any], reg
     raise AssertionError("botocore sent no request")  # pragma: no cover - before-send always fires
 
 
-def read_with_client(service: str, operation: str, params: Mapping[str, Any], region: str,
-                     status: int, headers: Mapping[str, str], body: bytes) -> Any:
+def read_with_client(
+    service: str,
+    operation: str,
+    params: Mapping[str, Any],
+    region: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> Any:
     """What a real botocore client returns for the call when the provider answers with this response."""
     _ANSWER.response = (status, dict(headers), body)
     try:
@@ -148,21 +175,35 @@ def _captured(request: Any) -> CapturedRequest:
         body = body.read()
     if isinstance(body, str):
         body = body.encode("utf-8")
-    headers = {name: (value.decode() if isinstance(value, bytes) else str(value))
-               for name, value in request.headers.items() if name.lower() in MATCHED_REQUEST_HEADERS}
-    return CapturedRequest(method=request.method, path=parts.path or "/",
-                           query=tuple(parse_qsl(parts.query, keep_blank_values=True)), headers=headers, body=body)
+    headers = {
+        name: (value.decode() if isinstance(value, bytes) else str(value))
+        for name, value in request.headers.items()
+        if name.lower() in MATCHED_REQUEST_HEADERS
+    }
+    return CapturedRequest(
+        method=request.method,
+        path=parts.path or "/",
+        query=tuple(parse_qsl(parts.query, keep_blank_values=True)),
+        headers=headers,
+        body=body,
+    )
 
 
-def aws_http_shape(provider: Provider, operation: Operation, interaction: ContractInteraction) -> tuple[HttpRequest, HttpResponse]:
+def aws_http_shape(
+    provider: Provider, operation: Operation, interaction: ContractInteraction
+) -> tuple[HttpRequest, HttpResponse]:
     """The HTTP request and response of an AWS interaction, derived from botocore's model."""
     assert interaction.aws is not None and operation.service and operation.aws_operation
     where = interaction.key_path
     try:
         captured = capture_request(operation.service, operation.aws_operation, interaction.aws.params, provider.region)
     except ValueError as exc:
-        raise ContractFileError(f"botocore rejects the parameters: {exc}", file=interaction.file,
-                                key_path=where + ("params",), line=interaction.line) from None
+        raise ContractFileError(
+            f"botocore rejects the parameters: {exc}",
+            file=interaction.file,
+            key_path=where + ("params",),
+            line=interaction.line,
+        ) from None
     media = json_media_type(operation.service)
     request = _request_of(provider, captured, media)
     model = operation_model(operation.service, operation.aws_operation)
@@ -188,20 +229,38 @@ def _request_of(provider: Provider, captured: CapturedRequest, media: str | None
     content_type = next((v for k, v in captured.headers.items() if k.lower() == "content-type"), None)
     single = {k: v[0] if len(v) == 1 else v for k, v in query.items()}
     if media is not None and captured.body:  # a JSON body, matched as JSON: any key order botocore writes
-        return HttpRequest(method=captured.method, path=path, query=single, headers=dict(captured.headers),
-                           body=parse_json_value(captured.body.decode("utf-8")),
-                           content_type=pact_json_media(content_type or media))
+        return HttpRequest(
+            method=captured.method,
+            path=path,
+            query=single,
+            headers=dict(captured.headers),
+            body=parse_json_value(captured.body.decode("utf-8")),
+            content_type=pact_json_media(content_type or media),
+        )
     headers = {k: v for k, v in captured.headers.items() if k.lower() != "content-type"}
-    return HttpRequest(method=captured.method, path=path, query=single, headers=headers,
-                       body=None, content_type=content_type if captured.body else None,
-                       raw_body=captured.body or None)
+    return HttpRequest(
+        method=captured.method,
+        path=path,
+        query=single,
+        headers=headers,
+        body=None,
+        content_type=content_type if captured.body else None,
+        raw_body=captured.body or None,
+    )
 
 
 class _ResponseWriter:
     """Serialises an expected output (with matchers) the way the service would send it."""
 
-    def __init__(self, model: OperationModel, protocol: str, file: str, key_path: KeyPath, line: int | None,
-                 media: str | None = None) -> None:
+    def __init__(
+        self,
+        model: OperationModel,
+        protocol: str,
+        file: str,
+        key_path: KeyPath,
+        line: int | None,
+        media: str | None = None,
+    ) -> None:
         self.model = model
         self.protocol = protocol
         self.media = media  # the Content-Type of the service's JSON bodies
@@ -222,10 +281,18 @@ class _ResponseWriter:
             return HttpResponse(status=status)
         if self.protocol in ("json", "rest-json"):
             media = self.media or "application/json"
-            return HttpResponse(status=status, headers={"Content-Type": media},
-                                body=self.json_value(output, shape, self.key_path), content_type=pact_json_media(media))
-        return HttpResponse(status=status, headers={"Content-Type": XML_CONTENT_TYPE}, content_type="application/xml",
-                            xml_root=self.xml_document(output, shape))
+            return HttpResponse(
+                status=status,
+                headers={"Content-Type": media},
+                body=self.json_value(output, shape, self.key_path),
+                content_type=pact_json_media(media),
+            )
+        return HttpResponse(
+            status=status,
+            headers={"Content-Type": XML_CONTENT_TYPE},
+            content_type="application/xml",
+            xml_root=self.xml_document(output, shape),
+        )
 
     # JSON protocol ------------------------------------------------------------------------
 
@@ -234,12 +301,20 @@ class _ResponseWriter:
             return self.json_matcher(value, shape, key_path)
         kind = shape.type_name
         if kind == "structure":
-            return {name: self.json_value(item, self.member(shape, name, key_path), key_path + (name,))
-                    for name, item in self.structure(value, key_path).items()}
+            return {
+                name: self.json_value(item, self.member(shape, name, key_path), key_path + (name,))
+                for name, item in self.structure(value, key_path).items()
+            }
         if kind == "list":
-            return [self.json_value(item, shape.member, key_path + (i,)) for i, item in enumerate(self.sequence(value, key_path))]
+            return [
+                self.json_value(item, shape.member, key_path + (i,))
+                for i, item in enumerate(self.sequence(value, key_path))
+            ]
         if kind == "map":
-            return {str(k): self.json_value(v, shape.value, key_path + (k,)) for k, v in self.structure(value, key_path).items()}
+            return {
+                str(k): self.json_value(v, shape.value, key_path + (k,))
+                for k, v in self.structure(value, key_path).items()
+            }
         return self.json_scalar(value, shape, key_path)
 
     def json_matcher(self, matcher: Matcher, shape: Shape, key_path: KeyPath) -> Matcher:
@@ -248,7 +323,9 @@ class _ResponseWriter:
         if matcher.kind == "each_like":
             if shape.type_name != "list":
                 raise self.fail(f"$each_like is for lists, {shape.name} is a {shape.type_name}", key_path)
-            return Matcher("each_like", self.json_value(matcher.example, shape.member, key_path + ("$each_like",)), matcher.options)
+            return Matcher(
+                "each_like", self.json_value(matcher.example, shape.member, key_path + ("$each_like",)), matcher.options
+            )
         if shape.type_name == "timestamp":
             # botocore reads JSON-protocol timestamps as epoch seconds: any number will do
             return Matcher("number", self.json_scalar(matcher.example, shape, key_path))
@@ -312,11 +389,16 @@ class _ResponseWriter:
         if isinstance(value, Matcher):
             if value.kind != "each_like":
                 raise self.fail(f"${value.kind} cannot stand for the list {shape.name}; use $each_like", key_path)
-            items = self.xml_member(tag if flattened else item_tag, value.example, shape.member, key_path + ("$each_like",))
+            items = self.xml_member(
+                tag if flattened else item_tag, value.example, shape.member, key_path + ("$each_like",)
+            )
             items[0].each(min=int(value.options.get("min", 1)), max=value.options.get("max"))
         else:
-            items = [element for i, item in enumerate(self.sequence(value, key_path))
-                     for element in self.xml_member(tag if flattened else item_tag, item, shape.member, key_path + (i,))]
+            items = [
+                element
+                for i, item in enumerate(self.sequence(value, key_path))
+                for element in self.xml_member(tag if flattened else item_tag, item, shape.member, key_path + (i,))
+            ]
         if flattened:
             return items
         from pact import xml
@@ -329,8 +411,14 @@ class _ResponseWriter:
                 value = Matcher("like", _xml_literal(self.xml_text(value.example, shape, key_path)))
             elif shape.type_name == "timestamp":
                 stamp = self.timestamp(example_of(value), key_path)
-                value = Matcher("regex", None, {"regex": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
-                                                "example": _iso(stamp)})
+                value = Matcher(
+                    "regex",
+                    None,
+                    {
+                        "regex": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
+                        "example": _iso(stamp),
+                    },
+                )
             else:
                 self.check_leaf(value, shape, key_path)
             if value.kind in ("each_like", "null_or"):
@@ -387,12 +475,24 @@ class _ResponseWriter:
 
 
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "integer": (int,), "long": (int,), "boolean": (bool,), "double": (int, float), "float": (int, float),
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
 }
 _MATCHER_TYPES: dict[str, tuple[str, ...]] = {
-    "integer": ("integer", "long"), "decimal": ("double", "float"), "number": ("integer", "long", "double", "float"),
-    "boolean": ("boolean",), "regex": ("string",), "uuid": ("string",), "includes": ("string",),
-    "date": ("string",), "time": ("string",), "datetime": ("string", "timestamp"),
+    "integer": ("integer", "long"),
+    "decimal": ("double", "float"),
+    "number": ("integer", "long", "double", "float"),
+    "boolean": ("boolean",),
+    "regex": ("string",),
+    "uuid": ("string",),
+    "includes": ("string",),
+    "date": ("string",),
+    "time": ("string",),
+    "datetime": ("string", "timestamp"),
 }
 
 
@@ -417,7 +517,9 @@ def _cascade_like(value: Any) -> Any:
     return Matcher("like", value)
 
 
-def check_round_trip(provider: Provider, operation: Operation, response: HttpResponse, interaction: ContractInteraction) -> None:
+def check_round_trip(
+    provider: Provider, operation: Operation, response: HttpResponse, interaction: ContractInteraction
+) -> None:
     """Answer a real botocore client with the serialised response and insist the expected output comes out."""
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -425,19 +527,34 @@ def check_round_trip(provider: Provider, operation: Operation, response: HttpRes
     where = interaction.key_path + ("output",)
     headers = {name: str(example_of(value)) for name, value in response.headers.items()}
     try:
-        parsed = read_with_client(operation.service, operation.aws_operation, interaction.aws.params, provider.region,
-                                  response.status, headers, response_bytes(response))
+        parsed = read_with_client(
+            operation.service,
+            operation.aws_operation,
+            interaction.aws.params,
+            provider.region,
+            response.status,
+            headers,
+            response_bytes(response),
+        )
     except (BotoCoreError, ClientError) as exc:
         if response.status < 300:
-            raise ContractFileError(f"a boto3 client cannot read this output: {exc}", file=interaction.file,
-                                    key_path=where, line=interaction.line) from None
+            raise ContractFileError(
+                f"a boto3 client cannot read this output: {exc}",
+                file=interaction.file,
+                key_path=where,
+                line=interaction.line,
+            ) from None
         return
     parsed.pop("ResponseMetadata", None)
     problem = _subset_problem(example_of(interaction.aws.output), parsed, ())
     if problem:
         path, message = problem
-        raise ContractFileError(f"a boto3 client would not read this output back: {message}", file=interaction.file,
-                                key_path=where + path, line=interaction.line)
+        raise ContractFileError(
+            f"a boto3 client would not read this output back: {message}",
+            file=interaction.file,
+            key_path=where + path,
+            line=interaction.line,
+        )
 
 
 def response_bytes(response: HttpResponse) -> bytes:
@@ -496,7 +613,11 @@ def _subset_problem(expected: Any, actual: Any, path: KeyPath) -> tuple[KeyPath,
         # botocore decodes some documents (IAM policies) from the JSON text AWS sends
 
         try:
-            return None if parse_json_value(expected) == actual else (path, f"expected {expected!r}, botocore read {actual!r}")
+            return (
+                None
+                if parse_json_value(expected) == actual
+                else (path, f"expected {expected!r}, botocore read {actual!r}")
+            )
         except ValueError:
             return path, f"expected {expected!r}, botocore read {actual!r}"
     if isinstance(actual, dt.datetime):
@@ -511,5 +632,13 @@ def _subset_problem(expected: Any, actual: Any, path: KeyPath) -> tuple[KeyPath,
     return None
 
 
-__all__ = ["CapturedRequest", "capture_request", "aws_http_shape", "client_config", "pact_json_media",
-           "response_bytes", "xml_example", "MATCHED_REQUEST_HEADERS"]
+__all__ = [
+    "CapturedRequest",
+    "capture_request",
+    "aws_http_shape",
+    "client_config",
+    "pact_json_media",
+    "response_bytes",
+    "xml_example",
+    "MATCHED_REQUEST_HEADERS",
+]

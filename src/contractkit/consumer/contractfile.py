@@ -132,8 +132,9 @@ class _Reader:
         self.provider = provider
 
     def fail(self, message: str, key_path: KeyPath, hint: str | None = None) -> ContractFileError:
-        return ContractFileError(message, file=self.display, key_path=key_path,
-                                 line=self.document.line_of(key_path), hint=hint)
+        return ContractFileError(
+            message, file=self.display, key_path=key_path, line=self.document.line_of(key_path), hint=hint
+        )
 
     def read(self) -> ContractFile:
         data = self.document.data
@@ -141,8 +142,11 @@ class _Reader:
             raise self.fail("expected a mapping with 'provider' and 'interactions'", ())
         self.reject_unknown(data, {"provider", "interactions"}, ())
         if data.get("provider", self.provider.name) != self.provider.name:
-            raise self.fail(f"names provider {data['provider']!r} but the registry points provider "
-                            f"{self.provider.name!r} at this file", ("provider",))
+            raise self.fail(
+                f"names provider {data['provider']!r} but the registry points provider "
+                f"{self.provider.name!r} at this file",
+                ("provider",),
+            )
         raw = data.get("interactions")
         if not isinstance(raw, list) or not raw:
             raise self.fail("expected a non-empty list of interactions", ("interactions",))
@@ -164,8 +168,11 @@ class _Reader:
         for interaction in interactions:
             first = seen.setdefault(interaction.identity, interaction)
             if first is not interaction:
-                raise self.fail(f"duplicate interaction {interaction.description!r} with the same provider states "
-                                f"(first at line {first.line})", interaction.key_path + ("description",))
+                raise self.fail(
+                    f"duplicate interaction {interaction.description!r} with the same provider states "
+                    f"(first at line {first.line})",
+                    interaction.key_path + ("description",),
+                )
 
     def interaction(self, raw: Any, key_path: KeyPath) -> ContractInteraction:
         if not isinstance(raw, dict):
@@ -176,16 +183,26 @@ class _Reader:
         if not isinstance(description, str) or not description.strip():
             raise self.fail("expected a non-empty description", key_path + ("description",))
         states = self.states(raw.get("given", []), key_path + ("given",))
-        common: dict[str, Any] = dict(provider=self.provider.name, operation=operation.name, description=description.strip(),
-                      states=states, file=self.display, key_path=key_path, line=self.document.line_of(key_path))
+        common: dict[str, Any] = dict(
+            provider=self.provider.name,
+            operation=operation.name,
+            description=description.strip(),
+            states=states,
+            file=self.display,
+            key_path=key_path,
+            line=self.document.line_of(key_path),
+        )
         if self.provider.kind is ProviderKind.AWS:
             return ContractInteraction(request=None, response=None, aws=self.aws_call(raw, key_path), **common)
         for key in ("params", "output"):
             if key in raw:
                 raise self.fail(f"{key!r} is for AWS providers; write 'request' and 'response'", key_path + (key,))
-        return ContractInteraction(request=self.request(raw.get("request", {}), operation, key_path + ("request",)),
-                                   response=self.response(raw.get("response"), key_path + ("response",)),
-                                   aws=None, **common)
+        return ContractInteraction(
+            request=self.request(raw.get("request", {}), operation, key_path + ("request",)),
+            response=self.response(raw.get("response"), key_path + ("response",)),
+            aws=None,
+            **common,
+        )
 
     def operation(self, raw: Mapping[str, Any], key_path: KeyPath) -> Operation:
         name = raw.get("operation")
@@ -196,8 +213,11 @@ class _Reader:
 
             close = difflib.get_close_matches(name, list(self.provider.operations), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"registered: {', '.join(self.provider.operations)}"
-            raise self.fail(f"operation {name!r} is not registered for provider {self.provider.name!r}",
-                            key_path + ("operation",), hint)
+            raise self.fail(
+                f"operation {name!r} is not registered for provider {self.provider.name!r}",
+                key_path + ("operation",),
+                hint,
+            )
         return self.provider.operations[name]
 
     def states(self, raw: Any, key_path: KeyPath) -> tuple[PactState, ...]:
@@ -222,22 +242,40 @@ class _Reader:
         if not isinstance(raw, dict):
             raise self.fail("expected a mapping", key_path)
         self.reject_unknown(raw, _REQUEST_KEYS, key_path)
-        path = self.provider.base_path + self.fill_path(operation, raw.get("path_params", {}), key_path + ("path_params",))
+        path = self.provider.base_path + self.fill_path(
+            operation, raw.get("path_params", {}), key_path + ("path_params",)
+        )
         query = self.mapping(raw.get("query", {}), key_path + ("query",))
         headers = self.mapping(raw.get("headers", {}), key_path + ("headers",))
         for name, value in query.items():
-            query[name] = [self.value(v, key_path + ("query", name, i)) for i, v in enumerate(value)] \
-                if isinstance(value, list) else self.scalar(value, key_path + ("query", name))
+            query[name] = (
+                [self.value(v, key_path + ("query", name, i)) for i, v in enumerate(value)]
+                if isinstance(value, list)
+                else self.scalar(value, key_path + ("query", name))
+            )
         for name, value in headers.items():
             headers[name] = self.scalar(value, key_path + ("headers", name))
         if "form" in raw:
             return self.form_request(raw, operation, path, query, headers, key_path)
         body = self.value(raw["body"], key_path + ("body",)) if "body" in raw else None
-        return HttpRequest(method=operation.method or "GET", path=path, query=query, headers=headers, body=body,
-                           content_type="application/json" if body is not None else None)
+        return HttpRequest(
+            method=operation.method or "GET",
+            path=path,
+            query=query,
+            headers=headers,
+            body=body,
+            content_type="application/json" if body is not None else None,
+        )
 
-    def form_request(self, raw: Mapping[str, Any], operation: Operation, path: str, query: dict[str, Any],
-                     headers: dict[str, Any], key_path: KeyPath) -> HttpRequest:
+    def form_request(
+        self,
+        raw: Mapping[str, Any],
+        operation: Operation,
+        path: str,
+        query: dict[str, Any],
+        headers: dict[str, Any],
+        key_path: KeyPath,
+    ) -> HttpRequest:
         """A form-encoded body: fields are literal strings (the pact core compares them as form parameters)."""
         from urllib.parse import urlencode
 
@@ -248,8 +286,14 @@ class _Reader:
             if isinstance(value, (dict, list)):
                 raise self.fail("expected a plain value for a form field", key_path + ("form", name))
         encoded = urlencode({name: _form_text(value) for name, value in fields.items()})
-        return HttpRequest(method=operation.method or "POST", path=path, query=query, headers=headers,
-                           content_type="application/x-www-form-urlencoded", raw_body=encoded.encode())
+        return HttpRequest(
+            method=operation.method or "POST",
+            path=path,
+            query=query,
+            headers=headers,
+            content_type="application/x-www-form-urlencoded",
+            raw_body=encoded.encode(),
+        )
 
     def fill_path(self, operation: Operation, raw: Any, key_path: KeyPath) -> str:
         params = self.mapping(raw, key_path)
@@ -276,8 +320,9 @@ class _Reader:
         for name, value in headers.items():
             headers[name] = self.scalar(value, key_path + ("headers", name))
         body = self.value(raw["body"], key_path + ("body",)) if "body" in raw else None
-        return HttpResponse(status=status, headers=headers, body=body,
-                            content_type="application/json" if body is not None else None)
+        return HttpResponse(
+            status=status, headers=headers, body=body, content_type="application/json" if body is not None else None
+        )
 
     def aws_call(self, raw: Mapping[str, Any], key_path: KeyPath) -> AwsCall:
         for key in ("request", "response"):
@@ -336,10 +381,14 @@ class _Reader:
 
     def nesting(self, kind: str, argument: Any, options: dict[str, Any], where: KeyPath) -> Matcher:
         for key in ("min", "max"):
-            if key in options and (not isinstance(options[key], int) or isinstance(options[key], bool) or options[key] < 0):
+            if key in options and (
+                not isinstance(options[key], int) or isinstance(options[key], bool) or options[key] < 0
+            ):
                 raise self.fail(f"expected a non-negative integer, got {options[key]!r}", where[:-1] + (key,))
         if kind == "each_like" and options.get("min", 1) < 1:
-            raise self.fail("$each_like needs min of at least 1 (use an empty list literal for none)", where[:-1] + ("min",))
+            raise self.fail(
+                "$each_like needs min of at least 1 (use an empty list literal for none)", where[:-1] + ("min",)
+            )
         example = self.value(argument, where)
         if kind == "null_or":
             self.check_null_or(example, where)
@@ -378,8 +427,10 @@ def _check_regex(argument: Any, options: Mapping[str, Any]) -> str | None:
     except (re.error, RecursionError, OverflowError) as exc:
         return f"invalid regular expression {argument!r}: {exc}"
     if risk:
-        return (f"the regular expression {argument!r} can take exponential time ({risk}); "
-                f"write it without a repeated group that itself repeats, e.g. '^a+$' for '^(a+)+$'")
+        return (
+            f"the regular expression {argument!r} can take exponential time ({risk}); "
+            f"write it without a repeated group that itself repeats, e.g. '^a+$' for '^(a+)+$'"
+        )
     example = options.get("example")
     if not isinstance(example, str):
         return "$regex needs an 'example' string that the pattern matches"
@@ -469,9 +520,13 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
             stack.extend((value, key_path + (index,)) for index, value in enumerate(node))
         elif isinstance(node, str):
             for kind in detector.kinds(node)[:1]:
-                raise ContractFileError(f"the value looks like a {kind.replace('-', ' ')}, which would reach the pact",
-                                        file=shown, key_path=key_path, line=document.line_of(key_path),
-                                        hint="write a placeholder instead, such as 'Bearer <token>'")
+                raise ContractFileError(
+                    f"the value looks like a {kind.replace('-', ' ')}, which would reach the pact",
+                    file=shown,
+                    key_path=key_path,
+                    line=document.line_of(key_path),
+                    hint="write a placeholder instead, such as 'Bearer <token>'",
+                )
 
 
 def example_of(value: Any) -> Any:
@@ -532,13 +587,30 @@ def _matcher_to_pact(matcher: Matcher, path: str, null_paths: dict[str, bool]) -
         return match.type([inner] * minimum, min=minimum, max=options.get("max"))
     if kind == "regex":
         return match.regex(options["example"], regex=options["regex"] if "regex" in options else example)
-    simple: dict[str, Callable[..., Any]] = {"integer": match.int, "decimal": match.decimal, "number": match.number, "boolean": match.bool,
-              "uuid": match.uuid, "includes": match.includes}
+    simple: dict[str, Callable[..., Any]] = {
+        "integer": match.int,
+        "decimal": match.decimal,
+        "number": match.number,
+        "boolean": match.bool,
+        "uuid": match.uuid,
+        "includes": match.includes,
+    }
     if kind in simple:
         return simple[kind](example)
     temporal: dict[str, Callable[..., Any]] = {"date": match.date, "time": match.time, "datetime": match.datetime}
     return temporal[kind](example, options.get("format", DEFAULT_FORMATS[kind]))
 
 
-__all__ = ["AwsCall", "ContractFile", "ContractInteraction", "HttpRequest", "HttpResponse", "Matcher",
-           "MATCHER_OPTIONS", "load_contract_file", "example_of", "to_pact_value", "child_path"]
+__all__ = [
+    "AwsCall",
+    "ContractFile",
+    "ContractInteraction",
+    "HttpRequest",
+    "HttpResponse",
+    "Matcher",
+    "MATCHER_OPTIONS",
+    "load_contract_file",
+    "example_of",
+    "to_pact_value",
+    "child_path",
+]

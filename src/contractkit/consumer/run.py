@@ -72,7 +72,6 @@ class MockService:
 def shape_interaction(provider: Provider, interaction: ContractInteraction) -> ShapedInteraction:
     """The concrete HTTP shape of an interaction (derived from botocore's model for AWS)."""
     if interaction.aws is not None:
-
         request, response = aws_http_shape(provider, provider.operations[interaction.operation], interaction)
         return ShapedInteraction(interaction, request, response)
     assert interaction.request is not None and interaction.response is not None
@@ -85,8 +84,9 @@ def load_shaped(provider: Provider, display: str | None = None) -> tuple[Contrac
     return contract, tuple(shape_interaction(provider, interaction) for interaction in contract.interactions)
 
 
-def build_pact(consumer: str, provider: str,
-               shaped: Sequence[ShapedInteraction]) -> tuple[Pact, dict[tuple[str, ...], dict[str, bool]]]:
+def build_pact(
+    consumer: str, provider: str, shaped: Sequence[ShapedInteraction]
+) -> tuple[Pact, dict[tuple[str, ...], dict[str, bool]]]:
     """A V4 Pact holding the interactions, and the `$null_or` paths of each response body.
 
     The paths are keyed by description and provider state names, which is how the pact file names them.
@@ -126,8 +126,11 @@ def _add_request(interaction: Any, request: HttpRequest) -> None:
     if request.raw_body is not None:
         interaction.with_body(request.raw_body.decode("utf-8"), content_type=request.content_type, part="Request")
     elif request.body is not None:
-        interaction.with_body(json.dumps(to_pact_value(request.body, "$", {}), cls=_encoder()),
-                              content_type=request.content_type or "application/json", part="Request")
+        interaction.with_body(
+            json.dumps(to_pact_value(request.body, "$", {}), cls=_encoder()),
+            content_type=request.content_type or "application/json",
+            part="Request",
+        )
 
 
 def _add_response(interaction: Any, response: HttpResponse, null_paths: dict[str, bool]) -> None:
@@ -169,8 +172,9 @@ def serve(consumer: str, provider: Provider, shaped: Sequence[ShapedInteraction]
     pact, null_paths = build_pact(consumer, provider.name, shaped)
     with pact.serve(addr="127.0.0.1", raises=False, verbose=False) as server:
         root = str(server.url).rstrip("/")
-        service = MockService(url=root + provider.base_path, root_url=root, provider=provider.name,
-                              interactions=tuple(shaped))
+        service = MockService(
+            url=root + provider.base_path, root_url=root, provider=provider.name, interactions=tuple(shaped)
+        )
         try:
             yield service
         finally:
@@ -226,7 +230,9 @@ def qualify_xml_rules(interaction: dict[str, Any]) -> None:
     qualified = {}
     for path, rule in rules.items():
         parts = path[2:].split(".") if path.startswith("$.") else []
-        key = "$" + "".join(f"['{part}']" if part.startswith(("#", "@")) else f"['{namespace}:{part}']" for part in parts)
+        key = "$" + "".join(
+            f"['{part}']" if part.startswith(("#", "@")) else f"['{namespace}:{part}']" for part in parts
+        )
         qualified[key if parts else path] = rule
     interaction["response"]["matchingRules"]["body"] = dict(sorted(qualified.items()))
 
@@ -238,8 +244,11 @@ def replay_request(service: MockService, item: ShapedInteraction, timeout: float
     from urllib.parse import urlencode
 
     request = item.request
-    query = [(name, str(example_of(one))) for name, value in request.query.items()
-             for one in (value if isinstance(value, list) else [value])]
+    query = [
+        (name, str(example_of(one)))
+        for name, value in request.query.items()
+        for one in (value if isinstance(value, list) else [value])
+    ]
     url = service.root_url + request.path + (f"?{urlencode(query)}" if query else "")
     headers = {name: str(example_of(value)) for name, value in request.headers.items()}
     body = request.raw_body
@@ -255,8 +264,9 @@ def replay_request(service: MockService, item: ShapedInteraction, timeout: float
         return error.code, error.read()
 
 
-def iter_schema_findings(provider: Provider, item: ShapedInteraction,
-                         validators: validation.Validators | None = None) -> Iterator[Finding]:
+def iter_schema_findings(
+    provider: Provider, item: ShapedInteraction, validators: validation.Validators | None = None
+) -> Iterator[Finding]:
     """Findings for an example response that the provider's response schema does not allow."""
     operation = provider.operations[item.interaction.operation]
     if item.interaction.aws is not None:
@@ -265,22 +275,33 @@ def iter_schema_findings(provider: Provider, item: ShapedInteraction,
         body = example_of(item.response.body)
     headers = {name: str(example_of(value)) for name, value in item.response.headers.items()}
     try:
-        found = validation.validate_response(provider, operation, item.response.status, headers, body,
-                                             validators=validators)
+        found = validation.validate_response(
+            provider, operation, item.response.status, headers, body, validators=validators
+        )
     except ImportError as exc:  # the validator cannot run here: say so rather than pass silently
-        yield Finding(code=Code.SCHEMA_UNCHECKED, severity=Severity.WARNING,
-                      message=f"the example response was not checked against the provider's schema ({exc})",
-                      provider=provider.name, operation=operation.name)
+        yield Finding(
+            code=Code.SCHEMA_UNCHECKED,
+            severity=Severity.WARNING,
+            message=f"the example response was not checked against the provider's schema ({exc})",
+            provider=provider.name,
+            operation=operation.name,
+        )
         return
     for finding in found:
         if finding.severity is Severity.ERROR:
-            yield Finding(code=Code.SCHEMA_VIOLATION, severity=Severity.ERROR,
-                          message=f"the example response violates the provider's schema: {finding.message} ({finding.code})",
-                          location=finding.location, provider=provider.name, operation=operation.name)
+            yield Finding(
+                code=Code.SCHEMA_VIOLATION,
+                severity=Severity.ERROR,
+                message=f"the example response violates the provider's schema: {finding.message} ({finding.code})",
+                location=finding.location,
+                provider=provider.name,
+                operation=operation.name,
+            )
 
 
-def check_contract_interaction(consumer: str, provider: Provider, item: ShapedInteraction,
-                      validators: validation.Validators | None = None) -> tuple[CheckResult, list[dict[str, Any]]]:
+def check_contract_interaction(
+    consumer: str, provider: Provider, item: ShapedInteraction, validators: validation.Validators | None = None
+) -> tuple[CheckResult, list[dict[str, Any]]]:
     """Serve one interaction, replay its own request, validate its example; a result and its pact fragments."""
     started = time.perf_counter()
     findings: list[Finding] = list(iter_schema_findings(provider, item, validators))
@@ -289,22 +310,38 @@ def check_contract_interaction(consumer: str, provider: Provider, item: ShapedIn
     findings += _mock_findings(provider, item, service, status)
     failed = any(finding.severity is Severity.ERROR for finding in findings)
     return CheckResult(
-        check="consumer", provider=provider.name, operation=item.interaction.operation,
-        interaction=item.interaction.description, status=Status.FAILED if failed else Status.PASSED,
-        message="; ".join(f.message for f in findings), duration=time.perf_counter() - started,
+        check="consumer",
+        provider=provider.name,
+        operation=item.interaction.operation,
+        interaction=item.interaction.description,
+        status=Status.FAILED if failed else Status.PASSED,
+        message="; ".join(f.message for f in findings),
+        duration=time.perf_counter() - started,
         findings=tuple(findings),
     ), ([] if failed else service.fragments)
 
 
 def _mock_findings(provider: Provider, item: ShapedInteraction, service: MockService, status: int) -> list[Finding]:
     where = f"{item.interaction.file}:{item.interaction.line}" if item.interaction.line else item.interaction.file
-    common: dict[str, Any] = dict(severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation)
-    findings = [Finding(code=Code.NOT_RECEIVED if type(m).__name__ == "MissingRequest" else Code.REQUEST_MISMATCH,
-                        message=f"the interaction's own request does not satisfy its contract: {describe_mismatch(m)}",
-                        **common) for m in service.mismatches]
+    common: dict[str, Any] = dict(
+        severity=Severity.ERROR, location=where, provider=provider.name, operation=item.interaction.operation
+    )
+    findings = [
+        Finding(
+            code=Code.NOT_RECEIVED if type(m).__name__ == "MissingRequest" else Code.REQUEST_MISMATCH,
+            message=f"the interaction's own request does not satisfy its contract: {describe_mismatch(m)}",
+            **common,
+        )
+        for m in service.mismatches
+    ]
     if not findings and status != item.response.status:
-        findings.append(Finding(code=Code.UNEXPECTED_RESPONSE, message=f"the mock answered {status}, "
-                                f"the contract expects {item.response.status}", **common))
+        findings.append(
+            Finding(
+                code=Code.UNEXPECTED_RESPONSE,
+                message=f"the mock answered {status}, the contract expects {item.response.status}",
+                **common,
+            )
+        )
     return findings
 
 
@@ -316,8 +353,12 @@ def describe_mismatch(mismatch: Any) -> str:
     return str(mismatch).replace("\n", " ")
 
 
-def run_consumer(registry: Registry, providers: Iterable[str] = (), pacts: Path | None = None,
-                 validators: validation.Validators | None = None) -> Report:
+def run_consumer(
+    registry: Registry,
+    providers: Iterable[str] = (),
+    pacts: Path | None = None,
+    validators: validation.Validators | None = None,
+) -> Report:
     """Run every contract interaction of the selected providers through the mock and write their pacts; pass the
     command's `validators` when it validates the same slices again later (`contracts run`)."""
     validators = validators if validators is not None else validation.Validators()
@@ -325,12 +366,16 @@ def run_consumer(registry: Registry, providers: Iterable[str] = (), pacts: Path 
     results: list[CheckResult] = []
     for provider in registry.select_providers(providers):
         results += run_provider(registry, provider, pacts, validators)
-    return Report(title=f"consumer contracts of {registry.consumer}", results=tuple(results),
-                  duration=time.perf_counter() - started)
+    return Report(
+        title=f"consumer contracts of {registry.consumer}",
+        results=tuple(results),
+        duration=time.perf_counter() - started,
+    )
 
 
-def run_provider(registry: Registry, provider: Provider, pacts: Path | None = None,
-                 validators: validation.Validators | None = None) -> list[CheckResult]:
+def run_provider(
+    registry: Registry, provider: Provider, pacts: Path | None = None, validators: validation.Validators | None = None
+) -> list[CheckResult]:
     """Check one provider's interactions and write its pact when all of them hold."""
     _, shaped = load_shaped(provider)
     results, fragments = [], []
@@ -365,8 +410,12 @@ def merge_fragments(fragments: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             interactions[_sort_key(interaction)] = interaction
     if not merged:
         raise PactFileError("no interactions to write")
-    return {"consumer": merged["consumer"], "interactions": [interactions[key] for key in sorted(interactions)],
-            "metadata": merged.get("metadata", {}), "provider": merged["provider"]}
+    return {
+        "consumer": merged["consumer"],
+        "interactions": [interactions[key] for key in sorted(interactions)],
+        "metadata": merged.get("metadata", {}),
+        "provider": merged["provider"],
+    }
 
 
 def _sort_key(interaction: Mapping[str, Any]) -> str:
@@ -405,14 +454,16 @@ class PactWrite:
     dropped: int = 0  # interactions of the pact on disk that the contract no longer has
 
 
-def write_pacts_from_fragments(folder: Path, pacts: Path, consumer: str,
-                               current: Mapping[str, Collection[str]] | None = None) -> list[Path]:
+def write_pacts_from_fragments(
+    folder: Path, pacts: Path, consumer: str, current: Mapping[str, Collection[str]] | None = None
+) -> list[Path]:
     """Merge every provider's fragments under `folder` into `pacts/<consumer>-<provider>.json` (see merge_pacts)."""
     return [item.path for item in merge_pacts(folder, pacts, consumer, current)]
 
 
-def merge_pacts(folder: Path, pacts: Path, consumer: str,
-                current: Mapping[str, Collection[str]] | None = None) -> list[PactWrite]:
+def merge_pacts(
+    folder: Path, pacts: Path, consumer: str, current: Mapping[str, Collection[str]] | None = None
+) -> list[PactWrite]:
     """Write each provider's pact from this session's fragments without ever shrinking it.
 
     A session that exercised only some interactions (`-k`, one file, Ctrl-C) keeps the others from the pact
@@ -443,11 +494,15 @@ def _pact_interactions(path: Path) -> list[dict[str, Any]]:
     try:
         data = parse_json_value(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise PactFileError(f"cannot read the pact to merge into ({exc})", file=path,
-                            hint="fix or delete it; a partial run never replaces a pact it cannot read") from exc
+        raise PactFileError(
+            f"cannot read the pact to merge into ({exc})",
+            file=path,
+            hint="fix or delete it; a partial run never replaces a pact it cannot read",
+        ) from exc
     interactions = data.get("interactions") if isinstance(data, dict) else None
-    if not isinstance(interactions, list) or not all(isinstance(item, dict) and "description" in item
-                                                     for item in interactions):
+    if not isinstance(interactions, list) or not all(
+        isinstance(item, dict) and "description" in item for item in interactions
+    ):
         raise PactFileError("expected a pact with an 'interactions' list", file=path, key_path=("interactions",))
     return interactions
 
@@ -459,19 +514,41 @@ def _read_fragment(path: Path) -> dict[str, Any]:
         raise PactFileError(f"cannot read pact fragment ({exc})", file=path) from exc
 
 
-def select_interactions(provider: Provider, shaped: Sequence[ShapedInteraction], operation: str,
-                        description: str | None = None) -> tuple[ShapedInteraction, ...]:
+def select_interactions(
+    provider: Provider, shaped: Sequence[ShapedInteraction], operation: str, description: str | None = None
+) -> tuple[ShapedInteraction, ...]:
     """The shaped interactions of one operation (optionally one description); UsageError when none."""
 
     provider.operation(operation)
-    chosen = tuple(item for item in shaped if item.interaction.operation == operation
-                   and (description is None or item.interaction.description == description))
+    chosen = tuple(
+        item
+        for item in shaped
+        if item.interaction.operation == operation
+        and (description is None or item.interaction.description == description)
+    )
     if not chosen:
         what = f"interaction {description!r} of operation {operation!r}" if description else f"operation {operation!r}"
         raise UsageError(f"{provider.contract}: no contract interaction for {what} of provider {provider.name!r}")
     return chosen
 
 
-__all__ = ["ShapedInteraction", "MockService", "shape_interaction", "load_shaped", "build_pact", "serve", "replay_request",
-           "check_contract_interaction", "run_consumer", "run_provider", "merge_fragments", "write_pact", "write_fragment",
-           "write_pacts_from_fragments", "select_interactions", "apply_null_or", "iter_schema_findings", "describe_mismatch"]
+__all__ = [
+    "ShapedInteraction",
+    "MockService",
+    "shape_interaction",
+    "load_shaped",
+    "build_pact",
+    "serve",
+    "replay_request",
+    "check_contract_interaction",
+    "run_consumer",
+    "run_provider",
+    "merge_fragments",
+    "write_pact",
+    "write_fragment",
+    "write_pacts_from_fragments",
+    "select_interactions",
+    "apply_null_or",
+    "iter_schema_findings",
+    "describe_mismatch",
+]

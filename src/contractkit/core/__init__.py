@@ -14,7 +14,13 @@ from contractkit.core.errors import (
     UsageError,
     format_key_path,
 )
-from contractkit.core.files import DEFAULT_REGISTRY, find_registry, write_bytes_atomic, write_json_atomic, write_text_atomic
+from contractkit.core.files import (
+    DEFAULT_REGISTRY,
+    find_registry,
+    write_bytes_atomic,
+    write_json_atomic,
+    write_text_atomic,
+)
 from contractkit.core.loading import SourceDocument, load_json_fast, load_source, parse_source, read_text
 from contractkit.core.model import (
     Auth,
@@ -32,9 +38,35 @@ from contractkit.core.model import (
 )
 
 __all__ = [
-    "Auth", "CassetteError", "CheckResult", "ContractFileError", "ContractKitError", "Finding", "KeyPath",
-    "Operation", "PactFileError", "Provider", "ProviderKind", "Registry", "RegistryError", "Report",
-    "DEFAULT_REGISTRY", "SchemaLoadError", "SchemaSource", "Severity", "SourceDocument", "SpecSource", "Status", "UsageError",
-    "find_registry", "format_key_path", "load_json_fast", "load_source", "parse_source", "read_text", "write_bytes_atomic",
-    "write_json_atomic", "write_text_atomic",
+    "Auth",
+    "CassetteError",
+    "CheckResult",
+    "ContractFileError",
+    "ContractKitError",
+    "Finding",
+    "KeyPath",
+    "Operation",
+    "PactFileError",
+    "Provider",
+    "ProviderKind",
+    "Registry",
+    "RegistryError",
+    "Report",
+    "DEFAULT_REGISTRY",
+    "SchemaLoadError",
+    "SchemaSource",
+    "Severity",
+    "SourceDocument",
+    "SpecSource",
+    "Status",
+    "UsageError",
+    "find_registry",
+    "format_key_path",
+    "load_json_fast",
+    "load_source",
+    "parse_source",
+    "read_text",
+    "write_bytes_atomic",
+    "write_json_atomic",
+    "write_text_atomic",
 ]

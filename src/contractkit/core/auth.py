@@ -24,10 +24,14 @@ def missing_credentials_error(provider: Provider, missing: Sequence[str]) -> Usa
     """The one message for credentials that are not set: the variables, the registry file, line and key path."""
     names = ", ".join(missing)
     plural = len(missing) > 1
-    return UsageError(f"provider {provider.name!r} needs the environment variable{'s' if plural else ''} {names} for its "
-                      f"{provider.auth.scheme} auth, and {names} {'are' if plural else 'is'} not set",
-                      file=provider.auth.file or None, line=provider.auth.line,
-                      key_path=("providers", provider.name, "auth", "env"), hint=f"export {names}")
+    return UsageError(
+        f"provider {provider.name!r} needs the environment variable{'s' if plural else ''} {names} for its "
+        f"{provider.auth.scheme} auth, and {names} {'are' if plural else 'is'} not set",
+        file=provider.auth.file or None,
+        line=provider.auth.line,
+        key_path=("providers", provider.name, "auth", "env"),
+        hint=f"export {names}",
+    )
 
 
 def require_credentials(provider: Provider, environ: Mapping[str, str]) -> None:

@@ -72,7 +72,11 @@ class Code(StrEnum):
     SECRET_FOUND = "CK320", "a cassette or pact holds something that looks like a secret", "cassettes"
     UNREADABLE = "CK321", "a cassette could not be read, so it could not be scanned", "cassettes"
     RECORD_FAILED = "CK330", "an operation could not be recorded", "cassettes"
-    NOT_RECORDED = "CK331", "a provider the gate requires recorded evidence for answers from a seeded cassette", "cassettes"
+    NOT_RECORDED = (
+        "CK331",
+        "a provider the gate requires recorded evidence for answers from a seeded cassette",
+        "cassettes",
+    )
 
     # validation and verification
     SCHEMA_NOT_CHECKED = "CK400", "a recorded response could not be checked against its schema", "validation"

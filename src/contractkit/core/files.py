@@ -57,7 +57,9 @@ def _named_failure(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise WriteError(f"cannot write: {_reason(path, exc)}", file=_display(path), hint=_HINTS.get(exc.errno or 0)) from exc
+        raise WriteError(
+            f"cannot write: {_reason(path, exc)}", file=_display(path), hint=_HINTS.get(exc.errno or 0)
+        ) from exc
 
 
 def _checked_destination(path: Path) -> Path | None:
@@ -90,8 +92,11 @@ def _link_destination(path: Path) -> Path | None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise WriteError(f"cannot write: a symbolic link to {os.readlink(path)}, which does not exist", file=_display(path),
-                         hint="remove the link, or name the file it should lead to") from None
+        raise WriteError(
+            f"cannot write: a symbolic link to {os.readlink(path)}, which does not exist",
+            file=_display(path),
+            hint="remove the link, or name the file it should lead to",
+        ) from None
     if _is_descriptor_link(path):  # /dev/stdout: replacing what the descriptor is open on would lose the output
         return None
     return _by_kind(path, mode, Path(os.path.realpath(path)))
@@ -103,7 +108,9 @@ def _by_kind(path: Path, mode: int, destination: Path) -> Path | None:
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         return None
     if stat.S_ISDIR(mode):
-        raise WriteError("cannot write: is a folder", file=_display(path), hint="name a file, such as a name inside that folder")
+        raise WriteError(
+            "cannot write: is a folder", file=_display(path), hint="name a file, such as a name inside that folder"
+        )
     raise WriteError("cannot write: neither a regular file, a FIFO nor a character device", file=_display(path))
 
 
@@ -161,10 +168,11 @@ def _refuse_outside_project(path: Path, destination: Path) -> None:
     real_root = Path(os.path.realpath(root))
     real = Path(os.path.realpath(destination.parent))
     if real != real_root and real_root not in real.parents:
-        raise WriteError(f"cannot write: leads outside the project {_display(root)} (to {real / destination.name})",
-                         file=_display(path),
-                         hint="a folder the toolkit writes must be inside the project: replace the symbolic link "
-                              "by a folder")
+        raise WriteError(
+            f"cannot write: leads outside the project {_display(root)} (to {real / destination.name})",
+            file=_display(path),
+            hint="a folder the toolkit writes must be inside the project: replace the symbolic link by a folder",
+        )
 
 
 def _refuse_file_in_the_way(path: Path, destination: Path) -> None:
@@ -275,7 +283,6 @@ def write_json_atomic(path: Path, data: Any, *, indent: int = 2) -> None:
     write_text_atomic(path, json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
 
 
-
 def find_registry(start: str | Path = ".") -> Path:
     """The registry.yaml of the project `start` is in: the nearest one in `start` or a folder above it, not above
     the repository's root (the folder holding .git); `registry.yaml` (to be reported missing) when there is none."""
@@ -289,6 +296,13 @@ def find_registry(start: str | Path = ".") -> Path:
 
 
 __all__ = [
-    "DEFAULT_REGISTRY", "STALE_AFTER", "check_destination", "find_registry", "make_folder", "project_root", "write_bytes_atomic",
-    "write_json_atomic", "write_text_atomic",
+    "DEFAULT_REGISTRY",
+    "STALE_AFTER",
+    "check_destination",
+    "find_registry",
+    "make_folder",
+    "project_root",
+    "write_bytes_atomic",
+    "write_json_atomic",
+    "write_text_atomic",
 ]

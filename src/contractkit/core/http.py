@@ -86,7 +86,11 @@ def decoded_body(headers: Mapping[str, Any], body: Any) -> Any:
 def parse_json_body(body: Any) -> tuple[Any, str]:
     """(parsed value, '') for a JSON body given as bytes, text or already parsed data; (None, reason) otherwise."""
     if isinstance(body, (bytes, bytearray, str)):
-        if not body or (isinstance(body, (bytes, bytearray)) and not body.strip()) or (isinstance(body, str) and not body.strip()):
+        if (
+            not body
+            or (isinstance(body, (bytes, bytearray)) and not body.strip())
+            or (isinstance(body, str) and not body.strip())
+        ):
             return None, "expected a JSON body, got an empty body"
         try:
             return loads(bytes(body) if isinstance(body, bytearray) else body), ""
@@ -95,5 +99,14 @@ def parse_json_body(body: Any) -> tuple[Any, str]:
     return body, ""
 
 
-__all__ = ["HTTP_METHODS", "loads", "header_value", "content_type", "pick_media_type", "is_json_media", "coerce_text",
-           "decoded_body", "parse_json_body"]
+__all__ = [
+    "HTTP_METHODS",
+    "loads",
+    "header_value",
+    "content_type",
+    "pick_media_type",
+    "is_json_media",
+    "coerce_text",
+    "decoded_body",
+    "parse_json_body",
+]

@@ -47,8 +47,10 @@ class NestingLimitError(ValueError):
 
     def __init__(self, line: int) -> None:
         self.line = line
-        super().__init__(f"nested more than {MAX_NESTING} levels deep (line {line}); the limit keeps every engine "
-                         f"clear of recursion limits")
+        super().__init__(
+            f"nested more than {MAX_NESTING} levels deep (line {line}); the limit keeps every engine "
+            f"clear of recursion limits"
+        )
 
 
 # ---------------------------------------------------------------- reading files
@@ -83,8 +85,13 @@ def read_bytes(path: Path, error: ErrorFactory, *, display: str | None = None) -
 
 
 def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
-             (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+    kinds = (
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "special file")
 
 
@@ -118,15 +125,19 @@ def check_nesting(text: str | bytes, error: ErrorFactory, *, display: str) -> No
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise error(f"nested more than {MAX_NESTING} levels deep", file=display,
-                                line=event.start_mark.line + 1)
+                    raise error(
+                        f"nested more than {MAX_NESTING} levels deep", file=display, line=event.start_mark.line + 1
+                    )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
         if "nesting depth" in str(exc):  # newer libyaml stops at its own depth limit: the same refusal
             mark = getattr(exc, "problem_mark", None)
-            raise error(f"nested more than {MAX_NESTING} levels deep", file=display,
-                        line=mark.line + 1 if mark is not None else None) from None
+            raise error(
+                f"nested more than {MAX_NESTING} levels deep",
+                file=display,
+                line=mark.line + 1 if mark is not None else None,
+            ) from None
         return  # not YAML either: the reader reports what is wrong, with its line
 
 
@@ -340,8 +351,9 @@ class _YamlBuilder:
     def _construct_scalar(self, tag: str, event: yaml.ScalarEvent) -> Any:
         constructor = _SCALARS.yaml_constructors.get(tag)
         if constructor is None or tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", _MERGE_TAG):
-            self._fail(f"unsupported YAML tag {tag!r} (only plain YAML and JSON types are read)", event,
-                       self._child_path())
+            self._fail(
+                f"unsupported YAML tag {tag!r} (only plain YAML and JSON types are read)", event, self._child_path()
+            )
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         try:
             return constructor(_SCALARS, node)  # type: ignore[misc]
@@ -353,8 +365,11 @@ class _YamlBuilder:
         if self._is_key_next():
             self._fail("a mapping key must be a plain value such as a string, not a mapping or list", event)
         if event.tag not in _COLLECTION_TAGS:
-            self._fail(f"unsupported YAML tag {event.tag!r} (only plain YAML and JSON types are read)", event,
-                       self._child_path())
+            self._fail(
+                f"unsupported YAML tag {event.tag!r} (only plain YAML and JSON types are read)",
+                event,
+                self._child_path(),
+            )
         if len(self.stack) >= MAX_NESTING:
             self._fail(f"nested more than {MAX_NESTING} levels deep", event, self.stack[-1].path[:6])
         path = self._child_path()
@@ -391,16 +406,24 @@ class _YamlBuilder:
         if found is None:
             self._fail(f"invalid YAML: found undefined alias *{anchor}", event, self._child_path())
         if found is _BUILDING:
-            self._fail(f"the alias *{anchor} stands inside its own anchor (a recursive structure)", event,
-                       self._child_path())
+            self._fail(
+                f"the alias *{anchor} stands inside its own anchor (a recursive structure)", event, self._child_path()
+            )
         value, nodes, height = found
         self.alias_nodes += nodes
         if self.alias_nodes > MAX_ALIAS_NODES:
-            self._fail(f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values "
-                       f"out or use fewer aliases", event, self._child_path())
+            self._fail(
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?); write the values "
+                f"out or use fewer aliases",
+                event,
+                self._child_path(),
+            )
         if len(self.stack) + height > MAX_NESTING:
-            self._fail(f"nested more than {MAX_NESTING} levels deep (through the alias *{anchor})", event,
-                       self._child_path()[:6])
+            self._fail(
+                f"nested more than {MAX_NESTING} levels deep (through the alias *{anchor})",
+                event,
+                self._child_path()[:6],
+            )
         if isinstance(value, (dict, list)):
             value = copy.deepcopy(value)  # every use is its own value, as if written out
         self._deliver(value, event, nodes, height)
@@ -448,8 +471,11 @@ class _YamlBuilder:
         if key is _MERGE:
             sources = value if isinstance(value, list) else [value]
             if not sources or not all(isinstance(source, dict) for source in sources):
-                self._fail("a merge key (<<) takes a mapping or a list of mappings, such as `<<: *defaults`", event,
-                           frame.path + ("<<",))
+                self._fail(
+                    "a merge key (<<) takes a mapping or a list of mappings, such as `<<: *defaults`",
+                    event,
+                    frame.path + ("<<",),
+                )
             frame.merges.extend(sources)
             return
         frame.value[key] = value  # type: ignore[index]

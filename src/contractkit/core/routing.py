@@ -89,7 +89,7 @@ class Router(Generic[T]):
         for base in self.base_paths:
             if base and not (path == base or path.startswith(base + "/")):
                 continue
-            segments = [unquote(part) for part in path_segments(path[len(base):] or "/")]
+            segments = [unquote(part) for part in path_segments(path[len(base) :] or "/")]
             found = self._walk(self._root, segments, 0, wanted, {})
             if found is not None:
                 return found
@@ -99,8 +99,9 @@ class Router(Generic[T]):
         """The methods some route accepts at this path (for a 405 answer or a suggestion)."""
         return [method for method in HTTP_METHODS if self.match(method, path) is not None]
 
-    def _walk(self, node: _Node[T], segments: list[str], depth: int, method: str,
-              values: dict[str, str]) -> Route[T] | None:
+    def _walk(
+        self, node: _Node[T], segments: list[str], depth: int, method: str, values: dict[str, str]
+    ) -> Route[T] | None:
         if depth == len(segments):
             entry = node.routes.get(method) or node.routes.get(_ANY_METHOD)
             return Route(entry[0], method.upper(), entry[1], dict(values)) if entry else None
@@ -125,7 +126,6 @@ class Router(Generic[T]):
             name, child = node.rest
             return self._walk(child, [], 0, method, {**values, name: "/".join(segments[depth:])})
         return None
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +155,15 @@ class OperationRouter:
                 self._by_action.setdefault(route.action, route)
             else:
                 grouped.setdefault((route.method.lower(), route.template), []).append(route)
-        ordered = ((method, template, sorted(group, key=lambda r: -len(r.query_keys)))
-                   for (method, template), group in grouped.items())
+        ordered = (
+            (method, template, sorted(group, key=lambda r: -len(r.query_keys)))
+            for (method, template), group in grouped.items()
+        )
         self._paths: Router[list[OperationRoute]] = Router(ordered, base_paths=base_paths)
 
-    def match(self, method: str, path: str, *, query_keys: Iterable[str] = (), action: str = "") -> OperationRoute | None:
+    def match(
+        self, method: str, path: str, *, query_keys: Iterable[str] = (), action: str = ""
+    ) -> OperationRoute | None:
         """The operation a request belongs to, or None."""
         if action:
             return self._by_action.get(action)

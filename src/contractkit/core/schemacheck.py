@@ -22,12 +22,20 @@ def bundled_validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def check_document(document: SourceDocument, validator: jsonschema.Draft202012Validator, error: Callable[..., ContractKitError], *, display: str) -> None:
+def check_document(
+    document: SourceDocument,
+    validator: jsonschema.Draft202012Validator,
+    error: Callable[..., ContractKitError],
+    *,
+    display: str,
+) -> None:
     """Raise `error` for the earliest schema violation in the document, naming key path and line."""
     problems = list(validator.iter_errors(document.data))
     if not problems:
         return
-    first = min(problems, key=lambda problem: (document.line_of(tuple(problem.absolute_path)) or 0, len(problem.absolute_path)))
+    first = min(
+        problems, key=lambda problem: (document.line_of(tuple(problem.absolute_path)) or 0, len(problem.absolute_path))
+    )
     if first.context:
         first = best_match(first.context) or first
     key_path, message = explain(first)
@@ -40,7 +48,9 @@ def explain(problem: ValidationError) -> tuple[tuple[str | int, ...], str]:
     found = problem.instance
     kind = problem.validator
     if "propertyNames" in problem.schema_path and isinstance(found, str):
-        return path + (found,), f"{found!r} is not a valid name: use lowercase letters, digits, '-' and '_', starting with a letter"
+        return path + (
+            found,
+        ), f"{found!r} is not a valid name: use lowercase letters, digits, '-' and '_', starting with a letter"
     if kind == "additionalProperties" and isinstance(found, dict):
         allowed = list(problem.schema.get("properties", {}))
         extra = sorted(set(found) - set(allowed))
@@ -72,8 +82,15 @@ def _unknown_key(key: str, allowed: list[str]) -> str:
 
 
 def _a(types: Any) -> str:
-    names = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-             "object": "a mapping", "array": "a list", "null": "null"}
+    names = {
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+        "object": "a mapping",
+        "array": "a list",
+        "null": "null",
+    }
     if isinstance(types, list):
         return " or ".join(names.get(str(kind), str(kind)) for kind in types)
     return names.get(types, str(types))

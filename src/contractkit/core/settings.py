@@ -126,6 +126,16 @@ class RegistrySettings:
 
 
 __all__ = [
-    "DEFAULT_LEDGER", "DEFAULT_UNUSED_BREAKING", "CleanupRequest", "FuzzSettings", "GateSettings", "ProcessSettings",
-    "ProviderSettings", "RecordRequest", "RecordSettings", "RegistrySettings", "ScrubSettings", "StateSettings",
+    "DEFAULT_LEDGER",
+    "DEFAULT_UNUSED_BREAKING",
+    "CleanupRequest",
+    "FuzzSettings",
+    "GateSettings",
+    "ProcessSettings",
+    "ProviderSettings",
+    "RecordRequest",
+    "RecordSettings",
+    "RegistrySettings",
+    "ScrubSettings",
+    "StateSettings",
 ]

@@ -20,7 +20,9 @@ def shorten(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def interpolate(text: str, environ: Mapping[str, str], *, file: str, key_path: tuple[str | int, ...], line: int | None) -> str:
+def interpolate(
+    text: str, environ: Mapping[str, str], *, file: str, key_path: tuple[str | int, ...], line: int | None
+) -> str:
     """Replace `${VAR}` and `${VAR:-default}` with values from the environment."""
 
     def substitute(match: re.Match[str]) -> str:
@@ -30,8 +32,12 @@ def interpolate(text: str, environ: Mapping[str, str], *, file: str, key_path: t
             return value
         if default is not None:
             return default
-        raise RegistryError(f"environment variable {name} is not set and has no default (write ${{{name}:-value}})",
-                            file=file, key_path=key_path, line=line)
+        raise RegistryError(
+            f"environment variable {name} is not set and has no default (write ${{{name}:-value}})",
+            file=file,
+            key_path=key_path,
+            line=line,
+        )
 
     return _VARIABLE.sub(substitute, text)
 

@@ -19,27 +19,78 @@ __all__ = ["check_description", "check_schema", "iter_reference_problems", "iter
 _TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_ONE = ("items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "contains", "not",
-               "propertyNames", "if", "then", "else")
-_NUMBERS = ("maxLength", "minLength", "maximum", "minimum", "maxItems", "minItems", "maxProperties", "minProperties",
-            "multipleOf", "maxContains", "minContains")
-_COUNTS = ("maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties", "maxContains", "minContains")
+_SCHEMA_ONE = (
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "not",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+)
+_NUMBERS = (
+    "maxLength",
+    "minLength",
+    "maximum",
+    "minimum",
+    "maxItems",
+    "minItems",
+    "maxProperties",
+    "minProperties",
+    "multipleOf",
+    "maxContains",
+    "minContains",
+)
+_COUNTS = (
+    "maxLength",
+    "minLength",
+    "maxItems",
+    "minItems",
+    "maxProperties",
+    "minProperties",
+    "maxContains",
+    "minContains",
+)
 # Where an OpenAPI object may be referenced from, and the components section it must come from.
-_REFERENCE_KINDS = {"responses": "responses", "parameters": "parameters", "requestBody": "requestBodies",
-                    "headers": "headers"}
-_COMPONENT_SECTIONS = frozenset({"schemas", "responses", "parameters", "examples", "requestBodies", "headers",
-                                 "securitySchemes", "links", "callbacks", "pathItems"})
+_REFERENCE_KINDS = {
+    "responses": "responses",
+    "parameters": "parameters",
+    "requestBody": "requestBodies",
+    "headers": "headers",
+}
+_COMPONENT_SECTIONS = frozenset(
+    {
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+    }
+)
 
 
 def check_description(document: dict[str, Any], display: str, *, lenient: bool = False) -> tuple[str, ...]:
     """Raise SchemaLoadError at the first bad schema; misplaced `$ref`s raise too, or come back as notes when lenient."""
     for pointer, problem in _iter_document_schemas(document):
-        raise SchemaLoadError(f"{pointer}: {problem}", file=display, hint="fix the schema; the diff compares only valid schemas")
+        raise SchemaLoadError(
+            f"{pointer}: {problem}", file=display, hint="fix the schema; the diff compares only valid schemas"
+        )
     notes = []
     for pointer, problem in iter_reference_problems(document):
         if not lenient:
-            raise SchemaLoadError(f"{pointer}: {problem}", file=display,
-                                  hint="point it at the right components section, or pass --lenient to diff anyway")
+            raise SchemaLoadError(
+                f"{pointer}: {problem}",
+                file=display,
+                hint="point it at the right components section, or pass --lenient to diff anyway",
+            )
         notes.append(f"{display}: {pointer}: {problem}")
     return tuple(notes)
 
@@ -47,7 +98,9 @@ def check_description(document: dict[str, Any], display: str, *, lenient: bool =
 def check_schema(schema: Any, display: str) -> None:
     """Raise SchemaLoadError at the first bad keyword of a plain JSON Schema document."""
     for pointer, problem in iter_schema_problems(schema, "#"):
-        raise SchemaLoadError(f"{pointer}: {problem}", file=display, hint="fix the schema; the diff compares only valid schemas")
+        raise SchemaLoadError(
+            f"{pointer}: {problem}", file=display, hint="fix the schema; the diff compares only valid schemas"
+        )
 
 
 def _iter_document_schemas(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -115,8 +168,11 @@ def _keyword_problems(schema: dict[str, Any], where: str) -> Iterator[tuple[str,
             yield f"{where}/{key}", f"expected a number, got {schema[key]!r}"
         elif key in _COUNTS and key in schema and (schema[key] < 0 or not float(schema[key]).is_integer()):
             yield f"{where}/{key}", f"expected a count (a whole number, 0 or more), got {schema[key]!r}"
-    if isinstance(schema.get("multipleOf"), (int, float)) and not isinstance(schema["multipleOf"], bool) \
-            and schema["multipleOf"] <= 0:
+    if (
+        isinstance(schema.get("multipleOf"), (int, float))
+        and not isinstance(schema["multipleOf"], bool)
+        and schema["multipleOf"] <= 0
+    ):
         yield f"{where}/multipleOf", f"expected a number greater than 0, got {schema['multipleOf']!r}"
     if "$ref" in schema and not isinstance(schema["$ref"], str):
         yield f"{where}/$ref", f"expected a string, got {_kind(schema['$ref'])}"
@@ -165,9 +221,16 @@ def _misplaced(node: Any, role: str, where: str) -> Iterator[tuple[str, str]]:
         return
     parts = node["$ref"].split("/")
     expected = _REFERENCE_KINDS[role]
-    if len(parts) >= 3 and parts[:2] == ["#", "components"] and parts[2] in _COMPONENT_SECTIONS and parts[2] != expected:
-        problem = (f"a {_ROLE_WORDS[role]} refers to {node['$ref']!r}, which is in components/{parts[2]}; "
-                   f"expected a reference into #/components/{expected}")
+    if (
+        len(parts) >= 3
+        and parts[:2] == ["#", "components"]
+        and parts[2] in _COMPONENT_SECTIONS
+        and parts[2] != expected
+    ):
+        problem = (
+            f"a {_ROLE_WORDS[role]} refers to {node['$ref']!r}, which is in components/{parts[2]}; "
+            f"expected a reference into #/components/{expected}"
+        )
         yield f"{where}/$ref", problem
 
 

@@ -35,26 +35,31 @@ __all__ = ["diff_any", "diff_documents", "diff_schemas", "diff_sources", "is_bre
 _DEFAULT = DiffOptions()
 
 
-def diff_sources(old: str, new: str, *, direction: str = RESPONSE, cwd: Path | None = None,
-                 options: DiffOptions = _DEFAULT) -> DiffResult:
+def diff_sources(
+    old: str, new: str, *, direction: str = RESPONSE, cwd: Path | None = None, options: DiffOptions = _DEFAULT
+) -> DiffResult:
     """Load two descriptions (files or git:REF:path) and diff them."""
     old_doc, old_name = load_description(old, cwd=cwd)
     # the same file (or git:REF:path) on both sides is read once: the diff then compares the document with itself
     new_doc, new_name = (old_doc, old_name) if new == old else load_description(new, cwd=cwd)
     # load_description brought API descriptions to OpenAPI 3 already: not again
-    return _diff_loaded(old_doc, new_doc, old_name=old_name, new_name=new_name, direction=direction, options=options,
-                        normalize=False)
+    return _diff_loaded(
+        old_doc, new_doc, old_name=old_name, new_name=new_name, direction=direction, options=options, normalize=False
+    )
 
 
-def diff_any(old: Any, new: Any, *, old_name: str, new_name: str, direction: str = RESPONSE,
-             options: DiffOptions = _DEFAULT) -> DiffResult:
+def diff_any(
+    old: Any, new: Any, *, old_name: str, new_name: str, direction: str = RESPONSE, options: DiffOptions = _DEFAULT
+) -> DiffResult:
     """Diff two loaded documents: API descriptions operation by operation, JSON Schemas as one schema."""
-    return _diff_loaded(old, new, old_name=old_name, new_name=new_name, direction=direction, options=options,
-                        normalize=True)
+    return _diff_loaded(
+        old, new, old_name=old_name, new_name=new_name, direction=direction, options=options, normalize=True
+    )
 
 
-def _diff_loaded(old: Any, new: Any, *, old_name: str, new_name: str, direction: str, options: DiffOptions,
-                 normalize: bool) -> DiffResult:
+def _diff_loaded(
+    old: Any, new: Any, *, old_name: str, new_name: str, direction: str, options: DiffOptions, normalize: bool
+) -> DiffResult:
     old_api, new_api = is_api_description(old), is_api_description(new)
     if old_api != new_api:
         which = old_name if not old_api else new_name
@@ -66,19 +71,34 @@ def _diff_loaded(old: Any, new: Any, *, old_name: str, new_name: str, direction:
     return diff_schemas(old, new, old_name=old_name, new_name=new_name, direction=direction, options=options)
 
 
-def diff_documents(old: dict[str, Any], new: dict[str, Any], *, old_name: str = "old", new_name: str = "new",
-                   options: DiffOptions = _DEFAULT) -> DiffResult:
+def diff_documents(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    *,
+    old_name: str = "old",
+    new_name: str = "new",
+    options: DiffOptions = _DEFAULT,
+) -> DiffResult:
     """Every change between two OpenAPI 3 documents, breaking ones first; bad input raises SchemaLoadError."""
     notes = check_description(old, old_name, lenient=options.lenient)
     # one document under one name on both sides has the same problems: checked once, reported for each side
-    notes += notes if (new is old and new_name == old_name) else check_description(new, new_name, lenient=options.lenient)
+    notes += (
+        notes if (new is old and new_name == old_name) else check_description(new, new_name, lenient=options.lenient)
+    )
     differ = DocumentDiffer(SchemaDocument(old, old_name), SchemaDocument(new, new_name), today=options.day())
     changes = apply_levels(differ.iter_changes(), options.levels)
     return DiffResult(old_name, new_name, ordered(changes), notes)
 
 
-def diff_schemas(old: Any, new: Any, *, old_name: str = "old", new_name: str = "new", direction: str = RESPONSE,
-                 options: DiffOptions = _DEFAULT) -> DiffResult:
+def diff_schemas(
+    old: Any,
+    new: Any,
+    *,
+    old_name: str = "old",
+    new_name: str = "new",
+    direction: str = RESPONSE,
+    options: DiffOptions = _DEFAULT,
+) -> DiffResult:
     """Changes between two JSON Schemas read as a request body (client sends) or a response (client receives)."""
     if direction not in (REQUEST, RESPONSE):
         raise UsageError(f"direction must be 'request' or 'response', got {direction!r}")

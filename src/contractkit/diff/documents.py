@@ -67,7 +67,13 @@ def _dedupe(changes: Iterable[Change]) -> list[Change]:
     seen: set[tuple[str, str, str, str, str]] = set()
     result = []
     for change in changes:
-        key = (change.rule, change.path, change.method, change.origin or change.location, change.message if not change.origin else "")
+        key = (
+            change.rule,
+            change.path,
+            change.method,
+            change.origin or change.location,
+            change.message if not change.origin else "",
+        )
         if key not in seen:
             seen.add(key)
             result.append(change)
@@ -108,23 +114,34 @@ class DocumentDiffer:
             yield from removals  # every operation had a lifecycle of its own: judge each, and say why
             return
         methods = ", ".join(method.upper() for method, _ in operations)
-        yield Change("path-removed", path, "", _pointer("paths", path),
-                     f"path {path} removed (with {methods or 'no operations'})")
+        yield Change(
+            "path-removed",
+            path,
+            "",
+            _pointer("paths", path),
+            f"path {path} removed (with {methods or 'no operations'})",
+        )
 
     def _operation_removed(self, path: str, method: str, operation: dict[str, Any]) -> Change:
         """An operation gone: judged by its deprecation, sunset date and stability level."""
         where, name = _pointer("paths", path, method), f"{method.upper()} {path}"
         stability = allows_breaking(operation)
         if stability:  # a draft or alpha operation may go at any time: its removal is adjusted, whatever its lifecycle
-            return next(relax_unstable([Change("operation-removed", path, method.upper(), where, f"{name} removed")], stability))
-        removal = judge_removal(operation.get("deprecated") is True, operation_sunset(operation, self._resolve_old), self.today)
+            return next(
+                relax_unstable([Change("operation-removed", path, method.upper(), where, f"{name} removed")], stability)
+            )
+        removal = judge_removal(
+            operation.get("deprecated") is True, operation_sunset(operation, self._resolve_old), self.today
+        )
         rule, text = _OPERATION_REMOVALS[removal.kind]
         return Change(rule, path, method.upper(), where, f"{name} removed {text}".replace("{sunset}", removal.sunset))
 
     def _resolve_old(self, node: Any) -> Any:
         return self.old.resolve(node)[0]
 
-    def _diff_path(self, old_path: str, old_item: dict[str, Any], new_path: str, new_item: dict[str, Any]) -> Iterator[Change]:
+    def _diff_path(
+        self, old_path: str, old_item: dict[str, Any], new_path: str, new_item: dict[str, Any]
+    ) -> Iterator[Change]:
         old_item, new_item = self.old.resolve(old_item)[0], self.new.resolve(new_item)[0]
         if old_path == new_path and self.same_security and self.schemas.same.is_same(old_item, new_item):
             return
@@ -133,15 +150,27 @@ class DocumentDiffer:
             if isinstance(old_op, dict) and not isinstance(new_op, dict):
                 yield self._operation_removed(old_path, method, old_op)
             elif isinstance(new_op, dict) and not isinstance(old_op, dict):
-                yield Change("operation-added", new_path, method.upper(), _pointer("paths", new_path, method),
-                             f"{method.upper()} {new_path} added")
+                yield Change(
+                    "operation-added",
+                    new_path,
+                    method.upper(),
+                    _pointer("paths", new_path, method),
+                    f"{method.upper()} {new_path} added",
+                )
             elif isinstance(old_op, dict) and isinstance(new_op, dict):
                 site = _Site(new_path, method.upper(), _pointer("paths", new_path, method))
                 changes = _dedupe(self._diff_operation(site, old_path, old_item, old_op, new_item, new_op))
                 yield from relax_unstable(changes, allows_breaking(old_op))
 
-    def _diff_operation(self, site: _Site, old_path: str, old_item: dict[str, Any], old_op: dict[str, Any],
-                        new_item: dict[str, Any], new_op: dict[str, Any]) -> Iterator[Change]:
+    def _diff_operation(
+        self,
+        site: _Site,
+        old_path: str,
+        old_item: dict[str, Any],
+        old_op: dict[str, Any],
+        new_item: dict[str, Any],
+        new_op: dict[str, Any],
+    ) -> Iterator[Change]:
         if new_op.get("deprecated") is True and old_op.get("deprecated") is not True:
             yield site.change("operation-deprecated", "", f"{site.method} {site.path} is now deprecated")
         yield from self._sunset_check(site, old_op, new_op)
@@ -162,17 +191,25 @@ class DocumentDiffer:
             base = f"/callbacks/{pointer_part(name)}/{pointer_part(expression)}/{method}"
             old_body = self.old.resolve(old_call.get("requestBody"))[0] or {}
             new_body = self.new.resolve(new_call.get("requestBody"))[0] or {}
-            yield from self._diff_content(site, f"{base}/requestBody", old_body.get("content") or {},
-                                          new_body.get("content") or {}, RESPONSE)
+            yield from self._diff_content(
+                site, f"{base}/requestBody", old_body.get("content") or {}, new_body.get("content") or {}, RESPONSE
+            )
             new_responses = new_call.get("responses") or {}
             for status, old_raw in (old_call.get("responses") or {}).items():
                 if status in new_responses:
                     old_reply = self.old.resolve(old_raw)[0] or {}
                     new_reply = self.new.resolve(new_responses[status])[0] or {}
-                    yield from self._diff_content(site, f"{base}/responses/{pointer_part(str(status))}",
-                                                  old_reply.get("content") or {}, new_reply.get("content") or {}, REQUEST)
+                    yield from self._diff_content(
+                        site,
+                        f"{base}/responses/{pointer_part(str(status))}",
+                        old_reply.get("content") or {},
+                        new_reply.get("content") or {},
+                        REQUEST,
+                    )
 
-    def _callback_pairs(self, old: dict[str, Any], new: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
+    def _callback_pairs(
+        self, old: dict[str, Any], new: dict[str, Any]
+    ) -> Iterator[tuple[str, str, str, dict[str, Any], dict[str, Any]]]:
         """(name, URL expression, method, old operation, new operation) of every callback operation on both sides."""
         for name, old_raw in old.items():
             if name not in new:
@@ -204,19 +241,30 @@ class DocumentDiffer:
         for alternative in old_alts:
             if not any(_satisfied_by(candidate, alternative) for candidate in new_alts):
                 needed = " or ".join(_describe_security(alt) for alt in new_alts) or "none"
-                yield site.change("security-requirement-added", "/security",
-                                  f"a client authorised by {_describe_security(alternative)} is no longer enough; now needs {needed}")
+                yield site.change(
+                    "security-requirement-added",
+                    "/security",
+                    f"a client authorised by {_describe_security(alternative)} is no longer enough; now needs {needed}",
+                )
                 return
         for alternative in new_alts:
             if alternative not in old_alts:  # a new way in: every old one still works (checked above)
-                yield site.change("security-requirement-removed", "/security",
-                                  f"now also accepts {_describe_security(alternative)}")
+                yield site.change(
+                    "security-requirement-removed", "/security", f"now also accepts {_describe_security(alternative)}"
+                )
                 return
 
     # --- parameters
 
-    def _diff_parameters(self, site: _Site, old_path: str, old_item: dict[str, Any], old_op: dict[str, Any],
-                         new_item: dict[str, Any], new_op: dict[str, Any]) -> Iterator[Change]:
+    def _diff_parameters(
+        self,
+        site: _Site,
+        old_path: str,
+        old_item: dict[str, Any],
+        old_op: dict[str, Any],
+        new_item: dict[str, Any],
+        new_op: dict[str, Any],
+    ) -> Iterator[Change]:
         old_params = _parameters(self.old, old_path, old_item, old_op)
         new_params = _parameters(self.new, site.path, new_item, new_op)
         moved = _moved_parameters(old_params, new_params)
@@ -226,19 +274,28 @@ class DocumentDiffer:
                 yield from self._diff_parameter(site, new_index, old_param, new_param)
             elif key in moved:
                 new_index, new_param = new_params[moved[key]]
-                yield site.change("request-parameter-location-changed", f"/parameters/{new_index}",
-                                  f"parameter {old_param.get('name')!r} moved from {key[0]} to {moved[key][0]}")
+                yield site.change(
+                    "request-parameter-location-changed",
+                    f"/parameters/{new_index}",
+                    f"parameter {old_param.get('name')!r} moved from {key[0]} to {moved[key][0]}",
+                )
             else:
                 yield self._parameter_removed(site, key[0], old_param)
         for key, (index, new_param) in new_params.items():
             if key in old_params or key in moved.values():
                 continue
             if new_param.get("required") is True:
-                yield site.change("request-parameter-added-required", f"/parameters/{index}",
-                                  f"required {key[0]} parameter {new_param.get('name')!r} added")
+                yield site.change(
+                    "request-parameter-added-required",
+                    f"/parameters/{index}",
+                    f"required {key[0]} parameter {new_param.get('name')!r} added",
+                )
             else:
-                yield site.change("request-parameter-added", f"/parameters/{index}",
-                                  f"optional {key[0]} parameter {new_param.get('name')!r} added")
+                yield site.change(
+                    "request-parameter-added",
+                    f"/parameters/{index}",
+                    f"optional {key[0]} parameter {new_param.get('name')!r} added",
+                )
 
     def _parameter_removed(self, site: _Site, where: str, parameter: dict[str, Any]) -> Change:
         """A parameter gone: required ones break, optional ones warn (policy), deprecated ones follow their sunset."""
@@ -246,35 +303,54 @@ class DocumentDiffer:
         deprecated = parameter.get("deprecated") is True or "x-sunset" in parameter
         removal = judge_removal(deprecated, parameter.get("x-sunset"), self.today)
         if removal.kind == "after-sunset":
-            return site.change("request-parameter-removed-after-sunset", "/parameters",
-                               f"{where} parameter {name!r} removed after its sunset {removal.sunset}")
+            return site.change(
+                "request-parameter-removed-after-sunset",
+                "/parameters",
+                f"{where} parameter {name!r} removed after its sunset {removal.sunset}",
+            )
         if removal.kind in ("before-sunset", "invalid"):
             why = "before its sunset" if removal.kind == "before-sunset" else "with an unreadable sunset"
-            return site.change("request-parameter-removed-before-sunset", "/parameters",
-                               f"{where} parameter {name!r} removed {why} {removal.sunset}")
+            return site.change(
+                "request-parameter-removed-before-sunset",
+                "/parameters",
+                f"{where} parameter {name!r} removed {why} {removal.sunset}",
+            )
         if parameter.get("required") is True or where == "path":
-            return site.change("request-parameter-removed", "/parameters",
-                               f"required {where} parameter {name!r} removed")
-        return site.change("request-optional-parameter-removed", "/parameters",
-                           f"optional {where} parameter {name!r} removed; clients that still send it are ignored")
+            return site.change(
+                "request-parameter-removed", "/parameters", f"required {where} parameter {name!r} removed"
+            )
+        return site.change(
+            "request-optional-parameter-removed",
+            "/parameters",
+            f"optional {where} parameter {name!r} removed; clients that still send it are ignored",
+        )
 
     def _diff_parameter(self, site: _Site, index: int, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
         name, where = new.get("name"), new.get("in")
         base = f"/parameters/{index}"
         if new.get("deprecated") is True and old.get("deprecated") is not True:
             yield site.change("request-parameter-deprecated", base, f"{where} parameter {name!r} is now deprecated")
-        was, now = old.get("required") is True or old.get("in") == "path", new.get("required") is True or where == "path"
+        was, now = (
+            old.get("required") is True or old.get("in") == "path",
+            new.get("required") is True or where == "path",
+        )
         if now and not was:
             yield site.change("request-parameter-became-required", base, f"{where} parameter {name!r} became required")
         elif was and not now:
             yield site.change("request-parameter-became-optional", base, f"{where} parameter {name!r} became optional")
-        lifecycle = sunset_change(old.get("x-sunset"), new.get("x-sunset"), still_deprecated=new.get("deprecated") is True)
+        lifecycle = sunset_change(
+            old.get("x-sunset"), new.get("x-sunset"), still_deprecated=new.get("deprecated") is True
+        )
         if lifecycle is not None:
             yield site.change(lifecycle[0], base, f"{where} parameter {name!r}: {lifecycle[1]}")
         old_schema, new_schema = _parameter_schema(old), _parameter_schema(new)
-        serialization = _serialization_change(old, new, self.new.shape(self.new.resolve(new_schema)[0]) if new_schema is not None else None)
+        serialization = _serialization_change(
+            old, new, self.new.shape(self.new.resolve(new_schema)[0]) if new_schema is not None else None
+        )
         if serialization:
-            yield site.change("request-parameter-serialization-changed", base, f"{where} parameter {name!r}: {serialization}")
+            yield site.change(
+                "request-parameter-serialization-changed", base, f"{where} parameter {name!r}: {serialization}"
+            )
         if old_schema is None or new_schema is None:
             return
         widened_to_text = self._is_plain_string(new_schema)
@@ -287,8 +363,13 @@ class DocumentDiffer:
 
     def _is_plain_string(self, schema: Any) -> bool:
         shape = self.new.shape(self.new.resolve(schema)[0])
-        return (shape.types == frozenset({"string"}) and shape.enum is None and not shape.patterns
-                and shape.format is None and not shape.bounds)
+        return (
+            shape.types == frozenset({"string"})
+            and shape.enum is None
+            and not shape.patterns
+            and shape.format is None
+            and not shape.bounds
+        )
 
     # --- request body
 
@@ -301,8 +382,11 @@ class DocumentDiffer:
         if old is None:
             assert new is not None
             required = new.get("required") is True
-            yield site.change("request-body-added-required" if required else "request-body-added", base,
-                              "a required request body was added" if required else "an optional request body was added")
+            yield site.change(
+                "request-body-added-required" if required else "request-body-added",
+                base,
+                "a required request body was added" if required else "an optional request body was added",
+            )
             return
         if new is None:
             yield site.change("request-body-removed", base, "the request body was removed")
@@ -311,22 +395,29 @@ class DocumentDiffer:
             yield site.change("request-body-became-required", base, "the request body became required")
         yield from self._diff_content(site, base, old.get("content") or {}, new.get("content") or {}, REQUEST)
 
-    def _diff_content(self, site: _Site, base: str, old: dict[str, Any], new: dict[str, Any], direction: str,
-                      *, success: bool = True) -> Iterator[Change]:
+    def _diff_content(
+        self, site: _Site, base: str, old: dict[str, Any], new: dict[str, Any], direction: str, *, success: bool = True
+    ) -> Iterator[Change]:
         new_types = {_media_key(name): name for name in new}
         side = "request" if direction == REQUEST else "response"
         for name, old_media in old.items():
             new_name = new_types.get(_media_key(name))
             if new_name is None:
                 rule = f"{side}-content-type-removed" if success else "response-error-content-type-removed"
-                yield site.change(rule, f"{base}/content/{pointer_part(name)}",
-                                  f"{'request' if direction == REQUEST else 'response'} content type {name} removed")
+                yield site.change(
+                    rule,
+                    f"{base}/content/{pointer_part(name)}",
+                    f"{'request' if direction == REQUEST else 'response'} content type {name} removed",
+                )
                 continue
             old_schema = (old_media or {}).get("schema")
             new_schema = (new[new_name] or {}).get("schema")
             if old_schema is None and new_schema is not None and direction == REQUEST:
-                yield site.change("request-body-schema-added", f"{base}/content/{pointer_part(new_name)}/schema",
-                                  f"request content type {new_name} now has a schema; it accepted any body before")
+                yield site.change(
+                    "request-body-schema-added",
+                    f"{base}/content/{pointer_part(new_name)}/schema",
+                    f"request content type {new_name} now has a schema; it accepted any body before",
+                )
             if old_schema is None or new_schema is None:
                 continue
             location = f"{site.base}{base}/content/{pointer_part(new_name)}/schema"
@@ -335,8 +426,11 @@ class DocumentDiffer:
         old_types = {_media_key(name) for name in old}
         for name in new:
             if _media_key(name) not in old_types:
-                yield site.change(f"{side}-content-type-added", f"{base}/content/{pointer_part(name)}",
-                                  f"{side} content type {name} added")
+                yield site.change(
+                    f"{side}-content-type-added",
+                    f"{base}/content/{pointer_part(name)}",
+                    f"{side} content type {name} added",
+                )
 
     # --- responses
 
@@ -351,13 +445,24 @@ class DocumentDiffer:
             new_response = self.new.resolve(new_raw)[0] or {}
             base = f"/responses/{pointer_part(status)}"
             success = status.startswith("2")
-            yield from self._diff_content(site, base, old_response.get("content") or {}, new_response.get("content") or {},
-                                          RESPONSE, success=success)
-            yield from self._diff_headers(site, base, old_response.get("headers") or {}, new_response.get("headers") or {})
+            yield from self._diff_content(
+                site,
+                base,
+                old_response.get("content") or {},
+                new_response.get("content") or {},
+                RESPONSE,
+                success=success,
+            )
+            yield from self._diff_headers(
+                site, base, old_response.get("headers") or {}, new_response.get("headers") or {}
+            )
         for status in new:
             if str(status) not in {str(s) for s in old}:
-                yield site.change("response-status-added", f"/responses/{pointer_part(str(status))}",
-                                  f"response status {status} added")
+                yield site.change(
+                    "response-status-added",
+                    f"/responses/{pointer_part(str(status))}",
+                    f"response status {status} added",
+                )
 
     def _status_removed(self, site: _Site, status: str, new: dict[str, Any]) -> Iterator[Change]:
         base = f"/responses/{pointer_part(status)}"
@@ -374,23 +479,32 @@ class DocumentDiffer:
             location = f"{base}/headers/{pointer_part(name)}"
             if new_name is None:
                 required = old_header.get("required") is True
-                yield site.change("response-header-removed" if required else "response-optional-header-removed",
-                                  location, f"response header {name} removed")
+                yield site.change(
+                    "response-header-removed" if required else "response-optional-header-removed",
+                    location,
+                    f"response header {name} removed",
+                )
                 continue
             new_header = self.new.resolve(new[new_name])[0] or {}
             if old_header.get("required") is True and new_header.get("required") is not True:
-                yield site.change("response-header-became-optional", location,
-                                  f"response header {name} became optional: clients can no longer count on it")
+                yield site.change(
+                    "response-header-became-optional",
+                    location,
+                    f"response header {name} became optional: clients can no longer count on it",
+                )
             old_schema, new_schema = old_header.get("schema"), new_header.get("schema")
             if old_schema is not None and new_schema is not None:
                 for delta in self.schemas.compare(old_schema, new_schema, RESPONSE):
-                    change = root_delta(delta, "response-header", site.path, site.method, site.base + location + "/schema")
+                    change = root_delta(
+                        delta, "response-header", site.path, site.method, site.base + location + "/schema"
+                    )
                     yield _with_message(change, f"response header {name}: {change.message}")
         old_lower = {name.lower() for name in old}
         for name in new:
             if name.lower() not in old_lower:
-                yield site.change("response-header-added", f"{base}/headers/{pointer_part(name)}",
-                                  f"response header {name} added")
+                yield site.change(
+                    "response-header-added", f"{base}/headers/{pointer_part(name)}", f"response header {name} added"
+                )
 
 
 _OPERATION_REMOVALS = {  # Removal.kind -> rule, message tail
@@ -441,15 +555,22 @@ def _renamed_paths(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
     for path in new:
         if path not in old:
             left_new.setdefault(_template_key(path), []).append(path)
-    return {paths[0]: left_new[key][0] for key, paths in left_old.items()
-            if len(paths) == 1 and len(left_new.get(key, ())) == 1}
+    return {
+        paths[0]: left_new[key][0]
+        for key, paths in left_old.items()
+        if len(paths) == 1 and len(left_new.get(key, ())) == 1
+    }
 
 
-def _parameters(document: SchemaDocument, path: str, item: dict[str, Any], operation: dict[str, Any]) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
+def _parameters(
+    document: SchemaDocument, path: str, item: dict[str, Any], operation: dict[str, Any]
+) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
     """Effective parameters keyed by location and name; path parameters by their position in the template."""
     names = [match.group(0)[1:-1] for match in _TEMPLATE_PARAMETER.finditer(path)]
     found: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-    for index, raw in [(-1, raw) for raw in item.get("parameters") or []] + list(enumerate(operation.get("parameters") or [])):
+    for index, raw in [(-1, raw) for raw in item.get("parameters") or []] + list(
+        enumerate(operation.get("parameters") or [])
+    ):
         parameter = document.resolve(raw)[0]
         if not isinstance(parameter, dict) or "name" not in parameter:
             continue
@@ -462,7 +583,9 @@ def _parameters(document: SchemaDocument, path: str, item: dict[str, Any], opera
     return found
 
 
-def _moved_parameters(old: dict[tuple[str, str], Any], new: dict[tuple[str, str], Any]) -> dict[tuple[str, str], tuple[str, str]]:
+def _moved_parameters(
+    old: dict[tuple[str, str], Any], new: dict[tuple[str, str], Any]
+) -> dict[tuple[str, str], tuple[str, str]]:
     moved: dict[tuple[str, str], tuple[str, str]] = {}
     by_name: dict[str, tuple[str, str]] = {}
     for key in new:
@@ -525,4 +648,7 @@ def _satisfied_by(candidate: dict[str, frozenset[str]], held: dict[str, frozense
 def _describe_security(alternative: dict[str, frozenset[str]]) -> str:
     if not alternative:
         return "no credentials"
-    return " + ".join(f"{name}" + (f" ({', '.join(sorted(scopes))})" if scopes else "") for name, scopes in sorted(alternative.items()))
+    return " + ".join(
+        f"{name}" + (f" ({', '.join(sorted(scopes))})" if scopes else "")
+        for name, scopes in sorted(alternative.items())
+    )

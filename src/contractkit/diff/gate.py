@@ -39,8 +39,18 @@ from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_chang
 from contractkit.pact import Observation, Usage, load_usage, observers
 from contractkit.validation import SEEDED_SOURCES
 
-__all__ = ["DEFAULT_LEDGER", "GateChange", "GateResult", "LedgerEntry", "LedgerError", "gate_options",
-           "iter_tracked", "line_map", "load_ledger", "run_gate"]
+__all__ = [
+    "DEFAULT_LEDGER",
+    "GateChange",
+    "GateResult",
+    "LedgerEntry",
+    "LedgerError",
+    "gate_options",
+    "iter_tracked",
+    "line_map",
+    "load_ledger",
+    "run_gate",
+]
 
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
 
@@ -73,8 +83,15 @@ class LedgerEntry:
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as JSON data."""
-        return {"index": self.index, "rule": self.rule, "provider": self.provider, "location": self.location,
-                "owner": self.owner, "reason": self.reason, "expires": self.expires.isoformat()}
+        return {
+            "index": self.index,
+            "rule": self.rule,
+            "provider": self.provider,
+            "location": self.location,
+            "owner": self.owner,
+            "reason": self.reason,
+            "expires": self.expires.isoformat(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +124,11 @@ class GateResult:
     def failed(self) -> bool:
         """True when a change blocks, a pact no longer fits the new description, or a ledger entry expired
         (whether or not its change is still in the diff: an expiry is a promise someone made)."""
-        return (any(item.verdict is Verdict.BLOCK for item in self.changes)
-                or any(finding.severity is Severity.ERROR for _, finding in self.pact_findings)
-                or bool(self.expired))
+        return (
+            any(item.verdict is Verdict.BLOCK for item in self.changes)
+            or any(finding.severity is Severity.ERROR for _, finding in self.pact_findings)
+            or bool(self.expired)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,18 +157,32 @@ def load_ledger(path: Path, *, display: str | None = None) -> list[LedgerEntry]:
         if isinstance(entry, dict) and isinstance(entry.get("expires"), dt.date):
             entry["expires"] = entry["expires"].isoformat()  # YAML reads an unquoted date as a date
     check_document(document, bundled_validator("ledger.schema.json"), LedgerError, display=shown)
-    return [_ledger_entry(index, raw, document.line_of(("accepted", index)), shown)
-            for index, raw in enumerate(document.data["accepted"])]
+    return [
+        _ledger_entry(index, raw, document.line_of(("accepted", index)), shown)
+        for index, raw in enumerate(document.data["accepted"])
+    ]
 
 
 def _ledger_entry(index: int, raw: dict[str, Any], line: int | None, shown: str) -> LedgerEntry:
     try:
         expires = dt.date.fromisoformat(raw["expires"])
     except ValueError:
-        raise LedgerError(f"not a real date: {raw['expires']!r}", file=shown, key_path=("accepted", index, "expires"),
-                          line=line, hint="write YYYY-MM-DD") from None
-    return LedgerEntry(index=index, rule=raw["rule"], location=raw["location"], owner=raw["owner"],
-                       reason=raw["reason"], expires=expires, provider=raw.get("provider", ""))
+        raise LedgerError(
+            f"not a real date: {raw['expires']!r}",
+            file=shown,
+            key_path=("accepted", index, "expires"),
+            line=line,
+            hint="write YYYY-MM-DD",
+        ) from None
+    return LedgerEntry(
+        index=index,
+        rule=raw["rule"],
+        location=raw["location"],
+        owner=raw["owner"],
+        reason=raw["reason"],
+        expires=expires,
+        provider=raw.get("provider", ""),
+    )
 
 
 # ---------------------------------------------------------------- the gate
@@ -166,14 +199,28 @@ def run_gate(registry: Registry, base: str, *, today: dt.date | None = None) -> 
     notes += list(usage.notes)
     changes, pact_findings_list, used = _judge(registry, raw_changes, bases, usage, ledger, today)
     pact_findings = tuple(pact_findings_list) + tuple(_unrecorded(registry))
-    used |= {entry.index for entry in ledger for provider, finding in pact_findings
-             if entry.matches(finding.code, finding.location, provider)}
-    pact_findings = tuple((provider, finding) for provider, finding in pact_findings
-                          if not _accepted(ledger, finding.code, finding.location, provider, today))
+    used |= {
+        entry.index
+        for entry in ledger
+        for provider, finding in pact_findings
+        if entry.matches(finding.code, finding.location, provider)
+    }
+    pact_findings = tuple(
+        (provider, finding)
+        for provider, finding in pact_findings
+        if not _accepted(ledger, finding.code, finding.location, provider, today)
+    )
     expired = tuple(entry for entry in ledger if entry.is_expired(today))
     stale = tuple(entry for entry in ledger if entry.index not in used)
-    return GateResult(base=base, compared=tuple(compared), changes=tuple(changes), pact_findings=pact_findings,
-                      stale=stale, expired=expired, notes=tuple(notes))
+    return GateResult(
+        base=base,
+        compared=tuple(compared),
+        changes=tuple(changes),
+        pact_findings=pact_findings,
+        stale=stale,
+        expired=expired,
+        notes=tuple(notes),
+    )
 
 
 def _unchecked_pacts(registry: Registry) -> list[str]:
@@ -181,8 +228,11 @@ def _unchecked_pacts(registry: Registry) -> list[str]:
     known = {registry.pact_file(name).name for name in registry.providers}
     if not registry.pacts.is_dir():
         return []
-    return [f"{_relative(path, registry.root)} belongs to no provider of the registry: not checked"
-            for path in sorted(registry.pacts.glob("*.json")) if path.name not in known]
+    return [
+        f"{_relative(path, registry.root)} belongs to no provider of the registry: not checked"
+        for path in sorted(registry.pacts.glob("*.json"))
+        if path.name not in known
+    ]
 
 
 def _ledger_path(registry: Registry) -> Path:
@@ -198,8 +248,9 @@ def _relative(path: Path, root: Path) -> str:
 
 def _repository_root(folder: Path) -> Path:
     try:
-        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+        )
     except FileNotFoundError as exc:
         raise UsageError("git is not installed; the gate compares against a git ref") from exc
     if done.returncode != 0:
@@ -212,8 +263,10 @@ def iter_tracked(registry: Registry) -> Iterator[_Tracked]:
     seen: set[Path] = set()
     for provider in registry.providers.values():
         names = tuple(provider.operations)
-        candidates: list[tuple[Path | None, str, tuple[str, ...]]] = [(provider.spec, "openapi", names),
-                                                                      (provider.error_schema, "schema", names)]
+        candidates: list[tuple[Path | None, str, tuple[str, ...]]] = [
+            (provider.spec, "openapi", names),
+            (provider.error_schema, "schema", names),
+        ]
         for operation in provider.operations.values():
             candidates.append((operation.response_schema, "schema", (operation.name,)))
         for path, kind, operations in candidates:
@@ -234,7 +287,9 @@ class _Found:
     new: Mapping[str, Any]
 
 
-def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], list[str], list[_Found], dict[str, _Pair]]:
+def _diff_tracked(
+    registry: Registry, base: str, top: Path
+) -> tuple[list[str], list[str], list[_Found], dict[str, _Pair]]:
     compared: list[str] = []
     notes: list[str] = []
     found: list[_Found] = []
@@ -244,8 +299,11 @@ def _diff_tracked(registry: Registry, base: str, top: Path) -> tuple[list[str], 
         old_text = read_git_file(base, _relative(tracked.path, registry.root), cwd=registry.root)
         if not tracked.path.exists():
             if old_text is not None:
-                raise SchemaLoadError(f"the registry points to this file, which existed at {base} but is gone now",
-                                      file=shown, hint="restore it or remove it from registry.yaml")
+                raise SchemaLoadError(
+                    f"the registry points to this file, which existed at {base} but is gone now",
+                    file=shown,
+                    hint="restore it or remove it from registry.yaml",
+                )
             continue
         new_text = tracked.path.read_text(encoding="utf-8")
         if old_text is None:
@@ -273,8 +331,9 @@ class _Pair:
     new_name: str
 
 
-def _diff_parsed(tracked: _Tracked, old: Any, new: Any, old_name: str, new_name: str,
-                 options: DiffOptions) -> tuple[Change, ...]:
+def _diff_parsed(
+    tracked: _Tracked, old: Any, new: Any, old_name: str, new_name: str, options: DiffOptions
+) -> tuple[Change, ...]:
     if tracked.kind == "openapi":
         return diff_documents(old, new, old_name=old_name, new_name=new_name, options=options).changes
     return diff_schemas(old, new, old_name=old_name, new_name=new_name, direction="response", options=options).changes
@@ -296,17 +355,24 @@ def line_map(text: str, path: Path) -> dict[str, int]:
         document = parse_source(text, path, SchemaLoadError)
     except ContractKitError:
         return {}
-    return {"#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in key): line
-            for key, line in document.lines.items() if "<key>" not in key}
-
-
+    return {
+        "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in key): line
+        for key, line in document.lines.items()
+        if "<key>" not in key
+    }
 
 
 # ---------------------------------------------------------------- verdicts
 
 
-def _judge(registry: Registry, found: list[_Found], pairs: Mapping[str, _Pair], usage: Usage, ledger: list[LedgerEntry],
-           today: dt.date) -> tuple[list[GateChange], list[tuple[str, Finding]], set[int]]:
+def _judge(
+    registry: Registry,
+    found: list[_Found],
+    pairs: Mapping[str, _Pair],
+    usage: Usage,
+    ledger: list[LedgerEntry],
+    today: dt.date,
+) -> tuple[list[GateChange], list[tuple[str, Finding]], set[int]]:
     """Every change's verdict (the consumers' pacts first, then the ledger) and every consumer's pact findings."""
     unused = unused_policy(registry.settings.gate.unused_breaking)
     verdicts: dict[int, Judged] = {}
@@ -322,23 +388,40 @@ def _judge(registry: Registry, found: list[_Found], pairs: Mapping[str, _Pair], 
         provider = item.tracked.provider.name
         outcome = verdicts[id(item)]
         verdict, note = outcome.verdict, outcome.note
-        entries = [entry for entry in ledger
-                   if item.change.level is not Level.INFO and entry.matches(item.change.rule, item.change.location, provider)]
+        entries = [
+            entry
+            for entry in ledger
+            if item.change.level is not Level.INFO and entry.matches(item.change.rule, item.change.location, provider)
+        ]
         used |= {entry.index for entry in entries}
         live = [entry for entry in entries if not entry.is_expired(today)]
         if live:
             entry = live[0]
-            verdict, note = Verdict.ACCEPTED, f"accepted by ledger entry {entry.index} (owner {entry.owner}, until {entry.expires}): {entry.reason}"
+            verdict, note = (
+                Verdict.ACCEPTED,
+                f"accepted by ledger entry {entry.index} (owner {entry.owner}, until {entry.expires}): {entry.reason}",
+            )
         elif entries:
             entry = entries[0]
             note = f"ledger entry {entry.index} (owner {entry.owner}) expired on {entry.expires}; {note}"
-        changes.append(GateChange(provider, item.shown, item.change, verdict, note, item.line,
-                                  tuple(outcome.observer_dicts()), tuple(outcome.break_dicts())))
+        changes.append(
+            GateChange(
+                provider,
+                item.shown,
+                item.change,
+                verdict,
+                note,
+                item.line,
+                tuple(outcome.observer_dicts()),
+                tuple(outcome.break_dicts()),
+            )
+        )
     return changes, pact_findings, used
 
 
-def _judge_provider(provider: Provider, found: list[_Found], pair: _Pair | None, usage: Usage,
-                    unused: str) -> tuple[list[Finding], dict[int, Judged]]:
+def _judge_provider(
+    provider: Provider, found: list[_Found], pair: _Pair | None, usage: Usage, unused: str
+) -> tuple[list[Finding], dict[int, Judged]]:
     """One provider: its OpenAPI changes judged by every consumer interaction with it (old and new description),
     its JSON Schema changes by who calls the operations they describe, and its pact findings."""
     calls = usage.of_provider(provider.name)
@@ -346,27 +429,39 @@ def _judge_provider(provider: Provider, found: list[_Found], pair: _Pair | None,
     openapi = [item for item in found if item.tracked.kind == "openapi"]
     for item in found:
         if item.tracked.kind == "schema":
-            verdicts[id(item)] = judge_change(item.change, _schema_observations(item, usage), (), unused,
-                                              judged_by_pacts=False)
+            verdicts[id(item)] = judge_change(
+                item.change, _schema_observations(item, usage), (), unused, judged_by_pacts=False
+            )
     if provider.spec is None or not provider.spec.exists():
         return [], verdicts
     if pair is None:  # the description did not change: the pacts are judged against it as it stands
         current = description_validator(provider, _working_description(provider), source=str(provider.spec))
-        findings = [_finding(provider, call.consumer, call.description, problem, "")
-                    for call in calls if call.interaction is not None
-                    for problem in judge_interaction(call.interaction, current)]
+        findings = [
+            _finding(provider, call.consumer, call.description, problem, "")
+            for call in calls
+            if call.interaction is not None
+            for problem in judge_interaction(call.interaction, current)
+        ]
         return findings, verdicts
-    delta = compare_calls(calls, description_validator(provider, pair.old, source=pair.old_name),
-                          description_validator(provider, pair.new, source=pair.new_name))
+    delta = compare_calls(
+        calls,
+        description_validator(provider, pair.old, source=pair.old_name),
+        description_validator(provider, pair.new, source=pair.new_name),
+    )
     by_change = {id(item.change): item for item in openapi}
     judged_list, unexplained = judge_changes(
-        [item.change for item in openapi], delta,
-        lambda change: observers(usage, change, provider=provider.name, old=pair.old, new=pair.new), unused)
+        [item.change for item in openapi],
+        delta,
+        lambda change: observers(usage, change, provider=provider.name, old=pair.old, new=pair.new),
+        unused,
+    )
     for judged in judged_list:
         verdicts[id(by_change[id(judged.change)])] = judged
     findings = [_break_finding(provider, found_break, Severity.ERROR, "breaks it") for found_break in delta.breaks]
-    findings += [_break_finding(provider, found_break, Severity.WARNING, f"incompatible already at {pair.old_name}")
-                 for found_break in delta.already]
+    findings += [
+        _break_finding(provider, found_break, Severity.WARNING, f"incompatible already at {pair.old_name}")
+        for found_break in delta.already
+    ]
     del unexplained  # every break is among the findings above; the changes that explain one block too
     return findings, verdicts
 
@@ -378,21 +473,34 @@ def _working_description(provider: Provider) -> Mapping[str, Any]:
 
 def _finding(provider: Provider, consumer: str, interaction: str, problem: Any, why: str) -> Finding:
     note = f" ({why})" if why else ""
-    return Finding(problem.code, problem.severity, f"{consumer} ({interaction}): {problem.reason}{note}", problem.where,
-                   provider.name)
+    return Finding(
+        problem.code,
+        problem.severity,
+        f"{consumer} ({interaction}): {problem.reason}{note}",
+        problem.where,
+        provider.name,
+    )
 
 
 def _break_finding(provider: Provider, found: ConsumerBreak, severity: Severity, why: str) -> Finding:
     problem = found.problem
-    return Finding(problem.code, severity, f"{found.consumer} ({found.interaction}): {problem.reason} ({why})",
-                   problem.where, provider.name)
+    return Finding(
+        problem.code,
+        severity,
+        f"{found.consumer} ({found.interaction}): {problem.reason} ({why})",
+        problem.where,
+        provider.name,
+    )
 
 
 def _schema_observations(item: _Found, usage: Usage) -> list[Observation]:
     """A JSON Schema file: every consumer call of the operations it describes."""
     provider = item.tracked.provider.name
-    return [Observation(call.consumer, provider, call.operation, call.description, "", f"calls {call.operation}")
-            for call in usage.of_provider(provider) if call.operation in item.tracked.operations]
+    return [
+        Observation(call.consumer, provider, call.operation, call.description, "", f"calls {call.operation}")
+        for call in usage.of_provider(provider)
+        if call.operation in item.tracked.operations
+    ]
 
 
 def _unrecorded(registry: Registry) -> Iterator[tuple[str, Finding]]:
@@ -400,21 +508,40 @@ def _unrecorded(registry: Registry) -> Iterator[tuple[str, Finding]]:
     description (a check on a seeded cassette could not have failed)."""
     for name in registry.settings.gate.require_recorded:
         if name not in registry.providers:
-            raise UsageError(f"gate.require_recorded names {name!r}, which is not a provider of the registry",
-                             file=registry.path.name, key_path=("gate", "require_recorded"),
-                             line=registry.line_of("gate", "require_recorded"))
+            raise UsageError(
+                f"gate.require_recorded names {name!r}, which is not a provider of the registry",
+                file=registry.path.name,
+                key_path=("gate", "require_recorded"),
+                line=registry.line_of("gate", "require_recorded"),
+            )
         provider = registry.providers[name]
         folder = provider.cassettes
         paths = sorted(path for path in folder.rglob("*.yaml") if not path.name.startswith(".")) if folder else []
         if not paths:
-            yield name, Finding(Code.NOT_RECORDED, Severity.ERROR, f"gate.require_recorded: {name} has no recorded "
-                                "cassette", _relative(folder, registry.root) if folder else "cassettes", name)
+            yield (
+                name,
+                Finding(
+                    Code.NOT_RECORDED,
+                    Severity.ERROR,
+                    f"gate.require_recorded: {name} has no recorded cassette",
+                    _relative(folder, registry.root) if folder else "cassettes",
+                    name,
+                ),
+            )
         for path in paths:
             source = load_cassette(path).source
             if source in SEEDED_SOURCES:
-                yield name, Finding(Code.NOT_RECORDED, Severity.ERROR, f"gate.require_recorded: {name}'s cassette is "
-                                    f"seeded from {source}, not recorded: record it (contracts record --provider {name})",
-                                    _relative(path, registry.root), name)
+                yield (
+                    name,
+                    Finding(
+                        Code.NOT_RECORDED,
+                        Severity.ERROR,
+                        f"gate.require_recorded: {name}'s cassette is "
+                        f"seeded from {source}, not recorded: record it (contracts record --provider {name})",
+                        _relative(path, registry.root),
+                        name,
+                    ),
+                )
 
 
 def _accepted(ledger: Iterable[LedgerEntry], rule: str, location: str, provider: str, today: dt.date) -> bool:

@@ -87,9 +87,16 @@ def group_changes(changes: Iterable[Change]) -> list[ChangeGroup]:
     buckets: dict[tuple[str, str, str, str], list[Change]] = {}
     for change in changes:
         buckets.setdefault(_group_key(change), []).append(change)
-    groups = [ChangeGroup(found[0].rule, found[0].level, found[0].origin or found[0].location,
-                          (found[0].detail or found[0].message) if found[0].origin else found[0].message, tuple(found))
-              for found in buckets.values()]
+    groups = [
+        ChangeGroup(
+            found[0].rule,
+            found[0].level,
+            found[0].origin or found[0].location,
+            (found[0].detail or found[0].message) if found[0].origin else found[0].message,
+            tuple(found),
+        )
+        for found in buckets.values()
+    ]
     return sorted(groups, key=lambda g: (LEVEL_ORDER[g.level], -len(g.changes), g.rule, g.where, g.message))
 
 
@@ -97,8 +104,12 @@ def summarize_changes(changes: Iterable[Change], groups: Iterable[ChangeGroup]) 
     """Counts per level and per rule, of occurrences and of distinct (grouped) changes."""
     occurrences = Counter((change.rule, change.level) for change in changes)
     distinct = Counter((group.rule, group.level) for group in groups)
-    rules = tuple(RuleCount(rule, level, count, distinct[(rule, level)])
-                  for (rule, level), count in sorted(occurrences.items(), key=lambda item: (LEVEL_ORDER[item[0][1]], -item[1], item[0][0])))
+    rules = tuple(
+        RuleCount(rule, level, count, distinct[(rule, level)])
+        for (rule, level), count in sorted(
+            occurrences.items(), key=lambda item: (LEVEL_ORDER[item[0][1]], -item[1], item[0][0])
+        )
+    )
     per_level = {level: sum(c.occurrences for c in rules if c.level is level) for level in Level}
     distinct_level = {level: sum(c.distinct for c in rules if c.level is level) for level in Level}
     return Summary(per_level, distinct_level, rules)

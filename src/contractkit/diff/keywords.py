@@ -13,19 +13,39 @@ from contractkit.diff.model import REQUEST, RESPONSE, Delta
 from contractkit.diff.schemashape import LOWER_BOUNDS, UPPER_BOUNDS, Shape, accepts_type
 
 __all__ = [
-    "compare_all_of", "compare_bounds", "compare_default", "compare_discriminator", "compare_enum",
-    "compare_extensible_enum", "compare_format", "compare_nullability", "compare_types", "describe_types",
-    "overlap", "property_added", "property_removed", "required_without_property", "requiredness", "value_deltas",
+    "compare_all_of",
+    "compare_bounds",
+    "compare_default",
+    "compare_discriminator",
+    "compare_enum",
+    "compare_extensible_enum",
+    "compare_format",
+    "compare_nullability",
+    "compare_types",
+    "describe_types",
+    "overlap",
+    "property_added",
+    "property_removed",
+    "required_without_property",
+    "requiredness",
+    "value_deltas",
 ]
+
 
 def value_deltas(old: Shape, new: Shape, direction: str) -> list[Delta]:
     """The changes to the value itself (not its properties or items): type, null, enum, bounds, format, ..."""
     found = compare_nullability(old, new, direction) + compare_types(old, new, direction)
     if found and old.types and new.types and not overlap(old.types, new.types):
         return found
-    return (found + compare_enum(old, new, direction) + compare_extensible_enum(old, new, direction)
-            + compare_bounds(old, new, direction) + compare_format(old, new, direction)
-            + compare_default(old, new, direction) + compare_all_of(old, new, direction))
+    return (
+        found
+        + compare_enum(old, new, direction)
+        + compare_extensible_enum(old, new, direction)
+        + compare_bounds(old, new, direction)
+        + compare_format(old, new, direction)
+        + compare_default(old, new, direction)
+        + compare_all_of(old, new, direction)
+    )
 
 
 # ---------------------------------------------------------------- types and null
@@ -55,8 +75,12 @@ def compare_types(old: Shape, new: Shape, direction: str) -> list[Delta]:
         return []
     message = f"type changed from {describe_types(old.types)} to {describe_types(new.types)}"
     if direction == REQUEST:
-        return [Delta("type-changed", direction, (), message)] if lost else [Delta("type-widened", direction, (), message)]
-    return [Delta("type-changed", direction, (), message)] if gained else [Delta("type-narrowed", direction, (), message)]
+        return (
+            [Delta("type-changed", direction, (), message)] if lost else [Delta("type-widened", direction, (), message)]
+        )
+    return (
+        [Delta("type-changed", direction, (), message)] if gained else [Delta("type-narrowed", direction, (), message)]
+    )
 
 
 def _lost_types(source: frozenset[str] | None, target: frozenset[str] | None) -> bool:
@@ -92,11 +116,20 @@ def compare_enum(old: Shape, new: Shape, direction: str) -> list[Delta]:
     deltas = []
     removed, added = old.enum - new.enum, new.enum - old.enum
     if removed:
-        deltas.append(Delta("enum-value-removed", direction, (),
-                            f"enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed"))
+        deltas.append(
+            Delta(
+                "enum-value-removed",
+                direction,
+                (),
+                f"enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed",
+            )
+        )
     if added:
-        deltas.append(Delta("enum-value-added", direction, (),
-                            f"enum value{'s' if len(added) > 1 else ''} {_values(added)} added"))
+        deltas.append(
+            Delta(
+                "enum-value-added", direction, (), f"enum value{'s' if len(added) > 1 else ''} {_values(added)} added"
+            )
+        )
     return deltas
 
 
@@ -107,11 +140,23 @@ def compare_extensible_enum(old: Shape, new: Shape, direction: str) -> list[Delt
     deltas = []
     removed, added = old.extensible_enum - new.extensible_enum, new.extensible_enum - old.extensible_enum
     if removed:
-        deltas.append(Delta("extensible-enum-value-removed", direction, (),
-                            f"x-extensible-enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed"))
+        deltas.append(
+            Delta(
+                "extensible-enum-value-removed",
+                direction,
+                (),
+                f"x-extensible-enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed",
+            )
+        )
     if added:
-        deltas.append(Delta("extensible-enum-value-added", direction, (), f"x-extensible-enum value{'s' if len(added) > 1 else ''} "
-                            f"{_values(added)} added"))
+        deltas.append(
+            Delta(
+                "extensible-enum-value-added",
+                direction,
+                (),
+                f"x-extensible-enum value{'s' if len(added) > 1 else ''} {_values(added)} added",
+            )
+        )
     return deltas
 
 
@@ -141,7 +186,9 @@ def compare_bounds(old: Shape, new: Shape, direction: str) -> list[Delta]:
     deltas = _pattern_deltas(old, new, direction, tightened, loosened)
     _compare_multiple_of(old, new, tightened, loosened)
     _compare_flag("uniqueItems", old.unique_items, new.unique_items, tightened, loosened)
-    _compare_flag("closed tuple (items/unevaluatedItems: false)", old.closed_items, new.closed_items, tightened, loosened)
+    _compare_flag(
+        "closed tuple (items/unevaluatedItems: false)", old.closed_items, new.closed_items, tightened, loosened
+    )
     _compare_flag("contains", old.contains is not None, new.contains is not None, tightened, loosened)
     _compare_dependent_required(old, new, tightened, loosened)
     _compare_keys("dependentSchemas", old.dependent_schemas, new.dependent_schemas, tightened, loosened)
@@ -186,8 +233,13 @@ def _written(shape: Shape, key: str) -> tuple[float, bool] | None:
 _FORMAT_RANGE = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
-def _sort_bound(key: str, before: tuple[float, bool] | None, after: tuple[float, bool] | None,
-                tightened: list[str], loosened: list[str]) -> None:
+def _sort_bound(
+    key: str,
+    before: tuple[float, bool] | None,
+    after: tuple[float, bool] | None,
+    tightened: list[str],
+    loosened: list[str],
+) -> None:
     text = f"{key} {_bound_text(before)} -> {_bound_text(after)}"
     if before is None:
         tightened.append(text)
@@ -196,7 +248,11 @@ def _sort_bound(key: str, before: tuple[float, bool] | None, after: tuple[float,
     else:
         upper = key in UPPER_BOUNDS
         # Compare (value, exclusive): for an upper bound a smaller value or the same value made exclusive is tighter.
-        tighter = (after[0], not after[1]) < (before[0], not before[1]) if upper else (after[0], after[1]) > (before[0], before[1])
+        tighter = (
+            (after[0], not after[1]) < (before[0], not before[1])
+            if upper
+            else (after[0], after[1]) > (before[0], before[1])
+        )
         (tightened if tighter else loosened).append(text)
 
 
@@ -211,8 +267,15 @@ def _pattern_deltas(old: Shape, new: Shape, direction: str, tightened: list[str]
     cannot be judged, since whether one expression accepts less than another is not decided here (a warning)."""
     added, removed = sorted(new.patterns - old.patterns), sorted(old.patterns - new.patterns)
     if added and removed:
-        return [Delta("pattern-changed", direction, (), f"pattern {_patterns(removed)} -> {_patterns(added)}: values "
-                      "that matched the old pattern may not match the new one")]
+        return [
+            Delta(
+                "pattern-changed",
+                direction,
+                (),
+                f"pattern {_patterns(removed)} -> {_patterns(added)}: values "
+                "that matched the old pattern may not match the new one",
+            )
+        ]
     if added:
         tightened.append(f"pattern {_patterns(added)} added")
     if removed:
@@ -255,7 +318,9 @@ def _compare_dependent_required(old: Shape, new: Shape, tightened: list[str], lo
             loosened.append(f"dependentRequired {key!r} no longer needs {', '.join(sorted(before - after))}")
 
 
-def _compare_keys(name: str, old: dict[str, Any], new: dict[str, Any], tightened: list[str], loosened: list[str]) -> None:
+def _compare_keys(
+    name: str, old: dict[str, Any], new: dict[str, Any], tightened: list[str], loosened: list[str]
+) -> None:
     if new.keys() - old.keys():
         tightened.append(f"{name} added for {', '.join(sorted(new.keys() - old.keys()))}")
     if old.keys() - new.keys():
@@ -321,7 +386,11 @@ def compare_discriminator(old: Shape, new: Shape, direction: str) -> list[Delta]
         return []
     (old_name, old_map), (new_name, new_map) = old.discriminator, new.discriminator
     if old_name != new_name:
-        return [Delta("discriminator-property-changed", direction, (), f"discriminator property {old_name!r} -> {new_name!r}")]
+        return [
+            Delta(
+                "discriminator-property-changed", direction, (), f"discriminator property {old_name!r} -> {new_name!r}"
+            )
+        ]
     before, after = dict(old_map), dict(new_map)
     removed, added = before.keys() - after.keys(), after.keys() - before.keys()
     moved = {key for key in before.keys() & after.keys() if _tail(before[key]) != _tail(after[key])}
@@ -329,7 +398,11 @@ def compare_discriminator(old: Shape, new: Shape, direction: str) -> list[Delta]
         suffix = "discriminator-mapping-changed"
     else:  # only removed: a sender's value no longer selects a schema; only added: a reader cannot dispatch a value
         suffix = "discriminator-mapping-value-removed" if removed else "discriminator-mapping-value-added"
-    parts = [f"{verb} {', '.join(sorted(keys))}" for verb, keys in (("removed", removed), ("added", added), ("retargeted", moved)) if keys]
+    parts = [
+        f"{verb} {', '.join(sorted(keys))}"
+        for verb, keys in (("removed", removed), ("added", added), ("retargeted", moved))
+        if keys
+    ]
     return [Delta(suffix, direction, (), "discriminator mapping " + "; ".join(parts))]
 
 
@@ -344,7 +417,9 @@ def property_removed(name: str, rel: tuple[str, ...], old: Shape, new: Shape, di
     """A property gone: a reader loses it; a sender still sends it (fatal only where unknown ones are refused)."""
     if direction == REQUEST:
         if new.additional is False:
-            return Delta("removed-closed", direction, rel, f"property {name!r} removed where unknown properties are refused")
+            return Delta(
+                "removed-closed", direction, rel, f"property {name!r} removed where unknown properties are refused"
+            )
         return Delta("removed", direction, rel, f"property {name!r} removed")
     if name in old.required:
         return Delta("removed", direction, rel, f"required property {name!r} removed")
@@ -356,7 +431,9 @@ def property_added(name: str, rel: tuple[str, ...], old: Shape, new: Shape, dire
     if direction == REQUEST and name in new.required:
         return [Delta("added-required", direction, rel, f"required property {name!r} added")]
     if direction == RESPONSE and old.additional is False:
-        return [Delta("added-closed", direction, rel, f"property {name!r} added where additional properties were forbidden")]
+        return [
+            Delta("added-closed", direction, rel, f"property {name!r} added where additional properties were forbidden")
+        ]
     return [Delta("added", direction, rel, f"property {name!r} added")]
 
 
@@ -380,5 +457,7 @@ def required_without_property(old: Shape, new: Shape, direction: str) -> list[De
             deltas.append(Delta("added-required", direction, ("properties", name), f"required property {name!r} added"))
     else:
         for name in sorted(undefined_old - new.required):
-            deltas.append(Delta("became-optional", direction, ("properties", name), f"property {name!r} became optional"))
+            deltas.append(
+                Delta("became-optional", direction, ("properties", name), f"property {name!r} became optional")
+            )
     return deltas

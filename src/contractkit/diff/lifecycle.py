@@ -17,8 +17,17 @@ from typing import Any
 
 from contractkit.diff.model import Adjustment, Change, Level
 
-__all__ = ["STABILITY_LEVELS", "Removal", "allows_breaking", "judge_removal", "operation_sunset", "parse_sunset",
-           "relax_unstable", "stability_change", "sunset_change"]
+__all__ = [
+    "STABILITY_LEVELS",
+    "Removal",
+    "allows_breaking",
+    "judge_removal",
+    "operation_sunset",
+    "parse_sunset",
+    "relax_unstable",
+    "stability_change",
+    "sunset_change",
+]
 
 STABILITY_LEVELS = ("draft", "alpha", "beta", "stable")
 _OPEN_LEVELS = frozenset({"draft", "alpha"})
@@ -95,11 +104,17 @@ def sunset_change(before: Any, after: Any, *, still_deprecated: bool) -> tuple[s
     if after is None:
         if before is None or not still_deprecated:
             return None  # never announced, or no longer deprecated at all: no promise was withdrawn
-        return "sunset-date-removed", f"sunset date {_shown(before)} removed while still deprecated: removal could come any day"
+        return (
+            "sunset-date-removed",
+            f"sunset date {_shown(before)} removed while still deprecated: removal could come any day",
+        )
     if parse_sunset(after) is not None or after == before:
         return None
-    return ("sunset-date-invalid", f"sunset date {_shown(after)} cannot be read (expected YYYY-MM-DD or an HTTP date), "
-            "so its removal cannot be judged")
+    return (
+        "sunset-date-invalid",
+        f"sunset date {_shown(after)} cannot be read (expected YYYY-MM-DD or an HTTP date), "
+        "so its removal cannot be judged",
+    )
 
 
 def _shown(raw: Any) -> str:
@@ -117,7 +132,11 @@ def stability_change(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, str
     before, after = old.get("x-stability-level"), new.get("x-stability-level")
     if after is not None and after not in STABILITY_LEVELS and after != before:
         return "stability-level-invalid", f"x-stability-level {after!r} is not one of {', '.join(STABILITY_LEVELS)}"
-    if before in STABILITY_LEVELS and after in STABILITY_LEVELS and STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before):
+    if (
+        before in STABILITY_LEVELS
+        and after in STABILITY_LEVELS
+        and STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before)
+    ):
         return "stability-level-decreased", f"x-stability-level went back from {before} to {after}"
     return None
 
@@ -127,6 +146,9 @@ def relax_unstable(changes: Iterable[Change], stability: str) -> Iterator[Change
     promised anything, so they are informational, with the stability level as their level's source."""
     for change in changes:
         if stability and change.level is not Level.INFO and not change.rule.startswith("stability-level"):
-            change = replace(change, adjustment=Adjustment(Level.INFO, f"stability: x-stability-level {stability}"),
-                             message=f"{change.message} (x-stability-level {stability}: breaking changes allowed)")
+            change = replace(
+                change,
+                adjustment=Adjustment(Level.INFO, f"stability: x-stability-level {stability}"),
+                message=f"{change.message} (x-stability-level {stability}: breaking changes allowed)",
+            )
         yield change

@@ -11,8 +11,20 @@ from typing import Any
 from contractkit.diff.levels import CONFIGURATION, DEFAULT_SOURCE, LEVEL_ORDER, Adjustment, Level
 from contractkit.diff.rules import RULES, rule_name
 
-__all__ = ["CONFIGURATION", "DEFAULT_SOURCE", "LEVEL_ORDER", "REQUEST", "RESPONSE", "Adjustment", "Change", "Delta",
-           "DiffOptions", "DiffResult", "Level", "pointer_part"]
+__all__ = [
+    "CONFIGURATION",
+    "DEFAULT_SOURCE",
+    "LEVEL_ORDER",
+    "REQUEST",
+    "RESPONSE",
+    "Adjustment",
+    "Change",
+    "Delta",
+    "DiffOptions",
+    "DiffResult",
+    "Level",
+    "pointer_part",
+]
 
 REQUEST, RESPONSE = "request", "response"
 
@@ -71,10 +83,16 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a change: rule, code, level (and where it came from), place and message."""
-        data: dict[str, Any] = {"rule": self.rule, "code": self.code, "level": str(self.level),
-                                "level_source": self.level_source,
-                                "path": self.path, "method": self.method, "location": self.location,
-                                "message": self.message}
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "code": self.code,
+            "level": str(self.level),
+            "level_source": self.level_source,
+            "path": self.path,
+            "method": self.method,
+            "location": self.location,
+            "message": self.message,
+        }
         if self.origin:
             data["origin"] = self.origin
         return data

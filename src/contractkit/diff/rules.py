@@ -47,7 +47,11 @@ _DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
     ("request-parameter-added", I, "a new optional parameter"),
     ("request-parameter-became-required", B, "a parameter clients may omit is now required"),
     ("request-parameter-became-optional", I, "a required parameter became optional"),
-    ("request-parameter-location-changed", B, "a parameter moved (query, header, path, cookie): clients send it in the old place"),
+    (
+        "request-parameter-location-changed",
+        B,
+        "a parameter moved (query, header, path, cookie): clients send it in the old place",
+    ),
     ("request-body-added-required", B, "a required request body was added: existing calls send none"),
     ("request-body-became-required", B, "an optional request body became required"),
     ("request-body-removed", B, "the request body was removed: what clients send is no longer read"),
@@ -65,10 +69,14 @@ _DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
 )
 
 _SIDE_WORDS = {
-    "request": "a request body property", "response": "a response body property",
-    "request-parameter": "a property of an object parameter", "response-header": "a property of an object header",
-    "request-body": "the request body", "request-property": "a request body property",
-    "response-body": "the response body", "response-property": "a response body property",
+    "request": "a request body property",
+    "response": "a response body property",
+    "request-parameter": "a property of an object parameter",
+    "response-header": "a property of an object header",
+    "request-body": "the request body",
+    "request-property": "a request body property",
+    "response-body": "the response body",
+    "response-property": "a response body property",
 }
 _PRESENCE = {  # suffix -> (level when sent, level when read, explanation)
     "removed": (W, B, "{where} was removed (breaking when read; when sent, see ...-removed-closed)"),
@@ -83,34 +91,66 @@ _VALUE = {  # suffix -> (level when sent, level when read, explanation)
     "type-narrowed": (I, I, "{where} is produced with fewer types"),
     "enum-value-removed": (B, I, "an enum value of {where} was removed (or an enum introduced)"),
     "enum-value-added": (I, W, "an enum value of {where} was added: readers meet a value they do not know"),
-    "constraint-tightened": (B, I, "a constraint of {where} was tightened (a minimum raised, a maximum lowered, a "
-                             "pattern added, contains, dependentRequired, ...): a sender's old values may be refused, "
-                             "while a reader only meets fewer values"),
-    "constraint-loosened": (I, B, "a constraint of {where} was loosened (a minimum lowered, a maximum raised, a pattern "
-                            "dropped, ...): a sender may send more, but a reader meets values outside the bounds it "
-                            "sized for; a bound the format or an unchanged enum already implied is no change"),
+    "constraint-tightened": (
+        B,
+        I,
+        "a constraint of {where} was tightened (a minimum raised, a maximum lowered, a "
+        "pattern added, contains, dependentRequired, ...): a sender's old values may be refused, "
+        "while a reader only meets fewer values",
+    ),
+    "constraint-loosened": (
+        I,
+        B,
+        "a constraint of {where} was loosened (a minimum lowered, a maximum raised, a pattern "
+        "dropped, ...): a sender may send more, but a reader meets values outside the bounds it "
+        "sized for; a bound the format or an unchanged enum already implied is no change",
+    ),
     "format-changed": (B, W, "the format of {where} changed"),
     "became-nullable": (I, B, "{where} can now be null"),
     "became-not-nullable": (B, I, "{where} can no longer be null"),
     "additional-properties-restricted": (B, I, "{where} no longer allows additional (or unevaluated) properties"),
-    "additional-properties-allowed": (I, B, "{where} now allows additional (or unevaluated) properties: readers "
-                                      "that counted on a closed object meet members no description names"),
+    "additional-properties-allowed": (
+        I,
+        B,
+        "{where} now allows additional (or unevaluated) properties: readers "
+        "that counted on a closed object meet members no description names",
+    ),
 }
-_VALUE_SIDES = ("request-body", "request-property", "request-parameter", "response-body", "response-property",
-                "response-header")
+_VALUE_SIDES = (
+    "request-body",
+    "request-property",
+    "request-parameter",
+    "response-body",
+    "response-property",
+    "response-header",
+)
 _PRESENCE_SIDES = ("request", "response", "request-parameter", "response-header")
-_RETIRED = frozenset({f"{side}-type-widened" for side in _VALUE_SIDES if side.startswith("response")}
-                     | {f"{side}-type-narrowed" for side in _VALUE_SIDES if side.startswith("request")}
-                     | {"response-property-added-required", "response-header-property-added-required"})  # read as `added`
+_RETIRED = frozenset(
+    {f"{side}-type-widened" for side in _VALUE_SIDES if side.startswith("response")}
+    | {f"{side}-type-narrowed" for side in _VALUE_SIDES if side.startswith("request")}
+    | {"response-property-added-required", "response-header-property-added-required"}
+)  # read as `added`
 
 _NEW_DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
     ("operation-removed-before-sunset", B, "a deprecated operation was removed before its announced sunset date"),
-    ("operation-removed-after-sunset", I, "a deprecated operation was removed after its sunset date (policy: configurable)"),
+    (
+        "operation-removed-after-sunset",
+        I,
+        "a deprecated operation was removed after its sunset date (policy: configurable)",
+    ),
     ("deprecated-operation-removed", W, "a deprecated operation without a sunset date was removed"),
-    ("sunset-date-invalid", B, "a sunset date (x-sunset or a Sunset header) cannot be read, so removal cannot be judged"),
+    (
+        "sunset-date-invalid",
+        B,
+        "a sunset date (x-sunset or a Sunset header) cannot be read, so removal cannot be judged",
+    ),
     ("stability-level-decreased", B, "x-stability-level went backwards (stable > beta > alpha > draft)"),
     ("stability-level-invalid", W, "x-stability-level is not one of draft, alpha, beta, stable"),
-    ("request-optional-parameter-removed", W, "an optional parameter was removed; clients that send it are ignored (policy)"),
+    (
+        "request-optional-parameter-removed",
+        W,
+        "an optional parameter was removed; clients that send it are ignored (policy)",
+    ),
     ("request-parameter-deprecated", I, "a parameter is now deprecated"),
     ("request-parameter-removed-before-sunset", B, "a deprecated parameter was removed before its sunset date"),
     ("request-parameter-removed-after-sunset", I, "a deprecated parameter was removed after its sunset date"),
@@ -128,55 +168,110 @@ _NEW_VALUE = {
     "extensible-enum-value-removed": (B, I, "an x-extensible-enum value of {where} was removed"),
     "extensible-enum-value-added": (I, I, "an x-extensible-enum value of {where} was added (extensible: not breaking)"),
     "discriminator-property-changed": (B, B, "the discriminator property of {where} changed"),
-    "discriminator-mapping-changed": (B, B, "a discriminator mapping of {where} was retargeted (or values both removed and added)"),
+    "discriminator-mapping-changed": (
+        B,
+        B,
+        "a discriminator mapping of {where} was retargeted (or values both removed and added)",
+    ),
 }
-_DEFAULT_CHANGED = (("request-body-default-changed", W), ("request-property-default-changed", W),
-                    ("request-parameter-default-changed", B))
+_DEFAULT_CHANGED = (
+    ("request-body-default-changed", W),
+    ("request-property-default-changed", W),
+    ("request-parameter-default-changed", B),
+)
 _LATER_DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
-    ("request-property-removed-closed", B, "a request body property was removed from an object that refuses unknown "
-     "properties (additionalProperties: false): clients that still send it are refused"),
-    ("request-parameter-property-removed-closed", B, "a property of an object parameter was removed where unknown "
-     "properties are refused: clients that still send it are refused"),
-    ("response-property-added-closed", W, "a response body property was added to an object that forbade additional "
-     "properties: strict readers meet a property they do not know"),
-    ("response-header-property-added-closed", W, "a property was added to an object header that forbade additional "
-     "properties: strict readers meet a property they do not know"),
-    ("response-error-content-type-removed", W, "a media type of an error response (not 2xx) is gone: clients read "
-     "the status, and the error body only when they can"),
+    (
+        "request-property-removed-closed",
+        B,
+        "a request body property was removed from an object that refuses unknown "
+        "properties (additionalProperties: false): clients that still send it are refused",
+    ),
+    (
+        "request-parameter-property-removed-closed",
+        B,
+        "a property of an object parameter was removed where unknown "
+        "properties are refused: clients that still send it are refused",
+    ),
+    (
+        "response-property-added-closed",
+        W,
+        "a response body property was added to an object that forbade additional "
+        "properties: strict readers meet a property they do not know",
+    ),
+    (
+        "response-header-property-added-closed",
+        W,
+        "a property was added to an object header that forbade additional "
+        "properties: strict readers meet a property they do not know",
+    ),
+    (
+        "response-error-content-type-removed",
+        W,
+        "a media type of an error response (not 2xx) is gone: clients read "
+        "the status, and the error body only when they can",
+    ),
 )
 _LATER_VALUE = {
-    "discriminator-mapping-value-removed": (B, I, "a discriminator mapping value of {where} was removed: a sender's "
-                                            "value no longer selects a schema (a reader never meets it again)"),
-    "discriminator-mapping-value-added": (I, B, "a discriminator mapping value of {where} was added: a reader meets a "
-                                          "value it cannot dispatch (a sender may use it)"),
+    "discriminator-mapping-value-removed": (
+        B,
+        I,
+        "a discriminator mapping value of {where} was removed: a sender's "
+        "value no longer selects a schema (a reader never meets it again)",
+    ),
+    "discriminator-mapping-value-added": (
+        I,
+        B,
+        "a discriminator mapping value of {where} was added: a reader meets a "
+        "value it cannot dispatch (a sender may use it)",
+    ),
 }
 
 
 _THIRD_DOCUMENT_RULES: tuple[tuple[str, Level, str], ...] = (
-    ("request-parameter-serialization-changed", B, "a parameter's style or explode changed: clients serialize its "
-     "value the old way (a list as a,b where a=1&a=2 is now read)"),
-    ("sunset-date-removed", B, "the sunset date of a deprecated operation, parameter or property was removed: the "
-     "day clients were promised is withdrawn, and removal could come any day"),
+    (
+        "request-parameter-serialization-changed",
+        B,
+        "a parameter's style or explode changed: clients serialize its "
+        "value the old way (a list as a,b where a=1&a=2 is now read)",
+    ),
+    (
+        "sunset-date-removed",
+        B,
+        "the sunset date of a deprecated operation, parameter or property was removed: the "
+        "day clients were promised is withdrawn, and removal could come any day",
+    ),
 )
 _THIRD_VALUE = {
     "const-changed": (B, B, "the const of {where} changed: the one value senders send and readers expect is another"),
-    "pattern-changed": (W, W, "the pattern of {where} was replaced by another: whether it accepts less (a sender's "
-                        "value refused) or more (a reader's surprise) cannot be decided; check the two expressions"),
+    "pattern-changed": (
+        W,
+        W,
+        "the pattern of {where} was replaced by another: whether it accepts less (a sender's "
+        "value refused) or more (a reader's surprise) cannot be decided; check the two expressions",
+    ),
 }
 
 
 def _legacy() -> list[tuple[str, Level, str]]:
     rules = list(_DOCUMENT_RULES)
-    rules += [("response-optional-property-removed", W, "an optional response property was removed"),
-              ("response-header-optional-property-removed", W, "an optional property of an object header was removed")]
+    rules += [
+        ("response-optional-property-removed", W, "an optional response property was removed"),
+        ("response-header-optional-property-removed", W, "an optional property of an object header was removed"),
+    ]
     for side in _PRESENCE_SIDES:
         for suffix, (sent, read, text) in _PRESENCE.items():
-            rules.append((f"{side}-property-{suffix}", sent if side.startswith("request") else read,
-                          text.format(where=_SIDE_WORDS[side])))
+            rules.append(
+                (
+                    f"{side}-property-{suffix}",
+                    sent if side.startswith("request") else read,
+                    text.format(where=_SIDE_WORDS[side]),
+                )
+            )
     for side in _VALUE_SIDES:
         for suffix, (sent, read, text) in _VALUE.items():
-            rules.append((f"{side}-{suffix}", sent if side.startswith("request") else read,
-                          text.format(where=_SIDE_WORDS[side])))
+            rules.append(
+                (f"{side}-{suffix}", sent if side.startswith("request") else read, text.format(where=_SIDE_WORDS[side]))
+            )
     return rules
 
 
@@ -184,11 +279,14 @@ def _appended() -> list[tuple[str, Level, str]]:
     rules = list(_NEW_DOCUMENT_RULES)
     for suffix, (sent, read, text) in _NEW_VALUE.items():
         for side in _VALUE_SIDES:
-            rules.append((f"{side}-{suffix}", sent if side.startswith("request") else read,
-                          text.format(where=_SIDE_WORDS[side])))
+            rules.append(
+                (f"{side}-{suffix}", sent if side.startswith("request") else read, text.format(where=_SIDE_WORDS[side]))
+            )
     for rule, level in _DEFAULT_CHANGED:
         side = rule.removesuffix("-default-changed")
-        rules.append((rule, level, f"the default of {_SIDE_WORDS[side]} changed: clients that omit it get another value"))
+        rules.append(
+            (rule, level, f"the default of {_SIDE_WORDS[side]} changed: clients that omit it get another value")
+        )
     for documents, values in ((_LATER_DOCUMENT_RULES, _LATER_VALUE), (_THIRD_DOCUMENT_RULES, _THIRD_VALUE)):
         rules += documents
         rules += _value_rules(values)
@@ -197,8 +295,11 @@ def _appended() -> list[tuple[str, Level, str]]:
 
 def _value_rules(values: dict[str, tuple[Level, Level, str]]) -> list[tuple[str, Level, str]]:
     """A value rule for each side, at the level for senders or for readers."""
-    return [(f"{side}-{suffix}", sent if side.startswith("request") else read, text.format(where=_SIDE_WORDS[side]))
-            for suffix, (sent, read, text) in values.items() for side in _VALUE_SIDES]
+    return [
+        (f"{side}-{suffix}", sent if side.startswith("request") else read, text.format(where=_SIDE_WORDS[side]))
+        for suffix, (sent, read, text) in values.items()
+        for side in _VALUE_SIDES
+    ]
 
 
 def _build() -> dict[str, Rule]:
@@ -214,8 +315,13 @@ RULE_CODES: dict[str, str] = {rule.id: rule.code for rule in RULES.values()}
 
 _DOCUMENT_WIDE = frozenset({"sunset-date-removed", "sunset-date-invalid"})  # one rule wherever the date was written
 _NESTING = frozenset({"properties", "items", "additionalProperties", "prefixItems", "contains", "dependentSchemas"})
-_PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {"deprecated", "removed-before-sunset", "removed-after-sunset",
-                                              "removed-closed", "added-closed"}
+_PRESENCE_SUFFIXES = frozenset(_PRESENCE) | {
+    "deprecated",
+    "removed-before-sunset",
+    "removed-after-sunset",
+    "removed-closed",
+    "added-closed",
+}
 
 
 def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
@@ -223,7 +329,11 @@ def rule_name(side: str, suffix: str, rel: tuple[str, ...]) -> str:
     if suffix in _DOCUMENT_WIDE:
         return suffix
     if suffix == "optional-property-removed":
-        return f"{side}-optional-property-removed" if side in ("response", "response-header") else f"{side}-property-removed"
+        return (
+            f"{side}-optional-property-removed"
+            if side in ("response", "response-header")
+            else f"{side}-property-removed"
+        )
     if suffix in _PRESENCE_SUFFIXES:
         name = f"{side}-property-{suffix}"
         return name if name in RULES else f"{side.split('-')[0]}-property-{suffix}"
@@ -241,10 +351,15 @@ def check_levels(levels: Mapping[str, object], *, display: str) -> dict[str, str
         if rule not in RULES:
             close = difflib.get_close_matches(str(rule), list(RULES), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "run `contracts diff --list-rules` for the ids"
-            raise UsageError(f"unknown rule id {rule!r}", file=display, key_path=("gate", "levels", str(rule)), hint=hint)
+            raise UsageError(
+                f"unknown rule id {rule!r}", file=display, key_path=("gate", "levels", str(rule)), hint=hint
+            )
         if level not in LEVEL_SETTINGS:
-            raise UsageError(f"expected one of {', '.join(LEVEL_SETTINGS)}, got {level!r}", file=display,
-                             key_path=("gate", "levels", str(rule)))
+            raise UsageError(
+                f"expected one of {', '.join(LEVEL_SETTINGS)}, got {level!r}",
+                file=display,
+                key_path=("gate", "levels", str(rule)),
+            )
         checked[str(rule)] = str(level)
     return checked
 

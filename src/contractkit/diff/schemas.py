@@ -232,12 +232,16 @@ class SchemaComparator:
             return found
         for name in old.properties.keys() & new.properties.keys():
             found += self._shallow(old.properties[name], new.properties[name], direction, depth - 1)
-        found += [property_removed(name, (), old, new, direction) for name in old.properties.keys() - new.properties.keys()]
+        found += [
+            property_removed(name, (), old, new, direction) for name in old.properties.keys() - new.properties.keys()
+        ]
         if old.items is not None and new.items is not None:
             found += self._shallow(old.items, new.items, direction, depth - 1)
         return found
 
-    def _shallow_choice(self, old_raw: Any, new_raw: Any, old: Shape, new: Shape, direction: str, depth: int) -> list[Delta]:
+    def _shallow_choice(
+        self, old_raw: Any, new_raw: Any, old: Shape, new: Shape, direction: str, depth: int
+    ) -> list[Delta]:
         """Scoring through a nested choice: each covered alternative against its best shallow match."""
         if depth < 2:
             return []
@@ -250,8 +254,11 @@ class SchemaComparator:
             for candidate in covering:
                 pair = (option, candidate) if direction == REQUEST else (candidate, option)
                 deltas = self._shallow(*pair, direction, depth - 2)
-                score = (any(d.suffix == "type-changed" and not d.rel for d in deltas),
-                         sum(1 for d in deltas if d.level is Level.BREAKING), len(deltas))
+                score = (
+                    any(d.suffix == "type-changed" and not d.rel for d in deltas),
+                    sum(1 for d in deltas if d.level is Level.BREAKING),
+                    len(deltas),
+                )
                 if best is None or score < best[0]:
                     best = (score, deltas)
             found += best[1] if best else []
@@ -264,7 +271,12 @@ class SchemaComparator:
         if old.alternatives is not None or new.alternatives is not None:
             return self._compare_alternatives(old_raw, new_raw, old, new, direction)
         deltas = value_deltas(old, new, direction)
-        if any(d.suffix == "type-changed" for d in deltas) and old.types and new.types and not overlap(old.types, new.types):
+        if (
+            any(d.suffix == "type-changed" for d in deltas)
+            and old.types
+            and new.types
+            and not overlap(old.types, new.types)
+        ):
             return deltas  # a different kind of value altogether: nothing below compares
         deltas += self._compare_properties(old, new, direction)
         deltas += self._compare_items(old, new, direction)
@@ -296,8 +308,11 @@ class SchemaComparator:
         kinds = document_shape(self.old if request else self.new, single).types
         if not kinds and kinds is not None:
             return None  # accepts nothing (or only null): nothing to cover
-        fitting = [index for index, option in enumerate(options)
-                   if kinds is None or (types := document_shape(document, option).types) is None or overlap(kinds, types)]
+        fitting = [
+            index
+            for index, option in enumerate(options)
+            if kinds is None or (types := document_shape(document, option).types) is None or overlap(kinds, types)
+        ]
         if not fitting:
             return None
         if len(fitting) == 1:
@@ -316,11 +331,15 @@ class SchemaComparator:
             document.shape(self._unions[key]).keep_alive.extend(options)
         return self._unions[key]
 
-    def _pair_alternatives(self, covered: list[Any], covering: list[Any], direction: str, old: Shape, new: Shape) -> list[Delta]:
+    def _pair_alternatives(
+        self, covered: list[Any], covering: list[Any], direction: str, old: Shape, new: Shape
+    ) -> list[Delta]:
         """Each covered alternative against its match; one with no acceptable match was added or removed."""
         request = direction == REQUEST
-        chosen = _assign([self._candidates(option, index, covering, direction) for index, option in enumerate(covered)],
-                         [_identity(option) for option in covered])
+        chosen = _assign(
+            [self._candidates(option, index, covering, direction) for index, option in enumerate(covered)],
+            [_identity(option) for option in covered],
+        )
         deltas: list[Delta] = []
         for index, candidate in enumerate(chosen):
             # The location is in the new document: the matched new alternative (request) or this one (response).
@@ -335,8 +354,15 @@ class SchemaComparator:
             if position not in used:
                 rel = (new.alternative_key, str(position)) if request and new.alternatives is not None else ()
                 suffix = "alternative-added" if request else "alternative-removed"
-                deltas.append(Delta(suffix, direction, rel, f"alternative {position} ({_label(covering[position])}) "
-                                    f"{'is now also accepted' if request else 'is no longer produced'}"))
+                deltas.append(
+                    Delta(
+                        suffix,
+                        direction,
+                        rel,
+                        f"alternative {position} ({_label(covering[position])}) "
+                        f"{'is now also accepted' if request else 'is no longer produced'}",
+                    )
+                )
         return deltas
 
     def _candidates(self, option: Any, index: int, covering: list[Any], direction: str) -> list[_Candidate]:
@@ -346,8 +372,15 @@ class SchemaComparator:
         for position, candidate in enumerate(covering):
             pair = (option, candidate) if request else (candidate, option)
             key = self._key(*pair, direction)
-            found.append(_Candidate(self._score(self._ensure(key)), bool(labels & _identity(candidate)), position, key,
-                                    _identity(candidate)))
+            found.append(
+                _Candidate(
+                    self._score(self._ensure(key)),
+                    bool(labels & _identity(candidate)),
+                    position,
+                    key,
+                    _identity(candidate),
+                )
+            )
             if found[-1].clean and position == index:
                 break
         return sorted(found, key=lambda candidate: candidate.order(index))
@@ -385,7 +418,9 @@ class SchemaComparator:
         deprecated, sunset = _lifecycle(self.old, raw)
         removal = judge_removal(deprecated, sunset, self.today)
         if removal.kind == "after-sunset":
-            return Delta("removed-after-sunset", direction, rel, f"property {name!r} removed after its sunset {removal.sunset}")
+            return Delta(
+                "removed-after-sunset", direction, rel, f"property {name!r} removed after its sunset {removal.sunset}"
+            )
         if removal.kind in ("before-sunset", "invalid"):
             why = "before its sunset" if removal.kind == "before-sunset" else "with an unreadable sunset"
             return Delta("removed-before-sunset", direction, rel, f"property {name!r} removed {why} {removal.sunset}")
@@ -401,15 +436,17 @@ class SchemaComparator:
     def _visible(self, document: SchemaDocument, shape: Shape, direction: str) -> dict[str, Any]:
         # A client never sends readOnly properties and never receives writeOnly ones.
         hidden = "read_only" if direction == REQUEST else "write_only"
-        return {name: raw for name, raw in shape.properties.items() if not getattr(document_shape(document, raw), hidden)}
+        return {
+            name: raw for name, raw in shape.properties.items() if not getattr(document_shape(document, raw), hidden)
+        }
 
     def _compare_additional(self, old: Shape, new: Shape, direction: str) -> list[Delta]:
         if old.additional is not False and new.additional is False:
-            return [Delta("additional-properties-restricted", direction, (),
-                          "additional properties are no longer allowed")]
+            return [
+                Delta("additional-properties-restricted", direction, (), "additional properties are no longer allowed")
+            ]
         if old.additional is False and new.additional is not False:
-            return [Delta("additional-properties-allowed", direction, (),
-                          "additional properties are now allowed")]
+            return [Delta("additional-properties-allowed", direction, (), "additional properties are now allowed")]
         if isinstance(old.additional, dict) or isinstance(new.additional, dict):
             # a schema for the other properties compares with another, or with "anything" where there was none
             before = old.additional if isinstance(old.additional, dict) else _ANYTHING
@@ -431,7 +468,11 @@ class SchemaComparator:
         if old.contains is not None and new.contains is not None:
             edges.append(self._edge(("contains",), old.contains, new.contains, direction))
         for name in sorted(old.dependent_schemas.keys() & new.dependent_schemas.keys()):
-            edges.append(self._edge(("dependentSchemas", name), old.dependent_schemas[name], new.dependent_schemas[name], direction))
+            edges.append(
+                self._edge(
+                    ("dependentSchemas", name), old.dependent_schemas[name], new.dependent_schemas[name], direction
+                )
+            )
         return edges
 
 
@@ -482,12 +523,16 @@ def _assign(scored: list[list[_Candidate]], owned: list[frozenset[str]]) -> list
     A clean match is not taken from the alternative that bears its name: when `Small` and `Big` were both
     alternatives and only `Big` is left, `Small` was removed, even if `Big` happens to accept what `Small` did.
     """
-    chosen: list[_Candidate | None] = [candidates[0] if candidates[0].clean and not _named_for_another(candidates[0], index, owned)
-                                       else None for index, candidates in enumerate(scored)]
+    chosen: list[_Candidate | None] = [
+        candidates[0] if candidates[0].clean and not _named_for_another(candidates[0], index, owned) else None
+        for index, candidates in enumerate(scored)
+    ]
     claimed = {candidate.position for candidate in chosen if candidate is not None}
     shared = len(scored) * max(len(candidates) for candidates in scored) > _PAIRING_LIMIT
-    pending = sorted((index for index, candidate in enumerate(chosen) if candidate is None),
-                     key=lambda index: scored[index][0].order(index))
+    pending = sorted(
+        (index for index, candidate in enumerate(chosen) if candidate is None),
+        key=lambda index: scored[index][0].order(index),
+    )
     for index in pending:
         free = [candidate for candidate in scored[index] if candidate.position not in claimed]
         if shared:  # too many to pair: each takes its best match
@@ -502,8 +547,11 @@ def _assign(scored: list[list[_Candidate]], owned: list[frozenset[str]]) -> list
 
 def _named_for_another(candidate: _Candidate, index: int, owned: list[frozenset[str]]) -> bool:
     """The candidate is a `$ref` another covered alternative, not this one, refers to."""
-    return bool(candidate.identity) and not candidate.same_identity and any(
-        candidate.identity & names for other, names in enumerate(owned) if other != index)
+    return (
+        bool(candidate.identity)
+        and not candidate.same_identity
+        and any(candidate.identity & names for other, names in enumerate(owned) if other != index)
+    )
 
 
 _UNMATCHED = _Candidate((True, 1, 0, 1), False, -1, (0, 0, ""))
@@ -511,25 +559,41 @@ _UNMATCHED = _Candidate((True, 1, 0, 1), False, -1, (0, 0, ""))
 
 def _alternative_delta(option: Any, index: int, rel: tuple[str, ...], request: bool) -> Delta:
     if request:
-        return Delta("alternative-removed", REQUEST, rel,
-                     f"alternative {index} ({_label(option)}) was removed: a client sending that shape is refused")
-    return Delta("alternative-added", RESPONSE, rel,
-                 f"alternative {index} ({_label(option)}) was added: a client meets a shape it cannot read")
+        return Delta(
+            "alternative-removed",
+            REQUEST,
+            rel,
+            f"alternative {index} ({_label(option)}) was removed: a client sending that shape is refused",
+        )
+    return Delta(
+        "alternative-added",
+        RESPONSE,
+        rel,
+        f"alternative {index} ({_label(option)}) was added: a client meets a shape it cannot read",
+    )
 
 
-_FOLDED = {"removed": "lacks required properties the old schema promised",
-           "became-optional": "no longer promises properties the old schema required"}
+_FOLDED = {
+    "removed": "lacks required properties the old schema promised",
+    "became-optional": "no longer promises properties the old schema required",
+}
 
 
 def _fold_missing_properties(found: tuple[Delta, ...]) -> tuple[Delta, ...]:
     """One change for an alternative that lacks several promised properties, instead of one per property."""
     result = list(found)
     for suffix, wording in _FOLDED.items():
-        group = [d for d in result if d.suffix == suffix and d.level is Level.BREAKING and len(d.rel) == 2 and d.cycle is None]
+        group = [
+            d
+            for d in result
+            if d.suffix == suffix and d.level is Level.BREAKING and len(d.rel) == 2 and d.cycle is None
+        ]
         if len(group) < 2:
             continue
         names = ", ".join(repr(d.rel[1]) for d in group[:8]) + (f" and {len(group) - 8} more" if len(group) > 8 else "")
-        result = [Delta(suffix, group[0].direction, (), f"this alternative {wording}: {names}")] + [d for d in result if d not in group]
+        result = [Delta(suffix, group[0].direction, (), f"this alternative {wording}: {names}")] + [
+            d for d in result if d not in group
+        ]
     return tuple(result)
 
 

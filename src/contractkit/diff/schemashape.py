@@ -82,8 +82,11 @@ class SchemaDocument:
         if hit is not None:
             return hit
         if not ref.startswith("#"):
-            raise SchemaLoadError(f"external $ref {ref!r} is not supported; bundle the document first "
-                                  "(all references must start with '#/')", file=self.display)
+            raise SchemaLoadError(
+                f"external $ref {ref!r} is not supported; bundle the document first "
+                "(all references must start with '#/')",
+                file=self.display,
+            )
         node = self.document
         for raw in ref[1:].split("/")[1:]:
             part = raw.replace("~1", "/").replace("~0", "~")
@@ -132,8 +135,13 @@ class SchemaDocument:
             if nullable and not shape.nullable:
                 shape = _copy(shape, nullable=True)
             return _with_keep(shape, options)
-        return Shape(alternatives=plain or options, alternative_key=key, nullable=nullable, keep_alive=list(options),
-                     discriminator=_discriminator(schema.get("discriminator"), schema.get(key)))
+        return Shape(
+            alternatives=plain or options,
+            alternative_key=key,
+            nullable=nullable,
+            keep_alive=list(options),
+            discriminator=_discriminator(schema.get("discriminator"), schema.get(key)),
+        )
 
     def _flatten(self, options: list[Any], seen: set[int]) -> list[Any]:
         """A choice among choices is one choice: `anyOf: [oneOf: [A, B], C]` offers A, B and C."""
@@ -151,7 +159,9 @@ class SchemaDocument:
         resolved = self.resolve(schema)[0]
         if not isinstance(resolved, dict):
             return False
-        return resolved.get("type") == "null" or (resolved.get("enum") == [None] and set(resolved) <= {"enum", "nullable", "type", *_PROSE})
+        return resolved.get("type") == "null" or (
+            resolved.get("enum") == [None] and set(resolved) <= {"enum", "nullable", "type", *_PROSE}
+        )
 
     def _merge_all_of(self, schema: dict[str, Any]) -> Shape:
         parts = [self.resolve(part)[0] for part in schema["allOf"]]
@@ -161,13 +171,23 @@ class SchemaDocument:
         for index, part in enumerate(parts):  # distribute the merge over the first part that is a choice
             shape = self.shape(part)
             if shape.alternatives is not None:
-                others = parts[:index] + parts[index + 1:]
+                others = parts[:index] + parts[index + 1 :]
                 options = [{"allOf": others + [option]} for option in shape.alternatives]
-                return Shape(alternatives=options, alternative_key=shape.alternative_key, nullable=shape.nullable,
-                             keep_alive=list(options))
+                return Shape(
+                    alternatives=options,
+                    alternative_key=shape.alternative_key,
+                    nullable=shape.nullable,
+                    keep_alive=list(options),
+                )
         merged = self.shape(parts[0]) if len(parts) == 1 else _merge(self, [self.shape(part) for part in parts])
-        refs = frozenset(part["$ref"] for part in schema["allOf"] if isinstance(part, dict) and isinstance(part.get("$ref"), str))
-        flags = {"all_of_refs": refs, "read_only": self._all_say(parts, "read_only"), "write_only": self._all_say(parts, "write_only")}
+        refs = frozenset(
+            part["$ref"] for part in schema["allOf"] if isinstance(part, dict) and isinstance(part.get("$ref"), str)
+        )
+        flags = {
+            "all_of_refs": refs,
+            "read_only": self._all_say(parts, "read_only"),
+            "write_only": self._all_say(parts, "write_only"),
+        }
         if all(getattr(merged, name) == value for name, value in flags.items()):
             return merged
         return _copy(merged, **flags)
@@ -180,7 +200,9 @@ class SchemaDocument:
         """
         content = []
         for part in parts:
-            if isinstance(part, dict) and not _is_meaningful({k: v for k, v in part.items() if k not in ("readOnly", "writeOnly")}):
+            if isinstance(part, dict) and not _is_meaningful(
+                {k: v for k, v in part.items() if k not in ("readOnly", "writeOnly")}
+            ):
                 if part.get(_FLAG_KEYWORDS[flag]) is True:
                     return True
             else:
@@ -188,9 +210,28 @@ class SchemaDocument:
         return bool(content) and all(getattr(self.shape(part), flag) for part in content)
 
 
-_PROSE = frozenset({"description", "title", "summary", "example", "examples", "externalDocs", "deprecated",
-                    "default", "xml", "$comment", "discriminator", "x-github", "x-octokit", "$defs", "definitions",
-                    "$schema", "$id", "$anchor"})
+_PROSE = frozenset(
+    {
+        "description",
+        "title",
+        "summary",
+        "example",
+        "examples",
+        "externalDocs",
+        "deprecated",
+        "default",
+        "xml",
+        "$comment",
+        "discriminator",
+        "x-github",
+        "x-octokit",
+        "$defs",
+        "definitions",
+        "$schema",
+        "$id",
+        "$anchor",
+    }
+)
 
 
 def _is_meaningful(schema: dict[str, Any]) -> bool:
@@ -206,7 +247,9 @@ def _discriminator(raw: Any, branches: Any) -> tuple[str, tuple[tuple[str, str],
     name, the implicit one OpenAPI derives from the schema's name (`#/components/schemas/Dog` is selected by Dog)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
         return None
-    mapping = {str(key): str(value) for key, value in (raw["mapping"] if isinstance(raw.get("mapping"), dict) else {}).items()}
+    mapping = {
+        str(key): str(value) for key, value in (raw["mapping"] if isinstance(raw.get("mapping"), dict) else {}).items()
+    }
     named = {value.rsplit("/", 1)[-1] for value in mapping.values()}
     for branch in branches if isinstance(branches, list) else ():
         ref = branch.get("$ref") if isinstance(branch, dict) else None
@@ -274,12 +317,18 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
     if "const" in schema:
         enum = frozenset({enum_key(schema["const"])}) if schema["const"] is not None else frozenset()
         nullable = nullable or schema["const"] is None
-    bounds = {key: float(schema[key]) for key in UPPER_BOUNDS + LOWER_BOUNDS
-              if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool)}
+    bounds = {
+        key: float(schema[key])
+        for key in UPPER_BOUNDS + LOWER_BOUNDS
+        if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool)
+    }
     _fold_exclusive(schema, bounds)
     properties: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
-    required = frozenset(name for name in schema.get("required", ()) if isinstance(name, str)) \
-        if isinstance(schema.get("required"), list) else frozenset()
+    required = (
+        frozenset(name for name in schema.get("required", ()) if isinstance(name, str))
+        if isinstance(schema.get("required"), list)
+        else frozenset()
+    )
     additional = schema.get("additionalProperties", schema.get("unevaluatedProperties", True))
     if additional == {}:
         additional = True
@@ -288,20 +337,30 @@ def _plain_shape(schema: dict[str, Any]) -> Shape:
     # unevaluatedItems: false closes an array only where nothing else evaluates the rest (`items` evaluates it all)
     closed = items is False or (schema.get("unevaluatedItems") is False and "items" not in schema)
     return Shape(
-        types=types, nullable=nullable, enum=enum, properties=dict(properties), required=required,
-        additional=additional, items=items if isinstance(items, dict) else None, bounds=bounds,
+        types=types,
+        nullable=nullable,
+        enum=enum,
+        properties=dict(properties),
+        required=required,
+        additional=additional,
+        items=items if isinstance(items, dict) else None,
+        bounds=bounds,
         patterns=frozenset({schema["pattern"]}) if isinstance(schema.get("pattern"), str) else frozenset(),
         format=schema.get("format") if isinstance(schema.get("format"), str) else None,
         multiple_of=schema.get("multipleOf") if isinstance(schema.get("multipleOf"), (int, float)) else None,
-        unique_items=schema.get("uniqueItems") is True, read_only=schema.get("readOnly") is True,
+        unique_items=schema.get("uniqueItems") is True,
+        read_only=schema.get("readOnly") is True,
         write_only=schema.get("writeOnly") is True,
         is_null=types == frozenset() and nullable,
-        prefix_items=prefix, closed_items=closed, contains=schema.get("contains"),
+        prefix_items=prefix,
+        closed_items=closed,
+        contains=schema.get("contains"),
         dependent_required=_dependent_required(schema.get("dependentRequired")),
         dependent_schemas=dict(schema["dependentSchemas"]) if isinstance(schema.get("dependentSchemas"), dict) else {},
         extensible_enum=_extensible(schema.get("x-extensible-enum")),
         default=enum_key(schema["default"]) if "default" in schema else None,
-        deprecated=schema.get("deprecated") is True, sunset=schema.get("x-sunset"),
+        deprecated=schema.get("deprecated") is True,
+        sunset=schema.get("x-sunset"),
     )
 
 
@@ -330,7 +389,9 @@ def _merge(document: SchemaDocument, shapes: list[Shape]) -> Shape:
     result.write_only = all(shape.write_only for shape in shapes)
     for shape in shapes:
         result.types = _intersect_types(result.types, shape.types)
-        result.enum = shape.enum if result.enum is None else (result.enum if shape.enum is None else result.enum & shape.enum)
+        result.enum = (
+            shape.enum if result.enum is None else (result.enum if shape.enum is None else result.enum & shape.enum)
+        )
         for name, sub in shape.properties.items():
             if name in result.properties and result.properties[name] is not sub:
                 combined = {"allOf": [result.properties[name], sub]}
@@ -367,7 +428,9 @@ def _merge_2020(result: Shape, shape: Shape) -> None:
         result.dependent_required[key] = result.dependent_required.get(key, frozenset()) | names
     result.dependent_schemas.update(shape.dependent_schemas)
     if shape.extensible_enum is not None:
-        result.extensible_enum = shape.extensible_enum if result.extensible_enum is None else result.extensible_enum & shape.extensible_enum
+        result.extensible_enum = (
+            shape.extensible_enum if result.extensible_enum is None else result.extensible_enum & shape.extensible_enum
+        )
     result.default = result.default if result.default is not None else shape.default
     result.discriminator = result.discriminator or shape.discriminator
     result.all_of_refs |= shape.all_of_refs
@@ -416,11 +479,14 @@ def union_schema(document: SchemaDocument, options: list[Any]) -> dict[str, Any]
     if any(shape.nullable for shape in shapes):
         schema["nullable"] = True
     if all(shape.enum is not None for shape in shapes):
-        schema["enum"] = [parse_json_value(value) for value in sorted(set().union(*(shape.enum or () for shape in shapes)))]
+        schema["enum"] = [
+            parse_json_value(value) for value in sorted(set().union(*(shape.enum or () for shape in shapes)))
+        ]
     names = sorted(set().union(*(shape.properties for shape in shapes)))
     if names:
-        schema["properties"] = {name: _union_of([shape.properties[name] for shape in shapes if name in shape.properties])
-                                for name in names}
+        schema["properties"] = {
+            name: _union_of([shape.properties[name] for shape in shapes if name in shape.properties]) for name in names
+        }
     required = frozenset.intersection(*(shape.required for shape in shapes))
     if required:
         schema["required"] = sorted(required)

@@ -32,8 +32,10 @@ def read_git_file(ref: str, path: str, *, cwd: Path | None = None) -> str | None
     check = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     if check.returncode != 0:
         detail = check.stderr.strip() or "no such commit, branch or tag"
-        raise UsageError(f"git ref {ref!r} cannot be resolved in {cwd} ({detail})",
-                         hint="Fetch it first (git fetch origin) or name an existing branch, tag or commit")
+        raise UsageError(
+            f"git ref {ref!r} cannot be resolved in {cwd} ({detail})",
+            hint="Fetch it first (git fetch origin) or name an existing branch, tag or commit",
+        )
     spec = path if path.startswith("/") else f"./{path}" if not path.startswith("./") else path
     shown = _git(["show", f"{ref}:{spec}"], cwd)
     if shown.returncode != 0:
@@ -72,8 +74,9 @@ def parse_description(text: str, display: str) -> Any:
         check_nesting(text, SchemaLoadError, display=display)  # a git ref's text is not read through read_text
         data = _parse_yaml(text, display)
     if not isinstance(data, dict):
-        raise SchemaLoadError("expected an OpenAPI, Swagger or JSON Schema document (a mapping at the top level)",
-                              file=display)
+        raise SchemaLoadError(
+            "expected an OpenAPI, Swagger or JSON Schema document (a mapping at the top level)", file=display
+        )
     document = normalize_document(data, display=display) if is_api_description(data) else data
     refuse_external_refs(document, display=display)  # a diff reads these two files, nothing else
     return document

@@ -53,8 +53,15 @@ class Judged:
 
     def observer_dicts(self) -> list[dict[str, str]]:
         """Who observes the change, as JSON data."""
-        return [{"consumer": seen.consumer, "interaction": seen.interaction, "location": seen.location,
-                 "reason": seen.reason} for seen in self.observations]
+        return [
+            {
+                "consumer": seen.consumer,
+                "interaction": seen.interaction,
+                "location": seen.location,
+                "reason": seen.reason,
+            }
+            for seen in self.observations
+        ]
 
     def break_dicts(self) -> list[dict[str, str]]:
         """The consumer interactions the change breaks, as JSON data."""
@@ -62,8 +69,14 @@ class Judged:
 
     def details(self) -> dict[str, object]:
         """The verdict as JSON data: who observes, what breaks."""
-        return {"verdict": str(self.verdict), "note": self.note, "rule": self.change.rule, "level": str(self.change.level),
-                "observers": self.observer_dicts(), "breaks": self.break_dicts()}
+        return {
+            "verdict": str(self.verdict),
+            "note": self.note,
+            "rule": self.change.rule,
+            "level": str(self.change.level),
+            "observers": self.observer_dicts(),
+            "breaks": self.break_dicts(),
+        }
 
 
 def unused_policy(setting: object) -> str:
@@ -76,34 +89,58 @@ def closeness(seen: Iterable[Observation], found: ConsumerBreak) -> int:
     """How closely a change observed like this explains a break: 0 when it does not (another consumer, another
     interaction, an unrelated place), else the length of the observed place (a change at the field itself
     explains its break better than one at the object holding it)."""
-    lengths = [len(item.location) + 1 for item in seen
-               if item.consumer == found.consumer and item.interaction == found.interaction
-               and is_related(item.location, found.problem.location)]
+    lengths = [
+        len(item.location) + 1
+        for item in seen
+        if item.consumer == found.consumer
+        and item.interaction == found.interaction
+        and is_related(item.location, found.problem.location)
+    ]
     return max(lengths, default=0)
 
 
-def judge_change(change: Change, observations: Sequence[Observation], breaks: Sequence[ConsumerBreak],
-                 unused: str, *, judged_by_pacts: bool = True) -> Judged:
+def judge_change(
+    change: Change,
+    observations: Sequence[Observation],
+    breaks: Sequence[ConsumerBreak],
+    unused: str,
+    *,
+    judged_by_pacts: bool = True,
+) -> Judged:
     """The verdict of one change given who observes it and the breaks it explains. Without a description to judge
     the pacts against (`judged_by_pacts=False`: a bare JSON Schema file), a breaking change a consumer observes
     blocks on the rule's word."""
     seen = tuple(observations)
     if not judged_by_pacts and seen and change.is_breaking:
         who = "; ".join(item.describe() for item in seen[:_SHOWN])
-        return Judged(change, Verdict.BLOCK, f"observed by {who} (rule {change.rule}, breaking; a JSON Schema file "
-                      "gives no description to judge the pacts against)", seen)
+        return Judged(
+            change,
+            Verdict.BLOCK,
+            f"observed by {who} (rule {change.rule}, breaking; a JSON Schema file "
+            "gives no description to judge the pacts against)",
+            seen,
+        )
     if breaks:
         shown = "; ".join(found.describe() for found in breaks[:_SHOWN])
         more = f"; and {len(breaks) - _SHOWN} more" if len(breaks) > _SHOWN else ""
-        return Judged(change, Verdict.BLOCK, f"breaks {shown}{more} (rule {change.rule}, {change.level} by default)",
-                      seen, tuple(breaks))
+        return Judged(
+            change,
+            Verdict.BLOCK,
+            f"breaks {shown}{more} (rule {change.rule}, {change.level} by default)",
+            seen,
+            tuple(breaks),
+        )
     if seen:
         who = "; ".join(item.describe() + (f" at {item.location}" if item.location else "") for item in seen[:_SHOWN])
         more = f"; and {len(seen) - _SHOWN} more" if len(seen) > _SHOWN else ""
         if change.level is Level.INFO:
             return Judged(change, Verdict.INFO, f"observed by {who}{more}; every pact still verifies", seen)
-        return Judged(change, Verdict.WARN, f"observed by {who}{more}; every observing pact still verifies against the "
-                      "new description", seen)
+        return Judged(
+            change,
+            Verdict.WARN,
+            f"observed by {who}{more}; every observing pact still verifies against the new description",
+            seen,
+        )
     if change.level is Level.INFO:
         return Judged(change, Verdict.INFO, "")
     if change.level is Level.WARNING:
@@ -112,8 +149,12 @@ def judge_change(change: Change, observations: Sequence[Observation], breaks: Se
     return Judged(change, verdict, f"unused: no consumer sends or reads it (gate.unused_breaking: {unused})")
 
 
-def judge_changes(changes: Sequence[Change], delta: CompatibilityDelta,
-                  observe: Callable[[Change], Sequence[Observation]], unused: str) -> tuple[list[Judged], list[ConsumerBreak]]:
+def judge_changes(
+    changes: Sequence[Change],
+    delta: CompatibilityDelta,
+    observe: Callable[[Change], Sequence[Observation]],
+    unused: str,
+) -> tuple[list[Judged], list[ConsumerBreak]]:
     """Every change judged, and the breaks no change explains (they block all the same). A break goes to the
     changes that explain it most closely."""
     seen = [list(observe(change)) for change in changes]

@@ -34,8 +34,19 @@ from contractkit.diff.verdicts import Judged, Verdict, judge_changes, unused_pol
 from contractkit.openapi import find_path, import_spec_slice, load_spec_document
 from contractkit.pact import Usage, load_usage, observers
 
-__all__ = ["SourceWatch", "SpecWatch", "WatchedSource", "choose_provider", "fetch_document", "sources_report",
-           "watch_documents", "watch_provider", "watch_sources", "watched_sources", "write_slice"]
+__all__ = [
+    "SourceWatch",
+    "SpecWatch",
+    "WatchedSource",
+    "choose_provider",
+    "fetch_document",
+    "sources_report",
+    "watch_documents",
+    "watch_provider",
+    "watch_sources",
+    "watched_sources",
+    "write_slice",
+]
 
 _ORDER = {Verdict.BLOCK: 0, Verdict.WARN: 1, Verdict.ACCEPTED: 2, Verdict.INFO: 3}
 _STATUS = {Verdict.BLOCK: Status.FAILED}
@@ -74,11 +85,14 @@ class SpecWatch:
         """Every change with its verdict and who observes it, blocking first; then the breaks no change explains."""
         ranked = sorted(self.changes, key=lambda item: _ORDER[item.verdict])
         results = tuple(_row(self.provider, item) for item in ranked) + tuple(
-            _break_row(self.provider, found) for found in self.unexplained)
-        title = (f"contracts specs check: {self.provider} against {self.source} ({len(self.changes)} changes, "
-                 f"{len(self.blocking)} blocking, {len(self.observed)} observed by a consumer, "
-                 f"{sum(item.change.is_breaking for item in self.changes)} breaking by their rule; "
-                 f"{self.judged} consumer interactions judged)")
+            _break_row(self.provider, found) for found in self.unexplained
+        )
+        title = (
+            f"contracts specs check: {self.provider} against {self.source} ({len(self.changes)} changes, "
+            f"{len(self.blocking)} blocking, {len(self.observed)} observed by a consumer, "
+            f"{sum(item.change.is_breaking for item in self.changes)} breaking by their rule; "
+            f"{self.judged} consumer interactions judged)"
+        )
         return Report(title=title, results=results)
 
 
@@ -86,19 +100,33 @@ def _row(provider: str, item: Judged) -> CheckResult:
     change = item.change
     severity = _SEVERITY.get(item.verdict, Severity.INFO)
     note = f" ({item.verdict}: {item.note})" if item.note else f" ({item.verdict})"
-    finding = Finding(change.code, severity, f"{change.rule}: {change.message}{note}", change.location, provider,
-                      change.operation)
-    return CheckResult(check="specs", provider=provider, operation=change.operation, interaction=change.rule,
-                       status=_STATUS.get(item.verdict, Status.PASSED),
-                       message=f"{item.verdict}: {change.message}" + (f"; {item.note}" if item.note else ""),
-                       findings=(finding,), details={"location": change.location, **item.details()})
+    finding = Finding(
+        change.code, severity, f"{change.rule}: {change.message}{note}", change.location, provider, change.operation
+    )
+    return CheckResult(
+        check="specs",
+        provider=provider,
+        operation=change.operation,
+        interaction=change.rule,
+        status=_STATUS.get(item.verdict, Status.PASSED),
+        message=f"{item.verdict}: {change.message}" + (f"; {item.note}" if item.note else ""),
+        findings=(finding,),
+        details={"location": change.location, **item.details()},
+    )
 
 
 def _break_row(provider: str, found: ConsumerBreak) -> CheckResult:
     finding = Finding(found.problem.code, Severity.ERROR, found.describe(), found.problem.where, provider)
-    return CheckResult(check="specs", provider=provider, operation="", interaction=found.interaction,
-                       status=Status.FAILED, message=f"block: {found.describe()}", findings=(finding,),
-                       details={"verdict": "block", "breaks": [found.to_dict()]})
+    return CheckResult(
+        check="specs",
+        provider=provider,
+        operation="",
+        interaction=found.interaction,
+        status=Status.FAILED,
+        message=f"block: {found.describe()}",
+        findings=(finding,),
+        details={"verdict": "block", "breaks": [found.to_dict()]},
+    )
 
 
 def choose_provider(registry: Registry, source: Path, name: str | None) -> Provider:
@@ -106,41 +134,71 @@ def choose_provider(registry: Registry, source: Path, name: str | None) -> Provi
     if name:
         return registry.provider(name)
     document = load_spec_document(source)
-    fitting = [provider for provider in registry.providers.values()
-               if provider.kind is ProviderKind.HTTP and provider.spec is not None and provider.operations
-               and all(find_path(document, op.method or "get", op.path or "/") for op in provider.operations.values())]
+    fitting = [
+        provider
+        for provider in registry.providers.values()
+        if provider.kind is ProviderKind.HTTP
+        and provider.spec is not None
+        and provider.operations
+        and all(find_path(document, op.method or "get", op.path or "/") for op in provider.operations.values())
+    ]
     if len(fitting) != 1:
         names = ", ".join(provider.name for provider in fitting) or "none"
-        raise UsageError(f"cannot tell which provider {source} describes (providers whose operations it has: "
-                         f"{names})", hint="pass --provider NAME")
+        raise UsageError(
+            f"cannot tell which provider {source} describes (providers whose operations it has: {names})",
+            hint="pass --provider NAME",
+        )
     return fitting[0]
 
 
-def watch_provider(registry: Registry, provider_name: str | None, source: Path, *,
-                   usage: Usage | None = None) -> SpecWatch:
+def watch_provider(
+    registry: Registry, provider_name: str | None, source: Path, *, usage: Usage | None = None
+) -> SpecWatch:
     """Compare a provider's slice with its registered operations cut out of a newer vendor document."""
     provider = choose_provider(registry, source, provider_name)
     if provider.spec is None or not provider.spec.is_file():
-        raise UsageError(f"provider {provider.name!r} has no slice to compare ({provider.spec or 'no spec key'})",
-                         key_path=("providers", provider.name, "spec"),
-                         hint=f"contracts schemas import --provider {provider.name} --from {source}")
+        raise UsageError(
+            f"provider {provider.name!r} has no slice to compare ({provider.spec or 'no spec key'})",
+            key_path=("providers", provider.name, "spec"),
+            hint=f"contracts schemas import --provider {provider.name} --from {source}",
+        )
     old = load_spec_document(provider.spec, display=registry.relative(provider.spec))
     new = import_spec_slice(provider, source)
     usage = usage if usage is not None else load_usage(registry, providers=[provider.name])
-    return watch_documents(usage, provider, old, new, old_name=registry.relative(provider.spec), new_name=str(source),
-                           unused=unused_policy(registry.settings.gate.unused_breaking), slice_path=provider.spec)
+    return watch_documents(
+        usage,
+        provider,
+        old,
+        new,
+        old_name=registry.relative(provider.spec),
+        new_name=str(source),
+        unused=unused_policy(registry.settings.gate.unused_breaking),
+        slice_path=provider.spec,
+    )
 
 
-def watch_documents(usage: Usage, provider: Provider, old: Mapping[str, Any], new: Mapping[str, Any], *,
-                    old_name: str = "old", new_name: str = "new", unused: str = "warn",
-                    slice_path: Path | None = None) -> SpecWatch:
+def watch_documents(
+    usage: Usage,
+    provider: Provider,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    *,
+    old_name: str = "old",
+    new_name: str = "new",
+    unused: str = "warn",
+    slice_path: Path | None = None,
+) -> SpecWatch:
     """Every change between two descriptions of a provider, judged by every consumer interaction with it."""
     result = diff_documents(dict(old), dict(new), old_name=old_name, new_name=new_name)
     calls = usage.of_provider(provider.name)
-    delta = compare_calls(calls, description_validator(provider, old, source=old_name),
-                          description_validator(provider, new, source=new_name))
+    delta = compare_calls(
+        calls,
+        description_validator(provider, old, source=old_name),
+        description_validator(provider, new, source=new_name),
+    )
     judged, unexplained = judge_changes(
-        result.changes, delta, lambda change: observers(usage, change, provider=provider.name, old=old, new=new), unused)
+        result.changes, delta, lambda change: observers(usage, change, provider=provider.name, old=old, new=new), unused
+    )
     return SpecWatch(provider.name, new_name, slice_path, tuple(judged), new, tuple(unexplained), delta.judged)
 
 
@@ -189,13 +247,23 @@ def watched_sources(registry: Registry, names: Iterable[str] = ()) -> list[Watch
         origin = provider.spec_source
         if provider.kind is ProviderKind.HTTP and provider.spec is not None and origin is not None and origin.url:
             line = registry.line_of("providers", provider.name, "spec_source")
-            sources.append(WatchedSource(provider.name, origin.url, provider.spec, origin.document,
-                                         f"{registry.path.name}:{line}" if line else registry.path.name))
+            sources.append(
+                WatchedSource(
+                    provider.name,
+                    origin.url,
+                    provider.spec,
+                    origin.document,
+                    f"{registry.path.name}:{line}" if line else registry.path.name,
+                )
+            )
         elif names:
-            raise UsageError(f"provider {provider.name!r} names no vendor document to watch", file=registry.path.name,
-                             key_path=("providers", provider.name, "spec_source", "url"),
-                             line=registry.line_of("providers", provider.name, "spec_source"),
-                             hint="add spec_source.url: the address of the vendor's published OpenAPI or Swagger document")
+            raise UsageError(
+                f"provider {provider.name!r} names no vendor document to watch",
+                file=registry.path.name,
+                key_path=("providers", provider.name, "spec_source", "url"),
+                line=registry.line_of("providers", provider.name, "spec_source"),
+                hint="add spec_source.url: the address of the vendor's published OpenAPI or Swagger document",
+            )
     return sources
 
 
@@ -207,8 +275,11 @@ def fetch_document(url: str, folder: Path, name: str) -> Path:
         raise SchemaLoadError(f"cannot fetch {url}: expected an http, https or file URL")
     suffix = next((ending for ending in (".json", ".yaml", ".yml") if parts.path.endswith(ending)), ".json")
     target = folder / f"{name}{suffix}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if parts.hostname in _LOOPBACK \
+    opener = (
+        urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        if parts.hostname in _LOOPBACK
         else urllib.request.build_opener()
+    )
     try:
         with opener.open(url, timeout=FETCH_TIMEOUT) as response:
             data = response.read(MAX_FILE_BYTES + 1)
@@ -245,23 +316,47 @@ def sources_report(outcomes: Sequence[SourceWatch]) -> Report:
         if outcome.watch is not None:
             results.extend(outcome.watch.to_report().results)
     failed = sum(1 for outcome in outcomes if outcome.error)
-    blocking = sum(len(outcome.watch.blocking) + len(outcome.watch.unexplained)
-                   for outcome in outcomes if outcome.watch is not None)
-    title = (f"contracts specs check: {len(outcomes)} vendor documents watched ({len(outcomes) - failed} checked, "
-             f"{failed} not checked), {blocking} changes breaking a consumer")
+    blocking = sum(
+        len(outcome.watch.blocking) + len(outcome.watch.unexplained)
+        for outcome in outcomes
+        if outcome.watch is not None
+    )
+    title = (
+        f"contracts specs check: {len(outcomes)} vendor documents watched ({len(outcomes) - failed} checked, "
+        f"{failed} not checked), {blocking} changes breaking a consumer"
+    )
     return Report(title=title, results=tuple(results))
 
 
 def _source_row(outcome: SourceWatch) -> CheckResult:
     source, watch = outcome.source, outcome.watch
     if watch is None:
-        return CheckResult(check="specs", provider=source.provider, operation="", interaction=source.url,
-                           status=Status.FAILED, message=f"not checked: {outcome.error}",
-                           details={"url": source.url, "file": source.entry})
+        return CheckResult(
+            check="specs",
+            provider=source.provider,
+            operation="",
+            interaction=source.url,
+            status=Status.FAILED,
+            message=f"not checked: {outcome.error}",
+            details={"url": source.url, "file": source.entry},
+        )
     breaking = sum(item.change.is_breaking for item in watch.changes)
-    message = (f"{source.url}: {len(watch.changes)} changes, {len(watch.blocking)} blocking, {len(watch.observed)} "
-               f"observed by a consumer, {breaking} breaking by their rule")
-    return CheckResult(check="specs", provider=source.provider, operation="", interaction=source.url,
-                       status=Status.FAILED if watch.failed else Status.PASSED, message=message,
-                       details={"url": source.url, "changes": len(watch.changes), "breaking": breaking,
-                                "blocking": len(watch.blocking), "observed": len(watch.observed)})
+    message = (
+        f"{source.url}: {len(watch.changes)} changes, {len(watch.blocking)} blocking, {len(watch.observed)} "
+        f"observed by a consumer, {breaking} breaking by their rule"
+    )
+    return CheckResult(
+        check="specs",
+        provider=source.provider,
+        operation="",
+        interaction=source.url,
+        status=Status.FAILED if watch.failed else Status.PASSED,
+        message=message,
+        details={
+            "url": source.url,
+            "changes": len(watch.changes),
+            "breaking": breaking,
+            "blocking": len(watch.blocking),
+            "observed": len(watch.observed),
+        },
+    )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from schemathesis.generation.case import Case
     from schemathesis.schemas import BaseSchema
 
+
 def load_error_validator(provider: Provider) -> Any | None:
     """A validator for the provider's error schema, or None when the registry names none.
 
@@ -47,8 +48,9 @@ def load_error_validator(provider: Provider) -> Any | None:
     try:
         return jsonschema_rs.validator_for(schema)
     except jsonschema_rs.ValidationError as exc:
-        raise SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=provider.error_schema,
-                              key_path=tuple(exc.instance_path)) from exc
+        raise SchemaLoadError(
+            f"not a valid JSON Schema: {exc.message}", file=provider.error_schema, key_path=tuple(exc.instance_path)
+        ) from exc
 
 
 def iter_error_format_problems(status: int, body: bytes, validator: Any) -> Iterator[str]:
@@ -80,13 +82,16 @@ def iter_error_format_failures(status: int, body: bytes, validator: Any) -> Iter
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.instance_path)
         keyword = str(list(getattr(error, "schema_path", ()) or ["schema"])[-1])
         title = f"Error body does not match the error schema at ${_INDEX.sub('[*]', where)} ({keyword})"
-        grouped.setdefault(title, []).append(f"the {status} body does not match the error schema at ${where}: "
-                                             f"{error.message}")
+        grouped.setdefault(title, []).append(
+            f"the {status} body does not match the error schema at ${where}: {error.message}"
+        )
     for title, messages in grouped.items():
         yield title, "\n".join(messages)
 
 
-def load_expectations(registry: Registry, provider: Provider, endpoints: Sequence[Endpoint]) -> dict[str, list[Expectation]]:
+def load_expectations(
+    registry: Registry, provider: Provider, endpoints: Sequence[Endpoint]
+) -> dict[str, list[Expectation]]:
     """Expectations per endpoint label, from every consumer's pacts with this provider (the usage model)."""
     by_operation = expectations_by_operation(load_usage(registry, providers=[provider.name]), provider.name)
     return {endpoint.label: by_operation[endpoint.name] for endpoint in endpoints if endpoint.name in by_operation}
@@ -163,10 +168,18 @@ def register_checks() -> None:
         def after_response(self, ctx: Any, response: Any, case: Any) -> None:
             if self.context is None or self.context.error_validator is None or case.method.upper() == "HEAD":
                 return
-            found = iter_error_format_failures(response.status_code, response.content or b"", self.context.error_validator)
-            raise_all([ErrorFormatViolation(operation=case.operation.label, title=title, message=message,
-                                            severity=FailureSeverity.HIGH) for title, message in found],
-                      "error format")
+            found = iter_error_format_failures(
+                response.status_code, response.content or b"", self.context.error_validator
+            )
+            raise_all(
+                [
+                    ErrorFormatViolation(
+                        operation=case.operation.label, title=title, message=message, severity=FailureSeverity.HIGH
+                    )
+                    for title, message in found
+                ],
+                "error format",
+            )
 
     class consumer_compatibility:  # noqa: N801 - schemathesis names a check after its class
         """Every response satisfies what registered consumers' pacts expect for its status."""
@@ -179,19 +192,43 @@ def register_checks() -> None:
                 return
             expectations = self.context.expectations.get(case.operation.label, ())
             content_type = (response.headers.get("content-type") or [""])[0]
-            problems: list[ConsumerProblem] = list(iter_consumer_problems(
-                response.status_code, content_type, response.content or b"", expectations, headers=dict(response.headers)))
-            raise_all([ConsumerIncompatibility(operation=case.operation.label, title=problem.title,
-                                               message=problem.detail, severity=FailureSeverity.HIGH)
-                       for problem in problems], "consumer compatibility")
+            problems: list[ConsumerProblem] = list(
+                iter_consumer_problems(
+                    response.status_code,
+                    content_type,
+                    response.content or b"",
+                    expectations,
+                    headers=dict(response.headers),
+                )
+            )
+            raise_all(
+                [
+                    ConsumerIncompatibility(
+                        operation=case.operation.label,
+                        title=problem.title,
+                        message=problem.detail,
+                        severity=FailureSeverity.HIGH,
+                    )
+                    for problem in problems
+                ],
+                "consumer compatibility",
+            )
 
     schemathesis.check(error_format)
     schemathesis.check(consumer_compatibility)
     _REGISTERED = True
 
 
-def build_config(options: FuzzOptions, *, seed: int, max_examples: int, base_url: str | None,
-                 credentials: Credentials, run_id: str, safe_only: bool = False) -> Any:
+def build_config(
+    options: FuzzOptions,
+    *,
+    seed: int,
+    max_examples: int,
+    base_url: str | None,
+    credentials: Credentials,
+    run_id: str,
+    safe_only: bool = False,
+) -> Any:
     """A schemathesis configuration: our checks only, bounded, seeded, nothing written to disk."""
     from schemathesis.config import SchemathesisConfig
     from schemathesis.config._output import DEFAULT_KEYS_TO_SANITIZE
@@ -200,12 +237,20 @@ def build_config(options: FuzzOptions, *, seed: int, max_examples: int, base_url
     for name in options.checks:
         checks[name] = {"enabled": True, **({"run": run_id} if name in OUR_CHECKS else {})}
     data: dict[str, Any] = {
-        "seed": seed, "workers": 1, "checks": checks, "headers": dict(credentials.headers),
+        "seed": seed,
+        "workers": 1,
+        "checks": checks,
+        "headers": dict(credentials.headers),
         "generation": {"max-examples": max_examples, "database": "none"},
         "phases": {name: {"enabled": name in options.phases} for name in ALL_PHASES},
-        "request-timeout": options.request_timeout, "cache": {"enabled": False}, "continue-on-failure": True,
-        "output": {"sanitization": {"keys-to-sanitize": sorted({*DEFAULT_KEYS_TO_SANITIZE,
-                                                                *(key.lower() for key in credentials.headers)})}},
+        "request-timeout": options.request_timeout,
+        "cache": {"enabled": False},
+        "continue-on-failure": True,
+        "output": {
+            "sanitization": {
+                "keys-to-sanitize": sorted({*DEFAULT_KEYS_TO_SANITIZE, *(key.lower() for key in credentials.headers)})
+            }
+        },
     }
     if safe_only:
         # The coverage phase also sends methods a path does not declare (TRACE, PUT...): none of that to a
@@ -236,14 +281,24 @@ def _request_of(case: Case, credentials: Credentials) -> CorpusRequest:
     from schemathesis.core import NOT_SET
 
     secret_values = {value for value in credentials.secrets.values() if value}
-    headers = {key: str(value) for key, value in (case.headers or {}).items()
-               if key.lower() not in {name.lower() for name in credentials.headers}
-               and not any(secret in str(value) for secret in secret_values)}
+    headers = {
+        key: str(value)
+        for key, value in (case.headers or {}).items()
+        if key.lower() not in {name.lower() for name in credentials.headers}
+        and not any(secret in str(value) for secret in secret_values)
+    }
     body = case.body
     has_body = body is not NOT_SET
-    return CorpusRequest(method=case.method.upper(), path_parameters=_plain(case.path_parameters or {}),
-                         query=_plain(case.query or {}), headers=headers, cookies=_plain(case.cookies or {}),
-                         media_type=case.media_type, body=_plain(body) if has_body else None, has_body=has_body)
+    return CorpusRequest(
+        method=case.method.upper(),
+        path_parameters=_plain(case.path_parameters or {}),
+        query=_plain(case.query or {}),
+        headers=headers,
+        cookies=_plain(case.cookies or {}),
+        media_type=case.media_type,
+        body=_plain(body) if has_body else None,
+        has_body=has_body,
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -272,14 +327,27 @@ def iter_recorder_failures(recorder: ScenarioRecorder, *, seed: int, credentials
             status = interaction.response.status_code if interaction and interaction.response is not None else None
             yield FuzzFailure(
                 operation=case_node.value.operation.label if case_node else recorder.label,
-                check=node.name, code=CODES.get(node.name, Code.OTHER_CHECK), title=failure.title,
-                message=mask_credentials(failure.message, credentials), seed=seed, status_code=status,
+                check=node.name,
+                code=CODES.get(node.name, Code.OTHER_CHECK),
+                title=failure.title,
+                message=mask_credentials(failure.message, credentials),
+                seed=seed,
+                status_code=status,
                 curl=mask_credentials(node.failure_info.code_sample, credentials),
                 request=_request_of(case_node.value, credentials) if case_node else None,
                 signature=failure_signature(failure),
             )
 
 
-__all__ = ["RunContext", "build_config", "iter_error_format_failures", "iter_error_format_problems",
-           "iter_recorder_failures", "load_error_validator", "load_expectations", "load_schema", "register_checks",
-           "registered_run"]
+__all__ = [
+    "RunContext",
+    "build_config",
+    "iter_error_format_failures",
+    "iter_error_format_problems",
+    "iter_recorder_failures",
+    "load_error_validator",
+    "load_expectations",
+    "load_schema",
+    "register_checks",
+    "registered_run",
+]

@@ -50,9 +50,14 @@ class CorpusRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; bytes bodies are stored as base64."""
-        data: dict[str, Any] = {"method": self.method, "path_parameters": dict(self.path_parameters),
-                                "query": dict(self.query), "headers": dict(self.headers),
-                                "cookies": dict(self.cookies), "media_type": self.media_type}
+        data: dict[str, Any] = {
+            "method": self.method,
+            "path_parameters": dict(self.path_parameters),
+            "query": dict(self.query),
+            "headers": dict(self.headers),
+            "cookies": dict(self.cookies),
+            "media_type": self.media_type,
+        }
         if self.has_body:
             if isinstance(self.body, (bytes, bytearray)):
                 data["body_base64"] = base64.b64encode(bytes(self.body)).decode("ascii")
@@ -65,10 +70,16 @@ class CorpusRequest:
         """Read what to_dict wrote."""
         has_body = "body" in data or "body_base64" in data
         body = base64.b64decode(data["body_base64"]) if "body_base64" in data else data.get("body")
-        return cls(method=str(data["method"]), path_parameters=dict(data.get("path_parameters") or {}),
-                   query=dict(data.get("query") or {}), headers=dict(data.get("headers") or {}),
-                   cookies=dict(data.get("cookies") or {}), media_type=data.get("media_type"), body=body,
-                   has_body=has_body)
+        return cls(
+            method=str(data["method"]),
+            path_parameters=dict(data.get("path_parameters") or {}),
+            query=dict(data.get("query") or {}),
+            headers=dict(data.get("headers") or {}),
+            cookies=dict(data.get("cookies") or {}),
+            media_type=data.get("media_type"),
+            body=body,
+            has_body=has_body,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +105,35 @@ class CorpusCase:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data, key first."""
-        return {"key": self.key, "operation": self.operation, "check": self.check, "code": self.code,
-                "title": self.title, "signature": self.signature, "seed": self.seed, "found": self.found, "status_code": self.status_code,
-                "request": self.request.to_dict(), "curl": self.curl}
+        return {
+            "key": self.key,
+            "operation": self.operation,
+            "check": self.check,
+            "code": self.code,
+            "title": self.title,
+            "signature": self.signature,
+            "seed": self.seed,
+            "found": self.found,
+            "status_code": self.status_code,
+            "request": self.request.to_dict(),
+            "curl": self.curl,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CorpusCase:
         """Read what to_dict wrote."""
-        return cls(operation=str(data["operation"]), check=str(data["check"]), code=str(data.get("code", "")),
-                   title=str(data.get("title", "")), request=CorpusRequest.from_dict(data["request"]),
-                   seed=data.get("seed"), found=str(data.get("found", "")), status_code=data.get("status_code"),
-                   curl=str(data.get("curl", "")), signature=str(data.get("signature", "") or ""))
+        return cls(
+            operation=str(data["operation"]),
+            check=str(data["check"]),
+            code=str(data.get("code", "")),
+            title=str(data.get("title", "")),
+            request=CorpusRequest.from_dict(data["request"]),
+            seed=data.get("seed"),
+            found=str(data.get("found", "")),
+            status_code=data.get("status_code"),
+            curl=str(data.get("curl", "")),
+            signature=str(data.get("signature", "") or ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +155,12 @@ class Corpus:
 
     def to_dict(self) -> dict[str, Any]:
         """The file's JSON data."""
-        return {"format": FORMAT, "version": VERSION, "provider": self.provider,
-                "cases": [case.to_dict() for case in self.cases]}
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "provider": self.provider,
+            "cases": [case.to_dict() for case in self.cases],
+        }
 
 
 def load_corpus(path: Path, provider: str) -> Corpus:
@@ -136,7 +169,7 @@ def load_corpus(path: Path, provider: str) -> Corpus:
         return Corpus(provider)
     data = parse_json(read_text(path, CorpusError), CorpusError, display=str(path))
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise CorpusError(f"not a fuzz corpus (expected \"format\": \"{FORMAT}\")", file=path, key_path=("format",))
+        raise CorpusError(f'not a fuzz corpus (expected "format": "{FORMAT}")', file=path, key_path=("format",))
     cases = []
     for index, raw in enumerate(data.get("cases") or []):
         try:
@@ -149,7 +182,3 @@ def load_corpus(path: Path, provider: str) -> Corpus:
 def save_corpus(path: Path, corpus: Corpus) -> None:
     """Write the corpus atomically."""
     write_json_atomic(path, corpus.to_dict())
-
-
-
-

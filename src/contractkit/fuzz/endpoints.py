@@ -42,7 +42,9 @@ def _route(method: str, path: str) -> tuple[str, str]:
 def select_endpoints(provider: Provider, document: Mapping[str, Any], names: Sequence[str]) -> list[Endpoint]:
     """Every endpoint of the description, or only the named registered operations; names attached."""
     registered = {_route(op.method or "", op.path or ""): op.name for op in provider.operations.values()}
-    endpoints = [Endpoint(method, path, registered.get(_route(method, path), "")) for method, path in iter_endpoints(document)]
+    endpoints = [
+        Endpoint(method, path, registered.get(_route(method, path), "")) for method, path in iter_endpoints(document)
+    ]
     if not names:
         return endpoints
     chosen = []
@@ -50,8 +52,10 @@ def select_endpoints(provider: Provider, document: Mapping[str, Any], names: Seq
         operation = provider.operation(name)
         matches = [endpoint for endpoint in endpoints if endpoint.name == operation.name]
         if not matches:
-            raise UsageError(f"operation {name!r} ({operation.label}) is not in the description {provider.spec}",
-                             key_path=("providers", provider.name, "operations", name))
+            raise UsageError(
+                f"operation {name!r} ({operation.label}) is not in the description {provider.spec}",
+                key_path=("providers", provider.name, "operations", name),
+            )
         chosen += matches
     return chosen
 
@@ -59,8 +63,6 @@ def select_endpoints(provider: Provider, document: Mapping[str, Any], names: Seq
 def is_allowed(endpoint: Endpoint, provider: Provider, allow_unsafe: bool) -> bool:
     """Only GET and HEAD reach a third-party provider unless unsafe methods are allowed explicitly."""
     return allow_unsafe or not provider.third_party or endpoint.method in SAFE_METHODS
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +109,10 @@ def read_credentials(provider: Provider, environ: Mapping[str, str], *, required
     headers, query = auth_headers(provider, secrets)  # the one credential builder
     if headers and not query:
         return Credentials(headers, _with_encoded(provider, secrets, headers), _shown_as_curl(provider))
-    raise UsageError(f"contracts fuzz does not support {auth.scheme} auth (provider {provider.name!r})",
-                     key_path=("providers", provider.name, "auth", "scheme"))
+    raise UsageError(
+        f"contracts fuzz does not support {auth.scheme} auth (provider {provider.name!r})",
+        key_path=("providers", provider.name, "auth", "scheme"),
+    )
 
 
 def mask_credentials(text: str, credentials: Credentials) -> str:
@@ -118,6 +122,6 @@ def mask_credentials(text: str, credentials: Credentials) -> str:
             text = text.replace(value, f"${name}" if ":" not in name else "$CREDENTIALS")
     for header, shown in credentials.shown.items():
         # schemathesis masks the header in curl commands; point it at the environment so the command runs as is.
-        text = re.sub(rf"-H '{re.escape(header)}: \[Filtered\]'", lambda _, shown=shown: shown, text,  # type: ignore[misc]
-                      flags=re.IGNORECASE)
+        pattern = re.compile(rf"-H '{re.escape(header)}: \[Filtered\]'", re.IGNORECASE)
+        text = pattern.sub(shown.replace("\\", "\\\\"), text)
     return text

@@ -12,8 +12,13 @@ from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Finding, Report, Severity, Status
 from contractkit.fuzz.corpus import CorpusRequest
 
-SCHEMATHESIS_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
-                       "response_schema_conformance", "negative_data_rejection")
+SCHEMATHESIS_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+)
 OUR_CHECKS = ("error_format", "consumer_compatibility")
 ALL_CHECKS = SCHEMATHESIS_CHECKS + OUR_CHECKS
 CODES = {check: Code[check.upper()] for check in ALL_CHECKS}  # a check's code is the member named after it
@@ -139,8 +144,10 @@ def failure_signature(failure: Any) -> str:
 
 def _outcome_result(run: FuzzRun, outcome: FuzzOutcome) -> CheckResult:
     findings = [_failure_finding(run.provider, outcome, failure) for failure in outcome.failures]
-    findings += [Finding(Code.OPERATION_ERROR, Severity.ERROR, error, provider=run.provider, operation=outcome.name)
-                 for error in outcome.errors]
+    findings += [
+        Finding(Code.OPERATION_ERROR, Severity.ERROR, error, provider=run.provider, operation=outcome.name)
+        for error in outcome.errors
+    ]
     if outcome.skipped:
         status, message = Status.SKIPPED, outcome.skipped
     elif findings:
@@ -148,11 +155,23 @@ def _outcome_result(run: FuzzRun, outcome: FuzzOutcome) -> CheckResult:
         status, message = Status.FAILED, f"{len(findings)} problem(s): {', '.join(failed)}"
     else:
         status, message = Status.PASSED, f"{outcome.cases} cases"
-    details = {"cases": outcome.cases, "seed": run.seed, "checks": list(run.checks),
-               "failures": [_failure_dict(failure) for failure in outcome.failures]}
-    return CheckResult(check="fuzz", provider=run.provider, operation=outcome.name or outcome.label,
-                       interaction=outcome.label if outcome.name else "", status=status, message=message,
-                       duration=outcome.duration, findings=tuple(findings), details=details)
+    details = {
+        "cases": outcome.cases,
+        "seed": run.seed,
+        "checks": list(run.checks),
+        "failures": [_failure_dict(failure) for failure in outcome.failures],
+    }
+    return CheckResult(
+        check="fuzz",
+        provider=run.provider,
+        operation=outcome.name or outcome.label,
+        interaction=outcome.label if outcome.name else "",
+        status=status,
+        message=message,
+        duration=outcome.duration,
+        findings=tuple(findings),
+        details=details,
+    )
 
 
 def _failure_finding(provider: str, outcome: FuzzOutcome, failure: FuzzFailure) -> Finding:
@@ -160,13 +179,23 @@ def _failure_finding(provider: str, outcome: FuzzOutcome, failure: FuzzFailure) 
     status = f" [{failure.status_code}]" if failure.status_code is not None else ""
     detail = "; ".join(line.strip() for line in failure.message.splitlines() if line.strip())[:300]
     detail = f": {detail}" if detail else ""
-    message = (f"{failure.check}: {failure.title}{status}{origin}{detail}; "
-               f"reproduce (seed {failure.seed}): {failure.curl}")
-    return Finding(failure.code, Severity.ERROR, message, location=failure.operation, provider=provider,
-                   operation=outcome.name)
+    message = (
+        f"{failure.check}: {failure.title}{status}{origin}{detail}; reproduce (seed {failure.seed}): {failure.curl}"
+    )
+    return Finding(
+        failure.code, Severity.ERROR, message, location=failure.operation, provider=provider, operation=outcome.name
+    )
 
 
 def _failure_dict(failure: FuzzFailure) -> dict[str, Any]:
-    return {"check": failure.check, "code": failure.code, "title": failure.title, "message": failure.message,
-            "signature": failure.signature,
-            "status_code": failure.status_code, "curl": failure.curl, "seed": failure.seed, "source": failure.source}
+    return {
+        "check": failure.check,
+        "code": failure.code,
+        "title": failure.title,
+        "message": failure.message,
+        "signature": failure.signature,
+        "status_code": failure.status_code,
+        "curl": failure.curl,
+        "seed": failure.seed,
+        "source": failure.source,
+    }

@@ -13,9 +13,17 @@ if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema
 
 
-def replay_corpus(schema: BaseSchema, corpus: Corpus, labels: set[str], *, base_url: str | None,
-                  credentials: Credentials, checks: Sequence[str], seed: int,
-                  timeout: float = 10.0) -> Iterator[FuzzFailure]:
+def replay_corpus(
+    schema: BaseSchema,
+    corpus: Corpus,
+    labels: set[str],
+    *,
+    base_url: str | None,
+    credentials: Credentials,
+    checks: Sequence[str],
+    seed: int,
+    timeout: float = 10.0,
+) -> Iterator[FuzzFailure]:
     """Send every saved case of a chosen endpoint again and yield the failures it still shows."""
     for saved in corpus.cases:
         if saved.operation not in labels or saved.check not in checks:
@@ -23,17 +31,22 @@ def replay_corpus(schema: BaseSchema, corpus: Corpus, labels: set[str], *, base_
         yield from _replay_case(schema, saved, base_url=base_url, credentials=credentials, seed=seed, timeout=timeout)
 
 
-def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None, credentials: Credentials,
-                 seed: int, timeout: float) -> Iterator[FuzzFailure]:
+def _replay_case(
+    schema: BaseSchema, saved: CorpusCase, *, base_url: str | None, credentials: Credentials, seed: int, timeout: float
+) -> Iterator[FuzzFailure]:
     from schemathesis.core.failures import Failure
 
     operation = schema.find_operation_by_label(saved.operation)
     if operation is None:
         return
     request = saved.request
-    kwargs: dict[str, Any] = {"path_parameters": dict(request.path_parameters), "query": dict(request.query),
-                              "headers": dict(request.headers), "cookies": dict(request.cookies),
-                              "media_type": request.media_type}
+    kwargs: dict[str, Any] = {
+        "path_parameters": dict(request.path_parameters),
+        "query": dict(request.query),
+        "headers": dict(request.headers),
+        "cookies": dict(request.cookies),
+        "media_type": request.media_type,
+    }
     if request.has_body:
         kwargs["body"] = request.body
     case = operation.Case(**kwargs)
@@ -42,16 +55,26 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
         response = case.call(base_url=base_url, headers=dict(credentials.headers), timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - requests' and the app transports' errors share no base class
         # Unanswered is not fixed: the saved problem counts until a response shows otherwise.
-        yield FuzzFailure(operation=saved.operation, check=saved.check, code=saved.code, title=saved.title,
-                          message=mask_credentials(f"the replayed request failed: {exc}", credentials), curl=curl,
-                          seed=saved.seed or seed, source="corpus", request=request, signature=saved.signature)
+        yield FuzzFailure(
+            operation=saved.operation,
+            check=saved.check,
+            code=saved.code,
+            title=saved.title,
+            message=mask_credentials(f"the replayed request failed: {exc}", credentials),
+            curl=curl,
+            seed=saved.seed or seed,
+            source="corpus",
+            request=request,
+            signature=saved.signature,
+        )
         return
     failures: list[Any] = []
     if saved.check == "negative_data_rejection":
         # A replayed case carries no generation metadata, so the rejection rule is applied directly.
         if not 400 <= response.status_code < 500:
-            failures.append(("negative_data_rejection", saved.title, f"expected a 4xx, got {response.status_code}",
-                             saved.signature))
+            failures.append(
+                ("negative_data_rejection", saved.title, f"expected a 4xx, got {response.status_code}", saved.signature)
+            )
     else:
         try:
             case.validate_response(response, headers=dict(credentials.headers))
@@ -64,9 +87,19 @@ def _replay_case(schema: BaseSchema, saved: CorpusCase, *, base_url: str | None,
                     check = saved.check if saved.check in (failure.checks or ()) else _check_name(failure)
                     failures.append((check, failure.title, failure.message, failure_signature(failure)))
     for check, title, message, signature in failures:
-        yield FuzzFailure(operation=saved.operation, check=check, code=CODES.get(check, Code.OTHER_CHECK),
-                          title=title, message=mask_credentials(message, credentials), curl=curl, seed=saved.seed or seed,
-                          status_code=response.status_code, source="corpus", request=request, signature=signature)
+        yield FuzzFailure(
+            operation=saved.operation,
+            check=check,
+            code=CODES.get(check, Code.OTHER_CHECK),
+            title=title,
+            message=mask_credentials(message, credentials),
+            curl=curl,
+            seed=saved.seed or seed,
+            status_code=response.status_code,
+            source="corpus",
+            request=request,
+            signature=signature,
+        )
 
 
 def _check_name(failure: Any) -> str:

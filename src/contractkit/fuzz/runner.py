@@ -39,7 +39,14 @@ from contractkit.fuzz.checks import (
     registered_run,
 )
 from contractkit.fuzz.corpus import Corpus, CorpusCase, load_corpus, save_corpus
-from contractkit.fuzz.endpoints import Credentials, Endpoint, is_allowed, mask_credentials, read_credentials, select_endpoints
+from contractkit.fuzz.endpoints import (
+    Credentials,
+    Endpoint,
+    is_allowed,
+    mask_credentials,
+    read_credentials,
+    select_endpoints,
+)
 from contractkit.fuzz.model import (
     ALL_CHECKS,
     ALL_PHASES,
@@ -58,13 +65,17 @@ if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema
 
 
-
 DEFAULT_OPTIONS = FuzzOptions()
 
 
-def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions = DEFAULT_OPTIONS, *,
-                  environ: Mapping[str, str] | None = None,
-                  on_progress: Callable[[FuzzProgress], None] | None = None) -> FuzzRun:
+def fuzz_provider(
+    registry: Registry,
+    provider_name: str,
+    options: FuzzOptions = DEFAULT_OPTIONS,
+    *,
+    environ: Mapping[str, str] | None = None,
+    on_progress: Callable[[FuzzProgress], None] | None = None,
+) -> FuzzRun:
     """Fuzz one provider: replay its corpus, generate new cases, save new failures; returns the run's outcome."""
     import os
 
@@ -88,11 +99,16 @@ def fuzz_provider(registry: Registry, provider_name: str, options: FuzzOptions =
 def load_fuzz_description(provider: Provider) -> dict[str, Any]:
     """The provider's OpenAPI or Swagger document, as written (schemathesis reads both)."""
     if provider.kind is not ProviderKind.HTTP:
-        raise UsageError(f"provider {provider.name!r} is an AWS provider; contracts fuzz needs an OpenAPI description",
-                         key_path=("providers", provider.name, "kind"))
+        raise UsageError(
+            f"provider {provider.name!r} is an AWS provider; contracts fuzz needs an OpenAPI description",
+            key_path=("providers", provider.name, "kind"),
+        )
     if provider.spec is None:
-        raise UsageError(f"provider {provider.name!r} has no 'spec', so there is nothing to fuzz",
-                         key_path=("providers", provider.name), hint="add spec: schemas/<provider>/openapi.json")
+        raise UsageError(
+            f"provider {provider.name!r} has no 'spec', so there is nothing to fuzz",
+            key_path=("providers", provider.name),
+            hint="add spec: schemas/<provider>/openapi.json",
+        )
     document = load_json_fast(provider.spec, SchemaLoadError)
     if not isinstance(document, dict) or not ({"openapi", "swagger"} & set(document)):
         raise SchemaLoadError("not an OpenAPI 3 or Swagger 2.0 document", file=provider.spec)
@@ -121,8 +137,9 @@ def corpus_location(registry: Registry, provider: Provider, options: FuzzOptions
     return provider.settings.fuzz.corpus or registry.root / f"fuzz/{provider.name}.corpus.json"
 
 
-def _target(stack: ExitStack, registry: Registry, provider: Provider, options: FuzzOptions,
-            environ: Mapping[str, str]) -> tuple[str | None, Any]:
+def _target(
+    stack: ExitStack, registry: Registry, provider: Provider, options: FuzzOptions, environ: Mapping[str, str]
+) -> tuple[str | None, Any]:
     """Where requests go: an app in process, --base-url, a started provider process, or the registry's URL."""
     if options.app and options.base_url:
         raise UsageError("give either --app or --base-url, not both")
@@ -131,7 +148,6 @@ def _target(stack: ExitStack, registry: Registry, provider: Provider, options: F
     if options.base_url:
         return options.base_url.rstrip("/"), None
     if options.start_process and provider.settings.process is not None:
-
         process = stack.enter_context(ProviderProcess(provider, registry.root, environ=environ))
         return process.base_url, None
     return provider.base_url, None
@@ -148,8 +164,10 @@ def check_reachable(base_url: str, timeout: float = 5.0) -> None:
         with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=timeout):
             return
     except OSError as exc:
-        raise FuzzError(f"cannot reach {base_url} ({exc.strerror or exc})",
-                        hint="start the provider, give --base-url, or add a process: key to the registry") from exc
+        raise FuzzError(
+            f"cannot reach {base_url} ({exc.strerror or exc})",
+            hint="start the provider, give --base-url, or add a process: key to the registry",
+        ) from exc
 
 
 def import_app(reference: str, root: Path) -> Any:
@@ -170,36 +188,72 @@ def import_app(reference: str, root: Path) -> Any:
         raise UsageError(f"module {module_name!r} has no attribute {attribute!r} for --app") from None
 
 
-def _fuzz(registry: Registry, provider: Provider, document: dict[str, Any], options: FuzzOptions,
-          endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], credentials: Credentials,
-          base_url: str | None, app: Any, on_progress: Callable[[FuzzProgress], None] | None) -> FuzzRun:
+def _fuzz(
+    registry: Registry,
+    provider: Provider,
+    document: dict[str, Any],
+    options: FuzzOptions,
+    endpoints: Sequence[Endpoint],
+    allowed: Sequence[Endpoint],
+    credentials: Credentials,
+    base_url: str | None,
+    app: Any,
+    on_progress: Callable[[FuzzProgress], None] | None,
+) -> FuzzRun:
     started = time.perf_counter()
     seed = int(options.seed or 0)
     register_checks()
     error_validator = load_error_validator(provider) if "error_format" in options.checks else None
     context = RunContext(error_validator, load_expectations(registry, provider, allowed))
     with registered_run(context) as run_id:
-        config = build_config(options, seed=seed, max_examples=int(options.max_examples or DEFAULT_MAX_EXAMPLES),
-                              base_url=base_url, credentials=credentials, run_id=run_id,
-                              safe_only=provider.third_party and not options.allow_unsafe)
+        config = build_config(
+            options,
+            seed=seed,
+            max_examples=int(options.max_examples or DEFAULT_MAX_EXAMPLES),
+            base_url=base_url,
+            credentials=credentials,
+            run_id=run_id,
+            safe_only=provider.third_party and not options.allow_unsafe,
+        )
         schema = load_schema(document, config, allowed, app)
         corpus_path = corpus_location(registry, provider, options)
         corpus = load_corpus(corpus_path, provider.name) if options.use_corpus else Corpus(provider.name)
         labels = {endpoint.label for endpoint in allowed}
-        replayed = list(replay_corpus(schema, corpus, labels, base_url=base_url, credentials=credentials,
-                                      checks=options.checks, seed=seed, timeout=options.request_timeout))
+        replayed = list(
+            replay_corpus(
+                schema,
+                corpus,
+                labels,
+                base_url=base_url,
+                credentials=credentials,
+                checks=options.checks,
+                seed=seed,
+                timeout=options.request_timeout,
+            )
+        )
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
     found = _dedupe(replayed + collected.failures)
     added = _update_corpus(corpus_path, corpus, found, options)
-    notes: tuple[str, ...] = () if error_validator is not None or "error_format" not in options.checks else (
-        f"{Code.NO_ERROR_SCHEMA}: provider has no error_schema, error_format did not run",)
+    notes: tuple[str, ...] = (
+        ()
+        if error_validator is not None or "error_format" not in options.checks
+        else (f"{Code.NO_ERROR_SCHEMA}: provider has no error_schema, error_format did not run",)
+    )
     notes += _credential_notes(provider, credentials, base_url or f"app {options.app}")
     outcomes = _outcomes(endpoints, allowed, found, collected, provider)
-    return FuzzRun(provider=provider.name, seed=seed, target=base_url or f"app {options.app}", outcomes=outcomes,
-                   checks=tuple(options.checks), corpus_path=corpus_path if options.use_corpus else None,
-                   corpus_replayed=sum(1 for case in corpus.cases if case.operation in labels),
-                   corpus_added=added, stop_reason=collected.stop_reason,
-                   duration=time.perf_counter() - started, notes=notes)
+    return FuzzRun(
+        provider=provider.name,
+        seed=seed,
+        target=base_url or f"app {options.app}",
+        outcomes=outcomes,
+        checks=tuple(options.checks),
+        corpus_path=corpus_path if options.use_corpus else None,
+        corpus_replayed=sum(1 for case in corpus.cases if case.operation in labels),
+        corpus_added=added,
+        stop_reason=collected.stop_reason,
+        duration=time.perf_counter() - started,
+        notes=notes,
+    )
 
 
 def _credential_notes(provider: Provider, credentials: Credentials, target: str) -> tuple[str, ...]:
@@ -207,8 +261,10 @@ def _credential_notes(provider: Provider, credentials: Credentials, target: str)
     if not credentials.missing:
         return ()
     names = ", ".join(credentials.missing)
-    return (f"{names} not set: fuzzed {target} without {provider.name}'s {provider.auth.scheme} credentials "
-            f"(export {names} if the target asks for them)",)
+    return (
+        f"{names} not set: fuzzed {target} without {provider.name}'s {provider.auth.scheme} credentials "
+        f"(export {names} if the target asks for them)",
+    )
 
 
 @dataclass(slots=True)
@@ -246,8 +302,14 @@ class _Collected:
         self.errors.setdefault(event.label, []).append(mask_credentials(_error_text(event), self.credentials))
 
 
-def _collect(schema: BaseSchema, endpoints: Sequence[Endpoint], seed: int, credentials: Credentials,
-             on_progress: Callable[[FuzzProgress], None] | None, time_budget: float | None) -> _Collected:
+def _collect(
+    schema: BaseSchema,
+    endpoints: Sequence[Endpoint],
+    seed: int,
+    credentials: Credentials,
+    on_progress: Callable[[FuzzProgress], None] | None,
+    time_budget: float | None,
+) -> _Collected:
     """Run the schemathesis engine and gather failures, case counts and errors per endpoint."""
     from schemathesis.engine import events, from_schema
 
@@ -262,7 +324,9 @@ def _collect(schema: BaseSchema, endpoints: Sequence[Endpoint], seed: int, crede
         elif isinstance(event, events.NonFatalError):
             collected.error(event)
         elif isinstance(event, events.FatalError):
-            raise FuzzError(f"schemathesis stopped: {mask_credentials(str(event.exception), credentials)}") from event.exception
+            raise FuzzError(
+                f"schemathesis stopped: {mask_credentials(str(event.exception), credentials)}"
+            ) from event.exception
         elif isinstance(event, events.Interrupted) and not stopped:
             raise KeyboardInterrupt
         elif isinstance(event, events.EngineFinished):
@@ -293,24 +357,43 @@ def _update_corpus(path: Path, corpus: Corpus, failures: Sequence[FuzzFailure], 
     if not (options.use_corpus and options.update_corpus):
         return 0
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    cases = [CorpusCase(operation=failure.operation, check=failure.check, code=failure.code, title=failure.title,
-                        request=failure.request, seed=failure.seed, found=now, status_code=failure.status_code,
-                        curl=failure.curl, signature=failure.signature)
-             for failure in failures if failure.request is not None and failure.source == "fuzz"]
+    cases = [
+        CorpusCase(
+            operation=failure.operation,
+            check=failure.check,
+            code=failure.code,
+            title=failure.title,
+            request=failure.request,
+            seed=failure.seed,
+            found=now,
+            status_code=failure.status_code,
+            curl=failure.curl,
+            signature=failure.signature,
+        )
+        for failure in failures
+        if failure.request is not None and failure.source == "fuzz"
+    ]
     merged, added = corpus.merged(cases)
     if added:
         save_corpus(path, merged)
     return added
 
 
-def _outcomes(endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], failures: Sequence[FuzzFailure],
-              collected: _Collected, provider: Provider) -> tuple[FuzzOutcome, ...]:
+def _outcomes(
+    endpoints: Sequence[Endpoint],
+    allowed: Sequence[Endpoint],
+    failures: Sequence[FuzzFailure],
+    collected: _Collected,
+    provider: Provider,
+) -> tuple[FuzzOutcome, ...]:
     allowed_labels = {endpoint.label for endpoint in allowed}
     outcomes = []
     for endpoint in endpoints:
         if endpoint.label not in allowed_labels:
-            reason = (f"{Code.UNSAFE_SKIPPED}: {endpoint.method} on third-party provider {provider.name!r} "
-                      "is not fuzzed without --allow-unsafe")
+            reason = (
+                f"{Code.UNSAFE_SKIPPED}: {endpoint.method} on third-party provider {provider.name!r} "
+                "is not fuzzed without --allow-unsafe"
+            )
             outcomes.append(FuzzOutcome(endpoint.label, endpoint.name, skipped=reason))
             continue
         mine = tuple(failure for failure in failures if failure.operation == endpoint.label)
@@ -318,6 +401,15 @@ def _outcomes(endpoints: Sequence[Endpoint], allowed: Sequence[Endpoint], failur
         cases = collected.cases.get(endpoint.label, 0)
         # An endpoint no request reached is not a pass: say why it went untested.
         untested = "" if cases or mine or errors else f"no case was generated or sent (run {collected.stop_reason})"
-        outcomes.append(FuzzOutcome(endpoint.label, endpoint.name, cases=cases, failures=mine, errors=errors,
-                                         skipped=untested, duration=collected.durations.get(endpoint.label, 0.0)))
+        outcomes.append(
+            FuzzOutcome(
+                endpoint.label,
+                endpoint.name,
+                cases=cases,
+                failures=mine,
+                errors=errors,
+                skipped=untested,
+                duration=collected.durations.get(endpoint.label, 0.0),
+            )
+        )
     return tuple(outcomes)

@@ -17,11 +17,29 @@ from contractkit.openapi.swagger2 import convert_swagger2
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAMETER = re.compile(r"\{[^}/]+\}")
 # Keys whose values are maps from names to objects: a "description" key inside them is a name, not prose.
-_NAME_MAPS = frozenset({
-    "properties", "patternProperties", "definitions", "$defs", "schemas", "responses", "parameters",
-    "securitySchemes", "headers", "content", "paths", "callbacks", "links", "requestBodies", "encoding",
-    "variables", "mapping", "scopes", "examples",
-})
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "definitions",
+        "$defs",
+        "schemas",
+        "responses",
+        "parameters",
+        "securitySchemes",
+        "headers",
+        "content",
+        "paths",
+        "callbacks",
+        "links",
+        "requestBodies",
+        "encoding",
+        "variables",
+        "mapping",
+        "scopes",
+        "examples",
+    }
+)
 _DATA_KEYS = frozenset({"enum", "default", "const", "example", "examples", "x-example"})
 _REF_OPAQUE_KEYS = frozenset({"enum", "const", "example", "examples", "x-example"})
 _PROSE_KEYS = frozenset({"description", "summary", "title", "externalDocs", "termsOfService", "contact", "license"})
@@ -49,8 +67,9 @@ def normalize_document(data: Any, *, display: str) -> dict[str, Any]:
     if str(data.get("openapi", "")).startswith("3"):
         check_structure(data, display=display)
         return data
-    raise SchemaLoadError("not an OpenAPI 3 or Swagger 2.0 document (no 'openapi: 3.x' or 'swagger: \"2.0\"' key)",
-                          file=display)
+    raise SchemaLoadError(
+        "not an OpenAPI 3 or Swagger 2.0 document (no 'openapi: 3.x' or 'swagger: \"2.0\"' key)", file=display
+    )
 
 
 # ---------------------------------------------------------------- structure
@@ -92,7 +111,13 @@ def _check_operation(operation: Any, display: str, where: KeyPath) -> None:
             _expect(response, dict, "a Response Object", display, where + ("responses", str(status)))
             _check_content(response, display, where + ("responses", str(status)))
             if "headers" in response:
-                _expect(response["headers"], dict, "a mapping of headers", display, where + ("responses", str(status), "headers"))
+                _expect(
+                    response["headers"],
+                    dict,
+                    "a mapping of headers",
+                    display,
+                    where + ("responses", str(status), "headers"),
+                )
 
 
 def _check_parameters(owner: dict[str, Any], display: str, where: KeyPath) -> None:
@@ -115,13 +140,15 @@ def _check_content(owner: dict[str, Any], display: str, where: KeyPath) -> None:
 
 def _expect(value: Any, kind: type, wanted: str, display: str, where: KeyPath) -> None:
     if not isinstance(value, kind):
-        raise SchemaLoadError(f"expected {wanted} ({_MAP if kind is dict else _LIST}), got {_kind(value)}",
-                              file=display, key_path=where)
+        raise SchemaLoadError(
+            f"expected {wanted} ({_MAP if kind is dict else _LIST}), got {_kind(value)}", file=display, key_path=where
+        )
 
 
 def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "a string", type(None): "null", bool: "a boolean"}.get(
-        type(value), f"a {type(value).__name__}")
+        type(value), f"a {type(value).__name__}"
+    )
 
 
 # ---------------------------------------------------------------- references that leave the document
@@ -132,9 +159,12 @@ def refuse_external_refs(document: Any, *, display: str) -> None:
     folder, another file), naming the reference and the JSON pointer where it stands: nothing else is read."""
     for ref, where in _iter_refs_once(document):
         if not ref.startswith("#"):
-            raise SchemaLoadError(f"$ref {ref!r} at {json_pointer(where[:-1])} {_leaves(ref)}", file=display,
-                                  key_path=where, hint="bundle the referenced parts into this document "
-                                                       "(every reference must start with '#/')")
+            raise SchemaLoadError(
+                f"$ref {ref!r} at {json_pointer(where[:-1])} {_leaves(ref)}",
+                file=display,
+                key_path=where,
+                hint="bundle the referenced parts into this document (every reference must start with '#/')",
+            )
 
 
 def _iter_refs_once(node: Any) -> Iterator[tuple[str, KeyPath]]:
@@ -283,20 +313,24 @@ def _ref_chain(document: dict[str, Any], ref: str) -> list[str] | None:
         if not isinstance(target, dict) or not isinstance(target.get("$ref"), str):
             return None
         ref = target["$ref"]
-    return chain[chain.index(ref):] + [ref]
+    return chain[chain.index(ref) :] + [ref]
 
 
-def slice_spec(document: dict[str, Any], routes: Iterable[tuple[str, str]], *, keep_examples: bool = False,
-               display: str = "spec") -> dict[str, Any]:
+def slice_spec(
+    document: dict[str, Any], routes: Iterable[tuple[str, str]], *, keep_examples: bool = False, display: str = "spec"
+) -> dict[str, Any]:
     """Cut the named operations and everything they reference out of an OpenAPI 3 document."""
     paths: dict[str, dict[str, Any]] = {}
     for method, path in routes:
         found = find_path(document, method, path)
         if found is None:
             hint = suggest_path(document, path)
-            raise SchemaLoadError(f"no operation {method.upper()} {path} in the document",
-                                  file=display, key_path=("paths", path, method.lower()),
-                                  hint=f"did you mean {hint!r}?" if hint else None)
+            raise SchemaLoadError(
+                f"no operation {method.upper()} {path} in the document",
+                file=display,
+                key_path=("paths", path, method.lower()),
+                hint=f"did you mean {hint!r}?" if hint else None,
+            )
         item = document["paths"][found]
         target = paths.setdefault(found, {key: item[key] for key in ("parameters", "servers") if key in item})
         target[method.lower()] = item[method.lower()]
@@ -330,8 +364,9 @@ def _referenced_components(document: dict[str, Any], sliced: dict[str, Any], dis
         seen.add(ref)
         parts = ref.split("/")
         if not ref.startswith("#/components/") or len(parts) < 4:
-            raise SchemaLoadError(f"cannot slice a $ref outside #/components/<section>/<name>: {ref!r}",
-                                  file=display, key_path=where)
+            raise SchemaLoadError(
+                f"cannot slice a $ref outside #/components/<section>/<name>: {ref!r}", file=display, key_path=where
+            )
         try:
             resolve_pointer(document, ref)
             target = resolve_pointer(document, "/".join(parts[:4]))  # a ref may point inside a component
@@ -365,7 +400,11 @@ def strip_prose(node: Any, *, keep_examples: bool = False, in_name_map: bool = F
         return stripped
     result: dict[str, Any] = {}
     for key, value in node.items():
-        if key in _PROSE_KEYS or (key.startswith("x-") and key != "x-contractkit") or (key in _EXAMPLE_KEYS and not keep_examples):
+        if (
+            key in _PROSE_KEYS
+            or (key.startswith("x-") and key != "x-contractkit")
+            or (key in _EXAMPLE_KEYS and not keep_examples)
+        ):
             continue
         if key in _DATA_KEYS:
             result[key] = value
@@ -385,9 +424,12 @@ def validate_spec(document: dict[str, Any], *, display: str) -> None:
         ref, where = missing[0]
         raise SchemaLoadError(f"$ref {ref!r} does not resolve inside the document", file=display, key_path=where)
     for ref, where, chain in iter_ref_cycles(document):
-        raise SchemaLoadError(f"$ref {ref!r} never reaches a schema: its references go round in a circle "
-                              f"({' -> '.join(chain)})", file=display, key_path=where,
-                              hint="give the schema a type or properties, or refer to another schema")
+        raise SchemaLoadError(
+            f"$ref {ref!r} never reaches a schema: its references go round in a circle ({' -> '.join(chain)})",
+            file=display,
+            key_path=where,
+            hint="give the schema a type or properties, or refer to another schema",
+        )
     try:
         validate(document)
     except Unresolvable as exc:
@@ -405,8 +447,12 @@ def import_spec_slice(provider: Provider, source: Path, *, keep_examples: bool =
     document = load_spec_document(source)
     routes = [(operation.method or "get", operation.path or "/") for operation in provider.operations.values()]
     sliced = slice_spec(document, routes, keep_examples=keep_examples, display=str(source))
-    sliced["info"]["x-contractkit"] = {"source": source.name, "sha256": _sha256(source),
-                                       "operations": len(routes), "examples": keep_examples}
+    sliced["info"]["x-contractkit"] = {
+        "source": source.name,
+        "sha256": _sha256(source),
+        "operations": len(routes),
+        "examples": keep_examples,
+    }
     validate_spec(sliced, display=f"slice of {source}")
     return sliced
 

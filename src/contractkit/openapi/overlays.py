@@ -79,8 +79,12 @@ def load_overlay(path: str | Path) -> Overlay:
         key_path = ("corrections", index)
         entry = _entry(raw, path, key_path, document.line_of(key_path), document.line_of)
         if entry.id in seen:
-            raise OverlayError(f"duplicate correction id {entry.id!r}", file=path, key_path=key_path + ("id",),
-                               line=document.line_of(key_path + ("id",)))
+            raise OverlayError(
+                f"duplicate correction id {entry.id!r}",
+                file=path,
+                key_path=key_path + ("id",),
+                line=document.line_of(key_path + ("id",)),
+            )
         seen.add(entry.id)
         entries.append(entry)
     return Overlay(path, tuple(entries))
@@ -115,8 +119,14 @@ def _entry(raw: Any, path: Path, key_path: tuple[str | int, ...], line: int | No
             _dt.date.fromisoformat(observed)
         except ValueError:
             raise fail(f"expected a date such as 2026-11-22, got {observed!r}", "provenance", "observed") from None
-    return OverlayEntry(str(raw["id"]), raw["op"], raw["path"], raw.get("value"),
-                        Provenance(str(provenance["reference"]), str(observed), str(provenance["reason"])), line)
+    return OverlayEntry(
+        str(raw["id"]),
+        raw["op"],
+        raw["path"],
+        raw.get("value"),
+        Provenance(str(provenance["reference"]), str(observed), str(provenance["reason"])),
+        line,
+    )
 
 
 def apply_overlay(document: Mapping[str, Any], overlay: Overlay, *, skip: Iterable[str] = ()) -> dict[str, Any]:
@@ -136,17 +146,26 @@ def _apply(document: dict[str, Any], entry: OverlayEntry, source: Path) -> None:
         try:
             parent = parent[int(part)] if isinstance(parent, list) else parent[part]
         except (KeyError, IndexError, ValueError, TypeError):
-            raise OverlayError(f"correction {entry.id!r}: {entry.path} does not exist in the slice (no {part!r})",
-                               file=source, key_path=("corrections", entry.id, "path"), line=entry.line,
-                               hint="re-import the slice or fix the pointer") from None
+            raise OverlayError(
+                f"correction {entry.id!r}: {entry.path} does not exist in the slice (no {part!r})",
+                file=source,
+                key_path=("corrections", entry.id, "path"),
+                line=entry.line,
+                hint="re-import the slice or fix the pointer",
+            ) from None
     last = parts[-1] if parts else ""
     exists = isinstance(parent, dict) and last in parent
     if entry.op in ("replace", "remove", "merge") and not exists:
-        raise OverlayError(f"correction {entry.id!r}: {entry.path} does not exist in the slice, nothing to {entry.op}",
-                           file=source, key_path=("corrections", entry.id, "path"), line=entry.line)
+        raise OverlayError(
+            f"correction {entry.id!r}: {entry.path} does not exist in the slice, nothing to {entry.op}",
+            file=source,
+            key_path=("corrections", entry.id, "path"),
+            line=entry.line,
+        )
     if not isinstance(parent, dict):
-        raise OverlayError(f"correction {entry.id!r}: {entry.path} does not point into a mapping", file=source,
-                           line=entry.line)
+        raise OverlayError(
+            f"correction {entry.id!r}: {entry.path} does not point into a mapping", file=source, line=entry.line
+        )
     if entry.op == "remove":
         del parent[last]
     elif entry.op == "merge":

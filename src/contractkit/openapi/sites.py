@@ -63,17 +63,24 @@ class ChangeSite:
 
     def describe(self) -> str:
         """`GET /search response 200 body $.sortMeta`, for messages."""
-        words = [f"{self.method} {self.path}".strip() or self.operation, self.direction if self.direction != OPERATION else ""]
+        words = [
+            f"{self.method} {self.path}".strip() or self.operation,
+            self.direction if self.direction != OPERATION else "",
+        ]
         words += [self.status, self.part, self.location]
         return " ".join(word for word in words if word)
 
 
-def site_of(change: ChangeLike, *, old: Mapping[str, Any] | None = None,
-            new: Mapping[str, Any] | None = None) -> ChangeSite:
+def site_of(
+    change: ChangeLike, *, old: Mapping[str, Any] | None = None, new: Mapping[str, Any] | None = None
+) -> ChangeSite:
     """The site of a diff change; the documents resolve a parameter's name from its index."""
     parts = pointer_parts(change.location) if change.location.startswith("#") else []
-    base = ChangeSite(method=change.method.upper(), path=change.path,
-                      required="required" in change.rule and change.rule.startswith("request-"))
+    base = ChangeSite(
+        method=change.method.upper(),
+        path=change.path,
+        required="required" in change.rule and change.rule.startswith("request-"),
+    )
     if len(parts) < 3 or parts[0] != "paths":
         return base
     rest = parts[2:]
@@ -83,11 +90,12 @@ def site_of(change: ChangeLike, *, old: Mapping[str, Any] | None = None,
     if not rest:
         return base
     documents = [document for document in (new, old) if document is not None]
-    return _below_operation(base, parts[:len(parts) - len(rest)], rest, change.message, documents)
+    return _below_operation(base, parts[: len(parts) - len(rest)], rest, change.message, documents)
 
 
-def _below_operation(base: ChangeSite, head: Sequence[str], rest: Sequence[str], message: str,
-                     documents: Sequence[Mapping[str, Any]]) -> ChangeSite:
+def _below_operation(
+    base: ChangeSite, head: Sequence[str], rest: Sequence[str], message: str, documents: Sequence[Mapping[str, Any]]
+) -> ChangeSite:
     key = rest[0]
     if key == "parameters":
         return _parameter_site(base, head, rest, message, documents)
@@ -98,8 +106,9 @@ def _below_operation(base: ChangeSite, head: Sequence[str], rest: Sequence[str],
     return base  # security, deprecated, operationId...: the operation as a whole
 
 
-def _parameter_site(base: ChangeSite, head: Sequence[str], rest: Sequence[str], message: str,
-                    documents: Sequence[Mapping[str, Any]]) -> ChangeSite:
+def _parameter_site(
+    base: ChangeSite, head: Sequence[str], rest: Sequence[str], message: str, documents: Sequence[Mapping[str, Any]]
+) -> ChangeSite:
     where, name = "", ""
     if len(rest) >= 2 and rest[1].isdigit():
         where, name = _parameter_named(documents, list(head) + ["parameters", rest[1]])
@@ -158,8 +167,15 @@ def _content_site(base: ChangeSite, direction: str, status: str, rest: Sequence[
 
 
 def _with(base: ChangeSite, direction: str, part: str, location: str, status: str = "") -> ChangeSite:
-    return ChangeSite(method=base.method, path=base.path, direction=direction, part=part, location=location,
-                      status=status, required=base.required)
+    return ChangeSite(
+        method=base.method,
+        path=base.path,
+        direction=direction,
+        part=part,
+        location=location,
+        status=status,
+        required=base.required,
+    )
 
 
 def body_path(schema_parts: Sequence[str]) -> str:

@@ -9,11 +9,30 @@ _REF_PREFIXES = (
     ("#/parameters/", "#/components/parameters/"),
     ("#/responses/", "#/components/responses/"),
 )
-_SCHEMA_KEYS = ("type", "format", "items", "enum", "default", "maximum", "exclusiveMaximum", "minimum",
-                "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems",
-                "multipleOf")
-_COLLECTION_STYLES = {"csv": ("form", False), "ssv": ("spaceDelimited", False), "pipes": ("pipeDelimited", False),
-                      "multi": ("form", True)}
+_SCHEMA_KEYS = (
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "multipleOf",
+)
+_COLLECTION_STYLES = {
+    "csv": ("form", False),
+    "ssv": ("spaceDelimited", False),
+    "pipes": ("pipeDelimited", False),
+    "multi": ("form", True),
+}
 
 
 def convert_swagger2(document: dict[str, Any]) -> dict[str, Any]:
@@ -22,14 +41,18 @@ def convert_swagger2(document: dict[str, Any]) -> dict[str, Any]:
     consumes = document.get("consumes") or ["application/json"]
     produces = document.get("produces") or ["application/json"]
     shared_parameters = document.get("parameters") or {}
-    converted: dict[str, Any] = {"openapi": "3.0.3", "info": document.get("info") or {"title": "API", "version": "0"},
-                                 "servers": [{"url": _server_url(document)}]}
+    converted: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": document.get("info") or {"title": "API", "version": "0"},
+        "servers": [{"url": _server_url(document)}],
+    }
     for key in ("security", "tags", "externalDocs"):
         if key in document:
             converted[key] = document[key]
     converted["paths"] = {
         path: _convert_path_item(item, shared_parameters, consumes, produces)
-        for path, item in (document.get("paths") or {}).items() if isinstance(item, dict)
+        for path, item in (document.get("paths") or {}).items()
+        if isinstance(item, dict)
     }
     converted["components"] = _convert_components(document, produces)
     return converted
@@ -42,7 +65,7 @@ def _rewrite_refs(node: Any) -> Any:
         if isinstance(ref, str):
             for old, new in _REF_PREFIXES:
                 if ref.startswith(old):
-                    result["$ref"] = new + ref[len(old):]
+                    result["$ref"] = new + ref[len(old) :]
         if result.pop("x-nullable", False) is True:
             result["nullable"] = True
         if result.get("type") == "file":
@@ -84,11 +107,15 @@ def _server_url(document: dict[str, Any]) -> str:
     return f"{scheme}://{host}{base_path}"
 
 
-def _convert_path_item(item: dict[str, Any], shared: dict[str, Any], consumes: list[str], produces: list[str]) -> dict[str, Any]:
+def _convert_path_item(
+    item: dict[str, Any], shared: dict[str, Any], consumes: list[str], produces: list[str]
+) -> dict[str, Any]:
     converted: dict[str, Any] = {}
     common = item.get("parameters") or []
     if common:
-        converted["parameters"] = [_convert_parameter(p) for p in common if _location(p, shared) not in ("body", "formData")]
+        converted["parameters"] = [
+            _convert_parameter(p) for p in common if _location(p, shared) not in ("body", "formData")
+        ]
     for method, operation in item.items():
         if method in ("parameters", "$ref") or not isinstance(operation, dict):
             continue
@@ -110,21 +137,32 @@ def _dereference(parameter: dict[str, Any], shared: dict[str, Any]) -> dict[str,
     return parameter
 
 
-def _convert_operation(operation: dict[str, Any], common: list[dict[str, Any]], shared: dict[str, Any],
-                       consumes: list[str], produces: list[str]) -> dict[str, Any]:
+def _convert_operation(
+    operation: dict[str, Any],
+    common: list[dict[str, Any]],
+    shared: dict[str, Any],
+    consumes: list[str],
+    produces: list[str],
+) -> dict[str, Any]:
     own_consumes = operation.get("consumes") or consumes
     own_produces = operation.get("produces") or produces
-    converted = {key: value for key, value in operation.items()
-                 if key not in ("parameters", "responses", "consumes", "produces", "schemes")}
+    converted = {
+        key: value
+        for key, value in operation.items()
+        if key not in ("parameters", "responses", "consumes", "produces", "schemes")
+    }
     parameters = operation.get("parameters") or []
-    body_like = [_dereference(p, shared) for p in [*common, *parameters] if _location(p, shared) in ("body", "formData")]
+    body_like = [
+        _dereference(p, shared) for p in [*common, *parameters] if _location(p, shared) in ("body", "formData")
+    ]
     plain = [_convert_parameter(p) for p in parameters if _location(p, shared) not in ("body", "formData")]
     if plain:
         converted["parameters"] = plain
     if body_like:
         converted["requestBody"] = _request_body(body_like, own_consumes)
     converted["responses"] = {
-        str(code): _convert_response(response, own_produces) for code, response in (operation.get("responses") or {}).items()
+        str(code): _convert_response(response, own_produces)
+        for code, response in (operation.get("responses") or {}).items()
     }
     return converted
 
@@ -132,8 +170,11 @@ def _convert_operation(operation: dict[str, Any], common: list[dict[str, Any]], 
 def _convert_parameter(parameter: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in parameter:
         return parameter
-    converted: dict[str, Any] = {key: parameter[key] for key in ("name", "in", "required", "description", "deprecated",
-                                                  "allowEmptyValue") if key in parameter}
+    converted: dict[str, Any] = {
+        key: parameter[key]
+        for key in ("name", "in", "required", "description", "deprecated", "allowEmptyValue")
+        if key in parameter
+    }
     if parameter.get("in") == "path":
         converted["required"] = True
     converted["schema"] = {key: parameter[key] for key in _SCHEMA_KEYS if key in parameter}
@@ -150,15 +191,21 @@ def _request_body(parameters: list[dict[str, Any]], consumes: list[str]) -> dict
     body = next((p for p in parameters if p.get("in") == "body"), None)
     if body is not None:
         content = {media: {"schema": body.get("schema", {})} for media in consumes}
-        return {"required": bool(body.get("required")), "content": content,
-                **({"description": body["description"]} if "description" in body else {})}
+        return {
+            "required": bool(body.get("required")),
+            "content": content,
+            **({"description": body["description"]} if "description" in body else {}),
+        }
     properties = {p["name"]: _convert_parameter(p)["schema"] for p in parameters if "name" in p}
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     required = [p["name"] for p in parameters if p.get("required") and "name" in p]
     if required:
         schema["required"] = required
     form_types = [m for m in consumes if m in ("application/x-www-form-urlencoded", "multipart/form-data")]
-    return {"required": bool(required), "content": {media: {"schema": schema} for media in form_types or ["application/x-www-form-urlencoded"]}}
+    return {
+        "required": bool(required),
+        "content": {media: {"schema": schema} for media in form_types or ["application/x-www-form-urlencoded"]},
+    }
 
 
 def _convert_response(response: dict[str, Any], produces: list[str]) -> dict[str, Any]:
@@ -183,14 +230,19 @@ def _convert_components(document: dict[str, Any], produces: list[str]) -> dict[s
     components: dict[str, Any] = {}
     if document.get("definitions"):
         components["schemas"] = document["definitions"]
-    parameters = {name: _convert_parameter(p) for name, p in (document.get("parameters") or {}).items()
-                  if p.get("in") not in ("body", "formData")}
+    parameters = {
+        name: _convert_parameter(p)
+        for name, p in (document.get("parameters") or {}).items()
+        if p.get("in") not in ("body", "formData")
+    }
     if parameters:
         components["parameters"] = parameters
     if document.get("responses"):
         components["responses"] = {name: _convert_response(r, produces) for name, r in document["responses"].items()}
     if document.get("securityDefinitions"):
-        components["securitySchemes"] = {name: _convert_security(s) for name, s in document["securityDefinitions"].items()}
+        components["securitySchemes"] = {
+            name: _convert_security(s) for name, s in document["securityDefinitions"].items()
+        }
     return components
 
 
@@ -200,8 +252,12 @@ def _convert_security(scheme: dict[str, Any]) -> dict[str, Any]:
         return {"type": "http", "scheme": "basic"}
     if kind == "apiKey":
         return {"type": "apiKey", "name": scheme.get("name", ""), "in": scheme.get("in", "header")}
-    flow_names = {"implicit": "implicit", "password": "password", "application": "clientCredentials",
-                  "accessCode": "authorizationCode"}
+    flow_names = {
+        "implicit": "implicit",
+        "password": "password",
+        "application": "clientCredentials",
+        "accessCode": "authorizationCode",
+    }
     flow: dict[str, Any] = {"scopes": scheme.get("scopes") or {}}
     for key in ("authorizationUrl", "tokenUrl"):
         if key in scheme:

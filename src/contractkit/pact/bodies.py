@@ -26,10 +26,27 @@ from typing import Iterator, Mapping, Sequence
 from urllib.parse import parse_qsl
 
 from contractkit.pact.formats import media_matches
-from contractkit.pact.matching import Mismatch, Rule, RuleSet, Segment, matcher_kind, matches_text_rule, render_path, rule_matchers, size_problem
+from contractkit.pact.matching import (
+    Mismatch,
+    Rule,
+    RuleSet,
+    Segment,
+    matcher_kind,
+    matches_text_rule,
+    render_path,
+    rule_matchers,
+    size_problem,
+)
 
-__all__ = ["iter_binary_mismatches", "iter_form_mismatches", "iter_multipart_mismatches", "iter_text_mismatches",
-           "iter_xml_mismatches", "media_parameters", "parameter_header_problem"]
+__all__ = [
+    "iter_binary_mismatches",
+    "iter_form_mismatches",
+    "iter_multipart_mismatches",
+    "iter_text_mismatches",
+    "iter_xml_mismatches",
+    "media_parameters",
+    "parameter_header_problem",
+]
 
 
 def _mismatch(path: Sequence[Segment], problem: str, detail: str = "") -> Mismatch:
@@ -67,8 +84,12 @@ def iter_binary_mismatches(expected: bytes, actual: bytes, rules: RuleSet) -> It
                 if problem:
                     yield _mismatch((), f"is not {matcher.get('value')}", problem)
             else:
-                yield from _text(RuleSet((((), {"matchers": [matcher]}),), rules.literal), (),
-                                 expected.decode("utf-8", "replace"), actual.decode("utf-8", "replace"))
+                yield from _text(
+                    RuleSet((((), {"matchers": [matcher]}),), rules.literal),
+                    (),
+                    expected.decode("utf-8", "replace"),
+                    actual.decode("utf-8", "replace"),
+                )
     elif rules.literal == "equal" and expected != actual:
         yield _mismatch((), "is not the expected body", f"has {len(actual)} byte(s) unlike the pact's {len(expected)}")
 
@@ -118,13 +139,16 @@ def iter_xml_mismatches(expected: str | bytes, actual: str | bytes, rules: RuleS
         yield _mismatch((), "is not XML", f"is not XML: {exc}")
         return
     if mine.tag != theirs.tag:
-        yield _mismatch((_name(mine.tag),), "is another element", f"is <{_name(theirs.tag)}>, the pact expects <{_name(mine.tag)}>")
+        yield _mismatch(
+            (_name(mine.tag),), "is another element", f"is <{_name(theirs.tag)}>, the pact expects <{_name(mine.tag)}>"
+        )
         return
     yield from _element(rules, (_name(mine.tag),), mine, theirs)
 
 
-def _element(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.Element,
-             actual: ElementTree.Element) -> Iterator[Mismatch]:
+def _element(
+    rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.Element, actual: ElementTree.Element
+) -> Iterator[Mismatch]:
     selected = rules.select(path)
     if selected is not None:  # the core's min/max count the element's own child nodes (elements and texts)
         texts = [actual.text or ""] + [child.tail or "" for child in actual]
@@ -143,8 +167,9 @@ def _element(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.El
         yield from _text(rules, path + ("#text",), mine, theirs)
 
 
-def _children(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.Element,
-              actual: ElementTree.Element) -> Iterator[Mismatch]:
+def _children(
+    rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.Element, actual: ElementTree.Element
+) -> Iterator[Mismatch]:
     found: dict[str, list[ElementTree.Element]] = {}
     for child in actual:
         found.setdefault(child.tag, []).append(child)
@@ -152,10 +177,18 @@ def _children(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.E
     for child in expected:
         wanted.setdefault(child.tag, []).append(child)
     parent = rules.select(path)
-    if rules.literal == "equal" and parent is not None and any(matcher_kind(matcher) == "type" for matcher in rule_matchers(parent[0])):
+    if (
+        rules.literal == "equal"
+        and parent is not None
+        and any(matcher_kind(matcher) == "type" for matcher in rule_matchers(parent[0]))
+    ):
         for tag in found:  # only a type rule on the parent makes a child the pact does not name unexpected
             if tag not in wanted:
-                yield _mismatch(path + (_name(tag),), "is not an element the pact expects", f"is an unexpected child <{_name(tag)}/>")
+                yield _mismatch(
+                    path + (_name(tag),),
+                    "is not an element the pact expects",
+                    f"is an unexpected child <{_name(tag)}/>",
+                )
     for tag, children in wanted.items():
         where = path + (_name(tag),)
         theirs = found.get(tag, [])
@@ -171,7 +204,9 @@ def _children(rules: RuleSet, path: tuple[Segment, ...], expected: ElementTree.E
             if index < len(theirs):
                 yield from _element(rules, where, child, theirs[index])
             elif rules.literal == "equal":  # compared by shape, fewer elements are fine (as for a JSON array)
-                yield _mismatch(where, "has fewer elements", f"has {len(theirs)} element(s), the pact expects {len(children)}")
+                yield _mismatch(
+                    where, "has fewer elements", f"has {len(theirs)} element(s), the pact expects {len(children)}"
+                )
 
 
 def _count_problems(rule: Rule, children: Sequence[object], cascaded: bool) -> Iterator[str]:
@@ -222,7 +257,9 @@ def _form_values(rules: RuleSet, where: tuple[Segment, ...], values: list[str], 
             yield _mismatch(where, "does not have the expected values", f"is {found}, the pact expects {values}")
             return
     if len(values) != len(found):
-        yield _mismatch(where, "has another number of values", f"has {len(found)} value(s), the pact expects {len(values)}")
+        yield _mismatch(
+            where, "has another number of values", f"has {len(found)} value(s), the pact expects {len(values)}"
+        )
 
 
 # ---------------------------------------------------------------- multipart
@@ -258,8 +295,9 @@ def _parts(data: bytes, boundary: str) -> dict[str, tuple[dict[str, str], bytes]
     return out
 
 
-def iter_multipart_mismatches(expected: bytes, expected_media: str, actual: bytes, actual_media: str,
-                              rules: RuleSet) -> Iterator[Mismatch]:
+def iter_multipart_mismatches(
+    expected: bytes, expected_media: str, actual: bytes, actual_media: str, rules: RuleSet
+) -> Iterator[Mismatch]:
     """A multipart body: every part of the pact, by name."""
     mine = _parts(expected, media_parameters(expected_media).get("boundary", ""))
     theirs = _parts(actual, media_parameters(actual_media).get("boundary", ""))
@@ -274,7 +312,9 @@ def iter_multipart_mismatches(expected: bytes, expected_media: str, actual: byte
         found_headers, found = theirs[name]
         media, found_media = headers.get("content-type", ""), found_headers.get("content-type", "")
         if media and parameter_header_problem(media, found_media):
-            yield _mismatch(where + ("content-type",), "is another media type", f"is {found_media!r}, the pact expects {media!r}")
+            yield _mismatch(
+                where + ("content-type",), "is another media type", f"is {found_media!r}, the pact expects {media!r}"
+            )
         yield from _text(rules, where, content.decode("utf-8", "replace"), found.decode("utf-8", "replace"))
 
 

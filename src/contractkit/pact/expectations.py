@@ -24,8 +24,14 @@ from contractkit.pact.reader import PactInteraction, load_pact
 from contractkit.pact.responses import HeaderValues, judge_response
 from contractkit.pact.usage import Usage
 
-__all__ = ["ConsumerProblem", "Expectation", "expectation_from_interaction", "expectations_by_operation",
-           "iter_consumer_problems", "load_pact_expectations"]
+__all__ = [
+    "ConsumerProblem",
+    "Expectation",
+    "expectation_from_interaction",
+    "expectations_by_operation",
+    "iter_consumer_problems",
+    "load_pact_expectations",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +68,17 @@ def expectation_from_interaction(consumer: str, interaction: PactInteraction) ->
     response = interaction.response
     header_rules = response.rules.get("header") or {}
     content_rule = next((rule for name, rule in header_rules.items() if name.lower() == "content-type"), None)
-    return Expectation(consumer=consumer, description=interaction.description, status=response.status,
-                       body=response.body, has_body=response.has_body, rules=dict(response.rules.get("body") or {}),
-                       content_type=response.header("content-type"), content_type_rule=content_rule,
-                       interaction=interaction)
+    return Expectation(
+        consumer=consumer,
+        description=interaction.description,
+        status=response.status,
+        body=response.body,
+        has_body=response.has_body,
+        rules=dict(response.rules.get("body") or {}),
+        content_type=response.header("content-type"),
+        content_type_rule=content_rule,
+        interaction=interaction,
+    )
 
 
 def expectations_by_operation(usage: Usage, provider: str) -> dict[str, list[Expectation]]:
@@ -77,7 +90,9 @@ def expectations_by_operation(usage: Usage, provider: str) -> dict[str, list[Exp
     return out
 
 
-def load_pact_expectations(pact_files: Sequence[Path], routes: Sequence[tuple[str, str, str]]) -> dict[str, list[Expectation]]:
+def load_pact_expectations(
+    pact_files: Sequence[Path], routes: Sequence[tuple[str, str, str]]
+) -> dict[str, list[Expectation]]:
     """Expectations per route label from pact files, where no registry names the operations: a route is
     (label, METHOD, full path template), and each request goes to the route the one router gives it (literal
     segments before templates)."""
@@ -89,12 +104,19 @@ def load_pact_expectations(pact_files: Sequence[Path], routes: Sequence[tuple[st
             route = router.match(interaction.request.method, interaction.request.path)
             if route is not None:
                 out.setdefault(route.value, []).append(
-                    expectation_from_interaction(pact.consumer or pact_path.stem, interaction))
+                    expectation_from_interaction(pact.consumer or pact_path.stem, interaction)
+                )
     return out
 
 
-def iter_consumer_problems(status: int, content_type: str, body: bytes, expectations: Sequence[Expectation], *,
-                           headers: HeaderValues | None = None) -> Iterator[ConsumerProblem]:
+def iter_consumer_problems(
+    status: int,
+    content_type: str,
+    body: bytes,
+    expectations: Sequence[Expectation],
+    *,
+    headers: HeaderValues | None = None,
+) -> Iterator[ConsumerProblem]:
     """Every problem of a response for each consumer none of whose interactions with its status it satisfies;
     `headers` (all of the response's) let header rules be judged too."""
     relevant = [expectation for expectation in expectations if expectation.status == status]
@@ -108,13 +130,18 @@ def iter_consumer_problems(status: int, content_type: str, body: bytes, expectat
         yield from found[closest]
 
 
-def _problems(expectation: Expectation, status: int, content_type: str, headers: HeaderValues,
-              body: bytes) -> Iterator[ConsumerProblem]:
+def _problems(
+    expectation: Expectation, status: int, content_type: str, headers: HeaderValues, body: bytes
+) -> Iterator[ConsumerProblem]:
     who = f"{expectation.consumer} ({expectation.description})"
     media = _media_problem(expectation, content_type)
     if media:
-        yield ConsumerProblem(expectation.consumer, expectation.description, f"{who}: Content-Type {media}",
-                              f"{who}: Content-Type is {content_type or 'missing'}, which {media}")
+        yield ConsumerProblem(
+            expectation.consumer,
+            expectation.description,
+            f"{who}: Content-Type {media}",
+            f"{who}: Content-Type is {content_type or 'missing'}, which {media}",
+        )
     if expectation.interaction is None:
         return
     for mismatch in judge_response(expectation.interaction, status, headers, body, literal="type", minimums=False):
@@ -123,8 +150,9 @@ def _problems(expectation: Expectation, status: int, content_type: str, headers:
 
 
 def _problem(expectation: Expectation, who: str, mismatch: Mismatch) -> ConsumerProblem:
-    return ConsumerProblem(expectation.consumer, expectation.description, f"{who}: {mismatch.title}",
-                           f"{who}: {mismatch.detail}")
+    return ConsumerProblem(
+        expectation.consumer, expectation.description, f"{who}: {mismatch.title}", f"{who}: {mismatch.detail}"
+    )
 
 
 def _media_problem(expectation: Expectation, content_type: str) -> str:

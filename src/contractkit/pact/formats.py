@@ -16,8 +16,12 @@ from contractkit.core.loading import parse_json_value
 
 __all__ = ["DEFAULT_FORMATS", "datetime_problem", "detect_media_type", "is_semver", "media_matches", "sniff_text"]
 
-DEFAULT_FORMATS = {"date": "yyyy-MM-dd", "time": "HH:mm:ss", "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX",
-                   "timestamp": "yyyy-MM-dd'T'HH:mm:ssXXX"}
+DEFAULT_FORMATS = {
+    "date": "yyyy-MM-dd",
+    "time": "HH:mm:ss",
+    "datetime": "yyyy-MM-dd'T'HH:mm:ssXXX",
+    "timestamp": "yyyy-MM-dd'T'HH:mm:ssXXX",
+}
 
 _MONTHS = [name.lower() for name in calendar.month_name[1:]]
 _DAYS = [name.lower() for name in calendar.day_name]
@@ -69,19 +73,51 @@ def _digits(text: str, position: int, low: int, high: int) -> tuple[int, int] | 
 def _word(text: str, position: int, names: list[str], short: bool) -> tuple[int, int] | None:
     for index, name in enumerate(names):
         candidate = name[:3] if short else name
-        if text[position:position + len(candidate)].lower() == candidate:
+        if text[position : position + len(candidate)].lower() == candidate:
             return index + 1, position + len(candidate)
     return None
 
 
-_ZONE = {"X": re.compile(r"Z|[+-]\d{2}(?:\d{2})?"), "XX": re.compile(r"Z|[+-]\d{4}"), "XXX": re.compile(r"Z|[+-]\d{2}:\d{2}"),
-         "x": re.compile(r"[+-]\d{2}(?:\d{2})?"), "xx": re.compile(r"[+-]\d{4}"), "xxx": re.compile(r"[+-]\d{2}:\d{2}"),
-         "Z": re.compile(r"[+-]\d{4}"), "z": re.compile(r"[A-Za-z][A-Za-z0-9/_+-]*"), "V": re.compile(r"[A-Za-z][A-Za-z0-9/_+-]*"),
-         "O": re.compile(r"GMT(?:[+-]\d{1,2}(?::\d{2})?)?")}
-_NUMERIC = {"d": "day", "H": "hour", "k": "hour24", "K": "hour12", "h": "hour12", "m": "minute", "s": "second",
-            "D": "dayofyear", "w": "week", "W": "week", "F": "week", "u": "weekday", "e": "weekday", "c": "weekday"}
-_BOUNDS = {"month": (1, 12), "day": (1, 31), "hour": (0, 23), "hour24": (1, 24), "hour12": (0, 12), "minute": (0, 59),
-           "second": (0, 60), "dayofyear": (1, 366), "week": (0, 53), "weekday": (1, 7)}
+_ZONE = {
+    "X": re.compile(r"Z|[+-]\d{2}(?:\d{2})?"),
+    "XX": re.compile(r"Z|[+-]\d{4}"),
+    "XXX": re.compile(r"Z|[+-]\d{2}:\d{2}"),
+    "x": re.compile(r"[+-]\d{2}(?:\d{2})?"),
+    "xx": re.compile(r"[+-]\d{4}"),
+    "xxx": re.compile(r"[+-]\d{2}:\d{2}"),
+    "Z": re.compile(r"[+-]\d{4}"),
+    "z": re.compile(r"[A-Za-z][A-Za-z0-9/_+-]*"),
+    "V": re.compile(r"[A-Za-z][A-Za-z0-9/_+-]*"),
+    "O": re.compile(r"GMT(?:[+-]\d{1,2}(?::\d{2})?)?"),
+}
+_NUMERIC = {
+    "d": "day",
+    "H": "hour",
+    "k": "hour24",
+    "K": "hour12",
+    "h": "hour12",
+    "m": "minute",
+    "s": "second",
+    "D": "dayofyear",
+    "w": "week",
+    "W": "week",
+    "F": "week",
+    "u": "weekday",
+    "e": "weekday",
+    "c": "weekday",
+}
+_BOUNDS = {
+    "month": (1, 12),
+    "day": (1, 31),
+    "hour": (0, 23),
+    "hour24": (1, 24),
+    "hour12": (0, 12),
+    "minute": (0, 59),
+    "second": (0, 60),
+    "dayofyear": (1, 366),
+    "week": (0, 53),
+    "weekday": (1, 7),
+}
 
 
 def _field(field: str, text: str, position: int, values: dict[str, int]) -> int | None:
@@ -97,7 +133,7 @@ def _field(field: str, text: str, position: int, values: dict[str, int]) -> int 
         parsed = _word(text, position, _DAYS, width <= 3)
         key = "dayname"
     elif letter == "a":
-        upper = text[position:position + 2].upper()
+        upper = text[position : position + 2].upper()
         parsed = ((1 if upper == "PM" else 0), position + 2) if upper in ("AM", "PM") else None
         key = "ampm"
     elif letter in "Sn":
@@ -150,9 +186,11 @@ def _invalid(values: dict[str, int]) -> str | None:
     return None
 
 
-_SEMVER = re.compile(r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
-                     r"(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?"
-                     r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
+_SEMVER = re.compile(
+    r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
+    r"(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?"
+    r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
+)
 
 
 def is_semver(text: str) -> bool:
@@ -161,9 +199,16 @@ def is_semver(text: str) -> bool:
 
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"),
-    (b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"), (b"\x1f\x8b", "application/gzip"),
-    (b"BM", "image/bmp"), (b"RIFF", "application/x-riff"), (b"\x00\x00\x01\x00", "image/x-icon"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"BM", "image/bmp"),
+    (b"RIFF", "application/x-riff"),
+    (b"\x00\x00\x01\x00", "image/x-icon"),
 )
 
 

@@ -30,9 +30,32 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from contractkit.pact.formats import DEFAULT_FORMATS, datetime_problem, is_semver, media_matches
 
-__all__ = ["ANY_INDEX", "DateFormat", "Mismatch", "Rule", "RuleSet", "Segment", "best_rule", "check_text", "iter_mismatches",
-           "java_format_regex", "json_kind", "json_text", "matcher_kind", "matches_rule", "matches_text_rule", "normalize_path",
-           "number_kind", "own_rule", "parse_rule_path", "path_weight", "render_path", "rule_matchers", "same_json", "size_problem"]
+__all__ = [
+    "ANY_INDEX",
+    "DateFormat",
+    "Mismatch",
+    "Rule",
+    "RuleSet",
+    "Segment",
+    "best_rule",
+    "check_text",
+    "iter_mismatches",
+    "java_format_regex",
+    "json_kind",
+    "json_text",
+    "matcher_kind",
+    "matches_rule",
+    "matches_text_rule",
+    "normalize_path",
+    "number_kind",
+    "own_rule",
+    "parse_rule_path",
+    "path_weight",
+    "render_path",
+    "rule_matchers",
+    "same_json",
+    "size_problem",
+]
 
 Rule = Mapping[str, Any]  # {"matchers": [...], "combine": "AND"|"OR"}
 Segment = str | int  # a key, an index, or "*" (any key) / -1 (any index) in a rule path
@@ -175,11 +198,11 @@ def json_kind(value: Any) -> str:
 
 
 def number_kind(value: Any) -> str | None:
-    """"integer" or "decimal" as the Pact core's JSON parser reads a number (an integer beyond 64 bits is a
+    """ "integer" or "decimal" as the Pact core's JSON parser reads a number (an integer beyond 64 bits is a
     decimal there), None for a value that is not a number."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return "integer" if isinstance(value, int) and -2 ** 63 <= value < 2 ** 64 else "decimal"
+    return "integer" if isinstance(value, int) and -(2**63) <= value < 2**64 else "decimal"
 
 
 def json_text(value: Any) -> str:
@@ -194,11 +217,19 @@ def json_text(value: Any) -> str:
 def same_json(expected: Any, actual: Any) -> bool:
     """JSON equality as the Pact core has it: 1 and 1.0 differ, true and 1 differ, keys in any order."""
     if isinstance(expected, dict) or isinstance(actual, dict):
-        return (isinstance(expected, dict) and isinstance(actual, dict) and expected.keys() == actual.keys()
-                and all(same_json(expected[key], actual[key]) for key in expected))
+        return (
+            isinstance(expected, dict)
+            and isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(same_json(expected[key], actual[key]) for key in expected)
+        )
     if isinstance(expected, list) or isinstance(actual, list):
-        return (isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual)
-                and all(same_json(one, other) for one, other in zip(expected, actual)))
+        return (
+            isinstance(expected, list)
+            and isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(same_json(one, other) for one, other in zip(expected, actual))
+        )
     if number_kind(expected) or number_kind(actual):
         return number_kind(expected) == number_kind(actual) and expected == actual
     return type(expected) is type(actual) and expected == actual
@@ -230,21 +261,28 @@ def matcher_kind(matcher: Mapping[str, Any]) -> str:
             if key in matcher:
                 return key
         return "type"
-    return {"min": "type", "max": "type", "minType": "type", "maxType": "type", "real": "decimal"}.get(str(kind), str(kind))
+    return {"min": "type", "max": "type", "minType": "type", "maxType": "type", "real": "decimal"}.get(
+        str(kind), str(kind)
+    )
 
 
 def _check(matcher: Mapping[str, Any], expected: Any, actual: Any, cascaded: bool = False) -> str | None:
     """Why a JSON value fails one matcher (a value-free phrase), or None when it passes."""
     kind = matcher_kind(matcher)
     if kind == "type":
-        return (None if _same_type(expected, actual) else f"is not {json_kind(expected)}") or \
-            size_problem(matcher, actual, cascaded)
+        return (None if _same_type(expected, actual) else f"is not {json_kind(expected)}") or size_problem(
+            matcher, actual, cascaded
+        )
     if kind in ("equality", "values"):
         return None if same_json(expected, actual) else "is not the value the pact expects"
     if kind == "null":
         return None if actual is None else "is not null"
     if kind in ("integer", "decimal"):
-        return None if number_kind(actual) == kind else ("is not an integer" if kind == "integer" else "is not a decimal number")
+        return (
+            None
+            if number_kind(actual) == kind
+            else ("is not an integer" if kind == "integer" else "is not a decimal number")
+        )
     if kind == "number":
         return None if number_kind(actual) else "is not a number"
     if kind == "boolean":
@@ -271,9 +309,11 @@ def _content_problem(media: str, actual: Any) -> str | None:
     return f"is not {media}: {problem}" if problem else None
 
 
-_TEXT_NUMBERS = {"integer": (re.compile(r"-?\d+"), "is not an integer"),
-                 "decimal": (re.compile(r"-?\d+\.\d+"), "is not a decimal number"),
-                 "number": (re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"), "is not a number")}
+_TEXT_NUMBERS = {
+    "integer": (re.compile(r"-?\d+"), "is not an integer"),
+    "decimal": (re.compile(r"-?\d+\.\d+"), "is not a decimal number"),
+    "number": (re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"), "is not a number"),
+}
 
 
 def check_text(matcher: Mapping[str, Any], expected: str, actual: str) -> str | None:
@@ -328,8 +368,15 @@ def _regex(regex: str) -> re.Pattern[str]:
 
 
 # The Unicode classes pacts use most, in Python's terms (Python's `re` has no \p{...}).
-_UNICODE_CLASSES = {"\\p{L}": "[^\\W\\d_]", "\\p{Lu}": "[A-Z\\u00C0-\\u00DE]", "\\p{Ll}": "[a-z\\u00DF-\\u00FF]",
-                    "\\p{N}": "\\d", "\\p{Nd}": "\\d", "\\p{Alpha}": "[^\\W\\d_]", "\\p{Digit}": "\\d"}
+_UNICODE_CLASSES = {
+    "\\p{L}": "[^\\W\\d_]",
+    "\\p{Lu}": "[A-Z\\u00C0-\\u00DE]",
+    "\\p{Ll}": "[a-z\\u00DF-\\u00FF]",
+    "\\p{N}": "\\d",
+    "\\p{Nd}": "\\d",
+    "\\p{Alpha}": "[^\\W\\d_]",
+    "\\p{Digit}": "\\d",
+}
 
 
 def rule_matchers(rule: Rule) -> list[Mapping[str, Any]]:
@@ -349,12 +396,16 @@ def _combined(problems: Sequence[str | None], combine: str) -> str | None:
 def matches_rule(rule: Rule, expected: Any, actual: Any, *, cascaded: bool = False) -> str | None:
     """Why a JSON value fails a rule (its matchers combined with AND or OR), or None when it passes."""
     matchers = rule_matchers(rule)
-    return _combined([_check(matcher, expected, actual, cascaded) for matcher in matchers], str(rule.get("combine", "AND")))
+    return _combined(
+        [_check(matcher, expected, actual, cascaded) for matcher in matchers], str(rule.get("combine", "AND"))
+    )
 
 
 def matches_text_rule(rule: Rule, expected: str, actual: str) -> str | None:
     """Why a text fails a rule (matchers combined with AND or OR), or None when it passes."""
-    return _combined([check_text(matcher, expected, actual) for matcher in rule_matchers(rule)], str(rule.get("combine", "AND")))
+    return _combined(
+        [check_text(matcher, expected, actual) for matcher in rule_matchers(rule)], str(rule.get("combine", "AND"))
+    )
 
 
 # ---------------------------------------------------------------- JSON bodies
@@ -368,7 +419,9 @@ class RuleSet:
     literal: str = "equal"
 
     @classmethod
-    def from_rules(cls, rules: Mapping[str, Rule], literal: str = "equal", *, prefix: tuple[Segment, ...] = ()) -> RuleSet:
+    def from_rules(
+        cls, rules: Mapping[str, Rule], literal: str = "equal", *, prefix: tuple[Segment, ...] = ()
+    ) -> RuleSet:
         """From a path -> rule mapping; `prefix` re-roots the paths (a variant's `$` is an array item)."""
         return cls(tuple((prefix + parse_rule_path(path), rule) for path, rule in rules.items()), literal)
 
@@ -387,8 +440,14 @@ class RuleSet:
         return RuleSet(self.rules + ((path, rule),), self.literal)
 
 
-def iter_mismatches(expected: Any, actual: Any, rules: Mapping[str, Rule] | RuleSet, *, literal: str = "equal",
-                    path: tuple[Segment, ...] = ()) -> Iterator[Mismatch]:
+def iter_mismatches(
+    expected: Any,
+    actual: Any,
+    rules: Mapping[str, Rule] | RuleSet,
+    *,
+    literal: str = "equal",
+    path: tuple[Segment, ...] = (),
+) -> Iterator[Mismatch]:
     """Every place where a JSON `actual` fails what a pact body expects, as the Pact core compares them.
 
     `literal` says how a value no rule governs is compared: "equal" (the Pact core) or "type" (by shape)."""
@@ -399,8 +458,11 @@ def iter_mismatches(expected: Any, actual: Any, rules: Mapping[str, Rule] | Rule
 def _compare(rules: RuleSet, path: tuple[Segment, ...], expected: Any, actual: Any) -> Iterator[Mismatch]:
     if isinstance(expected, (dict, list)) and not _same_type(expected, actual):
         where = render_path(path)
-        yield Mismatch(where, f"{_generic(path)} is not {json_kind(expected)}",
-                       f"{where} is {json_kind(actual)}, the pact expects {json_kind(expected)}")
+        yield Mismatch(
+            where,
+            f"{_generic(path)} is not {json_kind(expected)}",
+            f"{where} is {json_kind(actual)}, the pact expects {json_kind(expected)}",
+        )
     elif isinstance(expected, dict):
         yield from _objects(rules, path, expected, actual)
     elif isinstance(expected, list):
@@ -420,8 +482,11 @@ def _scalars(rules: RuleSet, path: tuple[Segment, ...], expected: Any, actual: A
             yield _failed(path, actual, f"is not {json_kind(expected)}")
     elif not same_json(expected, actual):
         where = render_path(path)
-        yield Mismatch(where, f"{_generic(path)} is not the expected value",
-                       f"{where} is {_shown(actual)}, the pact expects {_shown(expected)}")
+        yield Mismatch(
+            where,
+            f"{_generic(path)} is not the expected value",
+            f"{where} is {_shown(actual)}, the pact expects {_shown(expected)}",
+        )
 
 
 def _failed(path: tuple[Segment, ...], actual: Any, problem: str) -> Mismatch:
@@ -429,7 +494,9 @@ def _failed(path: tuple[Segment, ...], actual: Any, problem: str) -> Mismatch:
     return Mismatch(where, f"{_generic(path)} {problem}", f"{where} is {_shown(actual)}: it {problem}")
 
 
-def _objects(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any]) -> Iterator[Mismatch]:
+def _objects(
+    rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any]
+) -> Iterator[Mismatch]:
     selected = rules.select(path)
     kinds: dict[str, Mapping[str, Any]] = {}
     if selected is not None:
@@ -443,8 +510,13 @@ def _objects(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any]
         yield from _keys(rules, path, expected, actual, kinds.get("eachKey"))
 
 
-def _every_value(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any],
-                 each: Mapping[str, Any] | None) -> Iterator[Mismatch]:
+def _every_value(
+    rules: RuleSet,
+    path: tuple[Segment, ...],
+    expected: dict[str, Any],
+    actual: dict[str, Any],
+    each: Mapping[str, Any] | None,
+) -> Iterator[Mismatch]:
     """`values`/`eachValue`: keys are free, every actual value is compared with the pact's value for its key, else
     with the pact's first value; eachValue's own rules govern the values."""
     if each is not None:
@@ -455,8 +527,13 @@ def _every_value(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, 
             yield from _compare(rules, path + (key,), expected.get(key, first), value)
 
 
-def _keys(rules: RuleSet, path: tuple[Segment, ...], expected: dict[str, Any], actual: dict[str, Any],
-          each_key: Mapping[str, Any] | None) -> Iterator[Mismatch]:
+def _keys(
+    rules: RuleSet,
+    path: tuple[Segment, ...],
+    expected: dict[str, Any],
+    actual: dict[str, Any],
+    each_key: Mapping[str, Any] | None,
+) -> Iterator[Mismatch]:
     """Every key of the pact must be there (extra keys are fine), unless `eachKey` governs the keys instead."""
     if each_key is not None:
         key_rule = {"matchers": each_key.get("rules") or [], "combine": "AND"}
@@ -485,8 +562,12 @@ def _arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actu
         yield from _array_contains(rules, path, expected, actual, matcher)
     if not others:
         return
-    problem = matches_rule(_container_rule({"matchers": others, "combine": rule.get("combine", "AND")}), expected, actual,
-                           cascaded=cascaded)
+    problem = matches_rule(
+        _container_rule({"matchers": others, "combine": rule.get("combine", "AND")}),
+        expected,
+        actual,
+        cascaded=cascaded,
+    )
     if problem is not None:
         yield _failed(path, actual, problem)
     each = next((matcher for matcher in others if matcher_kind(matcher) == "eachValue"), None)
@@ -501,36 +582,56 @@ def _arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actu
 def _container_rule(rule: Rule) -> Rule:
     """A rule as the core applies it to an array or object itself: every matcher must hold (the core does not
     combine them with OR there), and `values` says how the items compare, not that the container is equal."""
-    return {"matchers": [matcher for matcher in rule_matchers(rule) if matcher_kind(matcher) != "values"], "combine": "AND"}
+    return {
+        "matchers": [matcher for matcher in rule_matchers(rule) if matcher_kind(matcher) != "values"],
+        "combine": "AND",
+    }
 
 
-def _plain_arrays(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any]) -> Iterator[Mismatch]:
+def _plain_arrays(
+    rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any]
+) -> Iterator[Mismatch]:
     where = render_path(path)
     if rules.literal == "type":
         for index, item in enumerate(actual if expected else ()):
             yield from _compare(rules, path + (index,), expected[index] if index < len(expected) else expected[0], item)
         return
-    for index, item in enumerate(expected[:len(actual)]):
+    for index, item in enumerate(expected[: len(actual)]):
         yield from _compare(rules, path + (index,), item, actual[index])
     if len(expected) != len(actual):
-        yield Mismatch(where, f"{_generic(path)} has another number of items",
-                       f"{where} has {len(actual)} item(s), the pact expects {len(expected)}")
+        yield Mismatch(
+            where,
+            f"{_generic(path)} has another number of items",
+            f"{where} has {len(actual)} item(s), the pact expects {len(expected)}",
+        )
 
 
-def _array_contains(rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any],
-                    matcher: Mapping[str, Any]) -> Iterator[Mismatch]:
+def _array_contains(
+    rules: RuleSet, path: tuple[Segment, ...], expected: list[Any], actual: list[Any], matcher: Mapping[str, Any]
+) -> Iterator[Mismatch]:
     """Each variant must match some item, judged with the variant's own rules (rooted at the item)."""
     for variant in matcher.get("variants") or ():
         index = variant.get("index", 0) if isinstance(variant, Mapping) else 0
         template = expected[index] if isinstance(index, int) and 0 <= index < len(expected) else None
         own = variant.get("rules") or {} if isinstance(variant, Mapping) else {}
-        found = any(not any(_compare(RuleSet.from_rules(own, rules.literal, prefix=path + (position,)), path + (position,),
-                                     template, item))
-                    for position, item in enumerate(actual))
+        found = any(
+            not any(
+                _compare(
+                    RuleSet.from_rules(own, rules.literal, prefix=path + (position,)),
+                    path + (position,),
+                    template,
+                    item,
+                )
+            )
+            for position, item in enumerate(actual)
+        )
         if not found:
             where = render_path(path)
-            yield Mismatch(where, f"{_generic(path)} has no item like the pact's item {index}",
-                           f"{where} has no item like the pact's item {index} ({_shown(template)})")
+            yield Mismatch(
+                where,
+                f"{_generic(path)} has no item like the pact's item {index}",
+                f"{where} has no item like the pact's item {index} ({_shown(template)})",
+            )
 
 
 def _generic(path: Sequence[Segment]) -> str:

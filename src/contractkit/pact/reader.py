@@ -38,10 +38,32 @@ _V1_VERSION_KEY = "pactSpecificationVersion"
 # The matcher types of the Pact specification V2 to V4 (as pact_models reads them), each with the attribute it
 # cannot do without ('' when none).
 _MATCHER_NEEDS: dict[str, str] = {
-    "type": "", "equality": "", "regex": "regex", "include": "value", "number": "", "integer": "", "decimal": "",
-    "real": "", "boolean": "", "null": "", "date": "", "time": "", "datetime": "", "timestamp": "", "min": "min",
-    "max": "max", "minType": "min", "maxType": "max", "contentType": "value", "arrayContains": "variants",
-    "values": "", "statusCode": "status", "notEmpty": "", "semver": "", "eachKey": "rules", "eachValue": "rules",
+    "type": "",
+    "equality": "",
+    "regex": "regex",
+    "include": "value",
+    "number": "",
+    "integer": "",
+    "decimal": "",
+    "real": "",
+    "boolean": "",
+    "null": "",
+    "date": "",
+    "time": "",
+    "datetime": "",
+    "timestamp": "",
+    "min": "min",
+    "max": "max",
+    "minType": "min",
+    "maxType": "max",
+    "contentType": "value",
+    "arrayContains": "variants",
+    "values": "",
+    "statusCode": "status",
+    "notEmpty": "",
+    "semver": "",
+    "eachKey": "rules",
+    "eachValue": "rules",
 }
 _GUESSED_FROM = ("regex", "min", "max", "timestamp", "time", "date")  # V2 may leave out `match`; the core guesses
 
@@ -148,8 +170,9 @@ def read_pact(path: str | Path) -> dict[str, Any]:
     text = read_text(Path(path), PactFileError)  # refuses FIFOs, devices, oversized and too deeply nested files
     data = parse_json(text, PactFileError, display=shown)
     if not isinstance(data, dict) or not isinstance(data.get("interactions", data.get("messages")), list):
-        raise PactFileError("not a pact: expected an object with an 'interactions' list (or a V3 'messages' list)",
-                            file=shown)
+        raise PactFileError(
+            "not a pact: expected an object with an 'interactions' list (or a V3 'messages' list)", file=shown
+        )
     return data
 
 
@@ -159,15 +182,24 @@ def specification_version(data: Mapping[str, Any], shown: str | None = None) -> 
     fails for the wrong reasons."""
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, Mapping):
-        raise PactFileError(f"expected a mapping, got {_kind(metadata)}", file=shown, key_path=("metadata",),
-                            hint=_VERSION_HINT)
+        raise PactFileError(
+            f"expected a mapping, got {_kind(metadata)}", file=shown, key_path=("metadata",), hint=_VERSION_HINT
+        )
     where, version = _version_entry(metadata or {}, shown)
     if version is None:
-        raise PactFileError("missing: the pact does not say which Pact specification it follows", file=shown,
-                            key_path=where, hint=_VERSION_HINT)
+        raise PactFileError(
+            "missing: the pact does not say which Pact specification it follows",
+            file=shown,
+            key_path=where,
+            hint=_VERSION_HINT,
+        )
     if not isinstance(version, str) or not _KNOWN_VERSION.match(version):
-        raise PactFileError(f'unknown Pact specification version {_show(version)}: expected a string from "1.0" to '
-                            '"4.x"', file=shown, key_path=where, hint=_VERSION_HINT)
+        raise PactFileError(
+            f'unknown Pact specification version {_show(version)}: expected a string from "1.0" to "4.x"',
+            file=shown,
+            key_path=where,
+            hint=_VERSION_HINT,
+        )
     return version
 
 
@@ -182,8 +214,12 @@ def _version_entry(metadata: Mapping[str, Any], shown: str | None) -> tuple[KeyP
     key = next((name for name in _VERSION_KEYS if name in metadata), _VERSION_KEYS[0])
     spec = metadata.get(key)
     if spec is not None and not isinstance(spec, Mapping):
-        raise PactFileError(f"expected a mapping with a 'version', got {_kind(spec)}", file=shown,
-                            key_path=("metadata", key), hint=_VERSION_HINT)
+        raise PactFileError(
+            f"expected a mapping with a 'version', got {_kind(spec)}",
+            file=shown,
+            key_path=("metadata", key),
+            hint=_VERSION_HINT,
+        )
     return ("metadata", key, "version"), (spec or {}).get("version")
 
 
@@ -195,13 +231,26 @@ def parse_pact(data: Mapping[str, Any], *, source: str | Path | None = None) -> 
     if not isinstance(interactions, list):
         raise PactFileError("not a pact: expected an 'interactions' list", file=shown, key_path=("interactions",))
     kinds = [_interaction_type(item, index, shown) for index, item in enumerate(interactions)]
-    parsed = tuple(_interaction(item, index, shown) for index, (item, kind) in enumerate(zip(interactions, kinds))
-                   if kind == HTTP_INTERACTION)
-    messages = tuple(PactMessageInteraction(index, str(item.get("description", "")), kind, ("interactions", index))
-                     for index, (item, kind) in enumerate(zip(interactions, kinds)) if kind != HTTP_INTERACTION)
+    parsed = tuple(
+        _interaction(item, index, shown)
+        for index, (item, kind) in enumerate(zip(interactions, kinds))
+        if kind == HTTP_INTERACTION
+    )
+    messages = tuple(
+        PactMessageInteraction(index, str(item.get("description", "")), kind, ("interactions", index))
+        for index, (item, kind) in enumerate(zip(interactions, kinds))
+        if kind != HTTP_INTERACTION
+    )
     version = specification_version(data, shown) if source is not None else _stated_version(data)
-    return Pact(Path(source) if source is not None else None, _name(data, "consumer"), _name(data, "provider"),
-                version, parsed, data, messages + _v3_messages(data, shown))
+    return Pact(
+        Path(source) if source is not None else None,
+        _name(data, "consumer"),
+        _name(data, "provider"),
+        version,
+        parsed,
+        data,
+        messages + _v3_messages(data, shown),
+    )
 
 
 def _stated_version(data: Mapping[str, Any]) -> str:
@@ -218,8 +267,11 @@ def _interaction_type(item: Any, index: int, shown: str | None) -> str:
         return HTTP_INTERACTION
     kind = item["type"]
     if kind != HTTP_INTERACTION and kind not in MESSAGE_INTERACTIONS:
-        raise PactFileError(f"unknown interaction type {_show(kind)}: expected {HTTP_INTERACTION}, "
-                            f"{' or '.join(MESSAGE_INTERACTIONS)}", file=shown, key_path=("interactions", index, "type"))
+        raise PactFileError(
+            f"unknown interaction type {_show(kind)}: expected {HTTP_INTERACTION}, {' or '.join(MESSAGE_INTERACTIONS)}",
+            file=shown,
+            key_path=("interactions", index, "type"),
+        )
     return str(kind)
 
 
@@ -233,8 +285,9 @@ def _v3_messages(data: Mapping[str, Any], shown: str | None) -> tuple[PactMessag
     out = []
     for index, message in enumerate(messages):
         if not isinstance(message, Mapping):
-            raise PactFileError(f"expected a message (a mapping), got {_kind(message)}", file=shown,
-                                key_path=("messages", index))
+            raise PactFileError(
+                f"expected a message (a mapping), got {_kind(message)}", file=shown, key_path=("messages", index)
+            )
         out.append(PactMessageInteraction(index, str(message.get("description", "")), V3_MESSAGE, ("messages", index)))
     return tuple(out)
 
@@ -253,10 +306,15 @@ def _interaction(raw: Any, index: int, shown: str | None) -> PactInteraction:
         if not isinstance(value, Mapping):
             raise PactFileError(f"expected a mapping, got {_kind(value)}", file=shown, key_path=where + (part,))
     comments = raw.get("comments") if isinstance(raw.get("comments"), Mapping) else {}
-    return PactInteraction(index, str(raw.get("description", "")), _states(raw, shown, where),
-                           _request(request, shown, where + ("request",)),  # type: ignore[arg-type]
-                           _response(response, shown, where + ("response",)),  # type: ignore[arg-type]
-                           comments or {}, raw)
+    return PactInteraction(
+        index,
+        str(raw.get("description", "")),
+        _states(raw, shown, where),
+        _request(request, shown, where + ("request",)),  # type: ignore[arg-type]
+        _response(response, shown, where + ("response",)),  # type: ignore[arg-type]
+        comments or {},
+        raw,
+    )
 
 
 def _states(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> tuple[PactState, ...]:
@@ -270,8 +328,9 @@ def _states(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> tuple[
     out = []
     for position, state in enumerate(states):
         if not isinstance(state, Mapping) or not isinstance(state.get("name"), str):
-            raise PactFileError("expected a provider state with a 'name'", file=shown,
-                                key_path=where + ("providerStates", position))
+            raise PactFileError(
+                "expected a provider state with a 'name'", file=shown, key_path=where + ("providerStates", position)
+            )
         params = state.get("params") if isinstance(state.get("params"), Mapping) else {}
         out.append(PactState(state["name"], params or {}))
     return tuple(out)
@@ -285,20 +344,36 @@ def _request(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> PactR
         raise PactFileError(f"expected a path (a string), got {_show(path)}", file=shown, key_path=where + ("path",))
     headers = _headers(raw.get("headers"), shown, where + ("headers",))
     body, has_body, media = decode_body(raw, headers)
-    return PactRequest(method=method.upper(), path=path, query=_query(raw.get("query"), shown, where + ("query",)),
-                       headers=headers, body=body, has_body=has_body, content_type=media,
-                       rules=_rules(raw.get("matchingRules"), shown, where + ("matchingRules",)))
+    return PactRequest(
+        method=method.upper(),
+        path=path,
+        query=_query(raw.get("query"), shown, where + ("query",)),
+        headers=headers,
+        body=body,
+        has_body=has_body,
+        content_type=media,
+        rules=_rules(raw.get("matchingRules"), shown, where + ("matchingRules",)),
+    )
 
 
 def _response(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> PactResponse:
     status = raw.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise PactFileError(f"expected an HTTP status (an integer from 100 to 599), got {_show(status)}",
-                            file=shown, key_path=where + ("status",))
+        raise PactFileError(
+            f"expected an HTTP status (an integer from 100 to 599), got {_show(status)}",
+            file=shown,
+            key_path=where + ("status",),
+        )
     headers = _headers(raw.get("headers"), shown, where + ("headers",))
     body, has_body, media = decode_body(raw, headers)
-    return PactResponse(status=status, headers=headers, body=body, has_body=has_body, content_type=media,
-                        rules=_rules(raw.get("matchingRules"), shown, where + ("matchingRules",)))
+    return PactResponse(
+        status=status,
+        headers=headers,
+        body=body,
+        has_body=has_body,
+        content_type=media,
+        rules=_rules(raw.get("matchingRules"), shown, where + ("matchingRules",)),
+    )
 
 
 def _headers(raw: Any, shown: str | None, where: KeyPath) -> dict[str, tuple[str, ...]]:
@@ -310,8 +385,9 @@ def _headers(raw: Any, shown: str | None, where: KeyPath) -> dict[str, tuple[str
     for name, value in raw.items():
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in values):
-            raise PactFileError("expected a header value (a string or a list of strings)", file=shown,
-                                key_path=where + (str(name),))
+            raise PactFileError(
+                "expected a header value (a string or a list of strings)", file=shown, key_path=where + (str(name),)
+            )
         out[str(name)] = tuple(str(item) for item in values)
     return out
 
@@ -323,8 +399,10 @@ def _query(raw: Any, shown: str | None, where: KeyPath) -> dict[str, tuple[str, 
         return {key: tuple(values) for key, values in parse_qs(raw, keep_blank_values=True).items()}
     if not isinstance(raw, Mapping):
         raise PactFileError(f"expected a query mapping, got {_kind(raw)}", file=shown, key_path=where)
-    return {str(key): tuple(str(item) for item in (value if isinstance(value, list) else [value]))
-            for key, value in raw.items()}
+    return {
+        str(key): tuple(str(item) for item in (value if isinstance(value, list) else [value]))
+        for key, value in raw.items()
+    }
 
 
 def decode_body(message: Mapping[str, Any], headers: Mapping[str, Sequence[str]]) -> tuple[Any, bool, str]:
@@ -374,8 +452,11 @@ def _rules(raw: Any, shown: str | None, where: KeyPath) -> dict[str, dict[str, A
     for name, rules in raw.items():
         category = _CATEGORY_ALIASES.get(str(name), str(name))
         if category not in _CATEGORIES:
-            raise PactFileError(f"unknown matching rule category {_show(name)}: expected {', '.join(_CATEGORIES)}",
-                                file=shown, key_path=where + (str(name),))
+            raise PactFileError(
+                f"unknown matching rule category {_show(name)}: expected {', '.join(_CATEGORIES)}",
+                file=shown,
+                key_path=where + (str(name),),
+            )
         out.setdefault(category, {}).update(_category(rules, category, shown, where + (str(name),)))
     return out
 
@@ -388,8 +469,13 @@ def _category(rules: Any, category: str, shown: str | None, where: KeyPath) -> d
     return {str(path): _rule_list(rule, shown, where + (str(path),)) for path, rule in rules.items()}
 
 
-_V2_PREFIXES = (("$.body", "body"), ("$.headers.", "header"), ("$.header.", "header"), ("$.query.", "query"),
-                ("$.path", "path"))
+_V2_PREFIXES = (
+    ("$.body", "body"),
+    ("$.headers.", "header"),
+    ("$.header.", "header"),
+    ("$.query.", "query"),
+    ("$.path", "path"),
+)
 
 
 def _v2_rules(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> dict[str, dict[str, Any]]:
@@ -398,46 +484,66 @@ def _v2_rules(raw: Mapping[str, Any], shown: str | None, where: KeyPath) -> dict
     for key, rule in raw.items():
         category, rest = _v2_key(str(key), shown, where)
         path = "$" + rest if category == "body" else rest
-        out.setdefault(category, {})[path] = {"matchers": [_matcher(rule, shown, where + (str(key),))], "combine": "AND"}
+        out.setdefault(category, {})[path] = {
+            "matchers": [_matcher(rule, shown, where + (str(key),))],
+            "combine": "AND",
+        }
     return out
 
 
 def _v2_key(key: str, shown: str | None, where: KeyPath) -> tuple[str, str]:
     for prefix, category in _V2_PREFIXES:
-        rest = key[len(prefix):]
+        rest = key[len(prefix) :]
         if key.startswith(prefix) and (prefix.endswith(".") or rest[:1] in ("", ".", "[")):
             return category, rest
-    raise PactFileError(f"unknown V2 matching rule path {key!r}: expected one under $.body, $.headers., $.query. "
-                        "or $.path", file=shown, key_path=where + (key,))
+    raise PactFileError(
+        f"unknown V2 matching rule path {key!r}: expected one under $.body, $.headers., $.query. or $.path",
+        file=shown,
+        key_path=where + (key,),
+    )
 
 
 def _rule_list(rule: Any, shown: str | None, where: KeyPath) -> dict[str, Any]:
     """A V3/V4 rule: `{matchers: [...], combine: AND|OR}`."""
     if not isinstance(rule, Mapping) or "matchers" not in rule:
-        raise PactFileError(f"expected a rule {{\"matchers\": [...], \"combine\": \"AND\"}}, got {_kind(rule)}"
-                            + (" without 'matchers'" if isinstance(rule, Mapping) else ""), file=shown, key_path=where)
+        raise PactFileError(
+            f'expected a rule {{"matchers": [...], "combine": "AND"}}, got {_kind(rule)}'
+            + (" without 'matchers'" if isinstance(rule, Mapping) else ""),
+            file=shown,
+            key_path=where,
+        )
     matchers, combine = rule["matchers"], rule.get("combine", "AND")
     if not isinstance(matchers, list):
-        raise PactFileError(f"expected a list of matchers, got {_kind(matchers)}", file=shown,
-                            key_path=where + ("matchers",))
+        raise PactFileError(
+            f"expected a list of matchers, got {_kind(matchers)}", file=shown, key_path=where + ("matchers",)
+        )
     if not isinstance(combine, str) or combine.upper() not in ("AND", "OR"):
         raise PactFileError(f"expected AND or OR, got {_show(combine)}", file=shown, key_path=where + ("combine",))
-    return {"matchers": [_matcher(item, shown, where + ("matchers", index)) for index, item in enumerate(matchers)],
-            "combine": combine.upper()}
+    return {
+        "matchers": [_matcher(item, shown, where + ("matchers", index)) for index, item in enumerate(matchers)],
+        "combine": combine.upper(),
+    }
 
 
 def _matcher(matcher: Any, shown: str | None, where: KeyPath) -> dict[str, Any]:
     """One matcher, checked: a known `match` type (or one the core guesses from its attributes) with what it needs."""
     if not isinstance(matcher, Mapping):
-        raise PactFileError(f"expected a matcher (a mapping with 'match'), got {_kind(matcher)}", file=shown,
-                            key_path=where)
+        raise PactFileError(
+            f"expected a matcher (a mapping with 'match'), got {_kind(matcher)}", file=shown, key_path=where
+        )
     kind = matcher.get("match", matcher.get("pact:matcher:type"))
     if kind is None and not any(key in matcher for key in _GUESSED_FROM):
-        raise PactFileError("a matcher without 'match' (and without regex, min, max, timestamp, time or date to "
-                            "tell its type)", file=shown, key_path=where)
+        raise PactFileError(
+            "a matcher without 'match' (and without regex, min, max, timestamp, time or date to tell its type)",
+            file=shown,
+            key_path=where,
+        )
     if kind is not None and kind not in _MATCHER_NEEDS:
-        raise PactFileError(f"unknown matcher type {_show(kind)}: expected one of {', '.join(sorted(_MATCHER_NEEDS))}",
-                            file=shown, key_path=where + ("match",))
+        raise PactFileError(
+            f"unknown matcher type {_show(kind)}: expected one of {', '.join(sorted(_MATCHER_NEEDS))}",
+            file=shown,
+            key_path=where + ("match",),
+        )
     needed = _MATCHER_NEEDS.get(str(kind), "")
     if needed and needed not in matcher:
         raise PactFileError(f"a {kind} matcher needs '{needed}'", file=shown, key_path=where)
@@ -449,19 +555,25 @@ def _check_attributes(matcher: Mapping[str, Any], shown: str | None, where: KeyP
     for name in ("min", "max"):
         value = matcher.get(name)
         if name in matcher and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise PactFileError(f"expected a count (an integer, 0 or more), got {_show(value)}", file=shown,
-                                key_path=where + (name,))
+            raise PactFileError(
+                f"expected a count (an integer, 0 or more), got {_show(value)}", file=shown, key_path=where + (name,)
+            )
     for name, kind in (("regex", str), ("variants", list), ("rules", list), ("format", str)):
         if name in matcher and not isinstance(matcher[name], kind):
-            raise PactFileError(f"expected {'a string' if kind is str else 'a list'}, got {_kind(matcher[name])}",
-                                file=shown, key_path=where + (name,))
+            raise PactFileError(
+                f"expected {'a string' if kind is str else 'a list'}, got {_kind(matcher[name])}",
+                file=shown,
+                key_path=where + (name,),
+            )
     if isinstance(matcher.get("regex"), str):
         try:
             re.compile(matcher["regex"])
         except re.error as exc:
             if re.search(r"\\[pP]\{", matcher["regex"]):
                 return  # a Unicode class: the Pact core's regex engine has them, Python's `re` does not
-            raise PactFileError(f"invalid regular expression ({exc})", file=shown, key_path=where + ("regex",)) from None
+            raise PactFileError(
+                f"invalid regular expression ({exc})", file=shown, key_path=where + ("regex",)
+            ) from None
 
 
 def first_value(headers: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -474,13 +586,30 @@ def first_value(headers: Mapping[str, Sequence[str]], name: str) -> str | None:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", type(None): "null"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _show(value: Any) -> str:
     return json.dumps(value)[:60] if isinstance(value, (str, int, float, bool, type(None))) else _kind(value)
 
 
-__all__ = ["HTTP_INTERACTION", "MESSAGE_INTERACTIONS", "Pact", "PactInteraction", "PactMessage", "PactMessageInteraction",
-           "PactRequest", "PactResponse", "PactState", "Rules", "decode_body", "first_value",
-           "load_pact", "parse_pact", "read_pact", "specification_version"]
+__all__ = [
+    "HTTP_INTERACTION",
+    "MESSAGE_INTERACTIONS",
+    "Pact",
+    "PactInteraction",
+    "PactMessage",
+    "PactMessageInteraction",
+    "PactRequest",
+    "PactResponse",
+    "PactState",
+    "Rules",
+    "decode_body",
+    "first_value",
+    "load_pact",
+    "parse_pact",
+    "read_pact",
+    "specification_version",
+]

@@ -54,18 +54,44 @@ HeaderValues = Mapping[str, "str | Sequence[str]"] | Sequence[tuple[str, str]]
 
 # The headers whose values the Pact core splits at commas (pact_models `MULTI_VALUE_HEADERS` of the core this runs
 # with; others, X-Forwarded-For included, keep their commas).
-MULTI_VALUE_HEADERS = frozenset((
-    "accept", "accept-encoding", "accept-language", "access-control-allow-headers", "access-control-allow-methods",
-    "access-control-expose-headers", "access-control-request-headers", "allow", "cache-control", "if-match", "if-none-match",
-    "vary"))
+MULTI_VALUE_HEADERS = frozenset(
+    (
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "access-control-allow-headers",
+        "access-control-allow-methods",
+        "access-control-expose-headers",
+        "access-control-request-headers",
+        "allow",
+        "cache-control",
+        "if-match",
+        "if-none-match",
+        "vary",
+    )
+)
 PARAMETERISED_HEADERS = frozenset(("accept", "content-type"))
-_STATUS_CLASSES = {"info": (100, 199), "success": (200, 299), "redirect": (300, 399), "clientError": (400, 499),
-                   "serverError": (500, 599), "nonError": (100, 399), "error": (400, 599)}
+_STATUS_CLASSES = {
+    "info": (100, 199),
+    "success": (200, 299),
+    "redirect": (300, 399),
+    "clientError": (400, 499),
+    "serverError": (500, 599),
+    "nonError": (100, 399),
+    "error": (400, 599),
+}
 _EMPTY = object()
 
 
-def judge_response(interaction: PactInteraction, status: int, headers: HeaderValues, body: bytes, *,
-                   literal: str = "equal", minimums: bool = True) -> list[Mismatch]:
+def judge_response(
+    interaction: PactInteraction,
+    status: int,
+    headers: HeaderValues,
+    body: bytes,
+    *,
+    literal: str = "equal",
+    minimums: bool = True,
+) -> list[Mismatch]:
     """Every way an actual response (status, headers, raw body) fails what one pact interaction's response expects,
     each with its path (`status`, `$.headers.Name`, a JSON/XML/form path into the body) and reason; [] when the
     Pact core's verifier would pass it."""
@@ -101,7 +127,7 @@ def _actual_headers(headers: HeaderValues) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, value in pairs:
         key = str(name).lower()
-        for one in ([value] if isinstance(value, (str, bytes)) else list(value)):
+        for one in [value] if isinstance(value, (str, bytes)) else list(value):
             text = one.decode("latin-1") if isinstance(one, bytes) else str(one)
             parts = text.split(",") if key in MULTI_VALUE_HEADERS else [text]
             out.setdefault(key, []).extend(part.strip() for part in parts)
@@ -117,7 +143,9 @@ def _header_rules(interaction: PactInteraction) -> dict[str, Rule]:
     return out
 
 
-def _header_mismatches(interaction: PactInteraction, actual: Mapping[str, list[str]], literal: str) -> Iterator[Mismatch]:
+def _header_mismatches(
+    interaction: PactInteraction, actual: Mapping[str, list[str]], literal: str
+) -> Iterator[Mismatch]:
     rules = _header_rules(interaction)
     for name, values in interaction.response.headers.items():
         key = name.lower()
@@ -128,7 +156,11 @@ def _header_mismatches(interaction: PactInteraction, actual: Mapping[str, list[s
         if found is None:
             yield Mismatch(where, f"header {name} is missing", f"header {name} is missing, the pact expects it")
         elif not values and found:
-            yield Mismatch(where, f"header {name} is not empty", f"header {name} is {', '.join(found)!r}, the pact expects it empty")
+            yield Mismatch(
+                where,
+                f"header {name} is not empty",
+                f"header {name} is {', '.join(found)!r}, the pact expects it empty",
+            )
         else:
             yield from _header_values(name, list(values), found, rules.get(key))
 
@@ -143,15 +175,20 @@ def _header_values(name: str, values: list[str], found: list[str], rule: Rule | 
             if problem:
                 yield Mismatch(f"$.headers.{name}", f"header {name} {problem}", f"header {name} {problem}")
         for index, value in enumerate(found):
-            yield from _header_value(name, values[index] if index < len(values) else values[0] if values else "", value, rule)
+            yield from _header_value(
+                name, values[index] if index < len(values) else values[0] if values else "", value, rule
+            )
         return
     for index in range(max(len(values), len(found))):
         expected = values[index] if index < len(values) else ""
         if index < len(found):
             yield from _header_value(name, expected, found[index], None)
         else:
-            yield Mismatch(f"$.headers.{name}", f"header {name} has fewer values",
-                           f"header {name} has {len(found)} value(s), the pact expects {values}")
+            yield Mismatch(
+                f"$.headers.{name}",
+                f"header {name} has fewer values",
+                f"header {name} has {len(found)} value(s), the pact expects {values}",
+            )
 
 
 def _header_value(name: str, expected: str, actual: str, rule: Rule | None) -> Iterator[Mismatch]:
@@ -161,7 +198,9 @@ def _header_value(name: str, expected: str, actual: str, rule: Rule | None) -> I
     elif name.lower() in PARAMETERISED_HEADERS:
         problem = f"is not {expected!r}" if parameter_header_problem(expected, actual) else None
     else:
-        same = ",".join(part.strip() for part in expected.split(",")) == ",".join(part.strip() for part in actual.split(","))
+        same = ",".join(part.strip() for part in expected.split(",")) == ",".join(
+            part.strip() for part in actual.split(",")
+        )
         problem = None if same else f"is not {expected!r}"
     if problem is not None:
         yield Mismatch(f"$.headers.{name}", f"header {name} {problem}", f"header {name} is {actual!r}: it {problem}")
@@ -225,8 +264,9 @@ def _equivalent(expected: str, actual: str) -> bool:
     return mine == theirs or (_is_json(mine) and _is_json(theirs)) or (_is_xml(mine) and _is_xml(theirs))
 
 
-def _body_mismatches(interaction: PactInteraction, actual_headers: Mapping[str, list[str]], body: bytes, literal: str,
-                     minimums: bool) -> Iterator[Mismatch]:
+def _body_mismatches(
+    interaction: PactInteraction, actual_headers: Mapping[str, list[str]], body: bytes, literal: str, minimums: bool
+) -> Iterator[Mismatch]:
     raw = interaction.raw.get("response") if isinstance(interaction.raw.get("response"), Mapping) else {}
     if not isinstance(raw, Mapping) or "body" not in raw:
         return  # a pact that says nothing of the body accepts any
@@ -238,7 +278,11 @@ def _body_mismatches(interaction: PactInteraction, actual_headers: Mapping[str, 
         return
     actual_media = ", ".join(actual_headers.get("content-type", [])) or (detect_media_type(body) if body else "")
     if literal == "equal" and not _equivalent(media, actual_media):
-        yield Mismatch("$", f"the body is not {_base(media)}", f"the body is {_base(actual_media)}, the pact expects {_base(media)}")
+        yield Mismatch(
+            "$",
+            f"the body is not {_base(media)}",
+            f"the body is {_base(actual_media)}, the pact expects {_base(media)}",
+        )
         return
     rules = RuleSet.from_rules(_body_rules(interaction, minimums), literal)
     yield from _by_kind(media, content, actual_media, body, rules)
@@ -251,8 +295,13 @@ def _body_rules(interaction: PactInteraction, minimums: bool) -> dict[str, Rule]
     out: dict[str, Rule] = {}
     for path, rule in rules.items():
         matchers = [{key: value for key, value in matcher.items() if key != "min"} for matcher in rule_matchers(rule)]
-        out[path] = {"matchers": [{**matcher, "match": "type"} if matcher.get("match") in ("min", "minType") else matcher
-                                  for matcher in matchers], "combine": rule.get("combine", "AND")}
+        out[path] = {
+            "matchers": [
+                {**matcher, "match": "type"} if matcher.get("match") in ("min", "minType") else matcher
+                for matcher in matchers
+            ],
+            "combine": rule.get("combine", "AND"),
+        }
     return out
 
 

@@ -29,8 +29,19 @@ from contractkit.openapi import OPERATION, REQUEST, RESPONSE, ChangeLike, Change
 from contractkit.pact.matching import ANY_INDEX, Rule, Segment, own_rule, parse_rule_path, render_path
 from contractkit.pact.reader import Pact, PactInteraction, load_pact
 
-__all__ = ["Field", "InteractionUsage", "Observation", "Usage", "consumer_of", "consumer_pact_folders", "is_pact_of",
-           "iter_pact_files", "load_usage", "observers", "usage_from_pacts"]
+__all__ = [
+    "Field",
+    "InteractionUsage",
+    "Observation",
+    "Usage",
+    "consumer_of",
+    "consumer_pact_folders",
+    "is_pact_of",
+    "iter_pact_files",
+    "load_usage",
+    "observers",
+    "usage_from_pacts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +127,10 @@ class Usage:
                 continue
             if site.operation and item.operation != site.operation:
                 continue
-            if site.path and (route_key(item.method, item.template)[1] != wanted
-                              or (site.method and item.method != site.method.upper())):
+            if site.path and (
+                route_key(item.method, item.template)[1] != wanted
+                or (site.method and item.method != site.method.upper())
+            ):
                 continue
             found.append(item)
         return found
@@ -155,12 +168,15 @@ def _status_applies(status: str, actual: int) -> bool:
 def _request_observed(item: InteractionUsage, site: ChangeSite) -> Iterator[Observation]:
     if site.part in ("path", "query", "header", "cookie"):
         wanted = site.location.lower() if site.part == "header" else site.location
-        sent = [f for f in item.sent(site.part) if (f.location.lower() if site.part == "header" else f.location) == wanted]
+        sent = [
+            f for f in item.sent(site.part) if (f.location.lower() if site.part == "header" else f.location) == wanted
+        ]
         if sent and not site.required:
             yield _observation(item, site.location, f"sends the {site.part} parameter {site.location}", sent[0].value)
         elif not sent and site.required:
-            yield _observation(item, site.location, f"does not send the {site.part} parameter {site.location}, "
-                               "which is now required")
+            yield _observation(
+                item, site.location, f"does not send the {site.part} parameter {site.location}, which is now required"
+            )
     elif site.part == "media":
         body = item.sent("body")
         if body and (not site.location or _media_of(item) == site.location.lower()):
@@ -189,15 +205,18 @@ def _response_observed(item: InteractionUsage, site: ChangeSite) -> Iterator[Obs
         yield from _body_observed(item, site, item.read("body"), "reads")
 
 
-def _body_observed(item: InteractionUsage, site: ChangeSite, fields: Sequence[Field], verb: str) -> Iterator[Observation]:
+def _body_observed(
+    item: InteractionUsage, site: ChangeSite, fields: Sequence[Field], verb: str
+) -> Iterator[Observation]:
     target = tuple(ANY_INDEX if isinstance(s, int) else s for s in parse_rule_path(site.location or "$"))
     below = [f for f in fields if _covers(target, f.segments)]
     if site.required:
         parent = target[:-1]
         has_parent = any(f.segments == parent for f in fields)
         if fields and has_parent and not below:
-            yield _observation(item, site.location, f"sends {render_path(parent)} without {site.location}, "
-                               "which is now required")
+            yield _observation(
+                item, site.location, f"sends {render_path(parent)} without {site.location}, which is now required"
+            )
         return
     if below:
         deepest = max(below, key=lambda f: len(f.segments))
@@ -220,8 +239,14 @@ def _matcher_words(rule: Rule) -> str:
     return f" (matched by {joined})" if names else ""
 
 
-def observers(usage: Usage, change: ChangeLike, *, provider: str = "", old: Mapping[str, Any] | None = None,
-              new: Mapping[str, Any] | None = None) -> list[Observation]:
+def observers(
+    usage: Usage,
+    change: ChangeLike,
+    *,
+    provider: str = "",
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+) -> list[Observation]:
     """Who observes a diff change: the consumers, interactions and JSON paths that send or read what changed.
 
     `old` and `new` are the two descriptions (they name a parameter the change gives by index); `provider`
@@ -232,8 +257,19 @@ def observers(usage: Usage, change: ChangeLike, *, provider: str = "", old: Mapp
         # (devctl never reads response_play: the gate reports the change as unused)
     """
     site = site_of(change, old=old, new=new)
-    return usage.observers(ChangeSite(site.method, site.path, site.direction, site.part, site.location, site.status,
-                                      site.required, site.operation, provider))
+    return usage.observers(
+        ChangeSite(
+            site.method,
+            site.path,
+            site.direction,
+            site.part,
+            site.location,
+            site.status,
+            site.required,
+            site.operation,
+            provider,
+        )
+    )
 
 
 # ---------------------------------------------------------------- building the model
@@ -297,19 +333,32 @@ def _pact_usage(provider: Provider, pact: Pact) -> tuple[list[InteractionUsage],
     built, notes = [], []
     for item in pact.interactions:
         request = item.request
-        route = router.match(request.method, request.path, query_keys=request.query.keys(),
-                             action=_action(item))
+        route = router.match(request.method, request.path, query_keys=request.query.keys(), action=_action(item))
         if route is None:
-            notes.append(f"{shown}: interactions[{item.index}] ({item.description}) {request.method} {request.path} "
-                         f"matches no registered operation of {provider.name}")
+            notes.append(
+                f"{shown}: interactions[{item.index}] ({item.description}) {request.method} {request.path} "
+                f"matches no registered operation of {provider.name}"
+            )
             continue
         operation = provider.operations[route.name]
         found = router.route_of(request.method, request.path)
         parameters = found.parameters if found is not None else {}
-        built.append(InteractionUsage(
-            consumer, provider.name, operation.name, (operation.method or request.method).upper(),
-            operation.path or route.template, item.description, item.state_names, item.response.status,
-            tuple(_sends(item, parameters)), tuple(_reads(item)), shown, item))
+        built.append(
+            InteractionUsage(
+                consumer,
+                provider.name,
+                operation.name,
+                (operation.method or request.method).upper(),
+                operation.path or route.template,
+                item.description,
+                item.state_names,
+                item.response.status,
+                tuple(_sends(item, parameters)),
+                tuple(_reads(item)),
+                shown,
+                item,
+            )
+        )
     return built, notes
 
 
@@ -326,7 +375,9 @@ def _sends(item: PactInteraction, parameters: Mapping[str, str]) -> Iterator[Fie
     for name, value in parameters.items():
         yield Field("path", name, value, (rules.get("path") or {}).get(""))
     for name, values in request.query.items():
-        yield Field("query", name, values[0] if len(values) == 1 else list(values), (rules.get("query") or {}).get(name))
+        yield Field(
+            "query", name, values[0] if len(values) == 1 else list(values), (rules.get("query") or {}).get(name)
+        )
     for name, values in request.headers.items():
         yield Field("header", name, values[0] if values else "", _header_rule(rules.get("header") or {}, name))
     if request.has_body:

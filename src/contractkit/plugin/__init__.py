@@ -39,10 +39,14 @@ _FOLDER_KEY: pytest.StashKey[Path] = pytest.StashKey()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contractkit")
-    group.addoption("--contracts-registry", default=None,
-                    help="registry.yaml for contract tests (default: $CONTRACTS_REGISTRY or registry.yaml in the rootdir)")
-    group.addoption("--contracts-pacts", default=None,
-                    help="write pacts to this folder instead of the registry's pacts folder")
+    group.addoption(
+        "--contracts-registry",
+        default=None,
+        help="registry.yaml for contract tests (default: $CONTRACTS_REGISTRY or registry.yaml in the rootdir)",
+    )
+    group.addoption(
+        "--contracts-pacts", default=None, help="write pacts to this folder instead of the registry's pacts folder"
+    )
     parser.addini("contracts_registry", "registry.yaml for contract tests", default=None)
 
 
@@ -77,8 +81,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     try:
         registry = _load_registry(config)
-        written = merge_pacts(folder, _pacts_folder(config, registry), registry.consumer,
-                              _contract_descriptions(registry, folder))
+        written = merge_pacts(
+            folder, _pacts_folder(config, registry), registry.consumer, _contract_descriptions(registry, folder)
+        )
     except ContractKitError as exc:  # bad input: one paragraph, no traceback, and the run fails
         if reporter is not None:
             reporter.write_line(f"contractkit: no pact written: {exc.describe()}", red=True)
@@ -113,8 +118,11 @@ def _contract_descriptions(registry: Registry, folder: Path) -> dict[str, set[st
 def _registry_path(config: pytest.Config) -> Path:
     from contractkit.core.files import find_registry
 
-    chosen = (config.getoption("--contracts-registry") or config.getini("contracts_registry")
-              or os.environ.get("CONTRACTS_REGISTRY"))
+    chosen = (
+        config.getoption("--contracts-registry")
+        or config.getini("contracts_registry")
+        or os.environ.get("CONTRACTS_REGISTRY")
+    )
     if chosen:
         return Path(chosen)
     found = find_registry(config.invocation_params.dir)  # the nearest one above where pytest was started
@@ -163,8 +171,9 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
     marker = request.node.get_closest_marker("contract")
 
     @contextmanager
-    def serve_contract(provider: str | None = None, operation: str | None = None,
-                       description: str | None = None) -> Iterator[MockService]:
+    def serve_contract(
+        provider: str | None = None, operation: str | None = None, description: str | None = None
+    ) -> Iterator[MockService]:
         if provider is None and marker is not None:
             provider, operation = (list(marker.args) + [None, None])[:2]
         if not provider or not operation:
@@ -175,8 +184,9 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
         problem = None
         try:
             chosen_provider = contract_registry.provider(provider)
-            chosen = select_interactions(chosen_provider, _shaped(request.config, contract_registry, provider),
-                                         operation, description)
+            chosen = select_interactions(
+                chosen_provider, _shaped(request.config, contract_registry, provider), operation, description
+            )
         except ContractKitError as exc:  # a broken contract is the user's input: one message, no traceback
             problem = exc.describe()
         if problem is not None:
@@ -185,8 +195,10 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
             yield service
         if not service.matched:
             lines = "\n".join(f"  - {describe_mismatch(m)}" for m in service.mismatches)
-            pytest.fail(f"the consumer's requests do not satisfy the contract of {provider} {operation}:\n{lines}",
-                        pytrace=False)
+            pytest.fail(
+                f"the consumer's requests do not satisfy the contract of {provider} {operation}:\n{lines}",
+                pytrace=False,
+            )
         folder = request.config.stash[_FOLDER_KEY]
         for fragment in service.fragments:
             write_fragment(folder, provider, fragment)
@@ -210,8 +222,14 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
     """
 
     @contextmanager
-    def serve_cassettes(provider: str, faults: Any = None, cassettes: str | os.PathLike[str] | None = None, *,
-                        port: int = 0, limits: Any = None) -> Iterator[Any]:
+    def serve_cassettes(
+        provider: str,
+        faults: Any = None,
+        cassettes: str | os.PathLike[str] | None = None,
+        *,
+        port: int = 0,
+        limits: Any = None,
+    ) -> Iterator[Any]:
         from contractkit.cassettes import Faults, ReplayServer
         from contractkit.core.errors import ContractKitError
 
@@ -219,8 +237,9 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
         try:
             chosen = contract_registry.provider(provider)
             injected = Faults.from_text(faults) if isinstance(faults, str) else faults
-            server = ReplayServer(Path(cassettes) if cassettes else None, provider=chosen, faults=injected, port=port,
-                                  limits=limits)
+            server = ReplayServer(
+                Path(cassettes) if cassettes else None, provider=chosen, faults=injected, port=port, limits=limits
+            )
             server.start()
         except ContractKitError as exc:  # an unknown provider, bad faults, a port in use: one message, no traceback
             problem = exc.describe()
@@ -234,5 +253,12 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
     return serve_cassettes
 
 
-__all__ = ["contract", "contract_registry", "pytest_addoption", "pytest_configure", "pytest_configure_node",
-           "pytest_sessionfinish", "replay"]
+__all__ = [
+    "contract",
+    "contract_registry",
+    "pytest_addoption",
+    "pytest_configure",
+    "pytest_configure_node",
+    "pytest_sessionfinish",
+    "replay",
+]

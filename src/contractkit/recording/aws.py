@@ -27,9 +27,15 @@ def aws_client_factory(provider: Provider, endpoint_url: str, environ: Mapping[s
     session = boto3.session.Session(
         aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID") or "AKIAIOSFODNN7EXAMPLE",
         aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY") or "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        aws_session_token=environ.get("AWS_SESSION_TOKEN") or None, region_name=provider.region)
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, s3={"addressing_style": "path"},
-                    connect_timeout=5, read_timeout=15)
+        aws_session_token=environ.get("AWS_SESSION_TOKEN") or None,
+        region_name=provider.region,
+    )
+    config = Config(
+        retries={"max_attempts": 1, "mode": "standard"},
+        s3={"addressing_style": "path"},
+        connect_timeout=5,
+        read_timeout=15,
+    )
     clients: dict[str, Any] = {}
     # https://amazonaws.com (or any *.amazonaws.com) means real AWS: botocore picks each service's endpoint
     endpoint = None if (urlsplit(endpoint_url).hostname or "").endswith("amazonaws.com") else endpoint_url
@@ -51,18 +57,38 @@ def seed_moto(client: Callable[[str], Any], endpoint_url: str, prefix: str) -> N
     s3.put_object(Bucket=f"{prefix}bucket", Key=f"{prefix}report.csv", Body=b"day,cost\n2026-10-01,12.50\n")
     iam = client("iam")
     iam.create_user(UserName=f"{prefix}user", Path="/contractkit/")
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
-                                                     "Action": "sts:AssumeRole"}]}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
     iam.create_role(RoleName=f"{prefix}role", Path="/contractkit/", AssumeRolePolicyDocument=json.dumps(policy))
     client("cloudwatch").put_metric_alarm(
-        AlarmName=f"{prefix}alarm", MetricName="CPUUtilization", Namespace="AWS/EC2", Statistic="Average",
-        Period=300, EvaluationPeriods=1, Threshold=80.0, ComparisonOperator="GreaterThanThreshold")
-    result: dict[str, Any] = {"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Estimated": False,
-                                 "Total": {}, "Groups": [
-                                     {"Keys": [service], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}}
-                                     for service, amount in (("Amazon Simple Storage Service", "12.5"),
-                                                             ("AWS Key Management Service", "0.42"))]}],
-              "DimensionValueAttributes": []}
+        AlarmName=f"{prefix}alarm",
+        MetricName="CPUUtilization",
+        Namespace="AWS/EC2",
+        Statistic="Average",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=80.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    result: dict[str, Any] = {
+        "ResultsByTime": [
+            {
+                "TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"},
+                "Estimated": False,
+                "Total": {},
+                "Groups": [
+                    {"Keys": [service], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}}
+                    for service, amount in (
+                        ("Amazon Simple Storage Service", "12.5"),
+                        ("AWS Key Management Service", "0.42"),
+                    )
+                ],
+            }
+        ],
+        "DimensionValueAttributes": [],
+    }
     with requests.Session() as session:
         session.trust_env = False
         session.post(f"{endpoint_url}/moto-api/static/ce/cost-and-usage-results", json={"results": [result]}, timeout=5)
@@ -112,8 +138,10 @@ def _wait_for(url: str, process: Any, timeout: float, requests: Any) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise UsageError(f"moto server exited with code {process.returncode} before it was ready",
-                             hint="is moto[server] installed? (pip install 'moto[server]')")
+            raise UsageError(
+                f"moto server exited with code {process.returncode} before it was ready",
+                hint="is moto[server] installed? (pip install 'moto[server]')",
+            )
         try:
             with requests.Session() as session:
                 session.trust_env = False

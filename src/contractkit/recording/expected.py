@@ -51,9 +51,18 @@ def _expected(provider: Provider, operation: Operation, interaction: ContractInt
         router = Router([(operation.method or "GET", operation.path or "/", None)], base_paths=(provider.base_path,))
         route = router.match(operation.method or "GET", interaction.request.path)
         params.update(route.parameters if route is not None else {})
-        params.update({name: _text(example_of(value)) for name, value in interaction.request.query.items()
-                       if not isinstance(example_of(value), list)})
-    origin = f"{provider.contract.parent.name}/{provider.contract.name}: {interaction.description}" if provider.contract else ""
+        params.update(
+            {
+                name: _text(example_of(value))
+                for name, value in interaction.request.query.items()
+                if not isinstance(example_of(value), list)
+            }
+        )
+    origin = (
+        f"{provider.contract.parent.name}/{provider.contract.name}: {interaction.description}"
+        if provider.contract
+        else ""
+    )
     return ExpectedResponse(interaction.response.status, example_of(interaction.response.body), params, origin)
 
 

@@ -13,11 +13,22 @@ from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
 from contractkit.openapi import resolve_pointer
 
-__all__ = ["MAX_DEPTH", "json_media", "media_example", "minimal_instance", "parameter_value", "regex_instance", "resolve",
-           "schema_instance", "seed_request", "success_response"]
+__all__ = [
+    "MAX_DEPTH",
+    "json_media",
+    "media_example",
+    "minimal_instance",
+    "parameter_value",
+    "regex_instance",
+    "resolve",
+    "schema_instance",
+    "seed_request",
+    "success_response",
+]
 
 MAX_DEPTH = 7
 _SUCCESS_ORDER = ("200", "201", "202", "203", "204", "2XX", "default")
+
 
 def resolve(document: Mapping[str, Any], node: Any) -> Any:
     """Follow `$ref`s (internal only) until a node without one."""
@@ -27,21 +38,36 @@ def resolve(document: Mapping[str, Any], node: Any) -> Any:
         try:
             node, seen = resolve_pointer(dict(document), ref), seen + 1
         except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise SchemaLoadError(f"$ref {ref!r} does not resolve inside the document",
-                                  key_path=tuple(part for part in str(ref).lstrip("#/").split("/") if part)) from exc
+            raise SchemaLoadError(
+                f"$ref {ref!r} does not resolve inside the document",
+                key_path=tuple(part for part in str(ref).lstrip("#/").split("/") if part),
+            ) from exc
     return node
 
 
-def schema_instance(document: Mapping[str, Any], schema: Any, *, depth: int = 0, refs: tuple[str, ...] = (),
-                    examples: bool = True, required_only: bool = False) -> Any:
+def schema_instance(
+    document: Mapping[str, Any],
+    schema: Any,
+    *,
+    depth: int = 0,
+    refs: tuple[str, ...] = (),
+    examples: bool = True,
+    required_only: bool = False,
+) -> Any:
     """A value that fits the schema: examples, enums and formats where given, every property to a depth
     (only the required ones with `required_only`: the smallest body a schema accepts)."""
     if isinstance(schema, dict) and "$ref" in schema:
         ref = schema["$ref"]
         if ref in refs:  # a cycle: stop with the smallest value of the right kind
             return _smallest(resolve(document, schema))
-        return schema_instance(document, resolve(document, schema), depth=depth, refs=refs + (ref,), examples=examples,
-                               required_only=required_only)
+        return schema_instance(
+            document,
+            resolve(document, schema),
+            depth=depth,
+            refs=refs + (ref,),
+            examples=examples,
+            required_only=required_only,
+        )
     if not isinstance(schema, dict):
         return {}
     for key in ("example", "default") if examples else ("default",):
@@ -52,14 +78,17 @@ def schema_instance(document: Mapping[str, Any], schema: Any, *, depth: int = 0,
     if "allOf" in schema:
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
-            value = schema_instance(document, part, depth=depth, refs=refs, examples=examples, required_only=required_only)
+            value = schema_instance(
+                document, part, depth=depth, refs=refs, examples=examples, required_only=required_only
+            )
             if isinstance(value, dict):
                 merged.update(value)
         return merged
     for key in ("oneOf", "anyOf"):
         if schema.get(key):
-            return schema_instance(document, schema[key][0], depth=depth, refs=refs, examples=examples,
-                                   required_only=required_only)
+            return schema_instance(
+                document, schema[key][0], depth=depth, refs=refs, examples=examples, required_only=required_only
+            )
     return _typed_instance(document, schema, depth, refs, examples, required_only)
 
 
@@ -68,8 +97,14 @@ def minimal_instance(document: Mapping[str, Any], schema: Any) -> Any:
     return schema_instance(document, schema, examples=False, required_only=True)
 
 
-def _typed_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: int, refs: tuple[str, ...],
-                    examples: bool, required_only: bool = False) -> Any:
+def _typed_instance(
+    document: Mapping[str, Any],
+    schema: dict[str, Any],
+    depth: int,
+    refs: tuple[str, ...],
+    examples: bool,
+    required_only: bool = False,
+) -> Any:
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((item for item in kind if item != "null"), "null")
@@ -79,8 +114,17 @@ def _typed_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: 
         if depth >= MAX_DEPTH:
             return []
         count = max(1, int(schema.get("minItems", 1) or 1))
-        return [schema_instance(document, schema.get("items", {}), depth=depth + 1, refs=refs, examples=examples,
-                                required_only=required_only) for _ in range(count)]
+        return [
+            schema_instance(
+                document,
+                schema.get("items", {}),
+                depth=depth + 1,
+                refs=refs,
+                examples=examples,
+                required_only=required_only,
+            )
+            for _ in range(count)
+        ]
     if kind == "string":
         return _string_instance(schema)
     if kind == "integer":
@@ -98,11 +142,19 @@ def _admits_null(schema: Any) -> bool:
     if not isinstance(schema, dict):
         return False
     alternatives = schema.get("anyOf") or schema.get("oneOf") or []
-    return any(isinstance(item, dict) and (item.get("type") == "null" or item.get("enum") == [None]) for item in alternatives)
+    return any(
+        isinstance(item, dict) and (item.get("type") == "null" or item.get("enum") == [None]) for item in alternatives
+    )
 
 
-def _object_instance(document: Mapping[str, Any], schema: dict[str, Any], depth: int, refs: tuple[str, ...],
-                     examples: bool, required_only: bool = False) -> dict[str, Any]:
+def _object_instance(
+    document: Mapping[str, Any],
+    schema: dict[str, Any],
+    depth: int,
+    refs: tuple[str, ...],
+    examples: bool,
+    required_only: bool = False,
+) -> dict[str, Any]:
     required = set(schema.get("required", ()))
     result = {}
     for name, sub in (schema.get("properties") or {}).items():
@@ -110,17 +162,29 @@ def _object_instance(document: Mapping[str, Any], schema: dict[str, Any], depth:
             continue
         if name not in required and isinstance(sub, dict) and sub.get("$ref") in refs:
             continue  # an optional self-reference: leave it out rather than recurse
-        result[name] = schema_instance(document, sub, depth=depth + 1, refs=refs, examples=examples,
-                                       required_only=required_only)
+        result[name] = schema_instance(
+            document, sub, depth=depth + 1, refs=refs, examples=examples, required_only=required_only
+        )
     for name in sorted(required - result.keys()):  # required but not described: a string is the usual case
         result[name] = "example"
     return result
 
 
-_FORMATS = {"date-time": "2026-01-15T09:30:00Z", "date": "2026-01-15", "uri": "https://example.com/resource",
-            "url": "https://example.com/resource", "email": "user@example.com", "uuid": "0b9ed7b2-6d3c-4f7e-9c7b-2f2f6f1d1a11",
-            "hostname": "example.com", "ipv4": "192.0.2.1", "ipv6": "2001:db8::1", "int64": "1", "byte": "ZXhhbXBsZQ==",
-            "uri-template": "https://example.com/{id}", "time": "09:30:00Z"}
+_FORMATS = {
+    "date-time": "2026-01-15T09:30:00Z",
+    "date": "2026-01-15",
+    "uri": "https://example.com/resource",
+    "url": "https://example.com/resource",
+    "email": "user@example.com",
+    "uuid": "0b9ed7b2-6d3c-4f7e-9c7b-2f2f6f1d1a11",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "int64": "1",
+    "byte": "ZXhhbXBsZQ==",
+    "uri-template": "https://example.com/{id}",
+    "time": "09:30:00Z",
+}
 
 
 def _string_instance(schema: dict[str, Any]) -> str:
@@ -209,8 +273,6 @@ def _smallest(schema: Any) -> Any:
     return {"array": [], "string": "example", "integer": 1, "number": 1.0, "boolean": True}.get(str(kind), {})
 
 
-
-
 def parameter_value(document: Mapping[str, Any], parameter: Mapping[str, Any]) -> Any:
     """A value for a parameter: its example, the first named example, or an instance of its schema."""
     if "example" in parameter:
@@ -223,7 +285,9 @@ def parameter_value(document: Mapping[str, Any], parameter: Mapping[str, Any]) -
     return "example" if isinstance(value, (dict, list)) or value is None else value
 
 
-def _parameters(document: Mapping[str, Any], path_item: Mapping[str, Any], operation: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _parameters(
+    document: Mapping[str, Any], path_item: Mapping[str, Any], operation: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for raw in list(path_item.get("parameters", ())) + list(operation.get("parameters", ())):
         parameter = resolve(document, raw)
@@ -231,9 +295,14 @@ def _parameters(document: Mapping[str, Any], path_item: Mapping[str, Any], opera
     return list(merged.values())
 
 
-def seed_request(provider: Provider, operation: Operation, document: Mapping[str, Any],
-                 path_item: Mapping[str, Any], spec_operation: Mapping[str, Any],
-                 params: Mapping[str, str] | None = None) -> RecordedRequest:
+def seed_request(
+    provider: Provider,
+    operation: Operation,
+    document: Mapping[str, Any],
+    path_item: Mapping[str, Any],
+    spec_operation: Mapping[str, Any],
+    params: Mapping[str, str] | None = None,
+) -> RecordedRequest:
     """The request a consumer would send: path parameters and required query parameters from examples,
     or from `params` (a provider state's parameters) where they name one."""
     params = params or {}
@@ -247,7 +316,11 @@ def seed_request(provider: Provider, operation: Operation, document: Mapping[str
             path = path.replace("{" + name + "}", quote(str(value), safe=""))
         elif where == "query" and (parameter.get("required") or given is not None) and name.lower() != "token":
             query.append((name, given if given is not None else _query_text(parameter_value(document, parameter))))
-    origin = provider.base_url[: len(provider.base_url) - len(provider.base_path)] if provider.base_path else provider.base_url
+    origin = (
+        provider.base_url[: len(provider.base_url) - len(provider.base_path)]
+        if provider.base_path
+        else provider.base_url
+    )
     uri = origin + path + ("?" + urlencode(query) if query else "")
     headers: dict[str, tuple[str, ...]] = {"Accept": ("application/json",)}
     body = _request_body(document, spec_operation)

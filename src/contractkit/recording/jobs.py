@@ -27,8 +27,17 @@ from contractkit.recording.seed import load_document, seed_aws_operation, seed_p
 from contractkit.runtime import ProviderProcess, ProviderProcessError
 
 
-def record_cassettes(registry: Registry, provider_name: str, operation_names: Iterable[str], *, mode: str,
-                     options: RecordOptions, spec: Path | None = None, force: bool = False, state: Any = None) -> Report:
+def record_cassettes(
+    registry: Registry,
+    provider_name: str,
+    operation_names: Iterable[str],
+    *,
+    mode: str,
+    options: RecordOptions,
+    spec: Path | None = None,
+    force: bool = False,
+    state: Any = None,
+) -> Report:
     """Record (`live`, `moto`) or seed (`spec`) the cassettes of one provider; one report row per operation.
 
     `state` (a seeding.SeedState, with `spec` only) seeds the cassette variant of a provider state. Live, a
@@ -39,14 +48,24 @@ def record_cassettes(registry: Registry, provider_name: str, operation_names: It
     options = replace(options, pact_file=options.pact_file or registry.pact_file(provider.name))
     started = time.perf_counter()
     if state is not None and mode != "spec":
-        raise UsageError("--state seeds a cassette variant: use it with --from-spec SPEC (or --from-spec botocore for AWS)")
+        raise UsageError(
+            "--state seeds a cassette variant: use it with --from-spec SPEC (or --from-spec botocore for AWS)"
+        )
     run = _dispatch(registry, provider, operations, mode, options, spec, force, state)
     report = run_report([run], f"contracts record --provider {provider.name} ({run.source})")
     return replace(report, duration=time.perf_counter() - started)
 
 
-def _dispatch(registry: Registry, provider: Provider, operations: list[Operation], mode: str, options: RecordOptions,
-              spec: Path | None, force: bool, state: Any = None) -> RecordRun:
+def _dispatch(
+    registry: Registry,
+    provider: Provider,
+    operations: list[Operation],
+    mode: str,
+    options: RecordOptions,
+    spec: Path | None,
+    force: bool,
+    state: Any = None,
+) -> RecordRun:
 
     aws = provider.kind is ProviderKind.AWS
     if mode == "spec":
@@ -57,7 +76,9 @@ def _dispatch(registry: Registry, provider: Provider, operations: list[Operation
         if options.dry_run:
             return record_provider(provider, operations, replace(options, source="moto"))
         with moto_server() as url:
-            return seed_moto_gaps(provider, operations, record_aws(provider, operations, replace(options, source="moto"), url))
+            return seed_moto_gaps(
+                provider, operations, record_aws(provider, operations, replace(options, source="moto"), url)
+            )
     if mode != "live":
         raise UsageError(f"unknown recording mode {mode!r}")
     if aws:
@@ -70,8 +91,9 @@ def _dispatch(registry: Registry, provider: Provider, operations: list[Operation
 
 def has_process(provider: Provider, options: RecordOptions) -> bool:
     """True when a live recording starts the provider's registered `process` (no base URL given, not a dry run)."""
-    return provider.settings.process is not None and options.start_process and not options.base_url \
-        and not options.dry_run
+    return (
+        provider.settings.process is not None and options.start_process and not options.base_url and not options.dry_run
+    )
 
 
 def seed_moto_gaps(provider: Provider, operations: Iterable[Operation], run: RecordRun) -> RecordRun:
@@ -85,19 +107,25 @@ def seed_moto_gaps(provider: Provider, operations: Iterable[Operation], run: Rec
             gap = f"moto does not implement {operation.service} {operation.aws_operation}"
             seeded = seed_aws_operation(provider, operation, aws_params(provider, operation), reason=gap)
             if seeded.outcome != "failed":
-                seeded = replace(seeded, message=f"{gap}: seeded from botocore's output shape ({seeded.message})",
-                                 requests=outcome.requests)
+                seeded = replace(
+                    seeded,
+                    message=f"{gap}: seeded from botocore's output shape ({seeded.message})",
+                    requests=outcome.requests,
+                )
             outcome = seeded
         outcomes.append(outcome)
     return replace(run, outcomes=tuple(outcomes))
 
 
-def _seed(provider: Provider, operations: list[Operation], spec: Path | None, force: bool, state: Any = None) -> RecordRun:
+def _seed(
+    provider: Provider, operations: list[Operation], spec: Path | None, force: bool, state: Any = None
+) -> RecordRun:
     if provider.kind is ProviderKind.AWS:
         if spec is not None and str(spec) != "botocore":
             raise UsageError("AWS operations are seeded from botocore's models: pass --from-spec botocore")
-        outcomes = tuple(seed_aws_operation(provider, op, aws_params(provider, op), force=force, state=state)
-                         for op in operations)
+        outcomes = tuple(
+            seed_aws_operation(provider, op, aws_params(provider, op), force=force, state=state) for op in operations
+        )
         return RecordRun(provider.name, outcomes, 0, "botocore-schema")
     if spec is None:
         raise UsageError("--from-spec needs the provider's OpenAPI or Swagger document")
@@ -110,8 +138,14 @@ def _seed(provider: Provider, operations: list[Operation], spec: Path | None, fo
         raise
 
 
-def rerecord(registry: Registry, provider_names: Iterable[str], environ: Mapping[str, str], *,
-             allow_unsafe: bool = False, budget: int | None = None) -> Report:
+def rerecord(
+    registry: Registry,
+    provider_names: Iterable[str],
+    environ: Mapping[str, str],
+    *,
+    allow_unsafe: bool = False,
+    budget: int | None = None,
+) -> Report:
     """The scheduled re-record: every selected provider whose credentials are set is recorded live (a provider
     with a registry `process` is started for it); the others are reported as skipped. Drift and breaking
     drift are in the report; a provider process that does not start fails its operations, not the job."""
@@ -124,8 +158,9 @@ def rerecord(registry: Registry, provider_names: Iterable[str], environ: Mapping
             skipped = tuple(OperationOutcome(op, "skipped", reason) for op in provider.operations)
             runs.append(RecordRun(provider.name, skipped, 0, "live"))
             continue
-        options = RecordOptions(allow_unsafe=allow_unsafe, budget=budget, environ=environ,
-                                pact_file=registry.pact_file(provider.name))
+        options = RecordOptions(
+            allow_unsafe=allow_unsafe, budget=budget, environ=environ, pact_file=registry.pact_file(provider.name)
+        )
         try:
             runs.append(_dispatch(registry, provider, list(provider.operations.values()), "live", options, None, False))
         except ProviderProcessError as exc:
@@ -135,9 +170,23 @@ def rerecord(registry: Registry, provider_names: Iterable[str], environ: Mapping
 
 def _not_started(provider: Provider, error: ProviderProcessError) -> RecordRun:
     message = f"the provider process did not start: {error}"
-    outcomes = tuple(OperationOutcome(name, "failed", message, findings=(
-        Finding(Code.RECORD_FAILED, Severity.ERROR, f"recording failed: {message}; the cassette was not changed",
-                provider=provider.name, operation=name),)) for name in provider.operations)
+    outcomes = tuple(
+        OperationOutcome(
+            name,
+            "failed",
+            message,
+            findings=(
+                Finding(
+                    Code.RECORD_FAILED,
+                    Severity.ERROR,
+                    f"recording failed: {message}; the cassette was not changed",
+                    provider=provider.name,
+                    operation=name,
+                ),
+            ),
+        )
+        for name in provider.operations
+    )
     return RecordRun(provider.name, outcomes, 0, "local")
 
 
@@ -150,8 +199,14 @@ def drift_report(old: Path, new: Path, registry: Any = None, provider_name: str 
     return run_report([run], f"contracts drift {old} {new}", check="drift")
 
 
-def record_aws(provider: Provider, operations: Iterable[Operation], options: RecordOptions, endpoint_url: str, *,
-               on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
+def record_aws(
+    provider: Provider,
+    operations: Iterable[Operation],
+    options: RecordOptions,
+    endpoint_url: str,
+    *,
+    on_outcome: Callable[[OperationOutcome], None] | None = None,
+) -> RecordRun:
     """Record boto3 calls against an endpoint; against moto, fixtures named with the prefix are made first and removed after."""
     factory = aws_client_factory(provider, endpoint_url, options.environ)
     operations = list(operations)

@@ -19,6 +19,7 @@ DEFAULT_BUDGET = 50
 DEFAULT_PREFIX = "contractkit-rec-"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
+
 @dataclass(frozen=True, slots=True)
 class RecordOptions:
     """How a recording run behaves."""
@@ -94,15 +95,30 @@ def run_report(runs: Iterable[RecordRun], title: str = "contracts record", check
     for run in runs:
         for item in run.outcomes:
             failed = item.outcome == "failed" or item.breaking
-            status = Status.FAILED if failed else (Status.SKIPPED if item.outcome in ("skipped", "planned") else Status.PASSED)
-            results.append(CheckResult(
-                check=check, provider=run.provider, operation=item.operation, interaction=item.outcome,
-                status=status, message=item.message, duration=item.duration, findings=item.findings,
-                details={"outcome": item.outcome, "source": run.source, "requests": item.requests,
-                         "cassette": str(item.path) if item.path else ""}))
+            status = (
+                Status.FAILED
+                if failed
+                else (Status.SKIPPED if item.outcome in ("skipped", "planned") else Status.PASSED)
+            )
+            results.append(
+                CheckResult(
+                    check=check,
+                    provider=run.provider,
+                    operation=item.operation,
+                    interaction=item.outcome,
+                    status=status,
+                    message=item.message,
+                    duration=item.duration,
+                    findings=item.findings,
+                    details={
+                        "outcome": item.outcome,
+                        "source": run.source,
+                        "requests": item.requests,
+                        "cassette": str(item.path) if item.path else "",
+                    },
+                )
+            )
     return Report(title=title, results=tuple(results))
-
-
 
 
 def plan_recording(provider: Provider, operations: Iterable[Operation], options: RecordOptions) -> list[PlannedCall]:
@@ -124,15 +140,20 @@ def plan_recording(provider: Provider, operations: Iterable[Operation], options:
 
 def _plan_one(provider: Provider, operation: Operation, settings: RecordSettings) -> PlannedCall:
     if provider.kind is ProviderKind.AWS:
-
         params = aws_params(provider, operation)
-        return PlannedCall(operation, f"{operation.service} {operation.aws_operation} {json.dumps(params, sort_keys=True)}",
-                           aws_params=params)
+        return PlannedCall(
+            operation,
+            f"{operation.service} {operation.aws_operation} {json.dumps(params, sort_keys=True)}",
+            aws_params=params,
+        )
     call = http_call(provider, operation, settings)
     if call is None:
-        return PlannedCall(operation, operation.label,
-                           skip_reason="no request known: record it from a spec first (--from-spec) or add "
-                                       f"record.requests.{operation.name} to the registry")
+        return PlannedCall(
+            operation,
+            operation.label,
+            skip_reason="no request known: record it from a spec first (--from-spec) or add "
+            f"record.requests.{operation.name} to the registry",
+        )
     return PlannedCall(operation, f"{call.method} {call.target}", request=call)
 
 
@@ -149,8 +170,11 @@ def http_call(provider: Provider, operation: Operation, settings: RecordSettings
         return None
     request = recorded[0].request
     parts = urlsplit(request.uri)
-    headers = {name: values[0] for name, values in request.headers.items()
-               if name.lower() in _REPLAYED_HEADERS and values and not values[0].startswith("<")}
+    headers = {
+        name: values[0]
+        for name, values in request.headers.items()
+        if name.lower() in _REPLAYED_HEADERS and values and not values[0].startswith("<")
+    }
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     return HttpCall(request.method, target, headers, _prefixed_body(request.body, operation, name_prefix(settings)))
 
@@ -203,10 +227,17 @@ AWS_DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
     ("s3", "ListObjectsV2"): {"Bucket": "{prefix}bucket", "MaxKeys": 100},
     ("iam", "ListUsers"): {"MaxItems": 100},
     ("iam", "ListRoles"): {"MaxItems": 100},
-    ("ce", "GetCostAndUsage"): {"TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"}, "Granularity": "MONTHLY",
-                                "Metrics": ["UnblendedCost"], "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}]},
-    ("ce", "GetCostForecast"): {"TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"}, "Granularity": "MONTHLY",
-                                "Metric": "UNBLENDED_COST"},
+    ("ce", "GetCostAndUsage"): {
+        "TimePeriod": {"Start": "2026-10-01", "End": "2026-11-01"},
+        "Granularity": "MONTHLY",
+        "Metrics": ["UnblendedCost"],
+        "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
+    },
+    ("ce", "GetCostForecast"): {
+        "TimePeriod": {"Start": "2026-11-01", "End": "2026-12-01"},
+        "Granularity": "MONTHLY",
+        "Metric": "UNBLENDED_COST",
+    },
     ("cloudwatch", "DescribeAlarms"): {"MaxRecords": 100},
 }
 

@@ -52,9 +52,14 @@ from contractkit.recording.vcr import aws_content_type, finish_interaction, reco
 from contractkit.validation import validate_response
 
 
-def record_provider(provider: Provider, operations: Iterable[Operation], options: RecordOptions, *,
-                    aws_client_factory: Callable[[str], Any] | None = None,
-                    on_outcome: Callable[[OperationOutcome], None] | None = None) -> RecordRun:
+def record_provider(
+    provider: Provider,
+    operations: Iterable[Operation],
+    options: RecordOptions,
+    *,
+    aws_client_factory: Callable[[str], Any] | None = None,
+    on_outcome: Callable[[OperationOutcome], None] | None = None,
+) -> RecordRun:
     """Record every planned operation of a provider; each cassette is written as soon as it is recorded."""
     plans = plan_recording(provider, operations, options)
     # moto answers any key, so only a run that reaches the provider needs the credentials the registry names
@@ -71,11 +76,20 @@ def record_provider(provider: Provider, operations: Iterable[Operation], options
     return RecordRun(provider.name, tuple(outcomes), sent, options.source, options.dry_run)
 
 
-def _run_plan(provider: Provider, plan: PlannedCall, options: RecordOptions, secrets: Mapping[str, str],
-              rules: ScrubRules, aws_client_factory: Callable[[str], Any] | None) -> OperationOutcome:
+def _run_plan(
+    provider: Provider,
+    plan: PlannedCall,
+    options: RecordOptions,
+    secrets: Mapping[str, str],
+    rules: ScrubRules,
+    aws_client_factory: Callable[[str], Any] | None,
+) -> OperationOutcome:
     if options.dry_run or plan.skip_reason:
-        outcome = OperationOutcome(plan.operation.name, "skipped" if plan.skip_reason else "planned",
-                                   plan.skip_reason or f"would send {_where(provider, plan, options)}")
+        outcome = OperationOutcome(
+            plan.operation.name,
+            "skipped" if plan.skip_reason else "planned",
+            plan.skip_reason or f"would send {_where(provider, plan, options)}",
+        )
     else:
         outcome = _record_one(provider, plan, options, secrets, rules, aws_client_factory)
     return scrub_outcome(outcome, rules)
@@ -111,8 +125,10 @@ def scrubbed_logging(rules: ScrubRules) -> Iterator[None]:
 def scrub_outcome(outcome: OperationOutcome, rules: ScrubRules) -> OperationOutcome:
     """An outcome whose message and findings are safe to print: a connection error repeats the URL it tried,
     query credentials included."""
-    findings = tuple(replace(item, message=scrub_text(item.message, rules), location=scrub_text(item.location, rules))
-                     for item in outcome.findings)
+    findings = tuple(
+        replace(item, message=scrub_text(item.message, rules), location=scrub_text(item.location, rules))
+        for item in outcome.findings
+    )
     return replace(outcome, message=scrub_text(outcome.message, rules), findings=findings)
 
 
@@ -123,8 +139,14 @@ def _where(provider: Provider, plan: PlannedCall, options: RecordOptions) -> str
     return f"{plan.label} to {origin}"
 
 
-def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, secrets: Mapping[str, str],
-                rules: ScrubRules, aws_client_factory: Callable[[str], Any] | None) -> OperationOutcome:
+def _record_one(
+    provider: Provider,
+    plan: PlannedCall,
+    options: RecordOptions,
+    secrets: Mapping[str, str],
+    rules: ScrubRules,
+    aws_client_factory: Callable[[str], Any] | None,
+) -> OperationOutcome:
     started = time.perf_counter()
     operation = plan.operation
     if plan.aws_params is not None:
@@ -132,9 +154,16 @@ def _record_one(provider: Provider, plan: PlannedCall, options: RecordOptions, s
             raise UsageError("recording an AWS provider needs a boto3 client factory (use record_aws)")
         recorded, error = recorded_through_vcr(
             lambda: getattr(aws_client_factory(operation.service or ""), snake_name(operation.aws_operation or ""))(
-                **(plan.aws_params or {})))
-        extra = {"call": {"service": operation.service, "operation": operation.aws_operation,
-                          "params": dict(plan.aws_params)}}
+                **(plan.aws_params or {})
+            )
+        )
+        extra = {
+            "call": {
+                "service": operation.service,
+                "operation": operation.aws_operation,
+                "params": dict(plan.aws_params),
+            }
+        }
     else:
         recorded, error = recorded_through_vcr(lambda: _send_http(provider, plan.request, options, secrets))
         extra = {}
@@ -156,8 +185,14 @@ def _send_http(provider: Provider, call: HttpCall | None, options: RecordOptions
         target += ("&" if "?" in target else "?") + urlencode(query)
     with requests.Session() as session:
         session.trust_env = False  # never through a proxy from the environment
-        session.request(call.method, origin + target, headers={**call.headers, **headers}, data=call.body,
-                        timeout=options.timeout, allow_redirects=False)
+        session.request(
+            call.method,
+            origin + target,
+            headers={**call.headers, **headers},
+            data=call.body,
+            timeout=options.timeout,
+            allow_redirects=False,
+        )
 
 
 def _origin(base_url: str) -> str:
@@ -165,33 +200,45 @@ def _origin(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-
-
-def _store(provider: Provider, operation: Operation, recorded: list[RecordedInteraction], error: BaseException | None,
-           rules: ScrubRules, options: RecordOptions, extra: Mapping[str, Any]) -> OperationOutcome:
+def _store(
+    provider: Provider,
+    operation: Operation,
+    recorded: list[RecordedInteraction],
+    error: BaseException | None,
+    rules: ScrubRules,
+    options: RecordOptions,
+    extra: Mapping[str, Any],
+) -> OperationOutcome:
     name = operation.name
     failure = _failure(recorded, error)
     gap = options.source == "moto" and is_moto_gap(recorded)
     if gap:
         failure += " (moto answers 500 for actions it does not implement: seed it with --from-spec botocore)"
     if failure:
-        finding = Finding(Code.RECORD_FAILED, Severity.ERROR, f"recording failed: {failure}; the cassette was not changed",
-                          provider=provider.name, operation=name)
+        finding = Finding(
+            Code.RECORD_FAILED,
+            Severity.ERROR,
+            f"recording failed: {failure}; the cassette was not changed",
+            provider=provider.name,
+            operation=name,
+        )
         return OperationOutcome(name, "failed", failure, findings=(finding,), moto_gap=gap)
     assert provider.cassettes is not None
     path = cassette_path(provider.cassettes, name)
     interactions = tuple(finish_interaction(item, rules, name) for item in recorded[-1:])
     if options.source == "moto" and operation.service:
-
         interactions, note = aws_content_type(operation, interactions)
         extra = {**extra, **({"normalised": note} if note else {})}
-    metadata = {"provider": provider.name, "operation": name, "source": options.source,
-                "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "toolkit": f"contractkit {TOOLKIT_VERSION}", **extra}
+    metadata = {
+        "provider": provider.name,
+        "operation": name,
+        "source": options.source,
+        "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "toolkit": f"contractkit {TOOLKIT_VERSION}",
+        **extra,
+    }
     new = Cassette(path, interactions, metadata)
     return compare_and_write(provider, operation, path, new, options.pact_file)
-
-
 
 
 def _failure(recorded: list[RecordedInteraction], error: BaseException | None) -> str:
@@ -214,8 +261,9 @@ def is_same_answer(old: Cassette, new: Cassette) -> bool:
     generated ids) and in response headers the old recording did not have: re-recording an unchanged answer
     then rewrites nothing. A header the provider starts sending is informational until something reads it (no
     consumer or cassette could depend on it yet), so a newer provider or moto release adding one changes no file."""
-    return (dump_interactions([mask_volatile(item) for item in old.interactions])
-            == dump_interactions([mask_volatile(item) for item in _without_added_headers(new, old)]))
+    return dump_interactions([mask_volatile(item) for item in old.interactions]) == dump_interactions(
+        [mask_volatile(item) for item in _without_added_headers(new, old)]
+    )
 
 
 def added_headers(old: Cassette, new: Cassette) -> list[str]:
@@ -239,22 +287,35 @@ def _without_added_headers(new: Cassette, old: Cassette) -> list[RecordedInterac
     return kept
 
 
-def compare_and_write(provider: Provider, operation: Operation, path: Path, new: Cassette,
-                       pact_file: Path | None = None) -> OperationOutcome:
+def compare_and_write(
+    provider: Provider, operation: Operation, path: Path, new: Cassette, pact_file: Path | None = None
+) -> OperationOutcome:
     """Write a new recording unless it gives the same answer as the cassette on disk; drift and breaks found."""
     old = _load_previous(path)
     if old is not None and is_same_answer(old, new):
         added = added_headers(old, new)
-        note = f"no change (the provider now also sends {', '.join(added)}: informational, not recorded)" if added else "no change"
+        note = (
+            f"no change (the provider now also sends {', '.join(added)}: informational, not recorded)"
+            if added
+            else "no change"
+        )
         return OperationOutcome(operation.name, "unchanged", note, path=path)
     findings = tuple(iter_drift(old, new)) if old is not None else ()
-    breaking = tuple(recorded_schema_findings(provider, operation, new)) + tuple(pact_findings(provider, new, pact_file))
+    breaking = tuple(recorded_schema_findings(provider, operation, new)) + tuple(
+        pact_findings(provider, new, pact_file)
+    )
     write_cassette(new)
     if old is None:
-        return OperationOutcome(operation.name, "recorded", "new cassette", path, breaking, breaks_schema_or_pact(breaking))
+        return OperationOutcome(
+            operation.name, "recorded", "new cassette", path, breaking, breaks_schema_or_pact(breaking)
+        )
     if findings or breaking:
-        summary = f"{len(findings)} shape change(s)" + (", breaks the registered schema or pact" if breaks_schema_or_pact(breaking) else "")
-        return OperationOutcome(operation.name, "drifted", summary, path, findings + breaking, breaks_schema_or_pact(breaking))
+        summary = f"{len(findings)} shape change(s)" + (
+            ", breaks the registered schema or pact" if breaks_schema_or_pact(breaking) else ""
+        )
+        return OperationOutcome(
+            operation.name, "drifted", summary, path, findings + breaking, breaks_schema_or_pact(breaking)
+        )
     return OperationOutcome(operation.name, "recorded", "values changed, shape unchanged", path)
 
 
@@ -298,12 +359,23 @@ def recorded_schema_findings(provider: Provider, operation: Operation, cassette:
             problems = [Finding(Code.SCHEMA_NOT_CHECKED, Severity.WARNING, f"schema not checked: {exc}")]
         for problem in problems:
             severity = Severity.ERROR if problem.severity is Severity.ERROR else problem.severity
-            yield Finding(Code.SCHEMA_BROKEN, severity, f"{problem.code}: {problem.message}", problem.location,
-                          provider.name, operation.name)
+            yield Finding(
+                Code.SCHEMA_BROKEN,
+                severity,
+                f"{problem.code}: {problem.message}",
+                problem.location,
+                provider.name,
+                operation.name,
+            )
 
 
-def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedInteraction], options: RecordOptions,
-             secrets: Mapping[str, str]) -> str:
+def _cleanup(
+    provider: Provider,
+    operation: Operation,
+    recorded: list[RecordedInteraction],
+    options: RecordOptions,
+    secrets: Mapping[str, str],
+) -> str:
     """Delete what an unsafe operation created, when the registry says how (record.cleanup)."""
     rule = provider.settings.record.cleanup.get(operation.name)
     if rule is None or not recorded:
@@ -315,13 +387,14 @@ def _cleanup(provider: Provider, operation: Operation, recorded: list[RecordedIn
     except CassetteError:
         created = {}
     path = provider.base_path + rule.path
-    for key, value in (created.items() if isinstance(created, dict) else ()):
+    for key, value in created.items() if isinstance(created, dict) else ():
         path = path.replace("{" + key + "}", str(value))
     if "{" in path:
         return f"clean-up skipped: cannot fill {path} from the response"
     headers, _ = auth_headers(provider, secrets)
     with requests.Session() as session:
         session.trust_env = False
-        answer = session.request(rule.method, _origin(options.base_url or provider.base_url) + path,
-                                 headers=headers, timeout=options.timeout)
+        answer = session.request(
+            rule.method, _origin(options.base_url or provider.base_url) + path, headers=headers, timeout=options.timeout
+        )
     return f"cleaned up with {rule.method} {path} ({answer.status_code})"

@@ -61,8 +61,9 @@ def _line_map(text: str, path: Path) -> SourceDocument | None:
         return None
 
 
-def _metadata_secrets(cassette: Cassette, document: SourceDocument | None, rules: ScrubRules
-                      ) -> Iterator[tuple[int | None, str]]:
+def _metadata_secrets(
+    cassette: Cassette, document: SourceDocument | None, rules: ScrubRules
+) -> Iterator[tuple[int | None, str]]:
     for kind in find_secrets(json.dumps(cassette.metadata, default=str), rules):
         yield (document.line_of(("metadata",)) if document else None), kind
 
@@ -96,10 +97,18 @@ def _scan_cassette(provider: Provider, path: Path, rules: ScrubRules) -> CheckRe
     try:
         found = list(iter_cassette_secrets(path, rules))
     except CassetteError as exc:
-        finding = Finding(Code.UNREADABLE, Severity.ERROR, f"not scanned: {exc.describe()}", str(path), provider.name,
-                          path.stem)
-        return CheckResult(check="secrets", provider=provider.name, operation=path.stem, interaction=path.name,
-                           status=Status.FAILED, message=finding.message, findings=(finding,))
+        finding = Finding(
+            Code.UNREADABLE, Severity.ERROR, f"not scanned: {exc.describe()}", str(path), provider.name, path.stem
+        )
+        return CheckResult(
+            check="secrets",
+            provider=provider.name,
+            operation=path.stem,
+            interaction=path.name,
+            status=Status.FAILED,
+            message=finding.message,
+            findings=(finding,),
+        )
     return _row(provider, path, path.stem, found, "cassette")
 
 
@@ -112,10 +121,24 @@ def _scan_pact(provider: Provider, path: Path, rules: ScrubRules) -> CheckResult
 
 
 def _row(provider: Provider, path: Path, operation: str, found: list[tuple[Any, str]], what: str) -> CheckResult:
-    findings = tuple(Finding(Code.SECRET_FOUND, Severity.ERROR, f"secret in {what}: {kind}",
-                             f"{path}:{line}" if line else str(path), provider.name, operation)
-                     for line, kind in found)
+    findings = tuple(
+        Finding(
+            Code.SECRET_FOUND,
+            Severity.ERROR,
+            f"secret in {what}: {kind}",
+            f"{path}:{line}" if line else str(path),
+            provider.name,
+            operation,
+        )
+        for line, kind in found
+    )
     kinds = sorted({kind for _, kind in found})
-    return CheckResult(check="secrets", provider=provider.name, operation=operation or path.stem,
-                       interaction=path.name, status=Status.FAILED if findings else Status.PASSED,
-                       message=", ".join(kinds) or "no secret found", findings=findings)
+    return CheckResult(
+        check="secrets",
+        provider=provider.name,
+        operation=operation or path.stem,
+        interaction=path.name,
+        status=Status.FAILED if findings else Status.PASSED,
+        message=", ".join(kinds) or "no secret found",
+        findings=findings,
+    )

@@ -80,8 +80,15 @@ class SeedState:
         return f"{STATES_FOLDER}/{state_slug(self.name)}" if self.name else ""
 
 
-def seed_provider(provider: Provider, document: Mapping[str, Any], operations: Iterable[Operation], *,
-                  force: bool = False, document_name: str = "", state: SeedState | None = None) -> RecordRun:
+def seed_provider(
+    provider: Provider,
+    document: Mapping[str, Any],
+    operations: Iterable[Operation],
+    *,
+    force: bool = False,
+    document_name: str = "",
+    state: SeedState | None = None,
+) -> RecordRun:
     """Write a seeded cassette for each HTTP operation; recorded cassettes are kept unless `force`.
 
     With `state`, the cassettes are the variant for that provider state (`<cassettes>/states/<slug>/`),
@@ -101,8 +108,16 @@ def seed_provider(provider: Provider, document: Mapping[str, Any], operations: I
             outcomes.append(_failed(provider, operation, f"{operation.label} is not in the document"))
             continue
         path_item = document["paths"][spec_path]
-        outcome = _seed_one(provider, operation, document, path_item, path_item[(operation.method or "get").lower()],
-                            rules, document_name, state)
+        outcome = _seed_one(
+            provider,
+            operation,
+            document,
+            path_item,
+            path_item[(operation.method or "get").lower()],
+            rules,
+            document_name,
+            state,
+        )
         outcomes.append(_timed(outcome, started))
     return RecordRun(provider.name, tuple(outcomes), 0, "openapi")
 
@@ -136,17 +151,32 @@ def _failed(provider: Provider, operation: Operation, message: str) -> Operation
     return OperationOutcome(operation.name, "failed", message, findings=(finding,))
 
 
-def _seed_one(provider: Provider, operation: Operation, document: Mapping[str, Any], path_item: Mapping[str, Any],
-              spec_operation: Mapping[str, Any], rules: Any, document_name: str,
-              state: SeedState | None = None) -> OperationOutcome:
+def _seed_one(
+    provider: Provider,
+    operation: Operation,
+    document: Mapping[str, Any],
+    path_item: Mapping[str, Any],
+    spec_operation: Mapping[str, Any],
+    rules: Any,
+    document_name: str,
+    state: SeedState | None = None,
+) -> OperationOutcome:
 
     params = dict(state.params) if state is not None else {}
     status, key = success_response(spec_operation)
     expected = expected_response(provider, operation, state.name if state is not None else "")
     expected = expected if expected is not None and expected.status == status else None
-    request = seed_request(provider, operation, document, path_item, spec_operation,
-                           {**(expected.params if expected is not None else {}),
-                            **{name: value for name, value in params.items() if not name.startswith("$")}})
+    request = seed_request(
+        provider,
+        operation,
+        document,
+        path_item,
+        spec_operation,
+        {
+            **(expected.params if expected is not None else {}),
+            **{name: value for name, value in params.items() if not name.startswith("$")},
+        },
+    )
     response_spec = resolve(document, (spec_operation.get("responses") or {}).get(key, {})) if key else {}
     media = json_media(response_spec.get("content") or {}) if isinstance(response_spec, dict) else None
 
@@ -200,8 +230,12 @@ def _check_scrubbed(check: Callable[[Any], list[Finding]], interaction: Recorded
     return check(written)
 
 
-def _bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None, check: Callable[[Any], list[Finding]],
-            expected: ExpectedResponse | None) -> Iterator[tuple[Any, str, list[str], bool]]:
+def _bodies(
+    document: Mapping[str, Any],
+    media: Mapping[str, Any] | None,
+    check: Callable[[Any], list[Finding]],
+    expected: ExpectedResponse | None,
+) -> Iterator[tuple[Any, str, list[str], bool]]:
     """The candidate bodies with every value the contract's example gives first, then as the description gives
     them: (body, source, locations of the published example replaced, whether the contract's values are in)."""
     if expected is not None and expected.body is not None and media is not None:
@@ -211,8 +245,9 @@ def _bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None, check:
         yield body, source, repaired, False
 
 
-def _candidate_bodies(document: Mapping[str, Any], media: Mapping[str, Any] | None,
-                      check: Callable[[Any], list[Finding]]) -> Iterator[tuple[Any, str, list[str]]]:
+def _candidate_bodies(
+    document: Mapping[str, Any], media: Mapping[str, Any] | None, check: Callable[[Any], list[Finding]]
+) -> Iterator[tuple[Any, str, list[str]]]:
     """Bodies to try, most realistic first: (body, source, locations of the published example replaced)."""
     if media is None:
         yield None, "openapi-schema", []
@@ -283,7 +318,7 @@ def parse_json_path(location: str) -> list[str | int] | None:
             return None
         name, index, quoted = match.groups()
         parts.append(name if name is not None else int(index) if index is not None else parse_json_value(quoted))
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     return parts
 
 
@@ -361,12 +396,16 @@ def _shallowest(body: Any, name: str) -> list[list[str | int]]:
     """Paths of the string fields named `name` at the smallest depth where one exists, outside lists."""
     level: list[tuple[list[str | int], Any]] = [([], body)]
     while level:
-        found = [path + [name] for path, node in level
-                 if isinstance(node, dict) and isinstance(node.get(name), str)]
+        found = [path + [name] for path, node in level if isinstance(node, dict) and isinstance(node.get(name), str)]
         if found:
             return found
-        level = [(path + [key], child) for path, node in level if isinstance(node, dict)
-                 for key, child in node.items() if isinstance(child, dict)]
+        level = [
+            (path + [key], child)
+            for path, node in level
+            if isinstance(node, dict)
+            for key, child in node.items()
+            if isinstance(child, dict)
+        ]
     return []
 
 
@@ -380,10 +419,14 @@ def _reason(status: int) -> str:
 
 
 def _metadata(provider: Provider, operation: Operation, source: str, document_name: str) -> dict[str, Any]:
-    return {"provider": provider.name, "operation": operation.name, "source": source,
-            "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "toolkit": f"contractkit {TOOLKIT_VERSION}",
-            "spec": document_name or (provider.spec_source.document if provider.spec_source else "")}
+    return {
+        "provider": provider.name,
+        "operation": operation.name,
+        "source": source,
+        "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "toolkit": f"contractkit {TOOLKIT_VERSION}",
+        "spec": document_name or (provider.spec_source.document if provider.spec_source else ""),
+    }
 
 
 # ---------------------------------------------------------------- AWS from botocore shapes
@@ -407,8 +450,11 @@ def botocore_instance(shape: Any, depth: int = 0, *, echo: Mapping[str, Any] | N
     if kind == "structure":
         if shape.name in echo:
             return copy.deepcopy(echo[shape.name])
-        members = shape.members.items() if depth < MAX_DEPTH else (
-            (key, member) for key, member in shape.members.items() if key in shape.required_members)
+        members = (
+            shape.members.items()
+            if depth < MAX_DEPTH
+            else ((key, member) for key, member in shape.members.items() if key in shape.required_members)
+        )
         return {key: botocore_instance(member, depth + 1, echo=echo, name=key) for key, member in members}
     if kind == "list":
         return [] if depth >= MAX_DEPTH else [botocore_instance(shape.member, depth + 1, echo=echo, name=name)]
@@ -452,12 +498,22 @@ def botocore_echo(input_shape: Any, params: Mapping[str, Any]) -> dict[str, Any]
     """The structures a call sends, by shape name: the answer to `TimePeriod` is about that period."""
     if input_shape is None:
         return {}
-    return {input_shape.members[key].name: value for key, value in params.items()
-            if key in input_shape.members and input_shape.members[key].type_name == "structure"}
+    return {
+        input_shape.members[key].name: value
+        for key, value in params.items()
+        if key in input_shape.members and input_shape.members[key].type_name == "structure"
+    }
 
 
-def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping[str, Any], *,
-                       force: bool = False, state: SeedState | None = None, reason: str = "") -> OperationOutcome:
+def seed_aws_operation(
+    provider: Provider,
+    operation: Operation,
+    params: Mapping[str, Any],
+    *,
+    force: bool = False,
+    state: SeedState | None = None,
+    reason: str = "",
+) -> OperationOutcome:
     """Seed a JSON-protocol AWS operation from botocore's output shape (for calls moto does not implement).
 
     With `state`, the variant for that provider state is written, its `$.`-path parameters set in the answer.
@@ -468,15 +524,23 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
     service = service_model(operation.service or "")
     model = service.operation_model(operation.aws_operation or "")
     if service.resolved_protocol != "json":
-        return _failed(provider, operation, f"seeding from botocore supports JSON-protocol services, not {service.resolved_protocol}")
+        return _failed(
+            provider,
+            operation,
+            f"seeding from botocore supports JSON-protocol services, not {service.resolved_protocol}",
+        )
     path = _seed_path(provider, operation, state)
     if path is None:
         return _failed(provider, operation, f"provider {provider.name!r} has no 'cassettes' folder in the registry")
     interaction = _botocore_interaction(provider, operation, service, model, params, state)
-    metadata = {"provider": provider.name, "operation": operation.name, "source": "botocore-schema",
-                "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "toolkit": f"contractkit {TOOLKIT_VERSION}",
-                "call": {"service": operation.service, "operation": operation.aws_operation, "params": dict(params)}}
+    metadata = {
+        "provider": provider.name,
+        "operation": operation.name,
+        "source": "botocore-schema",
+        "recorded_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "toolkit": f"contractkit {TOOLKIT_VERSION}",
+        "call": {"service": operation.service, "operation": operation.aws_operation, "params": dict(params)},
+    }
     if reason:
         metadata["seeded_because"] = reason
     if state is not None and state.name:
@@ -484,12 +548,22 @@ def seed_aws_operation(provider: Provider, operation: Operation, params: Mapping
     return compare_and_write(provider, operation, path, Cassette(path, (interaction,), metadata))
 
 
-def _botocore_interaction(provider: Provider, operation: Operation, service: Any, model: Any, params: Mapping[str, Any],
-                          state: SeedState | None) -> RecordedInteraction:
+def _botocore_interaction(
+    provider: Provider,
+    operation: Operation,
+    service: Any,
+    model: Any,
+    params: Mapping[str, Any],
+    state: SeedState | None,
+) -> RecordedInteraction:
     media = json_media_type(operation.service or "") or "application/json"
     target = f"{service.metadata['targetPrefix']}.{model.name}"
-    request = RecordedRequest("POST", f"{_aws_origin(provider)}/", {"Content-Type": (media,), "X-Amz-Target": (target,)},
-        json.dumps(dict(params), sort_keys=True, separators=(",", ":")))
+    request = RecordedRequest(
+        "POST",
+        f"{_aws_origin(provider)}/",
+        {"Content-Type": (media,), "X-Amz-Target": (target,)},
+        json.dumps(dict(params), sort_keys=True, separators=(",", ":")),
+    )
     echo = botocore_echo(model.input_shape, params)
     body = botocore_instance(model.output_shape, echo=echo) if model.output_shape is not None else {}
     if state is not None:

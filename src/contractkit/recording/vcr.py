@@ -9,12 +9,21 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.aws import json_media_type, service_model
-from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, ScrubRules, normalise_volatile, scrub_interaction
+from contractkit.cassettes import (
+    RecordedInteraction,
+    RecordedRequest,
+    RecordedResponse,
+    ScrubRules,
+    normalise_volatile,
+    scrub_interaction,
+)
 from contractkit.core.model import Operation
 from contractkit.recording.plan import LOOPBACK
 
-_HOP_RESPONSE_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive",
-                                   "content-encoding"})
+_HOP_RESPONSE_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+)
+
 
 class MemoryPersister:
     """A vcrpy persister that keeps cassettes in memory: nothing reaches disk before scrubbing."""
@@ -61,12 +70,19 @@ def from_vcr(request: Any, response: Mapping[str, Any]) -> RecordedInteraction:
     """A vcrpy request object and response dict as a RecordedInteraction (bytes headers and bodies decoded)."""
     headers = {str(name): (_text(value),) for name, value in request.headers.items()}
     status = response.get("status") or {}
-    response_headers = {str(name): tuple(_text(v) for v in (values if isinstance(values, list) else [values]))
-                        for name, values in (response.get("headers") or {}).items()}
+    response_headers = {
+        str(name): tuple(_text(v) for v in (values if isinstance(values, list) else [values]))
+        for name, values in (response.get("headers") or {}).items()
+    }
     return RecordedInteraction(
         request=RecordedRequest(str(request.method).upper(), str(request.uri), headers, _body(request.body_bytes)),
-        response=RecordedResponse(int(status.get("code", 0)), response_headers,
-                                  _body((response.get("body") or {}).get("string")), str(status.get("message", ""))))
+        response=RecordedResponse(
+            int(status.get("code", 0)),
+            response_headers,
+            _body((response.get("body") or {}).get("string")),
+            str(status.get("message", "")),
+        ),
+    )
 
 
 def _text(value: Any) -> str:
@@ -88,8 +104,6 @@ def _body(value: Any) -> str | bytes | None:
         return bytes(value)
 
 
-
-
 def finish_interaction(interaction: RecordedInteraction, rules: ScrubRules, operation: str) -> RecordedInteraction:
     """Scrub secrets, mark volatile values, drop hop-by-hop headers, and make loopback origins port-free."""
     clean = normalise_volatile(scrub_interaction(interaction, rules))
@@ -106,8 +120,9 @@ def stable_uri(uri: str) -> str:
     return uri
 
 
-def aws_content_type(operation: Operation, interactions: tuple[RecordedInteraction, ...]
-                      ) -> tuple[tuple[RecordedInteraction, ...], str]:
+def aws_content_type(
+    operation: Operation, interactions: tuple[RecordedInteraction, ...]
+) -> tuple[tuple[RecordedInteraction, ...], str]:
     """moto answers JSON-protocol calls with `text/html` or `text`; AWS sends the protocol's media type."""
     wanted = json_media_type(operation.service or "")
     if service_model(operation.service or "").resolved_protocol != "json" or wanted is None:

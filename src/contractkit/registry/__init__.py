@@ -7,7 +7,17 @@ from contractkit.registry.lint import LintProblem, LintResult, lint_as_report, l
 from contractkit.registry.loader import DEFAULT_REGISTRY, find_registry, load_registry
 
 __all__ = [
-    "DEFAULT_REGISTRY", "LintProblem", "LintResult", "ProviderContext", "ProviderInventory", "ProviderSettings",
-    "describe_registry", "find_registry", "lint_as_report", "lint_registry", "load_registry", "provider_contexts",
+    "DEFAULT_REGISTRY",
+    "LintProblem",
+    "LintResult",
+    "ProviderContext",
+    "ProviderInventory",
+    "ProviderSettings",
+    "describe_registry",
+    "find_registry",
+    "lint_as_report",
+    "lint_registry",
+    "load_registry",
+    "provider_contexts",
     "registry_warnings",
 ]

@@ -53,7 +53,9 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
     spec = _load_spec(provider)
     operations = tuple(
         OperationInventory(
-            name=operation.name, label=operation.label, safe=operation.safe,
+            name=operation.name,
+            label=operation.label,
+            safe=operation.safe,
             schema_source=str(operation.schema_source),
             contract=operation.name in in_contract,
             schema=_has_schema(operation, spec),
@@ -63,7 +65,9 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
         for operation in provider.operations.values()
     )
     return ProviderInventory(
-        name=provider.name, kind=str(provider.kind), base_url=provider.base_url,
+        name=provider.name,
+        kind=str(provider.kind),
+        base_url=provider.base_url,
         spec=registry.relative(provider.spec) if provider.spec else None,
         spec_source=provider.spec_source.kind if provider.spec_source else None,
         pact=registry.relative(pact_path) if pact_path.is_file() else None,

@@ -22,8 +22,7 @@ from contractkit.core.loading import load_source
 from contractkit.core.model import Registry
 from contractkit.core.schemacheck import bundled_validator, explain
 
-__all__ = ["LedgerProblem",
-           "expired_entries", "iter_ledger_problems", "ledger_path"]
+__all__ = ["LedgerProblem", "expired_entries", "iter_ledger_problems", "ledger_path"]
 
 _FINDING_CODE = re.compile(r"^CK\d{3}$")
 
@@ -51,7 +50,9 @@ def ledger_path(registry: Registry) -> Path:
     return registry.root / registry.settings.gate.ledger
 
 
-def iter_ledger_problems(registry: Registry, *, known_rules: Collection[str], today: dt.date) -> Iterator[LedgerProblem]:
+def iter_ledger_problems(
+    registry: Registry, *, known_rules: Collection[str], today: dt.date
+) -> Iterator[LedgerProblem]:
     """Every problem of the registry's ledger: schema, blank owners, dates, unknown rules and providers, expiry.
 
     `known_rules` are the diff's rule ids (the gate's caller passes `contractkit.diff.RULE_CODES`); finding
@@ -91,42 +92,79 @@ def _schema_problems(data: Any, shown: str, line_of: Any) -> Iterator[LedgerProb
         if len(where) == 3 and where[2] == "owner" or (error.validator == "required" and "'owner'" in error.message):
             continue  # reported below with the entry, as a missing owner
         where, message = explain(error)
-        yield LedgerProblem(Code.LEDGER_INVALID, message if where else f"(top level): {message}", shown, where, line_of(where))
+        yield LedgerProblem(
+            Code.LEDGER_INVALID, message if where else f"(top level): {message}", shown, where, line_of(where)
+        )
 
 
-def _entry_problems(registry: Registry, shown: str, index: int, entry: Mapping[str, Any], line: int | None,
-                    known_rules: Collection[str], today: dt.date) -> Iterator[LedgerProblem]:
+def _entry_problems(
+    registry: Registry,
+    shown: str,
+    index: int,
+    entry: Mapping[str, Any],
+    line: int | None,
+    known_rules: Collection[str],
+    today: dt.date,
+) -> Iterator[LedgerProblem]:
     where: tuple[str | int, ...] = ("accepted", index)
     owner = entry.get("owner")
     if not isinstance(owner, str) or not owner.strip():
-        yield LedgerProblem(Code.LEDGER_OWNER, "every accepted change needs an owner who answers for it; add owner: "
-                            "<team or person>", shown, where + ("owner",), line)
+        yield LedgerProblem(
+            Code.LEDGER_OWNER,
+            "every accepted change needs an owner who answers for it; add owner: <team or person>",
+            shown,
+            where + ("owner",),
+            line,
+        )
     rule = entry.get("rule")
     if isinstance(rule, str) and rule not in known_rules and not _FINDING_CODE.match(rule):
-        yield LedgerProblem(Code.LEDGER_RULE, f"no rule {rule!r} (see contracts diff --list-rules, or give a finding code "
-                            f"such as {Code.FIELD_UNDOCUMENTED})", shown, where + ("rule",), line)
+        yield LedgerProblem(
+            Code.LEDGER_RULE,
+            f"no rule {rule!r} (see contracts diff --list-rules, or give a finding code "
+            f"such as {Code.FIELD_UNDOCUMENTED})",
+            shown,
+            where + ("rule",),
+            line,
+        )
     provider = entry.get("provider")
     if isinstance(provider, str) and provider not in registry.providers:
         known = ", ".join(sorted(registry.providers))
-        yield LedgerProblem(Code.LEDGER_PROVIDER, f"no provider {provider!r} in {registry.path.name} (known: {known})",
-                            shown, where + ("provider",), line)
+        yield LedgerProblem(
+            Code.LEDGER_PROVIDER,
+            f"no provider {provider!r} in {registry.path.name} (known: {known})",
+            shown,
+            where + ("provider",),
+            line,
+        )
     yield from _date_problems(shown, where, entry, line, today)
 
 
-def _date_problems(shown: str, where: tuple[str | int, ...], entry: Mapping[str, Any], line: int | None,
-                   today: dt.date) -> Iterator[LedgerProblem]:
+def _date_problems(
+    shown: str, where: tuple[str | int, ...], entry: Mapping[str, Any], line: int | None, today: dt.date
+) -> Iterator[LedgerProblem]:
     expires = _date(entry.get("expires"))
     if expires is None:
         if isinstance(entry.get("expires"), str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["expires"]):
-            yield LedgerProblem(Code.LEDGER_INVALID, f"not a real date: {entry['expires']!r}; write YYYY-MM-DD", shown,
-                                where + ("expires",), line)
+            yield LedgerProblem(
+                Code.LEDGER_INVALID,
+                f"not a real date: {entry['expires']!r}; write YYYY-MM-DD",
+                shown,
+                where + ("expires",),
+                line,
+            )
         return
     if today > expires:
         owner = str(entry.get("owner") or "no owner")
-        yield LedgerProblem(Code.LEDGER_EXPIRED, f"ledger entry {where[1]} "
-                            f"({entry.get('rule')} at {entry.get('location')}, owner {owner}) expired on {expires}: "
-                            "the gate fails until it is renewed with a reason or removed",
-                            shown, where, line, owner)
+        yield LedgerProblem(
+            Code.LEDGER_EXPIRED,
+            f"ledger entry {where[1]} "
+            f"({entry.get('rule')} at {entry.get('location')}, owner {owner}) expired on {expires}: "
+            "the gate fails until it is renewed with a reason or removed",
+            shown,
+            where,
+            line,
+            owner,
+        )
 
 
 def _date(value: Any) -> dt.date | None:
@@ -140,5 +178,8 @@ def _date(value: Any) -> dt.date | None:
 
 def expired_entries(registry: Registry, *, today: dt.date) -> list[LedgerProblem]:
     """The ledger's expired entries, each a failure naming its owner, whether or not its change is still in the diff."""
-    return [problem for problem in iter_ledger_problems(registry, known_rules=(), today=today)
-            if problem.code == Code.LEDGER_EXPIRED]
+    return [
+        problem
+        for problem in iter_ledger_problems(registry, known_rules=(), today=today)
+        if problem.code == Code.LEDGER_EXPIRED
+    ]

@@ -40,6 +40,7 @@ from contractkit.registry.overlay_evidence import iter_overlay_lint
 @dataclass(frozen=True, slots=True)
 class LintProblem:
     """One problem: an error makes lint exit 2, a warning only informs."""
+
     code: str
     error: ContractKitError
     is_warning: bool = False
@@ -48,6 +49,7 @@ class LintProblem:
 @dataclass(slots=True)
 class LintResult:
     """Everything lint found, errors first."""
+
     registry: str
     problems: list[LintProblem] = field(default_factory=list)
     checked_files: int = 0
@@ -75,13 +77,22 @@ def lint_registry(registry: Registry) -> LintResult:
         context = ProviderContext(registry, provider)
         for check in CHECKS:
             result.problems.extend(check(context))
-        result.checked_files += sum(1 for path in (provider.spec, provider.error_schema, provider.contract) if path and path.is_file())
+        result.checked_files += sum(
+            1 for path in (provider.spec, provider.error_schema, provider.contract) if path and path.is_file()
+        )
     result.problems.sort(key=lambda problem: problem.is_warning)
     return result
 
 
-def _problem(registry: Registry, code: str, message: str, *key_path: str | int, warning: bool = False,
-             error_type: type[ContractKitError] = RegistryError, hint: str | None = None) -> LintProblem:
+def _problem(
+    registry: Registry,
+    code: str,
+    message: str,
+    *key_path: str | int,
+    warning: bool = False,
+    error_type: type[ContractKitError] = RegistryError,
+    hint: str | None = None,
+) -> LintProblem:
     error = error_type(message, file=str(registry.path), key_path=key_path, line=registry.line_of(*key_path), hint=hint)
     return LintProblem(code=code, error=error, is_warning=warning)
 
@@ -89,16 +100,30 @@ def _problem(registry: Registry, code: str, message: str, *key_path: str | int, 
 def check_providers(registry: Registry) -> Iterator[LintProblem]:
     """A registry without providers checks nothing: a warning, so that no command reports a clean pass silently."""
     if not registry.providers:
-        yield _problem(registry, Code.REGISTRY_EMPTY, "no providers, so nothing is linted, verified or validated",
-                       "providers", warning=True,
-                       hint="add one with `contracts provider add`, or check that this is the registry you meant")
+        yield _problem(
+            registry,
+            Code.REGISTRY_EMPTY,
+            "no providers, so nothing is linted, verified or validated",
+            "providers",
+            warning=True,
+            hint="add one with `contracts provider add`, or check that this is the registry you meant",
+        )
 
 
 def registry_warnings(registry: Registry) -> tuple[CheckResult, ...]:
     """Warnings about the registry as a whole (no providers) as skipped rows, for reports that are not lint's."""
-    return tuple(CheckResult("lint", "", "", "whole registry", Status.SKIPPED, problem.error.describe(),
-                             findings=(Finding(problem.code, Severity.WARNING, problem.error.describe()),))
-                 for problem in check_providers(registry))
+    return tuple(
+        CheckResult(
+            "lint",
+            "",
+            "",
+            "whole registry",
+            Status.SKIPPED,
+            problem.error.describe(),
+            findings=(Finding(problem.code, Severity.WARNING, problem.error.describe()),),
+        )
+        for problem in check_providers(registry)
+    )
 
 
 def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
@@ -109,14 +134,22 @@ def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
     key = ("providers", provider.name, "spec")
     shown = registry.relative(provider.spec)
     if not provider.spec.is_file():
-        yield _problem(registry, Code.SPEC_MISSING, f"spec file {shown} does not exist", *key,
-                       hint=f"create it with: contracts schemas import --provider {provider.name} --from <official document>")
+        yield _problem(
+            registry,
+            Code.SPEC_MISSING,
+            f"spec file {shown} does not exist",
+            *key,
+            hint=f"create it with: contracts schemas import --provider {provider.name} --from <official document>",
+        )
         return
     try:
         document = load_spec_document(provider.spec, display=shown)
         missing = unresolved_refs(document)
         for ref, where in missing[:5]:
-            yield LintProblem(Code.SPEC_REF_UNRESOLVED, SchemaLoadError(f"$ref {ref!r} does not resolve inside the file", file=shown, key_path=where))
+            yield LintProblem(
+                Code.SPEC_REF_UNRESOLVED,
+                SchemaLoadError(f"$ref {ref!r} does not resolve inside the file", file=shown, key_path=where),
+            )
         if missing:
             return
         validate_spec(document, display=shown)
@@ -126,17 +159,29 @@ def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
     for operation in provider.operations.values():
         if operation.method and find_operation(document, operation.method, operation.path or "") is None:
             close = suggest_path(document, operation.path or "")
-            yield _problem(registry, Code.SPEC_OPERATION_MISSING, f"{operation.label} is not an operation of {shown}",
-                           "providers", provider.name, "operations", operation.name,
-                           hint=f"did you mean {close!r}?" if close else "re-import the slice after adding the operation")
+            yield _problem(
+                registry,
+                Code.SPEC_OPERATION_MISSING,
+                f"{operation.label} is not an operation of {shown}",
+                "providers",
+                provider.name,
+                "operations",
+                operation.name,
+                hint=f"did you mean {close!r}?" if close else "re-import the slice after adding the operation",
+            )
 
 
 def check_error_schema(context: ProviderContext) -> Iterator[LintProblem]:
     """The error schema and any per-operation JSON Schema files exist and are valid JSON Schema."""
     registry, provider = context.registry, context.provider
-    files: list[tuple[Path, tuple[str, ...]]] = [(provider.error_schema, ("providers", provider.name, "error_schema"))] if provider.error_schema else []
-    files += [(op.response_schema, ("providers", provider.name, "operations", op.name, "response_schema"))
-              for op in provider.operations.values() if op.schema_source is SchemaSource.JSON_SCHEMA and op.response_schema]
+    files: list[tuple[Path, tuple[str, ...]]] = (
+        [(provider.error_schema, ("providers", provider.name, "error_schema"))] if provider.error_schema else []
+    )
+    files += [
+        (op.response_schema, ("providers", provider.name, "operations", op.name, "response_schema"))
+        for op in provider.operations.values()
+        if op.schema_source is SchemaSource.JSON_SCHEMA and op.response_schema
+    ]
     for path, key in files:
         yield from _check_json_schema(registry, path, key)
 
@@ -157,8 +202,10 @@ def _check_json_schema(registry: Registry, path: Path, key: tuple[str, ...]) -> 
     try:
         validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        yield LintProblem(Code.SCHEMA_FILE_INVALID, SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=shown,
-                                                   key_path=tuple(exc.absolute_path)))
+        yield LintProblem(
+            Code.SCHEMA_FILE_INVALID,
+            SchemaLoadError(f"not a valid JSON Schema: {exc.message}", file=shown, key_path=tuple(exc.absolute_path)),
+        )
 
 
 def check_aws_operations(context: ProviderContext) -> Iterator[LintProblem]:
@@ -169,24 +216,50 @@ def check_aws_operations(context: ProviderContext) -> Iterator[LintProblem]:
     for operation in provider.operations.values():
         key = ("providers", provider.name, "operations", operation.name)
         if find_service_model(operation.service or "") is None:
-            yield _problem(registry, Code.AWS_SERVICE_UNKNOWN, f"botocore has no AWS service {operation.service!r}", *key, "service")
+            yield _problem(
+                registry,
+                Code.AWS_SERVICE_UNKNOWN,
+                f"botocore has no AWS service {operation.service!r}",
+                *key,
+                "service",
+            )
         elif find_operation_model(operation.service or "", operation.aws_operation or "") is None:
-            yield _problem(registry, Code.AWS_OPERATION_UNKNOWN, f"botocore's {operation.service} model has no operation {operation.aws_operation!r}",
-                           *key, "operation")
+            yield _problem(
+                registry,
+                Code.AWS_OPERATION_UNKNOWN,
+                f"botocore's {operation.service} model has no operation {operation.aws_operation!r}",
+                *key,
+                "operation",
+            )
 
 
 def check_artifacts(context: ProviderContext) -> Iterator[LintProblem]:
     """Warn where a contract, cassette or pact is still missing."""
     registry, provider = context.registry, context.provider
     if provider.contract and not provider.contract.is_file():
-        yield _problem(registry, Code.CONTRACT_MISSING, f"contract file {registry.relative(provider.contract)} does not exist",
-                       "providers", provider.name, "contract", warning=not _is_written(registry, provider, "contract"))
+        yield _problem(
+            registry,
+            Code.CONTRACT_MISSING,
+            f"contract file {registry.relative(provider.contract)} does not exist",
+            "providers",
+            provider.name,
+            "contract",
+            warning=not _is_written(registry, provider, "contract"),
+        )
     yield from _check_cassettes(registry, provider)
     for operation in provider.operations.values():
         if provider.cassettes and not (provider.cassettes / f"{operation.name}.yaml").is_file():
-            yield _problem(registry, Code.CASSETTE_ABSENT, f"no cassette for {operation.name} in {registry.relative(provider.cassettes)}",
-                           "providers", provider.name, "operations", operation.name, warning=True,
-                           hint=f"record one: contracts record --provider {provider.name} --operation {operation.name}")
+            yield _problem(
+                registry,
+                Code.CASSETTE_ABSENT,
+                f"no cassette for {operation.name} in {registry.relative(provider.cassettes)}",
+                "providers",
+                provider.name,
+                "operations",
+                operation.name,
+                warning=True,
+                hint=f"record one: contracts record --provider {provider.name} --operation {operation.name}",
+            )
 
 
 def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintProblem]:
@@ -231,9 +304,17 @@ def check_states(context: ProviderContext) -> Iterator[LintProblem]:
         target = state.target
         if state.cassette is None or state.cassette.exists():
             continue
-        yield _problem(registry, Code.STATE_FOLDER_MISSING, f"provider state {name!r}: cassette folder {target} does not exist",
-                       "providers", provider.name, "states", name, "cassette",
-                       hint=f"seed it: contracts record --provider {provider.name} --from-spec <spec> --state {name!r}")
+        yield _problem(
+            registry,
+            Code.STATE_FOLDER_MISSING,
+            f"provider state {name!r}: cassette folder {target} does not exist",
+            "providers",
+            provider.name,
+            "states",
+            name,
+            "cassette",
+            hint=f"seed it: contracts record --provider {provider.name} --from-spec <spec> --state {name!r}",
+        )
 
 
 def check_ledger(registry: Registry) -> Iterator[LintProblem]:
@@ -243,7 +324,9 @@ def check_ledger(registry: Registry) -> Iterator[LintProblem]:
     try:
         problems = list(iter_ledger_problems(registry, known_rules=RULES, today=dt.date.today()))
     except OSError as exc:  # a name too long for the file system
-        yield _problem(registry, Code.LEDGER_INVALID, f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger")
+        yield _problem(
+            registry, Code.LEDGER_INVALID, f"cannot read the ledger ({exc.strerror or exc})", "gate", "ledger"
+        )
         return
     for problem in problems:
         error = _ledger_error(problem)
@@ -255,23 +338,54 @@ def _ledger_error(problem: LedgerProblem) -> RegistryError:
     return RegistryError(problem.text, file=problem.file, key_path=problem.key_path, line=problem.line)
 
 
-CHECKS: list[Check] = [check_spec, check_error_schema, check_aws_operations, check_contract, check_artifacts,
-                       check_overlay, check_states]
+CHECKS: list[Check] = [
+    check_spec,
+    check_error_schema,
+    check_aws_operations,
+    check_contract,
+    check_artifacts,
+    check_overlay,
+    check_states,
+]
 
 
 def lint_as_report(result: LintResult) -> Report:
     """Lint results as a Report, for the shared renderers (JUnit, Markdown, HTML): one check per problem, errors
     failed and warnings passed with their finding, or one passed check when nothing was found."""
-    results = [CheckResult("lint", _provider_of(problem.error), "", _where(problem.error),
-                           Status.PASSED if problem.is_warning else Status.FAILED, problem.error.describe(),
-                           findings=(Finding(problem.code, Severity.WARNING if problem.is_warning else Severity.ERROR,
-                                             problem.error.describe(), _where(problem.error)),))
-               for problem in result.problems]
+    results = [
+        CheckResult(
+            "lint",
+            _provider_of(problem.error),
+            "",
+            _where(problem.error),
+            Status.PASSED if problem.is_warning else Status.FAILED,
+            problem.error.describe(),
+            findings=(
+                Finding(
+                    problem.code,
+                    Severity.WARNING if problem.is_warning else Severity.ERROR,
+                    problem.error.describe(),
+                    _where(problem.error),
+                ),
+            ),
+        )
+        for problem in result.problems
+    ]
     if not results:
-        results = [CheckResult("lint", "", "", result.registry, Status.PASSED,
-                               f"{result.registry} and {result.checked_files} files it points to")]
-    return Report(f"contracts lint {result.registry}: {len(result.errors)} errors, {len(result.warnings)} warnings",
-                  tuple(results))
+        results = [
+            CheckResult(
+                "lint",
+                "",
+                "",
+                result.registry,
+                Status.PASSED,
+                f"{result.registry} and {result.checked_files} files it points to",
+            )
+        ]
+    return Report(
+        f"contracts lint {result.registry}: {len(result.errors)} errors, {len(result.warnings)} warnings",
+        tuple(results),
+    )
 
 
 def _provider_of(error: ContractKitError) -> str:

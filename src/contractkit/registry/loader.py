@@ -52,12 +52,17 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY, *, environ: Mapping[str, 
 def _missing_registry_error(path: Path, display: str) -> RegistryError:
     """The error for a registry file that is not there: where a registry.yaml was looked for, and how to make one."""
     if path.name != DEFAULT_REGISTRY.name or find_registry(path.parent) != path:
-        return RegistryError("file not found", file=display,
-                             hint="check --registry, or run `contracts init` to create a registry.yaml here")
+        return RegistryError(
+            "file not found",
+            file=display,
+            hint="check --registry, or run `contracts init` to create a registry.yaml here",
+        )
     searched = ", ".join(str(folder) for folder in _searched_folders(path.parent))
-    return RegistryError(f"no registry.yaml in {searched} (the working folder and each folder above it, up to the "
-                         f"repository root)", file=display,
-                         hint="run `contracts init` to create one here, or pass --registry PATH")
+    return RegistryError(
+        f"no registry.yaml in {searched} (the working folder and each folder above it, up to the repository root)",
+        file=display,
+        hint="run `contracts init` to create one here, or pass --registry PATH",
+    )
 
 
 def _searched_folders(start: Path) -> list[Path]:
@@ -83,8 +88,7 @@ def _build_registry(document: SourceDocument, display: str, environ: Mapping[str
         if key in data:
             inside_root(data[key], root, document, display, (key,))
     providers = {
-        name: _build_provider(name, raw, document, display, root, environ)
-        for name, raw in data["providers"].items()
+        name: _build_provider(name, raw, document, display, root, environ) for name, raw in data["providers"].items()
     }
     return Registry(
         path=document.path,
@@ -97,11 +101,18 @@ def _build_registry(document: SourceDocument, display: str, environ: Mapping[str
     )
 
 
-def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, display: str, root: Path, environ: Mapping[str, str]) -> Provider:
+def _build_provider(
+    name: str, raw: dict[str, Any], document: SourceDocument, display: str, root: Path, environ: Mapping[str, str]
+) -> Provider:
     key_path = ("providers", name)
     kind = ProviderKind(raw.get("kind", "http"))
-    base_url = interpolate(raw["base_url"], environ, file=display, key_path=key_path + ("base_url",),
-                           line=document.line_of(key_path + ("base_url",)))
+    base_url = interpolate(
+        raw["base_url"],
+        environ,
+        file=display,
+        key_path=key_path + ("base_url",),
+        line=document.line_of(key_path + ("base_url",)),
+    )
     _check_url(base_url, document, display, key_path + ("base_url",))
     for key in _PATH_KEYS:
         if key in raw:
@@ -118,7 +129,9 @@ def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, di
         name=name,
         kind=kind,
         base_url=base_url.rstrip("/"),
-        auth=_build_auth(raw.get("auth", {"scheme": "none"}), Path(display).name, document.line_of(key_path + ("auth", "env"))),
+        auth=_build_auth(
+            raw.get("auth", {"scheme": "none"}), Path(display).name, document.line_of(key_path + ("auth", "env"))
+        ),
         operations=operations,
         contract=root / raw.get("contract", f"contracts/{name}.yaml"),
         spec=root / raw["spec"] if "spec" in raw else None,
@@ -134,7 +147,9 @@ def _build_provider(name: str, raw: dict[str, Any], document: SourceDocument, di
 _PATH_KEYS = ("cassettes",)  # written by record; a spec, contract or overlay may be read from anywhere
 
 
-def inside_root(value: str, root: Path, document: SourceDocument, display: str, key_path: tuple[str | int, ...]) -> Path:
+def inside_root(
+    value: str, root: Path, document: SourceDocument, display: str, key_path: tuple[str | int, ...]
+) -> Path:
     """A path of the registry resolved against its folder; raise RegistryError when it leads outside that folder.
 
     Pacts, cassettes and seeded state variants are written, so their folders may not point outside the
@@ -142,29 +157,45 @@ def inside_root(value: str, root: Path, document: SourceDocument, display: str, 
     """
     joined = Path(os.path.normpath(root / value))
     if joined != root and root not in joined.parents:
-        raise RegistryError(f"{value!r} leads outside the registry's folder {root}", file=display, key_path=key_path,
-                            line=document.line_of(key_path),
-                            hint="use a path inside the project, relative to registry.yaml")
+        raise RegistryError(
+            f"{value!r} leads outside the registry's folder {root}",
+            file=display,
+            key_path=key_path,
+            line=document.line_of(key_path),
+            hint="use a path inside the project, relative to registry.yaml",
+        )
     return joined
 
 
 def _check_url(url: str, document: SourceDocument, display: str, key_path: tuple[str | int, ...]) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RegistryError(f"expected an http:// or https:// URL with a host, got {url!r}", file=display,
-                            key_path=key_path, line=document.line_of(key_path),
-                            hint="for example http://127.0.0.1:8000/api")
+        raise RegistryError(
+            f"expected an http:// or https:// URL with a host, got {url!r}",
+            file=display,
+            key_path=key_path,
+            line=document.line_of(key_path),
+            hint="for example http://127.0.0.1:8000/api",
+        )
     try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError as exc:
-        raise RegistryError(f"bad port in {url!r} ({exc})", file=display, key_path=key_path,
-                            line=document.line_of(key_path)) from None
+        raise RegistryError(
+            f"bad port in {url!r} ({exc})", file=display, key_path=key_path, line=document.line_of(key_path)
+        ) from None
 
 
 def _build_auth(raw: dict[str, Any], file: str, line: int | None) -> Auth:
     env = raw.get("env", ())
-    return Auth(scheme=raw["scheme"], env=(env,) if isinstance(env, str) else tuple(env),
-                header=raw.get("header"), query=raw.get("query"), prefix=raw.get("prefix", ""), file=file, line=line)
+    return Auth(
+        scheme=raw["scheme"],
+        env=(env,) if isinstance(env, str) else tuple(env),
+        header=raw.get("header"),
+        query=raw.get("query"),
+        prefix=raw.get("prefix", ""),
+        file=file,
+        line=line,
+    )
 
 
 # ---------------------------------------------------------------- settings: the optional blocks, typed once
@@ -174,10 +205,14 @@ def _registry_settings(data: Mapping[str, Any]) -> RegistrySettings:
     gate = data.get("gate") or {}
     levels = {rule: _level(level) for rule, level in (gate.get("levels") or {}).items()}
     return RegistrySettings(
-        gate=GateSettings(unused_breaking=_level(gate.get("unused_breaking", DEFAULT_UNUSED_BREAKING)),
-                          ledger=str(gate.get("ledger", DEFAULT_LEDGER)), levels=levels,
-                          require_recorded=tuple(str(name) for name in gate.get("require_recorded") or ())),
-        consumer_pacts=tuple(str(folder) for folder in data.get("consumer_pacts") or ()))
+        gate=GateSettings(
+            unused_breaking=_level(gate.get("unused_breaking", DEFAULT_UNUSED_BREAKING)),
+            ledger=str(gate.get("ledger", DEFAULT_LEDGER)),
+            levels=levels,
+            require_recorded=tuple(str(name) for name in gate.get("require_recorded") or ()),
+        ),
+        consumer_pacts=tuple(str(folder) for folder in data.get("consumer_pacts") or ()),
+    )
 
 
 def _level(value: Any) -> str:
@@ -191,8 +226,12 @@ def _provider_settings(raw: Mapping[str, Any], root: Path, display: str, key_pat
         title=str(raw.get("title", "")),
         overlay=root / raw["overlay"] if "overlay" in raw else None,
         record=_record_settings(raw.get("record") or {}),
-        fuzz=FuzzSettings(enabled=bool(fuzz.get("enabled", False)), max_examples=fuzz.get("max_examples"),
-                          seed=fuzz.get("seed"), corpus=root / fuzz["corpus"] if "corpus" in fuzz else None),
+        fuzz=FuzzSettings(
+            enabled=bool(fuzz.get("enabled", False)),
+            max_examples=fuzz.get("max_examples"),
+            seed=fuzz.get("seed"),
+            corpus=root / fuzz["corpus"] if "corpus" in fuzz else None,
+        ),
         scrub=ScrubSettings(**{key: tuple(scrub.get(key, ())) for key in ("headers", "query", "fields", "patterns")}),
         states={str(name): _state(str(name), target, root) for name, target in (raw.get("states") or {}).items()},
         process=_process(raw["process"], display, key_path + ("process", "command")) if raw.get("process") else None,
@@ -200,13 +239,26 @@ def _provider_settings(raw: Mapping[str, Any], root: Path, display: str, key_pat
 
 
 def _record_settings(raw: Mapping[str, Any]) -> RecordSettings:
-    requests = {name: RecordRequest(path=dict(item.get("path") or {}), query=dict(item.get("query") or {}),
-                                    headers=dict(item.get("headers") or {}), body=item.get("body"))
-                for name, item in (raw.get("requests") or {}).items()}
-    cleanup = {name: CleanupRequest(path=item["path"], method=item.get("method", "DELETE"))
-               for name, item in (raw.get("cleanup") or {}).items()}
-    return RecordSettings(budget=raw.get("budget"), name_prefix=raw.get("name_prefix"), requests=requests,
-                          params={name: dict(item) for name, item in (raw.get("params") or {}).items()}, cleanup=cleanup)
+    requests = {
+        name: RecordRequest(
+            path=dict(item.get("path") or {}),
+            query=dict(item.get("query") or {}),
+            headers=dict(item.get("headers") or {}),
+            body=item.get("body"),
+        )
+        for name, item in (raw.get("requests") or {}).items()
+    }
+    cleanup = {
+        name: CleanupRequest(path=item["path"], method=item.get("method", "DELETE"))
+        for name, item in (raw.get("cleanup") or {}).items()
+    }
+    return RecordSettings(
+        budget=raw.get("budget"),
+        name_prefix=raw.get("name_prefix"),
+        requests=requests,
+        params={name: dict(item) for name, item in (raw.get("params") or {}).items()},
+        cleanup=cleanup,
+    )
 
 
 def _state(name: str, raw: Mapping[str, Any], root: Path) -> StateSettings:
@@ -219,57 +271,115 @@ def _process(raw: Mapping[str, Any], display: str, key_path: tuple[str, ...]) ->
     try:
         parts = tuple(shlex.split(command)) if isinstance(command, str) else tuple(str(part) for part in command)
     except ValueError as exc:
-        raise RegistryError(f"cannot split the command {command!r} into arguments ({exc})", file=display,
-                            key_path=key_path, hint="close the quote, or write the command as a list") from exc
+        raise RegistryError(
+            f"cannot split the command {command!r} into arguments ({exc})",
+            file=display,
+            key_path=key_path,
+            hint="close the quote, or write the command as a list",
+        ) from exc
     timeout = raw.get("startup_timeout")
-    return ProcessSettings(command=parts, health=str(raw["health"]), env={str(k): str(v) for k, v in (raw.get("env") or {}).items()},
-                           startup_timeout=float(timeout) if timeout is not None else None)
+    return ProcessSettings(
+        command=parts,
+        health=str(raw["health"]),
+        env={str(k): str(v) for k, v in (raw.get("env") or {}).items()},
+        startup_timeout=float(timeout) if timeout is not None else None,
+    )
 
 
-def _build_operation(provider: str, kind: ProviderKind, name: str, raw: dict[str, Any], document: SourceDocument,
-                     display: str, root: Path, provider_raw: dict[str, Any]) -> Operation:
+def _build_operation(
+    provider: str,
+    kind: ProviderKind,
+    name: str,
+    raw: dict[str, Any],
+    document: SourceDocument,
+    display: str,
+    root: Path,
+    provider_raw: dict[str, Any],
+) -> Operation:
     key_path = ("providers", provider, "operations", name)
     required = ("service", "operation") if kind is ProviderKind.AWS else ("method", "path")
     for key in required:
         if key not in raw:
             other = "an HTTP provider" if kind is ProviderKind.HTTP else "an AWS provider"
-            raise RegistryError(f"missing required key {key!r} for an operation of {other}",
-                                file=display, key_path=key_path, line=document.line_of(key_path))
-    source_text = raw.get("response_schema", "botocore" if kind is ProviderKind.AWS else ("openapi" if "spec" in provider_raw else "none"))
-    source, schema_file = _schema_source(source_text, kind, provider_raw, root, display, key_path + ("response_schema",), document)
+            raise RegistryError(
+                f"missing required key {key!r} for an operation of {other}",
+                file=display,
+                key_path=key_path,
+                line=document.line_of(key_path),
+            )
+    source_text = raw.get(
+        "response_schema", "botocore" if kind is ProviderKind.AWS else ("openapi" if "spec" in provider_raw else "none")
+    )
+    source, schema_file = _schema_source(
+        source_text, kind, provider_raw, root, display, key_path + ("response_schema",), document
+    )
     return Operation(
-        provider=provider, name=name, safe=raw["safe"], schema_source=source,
-        method=raw.get("method"), path=raw.get("path"), service=raw.get("service"), aws_operation=raw.get("operation"),
-        response_schema=schema_file, description=raw.get("description", ""),
+        provider=provider,
+        name=name,
+        safe=raw["safe"],
+        schema_source=source,
+        method=raw.get("method"),
+        path=raw.get("path"),
+        service=raw.get("service"),
+        aws_operation=raw.get("operation"),
+        response_schema=schema_file,
+        description=raw.get("description", ""),
     )
 
 
-def _schema_source(text: str, kind: ProviderKind, provider_raw: dict[str, Any], root: Path, display: str,
-                   key_path: tuple[str | int, ...], document: SourceDocument) -> tuple[SchemaSource, Path | None]:
+def _schema_source(
+    text: str,
+    kind: ProviderKind,
+    provider_raw: dict[str, Any],
+    root: Path,
+    display: str,
+    key_path: tuple[str | int, ...],
+    document: SourceDocument,
+) -> tuple[SchemaSource, Path | None]:
     line = document.line_of(key_path)
     if text == "openapi":
         if "spec" not in provider_raw:
-            raise RegistryError("response_schema is 'openapi' but the provider has no 'spec'", file=display, key_path=key_path, line=line)
+            raise RegistryError(
+                "response_schema is 'openapi' but the provider has no 'spec'",
+                file=display,
+                key_path=key_path,
+                line=line,
+            )
         return SchemaSource.OPENAPI, None
     if text == "botocore":
         if kind is not ProviderKind.AWS:
-            raise RegistryError("response_schema 'botocore' is only for providers of kind 'aws'", file=display, key_path=key_path, line=line)
+            raise RegistryError(
+                "response_schema 'botocore' is only for providers of kind 'aws'",
+                file=display,
+                key_path=key_path,
+                line=line,
+            )
         return SchemaSource.BOTOCORE, None
     if text == "none":
         return SchemaSource.NONE, None
     if not text.endswith((".json", ".yaml", ".yml")):
-        raise RegistryError(f"expected openapi, botocore, none or a JSON Schema file, got {text!r}", file=display, key_path=key_path, line=line)
+        raise RegistryError(
+            f"expected openapi, botocore, none or a JSON Schema file, got {text!r}",
+            file=display,
+            key_path=key_path,
+            line=line,
+        )
     return SchemaSource.JSON_SCHEMA, root / text
 
 
-def _reject_duplicate_routes(operations: Mapping[str, Operation], document: SourceDocument, display: str, key_path: tuple[str, ...]) -> None:
+def _reject_duplicate_routes(
+    operations: Mapping[str, Operation], document: SourceDocument, display: str, key_path: tuple[str, ...]
+) -> None:
     seen: dict[tuple[str | None, ...], str] = {}
     for name, operation in operations.items():
         route = (operation.service, operation.aws_operation, operation.method, operation.path)
         if route in seen:
-            raise RegistryError(f"duplicate operation: {operation.label} is already registered as {seen[route]!r}",
-                                file=display, key_path=key_path + ("operations", name),
-                                line=document.line_of(key_path + ("operations", name)))
+            raise RegistryError(
+                f"duplicate operation: {operation.label} is already registered as {seen[route]!r}",
+                file=display,
+                key_path=key_path + ("operations", name),
+                line=document.line_of(key_path + ("operations", name)),
+            )
         seen[route] = name
 
 

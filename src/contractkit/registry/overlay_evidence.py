@@ -36,12 +36,15 @@ def iter_unneeded_entries(context: ProviderContext) -> Iterator[Finding]:
     for entry in overlay.entries:
         without = _failures(apply_overlay(base, overlay, skip=[entry.id]), provider, samples)
         if without <= with_all:
-            yield Finding(Code.OVERLAY_UNNEEDED, Severity.WARNING,
-                          f"overlay correction {entry.id!r} is no longer needed: all {len(samples)} recorded responses and "
-                          f"pact interactions give the same result without it (observed {entry.provenance.observed}, "
-                          f"{entry.provenance.reference}); remove it",
-                          f"{registry.relative(overlay_path)}:{entry.line}" if entry.line else registry.relative(overlay_path),
-                          provider.name)
+            yield Finding(
+                Code.OVERLAY_UNNEEDED,
+                Severity.WARNING,
+                f"overlay correction {entry.id!r} is no longer needed: all {len(samples)} recorded responses and "
+                f"pact interactions give the same result without it (observed {entry.provenance.observed}, "
+                f"{entry.provenance.reference}); remove it",
+                f"{registry.relative(overlay_path)}:{entry.line}" if entry.line else registry.relative(overlay_path),
+                provider.name,
+            )
 
 
 def iter_overlay_lint(context: ProviderContext) -> Iterator[tuple[str, OverlayError, bool]]:
@@ -86,8 +89,11 @@ def _pact_interactions(context: ProviderContext) -> list[PactInteraction]:
     ours = list(load_pact(pact_path).interactions) if pact_path.is_file() else []
     if not registry.settings.consumer_pacts:
         return ours  # no other consumer: the usage model would only read our pacts again
-    others = [call.interaction for call in load_usage(registry, providers=[provider.name]).of_provider(provider.name)
-              if call.interaction is not None and Path(call.pact).resolve() != pact_path.resolve()]
+    others = [
+        call.interaction
+        for call in load_usage(registry, providers=[provider.name]).of_provider(provider.name)
+        if call.interaction is not None and Path(call.pact).resolve() != pact_path.resolve()
+    ]
     return ours + others
 
 
@@ -98,7 +104,9 @@ def _failures(document: dict[str, Any], provider: Provider, samples: list[tuple[
     for index, (kind, sample) in enumerate(samples):
         if kind == "response":
             operation, response = sample
-            fails = bool(validator.validate(operation.method, operation.path, response.status, response.headers, response.body))
+            fails = bool(
+                validator.validate(operation.method, operation.path, response.status, response.headers, response.body)
+            )
         else:  # a pact interaction fails when it certainly cannot verify against a provider honouring the description
             fails = any(problem.severity is Severity.ERROR for problem in judge_interaction(sample, validator))
         if fails:

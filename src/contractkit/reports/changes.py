@@ -32,8 +32,20 @@ from contractkit.reports.changes_html import render_changes_html
 if TYPE_CHECKING:
     from contractkit.diff import GateResult
 
-__all__ = ["ANNOTATION_LIMIT", "SUMMARY_RULES", "Row", "diff_rows", "diff_to_dict", "filter_level", "gate_rows",
-           "gate_to_dict", "render_annotations", "render_diff", "render_gate", "summary_lines"]
+__all__ = [
+    "ANNOTATION_LIMIT",
+    "SUMMARY_RULES",
+    "Row",
+    "diff_rows",
+    "diff_to_dict",
+    "filter_level",
+    "gate_rows",
+    "gate_to_dict",
+    "render_annotations",
+    "render_diff",
+    "render_gate",
+    "summary_lines",
+]
 
 ANNOTATION_LIMIT = 50  # GitHub shows at most 50 annotations per step; more only hide the summary
 _LEVEL_RANK = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}
@@ -66,11 +78,14 @@ def filter_level(changes: Iterable[Change], minimum: Level) -> list[Change]:
     return [change for change in changes if _LEVEL_RANK[change.level] <= _LEVEL_RANK[minimum]]
 
 
-def diff_rows(result: DiffResult, *, minimum: Level = Level.INFO, file: str = "", lines: dict[str, int] | None = None) -> list[Row]:
+def diff_rows(
+    result: DiffResult, *, minimum: Level = Level.INFO, file: str = "", lines: dict[str, int] | None = None
+) -> list[Row]:
     """Rows for a plain diff: the verdict is the level."""
-    return [Row(change, str(change.level), file=file, line=line_of_pointer(change.location, lines))
-            for change in filter_level(result.changes, minimum)]
-
+    return [
+        Row(change, str(change.level), file=file, line=line_of_pointer(change.location, lines))
+        for change in filter_level(result.changes, minimum)
+    ]
 
 
 # ---------------------------------------------------------------- contracts diff
@@ -91,23 +106,47 @@ def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Leve
         return _junit(title, rows)
     if output_format == "html":
         verdict = "FAILED" if result.breaking else "ok"
-        return render_changes_html(title, summary_lines(summary, verdict), [(str(g.level), "", g, "") for g in groups],
-                                   result.notes)
+        return render_changes_html(
+            title, summary_lines(summary, verdict), [(str(g.level), "", g, "") for g in groups], result.notes
+        )
     return _text_diff(title, groups, summary, _count_line(counts), result)
 
 
-def diff_to_dict(result: DiffResult, rows: Sequence[Row], groups: Sequence[ChangeGroup], summary: Summary) -> dict[str, Any]:
+def diff_to_dict(
+    result: DiffResult, rows: Sequence[Row], groups: Sequence[ChangeGroup], summary: Summary
+) -> dict[str, Any]:
     """The diff's JSON: verdict, summary, notes, every occurrence (for tools) and the distinct changes grouped."""
     return {
         "breaking": result.breaking,
-        "summary": {"levels": {str(level): {"changes": summary.occurrences[level], "distinct": summary.distinct[level]}
-                               for level in Level},
-                    "rules": [{"rule": count.rule, "code": RULE_CODES.get(count.rule, ""), "level": str(count.level),
-                               "changes": count.occurrences, "distinct": count.distinct} for count in summary.rules]},
+        "summary": {
+            "levels": {
+                str(level): {"changes": summary.occurrences[level], "distinct": summary.distinct[level]}
+                for level in Level
+            },
+            "rules": [
+                {
+                    "rule": count.rule,
+                    "code": RULE_CODES.get(count.rule, ""),
+                    "level": str(count.level),
+                    "changes": count.occurrences,
+                    "distinct": count.distinct,
+                }
+                for count in summary.rules
+            ],
+        },
         "notes": list(result.notes),
         "changes": [row.change.to_dict() for row in rows],
-        "groups": [{"rule": group.rule, "code": group.code, "level": str(group.level), "where": group.where,
-                    "message": group.message, "operations": list(group.operations)} for group in groups],
+        "groups": [
+            {
+                "rule": group.rule,
+                "code": group.code,
+                "level": str(group.level),
+                "where": group.where,
+                "message": group.message,
+                "operations": list(group.operations),
+            }
+            for group in groups
+        ],
     }
 
 
@@ -121,14 +160,18 @@ def summary_lines(summary: Summary, verdict: str) -> list[str]:
     for level, limit in SUMMARY_RULES.items():
         counts = [count for count in summary.rules if count.level is level]
         for count in counts[:limit]:
-            lines.append(f"  {level!s:<9} {count.rule:<52} {RULE_CODES.get(count.rule, ''):<6} "
-                         f"{count.occurrences:>7} ({count.distinct} distinct)")
+            lines.append(
+                f"  {level!s:<9} {count.rule:<52} {RULE_CODES.get(count.rule, ''):<6} "
+                f"{count.occurrences:>7} ({count.distinct} distinct)"
+            )
         if len(counts) > limit:
             lines.append(f"  {level!s:<9} and {len(counts) - limit} more rules")
     info = [count for count in summary.rules if count.level is Level.INFO]
     if info:
         top = ", ".join(f"{count.rule} {count.occurrences}" for count in info[:4])
-        lines.append(f"  info      {summary.occurrences[Level.INFO]} in {len(info)} rules ({top}{', ...' if len(info) > 4 else ''})")
+        lines.append(
+            f"  info      {summary.occurrences[Level.INFO]} in {len(info)} rules ({top}{', ...' if len(info) > 4 else ''})"
+        )
     return lines
 
 
@@ -158,11 +201,16 @@ def _text_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, coun
     return "\n".join(lines) + "\n"
 
 
-def _markdown_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, counts: str, notes: Sequence[str]) -> str:
+def _markdown_diff(
+    title: str, groups: Sequence[ChangeGroup], summary: Summary, counts: str, notes: Sequence[str]
+) -> str:
     icon = {"breaking": "❌", "warning": "⚠️", "info": "ℹ️"}
     lines = [f"## {title}", "", f"**{counts}**", "", "| level | rule | changes | distinct |", "|---|---|---|---|"]
-    lines += [f"| {count.level} | `{count.rule}` | {count.occurrences} | {count.distinct} |"
-              for count in summary.rules if count.level is not Level.INFO]
+    lines += [
+        f"| {count.level} | `{count.rule}` | {count.occurrences} | {count.distinct} |"
+        for count in summary.rules
+        if count.level is not Level.INFO
+    ]
     lines += [f"| info | (all info rules) | {summary.occurrences[Level.INFO]} | {summary.distinct[Level.INFO]} |", ""]
     lines += [f"> {_cell(note)}" for note in notes]
     if groups:
@@ -171,7 +219,9 @@ def _markdown_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, 
             where = _reach(group) if group.shared else group.changes[0].operation
             message = group.message if group.shared else group.changes[0].message
             location = group.where if group.shared else group.changes[0].location
-            lines.append(f"| {icon.get(str(group.level), '')} | `{group.rule}` | {_cell(where)} | {_cell(message)} | `{_cell(location)}` |")
+            lines.append(
+                f"| {icon.get(str(group.level), '')} | `{group.rule}` | {_cell(where)} | {_cell(message)} | `{_cell(location)}` |"
+            )
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -208,8 +258,13 @@ def _markdown(title: str, rows: Sequence[Row], summary: str, *, gate: bool, extr
         head = "| | rule | operation | message | location |" + (" note |" if gate else "")
         lines += [head, "|---" * (6 if gate else 5) + "|"]
         for row in rows:
-            cells = [icon.get(row.verdict, ""), f"`{row.change.rule}`", _cell(row.operation), _cell(row.change.message),
-                     f"`{_cell(row.change.location)}`"] + ([_cell(row.note)] if gate else [])
+            cells = [
+                icon.get(row.verdict, ""),
+                f"`{row.change.rule}`",
+                _cell(row.operation),
+                _cell(row.change.message),
+                f"`{_cell(row.change.location)}`",
+            ] + ([_cell(row.note)] if gate else [])
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += list(extra)
@@ -223,15 +278,18 @@ def _junit(title: str, rows: Sequence[Row], extra_cases: Sequence[tuple[str, str
         by_operation[(row.provider, row.operation)].append(row)
     failures = sum(1 for group in by_operation.values() if any(row.failing for row in group))
     failures += sum(1 for _, _, failure in extra_cases if failure)
-    root = ElementTree.Element("testsuites", name=title, tests=str(len(by_operation) + len(extra_cases)),
-                               failures=str(failures))
+    root = ElementTree.Element(
+        "testsuites", name=title, tests=str(len(by_operation) + len(extra_cases)), failures=str(failures)
+    )
     suite = ElementTree.SubElement(root, "testsuite", name=title, tests=root.get("tests", "0"), failures=str(failures))
     for (provider, operation), group in by_operation.items():
         case = ElementTree.SubElement(suite, "testcase", classname=provider or "api", name=operation)
         failing = [row for row in group if row.failing]
         if failing:
             failure = ElementTree.SubElement(case, "failure", message=f"{len(failing)} breaking change(s)")
-            failure.text = "\n".join(f"{row.change.rule}: {row.change.message} at {row.change.location}" for row in failing)
+            failure.text = "\n".join(
+                f"{row.change.rule}: {row.change.message} at {row.change.location}" for row in failing
+            )
         others = [row for row in group if not row.failing]
         if others:
             out = ElementTree.SubElement(case, "system-out")
@@ -279,8 +337,10 @@ def render_annotations(rows: Iterable[Row], *, limit: int = ANNOTATION_LIMIT) ->
 
 def gate_rows(result: GateResult) -> list[Row]:
     """Rows for every gate change that is not merely informational, failing ones first."""
-    rows = [Row(item.change, str(item.verdict), provider=item.provider, file=item.file, line=item.line, note=item.note)
-            for item in result.changes]
+    rows = [
+        Row(item.change, str(item.verdict), provider=item.provider, file=item.file, line=item.line, note=item.note)
+        for item in result.changes
+    ]
     return sorted(rows, key=lambda row: _VERDICT_ORDER.get(row.verdict, 9))
 
 
@@ -300,12 +360,22 @@ def render_gate(result: GateResult, output_format: str, *, show_info: bool = Fal
         notes = ["### Notes", "", *[f"- {line}" for line in extra]] if extra else []
         return _markdown(title, rows, summary, gate=True, extra=[*pacts, *notes])
     if output_format == "junit":
-        cases = [(f"pact.{provider}", f"{finding.code} {finding.operation}".strip(),
-                  finding.message if str(finding.severity) == "error" else None) for provider, finding in result.pact_findings]
-        cases += [("ledger", f"entry {entry.index} ({entry.rule})", f"expired on {entry.expires}") for entry in result.expired]
+        cases = [
+            (
+                f"pact.{provider}",
+                f"{finding.code} {finding.operation}".strip(),
+                finding.message if str(finding.severity) == "error" else None,
+            )
+            for provider, finding in result.pact_findings
+        ]
+        cases += [
+            ("ledger", f"entry {entry.index} ({entry.rule})", f"expired on {entry.expires}") for entry in result.expired
+        ]
         return _junit(title, rows, cases)
     if output_format == "html":
-        page_rows = [(row.verdict, row.provider, group, row.note) for row in rows for group in group_changes([row.change])]
+        page_rows = [
+            (row.verdict, row.provider, group, row.note) for row in rows for group in group_changes([row.change])
+        ]
         return render_changes_html(title, [summary, *extra], page_rows)
     return _text(title, rows, summary, breaking=result.failed, extra=extra)
 
@@ -313,9 +383,11 @@ def render_gate(result: GateResult, output_format: str, *, show_info: bool = Fal
 def _gate_summary(result: GateResult) -> str:
     counts = Counter(str(item.verdict) for item in result.changes)
     errors = sum(1 for _, finding in result.pact_findings if str(finding.severity) == "error")
-    return (f"{len(result.compared)} file(s) changed since {result.base}; {counts['block']} blocking, "
-            f"{counts['warn']} warning, {counts['accepted']} accepted, {counts['info']} info; "
-            f"{errors} pact finding(s); {len(result.stale)} stale and {len(result.expired)} expired ledger entr(ies)")
+    return (
+        f"{len(result.compared)} file(s) changed since {result.base}; {counts['block']} blocking, "
+        f"{counts['warn']} warning, {counts['accepted']} accepted, {counts['info']} info; "
+        f"{errors} pact finding(s); {len(result.stale)} stale and {len(result.expired)} expired ledger entr(ies)"
+    )
 
 
 def pact_verdict(severity: object) -> str:
@@ -327,21 +399,37 @@ def _markdown_pact_findings(result: GateResult) -> list[str]:
     """The consumers' pacts judged against the new descriptions, each finding with its verdict."""
     if not result.pact_findings:
         return []
-    lines = ["### Consumer pacts against the new descriptions", "", "| verdict | provider | code | where | finding |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "### Consumer pacts against the new descriptions",
+        "",
+        "| verdict | provider | code | where | finding |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     ranked = sorted(result.pact_findings, key=lambda item: pact_verdict(item[1].severity) != "block")
-    lines += [f"| {pact_verdict(finding.severity)} | {provider} | {finding.code} | `{_cell(finding.location)}` | "
-              f"{_cell(finding.message)} |" for provider, finding in ranked]
+    lines += [
+        f"| {pact_verdict(finding.severity)} | {provider} | {finding.code} | `{_cell(finding.location)}` | "
+        f"{_cell(finding.message)} |"
+        for provider, finding in ranked
+    ]
     return [*lines, ""]
 
 
 def _gate_extra(result: GateResult) -> list[str]:
-    lines = [f"pact {provider}: {pact_verdict(finding.severity).upper()} {finding.code} {finding.operation} {finding.message}"
-             + (f" at {finding.location}" if finding.location else "") for provider, finding in result.pact_findings]
-    lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) expired on "
-              f"{entry.expires}: the gate fails until the entry is renewed or removed" for entry in result.expired]
-    lines += [f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) is stale: "
-              "it matches no change; remove it" for entry in result.stale]
+    lines = [
+        f"pact {provider}: {pact_verdict(finding.severity).upper()} {finding.code} {finding.operation} {finding.message}"
+        + (f" at {finding.location}" if finding.location else "")
+        for provider, finding in result.pact_findings
+    ]
+    lines += [
+        f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) expired on "
+        f"{entry.expires}: the gate fails until the entry is renewed or removed"
+        for entry in result.expired
+    ]
+    lines += [
+        f"ledger entry {entry.index} ({entry.rule} at {entry.location}, owner {entry.owner}) is stale: "
+        "it matches no change; remove it"
+        for entry in result.stale
+    ]
     lines += [f"{note}" for note in result.notes]
     return lines
 
@@ -353,13 +441,33 @@ def gate_to_dict(result: GateResult) -> dict[str, Any]:
         "breaking": result.failed,
         "base": result.base,
         "compared": list(result.compared),
-        "changes": [dict(item.change.to_dict(), provider=item.provider, file=item.file, verdict=str(item.verdict),
-                         note=item.note, observers=list(item.observers), breaks=list(item.breaks))
-                    for item in sorted(result.changes, key=lambda item: _VERDICT_ORDER.get(str(item.verdict), 9))],
-        "pact_findings": [{"provider": provider, "code": f.code, "verdict": pact_verdict(f.severity),
-                           "severity": str(f.severity), "operation": f.operation, "message": f.message,
-                           "location": f.location} for provider, f in result.pact_findings],
-        "ledger": {"stale": [entry.to_dict() for entry in result.stale],
-                   "expired": [entry.to_dict() for entry in result.expired]},
+        "changes": [
+            dict(
+                item.change.to_dict(),
+                provider=item.provider,
+                file=item.file,
+                verdict=str(item.verdict),
+                note=item.note,
+                observers=list(item.observers),
+                breaks=list(item.breaks),
+            )
+            for item in sorted(result.changes, key=lambda item: _VERDICT_ORDER.get(str(item.verdict), 9))
+        ],
+        "pact_findings": [
+            {
+                "provider": provider,
+                "code": f.code,
+                "verdict": pact_verdict(f.severity),
+                "severity": str(f.severity),
+                "operation": f.operation,
+                "message": f.message,
+                "location": f.location,
+            }
+            for provider, f in result.pact_findings
+        ],
+        "ledger": {
+            "stale": [entry.to_dict() for entry in result.stale],
+            "expired": [entry.to_dict() for entry in result.expired],
+        },
         "notes": list(result.notes),
     }

@@ -26,8 +26,9 @@ r.style.display=ok?'':'none';}}
 _ORDER = {"block": 0, "breaking": 0, "warn": 1, "warning": 1, "accepted": 2, "info": 3}
 
 
-def render_changes_html(title: str, summary: Sequence[str], rows: Sequence[tuple[str, str, ChangeGroup, str]],
-                        notes: Sequence[str] = ()) -> str:
+def render_changes_html(
+    title: str, summary: Sequence[str], rows: Sequence[tuple[str, str, ChangeGroup, str]], notes: Sequence[str] = ()
+) -> str:
     """A page for `contracts diff --format html` and `contracts gate --format html`.
 
     `rows` are (verdict, provider, group, note): one distinct change, the operations that reach it, and for the
@@ -37,31 +38,48 @@ def render_changes_html(title: str, summary: Sequence[str], rows: Sequence[tuple
     providers = sorted({row[1] for row in rows if row[1]})
     body = [f"<h1>{_e(title)}</h1>", f"<pre>{_e(chr(10).join(summary))}</pre>"]
     body += [f"<p class='note'>note: {_e(note)}</p>" for note in notes]
-    body.append("<div class='controls'>" + _select("verdict", verdicts) + (_select("provider", providers) if providers else "")
-                + "</div>")
-    body.append("<table><thead><tr><th>verdict</th><th>rule</th><th>code</th><th>where</th><th>what changed</th>"
-                "</tr></thead><tbody>")
+    body.append(
+        "<div class='controls'>"
+        + _select("verdict", verdicts)
+        + (_select("provider", providers) if providers else "")
+        + "</div>"
+    )
+    body.append(
+        "<table><thead><tr><th>verdict</th><th>rule</th><th>code</th><th>where</th><th>what changed</th>"
+        "</tr></thead><tbody>"
+    )
     body += [_row(*row) for row in ordered]
     body.append("</tbody></table>" + ("" if rows else "<p>no changes</p>"))
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
-            f"<style>{_CSS}</style></head><body>{''.join(body)}<script>{_SCRIPT}</script></body></html>\n")
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(body)}<script>{_SCRIPT}</script></body></html>\n"
+    )
 
 
 def _row(verdict: str, provider: str, group: ChangeGroup, note: str) -> str:
     change = group.changes[0]
     where = f"in {group.where}, reached by {len(group.operations)} operations" if group.shared else change.operation
-    reach = "" if not group.shared else "<br><span class='note'>" + _e(", ".join(group.operations[:8])) + (
-        f" and {len(group.operations) - 8} more" if len(group.operations) > 8 else "") + "</span>"
-    return (f"<tr data-verdict='{_e(verdict)}' data-provider='{_e(provider)}'>"
-            f"<td class='verdict v-{_e(verdict)}'>{_e(verdict)}</td><td>{_e(group.rule)}</td><td>{_e(group.code)}</td>"
-            f"<td>{_e((provider + ': ') if provider else '')}{_e(where)}<br><code>{_e(change.location)}</code>{reach}</td>"
-            f"<td>{_e(group.message)}{'<br><span class=note>' + _e(note) + '</span>' if note else ''}</td></tr>")
+    reach = (
+        ""
+        if not group.shared
+        else "<br><span class='note'>"
+        + _e(", ".join(group.operations[:8]))
+        + (f" and {len(group.operations) - 8} more" if len(group.operations) > 8 else "")
+        + "</span>"
+    )
+    return (
+        f"<tr data-verdict='{_e(verdict)}' data-provider='{_e(provider)}'>"
+        f"<td class='verdict v-{_e(verdict)}'>{_e(verdict)}</td><td>{_e(group.rule)}</td><td>{_e(group.code)}</td>"
+        f"<td>{_e((provider + ': ') if provider else '')}{_e(where)}<br><code>{_e(change.location)}</code>{reach}</td>"
+        f"<td>{_e(group.message)}{'<br><span class=note>' + _e(note) + '</span>' if note else ''}</td></tr>"
+    )
 
 
 def _select(name: str, values: Sequence[str]) -> str:
     options = "".join(f"<option value='{_e(value)}'>{_e(value)}</option>" for value in values)
-    return (f"<label>{name} <select id='{name}' onchange='filter()'><option value=''>all</option>{options}"
-            f"</select></label>")
+    return (
+        f"<label>{name} <select id='{name}' onchange='filter()'><option value=''>all</option>{options}</select></label>"
+    )
 
 
 def _e(text: object) -> str:

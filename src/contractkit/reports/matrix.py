@@ -18,8 +18,18 @@ from contractkit.core.codes import Code
 from contractkit.core.model import CheckResult, Finding, Report, Status
 from contractkit.validation import summarize_conformance
 
-__all__ = ["COLUMNS", "MatrixRow", "column_of", "file_to_open", "filled_columns", "headline", "matrix_rows",
-           "ordered_findings", "recap_lines", "render_matrix"]
+__all__ = [
+    "COLUMNS",
+    "MatrixRow",
+    "column_of",
+    "file_to_open",
+    "filled_columns",
+    "headline",
+    "matrix_rows",
+    "ordered_findings",
+    "recap_lines",
+    "render_matrix",
+]
 
 # the matrix's columns, in order, and the checks each one gathers
 COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -150,13 +160,20 @@ def render_matrix(report: Report) -> str:
     columns = filled_columns(results)
     providers = sorted({row.provider for row in rows})
     failed = [result for result in results if result.status is Status.FAILED]
-    body = "".join((
-        f"<header><h1>{_e(report.title)}</h1>{_summary(results, rows)}{_filters(providers)}</header>",
-        _failures(failed), _matrix(rows, columns), _legend(columns), _conformance(report),
-    ))
-    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(report.title)}</title>"
-            f"<meta name='viewport' content='width=device-width'><style>{_CSS}</style></head><body>{body}"
-            f"<script>{_SCRIPT}</script></body></html>\n")
+    body = "".join(
+        (
+            f"<header><h1>{_e(report.title)}</h1>{_summary(results, rows)}{_filters(providers)}</header>",
+            _failures(failed),
+            _matrix(rows, columns),
+            _legend(columns),
+            _conformance(report),
+        )
+    )
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(report.title)}</title>"
+        f"<meta name='viewport' content='width=device-width'><style>{_CSS}</style></head><body>{body}"
+        f"<script>{_SCRIPT}</script></body></html>\n"
+    )
 
 
 def _e(text: object) -> str:
@@ -165,20 +182,26 @@ def _e(text: object) -> str:
 
 def _summary(results: Sequence[CheckResult], rows: Sequence[MatrixRow]) -> str:
     counts = _counts(results)
-    chips = "".join(f"<span class='chip {status}' data-count='{status}'>{counts[status]} {status}</span>"
-                    for status in (Status.FAILED, Status.PASSED, Status.SEEDED, Status.SKIPPED))
+    chips = "".join(
+        f"<span class='chip {status}' data-count='{status}'>{counts[status]} {status}</span>"
+        for status in (Status.FAILED, Status.PASSED, Status.SEEDED, Status.SKIPPED)
+    )
     providers = len({row.provider for row in rows})
     verdict = "failed" if counts[Status.FAILED] else "passed"
-    return (f"<p id='summary' class='{verdict}'><strong>{len(results)} checks</strong> over {providers} providers and "
-            f"{len(rows)} operations: {chips}</p>")
+    return (
+        f"<p id='summary' class='{verdict}'><strong>{len(results)} checks</strong> over {providers} providers and "
+        f"{len(rows)} operations: {chips}</p>"
+    )
 
 
 def _filters(providers: Sequence[str]) -> str:
     options = "".join(f"<option value='{_e(name)}'>{_e(name)}</option>" for name in providers)
     statuses = "".join(f"<option value='{status}'>{status}</option>" for status in Status)
-    return (f"<form id='filters'><label>Provider <select id='filter-provider'><option value=''>all</option>{options}"
-            f"</select></label> <label>Status <select id='filter-status'><option value=''>all</option>{statuses}"
-            "</select></label> <span id='shown'></span></form>")
+    return (
+        f"<form id='filters'><label>Provider <select id='filter-provider'><option value=''>all</option>{options}"
+        f"</select></label> <label>Status <select id='filter-status'><option value=''>all</option>{statuses}"
+        "</select></label> <span id='shown'></span></form>"
+    )
 
 
 def _failures(failed: Sequence[CheckResult]) -> str:
@@ -191,28 +214,37 @@ def _failures(failed: Sequence[CheckResult]) -> str:
 def _failure(result: CheckResult) -> str:
     findings = ordered_findings(result.findings)
     codes = " ".join(f"<code class='code'>{_e(code)}</code>" for code in dict.fromkeys(f.code for f in findings))
-    detail = "".join(f"<li><code>{_e(f.code)}</code> {_e(f.message)}"
-                     + (f" <span class='where'>at {_e(f.location)}</span>" if f.location else "") + "</li>"
-                     for f in findings)
+    detail = "".join(
+        f"<li><code>{_e(f.code)}</code> {_e(f.message)}"
+        + (f" <span class='where'>at {_e(f.location)}</span>" if f.location else "")
+        + "</li>"
+        for f in findings
+    )
     message = "" if findings else f"<p class='message'>{_e(result.message)}</p>"
     interaction = f" <span class='interaction'>{_e(result.interaction)}</span>" if result.interaction else ""
-    return (f"<li class='failure row' data-provider='{_e(result.provider or '-')}' data-status='failed'>"
-            f"<div><strong>{_e(result.provider or '-')} / {_e(result.operation or '-')}</strong> "
-            f"<span class='check'>{_e(result.check)}</span> {codes}{interaction}</div>{message}"
-            f"<ul class='findings'>{detail}</ul><div class='open'>open <code>{_e(file_to_open(result))}</code></div></li>")
+    return (
+        f"<li class='failure row' data-provider='{_e(result.provider or '-')}' data-status='failed'>"
+        f"<div><strong>{_e(result.provider or '-')} / {_e(result.operation or '-')}</strong> "
+        f"<span class='check'>{_e(result.check)}</span> {codes}{interaction}</div>{message}"
+        f"<ul class='findings'>{detail}</ul><div class='open'>open <code>{_e(file_to_open(result))}</code></div></li>"
+    )
 
 
 def _matrix(rows: Sequence[MatrixRow], columns: Sequence[str]) -> str:
     head = "".join(f"<th>{_e(name)}</th>" for name in columns)
     body = "".join(_matrix_row(row, columns) for row in rows)
-    return (f"<section id='matrix'><h2>Matrix</h2><table><thead><tr><th>provider</th><th>operation</th>{head}</tr>"
-            f"</thead><tbody>{body}</tbody></table></section>")
+    return (
+        f"<section id='matrix'><h2>Matrix</h2><table><thead><tr><th>provider</th><th>operation</th>{head}</tr>"
+        f"</thead><tbody>{body}</tbody></table></section>"
+    )
 
 
 def _matrix_row(row: MatrixRow, columns: Sequence[str]) -> str:
     cells = "".join(_cell(row.cells.get(name, [])) for name in columns)
-    return (f"<tr class='row {row.status}' data-provider='{_e(row.provider)}' data-status='{row.status}'>"
-            f"<th scope='row'>{_e(row.provider)}</th><td class='operation'>{_e(row.operation)}</td>{cells}</tr>")
+    return (
+        f"<tr class='row {row.status}' data-provider='{_e(row.provider)}' data-status='{row.status}'>"
+        f"<th scope='row'>{_e(row.provider)}</th><td class='operation'>{_e(row.operation)}</td>{cells}</tr>"
+    )
 
 
 def _cell(results: Sequence[CheckResult]) -> str:
@@ -226,27 +258,36 @@ def _cell(results: Sequence[CheckResult]) -> str:
 
 
 def _legend(columns: Sequence[str]) -> str:
-    marks = "".join(f"<li><span class='cell {status}'>{_MARK[status]} n</span> {_e(meaning)}</li>"
-                    for status, meaning in _MEANING.items())
+    marks = "".join(
+        f"<li><span class='cell {status}'>{_MARK[status]} n</span> {_e(meaning)}</li>"
+        for status, meaning in _MEANING.items()
+    )
     checks = dict(COLUMNS)
-    gathered = "".join(f"<li><strong>{_e(name)}</strong>: {_e(', '.join(sorted(checks.get(name, {name}))))}</li>"
-                       for name in columns)
-    return (f"<section id='legend'><h2>Legend</h2><ul class='marks'>{marks}<li><span class='cell none'>&nbsp;</span> "
-            f"no check of that column ran for the operation</li></ul><p>A cell counts the checks of its column by "
-            f"status, failures first. Columns and the checks they gather (a column no check of this run fills is "
-            f"left out):</p><ul class='columns'>{gathered}</ul></section>")
+    gathered = "".join(
+        f"<li><strong>{_e(name)}</strong>: {_e(', '.join(sorted(checks.get(name, {name}))))}</li>" for name in columns
+    )
+    return (
+        f"<section id='legend'><h2>Legend</h2><ul class='marks'>{marks}<li><span class='cell none'>&nbsp;</span> "
+        f"no check of that column ran for the operation</li></ul><p>A cell counts the checks of its column by "
+        f"status, failures first. Columns and the checks they gather (a column no check of this run fills is "
+        f"left out):</p><ul class='columns'>{gathered}</ul></section>"
+    )
 
 
 def _conformance(report: Report) -> str:
     conformance = summarize_conformance(report.results)
     if not conformance.rows:
         return ""
-    rows = "".join(f"<tr><td>{row.responses} of {row.total}</td><td>{_e(row.kind)}</td><td>{_e(row.operation)}</td>"
-                   f"<td><code>{_e(row.json_path)}</code></td><td>{_e(row.example)}</td></tr>"
-                   for row in conformance.rows[:50])
-    return (f"<section id='conformance'><h2>Conformance: {conformance.disagreeing} of {conformance.responses} "
-            f"responses disagree</h2><table><thead><tr><th>responses</th><th>kind</th><th>operation</th>"
-            f"<th>JSON path</th><th>example</th></tr></thead><tbody>{rows}</tbody></table></section>")
+    rows = "".join(
+        f"<tr><td>{row.responses} of {row.total}</td><td>{_e(row.kind)}</td><td>{_e(row.operation)}</td>"
+        f"<td><code>{_e(row.json_path)}</code></td><td>{_e(row.example)}</td></tr>"
+        for row in conformance.rows[:50]
+    )
+    return (
+        f"<section id='conformance'><h2>Conformance: {conformance.disagreeing} of {conformance.responses} "
+        f"responses disagree</h2><table><thead><tr><th>responses</th><th>kind</th><th>operation</th>"
+        f"<th>JSON path</th><th>example</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
 
 
 _CSS = (

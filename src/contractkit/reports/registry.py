@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 def inventory_to_dict(providers: list[ProviderInventory]) -> dict[str, Any]:
     """The inventory as JSON data."""
     operations = sum(len(provider.operations) for provider in providers)
-    return {"providers": [asdict(provider) for provider in providers],
-            "summary": {"providers": len(providers), "operations": operations}}
+    return {
+        "providers": [asdict(provider) for provider in providers],
+        "summary": {"providers": len(providers), "operations": operations},
+    }
 
 
 _HEADER = ["provider", "operation", "call", "safe", "contract", "schema", "cassette", "pact"]
@@ -31,8 +33,20 @@ def render_inventory(providers: list[ProviderInventory], output_format: str) -> 
         return json.dumps(inventory_to_dict(providers), indent=2) + "\n"
     mark = {True: "yes", False: "-"}
     header = _HEADER
-    rows = [[p.name, o.name, o.label, mark[o.safe], mark[o.contract], f"{o.schema_source}" if o.schema else "-",
-             mark[o.cassette], mark[o.pact]] for p in providers for o in p.operations]
+    rows = [
+        [
+            p.name,
+            o.name,
+            o.label,
+            mark[o.safe],
+            mark[o.contract],
+            f"{o.schema_source}" if o.schema else "-",
+            mark[o.cassette],
+            mark[o.pact],
+        ]
+        for p in providers
+        for o in p.operations
+    ]
     if output_format == "html":
         return render_inventory_html(rows)
     if output_format == "junit":
@@ -50,26 +64,32 @@ def render_inventory(providers: list[ProviderInventory], output_format: str) -> 
 
 def render_inventory_html(rows: list[list[str]]) -> str:
     """The inventory as a self-contained HTML table; a missing artifact is marked."""
+
     def cell(text: str) -> str:
         return f"<td class='missing'>{html.escape(text)}</td>" if text == "-" else f"<td>{html.escape(text)}</td>"
 
     head = "".join(f"<th>{name}</th>" for name in _HEADER)
     body = "".join("<tr>" + "".join(cell(text) for text in row) + "</tr>" for row in rows)
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>contracts list</title><style>"
-            "body{font:14px system-ui,sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ddd;"
-            "padding:3px 6px}.missing{background:#fff3cd}</style></head><body><h1>contracts list</h1>"
-            f"<p>{len({row[0] for row in rows})} providers, {len(rows)} operations</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n")
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>contracts list</title><style>"
+        "body{font:14px system-ui,sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ddd;"
+        "padding:3px 6px}.missing{background:#fff3cd}</style></head><body><h1>contracts list</h1>"
+        f"<p>{len({row[0] for row in rows})} providers, {len(rows)} operations</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n"
+    )
 
 
 def render_inventory_junit(providers: list[ProviderInventory]) -> str:
     """The inventory as JUnit XML: a test case per operation, its artifacts as properties (nothing fails)."""
-    root = ElementTree.Element("testsuites", name="contracts list",
-                               tests=str(sum(len(provider.operations) for provider in providers)))
+    root = ElementTree.Element(
+        "testsuites", name="contracts list", tests=str(sum(len(provider.operations) for provider in providers))
+    )
     for provider in providers:
         suite = ElementTree.SubElement(root, "testsuite", name=provider.name, tests=str(len(provider.operations)))
         for operation in provider.operations:
-            case = ElementTree.SubElement(suite, "testcase", classname=f"{provider.name}.inventory", name=operation.name)
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=f"{provider.name}.inventory", name=operation.name
+            )
             properties = ElementTree.SubElement(case, "properties")
             for key in ("contract", "schema", "cassette", "pact"):
                 ElementTree.SubElement(properties, "property", name=key, value=str(getattr(operation, key)).lower())
@@ -79,13 +99,25 @@ def render_inventory_junit(providers: list[ProviderInventory]) -> str:
 
 def lint_to_dict(result: LintResult) -> dict[str, Any]:
     """Lint results as JSON data."""
+
     def entry(problem: LintProblem) -> dict[str, Any]:
         error = problem.error
-        return {"code": problem.code, "level": "warning" if problem.is_warning else "error", "file": error.file,
-                "line": error.line, "key_path": format_key_path(error.key_path), "message": error.describe()}
+        return {
+            "code": problem.code,
+            "level": "warning" if problem.is_warning else "error",
+            "file": error.file,
+            "line": error.line,
+            "key_path": format_key_path(error.key_path),
+            "message": error.describe(),
+        }
 
-    return {"registry": result.registry, "ok": not result.errors, "errors": len(result.errors),
-            "warnings": len(result.warnings), "problems": [entry(problem) for problem in result.problems]}
+    return {
+        "registry": result.registry,
+        "ok": not result.errors,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "problems": [entry(problem) for problem in result.problems],
+    }
 
 
 def render_lint(result: LintResult, output_format: str) -> str:

@@ -56,8 +56,12 @@ def summarize(report: Report) -> dict[str, Any]:
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """A finding as plain JSON data."""
-    data: dict[str, Any] = {"code": finding.code, "severity": str(finding.severity), "message": finding.message,
-                            "location": finding.location}
+    data: dict[str, Any] = {
+        "code": finding.code,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "location": finding.location,
+    }
     if isinstance(finding, SchemaFinding):
         data.update(kind=finding.kind, schema_pointer=finding.schema_pointer)
         if finding.omitted:
@@ -68,9 +72,14 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 def result_to_dict(result: CheckResult) -> dict[str, Any]:
     """A check result as plain JSON data."""
     data: dict[str, Any] = {
-        "check": result.check, "provider": result.provider, "operation": result.operation,
-        "interaction": result.interaction, "status": str(result.status), "message": result.message,
-        "duration": round(result.duration, 6), "findings": [finding_to_dict(finding) for finding in result.findings],
+        "check": result.check,
+        "provider": result.provider,
+        "operation": result.operation,
+        "interaction": result.interaction,
+        "status": str(result.status),
+        "message": result.message,
+        "duration": round(result.duration, 6),
+        "findings": [finding_to_dict(finding) for finding in result.findings],
     }
     data.update(result.details)
     return data
@@ -123,15 +132,25 @@ def render_markdown(report: Report, **_: Any) -> str:
     """A summary line and a table per provider, suitable for $GITHUB_STEP_SUMMARY."""
     summary = summarize(report)
     icon = {Status.PASSED: "✅", Status.FAILED: "❌", Status.SKIPPED: "⏭️", Status.SEEDED: "🌱"}
-    lines = [f"## {report.title}", "",
-             f"**{counts_line(summary)}** (success rate {summary['success_rate']:.1%}, {summary['duration']['total']:.2f}s)",
-             ""]
+    lines = [
+        f"## {report.title}",
+        "",
+        f"**{counts_line(summary)}** (success rate {summary['success_rate']:.1%}, {summary['duration']['total']:.2f}s)",
+        "",
+    ]
     conformance = summarize_conformance(report.results)
     if conformance.rows:
-        lines += [f"### Conformance: {conformance.disagreeing} of {conformance.responses} responses disagree", "",
-                  "| responses | kind | operation | JSON path | example |", "|---|---|---|---|---|"]
-        lines += [f"| {row.responses} of {row.total} | {row.kind} | {row.operation} | `{row.json_path}` | "
-                  f"{row.example.replace('|', '/')} |" for row in conformance.rows[:50]]
+        lines += [
+            f"### Conformance: {conformance.disagreeing} of {conformance.responses} responses disagree",
+            "",
+            "| responses | kind | operation | JSON path | example |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {row.responses} of {row.total} | {row.kind} | {row.operation} | `{row.json_path}` | "
+            f"{row.example.replace('|', '/')} |"
+            for row in conformance.rows[:50]
+        ]
         lines.append("")
     by_provider: dict[str, list[CheckResult]] = defaultdict(list)
     for result in report.results:
@@ -140,8 +159,10 @@ def render_markdown(report: Report, **_: Any) -> str:
         lines += [f"### {provider}", "", "| | check | operation | interaction | message |", "|---|---|---|---|---|"]
         for result in results:
             message = result.message.replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {icon[result.status]} | {result.check} | {result.operation} | "
-                         f"{result.interaction.replace('|', '/')} | {message} |")
+            lines.append(
+                f"| {icon[result.status]} | {result.check} | {result.operation} | "
+                f"{result.interaction.replace('|', '/')} | {message} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -149,24 +170,42 @@ def render_markdown(report: Report, **_: Any) -> str:
 def render_junit(report: Report, **_: Any) -> str:
     """JUnit XML: one testsuite per provider, one testcase per check."""
     summary = summarize(report)
-    root = ElementTree.Element("testsuites", name=report.title, tests=str(summary["total"]),
-                               failures=str(summary["failed"]), skipped=str(summary["skipped"]),
-                               time=f"{report.duration:.3f}")
+    root = ElementTree.Element(
+        "testsuites",
+        name=report.title,
+        tests=str(summary["total"]),
+        failures=str(summary["failed"]),
+        skipped=str(summary["skipped"]),
+        time=f"{report.duration:.3f}",
+    )
     suites: dict[str, ElementTree.Element] = {}
     for result in report.results:
         suite = suites.get(result.provider)
         if suite is None:
-            suite = suites[result.provider] = ElementTree.SubElement(root, "testsuite", name=result.provider or "contracts")
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{result.provider}.{result.check}",
-                                      name=f"{result.operation} {result.interaction}".strip(), time=f"{result.duration:.3f}")
+            suite = suites[result.provider] = ElementTree.SubElement(
+                root, "testsuite", name=result.provider or "contracts"
+            )
+        case = ElementTree.SubElement(
+            suite,
+            "testcase",
+            classname=f"{result.provider}.{result.check}",
+            name=f"{result.operation} {result.interaction}".strip(),
+            time=f"{result.duration:.3f}",
+        )
         if result.status is Status.FAILED:
             failure = ElementTree.SubElement(case, "failure", message=result.message[:500])
-            failure.text = "\n".join(f"{f.code} {f.message} {f.location}".strip() for f in result.findings) or result.message
+            failure.text = (
+                "\n".join(f"{f.code} {f.message} {f.location}".strip() for f in result.findings) or result.message
+            )
         elif result.status is Status.SKIPPED:
             ElementTree.SubElement(case, "skipped", message=result.message)
         elif result.status is Status.SEEDED:  # it could not have failed: skipped with the reason, never a pass
-            ElementTree.SubElement(case, "skipped", type="seeded",
-                                   message=f"seeded: {result.message or 'checked against a cassette seeded from the description'}")
+            ElementTree.SubElement(
+                case,
+                "skipped",
+                type="seeded",
+                message=f"seeded: {result.message or 'checked against a cassette seeded from the description'}",
+            )
     for suite in suites.values():
         cases = list(suite)
         suite.set("tests", str(len(cases)))
@@ -182,7 +221,11 @@ def render_html(report: Report, **_: Any) -> str:
 
 
 RENDERERS: dict[str, Callable[..., str]] = {
-    "text": render_text, "json": render_json, "junit": render_junit, "markdown": render_markdown, "html": render_html,
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "markdown": render_markdown,
+    "html": render_html,
 }
 
 
@@ -197,7 +240,10 @@ def render_record_report(report: Report, output_format: str) -> str:
     text = render_report(report, output_format)
     if output_format != "markdown":
         return text
-    lines = [f"- **{row.provider} / {row.operation}** `{finding.code}` {finding.message}"
-             + (f" ({finding.location})" if finding.location else "")
-             for row in report.results for finding in row.findings]
+    lines = [
+        f"- **{row.provider} / {row.operation}** `{finding.code}` {finding.message}"
+        + (f" ({finding.location})" if finding.location else "")
+        for row in report.results
+        for finding in row.findings
+    ]
     return text.rstrip("\n") + ("\n\n### Findings\n\n" + "\n".join(lines) + "\n" if lines else "\n")

@@ -28,7 +28,9 @@ def load_report(path: Path) -> Report:
     except FileNotFoundError:
         raise UsageError(f"{path}: file not found", hint="save results with --format json --output FILE") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"{path}: not a JSON report ({exc})", hint="save results with --format json --output FILE") from exc
+        raise UsageError(
+            f"{path}: not a JSON report ({exc})", hint="save results with --format json --output FILE"
+        ) from exc
     return report_from_dict(data, display=str(path))
 
 
@@ -50,15 +52,24 @@ def _result(item: Any, display: str, index: int) -> CheckResult:
         status = Status(str(item.get("status", "")))
     except ValueError:
         known = ", ".join(str(status) for status in Status)
-        raise UsageError(f"{display}: results[{index}].status: expected one of {known}, got {item.get('status')!r}") from None
+        raise UsageError(
+            f"{display}: results[{index}].status: expected one of {known}, got {item.get('status')!r}"
+        ) from None
     findings = item.get("findings") or []
     if not isinstance(findings, list):
         raise UsageError(f"{display}: results[{index}].findings: expected a list")
     details = {key: value for key, value in item.items() if key not in _RESULT_KEYS}
-    return CheckResult(str(item.get("check", "")), str(item.get("provider", "")), str(item.get("operation", "")),
-                       str(item.get("interaction", "")), status, str(item.get("message", "")),
-                       float(item.get("duration") or 0.0),
-                       tuple(_finding(f, display, index, i) for i, f in enumerate(findings)), details)
+    return CheckResult(
+        str(item.get("check", "")),
+        str(item.get("provider", "")),
+        str(item.get("operation", "")),
+        str(item.get("interaction", "")),
+        status,
+        str(item.get("message", "")),
+        float(item.get("duration") or 0.0),
+        tuple(_finding(f, display, index, i) for i, f in enumerate(findings)),
+        details,
+    )
 
 
 def _finding(item: Any, display: str, index: int, position: int) -> Finding:
@@ -70,15 +81,20 @@ def _finding(item: Any, display: str, index: int, position: int) -> Finding:
         severity = Severity.ERROR
     common = (str(item.get("code", "")), severity, str(item.get("message", "")), str(item.get("location", "")))
     if any(key in item for key in _SCHEMA_KEYS):
-        return SchemaFinding(*common, kind=str(item.get("kind", "schema")),
-                             schema_pointer=str(item.get("schema_pointer", "")),
-                             omitted=int(item.get("errors_omitted", 0) or 0))
+        return SchemaFinding(
+            *common,
+            kind=str(item.get("kind", "schema")),
+            schema_pointer=str(item.get("schema_pointer", "")),
+            omitted=int(item.get("errors_omitted", 0) or 0),
+        )
     return Finding(*common)
 
 
 def canonical_order(results: Iterable[CheckResult]) -> tuple[CheckResult, ...]:
     """Results in an order that does not depend on how the work was split: provider, operation, check, interaction."""
-    return tuple(sorted(results, key=lambda r: (r.provider, r.operation, r.check, r.interaction, str(r.status), r.message)))
+    return tuple(
+        sorted(results, key=lambda r: (r.provider, r.operation, r.check, r.interaction, str(r.status), r.message))
+    )
 
 
 def merge_reports(reports: Sequence[Report], *, title: str | None = None) -> Report:

@@ -112,11 +112,20 @@ class ProcessSpec:
         """Read `providers.<name>.process`; raises UsageError-like ProviderProcessError when it is absent."""
         process = provider.settings.process
         if process is None:
-            raise ProviderProcessError(f"provider {provider.name!r} has no 'process' key, so it cannot be started locally",
-                                       key_path=("providers", provider.name), hint="give --base-url or add a process: block")
+            raise ProviderProcessError(
+                f"provider {provider.name!r} has no 'process' key, so it cannot be started locally",
+                key_path=("providers", provider.name),
+                hint="give --base-url or add a process: block",
+            )
         timeout = process.startup_timeout if process.startup_timeout is not None else DEFAULT_STARTUP_TIMEOUT
-        return cls(provider=provider.name, command=process.command, health=process.health, env=dict(process.env),
-                   startup_timeout=timeout, cwd=root)
+        return cls(
+            provider=provider.name,
+            command=process.command,
+            health=process.health,
+            env=dict(process.env),
+            startup_timeout=timeout,
+            cwd=root,
+        )
 
 
 def free_port(host: str = HOST) -> int:
@@ -126,7 +135,9 @@ def free_port(host: str = HOST) -> int:
         return int(probe.getsockname()[1])
 
 
-def fill_placeholders(text: str, values: Mapping[str, str], environ: Mapping[str, str], *, provider: str, key: str) -> str:
+def fill_placeholders(
+    text: str, values: Mapping[str, str], environ: Mapping[str, str], *, provider: str, key: str
+) -> str:
     """Replace `${VAR}` from the environment, then `{port}`-style placeholders from `values`."""
     key_path = ("providers", provider, "process", key)
     text = interpolate(text, environ, file="registry.yaml", key_path=key_path, line=None)
@@ -144,8 +155,9 @@ def rebase_url(base_url: str, port: int) -> str:
 class ProviderProcess:
     """A running provider: a context manager that starts it, waits for health, and stops it on exit."""
 
-    def __init__(self, provider: Provider, root: Path, *, environ: Mapping[str, str] | None = None,
-                 port: int | None = None) -> None:
+    def __init__(
+        self, provider: Provider, root: Path, *, environ: Mapping[str, str] | None = None, port: int | None = None
+    ) -> None:
         self.provider = provider
         self.spec = ProcessSpec.from_provider(provider, root)
         self.environ = dict(os.environ if environ is None else environ)
@@ -153,8 +165,13 @@ class ProviderProcess:
         self._tmp = tempfile.TemporaryDirectory(prefix=f"contracts-{provider.name}-")
         self._log_path = Path(self._tmp.name) / "provider.log"
         self._process: subprocess.Popen[bytes] | None = None
-        self.values = {"port": str(self.port), "host": HOST, "tmp": self._tmp.name, "python": sys.executable,
-                       "root": str(root)}
+        self.values = {
+            "port": str(self.port),
+            "host": HOST,
+            "tmp": self._tmp.name,
+            "python": sys.executable,
+            "root": str(root),
+        }
 
     @property
     def base_url(self) -> str:
@@ -176,16 +193,34 @@ class ProviderProcess:
         env = {**self.environ, **{name: self._fill(value, "env") for name, value in self.spec.env.items()}}
         log = self._log_path.open("wb")
         use_prctl = sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
-        supervised = [sys.executable, "-c", SUPERVISOR, str(os.getpid()), self._tmp.name, "1" if use_prctl else "0",
-                      str(STOP_GRACE), "--", *command]
+        supervised = [
+            sys.executable,
+            "-c",
+            SUPERVISOR,
+            str(os.getpid()),
+            self._tmp.name,
+            "1" if use_prctl else "0",
+            str(STOP_GRACE),
+            "--",
+            *command,
+        ]
         try:
-            self._process = subprocess.Popen(supervised, cwd=self.spec.cwd, env=env, stdin=subprocess.DEVNULL,
-                                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self._process = subprocess.Popen(
+                supervised,
+                cwd=self.spec.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             _RUNNING.add(self)
         except OSError as exc:
             self._tmp.cleanup()
-            raise ProviderProcessError(f"cannot start {command[0]!r}: {exc.strerror or exc}",
-                                       key_path=("providers", self.provider.name, "process", "command")) from exc
+            raise ProviderProcessError(
+                f"cannot start {command[0]!r}: {exc.strerror or exc}",
+                key_path=("providers", self.provider.name, "process", "command"),
+            ) from exc
         finally:
             log.close()
         try:
@@ -201,19 +236,23 @@ class ProviderProcess:
         while time.monotonic() < deadline:
             assert self._process is not None
             if self._process.poll() == CANNOT_START and self.log_tail().startswith("cannot start"):
-                raise ProviderProcessError(self.log_tail().splitlines()[-1],
-                                           key_path=("providers", self.provider.name, "process", "command"))
+                raise ProviderProcessError(
+                    self.log_tail().splitlines()[-1], key_path=("providers", self.provider.name, "process", "command")
+                )
             if self._process.poll() is not None:
-                raise ProviderProcessError(f"the process exited with status {self._process.returncode} before "
-                                           f"{url} answered; its output ends with: {self.log_tail()}",
-                                           key_path=("providers", self.provider.name, "process", "command"))
+                raise ProviderProcessError(
+                    f"the process exited with status {self._process.returncode} before "
+                    f"{url} answered; its output ends with: {self.log_tail()}",
+                    key_path=("providers", self.provider.name, "process", "command"),
+                )
             if _is_healthy(url):
                 return
             time.sleep(0.1)
-        raise ProviderProcessError(f"{url} did not answer within {self.spec.startup_timeout:g} s; "
-                                   f"the output ends with: {self.log_tail()}",
-                                   key_path=("providers", self.provider.name, "process", "health"),
-                                   hint="raise process.startup_timeout or check the health path")
+        raise ProviderProcessError(
+            f"{url} did not answer within {self.spec.startup_timeout:g} s; the output ends with: {self.log_tail()}",
+            key_path=("providers", self.provider.name, "process", "health"),
+            hint="raise process.startup_timeout or check the health path",
+        )
 
     def log_tail(self) -> str:
         """The last lines the process printed (for error messages), with the provider's credentials masked."""
@@ -244,7 +283,9 @@ class ProviderProcess:
     def __enter__(self) -> ProviderProcess:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.stop()
 
 

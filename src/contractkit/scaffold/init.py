@@ -12,7 +12,15 @@ from contractkit.core.errors import UsageError
 from contractkit.core.files import make_folder, write_text_atomic
 from contractkit.core.loading import parse_json_value
 
-__all__ = ["DISTRIBUTION", "FOLDERS", "InitResult", "init_project", "install_requirement", "registry_text", "workflow_text"]
+__all__ = [
+    "DISTRIBUTION",
+    "FOLDERS",
+    "InitResult",
+    "init_project",
+    "install_requirement",
+    "registry_text",
+    "workflow_text",
+]
 
 DISTRIBUTION = "contractkit-cdc"
 """The name this project is installed by. `contractkit` on the public index is an unrelated library (docs/naming.md)."""
@@ -145,8 +153,11 @@ def init_project(root: Path, consumer: str | None = None, *, requirement: str | 
     created = [folder for folder in FOLDERS if not (root / folder).is_dir()]
     for folder in FOLDERS:
         make_folder(root / folder)
-    files = {"registry.yaml": registry_text(name), ".github/workflows/contracts.yml": workflow_text(requirement),
-             "tests/contracts/test_contracts.py": _FIRST_TEST}
+    files = {
+        "registry.yaml": registry_text(name),
+        ".github/workflows/contracts.yml": workflow_text(requirement),
+        "tests/contracts/test_contracts.py": _FIRST_TEST,
+    }
     written = []
     for relative, text in files.items():
         target = root / relative

@@ -22,8 +22,16 @@ from contractkit.recording import RecordRun, SeedState, seed_provider
 from contractkit.registry import load_registry
 from contractkit.scaffold.skeleton import build_skeleton, render_skeleton
 
-__all__ = ["AddedProvider", "ProviderPlan", "RequestedOperation", "add_provider", "insert_provider", "parse_route", "plan_provider",
-           "provider_block"]
+__all__ = [
+    "AddedProvider",
+    "ProviderPlan",
+    "RequestedOperation",
+    "add_provider",
+    "insert_provider",
+    "parse_route",
+    "plan_provider",
+    "provider_block",
+]
 
 _ROUTE = re.compile(r"^\s*(?:(?P<name>[a-z0-9_]+)\s*=\s*)?(?P<method>[A-Za-z]+)\s+(?P<path>/\S*)\s*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -65,12 +73,20 @@ def parse_route(text: str) -> RequestedOperation:
     """`GET /v1/customers` or `list_customers=GET /v1/customers`; UsageError otherwise."""
     match = _ROUTE.match(text)
     if match is None:
-        raise UsageError(f"--operation {text!r}: expected 'METHOD /path' or 'name=METHOD /path', e.g. 'GET /v1/customers'")
+        raise UsageError(
+            f"--operation {text!r}: expected 'METHOD /path' or 'name=METHOD /path', e.g. 'GET /v1/customers'"
+        )
     return RequestedOperation(match["method"].upper(), match["path"], match["name"] or "")
 
 
-def plan_provider(name: str, document: Mapping[str, Any], routes: Iterable[RequestedOperation], *, source: Path,
-                  base_url: str | None = None) -> ProviderPlan:
+def plan_provider(
+    name: str,
+    document: Mapping[str, Any],
+    routes: Iterable[RequestedOperation],
+    *,
+    source: Path,
+    base_url: str | None = None,
+) -> ProviderPlan:
     """Check every route against the description and choose the registry entry's names, base URL and auth."""
     if not _NAME.match(name):
         raise UsageError(f"provider name {name!r}: use lower-case letters, digits, '-' and '_'")
@@ -79,13 +95,21 @@ def plan_provider(name: str, document: Mapping[str, Any], routes: Iterable[Reque
         spec_operation = _spec_operation(document, route, source)
         op_name = route.name or _operation_name(route, spec_operation)
         if op_name in operations:
-            raise UsageError(f"two operations would be named {op_name!r}: name one with --operation '{op_name}_2={route.method} {route.path}'")
+            raise UsageError(
+                f"two operations would be named {op_name!r}: name one with --operation '{op_name}_2={route.method} {route.path}'"
+            )
         operations[op_name] = route
     if not operations:
         raise UsageError("name at least one operation: --operation 'GET /path'")
     info = document.get("info") or {}
-    return ProviderPlan(name, base_url or _base_url(name, document), _auth(name, document), tuple(operations.items()),
-                        str(info.get("title") or name), source.name)
+    return ProviderPlan(
+        name,
+        base_url or _base_url(name, document),
+        _auth(name, document),
+        tuple(operations.items()),
+        str(info.get("title") or name),
+        source.name,
+    )
 
 
 def _spec_operation(document: Mapping[str, Any], route: RequestedOperation, source: Path) -> Mapping[str, Any]:
@@ -93,9 +117,12 @@ def _spec_operation(document: Mapping[str, Any], route: RequestedOperation, sour
     spec_operation = find_operation(dict(document), route.method, route.path) if found else None
     if spec_operation is None:
         hint = suggest_path(dict(document), route.path)
-        raise SchemaLoadError(f"no operation {route.method} {route.path} in the document", file=str(source),
-                              key_path=("paths", route.path, route.method.lower()),
-                              hint=f"did you mean {hint!r}?" if hint else "check the method and the path template")
+        raise SchemaLoadError(
+            f"no operation {route.method} {route.path} in the document",
+            file=str(source),
+            key_path=("paths", route.path, route.method.lower()),
+            hint=f"did you mean {hint!r}?" if hint else "check the method and the path template",
+        )
     return spec_operation
 
 
@@ -136,11 +163,17 @@ def _env_name(name: str, suffix: str) -> str:
 
 def provider_block(plan: ProviderPlan) -> str:
     """The provider's entry in registry.yaml (indented under `providers:`)."""
-    lines = [f"  {plan.name}:", f"    title: {_quoted(plan.title)}", f"    base_url: {plan.base_url}",
-             f"    auth: {_flow(plan.auth)}", f"    contract: contracts/{plan.name}.yaml",
-             f"    spec: schemas/{plan.name}/openapi.json",
-             f"    spec_source: {{kind: official, document: {_quoted(plan.source)}}}",
-             f"    cassettes: cassettes/{plan.name}", "    operations:"]
+    lines = [
+        f"  {plan.name}:",
+        f"    title: {_quoted(plan.title)}",
+        f"    base_url: {plan.base_url}",
+        f"    auth: {_flow(plan.auth)}",
+        f"    contract: contracts/{plan.name}.yaml",
+        f"    spec: schemas/{plan.name}/openapi.json",
+        f"    spec_source: {{kind: official, document: {_quoted(plan.source)}}}",
+        f"    cassettes: cassettes/{plan.name}",
+        "    operations:",
+    ]
     for op_name, route in plan.operations:
         safe = "true" if route.method in _SAFE else "false"
         lines.append(f"      {op_name}: {{method: {route.method}, path: {_quoted(route.path)}, safe: {safe}}}")
@@ -154,7 +187,13 @@ def _quoted(text: str) -> str:
 def _flow(value: Mapping[str, Any]) -> str:
     parts = []
     for key, item in value.items():
-        shown = "[" + ", ".join(item) + "]" if isinstance(item, list) else _quoted(item) if key in ("header", "query") else item
+        shown = (
+            "[" + ", ".join(item) + "]"
+            if isinstance(item, list)
+            else _quoted(item)
+            if key in ("header", "query")
+            else item
+        )
         parts.append(f"{key}: {shown}")
     return "{" + ", ".join(parts) + "}"
 
@@ -163,9 +202,11 @@ def insert_provider(registry_text: str, block: str, *, display: str) -> str:
     """registry.yaml's text with the block added at the end of its `providers:` section (comments are kept)."""
     match = _PROVIDERS_LINE.search(registry_text)
     if match is None:
-        raise UsageError(f"{display}: no top-level 'providers:' line to add the provider under",
-                         hint="add the provider by hand, or start from `contracts init`")
-    head, tail = registry_text[:match.start()], registry_text[match.end():]
+        raise UsageError(
+            f"{display}: no top-level 'providers:' line to add the provider under",
+            hint="add the provider by hand, or start from `contracts init`",
+        )
+    head, tail = registry_text[: match.start()], registry_text[match.end() :]
     lines = tail.split("\n")
     end = next((i for i, line in enumerate(lines[1:], 1) if line[:1] not in ("", " ", "#", "\t")), len(lines))
     section = "\n".join(lines[:end]).rstrip("\n")
@@ -173,8 +214,9 @@ def insert_provider(registry_text: str, block: str, *, display: str) -> str:
     return f"{head}providers:{section}\n{block}" + (f"\n{rest}" if rest.strip() else "")
 
 
-def add_provider(registry_path: Path, name: str, source: Path, routes: Iterable[RequestedOperation], *,
-                 base_url: str | None = None) -> AddedProvider:
+def add_provider(
+    registry_path: Path, name: str, source: Path, routes: Iterable[RequestedOperation], *, base_url: str | None = None
+) -> AddedProvider:
     """Add a provider to the registry with its slice, contract skeleton and seeded cassettes.
 
     registry.yaml is written first (the slice and the seeds read the provider from it); when slicing, the
@@ -182,8 +224,11 @@ def add_provider(registry_path: Path, name: str, source: Path, routes: Iterable[
     """
     registry = load_registry(registry_path)
     if name in registry.providers:
-        raise UsageError(f"{registry.path.name}: provider {name!r} exists already", key_path=("providers", name),
-                         hint="pick another name, or edit it with `contracts schemas import`")
+        raise UsageError(
+            f"{registry.path.name}: provider {name!r} exists already",
+            key_path=("providers", name),
+            hint="pick another name, or edit it with `contracts schemas import`",
+        )
     _refuse_existing(registry, name)
     document = load_spec_document(source)
     plan = plan_provider(name, document, routes, source=source, base_url=base_url)
@@ -211,8 +256,12 @@ def _write_artifacts(registry_path: Path, name: str, source: Path) -> AddedProvi
     skeleton = build_skeleton(provider, sliced, provider.operations.values())
     write_text_atomic(provider.contract, render_skeleton(skeleton, spec_display=source.name))
     seeding = _seed(provider, sliced, skeleton.path_params, source)
-    written = (registry.path, provider.spec, provider.contract,
-               *[cassette_path(provider.cassettes, op) for op in provider.operations if provider.cassettes])
+    written = (
+        registry.path,
+        provider.spec,
+        provider.contract,
+        *[cassette_path(provider.cassettes, op) for op in provider.operations if provider.cassettes],
+    )
     return AddedProvider(name, written, seeding)
 
 

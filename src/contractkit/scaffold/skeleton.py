@@ -22,8 +22,10 @@ from contractkit.recording import json_media, minimal_instance, parameter_value,
 __all__ = ["ContractSkeleton", "build_skeleton", "matchers_for", "render_skeleton"]
 
 _PLAIN_KEY = re.compile(r"^\$?[A-Za-z_][A-Za-z0-9_.\[\]-]*$")
-_HEADER_PATTERNS = {"bearer": ("Authorization", r"^Bearer \S+$", "Bearer example-token"),
-                    "basic": ("Authorization", r"^Basic \S+$", "Basic dXNlcjpwYXNzd29yZA==")}
+_HEADER_PATTERNS = {
+    "bearer": ("Authorization", r"^Bearer \S+$", "Bearer example-token"),
+    "basic": ("Authorization", r"^Basic \S+$", "Basic dXNlcjpwYXNzd29yZA=="),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,9 @@ class ContractSkeleton:
     path_params: Mapping[str, str]
 
 
-def build_skeleton(provider: Provider, document: Mapping[str, Any], operations: Iterable[Operation]) -> ContractSkeleton:
+def build_skeleton(
+    provider: Provider, document: Mapping[str, Any], operations: Iterable[Operation]
+) -> ContractSkeleton:
     """One interaction per operation, built from the sliced description."""
     interactions = []
     path_params: dict[str, str] = {}
@@ -46,14 +50,19 @@ def build_skeleton(provider: Provider, document: Mapping[str, Any], operations: 
     return ContractSkeleton(provider.name, tuple(interactions), path_params)
 
 
-def _interaction(provider: Provider, document: Mapping[str, Any], operation: Operation) -> tuple[dict[str, Any], dict[str, str]]:
+def _interaction(
+    provider: Provider, document: Mapping[str, Any], operation: Operation
+) -> tuple[dict[str, Any], dict[str, str]]:
     method, path = operation.method or "GET", operation.path or "/"
     spec_path = find_path(dict(document), method, path) or path
     spec_operation = find_operation(dict(document), method, path) or {}
     parameters = _parameters(document, (document.get("paths") or {}).get(spec_path, {}), spec_operation)
     path_params = {p["name"]: _text(parameter_value(document, p)) for p in parameters if p.get("in") == "path"}
-    query = {p["name"]: _text(parameter_value(document, p)) for p in parameters
-             if p.get("in") == "query" and p.get("required")}
+    query = {
+        p["name"]: _text(parameter_value(document, p))
+        for p in parameters
+        if p.get("in") == "query" and p.get("required")
+    }
     request: dict[str, Any] = {}
     if path_params:
         request["path_params"] = path_params
@@ -65,12 +74,18 @@ def _interaction(provider: Provider, document: Mapping[str, Any], operation: Ope
     body = _request_body(document, spec_operation)
     if body is not None:
         request["body"] = body
-    interaction: dict[str, Any] = {"operation": operation.name, "description": _description(operation, path_params),
-                                   "request": request, "response": _response(document, spec_operation)}
+    interaction: dict[str, Any] = {
+        "operation": operation.name,
+        "description": _description(operation, path_params),
+        "request": request,
+        "response": _response(document, spec_operation),
+    }
     return interaction, path_params
 
 
-def _parameters(document: Mapping[str, Any], path_item: Mapping[str, Any], spec_operation: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _parameters(
+    document: Mapping[str, Any], path_item: Mapping[str, Any], spec_operation: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for raw in list(path_item.get("parameters", ())) + list(spec_operation.get("parameters", ())):
         parameter = resolve(document, raw)
@@ -98,7 +113,9 @@ def _auth_headers(auth: Auth) -> dict[str, Any]:
         header, pattern, example = _HEADER_PATTERNS[auth.scheme]
         return {header: {"$regex": pattern, "example": example}}
     if auth.scheme == "header" and auth.header:
-        return {auth.header: {"$regex": "^" + re.escape(auth.prefix) + r"\S+$", "example": auth.prefix + "example-token"}}
+        return {
+            auth.header: {"$regex": "^" + re.escape(auth.prefix) + r"\S+$", "example": auth.prefix + "example-token"}
+        }
     return {}
 
 
@@ -172,13 +189,18 @@ def _yaml_lines(value: Mapping[str, Any], indent: int) -> list[str]:
 
 def _is_flat_matcher(value: Mapping[str, Any]) -> bool:
     """A matcher whose example is a scalar: written on one line."""
-    return any(str(key).startswith("$") for key in value) and not any(isinstance(item, dict) and item
-                                                                       for item in value.values())
+    return any(str(key).startswith("$") for key in value) and not any(
+        isinstance(item, dict) and item for item in value.values()
+    )
 
 
 def _key(key: Any) -> str:
     text = str(key)
-    return text if _PLAIN_KEY.match(text) and text not in ("true", "false", "null", "yes", "no", "on", "off") else json.dumps(text)
+    return (
+        text
+        if _PLAIN_KEY.match(text) and text not in ("true", "false", "null", "yes", "no", "on", "off")
+        else json.dumps(text)
+    )
 
 
 def _flow(value: Any) -> str:

@@ -53,32 +53,43 @@ ERROR_CHECK = "error-schema"
 SEEDED_SOURCES = ("openapi-example", "openapi-schema", "botocore-schema")  # cassettes generated from the schema
 
 
-def validate_recordings(spec: str | Path | SpecValidator, files: Sequence[str | Path], *,
-                        base_paths: Iterable[str] = (), title: str = "", error_schema: Path | None = None,
-                        max_errors: int = MAX_ERRORS_PER_RESPONSE) -> Report:
+def validate_recordings(
+    spec: str | Path | SpecValidator,
+    files: Sequence[str | Path],
+    *,
+    base_paths: Iterable[str] = (),
+    title: str = "",
+    error_schema: Path | None = None,
+    max_errors: int = MAX_ERRORS_PER_RESPONSE,
+) -> Report:
     """Validate every recorded response in `files` (files or folders) against one OpenAPI description (loaded once)."""
     started = time.perf_counter()
     if not files:
         raise UsageError("no recordings given", hint="pass vcrpy or Betamax cassettes, HAR files, or folders of them")
     paths = list(iter_recording_paths(files))
-    validator = spec if isinstance(spec, SpecValidator) else load_validator(spec, base_paths=base_paths,
-                                                                            max_errors=max_errors)
+    validator = (
+        spec if isinstance(spec, SpecValidator) else load_validator(spec, base_paths=base_paths, max_errors=max_errors)
+    )
     name = _api_name(validator)
     results: list[CheckResult] = []
     with collector_paused():
         for path in paths:
             recording = load_recording(path)
             results += iter_recording_results(validator, recording, name, error_schema=error_schema)
-    return Report(title or f"validate {_count(results)} recorded responses against {name}", tuple(results),
-                  time.perf_counter() - started)
+    return Report(
+        title or f"validate {_count(results)} recorded responses against {name}",
+        tuple(results),
+        time.perf_counter() - started,
+    )
 
 
 def _count(results: list[CheckResult]) -> int:
     return sum(1 for result in results if result.check == CHECK)
 
 
-def load_validator(spec: str | Path, *, base_paths: Iterable[str] = (),
-                   max_errors: int = MAX_ERRORS_PER_RESPONSE) -> SpecValidator:
+def load_validator(
+    spec: str | Path, *, base_paths: Iterable[str] = (), max_errors: int = MAX_ERRORS_PER_RESPONSE
+) -> SpecValidator:
     """Load an OpenAPI or Swagger description once and wrap it in a SpecValidator."""
     with collector_paused():
         document = load_spec_document(Path(spec))
@@ -108,8 +119,9 @@ def _api_name(validator: SpecValidator) -> str:
     return str(info.get("title") or Path(validator.source).name or "the description")
 
 
-def iter_recording_results(validator: SpecValidator, recording: Recording, provider: str = "", *,
-                           error_schema: Path | None = None) -> Iterator[CheckResult]:
+def iter_recording_results(
+    validator: SpecValidator, recording: Recording, provider: str = "", *, error_schema: Path | None = None
+) -> Iterator[CheckResult]:
     """One CheckResult per interaction of a recording, in file order (two for an error response with an error schema)."""
     file, name = str(recording.path), recording.path.name
     for index, interaction in enumerate(recording.interactions):
@@ -119,50 +131,125 @@ def iter_recording_results(validator: SpecValidator, recording: Recording, provi
             yield check_error_body(error_schema, interaction, result, validator.max_errors)
 
 
-def check_interaction(validator: SpecValidator, interaction: RecordedInteraction, *, file: str = "", index: int = 0,
-                      provider: str = "", name: str | None = None) -> CheckResult:
+def check_interaction(
+    validator: SpecValidator,
+    interaction: RecordedInteraction,
+    *,
+    file: str = "",
+    index: int = 0,
+    provider: str = "",
+    name: str | None = None,
+) -> CheckResult:
     """Validate one recorded response against the operation its request matches."""
     started = time.perf_counter()
     label = f"{name if name is not None else Path(file).name}#{index}"
     request, response = interaction.request, interaction.response
-    details = {"file": file, "index": index, "method": request.method, "path": request.path,
-               "response_status": response.status}
+    details = {
+        "file": file,
+        "index": index,
+        "method": request.method,
+        "path": request.path,
+        "response_status": response.status,
+    }
     match = validator.match(request.method, request.path)
     if match is None:
-        finding = Finding(Code.NO_OPERATION, Severity.ERROR,
-                          f"{request.method} {request.path} matches no operation of the description", "request", provider)
-        return CheckResult(CHECK, provider, f"{request.method} {request.path}", label,
-                           Status.FAILED, finding.message, time.perf_counter() - started, (finding,), details)
-    findings = validator.validate(match.method, match.template, response.status, response.headers, response.body,
-                                  provider=provider, operation_name=match.label)
+        finding = Finding(
+            Code.NO_OPERATION,
+            Severity.ERROR,
+            f"{request.method} {request.path} matches no operation of the description",
+            "request",
+            provider,
+        )
+        return CheckResult(
+            CHECK,
+            provider,
+            f"{request.method} {request.path}",
+            label,
+            Status.FAILED,
+            finding.message,
+            time.perf_counter() - started,
+            (finding,),
+            details,
+        )
+    findings = validator.validate(
+        match.method,
+        match.template,
+        response.status,
+        response.headers,
+        response.body,
+        provider=provider,
+        operation_name=match.label,
+    )
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
     status = Status.FAILED if errors else Status.PASSED
-    return CheckResult(CHECK, provider, match.label, label, status, summary_message(errors) if errors else "",
-                       time.perf_counter() - started, tuple(findings),
-                       {**details, "template": match.template, **_omitted(findings)})
+    return CheckResult(
+        CHECK,
+        provider,
+        match.label,
+        label,
+        status,
+        summary_message(errors) if errors else "",
+        time.perf_counter() - started,
+        tuple(findings),
+        {**details, "template": match.template, **_omitted(findings)},
+    )
 
 
-def check_error_body(error_schema: Path, interaction: RecordedInteraction, checked: CheckResult,
-                     max_errors: int = MAX_ERRORS_PER_RESPONSE, validators: Validators | None = None) -> CheckResult:
+def check_error_body(
+    error_schema: Path,
+    interaction: RecordedInteraction,
+    checked: CheckResult,
+    max_errors: int = MAX_ERRORS_PER_RESPONSE,
+    validators: Validators | None = None,
+) -> CheckResult:
     """A recorded 4xx/5xx response held to the provider's error schema: its own `error-schema` row."""
     started = time.perf_counter()
     response = interaction.response
-    findings = validate_error_body(error_schema, checked.operation, response.status, response.headers, response.body,
-                                   provider=checked.provider, max_errors=max_errors, validators=validators)
+    findings = validate_error_body(
+        error_schema,
+        checked.operation,
+        response.status,
+        response.headers,
+        response.body,
+        provider=checked.provider,
+        max_errors=max_errors,
+        validators=validators,
+    )
     status = Status.FAILED if findings else Status.PASSED
-    return CheckResult(ERROR_CHECK, checked.provider, checked.operation, checked.interaction, status,
-                       summary_message(findings) if findings else "", time.perf_counter() - started, tuple(findings),
-                       {**checked.details, "error_schema": str(error_schema)})
+    return CheckResult(
+        ERROR_CHECK,
+        checked.provider,
+        checked.operation,
+        checked.interaction,
+        status,
+        summary_message(findings) if findings else "",
+        time.perf_counter() - started,
+        tuple(findings),
+        {**checked.details, "error_schema": str(error_schema)},
+    )
 
 
-def validate_cassettes(registry: Registry, provider: Provider, validators: Validators | None = None, *,
-                       cassettes: Iterable[Cassette] | None = None) -> list[CheckResult]:
+def validate_cassettes(
+    registry: Registry,
+    provider: Provider,
+    validators: Validators | None = None,
+    *,
+    cassettes: Iterable[Cassette] | None = None,
+) -> list[CheckResult]:
     """Every recorded response of the provider validated against its operation's schema source (and 4xx/5xx
     responses against the provider's error schema); a seeded cassette's passing check is SEEDED, not PASSED.
     Pass the `cassettes` a command has already read (its provider context's), so they are not read again."""
     if provider.cassettes is None or not provider.cassettes.is_dir():
-        return [CheckResult("response-schema", provider.name, "", "", Status.SKIPPED,
-                            f"no cassettes at {registry_relative(registry, provider.cassettes)} (record them with `contracts record`)")]
+        return [
+            CheckResult(
+                "response-schema",
+                provider.name,
+                "",
+                "",
+                Status.SKIPPED,
+                f"no cassettes at {registry_relative(registry, provider.cassettes)} (record them with `contracts record`)",
+            )
+        ]
     results = []
     validators = validators if validators is not None else Validators()  # each schema compiles once
     for cassette in cassettes if cassettes is not None else iter_cassettes(provider.cassettes):
@@ -171,27 +258,67 @@ def validate_cassettes(registry: Registry, provider: Provider, validators: Valid
     return results
 
 
-def _validate_recorded(registry: Registry, provider: Provider, cassette: Cassette, index: int,
-                       interaction: RecordedInteraction, validators: Validators) -> list[CheckResult]:
+def _validate_recorded(
+    registry: Registry,
+    provider: Provider,
+    cassette: Cassette,
+    index: int,
+    interaction: RecordedInteraction,
+    validators: Validators,
+) -> list[CheckResult]:
     started = time.perf_counter()
     name = interaction.operation or cassette.operation
     label = f"{registry_relative(registry, cassette.path)}#{index}"
-    details = {"file": registry_relative(registry, cassette.path), "index": index, "response_status": interaction.response.status,
-               "cassette_source": cassette.source}
+    details = {
+        "file": registry_relative(registry, cassette.path),
+        "index": index,
+        "response_status": interaction.response.status,
+        "cassette_source": cassette.source,
+    }
     if name not in provider.operations:
-        finding = Finding(Code.UNKNOWN_OPERATION, Severity.ERROR,
-                          f"cassette belongs to operation {name!r}, which {registry.path.name} does not register",
-                          label, provider.name, name)
-        return [CheckResult("response-schema", provider.name, name, label, Status.FAILED, finding.message,
-                            time.perf_counter() - started, (finding,), details)]
+        finding = Finding(
+            Code.UNKNOWN_OPERATION,
+            Severity.ERROR,
+            f"cassette belongs to operation {name!r}, which {registry.path.name} does not register",
+            label,
+            provider.name,
+            name,
+        )
+        return [
+            CheckResult(
+                "response-schema",
+                provider.name,
+                name,
+                label,
+                Status.FAILED,
+                finding.message,
+                time.perf_counter() - started,
+                (finding,),
+                details,
+            )
+        ]
     response = interaction.response
-    findings = validate_response(provider, name, response.status, response.headers, response.body, validators=validators)
+    findings = validate_response(
+        provider, name, response.status, response.headers, response.body, validators=validators
+    )
     failed = any(finding.severity is Severity.ERROR for finding in findings)
     status, message = Status.FAILED if failed else Status.PASSED, summary_message(findings)
     if not failed and cassette.source in SEEDED_SOURCES:
-        status, message = Status.SEEDED, f"seeded from {cassette.source}: generated from the schema it is checked against"
-    checked = CheckResult("response-schema", provider.name, name, label, status, message, time.perf_counter() - started,
-                          tuple(findings), details)
+        status, message = (
+            Status.SEEDED,
+            f"seeded from {cassette.source}: generated from the schema it is checked against",
+        )
+    checked = CheckResult(
+        "response-schema",
+        provider.name,
+        name,
+        label,
+        status,
+        message,
+        time.perf_counter() - started,
+        tuple(findings),
+        details,
+    )
     operation = provider.operations[name]
     if provider.error_schema is None or response.status < 400 or operation.schema_source is SchemaSource.JSON_SCHEMA:
         return [checked]  # a JSON Schema operation's error responses are already held to the error schema
@@ -218,11 +345,26 @@ def summary_message(findings: Sequence[Finding]) -> str:
 
 def _omitted(findings: Sequence[Finding]) -> dict[str, int]:
     schema = [finding for finding in findings if isinstance(finding, SchemaFinding)]
-    counts = {"errors_omitted": sum(finding.omitted for finding in schema),
-              "failing_items": max((finding.failing_items for finding in schema), default=0)}
+    counts = {
+        "errors_omitted": sum(finding.omitted for finding in schema),
+        "failing_items": max((finding.failing_items for finding in schema), default=0),
+    }
     return {key: value for key, value in counts.items() if value}
 
 
-__all__ = ["CHECK", "ERROR_CHECK", "SEEDED_SOURCES", "Recording", "check_error_body",
-           "check_interaction", "collector_paused", "iter_recording_results", "load_recording", "load_validator", "registry_relative",
-           "summary_message", "validate_cassettes", "validate_recordings"]
+__all__ = [
+    "CHECK",
+    "ERROR_CHECK",
+    "SEEDED_SOURCES",
+    "Recording",
+    "check_error_body",
+    "check_interaction",
+    "collector_paused",
+    "iter_recording_results",
+    "load_recording",
+    "load_validator",
+    "registry_relative",
+    "summary_message",
+    "validate_cassettes",
+    "validate_recordings",
+]

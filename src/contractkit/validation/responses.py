@@ -73,7 +73,9 @@ class SchemaFinding(Finding):
     omitted: int = 0  # further errors of the same response not enumerated (counted on the first finding only)
     failing_items: int = 0  # for a list body: how many of its items fail (on the first finding only)
 
+
 # --------------------------------------------------------------------------- OpenAPI documents
+
 
 @dataclass(frozen=True, slots=True)
 class RouteMatch:
@@ -95,8 +97,14 @@ class RouteMatch:
 class SpecValidator:
     """Validates responses against one OpenAPI 3 document; compiles each response schema once."""
 
-    def __init__(self, document: Mapping[str, Any], *, source: str = "", base_paths: Iterable[str] = (),
-                 max_errors: int = MAX_ERRORS_PER_RESPONSE) -> None:
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        *,
+        source: str = "",
+        base_paths: Iterable[str] = (),
+        max_errors: int = MAX_ERRORS_PER_RESPONSE,
+    ) -> None:
         if not isinstance(document, Mapping) or not isinstance(document.get("paths"), Mapping):
             raise SchemaLoadError("not an OpenAPI document: no 'paths' mapping", file=source or None)
         self.document = document
@@ -135,8 +143,17 @@ class SpecValidator:
                         yield method, template, item[method]
 
     # ---- validation
-    def validate(self, method: str, template: str, status: int, headers: Mapping[str, Any], body: Any, *,
-                 provider: str = "", operation_name: str = "") -> list[Finding]:
+    def validate(
+        self,
+        method: str,
+        template: str,
+        status: int,
+        headers: Mapping[str, Any],
+        body: Any,
+        *,
+        provider: str = "",
+        operation_name: str = "",
+    ) -> list[Finding]:
         """Findings for one response to the operation at (method, template); empty when it conforms."""
         label = f"{method.upper()} {template}"
         where = {"provider": provider, "operation": operation_name or label}
@@ -151,11 +168,19 @@ class SpecValidator:
             return [Finding(Code.NO_OPERATION, Severity.ERROR, f"{label} is not in the OpenAPI description", **where)]
         if response is None:
             declared = ", ".join(str(key) for key in operation.get("responses", {})) or "none"
-            return [Finding(Code.STATUS_UNDECLARED, Severity.ERROR,
-                            f"{label}: status {status} is not declared (declared: {declared})", "status", **where)]
+            return [
+                Finding(
+                    Code.STATUS_UNDECLARED,
+                    Severity.ERROR,
+                    f"{label}: status {status} is not declared (declared: {declared})",
+                    "status",
+                    **where,
+                )
+            ]
         findings = self._check_headers(label, status, response, headers, where)
-        findings += self._check_body(method, template, label, status, (response_key, pointer), response, headers, body,
-                                     where)
+        findings += self._check_body(
+            method, template, label, status, (response_key, pointer), response, headers, body, where
+        )
         return findings
 
     @property
@@ -163,22 +188,29 @@ class SpecValidator:
         """How many schemas have been compiled so far (each at most once)."""
         return len(self._validators)
 
-    def _response(self, method: str, template: str, operation: Mapping[str, Any], status: int
-                  ) -> tuple[str, Mapping[str, Any] | None, str]:
+    def _response(
+        self, method: str, template: str, operation: Mapping[str, Any], status: int
+    ) -> tuple[str, Mapping[str, Any] | None, str]:
         responses = operation.get("responses") or {}
         for key in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default"):
             if key in responses:
-                pointer = "#" + "".join(f"/{escape_pointer(part)}" for part in ("paths", template, method.lower(), "responses", key))
+                pointer = "#" + "".join(
+                    f"/{escape_pointer(part)}" for part in ("paths", template, method.lower(), "responses", key)
+                )
                 node = responses[key]
                 for _hop in range(16):  # deref below refuses cycles; this only tracks where the response lives
                     if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                         break
-                    pointer, node = node["$ref"], resolve_schema_pointer(self.document, node["$ref"], source=self.source)
+                    pointer, node = (
+                        node["$ref"],
+                        resolve_schema_pointer(self.document, node["$ref"], source=self.source),
+                    )
                 return key, deref(self.document, responses[key], source=self.source), pointer
         return "", None, ""
 
-    def _check_headers(self, label: str, status: int, response: Mapping[str, Any], headers: Mapping[str, Any],
-                       where: Mapping[str, str]) -> list[Finding]:
+    def _check_headers(
+        self, label: str, status: int, response: Mapping[str, Any], headers: Mapping[str, Any], where: Mapping[str, str]
+    ) -> list[Finding]:
         declared = response.get("headers")
         if not declared:
             return []
@@ -190,24 +222,47 @@ class SpecValidator:
             value = header_value(headers, name)
             if value is None:
                 if header.get("required"):
-                    findings.append(Finding(Code.HEADER_MISSING, Severity.ERROR,
-                                            f"{label} {status}: required response header {name!r} is missing",
-                                            f"headers.{name}", **where))
+                    findings.append(
+                        Finding(
+                            Code.HEADER_MISSING,
+                            Severity.ERROR,
+                            f"{label} {status}: required response header {name!r} is missing",
+                            f"headers.{name}",
+                            **where,
+                        )
+                    )
             elif isinstance(header.get("schema"), Mapping):
                 findings += self._check_header_value(label, status, name, header["schema"], value, where)
         return findings
 
-    def _check_header_value(self, label: str, status: int, name: str, schema: Mapping[str, Any], value: str,
-                            where: Mapping[str, str]) -> list[Finding]:
+    def _check_header_value(
+        self, label: str, status: int, name: str, schema: Mapping[str, Any], value: str, where: Mapping[str, str]
+    ) -> list[Finding]:
         resolved = deref(self.document, schema, source=self.source)
         validator = self._validator(("header", label, str(status), name.lower()), schema)
-        return [Finding(Code.HEADER_MISSING, Severity.ERROR, f"{label} {status}: response header {name!r}: {reason}",
-                        f"headers.{name}", **where)
-                for _path, reason in schema_errors(validator, coerce_text(value, resolved), limit=self.max_errors)]
+        return [
+            Finding(
+                Code.HEADER_MISSING,
+                Severity.ERROR,
+                f"{label} {status}: response header {name!r}: {reason}",
+                f"headers.{name}",
+                **where,
+            )
+            for _path, reason in schema_errors(validator, coerce_text(value, resolved), limit=self.max_errors)
+        ]
 
-    def _check_body(self, method: str, template: str, label: str, status: int, response_at: tuple[str, str],
-                    response: Mapping[str, Any], headers: Mapping[str, Any], body: Any,
-                    where: Mapping[str, str]) -> list[Finding]:
+    def _check_body(
+        self,
+        method: str,
+        template: str,
+        label: str,
+        status: int,
+        response_at: tuple[str, str],
+        response: Mapping[str, Any],
+        headers: Mapping[str, Any],
+        body: Any,
+        where: Mapping[str, str],
+    ) -> list[Finding]:
         response_key, response_pointer = response_at
         content = response.get("content") or {}
         empty = body is None or body == b"" or body == ""
@@ -215,17 +270,29 @@ class SpecValidator:
         if not content:
             if empty or not media:
                 return []
-            return [Finding(Code.CONTENT_TYPE_UNDECLARED, Severity.ERROR,
-                            f"{label} {status}: content type {media!r} is not declared (the description declares no body)",
-                            "headers.content-type", **where)]
+            return [
+                Finding(
+                    Code.CONTENT_TYPE_UNDECLARED,
+                    Severity.ERROR,
+                    f"{label} {status}: content type {media!r} is not declared (the description declares no body)",
+                    "headers.content-type",
+                    **where,
+                )
+            ]
         if empty and (method.upper() == "HEAD" or status in (204, 304)):
             return []
         declared = pick_media_type(media, content) if media else (next(iter(content)) if len(content) == 1 else None)
         if declared is None:
             shown = repr(media) if media else "no content type"
-            return [Finding(Code.CONTENT_TYPE_UNDECLARED, Severity.ERROR,
-                            f"{label} {status}: {shown} is not declared (declared: {', '.join(content)})",
-                            "headers.content-type", **where)]
+            return [
+                Finding(
+                    Code.CONTENT_TYPE_UNDECLARED,
+                    Severity.ERROR,
+                    f"{label} {status}: {shown} is not declared (declared: {', '.join(content)})",
+                    "headers.content-type",
+                    **where,
+                )
+            ]
         if not is_json_media(media or declared):
             return []
         schema = (content.get(declared) or {}).get("schema")
@@ -238,11 +305,19 @@ class SpecValidator:
         try:
             found = validator.problems(instance, self.max_errors)
         except (ValueError, RecursionError):  # jsonschema-rs gives up on instances nested thousands deep
-            return [Finding(Code.BODY_UNPARSABLE, Severity.ERROR,
-                            f"{label} {status}: the body is nested too deeply to validate", "$", **where)]
+            return [
+                Finding(
+                    Code.BODY_UNPARSABLE,
+                    Severity.ERROR,
+                    f"{label} {status}: the body is nested too deeply to validate",
+                    "$",
+                    **where,
+                )
+            ]
         base = f"{response_pointer}/content/{escape_pointer(declared)}/schema" if response_pointer else ""
-        return schema_findings(self.document, found, base, Code.BODY_SCHEMA, f"{label} {status}: ", where,
-                               pointers=self._pointers)
+        return schema_findings(
+            self.document, found, base, Code.BODY_SCHEMA, f"{label} {status}: ", where, pointers=self._pointers
+        )
 
     def _validator(self, key: tuple[str, ...], schema: Any) -> CompiledSchema:
         validator = self._validators.get(key)
@@ -261,21 +336,40 @@ class SpecValidator:
         return CompiledSchema(compiled, lambda: self._schemas.compile(items), prefix)
 
 
-def schema_findings(document: Mapping[str, Any], found: SchemaProblems, base: str, code: str, prefix: str,
-                    where: Mapping[str, str], *, pointers: dict[tuple[str, tuple[str, ...]], tuple[str, str]] | None = None
-                    ) -> list[Finding]:
+def schema_findings(
+    document: Mapping[str, Any],
+    found: SchemaProblems,
+    base: str,
+    code: str,
+    prefix: str,
+    where: Mapping[str, str],
+    *,
+    pointers: dict[tuple[str, tuple[str, ...]], tuple[str, str]] | None = None,
+) -> list[Finding]:
     """SchemaFindings for the problems of one response; `base` is the description pointer of the schema checked
     (`pointers` caches the walk from a keyword path back to the description)."""
     findings: list[Finding] = []
     cache = pointers if pointers is not None else {}
     for number, problem in enumerate(found.problems):
         key = (base, problem.keyword_path)
-        pointer, via = cache.get(key) or cache.setdefault(key, keyword_pointer(document, base, problem.keyword_path)
-                                                           if base else ("", ""))
-        findings.append(SchemaFinding(code, Severity.ERROR, f"{prefix}{problem.reason}", problem.path, kind=problem.kind,
-                                      detail=problem.detail, schema_pointer=pointer, via=via,
-                                      omitted=found.omitted if number == 0 else 0,
-                                      failing_items=found.failing_items if number == 0 else 0, **where))
+        pointer, via = cache.get(key) or cache.setdefault(
+            key, keyword_pointer(document, base, problem.keyword_path) if base else ("", "")
+        )
+        findings.append(
+            SchemaFinding(
+                code,
+                Severity.ERROR,
+                f"{prefix}{problem.reason}",
+                problem.path,
+                kind=problem.kind,
+                detail=problem.detail,
+                schema_pointer=pointer,
+                via=via,
+                omitted=found.omitted if number == 0 else 0,
+                failing_items=found.failing_items if number == 0 else 0,
+                **where,
+            )
+        )
     return findings
 
 
@@ -296,6 +390,7 @@ def _base_paths(document: Mapping[str, Any], extra: Iterable[str]) -> tuple[str,
 # --------------------------------------------------------------------------- small HTTP helpers
 
 # --------------------------------------------------------------------------- registry-level entry points
+
 
 class Validators:
     """The compiled validators of one command: each provider's slice (overlay applied) and each JSON Schema file,
@@ -344,8 +439,15 @@ def provider_overlay_path(provider: Provider) -> Path | None:
     return provider.settings.overlay
 
 
-def validate_response(provider: Provider, operation: Operation | str, status: int, headers: Mapping[str, Any] | None,
-                      body: Any, *, validators: Validators | None = None) -> list[Finding]:
+def validate_response(
+    provider: Provider,
+    operation: Operation | str,
+    status: int,
+    headers: Mapping[str, Any] | None,
+    body: Any,
+    *,
+    validators: Validators | None = None,
+) -> list[Finding]:
     """Findings for one response of a registered operation, against its schema source; empty when it conforms.
 
     `body` may be bytes, text or already-parsed JSON data (a contract example, for instance). Pass the command's
@@ -357,8 +459,15 @@ def validate_response(provider: Provider, operation: Operation | str, status: in
     headers = headers or {}
     source = operation.schema_source
     if source is SchemaSource.OPENAPI:
-        return validators.spec(provider).validate(operation.method or "GET", operation.path or "/", status, headers,
-                                                     body, provider=provider.name, operation_name=operation.name)
+        return validators.spec(provider).validate(
+            operation.method or "GET",
+            operation.path or "/",
+            status,
+            headers,
+            body,
+            provider=provider.name,
+            operation_name=operation.name,
+        )
     if source is SchemaSource.JSON_SCHEMA:
         return _validate_with_schema_file(provider, operation, status, headers, body, validators)
     if source is SchemaSource.BOTOCORE:
@@ -366,28 +475,54 @@ def validate_response(provider: Provider, operation: Operation | str, status: in
     return []
 
 
-def _validate_with_schema_file(provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any],
-                               body: Any, validators: Validators) -> list[Finding]:
+def _validate_with_schema_file(
+    provider: Provider, operation: Operation, status: int, headers: Mapping[str, Any], body: Any, validators: Validators
+) -> list[Finding]:
     where = {"provider": provider.name, "operation": operation.name}
-    schema_path = operation.response_schema if 200 <= status < 300 else (provider.error_schema if status >= 400 else None)
+    schema_path = (
+        operation.response_schema if 200 <= status < 300 else (provider.error_schema if status >= 400 else None)
+    )
     if schema_path is None or (status in (204, 304)):
         return []
     media = content_type(headers)
     if media and not is_json_media(media):
-        return [Finding(Code.CONTENT_TYPE_UNDECLARED, Severity.ERROR,
-                        f"{operation.label} {status}: content type {media!r} is not JSON, the schema {schema_path.name} describes JSON",
-                        "headers.content-type", **where)]
+        return [
+            Finding(
+                Code.CONTENT_TYPE_UNDECLARED,
+                Severity.ERROR,
+                f"{operation.label} {status}: content type {media!r} is not JSON, the schema {schema_path.name} describes JSON",
+                "headers.content-type",
+                **where,
+            )
+        ]
     instance, problem = parse_json_body(decoded_body(headers, body))
     if problem:
         return [Finding(Code.BODY_UNPARSABLE, Severity.ERROR, f"{operation.label} {status}: {problem}", "$", **where)]
-    return [replace(finding, message=f"{finding.message} ({schema_path.name})")
-            for finding in schema_findings({}, schema_problems(validators.schema_file(schema_path), instance), "",
-                                           Code.BODY_SCHEMA, f"{operation.label} {status}: ", where)]
+    return [
+        replace(finding, message=f"{finding.message} ({schema_path.name})")
+        for finding in schema_findings(
+            {},
+            schema_problems(validators.schema_file(schema_path), instance),
+            "",
+            Code.BODY_SCHEMA,
+            f"{operation.label} {status}: ",
+            where,
+        )
+    ]
 
 
-def validate_error_body(schema_path: Path, label: str, status: int, headers: Mapping[str, Any], body: Any, *,
-                        provider: str = "", operation: str = "", max_errors: int = MAX_ERRORS_PER_RESPONSE,
-                        validators: Validators | None = None) -> list[Finding]:
+def validate_error_body(
+    schema_path: Path,
+    label: str,
+    status: int,
+    headers: Mapping[str, Any],
+    body: Any,
+    *,
+    provider: str = "",
+    operation: str = "",
+    max_errors: int = MAX_ERRORS_PER_RESPONSE,
+    validators: Validators | None = None,
+) -> list[Finding]:
     """Findings (CK408) for a recorded 4xx/5xx response whose JSON body does not fit the provider's error schema.
 
     A body that is not JSON is left to the response-schema check (CK403/CK405): the error schema describes JSON.
@@ -400,8 +535,10 @@ def validate_error_body(schema_path: Path, label: str, status: int, headers: Map
     if problem or instance is None:
         return []
     found = schema_problems((validators or Validators()).schema_file(schema_path), instance, limit=max_errors)
-    return [replace(finding, message=f"{finding.message} (error schema {schema_path.name})")
-            for finding in schema_findings({}, found, "", Code.ERROR_SCHEMA, f"{label} {status}: ", where)]
+    return [
+        replace(finding, message=f"{finding.message} (error schema {schema_path.name})")
+        for finding in schema_findings({}, found, "", Code.ERROR_SCHEMA, f"{label} {status}: ", where)
+    ]
 
 
 __all__ = [

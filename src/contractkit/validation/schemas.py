@@ -29,12 +29,24 @@ if TYPE_CHECKING:
 
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else",
-               "unevaluatedProperties", "unevaluatedItems", "additionalItems")
+_SCHEMA_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
+)
 _DROPPED = frozenset(("discriminator", "example", "xml", "externalDocs", "nullable"))
 
 
 # --------------------------------------------------------------------------- OpenAPI 3.0 -> JSON Schema
+
 
 def to_json_schema(node: Any, ref_prefix: str = "") -> Any:
     """Convert one OpenAPI 3.0 schema object (recursively) to JSON Schema 2020-12; `$ref`s are kept, with
@@ -86,8 +98,11 @@ def _allow_null(schema: dict[str, Any]) -> dict[str, Any]:
 def resolve_schema_pointer(document: Any, ref: str, *, source: str = "") -> Any:
     """The node an internal `#/a/b` reference points at; raises SchemaLoadError when it does not resolve."""
     if not ref.startswith("#"):
-        raise SchemaLoadError(f"external reference {ref!r} is not supported: slices must be self-contained",
-                              file=source or None, hint="re-import the slice so that every $ref is internal")
+        raise SchemaLoadError(
+            f"external reference {ref!r} is not supported: slices must be self-contained",
+            file=source or None,
+            hint="re-import the slice so that every $ref is internal",
+        )
     try:
         return resolve_pointer(document, ref)
     except KeyError:
@@ -112,8 +127,15 @@ def deref(document: Any, node: Any, *, source: str = "") -> Any:
 
 # --------------------------------------------------------------------------- compiled schemas
 
-def compile_schema(document: Mapping[str, Any], schema: Any, *, source: str = "", openapi: bool = True,
-                   converted: dict[str, Any] | None = None) -> jsonschema_rs.Validator:
+
+def compile_schema(
+    document: Mapping[str, Any],
+    schema: Any,
+    *,
+    source: str = "",
+    openapi: bool = True,
+    converted: dict[str, Any] | None = None,
+) -> jsonschema_rs.Validator:
     """A jsonschema-rs validator for one schema of `document`, carrying only the parts its `$ref`s reach.
 
     `converted` caches each referenced part once converted, so that the validators of one document share the
@@ -184,7 +206,9 @@ class SharedSchemas:
         root = dict(to_json_schema(schema, SHARED_URI))
         root.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
         try:
-            return jsonschema_rs.Draft202012Validator(root, registry=self._shared(), validate_formats=True, offline=True)
+            return jsonschema_rs.Draft202012Validator(
+                root, registry=self._shared(), validate_formats=True, offline=True
+            )
         except (ValueError, jsonschema_rs.ReferencingError):  # a component refers outside components/schemas
             return compile_schema(self.document, schema, source=self.source, converted=self._converted)
 
@@ -193,7 +217,9 @@ class SharedSchemas:
 
         if self._registry is None:
             schemas = (self.document.get("components") or {}).get("schemas") or {}
-            resource = {"components": {"schemas": {name: to_json_schema(node, SHARED_URI) for name, node in schemas.items()}}}
+            resource = {
+                "components": {"schemas": {name: to_json_schema(node, SHARED_URI) for name, node in schemas.items()}}
+            }
             self._registry = jsonschema_rs.Registry([(SHARED_URI, resource)])
         return self._registry
 
@@ -202,8 +228,9 @@ def _unchanged(node: Any) -> Any:
     return node
 
 
-def refuse_self_references(document: Mapping[str, Any], schema: Any, source: str = "", *,
-                            checked: set[str] | None = None) -> None:
+def refuse_self_references(
+    document: Mapping[str, Any], schema: Any, source: str = "", *, checked: set[str] | None = None
+) -> None:
     """Raise SchemaLoadError when the schema, or a schema it reaches, is only a `$ref` chain that comes back to
     itself: such a schema describes nothing and would accept any response.
 
@@ -228,9 +255,12 @@ def _refuse_ref_cycle(document: Mapping[str, Any], node: Any, source: str) -> No
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and _is_ref_only(node):
         ref = node["$ref"]
         if ref in chain or ref == "#":
-            raise SchemaLoadError(f"schema {ref} is only a reference to itself ({' -> '.join([*chain, ref])}): it "
-                                  "describes nothing and would accept any response", file=source or None,
-                                  hint="point the $ref at the schema it stands for, or re-import the slice")
+            raise SchemaLoadError(
+                f"schema {ref} is only a reference to itself ({' -> '.join([*chain, ref])}): it "
+                "describes nothing and would accept any response",
+                file=source or None,
+                hint="point the $ref at the schema it stands for, or re-import the slice",
+            )
         chain.append(ref)
         node = resolve_schema_pointer(document, ref, source=source)
 
@@ -302,7 +332,9 @@ class CompiledSchema:
     failing items are enumerated (a drifted list repeats one error per item), and the failing items are counted.
     """
 
-    def __init__(self, validator: Any, items: Callable[[], Any] | None = None, items_prefix: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, validator: Any, items: Callable[[], Any] | None = None, items_prefix: tuple[str, ...] = ()
+    ) -> None:
         self.validator = validator
         self._items_factory = items
         self._items: Any = None
@@ -331,8 +363,9 @@ class CompiledSchema:
             failing += 1
             if len(problems) >= limit or failing > ITEMS_ENUMERATED:
                 continue  # counted as a failing item; its errors are not enumerated
-            found = _bounded(self._items.iter_errors(item), limit - len(problems), prefix=(index,),
-                             keyword_prefix=self._items_prefix)
+            found = _bounded(
+                self._items.iter_errors(item), limit - len(problems), prefix=(index,), keyword_prefix=self._items_prefix
+            )
             problems += found.problems
             omitted += found.omitted
         if not problems:  # the list itself fails (minItems, uniqueItems ...)
@@ -340,8 +373,9 @@ class CompiledSchema:
         return SchemaProblems(tuple(problems), omitted, failing)
 
 
-def _bounded(errors: Iterable[Any], limit: int, *, prefix: tuple[int, ...] = (),
-             keyword_prefix: tuple[str, ...] = ()) -> SchemaProblems:
+def _bounded(
+    errors: Iterable[Any], limit: int, *, prefix: tuple[int, ...] = (), keyword_prefix: tuple[str, ...] = ()
+) -> SchemaProblems:
     problems: list[SchemaProblem] = []
     omitted = 0
     for error in errors:
@@ -349,8 +383,15 @@ def _bounded(errors: Iterable[Any], limit: int, *, prefix: tuple[int, ...] = (),
             omitted += 1
             continue
         kind, detail = classify_error(error)
-        problems.append(SchemaProblem(json_path((*prefix, *error.instance_path)), explain_error(error), kind,
-                                      keyword_prefix + tuple(str(part) for part in error.evaluation_path), detail))
+        problems.append(
+            SchemaProblem(
+                json_path((*prefix, *error.instance_path)),
+                explain_error(error),
+                kind,
+                keyword_prefix + tuple(str(part) for part in error.evaluation_path),
+                detail,
+            )
+        )
     return SchemaProblems(tuple(problems), omitted)
 
 
@@ -421,7 +462,9 @@ def explain_error(error: Any) -> str:
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def items_schema(document: Mapping[str, Any], schema: Any) -> tuple[Any, tuple[str, ...]]:

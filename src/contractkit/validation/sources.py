@@ -78,11 +78,17 @@ def iter_recording_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(item for item in path.rglob("*") if item.is_file() and item.suffix.lower() in RECORDING_SUFFIXES
-                           and not any(part.startswith(".") for part in item.relative_to(path).parts))
+            found = sorted(
+                item
+                for item in path.rglob("*")
+                if item.is_file()
+                and item.suffix.lower() in RECORDING_SUFFIXES
+                and not any(part.startswith(".") for part in item.relative_to(path).parts)
+            )
             if not found:
-                raise CassetteError(f"no recordings in this folder (looked for {', '.join(RECORDING_SUFFIXES)} files)",
-                                    file=path)
+                raise CassetteError(
+                    f"no recordings in this folder (looked for {', '.join(RECORDING_SUFFIXES)} files)", file=path
+                )
             yield from found
         elif path.is_file():
             yield path
@@ -107,8 +113,12 @@ def load_recording(path: str | Path) -> Recording:
     if isinstance(data, Mapping) and isinstance(data.get("interactions"), list):
         check_cassette_version(data, path)
         return Recording(path, "vcr", _vcr_interactions(data["interactions"], path))
-    raise CassetteError("not a recording: expected a vcrpy cassette (interactions), a Betamax cassette "
-                        "(http_interactions) or a HAR file (log.entries)", file=path, line=1)
+    raise CassetteError(
+        "not a recording: expected a vcrpy cassette (interactions), a Betamax cassette "
+        "(http_interactions) or a HAR file (log.entries)",
+        file=path,
+        line=1,
+    )
 
 
 def _parse(raw: bytes, path: Path) -> Any:
@@ -145,6 +155,7 @@ def _vcr_interactions(items: list[Any], path: Path) -> tuple[RecordedInteraction
 
 # --------------------------------------------------------------------------- HAR
 
+
 def _har_interactions(data: Mapping[str, Any], path: Path) -> Iterator[RecordedInteraction]:
     entries = data["log"].get("entries")
     if not isinstance(entries, list):
@@ -153,8 +164,9 @@ def _har_interactions(data: Mapping[str, Any], path: Path) -> Iterator[RecordedI
         try:
             yield _har_entry(entry)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise CassetteError(f"malformed HAR entry ({_describe(exc)})", file=path,
-                                key_path=("log", "entries", index)) from exc
+            raise CassetteError(
+                f"malformed HAR entry ({_describe(exc)})", file=path, key_path=("log", "entries", index)
+            ) from exc
 
 
 def _har_entry(entry: Mapping[str, Any]) -> RecordedInteraction:
@@ -165,10 +177,18 @@ def _har_entry(entry: Mapping[str, Any]) -> RecordedInteraction:
         body = base64.b64decode(body)
     request_body = (request.get("postData") or {}).get("text")
     return RecordedInteraction(
-        request=RecordedRequest(method=str(request["method"]).upper(), uri=str(request["url"]),
-                                headers=_har_headers(request.get("headers")), body=request_body),
-        response=RecordedResponse(status=int(response["status"]), headers=_har_headers(response.get("headers"),
-                                  content.get("mimeType")), body=body, reason=str(response.get("statusText", ""))),
+        request=RecordedRequest(
+            method=str(request["method"]).upper(),
+            uri=str(request["url"]),
+            headers=_har_headers(request.get("headers")),
+            body=request_body,
+        ),
+        response=RecordedResponse(
+            status=int(response["status"]),
+            headers=_har_headers(response.get("headers"), content.get("mimeType")),
+            body=body,
+            reason=str(response.get("statusText", "")),
+        ),
     )
 
 
@@ -183,13 +203,15 @@ def _har_headers(items: Any, mime_type: str | None = None) -> dict[str, tuple[st
 
 # --------------------------------------------------------------------------- Betamax (and Ruby VCR)
 
+
 def _betamax_interactions(items: list[Any], path: Path) -> Iterator[RecordedInteraction]:
     for index, item in enumerate(items):
         try:
             yield _betamax_interaction(item)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise CassetteError(f"malformed Betamax interaction ({_describe(exc)})", file=path,
-                                key_path=("http_interactions", index)) from exc
+            raise CassetteError(
+                f"malformed Betamax interaction ({_describe(exc)})", file=path, key_path=("http_interactions", index)
+            ) from exc
 
 
 def _betamax_interaction(item: Mapping[str, Any]) -> RecordedInteraction:
@@ -199,10 +221,18 @@ def _betamax_interaction(item: Mapping[str, Any]) -> RecordedInteraction:
     if isinstance(code, bool) or not isinstance(code, int):
         raise TypeError(f"response.status.code: expected an integer, got {code!r}")
     return RecordedInteraction(
-        request=RecordedRequest(method=str(request["method"]).upper(), uri=str(request["uri"]),
-                                headers=_betamax_headers(request.get("headers")), body=_betamax_body(request.get("body"))),
-        response=RecordedResponse(status=code, headers=_betamax_headers(response.get("headers")),
-                                  body=_betamax_body(response.get("body")), reason=str(reason or "")),
+        request=RecordedRequest(
+            method=str(request["method"]).upper(),
+            uri=str(request["uri"]),
+            headers=_betamax_headers(request.get("headers")),
+            body=_betamax_body(request.get("body")),
+        ),
+        response=RecordedResponse(
+            status=code,
+            headers=_betamax_headers(response.get("headers")),
+            body=_betamax_body(response.get("body")),
+            reason=str(reason or ""),
+        ),
     )
 
 
@@ -223,8 +253,10 @@ def _betamax_headers(raw: Any) -> dict[str, tuple[str, ...]]:
         return {}
     if not isinstance(raw, Mapping):
         raise TypeError("headers: expected a mapping of name to values")
-    return {str(name): tuple(str(value) for value in (values if isinstance(values, list) else [values]))
-            for name, values in raw.items()}
+    return {
+        str(name): tuple(str(value) for value in (values if isinstance(values, list) else [values]))
+        for name, values in raw.items()
+    }
 
 
 def _describe(exc: Exception) -> str:

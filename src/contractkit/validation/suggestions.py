@@ -76,18 +76,28 @@ class Candidate:
 
     def is_supported(self, share: float, min_responses: int) -> bool:
         """Enough responses disagree here, and they are at least `share` of those recorded for the operations."""
-        return self.evidence.disagreeing >= min_responses and self.evidence.disagreeing >= share * self.evidence.responses
+        return (
+            self.evidence.disagreeing >= min_responses and self.evidence.disagreeing >= share * self.evidence.responses
+        )
 
 
-def suggest_corrections(document: Mapping[str, Any], results: Iterable[CheckResult], *, share: float = DEFAULT_SHARE,
-                        min_responses: int = DEFAULT_MIN_RESPONSES) -> list[Suggestion]:
+def suggest_corrections(
+    document: Mapping[str, Any],
+    results: Iterable[CheckResult],
+    *,
+    share: float = DEFAULT_SHARE,
+    min_responses: int = DEFAULT_MIN_RESPONSES,
+) -> list[Suggestion]:
     """Overlay corrections for the disagreements shown by at least `share` of the responses concerned."""
     accepted: dict[tuple[str, str], list[tuple[str, Evidence]]] = {}
     for candidate in iter_candidates(results):
         if candidate.is_supported(share, min_responses):
             accepted.setdefault((candidate.kind, candidate.pointer), []).append((candidate.detail, candidate.evidence))
-    suggestions = [suggestion for (kind, pointer), items in sorted(accepted.items())
-                   for suggestion in _suggestions(document, kind, pointer, items)]
+    suggestions = [
+        suggestion
+        for (kind, pointer), items in sorted(accepted.items())
+        for suggestion in _suggestions(document, kind, pointer, items)
+    ]
     return sorted(suggestions, key=lambda item: (-item.evidence.disagreeing, item.path))
 
 
@@ -96,12 +106,22 @@ def iter_candidates(results: Iterable[CheckResult]) -> Iterator[Candidate]:
     results = list(results)
     totals = _responses_per_operation(results)
     for (kind, pointer, detail), tally in _tally(results).items():
-        yield Candidate(kind, pointer, detail, Evidence(len(tally.responses), sum(totals.get(name, 0) for name in tally.operations),
-                                                        tuple(sorted(tally.operations)), tally.example))
+        yield Candidate(
+            kind,
+            pointer,
+            detail,
+            Evidence(
+                len(tally.responses),
+                sum(totals.get(name, 0) for name in tally.operations),
+                tuple(sorted(tally.operations)),
+                tally.example,
+            ),
+        )
 
 
-def explain_no_suggestion(results: Iterable[CheckResult], *, share: float = DEFAULT_SHARE,
-                          min_responses: int = DEFAULT_MIN_RESPONSES) -> str:
+def explain_no_suggestion(
+    results: Iterable[CheckResult], *, share: float = DEFAULT_SHARE, min_responses: int = DEFAULT_MIN_RESPONSES
+) -> str:
     """Why suggest_corrections proposed nothing: no response, no disagreement an overlay corrects, or too little
     evidence for any (with the numbers of the best-supported one)."""
     results = list(results)
@@ -110,18 +130,28 @@ def explain_no_suggestion(results: Iterable[CheckResult], *, share: float = DEFA
     if not checked:
         return "no recorded response was checked against the description"
     if not candidates:
-        return (f"none of the {checked} recorded responses contradicts the description where an overlay corrects it "
-                f"(a required property missing, a value not of its format, a null where none is allowed)")
+        return (
+            f"none of the {checked} recorded responses contradicts the description where an overlay corrects it "
+            f"(a required property missing, a value not of its format, a null where none is allowed)"
+        )
     supported = [candidate for candidate in candidates if candidate.is_supported(share, min_responses)]
     if supported:
         places = ", ".join(sorted({candidate.pointer for candidate in supported}))
         return f"the description already allows what the recorded responses need, or no overlay entry can say it, at {places}"
-    best = max(candidates, key=lambda item: (item.evidence.disagreeing, item.evidence.disagreeing / max(item.evidence.responses, 1)))
-    short = ("record more responses" if best.evidence.disagreeing < min_responses
-             else "most responses there agree with the description")
-    return (f"a correction needs at least {min_responses} responses that disagree in the same place, and at least "
-            f"{share:.0%} of the responses recorded for the operations concerned; the best-supported, "
-            f"{_describe(best)}, has {best.evidence.disagreeing} of {best.evidence.responses} ({short})")
+    best = max(
+        candidates,
+        key=lambda item: (item.evidence.disagreeing, item.evidence.disagreeing / max(item.evidence.responses, 1)),
+    )
+    short = (
+        "record more responses"
+        if best.evidence.disagreeing < min_responses
+        else "most responses there agree with the description"
+    )
+    return (
+        f"a correction needs at least {min_responses} responses that disagree in the same place, and at least "
+        f"{share:.0%} of the responses recorded for the operations concerned; the best-supported, "
+        f"{_describe(best)}, has {best.evidence.disagreeing} of {best.evidence.responses} ({short})"
+    )
 
 
 def _describe(candidate: Candidate) -> str:
@@ -146,7 +176,11 @@ def _tally(results: list[CheckResult]) -> dict[tuple[str, str, str], _Tally]:
         if result.check != "response-schema" or result.status is not Status.FAILED:
             continue
         for finding in result.findings:
-            if not isinstance(finding, SchemaFinding) or finding.kind not in SUGGESTED_KINDS or not finding.schema_pointer:
+            if (
+                not isinstance(finding, SchemaFinding)
+                or finding.kind not in SUGGESTED_KINDS
+                or not finding.schema_pointer
+            ):
                 continue
             pointer = (finding.via or finding.schema_pointer) if finding.kind == "null" else finding.schema_pointer
             tally = tallies.setdefault((finding.kind, pointer, finding.detail), _Tally(set(), set(), finding.message))
@@ -155,7 +189,9 @@ def _tally(results: list[CheckResult]) -> dict[tuple[str, str, str], _Tally]:
     return tallies
 
 
-def _suggestions(document: Mapping[str, Any], kind: str, pointer: str, items: list[tuple[str, Evidence]]) -> list[Suggestion]:
+def _suggestions(
+    document: Mapping[str, Any], kind: str, pointer: str, items: list[tuple[str, Evidence]]
+) -> list[Suggestion]:
     node = _node(document, pointer)
     path = pointer.removeprefix("#")
     name = _slug(pointer_parts(pointer)[-1] if pointer_parts(pointer) else "root")
@@ -166,15 +202,23 @@ def _suggestions(document: Mapping[str, Any], kind: str, pointer: str, items: li
         counts = ", ".join(f"{detail!r} in {item.disagreeing} of {item.responses}" for detail, item in items)
         reason = f"recorded responses lack required {'properties' if len(absent) > 1 else 'property'} {counts}"
         op, value = ("replace", kept) if kept else ("remove", None)
-        return [Suggestion(f"{name}-optional-{_slug('-'.join(absent))}"[:90], op, f"{path}/required", value, reason, evidence)]
+        return [
+            Suggestion(
+                f"{name}-optional-{_slug('-'.join(absent))}"[:90], op, f"{path}/required", value, reason, evidence
+            )
+        ]
     if kind == "format" and isinstance(node, Mapping) and "format" in node:
         detail, evidence = items[0]
-        reason = (f"{evidence.disagreeing} of {evidence.responses} recorded responses carry a value that is not a valid "
-                  f"{detail} (e.g. {evidence.example})")
+        reason = (
+            f"{evidence.disagreeing} of {evidence.responses} recorded responses carry a value that is not a valid "
+            f"{detail} (e.g. {evidence.example})"
+        )
         return [Suggestion(f"{name}-no-format-{_slug(detail)}", "remove", f"{path}/format", None, reason, evidence)]
     if kind == "null" and isinstance(node, Mapping) and node.get("nullable") is not True:
         detail, evidence = items[0]
-        reason = f"{evidence.disagreeing} of {evidence.responses} recorded responses carry null where {detail} is documented"
+        reason = (
+            f"{evidence.disagreeing} of {evidence.responses} recorded responses carry null where {detail} is documented"
+        )
         return [Suggestion(f"{name}-nullable", "add", f"{path}/nullable", True, reason, evidence)]
     return []
 
@@ -199,13 +243,19 @@ def overlay_text(suggestions: list[Suggestion], *, reference: str, observed: str
         if item.op != "remove":
             entry["value"] = item.value
         entry["provenance"] = {"reference": reference, "observed": day, "reason": item.reason}
-        entry["evidence"] = {"disagreeing": item.evidence.disagreeing, "responses": item.evidence.responses,
-                             "operations": list(item.evidence.operations)}
+        entry["evidence"] = {
+            "disagreeing": item.evidence.disagreeing,
+            "responses": item.evidence.responses,
+            "operations": list(item.evidence.operations),
+        }
         entries.append(entry)
-    head = ("# Overlay corrections suggested from recorded responses. Review each one, then add it to the provider's\n"
-            "# overlay (registry.yaml `overlay:`); `contracts lint` reports an entry once no recording needs it.\n")
-    body = yaml.safe_dump({"version": 1, "corrections": _unique_ids(entries)}, sort_keys=False, allow_unicode=True,
-                          width=120)
+    head = (
+        "# Overlay corrections suggested from recorded responses. Review each one, then add it to the provider's\n"
+        "# overlay (registry.yaml `overlay:`); `contracts lint` reports an entry once no recording needs it.\n"
+    )
+    body = yaml.safe_dump(
+        {"version": 1, "corrections": _unique_ids(entries)}, sort_keys=False, allow_unicode=True, width=120
+    )
     return head + body
 
 
@@ -224,5 +274,15 @@ def write_overlay_suggestions(path: Path, suggestions: list[Suggestion], *, refe
     write_text_atomic(Path(path), overlay_text(suggestions, reference=reference))
 
 
-__all__ = ["DEFAULT_MIN_RESPONSES", "DEFAULT_SHARE", "Candidate", "Evidence", "Suggestion", "explain_no_suggestion",
-           "iter_candidates", "overlay_text", "suggest_corrections", "write_overlay_suggestions"]
+__all__ = [
+    "DEFAULT_MIN_RESPONSES",
+    "DEFAULT_SHARE",
+    "Candidate",
+    "Evidence",
+    "Suggestion",
+    "explain_no_suggestion",
+    "iter_candidates",
+    "overlay_text",
+    "suggest_corrections",
+    "write_overlay_suggestions",
+]

@@ -24,9 +24,15 @@ from contractkit.validation.responses import (
 )
 
 SUMMARISED_CHECKS = ("response-schema", "error-schema")
-_KIND_BY_CODE: dict[str, str] = {Code.STATUS_UNDECLARED: "undocumented-status", Code.CONTENT_TYPE_UNDECLARED: "undocumented-content-type",
-                 Code.BODY_UNPARSABLE: "unparsable-body", Code.HEADER_MISSING: "header", Code.NO_OPERATION: "no-operation",
-                 Code.ERROR_SCHEMA: "error-schema", Code.AWS_SHAPE: "aws-shape"}
+_KIND_BY_CODE: dict[str, str] = {
+    Code.STATUS_UNDECLARED: "undocumented-status",
+    Code.CONTENT_TYPE_UNDECLARED: "undocumented-content-type",
+    Code.BODY_UNPARSABLE: "unparsable-body",
+    Code.HEADER_MISSING: "header",
+    Code.NO_OPERATION: "no-operation",
+    Code.ERROR_SCHEMA: "error-schema",
+    Code.AWS_SHAPE: "aws-shape",
+}
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -94,8 +100,12 @@ def summarize_conformance(results: Iterable[CheckResult]) -> ConformanceSummary:
             if key not in seen:  # a response counts once per row, however many list items repeat the error
                 seen.add(key)
                 groups.setdefault(key, []).append(Occurrence(result.interaction, finding.location, finding.message))
-    rows = [Disagreement(operation, path, kind, len(items), totals.get(operation, len(items)), items[0].message,
-                         tuple(items)) for (operation, path, kind), items in groups.items()]
+    rows = [
+        Disagreement(
+            operation, path, kind, len(items), totals.get(operation, len(items)), items[0].message, tuple(items)
+        )
+        for (operation, path, kind), items in groups.items()
+    ]
     rows.sort(key=lambda row: (-row.responses, row.operation, row.json_path, row.kind))
     return ConformanceSummary(responses, disagreeing, tuple(rows))
 
@@ -110,8 +120,10 @@ def conformance_lines(summary: ConformanceSummary, *, limit: int = 50) -> list[s
     """The summary as text lines: a headline, then one line per disagreement (the first `limit`)."""
     if not summary.rows:
         return []
-    headline = (f"Conformance: {summary.disagreeing} of {summary.responses} recorded responses disagree with the "
-                f"description ({len(summary.rows)} distinct disagreements, most frequent first)")
+    headline = (
+        f"Conformance: {summary.disagreeing} of {summary.responses} recorded responses disagree with the "
+        f"description ({len(summary.rows)} distinct disagreements, most frequent first)"
+    )
     lines = [headline]
     for row in summary.rows[:limit]:
         lines.append(f"  {row.responses:>6} of {row.total:<6} {row.kind:<26} {row.operation}  {row.json_path}")
@@ -127,10 +139,18 @@ def summary_to_dict(summary: ConformanceSummary) -> dict[str, Any]:
         "responses": summary.responses,
         "disagreeing": summary.disagreeing,
         "disagreements": [
-            {"operation": row.operation, "json_path": row.json_path, "kind": row.kind, "responses": row.responses,
-             "total": row.total, "example": row.example,
-             "occurrences": [{"interaction": item.interaction, "json_path": item.json_path, "message": item.message}
-                             for item in row.occurrences]}
+            {
+                "operation": row.operation,
+                "json_path": row.json_path,
+                "kind": row.kind,
+                "responses": row.responses,
+                "total": row.total,
+                "example": row.example,
+                "occurrences": [
+                    {"interaction": item.interaction, "json_path": item.json_path, "message": item.message}
+                    for item in row.occurrences
+                ],
+            }
             for row in summary.rows
         ],
     }

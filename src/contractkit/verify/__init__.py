@@ -15,6 +15,14 @@ from contractkit.verify.verifier import (
 )
 
 __all__ = [
-    "ProviderState", "StateDispatcher", "check_pacts_against_specs", "operation_for", "run_verifier", "validate_cassettes", "validate_step",
-    "verify_pacts", "verify_registry", "verify_step",
+    "ProviderState",
+    "StateDispatcher",
+    "check_pacts_against_specs",
+    "operation_for",
+    "run_verifier",
+    "validate_cassettes",
+    "validate_step",
+    "verify_pacts",
+    "verify_registry",
+    "verify_step",
 ]

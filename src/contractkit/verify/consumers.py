@@ -46,16 +46,22 @@ class ConsumerPact:
 
     def labelled(self, result: CheckResult) -> CheckResult:
         """A result about one interaction of this pact, named by `label` and carrying the consumer and the pact."""
-        return replace(result, interaction=self.label(result.interaction),
-                       details={**result.details, "consumer": self.consumer, "pact": self.shown})
+        return replace(
+            result,
+            interaction=self.label(result.interaction),
+            details={**result.details, "consumer": self.consumer, "pact": self.shown},
+        )
 
 
 def consumer_pacts(context: ProviderContext) -> list[ConsumerPact]:
     """Our consumer's pact with the provider (when it is written), then every other consumer's, in file order."""
     registry, contract = context.registry, context.provider.contract
     written = registry.relative(contract) if contract is not None and contract.is_file() else ""
-    ours = ([ConsumerPact(registry.consumer, context.pact, registry.relative(context.pact_path), True, written)]
-            if context.pact is not None else [])
+    ours = (
+        [ConsumerPact(registry.consumer, context.pact, registry.relative(context.pact_path), True, written)]
+        if context.pact is not None
+        else []
+    )
     return ours + other_consumer_pacts(context)
 
 
@@ -72,4 +78,3 @@ def other_consumer_pacts(context: ProviderContext) -> list[ConsumerPact]:
         if is_pact_of(pact, provider, registry.providers):
             found.append(ConsumerPact(consumer_of(pact), pact, registry.relative(path)))
     return found
-

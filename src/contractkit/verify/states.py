@@ -37,7 +37,9 @@ class StateDispatcher:
     def __init__(self, states: Mapping[str, ProviderState]) -> None:
         self.states = states
         self.failures: dict[str, str] = {}
-        self._callables = {name: load_callable(entry.target) for name, entry in states.items() if entry.kind == "callable"}
+        self._callables = {
+            name: load_callable(entry.target) for name, entry in states.items() if entry.kind == "callable"
+        }
 
     def __call__(self, state: str, action: str, parameters: dict[str, Any] | None = None) -> None:
         """Set up or tear down one provider state; cassette variants are served by the replay server instead."""
@@ -54,18 +56,22 @@ class StateDispatcher:
             self.failures[state] = f"{where} raised {type(exc).__name__}: {exc}"
 
 
-def group_by_cassette_states(interactions: Sequence[PactInteraction], states: Mapping[str, ProviderState]
-                              ) -> dict[tuple[ProviderState, ...], list[PactInteraction]]:
+def group_by_cassette_states(
+    interactions: Sequence[PactInteraction], states: Mapping[str, ProviderState]
+) -> dict[tuple[ProviderState, ...], list[PactInteraction]]:
     """The interactions by the cassette variants their provider states need: a group shares one replay server."""
     groups: dict[tuple[ProviderState, ...], list[PactInteraction]] = {}
     for interaction in interactions:
-        variants = tuple(states[name] for name in interaction.state_names if name in states and states[name].is_cassette)
+        variants = tuple(
+            states[name] for name in interaction.state_names if name in states and states[name].is_cassette
+        )
         groups.setdefault(variants, []).append(interaction)
     return groups
 
 
-def with_state_failures(provider: Provider, interactions: Sequence[PactInteraction], results: list[CheckResult],
-                         failures: Mapping[str, str]) -> list[CheckResult]:
+def with_state_failures(
+    provider: Provider, interactions: Sequence[PactInteraction], results: list[CheckResult], failures: Mapping[str, str]
+) -> list[CheckResult]:
     """An interaction whose provider state could not be set up failed, whatever the replay answered."""
     if not failures:
         return results
@@ -76,8 +82,17 @@ def with_state_failures(provider: Provider, interactions: Sequence[PactInteracti
         if not broken:
             updated.append(result)
             continue
-        findings = tuple(Finding(Code.NOT_VERIFIED, Severity.ERROR, f"provider state {name!r} could not be set up: {failures[name]}",
-                                 "providerStates", provider.name, result.operation) for name in broken)
+        findings = tuple(
+            Finding(
+                Code.NOT_VERIFIED,
+                Severity.ERROR,
+                f"provider state {name!r} could not be set up: {failures[name]}",
+                "providerStates",
+                provider.name,
+                result.operation,
+            )
+            for name in broken
+        )
         updated.append(replace(result, status=Status.FAILED, message=findings[0].message, findings=findings))
     return updated
 
@@ -92,11 +107,18 @@ def load_callable(reference: str) -> Callable[..., Any]:
 
 
 def _post_state(url: str, payload: Mapping[str, Any]) -> None:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode("utf-8"), method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=STATE_TIMEOUT) as answer:
         answer.read()
 
 
-__all__ = ["STATE_TIMEOUT", "ProviderState", "StateDispatcher", "group_by_cassette_states", "load_callable",
-           "with_state_failures"]
+__all__ = [
+    "STATE_TIMEOUT",
+    "ProviderState",
+    "StateDispatcher",
+    "group_by_cassette_states",
+    "load_callable",
+    "with_state_failures",
+]

@@ -69,9 +69,17 @@ from contractkit.verify.states import (
 
 # --------------------------------------------------------------------------- entry points
 
-def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_url: str | None = None,
-                    environ: Mapping[str, str] | None = None, allow_missing: bool = False,
-                    allow_unsafe: bool = False, validators: Validators | None = None) -> Report:
+
+def verify_registry(
+    registry: Registry,
+    providers: Sequence[Provider],
+    *,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    allow_missing: bool = False,
+    allow_unsafe: bool = False,
+    validators: Validators | None = None,
+) -> Report:
     """`contracts verify`: pact verification, cassette validation and the pact-vs-OpenAPI check, in one Report,
     for every consumer's pact with each provider.
 
@@ -84,8 +92,14 @@ def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_u
     for provider in providers:
         context = ProviderContext(registry, provider, validators)  # the pact, the slice and its validator
         pacts = consumer_pacts(context)  # read once for both checks
-        results += verify_pacts(context, base_url=base_url, environ=environ, allow_missing=allow_missing,
-                                allow_unsafe=allow_unsafe, pacts=pacts)
+        results += verify_pacts(
+            context,
+            base_url=base_url,
+            environ=environ,
+            allow_missing=allow_missing,
+            allow_unsafe=allow_unsafe,
+            pacts=pacts,
+        )
         if base_url is None:
             results += validate_cassettes(registry, provider, validators, cassettes=context.cassettes)
         results += check_pacts_against_specs(context, pacts)
@@ -96,16 +110,22 @@ def verify_registry(registry: Registry, providers: Sequence[Provider], *, base_u
 
 def verify_step(registry: Registry, providers: Sequence[Provider] = (), *, base_url: str | None = None) -> Report:
     """The verify step of `contracts run`: pacts replayed against cassettes (or a live base URL)."""
-    return _report("verify pacts", lambda provider: verify_pacts(ProviderContext(registry, provider), base_url=base_url),
-                   providers or list(registry.providers.values()))
+    return _report(
+        "verify pacts",
+        lambda provider: verify_pacts(ProviderContext(registry, provider), base_url=base_url),
+        providers or list(registry.providers.values()),
+    )
 
 
 def validate_step(registry: Registry, providers: Sequence[Provider] = ()) -> Report:
     """The validate step of `contracts run`: cassette responses against schemas, pacts against OpenAPI slices."""
-    return _report("validate responses and pacts",
-                   lambda provider: validate_cassettes(registry, provider)
-                   + check_pacts_against_specs(ProviderContext(registry, provider)),
-                   providers or list(registry.providers.values()))
+    return _report(
+        "validate responses and pacts",
+        lambda provider: (
+            validate_cassettes(registry, provider) + check_pacts_against_specs(ProviderContext(registry, provider))
+        ),
+        providers or list(registry.providers.values()),
+    )
 
 
 def _report(title: str, run: Callable[[Provider], list[CheckResult]], providers: Iterable[Provider]) -> Report:
@@ -115,6 +135,7 @@ def _report(title: str, run: Callable[[Provider], list[CheckResult]], providers:
 
 
 # --------------------------------------------------------------------------- cassette validation
+
 
 def _first_message(findings: Sequence[Finding]) -> str:
     if not findings:
@@ -131,7 +152,10 @@ def _shown(registry: Registry, path: Path | None) -> str:
 
 # --------------------------------------------------------------------------- pact vs OpenAPI
 
-def check_pacts_against_specs(context: ProviderContext, pacts: Sequence[ConsumerPact] | None = None) -> list[CheckResult]:
+
+def check_pacts_against_specs(
+    context: ProviderContext, pacts: Sequence[ConsumerPact] | None = None
+) -> list[CheckResult]:
     """Every interaction of every consumer's pact with the provider (`pacts`, read from the registry when not given)
     judged against its OpenAPI slice, overlay applied: failed when it cannot verify against a provider honouring
     the description, passed with warnings when it may not."""
@@ -139,8 +163,11 @@ def check_pacts_against_specs(context: ProviderContext, pacts: Sequence[Consumer
     if provider.kind is ProviderKind.AWS or provider.spec is None:
         return []
     pacts = consumer_pacts(context) if pacts is None else pacts
-    return [owned.labelled(_judged(context, interaction, owned.source)) for owned in pacts
-            for interaction in owned.pact.interactions]
+    return [
+        owned.labelled(_judged(context, interaction, owned.source))
+        for owned in pacts
+        for interaction in owned.pact.interactions
+    ]
 
 
 def _judged(context: ProviderContext, interaction: PactInteraction, source: str) -> CheckResult:
@@ -150,18 +177,29 @@ def _judged(context: ProviderContext, interaction: PactInteraction, source: str)
     operation = request_operation(interaction.request, context.router)
     findings = interaction_findings(interaction, context.validator, provider=provider, operation=operation)
     failed = any(finding.severity is Severity.ERROR for finding in findings)
-    return CheckResult("pact-openapi", provider, operation, interaction.description,
-                       Status.FAILED if failed else Status.PASSED, _first_message(findings),
-                       time.perf_counter() - started, findings, {"contract": source})
+    return CheckResult(
+        "pact-openapi",
+        provider,
+        operation,
+        interaction.description,
+        Status.FAILED if failed else Status.PASSED,
+        _first_message(findings),
+        time.perf_counter() - started,
+        findings,
+        {"contract": source},
+    )
 
 
-def interaction_findings(interaction: PactInteraction, validator: SpecValidator, *, provider: str = "",
-                         operation: str = "") -> tuple[Finding, ...]:
+def interaction_findings(
+    interaction: PactInteraction, validator: SpecValidator, *, provider: str = "", operation: str = ""
+) -> tuple[Finding, ...]:
     """The compatibility engine's answer for one pact interaction against a description, as Findings: each way it
     would fail against a provider honouring the description (`interaction: reason`, at `response.body.a[*].b`)."""
     name = interaction.description or f"{interaction.request.method} {interaction.request.path}"
-    return tuple(Finding(problem.code, problem.severity, f"{name}: {problem.reason}", problem.where, provider, operation)
-                 for problem in judge_interaction(interaction, validator))
+    return tuple(
+        Finding(problem.code, problem.severity, f"{name}: {problem.reason}", problem.where, provider, operation)
+        for problem in judge_interaction(interaction, validator)
+    )
 
 
 def request_operation(request: PactRequest, router: OperationRouter) -> str:
@@ -169,31 +207,46 @@ def request_operation(request: PactRequest, router: OperationRouter) -> str:
     headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
     body = request.body
     text = body if isinstance(body, (str, bytes)) else json.dumps(body) if body is not None else ""
-    route = router.match(request.method, request.path, query_keys=request.query.keys(), action=aws_action(headers, text))
+    route = router.match(
+        request.method, request.path, query_keys=request.query.keys(), action=aws_action(headers, text)
+    )
     return route.name if route is not None else ""
 
 
 def operation_for(provider: Provider, request: Mapping[str, Any], router: OperationRouter | None = None) -> str:
     """The registry operation a pact request in its JSON form belongs to ('' when none fits), for callers that
     hold the JSON; pass the provider's router when asking for many requests, so it is built once."""
-    headers = {key.lower(): str(value[0] if isinstance(value, list) and value else value)
-               for key, value in (request.get("headers") or {}).items()}
+    headers = {
+        key.lower(): str(value[0] if isinstance(value, list) and value else value)
+        for key, value in (request.get("headers") or {}).items()
+    }
     query = request.get("query") or {}
     body = request.get("body")
     text = body if isinstance(body, str) else json.dumps(body) if body is not None else ""
     if isinstance(body, Mapping) and isinstance(body.get("content"), str):
         text = body["content"]  # a form body the pact core keeps as text
     router = router if router is not None else provider_router(provider)
-    route = router.match(str(request.get("method", "GET")), str(request.get("path", "/")),
-                         query_keys=query.keys() if isinstance(query, Mapping) else (), action=aws_action(headers, text))
+    route = router.match(
+        str(request.get("method", "GET")),
+        str(request.get("path", "/")),
+        query_keys=query.keys() if isinstance(query, Mapping) else (),
+        action=aws_action(headers, text),
+    )
     return route.name if route is not None else ""
 
 
 # --------------------------------------------------------------------------- pact verification
 
-def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
-                 environ: Mapping[str, str] | None = None, allow_missing: bool = False,
-                 allow_unsafe: bool = False, pacts: Sequence[ConsumerPact] | None = None) -> list[CheckResult]:
+
+def verify_pacts(
+    context: ProviderContext,
+    *,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    allow_missing: bool = False,
+    allow_unsafe: bool = False,
+    pacts: Sequence[ConsumerPact] | None = None,
+) -> list[CheckResult]:
     """Replay every consumer's pact with the provider (`pacts`, read from the registry when not given) with
     pact-python's Verifier; one CheckResult per interaction, another consumer's named by its consumer.
 
@@ -207,8 +260,14 @@ def verify_pacts(context: ProviderContext, *, base_url: str | None = None,
     return results
 
 
-def verify_consumer_pact(context: ProviderContext, owned: ConsumerPact, *, base_url: str | None = None,
-                         environ: Mapping[str, str] | None = None, allow_unsafe: bool = False) -> list[CheckResult]:
+def verify_consumer_pact(
+    context: ProviderContext,
+    owned: ConsumerPact,
+    *,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    allow_unsafe: bool = False,
+) -> list[CheckResult]:
     """Replay one consumer's pact against the provider's cassettes (or `base_url`); one CheckResult per interaction."""
     provider, pact = context.provider, owned.pact
     environ = environ if environ is not None else os.environ
@@ -229,12 +288,21 @@ def _without_pact(context: ProviderContext, allow_missing: bool) -> list[CheckRe
     """A provider with a contract but no pact fails (unless `allow_missing`); one without a contract is skipped."""
     registry, provider, shown = context.registry, context.provider, _shown(context.registry, context.pact_path)
     if provider.contract is not None and provider.contract.is_file() and not allow_missing:
-        finding = Finding(Code.PACT_MISSING, Severity.ERROR,
-                          f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
-                          f"pact at {shown}: write it with `contracts consumer --provider {provider.name}`, or pass "
-                          "--allow-missing", shown, provider.name)
+        finding = Finding(
+            Code.PACT_MISSING,
+            Severity.ERROR,
+            f"provider {provider.name!r} has a contract ({_shown(registry, provider.contract)}) but no "
+            f"pact at {shown}: write it with `contracts consumer --provider {provider.name}`, or pass "
+            "--allow-missing",
+            shown,
+            provider.name,
+        )
         return [CheckResult("pact", provider.name, "", "", Status.FAILED, finding.message, 0.0, (finding,))]
-    return [CheckResult("pact", provider.name, "", "", Status.SKIPPED, f"no pact at {shown} (write it with `contracts consumer`)")]
+    return [
+        CheckResult(
+            "pact", provider.name, "", "", Status.SKIPPED, f"no pact at {shown} (write it with `contracts consumer`)"
+        )
+    ]
 
 
 def messages_not_verified(provider: Provider, pact: Pact, shown: str) -> list[CheckResult]:
@@ -242,16 +310,31 @@ def messages_not_verified(provider: Provider, pact: Pact, shown: str) -> list[Ch
     results = []
     for message in pact.messages:
         text = f"not verified: a {message.kind} interaction, and contracts verify replays HTTP interactions only"
-        finding = Finding(Code.MESSAGE_NOT_VERIFIED, Severity.WARNING,
-                          f"{message.kind} interaction {message.description!r} not verified: only HTTP interactions "
-                          "are replayed", f"{shown}: {format_key_path(message.key_path)}", provider.name)
-        results.append(CheckResult("pact", provider.name, "", message.description or f"({format_key_path(message.key_path)})",
-                                   Status.SKIPPED, text, findings=(finding,), details={"pact": shown}))
+        finding = Finding(
+            Code.MESSAGE_NOT_VERIFIED,
+            Severity.WARNING,
+            f"{message.kind} interaction {message.description!r} not verified: only HTTP interactions are replayed",
+            f"{shown}: {format_key_path(message.key_path)}",
+            provider.name,
+        )
+        results.append(
+            CheckResult(
+                "pact",
+                provider.name,
+                "",
+                message.description or f"({format_key_path(message.key_path)})",
+                Status.SKIPPED,
+                text,
+                findings=(finding,),
+                details={"pact": shown},
+            )
+        )
     return results
 
 
-def skip_unsafe(provider: Provider, interactions: Sequence[PactInteraction], router: OperationRouter
-                ) -> tuple[list[PactInteraction], list[CheckResult]]:
+def skip_unsafe(
+    provider: Provider, interactions: Sequence[PactInteraction], router: OperationRouter
+) -> tuple[list[PactInteraction], list[CheckResult]]:
     """The interactions safe to send to a live provider, and a SKIPPED row for each one that is not: its
     operation is `safe: false` in the registry, or it matches no operation and its method is not read-only."""
     kept, skipped = [], []
@@ -263,21 +346,42 @@ def skip_unsafe(provider: Provider, interactions: Sequence[PactInteraction], rou
             kept.append(interaction)
             continue
         why = f"operation {name!r} is safe: false" if operation is not None else f"{method} matches no operation"
-        skipped.append(CheckResult("pact", provider.name, name, interaction.description,
-                                   Status.SKIPPED, f"not sent to the live provider: {why}; pass --allow-unsafe to send it"))
+        skipped.append(
+            CheckResult(
+                "pact",
+                provider.name,
+                name,
+                interaction.description,
+                Status.SKIPPED,
+                f"not sent to the live provider: {why}; pass --allow-unsafe to send it",
+            )
+        )
     return kept, skipped
 
 
-def _verify_group(context: ProviderContext, pact: Pact, interactions: list[PactInteraction],
-                  variants: Sequence[ProviderState], base_url: str | None, environ: Mapping[str, str]) -> list[CheckResult]:
+def _verify_group(
+    context: ProviderContext,
+    pact: Pact,
+    interactions: list[PactInteraction],
+    variants: Sequence[ProviderState],
+    base_url: str | None,
+    environ: Mapping[str, str],
+) -> list[CheckResult]:
     provider, states = context.provider, context.settings.states
     dispatcher = StateDispatcher(states)  # checks every callable state imports before anything runs
     cassettes = _replay_source(context, variants) if base_url is None else []
     headers = _auth_headers(provider, environ) if base_url else {}
     with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
         with _target(context, cassettes, base_url) as origin:
-            run = run_verifier(provider, _core_document(pact, provider, interactions), Path(folder), origin, states,
-                               headers=headers, dispatcher=dispatcher)
+            run = run_verifier(
+                provider,
+                _core_document(pact, provider, interactions),
+                Path(folder),
+                origin,
+                states,
+                headers=headers,
+                dispatcher=dispatcher,
+            )
     results = _results(context, interactions, run)
     if base_url is None:
         results = _with_answering_cassettes(context, cassettes, interactions, results)
@@ -289,18 +393,33 @@ def _core_document(pact: Pact, provider: Provider, interactions: Sequence[PactIn
     It names the provider verified, as a pact matched to it by its file name may not."""
     # without V3 `messages`: the Pact core would read the file as a message pact and skip its HTTP interactions
     top = {key: value for key, value in pact.raw.items() if key != "messages"}
-    return {**top, "provider": {"name": provider.name}, "interactions": [interaction.raw for interaction in interactions]}
+    return {
+        **top,
+        "provider": {"name": provider.name},
+        "interactions": [interaction.raw for interaction in interactions],
+    }
 
 
-def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cassette],
-                              interactions: Sequence[PactInteraction], results: list[CheckResult]) -> list[CheckResult]:
+def _with_answering_cassettes(
+    context: ProviderContext,
+    cassettes: Sequence[Cassette],
+    interactions: Sequence[PactInteraction],
+    results: list[CheckResult],
+) -> list[CheckResult]:
     """Name the cassette that answered each interaction. A failure answered by a seeded cassette says that is a
     likely cause; a pass answered by one is SEEDED, not PASSED: its answer was generated from the description and
     the contract, so the check could not have failed."""
     registry = context.registry
-    origin = {id(interaction): (cassette, index) for cassette in cassettes for index, interaction in enumerate(cassette.interactions)}
-    index = InteractionIndex([interaction for cassette in cassettes for interaction in cassette.interactions],
-                             context.provider, router=context.router)
+    origin = {
+        id(interaction): (cassette, index)
+        for cassette in cassettes
+        for index, interaction in enumerate(cassette.interactions)
+    }
+    index = InteractionIndex(
+        [interaction for cassette in cassettes for interaction in cassette.interactions],
+        context.provider,
+        router=context.router,
+    )
     by_description = {interaction.description: interaction for interaction in interactions}
     updated = []
     for result in results:
@@ -313,8 +432,11 @@ def _with_answering_cassettes(context: ProviderContext, cassettes: Sequence[Cass
             updated.append(result)
             continue
         cassette, position = origin[id(match.interaction)]
-        answered = {"answered_by": f"{_shown(registry, cassette.path)}#{position}", "matched": match.how,
-                    "cassette_source": cassette.source}
+        answered = {
+            "answered_by": f"{_shown(registry, cassette.path)}#{position}",
+            "matched": match.how,
+            "cassette_source": cassette.source,
+        }
         updated.append(_seeded(replace(result, details={**result.details, **answered}), cassette.source))
     return updated
 
@@ -324,30 +446,45 @@ def _seeded(result: CheckResult, source: str) -> CheckResult:
         return result
     answered = result.details["answered_by"]
     if result.status is Status.FAILED:
-        return replace(result, message=result.message + (
-            f" [answered by {answered}, a cassette seeded from {source}: its values are generated, not recorded; record "
-            "the provider or map the pact's provider state to a cassette variant]"))
+        return replace(
+            result,
+            message=result.message
+            + (
+                f" [answered by {answered}, a cassette seeded from {source}: its values are generated, not recorded; record "
+                "the provider or map the pact's provider state to a cassette variant]"
+            ),
+        )
     if result.status is Status.PASSED:
-        return replace(result, status=Status.SEEDED, message=(
-            f"seeded: answered by {answered}, a cassette generated from {source}, not recorded: record the provider "
-            "for a verdict that could fail"))
+        return replace(
+            result,
+            status=Status.SEEDED,
+            message=(
+                f"seeded: answered by {answered}, a cassette generated from {source}, not recorded: record the provider "
+                "for a verdict that could fail"
+            ),
+        )
     return result
 
 
-def _unanswered(context: ProviderContext, cassettes: Sequence[Cassette], interaction: PactInteraction,
-                result: CheckResult) -> CheckResult:
+def _unanswered(
+    context: ProviderContext, cassettes: Sequence[Cassette], interaction: PactInteraction, result: CheckResult
+) -> CheckResult:
     """Say that no cassette answers the interaction (and which cassette is missing) instead of the replay's 501."""
     registry, provider = context.registry, context.provider
     asked = f"{interaction.request.method} {interaction.request.path}"
     operation = result.operation
     expected = cassette_path(provider.cassettes, operation) if operation and provider.cassettes is not None else None
     if expected is not None and not any(cassette.operation == operation for cassette in cassettes):
-        message = (f"no cassette for operation {operation!r}: {_shown(registry, expected)} is missing, so nothing answers "
-                   f"{asked}; record it with `contracts record --provider {provider.name}`")
+        message = (
+            f"no cassette for operation {operation!r}: {_shown(registry, expected)} is missing, so nothing answers "
+            f"{asked}; record it with `contracts record --provider {provider.name}`"
+        )
         where = _shown(registry, expected)
     else:
-        message = (f"no recorded interaction in {_shown(registry, provider.cassettes)} answers {asked}; record one "
-                   "that does, or map the pact's provider state to a cassette variant")
+        message = (
+            f"no recorded interaction in {_shown(registry, provider.cassettes)} answers {asked}; record one "
+            "that does, or map the pact's provider state to a cassette variant"
+        )
         where = _shown(registry, provider.cassettes)
     finding = Finding(Code.CASSETTE_MISSING, Severity.ERROR, message, where, provider.name, operation)
     return replace(result, message=message, findings=(finding,), details={**result.details, "cassette_missing": where})
@@ -358,7 +495,13 @@ def _incoming(request: PactRequest) -> IncomingRequest:
     query = urlencode([(key, value) for key, values in request.query.items() for value in values])
     headers = {key.lower(): values[0] for key, values in request.headers.items() if values}
     body = request.body
-    raw = b"" if body is None else body if isinstance(body, bytes) else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+    raw = (
+        b""
+        if body is None
+        else body
+        if isinstance(body, bytes)
+        else (body.encode() if isinstance(body, str) else json.dumps(body).encode())
+    )
     return IncomingRequest(request.method.upper(), f"{request.path}?{query}" if query else request.path, headers, raw)
 
 
@@ -375,7 +518,9 @@ def live_origin(provider: Provider, base_url: str) -> str:
     """The URL the Verifier sends pact paths to: pact paths already carry the provider's base path (/api)."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--base-url {base_url!r} is not an http(s) URL", hint="write it as https://host[:port][/base-path]")
+        raise UsageError(
+            f"--base-url {base_url!r} is not an http(s) URL", hint="write it as https://host[:port][/base-path]"
+        )
     path = parts.path.rstrip("/")
     if provider.base_path and path.endswith(provider.base_path):
         path = path[: -len(provider.base_path)]
@@ -387,13 +532,17 @@ def _replay_source(context: ProviderContext, variants: Sequence[ProviderState]) 
     for state in variants:  # variant cassettes first, so their interactions win over the default recording
         path = state.cassette
         if path is None or not path.exists():
-            raise RegistryError(f"provider state {state.name!r}: cassette {path or state.target} does not exist",
-                                key_path=("providers", provider.name, "states", state.name, "cassette"))
+            raise RegistryError(
+                f"provider state {state.name!r}: cassette {path or state.target} does not exist",
+                key_path=("providers", provider.name, "states", state.name, "cassette"),
+            )
         source += [load_cassette(path)] if path.is_file() else list(iter_cassettes(path))
     source += context.cassettes
     if not source:
-        raise UsageError(f"provider {provider.name!r} has no cassettes at {provider.cassettes}",
-                         hint="record them with `contracts record`, or verify live with --base-url")
+        raise UsageError(
+            f"provider {provider.name!r} has no cassettes at {provider.cassettes}",
+            hint="record them with `contracts record`, or verify live with --base-url",
+        )
     return source
 
 
@@ -409,9 +558,16 @@ class CoreRun:
     error: str = ""
 
 
-def run_verifier(provider: Provider, pact: Mapping[str, Any], folder: Path, origin: str,
-                 states: Mapping[str, ProviderState], *, headers: Mapping[str, str] | None = None,
-                 dispatcher: StateDispatcher | None = None) -> CoreRun:
+def run_verifier(
+    provider: Provider,
+    pact: Mapping[str, Any],
+    folder: Path,
+    origin: str,
+    states: Mapping[str, ProviderState],
+    *,
+    headers: Mapping[str, str] | None = None,
+    dispatcher: StateDispatcher | None = None,
+) -> CoreRun:
     """Run pact-python's Verifier on a pact document (written once into `folder` for the core) against `origin`.
 
     The core spends ~20 ms per interaction mostly waiting, so a large pact without state handlers is cut
@@ -423,8 +579,10 @@ def run_verifier(provider: Provider, pact: Mapping[str, Any], folder: Path, orig
     if shards < 2 or stateful:
         paths = [_write_core_file(folder / "pact.json", pact)]
     else:
-        paths = [_write_core_file(folder / f"shard-{shard}.json", {**pact, "interactions": interactions[shard::shards]})
-                 for shard in range(shards)]
+        paths = [
+            _write_core_file(folder / f"shard-{shard}.json", {**pact, "interactions": interactions[shard::shards]})
+            for shard in range(shards)
+        ]
     with _quiet_output():
         if len(paths) == 1:
             return _run_one_verifier(provider, paths[0], origin, states, headers, dispatcher)
@@ -445,8 +603,14 @@ def _merged(parts: Sequence[CoreRun]) -> CoreRun:
     return CoreRun(merged, "; ".join(dict.fromkeys(part.error for part in parts if part.error)))
 
 
-def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: Mapping[str, ProviderState],
-                      headers: Mapping[str, str] | None, dispatcher: StateDispatcher | None = None) -> CoreRun:
+def _run_one_verifier(
+    provider: Provider,
+    pact_path: Path,
+    origin: str,
+    states: Mapping[str, ProviderState],
+    headers: Mapping[str, str] | None,
+    dispatcher: StateDispatcher | None = None,
+) -> CoreRun:
     from pact import Verifier
 
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
@@ -468,8 +632,11 @@ def _run_one_verifier(provider: Provider, pact_path: Path, origin: str, states: 
 def _core_message(exc: RuntimeError, results: Mapping[str, Any]) -> str:
     """The core's own words: the error it raised, with the errors its results list (handles left out)."""
     text = re.sub(r" for <?[A-Za-z]*Handle\(0x[0-9a-f]+\)>?", "", str(exc)).rstrip(".")
-    errors = [str((item.get("mismatch") or {}).get("message") or item.get("mismatch") or item)
-              for item in results.get("errors") or [] if isinstance(item, Mapping) and not item.get("interaction")]
+    errors = [
+        str((item.get("mismatch") or {}).get("message") or item.get("mismatch") or item)
+        for item in results.get("errors") or []
+        if isinstance(item, Mapping) and not item.get("interaction")
+    ]
     return "; ".join([text, *errors]) if errors else text
 
 
@@ -495,12 +662,16 @@ def _auth_headers(provider: Provider, environ: Mapping[str, str]) -> dict[str, s
     if auth.scheme == "none" or not auth.env:
         return {}
     if auth.scheme == "aws-sigv4":
-        raise UsageError(f"live verification of {provider.name!r} needs request signing (aws-sigv4), which a pact replay cannot do",
-                         hint="verify AWS providers against their cassettes (omit --base-url)")
+        raise UsageError(
+            f"live verification of {provider.name!r} needs request signing (aws-sigv4), which a pact replay cannot do",
+            hint="verify AWS providers against their cassettes (omit --base-url)",
+        )
     headers, query = auth_headers(provider, credentials(provider, environ))  # the one check, the one builder
     if query:
-        raise UsageError(f"live verification of {provider.name!r} cannot add its query-parameter credential to the "
-                         "pact's requests", hint="verify it against its cassettes (omit --base-url)")
+        raise UsageError(
+            f"live verification of {provider.name!r} cannot add its query-parameter credential to the pact's requests",
+            hint="verify it against its cassettes (omit --base-url)",
+        )
     return headers
 
 
@@ -539,15 +710,41 @@ def _result(provider: Provider, operation: str, description: str, outcome: Mappi
         return CheckResult("pact", provider.name, operation, description, Status.PASSED, "", duration, (), details)
     mismatch = outcome.get("mismatch") or {}
     # the Pact core reports mismatches in no fixed order: sorted, the same failure gives the same headline every run
-    findings = tuple(sorted((_mismatch_finding(provider, operation, item) for item in mismatch.get("mismatches") or []),
-                            key=lambda finding: (finding.location, finding.code, finding.message)))
+    findings = tuple(
+        sorted(
+            (_mismatch_finding(provider, operation, item) for item in mismatch.get("mismatches") or []),
+            key=lambda finding: (finding.location, finding.code, finding.message),
+        )
+    )
     if not findings:
-        findings = (Finding(Code.NOT_VERIFIED, Severity.ERROR, str(mismatch.get("message") or mismatch or "verification failed"),
-                            "", provider.name, operation),)
-    mismatches = sorted(({key: item.get(key) for key in ("type", "path", "expected", "actual", "mismatch")}
-                         for item in mismatch.get("mismatches") or []), key=lambda item: json.dumps(item, sort_keys=True))
-    return CheckResult("pact", provider.name, operation, description, Status.FAILED, _first_message(findings),
-                       duration, findings, {**details, "mismatches": mismatches})
+        findings = (
+            Finding(
+                Code.NOT_VERIFIED,
+                Severity.ERROR,
+                str(mismatch.get("message") or mismatch or "verification failed"),
+                "",
+                provider.name,
+                operation,
+            ),
+        )
+    mismatches = sorted(
+        (
+            {key: item.get(key) for key in ("type", "path", "expected", "actual", "mismatch")}
+            for item in mismatch.get("mismatches") or []
+        ),
+        key=lambda item: json.dumps(item, sort_keys=True),
+    )
+    return CheckResult(
+        "pact",
+        provider.name,
+        operation,
+        description,
+        Status.FAILED,
+        _first_message(findings),
+        duration,
+        findings,
+        {**details, "mismatches": mismatches},
+    )
 
 
 def _mismatch_finding(provider: Provider, operation: str, item: Mapping[str, Any]) -> Finding:

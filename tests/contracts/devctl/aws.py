@@ -15,8 +15,10 @@ CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1, "mo
 def clients(endpoint_url: str, region: str = "us-east-1", **credentials: str) -> dict[str, Any]:
     """boto3 clients for the services devctl uses."""
     session = boto3.session.Session(region_name=region, **credentials)
-    return {name: session.client(name, endpoint_url=endpoint_url, config=CONFIG)
-            for name in ("s3", "iam", "ce", "cloudwatch")}
+    return {
+        name: session.client(name, endpoint_url=endpoint_url, config=CONFIG)
+        for name in ("s3", "iam", "ce", "cloudwatch")
+    }
 
 
 def bucket_names(s3: Any) -> list[str]:
@@ -47,18 +49,26 @@ def service_role_arns(iam: Any) -> list[str]:
 
 def monthly_cost_by_service(ce: Any, start: str, end: str) -> dict[str, float]:
     """Unblended cost per service for a month."""
-    result = ce.get_cost_and_usage(TimePeriod={"Start": start, "End": end}, Granularity="MONTHLY",
-                                   Metrics=["UnblendedCost"], GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
+    result = ce.get_cost_and_usage(
+        TimePeriod={"Start": start, "End": end},
+        Granularity="MONTHLY",
+        Metrics=["UnblendedCost"],
+        GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}],
+    )
     costs: dict[str, float] = {}
     for period in result["ResultsByTime"]:
         for group in period.get("Groups", []):
-            costs[group["Keys"][0]] = costs.get(group["Keys"][0], 0.0) + float(group["Metrics"]["UnblendedCost"]["Amount"])
+            costs[group["Keys"][0]] = costs.get(group["Keys"][0], 0.0) + float(
+                group["Metrics"]["UnblendedCost"]["Amount"]
+            )
     return costs
 
 
 def cost_forecast(ce: Any, start: str, end: str) -> float:
     """Forecast unblended cost for a period."""
-    result = ce.get_cost_forecast(TimePeriod={"Start": start, "End": end}, Metric="UNBLENDED_COST", Granularity="MONTHLY")
+    result = ce.get_cost_forecast(
+        TimePeriod={"Start": start, "End": end}, Metric="UNBLENDED_COST", Granularity="MONTHLY"
+    )
     return float(result["Total"]["Amount"])
 
 

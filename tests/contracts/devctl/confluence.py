@@ -38,8 +38,12 @@ def page_storage(base_url: str, email: str, token: str, page_id: str) -> tuple[i
 
 def publish_release_notes(base_url: str, email: str, token: str, space_id: str, version: str) -> str:
     """Create a release notes page; returns its id."""
-    body = {"spaceId": space_id, "status": "current", "title": f"Release notes api {version}",
-            "body": {"representation": "storage", "value": f"<h1>api {version}</h1><p>Deployed by devctl.</p>"}}
+    body = {
+        "spaceId": space_id,
+        "status": "current",
+        "title": f"Release notes api {version}",
+        "body": {"representation": "storage", "value": f"<h1>api {version}</h1><p>Deployed by devctl.</p>"},
+    }
     with _client(base_url, email, token) as client:
         response = client.post("/pages", json=body)
     response.raise_for_status()

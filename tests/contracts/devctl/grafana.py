@@ -25,8 +25,9 @@ def _headers(token: str) -> dict[str, str]:
 
 def search_dashboards(base_url: str, token: str, tag: str) -> list[Dashboard]:
     """Dashboards carrying a tag."""
-    response = requests.get(f"{base_url}/search", params={"tag": tag, "type": "dash-db"}, headers=_headers(token),
-                            timeout=TIMEOUT)
+    response = requests.get(
+        f"{base_url}/search", params={"tag": tag, "type": "dash-db"}, headers=_headers(token), timeout=TIMEOUT
+    )
     response.raise_for_status()
     return [Dashboard(hit["uid"], hit["title"], hit["url"], tuple(hit["tags"])) for hit in response.json()]
 
@@ -40,8 +41,12 @@ def dashboard_panels(base_url: str, token: str, uid: str) -> list[str]:
 
 def annotate_deploy(base_url: str, token: str, dashboard_uid: str, version: str, when_ms: int) -> int:
     """Mark a deployment on a dashboard; returns the annotation id."""
-    body = {"dashboardUID": dashboard_uid, "time": when_ms, "tags": ["deploy", "devctl"],
-            "text": f"devctl deployed api {version}"}
+    body = {
+        "dashboardUID": dashboard_uid,
+        "time": when_ms,
+        "tags": ["deploy", "devctl"],
+        "text": f"devctl deployed api {version}",
+    }
     response = requests.post(f"{base_url}/annotations", json=body, headers=_headers(token), timeout=TIMEOUT)
     response.raise_for_status()
     return int(response.json()["id"])

@@ -39,7 +39,8 @@ def item(base_url: str, item_id: int) -> Item:
 
 def add_item(base_url: str, name: str, quantity: int) -> Item:
     """Create an item tagged tools."""
-    response = requests.post(f"{base_url}/items", json={"name": name, "quantity": quantity, "tags": ["tools"]},
-                             timeout=TIMEOUT)
+    response = requests.post(
+        f"{base_url}/items", json={"name": name, "quantity": quantity, "tags": ["tools"]}, timeout=TIMEOUT
+    )
     response.raise_for_status()
     return _item(response.json())

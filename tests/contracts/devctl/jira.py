@@ -16,8 +16,9 @@ def _session(email: str, token: str) -> requests.Session:
 
 def issue_status(base_url: str, email: str, token: str, key: str) -> tuple[str, str | None]:
     """(status name, assignee display name) of an issue."""
-    response = _session(email, token).get(f"{base_url}/rest/api/3/issue/{key}",
-                                          params={"fields": "summary,status,assignee"}, timeout=TIMEOUT)
+    response = _session(email, token).get(
+        f"{base_url}/rest/api/3/issue/{key}", params={"fields": "summary,status,assignee"}, timeout=TIMEOUT
+    )
     response.raise_for_status()
     fields = response.json()["fields"]
     assignee = fields.get("assignee")
@@ -26,8 +27,9 @@ def issue_status(base_url: str, email: str, token: str, key: str) -> tuple[str, 
 
 def project_keys(base_url: str, email: str, token: str) -> list[str]:
     """Keys of the first page of projects."""
-    response = _session(email, token).get(f"{base_url}/rest/api/3/project/search",
-                                          params={"maxResults": "50", "startAt": "0"}, timeout=TIMEOUT)
+    response = _session(email, token).get(
+        f"{base_url}/rest/api/3/project/search", params={"maxResults": "50", "startAt": "0"}, timeout=TIMEOUT
+    )
     response.raise_for_status()
     return [project["key"] for project in response.json()["values"]]
 
@@ -42,9 +44,13 @@ def open_issue_keys(base_url: str, email: str, token: str, project: str) -> list
 
 def comment_deploy(base_url: str, email: str, token: str, key: str, version: str) -> str:
     """Comment on an issue that a version was deployed; returns the comment id."""
-    document = {"type": "doc", "version": 1, "content": [
-        {"type": "paragraph", "content": [{"type": "text", "text": f"devctl deployed api {version}"}]}]}
-    response = _session(email, token).post(f"{base_url}/rest/api/3/issue/{key}/comment", json={"body": document},
-                                           timeout=TIMEOUT)
+    document = {
+        "type": "doc",
+        "version": 1,
+        "content": [{"type": "paragraph", "content": [{"type": "text", "text": f"devctl deployed api {version}"}]}],
+    }
+    response = _session(email, token).post(
+        f"{base_url}/rest/api/3/issue/{key}/comment", json={"body": document}, timeout=TIMEOUT
+    )
     response.raise_for_status()
     return str(response.json()["id"])

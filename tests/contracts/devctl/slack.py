@@ -14,8 +14,9 @@ def _client(base_url: str, token: str) -> httpx.Client:
 def channel_id(base_url: str, token: str, name: str) -> str | None:
     """The id of a public channel, by name."""
     with _client(base_url, token) as client:
-        response = client.get("/conversations.list", params={"types": "public_channel", "exclude_archived": "true",
-                                                              "limit": "200"})
+        response = client.get(
+            "/conversations.list", params={"types": "public_channel", "exclude_archived": "true", "limit": "200"}
+        )
     response.raise_for_status()
     return next((c["id"] for c in response.json()["channels"] if c["name"] == name), None)
 
