@@ -144,12 +144,12 @@ def check_nesting(text: str | bytes, error: ErrorFactory, *, display: str) -> No
 # ---------------------------------------------------------------- JSON
 
 
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
-_LONG_DIGITS = re.compile(r"[0-9]{19}")  # an integer that may not fit 64 bits
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
-_NOT_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_DIGITS_AS_ONES = bytes(49 if 48 <= byte <= 57 else 48 for byte in range(256))  # digit -> "1", anything else -> "0"
+_LONG_RUN = b"1" * 19  # an integer of 19 digits or more may not fit 64 bits
+_NOT_BRACKET_OR_QUOTE = bytes(byte for byte in range(256) if byte not in b'[]{}"')
 
 
 def parse_json(text: str, error: ErrorFactory, *, display: str) -> Any:
@@ -184,7 +184,9 @@ def parse_json_value(text: str | bytes) -> Any:
 
 
 def _has_long_digits(text: str | bytes) -> bool:
-    return bool(_LONG_DIGITS_BYTES.search(text) if isinstance(text, bytes) else _LONG_DIGITS.search(text))
+    """Whether the text holds a run of 19 digits (in C: digits mapped to ones, then one substring search)."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return _LONG_RUN in data.translate(_DIGITS_AS_ONES)
 
 
 def fast_json_parser() -> Callable[[str | bytes], Any] | None:
@@ -204,11 +206,18 @@ _FAST_LOADS = fast_json_parser()
 
 
 def is_nested_deeper(text: str | bytes, limit: int = MAX_NESTING) -> bool:
-    """Whether JSON text nests mappings and lists more than `limit` deep (linear, in C: strings dropped, pairs peeled)."""
+    """Whether JSON text nests mappings and lists more than `limit` deep. Linear and in C: escapes dropped,
+    everything but brackets and quotes deleted, the strings' contents dropped, then innermost pairs peeled once per
+    level."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if data.count(b"[") + data.count(b"{") <= limit:
         return False
-    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKET)
+    if b"\\" in data:
+        data = _ESCAPE.sub(b"", data)  # an escape and what it escapes: no quote inside a string survives
+    reduced = data.translate(None, _NOT_BRACKET_OR_QUOTE)
+    brackets = reduced.replace(b'""', b"")  # strings with no bracket inside: nearly all of them
+    if b'"' in brackets:  # a string holds a bracket: drop every string's contents by splitting at the quotes
+        brackets = b"".join(reduced.split(b'"')[::2])
     for _ in range(limit):  # each pass removes the innermost level everywhere
         peeled = _EMPTY_PAIR.sub(b"", brackets)
         if len(peeled) == len(brackets):  # empty, or unbalanced (invalid JSON): the parser reports that
