@@ -95,3 +95,16 @@ def test_any_document_round_trips(document: object) -> None:
     text = json.dumps(document)
     assert parse_json_value(text) == document
     assert parse_json_value(text.encode()) == document
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 2_000])
+def test_a_large_text_is_held_to_the_same_limit(parser_path: str, depth: int) -> None:
+    """Past a megabyte the containers are walked after parsing instead of the text before it: the same verdict."""
+    padding = json.dumps('x"' * 400_000)  # a long string full of escapes, as a cassette's bodies are
+    text = '{"pad": ' + padding + ', "deep": ' + "[" * depth + "1" + "]" * depth + "}"
+    assert len(text) > loading._CHECK_AFTER_PARSING
+    with pytest.raises(NestingLimitError):
+        parse_json_value(text)
+    inner = MAX_NESTING - 1  # the outer object is one level
+    shallow = '{"pad": ' + padding + ', "deep": ' + "[" * inner + "1" + "]" * inner + "}"
+    assert parse_json_value(shallow)["pad"] == json.loads(padding)

@@ -164,14 +164,29 @@ def parse_json(text: str, error: ErrorFactory, *, display: str) -> Any:
 
 def parse_json_value(text: str | bytes) -> Any:
     """The one JSON parser: JSON text or bytes to data, refusing nesting deeper than MAX_NESTING with
-    NestingLimitError (a ValueError) before any parser recurses; invalid JSON raises json.JSONDecodeError.
+    NestingLimitError (a ValueError); invalid JSON raises json.JSONDecodeError.
 
     With the `fast` extra (orjson) installed the text is parsed by it; whatever it refuses (invalid JSON, integers
     beyond 64 bits, lone surrogates) is parsed again by the standard library, which decides and names the line,
     so the result and every error are the same with and without the extra. orjson reads integers beyond 64 bits
-    as floats (losing digits), so text with a run of 19 digits anywhere is left to the standard library."""
-    if is_nested_deeper(text):
+    as floats (losing digits), so text with a run of 19 digits anywhere is left to the standard library.
+
+    The nesting is checked on the text before parsing, except for large texts full of escapes (a cassette holding
+    JSON bodies as strings), where dropping the escapes costs more than parsing: those are parsed first (orjson
+    stops at 1,024 levels, the standard library's recursion is caught) and their containers walked."""
+    large = len(text) > _CHECK_AFTER_PARSING
+    if not large and is_nested_deeper(text):
         raise NestingLimitError(_deep_line(text))
+    data = _loads(text)
+    if large and _deeper_than(data, MAX_NESTING):
+        raise NestingLimitError(_deep_line(text))
+    return data
+
+
+_CHECK_AFTER_PARSING = 1 << 20  # bytes
+
+
+def _loads(text: str | bytes) -> Any:
     if _FAST_LOADS is not None and not _has_long_digits(text):
         try:
             return _FAST_LOADS(text)
@@ -179,8 +194,20 @@ def parse_json_value(text: str | bytes) -> Any:
             pass
     try:
         return json.loads(text)
-    except RecursionError:  # only reachable with a limit above the interpreter's: refused all the same
+    except RecursionError:  # deeper than the interpreter allows: refused all the same
         raise NestingLimitError(_deep_line(text)) from None
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether parsed JSON nests containers more than `limit` deep (iteratively, containers only)."""
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _has_long_digits(text: str | bytes) -> bool:
