@@ -152,10 +152,11 @@ _LONG_RUN = b"1" * 19  # an integer of 19 digits or more may not fit 64 bits
 _NOT_BRACKET_OR_QUOTE = bytes(byte for byte in range(256) if byte not in b'[]{}"')
 
 
-def parse_json(text: str, error: ErrorFactory, *, display: str) -> Any:
-    """JSON text to data; invalid or too deeply nested JSON raises `error` naming the file and line."""
+def parse_json(text: str, error: ErrorFactory, *, display: str, nesting_checked: bool = False) -> Any:
+    """JSON text to data; invalid or too deeply nested JSON raises `error` naming the file and line
+    (`nesting_checked`: the text came through read_text, which checked it already)."""
     try:
-        return parse_json_value(text)
+        return _loads(text) if nesting_checked else parse_json_value(text)
     except NestingLimitError as exc:
         raise error(f"nested more than {MAX_NESTING} levels deep", file=display, line=exc.line) from None
     except json.JSONDecodeError as exc:
@@ -271,9 +272,9 @@ def _deep_line(text: str | bytes) -> int:
 def load_json_fast(path: Path, error: ErrorFactory, *, display: str | None = None) -> Any:
     """Load a large JSON or YAML document without a line map (specs of many megabytes)."""
     shown = display or str(path)
-    text = read_text(path, error, display=shown)
+    text = read_text(path, error, display=shown)  # checks the nesting
     if text.lstrip().startswith(("{", "[")):
-        return parse_json(text, error, display=shown)
+        return parse_json(text, error, display=shown, nesting_checked=True)
     return _YamlBuilder(error, shown, keep_lines=False).build(text)
 
 
