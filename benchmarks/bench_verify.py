@@ -41,11 +41,7 @@ os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
 def generated_pact_and_cassette(count: int) -> tuple[dict, list]:
     """A V4 pact of `count` interactions with type matchers, and the recorded interactions that satisfy it."""
-    from contractkit.cassettes import (
-        RecordedInteraction,
-        RecordedRequest,
-        RecordedResponse,
-    )
+    from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
 
     interactions, recorded = [], []
     for index in range(count):

@@ -22,7 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "openapi aws runtime",  # descriptions; botocore's models; providers' own processes
         "pact",  # the pact reader and the Pact core's matching (uses both description formats)
         "cassettes",  # recorded interactions and their replay server
-        "validation",  # responses held to descriptions
+        "validation secrets",  # responses held to descriptions; the secret detector and scrubbing
         "compat",  # a consumer's pact against a description
         "consumer diff",  # contract files -> pacts; descriptions compared, the gate, the spec watch
         "registry",  # registry.yaml: loader, lint (over every format), inventory, provider context

@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
-from contractkit.cassettes.scrub import (
+from contractkit.recording import RecordOptions, record_cassettes
+from contractkit.registry import load_registry
+from contractkit.secrets.scrub import (
     ScrubRules,
     find_secrets,
     mask_text,
@@ -24,8 +26,6 @@ from contractkit.cassettes.scrub import (
     scrub_interaction,
     scrub_text,
 )
-from contractkit.recording import RecordOptions, record_cassettes
-from contractkit.registry import load_registry
 
 
 def _hex(n: int = 20) -> str:

@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse, load_cassette
-from contractkit.cassettes.scrub import mask_volatile
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
+from contractkit.secrets.scrub import mask_volatile
 
 
 class Provider:

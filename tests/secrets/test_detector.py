@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
-from contractkit.cassettes.scrub import (
+from contractkit.secrets.detector import Detector, credential_variants, is_secret_name, looks_random
+from contractkit.secrets.scrub import (
     ScrubRules,
     find_secrets,
     mask_text,
@@ -21,7 +22,6 @@ from contractkit.cassettes.scrub import (
     scrub_interaction,
     scrub_text,
 )
-from contractkit.cassettes.secrets import Detector, credential_variants, is_secret_name, looks_random
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def masked(text: str) -> str:
     """A text about to be printed or written, with every credential masked: the values of the environment
     variables that hold credentials (in all their encodings), known credential formats, and secrets by name in
     URLs and `name=value` pairs. Every report and error message passes through here."""
-    from contractkit.cassettes import mask_text
+    from contractkit.secrets import mask_text
 
     return mask_text(text, os.environ)
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from contractkit.cassettes import Detector
 from contractkit.consumer.regexguard import find_backtracking_risk
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.limits import MAX_REGEX_LENGTH
 from contractkit.core.loading import SourceDocument, load_source
 from contractkit.core.model import Operation, Provider, ProviderKind
 from contractkit.pact import PactState
+from contractkit.secrets import Detector
 
 # matcher name -> the option keys it accepts besides its own `$name` key
 MATCHER_OPTIONS: dict[str, frozenset[str]] = {

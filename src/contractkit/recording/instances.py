@@ -7,11 +7,12 @@ import json
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode
 
-from contractkit.cassettes import RecordedRequest, dump_json
+from contractkit.cassettes import RecordedRequest
 from contractkit.core.errors import SchemaLoadError
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider
 from contractkit.openapi import resolve_pointer
+from contractkit.secrets import dump_json
 
 __all__ = [
     "MAX_DEPTH",

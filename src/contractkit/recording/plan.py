@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode, urlsplit
 
-from contractkit.cassettes import ScrubRules, cassette_path, load_cassette, rules_for_provider
+from contractkit.cassettes import cassette_path, load_cassette
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import CheckResult, Finding, Operation, Provider, ProviderKind, Report, Status
 from contractkit.core.settings import RecordRequest, RecordSettings
+from contractkit.secrets import ScrubRules, rules_for_provider
 
 # headers worth keeping from a previous request when re-sending it; auth comes from the environment
 _REPLAYED_HEADERS = frozenset({"accept", "content-type"})

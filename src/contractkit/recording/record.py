@@ -24,14 +24,11 @@ from contractkit.aws import snake_name
 from contractkit.cassettes import (
     Cassette,
     RecordedInteraction,
-    ScrubRules,
     cassette_path,
     dump_interactions,
     iter_drift,
     iter_pact_breaks,
     load_cassette,
-    mask_volatile,
-    scrub_text,
     write_cassette,
 )
 from contractkit.core.auth import auth_headers, credentials
@@ -49,6 +46,7 @@ from contractkit.recording.plan import (
     scrub_rules,
 )
 from contractkit.recording.vcr import aws_content_type, finish_interaction, recorded_through_vcr
+from contractkit.secrets import ScrubRules, mask_volatile, scrub_text
 from contractkit.validation import validate_response
 
 

@@ -12,13 +12,14 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from contractkit.cassettes import Cassette, ScrubRules, find_secrets, iter_interaction_secrets, parse_cassette
+from contractkit.cassettes import Cassette, parse_cassette
 from contractkit.core.auth import credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import SourceDocument, parse_source
 from contractkit.core.model import CheckResult, Finding, Provider, Report, Severity, Status
 from contractkit.recording.plan import scrub_rules
+from contractkit.secrets import ScrubRules, find_secrets, iter_interaction_secrets
 
 __all__ = ["iter_cassette_secrets", "iter_text_secrets", "scan_cassettes"]
 

@@ -29,7 +29,6 @@ from contractkit.cassettes import (
     RecordedRequest,
     RecordedResponse,
     cassette_path,
-    dump_json,
     load_cassette,
     state_slug,
 )
@@ -53,6 +52,7 @@ from contractkit.recording.instances import (
 from contractkit.recording.plan import OperationOutcome, RecordRun, scrub_rules
 from contractkit.recording.record import compare_and_write
 from contractkit.recording.vcr import finish_interaction
+from contractkit.secrets import dump_json
 from contractkit.validation import validate_response
 
 RECORDED_SOURCES = frozenset({"live", "moto", "local"})

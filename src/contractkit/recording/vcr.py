@@ -9,16 +9,10 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from contractkit.aws import json_media_type, service_model
-from contractkit.cassettes import (
-    RecordedInteraction,
-    RecordedRequest,
-    RecordedResponse,
-    ScrubRules,
-    normalise_volatile,
-    scrub_interaction,
-)
+from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
 from contractkit.core.model import Operation
 from contractkit.recording.plan import LOOPBACK
+from contractkit.secrets import ScrubRules, normalise_volatile, scrub_interaction
 
 _HOP_RESPONSE_HEADERS = frozenset(
     {"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}

@@ -47,8 +47,6 @@ from contractkit.cassettes import (
     cassette_path,
     iter_cassettes,
     load_cassette,
-    rules_for_provider,
-    scrub_check_result,
 )
 from contractkit.compat import judge_interaction
 from contractkit.core.auth import auth_headers, credentials
@@ -58,6 +56,7 @@ from contractkit.core.model import CheckResult, Finding, Provider, ProviderKind,
 from contractkit.core.routing import OperationRouter
 from contractkit.pact import Pact, PactInteraction, PactRequest
 from contractkit.registry import ProviderContext
+from contractkit.secrets import rules_for_provider, scrub_check_result
 from contractkit.validation import SEEDED_SOURCES, SpecValidator, Validators, validate_cassettes
 from contractkit.verify.consumers import ConsumerPact, consumer_pacts
 from contractkit.verify.states import (

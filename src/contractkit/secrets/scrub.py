@@ -19,8 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
-from contractkit.cassettes.model import Headers, RecordedInteraction
-from contractkit.cassettes.secrets import (
+from contractkit.cassettes import Headers, RecordedInteraction
+from contractkit.core.loading import parse_json_value
+from contractkit.core.model import CheckResult, Provider
+from contractkit.core.settings import ScrubSettings
+from contractkit.secrets.detector import (
     CREDENTIAL_FORMATS,
     Detector,
     FormatPattern,
@@ -31,9 +34,6 @@ from contractkit.cassettes.secrets import (
     looks_random,
     secret_environ,
 )
-from contractkit.core.loading import parse_json_value
-from contractkit.core.model import CheckResult, Provider
-from contractkit.core.settings import ScrubSettings
 
 __all__ = [
     "PLACEHOLDER",

@@ -1,0 +1,35 @@
+"""Secrets: the one detector (names, known credential formats, randomness, a run's own credentials) and the
+scrubbing that keeps them out of cassettes, pacts, reports and logs: recorded interactions redacted in place,
+reports masked, and the values that change on every run normalised."""
+
+from contractkit.secrets.detector import Detector
+from contractkit.secrets.scrub import (
+    ScrubRules,
+    dump_json,
+    find_secrets,
+    iter_interaction_secrets,
+    mask_text,
+    mask_volatile,
+    normalise_volatile,
+    rules_for,
+    rules_for_provider,
+    scrub_check_result,
+    scrub_interaction,
+    scrub_text,
+)
+
+__all__ = [
+    "Detector",
+    "ScrubRules",
+    "dump_json",
+    "find_secrets",
+    "iter_interaction_secrets",
+    "mask_text",
+    "mask_volatile",
+    "normalise_volatile",
+    "rules_for",
+    "rules_for_provider",
+    "scrub_check_result",
+    "scrub_interaction",
+    "scrub_text",
+]
