@@ -193,3 +193,18 @@ def test_the_gate_can_require_recorded_evidence(project: Path, run_cli) -> None:
     assert (
         finding["location"] == "cassettes/pager/list_pages.yaml" and "seeded from openapi-schema" in finding["message"]
     )
+
+
+def test_require_recorded_naming_no_provider_is_bad_input(project: Path, run_cli) -> None:
+    registry = project / "registry.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "  ledger: accepted-changes.yaml", "  ledger: accepted-changes.yaml\n  require_recorded: [pagre]"
+        )
+    )
+    code, _, err = run_cli("gate", "--registry", str(registry), "--base", "main")
+    assert code == 2 and "Traceback" not in err
+    assert err == (
+        "error: registry.yaml:9: gate.require_recorded: names 'pagre', which is not a provider of the registry "
+        "(known: pager)\n"
+    )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from contractkit.compat.judge import Incompatibility, judge_interaction
+from contractkit.core.model import Finding, Severity
 from contractkit.pact import InteractionUsage
 from contractkit.validation import SpecValidator
 
@@ -34,6 +35,12 @@ class ConsumerBreak:
     def describe(self) -> str:
         """`devctl (a listing of incidents): response body $.incidents[*].title: expects field 'title', ...`."""
         return f"{self.consumer} ({self.interaction}): {self.problem.shown}: {self.problem.reason}"
+
+    def finding(self, *, severity: Severity | None = None, note: str = "") -> Finding:
+        """The break as a Finding naming the consumer and the interaction (the problem's severity unless given)."""
+        return self.problem.finding(
+            f"{self.consumer} ({self.interaction})", provider=self.provider, severity=severity, note=note
+        )
 
     def to_dict(self) -> dict[str, str]:
         """The break as JSON data."""

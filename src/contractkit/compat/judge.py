@@ -31,7 +31,7 @@ from typing import Any
 from contractkit.compat.shapes import FREE, Shape, ShapeReader, kind_of
 from contractkit.core.codes import Code
 from contractkit.core.http import coerce_text, is_json_media, pick_media_type
-from contractkit.core.model import Severity
+from contractkit.core.model import Finding, Severity
 from contractkit.pact import (
     ANY_INDEX,
     PactInteraction,
@@ -85,6 +85,13 @@ class Incompatibility:
     def shown(self) -> str:
         """`response body $.incidents[*].title`, `request query tag`, `response status 200`: for people."""
         return f"{self.direction} {self.part} {self.path}".rstrip()
+
+    def finding(
+        self, subject: str, *, provider: str = "", operation: str = "", severity: Severity | None = None, note: str = ""
+    ) -> Finding:
+        """The problem as a Finding: `subject: reason (note)` at `where`, with its own severity unless given."""
+        message = f"{subject}: {self.reason}" + (f" ({note})" if note else "")
+        return Finding(self.code, severity or self.severity, message, self.where, provider, operation)
 
     @property
     def key(self) -> tuple[str, str, str, str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from contractkit.cassettes import load_cassette
-from contractkit.compat import ConsumerBreak, compare_calls, description_validator, judge_interaction
+from contractkit.compat import compare_calls, description_validator
 from contractkit.core.codes import Code
 from contractkit.core.errors import ContractKitError, SchemaLoadError, UsageError
 from contractkit.core.loading import load_source, parse_source
@@ -435,21 +435,17 @@ def _judge_provider(
     if provider.spec is None or not provider.spec.exists():
         return [], verdicts
     if pair is None:  # the description did not change: the pacts are judged against it as it stands
-        current = description_validator(provider, _working_description(provider), source=str(provider.spec))
-        findings = [
-            _finding(provider, call.consumer, call.description, problem, "")
-            for call in calls
-            if call.interaction is not None
-            for problem in judge_interaction(call.interaction, current)
-        ]
-        return findings, verdicts
+        current = compare_calls(
+            calls, None, description_validator(provider, _working_description(provider), source=str(provider.spec))
+        )
+        return [found.finding() for found in current.breaks], verdicts
     delta = compare_calls(
         calls,
         description_validator(provider, pair.old, source=pair.old_name),
         description_validator(provider, pair.new, source=pair.new_name),
     )
     by_change = {id(item.change): item for item in openapi}
-    judged_list, unexplained = judge_changes(
+    judged_list, _ = judge_changes(  # every break is among the findings below, explained by a change or not
         [item.change for item in openapi],
         delta,
         lambda change: observers(usage, change, provider=provider.name, old=pair.old, new=pair.new),
@@ -457,40 +453,19 @@ def _judge_provider(
     )
     for judged in judged_list:
         verdicts[id(by_change[id(judged.change)])] = judged
-    findings = [_break_finding(provider, found_break, Severity.ERROR, "breaks it") for found_break in delta.breaks]
+    findings = [found.finding(severity=Severity.ERROR, note="breaks it") for found in delta.breaks]
     findings += [
-        _break_finding(provider, found_break, Severity.WARNING, f"incompatible already at {pair.old_name}")
-        for found_break in delta.already
+        found.finding(severity=Severity.WARNING, note=f"incompatible already at {pair.old_name}")
+        for found in delta.already
     ]
-    del unexplained  # every break is among the findings above; the changes that explain one block too
     return findings, verdicts
 
 
 def _working_description(provider: Provider) -> Mapping[str, Any]:
-    assert provider.spec is not None
-    return parse_description(provider.spec.read_text(encoding="utf-8"), str(provider.spec))
-
-
-def _finding(provider: Provider, consumer: str, interaction: str, problem: Any, why: str) -> Finding:
-    note = f" ({why})" if why else ""
-    return Finding(
-        problem.code,
-        problem.severity,
-        f"{consumer} ({interaction}): {problem.reason}{note}",
-        problem.where,
-        provider.name,
-    )
-
-
-def _break_finding(provider: Provider, found: ConsumerBreak, severity: Severity, why: str) -> Finding:
-    problem = found.problem
-    return Finding(
-        problem.code,
-        severity,
-        f"{found.consumer} ({found.interaction}): {problem.reason} ({why})",
-        problem.where,
-        provider.name,
-    )
+    spec = provider.spec
+    if spec is None:
+        raise UsageError(f"provider {provider.name!r} has no 'spec' to judge its pacts against")
+    return parse_description(spec.read_text(encoding="utf-8"), str(spec))
 
 
 def _schema_observations(item: _Found, usage: Usage) -> list[Observation]:
@@ -509,7 +484,7 @@ def _unrecorded(registry: Registry) -> Iterator[tuple[str, Finding]]:
     for name in registry.settings.gate.require_recorded:
         if name not in registry.providers:
             raise UsageError(
-                f"gate.require_recorded names {name!r}, which is not a provider of the registry",
+                f"names {name!r}, which is not a provider of the registry (known: {', '.join(registry.providers)})",
                 file=registry.path.name,
                 key_path=("gate", "require_recorded"),
                 line=registry.line_of("gate", "require_recorded"),

@@ -116,7 +116,7 @@ def _row(provider: str, item: Judged) -> CheckResult:
 
 
 def _break_row(provider: str, found: ConsumerBreak) -> CheckResult:
-    finding = Finding(found.problem.code, Severity.ERROR, found.describe(), found.problem.where, provider)
+    finding = found.finding(severity=Severity.ERROR)
     return CheckResult(
         check="specs",
         provider=provider,

@@ -196,7 +196,7 @@ def interaction_findings(
     would fail against a provider honouring the description (`interaction: reason`, at `response.body.a[*].b`)."""
     name = interaction.description or f"{interaction.request.method} {interaction.request.path}"
     return tuple(
-        Finding(problem.code, problem.severity, f"{name}: {problem.reason}", problem.where, provider, operation)
+        problem.finding(name, provider=provider, operation=operation)
         for problem in judge_interaction(interaction, validator)
     )
 
