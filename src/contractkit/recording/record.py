@@ -266,22 +266,22 @@ def is_same_answer(old: Cassette, new: Cassette) -> bool:
 
 def added_headers(old: Cassette, new: Cassette) -> list[str]:
     """Response headers the new recording has and the old one lacks, by interaction, sorted and distinct."""
-    names: set[str] = set()
-    for before, after in zip(old.interactions, new.interactions):
-        known = {name.lower() for name in before.response.headers}
-        names.update(name for name in after.response.headers if name.lower() not in known)
+    names = {name for before, after in zip(old.interactions, new.interactions) for name in _added(before, after)}
     return sorted(names, key=str.lower)
 
 
+def _added(before: RecordedInteraction, after: RecordedInteraction) -> set[str]:
+    known = {name.lower() for name in before.response.headers}
+    return {name for name in after.response.headers if name.lower() not in known}
+
+
 def _without_added_headers(new: Cassette, old: Cassette) -> list[RecordedInteraction]:
-    kept = []
-    for index, after in enumerate(new.interactions):
-        if index >= len(old.interactions):
-            kept.append(after)
-            continue
-        known = {name.lower() for name in old.interactions[index].response.headers}
-        headers = {name: values for name, values in after.response.headers.items() if name.lower() in known}
-        kept.append(replace(after, response=replace(after.response, headers=headers)))
+    """The new interactions without the headers their old counterparts lacked (extra interactions as they are)."""
+    kept = list(new.interactions)
+    for index, (before, after) in enumerate(zip(old.interactions, new.interactions)):
+        added = _added(before, after)
+        headers = {name: values for name, values in after.response.headers.items() if name not in added}
+        kept[index] = replace(after, response=replace(after.response, headers=headers))
     return kept
 
 
