@@ -26,7 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "compat",  # a consumer's pact against a description
         "consumer diff",  # contract files -> pacts; descriptions compared, the gate, the spec watch
         "registry",  # registry.yaml: loader, lint (over every format), inventory, provider context
-        "recording verify fuzz",  # engines over a provider
+        "recording verify fuzz broker",  # engines over a provider; the Pact Broker and can-i-deploy
         "reports",  # every renderer
         "scaffold",  # init and provider add
         "cli plugin",  # adapters

@@ -105,8 +105,10 @@ def emit(text: str, output_path: Path | None = None) -> None:
 
 def emit_report(report: Report, output_format: str, output_path: Path | None = None) -> int:
     """Render a report in the chosen format and return 1 when a check failed, else 0."""
+    from contractkit.cli.sharding import stamp_report
     from contractkit.reports import render_report
 
+    report = stamp_report(report)  # a shard's report says which shard of which command and run it is
     emit(render_report(report, output_format, color=output_path is None and _is_color_terminal()), output_path)
     return ExitCode.FAILED if report.failed else ExitCode.OK
 

@@ -32,7 +32,7 @@ def show_command(files: tuple[Path, ...], output_format: str, output_path: Path 
     from contractkit.reports import load_report, merge_reports, render_report
 
     reports = [load_report(path) for path in files]
-    report = reports[0] if len(reports) == 1 else merge_reports(reports)
+    report = reports[0] if len(reports) == 1 else merge_reports(reports, names=[str(path) for path in files])
     emit(render_report(report, output_format), output_path)
     return ExitCode.OK
 
@@ -43,11 +43,14 @@ def show_command(files: tuple[Path, ...], output_format: str, output_path: Path 
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
 def merge_command(files: tuple[Path, ...], title: str | None, output_format: str, output_path: Path | None) -> int:
-    """Join the JSON results of the shards of one run (--shard I/N) into one report and one exit code:
-    0 when every check held, 1 when one failed, 2 on a file that is not a JSON report."""
+    """Join the JSON results of the shards of one run (--shard I/N), and the gate's or a diff's JSON, into one
+    report and one exit code: 0 when every check held, 1 when one failed, 2 on a file that is not a JSON report or
+    a set of shards that is incomplete (naming the missing shards), repeated or from two runs."""
     from contractkit.reports import load_report, merge_reports
 
-    return emit_report(merge_reports([load_report(path) for path in files], title=title), output_format, output_path)
+    reports = [load_report(path) for path in files]
+    merged = merge_reports(reports, title=title, names=[str(path) for path in files])
+    return emit_report(merged, output_format, output_path)
 
 
 COMMANDS = [report_group]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from contractkit.cli.broker import verify_options, verify_with_options
 from contractkit.cli.common import (
     ExitCode,
     emit_report,
@@ -46,6 +47,7 @@ from contractkit.core.shards import Shard, select_shard
     is_flag=True,
     help="With --base-url: also send the interactions of operations the registry does not mark safe.",
 )
+@verify_options
 @shard_option("providers")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
@@ -60,8 +62,10 @@ def verify_command(
     shard: Shard | None,
     output_format: str,
     output_path: Path | None,
+    **recording: object,
 ) -> int:
-    """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI."""
+    """Replay the pacts against the provider, validate its recorded responses, check the pacts against its OpenAPI;
+    with --broker, the pacts the Pact Broker selects; with --record-results, record what held."""
     from contractkit.runtime import ProviderProcess
     from contractkit.verify import verify_registry
 
@@ -80,8 +84,13 @@ def verify_command(
             base_url = stack.enter_context(
                 ProviderProcess(registry.provider(provider_names[0]), registry.root)
             ).base_url
-        report = verify_registry(
-            registry, providers, base_url=base_url, allow_missing=allow_missing, allow_unsafe=allow_unsafe
+        report = verify_with_options(
+            registry,
+            providers,
+            lambda scoped: verify_registry(
+                scoped, providers, base_url=base_url, allow_missing=allow_missing, allow_unsafe=allow_unsafe
+            ),
+            dict(recording),
         )
     return emit_report(report, output_format, output_path)
 

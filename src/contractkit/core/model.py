@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from contractkit.core.errors import UsageError
 from contractkit.core.settings import ProviderSettings, RegistrySettings
+from contractkit.core.shards import ShardStamp
 
 
 class ProviderKind(StrEnum):
@@ -211,6 +212,7 @@ class Report:
     title: str
     results: tuple[CheckResult, ...]
     duration: float = 0.0
+    shard: ShardStamp | None = None  # the shard of a split run that produced it (`--shard I/N`)
 
     @property
     def failed(self) -> bool:

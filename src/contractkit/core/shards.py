@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from contractkit.core.errors import UsageError
 
-__all__ = ["Shard", "parse_shard", "select_shard"]
+__all__ = ["Shard", "ShardStamp", "parse_shard", "select_shard"]
 
 T = TypeVar("T")
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -31,6 +31,36 @@ class Shard:
 
     def __str__(self) -> str:
         return f"{self.index}/{self.count}"
+
+
+@dataclass(frozen=True, slots=True)
+class ShardStamp:
+    """What a shard's saved report carries so that a merge can prove the set complete: the shard (index of
+    count), the command that ran (`--shard I/N` included), the work it split (the same command without the
+    shard, shared by every shard of it) and the run it belongs to (a CI run id, or the commit)."""
+
+    index: int
+    count: int
+    command: str
+    work: str
+    run: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON a saved report holds under `shard`."""
+        return {"index": self.index, "count": self.count, "command": self.command, "work": self.work, "run": self.run}
+
+    @classmethod
+    def from_dict(cls, data: object, display: str) -> ShardStamp:
+        """A saved report's `shard`; UsageError naming the file and key for anything else."""
+        if not isinstance(data, dict):
+            raise UsageError(f"{display}: shard: expected a mapping with index, count, command, work and run")
+        index, count = data.get("index"), data.get("count")
+        if not isinstance(index, int) or not isinstance(count, int) or not 1 <= index <= count:
+            raise UsageError(f"{display}: shard: index and count must be integers with 1 <= index <= count")
+        texts = [data.get(key, "") for key in ("command", "work", "run")]
+        if not all(isinstance(text, str) for text in texts):
+            raise UsageError(f"{display}: shard: command, work and run must be strings")
+        return cls(index, count, *texts)  # type: ignore[arg-type]
 
 
 def parse_shard(text: str) -> Shard:

@@ -10,6 +10,7 @@ from contractkit.reports.changes import (
     render_diff,
     render_gate,
 )
+from contractkit.reports.deployability import render_deploy_answer
 from contractkit.reports.registry import render_inventory, render_lint
 from contractkit.reports.results import (
     finding_to_dict,
@@ -36,6 +37,7 @@ __all__ = [
     "merge_reports",
     "percentile",
     "render_annotations",
+    "render_deploy_answer",
     "render_diff",
     "render_gate",
     "render_html",

@@ -39,7 +39,7 @@ COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
     ("error format", frozenset({"error-schema", "error-format"})),
     ("drift", frozenset({"drift"})),
     ("fuzz", frozenset({"fuzz"})),
-    ("gate", frozenset({"gate", "specs"})),
+    ("gate", frozenset({"gate", "diff", "specs"})),
 )
 _SEVERITY = {Status.FAILED: 0, Status.SKIPPED: 1, Status.SEEDED: 2, Status.PASSED: 3}
 _MARK = {Status.FAILED: "✗", Status.PASSED: "✓", Status.SEEDED: "≈", Status.SKIPPED: "–"}
@@ -52,7 +52,7 @@ _MEANING = {
 # details naming the file a result is about, most specific first
 _FILE_DETAILS = ("answered_by", "cassette_missing", "cassette", "file", "contract")
 _FILE_LOCATION = re.compile(r"[^\s:#]+\.(?:ya?ml|json|har)(?:#\d+)?(?::\d+)?")
-_CONTRACT_CHECKS = frozenset({"consumer", "pact-openapi", "specs", "gate"})
+_CONTRACT_CHECKS = frozenset({"consumer", "pact-openapi", "specs", "gate", "diff"})
 
 
 @dataclass(frozen=True, slots=True)

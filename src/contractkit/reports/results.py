@@ -86,8 +86,11 @@ def result_to_dict(result: CheckResult) -> dict[str, Any]:
 
 
 def render_json(report: Report, **_: Any) -> str:
-    """`{"title", "summary", "results"}` as indented JSON, plus `conformance` (every occurrence) when responses disagree."""
+    """`{"title", "summary", "results"}` as indented JSON, plus `shard` (index, count, command, run) from a split run
+    and `conformance` (every occurrence) when responses disagree."""
     body: dict[str, Any] = {"title": report.title, "summary": summarize(report)}
+    if report.shard is not None:
+        body["shard"] = report.shard.to_dict()
     conformance = summarize_conformance(report.results)
     if conformance.rows:
         body["conformance"] = summary_to_dict(conformance)
