@@ -258,7 +258,10 @@ def _as_provider(
     provider: str, version: str, deployed: Mapping[str, str], repository: Path, folder: str, store: ResultsStore
 ) -> list[MatrixRow]:
     rows = []
+    consumers = {pact.consumer for pact in _pacts_at("HEAD", folder, repository)}
     for consumer, consumer_version in sorted(deployed.items()):
+        if consumer not in consumers:
+            continue  # no pact of it in the repository (a provider only): nothing of it to verify
         commit = _commit(consumer_version, consumer, repository)
         for pact in _pacts_at(commit, folder, repository):
             if pact.consumer == consumer and pact.provider == provider:
