@@ -61,10 +61,12 @@ def report_from_dict(data: Any, *, display: str = "report") -> Report:
 
 
 def _change_finding(change: Mapping[str, Any], severity: Severity) -> Finding:
+    judged = change.get("verdict") or change.get("level")
+    note = f" ({judged}: {change['note']})" if change.get("note") else f" ({judged})" if judged else ""
     return Finding(
         str(change.get("code", "")),
         severity,
-        f"{change.get('rule', '')}: {change.get('message', '')}",
+        f"{change.get('rule', '')}: {change.get('message', '')}{note}",
         str(change.get("location", "")),
     )
 
