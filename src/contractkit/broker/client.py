@@ -152,7 +152,8 @@ class BrokerClient:
     ) -> None:
         self.settings = settings
         self.session = session or requests.Session()
-        self.session.trust_env = False  # proxies and netrc credentials never join a broker request unasked
+        # Proxies and CA bundles of the environment apply; a ~/.netrc entry never replaces the broker's credentials.
+        self.session.auth = _as_sent
         self.sleep = sleep
         self._index: HalResource | None = None
 
@@ -234,6 +235,11 @@ class BrokerClient:
     def _error(self, method: str, url: str, relation: str, problem: str) -> BrokerError:
         text = f"{relation} ({method} {url}): {problem}"
         return BrokerError(mask_text(text, os.environ, CREDENTIAL_VARIABLES))
+
+
+def _as_sent(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """The request as built: its Authorization header is the one the settings gave (an auth that changes nothing)."""
+    return request
 
 
 def _problem(response: requests.Response) -> str:

@@ -19,7 +19,8 @@ from contractkit.cli.common import ExitCode, emit, output_option
 from contractkit.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from contractkit.broker import BrokerClient
+    from contractkit.broker import BrokerClient, BrokerPact, DeployAnswer
+    from contractkit.core.model import Provider, Registry, Report
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -86,7 +87,8 @@ def open_broker(options: dict[str, Any]) -> BrokerClient:
     return BrokerClient(settings)
 
 
-def _git_default(value: str | None, what: str, root: Path) -> str:
+def _git_default(value: str | None, root: Path) -> str:
+    """The version given, else the commit checked out in `root`."""
     from contractkit.broker import current_commit
 
     return value or current_commit(root)
@@ -115,7 +117,7 @@ def publish_command(pacts: tuple[Path, ...], version: str | None, branch: str | 
     outcome = publish_pacts(
         client,
         [read_pact_to_publish(path) for path in files],
-        version=_git_default(version, "--consumer-app-version", Path.cwd()),
+        version=_git_default(version, Path.cwd()),
         branch=branch or current_branch(Path.cwd()),
         tags=tags,
         build_url=build_url,
@@ -263,7 +265,7 @@ def can_i_deploy_command(pacticipants: tuple[str, ...], versions: tuple[str, ...
 
 def _ask_broker(pacticipants: tuple[str, ...], versions: tuple[str, ...], latest_tag: str | None,
                 environment: str | None, to_tag: str | None, retries: int, interval: float,
-                options: dict[str, Any]) -> Any:  # fmt: skip
+                options: dict[str, Any]) -> DeployAnswer:  # fmt: skip
     from contractkit.broker import VersionSelector, can_i_deploy
 
     if len(versions) > len(pacticipants):
@@ -273,7 +275,7 @@ def _ask_broker(pacticipants: tuple[str, ...], versions: tuple[str, ...], latest
         for n, name in enumerate(pacticipants)
     ]
 
-    def waiting(attempt: int, answer: Any) -> None:
+    def waiting(attempt: int, answer: DeployAnswer) -> None:
         click.echo(f"waiting for {answer.unknown} unknown result(s): retry {attempt} of {retries}", err=True)
 
     return can_i_deploy(
@@ -288,7 +290,7 @@ def _ask_broker(pacticipants: tuple[str, ...], versions: tuple[str, ...], latest
 
 
 def _ask_git(pacticipants: tuple[str, ...], versions: tuple[str, ...], environment: str | None, results: str,
-             repository: Path, pacts_folder: str) -> Any:  # fmt: skip
+             repository: Path, pacts_folder: str) -> DeployAnswer:  # fmt: skip
     from contractkit.broker import ResultsStore, can_i_deploy_offline
 
     if len(pacticipants) != 1 or len(versions) != 1 or not environment:
@@ -344,7 +346,9 @@ def verify_options(function: F) -> F:
     return function
 
 
-def verify_with_options(registry: Any, providers: list[Any], verify: Callable[[Any], Any], options: dict[str, Any]):
+def verify_with_options(
+    registry: Registry, providers: list[Provider], verify: Callable[[Registry], Report], options: dict[str, Any]
+) -> Report:
     """Run `verify(registry)`: with --broker, over the pacts the broker selects (pending failures reported, not
     failing) and publishing results when asked; without, recording results to the results folder when asked."""
     from contractkit.broker import current_branch, pact_outcomes, record_verification
@@ -359,7 +363,7 @@ def verify_with_options(registry: Any, providers: list[Any], verify: Callable[[A
                                   branch=branch)  # fmt: skip
     report = verify(registry)
     if record:
-        version = _git_default(version, "--provider-version", registry.root)
+        version = _git_default(version, registry.root)
         for provider in providers:
             outcomes = pact_outcomes(_of_provider(report, provider.name), registry.root)
             path = record_verification(
@@ -371,14 +375,15 @@ def verify_with_options(registry: Any, providers: list[Any], verify: Callable[[A
     return report
 
 
-def _of_provider(report: Any, name: str) -> Any:
+def _of_provider(report: Report, name: str) -> Report:
     from dataclasses import replace
 
     return replace(report, results=tuple(result for result in report.results if result.provider == name))
 
 
-def verify_from_broker(registry: Any, provider: Any, verify: Callable[[Any], Any], options: dict[str, Any], *,
-                       record: bool, version: str | None, branch: str | None) -> Any:  # fmt: skip
+def verify_from_broker(registry: Registry, provider: Provider, verify: Callable[[Registry], Report],
+                       options: dict[str, Any], *, record: bool, version: str | None,
+                       branch: str | None) -> Report:  # fmt: skip
     """Verify the pacts the broker selects for the provider, instead of the `consumer_pacts` folders."""
     import tempfile
     from dataclasses import replace
@@ -415,16 +420,16 @@ def verify_from_broker(registry: Any, provider: Any, verify: Callable[[Any], Any
         scoped = replace(registry, settings=replace(registry.settings, consumer_pacts=(folder,)))
         report = verify(scoped)
     if record:
-        _publish_results(client, report, files, provider.name, _git_default(version, "", registry.root), branch)
+        _publish_results(client, report, files, provider.name, _git_default(version, registry.root), branch)
     return _pending_not_failing(report, files)
 
 
-def _pact_of(result: Any, files: dict[str, Any]) -> Any:
+def _pact_of(result: Any, files: dict[str, BrokerPact]) -> BrokerPact | None:
     shown = result.details.get("pact")
     return files.get(Path(shown).name) if isinstance(shown, str) else None
 
 
-def _pending_not_failing(report: Any, files: dict[str, Any]) -> Any:
+def _pending_not_failing(report: Report, files: dict[str, BrokerPact]) -> Report:
     """A pending pact's failures reported as skipped (their findings kept), as the broker's notices say."""
     from dataclasses import replace
 
@@ -444,7 +449,7 @@ def _pending_not_failing(report: Any, files: dict[str, Any]) -> Any:
     return replace(report, results=tuple(results))
 
 
-def _publish_results(client: Any, report: Any, files: dict[str, Any], provider: str, version: str,
+def _publish_results(client: BrokerClient, report: Report, files: dict[str, BrokerPact], provider: str, version: str,
                      branch: str | None) -> None:  # fmt: skip
     from contractkit import __version__
     from contractkit.broker import InteractionResult, publish_verification_result
