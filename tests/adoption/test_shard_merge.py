@@ -147,3 +147,23 @@ def test_the_shipped_workflow_fails_when_a_shard_exits_2(tmp_path: Path) -> None
         env = {"PATH": f"{fake}:/usr/bin:/bin", "SHARD": "1/3", "SHARD_INDEX": "1"}
         done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert (done.returncode != 0) is failed, (code, done.stdout, done.stderr)
+
+
+def test_lint_merges_too_and_an_inventory_is_refused(tmp_path: Path, run_cli) -> None:
+    lint, inventory = tmp_path / "lint.json", tmp_path / "list.json"
+    assert run_cli("lint", "--registry", str(REPO / "registry.yaml"), "--format", "json", "-o", str(lint))[0] == 0
+    code, out, err = run_cli("report", "merge", str(lint))
+    assert code == 0, err
+    assert "PASSED [lint]" in out
+    broken = tmp_path / "broken-lint.json"
+    broken.write_text(
+        json.dumps({"registry": "registry.yaml", "ok": False, "errors": 1, "warnings": 0, "problems": [
+            {"code": "CK001", "level": "error", "file": "registry.yaml", "line": 7, "key_path": "providers",
+             "message": "registry.yaml:7: providers: expected a mapping"}]})
+    )  # fmt: skip
+    code, out, _ = run_cli("report", "merge", str(broken))
+    assert code == 1 and "FAILED [lint] registry.yaml:7" in out
+    assert run_cli("list", "--registry", str(REPO / "registry.yaml"), "--format", "json", "-o", str(inventory))[0] == 0
+    code, _, err = run_cli("report", "merge", str(inventory))
+    assert code == 2
+    assert f"{inventory}: results: expected a list of check results" in err

@@ -4,7 +4,8 @@
 the same results, in one canonical order (provider, operation, check, interaction), with the same exit code. It
 refuses a set that could hide a result: a shard missing (one that crashed writes no JSON), a shard given twice,
 shards of one command from two runs, or with two shard counts. The JSON of `contracts gate` and `contracts diff`
-is read too (each change a `gate` or `diff` check), so the contract matrix shows the gate column.
+is read too (each change a `gate` or `diff` check), so the contract matrix shows the gate column, and so is
+`contracts lint`'s (each problem a `lint` check).
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ def report_from_dict(data: Any, *, display: str = "report") -> Report:
             return _gate_report(data, display)
         if isinstance(data.get("changes"), list) and "breaking" in data and "groups" in data:
             return _diff_report(data, display)
+        if isinstance(data.get("problems"), list) and "registry" in data:
+            return _lint_report(data, display)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise UsageError(
             f"{display}: results: expected a list of check results (a report saved with --format json, "
-            "or the JSON of contracts gate or contracts diff)"
+            "or the JSON of contracts gate, contracts diff or contracts lint)"
         )
     results = tuple(_result(item, display, index) for index, item in enumerate(data["results"]))
     summary = data.get("summary")
@@ -132,6 +135,28 @@ def _gate_report(data: Mapping[str, Any], display: str) -> Report:
             CheckResult("gate", "", "", "", Status.PASSED, f"no blocking change since {base}", details={"base": base})
         )
     return Report(f"Contract gate against {base}", canonical_order(results))
+
+
+def _lint_report(data: Mapping[str, Any], display: str) -> Report:
+    """`contracts lint`'s JSON as results of the `lint` check: an error fails, a warning is reported and holds."""
+    results = []
+    for index, problem in enumerate(data["problems"]):
+        if not isinstance(problem, dict):
+            raise UsageError(f"{display}: problems[{index}]: expected a mapping, got {type(problem).__name__}")
+        failed = problem.get("level") != "warning"
+        where = str(problem.get("file") or data.get("registry", ""))
+        where += f":{problem['line']}" if problem.get("line") else ""
+        finding = Finding(
+            str(problem.get("code", "")),
+            Severity.ERROR if failed else Severity.WARNING,
+            str(problem.get("message", "")),
+            where,
+        )
+        status = Status.FAILED if failed else Status.PASSED
+        results.append(CheckResult("lint", "", "", where, status, finding.message, findings=(finding,)))
+    if not any(result.status is Status.FAILED for result in results):
+        results.append(CheckResult("lint", "", "", str(data.get("registry", "")), Status.PASSED, "the registry holds"))
+    return Report(f"contracts lint {data.get('registry', '')}", canonical_order(results))
 
 
 def _diff_report(data: Mapping[str, Any], display: str) -> Report:
