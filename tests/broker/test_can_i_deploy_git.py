@@ -127,3 +127,15 @@ def test_a_verification_belongs_to_the_pacts_content_and_reads_from_a_results_br
     code, _, err = _can_i_deploy(run_cli, repo, "web", web1)
     assert code == 2
     assert "contract-results/environments/prod.json: no record of environment 'prod'" in err
+
+
+def test_a_broken_environments_file_is_bad_input(tmp_path: Path, run_cli) -> None:
+    environments = tmp_path / "contract-results" / "environments"
+    environments.mkdir(parents=True)
+    (environments / "prod.json").write_text("{not json")
+    code, _, err = run_cli(
+        "record-deployment", "--pacticipant", "web", "--version", "c1", "--environment", "prod",
+        "--results", str(tmp_path / "contract-results"),
+    )  # fmt: skip
+    assert code == 2
+    assert err.startswith(f"error: {environments / 'prod.json'}: not JSON (") and "Traceback" not in err

@@ -134,7 +134,10 @@ def record_verification(
 def record_deployment_offline(folder: Path, environment: str, pacticipant: str, version: str) -> Path:
     """Record in the results folder that a pacticipant version is deployed to an environment."""
     path = folder / "environments" / f"{_safe(environment)}.json"
-    current = parse_json_value(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    try:
+        current = parse_json_value(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError as exc:
+        raise UsageError(f"{path}: not JSON ({exc})", hint="fix or remove the file, then record again") from exc
     deployed = dict(current.get("deployed") or {}) if isinstance(current, dict) else {}
     deployed[pacticipant] = version
     path.parent.mkdir(parents=True, exist_ok=True)
