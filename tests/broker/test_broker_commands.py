@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.broker.conftest import OFFICIAL, OURS, pick, serve
+from tests.broker.mockbroker import OFFICIAL, OURS, pick, serve
 
 INDEX = "a request for the index resource"
 FOO_VERSION = "5556b8149bf8bac76bc30f50a8a2dd4c22c85f30"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.broker.conftest import OURS, pick, serve
+from tests.broker.mockbroker import OURS, pick, serve
 
 REPO = Path(__file__).resolve().parents[2]
 INDEX = (
