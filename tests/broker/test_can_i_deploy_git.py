@@ -139,3 +139,11 @@ def test_a_broken_environments_file_is_bad_input(tmp_path: Path, run_cli) -> Non
     )  # fmt: skip
     assert code == 2
     assert err.startswith(f"error: {environments / 'prod.json'}: not JSON (") and "Traceback" not in err
+
+
+def test_a_consumer_version_that_names_no_commit_is_bad_input(project: dict, run_cli) -> None:
+    repo = project["repo"]
+    _deploy(run_cli, repo, "grafana", "p1")
+    code, _, err = _can_i_deploy(run_cli, repo, "web", "not-a-commit")
+    assert code == 2
+    assert f"error: web version 'not-a-commit' names no commit of {repo}" in err

@@ -247,10 +247,9 @@ def _commit(version: str, who: str, repository: Path) -> str:
 def _as_consumer(
     consumer: str, version: str, deployed: Mapping[str, str], repository: Path, folder: str, store: ResultsStore
 ) -> Iterable[MatrixRow]:
-    commit = resolve_commit(version, repository)
-    if commit is None:
-        return  # not a commit of this repository: the pacticipant has no pacts here as a consumer
-    for pact in _pacts_at(commit, folder, repository):
+    if consumer not in {pact.consumer for pact in _pacts_at("HEAD", folder, repository)}:
+        return  # no pact of it in the repository: it is no consumer here
+    for pact in _pacts_at(_commit(version, consumer, repository), folder, repository):
         if pact.consumer == consumer and pact.provider in deployed:
             provider_version = deployed[pact.provider]
             success, when = _verified(store, pact.provider, provider_version, pact)
