@@ -8,6 +8,7 @@ Command modules import the engines inside their functions, so `contracts --help`
 from __future__ import annotations
 
 import importlib
+import io
 import pkgutil
 import signal
 import sys
@@ -20,7 +21,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import click  # noqa: E402
 
-from contractkit.cli.common import ExitCode  # noqa: E402
+from contractkit.cli.common import ExitCode, masked  # noqa: E402
 from contractkit.core.errors import ContractKitError  # noqa: E402
 
 
@@ -53,19 +54,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(masked(shown.getvalue()), err=True, nl=False)  # a usage error may quote a flag's value
         return ExitCode.ERROR
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
         return ExitCode.ERROR
     except ContractKitError as exc:
-        click.echo(f"error: {exc.describe()}", err=True)
+        click.echo(masked(f"error: {exc.describe()}"), err=True)  # an error may quote a file's or a server's text
         return ExitCode.ERROR
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return ExitCode.ERROR
     except Exception:  # noqa: BLE001 - the last line of defence must catch everything
-        traceback.print_exc()
+        click.echo(masked(traceback.format_exc()), err=True, nl=False)
         click.echo("error: this is a bug in contractkit; please report it with the traceback above", err=True)
         return ExitCode.ERROR
     return int(result or 0)
