@@ -8,6 +8,7 @@ from contractkit.pact.expectations import (
     iter_consumer_problems,
 )
 from contractkit.pact.matching import ANY_INDEX, Segment, best_rule, normalize_path, render_path
+from contractkit.pact.messages import ASYNC_MESSAGE, SYNC_MESSAGE, MessageContents, PactMessageInteraction
 from contractkit.pact.reader import (
     HTTP_INTERACTION,
     Pact,
@@ -37,16 +38,20 @@ from contractkit.pact.usage import (
 
 __all__ = [
     "ANY_INDEX",
+    "ASYNC_MESSAGE",
     "ConsumerProblem",
     "Expectation",
     "HTTP_INTERACTION",
     "InteractionUsage",
+    "MessageContents",
     "Observation",
     "Pact",
     "PactInteraction",
+    "PactMessageInteraction",
     "PactRequest",
     "PactResponse",
     "PactState",
+    "SYNC_MESSAGE",
     "Segment",
     "Usage",
     "best_rule",
