@@ -19,6 +19,7 @@ from contractkit.cassettes.events import (
     iter_event_cassettes,
     load_event_cassette,
     parse_event_cassette,
+    recording_runs,
     with_events,
     write_event_cassette,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "iter_event_cassettes",
     "load_event_cassette",
     "parse_event_cassette",
+    "recording_runs",
     "with_events",
     "write_event_cassette",
     "CASSETTE_SUFFIXES",

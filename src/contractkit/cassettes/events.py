@@ -6,7 +6,8 @@
     provider: s3-events
     message: object_created
     events:
-      - recorded_at: "2026-12-07T00:00:00Z"
+      - recorded_at: "2026-12-07T00:00:03Z"
+        recording: "2026-12-07T00:00:00Z"   # the run it arrived in: drift compares the two newest runs
         source: sqs                # webhook | sqs | sns | eventbridge | file
         metadata: {...}            # headers or message attributes, secrets scrubbed
         body: {...}                # the innermost payload (the S3 record set, not the SQS or SNS wrapper)
@@ -43,10 +44,18 @@ class RecordedEvent:
     recorded_at: str = ""
     envelope: Mapping[str, Any] | None = None
     seeded: tuple[str, ...] = ()  # JSON paths of the body filled from the description where the source left a gap
+    recording: str = ""  # the recording run the event arrived in (its start time); drift compares runs
+
+    @property
+    def run(self) -> str:
+        """The recording run the event belongs to (the event's own time for events recorded without one)."""
+        return self.recording or self.recorded_at
 
     def to_dict(self) -> dict[str, Any]:
         """The event as the cassette file holds it."""
         data: dict[str, Any] = {"recorded_at": self.recorded_at, "source": self.source}
+        if self.recording:
+            data["recording"] = self.recording
         data["metadata"] = dict(self.metadata)
         data["body"] = self.body
         if self.envelope is not None:
@@ -129,6 +138,7 @@ def _event(raw: Any, where: KeyPath, fail: Any) -> RecordedEvent:
         recorded_at=str(raw.get("recorded_at", "")),
         envelope=raw.get("envelope"),
         seeded=tuple(seeded),
+        recording=str(raw.get("recording", "")),
     )
 
 
@@ -168,6 +178,14 @@ def iter_event_cassettes(cassettes: Path) -> Iterator[Path]:
         yield from sorted(path for path in folder.iterdir() if path.suffix in (".yaml", ".yml", ".json"))
 
 
+def recording_runs(cassette: EventCassette) -> list[tuple[str, tuple[RecordedEvent, ...]]]:
+    """The cassette's events grouped by recording run, oldest run first."""
+    runs: dict[str, list[RecordedEvent]] = {}
+    for event in cassette.events:
+        runs.setdefault(event.run, []).append(event)
+    return [(run, tuple(events)) for run, events in runs.items()]
+
+
 def with_events(cassette: EventCassette, events: Sequence[RecordedEvent], *, keep: int | None = None) -> EventCassette:
     """The cassette with new events appended (the newest `keep` kept when given)."""
     combined = (*cassette.events, *events)
@@ -187,6 +205,7 @@ __all__ = [
     "iter_event_cassettes",
     "load_event_cassette",
     "parse_event_cassette",
+    "recording_runs",
     "with_events",
     "write_event_cassette",
 ]

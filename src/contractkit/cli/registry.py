@@ -85,9 +85,9 @@ def import_command(
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
     if messages:
-        for target, schema in import_message_schemas(provider, source).items():
-            write_json_atomic(target, schema)
-            click.echo(f"wrote {registry.relative(target)}: {schema['x-provenance']}")
+        for written, schema in import_message_schemas(provider, source).items():
+            write_json_atomic(written, schema)
+            click.echo(f"wrote {registry.relative(written)}: {schema['x-provenance']}")
         return ExitCode.OK
     if source is None:
         raise UsageError("pass --from with the provider's official document")

@@ -139,11 +139,11 @@ def message_payload(document: Mapping[str, Any], name: str, *, display: str = "A
     `$ref`s inside the payload still point into the document: compile it with the document as context."""
     message = find_message(document, name, display=display)
     payload = message.message.get("payload", {})
+    if isinstance(payload, Mapping) and "schemaFormat" in payload and "schema" in payload:
+        payload = payload["schema"]
     if isinstance(payload, Mapping) and "$ref" in payload:
         found = _follow(document, str(payload["$ref"]))
         payload = found[1] if found else payload
-    if isinstance(payload, Mapping) and "schemaFormat" in payload and "schema" in payload:
-        payload = payload["schema"]
     return payload
 
 

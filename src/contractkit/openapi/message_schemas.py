@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.loading import parse_json, read_text
 from contractkit.core.model import MessageSpec, Provider
+from contractkit.openapi.asyncapi import load_asyncapi, slice_asyncapi
 from contractkit.openapi.documents import iter_refs, pointer_parts
 
 PROVENANCE_KEY = "x-provenance"
@@ -151,8 +152,14 @@ def import_message_schemas(provider: Provider, source: Path | None = None) -> di
     schemas of a python source are regenerated from the model each stored schema names in its provenance (or the
     message_source's model for a schema not written yet)."""
     origin = provider.message_source
-    if origin is None or origin.kind not in ("npm", "python"):
-        raise UsageError(f"provider {provider.name!r} has no message_source of kind npm or python to import from")
+    if origin is None or origin.kind not in ("npm", "python", "asyncapi"):
+        raise UsageError(
+            f"provider {provider.name!r} has no message_source of kind npm, python or asyncapi to import from"
+        )
+    if origin.kind == "asyncapi":
+        if source is None:
+            raise UsageError("pass --from with the provider's AsyncAPI document")
+        return import_asyncapi_slices(provider, source)
     messages = [spec for spec in provider.messages.values() if spec.schema is not None]
     if origin.kind == "npm":
         if source is None:
@@ -160,6 +167,23 @@ def import_message_schemas(provider: Provider, source: Path | None = None) -> di
         bundle = load_schema_bundle(source)
         return {spec.schema: _webhook_schema(bundle, spec) for spec in messages if spec.schema}
     return {spec.schema: _model_schema(spec, origin.package, origin.model) for spec in messages if spec.schema}
+
+
+def import_asyncapi_slices(provider: Provider, source: Path) -> dict[Path, dict[str, Any]]:
+    """Each AsyncAPI document the provider's messages name, sliced out of the vendor's document to the messages
+    that name it, with its provenance under `x-provenance`."""
+    document = load_asyncapi(source)
+    targets: dict[Path, list[str]] = {}
+    for spec in provider.messages.values():
+        if spec.asyncapi is not None and spec.message is not None:
+            targets.setdefault(spec.asyncapi, []).append(spec.message)
+    info = document.get("info")
+    version = str(info.get("version", "")) if isinstance(info, dict) else ""
+    provenance = {"kind": "asyncapi", "document": source.name, "version": version}
+    return {
+        target: {**slice_asyncapi(document, names, display=str(source)), PROVENANCE_KEY: provenance}
+        for target, names in targets.items()
+    }
 
 
 def _webhook_schema(bundle: SchemaBundle, spec: MessageSpec) -> dict[str, Any]:
@@ -188,6 +212,7 @@ def _stored_model(path: Path | None) -> str:
 __all__ = [
     "PROVENANCE_KEY",
     "SchemaBundle",
+    "import_asyncapi_slices",
     "import_message_schemas",
     "load_schema_bundle",
     "python_model_schema",

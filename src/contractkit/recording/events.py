@@ -20,7 +20,7 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +38,7 @@ from contractkit.cassettes import (
     with_events,
     write_event_cassette,
 )
+from contractkit.core.auth import credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError, SchemaLoadError, UsageError
 from contractkit.core.loading import load_json_fast, load_source, parse_json_value
@@ -51,6 +52,7 @@ from contractkit.core.model import (
     Severity,
     Status,
 )
+from contractkit.recording.aws import moto_server
 from contractkit.recording.instances import resolve, schema_instance
 from contractkit.secrets import ScrubRules, rules_for_provider, scrub_interaction
 
@@ -70,11 +72,11 @@ _HOP_HEADERS = frozenset(("host", "content-length", "connection", "accept-encodi
 EventSink = Callable[[str, RecordedEvent], None]
 
 
-def event_rules(provider: Provider, secrets: Mapping[str, str] | None = None) -> ScrubRules:
-    """The provider's scrub rules plus every vendor's signature headers and an SNS envelope's signature fields."""
-    return rules_for_provider(provider, dict(secrets or {})).extended(
-        headers=SIGNATURE_HEADERS, fields=SIGNATURE_FIELDS
-    )
+def event_rules(provider: Provider, environ: Mapping[str, str] | None = None) -> ScrubRules:
+    """The provider's scrub rules (with the values of the credentials its auth names, read from `environ`) plus
+    every vendor's signature headers and an SNS envelope's signature fields."""
+    secrets = credentials(provider, environ or {}, required=False)
+    return rules_for_provider(provider, secrets).extended(headers=SIGNATURE_HEADERS, fields=SIGNATURE_FIELDS)
 
 
 def scrub_event(event: RecordedEvent, rules: ScrubRules) -> RecordedEvent:
@@ -94,7 +96,7 @@ def scrub_event(event: RecordedEvent, rules: ScrubRules) -> RecordedEvent:
     metadata = {name: clean.request.headers[name][0] for name in headers}
     body = parse_json_value(_as_text(clean.request.body))
     envelope = parse_json_value(_as_text(clean.response.body)) if event.envelope is not None else None
-    return RecordedEvent(body, metadata, event.source, event.recorded_at, envelope, event.seeded)
+    return RecordedEvent(body, metadata, event.source, event.recorded_at, envelope, event.seeded, event.recording)
 
 
 def _text(value: Any) -> str:
@@ -120,13 +122,15 @@ def append_events(
     rules: ScrubRules,
     *,
     keep: int = KEEP_EVENTS,
+    recording: str = "",
 ) -> Path:
-    """Scrub events and append them to the message's event cassette (the newest `keep` kept); returns its path."""
+    """Scrub events and append them to the message's event cassette (the newest `keep` kept), each marked with
+    the recording run it arrived in; returns the cassette's path."""
     if provider.cassettes is None:
         raise UsageError(f"provider {provider.name!r} has no cassettes folder")
     path = event_cassette_path(provider.cassettes, spec.name)
     current = load_event_cassette(path) if path.exists() else EventCassette(path, provider.name, spec.name)
-    clean = [scrub_event(event, rules) for event in events]
+    clean = [scrub_event(replace(event, recording=event.recording or recording), rules) for event in events]
     return write_event_cassette(with_events(current, clean, keep=keep))
 
 
@@ -157,12 +161,13 @@ def _written_report(provider: Provider, title: str, written: Mapping[str, int], 
 
 
 def import_event_files(
-    provider: Provider, message: str, files: Sequence[Path], *, secrets: Mapping[str, str] | None = None
+    provider: Provider, message: str, files: Sequence[Path], *, environ: Mapping[str, str] | None = None
 ) -> Report:
     """Import JSON or YAML payloads (or `{body, metadata}` mappings) as recorded events of one message."""
     spec = provider.message_spec(message)
     events = [_file_event(path) for path in files]
-    append_events(provider, spec, events, event_rules(provider, secrets), keep=max(KEEP_EVENTS, len(events)))
+    rules = event_rules(provider, environ)
+    append_events(provider, spec, events, rules, keep=max(KEEP_EVENTS, len(events)), recording=now_text())
     return _written_report(
         provider, f"contracts record {provider.name}: events from files", {message: len(events)}, [message]
     )
@@ -214,7 +219,7 @@ class WebhookReceiver:
     def start(self) -> WebhookReceiver:
         """Listen (port 0 picks a free port)."""
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server.daemon_threads = False  # stopping waits for deliveries being answered
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True)
         self._thread.start()
@@ -280,16 +285,17 @@ def receive_webhooks(
     port: int,
     count: int | None = None,
     timeout: float | None = None,
-    secrets: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     say: Callable[[str], None] = lambda text: None,
 ) -> Report:
     """Listen on 127.0.0.1:port and record what arrives until `count` deliveries were recorded, `timeout` seconds
     passed, or the process is interrupted; each delivery is written at once (scrubbed), so nothing is lost."""
-    rules = event_rules(provider, secrets)
+    rules = event_rules(provider, environ)
     written: dict[str, int] = {}
+    run = now_text()
 
     def sink(message: str, event: RecordedEvent) -> None:
-        append_events(provider, provider.messages[message], [event], rules)
+        append_events(provider, provider.messages[message], [event], rules, recording=run)
         written[message] = written.get(message, 0) + 1
 
     deadline = time.monotonic() + timeout if timeout else None
@@ -320,7 +326,7 @@ def s3_message(provider: Provider, event_name: str, transport: MessageTransport)
 
 def record_s3_events(
     provider: Provider,
-    endpoint_url: str,
+    endpoint_url: str | None = None,
     *,
     prefix: str = "ck-events-",
     environ: Mapping[str, str] | None = None,
@@ -328,8 +334,14 @@ def record_s3_events(
 ) -> Report:
     """Record the provider's S3 notification messages from an AWS endpoint (a local moto server): a bucket
     notifies a queue (sqs messages) and a topic subscribed by a queue (sns messages) of the registered events,
-    objects are written and deleted, and what arrives is recorded. What was created is removed afterwards."""
+    objects are written and deleted, and what arrives is recorded. What was created is removed afterwards.
+    Without an endpoint, a moto server is started on 127.0.0.1 for the run."""
+    if endpoint_url is None:
+        with moto_server() as url:
+            return record_s3_events(provider, url, prefix=prefix, environ=environ, wait=wait)
     import boto3
+
+    run = now_text()
 
     wanted = [
         spec for spec in provider.messages.values() if spec.transport in (MessageTransport.SQS, MessageTransport.SNS)
@@ -355,7 +367,7 @@ def record_s3_events(
     for spec in wanted:
         found = [_completed(spec, event) for event in events.get(spec.name, [])]
         if found:
-            append_events(provider, spec, found, rules)
+            append_events(provider, spec, found, rules, recording=run)
         written[spec.name] = len(found)
     return _written_report(
         provider, f"contracts record {provider.name}: S3 notifications", written, [s.name for s in wanted]
@@ -412,8 +424,10 @@ class _S3Fixture:
                 )
                 for raw in answer.get("Messages", []):
                     event = _queued_event(raw, MessageTransport(transport))
-                    spec = event and s3_message(provider, _event_name(event.body), MessageTransport(transport))
-                    if event is not None and spec is not None:
+                    if event is None:
+                        continue
+                    spec = s3_message(provider, _event_name(event.body), MessageTransport(transport))
+                    if spec is not None:
                         found.setdefault(spec.name, []).append(event)
         return found
 
@@ -441,7 +455,7 @@ def _completed(spec: MessageSpec, event: RecordedEvent) -> RecordedEvent:
         return event
     document = load_json_fast(spec.schema, SchemaLoadError)
     body, seeded = complete_from_description(event.body, document)
-    return RecordedEvent(body, event.metadata, event.source, event.recorded_at, event.envelope, seeded)
+    return RecordedEvent(body, event.metadata, event.source, event.recorded_at, event.envelope, seeded, event.recording)
 
 
 def complete_from_description(body: Any, document: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]]:

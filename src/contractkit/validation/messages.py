@@ -6,6 +6,7 @@ event and the JSON path inside its body (`$.Records[0].s3.object.size`)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ def iter_event_findings(
     for index, event in enumerate(cassette.events):
         if validator.is_valid(event.body):
             continue
-        for number, error in enumerate(validator.iter_errors(event.body)):
+        for number, error in enumerate(_specific(validator.iter_errors(event.body))):
             if number >= MAX_ERRORS_PER_RESPONSE:
                 break
             parts = tuple(error.instance_path)
@@ -80,11 +81,55 @@ def iter_event_findings(
             yield Finding(
                 Code.EVENT_SCHEMA,
                 Severity.ERROR,
-                f"{where}: events[{index}].body {path}: {explain_error(error)} ({description_of(spec)})",
+                f"{where}: events[{index}].body {path}: {_reason(error)} ({description_of(spec)})",
                 f"{shown} {path}",
                 provider.name,
                 spec.name,
             )
+
+
+def _specific(errors: Iterator[Any]) -> Iterator[Any]:
+    """Errors with an `anyOf`/`oneOf` failure replaced by the errors of its closest branch (the fewest errors, then
+    the deepest), when they point deeper
+    (`$.Records[0].s3.object.size: expected integer` rather than `$.Records[0].s3.object: not valid under anyOf`)."""
+    for error in errors:
+        yield from _closest_branch(error, 0)
+
+
+def _reason(error: Any) -> str:
+    """Why a value fails; an `anyOf` of types says which types it allows (`expected number or null, got string`)."""
+    branches = [list(branch) for branch in (getattr(error.kind, "context", None) or [])]
+    types = [
+        kind
+        for branch in branches
+        for item in branch
+        if item.kind.name == "type" and list(item.instance_path) == list(error.instance_path)
+        for kind in item.kind.types
+    ]
+    if branches and len(types) == sum(len(branch) for branch in branches):
+        found = error.instance
+        return f"expected {' or '.join(dict.fromkeys(types))}, got {_json_kind(found)} {json.dumps(found)[:80]}"
+    return explain_error(error)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return "boolean" if isinstance(value, bool) else "null"
+    names = {int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _closest_branch(error: Any, depth: int) -> Iterator[Any]:
+    branches = [list(branch) for branch in (getattr(error.kind, "context", None) or []) if branch]
+    if not branches or depth > 16:
+        yield error
+        return
+    best = min(branches, key=lambda branch: (len(branch), -max(len(item.instance_path) for item in branch)))
+    if max(len(item.instance_path) for item in best) <= len(error.instance_path):
+        yield error
+        return
+    for item in best:
+        yield from _closest_branch(item, depth + 1)
 
 
 def validate_event_cassettes(
@@ -120,7 +165,12 @@ def _cassette_result(provider: Provider, path: Path, shown: str, validators: Mes
             cassette.message,
         )
         return CheckResult(
-            **common, interaction=shown, status=Status.FAILED, message=finding.message, findings=(finding,)
+            **common,
+            interaction=shown,
+            status=Status.FAILED,
+            message=finding.message,
+            findings=(finding,),
+            details={"cassette": shown},
         )
     findings = tuple(iter_event_findings(provider, spec, cassette, validators, shown=shown))
     status = Status.FAILED if findings else Status.PASSED
@@ -132,7 +182,7 @@ def _cassette_result(provider: Provider, path: Path, shown: str, validators: Mes
         message=message,
         duration=time.perf_counter() - started,
         findings=findings,
-        details={"events": len(cassette.events)},
+        details={"events": len(cassette.events), "cassette": shown},
     )
 
 
