@@ -30,6 +30,15 @@ from contractkit.openapi.documents import (
     unresolved_refs,
     validate_spec,
 )
+from contractkit.openapi.message_documents import (
+    MESSAGE_MEDIA,
+    MESSAGE_PATH_PREFIX,
+    MESSAGE_STATUS,
+    load_message_description,
+    message_document,
+    message_path,
+    schema_source,
+)
 from contractkit.openapi.message_schemas import (
     PROVENANCE_KEY,
     SchemaBundle,
@@ -44,6 +53,13 @@ from contractkit.openapi.sites import OPERATION, REQUEST, RESPONSE, ChangeLike, 
 from contractkit.openapi.swagger2 import convert_swagger2
 
 __all__ = [
+    "MESSAGE_MEDIA",
+    "MESSAGE_PATH_PREFIX",
+    "MESSAGE_STATUS",
+    "load_message_description",
+    "message_document",
+    "message_path",
+    "schema_source",
     "SUPPORTED_VERSIONS",
     "AsyncApiMessage",
     "asyncapi_major",

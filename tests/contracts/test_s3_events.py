@@ -1,0 +1,21 @@
+"""devctl's S3 event handler against the S3 event notifications contract (through SQS, and SNS into SQS)."""
+
+import pytest
+from devctl import s3_events
+
+pytestmark = pytest.mark.contract
+
+
+def test_uploaded_artifact_is_registered(message_contract):
+    (outcome,) = message_contract("s3-events", "object_created", handler=s3_events.handle)
+    assert "$.Records[0].s3.object.size" in outcome.reads
+
+
+def test_removed_artifact_is_forgotten(message_contract):
+    (outcome,) = message_contract("s3-events", "object_removed", handler=s3_events.handle)
+    assert "$.Records[0].s3.object.key" in outcome.reads
+
+
+def test_a_record_without_its_object_is_skipped():
+    event = {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": None}}]}
+    assert s3_events.handle(event, {}) == []
