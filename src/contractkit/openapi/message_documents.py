@@ -49,9 +49,14 @@ def load_message_description(spec: MessageSpec) -> tuple[Mapping[str, Any], Any]
 
 
 def message_document(
-    messages: Mapping[str, MessageSpec], loader: Loader = load_message_description, *, title: str = "messages"
+    messages: Mapping[str, MessageSpec],
+    loader: Loader = load_message_description,
+    *,
+    title: str = "messages",
+    request_bodies: bool = True,
 ) -> dict[str, Any]:
-    """One OpenAPI 3.1 document with an operation per message (see the module's docstring)."""
+    """One OpenAPI 3.1 document with an operation per message (see the module's docstring); without
+    `request_bodies` a message is only what its operation answers (the gate compares what consumers read)."""
     paths: dict[str, Any] = {}
     sources: dict[str, Any] = {}
     for name, spec in messages.items():
@@ -60,14 +65,11 @@ def message_document(
         sources[name] = _rebased(document, prefix)
         schema = {"$ref": prefix} if payload is document else _rebased(payload, prefix)
         content = {MESSAGE_MEDIA: {"schema": schema}}
-        paths[message_path(name)] = {
-            "post": {
-                "operationId": name,
-                "summary": f"{spec.transport} message {spec.event}",
-                "requestBody": {"required": False, "content": content},  # a consumer sends nothing
-                "responses": {str(MESSAGE_STATUS): {"description": f"the {name} message", "content": content}},
-            }
-        }
+        operation: dict[str, Any] = {"operationId": name, "summary": f"{spec.transport} message {spec.event}"}
+        if request_bodies:
+            operation["requestBody"] = {"required": False, "content": content}  # a consumer sends nothing
+        operation["responses"] = {str(MESSAGE_STATUS): {"description": f"the {name} message", "content": content}}
+        paths[message_path(name)] = {"post": operation}
     return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths, SOURCES_KEY: sources}
 
 
