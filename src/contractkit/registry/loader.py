@@ -153,7 +153,7 @@ def _build_provider(
         region=raw.get("region", "us-east-1"),
         settings=_provider_settings(raw, root, display, key_path),
         messages={
-            msg_name: _build_message(msg_name, msg_raw, root)
+            msg_name: _build_message(msg_name, msg_raw, root, document, display, key_path + ("messages", msg_name))
             for msg_name, msg_raw in (raw.get("messages") or {}).items()
         },
         message_source=MessageSource(**raw["message_source"]) if "message_source" in raw else None,
@@ -163,8 +163,20 @@ def _build_provider(
 _NO_BASE_URL = "http://127.0.0.1"  # a provider that only sends messages is called at no URL
 
 
-def _build_message(name: str, raw: Mapping[str, Any], root: Path) -> MessageSpec:
-    """One registered message; the schema has checked that it names a JSON Schema or an AsyncAPI message."""
+def _build_message(
+    name: str, raw: Mapping[str, Any], root: Path, document: SourceDocument, display: str, key_path: tuple[str, ...]
+) -> MessageSpec:
+    """One registered message, described by a JSON Schema file or by a message of an AsyncAPI document."""
+    by_schema, by_asyncapi = "schema" in raw, "asyncapi" in raw or "message" in raw
+    if by_schema == by_asyncapi or (by_asyncapi and not ("asyncapi" in raw and "message" in raw)):
+        given = ", ".join(sorted(set(raw) - {"event", "transport", "description"})) or "neither"
+        raise RegistryError(
+            "expected the message's description: either `schema` (a JSON Schema file) or both `asyncapi` (a "
+            f"document) and `message` (its name there), got {given}",
+            file=display,
+            key_path=key_path,
+            line=document.line_of(key_path),
+        )
     return MessageSpec(
         name=name,
         event=str(raw["event"]),
