@@ -1,4 +1,5 @@
-"""Recording events with real parts: a moto server delivering S3 notifications to SQS (and through SNS to SQS),
+"""Recording events with real parts: a moto server delivering S3 notifications to SQS (and through SNS and
+EventBridge to SQS),
 a local HTTP webhook sender posting to the receiver of `contracts record --webhooks`, and files imported; every
 recording scrubbed, signature headers included."""
 
@@ -22,6 +23,7 @@ import pytest
 from contractkit.cassettes import load_event_cassette
 from contractkit.recording import event_rules, record_s3_events, scrub_event
 from contractkit.registry import load_registry
+from contractkit.validation import validate_event_cassettes
 
 pytest.importorskip("moto")
 
@@ -36,6 +38,7 @@ providers:
     messages:
       object_created: {event: "s3:ObjectCreated:*", transport: sqs, schema: schemas/s3-event.schema.json}
       object_removed: {event: "s3:ObjectRemoved:*", transport: sns, schema: schemas/s3-event.schema.json}
+      created_bus: {event: Object Created, transport: eventbridge, schema: schemas/s3-eventbridge.schema.json}
   github-webhooks:
     cassettes: cassettes/github-webhooks
     messages:
@@ -49,6 +52,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "registry.yaml").write_text(REGISTRY)
     (tmp_path / "schemas").mkdir()
     shutil.copy(REPO / "schemas" / "s3-events" / "s3-event.schema.json", tmp_path / "schemas")
+    shutil.copy(REPO / "schemas" / "s3-events" / "s3-eventbridge.schema.json", tmp_path / "schemas")
     for name in ("push", "pull_request"):
         shutil.copy(REPO / "schemas" / "github-webhooks" / f"{name}.schema.json", tmp_path / "schemas")
     return tmp_path
@@ -83,10 +87,12 @@ def moto() -> Iterator[str]:
     process.wait(10)
 
 
-def test_moto_s3_notifications_to_sqs_and_sns_recorded_into_event_cassettes(project: Path, moto: str) -> None:
+def test_moto_s3_notifications_to_sqs_sns_and_eventbridge_recorded_into_event_cassettes(
+    project: Path, moto: str
+) -> None:
     provider = load_registry(project / "registry.yaml").provider("s3-events")
     report = record_s3_events(provider, moto, environ={"AWS_ACCESS_KEY_ID": "testing"})
-    assert [result.status.value for result in report.results] == ["passed", "passed"]
+    assert [result.status.value for result in report.results] == ["passed", "passed", "passed"]
 
     created = load_event_cassette(project / "cassettes" / "s3-events" / "events" / "object_created.yaml")
     event = created.events[0]
@@ -107,6 +113,18 @@ def test_moto_s3_notifications_to_sqs_and_sns_recorded_into_event_cassettes(proj
     assert "Message" not in removed.envelope
     assert removed.envelope["Signature"].startswith("<scrubbed:")  # the SNS signature is a secret
     assert created.events[0].recording == removed.recording  # one run
+
+    bus = load_event_cassette(project / "cassettes" / "s3-events" / "events" / "created_bus.yaml").events[0]
+    assert bus.source == "eventbridge" and bus.seeded == ()
+    assert (bus.body["source"], bus.body["detail-type"]) == ("aws.s3", "Object Created")
+    assert bus.body["detail"]["bucket"]["name"] == "ck-events-bucket" and bus.body["detail"]["object"]["size"] == 21
+
+    validated = validate_event_cassettes(provider, relative=lambda path: path.name)
+    assert {result.operation: result.status.value for result in validated} == {
+        "created_bus": "passed",
+        "object_created": "passed",
+        "object_removed": "passed",
+    }
 
 
 def test_moto_recording_removes_what_it_created(project: Path, moto: str) -> None:

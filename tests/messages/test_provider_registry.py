@@ -132,4 +132,4 @@ def test_list_shows_messages_beside_operations(run_cli, monkeypatch) -> None:
         "kind": "message",
     }
     code, out, _ = run_cli("list")
-    assert out.rstrip().endswith("operations, 5 messages")
+    assert out.rstrip().endswith("operations, 6 messages")

@@ -1,9 +1,10 @@
 """Recording events: the messages a provider sends, captured into event cassettes, scrubbed like every recording.
 
 Three ways in:
-- S3 event notifications from an AWS endpoint (a local moto server): a bucket notifies an SQS queue and an SNS
-  topic (subscribed by a queue), objects are written and deleted, and what the queues receive is recorded; the S3
-  record set is the body, the SQS message or SNS notification around it the envelope.
+- S3 event notifications from an AWS endpoint (a local moto server): a bucket notifies an SQS queue, an SNS topic
+  (subscribed by a queue) and EventBridge (a rule on the default bus targets a queue), objects are written and
+  deleted, and what the queues receive is recorded; the S3 record set (or the EventBridge event) is the body, the
+  SQS message or SNS notification around it the envelope.
 - A local webhook receiver on 127.0.0.1 (`contracts record --provider P --webhooks --port N`): each delivery is
   recorded under the registered message whose event its `X-<Vendor>-Event` header names.
 - Files: JSON or YAML payloads (or `{body, metadata}` mappings) imported as they are.
@@ -312,12 +313,19 @@ def receive_webhooks(
 # ---------------------------------------------------------------- S3 notifications from an AWS endpoint (moto)
 
 
-_S3_ACTIONS = {"s3:ObjectCreated": "put", "s3:ObjectRemoved": "delete"}
+_S3_ACTIONS = {
+    "s3:ObjectCreated": "put",
+    "s3:ObjectRemoved": "delete",
+    "Object Created": "put",
+    "Object Deleted": "delete",
+}
 
 
 def s3_message(provider: Provider, event_name: str, transport: MessageTransport) -> MessageSpec | None:
-    """The registered message an S3 record is (`ObjectCreated:Put` against `s3:ObjectCreated:*`) on a transport."""
-    name = event_name if event_name.startswith("s3:") else f"s3:{event_name}"
+    """The registered message an S3 record is (`ObjectCreated:Put` against `s3:ObjectCreated:*`) on a transport, or
+    an EventBridge event by its detail type (`Object Created`)."""
+    prefixed = transport is not MessageTransport.EVENTBRIDGE and not event_name.startswith("s3:")
+    name = f"s3:{event_name}" if prefixed else event_name
     for spec in provider.messages.values():
         if spec.transport is transport and fnmatch.fnmatchcase(name, spec.event):
             return spec
@@ -343,18 +351,16 @@ def record_s3_events(
 
     run = now_text()
 
-    wanted = [
-        spec for spec in provider.messages.values() if spec.transport in (MessageTransport.SQS, MessageTransport.SNS)
-    ]
+    wanted = [spec for spec in provider.messages.values() if spec.transport is not MessageTransport.WEBHOOK]
     if not wanted:
-        raise UsageError(f"provider {provider.name!r} registers no message delivered through SQS or SNS")
+        raise UsageError(f"provider {provider.name!r} registers no message delivered through SQS, SNS or EventBridge")
     env = dict(environ or {})
     session = boto3.session.Session(
         aws_access_key_id=env.get("AWS_ACCESS_KEY_ID", "testing"),
         aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", "testing"),
         region_name=provider.region,
     )
-    clients = {name: session.client(name, endpoint_url=endpoint_url) for name in ("s3", "sqs", "sns")}
+    clients = {name: session.client(name, endpoint_url=endpoint_url) for name in ("s3", "sqs", "sns", "events")}
     fixture = _S3Fixture(clients, prefix, provider.region)
     try:
         fixture.create(wanted)
@@ -383,6 +389,7 @@ class _S3Fixture:
     region: str
     queues: dict[str, str] = field(default_factory=dict)  # transport -> queue URL
     topic: str = ""
+    rule: str = ""  # the EventBridge rule on the default bus that sends the bucket's events to a queue
 
     @property
     def bucket(self) -> str:
@@ -391,7 +398,7 @@ class _S3Fixture:
     def create(self, wanted: Sequence[MessageSpec]) -> None:
         s3, sqs, sns = self.clients["s3"], self.clients["sqs"], self.clients["sns"]
         s3.create_bucket(Bucket=self.bucket)
-        config: dict[str, list[dict[str, Any]]] = {}
+        config: dict[str, Any] = {}
         for transport in {spec.transport for spec in wanted}:
             url = sqs.create_queue(QueueName=f"{self.prefix}{transport.value}")["QueueUrl"]
             self.queues[transport.value] = url
@@ -401,16 +408,29 @@ class _S3Fixture:
                 self.topic = sns.create_topic(Name=f"{self.prefix}topic")["TopicArn"]
                 sns.subscribe(TopicArn=self.topic, Protocol="sqs", Endpoint=arn)
                 config.setdefault("TopicConfigurations", []).append({"TopicArn": self.topic, "Events": events})
+            elif transport is MessageTransport.EVENTBRIDGE:
+                self._route_events(arn, events)
+                config["EventBridgeConfiguration"] = {}
             else:
                 config.setdefault("QueueConfigurations", []).append({"QueueArn": arn, "Events": events})
         s3.put_bucket_notification_configuration(Bucket=self.bucket, NotificationConfiguration=config)
+
+    def _route_events(self, queue_arn: str, detail_types: list[str]) -> None:
+        """An EventBridge rule on the default bus sending the bucket's events of these detail types to the queue."""
+        events = self.clients["events"]
+        self.rule = f"{self.prefix}rule"
+        pattern = {"source": ["aws.s3"], "detail-type": detail_types, "detail": {"bucket": {"name": [self.bucket]}}}
+        events.put_rule(Name=self.rule, EventPattern=json.dumps(pattern))
+        events.put_targets(Rule=self.rule, Targets=[{"Id": "queue", "Arn": queue_arn}])
 
     def trigger(self, wanted: Sequence[MessageSpec]) -> None:
         """Cause each registered event: write an object, and delete it when removals are wanted."""
         s3 = self.clients["s3"]
         key = f"{self.prefix}reports/2026-12.csv"
         s3.put_object(Bucket=self.bucket, Key=key, Body=b"service,cost\ns3,12.5\n", ContentType="text/csv")
-        if any(_S3_ACTIONS.get(spec.event.rsplit(":", 1)[0]) == "delete" for spec in wanted):
+        if any(
+            "delete" in (_S3_ACTIONS.get(spec.event.rsplit(":", 1)[0]), _S3_ACTIONS.get(spec.event)) for spec in wanted
+        ):
             s3.delete_object(Bucket=self.bucket, Key=key)
 
     def collect(self, provider: Provider, wanted: Sequence[MessageSpec], wait: float) -> dict[str, list[RecordedEvent]]:
@@ -441,6 +461,8 @@ class _S3Fixture:
             lambda: s3.delete_bucket(Bucket=self.bucket),
             *[(lambda url=url: sqs.delete_queue(QueueUrl=url)) for url in self.queues.values()],
             *([lambda: sns.delete_topic(TopicArn=self.topic)] if self.topic else []),
+            *([lambda: self.clients["events"].remove_targets(Rule=self.rule, Ids=["queue"])] if self.rule else []),
+            *([lambda: self.clients["events"].delete_rule(Name=self.rule)] if self.rule else []),
         ]
         for step in steps:
             try:
@@ -520,6 +542,8 @@ def _queued_event(raw: Mapping[str, Any], transport: MessageTransport) -> Record
             body = parse_json_value(outer["Message"])
     except ValueError:
         return None
+    if transport is MessageTransport.EVENTBRIDGE:
+        return RecordedEvent(body, {}, transport.value, now_text(), envelope) if isinstance(body, dict) else None
     if not isinstance(body, dict) or not isinstance(body.get("Records"), list):
         return None  # s3:TestEvent, sent when the notification is configured
     attributes = {name: value.get("StringValue", "") for name, value in (raw.get("MessageAttributes") or {}).items()}
@@ -527,6 +551,8 @@ def _queued_event(raw: Mapping[str, Any], transport: MessageTransport) -> Record
 
 
 def _event_name(body: Any) -> str:
+    if isinstance(body, dict) and "detail-type" in body:  # an EventBridge event
+        return str(body["detail-type"])
     records = body.get("Records") if isinstance(body, dict) else None
     first = records[0] if isinstance(records, list) and records and isinstance(records[0], dict) else {}
     return str(first.get("eventName", ""))
