@@ -260,3 +260,21 @@ def test_scrubbing_an_event_twice_is_scrubbing_it_once(project: Path) -> None:
     assert once.body["ref"] == "refs/heads/main" and once.body["token"].startswith("<scrubbed:")
     assert once.metadata["X-Hub-Signature"].startswith("<scrubbed:") and once.metadata["X-GitHub-Event"] == "push"
     assert scrub_event(once, rules) == once
+
+
+def test_scan_reads_event_cassettes_and_finds_a_planted_secret(project: Path, run_cli, monkeypatch) -> None:
+    from contractkit.cassettes import EventCassette, RecordedEvent, write_event_cassette
+
+    path = project / "cassettes" / "github-webhooks" / "events" / "push.yaml"
+    token = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"
+    event = RecordedEvent({"ref": "refs/heads/main", "installation": {"token": token}}, {}, "webhook")
+    write_event_cassette(EventCassette(path, "github-webhooks", "push", (event,)))
+    monkeypatch.chdir(project)
+    code, out, _ = run_cli("scan", "--provider", "github-webhooks")
+    assert code == 1
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if token in text)
+    assert (
+        "CK320 secret in events: github-token at " in out
+        and f"cassettes/github-webhooks/events/push.yaml:{line}" in out
+    )
+    assert token not in out
