@@ -177,3 +177,14 @@ def test_drift_in_a_field_no_consumer_reads_is_information(project: Path, run_cl
     assert drift["status"] == "passed"
     assert [(f["code"], f["severity"]) for f in drift["findings"]] == [("CK303", "info")]
     assert "$.Records[0].s3.object.eTag is gone (no consumer reads it)" in drift["findings"][0]["message"]
+
+
+def test_the_example_message_providers_verify_green(run_cli, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, _ = run_cli("verify", "--provider", "s3-events", "--provider", "github-webhooks", "--format", "json")
+    results = json.loads(out)["results"]
+    assert code == 0, [result["message"] for result in results if result["status"] != "passed"]
+    checks = {(result["check"], result["provider"], result["operation"]) for result in results}
+    assert ("message", "github-webhooks", "push") in checks and ("message", "s3-events", "object_created") in checks
+    assert ("event-schema", "s3-events", "object_created_eventbridge") in checks
+    assert ("event-drift", "s3-events", "object_created") in checks  # two recording runs from moto
