@@ -188,3 +188,41 @@ def test_the_example_message_providers_verify_green(run_cli, monkeypatch) -> Non
     assert ("message", "github-webhooks", "push") in checks and ("message", "s3-events", "object_created") in checks
     assert ("event-schema", "s3-events", "object_created_eventbridge") in checks
     assert ("event-drift", "s3-events", "object_created") in checks  # two recording runs from moto
+
+
+def _v3_pact(key_rule: dict[str, Any]) -> dict[str, Any]:
+    """Another consumer's V3 message pact, in the shape pact-jvm and pact-js write (`messages`, `metaData`,
+    rules under `body`), naming no registry message: it is matched to one by its contents."""
+    return {
+        "consumer": {"name": "audit-bot"},
+        "provider": {"name": "s3-events"},
+        "messages": [
+            {
+                "description": "a report upload",
+                "providerStates": [{"name": "a bucket with notifications"}],
+                "metaData": {"contentType": "application/json"},
+                "contents": {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": "a.csv"}}}]},
+                "matchingRules": {"body": {"$.Records": {"matchers": [{"match": "type", "min": 1}]}, **key_rule}},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+
+
+def test_another_consumers_v3_message_pact_is_verified_and_named(project: Path, run_cli, monkeypatch) -> None:
+    registry = project / "registry.yaml"
+    registry.write_text(registry.read_text().replace("providers:\n", "consumer_pacts: [other-pacts]\nproviders:\n", 1))
+    (project / "other-pacts").mkdir()
+    other = project / "other-pacts" / "audit-bot-s3-events.json"
+    other.write_text(json.dumps(_v3_pact({"$.Records[*].s3.object.key": {"matchers": [{"match": "type"}]}})))
+    monkeypatch.chdir(project)
+    code, out, _ = run_cli("verify", "--provider", "s3-events")
+    assert code == 0, out
+    assert "PASSED [message] s3-events / object_created / audit-bot: a report upload" in out
+
+    rule = {"$.Records[*].s3.object.key": {"matchers": [{"match": "regex", "regex": "^uploads/.+"}]}}
+    other.write_text(json.dumps(_v3_pact(rule)))
+    code, out, _ = run_cli("verify", "--provider", "s3-events")
+    assert code == 1
+    assert "FAILED [message] s3-events / " in out and "audit-bot: a report upload" in out
+    assert "$.Records[0].s3.object.key" in out and "reports/2026-12.csv" in out
