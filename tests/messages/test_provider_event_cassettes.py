@@ -51,3 +51,26 @@ def test_lines_point_into_the_file_and_runs_group_events() -> None:
     line = cassette.line_of(("events", 2, "body", "a", "b"))
     assert line is not None and text.splitlines()[line - 1].strip() == "b: 3"
     assert [(run, len(events)) for run, events in recording_runs(cassette)] == [("run-1", 2), ("t3", 1)]
+
+
+def test_a_replayed_webhook_is_signed_again_with_the_test_key() -> None:
+    import hashlib
+    import hmac
+
+    from contractkit.cassettes import TEST_SIGNING_KEY, event_delivery
+
+    event = RecordedEvent(
+        {"ref": "refs/heads/main"},
+        {
+            "X-GitHub-Event": "push",
+            "X-Hub-Signature-256": "<scrubbed:x-hub-signature-256>",
+            "X-Hub-Signature": "sha1=1",
+        },
+        "webhook",
+    )
+    body, metadata = event_delivery(event)
+    assert body == b'{"ref":"refs/heads/main"}'
+    expected = "sha256=" + hmac.new(TEST_SIGNING_KEY, body, hashlib.sha256).hexdigest()
+    assert metadata == {"X-GitHub-Event": "push", "X-Hub-Signature-256": expected, "X-Hub-Signature": "sha1=1"}
+    _, other = event_delivery(event, signing_key=b"another key")
+    assert other["X-Hub-Signature-256"] != expected

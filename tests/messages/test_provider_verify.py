@@ -108,7 +108,7 @@ def test_message_interaction_verified_against_recorded_events(project: Path, run
     monkeypatch.chdir(project)
     code, out, _ = run_cli("verify", "--provider", "s3-events")
     assert code == 0, out
-    assert "PASSED [message] s3-events / object_created / devctl: a report object was created" in out
+    assert "PASSED [message] s3-events / object_created / a report object was created" in out
     assert "PASSED [event-schema] s3-events / object_created" in out
 
 
@@ -124,7 +124,7 @@ def test_planted_wrong_type_fails_naming_file_and_json_path(project: Path, run_c
         'expected number or null, got string "21" (s3-event.schema.json)'
     ) in out
     # the consumer reads the size as an integer: no recorded event satisfies its pact any more
-    assert "FAILED [message] s3-events / object_created / devctl: a report object was created" in out
+    assert "FAILED [message] s3-events / object_created / a report object was created" in out
     assert "CK427 cassettes/s3-events/events/object_created.yaml events[0] $.Records[0].s3.object.size" in out
 
 

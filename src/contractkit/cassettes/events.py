@@ -19,6 +19,9 @@ Written atomically; the line of every key path is kept so findings name the line
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -186,6 +189,26 @@ def recording_runs(cassette: EventCassette) -> list[tuple[str, tuple[RecordedEve
     return [(run, tuple(events)) for run, events in runs.items()]
 
 
+TEST_SIGNING_KEY = b"contractkit-test-signing-key"  # replayed webhooks are signed with this, never a real secret
+_SIGNATURES = {"x-hub-signature-256": ("sha256=", hashlib.sha256), "x-hub-signature": ("sha1=", hashlib.sha1)}
+
+
+def event_delivery(event: RecordedEvent, *, signing_key: bytes = TEST_SIGNING_KEY) -> tuple[bytes, dict[str, str]]:
+    """A recorded event as it is delivered again: its body as JSON bytes and its metadata, with each signature
+    header the recording scrubbed (GitHub's `X-Hub-Signature-256` and `X-Hub-Signature`) signed again over those
+    bytes with a test key, so a handler that checks signatures can be given the test key."""
+    body = json.dumps(event.body, separators=(",", ":")).encode()
+    metadata = {
+        str(name): value if isinstance(value, str) else json.dumps(value) for name, value in event.metadata.items()
+    }
+    for name, value in metadata.items():
+        scheme = _SIGNATURES.get(name.lower())
+        if scheme is not None and value.startswith("<scrubbed:"):
+            prefix, digest = scheme
+            metadata[name] = prefix + hmac.new(signing_key, body, digest).hexdigest()
+    return body, metadata
+
+
 def with_events(cassette: EventCassette, events: Sequence[RecordedEvent], *, keep: int | None = None) -> EventCassette:
     """The cassette with new events appended (the newest `keep` kept when given)."""
     combined = (*cassette.events, *events)
@@ -195,6 +218,7 @@ def with_events(cassette: EventCassette, events: Sequence[RecordedEvent], *, kee
 
 
 __all__ = [
+    "TEST_SIGNING_KEY",
     "EVENTS_FOLDER",
     "EVENT_CASSETTE_VERSION",
     "EVENT_SOURCES",
@@ -202,6 +226,7 @@ __all__ = [
     "RecordedEvent",
     "dump_event_cassette",
     "event_cassette_path",
+    "event_delivery",
     "iter_event_cassettes",
     "load_event_cassette",
     "parse_event_cassette",

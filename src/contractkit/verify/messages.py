@@ -126,7 +126,7 @@ def verify_interaction(
     """One message interaction against the recorded events of its message."""
     started = time.perf_counter()
     spec = message_of(provider, interaction) or _satisfied_message(provider, interaction, store)
-    label = f"{pact.consumer}: {interaction.description}"
+    label = interaction.description if pact.is_ours else f"{pact.consumer}: {interaction.description}"
     details = {"consumer": pact.consumer, "pact": pact.shown, "kind": interaction.kind}
     if spec is None:
         known = ", ".join(sorted(provider.messages)) or "none"
