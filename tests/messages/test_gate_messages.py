@@ -95,7 +95,9 @@ def repo(tmp_path: Path) -> Path:
     _write(root / "schemas/push.schema.json", PUSH)
     _write(root / "schemas/asyncapi.yaml", ASYNCAPI)
     push = {"ref": "refs/heads/main", "after": "6dcb09b5b57875f334f61aebed695e2e4193db5e", "pusher": {"name": "octo"}}
-    _write(root / "pacts/devctl-github-webhooks.json", _message_pact("devctl", "github-webhooks", "a push", push, "push"))
+    _write(
+        root / "pacts/devctl-github-webhooks.json", _message_pact("devctl", "github-webhooks", "a push", push, "push")
+    )
     order = {"id": "o-1", "total": 12.5}
     _write(root / "other-pacts/billing-orders.json", _message_pact("billing", "orders", "an order", order, ""))
     _git(root, "add", "-A")

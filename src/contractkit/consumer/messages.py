@@ -278,7 +278,7 @@ def message_validator(provider: Provider, cache: dict[str, SpecValidator] | None
     cache = cache if cache is not None else {}
     found = cache.get(provider.name)
     if found is None:
-        document = message_document(provider.messages, title=f"{provider.name} messages")
+        document = message_document(provider.messages, title=f"{provider.name} messages", request_bodies=False)
         found = cache[provider.name] = SpecValidator(document, source=f"{provider.name} messages")
     return found
 

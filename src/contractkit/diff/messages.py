@@ -110,15 +110,17 @@ def _judge_provider(
 ) -> tuple[list[MessageChange], list[Any]]:
     def old_loader(spec: MessageSpec) -> tuple[Mapping[str, Any], Any]:
         source = schema_source(spec)
-        if source not in old:
+        if source is None or source not in old:
             return load_message_description(spec)
         document = old[source]
-        return (document, document) if spec.schema is not None else (document, message_payload(document, spec.message))
+        if spec.schema is not None or spec.message is None:
+            return document, document
+        return document, message_payload(document, spec.message)
 
     title = f"{provider.name} messages"
     before = message_document(provider.messages, old_loader, title=title, request_bodies=False)
     after = message_document(provider.messages, title=title, request_bodies=False)
-    result = diff_documents(before, after, old_name="base", new_name="working tree", options=options)
+    result = diff_documents(before, after, old_name="base", new_name="working tree", options=options or DiffOptions())
     changed = [change for change in result.changes if change.path.rsplit("/", 1)[-1] in files]
     delta = compare_calls(calls, SpecValidator(before, source=title), SpecValidator(after, source=title))
     judged, unexplained = judge_changes(changed, delta, lambda change: list(_observations(change, calls)), unused)

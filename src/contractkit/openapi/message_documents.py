@@ -67,7 +67,7 @@ def message_document(
         content = {MESSAGE_MEDIA: {"schema": schema}}
         operation: dict[str, Any] = {"operationId": name, "summary": f"{spec.transport} message {spec.event}"}
         if request_bodies:
-            operation["requestBody"] = {"required": False, "content": content}  # a consumer sends nothing
+            operation["requestBody"] = {"required": True, "content": content}  # what a fuzzer generates
         operation["responses"] = {str(MESSAGE_STATUS): {"description": f"the {name} message", "content": content}}
         paths[message_path(name)] = {"post": operation}
     return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths, SOURCES_KEY: sources}
