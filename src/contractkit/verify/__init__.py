@@ -1,6 +1,7 @@
 """Verification: pacts replayed against the recorded cassettes or a live provider, recorded responses
 validated, pacts checked against the OpenAPI slice; message interactions against the recorded events."""
 
+from contractkit.verify.message_handler import MESSAGE_VERIFY_CHECK, verify_message_producer
 from contractkit.verify.messages import (
     DRIFT_CHECK,
     MESSAGE_CHECK,
@@ -26,6 +27,8 @@ from contractkit.verify.verifier import (
 )
 
 __all__ = [
+    "MESSAGE_VERIFY_CHECK",
+    "verify_message_producer",
     "DRIFT_CHECK",
     "MESSAGE_CHECK",
     "EventStore",
