@@ -17,7 +17,7 @@ import fnmatch
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from contractkit.cassettes import EventCassette, RecordedEvent, event_cassette_path, recording_runs
 from contractkit.compat import kind_of
@@ -39,7 +39,7 @@ class EventStore:
     """The recorded events of a provider's messages, each cassette read once per command."""
 
     provider: Provider
-    relative: Any = str
+    relative: Callable[[Path], str] = str
     _loaded: dict[str, EventCassette | None] = field(default_factory=dict)
 
     def events(self, spec: MessageSpec) -> EventCassette | None:
