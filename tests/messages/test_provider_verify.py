@@ -226,3 +226,13 @@ def test_another_consumers_v3_message_pact_is_verified_and_named(project: Path, 
     assert code == 1
     assert "FAILED [message] s3-events / " in out and "audit-bot: a report upload" in out
     assert "$.Records[0].s3.object.key" in out and "reports/2026-12.csv" in out
+
+
+def test_against_a_live_base_url_message_interactions_are_named_not_dropped(
+    project: Path, run_cli, monkeypatch
+) -> None:
+    monkeypatch.chdir(project)
+    code, out, _ = run_cli("verify", "--provider", "s3-events", "--base-url", "http://127.0.0.1:9")
+    assert code == 0
+    assert "SKIPPED [pact] s3-events / a report object was created: not verified" in out
+    assert "CK426" in out
