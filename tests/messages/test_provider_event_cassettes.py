@@ -33,7 +33,7 @@ _EVENTS = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(_EVENTS, max_size=4))
 def test_load_of_dump_is_the_cassette(events: list[RecordedEvent]) -> None:
     path = Path("cassettes/p/events/m.yaml")

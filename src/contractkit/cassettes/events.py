@@ -149,8 +149,15 @@ class _Dumper(yaml.SafeDumper):
     """Block style, with long or multi-line strings kept readable."""
 
 
+_YAML_BREAKS = frozenset("\x85\u2028\u2029")  # line breaks to YAML: written raw, a reader would fold them
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    style: str | None = None
+    if _YAML_BREAKS.intersection(value) or "\r" in value:
+        style = '"'  # escaped (\N, \L, \P, \r), so the text reads back as it was
+    elif "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
