@@ -66,13 +66,22 @@ def verify_pact_messages(provider: Provider, pact: Pact, producer: Producer, ref
         write_text_atomic(source, json.dumps(_messages_only(pact.raw)))
         verifier = Verifier(provider.name, host="127.0.0.1").message_handler(_as_producer(producer))
         verifier.add_source(str(source))
+        problem = ""
         try:
             verifier.verify()
-        except Exception:  # noqa: BLE001 - the core's verdicts are read from its results below
-            pass
+        except Exception as exc:  # noqa: BLE001 - a failed verification raises; its verdicts are in the results
+            problem = str(exc)
         outcome = verifier.results
     data = parse_json_value(outcome) if isinstance(outcome, str) else outcome
-    return [_result(provider, pact, shown, item, reference) for item in data.get("interactionResults", [])]
+    results = [_result(provider, pact, shown, item, reference) for item in data.get("interactionResults", [])]
+    if problem and not results:  # the core could not verify anything (the producer failed, a bad pact)
+        finding = Finding(Code.NOT_VERIFIED, Severity.ERROR, f"not verified: {problem}", shown, provider.name)
+        results.append(
+            CheckResult(
+                MESSAGE_VERIFY_CHECK, provider.name, "", shown, Status.FAILED, finding.message, findings=(finding,)
+            )
+        )
+    return results
 
 
 def _messages_only(raw: Mapping[str, Any]) -> dict[str, Any]:
