@@ -16,6 +16,11 @@ def test_removed_artifact_is_forgotten(message_contract):
     assert "$.Records[0].s3.object.key" in outcome.reads
 
 
+def test_an_eventbridge_upload_is_registered(message_contract):
+    (outcome,) = message_contract("s3-events", "object_created_eventbridge", handler=s3_events.handle)
+    assert "$.detail.object.size" in outcome.reads
+
+
 def test_a_record_without_its_object_is_skipped():
     event = {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": None}}]}
     assert s3_events.handle(event, {}) == []

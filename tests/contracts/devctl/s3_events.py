@@ -6,7 +6,10 @@ from typing import Any, Mapping
 
 
 def handle(event: Mapping[str, Any], metadata: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
-    """Each record -> (created | removed, bucket, key, size in bytes; 0 when the notification gives none)."""
+    """Each record -> (created | removed, bucket, key, size in bytes; 0 when the notification gives none).
+    An EventBridge event (`detail-type: Object Created`) is one upload."""
+    if "detail" in event:
+        return _eventbridge(event)
     changes = []
     for record in event["Records"]:
         name = record["eventName"]
@@ -22,3 +25,10 @@ def handle(event: Mapping[str, Any], metadata: Mapping[str, Any]) -> list[tuple[
         size = found["size"] if kind == "created" else None
         changes.append((kind, s3["bucket"]["name"], found["key"], int(size or 0)))
     return changes
+
+
+def _eventbridge(event: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
+    if event["detail-type"] != "Object Created":
+        return []
+    detail = event["detail"]
+    return [("created", detail["bucket"]["name"], detail["object"]["key"], int(detail["object"]["size"] or 0))]
