@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,20 @@ from contractkit.diff.compare import diff_documents
 from contractkit.diff.model import Change, DiffOptions
 from contractkit.diff.sources import parse_description, read_git_file
 from contractkit.diff.verdicts import Judged, judge_changes
-from contractkit.openapi import load_message_description, message_document, message_payload, schema_source
+from contractkit.openapi import (
+    SOURCES_KEY,
+    load_message_description,
+    message_document,
+    message_payload,
+    schema_source,
+)
 from contractkit.pact import InteractionUsage, Observation, consumer_pact_folders, iter_pact_files, load_pact
 from contractkit.validation import SpecValidator
 
 __all__ = ["MessageChange", "MessageDiff", "diff_messages", "location_path"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SOURCES = f"#/{SOURCES_KEY}/"  # where the message document keeps each message's own file
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +131,21 @@ def _judge_provider(
     changed = [change for change in result.changes if change.path.rsplit("/", 1)[-1] in files]
     delta = compare_calls(calls, SpecValidator(before, source=title), SpecValidator(after, source=title))
     judged, unexplained = judge_changes(changed, delta, lambda change: list(_observations(change, calls)), unused)
-    found = [MessageChange(provider.name, files[item.change.path.rsplit("/", 1)[-1]], item) for item in judged]
+    found = []
+    for item in judged:
+        name = item.change.path.rsplit("/", 1)[-1]
+        found.append(MessageChange(provider.name, files[name], _in_message_words(item, name)))
     return found, unexplained
+
+
+def _in_message_words(judged: Judged, name: str) -> Judged:
+    """The change as the message's description names it: `message push`, at a pointer into the schema file or
+    the AsyncAPI document (`#/properties/after`) rather than into the message document."""
+    change = judged.change
+    location = change.location
+    if change.origin.startswith(_SOURCES):
+        location = "#/" + change.origin[len(_SOURCES) :].partition("/")[2]
+    return replace(judged, change=replace(change, method="", path=f"message {name}", location=location, origin=""))
 
 
 def location_path(change: Change) -> str:
