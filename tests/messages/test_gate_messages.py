@@ -183,3 +183,12 @@ def test_message_pacts_of_other_libraries_in_consumer_pacts_do_not_stop_the_gate
     _edit_push(repo, lambda schema: schema["properties"].pop("compare") and schema["required"].remove("compare"))
     code, result = _gate(repo, capsys)
     assert code == 0 and _blocking(result) == []
+
+
+def test_a_pact_expecting_a_field_the_unchanged_description_lacks_fails_naming_its_consumer(repo, capsys):
+    wrong = _message_pact("ops", "github-webhooks", "a push with a deploy key", {"deploy_key": "k"}, "push")
+    _write(repo / "other-pacts/ops-github-webhooks.json", wrong)
+    code, result = _gate(repo, capsys)
+    assert code == 1 and result["changes"] == []
+    (finding,) = [item for item in result["pact_findings"] if item["severity"] == "error"]
+    assert "ops (a push with a deploy key)" in finding["message"] and "deploy_key" in finding["message"]

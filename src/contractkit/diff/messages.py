@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from contractkit.compat import compare_calls, is_related, message_calls
+from contractkit.compat import CompatibilityDelta, compare_calls, is_related, message_calls
 from contractkit.core.model import Finding, MessageSpec, Provider, Registry, Severity
 from contractkit.diff.compare import diff_documents
 from contractkit.diff.model import Change, DiffOptions
@@ -74,15 +74,21 @@ def diff_messages(
             continue
         old, files, new_notes = _old_descriptions(registry, provider, base, shown)
         notes += new_notes
-        if not old:
+        calls = message_calls(provider, pacts, known)
+        if not old:  # unchanged: every consumer's message pact judged against the description as it stands
+            findings += [(provider.name, found.finding()) for found in _current(provider, calls).breaks]
             continue
         compared += sorted(set(files.values()))
-        found, unexplained = _judge_provider(
-            provider, old, files, message_calls(provider, pacts, known), options, unused
-        )
+        found, unexplained = _judge_provider(provider, old, files, calls, options, unused)
         changes += found
         findings += [(provider.name, item.finding(severity=Severity.ERROR, note="breaks it")) for item in unexplained]
     return MessageDiff(tuple(dict.fromkeys(compared)), tuple(notes), tuple(changes), tuple(findings))
+
+
+def _current(provider: Provider, calls: Sequence[InteractionUsage]) -> CompatibilityDelta:
+    title = f"{provider.name} messages"
+    document = message_document(provider.messages, title=title, request_bodies=False)
+    return compare_calls(calls, None, SpecValidator(document, source=title))
 
 
 def _old_descriptions(
