@@ -60,7 +60,11 @@ def test_a_copy_without_the_handler_code_writes_the_pact_and_says_so(tmp_path, c
     assert notes and all("not handed to its handler" in note and "devctl" in note for note in notes)
     pact = json.loads((tmp_path / "pacts/devctl-github-webhooks.json").read_text())
     assert {item["type"] for item in pact["interactions"]} == {"Asynchronous/Messages"}
-    assert sorted(item["comments"]["message"] for item in pact["interactions"]) == ["pull_request", "push", "workflow_run"]
+    assert sorted(item["comments"]["message"] for item in pact["interactions"]) == [
+        "pull_request",
+        "push",
+        "workflow_run",
+    ]
 
 
 def test_lint_names_a_message_the_registry_does_not_declare(tmp_path, capsys):

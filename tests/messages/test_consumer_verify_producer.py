@@ -16,7 +16,7 @@ os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 ROOT = Path(__file__).resolve().parents[2]
 SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e"
 
-PRODUCER = '''
+PRODUCER = """
 import json
 
 REPOSITORY = {"full_name": "acme/devctl", "private": False}
@@ -41,7 +41,7 @@ def produce(name, metadata):
     event = EVENTS.get(name, "workflow_run")
     headers = {"X-GitHub-Event": event, "X-Hub-Signature-256": "sha256=" + "ab" * 32}
     return {"contents": json.dumps(BODIES[name]).encode(), "metadata": headers, "content_type": "application/json"}
-''' % {"sha": SHA}
+""" % {"sha": SHA}
 
 
 def _verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, after: str) -> tuple[int, dict]:

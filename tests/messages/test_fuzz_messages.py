@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Reads the object's size as if S3 always sent one: the description (aws-lambda-powertools' S3Model) lets a record
 # come without its object, and an object without its size.
-NAIVE = '''
+NAIVE = """
 def handle(event, metadata):
     return sum(record["s3"]["object"]["size"] for record in event["Records"])
-'''
+"""
 
 
 @pytest.fixture()
