@@ -57,7 +57,13 @@ def _disagreement(one: Served, passed: bool, mismatches: tuple[dict[str, Any], .
 def test_every_interaction_of_every_committed_pact_is_answered_by_a_cassette():
     pacts = [REGISTRY.pact_file(name) for name in REGISTRY.providers if REGISTRY.pact_file(name).is_file()]
     assert unpaired_interactions(REGISTRY) == []
-    assert len(SERVED) == sum(len(json.loads(path.read_text())["interactions"]) for path in pacts) > 30
+    http = [  # message interactions are verified against recorded events, not served (tests/messages)
+        item
+        for path in pacts
+        for item in json.loads(path.read_text())["interactions"]
+        if item.get("type", "Synchronous/HTTP") == "Synchronous/HTTP"
+    ]
+    assert len(SERVED) == len(http) > 30
 
 
 def test_the_core_judged_every_served_interaction(verdicts):

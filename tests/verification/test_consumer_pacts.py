@@ -321,8 +321,8 @@ def test_a_correction_only_another_consumers_pact_needs_is_still_needed(tmp_path
 
 def test_contracts_run_verifies_the_other_consumers_pacts_of_the_example_registry(tmp_path, run_cli, monkeypatch):
     repo = Path(__file__).resolve().parents[2]
-    for name in ("registry.yaml", "contracts", "schemas", "cassettes", "pacts", "examples"):
-        (shutil.copytree if (repo / name).is_dir() else shutil.copy)(repo / name, tmp_path / name)
+    for name in ("registry.yaml", "contracts", "schemas", "cassettes", "pacts", "examples", "tests/contracts/devctl"):
+        (shutil.copytree if (repo / name).is_dir() else shutil.copy)(repo / name, tmp_path / name)  # devctl: handlers
     registry = tmp_path / "registry.yaml"
     registry.write_text(
         registry.read_text().replace("consumer: devctl\n", "consumer: devctl\nconsumer_pacts: [other-pacts]\n")

@@ -8,6 +8,23 @@ from contractkit.cassettes.drift import (
     iter_pact_breaks,
     iter_response_drift,
 )
+from contractkit.cassettes.events import (
+    EVENT_CASSETTE_VERSION,
+    EVENT_SOURCES,
+    EVENTS_FOLDER,
+    TEST_SIGNING_KEY,
+    EventCassette,
+    RecordedEvent,
+    dump_event_cassette,
+    event_cassette_path,
+    event_delivery,
+    iter_event_cassettes,
+    load_event_cassette,
+    parse_event_cassette,
+    recording_runs,
+    with_events,
+    write_event_cassette,
+)
 from contractkit.cassettes.httpserver import raise_open_file_limit
 from contractkit.cassettes.model import (
     CASSETTE_SUFFIXES,
@@ -35,6 +52,21 @@ from contractkit.cassettes.model import (
 from contractkit.cassettes.replay import Faults, IncomingRequest, InteractionIndex, ReplayServer, ReplayStats
 
 __all__ = [
+    "EVENT_CASSETTE_VERSION",
+    "EVENT_SOURCES",
+    "EVENTS_FOLDER",
+    "TEST_SIGNING_KEY",
+    "EventCassette",
+    "RecordedEvent",
+    "dump_event_cassette",
+    "event_cassette_path",
+    "event_delivery",
+    "iter_event_cassettes",
+    "load_event_cassette",
+    "parse_event_cassette",
+    "recording_runs",
+    "with_events",
+    "write_event_cassette",
     "CASSETTE_SUFFIXES",
     "Cassette",
     "Faults",

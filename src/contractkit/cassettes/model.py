@@ -35,6 +35,7 @@ from contractkit.core.files import write_text_atomic
 from contractkit.core.loading import parse_json_value, parse_source, read_text
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
+EVENTS_FOLDER = "events"  # <provider cassettes>/events/<message>.yaml: event cassettes, not vcrpy ones
 STATES_FOLDER = "states"  # <cassettes>/states/<slug of a provider state>/: the cassette variants of provider states
 Headers = Mapping[str, tuple[str, ...]]
 
@@ -370,6 +371,8 @@ def iter_cassettes(folder: str | Path, *, include_states: bool = True) -> Iterat
         return
     for path in sorted(folder.rglob("*")):
         if not include_states and path.relative_to(folder).parts[0] == STATES_FOLDER:
+            continue
+        if path.relative_to(folder).parts[0] == EVENTS_FOLDER:  # recorded messages: cassettes/events.py reads them
             continue
         # not only regular files: a FIFO or device named like a cassette is bad input, refused by load_cassette
         if path.suffix in CASSETTE_SUFFIXES and not path.is_dir() and not path.name.startswith("."):

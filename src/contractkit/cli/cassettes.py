@@ -41,6 +41,26 @@ arrays, nested objects) and sends its path and query parameters; --param is need
 @click.option("--live", is_flag=True, help="Call the provider at its base URL with credentials from the environment.")
 @click.option("--moto", is_flag=True, help="AWS: start a moto server on 127.0.0.1 and record from it.")
 @click.option(
+    "--events",
+    is_flag=True,
+    help="Record the provider's messages (S3 notifications through SQS and SNS) into cassettes/<provider>/events/: "
+    "with --moto, or from the endpoint --base-url names.",
+)
+@click.option(
+    "--webhooks", is_flag=True, help="Listen on 127.0.0.1 (--port) and record the webhook deliveries that arrive."
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="With --webhooks: the port to listen on.")
+@click.option("--count", type=click.IntRange(min=1), default=None, help="With --webhooks: stop after this many.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None, help="With --webhooks: stop after seconds.")
+@click.option(
+    "--event-file",
+    "event_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Import this JSON or YAML payload as a recorded event of --message (repeatable).",
+)
+@click.option("--message", "message_name", default=None, help="With --event-file: the registered message.")
+@click.option(
     "--from-spec",
     "spec",
     type=click.Path(path_type=Path),
@@ -78,6 +98,13 @@ def record_command(
     operation_names: tuple[str, ...],
     live: bool,
     moto: bool,
+    events: bool,
+    webhooks: bool,
+    port: int,
+    count: int | None,
+    timeout: float | None,
+    event_files: tuple[Path, ...],
+    message_name: str | None,
     spec: Path | None,
     base_url: str | None,
     no_process: bool,
@@ -97,6 +124,11 @@ def record_command(
     from contractkit.core.errors import UsageError
     from contractkit.recording import RecordOptions, record_cassettes
 
+    if events or webhooks or event_files:
+        report = _record_events(
+            registry_path, provider_name, moto, base_url, webhooks, port, count, timeout, event_files, message_name
+        )
+        return _emit_record_report(report, output_format, output_path)
     modes = [name for name, chosen in (("live", live), ("moto", moto), ("spec", spec is not None)) if chosen]
     if len(modes) != 1:
         raise UsageError("choose where to record from: exactly one of --live, --moto or --from-spec SPEC")
@@ -122,6 +154,35 @@ def record_command(
         state=_seed_state(state_name, state_params),
     )
     return _emit_record_report(report, output_format, output_path)
+
+
+def _record_events(
+    registry_path: Path,
+    provider_name: str,
+    moto: bool,
+    base_url: str | None,
+    webhooks: bool,
+    port: int,
+    count: int | None,
+    timeout: float | None,
+    event_files: tuple[Path, ...],
+    message_name: str | None,
+) -> Report:
+    """Record a provider's messages into its event cassettes: webhooks, S3 notifications, or files."""
+    from contractkit.core.errors import UsageError
+    from contractkit.recording import import_event_files, receive_webhooks, record_s3_events
+
+    provider = open_registry(registry_path).provider(provider_name)
+    if event_files:
+        if not message_name:
+            raise UsageError("--event-file needs --message: the registered message the files are events of")
+        return import_event_files(provider, message_name, event_files, environ=dict(os.environ))
+    if webhooks:
+        say = lambda text: click.echo(text, err=True)  # noqa: E731
+        return receive_webhooks(provider, port=port, count=count, timeout=timeout, environ=dict(os.environ), say=say)
+    if moto == (base_url is not None):
+        raise UsageError("--events records from a moto server: pass exactly one of --moto or --base-url URL")
+    return record_s3_events(provider, base_url, environ=dict(os.environ))
 
 
 def _emit_record_report(report: Report, output_format: str, output_path: Path | None) -> int:

@@ -12,6 +12,7 @@ from contractkit.cli.common import ExitCode, emit_report, format_option, open_re
 from contractkit.cli.sharding import shard_option
 
 if TYPE_CHECKING:
+    from contractkit.core.model import Registry
     from contractkit.core.shards import Shard
     from contractkit.fuzz import FuzzProgress
 
@@ -54,6 +55,14 @@ def _csv(_: click.Context, __: click.Parameter, value: str | None) -> tuple[str,
 @click.option("--no-corpus-update", is_flag=True, help="Replay the corpus but do not add new failures to it.")
 @click.option("--no-process", is_flag=True, help="Do not start the provider's registered process; use its base_url.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display on standard error.")
+@click.option(
+    "--messages",
+    "messages",
+    is_flag=True,
+    help="Fuzz the consumer's side instead: legal messages of the provider's descriptions, delivered to the "
+    "handlers its contract names.",
+)
+@click.option("--handler", default=None, help="With --messages: the handler to deliver to (module:function).")
 @shard_option("operations")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
@@ -74,6 +83,8 @@ def fuzz_command(
     no_corpus_update: bool,
     no_process: bool,
     quiet: bool,
+    messages: bool,
+    handler: str | None,
     shard: Shard | None,
     output_format: str,
     output_path: Path | None,
@@ -90,6 +101,19 @@ def fuzz_command(
     from contractkit.fuzz import ALL_CHECKS, DEFAULT_PHASES, FuzzOptions, fuzz_provider
 
     registry = open_registry(registry_path)
+    if messages or handler:
+        return _fuzz_messages(
+            registry,
+            provider,
+            seed,
+            max_examples,
+            corpus_path,
+            no_corpus,
+            no_corpus_update,
+            handler,
+            output_format,
+            output_path,
+        )
     if shard is not None:
         operations = tuple(
             select_shard([op.name for op in registry.provider(provider).select_operations(operations)], shard)
@@ -128,6 +152,33 @@ def fuzz_command(
         )
         for note in run.notes:
             click.echo(note, err=True)
+    return ExitCode(emit_report(run.to_report(), output_format, output_path))
+
+
+def _fuzz_messages(
+    registry: Registry,
+    provider: str,
+    seed: int | None,
+    max_examples: int | None,
+    corpus_path: Path | None,
+    no_corpus: bool,
+    no_corpus_update: bool,
+    handler: str | None,
+    output_format: str,
+    output_path: Path | None,
+) -> int:
+    """`contracts fuzz --messages`: the consumer's handlers against legal messages (fuzz/messages.py)."""
+    from contractkit.fuzz import MessageFuzzOptions, fuzz_messages
+
+    options = MessageFuzzOptions(
+        max_examples=max_examples,
+        seed=seed,
+        corpus_path=corpus_path,
+        use_corpus=not no_corpus,
+        update_corpus=not no_corpus_update,
+        handler=handler,
+    )
+    run = fuzz_messages(registry, provider, options)
     return ExitCode(emit_report(run.to_report(), output_format, output_path))
 
 

@@ -56,22 +56,41 @@ def schemas_group() -> None:
 @click.option(
     "--from",
     "source",
-    required=True,
+    default=None,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The provider's official OpenAPI 3 or Swagger 2.0 document (JSON or YAML).",
+    help="The provider's official OpenAPI 3 or Swagger 2.0 document (JSON or YAML); with --messages, the packed "
+    "npm package of its message schemas (npm pack).",
 )
 @click.option("--keep-examples", is_flag=True, help="Keep the vendor's examples in the slice.")
+@click.option(
+    "--messages",
+    is_flag=True,
+    help="Regenerate the JSON Schemas of the provider's messages from their message_source (an npm package given "
+    "with --from, or the Python library's models: the `events` extra).",
+)
 @output_option
 def import_command(
-    registry_path: Path, provider_name: str, source: Path, keep_examples: bool, output_path: Path | None
+    registry_path: Path,
+    provider_name: str,
+    source: Path | None,
+    keep_examples: bool,
+    messages: bool,
+    output_path: Path | None,
 ) -> int:
     """Cut the registered operations, with every $ref they need, out of an official document."""
     from contractkit.core.errors import UsageError
     from contractkit.core.files import write_json_atomic
-    from contractkit.openapi import import_spec_slice
+    from contractkit.openapi import import_message_schemas, import_spec_slice
 
     registry = open_registry(registry_path)
     provider = registry.provider(provider_name)
+    if messages:
+        for written, schema in import_message_schemas(provider, source).items():
+            write_json_atomic(written, schema)
+            click.echo(f"wrote {registry.relative(written)}: {schema['x-provenance']}")
+        return ExitCode.OK
+    if source is None:
+        raise UsageError("pass --from with the provider's official document")
     sliced = import_spec_slice(provider, source, keep_examples=keep_examples)
     target = output_path or provider.spec
     if target is None:

@@ -48,6 +48,13 @@ from contractkit.core.shards import Shard, select_shard
     help="With --base-url: also send the interactions of operations the registry does not mark safe.",
 )
 @verify_options
+@click.option(
+    "--message-handler",
+    "message_handler",
+    default=None,
+    help="Verify the consumers' message interactions live against this producer function (module:function), "
+    "through pact-python's message verification.",
+)
 @shard_option("providers")
 @format_option("text", "json", "junit", "markdown", "html")
 @output_option
@@ -59,6 +66,7 @@ def verify_command(
     start_process: bool,
     allow_missing: bool,
     allow_unsafe: bool,
+    message_handler: str | None,
     shard: Shard | None,
     output_format: str,
     output_path: Path | None,
@@ -78,6 +86,13 @@ def verify_command(
             f"{'--base-url' if base_url else '--start-process'} verifies one live provider: pass exactly one --provider"
         )
     registry = open_registry(registry_path)
+    if message_handler is not None:  # live message verification against the provider's producer function
+        from contractkit.verify import verify_message_producer
+
+        if len(provider_names) != 1 or all_providers:
+            raise UsageError("--message-handler verifies one provider's messages: pass exactly one --provider")
+        report = verify_message_producer(registry, registry.provider(provider_names[0]), message_handler)
+        return emit_report(report, output_format, output_path)
     providers = select_shard(registry.select_providers(provider_names), shard, key=lambda provider: provider.name)
     with ExitStack() as stack:
         if start_process:

@@ -5,6 +5,7 @@ verify and lint; a change breaks a consumer when an interaction compatible befor
 from contractkit.compat.breaks import CompatibilityDelta, ConsumerBreak, compare_calls, is_related
 from contractkit.compat.descriptions import description_validator
 from contractkit.compat.judge import Incompatibility, judge_interaction, response_declared
+from contractkit.compat.messages import judge_message, message_calls, message_interaction, message_name
 from contractkit.compat.shapes import Shape, alternatives, kind_of
 
 __all__ = [
@@ -17,6 +18,10 @@ __all__ = [
     "description_validator",
     "is_related",
     "judge_interaction",
+    "judge_message",
+    "message_calls",
+    "message_interaction",
+    "message_name",
     "kind_of",
     "response_declared",
 ]

@@ -13,6 +13,19 @@ from contractkit.consumer.contractfile import (
     load_contract_file,
     to_pact_value,
 )
+from contractkit.consumer.messagefile import ContractMessage
+from contractkit.consumer.messages import (
+    MESSAGE_CHECK,
+    FieldNotGiven,
+    HandledMessage,
+    build_message_pact,
+    describe_exception,
+    handle_message,
+    handler_folders,
+    import_handler,
+    pact_fragments,
+    run_messages,
+)
 from contractkit.consumer.run import (
     MockService,
     ShapedInteraction,
@@ -36,6 +49,17 @@ from contractkit.consumer.run import (
 )
 
 __all__ = [
+    "ContractMessage",
+    "FieldNotGiven",
+    "HandledMessage",
+    "MESSAGE_CHECK",
+    "build_message_pact",
+    "describe_exception",
+    "handle_message",
+    "handler_folders",
+    "import_handler",
+    "pact_fragments",
+    "run_messages",
     "AwsCall",
     "ContractFile",
     "ContractInteraction",

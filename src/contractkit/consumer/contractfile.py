@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from contractkit.consumer.messagefile import MESSAGE_FILE_KEYS, ContractMessage, read_message_part
 from contractkit.consumer.regexguard import find_backtracking_risk
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.limits import MAX_REGEX_LENGTH
@@ -117,6 +118,8 @@ class ContractFile:
     path: Path
     provider: str
     interactions: tuple[ContractInteraction, ...]
+    messages: tuple[ContractMessage, ...] = ()  # events and webhooks the handler receives (consumer/messagefile.py)
+    handler_path: Path | None = None  # where the messages' handlers are imported from
 
     def for_operation(self, operation: str) -> tuple[ContractInteraction, ...]:
         """The interactions written for one operation, in file order."""
@@ -136,23 +139,33 @@ class _Reader:
             message, file=self.display, key_path=key_path, line=self.document.line_of(key_path), hint=hint
         )
 
+    def line(self, key_path: KeyPath) -> int | None:
+        return self.document.line_of(key_path)
+
     def read(self) -> ContractFile:
         data = self.document.data
         if not isinstance(data, dict):
             raise self.fail("expected a mapping with 'provider' and 'interactions'", ())
-        self.reject_unknown(data, {"provider", "interactions"}, ())
+        self.reject_unknown(data, {"provider", "interactions", *MESSAGE_FILE_KEYS}, ())
         if data.get("provider", self.provider.name) != self.provider.name:
             raise self.fail(
                 f"names provider {data['provider']!r} but the registry points provider "
                 f"{self.provider.name!r} at this file",
                 ("provider",),
             )
-        raw = data.get("interactions")
-        if not isinstance(raw, list) or not raw:
+        part = read_message_part(self, data, self.document.path, self.display)
+        raw = data.get("interactions", [] if part.messages else None)
+        if not isinstance(raw, list) or not (raw or part.messages):
             raise self.fail("expected a non-empty list of interactions", ("interactions",))
         interactions = tuple(self.interaction(item, ("interactions", index)) for index, item in enumerate(raw))
-        self.reject_duplicates(interactions)
-        return ContractFile(path=self.document.path, provider=self.provider.name, interactions=interactions)
+        self.reject_duplicates((*interactions, *part.messages))
+        return ContractFile(
+            path=self.document.path,
+            provider=self.provider.name,
+            interactions=interactions,
+            messages=part.messages,
+            handler_path=part.handler_path,
+        )
 
     def reject_unknown(self, raw: Mapping[str, Any], allowed: set[str], key_path: KeyPath) -> None:
         import difflib
@@ -163,8 +176,8 @@ class _Reader:
                 hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
                 raise self.fail(f"unknown key {key!r}", key_path + (key,), hint)
 
-    def reject_duplicates(self, interactions: tuple[ContractInteraction, ...]) -> None:
-        seen: dict[Any, ContractInteraction] = {}
+    def reject_duplicates(self, interactions: tuple[ContractInteraction | ContractMessage, ...]) -> None:
+        seen: dict[Any, ContractInteraction | ContractMessage] = {}
         for interaction in interactions:
             first = seen.setdefault(interaction.identity, interaction)
             if first is not interaction:

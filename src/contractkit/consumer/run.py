@@ -30,6 +30,7 @@ from contractkit.consumer.contractfile import (
     load_contract_file,
     to_pact_value,
 )
+from contractkit.consumer.messages import run_messages
 from contractkit.core.codes import Code
 from contractkit.core.errors import PactFileError, UsageError
 from contractkit.core.files import write_json_atomic, write_text_atomic
@@ -384,7 +385,13 @@ def run_provider(
         result, produced = check_contract_interaction(registry.consumer, provider, item, validators)
         results.append(result)
         fragments += produced
-    if all(result.status is Status.PASSED for result in results):
+    if provider.messages:  # events and webhooks: each message through its handler (consumer/messages.py)
+        message_results, message_fragments = run_messages(
+            registry.consumer, provider, registry.root, display=_display(provider.contract)
+        )
+        results += message_results
+        fragments += message_fragments
+    if fragments and all(result.status is Status.PASSED for result in results):
         write_pact((pacts or registry.pacts) / f"{registry.consumer}-{provider.name}.json", fragments)
     return results
 

@@ -57,6 +57,8 @@ class Code(StrEnum):
     SCHEMA_VIOLATION = "CK203", "the example response violates the provider's response schema", "consumer"
     UNEXPECTED_RESPONSE = "CK204", "the mock answered with something other than the example", "consumer"
     SCHEMA_UNCHECKED = "CK205", "the response schema check could not run (a warning, never a pass)", "consumer"
+    MESSAGE_HANDLER_FAILED = "CK206", "the consumer's handler fails on a message of its contract", "consumer"
+    MESSAGE_FIELD_NOT_GIVEN = "CK207", "the handler reads a field the contract's message does not give", "consumer"
 
     # cassettes: drift, pact breaks, secrets, recording
     STATUS_CHANGED = "CK301", "a re-recorded response has another status", "cassettes"
@@ -88,6 +90,7 @@ class Code(StrEnum):
     NO_OPERATION = "CK406", "no documented operation matches the request", "validation"
     AWS_SHAPE = "CK407", "the AWS response does not fit botocore's output shape", "validation"
     ERROR_SCHEMA = "CK408", "a recorded 4xx/5xx body does not fit the provider's error schema", "validation"
+    EVENT_SCHEMA = "CK409", "a recorded event does not fit its message's description", "validation"
     PATH_UNKNOWN = "CK411", "the pact's path is not in the description", "verify"
     METHOD_UNKNOWN = "CK412", "the pact's method is not documented for the path", "verify"
     PARAMETER_MISSING = "CK413", "the pact omits a required parameter", "verify"
@@ -104,6 +107,8 @@ class Code(StrEnum):
     PACT_MISSING = "CK424", "a provider with a contract has no pact", "verify"
     CASSETTE_MISSING = "CK425", "no cassette answers the interaction", "verify"
     MESSAGE_NOT_VERIFIED = "CK426", "a message interaction of the pact is not verified: only HTTP is replayed", "verify"
+    MESSAGE_MISMATCH = "CK427", "no recorded event of the message satisfies the message interaction", "verify"
+    EVENTS_MISSING = "CK428", "a message interaction has no recorded events to be verified against", "verify"
     OVERLAY_INVALID = "CK430", "a quirks overlay is malformed or does not apply to the slice", "verify"
     OVERLAY_UNNEEDED = "CK431", "an overlay correction is no longer needed by any recording or pact", "verify"
 
@@ -119,3 +124,4 @@ class Code(StrEnum):
     OPERATION_ERROR = "CK809", "the operation could not be tested (unreachable server, unusable schema)", "fuzz"
     UNSAFE_SKIPPED = "CK810", "an unsafe method was skipped on a third-party provider", "fuzz"
     NO_ERROR_SCHEMA = "CK811", "the provider has no error schema, so error_format did not run", "fuzz"
+    MESSAGE_HANDLER_CRASH = "CK812", "the consumer's handler crashes on a message the provider may send", "fuzz"

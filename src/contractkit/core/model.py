@@ -74,6 +74,39 @@ class Operation:
         return f"{self.method} {self.path}"
 
 
+class MessageTransport(StrEnum):
+    """How a message reaches the consumer."""
+
+    WEBHOOK = "webhook"
+    SQS = "sqs"
+    SNS = "sns"
+    EVENTBRIDGE = "eventbridge"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSpec:
+    """One message (event, webhook) the consumer receives from a provider, and where its description lives."""
+
+    name: str
+    event: str  # the channel or event type: X-GitHub-Event, an S3 eventName pattern, an EventBridge detail-type
+    transport: MessageTransport
+    schema: Path | None = None  # a JSON Schema of the payload, or:
+    asyncapi: Path | None = None  # an AsyncAPI document and the name of the message in it
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSource:
+    """Provenance of a provider's message descriptions: the package (npm, Python) or document they come from."""
+
+    kind: str  # npm | python | asyncapi | official | reference | own
+    package: str = ""
+    version: str = ""
+    model: str = ""
+    document: str = ""
+    url: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Provider:
     """One API the consumer calls, with pointers to every artifact about it."""
@@ -91,6 +124,8 @@ class Provider:
     third_party: bool = True
     region: str = "us-east-1"
     settings: ProviderSettings = field(default_factory=ProviderSettings)
+    messages: Mapping[str, MessageSpec] = field(default_factory=dict)
+    message_source: MessageSource | None = None
 
     @property
     def base_path(self) -> str:
@@ -104,6 +139,14 @@ class Provider:
         except KeyError:
             known = ", ".join(sorted(self.operations))
             raise UsageError(f"provider {self.name!r} has no operation {name!r} (known: {known})") from None
+
+    def message_spec(self, name: str) -> MessageSpec:
+        """The named message; raises UsageError naming the ones that exist."""
+        try:
+            return self.messages[name]
+        except KeyError:
+            known = ", ".join(sorted(self.messages)) or "none"
+            raise UsageError(f"provider {self.name!r} has no message {name!r} (known: {known})") from None
 
     def select_operations(self, names: Iterable[str] = ()) -> list[Operation]:
         """The named operations, or all of them when no name is given."""

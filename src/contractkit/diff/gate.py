@@ -32,6 +32,7 @@ from contractkit.core.model import Finding, Provider, Registry, Severity
 from contractkit.core.schemacheck import bundled_validator, check_document
 from contractkit.core.settings import DEFAULT_LEDGER
 from contractkit.diff.compare import diff_documents, diff_schemas, line_of_pointer
+from contractkit.diff.messages import diff_messages
 from contractkit.diff.model import Change, DiffOptions, Level
 from contractkit.diff.rules import check_levels
 from contractkit.diff.sources import parse_description, read_git_file
@@ -198,6 +199,28 @@ def run_gate(registry: Registry, base: str, *, today: dt.date | None = None) -> 
     usage = load_usage(registry)
     notes += list(usage.notes)
     changes, pact_findings_list, used = _judge(registry, raw_changes, bases, usage, ledger, today)
+    messages = diff_messages(  # events and webhooks: message schemas and AsyncAPI documents (diff/messages.py)
+        registry,
+        base,
+        shown=lambda path: _relative(path, top),
+        options=gate_options(registry),
+        unused=unused_policy(registry.settings.gate.unused_breaking),
+    )
+    compared, notes = [*compared, *messages.compared], [*notes, *messages.notes]
+    changes += [
+        GateChange(
+            item.provider,
+            item.file,
+            item.judged.change,
+            item.judged.verdict,
+            item.judged.note,
+            None,
+            tuple(item.judged.observer_dicts()),
+            tuple(item.judged.break_dicts()),
+        )
+        for item in messages.changes
+    ]
+    pact_findings_list += messages.findings
     pact_findings = tuple(pact_findings_list) + tuple(_unrecorded(registry))
     used |= {
         entry.index

@@ -4,6 +4,14 @@ checks, a failure corpus replayed first, and the provider's own process started 
 from contractkit.fuzz.checks import iter_error_format_problems, load_error_validator, load_expectations
 from contractkit.fuzz.corpus import Corpus, CorpusCase, CorpusError, CorpusRequest, load_corpus, save_corpus
 from contractkit.fuzz.endpoints import Endpoint, iter_endpoints, select_endpoints
+from contractkit.fuzz.messages import (
+    MESSAGE_FUZZ_CHECK,
+    MessageCorpusError,
+    MessageCrash,
+    MessageFuzzOptions,
+    MessageFuzzRun,
+    fuzz_messages,
+)
 from contractkit.fuzz.model import (
     ALL_CHECKS,
     ALL_PHASES,
@@ -18,6 +26,12 @@ from contractkit.fuzz.model import (
 from contractkit.fuzz.runner import fuzz_provider
 
 __all__ = [
+    "MESSAGE_FUZZ_CHECK",
+    "MessageCorpusError",
+    "MessageCrash",
+    "MessageFuzzOptions",
+    "MessageFuzzRun",
+    "fuzz_messages",
     "ALL_CHECKS",
     "ALL_PHASES",
     "Corpus",

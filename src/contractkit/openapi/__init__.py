@@ -1,6 +1,16 @@
-"""API descriptions: loading OpenAPI 3 and Swagger 2 documents, JSON pointers and `$ref` walking, slicing the
+"""API descriptions: loading OpenAPI 3 and Swagger 2 documents, AsyncAPI 2.6 and 3.0 documents and message schemas, JSON pointers and `$ref` walking, slicing the
 registered operations out of a vendor's document, and quirks overlays that correct a slice."""
 
+from contractkit.openapi.asyncapi import (
+    SUPPORTED_VERSIONS,
+    AsyncApiMessage,
+    asyncapi_major,
+    find_message,
+    iter_messages,
+    load_asyncapi,
+    message_payload,
+    slice_asyncapi,
+)
 from contractkit.openapi.documents import (
     HTTP_METHODS,
     find_operation,
@@ -20,11 +30,53 @@ from contractkit.openapi.documents import (
     unresolved_refs,
     validate_spec,
 )
+from contractkit.openapi.message_documents import (
+    MESSAGE_MEDIA,
+    MESSAGE_PATH_PREFIX,
+    MESSAGE_STATUS,
+    SOURCES_KEY,
+    load_message_description,
+    message_document,
+    message_path,
+    schema_source,
+)
+from contractkit.openapi.message_schemas import (
+    PROVENANCE_KEY,
+    SchemaBundle,
+    import_message_schemas,
+    load_schema_bundle,
+    python_model_schema,
+    slice_definition,
+    webhook_definition,
+)
 from contractkit.openapi.overlays import Overlay, OverlayEntry, OverlayError, Provenance, apply_overlay, load_overlay
 from contractkit.openapi.sites import OPERATION, REQUEST, RESPONSE, ChangeLike, ChangeSite, site_of
 from contractkit.openapi.swagger2 import convert_swagger2
 
 __all__ = [
+    "MESSAGE_MEDIA",
+    "MESSAGE_PATH_PREFIX",
+    "MESSAGE_STATUS",
+    "SOURCES_KEY",
+    "load_message_description",
+    "message_document",
+    "message_path",
+    "schema_source",
+    "SUPPORTED_VERSIONS",
+    "AsyncApiMessage",
+    "asyncapi_major",
+    "find_message",
+    "iter_messages",
+    "load_asyncapi",
+    "message_payload",
+    "slice_asyncapi",
+    "PROVENANCE_KEY",
+    "SchemaBundle",
+    "import_message_schemas",
+    "load_schema_bundle",
+    "python_model_schema",
+    "slice_definition",
+    "webhook_definition",
     "ChangeLike",
     "ChangeSite",
     "HTTP_METHODS",

@@ -7,7 +7,16 @@ from contractkit.pact.expectations import (
     expectations_by_operation,
     iter_consumer_problems,
 )
-from contractkit.pact.matching import ANY_INDEX, Segment, best_rule, normalize_path, render_path
+from contractkit.pact.matching import (
+    ANY_INDEX,
+    Mismatch,
+    Segment,
+    best_rule,
+    iter_mismatches,
+    normalize_path,
+    render_path,
+)
+from contractkit.pact.messages import ASYNC_MESSAGE, SYNC_MESSAGE, MessageContents, PactMessageInteraction
 from contractkit.pact.reader import (
     HTTP_INTERACTION,
     Pact,
@@ -37,16 +46,21 @@ from contractkit.pact.usage import (
 
 __all__ = [
     "ANY_INDEX",
+    "ASYNC_MESSAGE",
     "ConsumerProblem",
     "Expectation",
     "HTTP_INTERACTION",
     "InteractionUsage",
+    "MessageContents",
+    "Mismatch",
     "Observation",
     "Pact",
     "PactInteraction",
+    "PactMessageInteraction",
     "PactRequest",
     "PactResponse",
     "PactState",
+    "SYNC_MESSAGE",
     "Segment",
     "Usage",
     "best_rule",
@@ -57,6 +71,7 @@ __all__ = [
     "first_value",
     "is_pact_of",
     "iter_consumer_problems",
+    "iter_mismatches",
     "iter_pact_files",
     "judge_response",
     "load_pact",

@@ -8,8 +8,8 @@ V2's flat matching rules are put in the V3/V4 shape, and provider states keep th
 Nothing is accepted silently: a specification version other than V1 to V4, matching rules that are not rules
 (an unknown matcher, a `min` that is not a count, a combine other than AND/OR) and an interaction of an unknown
 type are refused naming the key path. Message interactions (V3 `messages`, V4 `Asynchronous/Messages` and
-`Synchronous/Messages`) are kept apart as `PactMessageInteraction`s, so that verification can list them as not
-verified instead of dropping them.
+`Synchronous/Messages`) are read, with the same checks, into `PactMessageInteraction`s (pact/messages.py) kept
+apart from the HTTP ones in `Pact.messages`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 from contractkit.core.errors import KeyPath, PactFileError
 from contractkit.core.http import is_json_media
 from contractkit.core.loading import parse_json, parse_json_value, read_text
+from contractkit.pact.messages import MESSAGE_RULE_CATEGORIES, PactMessageInteraction, parse_message
 
 HTTP_INTERACTION = "Synchronous/HTTP"
 MESSAGE_INTERACTIONS = ("Asynchronous/Messages", "Synchronous/Messages")
@@ -133,17 +134,6 @@ class PactInteraction:
 
 
 @dataclass(frozen=True, slots=True)
-class PactMessageInteraction:
-    """A message interaction of a pact (V3 `messages`, V4 `Asynchronous/Messages` or `Synchronous/Messages`):
-    nothing replays messages, so it is reported as not verified."""
-
-    index: int
-    description: str
-    kind: str
-    key_path: KeyPath
-
-
-@dataclass(frozen=True, slots=True)
 class Pact:
     """A pact file: who consumes whom, the specification, its HTTP interactions and its message interactions."""
 
@@ -236,8 +226,9 @@ def parse_pact(data: Mapping[str, Any], *, source: str | Path | None = None) -> 
         for index, (item, kind) in enumerate(zip(interactions, kinds))
         if kind == HTTP_INTERACTION
     )
+    parts = _MessageParts(shown)
     messages = tuple(
-        PactMessageInteraction(index, str(item.get("description", "")), kind, ("interactions", index))
+        parse_message(item, index, kind, ("interactions", index), parts)
         for index, (item, kind) in enumerate(zip(interactions, kinds))
         if kind != HTTP_INTERACTION
     )
@@ -282,14 +273,29 @@ def _v3_messages(data: Mapping[str, Any], shown: str | None) -> tuple[PactMessag
     messages = data["messages"]
     if not isinstance(messages, list):
         raise PactFileError(f"expected a list of messages, got {_kind(messages)}", file=shown, key_path=("messages",))
-    out = []
-    for index, message in enumerate(messages):
-        if not isinstance(message, Mapping):
-            raise PactFileError(
-                f"expected a message (a mapping), got {_kind(message)}", file=shown, key_path=("messages", index)
-            )
-        out.append(PactMessageInteraction(index, str(message.get("description", "")), V3_MESSAGE, ("messages", index)))
-    return tuple(out)
+    parts = _MessageParts(shown)
+    return tuple(
+        parse_message(message, index, V3_MESSAGE, ("messages", index), parts) for index, message in enumerate(messages)
+    )
+
+
+class _MessageParts:
+    """The checked part readers a message interaction shares with HTTP ones (pact/messages.py's PartReader)."""
+
+    def __init__(self, shown: str | None) -> None:
+        self.shown = shown
+
+    def fail(self, message: str, key_path: KeyPath) -> PactFileError:
+        return PactFileError(message, file=self.shown, key_path=key_path)
+
+    def states(self, raw: Mapping[str, Any], where: KeyPath) -> tuple[PactState, ...]:
+        return _states(raw, self.shown, where)
+
+    def rules(self, raw: Any, where: KeyPath) -> dict[str, dict[str, Any]]:
+        return _rules(raw, self.shown, where, MESSAGE_RULE_CATEGORIES)
+
+    def body(self, raw: Mapping[str, Any], media: str) -> tuple[Any, bool, str]:
+        return decode_body(raw, {"content-type": (media,)} if media else {})
 
 
 def _name(data: Mapping[str, Any], role: str) -> str:
@@ -440,7 +446,9 @@ def _parsed(data: str | bytes, media: str) -> Any:
         return data
 
 
-def _rules(raw: Any, shown: str | None, where: KeyPath) -> dict[str, dict[str, Any]]:
+def _rules(
+    raw: Any, shown: str | None, where: KeyPath, categories: Sequence[str] = _CATEGORIES
+) -> dict[str, dict[str, Any]]:
     """Matching rules in the V3/V4 shape (category -> path -> rule), checked against the Pact specification."""
     if raw is None:
         return {}
@@ -451,9 +459,9 @@ def _rules(raw: Any, shown: str | None, where: KeyPath) -> dict[str, dict[str, A
     out: dict[str, dict[str, Any]] = {}
     for name, rules in raw.items():
         category = _CATEGORY_ALIASES.get(str(name), str(name))
-        if category not in _CATEGORIES:
+        if category not in categories:
             raise PactFileError(
-                f"unknown matching rule category {_show(name)}: expected {', '.join(_CATEGORIES)}",
+                f"unknown matching rule category {_show(name)}: expected {', '.join(categories)}",
                 file=shown,
                 key_path=where + (str(name),),
             )

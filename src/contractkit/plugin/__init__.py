@@ -111,7 +111,9 @@ def _contract_descriptions(registry: Registry, folder: Path) -> dict[str, set[st
             contract = load_contract_file(registry.provider(provider_folder.name))
         except ContractKitError:
             continue
-        current[provider_folder.name] = {interaction.description for interaction in contract.interactions}
+        current[provider_folder.name] = {item.description for item in contract.interactions} | {
+            item.description for item in contract.messages
+        }
     return current
 
 
@@ -206,6 +208,68 @@ def contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Cal
     return serve_contract
 
 
+@pytest.fixture
+def message_contract(request: pytest.FixtureRequest, contract_registry: Registry) -> Callable[..., list[Any]]:
+    """`message_contract(provider, message[, description], handler=...)` hands the contract's messages to a handler.
+
+    Each message of the provider's contract (narrowed to one registry message, and one description) goes through
+    pact-python's message consumer to `handler(body, metadata)`: the function given, else the one the contract
+    names (`handler: module:function`). The test fails, naming the field, when the handler raises or reads a field
+    the message does not give; each message that held leaves its V4 pact fragment, as `contract` does. Returns
+    the outcomes (`contractkit.consumer.HandledMessage`), with the JSON paths the handler read.
+    """
+
+    def deliver(
+        provider: str, message: str | None = None, description: str | None = None, *, handler: Any = None
+    ) -> list[Any]:
+        from contractkit.consumer import (
+            handle_message,
+            handler_folders,
+            import_handler,
+            load_contract_file,
+            write_fragment,
+        )
+        from contractkit.core.errors import ContractKitError, UsageError
+
+        problem: str | None = None
+        outcomes: list[Any] = []
+        try:
+            chosen = contract_registry.provider(provider)
+            contract = load_contract_file(chosen)
+            folders = handler_folders(contract, contract_registry.root)
+            picked = [
+                candidate
+                for candidate in contract.messages
+                if message in (None, candidate.message) and description in (None, candidate.description)
+            ]
+            if not picked:
+                raise UsageError(f"{contract.path}: no message {message or ''} {description or ''} to deliver")
+            cache: dict[str, Any] = {}
+            for picked_message in picked:
+                reference = picked_message.handler
+                chosen_handler = handler or (import_handler(reference, folders) if reference else None)
+                outcomes.append(
+                    handle_message(contract_registry.consumer, chosen, picked_message, chosen_handler, cache)
+                )
+        except ContractKitError as exc:  # a broken contract or handler reference: one message, no traceback
+            problem = exc.describe()
+        if problem is not None:
+            pytest.fail(f"contractkit: {problem}", pytrace=False)
+        failures = [f"  - {finding.message} ({finding.location})" for item in outcomes for finding in item.findings]
+        failed = [item for item in outcomes if not item.passed]
+        if failed:
+            pytest.fail(
+                f"the handler does not hold to the messages of {provider}:\n" + "\n".join(failures), pytrace=False
+            )
+        folder = request.config.stash[_FOLDER_KEY]
+        for item in outcomes:
+            for fragment in item.fragments:
+                write_fragment(folder, provider, fragment)
+        return outcomes
+
+    return deliver
+
+
 # ----- replay and fault injection from cassettes (cassettes engineer) -------------------------------------
 
 
@@ -256,6 +320,7 @@ def replay(contract_registry: Registry) -> Callable[..., ContextManager[Any]]:
 __all__ = [
     "contract",
     "contract_registry",
+    "message_contract",
     "pytest_addoption",
     "pytest_configure",
     "pytest_configure_node",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contractkit.cassettes import dump_interactions, iter_cassette_pact_breaks, iter_drift, load_cassette
+from contractkit.cassettes import (
+    EVENTS_FOLDER,
+    dump_interactions,
+    iter_cassette_pact_breaks,
+    iter_drift,
+    load_cassette,
+)
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Finding, Provider
 from contractkit.pact import Usage, load_pact, usage_from_pacts
@@ -34,7 +40,7 @@ def _pairs(old: Path, new: Path) -> list[tuple[Path | None, Path | None]]:
             for root in (old, new)
             if root.is_dir()
             for p in root.rglob("*.yaml")
-            if not p.name.startswith(".")
+            if not p.name.startswith(".") and EVENTS_FOLDER not in p.relative_to(root).parts[:-1]
         }
     )
     if not names:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from contractkit.cassettes import Cassette, parse_cassette
+from contractkit.cassettes import EVENTS_FOLDER, Cassette, parse_cassette
 from contractkit.core.auth import credentials
 from contractkit.core.codes import Code
 from contractkit.core.errors import CassetteError
@@ -87,7 +87,10 @@ def scan_cassettes(registry: Any, provider_names: Iterable[str], environ: Mappin
         folder = provider.cassettes
         for path in sorted(folder.rglob("*")) if folder and folder.is_dir() else ():
             if path.suffix in (".yaml", ".yml", ".json") and path.is_file() and not path.name.startswith("."):
-                results.append(_scan_cassette(provider, path, rules))
+                is_events = path.relative_to(folder).parts[0] == EVENTS_FOLDER  # recorded messages: read as text
+                results.append(
+                    _scan_text(provider, path, rules, "events") if is_events else _scan_cassette(provider, path, rules)
+                )
         pact = registry.pact_file(provider.name)
         if pact is not None and Path(pact).is_file():
             results.append(_scan_pact(provider, Path(pact), rules))
@@ -114,11 +117,16 @@ def _scan_cassette(provider: Provider, path: Path, rules: ScrubRules) -> CheckRe
 
 
 def _scan_pact(provider: Provider, path: Path, rules: ScrubRules) -> CheckResult:
+    return _scan_text(provider, path, rules, "pact")
+
+
+def _scan_text(provider: Provider, path: Path, rules: ScrubRules, what: str) -> CheckResult:
+    """A pact or an event cassette, scanned line by line as text."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise CassetteError(f"cannot read the pact ({exc})", file=path) from exc
-    return _row(provider, path, "", list(iter_text_secrets(text, rules)), "pact")
+        raise CassetteError(f"cannot read the {what} ({exc})", file=path) from exc
+    return _row(provider, path, path.stem if what == "events" else "", list(iter_text_secrets(text, rules)), what)
 
 
 def _row(provider: Provider, path: Path, operation: str, found: list[tuple[Any, str]], what: str) -> CheckResult:

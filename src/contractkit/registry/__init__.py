@@ -1,6 +1,7 @@
-"""registry.yaml: loading and interpolation, the provider context each command builds, lint, the inventory,
+"""registry.yaml (operations and messages): loading and interpolation, the provider context each command builds, lint, the inventory,
 and the ledger checks."""
 
+from contractkit.core.model import MessageSource, MessageSpec, MessageTransport
 from contractkit.registry.context import ProviderContext, ProviderSettings, provider_contexts
 from contractkit.registry.inventory import ProviderInventory, describe_registry
 from contractkit.registry.lint import LintProblem, LintResult, lint_as_report, lint_registry, registry_warnings
@@ -10,6 +11,9 @@ __all__ = [
     "DEFAULT_REGISTRY",
     "LintProblem",
     "LintResult",
+    "MessageSource",
+    "MessageSpec",
+    "MessageTransport",
     "ProviderContext",
     "ProviderInventory",
     "ProviderSettings",

@@ -1,4 +1,4 @@
-"""What exists for each registered operation: contract, schema, cassette, pact."""
+"""What exists for each registered operation and message: contract, schema, cassette (recorded events), pact."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.aws import find_operation_model
+from contractkit.cassettes import event_cassette_path
 from contractkit.consumer import load_contract_file
 from contractkit.core.loading import parse_json_value
 from contractkit.core.model import Operation, Provider, Registry, SchemaSource
@@ -26,6 +27,7 @@ class OperationInventory:
     schema: bool
     cassette: bool
     pact: bool
+    kind: str = "operation"  # or "message": an event or webhook the consumer receives
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
             pact=operation.name in in_pact,
         )
         for operation in provider.operations.values()
-    )
+    ) + _describe_messages(registry, provider, pact_path)
     return ProviderInventory(
         name=provider.name,
         kind=str(provider.kind),
@@ -73,6 +75,38 @@ def _describe_provider(registry: Registry, provider: Provider) -> ProviderInvent
         pact=registry.relative(pact_path) if pact_path.is_file() else None,
         operations=operations,
     )
+
+
+def _describe_messages(registry: Registry, provider: Provider, pact_path: Path) -> tuple[OperationInventory, ...]:
+    """The provider's messages, beside its operations: the contract's messages, the pact's message interactions
+    (the name the consumer run keeps in their comments), the description file, the recorded events."""
+    if not provider.messages:
+        return ()
+    contract = (
+        load_contract_file(provider, display=registry.relative(provider.contract))
+        if provider.contract is not None and provider.contract.is_file()
+        else None
+    )
+    in_contract = {message.message for message in contract.messages} if contract else set()
+    in_pact = {message.message for message in load_pact(pact_path).messages} if pact_path.is_file() else set()
+    return tuple(
+        OperationInventory(
+            name=spec.name,
+            label=f"{spec.transport} {spec.event}",
+            safe=True,  # receiving a message changes nothing at the provider
+            schema_source="json-schema" if spec.schema else "asyncapi",
+            contract=spec.name in in_contract,
+            schema=_is_file(spec.schema or spec.asyncapi),
+            cassette=bool(provider.cassettes and event_cassette_path(provider.cassettes, spec.name).is_file()),
+            pact=spec.name in in_pact,
+            kind="message",
+        )
+        for spec in provider.messages.values()
+    )
+
+
+def _is_file(path: Path | None) -> bool:
+    return path is not None and path.is_file()
 
 
 def _contract_operations(registry: Registry, provider: Provider) -> set[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from contractkit.aws import find_operation_model, find_service_model
-from contractkit.cassettes import load_cassette
+from contractkit.cassettes import event_cassette_path, load_cassette, load_event_cassette
 from contractkit.consumer import load_contract_file
 from contractkit.core.codes import Code
 from contractkit.core.errors import (
@@ -31,7 +31,15 @@ from contractkit.core.model import (
     Status,
 )
 from contractkit.diff import RULES
-from contractkit.openapi import find_operation, load_spec_document, suggest_path, unresolved_refs, validate_spec
+from contractkit.openapi import (
+    find_message,
+    find_operation,
+    load_asyncapi,
+    load_spec_document,
+    suggest_path,
+    unresolved_refs,
+    validate_spec,
+)
 from contractkit.registry.context import ProviderContext
 from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
 from contractkit.registry.overlay_evidence import iter_overlay_lint
@@ -274,6 +282,45 @@ def _check_cassettes(registry: Registry, provider: Provider) -> Iterator[LintPro
             yield LintProblem(Code.CASSETTE_INVALID, exc)
 
 
+def check_messages(context: ProviderContext) -> Iterator[LintProblem]:
+    """Each message's description exists and holds it; its event cassettes read; a message without events warns."""
+    registry, provider = context.registry, context.provider
+    for spec in provider.messages.values():
+        key = ("providers", provider.name, "messages", spec.name)
+        if spec.schema is not None:
+            yield from _check_json_schema(registry, spec.schema, key + ("schema",))
+        elif spec.asyncapi is not None and spec.message is not None:
+            yield from _check_asyncapi(registry, spec.asyncapi, spec.message, key + ("asyncapi",))
+        events = event_cassette_path(provider.cassettes, spec.name) if provider.cassettes else None
+        if events is not None and not events.is_file():
+            hint = "--webhooks --port N" if spec.transport.value == "webhook" else "--events --moto"
+            yield _problem(
+                registry,
+                Code.CASSETTE_ABSENT,
+                f"no recorded events of {spec.name} in {registry.relative(events)}",
+                *key,
+                warning=True,
+                hint=f"record them: contracts record --provider {provider.name} {hint}",
+            )
+        elif events is not None:
+            try:
+                load_event_cassette(events)
+            except CassetteError as exc:
+                exc.file = registry.relative(events)
+                yield LintProblem(Code.CASSETTE_INVALID, exc)
+
+
+def _check_asyncapi(registry: Registry, path: Path, message: str, key: tuple[str, ...]) -> Iterator[LintProblem]:
+    shown = registry.relative(path)
+    if not path.is_file():
+        yield _problem(registry, Code.SCHEMA_FILE_MISSING, f"AsyncAPI document {shown} does not exist", *key)
+        return
+    try:
+        find_message(load_asyncapi(path), message, display=shown)
+    except SchemaLoadError as exc:
+        yield LintProblem(Code.SCHEMA_FILE_INVALID, exc)
+
+
 def _is_written(registry: Registry, provider: Provider, key: str) -> bool:
     """Whether the provider's entry in registry.yaml spells out `key` (rather than relying on its default)."""
     return ("providers", provider.name, key) in registry.lines  # one lookup: lint stays linear in providers
@@ -346,6 +393,7 @@ CHECKS: list[Check] = [
     check_artifacts,
     check_overlay,
     check_states,
+    check_messages,
 ]
 
 

@@ -14,7 +14,18 @@ import jsonschema_rs
 from contractkit.core.errors import RegistryError
 from contractkit.core.files import DEFAULT_REGISTRY, find_registry
 from contractkit.core.loading import SourceDocument, load_source
-from contractkit.core.model import Auth, Operation, Provider, ProviderKind, Registry, SchemaSource, SpecSource
+from contractkit.core.model import (
+    Auth,
+    MessageSource,
+    MessageSpec,
+    MessageTransport,
+    Operation,
+    Provider,
+    ProviderKind,
+    Registry,
+    SchemaSource,
+    SpecSource,
+)
 from contractkit.core.schemacheck import bundled_validator, check_document
 from contractkit.core.settings import (
     DEFAULT_LEDGER,
@@ -107,7 +118,7 @@ def _build_provider(
     key_path = ("providers", name)
     kind = ProviderKind(raw.get("kind", "http"))
     base_url = interpolate(
-        raw["base_url"],
+        raw.get("base_url", _NO_BASE_URL),
         environ,
         file=display,
         key_path=key_path + ("base_url",),
@@ -122,7 +133,7 @@ def _build_provider(
             inside_root(target["cassette"], root, document, display, key_path + ("states", state, "cassette"))
     operations = {
         op_name: _build_operation(name, kind, op_name, op_raw, document, display, root, raw)
-        for op_name, op_raw in raw["operations"].items()
+        for op_name, op_raw in (raw.get("operations") or {}).items()
     }
     _reject_duplicate_routes(operations, document, display, key_path)
     return Provider(
@@ -141,6 +152,38 @@ def _build_provider(
         third_party=raw.get("third_party", True),
         region=raw.get("region", "us-east-1"),
         settings=_provider_settings(raw, root, display, key_path),
+        messages={
+            msg_name: _build_message(msg_name, msg_raw, root, document, display, key_path + ("messages", msg_name))
+            for msg_name, msg_raw in (raw.get("messages") or {}).items()
+        },
+        message_source=MessageSource(**raw["message_source"]) if "message_source" in raw else None,
+    )
+
+
+_NO_BASE_URL = "http://127.0.0.1"  # a provider that only sends messages is called at no URL
+
+
+def _build_message(
+    name: str, raw: Mapping[str, Any], root: Path, document: SourceDocument, display: str, key_path: tuple[str, ...]
+) -> MessageSpec:
+    """One registered message, described by a JSON Schema file or by a message of an AsyncAPI document."""
+    by_schema, by_asyncapi = "schema" in raw, "asyncapi" in raw or "message" in raw
+    if by_schema == by_asyncapi or (by_asyncapi and not ("asyncapi" in raw and "message" in raw)):
+        given = ", ".join(sorted(set(raw) - {"event", "transport", "description"})) or "neither"
+        raise RegistryError(
+            "expected the message's description: either `schema` (a JSON Schema file) or both `asyncapi` (a "
+            f"document) and `message` (its name there), got {given}",
+            file=display,
+            key_path=key_path,
+            line=document.line_of(key_path),
+        )
+    return MessageSpec(
+        name=name,
+        event=str(raw["event"]),
+        transport=MessageTransport(raw["transport"]),
+        schema=root / raw["schema"] if "schema" in raw else None,
+        asyncapi=root / raw["asyncapi"] if "asyncapi" in raw else None,
+        message=str(raw["message"]) if "message" in raw else None,
     )
 
 

@@ -57,8 +57,9 @@ def render_inventory(providers: list[ProviderInventory], output_format: str) -> 
         return "\n".join(lines) + "\n"
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]]
-    total = sum(len(p.operations) for p in providers)
-    lines.append(f"\n{len(providers)} providers, {total} operations")
+    total = sum(1 for p in providers for o in p.operations if o.kind == "operation")
+    messages = sum(1 for p in providers for o in p.operations if o.kind == "message")
+    lines.append(f"\n{len(providers)} providers, {total} operations" + (f", {messages} messages" if messages else ""))
     return "\n".join(lines) + "\n"
 
 

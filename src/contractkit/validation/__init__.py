@@ -1,6 +1,14 @@
 """Responses held to their description: JSON Schema, the provider's OpenAPI slice or the AWS model; recordings
 (vcrpy cassettes, HAR) read for validation. Pacts are held to descriptions by the compatibility engine (compat/)."""
 
+from contractkit.validation.messages import (
+    EVENT_CHECK,
+    MessageValidators,
+    description_of,
+    iter_event_findings,
+    load_message_events,
+    validate_event_cassettes,
+)
 from contractkit.validation.recordings import (
     SEEDED_SOURCES,
     Recording,
@@ -32,6 +40,12 @@ from contractkit.validation.suggestions import explain_no_suggestion, suggest_co
 from contractkit.validation.summary import conformance_lines, summarize_conformance, summary_to_dict
 
 __all__ = [
+    "EVENT_CHECK",
+    "MessageValidators",
+    "description_of",
+    "iter_event_findings",
+    "load_message_events",
+    "validate_event_cassettes",
     "Recording",
     "RouteMatch",
     "SEEDED_SOURCES",
