@@ -147,6 +147,8 @@ class SchemaComparator:
         self._raw: dict[Key, tuple[Any, Any, str]] = {}  # old schema, new schema, old $ref
         self._queue: list[Key] = []
         self._unions: dict[tuple[int, ...], dict[str, Any]] = {}
+        # scoring looks a few levels down the same pairs again for every choice that offers them: once per pair
+        self._shallows: dict[tuple[int, int, str, int], list[Delta]] = {}
 
     def compare(self, old: Any, new: Any, direction: str) -> tuple[Delta, ...]:
         """Deltas from old to new for a schema read in `direction` (request: client sends; response: receives)."""
@@ -224,6 +226,13 @@ class SchemaComparator:
 
     def _shallow(self, old_raw: Any, new_raw: Any, direction: str, depth: int) -> list[Delta]:
         """Value-level deltas a few levels down, without building nodes (for scoring alternatives only)."""
+        memo = (id(old_raw), id(new_raw), direction, depth)
+        found = self._shallows.get(memo)
+        if found is None:
+            found = self._shallows[memo] = self._shallow_pair(old_raw, new_raw, direction, depth)
+        return list(found)
+
+    def _shallow_pair(self, old_raw: Any, new_raw: Any, direction: str, depth: int) -> list[Delta]:
         old, new = self.old.shape(self.old.resolve(old_raw)[0]), self.new.shape(self.new.resolve(new_raw)[0])
         if old.alternatives is not None or new.alternatives is not None:
             return self._shallow_choice(old_raw, new_raw, old, new, direction, depth)
