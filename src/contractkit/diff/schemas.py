@@ -149,6 +149,7 @@ class SchemaComparator:
         self._unions: dict[tuple[int, ...], dict[str, Any]] = {}
         # scoring looks a few levels down the same pairs again for every choice that offers them: once per pair
         self._shallows: dict[tuple[int, int, str, int], list[Delta]] = {}
+        self._visibles: dict[tuple[int, str], dict[str, Any]] = {}
 
     def compare(self, old: Any, new: Any, direction: str) -> tuple[Delta, ...]:
         """Deltas from old to new for a schema read in `direction` (request: client sends; response: receives)."""
@@ -444,10 +445,16 @@ class SchemaComparator:
 
     def _visible(self, document: SchemaDocument, shape: Shape, direction: str) -> dict[str, Any]:
         # A client never sends readOnly properties and never receives writeOnly ones.
-        hidden = "read_only" if direction == REQUEST else "write_only"
-        return {
-            name: raw for name, raw in shape.properties.items() if not getattr(document_shape(document, raw), hidden)
-        }
+        memo = (id(shape), direction)  # a shape lives as long as its document's memo: its id stays its own
+        found = self._visibles.get(memo)
+        if found is None:
+            hidden = "read_only" if direction == REQUEST else "write_only"
+            found = self._visibles[memo] = {
+                name: raw
+                for name, raw in shape.properties.items()
+                if not getattr(document_shape(document, raw), hidden)
+            }
+        return found
 
     def _compare_additional(self, old: Shape, new: Shape, direction: str) -> list[Delta]:
         if old.additional is not False and new.additional is False:
