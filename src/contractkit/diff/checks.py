@@ -124,15 +124,14 @@ def _iter_embedded(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
         if isinstance(current, dict):
             for key, value in current.items():
                 key = str(key)
-                if key in ("example", "examples") or key.startswith("x-"):
-                    continue
-                child = f"{where}/{pointer_part(key)}"
                 if key == "schema":
-                    yield from iter_schema_problems(value, child)
-                else:
-                    stack.append((value, child))
+                    yield from iter_schema_problems(value, f"{where}/schema")
+                elif isinstance(value, (dict, list)) and key not in ("example", "examples") and key[:2] != "x-":
+                    stack.append((value, f"{where}/{pointer_part(key)}"))  # prose and scalars hold no schema
         elif isinstance(current, list):
-            stack.extend((value, f"{where}/{index}") for index, value in enumerate(current))
+            stack.extend(
+                (value, f"{where}/{index}") for index, value in enumerate(current) if isinstance(value, (dict, list))
+            )
 
 
 def iter_schema_problems(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
