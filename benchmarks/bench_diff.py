@@ -1,6 +1,7 @@
 """Benchmark: `contracts diff` on the real provider pairs (GitHub, PagerDuty, Stripe), beside oasdiff.
 
 Run: python3 benchmarks/bench_diff.py [--runs 3] [--pairs github,pagerduty,stripe] [--formats json,text] [--phases]
+    [--before OTHER/src]
 
 Each run is a fresh process, timed from outside (interpreter start-up included, as a user or CI sees it):
 `python3 -c "...main(['diff', OLD, NEW, '--format', F, '--output', FILE])"`. When an `oasdiff` binary is on the
@@ -9,7 +10,8 @@ change like ours), and the ratio is peer time / ours (above 1: we are faster). W
 peer's figures recorded on a quiet machine (issue 23), printed as such. Prints per pair and format the median
 wall time (and range), the median CPU time (user + system: what the wall time is on a quiet machine), the peak
 RSS, the report's size and the change counts. `--phases` prints where one in-process run spends its time:
-imports, reading, parsing, checking, comparing, rendering, masking and writing.
+imports, reading, parsing, checking, comparing, rendering, masking and writing. `--before` names the `src`
+folder of an earlier tree (`git archive REV src | tar -x -C /tmp/before`), run alternately with this one.
 """
 
 from __future__ import annotations
@@ -43,11 +45,12 @@ COMMAND = [sys.executable, "-c", "import sys; from contractkit.cli import main; 
 ENVIRONMENT = {**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(REPO / "src")}
 
 
-def _timed(command: list[str]) -> dict[str, float]:
+def _timed(command: list[str], source: Path = REPO / "src") -> dict[str, float]:
     """One fresh process: wall time, CPU time (user + system) and peak RSS (the largest child so far)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=ENVIRONMENT, check=False)
+    environment = {**ENVIRONMENT, "PYTHONPATH": str(source)}
+    done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
@@ -65,8 +68,11 @@ def _spread(results: list[dict[str, float]]) -> str:
     return f"{statistics.median(seconds):.2f} s ({min(seconds):.2f}-{max(seconds):.2f})"
 
 
-def bench_pair(name: str, formats: list[str], runs: int, folder: Path, oasdiff: str | None) -> None:
-    """Time one pair in each format, alternated with the peer when it is installed, and print the figures."""
+def bench_pair(
+    name: str, formats: list[str], runs: int, folder: Path, oasdiff: str | None, earlier: Path | None = None
+) -> None:
+    """Time one pair in each format, alternated with the peer when it is installed (and with an earlier tree of
+    contractkit when one is named), and print the figures."""
     old_name, new_name, extra = PAIRS[name]
     old, new = SPECS / old_name, SPECS / new_name
     if not (old.is_file() and new.is_file()):
@@ -87,9 +93,11 @@ def bench_pair(name: str, formats: list[str], runs: int, folder: Path, oasdiff: 
             str(report),
         ]
         peer_command = [oasdiff, "changelog", str(old), str(new), "--format", "json"] if oasdiff else []
-        ours, peer = [], []
-        for _ in range(runs):  # alternated run by run, so both see the same machine load
+        ours, peer, before = [], [], []
+        for _ in range(runs):  # alternated run by run, so all see the same machine load
             ours.append(_timed(ours_command))
+            if earlier is not None:
+                before.append(_timed([*ours_command[:-1], str(report) + ".before"], earlier))
             if peer_command and output_format == "json":
                 peer.append(_timed(peer_command))
         line = (
@@ -108,6 +116,11 @@ def bench_pair(name: str, formats: list[str], runs: int, folder: Path, oasdiff: 
                 f"{seconds / _median(ours, 'cpu'):.2f} by CPU time"
             )
         print(line)
+        if before:
+            print(
+                f"        before ({earlier}): {_spread(before)}, CPU {_median(before, 'cpu'):.2f} s, "
+                f"{_median(before, 'rss_mb'):.0f} MB, report {Path(str(report) + '.before').stat().st_size / 1e6:.2f} MB"
+            )
         if output_format == "json":
             levels = json.loads(report.read_text())["summary"]["levels"]
             print(
@@ -181,6 +194,7 @@ def main() -> None:
     parser.add_argument("--pairs", default="github,pagerduty,stripe")
     parser.add_argument("--formats", default="json,text")
     parser.add_argument("--phases", action="store_true", help="also print one in-process run phase by phase")
+    parser.add_argument("--before", type=Path, help="the src folder of an earlier tree, run alternately with this one")
     arguments = parser.parse_args()
     oasdiff = shutil.which("oasdiff")
     print(
@@ -189,7 +203,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         for name in arguments.pairs.split(","):
-            bench_pair(name, arguments.formats.split(","), arguments.runs, Path(folder), oasdiff)
+            bench_pair(name, arguments.formats.split(","), arguments.runs, Path(folder), oasdiff, arguments.before)
         if arguments.phases:
             print("Phases")
             for name in arguments.pairs.split(","):
