@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractkit.cassettes import Cassette, RecordedInteraction, iter_cassettes
+from contractkit.core.cache import cached
 from contractkit.core.codes import Code
-from contractkit.core.errors import UsageError
+from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
+from contractkit.core.loading import read_bytes
 from contractkit.core.model import (
     CheckResult,
     Finding,
@@ -51,6 +53,7 @@ from contractkit.validation.sources import (
 CHECK = "response-schema"
 ERROR_CHECK = "error-schema"
 SEEDED_SOURCES = ("openapi-example", "openapi-schema", "botocore-schema")  # cassettes generated from the schema
+DESCRIPTION_CACHE = "description-1"  # a loaded description in the cache; raise the number when loading changes
 
 
 def validate_recordings(
@@ -90,9 +93,13 @@ def _count(results: list[CheckResult]) -> int:
 def load_validator(
     spec: str | Path, *, base_paths: Iterable[str] = (), max_errors: int = MAX_ERRORS_PER_RESPONSE
 ) -> SpecValidator:
-    """Load an OpenAPI or Swagger description once and wrap it in a SpecValidator."""
+    """Load an OpenAPI or Swagger description once and wrap it in a SpecValidator.
+
+    The loaded description is kept in the cache between runs (core/cache.py), keyed by the file's content."""
+    path = Path(spec)
     with collector_paused():
-        document = load_spec_document(Path(spec))
+        content = read_bytes(path, SchemaLoadError)
+        document = cached(DESCRIPTION_CACHE, content, lambda: load_spec_document(path))
     return SpecValidator(document, source=str(spec), base_paths=base_paths, max_errors=max_errors)
 
 

@@ -2,8 +2,9 @@
 Betamax JSON cassettes (also Ruby VCR's `http_interactions` layout); folders are searched recursively.
 
 Speed matters here: a few thousand recorded responses make cassettes of tens of megabytes. JSON is parsed
-by the one guarded parser (orjson with the `fast` extra), YAML with libyaml's C loader without a line map; only when a file turns
-out to be malformed is it read again by the cassette loader, whose message names the line.
+by the one guarded parser (orjson with the `fast` extra); YAML as vcrpy writes it by the cassettes' block reader
+(`read_block_yaml`, bodies unfolded in C), any other YAML with libyaml's C loader without a line map; only when a
+file turns out to be malformed is it read again by the cassette loader, whose message names the line.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from contractkit.cassettes import (
     check_cassette_version,
     interaction_from_dict,
     load_cassette,
+    read_block_yaml,
 )
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import YamlLoader as FastLoader  # libyaml's C loader where PyYAML was built with it
@@ -129,6 +131,9 @@ def _parse(raw: bytes, path: Path) -> Any:
         except ValueError as exc:  # invalid JSON, or nested beyond the limit
             raise CassetteError(f"invalid JSON ({exc})", file=path) from exc
     text = raw.decode("utf-8", "replace")
+    data = read_block_yaml(text)  # the regular YAML vcrpy writes, read fast; None for anything else
+    if data is not None:
+        return data
     check_nesting(text, CassetteError, display=str(path))  # before libyaml's C loader, which deep nesting crashes
     if "!!python/" in text:  # older vcrpy stores file-like bodies as Python objects: its own loader reads them
         return {"interactions": list(load_cassette(path).interactions)}
