@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -46,17 +45,18 @@ ENVIRONMENT = {**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(REPO
 
 
 def _timed(command: list[str], source: Path = REPO / "src") -> dict[str, float]:
-    """One fresh process: wall time, CPU time (user + system) and peak RSS (the largest child so far)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    """One fresh process: wall time, CPU time (user + system) and peak RSS, of that process alone."""
     environment = {**ENVIRONMENT, "PYTHONPATH": str(source)}
-    done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{command[0]} exited {done.returncode}: {done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": seconds, "cpu": cpu, "rss_mb": after.ru_maxrss / 1024}
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=environment)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            errors.seek(0)
+            raise SystemExit(f"{command[0]} exited {process.returncode}: {errors.read()[-2000:].decode()}")
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
 
 
 def _median(results: list[dict[str, float]], key: str) -> float:

@@ -4,6 +4,9 @@ operations it reaches named once in `reaches` (JSON) or a few of them (text), an
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -92,3 +95,25 @@ def test_junit_has_one_testcase_per_distinct_change(run_cli, pair: tuple[str, st
 def test_markdown_and_html_carry_the_shared_change_once(run_cli, pair: tuple[str, str], output_format: str) -> None:
     _, out, _ = run_cli("diff", *pair, "--format", output_format)
     assert out.count(REMOVED) == 1 and "6 operations" in out
+
+
+def test_a_plain_diff_does_not_import_the_gate_or_what_it_stands_on(pair: tuple[str, str], tmp_path: Path) -> None:
+    """Start-up is part of every diff's time: the gate, the consumer verdicts, the spec watch, the compatibility
+    engine, validation and jsonschema are imported on first use, and a plain diff never uses them."""
+    probe = (
+        "import sys\n"
+        "from contractkit.cli import main\n"
+        "code = main(['diff', sys.argv[1], sys.argv[2], '--format', 'json', '--output', sys.argv[3]])\n"
+        "heavy = ['contractkit.diff.gate', 'contractkit.diff.verdicts', 'contractkit.diff.watch', "
+        "'contractkit.compat', 'contractkit.validation', 'jsonschema']\n"
+        "print(code, [name for name in heavy if name in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *pair, str(tmp_path / "report.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
+    )
+    assert done.stdout.split("\n")[-2] == "1 []"
