@@ -37,6 +37,7 @@ from contractkit.core.model import (
     Status,
 )
 from contractkit.openapi import load_spec_document
+from contractkit.validation.parallel import validate_in_parts
 from contractkit.validation.responses import (
     SchemaFinding,
     SpecValidator,
@@ -75,10 +76,14 @@ def validate_recordings(
     )
     name = _api_name(validator)
     results: list[CheckResult] = []
+
+    def rows(recording: Recording, offset: int) -> list[CheckResult]:
+        return list(iter_recording_results(validator, recording, name, error_schema=error_schema, offset=offset))
+
     with collector_paused():
         for path in paths:
-            recording = load_recording(path)
-            results += iter_recording_results(validator, recording, name, error_schema=error_schema)
+            in_parts = validate_in_parts(path, rows)  # a large file on every core, when there are several
+            results += in_parts if in_parts is not None else rows(load_recording(path), 0)
     return Report(
         title or f"validate {_count(results)} recorded responses against {name}",
         tuple(results),
@@ -127,11 +132,17 @@ def _api_name(validator: SpecValidator) -> str:
 
 
 def iter_recording_results(
-    validator: SpecValidator, recording: Recording, provider: str = "", *, error_schema: Path | None = None
+    validator: SpecValidator,
+    recording: Recording,
+    provider: str = "",
+    *,
+    error_schema: Path | None = None,
+    offset: int = 0,
 ) -> Iterator[CheckResult]:
-    """One CheckResult per interaction of a recording, in file order (two for an error response with an error schema)."""
+    """One CheckResult per interaction of a recording, in file order (two for an error response with an error
+    schema); `offset` is the index in its file of the first interaction (a part of a file validated apart)."""
     file, name = str(recording.path), recording.path.name
-    for index, interaction in enumerate(recording.interactions):
+    for index, interaction in enumerate(recording.interactions, offset):
         result = check_interaction(validator, interaction, file=file, index=index, provider=provider, name=name)
         yield result
         if error_schema is not None and interaction.response.status >= 400:

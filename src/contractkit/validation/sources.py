@@ -114,7 +114,7 @@ def load_recording(path: str | Path) -> Recording:
         return Recording(path, "betamax", tuple(_betamax_interactions(data["http_interactions"], path)))
     if isinstance(data, Mapping) and isinstance(data.get("interactions"), list):
         check_cassette_version(data, path)
-        return Recording(path, "vcr", _vcr_interactions(data["interactions"], path))
+        return Recording(path, "vcr", vcr_interactions(data["interactions"], path))
     raise CassetteError(
         "not a recording: expected a vcrpy cassette (interactions), a Betamax cassette "
         "(http_interactions) or a HAR file (log.entries)",
@@ -144,7 +144,8 @@ def _parse(raw: bytes, path: Path) -> Any:
         raise CassetteError(f"invalid YAML ({exc})", file=path) from exc
 
 
-def _vcr_interactions(items: list[Any], path: Path) -> tuple[RecordedInteraction, ...]:
+def vcr_interactions(items: list[Any], path: Path) -> tuple[RecordedInteraction, ...]:
+    """A vcrpy cassette's `interactions` list as RecordedInteractions; raises CassetteError naming the malformed one."""
     interactions = []
     for index, item in enumerate(items):
         if isinstance(item, RecordedInteraction):
@@ -268,4 +269,4 @@ def _describe(exc: Exception) -> str:
     return f"missing key {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
 
 
-__all__ = ["KINDS", "RECORDING_SUFFIXES", "Recording", "iter_recording_paths", "load_recording"]
+__all__ = ["KINDS", "RECORDING_SUFFIXES", "Recording", "iter_recording_paths", "load_recording", "vcr_interactions"]
