@@ -15,7 +15,11 @@ Measured, each in a fresh process, tools alternated run by run:
 - the floor: merely reading the cassette and parsing every body (no description, no validation);
 then contractkit at several corpus sizes (growth by number of responses) and one in-process breakdown.
 
+Wall time and CPU time (the process and its children, which the load average of a shared machine does not
+stretch) are both given; `--before TREE` runs an earlier checkout's `src/` alternately with this one.
+
 Run: python3 benchmarks/bench_traffic.py [--runs 3] [--core-runs 3] [--responses 3000] [--sizes 750,1500,3000,6000]
+                                         [--before /path/to/earlier/checkout]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -151,25 +156,34 @@ print(json.dumps({"imports_s": imported - started, "load_s": loaded - imported, 
 """
 
 
-def run_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    """(wall seconds from process start to exit, its standard output) of one fresh process."""
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system, the process and its children) per measure
+
+
+def run_child(argv: list[str], env: dict[str, str] | None = None, measure: str = "") -> tuple[float, str]:
+    """(wall seconds from process start to exit, its standard output) of one fresh process; its CPU time (what
+    the load average does not stretch) is kept under `measure`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{argv[:4]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    if measure:
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        CPU.setdefault(measure, []).append(cpu)
     return elapsed, done.stdout
 
 
-def contractkit_run(cassette: Path, out: Path, env: dict[str, str] | None = None) -> float:
+def contractkit_run(cassette: Path, out: Path, env: dict[str, str] | None = None, measure: str = "") -> float:
     """`contracts validate` end to end, the text report written to a file."""
     argv = [sys.executable, "-c", _CONTRACTS, "validate", "--spec", str(GITHUB), str(cassette), "-o", str(out)]
-    return run_child(argv, env)[0]
+    return run_child(argv, env, measure)[0]
 
 
 def core_run(cassette: Path) -> tuple[float, int]:
     """openapi-core end to end: (wall seconds, responses it rejected)."""
-    elapsed, stdout = run_child([sys.executable, "-c", _OPENAPI_CORE, str(GITHUB), str(cassette)])
+    elapsed, stdout = run_child([sys.executable, "-c", _OPENAPI_CORE, str(GITHUB), str(cassette)], None, "core")
     return elapsed, json.loads(stdout.strip().splitlines()[-1])["failed"]
 
 
@@ -193,20 +207,33 @@ def bench(args: argparse.Namespace) -> None:
         out = folder / "report.txt"
         print(f"corpus: {args.responses} responses, {cassette.stat().st_size / 1e6:.1f} MB vcrpy YAML cassette")
         contractkit_run(cassette, out, cached)  # page cache, imports and the description cache, not counted
-        ours, ours_cold, floor, core, rejected = [], [], [], [], 0
+        before = {"PYTHONPATH": str(Path(args.before).resolve() / "src")} if args.before else {}
+        ours, ours_cold, one_core, earlier, floor, core, rejected = [], [], [], [], [], [], 0
         for number in range(max(args.runs, args.core_runs)):
             if number < args.runs:
-                ours.append(contractkit_run(cassette, out, cached))
-                ours_cold.append(contractkit_run(cassette, out, cold))
-                floor.append(run_child([sys.executable, "-c", _READ_ONLY, str(cassette)])[0])
+                ours.append(contractkit_run(cassette, out, cached, "warm"))
+                ours_cold.append(contractkit_run(cassette, out, cold, "cold"))
+                one_core.append(contractkit_run(cassette, out, {**cached, "CONTRACTKIT_JOBS": "1"}, "one"))
+                if before:
+                    earlier.append(contractkit_run(cassette, out, before, "before"))
+                floor.append(run_child([sys.executable, "-c", _READ_ONLY, str(cassette)], None, "floor")[0])
             if number < args.core_runs:
                 elapsed, rejected = core_run(cassette)
                 core.append(elapsed)
         _, stdout = run_child([sys.executable, "-c", _BREAKDOWN, str(GITHUB), str(cassette)], cached)
         breakdown = json.loads(stdout.strip().splitlines()[-1])
-        print(f"contractkit end to end, cache warm: median {median(ours)} s {[round(t, 2) for t in ours]}")
-        print(f"contractkit end to end, cache off: median {median(ours_cold)} s {[round(t, 2) for t in ours_cold]}")
-        print(f"reading the cassette and every body (the floor): median {median(floor)} s")
+        for label, times, measure in (
+            ("contractkit end to end, cache warm", ours, "warm"),
+            ("contractkit end to end, cache off", ours_cold, "cold"),
+            ("contractkit end to end, cache warm, one process", one_core, "one"),
+            (f"contractkit before ({args.before}) end to end", earlier, "before"),
+            ("reading the cassette and every body (the floor)", floor, "floor"),
+        ):
+            if times:
+                print(
+                    f"{label}: median {median(times)} s wall {[round(t, 2) for t in times]}, "
+                    f"{median(CPU[measure])} s CPU"
+                )
         if core:
             print(
                 f"openapi-core end to end: median {median(core)} s {[round(t, 1) for t in core]}, {rejected} rejected"
@@ -215,7 +242,11 @@ def bench(args: argparse.Namespace) -> None:
                 f"ratio (openapi-core / contractkit): warm {statistics.median(core) / statistics.median(ours):.1f}x, "
                 f"cache off {statistics.median(core) / statistics.median(ours_cold):.1f}x"
             )
-        print(f"contractkit / the floor: {statistics.median(ours) / statistics.median(floor):.2f}")
+            print(f"ratio on CPU time: warm {statistics.median(CPU['core']) / statistics.median(CPU['warm']):.1f}x")
+        print(
+            f"contractkit / the floor: {statistics.median(ours) / statistics.median(floor):.2f} wall, "
+            f"{statistics.median(CPU['warm']) / statistics.median(CPU['floor']):.2f} CPU"
+        )
         print(f"in-process breakdown: {json.dumps({k: round(v, 3) for k, v in breakdown.items()})}")
         print("growth by number of responses (cache warm, median of runs):")
         print("| responses | MB | contractkit s | per 1,000 responses s |")
@@ -236,6 +267,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=3000)
     parser.add_argument("--items", type=int, default=30, help="entries of a list body (GitHub's default page)")
     parser.add_argument("--sizes", type=lambda text: [int(part) for part in text.split(",") if part], default=[])
+    parser.add_argument("--before", default="", help="an earlier tree (with src/) run alternately with this one")
     args = parser.parse_args()
     if not GITHUB.is_file():
         print(f"skipping: {GITHUB} is absent")
