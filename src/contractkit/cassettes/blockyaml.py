@@ -155,7 +155,16 @@ class _Reader:
             raise _Unsupported
         mapping: dict[Any, Any] = {}
         text = self.text
+        simple = _simple_entry(indent)
         while True:
+            found = simple.match(text, self.pos) if simple is not None else None
+            if found is not None and self._simple(found, mapping, depth):
+                self.pos, self.indent = found.end(4), found.end(4) - found.start(4)  # the next line's content
+                if self.indent < indent:
+                    return mapping
+                if self._is_dash():
+                    raise _Unsupported
+                continue
             key = self._key()
             if text.startswith(" ", self.pos):
                 self.pos = _INDENT.match(text, self.pos).end()  # type: ignore[union-attr]
@@ -168,6 +177,22 @@ class _Reader:
                 return mapping
             if self.indent > indent or self._is_dash():
                 raise _Unsupported
+
+    def _simple(self, found: re.Match[str], mapping: dict[Any, Any], depth: int) -> bool:
+        """Take an entry `key: plain` or `key:` with a list of one plain item (a recorded header) in one step;
+        False, taking nothing, when a value needs the general path (it might be a mapping, or a comment)."""
+        key, plain, item = found.group(1, 2, 3)
+        value = plain if item is None else item
+        if _NOT_PLAIN.search(value):
+            return False
+        scalar = self._plain_value(value.rstrip(" "))
+        if item is None:
+            mapping[self._plain_value(key)] = scalar
+        else:
+            if depth + 1 > MAX_NESTING:
+                raise _Unsupported
+            mapping[self._plain_value(key)] = [scalar]
+        return True
 
     def _nested(self, indent: int, depth: int, *, indentless: bool) -> Any:
         """The node on the lines after a `key:` or a lone dash at column `indent`: indented deeper, a list at
@@ -286,6 +311,23 @@ class _Reader:
 
 
 _MISSING = object()
+_SIMPLE_ENTRIES: dict[int, re.Pattern[str]] = {}
+_SIMPLE_START = r"[^\s'\"&*!|>%@`{}\[\]#,?:-]"  # a plain scalar's first character, the dash and friends left out
+
+
+def _simple_entry(indent: int) -> re.Pattern[str] | None:
+    """`key: plain` or `key:` then `- plain` at the key's column, followed by a line no deeper than the key that
+    is not another item of the list (nor a comment, nor at the first column, where document markers are): a
+    mapping entry whose value ends on its own line (or the next). Group 4 is the next line's indentation."""
+    if indent == 0:
+        return None  # the few top-level keys take the general path, which looks for document markers
+    pattern = _SIMPLE_ENTRIES.get(indent)
+    if pattern is None:
+        pattern = _SIMPLE_ENTRIES[indent] = re.compile(
+            rf"([A-Za-z0-9][A-Za-z0-9_.-]*):(?: ({_SIMPLE_START}[^\n]*)|\n {{{indent}}}- ({_SIMPLE_START}[^\n]*))\n"
+            rf"(?! {{{indent}}}-[ \n])(?=( {{1,{indent}}})[^ \n#\t])"
+        )
+    return pattern
 
 
 def _construct_plain(raw: str) -> Any:
