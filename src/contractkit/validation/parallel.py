@@ -63,13 +63,18 @@ def job_count() -> int:
     return os.cpu_count() or 1
 
 
+def is_large(path: Path) -> bool:
+    """Whether a recording is worth validating on several processes (and there are several cores to use)."""
+    return path.stat().st_size >= PARALLEL_MIN_BYTES and job_count() > 1 and sys.platform.startswith("linux")
+
+
 def validate_in_parts(path: Path, rows: Rows, *, jobs: int = 0) -> list[CheckResult] | None:
     """The rows of one recording (`rows` validates a part) from several processes, in file order; None when it
     is better (or only possible) done in this process: a small file, one core, no fork, or a part that does not
     read alone."""
     jobs = jobs or job_count()
     if jobs < 2 or not sys.platform.startswith("linux") or path.stat().st_size < PARALLEL_MIN_BYTES:
-        return None
+        return None  # `jobs` given by the caller wins over the environment
     raw = path.read_bytes()
     text = raw.decode("utf-8", "replace") if raw.lstrip()[:1] not in (b"{", b"[") else ""
     cuts = cut_points(text, jobs) if text else None
@@ -157,4 +162,4 @@ def _validate_slice(part: Part) -> tuple[dict[str, Any], list[CheckResult]] | No
     return {}, rows
 
 
-__all__ = ["JOBS_VARIABLE", "PARALLEL_MIN_BYTES", "cut_points", "job_count", "validate_in_parts"]
+__all__ = ["JOBS_VARIABLE", "PARALLEL_MIN_BYTES", "cut_points", "is_large", "job_count", "validate_in_parts"]

@@ -37,7 +37,7 @@ from contractkit.core.model import (
     Status,
 )
 from contractkit.openapi import load_spec_document
-from contractkit.validation.parallel import validate_in_parts
+from contractkit.validation.parallel import is_large, validate_in_parts
 from contractkit.validation.responses import (
     SchemaFinding,
     SpecValidator,
@@ -81,6 +81,8 @@ def validate_recordings(
         return list(iter_recording_results(validator, recording, name, error_schema=error_schema, offset=offset))
 
     with collector_paused():
+        if any(is_large(path) for path in paths):
+            validator.prepare()  # once, before processes are forked, rather than once in each
         for path in paths:
             in_parts = validate_in_parts(path, rows)  # a large file on every core, when there are several
             results += in_parts if in_parts is not None else rows(load_recording(path), 0)
