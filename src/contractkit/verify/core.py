@@ -144,7 +144,8 @@ def trimmed_trust_store(folder: Path, origin: str) -> Iterator[None]:
     instead of the machine's whole store for every interaction (TLS is never used). Any other origin, or a machine
     whose default store Python cannot read, keeps the environment as it is.
 
-    The environment is changed before any Verifier thread starts and restored after the last one ends."""
+    The environment is changed before any Verifier thread starts and restored after the last one ends. A Verifier
+    that also talks HTTPS (a broker source, publishing results) must run outside it: its TLS would fail."""
     parts = urlsplit(origin)
     certificates = ssl.create_default_context().get_ca_certs(binary_form=True) if parts.scheme == "http" else []
     if parts.hostname not in ("127.0.0.1", "localhost", "::1") or not certificates:
