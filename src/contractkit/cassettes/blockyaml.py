@@ -179,13 +179,17 @@ class _Reader:
                 raise _Unsupported
 
     def _simple(self, found: re.Match[str], mapping: dict[Any, Any], depth: int) -> bool:
-        """Take an entry `key: plain` or `key:` with a list of one plain item (a recorded header) in one step;
+        """Take an entry `key: value` or `key:` with a list of one item (a recorded header), the value plain or
+        single-quoted on its line, in one step;
         False, taking nothing, when a value needs the general path (it might be a mapping, or a comment)."""
         key, plain, item = found.group(1, 2, 3)
         value = plain if item is None else item
-        if _NOT_PLAIN.search(value):
+        if value.startswith("'"):  # a single-quoted text on one line
+            scalar = value.rstrip(" ")[1:-1].replace("''", "'")
+        elif _NOT_PLAIN.search(value):
             return False
-        scalar = self._plain_value(value.rstrip(" "))
+        else:
+            scalar = self._plain_value(value.rstrip(" "))
         if item is None:
             mapping[self._plain_value(key)] = scalar
         else:
@@ -313,6 +317,7 @@ class _Reader:
 _MISSING = object()
 _SIMPLE_ENTRIES: dict[int, re.Pattern[str]] = {}
 _SIMPLE_START = r"[^\s'\"&*!|>%@`{}\[\]#,?:-]"  # a plain scalar's first character, the dash and friends left out
+_SIMPLE_VALUE = rf"{_SIMPLE_START}[^\n]*|'(?:[^'\n]|'')*' *"  # a plain scalar, or a single-quoted one, on one line
 
 
 def _simple_entry(indent: int) -> re.Pattern[str] | None:
@@ -324,7 +329,7 @@ def _simple_entry(indent: int) -> re.Pattern[str] | None:
     pattern = _SIMPLE_ENTRIES.get(indent)
     if pattern is None:
         pattern = _SIMPLE_ENTRIES[indent] = re.compile(
-            rf"([A-Za-z0-9][A-Za-z0-9_.-]*):(?: ({_SIMPLE_START}[^\n]*)|\n {{{indent}}}- ({_SIMPLE_START}[^\n]*))\n"
+            rf"([A-Za-z0-9][A-Za-z0-9_.-]*):(?: ({_SIMPLE_VALUE})|\n {{{indent}}}- ({_SIMPLE_VALUE}))\n"
             rf"(?! {{{indent}}}-[ \n])(?=( {{1,{indent}}})[^ \n#\t])"
         )
     return pattern
