@@ -150,13 +150,19 @@ class SchemaComparator:
         # scoring looks a few levels down the same pairs again for every choice that offers them: once per pair
         self._shallows: dict[tuple[int, int, str, int], list[Delta]] = {}
         self._visibles: dict[tuple[int, str], dict[str, Any]] = {}
+        self._expanded: dict[Key, tuple[Delta, ...]] = {}
 
     def compare(self, old: Any, new: Any, direction: str) -> tuple[Delta, ...]:
         """Deltas from old to new for a schema read in `direction` (request: client sends; response: receives)."""
         root = self._key(old, new, direction)
         while self._queue:
             self._ensure(self._queue.pop())
-        return self._expand(root)
+        # every pair below the root is compared now and stays as it is: a root met again (a shared response
+        # reached by many operations) expands to the same deltas
+        found = self._expanded.get(root)
+        if found is None:
+            found = self._expanded[root] = self._expand(root)
+        return found
 
     def _key(self, old: Any, new: Any, direction: str) -> Key:
         old_schema, old_ref = self.old.resolve(old)
