@@ -249,13 +249,13 @@ def bench(args: argparse.Namespace) -> None:
         )
         print(f"in-process breakdown: {json.dumps({k: round(v, 3) for k, v in breakdown.items()})}")
         print("growth by number of responses (cache warm, median of runs):")
-        print("| responses | MB | contractkit s | per 1,000 responses s |")
+        print("| responses | MB | contractkit wall s | CPU s | CPU per 1,000 responses s |")
         for size in args.sizes:
             path = cassette if size == args.responses else write_cassette(folder, size, args.items)
-            times = [contractkit_run(path, out, cached) for _ in range(args.runs)]
+            times = [contractkit_run(path, out, cached, f"size-{size}") for _ in range(args.runs)]
+            cpu = statistics.median(CPU[f"size-{size}"])
             print(
-                f"| {size} | {path.stat().st_size / 1e6:.0f} | {median(times)} | "
-                f"{statistics.median(times) * 1000 / size:.2f} |"
+                f"| {size:,} | {path.stat().st_size / 1e6:.0f} | {median(times)} | {cpu:.2f} | {cpu * 1000 / size:.2f} |"
             )
     print(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; {os.cpu_count()} cores")
 
