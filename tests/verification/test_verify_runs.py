@@ -4,21 +4,18 @@ provider states set up by callables are put in place once per interaction throug
 from __future__ import annotations
 
 import json
-import os
-import ssl
 import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
 from verification_support import write_cassette, write_registry
 
 from contractkit.cassettes import ReplayServer
 from contractkit.core.model import Status
 from contractkit.registry import ProviderContext, load_registry
 from contractkit.verify import verify_pacts
-from contractkit.verify.core import SHARD_SIZE
+from contractkit.verify.core import SHARD_SIZE, is_plain_loopback
 
 BASE = "http://127.0.0.1:3000"
 COUNT = 2 * SHARD_SIZE + 7  # three runs, the last one short
@@ -101,18 +98,11 @@ def test_a_callable_state_is_set_up_and_torn_down_for_every_interaction_across_r
     assert calls == expected
 
 
-def test_verification_leaves_the_trust_store_environment_as_it_was(tmp_path: Path, monkeypatch):
-    bundle = Path(ssl.get_default_verify_paths().openssl_cafile)
-    if not bundle.is_file():
-        pytest.skip(f"this machine has no CA bundle at {bundle}")
-    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
-    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-
-    results = _verify(_project(tmp_path, broken=set()))
-
-    assert {result.status for result in results} == {Status.PASSED}
-    assert os.environ["SSL_CERT_FILE"] == str(bundle)
-    assert "SSL_CERT_DIR" not in os.environ
+def test_only_plain_http_on_this_machine_goes_without_certificate_checks():
+    assert is_plain_loopback("http://127.0.0.1:8123") and is_plain_loopback("http://localhost:80")
+    assert not is_plain_loopback("https://127.0.0.1:8123")
+    assert not is_plain_loopback("http://10.0.0.7:8080")
+    assert not is_plain_loopback("https://grafana.example.com")
 
 
 def test_the_replay_server_calls_its_state_handler_before_answering_a_state_change():
