@@ -378,9 +378,9 @@ class ReplayServer:
 
     A served folder's `states/<slug>/` subfolders are the cassette variants of provider states, answering only
     while their state is set up (a POST to `.state_change_url`, or `apply_state_change`); `states` maps more
-    state names to a variant folder or file (the registry's `states` key). `on_state_change(state, action, params)`
-    is called, on a worker thread, for every state change POSTed to `.state_change_url` before it is answered: one endpoint puts
-    every provider state in place for any number of Verifier runs.
+    state names to a variant folder or file (the registry's `states` key). `on_state_change(state, action,
+    params)` is called, on a worker thread, for every state change POSTed to `.state_change_url` before it is
+    answered: one endpoint puts every provider state in place for any number of Verifier runs.
     """
 
     def __init__(
