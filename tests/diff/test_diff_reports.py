@@ -117,3 +117,25 @@ def test_a_plain_diff_does_not_import_the_gate_or_what_it_stands_on(pair: tuple[
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
     )
     assert done.stdout.split("\n")[-2] == "1 []"
+
+
+def test_the_new_side_is_checked_where_it_differs_and_a_shared_problem_names_the_old_file(
+    run_cli, tmp_path: Path
+) -> None:
+    """Parts of the new description that are the same JSON as the old one's were checked there already."""
+    old_doc, new_doc = _description(with_name=True), _description(with_name=True)
+    old_doc["paths"]["/health"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["minimum"] = 1
+    # equal to Python (True == 1), not the same JSON: checked again, and refused
+    new_doc["paths"]["/health"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["minimum"] = True
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(old_doc), encoding="utf-8")
+    new.write_text(json.dumps(new_doc), encoding="utf-8")
+    code, _, err = run_cli("diff", str(old), str(new))
+    pointer = "#/paths/~1health/get/responses/200/content/application~1json/schema/minimum"
+    assert code == 2 and err.startswith(f"error: {new}: {pointer}: expected a number, got True")
+    old_doc["components"]["schemas"]["Pet"]["maxProperties"] = -1
+    new_doc["components"]["schemas"]["Pet"]["maxProperties"] = -1
+    old.write_text(json.dumps(old_doc), encoding="utf-8")
+    new.write_text(json.dumps(new_doc), encoding="utf-8")
+    code, _, err = run_cli("diff", str(old), str(new))
+    assert code == 2 and err.startswith(f"error: {old}: #/components/schemas/Pet/maxProperties: expected a count")
