@@ -103,3 +103,14 @@ def test_the_number_of_processes_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("CONTRACTKIT_JOBS", "many")
     with pytest.raises(UsageError, match="CONTRACTKIT_JOBS='many': expected a whole number"):
         job_count()
+
+
+def test_by_default_only_cores_other_work_leaves_free_are_used(monkeypatch):
+    monkeypatch.delenv("CONTRACTKIT_JOBS", raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
+    assert job_count() == 4
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (3.2, 1.0, 1.0))
+    assert job_count() == 2
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (9.0, 1.0, 1.0))
+    assert job_count() == 1

@@ -10,8 +10,9 @@ with its line. Any other recording of that size is read once and its interaction
 
 Processes are forked (Linux), so each starts with the description and the recording already in memory; each
 compiles the schemas its part meets. `CONTRACTKIT_JOBS` sets how many processes (1 turns this off); by default
-one per core this process may run on. Files under PARALLEL_MIN_BYTES are validated in this process: starting
-processes costs more than it saves there.
+one per core this process may run on that other work is not keeping busy (on a shared machine whose cores are
+taken, a second process only competes with the first). Files under PARALLEL_MIN_BYTES are validated in this
+process: starting processes costs more than it saves there.
 """
 
 from __future__ import annotations
@@ -52,15 +53,19 @@ _WORK: _Work | None = None
 
 
 def job_count() -> int:
-    """How many processes validate a large recording: `CONTRACTKIT_JOBS`, else the cores this process may use."""
+    """How many processes validate a large recording: `CONTRACTKIT_JOBS`, else the cores this process may use
+    that other work is not already keeping busy (the one-minute load average, less this process; at least 1)."""
     given = os.environ.get(JOBS_VARIABLE, "").strip()
     if given:
         if not given.isdigit() or int(given) < 1:
             raise UsageError(f"{JOBS_VARIABLE}={given!r}: expected a whole number of processes, 1 or more")
         return int(given)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        busy = max(0.0, os.getloadavg()[0] - 1.0)  # this process is one of the runnable ones
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, round(cores - busy)))
 
 
 def is_large(path: Path) -> bool:
