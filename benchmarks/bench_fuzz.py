@@ -12,7 +12,9 @@ Targets:
 
     python3 benchmarks/bench_fuzz.py [--target inventory|jupyter] [--runs 5] [--max-examples 20] [--seed 1234]
 
-Prints the median wall and CPU time of each and the ratios (target: contracts fuzz <= 1.2 x schemathesis).
+Prints the median wall and CPU time of each and the ratios (target: contracts fuzz <= 1.1 x schemathesis). Both
+start from compiled bytecode after one untimed run each, and schemathesis runs without its request cache, as
+contracts fuzz runs it. benchmarks/bench_fuzz_overhead.py measures the same without process start.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ DATA = REPO / "tests" / "data" / "fuzzing"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection"
 PHASES = "examples,coverage,fuzzing"
 TOKEN = "benchmark-token-0123456789"
+# contracts fuzz runs schemathesis without its request cache (no replay of an earlier run's requests): so does the peer
+NO_CACHE = "[cache]\nenabled = false\n"
 
 
 @dataclass
@@ -87,7 +91,10 @@ def start_inventory(workdir: Path) -> Target:
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/health", process)
-    return Target("inventory", process, url, INVENTORY / "registry.yaml", "inventory", INVENTORY / "openapi.json")
+    config = workdir / "schemathesis.toml"
+    config.write_text(NO_CACHE)
+    registry, description = INVENTORY / "registry.yaml", INVENTORY / "openapi.json"
+    return Target("inventory", process, url, registry, "inventory", description, schemathesis_config=config)
 
 
 def start_jupyter(workdir: Path) -> Target:
@@ -131,7 +138,7 @@ providers:
       get_status: {{method: GET, path: /api/status, safe: true}}
 """)
     config = workdir / "schemathesis.toml"
-    config.write_text("[phases.coverage]\nunexpected-methods = []\n")
+    config.write_text(f"{NO_CACHE}[phases.coverage]\nunexpected-methods = []\n")
     extra = ["--include-method", "GET", "-H", f"Authorization: token {TOKEN}"]
     return Target("jupyter", process, url, registry, "jupyter", description, extra, config)
 
@@ -215,6 +222,8 @@ def measure(
     lines = commands(target, max_examples, seed, workdir)
     walls: dict[str, list[float]] = {name: [] for name in lines}
     cpus: dict[str, list[float]] = {name: [] for name in lines}
+    for command in lines.values():
+        timed(command, env)  # untimed: compiles bytecode, warms the page cache
     for run in range(runs):
         for name, command in lines.items() if run % 2 == 0 else reversed(lines.items()):
             wall, cpu, code = timed(command, env)
@@ -244,7 +253,13 @@ def main() -> None:
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "NO_COLOR": "1", "JUPYTER_TOKEN": TOKEN}
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
+        # Both tools start from compiled bytecode, as installed packages do (pip compiles at install): a source
+        # tree run with PYTHONDONTWRITEBYTECODE would compile contractkit's modules in every run. The warm-up
+        # run of each tool fills this cache.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
         target = (start_jupyter if arguments.target == "jupyter" else start_inventory)(workdir)
+        load = os.getloadavg()[0]
         try:
             walls, cpus, cases = measure(target, arguments.runs, arguments.max_examples, arguments.seed, workdir, env)
         finally:
@@ -252,7 +267,7 @@ def main() -> None:
             target.process.wait(20)
     print(
         f"\n{target.name}: phases {PHASES}, max-examples {arguments.max_examples}, seed {arguments.seed}, "
-        f"{cases} cases per toolkit run"
+        f"{cases} cases per toolkit run; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     for name in walls:
         print(
@@ -261,7 +276,7 @@ def main() -> None:
         )
     for label, values in (("wall", walls), ("CPU", cpus)):
         ratio = statistics.median(values["contracts fuzz"]) / statistics.median(values["schemathesis run"])
-        print(f"ratio contracts fuzz / schemathesis run, {label}: {ratio:.2f} (target <= 1.20)")
+        print(f"ratio contracts fuzz / schemathesis run, {label}: {ratio:.2f} (target <= 1.10)")
 
 
 if __name__ == "__main__":

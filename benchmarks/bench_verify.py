@@ -93,20 +93,18 @@ def bench_pact_verification(count: int, runs: int) -> dict:
     """Median wall time to verify `count` interactions against a ReplayServer."""
     from contractkit.cassettes.replay import ReplayServer
     from contractkit.core.model import Auth, Provider, ProviderKind
-    from contractkit.verify.verifier import run_verifier
+    from contractkit.verify.core import run_verifier
 
     pact, recorded = generated_pact_and_cassette(count)
     provider = Provider("grafana", ProviderKind.HTTP, "http://127.0.0.1:3000", Auth("none"), {})
     times, passed = [], 0
     with tempfile.TemporaryDirectory() as folder:
-        pact_path = Path(folder) / "bench-grafana.json"
-        pact_path.write_text(json.dumps(pact))
         for _ in range(runs):
             started = time.perf_counter()
             with ReplayServer(recorded) as server:
-                results = run_verifier(provider, pact_path, server.origin, {})
+                run = run_verifier(provider, pact, Path(folder), server.origin, {})
             times.append(time.perf_counter() - started)
-            passed = sum(1 for item in results.get("interactionResults", []) if item.get("result") == "OK")
+            passed = sum(1 for item in run.results.get("interactionResults", []) if item.get("result") == "OK")
     return {"interactions": count, "passed": passed, "median_s": statistics.median(times), "runs_s": times}
 
 

@@ -77,19 +77,23 @@ def test_breaking_change_exits_1_with_the_documented_json(
     code = main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
-    assert set(report) == {"breaking", "summary", "notes", "changes", "groups"} and report["breaking"] is True
+    assert set(report) == {"breaking", "expanded", "summary", "notes", "changes", "reaches"}
+    assert report["breaking"] is True and report["expanded"] is False
     assert report["changes"] == [
         {
             "rule": "response-property-removed",
             "code": "CK535",
             "level": "breaking",
             "level_source": "default",
-            "path": "/pets",
-            "method": "GET",
             "location": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
             "message": "[].name: required property 'name' removed",
+            "shared": False,
+            "operations": 1,
+            "occurrences": 1,
+            "reach": 0,
         }
     ]
+    assert report["reaches"] == [["GET /pets"]]
     assert report["summary"]["levels"]["breaking"] == {"changes": 1, "distinct": 1}
 
 
@@ -101,7 +105,7 @@ def test_json_names_each_change_by_its_rule_code_unmasked(
     monkeypatch.setenv("PAGER_API_TOKEN", "s3cr3t-Xq7vLp2Zt9Rk")
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    rows = report["changes"] + report["groups"] + report["summary"]["rules"]
+    rows = report["changes"] + report["summary"]["rules"]
     assert rows and all(row["code"] == RULES[row["rule"]].code for row in rows)
     assert all("rule_code" not in row for row in rows)
 
@@ -136,7 +140,12 @@ def test_text_markdown_and_junit_formats(
     assert main(["diff", str(files["old"]), str(files["breaking"]), "--format", "junit", "--output", str(junit)]) == 1
     root = ElementTree.parse(junit).getroot()
     assert root.get("failures") == "1"
-    assert root.find(".//testcase").get("name") == "GET /pets"
+    case = root.find(".//testcase")
+    assert (case.get("classname"), case.get("name")) == (
+        "response-property-removed",
+        "GET /pets at #/paths/~1pets/get/responses/200/content/application~1json/schema/items/properties/name",
+    )
+    assert "reached by 1 operation: GET /pets" in case.find("failure").text
 
 
 def test_github_annotations_when_running_in_actions(

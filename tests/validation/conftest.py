@@ -22,3 +22,12 @@ def github_document():
     if not GITHUB.is_file():
         pytest.skip(f"the shared GitHub description is not available at {GITHUB}")
     return load_spec_document(GITHUB)
+
+
+@pytest.fixture(autouse=True)
+def description_cache(tmp_path_factory, monkeypatch):
+    """Each test's own description cache folder, so no test reads an entry another wrote (or the user's)."""
+    folder = tmp_path_factory.mktemp("contractkit-cache")
+    monkeypatch.setenv("CONTRACTKIT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CONTRACTKIT_NO_CACHE", raising=False)
+    return folder

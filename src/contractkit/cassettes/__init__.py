@@ -1,6 +1,7 @@
 """Cassettes: recorded interactions (vcrpy format), how they are read and written (secrets/ scrubs them),
 compared for drift, and served again by the replay server."""
 
+from contractkit.cassettes.blockyaml import read_block_yaml
 from contractkit.cassettes.drift import (
     body_shape,
     iter_cassette_pact_breaks,
@@ -96,6 +97,7 @@ __all__ = [
     "load_cassette",
     "parse_cassette",
     "raise_open_file_limit",
+    "read_block_yaml",
     "read_interactions_text",
     "state_slug",
     "write_cassette",

@@ -348,8 +348,11 @@ def _headers_from_dict(raw: Any) -> dict[str, tuple[str, ...]]:
         return {}
     if not isinstance(raw, dict):
         raise ValueError("headers: expected a mapping of name to values")
-    headers = {}
+    headers: dict[str, tuple[str, ...]] = {}
     for name, values in raw.items():
+        if values.__class__ is list and len(values) == 1 and values[0].__class__ is str:
+            headers[str(name)] = (values[0],)  # the usual recorded header: one text value
+            continue
         items = values if isinstance(values, list) else [values]
         headers[str(name)] = tuple(_header_text(value) for value in items)
     return headers

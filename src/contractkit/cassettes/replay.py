@@ -31,7 +31,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Coroutine, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from contractkit.aws import aws_action, provider_router
@@ -378,7 +378,9 @@ class ReplayServer:
 
     A served folder's `states/<slug>/` subfolders are the cassette variants of provider states, answering only
     while their state is set up (a POST to `.state_change_url`, or `apply_state_change`); `states` maps more
-    state names to a variant folder or file (the registry's `states` key).
+    state names to a variant folder or file (the registry's `states` key). `on_state_change(state, action,
+    params)` is called, on a worker thread, for every state change POSTed to `.state_change_url` before it is
+    answered: one endpoint puts every provider state in place for any number of Verifier runs.
     """
 
     def __init__(
@@ -392,8 +394,10 @@ class ReplayServer:
         limits: ServerLimits | None = None,
         router: OperationRouter | None = None,
         states: Mapping[str, str | Path] | None = None,
+        on_state_change: Callable[[str, str, dict[str, Any]], object] | None = None,
     ) -> None:
         self.provider = provider
+        self.on_state_change = on_state_change
         self.faults = faults or Faults()
         self.host, self.port = host, port
         self.limits = limits or ServerLimits()
@@ -555,7 +559,7 @@ class ReplayServer:
             roll -= ratio
         return faults.latency, ""
 
-    def _change_state(self, request: ParsedRequest) -> Answer:
+    def _change_state(self, request: ParsedRequest) -> Answer | Coroutine[Any, Any, Answer | None]:
         if request.method != "POST":
             return json_answer(405, {"error": f"state changes are POSTed to {STATE_CHANGE_PATH}"}, {"Allow": "POST"})
         try:
@@ -565,7 +569,18 @@ class ReplayServer:
         self.stats.state_changes += 1
         served = "its cassette variant" if self.apply_state_change(change) else "the default cassettes"
         # the body holds the state's values for the Pact core's provider-state generators: none
-        return json_answer(200, {}, {"X-Contractkit-State": f"{change.action} {change.state!r}: {served}"[:200]})
+        answer = json_answer(200, {}, {"X-Contractkit-State": f"{change.action} {change.state!r}: {served}"[:200]})
+        if self.on_state_change is None:
+            return answer
+        return self._answer_after(self.on_state_change, change, answer)
+
+    @staticmethod
+    async def _answer_after(
+        handler: Callable[[str, str, dict[str, Any]], object], change: StateChange, answer: Answer
+    ) -> Answer | None:
+        # a handler may block (a POST, a database): on a worker thread, never on the loop
+        await asyncio.to_thread(handler, change.state, change.action, dict(change.params))
+        return answer
 
     def _fault_answer(self, fault: str) -> Answer:
         if fault == "throttle":

@@ -125,6 +125,12 @@ def _options(registry_path: Path | None, lenient: bool, today: str | None) -> Di
     help="Diff a description with misplaced $refs anyway (reported as notes) instead of refusing it.",
 )
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Judge sunset dates as of this day (default: today).")
+@click.option(
+    "--expand",
+    is_flag=True,
+    help="Name every operation a change reaches, and in JSON every occurrence (operation, location, message); "
+    "by default each distinct change names a few and counts the rest (JSON: an index into `reaches`).",
+)
 @output_option
 def diff_command(
     old: str,
@@ -136,6 +142,7 @@ def diff_command(
     registry_path: Path | None,
     lenient: bool,
     today: str | None,
+    expand: bool,
     output_path: Path | None,
 ) -> int:
     """Breaking changes from OLD to NEW, each a file or git:REF:path.
@@ -152,7 +159,10 @@ def diff_command(
     if _in_github_actions():
         annotations = render_annotations(diff_rows(result, file=_local_file(new), lines=_lines_of(new)))
     _emit_with_annotations(
-        render_diff(result, output_format, minimum=Level(minimum)), annotations, output_format, output_path
+        render_diff(result, output_format, minimum=Level(minimum), expand=expand),
+        annotations,
+        output_format,
+        output_path,
     )
     failing = result.breaking or (fail_on == "warning" and result.count(Level.WARNING) > 0)
     return ExitCode.FAILED if failing else ExitCode.OK

@@ -1,6 +1,16 @@
 """Breaking changes between two API descriptions, the CI gate with its ledger of accepted changes, and the upstream
-spec watch."""
+spec watch.
 
+The gate, the consumer verdicts and the spec watch stand on the consumer-compatibility engine, pacts, cassettes
+and validation; a plain `contracts diff` needs none of them. Their names are offered here all the same, and their
+modules are imported on first use, so that a diff of two small descriptions does not pay for them at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from contractkit.core.faces import import_on_use
 from contractkit.diff.compare import (
     diff_any,
     diff_documents,
@@ -8,17 +18,6 @@ from contractkit.diff.compare import (
     diff_sources,
     is_breaking,
     line_of_pointer,
-)
-from contractkit.diff.gate import (
-    DEFAULT_LEDGER,
-    GateChange,
-    GateResult,
-    LedgerEntry,
-    LedgerError,
-    iter_tracked,
-    line_map,
-    load_ledger,
-    run_gate,
 )
 from contractkit.diff.grouping import ChangeGroup, Summary, group_changes, summarize_changes
 from contractkit.diff.model import Change, DiffOptions, DiffResult, Level
@@ -38,8 +37,41 @@ from contractkit.diff.sources import (
     parse_source_argument,
     read_git_file,
 )
-from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes
-from contractkit.diff.watch import sources_report, watch_provider, watch_sources, watched_sources, write_slice
+
+if TYPE_CHECKING:
+    from contractkit.diff.gate import (
+        DEFAULT_LEDGER,
+        GateChange,
+        GateResult,
+        LedgerEntry,
+        LedgerError,
+        iter_tracked,
+        line_map,
+        load_ledger,
+        run_gate,
+    )
+    from contractkit.diff.verdicts import Judged, Verdict, judge_change, judge_changes
+    from contractkit.diff.watch import sources_report, watch_provider, watch_sources, watched_sources, write_slice
+
+# module -> the names it offers through this face, imported when one of them is first read
+__getattr__ = import_on_use(
+    __name__,
+    {
+        "gate": (
+            "DEFAULT_LEDGER",
+            "GateChange",
+            "GateResult",
+            "LedgerEntry",
+            "LedgerError",
+            "iter_tracked",
+            "line_map",
+            "load_ledger",
+            "run_gate",
+        ),
+        "verdicts": ("Judged", "Verdict", "judge_change", "judge_changes"),
+        "watch": ("sources_report", "watch_provider", "watch_sources", "watched_sources", "write_slice"),
+    },
+)
 
 __all__ = [
     "Change",

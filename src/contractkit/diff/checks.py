@@ -13,6 +13,7 @@ from typing import Any
 
 from contractkit.core.errors import SchemaLoadError
 from contractkit.diff.model import pointer_part
+from contractkit.diff.schemas import is_same_json
 
 __all__ = ["check_description", "check_schema", "iter_reference_problems", "iter_schema_problems"]
 
@@ -77,9 +78,15 @@ _COMPONENT_SECTIONS = frozenset(
 )
 
 
-def check_description(document: dict[str, Any], display: str, *, lenient: bool = False) -> tuple[str, ...]:
-    """Raise SchemaLoadError at the first bad schema; misplaced `$ref`s raise too, or come back as notes when lenient."""
-    for pointer, problem in _iter_document_schemas(document):
+def check_description(
+    document: dict[str, Any], display: str, *, lenient: bool = False, checked: dict[str, Any] | None = None
+) -> tuple[str, ...]:
+    """Raise SchemaLoadError at the first bad schema; misplaced `$ref`s raise too, or come back as notes when lenient.
+
+    `checked` is the other side of a diff, checked already without a problem: a component schema or a path item
+    that is the same JSON there has none either, and is not walked again.
+    """
+    for pointer, problem in _iter_document_schemas(document, checked or {}):
         raise SchemaLoadError(
             f"{pointer}: {problem}", file=display, hint="fix the schema; the diff compares only valid schemas"
         )
@@ -103,17 +110,28 @@ def check_schema(schema: Any, display: str) -> None:
         )
 
 
-def _iter_document_schemas(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _iter_document_schemas(document: dict[str, Any], checked: dict[str, Any]) -> Iterator[tuple[str, str]]:
     components: dict[str, Any] = document["components"] if isinstance(document.get("components"), dict) else {}
     schemas = components.get("schemas")
     if schemas is not None and not isinstance(schemas, dict):
         yield "#/components/schemas", f"expected a mapping of schemas, got {_kind(schemas)}"
         return
+    known = _mapping(_mapping(checked.get("components")).get("schemas"))
     for name, schema in (schemas or {}).items():
-        yield from iter_schema_problems(schema, f"#/components/schemas/{pointer_part(str(name))}")
-    yield from _iter_embedded(document.get("paths") or {}, "#/paths")
+        if not (name in known and is_same_json(known[name], schema)):
+            yield from iter_schema_problems(schema, f"#/components/schemas/{pointer_part(str(name))}")
+    paths = document.get("paths") or {}
+    known = _mapping(checked.get("paths"))
+    if isinstance(paths, dict) and known:
+        same = {path for path, item in paths.items() if path in known and is_same_json(known[path], item)}
+        paths = {path: item for path, item in paths.items() if path not in same}
+    yield from _iter_embedded(paths, "#/paths")
     for section in ("parameters", "requestBodies", "responses", "headers"):
         yield from _iter_embedded(components.get(section) or {}, f"#/components/{section}")
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _iter_embedded(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -124,15 +142,14 @@ def _iter_embedded(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
         if isinstance(current, dict):
             for key, value in current.items():
                 key = str(key)
-                if key in ("example", "examples") or key.startswith("x-"):
-                    continue
-                child = f"{where}/{pointer_part(key)}"
                 if key == "schema":
-                    yield from iter_schema_problems(value, child)
-                else:
-                    stack.append((value, child))
+                    yield from iter_schema_problems(value, f"{where}/schema")
+                elif isinstance(value, (dict, list)) and key not in ("example", "examples") and key[:2] != "x-":
+                    stack.append((value, f"{where}/{pointer_part(key)}"))  # prose and scalars hold no schema
         elif isinstance(current, list):
-            stack.extend((value, f"{where}/{index}") for index, value in enumerate(current))
+            stack.extend(
+                (value, f"{where}/{index}") for index, value in enumerate(current) if isinstance(value, (dict, list))
+            )
 
 
 def iter_schema_problems(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:

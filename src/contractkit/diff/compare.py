@@ -83,7 +83,9 @@ def diff_documents(
     notes = check_description(old, old_name, lenient=options.lenient)
     # one document under one name on both sides has the same problems: checked once, reported for each side
     notes += (
-        notes if (new is old and new_name == old_name) else check_description(new, new_name, lenient=options.lenient)
+        notes
+        if (new is old and new_name == old_name)
+        else check_description(new, new_name, lenient=options.lenient, checked=old)
     )
     differ = DocumentDiffer(SchemaDocument(old, old_name), SchemaDocument(new, new_name), today=options.day())
     changes = apply_levels(differ.iter_changes(), options.levels)

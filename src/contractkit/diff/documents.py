@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from contractkit.diff.lifecycle import (
@@ -42,11 +43,18 @@ def _template_key(path: str) -> str:
 
 def root_delta(delta: Delta, side: str, path: str, method: str, base: str) -> Change:
     """Turn a schema delta into a Change at a location; `detail` keeps the message relative to its component."""
-    location = base + "/" + "/".join(map(pointer_part, delta.rel)) if delta.rel else base
-    where = _readable(delta.rel)
+    pointer, where, rule = _rooted(delta.rel, side, delta.suffix)
     message = f"{where}: {delta.message}" if where else delta.message
     detail = delta.message if delta.origin else message
-    return Change(rule_name(side, delta.suffix, delta.rel), path, method, location, message, delta.origin, detail)
+    return Change(rule, path, method, base + pointer, message, delta.origin, detail)
+
+
+@lru_cache(maxsize=1 << 16)
+def _rooted(rel: tuple[str, ...], side: str, suffix: str) -> tuple[str, str, str]:
+    """(pointer below the root, readable place, rule id) of a delta: the same for every operation that reaches it,
+    so worked out once however many operations share the component."""
+    pointer = "/" + "/".join(map(pointer_part, rel)) if rel else ""
+    return pointer, _readable(rel), rule_name(side, suffix, rel)
 
 
 def _readable(rel: tuple[str, ...]) -> str:

@@ -147,13 +147,22 @@ class SchemaComparator:
         self._raw: dict[Key, tuple[Any, Any, str]] = {}  # old schema, new schema, old $ref
         self._queue: list[Key] = []
         self._unions: dict[tuple[int, ...], dict[str, Any]] = {}
+        # scoring looks a few levels down the same pairs again for every choice that offers them: once per pair
+        self._shallows: dict[tuple[int, int, str, int], list[Delta]] = {}
+        self._visibles: dict[tuple[int, str], dict[str, Any]] = {}
+        self._expanded: dict[Key, tuple[Delta, ...]] = {}
 
     def compare(self, old: Any, new: Any, direction: str) -> tuple[Delta, ...]:
         """Deltas from old to new for a schema read in `direction` (request: client sends; response: receives)."""
         root = self._key(old, new, direction)
         while self._queue:
             self._ensure(self._queue.pop())
-        return self._expand(root)
+        # every pair below the root is compared now and stays as it is: a root met again (a shared response
+        # reached by many operations) expands to the same deltas
+        found = self._expanded.get(root)
+        if found is None:
+            found = self._expanded[root] = self._expand(root)
+        return found
 
     def _key(self, old: Any, new: Any, direction: str) -> Key:
         old_schema, old_ref = self.old.resolve(old)
@@ -224,6 +233,13 @@ class SchemaComparator:
 
     def _shallow(self, old_raw: Any, new_raw: Any, direction: str, depth: int) -> list[Delta]:
         """Value-level deltas a few levels down, without building nodes (for scoring alternatives only)."""
+        memo = (id(old_raw), id(new_raw), direction, depth)
+        found = self._shallows.get(memo)
+        if found is None:
+            found = self._shallows[memo] = self._shallow_pair(old_raw, new_raw, direction, depth)
+        return list(found)
+
+    def _shallow_pair(self, old_raw: Any, new_raw: Any, direction: str, depth: int) -> list[Delta]:
         old, new = self.old.shape(self.old.resolve(old_raw)[0]), self.new.shape(self.new.resolve(new_raw)[0])
         if old.alternatives is not None or new.alternatives is not None:
             return self._shallow_choice(old_raw, new_raw, old, new, direction, depth)
@@ -435,10 +451,16 @@ class SchemaComparator:
 
     def _visible(self, document: SchemaDocument, shape: Shape, direction: str) -> dict[str, Any]:
         # A client never sends readOnly properties and never receives writeOnly ones.
-        hidden = "read_only" if direction == REQUEST else "write_only"
-        return {
-            name: raw for name, raw in shape.properties.items() if not getattr(document_shape(document, raw), hidden)
-        }
+        memo = (id(shape), direction)  # a shape lives as long as its document's memo: its id stays its own
+        found = self._visibles.get(memo)
+        if found is None:
+            hidden = "read_only" if direction == REQUEST else "write_only"
+            found = self._visibles[memo] = {
+                name: raw
+                for name, raw in shape.properties.items()
+                if not getattr(document_shape(document, raw), hidden)
+            }
+        return found
 
     def _compare_additional(self, old: Shape, new: Shape, direction: str) -> list[Delta]:
         if old.additional is not False and new.additional is False:

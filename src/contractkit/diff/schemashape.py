@@ -63,10 +63,16 @@ class SchemaDocument:
         self.display = display
         self._shapes: dict[int, Shape] = {}
         self._refs: dict[str, Any] = {}
+        self._resolved: dict[int, tuple[Any, Any, str]] = {}  # id of a reference -> (it, its target, last $ref)
 
     def resolve(self, schema: Any) -> tuple[Any, str]:
         """Follow `$ref` chains; return the target and the last reference followed ('' when none)."""
-        ref = ""
+        if not isinstance(schema, dict) or "$ref" not in schema:
+            return schema, ""  # most schemas are no reference: answered without the loop
+        known = self._resolved.get(id(schema))
+        if known is not None:
+            return known[1], known[2]
+        start, ref = schema, ""
         seen: set[str] = set()
         while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and not _has_siblings(schema):
             ref = schema["$ref"]
@@ -74,6 +80,7 @@ class SchemaDocument:
                 raise SchemaLoadError(f"$ref {ref!r} refers to itself in a loop", file=self.display)
             seen.add(ref)
             schema = self.lookup(ref)
+        self._resolved[id(start)] = (start, schema, ref)  # holding `start` keeps its id from being reused
         return schema, ref
 
     def lookup(self, ref: str) -> Any:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from contractkit.core.codes import Code
@@ -24,7 +25,7 @@ from contractkit.fuzz.model import (
     FuzzOptions,
     failure_signature,
 )
-from contractkit.pact import ConsumerProblem, Expectation, expectations_by_operation, iter_consumer_problems, load_usage
+from contractkit.pact import Expectation, expectations_by_operation, iter_consumer_problems, load_usage
 
 if TYPE_CHECKING:
     from schemathesis.engine.recorder import ScenarioRecorder
@@ -97,12 +98,64 @@ def load_expectations(
     return {endpoint.label: by_operation[endpoint.name] for endpoint in endpoints if endpoint.name in by_operation}
 
 
+MAX_REMEMBERED = 4096  # distinct responses whose verdicts one run keeps per check
+
+
 @dataclass(frozen=True, slots=True)
 class RunContext:
-    """What our checks need during one run; looked up by a run id passed through schemathesis's check config."""
+    """What our checks need during one run; looked up by a run id passed through schemathesis's check config.
+
+    A check's verdict is a pure function of the response parts it reads, and a fuzz run sees the same response
+    many times (the same list, the same 404 body): each check remembers its verdicts by those parts (a digest of
+    the body), so a repeated response is judged once per run."""
 
     error_validator: Any
     expectations: Mapping[str, Sequence[Expectation]]
+    error_verdicts: dict[tuple[int, bytes], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    consumer_verdicts: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def error_format_failures(self, status: int, body: bytes) -> tuple[tuple[str, str], ...]:
+        """(title, message) per distinct error-format problem of a response, judged once per distinct response."""
+        key = (status, _digest(body))
+        found = self.error_verdicts.get(key)
+        if found is None:
+            found = tuple(iter_error_format_failures(status, body, self.error_validator))
+            _remember(self.error_verdicts, key, found)
+        return found
+
+    def consumer_problems(self, label: str, status: int, headers: Mapping[str, list[str]], body: bytes) -> tuple:
+        """(title, detail) per consumer problem of a response to `label`, judged once per distinct response: the
+        key holds the status, the body and the headers those consumers' pacts name (Content-Type always)."""
+        expectations = self.expectations.get(label, ())
+        if not any(expectation.status == status for expectation in expectations):
+            return ()  # no consumer relies on a response with this status
+        names = _header_names(expectations)
+        key = (label, status, _digest(body), tuple((name, tuple(headers.get(name) or ())) for name in names))
+        found = self.consumer_verdicts.get(key)
+        if found is None:
+            content_type = (headers.get("content-type") or [""])[0]
+            problems = iter_consumer_problems(status, content_type, body, expectations, headers=dict(headers))
+            found = tuple((problem.title, problem.detail) for problem in problems)
+            _remember(self.consumer_verdicts, key, found)
+        return found
+
+
+def _digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+def _remember(verdicts: dict[Any, Any], key: Any, found: Any) -> None:
+    if len(verdicts) < MAX_REMEMBERED:
+        verdicts[key] = found
+
+
+def _header_names(expectations: Sequence[Expectation]) -> tuple[str, ...]:
+    """The response headers any of these expectations reads: the ones its pact interaction names, and Content-Type."""
+    names = {"content-type"}
+    for expectation in expectations:
+        if expectation.interaction is not None:
+            names.update(name.lower() for name in expectation.interaction.response.headers)
+    return tuple(sorted(names))
 
 
 _RUNS: dict[str, RunContext] = {}
@@ -166,11 +219,14 @@ def register_checks() -> None:
             self.context = _RUNS.get(run)
 
         def after_response(self, ctx: Any, response: Any, case: Any) -> None:
-            if self.context is None or self.context.error_validator is None or case.method.upper() == "HEAD":
+            if (
+                self.context is None
+                or self.context.error_validator is None
+                or response.status_code < 400
+                or case.method.upper() == "HEAD"
+            ):
                 return
-            found = iter_error_format_failures(
-                response.status_code, response.content or b"", self.context.error_validator
-            )
+            found = self.context.error_format_failures(response.status_code, response.content or b"")
             raise_all(
                 [
                     ErrorFormatViolation(
@@ -190,26 +246,14 @@ def register_checks() -> None:
         def after_response(self, ctx: Any, response: Any, case: Any) -> None:
             if self.context is None or case.method.upper() == "HEAD":
                 return
-            expectations = self.context.expectations.get(case.operation.label, ())
-            content_type = (response.headers.get("content-type") or [""])[0]
-            problems: list[ConsumerProblem] = list(
-                iter_consumer_problems(
-                    response.status_code,
-                    content_type,
-                    response.content or b"",
-                    expectations,
-                    headers=dict(response.headers),
-                )
+            label = case.operation.label
+            problems = self.context.consumer_problems(
+                label, response.status_code, response.headers, response.content or b""
             )
             raise_all(
                 [
-                    ConsumerIncompatibility(
-                        operation=case.operation.label,
-                        title=problem.title,
-                        message=problem.detail,
-                        severity=FailureSeverity.HIGH,
-                    )
-                    for problem in problems
+                    ConsumerIncompatibility(operation=label, title=title, message=detail, severity=FailureSeverity.HIGH)
+                    for title, detail in problems
                 ],
                 "consumer compatibility",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from contractkit.core.codes import Code
@@ -24,15 +25,41 @@ def replay_corpus(
     seed: int,
     timeout: float = 10.0,
 ) -> Iterator[FuzzFailure]:
-    """Send every saved case of a chosen endpoint again and yield the failures it still shows."""
-    for saved in corpus.cases:
-        if saved.operation not in labels or saved.check not in checks:
-            continue
-        yield from _replay_case(schema, saved, base_url=base_url, credentials=credentials, seed=seed, timeout=timeout)
+    """Send every saved case of a chosen endpoint again and yield the failures it still shows.
+
+    Over HTTP the cases share one keep-alive session that keeps no cookies, so no case sees another's."""
+    chosen = [saved for saved in corpus.cases if saved.operation in labels and saved.check in checks]
+    if not chosen:
+        return
+    with contextlib.ExitStack() as stack:
+        session = stack.enter_context(_cookieless_session()) if base_url is not None else None
+        for saved in chosen:
+            yield from _replay_case(
+                schema, saved, base_url=base_url, credentials=credentials, seed=seed, timeout=timeout, session=session
+            )
+
+
+def _cookieless_session() -> Any:
+    """The session schemathesis makes for a single call (redirects followed on the same host only), kept for all
+    of them, refusing every cookie."""
+    import http.cookiejar
+
+    from schemathesis.transport.requests import SameHostRedirectsSession
+
+    session = SameHostRedirectsSession()
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return session
 
 
 def _replay_case(
-    schema: BaseSchema, saved: CorpusCase, *, base_url: str | None, credentials: Credentials, seed: int, timeout: float
+    schema: BaseSchema,
+    saved: CorpusCase,
+    *,
+    base_url: str | None,
+    credentials: Credentials,
+    seed: int,
+    timeout: float,
+    session: Any = None,
 ) -> Iterator[FuzzFailure]:
     from schemathesis.core.failures import Failure
 
@@ -52,7 +79,7 @@ def _replay_case(
     case = operation.Case(**kwargs)
     curl = mask_credentials(case.as_curl_command(headers=dict(credentials.headers), base_url=base_url), credentials)
     try:
-        response = case.call(base_url=base_url, headers=dict(credentials.headers), timeout=timeout)
+        response = case.call(base_url=base_url, session=session, headers=dict(credentials.headers), timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - requests' and the app transports' errors share no base class
         # Unanswered is not fixed: the saved problem counts until a response shows otherwise.
         yield FuzzFailure(

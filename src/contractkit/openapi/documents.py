@@ -157,6 +157,8 @@ def _kind(value: Any) -> str:
 def refuse_external_refs(document: Any, *, display: str) -> None:
     """Raise SchemaLoadError at the first `$ref` that does not stay inside the document (a URL, a path out of its
     folder, another file), naming the reference and the JSON pointer where it stands: nothing else is read."""
+    if not _has_external_ref(document):
+        return  # the common case, found without building a key path per node
     for ref, where in _iter_refs_once(document):
         if not ref.startswith("#"):
             raise SchemaLoadError(
@@ -165,6 +167,27 @@ def refuse_external_refs(document: Any, *, display: str) -> None:
                 key_path=where,
                 hint="bundle the referenced parts into this document (every reference must start with '#/')",
             )
+
+
+def _has_external_ref(node: Any) -> bool:
+    """Whether any `$ref` leaves the document; each node shared by YAML aliases is looked at once."""
+    seen: set[int] = set()
+    stack = [node] if isinstance(node, (dict, list)) else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, list):
+            stack.extend(value for value in current if isinstance(value, (dict, list)))
+            continue
+        ref = current.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            return True
+        stack.extend(
+            value for key, value in current.items() if isinstance(value, (dict, list)) and key not in _REF_OPAQUE_KEYS
+        )
+    return False
 
 
 def _iter_refs_once(node: Any) -> Iterator[tuple[str, KeyPath]]:

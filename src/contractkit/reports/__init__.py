@@ -1,6 +1,11 @@
 """Every renderer: check results, diff/gate verdicts and the registry's inventory and lint results as text, JSON,
 JUnit XML, Markdown and HTML."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from contractkit.core.faces import import_on_use
 from contractkit.reports.changes import (
     diff_rows,
     filter_level,
@@ -12,20 +17,43 @@ from contractkit.reports.changes import (
 )
 from contractkit.reports.deployability import render_deploy_answer
 from contractkit.reports.registry import render_inventory, render_lint
-from contractkit.reports.results import (
-    finding_to_dict,
-    percentile,
-    render_html,
-    render_json,
-    render_junit,
-    render_markdown,
-    render_record_report,
-    render_report,
-    render_text,
-    result_to_dict,
-    summarize,
+
+if TYPE_CHECKING:
+    from contractkit.reports.results import (
+        finding_to_dict,
+        percentile,
+        render_html,
+        render_json,
+        render_junit,
+        render_markdown,
+        render_record_report,
+        render_report,
+        render_text,
+        result_to_dict,
+        summarize,
+    )
+    from contractkit.reports.saved import load_report, merge_reports
+
+# Check results and saved reports stand on validation; the diff and registry renderers do not. Imported on first use.
+__getattr__ = import_on_use(
+    __name__,
+    {
+        "results": (
+            "finding_to_dict",
+            "percentile",
+            "render_html",
+            "render_json",
+            "render_junit",
+            "render_markdown",
+            "render_record_report",
+            "render_report",
+            "render_text",
+            "result_to_dict",
+            "summarize",
+        ),
+        "saved": ("load_report", "merge_reports"),
+    },
 )
-from contractkit.reports.saved import load_report, merge_reports
 
 __all__ = [
     "diff_rows",

@@ -1,10 +1,12 @@
 """Render diff and gate results: text, JSON, Markdown, JUnit XML, and GitHub annotations.
 
 `contracts diff` prints a summary (counts per level and per rule) before the detail, and each distinct change
-once with the operations that reach it. Its JSON is `{"breaking", "summary", "notes", "changes", "groups"}`:
-`changes` keeps every occurrence (`rule`, `code`, `level`, `level_source`, `path`, `method`, `location`,
-`message`, `origin`), `groups` the distinct ones. The gate adds, per change, the provider, the file, its
-verdict and why.
+once with the operations that reach it, in every format: a change inside a shared component reached by 212
+operations is one entry, not 212. Its JSON is `{"breaking", "expanded", "summary", "notes", "changes",
+"reaches"}`: each change has `rule`, `code`, `level`, `level_source`, `location`, `message`, `shared`, the counts
+`operations` and `occurrences`, and `reach`, an index into `reaches` where each distinct set of operations is
+listed once; `--expand` adds `at`, every occurrence. The gate adds, per change, the provider, the file, its
+verdict and why (docs/diff-reports.md).
 """
 
 from __future__ import annotations
@@ -91,61 +93,92 @@ def diff_rows(
 # ---------------------------------------------------------------- contracts diff
 
 
-def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Level.INFO) -> str:
-    """Render a diff in text, json, markdown, junit or html: a summary first, then each distinct change once."""
-    rows = diff_rows(result, minimum=minimum)
+def render_diff(result: DiffResult, output_format: str, *, minimum: Level = Level.INFO, expand: bool = False) -> str:
+    """Render a diff in text, json, markdown, junit or html: a summary first, then each distinct change once, with
+    the operations it reaches (named in full with `expand`, else counted and a few named)."""
     title = f"API changes {result.old} -> {result.new}"
-    counts = Counter(str(change.level) for change in result.changes)
-    groups = group_changes(filter_level(result.changes, minimum))
-    summary = summarize_changes(result.changes, group_changes(result.changes) if minimum is not Level.INFO else groups)
+    every = group_changes(result.changes)
+    groups = [group for group in every if _LEVEL_RANK[group.level] <= _LEVEL_RANK[minimum]]
+    summary = summarize_changes(result.changes, every)
     if output_format == "json":
-        return json.dumps(diff_to_dict(result, rows, groups, summary), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(diff_to_dict(result, groups, summary, expand=expand), indent=2, ensure_ascii=False) + "\n"
+    verdict = "FAILED" if result.breaking else "ok"
+    shown = None if expand else _SHOWN
     if output_format == "markdown":
-        return _markdown_diff(title, groups, summary, _count_line(counts), result.notes)
+        return _markdown_diff(title, groups, summary, _count_line(summary), result.notes, shown)
     if output_format == "junit":
-        return _junit(title, rows)
+        return _junit_groups(title, groups, shown)
     if output_format == "html":
-        verdict = "FAILED" if result.breaking else "ok"
         return render_changes_html(
-            title, summary_lines(summary, verdict), [(str(g.level), "", g, "") for g in groups], result.notes
+            title,
+            summary_lines(summary, verdict),
+            [(str(g.level), "", g, "") for g in groups],
+            result.notes,
+            shown=None if expand else _SHOWN_HTML,
         )
-    return _text_diff(title, groups, summary, _count_line(counts), result)
+    return _text_diff(title, groups, summary, result, shown)
+
+
+_SHOWN = 4  # operations named per distinct change before "and N more" (all of them with --expand)
+_SHOWN_HTML = 8
 
 
 def diff_to_dict(
-    result: DiffResult, rows: Sequence[Row], groups: Sequence[ChangeGroup], summary: Summary
+    result: DiffResult, groups: Sequence[ChangeGroup], summary: Summary, *, expand: bool = False
 ) -> dict[str, Any]:
-    """The diff's JSON: verdict, summary, notes, every occurrence (for tools) and the distinct changes grouped."""
+    """The diff's JSON: verdict, summary, notes and each distinct change once.
+
+    A change names the operations it reaches by an index into `reaches`, where each distinct set of operations
+    is listed once (a shared component's change reaches the same operations as the component's other changes),
+    and counts them; `expand` adds every occurrence (operation, location, message) to each change.
+    """
+    reaches: dict[tuple[str, ...], int] = {}
+    changes = []
+    for group in groups:
+        operations = group.operations
+        entry: dict[str, Any] = {
+            "rule": group.rule,
+            "code": group.code,
+            "level": str(group.level),
+            "level_source": group.level_source,
+            "location": group.where,
+            "message": group.message,
+            "shared": group.shared,
+            "operations": len(operations),
+            "occurrences": len(group.changes),
+            "reach": reaches.setdefault(operations, len(reaches)),
+        }
+        if expand:
+            entry["at"] = [_occurrence(change) for change in group.changes]
+        changes.append(entry)
     return {
         "breaking": result.breaking,
-        "summary": {
-            "levels": {
-                str(level): {"changes": summary.occurrences[level], "distinct": summary.distinct[level]}
-                for level in Level
-            },
-            "rules": [
-                {
-                    "rule": count.rule,
-                    "code": RULE_CODES.get(count.rule, ""),
-                    "level": str(count.level),
-                    "changes": count.occurrences,
-                    "distinct": count.distinct,
-                }
-                for count in summary.rules
-            ],
-        },
+        "expanded": expand,
+        "summary": _summary_to_dict(summary),
         "notes": list(result.notes),
-        "changes": [row.change.to_dict() for row in rows],
-        "groups": [
+        "changes": changes,
+        "reaches": [list(operations) for operations in reaches],
+    }
+
+
+def _occurrence(change: Change) -> dict[str, str]:
+    return {"path": change.path, "method": change.method, "location": change.location, "message": change.message}
+
+
+def _summary_to_dict(summary: Summary) -> dict[str, Any]:
+    return {
+        "levels": {
+            str(level): {"changes": summary.occurrences[level], "distinct": summary.distinct[level]} for level in Level
+        },
+        "rules": [
             {
-                "rule": group.rule,
-                "code": group.code,
-                "level": str(group.level),
-                "where": group.where,
-                "message": group.message,
-                "operations": list(group.operations),
+                "rule": count.rule,
+                "code": RULE_CODES.get(count.rule, ""),
+                "level": str(count.level),
+                "changes": count.occurrences,
+                "distinct": count.distinct,
             }
-            for group in groups
+            for count in summary.rules
         ],
     }
 
@@ -175,13 +208,17 @@ def summary_lines(summary: Summary, verdict: str) -> list[str]:
     return lines
 
 
-def _reach(group: ChangeGroup, shown: int = 4) -> str:
-    operations = group.operations
-    names = ", ".join(operations[:shown]) + (f" and {len(operations) - shown} more" if len(operations) > shown else "")
+def reach_text(operations: Sequence[str], shown: int | None = _SHOWN) -> str:
+    """`reached by 212 operations: GET /a, GET /b, ... and 208 more` (every one when `shown` is None)."""
+    named = operations if shown is None else operations[:shown]
+    more = len(operations) - len(named)
+    names = ", ".join(named) + (f" and {more} more" if more else "")
     return f"reached by {len(operations)} operation{'s' if len(operations) != 1 else ''}: {names}"
 
 
-def _text_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, counts: str, result: DiffResult) -> str:
+def _text_diff(
+    title: str, groups: Sequence[ChangeGroup], summary: Summary, result: DiffResult, shown: int | None
+) -> str:
     verdict = "FAILED" if result.breaking else "ok"
     lines = [title, "", *summary_lines(summary, verdict)]
     lines += [f"note: {note}" for note in result.notes]
@@ -191,18 +228,23 @@ def _text_diff(title: str, groups: Sequence[ChangeGroup], summary: Summary, coun
         if group.shared:
             lines.append(f"{str(group.level).upper():<9} {group.rule} ({group.code})  in {group.where}{configured}")
             lines.append(f"          {group.message}")
-            lines.append(f"          {_reach(group)}")
+            lines.append(f"          {reach_text(group.operations, shown)}")
         else:
             change = group.changes[0]
             lines.append(f"{str(group.level).upper():<9} {group.rule} ({group.code})  {change.operation}{configured}")
             lines.append(f"          {change.message}")
             lines.append(f"          at {change.location}")
-    lines += ["", f"{counts}: {verdict}"]
+    lines += ["", f"{_count_line(summary)}: {verdict}"]
     return "\n".join(lines) + "\n"
 
 
 def _markdown_diff(
-    title: str, groups: Sequence[ChangeGroup], summary: Summary, counts: str, notes: Sequence[str]
+    title: str,
+    groups: Sequence[ChangeGroup],
+    summary: Summary,
+    counts: str,
+    notes: Sequence[str],
+    shown: int | None,
 ) -> str:
     icon = {"breaking": "❌", "warning": "⚠️", "info": "ℹ️"}
     lines = [f"## {title}", "", f"**{counts}**", "", "| level | rule | changes | distinct |", "|---|---|---|---|"]
@@ -216,7 +258,7 @@ def _markdown_diff(
     if groups:
         lines += ["| | rule | operation | message | location |", "|---|---|---|---|---|"]
         for group in groups:
-            where = _reach(group) if group.shared else group.changes[0].operation
+            where = reach_text(group.operations, shown) if group.shared else group.changes[0].operation
             message = group.message if group.shared else group.changes[0].message
             location = group.where if group.shared else group.changes[0].location
             lines.append(
@@ -226,8 +268,26 @@ def _markdown_diff(
     return "\n".join(lines) + "\n"
 
 
-def _count_line(counts: Counter[str]) -> str:
-    return f"{counts['breaking']} breaking, {counts['warning']} warning, {counts['info']} info"
+def _junit_groups(title: str, groups: Sequence[ChangeGroup], shown: int | None) -> str:
+    """One testcase per distinct change: a breaking one fails; its text names the operations it reaches."""
+    failures = sum(1 for group in groups if group.level is Level.BREAKING)
+    root = ElementTree.Element("testsuites", name=title, tests=str(len(groups)), failures=str(failures))
+    suite = ElementTree.SubElement(root, "testsuite", name=title, tests=str(len(groups)), failures=str(failures))
+    for group in groups:
+        place = f"in {group.where}" if group.shared else f"{group.changes[0].operation} at {group.where}"
+        case = ElementTree.SubElement(suite, "testcase", classname=group.rule, name=place)
+        text = f"{group.rule} ({group.code}): {group.message}\n{reach_text(group.operations, shown)}"
+        if group.level is Level.BREAKING:
+            ElementTree.SubElement(case, "failure", message=f"breaking: {group.message}"[:200]).text = text
+        else:
+            ElementTree.SubElement(case, "system-out").text = f"{group.level} {text}"
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+def _count_line(summary: Summary) -> str:
+    counts = summary.occurrences
+    return f"{counts[Level.BREAKING]} breaking, {counts[Level.WARNING]} warning, {counts[Level.INFO]} info"
 
 
 def _text(title: str, rows: Sequence[Row], summary: str, *, breaking: bool, extra: Sequence[str] = ()) -> str:

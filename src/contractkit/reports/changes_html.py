@@ -27,12 +27,18 @@ _ORDER = {"block": 0, "breaking": 0, "warn": 1, "warning": 1, "accepted": 2, "in
 
 
 def render_changes_html(
-    title: str, summary: Sequence[str], rows: Sequence[tuple[str, str, ChangeGroup, str]], notes: Sequence[str] = ()
+    title: str,
+    summary: Sequence[str],
+    rows: Sequence[tuple[str, str, ChangeGroup, str]],
+    notes: Sequence[str] = (),
+    *,
+    shown: int | None = 8,
 ) -> str:
     """A page for `contracts diff --format html` and `contracts gate --format html`.
 
-    `rows` are (verdict, provider, group, note): one distinct change, the operations that reach it, and for the
-    gate why it was judged so (who observes it, the ledger entry that accepts it)."""
+    `rows` are (verdict, provider, group, note): one distinct change, the operations that reach it (the first
+    `shown` named, every one when None), and for the gate why it was judged so (who observes it, the ledger
+    entry that accepts it)."""
     ordered = sorted(rows, key=lambda row: (_ORDER.get(row[0], 4), row[1], row[2].rule))
     verdicts = sorted({row[0] for row in rows}, key=lambda verdict: _ORDER.get(verdict, 4))
     providers = sorted({row[1] for row in rows if row[1]})
@@ -48,7 +54,7 @@ def render_changes_html(
         "<table><thead><tr><th>verdict</th><th>rule</th><th>code</th><th>where</th><th>what changed</th>"
         "</tr></thead><tbody>"
     )
-    body += [_row(*row) for row in ordered]
+    body += [_row(*row, shown) for row in ordered]
     body.append("</tbody></table>" + ("" if rows else "<p>no changes</p>"))
     return (
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
@@ -56,17 +62,13 @@ def render_changes_html(
     )
 
 
-def _row(verdict: str, provider: str, group: ChangeGroup, note: str) -> str:
+def _row(verdict: str, provider: str, group: ChangeGroup, note: str, shown: int | None) -> str:
     change = group.changes[0]
-    where = f"in {group.where}, reached by {len(group.operations)} operations" if group.shared else change.operation
-    reach = (
-        ""
-        if not group.shared
-        else "<br><span class='note'>"
-        + _e(", ".join(group.operations[:8]))
-        + (f" and {len(group.operations) - 8} more" if len(group.operations) > 8 else "")
-        + "</span>"
-    )
+    operations = group.operations
+    where = f"in {group.where}, reached by {len(operations)} operations" if group.shared else change.operation
+    named = operations if shown is None else operations[:shown]
+    more = f" and {len(operations) - len(named)} more" if len(operations) > len(named) else ""
+    reach = "" if not group.shared else "<br><span class='note'>" + _e(", ".join(named)) + more + "</span>"
     return (
         f"<tr data-verdict='{_e(verdict)}' data-provider='{_e(provider)}'>"
         f"<td class='verdict v-{_e(verdict)}'>{_e(verdict)}</td><td>{_e(group.rule)}</td><td>{_e(group.code)}</td>"

@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from contractkit.cassettes import Cassette, RecordedInteraction, iter_cassettes
+from contractkit.core.cache import cached
 from contractkit.core.codes import Code
-from contractkit.core.errors import UsageError
+from contractkit.core.errors import SchemaLoadError, UsageError
 from contractkit.core.limits import MAX_ERRORS_PER_RESPONSE
+from contractkit.core.loading import read_bytes
 from contractkit.core.model import (
     CheckResult,
     Finding,
@@ -35,6 +37,7 @@ from contractkit.core.model import (
     Status,
 )
 from contractkit.openapi import load_spec_document
+from contractkit.validation.parallel import is_large, validate_in_parts
 from contractkit.validation.responses import (
     SchemaFinding,
     SpecValidator,
@@ -51,6 +54,7 @@ from contractkit.validation.sources import (
 CHECK = "response-schema"
 ERROR_CHECK = "error-schema"
 SEEDED_SOURCES = ("openapi-example", "openapi-schema", "botocore-schema")  # cassettes generated from the schema
+DESCRIPTION_CACHE = "description-1"  # a loaded description in the cache; raise the number when loading changes
 
 
 def validate_recordings(
@@ -72,10 +76,16 @@ def validate_recordings(
     )
     name = _api_name(validator)
     results: list[CheckResult] = []
+
+    def rows(recording: Recording, offset: int) -> list[CheckResult]:
+        return list(iter_recording_results(validator, recording, name, error_schema=error_schema, offset=offset))
+
     with collector_paused():
+        if any(is_large(path) for path in paths):
+            validator.prepare()  # once, before processes are forked, rather than once in each
         for path in paths:
-            recording = load_recording(path)
-            results += iter_recording_results(validator, recording, name, error_schema=error_schema)
+            in_parts = validate_in_parts(path, rows)  # a large file on every core, when there are several
+            results += in_parts if in_parts is not None else rows(load_recording(path), 0)
     return Report(
         title or f"validate {_count(results)} recorded responses against {name}",
         tuple(results),
@@ -90,9 +100,13 @@ def _count(results: list[CheckResult]) -> int:
 def load_validator(
     spec: str | Path, *, base_paths: Iterable[str] = (), max_errors: int = MAX_ERRORS_PER_RESPONSE
 ) -> SpecValidator:
-    """Load an OpenAPI or Swagger description once and wrap it in a SpecValidator."""
+    """Load an OpenAPI or Swagger description once and wrap it in a SpecValidator.
+
+    The loaded description is kept in the cache between runs (core/cache.py), keyed by the file's content."""
+    path = Path(spec)
     with collector_paused():
-        document = load_spec_document(Path(spec))
+        content = read_bytes(path, SchemaLoadError)
+        document = cached(DESCRIPTION_CACHE, content, lambda: load_spec_document(path))
     return SpecValidator(document, source=str(spec), base_paths=base_paths, max_errors=max_errors)
 
 
@@ -120,11 +134,17 @@ def _api_name(validator: SpecValidator) -> str:
 
 
 def iter_recording_results(
-    validator: SpecValidator, recording: Recording, provider: str = "", *, error_schema: Path | None = None
+    validator: SpecValidator,
+    recording: Recording,
+    provider: str = "",
+    *,
+    error_schema: Path | None = None,
+    offset: int = 0,
 ) -> Iterator[CheckResult]:
-    """One CheckResult per interaction of a recording, in file order (two for an error response with an error schema)."""
+    """One CheckResult per interaction of a recording, in file order (two for an error response with an error
+    schema); `offset` is the index in its file of the first interaction (a part of a file validated apart)."""
     file, name = str(recording.path), recording.path.name
-    for index, interaction in enumerate(recording.interactions):
+    for index, interaction in enumerate(recording.interactions, offset):
         result = check_interaction(validator, interaction, file=file, index=index, provider=provider, name=name)
         yield result
         if error_schema is not None and interaction.response.status >= 400:

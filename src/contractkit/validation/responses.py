@@ -183,6 +183,13 @@ class SpecValidator:
         )
         return findings
 
+    def prepare(self) -> None:
+        """Build now what every validation shares (the router, the registry of converted components), so that
+        processes forked afterwards start with it instead of each building its own."""
+        if self._router is None:
+            self._router = Router(self._iter_routes(), base_paths=self.base_paths)
+        self._schemas.prepare()
+
     @property
     def compiled_count(self) -> int:
         """How many schemas have been compiled so far (each at most once)."""

@@ -212,6 +212,10 @@ class SharedSchemas:
         except (ValueError, jsonschema_rs.ReferencingError):  # a component refers outside components/schemas
             return compile_schema(self.document, schema, source=self.source, converted=self._converted)
 
+    def prepare(self) -> None:
+        """Convert the components and build their registry now (it is otherwise built on first use)."""
+        self._shared()
+
     def _shared(self) -> Any:
         import jsonschema_rs
 

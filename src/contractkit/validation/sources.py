@@ -2,8 +2,9 @@
 Betamax JSON cassettes (also Ruby VCR's `http_interactions` layout); folders are searched recursively.
 
 Speed matters here: a few thousand recorded responses make cassettes of tens of megabytes. JSON is parsed
-by the one guarded parser (orjson with the `fast` extra), YAML with libyaml's C loader without a line map; only when a file turns
-out to be malformed is it read again by the cassette loader, whose message names the line.
+by the one guarded parser (orjson with the `fast` extra); YAML as vcrpy writes it by the cassettes' block reader
+(`read_block_yaml`, bodies unfolded in C), any other YAML with libyaml's C loader without a line map; only when a
+file turns out to be malformed is it read again by the cassette loader, whose message names the line.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from contractkit.cassettes import (
     check_cassette_version,
     interaction_from_dict,
     load_cassette,
+    read_block_yaml,
 )
 from contractkit.core.errors import CassetteError
 from contractkit.core.loading import YamlLoader as FastLoader  # libyaml's C loader where PyYAML was built with it
@@ -112,7 +114,7 @@ def load_recording(path: str | Path) -> Recording:
         return Recording(path, "betamax", tuple(_betamax_interactions(data["http_interactions"], path)))
     if isinstance(data, Mapping) and isinstance(data.get("interactions"), list):
         check_cassette_version(data, path)
-        return Recording(path, "vcr", _vcr_interactions(data["interactions"], path))
+        return Recording(path, "vcr", vcr_interactions(data["interactions"], path))
     raise CassetteError(
         "not a recording: expected a vcrpy cassette (interactions), a Betamax cassette "
         "(http_interactions) or a HAR file (log.entries)",
@@ -129,6 +131,9 @@ def _parse(raw: bytes, path: Path) -> Any:
         except ValueError as exc:  # invalid JSON, or nested beyond the limit
             raise CassetteError(f"invalid JSON ({exc})", file=path) from exc
     text = raw.decode("utf-8", "replace")
+    data = read_block_yaml(text)  # the regular YAML vcrpy writes, read fast; None for anything else
+    if data is not None:
+        return data
     check_nesting(text, CassetteError, display=str(path))  # before libyaml's C loader, which deep nesting crashes
     if "!!python/" in text:  # older vcrpy stores file-like bodies as Python objects: its own loader reads them
         return {"interactions": list(load_cassette(path).interactions)}
@@ -139,7 +144,8 @@ def _parse(raw: bytes, path: Path) -> Any:
         raise CassetteError(f"invalid YAML ({exc})", file=path) from exc
 
 
-def _vcr_interactions(items: list[Any], path: Path) -> tuple[RecordedInteraction, ...]:
+def vcr_interactions(items: list[Any], path: Path) -> tuple[RecordedInteraction, ...]:
+    """A vcrpy cassette's `interactions` list as RecordedInteractions; raises CassetteError naming the malformed one."""
     interactions = []
     for index, item in enumerate(items):
         if isinstance(item, RecordedInteraction):
@@ -263,4 +269,4 @@ def _describe(exc: Exception) -> str:
     return f"missing key {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
 
 
-__all__ = ["KINDS", "RECORDING_SUFFIXES", "Recording", "iter_recording_paths", "load_recording"]
+__all__ = ["KINDS", "RECORDING_SUFFIXES", "Recording", "iter_recording_paths", "load_recording", "vcr_interactions"]

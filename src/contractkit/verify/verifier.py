@@ -28,12 +28,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -59,6 +57,7 @@ from contractkit.registry import ProviderContext
 from contractkit.secrets import rules_for_provider, scrub_check_result
 from contractkit.validation import SEEDED_SOURCES, SpecValidator, Validators, validate_cassettes
 from contractkit.verify.consumers import ConsumerPact, consumer_pacts
+from contractkit.verify.core import CoreRun, run_verifier
 from contractkit.verify.messages import verify_messages
 from contractkit.verify.states import (
     ProviderState,
@@ -375,7 +374,7 @@ def _verify_group(
     cassettes = _replay_source(context, variants) if base_url is None else []
     headers = _auth_headers(provider, environ) if base_url else {}
     with tempfile.TemporaryDirectory(prefix="contractkit-verify-") as folder:
-        with _target(context, cassettes, base_url) as origin:
+        with _target(context, cassettes, base_url, dispatcher) as (origin, state_url):
             run = run_verifier(
                 provider,
                 _core_document(pact, provider, interactions),
@@ -384,6 +383,7 @@ def _verify_group(
                 states,
                 headers=headers,
                 dispatcher=dispatcher,
+                state_url=state_url,
             )
     results = _results(context, interactions, run)
     if base_url is None:
@@ -509,12 +509,17 @@ def _incoming(request: PactRequest) -> IncomingRequest:
 
 
 @contextlib.contextmanager
-def _target(context: ProviderContext, cassettes: Sequence[Cassette], base_url: str | None) -> Iterator[str]:
+def _target(
+    context: ProviderContext, cassettes: Sequence[Cassette], base_url: str | None, dispatcher: StateDispatcher
+) -> Iterator[tuple[str, str]]:
+    """The origin the Verifier sends requests to, and the state-change URL that calls `dispatcher` ('' live)."""
     if base_url is not None:
-        yield live_origin(context.provider, base_url)
+        yield live_origin(context.provider, base_url), ""
         return
-    with ReplayServer(cassettes, provider=context.provider, router=context.router) as server:
-        yield server.origin
+    with ReplayServer(
+        cassettes, provider=context.provider, router=context.router, on_state_change=dispatcher
+    ) as server:
+        yield server.origin, server.state_change_url
 
 
 def live_origin(provider: Provider, base_url: str) -> str:
@@ -547,116 +552,6 @@ def _replay_source(context: ProviderContext, variants: Sequence[ProviderState]) 
             hint="record them with `contracts record`, or verify live with --base-url",
         )
     return source
-
-
-SHARD_SIZE = 100  # interactions per Verifier when a pact is large enough to verify in parallel
-MAX_SHARDS = 4
-
-
-@dataclass(frozen=True, slots=True)
-class CoreRun:
-    """What the Pact core said about one verification: its JSON results, and the error it raised ('' for none)."""
-
-    results: Mapping[str, Any]
-    error: str = ""
-
-
-def run_verifier(
-    provider: Provider,
-    pact: Mapping[str, Any],
-    folder: Path,
-    origin: str,
-    states: Mapping[str, ProviderState],
-    *,
-    headers: Mapping[str, str] | None = None,
-    dispatcher: StateDispatcher | None = None,
-) -> CoreRun:
-    """Run pact-python's Verifier on a pact document (written once into `folder` for the core) against `origin`.
-
-    The core spends ~20 ms per interaction mostly waiting, so a large pact without state handlers is cut
-    into shards verified by parallel Verifiers (the core releases the GIL); results are merged in order.
-    """
-    interactions = list(pact.get("interactions") or [])
-    shards = min(MAX_SHARDS, len(interactions) // SHARD_SIZE)
-    stateful = any(not state.is_cassette for state in states.values())
-    if shards < 2 or stateful:
-        paths = [_write_core_file(folder / "pact.json", pact)]
-    else:
-        paths = [
-            _write_core_file(folder / f"shard-{shard}.json", {**pact, "interactions": interactions[shard::shards]})
-            for shard in range(shards)
-        ]
-    with _quiet_output():
-        if len(paths) == 1:
-            return _run_one_verifier(provider, paths[0], origin, states, headers, dispatcher)
-        with ThreadPoolExecutor(len(paths), thread_name_prefix="contractkit-verify") as pool:
-            parts = list(pool.map(lambda path: _run_one_verifier(provider, path, origin, states, headers), paths))
-    return _merged(parts)
-
-
-def _write_core_file(path: Path, document: Mapping[str, Any]) -> Path:
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
-def _merged(parts: Sequence[CoreRun]) -> CoreRun:
-    merged: dict[str, Any] = {"result": all(part.results.get("result") for part in parts)}
-    for key in ("interactionResults", "errors", "notices", "output", "pendingErrors"):
-        merged[key] = [item for part in parts for item in part.results.get(key) or []]
-    return CoreRun(merged, "; ".join(dict.fromkeys(part.error for part in parts if part.error)))
-
-
-def _run_one_verifier(
-    provider: Provider,
-    pact_path: Path,
-    origin: str,
-    states: Mapping[str, ProviderState],
-    headers: Mapping[str, str] | None,
-    dispatcher: StateDispatcher | None = None,
-) -> CoreRun:
-    from pact import Verifier
-
-    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
-    verifier = Verifier(provider.name, host=urlsplit(origin).hostname).add_transport(url=origin).add_source(pact_path)
-    verifier.set_coloured_output(enabled=False)
-    verifier.set_request_timeout(10_000)
-    for name, value in (headers or {}).items():
-        verifier.add_custom_header(name, value)
-    if any(not state.is_cassette for state in states.values()):
-        # pact-python serves state changes from a small HTTP server that takes ~0.5 s to stop: only when needed
-        verifier.state_handler(dispatcher or StateDispatcher(states), teardown=True)
-    try:
-        verifier.verify()
-    except RuntimeError as exc:  # a failed verification raises too: kept, and reported where no result explains it
-        return CoreRun(verifier.results, _core_message(exc, verifier.results))
-    return CoreRun(verifier.results)
-
-
-def _core_message(exc: RuntimeError, results: Mapping[str, Any]) -> str:
-    """The core's own words: the error it raised, with the errors its results list (handles left out)."""
-    text = re.sub(r" for <?[A-Za-z]*Handle\(0x[0-9a-f]+\)>?", "", str(exc)).rstrip(".")
-    errors = [
-        str((item.get("mismatch") or {}).get("message") or item.get("mismatch") or item)
-        for item in results.get("errors") or []
-        if isinstance(item, Mapping) and not item.get("interaction")
-    ]
-    return "; ".join([text, *errors]) if errors else text
-
-
-@contextlib.contextmanager
-def _quiet_output() -> Iterator[None]:
-    # the Rust core prints its own report on file descriptors 1 and 2; ours goes through reports/ instead
-    saved = [os.dup(1), os.dup(2)]
-    with tempfile.TemporaryFile() as sink:
-        try:
-            os.dup2(sink.fileno(), 1)
-            os.dup2(sink.fileno(), 2)
-            yield
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for descriptor in saved:
-                os.close(descriptor)
 
 
 def _auth_headers(provider: Provider, environ: Mapping[str, str]) -> dict[str, str]:
