@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 # The description cache of a test run lives in the run's own temporary folder, never in the user's ~/.cache.
 os.environ["CONTRACTKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="contractkit-test-cache-")
+atexit.register(shutil.rmtree, os.environ["CONTRACTKIT_CACHE_DIR"], True)
 # As in the `contracts` command: jsonschema's optional iri grammars cost 1.7 s per process and nothing tested needs them.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
