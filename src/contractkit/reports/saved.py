@@ -46,7 +46,7 @@ def report_from_dict(data: Any, *, display: str = "report") -> Report:
     if isinstance(data, dict) and not isinstance(data.get("results"), list):
         if isinstance(data.get("changes"), list) and "compared" in data and "base" in data:
             return _gate_report(data, display)
-        if isinstance(data.get("changes"), list) and "breaking" in data and "groups" in data:
+        if isinstance(data.get("changes"), list) and "breaking" in data and ("reaches" in data or "groups" in data):
             return _diff_report(data, display)
         if isinstance(data.get("problems"), list) and "registry" in data:
             return _lint_report(data, display)
@@ -160,19 +160,26 @@ def _lint_report(data: Mapping[str, Any], display: str) -> Report:
 
 
 def _diff_report(data: Mapping[str, Any], display: str) -> Report:
-    """A diff's JSON as results of the `diff` check (the gate column): a breaking change fails."""
-    results = [
-        CheckResult(
-            "diff",
-            "",
-            _operation(change),
-            str(change.get("rule", "")),
-            Status.FAILED if change.get("level") == "breaking" else Status.PASSED,
-            f"{change.get('level', '')}: {change.get('message', '')}",
-            findings=(_change_finding(change, Severity.ERROR if change.get("level") == "breaking" else Severity.INFO),),
-        )
-        for change in _changes(data, display)
-    ]
+    """A diff's JSON as results of the `diff` check (the gate column): a breaking change fails, once for every
+    operation it reaches (a distinct change names its operations through `reach`, an index into `reaches`)."""
+    reaches = data.get("reaches") if isinstance(data.get("reaches"), list) else []
+    results = []
+    for change in _changes(data, display):
+        level = change.get("level")
+        reach = change.get("reach")
+        operations = reaches[reach] if isinstance(reach, int) and 0 <= reach < len(reaches) else [_operation(change)]
+        results += [
+            CheckResult(
+                "diff",
+                "",
+                str(operation),
+                str(change.get("rule", "")),
+                Status.FAILED if level == "breaking" else Status.PASSED,
+                f"{level or ''}: {change.get('message', '')}",
+                findings=(_change_finding(change, Severity.ERROR if level == "breaking" else Severity.INFO),),
+            )
+            for operation in operations
+        ]
     if not results:
         results.append(CheckResult("diff", "", "", "", Status.PASSED, "no change between the two descriptions"))
     return Report("API changes", canonical_order(results))
