@@ -1,11 +1,22 @@
-"""registry.yaml (operations and messages): loading and interpolation, the provider context each command builds, lint, the inventory,
-and the ledger checks."""
+"""registry.yaml (operations and messages): loading and interpolation, the provider context each command builds, lint,
+the inventory, and the ledger checks.
 
+Lint stands on jsonschema and every file checker; a command that only loads the registry (fuzz, verify, diff)
+needs none of it, so its names are offered here and imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from contractkit.core.faces import import_on_use
 from contractkit.core.model import MessageSource, MessageSpec, MessageTransport
 from contractkit.registry.context import ProviderContext, ProviderSettings, provider_contexts
 from contractkit.registry.inventory import ProviderInventory, describe_registry
-from contractkit.registry.lint import LintProblem, LintResult, lint_as_report, lint_registry, registry_warnings
 from contractkit.registry.loader import DEFAULT_REGISTRY, find_registry, load_registry
+
+if TYPE_CHECKING:
+    from contractkit.registry.lint import LintProblem, LintResult, lint_as_report, lint_registry, registry_warnings
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -25,3 +36,8 @@ __all__ = [
     "provider_contexts",
     "registry_warnings",
 ]
+
+# module -> the names it offers through this face, imported when one of them is first read
+__getattr__ = import_on_use(
+    __name__, {"lint": ("LintProblem", "LintResult", "lint_as_report", "lint_registry", "registry_warnings")}
+)
