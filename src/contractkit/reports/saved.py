@@ -162,7 +162,8 @@ def _lint_report(data: Mapping[str, Any], display: str) -> Report:
 def _diff_report(data: Mapping[str, Any], display: str) -> Report:
     """A diff's JSON as results of the `diff` check (the gate column): a breaking change fails, once for every
     operation it reaches (a distinct change names its operations through `reach`, an index into `reaches`)."""
-    reaches = data.get("reaches") if isinstance(data.get("reaches"), list) else []
+    found = data.get("reaches")
+    reaches: list[Any] = found if isinstance(found, list) else []
     results = []
     for change in _changes(data, display):
         level = change.get("level")
