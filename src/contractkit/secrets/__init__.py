@@ -3,12 +3,12 @@ scrubbing that keeps them out of cassettes, pacts, reports and logs: recorded in
 reports masked, and the values that change on every run normalised."""
 
 from contractkit.secrets.detector import Detector
+from contractkit.secrets.masking import credential_environ, mask_text, mask_values
 from contractkit.secrets.scrub import (
     ScrubRules,
     dump_json,
     find_secrets,
     iter_interaction_secrets,
-    mask_text,
     mask_volatile,
     normalise_volatile,
     rules_for,
@@ -21,10 +21,12 @@ from contractkit.secrets.scrub import (
 __all__ = [
     "Detector",
     "ScrubRules",
+    "credential_environ",
     "dump_json",
     "find_secrets",
     "iter_interaction_secrets",
     "mask_text",
+    "mask_values",
     "mask_volatile",
     "normalise_volatile",
     "rules_for",

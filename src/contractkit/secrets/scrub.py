@@ -32,7 +32,6 @@ from contractkit.secrets.detector import (
     is_secret_by_shape,
     is_secret_name,
     looks_random,
-    secret_environ,
 )
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "is_json_text",
     "iter_interaction_secrets",
     "literal_variants",
-    "mask_text",
     "mask_volatile",
     "normalise_volatile",
     "placeholder",
@@ -285,14 +283,6 @@ def rules_for_provider(provider: Provider, secrets: Mapping[str, str]) -> ScrubR
 def literal_variants(secrets: Mapping[str, str]) -> dict[str, str]:
     """Each secret value in every encoding it may travel in (see secrets.credential_variants)."""
     return credential_variants(secrets)
-
-
-def mask_text(text: str, environ: Mapping[str, str], names: Iterable[str] = ()) -> str:
-    """A report text with every credential masked: the ones in the environment (named, or under a secret-shaped
-    variable name), known credential formats, and secrets by name in URLs. `password: expected a string` in a
-    finding is prose about a field, so free-text `name: value` pairs are left alone here."""
-    rules = ScrubRules().extended(literals=literal_variants(secret_environ(environ, names)))
-    return _Pass(rules, assignments=False).text(text)
 
 
 # ---------------------------------------------------------------- the structural pass
