@@ -2,7 +2,7 @@
 scrubbing that keeps them out of cassettes, pacts, reports and logs: recorded interactions redacted in place,
 reports masked, and the values that change on every run normalised."""
 
-from contractkit.secrets.detector import Detector
+from contractkit.secrets.detector import DOCUMENTED_EXAMPLES, Detector, is_secret_name, looks_random
 from contractkit.secrets.masking import credential_environ, mask_text, mask_values
 from contractkit.secrets.scrub import (
     ScrubRules,
@@ -19,12 +19,15 @@ from contractkit.secrets.scrub import (
 )
 
 __all__ = [
+    "DOCUMENTED_EXAMPLES",
     "Detector",
     "ScrubRules",
     "credential_environ",
     "dump_json",
     "find_secrets",
+    "is_secret_name",
     "iter_interaction_secrets",
+    "looks_random",
     "mask_text",
     "mask_values",
     "mask_volatile",
