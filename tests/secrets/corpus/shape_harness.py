@@ -1,0 +1,274 @@
+"""Recording the corpus live and measuring it: record, re-record, record with the provider down; then what leaked
+into cassettes and reports, which look-alikes did not survive, and what `contracts scan` flags on unscrubbed
+copies; per split (tune: two thirds, holdout: one third, by a stable hash of each case's id).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import html
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import quote, unquote, unquote_plus
+
+import yaml
+from shape_credentials import credential_cases
+from shape_lookalikes import lookalike_cases
+from shape_project import environ, provider_auth, routes, write_project, write_unscrubbed
+from shape_secrets import secret_cases
+from shape_wire import LOOKALIKE, SECRET, Bucket, Case, buckets_of
+
+RunCli = Callable[..., tuple[int, str, str]]
+SPLITS = ("tune", "holdout", "all")
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_=\-\r\n]{16,}")
+_FRAGMENT = re.compile(r"[A-Za-z0-9]{10,}")
+
+
+def build_corpus() -> list[Case]:
+    """Every case: secrets (vendor formats, layers, names, schemes, the run's credentials) and look-alikes."""
+    cases = secret_cases() + credential_cases() + lookalike_cases()
+    ids = [case.id for case in cases]
+    assert len(set(ids)) == len(ids), "case ids are unique"
+    return cases
+
+
+def holdout_ids(cases: list[Case]) -> list[str]:
+    return sorted(case.id for case in cases if case.split == "holdout")
+
+
+# ---------------------------------------------------------------- decoding what was written
+
+
+def _decoded_bytes(data: bytes) -> Iterator[str]:
+    for decompress in (gzip.decompress, zlib.decompress, lambda b: zlib.decompress(b, -15)):
+        try:
+            data = decompress(data)
+            break
+        except (OSError, zlib.error, EOFError):
+            continue
+    for encoding in ("utf-8", "utf-16", "utf-32"):
+        try:
+            yield data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+
+
+def _base64_texts(text: str) -> Iterator[str]:
+    for run in _B64_RUN.findall(text):
+        compact = re.sub(r"[\r\n]", "", run)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                raw = decode(compact + "=" * (-len(compact) % 4))
+            except (binascii.Error, ValueError):
+                continue
+            yield from (t for t in _decoded_bytes(raw) if t.isprintable() or "\n" in t)
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def derived_texts(text: str, depth: int = 3) -> list[str]:
+    """A text with every layer a secret could hide under peeled off: URL, HTML and JSON escapes, base64,
+    compression and UTF-16/32, recursively."""
+    found = [text, unquote(text), unquote_plus(text), html.unescape(text)]
+    try:
+        found += list(_json_strings(json.loads(text)))
+    except ValueError:
+        pass
+    if depth > 0:
+        for decoded in list(_base64_texts(text)):
+            found += derived_texts(decoded, depth - 1)
+        for unescaped in found[1:4]:
+            if unescaped != text:
+                found += derived_texts(unescaped, depth - 1)
+    return found
+
+
+def cassette_texts(path: Path) -> list[str]:
+    """Every text a cassette holds, decoded: the file, each string and binary value, each JSON body's strings."""
+    raw = path.read_bytes()
+    texts = derived_texts(raw.decode("utf-8", "replace"))
+    stack: list[Any] = [yaml.safe_load(raw)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, bytes):
+            for text in _decoded_bytes(value):
+                texts += derived_texts(text)
+        elif isinstance(value, str) and len(value) > 8:
+            texts += derived_texts(value)
+    return texts
+
+
+# ---------------------------------------------------------------- judging one case
+
+
+def secret_forms(case: Case) -> set[str]:
+    """Every form in which a secret would be recognised: its core, its random fragments, the forms it was sent
+    in, and their base64, percent, JSON and HTML encodings."""
+    forms = {case.core, *case.forms, *_FRAGMENT.findall(case.core)}
+    for form in list(forms):
+        forms |= {
+            base64.b64encode(form.encode()).decode().rstrip("="),
+            base64.urlsafe_b64encode(form.encode()).decode().rstrip("="),
+            quote(form, safe=""),
+            json.dumps(form)[1:-1],
+            html.escape(form),
+        }
+    return {form for form in forms if len(form) >= 10 or (form == case.core and len(form) >= 6)}
+
+
+def leaked_in(case: Case, haystack: str) -> list[str]:
+    return sorted(form for form in secret_forms(case) if form in haystack)
+
+
+def survived_in(case: Case, haystack: str) -> bool:
+    return case.core in haystack
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class Outcome:
+    """What happened to the corpus: failing case ids per check."""
+
+    cases: list[Case]
+    leaked_cassette: dict[str, list[str]] = field(default_factory=dict)
+    leaked_report: dict[str, list[str]] = field(default_factory=dict)
+    false_scrubbed: list[str] = field(default_factory=list)
+    scan_flagged: set[str] = field(default_factory=set)
+    exit_codes: dict[str, list[int]] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, dict[str, Any]]:
+        """Per split: counts and the failing ids."""
+        table = {}
+        for split in SPLITS:
+            mine = [c for c in self.cases if split == "all" or c.split == split]
+            secrets = [c.id for c in mine if c.kind == SECRET]
+            alikes = [c.id for c in mine if c.kind == LOOKALIKE]
+            table[split] = {
+                "secrets": len(secrets),
+                "lookalikes": len(alikes),
+                "leaked_cassettes": sorted(i for i in secrets if i in self.leaked_cassette),
+                "leaked_reports": sorted(i for i in secrets if i in self.leaked_report),
+                "false_scrubbed": sorted(i for i in alikes if i in self.false_scrubbed),
+                "scan_flagged": len([i for i in secrets if i in self.scan_flagged]),
+                "scan_missed": sorted(i for i in secrets if i not in self.scan_flagged),
+                "scan_false_flags": sorted(i for i in alikes if i in self.scan_flagged),
+            }
+        return table
+
+
+def _record(run_cli: RunCli, registry: Path, provider: str, out: Path, fmt: str) -> tuple[int, str]:
+    code, stdout, stderr = run_cli(
+        "record", "--registry", str(registry), "--provider", provider, "--live", "--format", fmt, "--output", str(out)
+    )
+    return code, stdout + stderr + (out.read_text(errors="replace") if out.exists() else "")
+
+
+def _flagged_files(report_text: str, errors: str) -> set[str]:
+    try:
+        rows = json.loads(report_text)["results"]
+    except ValueError as exc:
+        raise AssertionError(f"contracts scan printed no JSON report: {report_text[:500]!r} {errors[:2000]!r}") from exc
+    flagged = set()
+    for row in rows:
+        for finding in row["findings"]:
+            if finding["code"] in ("CK320", "CK321"):
+                flagged.add(Path(finding["location"].rsplit(":", 1)[0]).stem)
+    return flagged
+
+
+def run_corpus(root: Path, run_cli: RunCli, server_factory: Callable[[], Any]) -> Outcome:
+    """Record the corpus live three times (the last with the provider down), check, scan; the caller has put
+    `environ()` into the environment."""
+    cases = build_corpus()
+    buckets = buckets_of(cases)
+    outcome = Outcome(cases)
+    reports: list[str] = []
+    cassettes: dict[str, list[str]] = {}
+    with server_factory() as server:
+        for path, answer in routes(buckets).items():
+            server.route(path, answer)
+        registry = write_project(root / "project", server.url, buckets)
+        for run, fmt in ((1, "markdown"), (2, "json")):
+            for provider in provider_auth():
+                code, text = _record(run_cli, registry, provider, root / f"record{run}-{provider}.{fmt}", fmt)
+                outcome.exit_codes.setdefault(f"record{run}", []).append(code)
+                reports.append(text)
+            _read_cassettes(registry, buckets, cassettes)
+        base_url = server.url
+    for provider in provider_auth():  # the provider is down now: the recording fails, its report must be clean
+        code, text = _record(run_cli, registry, provider, root / f"record3-{provider}.md", "markdown")
+        outcome.exit_codes.setdefault("record-down", []).append(code)
+        reports.append(text)
+    _read_cassettes(registry, buckets, cassettes)
+    _judge(outcome, buckets, cassettes, reports)
+    operation_of = {case.id: bucket.operation for bucket in buckets for case in bucket.cases}
+    copy = write_unscrubbed(root / "unscrubbed", registry, base_url, cases, operation_of)
+    _, out, err = run_cli("scan", "--registry", str(copy), "--format", "json")
+    outcome.scan_flagged = _flagged_files(out, err)
+    return outcome
+
+
+def _read_cassettes(registry: Path, buckets: list[Bucket], into: dict[str, list[str]]) -> None:
+    for bucket in buckets:
+        path = registry.parent / "cassettes" / bucket.provider / f"{bucket.operation}.yaml"
+        key = f"{bucket.provider}/{bucket.operation}"
+        into.setdefault(key, []).append("\n".join(cassette_texts(path)) if path.is_file() else "")
+
+
+def _judge(outcome: Outcome, buckets: list[Bucket], cassettes: dict[str, list[str]], reports: list[str]) -> None:
+    report_text = "\n".join(t for text in reports for t in derived_texts(text, 1))
+    for bucket in buckets:
+        recorded = cassettes[f"{bucket.provider}/{bucket.operation}"]
+        for case in bucket.cases:
+            if case.kind == SECRET:
+                leaks = sorted({form for text in recorded for form in leaked_in(case, text)})
+                if leaks:
+                    outcome.leaked_cassette[case.id] = leaks
+                if found := leaked_in(case, report_text):
+                    outcome.leaked_report[case.id] = found
+            elif not all(text and survived_in(case, text) for text in recorded):
+                outcome.false_scrubbed.append(case.id)
+
+
+def format_figures(outcome: Outcome, *, ids: bool = True) -> str:
+    """The figures as text: per split, counts, then the failing ids."""
+    lines = []
+    for split, row in outcome.figures().items():
+        lines.append(
+            f"{split:8} secrets {row['secrets']:4}  leaked into cassettes {len(row['leaked_cassettes']):4}  "
+            f"into reports {len(row['leaked_reports']):3}  | look-alikes {row['lookalikes']:4}  "
+            f"false-scrubbed {len(row['false_scrubbed']):3}  | scan flagged {row['scan_flagged']:4}/{row['secrets']}  "
+            f"scan flagged look-alikes {len(row['scan_false_flags']):3}"
+        )
+    if ids:
+        tune = outcome.figures()["tune"]
+        for key in ("leaked_cassettes", "leaked_reports", "false_scrubbed", "scan_missed", "scan_false_flags"):
+            lines.append(f"tune {key}: {', '.join(tune[key]) or '-'}")
+        lines.append("holdout: ids not listed (tune on the tune split only)")
+    lines.append(f"record exit codes: {outcome.exit_codes}")
+    return "\n".join(lines)
+
+
+__all__ = ["build_corpus", "environ", "format_figures", "holdout_ids", "run_corpus"]
