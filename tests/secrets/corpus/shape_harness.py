@@ -9,9 +9,12 @@ import base64
 import binascii
 import gzip
 import html
+import io
 import json
+import logging
 import re
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -46,17 +49,19 @@ def holdout_ids(cases: list[Case]) -> list[str]:
 
 
 def _decoded_bytes(data: bytes) -> Iterator[str]:
+    """The texts bytes may hold: as they are, or gzip/zlib/raw-deflate decompressed, in UTF-8, UTF-16 or UTF-32."""
+    candidates = [data]
     for decompress in (gzip.decompress, zlib.decompress, lambda b: zlib.decompress(b, -15)):
         try:
-            data = decompress(data)
-            break
+            candidates.append(decompress(data))
         except (OSError, zlib.error, EOFError):
             continue
-    for encoding in ("utf-8", "utf-16", "utf-32"):
-        try:
-            yield data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    for candidate in candidates:
+        for encoding in ("utf-8", "utf-16", "utf-32"):
+            try:
+                yield candidate.decode(encoding)
+            except UnicodeDecodeError:
+                continue
 
 
 def _base64_texts(text: str) -> Iterator[str]:
@@ -83,19 +88,21 @@ def _json_strings(value: Any) -> Iterator[str]:
 
 
 def derived_texts(text: str, depth: int = 3) -> list[str]:
-    """A text with every layer a secret could hide under peeled off: URL, HTML and JSON escapes, base64,
-    compression and UTF-16/32, recursively."""
-    found = [text, unquote(text), unquote_plus(text), html.unescape(text)]
+    """A text with every layer a secret could hide under peeled off: URL, HTML and JSON escapes, the strings of
+    a JSON document, base64 (also wrapped), compression and UTF-16/32, recursively."""
+    found = [text]
+    for peeled in {unquote(text), unquote_plus(text), html.unescape(text)} - {text}:
+        found += derived_texts(peeled, depth - 1) if depth > 0 else [peeled]
     try:
-        found += list(_json_strings(json.loads(text)))
+        strings = [item for item in _json_strings(json.loads(text)) if item != text]
     except ValueError:
-        pass
-    if depth > 0:
-        for decoded in list(_base64_texts(text)):
-            found += derived_texts(decoded, depth - 1)
-        for unescaped in found[1:4]:
-            if unescaped != text:
-                found += derived_texts(unescaped, depth - 1)
+        strings = []
+    if depth <= 0:
+        return found + strings
+    for item in strings:
+        found += derived_texts(item, depth - 1)
+    for decoded in _base64_texts(text):
+        found += derived_texts(decoded, depth - 1)
     return found
 
 
@@ -156,6 +163,7 @@ class Outcome:
     leaked_report: dict[str, list[str]] = field(default_factory=dict)
     false_scrubbed: list[str] = field(default_factory=list)
     scan_flagged: set[str] = field(default_factory=set)
+    blind: list[str] = field(default_factory=list)  # cases the checks could not see even unscrubbed
     exit_codes: dict[str, list[int]] = field(default_factory=dict)
 
     def figures(self) -> dict[str, dict[str, Any]]:
@@ -185,6 +193,28 @@ def _record(run_cli: RunCli, registry: Path, provider: str, out: Path, fmt: str)
     return code, stdout + stderr + (out.read_text(errors="replace") if out.exists() else "")
 
 
+def _rerecord(run_cli: RunCli, registry: Path, out: Path, fmt: str) -> tuple[int, str]:
+    code, stdout, stderr = run_cli("rerecord", "--registry", str(registry), "--format", fmt, "--output", str(out))
+    return code, stdout + stderr + (out.read_text(errors="replace") if out.exists() else "")
+
+
+@contextmanager
+def _captured_logs() -> Iterator[io.StringIO]:
+    """Every log record of the run (urllib3 and vcrpy log request lines, queries included), at DEBUG."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
 def _flagged_files(report_text: str, errors: str) -> set[str]:
     try:
         rows = json.loads(report_text)["results"]
@@ -199,32 +229,42 @@ def _flagged_files(report_text: str, errors: str) -> set[str]:
 
 
 def run_corpus(root: Path, run_cli: RunCli, server_factory: Callable[[], Any]) -> Outcome:
-    """Record the corpus live three times (the last with the provider down), check, scan; the caller has put
-    `environ()` into the environment."""
+    """Record the corpus live (`record --live` per provider), re-record it (`rerecord`), then record and
+    re-record with the provider down; check cassettes, reports and logs; scan an unscrubbed copy. The caller
+    has put `environ()` into the environment."""
     cases = build_corpus()
     buckets = buckets_of(cases)
     outcome = Outcome(cases)
     reports: list[str] = []
     cassettes: dict[str, list[str]] = {}
-    with server_factory() as server:
-        for path, answer in routes(buckets).items():
-            server.route(path, answer)
-        registry = write_project(root / "project", server.url, buckets)
-        for run, fmt in ((1, "markdown"), (2, "json")):
+    with _captured_logs() as logs:
+        with server_factory() as server:
+            for path, answer in routes(buckets).items():
+                server.route(path, answer)
+            registry = write_project(root / "project", server.url, buckets)
             for provider in provider_auth():
-                code, text = _record(run_cli, registry, provider, root / f"record{run}-{provider}.{fmt}", fmt)
-                outcome.exit_codes.setdefault(f"record{run}", []).append(code)
+                code, text = _record(run_cli, registry, provider, root / f"record-{provider}.md", "markdown")
+                outcome.exit_codes.setdefault("record", []).append(code)
                 reports.append(text)
             _read_cassettes(registry, buckets, cassettes)
-        base_url = server.url
-    for provider in provider_auth():  # the provider is down now: the recording fails, its report must be clean
-        code, text = _record(run_cli, registry, provider, root / f"record3-{provider}.md", "markdown")
-        outcome.exit_codes.setdefault("record-down", []).append(code)
+            code, text = _rerecord(run_cli, registry, root / "rerecord.json", "json")
+            outcome.exit_codes["rerecord"] = [code]
+            reports.append(text)
+            _read_cassettes(registry, buckets, cassettes)
+            base_url = server.url
+        for provider in provider_auth():  # the provider is down now: the recording fails, its report must be clean
+            code, text = _record(run_cli, registry, provider, root / f"record-down-{provider}.json", "json")
+            outcome.exit_codes.setdefault("record-down", []).append(code)
+            reports.append(text)
+        code, text = _rerecord(run_cli, registry, root / "rerecord-down.md", "markdown")
+        outcome.exit_codes["rerecord-down"] = [code]
         reports.append(text)
+    reports.append(logs.getvalue())
     _read_cassettes(registry, buckets, cassettes)
     _judge(outcome, buckets, cassettes, reports)
     operation_of = {case.id: bucket.operation for bucket in buckets for case in bucket.cases}
     copy = write_unscrubbed(root / "unscrubbed", registry, base_url, cases, operation_of)
+    outcome.blind = _blind_cases(copy.parent, cases)
     _, out, err = run_cli("scan", "--registry", str(copy), "--format", "json")
     outcome.scan_flagged = _flagged_files(out, err)
     return outcome
@@ -252,13 +292,24 @@ def _judge(outcome: Outcome, buckets: list[Bucket], cassettes: dict[str, list[st
                 outcome.false_scrubbed.append(case.id)
 
 
+def _blind_cases(root: Path, cases: list[Case]) -> list[str]:
+    """The cases whose secret the leak check would not find, or whose look-alike it would not see, in their own
+    unscrubbed cassette: a check that is blind there would pass whatever the recorder did."""
+    blind = []
+    for case in cases:
+        text = "\n".join(cassette_texts(root / "cassettes" / case.provider / f"{case.id}.yaml"))
+        if not (leaked_in(case, text) if case.kind == SECRET else survived_in(case, text)):
+            blind.append(case.id)
+    return blind
+
+
 def format_figures(outcome: Outcome, *, ids: bool = True) -> str:
     """The figures as text: per split, counts, then the failing ids."""
     lines = []
     for split, row in outcome.figures().items():
         lines.append(
             f"{split:8} secrets {row['secrets']:4}  leaked into cassettes {len(row['leaked_cassettes']):4}  "
-            f"into reports {len(row['leaked_reports']):3}  | look-alikes {row['lookalikes']:4}  "
+            f"into reports and logs {len(row['leaked_reports']):3}  | look-alikes {row['lookalikes']:4}  "
             f"false-scrubbed {len(row['false_scrubbed']):3}  | scan flagged {row['scan_flagged']:4}/{row['secrets']}  "
             f"scan flagged look-alikes {len(row['scan_false_flags']):3}"
         )
@@ -267,7 +318,7 @@ def format_figures(outcome: Outcome, *, ids: bool = True) -> str:
         for key in ("leaked_cassettes", "leaked_reports", "false_scrubbed", "scan_missed", "scan_false_flags"):
             lines.append(f"tune {key}: {', '.join(tune[key]) or '-'}")
         lines.append("holdout: ids not listed (tune on the tune split only)")
-    lines.append(f"record exit codes: {outcome.exit_codes}")
+    lines.append(f"record exit codes: {outcome.exit_codes}; cases the checks cannot see: {outcome.blind or 'none'}")
     return "\n".join(lines)
 
 

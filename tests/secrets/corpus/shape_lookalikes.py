@@ -366,7 +366,11 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
     v = _ssh_key(r, "ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5AAAAI", 24)
     add("ssh-public-key-in-text", "authorized_keys line", "text", v, v)
     jwks = {"kty": "RSA", "kid": r.hex(16), "n": r.b64url(256), "e": "AQAB"}
-    add("jwks-modulus", "RFC 7517 JWK public key (n, e)", "json", jwks["n"], {"keys": [jwks]})
+    jwk_schema = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"n": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}}},
+    }
+    add("jwks-modulus", "RFC 7517 JWK public key (n, e)", "json", jwks["n"], {"keys": [jwks]}, {"keys": jwk_schema})
     # content hashes
     data = r.random.randbytes(64)
     hashes = [
@@ -395,7 +399,13 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
     # ETags
     field("etag-field", "RFC 9110 entity tag in a JSON field", "etag", '"' + r.hex(32) + '"')
     field("etag-weak-field", "RFC 9110 weak entity tag", "etag_weak", 'W/"' + r.hex(8) + "-" + r.text(27, B64URL) + '"')
-    field("etag-gcs", "Google Cloud Storage etag", "gcs_etag", "C" + r.text(14, ALNUM) + "EAE=")
+    field(
+        "etag-gcs",
+        "Google Cloud Storage etag",
+        "gcs_etag",
+        "C" + r.text(14, ALNUM) + "EAE=",
+        {"type": "string", "pattern": "^C[A-Za-z0-9+/]+=*$"},
+    )
     field("etag-s3-multipart", "S3 multipart ETag (md5-N)", "ETag", '"' + r.hex(32) + '-12"')
     # request ids in headers that are not volatile
     tp = f"00-{r.hex(32)}-{r.hex(16)}-01"
@@ -432,7 +442,13 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
         {"type": "file", "encoding": "base64", "content": wrapped},
     )
     cursor = base64.b64encode(json.dumps({"offset": 40, "sort": "created"}).encode()).decode()
-    field("base64-json-cursor", "base64 of a JSON pagination cursor", "next_cursor", cursor)
+    field(
+        "base64-json-cursor",
+        "base64 of a JSON pagination cursor (format: byte)",
+        "next_cursor",
+        cursor,
+        {"type": "string", "format": "byte"},
+    )
     greeting = base64.b64encode(b"Hello from the build server, all green today").decode()
     field("base64-text", "base64 of a plain sentence", "message_b64", greeting)
     config = base64.b64encode(b"log_level: info\nworkers: 4\nregion: eu-west-1\n").decode()
@@ -449,10 +465,15 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
     others = [
         ("aws-account-id", "account_id", r.digits(12)),
         ("aws-arn", "role_arn", f"arn:aws:iam::{r.digits(12)}:role/deploy-{r.text(8, LOWER_ALNUM)}"),
-        ("s3-key", "object_key", f"uploads/2026/{r.hex(32)}.tar.gz"),
+        ("s3-key", "object_key", f"uploads/2026/{r.hex(32)}.tar.gz", "^uploads/"),
         ("semver", "version", "3.14.159-rc.2+build.2653"),
-        ("bitcoin-address", "btc_address", "bc1q" + r.text(38, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")),
-        ("youtube-id", "video_id", r.text(11, B64URL)),
+        (
+            "bitcoin-address",
+            "btc_address",
+            "bc1q" + r.text(38, "qpzry9x8gf2tvdw0s3jn54khce6mua7l"),
+            "^bc1[02-9ac-hj-np-z]{39,59}$",
+        ),
+        ("youtube-id", "video_id", r.text(11, B64URL), "^[A-Za-z0-9_-]{11}$"),
         ("snowflake-id", "message_id", r.digits(19)),
         ("hex-color-palette", "palette", "#" + r.hex(6) + ",#" + r.hex(6)),
         ("file-name-hash", "asset", f"app.{r.hex(20)}.js"),
@@ -460,8 +481,9 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
         ("integrity-in-lockfile", "resolved", f"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz#{r.hex(40)}"),
         ("random-slug", "slug", r.text(8, LOWER_ALNUM) + "-" + r.text(8, LOWER_ALNUM)),
     ]
-    for label, name, value in others:
-        field(f"id-{label}", "identifiers of public records", name, value)
+    for label, name, value, *pattern in others:
+        schema = {"type": "string", "pattern": pattern[0]} if pattern else None
+        field(f"id-{label}", "identifiers of public records", name, value, schema)
     v = "AKIAIOSFODNN7EXAMPLE"
     add(
         "aws-documented-example-key-id",
@@ -484,4 +506,22 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
     add("sha-in-multipart", "a commit SHA in a multipart part", "multipart_req", v, ("revision", None, None, v))
     v = r.hex(40)
     add("sha-in-path", "a commit SHA in the URL path", "path", v, v)
+    v = r.hex(40)
+    add("sha-in-yaml", "a commit SHA in a YAML document", "yaml", v, f"build:\n  commit: {v}")
+    v = "sha256:" + r.hex(64)
+    add("digest-in-yaml", "an image digest in a YAML document", "yaml", v, f"image:\n  digest: '{v}'")
+    v = _uuid(r)
+    add("uuid-in-sse", "a UUID in a server-sent event", "sse", v, {"type": "created", "id": v})
+    v = r.hex(40)
+    add("sha-in-sse", "a commit SHA in a server-sent event", "sse", v, {"type": "push", "after": v})
+    v = "2026-06-01T10:00:00Z"
+    add(
+        "password-date-in-yaml",
+        "a date under a password-named YAML key",
+        "yaml",
+        v,
+        f"account:\n  password_changed_at: '{v}'",
+    )
+    v = f"https://app.example/welcome?ref={r.hex(12)}"
+    add("location-without-credential", "a Location header with an ordinary query", "resp_header", v, ("Location", v))
     return made

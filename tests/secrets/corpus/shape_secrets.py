@@ -803,6 +803,143 @@ def description_cases(r: Rand) -> list[Case]:
     return made
 
 
+def _format(name: str) -> Format:
+    return next(fmt for fmt in FORMATS if fmt.name == name)
+
+
+def structure_cases(r: Rand) -> list[Case]:
+    """More structures a secret travels in: OAuth form responses, SOAP and XML requests, YAML documents,
+    server-sent events, and response headers that carry URLs."""
+    made = []
+
+    def add(label: str, source: str, place: str, core: str, item: Any, forms: tuple[str, ...] = ()) -> None:
+        made.append(Case(f"structure-{slug(label)}", SECRET, label, source, place, core, item, forms))
+
+    value, core = _format("github oauth token").make(r)
+    add(
+        "OAuth form response access_token",
+        "GitHub OAuth docs: token response as a form body",
+        "form_resp",
+        core,
+        ("access_token", value),
+        (value,),
+    )
+    value, core = _format("slack bot token").make(r)
+    add(
+        "form response neutral field",
+        "a form-encoded response with a token under a neutral name",
+        "form_resp",
+        core,
+        ("result", quote(value, safe="")),
+    )
+    value = r.text(24)
+    add(
+        "form response refresh_token",
+        "RFC 6749 token response fields",
+        "form_resp",
+        value,
+        ("refresh_token", value),
+        (value,),
+    )
+    password = r.text(20, ALNUM + "!#$%")
+    add(
+        "SOAP WS-Security password",
+        "OASIS WS-Security UsernameToken Profile: wsse:Password",
+        "xml_req",
+        password,
+        "<wsse:Security xmlns:wsse='urn:wsse'><wsse:UsernameToken><wsse:Username>ci</wsse:Username>"
+        f"<wsse:Password Type='#PasswordText'>{html.escape(password)}</wsse:Password></wsse:UsernameToken></wsse:Security>",
+    )
+    key = r.text(32)
+    add(
+        "XML request ApiKey element",
+        "XML APIs with an ApiKey element (e.g. legacy SOAP services)",
+        "xml_req",
+        key,
+        f"<Auth><ApiKey>{key}</ApiKey></Auth>",
+    )
+    value, core = _format("gitlab pat").make(r)
+    add(
+        "XML request neutral element with a vendor token",
+        "a vendor token in free XML text",
+        "xml_req",
+        core,
+        f"<Note>use {value}</Note>",
+    )
+    secret = r.text(28)
+    add(
+        "XML request attribute secret",
+        "XML attributes named secret",
+        "xml_req",
+        secret,
+        f"<Connection host='db' secret='{secret}'/>",
+    )
+    yaml_password, yaml_key = r.text(26), r.text(32)
+    add(
+        "YAML nested password",
+        "YAML 1.2 config dump",
+        "yaml",
+        yaml_password,
+        f"database:\n  user: app\n  password: {yaml_password}",
+    )
+    add("YAML api_key", "YAML 1.2 config dump", "yaml", yaml_key, f"service:\n  api_key: '{yaml_key}'")
+    value, core = _format("npm access token").make(r)
+    add("YAML neutral note with a vendor token", "YAML 1.2 config dump", "yaml", core, f'notes:\n  - "token {value}"')
+    pem, core = _format("ec private key").make(r)
+    add(
+        "YAML block scalar private key",
+        "YAML literal block scalar holding a PEM key",
+        "yaml",
+        core,
+        "tls:\n  key: |\n" + "\n".join("    " + line for line in pem.splitlines()),
+    )
+    value = r.text(40)
+    add(
+        "SSE event data token",
+        "WHATWG server-sent events: data lines carrying JSON",
+        "sse",
+        value,
+        {"type": "session", "access_token": value},
+    )
+    value, core = _format("stripe restricted key").make(r)
+    add(
+        "SSE event data vendor token", "WHATWG server-sent events", "sse", core, {"type": "log", "line": f"key {value}"}
+    )
+    value = r.text(36, ALNUM + "-_")
+    add(
+        "SSE nested credential",
+        "WHATWG server-sent events",
+        "sse",
+        value,
+        {"type": "config", "config": {"webhook": {"secret": value}}},
+    )
+    code = r.text(40, ALNUM + "-_")
+    add(
+        "Location header with an OAuth code",
+        "RFC 6749 authorization response (code in the redirect URI)",
+        "resp_header",
+        code,
+        ("Location", f"https://app.example/callback?code={code}&state=xyz"),
+    )
+    token = r.text(40)
+    add(
+        "Link header with an access_token",
+        "RFC 8288 Link header carrying a token in its URLs",
+        "resp_header",
+        token,
+        ("Link", f'<https://api.example/items?page=2&access_token={token}>; rel="next"'),
+    )
+    value, core = _format("google oauth access token").make(r)
+    add(
+        "Refresh header URL with a token",
+        "the Refresh header: a URL with a token in it",
+        "resp_header",
+        core,
+        ("Refresh", f"0; url=https://app.example/sso#access_token={value}"),
+    )
+    return made
+
+
 def secret_cases(seed: str = "contractkit-shape-corpus-1") -> list[Case]:
     """Every secret case of the corpus (without the run's own credentials, see shape_credentials)."""
     r = Rand(seed)
@@ -815,4 +952,5 @@ def secret_cases(seed: str = "contractkit-shape-corpus-1") -> list[Case]:
         + cookie_cases(r)
         + url_cases(r)
         + description_cases(r)
+        + structure_cases(r)
     )

@@ -28,6 +28,8 @@ PLACES: dict[str, tuple[str, str, str]] = {
     "text": ("response", "get", "text/plain"),
     "xml": ("response", "get", "application/xml"),
     "html": ("response", "get", "text/html"),
+    "yaml": ("response", "get", "application/yaml"),
+    "sse": ("response", "get", "text/event-stream"),
     "form_resp": ("response", "get", "application/x-www-form-urlencoded"),
     "resp_header": ("response", "get", "application/json"),
     "json_req": ("request", "post", "application/json"),
@@ -106,40 +108,42 @@ class Bucket:
         return render(self.place, self.operation, [case.item for case in self.cases if case.item is not None])
 
 
-def names_of(case: Case) -> set[str]:
-    """The names a case's item takes in its bucket: two cases that share one go to different buckets."""
+def names_of(case: Case) -> tuple[set[str], set[str]]:
+    """The names a case's item takes in its bucket, and those of them its schema describes: two cases meet in
+    one bucket only if neither uses a name the other describes (headers, parameters and form fields: any name)."""
     item = case.item
     if item is None:
-        return set()
+        return set(), set()
     if case.place in ("query", "req_header", "resp_header", "form_req", "form_resp", "multipart_req"):
         name = str(item[0]).lower()
-        return set() if name in _REPEATABLE else {name}
+        return (set(), set()) if name in _REPEATABLE else ({name}, {name})
     if case.place == "path":
-        return {"path"}
+        return {"path"}, {"path"}
     if case.place == "graphql_req" and item[0] == "var":
-        return {item[1]}
+        return {item[1]}, {item[1]}
     if isinstance(item, dict):
-        return {f"field:{key}" for key in case.schema} if case.schema else set()
-    return set()
+        return set(item), set(case.schema)
+    return set(), set()
 
 
 def buckets_of(cases: list[Case]) -> list[Bucket]:
-    """Cases grouped deterministically into buckets of at most BUCKET_SIZE with no shared names."""
-    open_buckets: dict[tuple[str, str], list[tuple[set[str], list[Case]]]] = {}
+    """Cases grouped deterministically into buckets of at most BUCKET_SIZE with no clash of names."""
+    open_buckets: dict[tuple[str, str], list[tuple[set[str], set[str], list[Case]]]] = {}
     for case in cases:
         groups = open_buckets.setdefault((case.provider, case.place), [])
-        names = names_of(case)
-        for taken, members in groups:
-            if len(members) < BUCKET_SIZE and not (taken & names):
-                taken |= names
+        names, described = names_of(case)
+        for used, taken, members in groups:
+            if len(members) < BUCKET_SIZE and not (taken & names) and not (described & used):
+                used |= names
+                taken |= described
                 members.append(case)
                 break
         else:
-            groups.append((set(names), [case]))
+            groups.append((set(names), set(described), [case]))
     return [
         Bucket(provider, place, index, tuple(members))
         for (provider, place), groups in open_buckets.items()
-        for index, (_, members) in enumerate(groups)
+        for index, (_, _, members) in enumerate(groups)
     ]
 
 
@@ -233,6 +237,11 @@ def _response(place: str, media: str, items: list[Any]) -> tuple[list[tuple[str,
     if place == "html":
         page = "<!doctype html><html><body>\n" + "\n".join(items) + "\n</body></html>\n"
         return [("Content-Type", f"{media}; charset=utf-8")], page.encode()
+    if place == "yaml":
+        return [("Content-Type", media)], ("\n".join(items) + "\n").encode()
+    if place == "sse":
+        events = "".join(f"event: update\nid: {n}\ndata: {json.dumps(item)}\n\n" for n, item in enumerate(items))
+        return [("Content-Type", media)], events.encode()
     if place == "form_resp":
         return [("Content-Type", media)], "&".join(f"{name}={value}" for name, value in items).encode()
     return [("Content-Type", media), *[(name, value) for name, value in items]], b'{"ok": true}'
