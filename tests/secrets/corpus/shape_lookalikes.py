@@ -425,10 +425,11 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
     v = r.hex(32)
     add(
         "request-idempotency-key",
-        "Stripe Idempotency-Key (a client nonce, not a credential)",
+        "Stripe Idempotency-Key (a client nonce, not a credential), documented by its pattern",
         "req_header",
         v,
         ("Idempotency-Key", v),
+        {"Idempotency-Key": {"type": "string", "pattern": "^[0-9a-f]{32}$"}},
     )
     # base64 of ordinary text
     readme = "# Shop API\n\nRun `make test` before pushing. Issues go to the tracker.\n" * 3

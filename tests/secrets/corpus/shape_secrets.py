@@ -25,6 +25,10 @@ CONTEXT = {
     "ibm cos hmac secret": "cos_hmac_secret_access_key",
     "basic credentials base64": "basic_auth",
     "mailchimp api key": "MAILCHIMP_API_KEY",
+    "snyk api token": "SNYK_TOKEN",
+    "launchdarkly access token": "LD_ACCESS_TOKEN",
+    "gocardless live token": "GOCARDLESS_ACCESS_TOKEN",
+    "okta api token": "OKTA_API_TOKEN",
 }
 GENERIC_SOURCE = "RFC 6750/7235 and vendor API references: credential-bearing names"
 
@@ -113,17 +117,17 @@ def _layer_cases(r: Rand) -> list[tuple[str, str, Callable[[Format, str], tuple[
         (
             "base64",
             "RFC 4648 base64 in a JSON field",
-            lambda f, v: in_json("blob", base64.b64encode(v.encode()).decode()),
+            lambda f, v: in_json("blob", base64.b64encode(_named(f, v).encode()).decode()),
         ),
         (
             "base64url",
             "RFC 4648 section 5 base64url, unpadded",
-            lambda f, v: in_json("state", base64.urlsafe_b64encode(v.encode()).decode().rstrip("=")),
+            lambda f, v: in_json("state", base64.urlsafe_b64encode(_named(f, v).encode()).decode().rstrip("=")),
         ),
         (
             "nested base64",
             "base64 of base64 (double-encoded payloads)",
-            lambda f, v: in_json("payload", base64.b64encode(base64.b64encode(v.encode())).decode()),
+            lambda f, v: in_json("payload", base64.b64encode(base64.b64encode(_named(f, v).encode())).decode()),
         ),
         (
             "MIME base64",
@@ -311,6 +315,13 @@ def _lower_quote(value: str) -> str:
 
 
 LAYER_FORMATS_PER_LAYER = 5
+_BARE_LAYERS = {
+    "HTML numeric entities",
+    "percent-encoded upper",
+    "percent-encoded lower",
+    "full percent-encoding",
+    "form body",
+}
 
 
 def layer_cases(r: Rand) -> list[Case]:
@@ -321,7 +332,8 @@ def layer_cases(r: Rand) -> list[Case]:
         for k in range(LAYER_FORMATS_PER_LAYER):
             fmt = FORMATS[(index * 7 + k * 23) % len(FORMATS)]
             value, core = fmt.make(r)
-            place, item, forms = carry(fmt, value)
+            # a format known only by its name never travels bare: there it would be any random string
+            place, item, forms = carry(fmt, _named(fmt, value) if name in _BARE_LAYERS else value)
             cases.append(
                 Case(
                     f"layer-{slug(name)}-{slug(fmt.name)}",

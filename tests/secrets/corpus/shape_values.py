@@ -203,6 +203,134 @@ def _ibm_cos_hmac(r: Rand) -> tuple[str, str]:
     return core, core
 
 
+def _putty(r: Rand) -> tuple[str, str]:
+    public = base64.b64encode(b"\x00\x00\x00\x07ssh-rsa" + r.random.randbytes(200)).decode()
+    private = base64.b64encode(r.random.randbytes(600)).decode()
+    lines = [private[i : i + 64] for i in range(0, len(private), 64)]
+    text = (
+        "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: deploy\nPublic-Lines: 5\n"
+        + "\n".join(public[i : i + 64] for i in range(0, len(public), 64))
+        + f"\nPrivate-Lines: {len(lines)}\n"
+        + "\n".join(lines)
+        + f"\nPrivate-MAC: {r.hex(40)}"
+    )
+    return text, lines[1]
+
+
+def _cloudant(r: Rand) -> tuple[str, str]:
+    account, core = r.text(10, LOWER_ALNUM), r.text(64, HEX)
+    return f"https://{account}:{core}@{account}.cloudant.com", core
+
+
+def _softlayer(r: Rand) -> tuple[str, str]:
+    core = r.text(64, LOWER_ALNUM)
+    return f"https://api.softlayer.com/soap/v3.1/{core}", core
+
+
+DETECT_SECRETS_MORE: tuple[Format, ...] = (
+    Format(
+        "dsa private key",
+        "detect-secrets plugin PrivateKeyDetector (BEGIN DSA PRIVATE KEY)",
+        _pem("DSA PRIVATE KEY", 4),
+    ),
+    Format(
+        "ssh2 encrypted private key",
+        "detect-secrets PrivateKeyDetector (BEGIN SSH2 ENCRYPTED PRIVATE KEY)",
+        _pem("SSH2 ENCRYPTED PRIVATE KEY", 5),
+    ),
+    Format("putty private key", "detect-secrets PrivateKeyDetector (PuTTY-User-Key-File-2)", _putty),
+    Format(
+        "slack legacy workspace token",
+        "detect-secrets plugin SlackDetector (xoxa-/xoxo-/xoxs-/xoxr-)",
+        lambda r: (lambda c: (f"xoxs-{r.digits(11)}-{r.digits(11)}-{r.digits(12)}-{c}", c))(r.hex(64)),
+    ),
+    Format(
+        "slack refresh token",
+        "detect-secrets plugin SlackDetector (xoxr-)",
+        lambda r: (lambda c: (f"xoxr-{r.digits(12)}-{c}", c))(r.text(40, LOWER_ALNUM)),
+    ),
+    Format(
+        "aws abia key id",
+        "detect-secrets plugin AWSKeyDetector (ABIA, ACCA, A3T prefixes)",
+        _prefixed("ABIA", 16, BASE32),
+    ),
+    Format("cloudant url", "detect-secrets plugin CloudantDetector (https://acct:pw@acct.cloudant.com)", _cloudant),
+    Format(
+        "softlayer soap url", "detect-secrets plugin SoftlayerDetector (api.softlayer.com/soap/v3.1/<64>)", _softlayer
+    ),
+    Format("gitlab oauth access token", "detect-secrets GitLabTokenDetector (glsoat-)", _prefixed("glsoat-", 20)),
+    Format(
+        "gitlab runner registration token",
+        "detect-secrets GitLabTokenDetector (GR1348941)",
+        _prefixed("GR1348941", 20, ALNUM + "_-"),
+    ),
+    Format("gitlab ci build token", "detect-secrets GitLabTokenDetector (glcbt-)", _prefixed("glcbt-a1_", 20)),
+    Format(
+        "gitlab incoming mail token",
+        "detect-secrets GitLabTokenDetector (glimt-)",
+        _prefixed("glimt-", 25, LOWER_ALNUM),
+    ),
+    Format("gitlab agent token", "detect-secrets GitLabTokenDetector (glagent-)", _prefixed("glagent-", 50)),
+)
+
+GITLEAKS_MORE: tuple[Format, ...] = (
+    Format(
+        "mapbox secret token",
+        "gitleaks rule mapbox-api-token (sk.eyJ; pk. tokens are public)",
+        lambda r: (lambda c: (f"sk.eyJ1Ijoi{r.text(20)}.{c}", c))(r.text(22, B64URL)),
+    ),
+    Format(
+        "harness pat",
+        "gitleaks rule harness-api-key (pat.)",
+        lambda r: (lambda c: (f"pat.{r.text(22, B64URL)}.{r.text(24)}.{c}", c))(r.text(20)),
+    ),
+    Format("intra42 client secret", "gitleaks rule intra42-client-secret (s-s4t2ud-)", _prefixed("s-s4t2ud-", 64, HEX)),
+    Format("octopus deploy api key", "gitleaks rule octopus-deploy-api-key (API-)", _prefixed("API-", 26, UPPER_ALNUM)),
+    Format("openshift user token", "gitleaks rule openshift-user-token (sha256~)", _prefixed("sha256~", 43, B64URL)),
+    Format("scalingo api token", "gitleaks rule scalingo-api-token (tk-us-)", _prefixed("tk-us-", 48, B64URL)),
+    Format(
+        "sourcegraph access token",
+        "gitleaks rule sourcegraph-access-token (sgp_)",
+        lambda r: (lambda c: (f"sgp_{r.hex(16)}_{c}", c))(r.hex(40)),
+    ),
+    Format("settlemint pat", "gitleaks rule settlemint-personal-access-token (sm_pat_)", _prefixed("sm_pat_", 16)),
+    Format(
+        "defined networking api token",
+        "gitleaks rule defined-networking-api-token (dnkey-)",
+        lambda r: (lambda c: (f"dnkey-{r.text(26, UPPER_ALNUM)}-{c}", c))(r.text(52, UPPER_ALNUM)),
+    ),
+    Format(
+        "dropbox short-lived token", "gitleaks rule dropbox-short-lived-api-token (sl.)", _prefixed("sl.", 135, B64URL)
+    ),
+    Format("notion integration token", "Notion docs: internal integration secrets (ntn_)", _prefixed("ntn_", 46)),
+    Format(
+        "square oauth access token", "gitleaks rule square-access-token (sq0atp-)", _prefixed("sq0atp-", 22, B64URL)
+    ),
+    Format(
+        "twitter bearer token",
+        "gitleaks rule twitter-bearer-token (AAAAAAAAAAAAAAAAAAAAA)",
+        lambda r: (lambda c: ("A" * 22 + c, c))(r.text(80, ALNUM + "%")),
+    ),
+    Format(
+        "facebook access token",
+        "gitleaks rule facebook-access-token (EAACEdEose0cBA)",
+        _prefixed("EAACEdEose0cBA", 160),
+    ),
+    Format("yandex api key", "gitleaks rule yandex-api-key (AQVN)", _prefixed("AQVN", 36, B64URL)),
+    Format(
+        "launchdarkly access token",
+        "gitleaks rule launchdarkly-access-token (api-)",
+        lambda r: (lambda c: (f"api-{c}", c))(f"{r.hex(8)}-{r.hex(4)}-{r.hex(4)}-{r.hex(4)}-{r.hex(12)}"),
+    ),
+    Format("gocardless live token", "gitleaks rule gocardless-api-token (live_)", _prefixed("live_", 40, B64URL)),
+    Format("okta api token", "gitleaks rule okta-access-token (00 + 40)", _prefixed("00", 40, ALNUM + "-")),
+    Format(
+        "snyk api token",
+        "gitleaks rule snyk-api-token (a UUID under a snyk name)",
+        lambda r: (lambda c: (c, c))(f"{r.hex(8)}-{r.hex(4)}-4{r.hex(3)}-a{r.hex(3)}-{r.hex(12)}"),
+    ),
+)
+
 FORMATS: tuple[Format, ...] = (
     Format("github classic pat", "GitHub docs: About authentication, token prefixes (ghp_)", _prefixed("ghp_", 36)),
     Format("github oauth token", "GitHub docs: token prefixes (gho_)", _prefixed("gho_", 36)),
@@ -499,3 +627,5 @@ FORMATS: tuple[Format, ...] = (
     Format("redis url password", "Redis docs: redis:// URI with password", _db_url("rediss")),
     Format("amqp url password", "RabbitMQ docs: amqps://user:pass@host", _db_url("amqps")),
 )
+
+FORMATS = FORMATS + DETECT_SECRETS_MORE + GITLEAKS_MORE
