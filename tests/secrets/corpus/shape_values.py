@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import string
 from dataclasses import dataclass
 from typing import Callable
@@ -629,3 +630,28 @@ FORMATS: tuple[Format, ...] = (
 )
 
 FORMATS = FORMATS + DETECT_SECRETS_MORE + GITLEAKS_MORE
+
+# formats that carry no prefix of their own: they travel under a name that says what they are
+CONTEXT = {
+    "twilio auth token": "TWILIO_AUTH_TOKEN",
+    "datadog api key": "DD_API_KEY",
+    "datadog application key": "DD_APP_KEY",
+    "vercel token": "VERCEL_TOKEN",
+    "aws secret access key": "aws_secret_access_key",
+    "ibm cos hmac secret": "cos_hmac_secret_access_key",
+    "basic credentials base64": "basic_auth",
+    "mailchimp api key": "MAILCHIMP_API_KEY",
+    "snyk api token": "SNYK_TOKEN",
+    "launchdarkly access token": "LD_ACCESS_TOKEN",
+    "gocardless live token": "GOCARDLESS_ACCESS_TOKEN",
+    "okta api token": "OKTA_API_TOKEN",
+}
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def named(fmt: Format, value: str) -> str:
+    name = CONTEXT.get(fmt.name)
+    return f"{name}={value}" if name else value
