@@ -1,9 +1,10 @@
-"""Print the corpus figures: `python3 tests/secrets/corpus/report.py [--holdout-ids]` from the repository root.
+"""Print the corpus figures: `python3 tests/secrets/corpus/report.py [options]` from the repository root.
 
 Records the whole corpus live from a local server (as tests/secrets/test_shape_corpus.py does) and prints, per
 split, the secrets leaked into cassettes and reports, the look-alikes scrubbed, and what `contracts scan` flags
 on unscrubbed copies, with the failing ids of the tune split. `--write-holdout` rewrites holdout_ids.txt;
-`--keep DIR` records into DIR and leaves it there to look at; `--no-ids` prints the counts only.
+`--keep DIR` records into DIR and leaves it there to look at; `--no-ids` prints the counts only;
+`--holdout-too` also lists the failing ids of the held-out third (for the closing figures, not for tuning).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def main() -> int:
             outcome = run_corpus(root, _run_cli, PlantServer)
         finally:
             os.chdir(cwd)
-    print(format_figures(outcome, ids="--no-ids" not in sys.argv))
+    print(format_figures(outcome, ids="--no-ids" not in sys.argv, holdout="--holdout-too" in sys.argv))
     return 0
 
 

@@ -164,6 +164,7 @@ class Outcome:
     false_scrubbed: list[str] = field(default_factory=list)
     scan_flagged: set[str] = field(default_factory=set)
     blind: list[str] = field(default_factory=list)  # cases the checks could not see even unscrubbed
+    schema_breaks: list[str] = field(default_factory=list)  # operations whose recorded answer broke the description
     exit_codes: dict[str, list[int]] = field(default_factory=dict)
 
     def figures(self) -> dict[str, dict[str, Any]]:
@@ -215,6 +216,17 @@ def _captured_logs() -> Iterator[io.StringIO]:
         root.setLevel(level)
 
 
+def _schema_breaks(report: Path, provider: str) -> list[str]:
+    """The operations whose recorded response no longer validates against the corpus description (CK310)."""
+    rows = json.loads(report.read_text())["results"]
+    return sorted(
+        f"{provider}/{row['operation']}: {finding['message']}"
+        for row in rows
+        for finding in row["findings"]
+        if finding["code"] == "CK310"
+    )
+
+
 def _flagged_files(report_text: str, errors: str) -> set[str]:
     try:
         rows = json.loads(report_text)["results"]
@@ -243,20 +255,21 @@ def run_corpus(root: Path, run_cli: RunCli, server_factory: Callable[[], Any]) -
                 server.route(path, answer)
             registry = write_project(root / "project", server.url, buckets)
             for provider in provider_auth():
-                code, text = _record(run_cli, registry, provider, root / f"record-{provider}.md", "markdown")
+                code, text = _record(run_cli, registry, provider, root / f"record-{provider}.json", "json")
                 outcome.exit_codes.setdefault("record", []).append(code)
+                outcome.schema_breaks += _schema_breaks(root / f"record-{provider}.json", provider)
                 reports.append(text)
             _read_cassettes(registry, buckets, cassettes)
-            code, text = _rerecord(run_cli, registry, root / "rerecord.json", "json")
+            code, text = _rerecord(run_cli, registry, root / "rerecord.md", "markdown")
             outcome.exit_codes["rerecord"] = [code]
             reports.append(text)
             _read_cassettes(registry, buckets, cassettes)
             base_url = server.url
         for provider in provider_auth():  # the provider is down now: the recording fails, its report must be clean
-            code, text = _record(run_cli, registry, provider, root / f"record-down-{provider}.json", "json")
+            code, text = _record(run_cli, registry, provider, root / f"record-down-{provider}.txt", "text")
             outcome.exit_codes.setdefault("record-down", []).append(code)
             reports.append(text)
-        code, text = _rerecord(run_cli, registry, root / "rerecord-down.md", "markdown")
+        code, text = _rerecord(run_cli, registry, root / "rerecord-down.json", "json")
         outcome.exit_codes["rerecord-down"] = [code]
         reports.append(text)
     reports.append(logs.getvalue())
@@ -303,8 +316,9 @@ def _blind_cases(root: Path, cases: list[Case]) -> list[str]:
     return blind
 
 
-def format_figures(outcome: Outcome, *, ids: bool = True) -> str:
-    """The figures as text: per split, counts, then the failing ids."""
+def format_figures(outcome: Outcome, *, ids: bool = True, holdout: bool = False) -> str:
+    """The figures as text: per split, counts, then the failing ids of the tune split (and of the held-out third
+    and the schema breaks, which name fields of either, only when asked)."""
     lines = []
     for split, row in outcome.figures().items():
         lines.append(
@@ -317,7 +331,15 @@ def format_figures(outcome: Outcome, *, ids: bool = True) -> str:
         tune = outcome.figures()["tune"]
         for key in ("leaked_cassettes", "leaked_reports", "false_scrubbed", "scan_missed", "scan_false_flags"):
             lines.append(f"tune {key}: {', '.join(tune[key]) or '-'}")
-        lines.append("holdout: ids not listed (tune on the tune split only)")
+        if holdout:
+            held = outcome.figures()["holdout"]
+            for key in ("leaked_cassettes", "leaked_reports", "false_scrubbed", "scan_missed", "scan_false_flags"):
+                lines.append(f"holdout {key}: {', '.join(held[key]) or '-'}")
+        else:
+            lines.append("holdout: ids not listed (tune on the tune split only)")
+    lines.append(f"operations whose recorded answer breaks the description: {len(outcome.schema_breaks)}")
+    if holdout:
+        lines += [f"  {item}" for item in outcome.schema_breaks]
     lines.append(f"record exit codes: {outcome.exit_codes}; cases the checks cannot see: {outcome.blind or 'none'}")
     return "\n".join(lines)
 
