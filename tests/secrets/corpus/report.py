@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parents[2] / "src")]
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+sys.path.append(str(HERE.parents[2] / "src"))  # PYTHONPATH, when set, names the tree measured
 
 from plant_support import PlantServer  # noqa: E402
 from shape_harness import build_corpus, environ, format_figures, holdout_ids, run_corpus  # noqa: E402
@@ -48,6 +49,9 @@ def main() -> int:
             outcome = run_corpus(root, _run_cli, PlantServer)
         finally:
             os.chdir(cwd)
+    import contractkit
+
+    print(f"measured: {Path(contractkit.__file__).parent}")
     print(format_figures(outcome, ids="--no-ids" not in sys.argv, holdout="--holdout-too" in sys.argv))
     return 0
 
