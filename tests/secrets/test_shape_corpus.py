@@ -43,6 +43,7 @@ def test_the_corpus_recorded_live_leaks_nothing_keeps_every_lookalike_and_scan_f
     outcome = run_corpus(tmp_path, run_cli, PlantServer)
     with capsys.disabled():
         print("\n" + format_figures(outcome))
+    assert outcome.errors == []  # no run ended in bad input or a bug
     assert all(code == 1 for code in outcome.exit_codes["record-down"])  # the provider really was down
     assert outcome.blind == []  # every secret is found, and every look-alike seen, in its unscrubbed cassette
     figures = outcome.figures()

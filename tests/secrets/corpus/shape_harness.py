@@ -166,6 +166,7 @@ class Outcome:
     blind: list[str] = field(default_factory=list)  # cases the checks could not see even unscrubbed
     schema_breaks: list[str] = field(default_factory=list)  # operations whose recorded answer broke the description
     scrubbed_flagged: set[str] = field(default_factory=set)  # scrubbed cassettes scan still flags
+    errors: list[str] = field(default_factory=list)  # runs that ended in exit 2 (bad input or a bug), their output
     exit_codes: dict[str, list[int]] = field(default_factory=dict)
 
     def figures(self) -> dict[str, dict[str, Any]]:
@@ -219,6 +220,8 @@ def _captured_logs() -> Iterator[io.StringIO]:
 
 def _schema_breaks(report: Path, provider: str) -> list[str]:
     """The operations whose recorded response no longer validates against the corpus description (CK310)."""
+    if not report.is_file():
+        return []
     rows = json.loads(report.read_text())["results"]
     return sorted(
         f"{provider}/{row['operation']}: {finding['message']}"
@@ -257,35 +260,42 @@ def run_corpus(root: Path, run_cli: RunCli, server_factory: Callable[[], Any]) -
                 server.route(path, answer)
             registry = write_project(root / "project", server.url, buckets)
             for provider in provider_auth():
-                code, text = _record(run_cli, registry, provider, root / f"record-{provider}.json", "json")
-                outcome.exit_codes.setdefault("record", []).append(code)
-                outcome.schema_breaks += _schema_breaks(root / f"record-{provider}.json", provider)
-                reports.append(text)
+                _note(
+                    outcome, reports, "record", _record(run_cli, registry, provider, root / f"{provider}.json", "json")
+                )
+                outcome.schema_breaks += _schema_breaks(root / f"{provider}.json", provider)
             _read_cassettes(registry, buckets, cassettes)
-            code, text = _rerecord(run_cli, registry, root / "rerecord.md", "markdown")
-            outcome.exit_codes["rerecord"] = [code]
-            reports.append(text)
+            _note(outcome, reports, "rerecord", _rerecord(run_cli, registry, root / "rerecord.md", "markdown"))
             _read_cassettes(registry, buckets, cassettes)
             base_url = server.url
         for provider in provider_auth():  # the provider is down now: the recording fails, its report must be clean
-            code, text = _record(run_cli, registry, provider, root / f"record-down-{provider}.txt", "text")
-            outcome.exit_codes.setdefault("record-down", []).append(code)
-            reports.append(text)
-        code, text = _rerecord(run_cli, registry, root / "rerecord-down.json", "json")
-        outcome.exit_codes["rerecord-down"] = [code]
-        reports.append(text)
+            result = _record(run_cli, registry, provider, root / f"down-{provider}.txt", "text")
+            _note(outcome, reports, "record-down", result)
+        _note(outcome, reports, "rerecord-down", _rerecord(run_cli, registry, root / "rerecord-down.json", "json"))
     reports.append(logs.getvalue())
     _read_cassettes(registry, buckets, cassettes)
-    _, out, err = run_cli("scan", "--registry", str(registry), "--format", "json")
-    outcome.scrubbed_flagged = _flagged_files(out, err)
-    reports += [out, err]
+    outcome.scrubbed_flagged = _scan(run_cli, registry, reports)
     _judge(outcome, buckets, cassettes, reports)
     operation_of = {case.id: bucket.operation for bucket in buckets for case in bucket.cases}
     copy = write_unscrubbed(root / "unscrubbed", registry, base_url, cases, operation_of)
     outcome.blind = _blind_cases(copy.parent, cases)
-    _, out, err = run_cli("scan", "--registry", str(copy), "--format", "json")
-    outcome.scan_flagged = _flagged_files(out, err)
+    outcome.scan_flagged = _scan(run_cli, copy, [])
     return outcome
+
+
+def _note(outcome: Outcome, reports: list[str], run: str, result: tuple[int, str]) -> None:
+    """Keep a run's exit code and printed text; a run that ended in exit 2 is an error of its own."""
+    code, text = result
+    outcome.exit_codes.setdefault(run, []).append(code)
+    outcome.errors += [text[-4000:]] if code == 2 else []
+    reports.append(text)
+
+
+def _scan(run_cli: RunCli, registry: Path, reports: list[str]) -> set[str]:
+    """The cassettes `contracts scan` flags; its printed text joins the reports checked for leaks."""
+    _, out, err = run_cli("scan", "--registry", str(registry), "--format", "json")
+    reports += [out, err]
+    return _flagged_files(out, err)
 
 
 def _read_cassettes(registry: Path, buckets: list[Bucket], into: dict[str, list[str]]) -> None:
