@@ -331,6 +331,21 @@ def _blind_cases(root: Path, cases: list[Case]) -> list[str]:
     return blind
 
 
+def _families(outcome: Outcome) -> list[str]:
+    """Counts per family of cases (the id's first word), both splits together."""
+    rows: dict[str, list[int]] = {}
+    for case in outcome.cases:
+        row = rows.setdefault(case.id.split("-", 1)[0], [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += case.id in outcome.leaked_cassette or case.id in outcome.leaked_report
+        row[2] += case.id in outcome.false_scrubbed
+        row[3] += case.kind == SECRET and case.id not in outcome.scan_flagged
+    return ["by family (both splits): family cases leaked false-scrubbed scan-missed"] + [
+        f"  {family:12} {total:4} {leaked:4} {scrubbed:4} {missed:4}"
+        for family, (total, leaked, scrubbed, missed) in sorted(rows.items())
+    ]
+
+
 def format_figures(outcome: Outcome, *, ids: bool = True, holdout: bool = False) -> str:
     """The figures as text: per split, counts, then the failing ids of the tune split (and of the held-out third
     and the schema breaks, which name fields of either, only when asked)."""
@@ -352,6 +367,7 @@ def format_figures(outcome: Outcome, *, ids: bool = True, holdout: bool = False)
                 lines.append(f"holdout {key}: {', '.join(held[key]) or '-'}")
         else:
             lines.append("holdout: ids not listed (tune on the tune split only)")
+    lines += _families(outcome)
     lines.append(f"operations whose recorded answer breaks the description: {len(outcome.schema_breaks)}")
     flagged = ", ".join(sorted(outcome.scrubbed_flagged)) if ids else ""
     lines.append(f"scrubbed cassettes scan still flags: {len(outcome.scrubbed_flagged)} {flagged}".rstrip())
