@@ -125,6 +125,31 @@ def cassette_texts(path: Path) -> list[str]:
     return texts
 
 
+def literal_texts(path: Path) -> list[str]:
+    """What a cassette holds at the layer each value lives in, no escape peeled: the file, its YAML strings,
+    binary bodies decompressed and decoded, and the strings of JSON bodies. A look-alike must be found here
+    exactly as it was sent."""
+    raw = path.read_bytes()
+    texts = [raw.decode("utf-8", "replace")]
+    stack: list[Any] = [yaml.safe_load(raw)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, bytes):
+            texts += list(_decoded_bytes(value))
+        elif isinstance(value, str):
+            texts.append(value)
+    for text in list(texts):
+        try:
+            texts += list(_json_strings(json.loads(text)))
+        except ValueError:
+            continue
+    return texts
+
+
 # ---------------------------------------------------------------- judging one case
 
 
@@ -253,7 +278,7 @@ def run_corpus(root: Path, run_cli: RunCli, server_factory: Callable[[], Any]) -
     buckets = buckets_of(cases)
     outcome = Outcome(cases)
     reports: list[str] = []
-    cassettes: dict[str, list[str]] = {}
+    cassettes: dict[str, list[tuple[str, str]]] = {}
     with _captured_logs() as logs:
         with server_factory() as server:
             for path, answer in routes(buckets).items():
@@ -298,25 +323,29 @@ def _scan(run_cli: RunCli, registry: Path, reports: list[str]) -> set[str]:
     return _flagged_files(out, err)
 
 
-def _read_cassettes(registry: Path, buckets: list[Bucket], into: dict[str, list[str]]) -> None:
+def _read_cassettes(registry: Path, buckets: list[Bucket], into: dict[str, list[tuple[str, str]]]) -> None:
+    """Each operation's cassette as it is now: (every decoded text, the literal texts)."""
     for bucket in buckets:
         path = registry.parent / "cassettes" / bucket.provider / f"{bucket.operation}.yaml"
         key = f"{bucket.provider}/{bucket.operation}"
-        into.setdefault(key, []).append("\n".join(cassette_texts(path)) if path.is_file() else "")
+        texts = ("\n".join(cassette_texts(path)), "\n".join(literal_texts(path))) if path.is_file() else ("", "")
+        into.setdefault(key, []).append(texts)
 
 
-def _judge(outcome: Outcome, buckets: list[Bucket], cassettes: dict[str, list[str]], reports: list[str]) -> None:
+def _judge(
+    outcome: Outcome, buckets: list[Bucket], cassettes: dict[str, list[tuple[str, str]]], reports: list[str]
+) -> None:
     report_text = "\n".join(t for text in reports for t in derived_texts(text, 1))
     for bucket in buckets:
         recorded = cassettes[f"{bucket.provider}/{bucket.operation}"]
         for case in bucket.cases:
             if case.kind == SECRET:
-                leaks = sorted({form for text in recorded for form in leaked_in(case, text)})
+                leaks = sorted({form for text, _ in recorded for form in leaked_in(case, text)})
                 if leaks:
                     outcome.leaked_cassette[case.id] = leaks
                 if found := leaked_in(case, report_text):
                     outcome.leaked_report[case.id] = found
-            elif not all(text and survived_in(case, text) for text in recorded):
+            elif not all(literal and survived_in(case, literal) for _, literal in recorded):
                 outcome.false_scrubbed.append(case.id)
 
 
@@ -325,8 +354,12 @@ def _blind_cases(root: Path, cases: list[Case]) -> list[str]:
     unscrubbed cassette: a check that is blind there would pass whatever the recorder did."""
     blind = []
     for case in cases:
-        text = "\n".join(cassette_texts(root / "cassettes" / case.provider / f"{case.id}.yaml"))
-        if not (leaked_in(case, text) if case.kind == SECRET else survived_in(case, text)):
+        path = root / "cassettes" / case.provider / f"{case.id}.yaml"
+        if case.kind == SECRET:
+            seen = bool(leaked_in(case, "\n".join(cassette_texts(path))))
+        else:
+            seen = survived_in(case, "\n".join(literal_texts(path)))
+        if not seen:
             blind.append(case.id)
     return blind
 
