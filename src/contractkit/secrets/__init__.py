@@ -4,8 +4,10 @@ reports masked, and the values that change on every run normalised."""
 
 from contractkit.secrets.detector import DOCUMENTED_EXAMPLES, Detector, is_secret_name, looks_random
 from contractkit.secrets.masking import credential_environ, mask_text, mask_values
+from contractkit.secrets.rules import KEEP_PATH
 from contractkit.secrets.scrub import (
     ScrubRules,
+    description_hints,
     dump_json,
     find_secrets,
     iter_interaction_secrets,
@@ -21,8 +23,10 @@ from contractkit.secrets.scrub import (
 __all__ = [
     "DOCUMENTED_EXAMPLES",
     "Detector",
+    "KEEP_PATH",
     "ScrubRules",
     "credential_environ",
+    "description_hints",
     "dump_json",
     "find_secrets",
     "is_secret_name",
