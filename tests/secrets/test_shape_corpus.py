@@ -8,10 +8,12 @@ held-out third. `python3 tests/secrets/corpus/report.py` prints the same figures
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from pathlib import Path
 
+import jsonschema
 import pytest
 from plant_support import PlantServer
 
@@ -32,6 +34,19 @@ def test_the_corpus_is_large_sourced_deterministic_and_split() -> None:
     assert (CORPUS / "holdout_ids.txt").read_text().split() == holdout_ids(cases)
     share = len(holdout_ids(cases)) / len(cases)
     assert 0.25 < share < 0.42
+
+
+def test_every_described_lookalike_fits_its_description() -> None:
+    """A look-alike the description explains really follows its pattern, format or enum (so scrubbing it is the
+    recorder's fault, not the corpus's)."""
+    checker = jsonschema.FormatChecker()
+    described = [case for case in build_corpus() if case.kind == LOOKALIKE and case.schema]
+    assert len(described) >= 40
+    for case in described:
+        for name, schema in case.schema.items():
+            value = case.item[name] if isinstance(case.item, dict) else case.item[1]
+            jsonschema.validate(value, schema, format_checker=checker)
+        assert case.core in json.dumps(case.item) or case.core in str(case.item)
 
 
 def test_the_corpus_recorded_live_leaks_nothing_keeps_every_lookalike_and_scan_flags_every_secret(
