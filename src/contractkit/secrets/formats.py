@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import product
 from math import log2
@@ -296,13 +296,17 @@ class _Format:
     weak: bool  # its fixed part is short: a match counts only when it looks random
     literals: tuple[str, ...]
     folded: bool  # its literals are compared case-insensitively
+    order: int = 0  # its place in the set: on a tie the earlier (and a specific before a generic) format names it
 
 
 class FormatSet:
     """Compiled credential formats searched in one prefiltered pass."""
 
     def __init__(self, formats: Iterable[tuple[str, str | re.Pattern[str]]]) -> None:
-        self.formats = tuple(_compile(kind, pattern) for kind, pattern in formats)
+        compiled = [_compile(kind, pattern) for kind, pattern in formats]
+        generic = [item for item in compiled if item.kind in GENERIC_KINDS]
+        ordered = [item for item in compiled if item.kind not in GENERIC_KINDS] + generic
+        self.formats = tuple(replace(item, order=index) for index, item in enumerate(ordered))
         self._always = tuple(item for item in self.formats if not item.literals)
         self._by_literal: dict[str, list[_Format]] = {}
         for item in self.formats:
@@ -335,7 +339,7 @@ class FormatSet:
         always = (
             self._always if not literal_only and _RUN.search(text) else ()
         )  # each format without a literal needs a long run
-        return [*always, *chosen.values()]
+        return sorted([*always, *chosen.values()], key=lambda item: item.order)
 
     def iter_matches(self, text: str, *, literal_only: bool = False) -> Iterator[FormatMatch]:
         """Every credential format in a text (documented examples and public keys left out); with `literal_only`

@@ -92,7 +92,7 @@ def _wrapped(inner: bytes, pack: Callable[[bytes], bytes]) -> tuple[str, Callabl
     return text, lambda clean: pack(encode(clean))
 
 
-# a byte-order mark is decoded as U+FEFF and encoded back with the text, so the bytes survive as they were
+# a byte-order mark is decoded as U+FEFF, set aside, and encoded back with the text
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -109,7 +109,8 @@ def _text_of(data: bytes) -> tuple[str, Callable[[str], bytes]] | None:
         return None
     if not _reads_as_text(text):
         return None
-    return text, lambda clean: clean.encode(encoding)
+    mark = "\ufeff" if text.startswith("\ufeff") else ""  # the byte-order mark, put back in front
+    return text[len(mark) :], lambda clean: (mark + clean).encode(encoding)
 
 
 def _encoding_of(data: bytes) -> str:
@@ -166,7 +167,7 @@ def _base64_encoder(original: str, compact: str, urlsafe: bool, encode: Callable
     newline = "\\r\\n" if "\\r\\n" in line else "\\n" if escaped_newline else "\r\n" if "\r\n" in line else "\n"
     split = re.split(r"\\r\\n|\\n|\r?\n", line)
     width = len(split[0]) if len(split) > 1 else 0
-    padded = compact.endswith("=")
+    padded = compact.endswith("=") or len(compact) % 4 == 0  # unpadded only when it was short of a multiple of 4
 
     def to_base64(clean: str) -> str:
         text = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(encode(clean)).decode()

@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from contractkit.core.loading import fast_json_writer, parse_json_value
 from contractkit.secrets.detector import name_words
-from contractkit.secrets.formats import looks_random, shannon_entropy
+from contractkit.secrets.formats import GENERIC_KINDS, looks_random, shannon_entropy
 from contractkit.secrets.layers import peel
 from contractkit.secrets.quick import is_plain_value, suspect_values
 from contractkit.secrets.rules import ScrubRules, placeholder
@@ -220,8 +220,8 @@ class Scrubber:
         if not container and self._plain(value):
             return value
         explained = self.rules.hints.explains(key, value)
-        if explained and not self.detector.kinds(value):
-            return value
+        if explained and not set(self.detector.kinds(value)) - GENERIC_KINDS:
+            return value  # documented data, unless a vendor's format or a credential of the run says otherwise
         clean = self.value(value, container)
         if clean == value and verdict == "unexplained" and not explained and is_random_token(value):
             return self.secret(f"unexplained-{key}", value)
@@ -250,7 +250,7 @@ class Scrubber:
         segments = path.split("/")
         clean = [
             self.secret("path-token", segment)
-            if not is_placeholder(segment) and is_random_token(unquote(segment), min_length=20)
+            if not is_placeholder(segment) and is_random_token(_stem(unquote(segment)), min_length=20)
             else segment
             for segment in segments
         ]
@@ -298,9 +298,9 @@ class Scrubber:
     def cookies(self, value: str, *, set_cookie: bool) -> str:
         """Every cookie value replaced by a placeholder named for the cookie; names and attributes kept; a folded
         `Set-Cookie` (several cookies joined by commas) read cookie by cookie."""
-        if set_cookie and "," in value:
+        cookies = _FOLDED_COOKIE.split(value) if set_cookie and "," in value else [value]
+        if len(cookies) > 1:
             separators = _FOLDED_COOKIE.findall(value)
-            cookies = _FOLDED_COOKIE.split(value)
             cleaned = [self.cookies(cookie, set_cookie=True) for cookie in cookies]
             return "".join(
                 part + (separators[index] if index < len(separators) else "") for index, part in enumerate(cleaned)
@@ -531,6 +531,12 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
             elif kind is float and not exponent:
                 exponent = not math.isfinite(item) or "e" in repr(item)
     return keys, pairs, exponent
+
+
+def _stem(segment: str) -> str:
+    """A path segment without its file extension: `e3b5...50.jpg` names a file by its hash, a token has none."""
+    stem, dot, extension = segment.rpartition(".")
+    return stem if dot and stem and 1 <= len(extension) <= 5 and extension.isalnum() else segment
 
 
 @lru_cache(maxsize=4096)
