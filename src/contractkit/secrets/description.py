@@ -104,6 +104,10 @@ def _iter_documented(node: Any) -> Iterator[tuple[str, Any]]:
                 yield from ((str(name), schema) for name, schema in properties.items())
             if isinstance(current.get("name"), str) and current.get("in") in ("query", "header", "path", "cookie"):
                 yield current["name"], current.get("schema", current)
+            headers = current.get("headers")
+            if isinstance(headers, Mapping) and ("description" in current or "content" in current):
+                for name, header in headers.items():  # a response's documented headers
+                    yield str(name), header.get("schema", header) if isinstance(header, Mapping) else {}
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
@@ -168,8 +172,14 @@ def _fits_pattern(pattern: str, value: str) -> bool:
         except re.error:
             _PATTERNS[pattern] = None
     compiled = _PATTERNS[pattern]
-    # a pattern that any text fits (`.*`, `^.+$`) documents nothing about the value
-    return compiled is not None and not compiled.fullmatch("\x00 ~") and compiled.search(value) is not None
+    # a pattern that any text fits (`.*`, `^.{8,}$`, `\\S+`) documents nothing about the value
+    return (
+        compiled is not None and not any(compiled.search(probe) for probe in _PROBES) and bool(compiled.search(value))
+    )
+
+
+# texts no documented id, digest or date fits: a pattern that fits one of them fits anything
+_PROBES = ("\x00 ~", "Zq8Xv2Lm9Nb4Kt7Rw3Yc6Hd1Jf5Gs0Pa2Qe7T+/x-_.~!", "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!")
 
 
 def _fits_format(name: str, value: str) -> bool:

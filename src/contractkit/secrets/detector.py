@@ -43,6 +43,8 @@ __all__ = [
     "credential_variants",
     "default_formats",
     "is_credential_param",
+    "is_digest",
+    "is_public_value",
     "is_credential_shaped",
     "is_secret_by_shape",
     "is_secret_name",
@@ -74,6 +76,7 @@ SECRET_WORDS = frozenset(
         "sig",
         "auth",
         "authorization",
+        "authentication",
         "ticket",
         "cookie",
         "cookies",
@@ -120,10 +123,8 @@ SECRET_COMPACT = frozenset(
         "routingkey",
         "integrationkey",
         "secretid",
-        "clientkey",
         "signingkey",
         "encryptionkey",
-        "accountsid",
         "authkey",
         "licensekey",
     }
@@ -272,6 +273,12 @@ _DESCRIPTORS = frozenset(
 _KEY_QUALIFIERS = frozenset(
     {
         "public",
+        "publishable",
+        "site",
+        "client",
+        "authorized",
+        "verification",
+        "verify",
         "sort",
         "partition",
         "primary",
@@ -349,6 +356,27 @@ def is_secret_name(name: str) -> bool:
     if found:
         return not (set(found) <= {"key"} and (len(words) == 1 or any(word in _KEY_QUALIFIERS for word in words)))
     return compact.endswith(_SECRET_SUFFIXES)
+
+
+# keys published on purpose: public-key encodings, and the prefixes vendors give their publishable keys
+_PUBLIC_VALUE = re.compile(
+    r"\s*(?:-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)(?: BLOCK)?-----"
+    r"|(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-[\w.@-]+) AAAA"
+    r"|(?:pk|pub|publishable)[._-])"
+)
+# a digest written with its algorithm: `sha256:...`, `sha512-...` (subresource integrity), `md5=...`
+_ALGORITHM_DIGEST = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|sha3-\d+)[:=-][A-Za-z0-9+/=_-]{16,}")
+
+
+def is_public_value(value: str) -> bool:
+    """True for a key that is public by its own shape: a PEM public key or certificate, an OpenSSH public key,
+    or a key whose vendor prefix says it is publishable (`pk_live_`, `pk.`, `pub_`)."""
+    return bool(_PUBLIC_VALUE.match(value)) and "PRIVATE KEY" not in value
+
+
+def is_digest(value: str) -> bool:
+    """True for a digest written with its algorithm (`sha256:...`, `sha512-...`)."""
+    return bool(_ALGORITHM_DIGEST.fullmatch(value.strip()))
 
 
 def is_credential_param(name: str) -> bool:

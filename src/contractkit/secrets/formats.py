@@ -55,7 +55,9 @@ OWN_FORMATS: tuple[tuple[str, str], ...] = (
         r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
     ),
     ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[" + _B64 + r"=\s]|\\[nr]){40,}"),
+    ("private-key", r"PuTTY-User-Key-File-[23]:[\s\S]*?Private-MAC:\s*[0-9a-fA-F]+"),
     ("private-key", r"PuTTY-User-Key-File-[23]:[^\n]*"),
+    ("twitter-bearer-token", S + r"A{22}[A-Za-z0-9%]{60,}"),
     ("age-secret-key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}"),
     ("jwt", S + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"),
@@ -102,8 +104,8 @@ OWN_FORMATS: tuple[tuple[str, str], ...] = (
     # principle: a vendor prefix (letters, with a version or kind word) and `_`/`-`, then a long random part
     (
         "prefixed-token",
-        r"(?<![A-Za-z0-9_.+/=-])(?P<p>[A-Za-z][A-Za-z0-9]{1,9}(?:[_-][A-Za-z0-9]{1,8}){0,3}[_-])"
-        r"(?P<r>[A-Za-z0-9]{24,255})(?![A-Za-z0-9_+/=-])",
+        r"(?<![A-Za-z0-9_.+/=-])(?P<p>[A-Za-z][A-Za-z0-9]{0,11}(?:[_.-][A-Za-z0-9]{1,10}){0,3}[_.-])"
+        r"(?P<r>[A-Za-z0-9][A-Za-z0-9+/_.=-]{15,400})(?![A-Za-z0-9_+/=-])",
     ),
     # principle: whatever follows an `Authorization` scheme word in text (Token, Digest, AWS4-HMAC-SHA256, OAuth ...)
     ("authorization", r"(?i)authorization[\"']?\s*[:=]\s*[\"']?[A-Za-z][A-Za-z0-9._-]*[ ]+(?P<v>[^\r\n\"'<>\\]{8,})"),
@@ -425,7 +427,19 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
     return FormatMatch(item.kind, start, end)
 
 
+# prefix words that name a credential: with one of them, a shorter random part is enough (`sm_pat_...`)
+_CREDENTIAL_PREFIX_WORDS = frozenset({"pat", "key", "token", "secret", "sk", "api", "pw", "auth", "pass"})
+
+
 def _is_vendor_token(prefix: str, rest: str) -> bool:
-    """A prefixed token is a secret when its random part looks random and its prefix does not call it public."""
+    """A prefixed token is a secret when its prefix does not call it public and its random part is random: 20
+    characters or more (16 under a credential word such as `pat`), judged as hex when it is hex."""
     words = {word.lower() for word in _PREFIX_WORD.findall(prefix)}
-    return not (words & _PUBLIC_PREFIX_WORDS) and looks_random(rest, min_length=24) and shannon_entropy(rest) >= 4.0
+    if words & _PUBLIC_PREFIX_WORDS:
+        return False
+    shortest = 16 if words & _CREDENTIAL_PREFIX_WORDS else 20
+    runs = [run for run in re.split(r"[._-]", rest) if run]
+    longest = max(runs, key=len, default="")
+    if len(rest) < shortest or len(longest) < 12:
+        return False
+    return _random_part(rest) or (looks_random(longest, min_length=12) and shannon_entropy(rest) >= 3.8)

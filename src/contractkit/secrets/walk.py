@@ -21,7 +21,7 @@ from typing import Any, Callable
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from contractkit.core.loading import fast_json_writer, parse_json_value
-from contractkit.secrets.detector import name_words
+from contractkit.secrets.detector import is_digest, is_public_value, name_words
 from contractkit.secrets.formats import GENERIC_KINDS, looks_random, shannon_entropy
 from contractkit.secrets.layers import peel
 from contractkit.secrets.quick import is_plain_value, suspect_values
@@ -90,6 +90,8 @@ class Scrubber:
         self.track_paths = any(item.startswith("$") for item in rules.keep)
         # in a body read fast (see `_suspects`), the only string values that can hold anything to scrub
         self.suspects: frozenset[str] | None = None
+        self.markup = False  # an HTML page: element names are markup, not field names
+        self.generic = True  # the generic shapes (a random part after a prefix, a scheme word) count here
         self.exponent = False  # a float written with an exponent was seen: the fast writer would spell it otherwise
 
     def _plain(self, value: str) -> bool:
@@ -133,7 +135,10 @@ class Scrubber:
         return self.url(url) + found[0][len(url) :]
 
     def _literals(self, text: str) -> str:
-        matches = sorted(self.detector.iter_matches(text), key=lambda match: match.start)
+        found = self.detector.iter_matches(text)
+        matches = sorted(
+            (match for match in found if self.generic or match.kind not in GENERIC_KINDS), key=lambda m: m.start
+        )
         if not matches:
             return text
         pieces, last = [], 0
@@ -151,6 +156,8 @@ class Scrubber:
     def _assignments(self, text: str) -> str:
         def replace_value(found: re.Match[str]) -> str:
             value = found["v"]
+            if self._unexplained_pair(found["name"], value):
+                return found["name"] + found["sep"] + self.secret(f"unexplained-{found['name']}")
             if (
                 not self.rules.is_secret_query(found["name"], value)
                 or value.lower() in _HARMLESS_VALUES
@@ -165,7 +172,7 @@ class Scrubber:
 
     # ------------------------------------------------------------ values and layers
 
-    def value(self, value: str, container: str = "") -> str:
+    def value(self, value: str, container: str = "", *, data: bool = False) -> str:
         """A string value: JSON inside it scrubbed as JSON, an encoded layer in its layer, else as text; a random
         one inside a secret container (`credentials: {...}`) goes whole."""
         if not value or is_placeholder(value) or (not container and self._plain(value)):
@@ -179,7 +186,15 @@ class Scrubber:
             return layered
         if container and looks_random(value):
             return self.secret(container)
-        return self.text(value, peeled=True) if len(value) >= 4 else value
+        if len(value) < 4:
+            return value
+        if data:  # an id or a public key by its name or shape: only a vendor's format or a credential goes
+            self.generic = False
+            try:
+                return self.text(value, peeled=True)
+            finally:
+                self.generic = True
+        return self.text(value, peeled=True)
 
     def layered(self, value: str) -> str:
         """The value with secrets scrubbed inside its encoded layer (base64, percent, entities, escapes)."""
@@ -208,24 +223,35 @@ class Scrubber:
         return value if cleaned == inner else json.dumps(cleaned, ensure_ascii=False)
 
     def field(self, key: str, value: str, container: str = "", path: str = "") -> str:
-        """A named string (JSON field, form field, XML element): the allow-list and the description first, then
-        the name, then the value's own shape; a random value in a field the description does not document goes."""
+        """A named string (JSON field, form field, XML element): the allow-list and the description first (a
+        documented secret goes, a value that fits its documented pattern, format or enum stays), then the name,
+        then the value's own shape; a random value in a field the description does not document goes."""
         if not value:
             return value
         verdict = self.rules.field_verdict(key)
         if verdict == "kept" or (path and self.rules.is_kept(key, path)) or is_placeholder(value):
             return value
-        if verdict == "secret" or (verdict == "shape" and self.rules.is_secret_field(key, value)):
+        if self.rules.hints.is_secret(key):
             return self.secret(key, value)
-        if not container and self._plain(value):
-            return value
         explained = self.rules.hints.explains(key, value)
         if explained and not set(self.detector.kinds(value)) - GENERIC_KINDS:
             return value  # documented data, unless a vendor's format or a credential of the run says otherwise
-        clean = self.value(value, container)
-        if clean == value and verdict == "unexplained" and not explained and is_random_token(value):
+        public = is_public_value(value)
+        if not public and (verdict == "secret" or (verdict == "shape" and self.rules.is_secret_field(key, value))):
+            return self.secret(key, value)
+        if not container and self._plain(value):
+            return value
+        clean = self.value(value, container, data=_names_data(key) or public)
+        if clean == value and verdict == "unexplained" and not explained and self._unexplained(key, value):
             return self.secret(f"unexplained-{key}", value)
         return clean
+
+    def _unexplained(self, key: str, value: str) -> bool:
+        """True when a value under a field the description does not document is a random token: not an id or a
+        digest by its name or shape, not a public key, not an encoding of readable text."""
+        if (key and _names_data(key)) or not is_random_token(value) or is_digest(value) or is_public_value(value):
+            return False
+        return peel(value) is None
 
     # ------------------------------------------------------------ URLs and pairs
 
@@ -275,6 +301,8 @@ class Scrubber:
             name, value = unquote_plus(name_raw), unquote_plus(value_raw) if plus else unquote(value_raw)
             if eq and value and not is_placeholder(value) and not self.rules.is_kept(name):
                 clean = self.secret(name, value) if self.rules.is_secret_query(name, value) else self.value(value)
+                if clean == value and self._unexplained_pair(name, value):
+                    clean = self.secret(f"unexplained-{name}", value)
                 if clean != value:
                     piece = f"{name_raw}={quote(clean, safe='<>:/')}"
             pieces.append(piece)
@@ -293,7 +321,14 @@ class Scrubber:
             return value
         if self.rules.is_secret_header(name):
             return self.secret(name, value)
-        return self.value(value)
+        clean = self.value(value)
+        if clean == value and self._unexplained_pair(name, value):
+            return self.secret(f"unexplained-{name}", value)
+        return clean
+
+    def _unexplained_pair(self, name: str, value: str) -> bool:
+        """True when a header, parameter or argument the description does not document holds a random token."""
+        return self.rules.hints.is_unexplained(name) and self._unexplained(name, value)
 
     def cookies(self, value: str, *, set_cookie: bool) -> str:
         """Every cookie value replaced by a placeholder named for the cookie; names and attributes kept; a folded
@@ -336,7 +371,8 @@ class Scrubber:
             return self.pairs(text)
         if "multipart/" in lowered and "boundary=" in lowered:
             return self.multipart(text, content_type)
-        if _is_xml(text) or "xml" in lowered:
+        if _is_xml(text) or "xml" in lowered or "html" in lowered:
+            self.markup = "html" in lowered or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
             suspects = self.suspects_of(text)
             names = set(_TAG.findall(text)) | set(_ATTRIBUTE_NAME.findall(text)) if suspects is not None else set()
             if suspects is None:
@@ -346,7 +382,16 @@ class Scrubber:
             return escape_xml_placeholders(self._xml_suspects(text, suspects))
         if not lowered and "=" in text and "&" in text and _looks_like_form(text):
             return self.pairs(text)
-        return self.value(text)
+        return self._text_body(self.value(text))
+
+    def _text_body(self, text: str) -> str:
+        """A text body (a log, a page of prose) has no field names: with a description, a long random token in
+        it is unexplained and goes."""
+        if not self.rules.hints.described or len(text) < 32:
+            return text
+        return _LONG_TOKEN.sub(
+            lambda m: self.secret("unexplained-token", m[0]) if self._unexplained("", m[0]) else m[0], text
+        )
 
     def _json_body(self, text: str, data: Any) -> Any:
         """JSON data scrubbed: returned as it is when a quick look at its text (see `suspects_of`) and at its keys
@@ -436,13 +481,15 @@ class Scrubber:
         if name_key is None or value_key is None or name_key == value_key:
             return None
         name, value = data[name_key], data[value_key]
-        if not value or is_placeholder(value):
+        if not value or is_placeholder(value) or is_public_value(value):
             return None
         verdict = self.rules.field_verdict(name)
         if verdict == "kept":
             return None
         if verdict != "secret" and not (verdict == "shape" and self.rules.is_secret_field(name, value)):
-            if not is_random_token(value) or _names_data(name) or self.rules.hints.explains(name, value):
+            if _names_data(name) or not is_random_token(value) or is_digest(value) or peel(value) is not None:
+                return None
+            if self.rules.hints.explains(name, value):
                 return None
         cleaned = {key: self.json(item) for key, item in data.items() if key != value_key}
         return {**cleaned, value_key: self.secret(name, value)}
@@ -468,14 +515,17 @@ class Scrubber:
         mixed text) are then judged where they stand."""
         clean = self._with(suspects, lambda: self.xml(text))
         for value in sorted(suspects, key=len, reverse=True):
-            if value and value in clean:
+            if value and value in clean and f">{value}<" not in text:  # whole element texts were judged by name
                 judged = self.value(value)
                 if judged != value:
                     clean = clean.replace(value, judged)
         return clean
 
     def _element(self, found: re.Match[str]) -> str:
-        name, content = _local(found[1]), found[3]
+        name, content = ("" if self.markup else _local(found[1])), found[3]
+        if self.markup:  # an HTML tag names markup, not a field: the text is judged by itself
+            clean = self.value(content) if not self._plain(content) else content
+            return found[0] if clean == content else f"<{found[1]}{found[2] or ''}>{clean}</{found[1]}>"
         verdict = self.rules.field_verdict(name)
         if verdict == "kept" or is_placeholder(content):
             return found[0]
@@ -505,6 +555,7 @@ class Scrubber:
         return head + sep + self.body(value, part_type[1] if part_type else "", keep_layout=True) + ending
 
 
+_LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{32,}")
 _TOKEN = re.compile(r"[A-Za-z0-9+/_.~-]+={0,2}")
 _TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _ATTRIBUTE_NAME = re.compile(r"\s([A-Za-z_][\w.:-]*)=[\"']")
