@@ -365,7 +365,10 @@ _PUBLIC_VALUE = re.compile(
     r"|(?:pk|pub|publishable)[._-])"
 )
 # a digest written with its algorithm: `sha256:...`, `sha512-...` (subresource integrity), `md5=...`
-_ALGORITHM_DIGEST = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|sha3-\d+)[:=-][A-Za-z0-9+/=_-]{16,}")
+_ALGORITHM_DIGEST = re.compile(
+    r"(?i)(?:sha-?(?:1|224|256|384|512)|md5|crc32c?|blake2[bs]?|sha3-\d+)[:=-][A-Za-z0-9+/=_-]{6,}"
+    r"(?:,\s*(?:sha-?(?:1|224|256|384|512)|md5|crc32c?)[:=-][A-Za-z0-9+/=_-]{6,})*"
+)
 
 
 def is_public_value(value: str) -> bool:

@@ -105,7 +105,7 @@ OWN_FORMATS: tuple[tuple[str, str], ...] = (
     (
         "prefixed-token",
         r"(?<![A-Za-z0-9_.+/=-])(?P<p>[A-Za-z][A-Za-z0-9]{0,11}(?:[_.-][A-Za-z0-9]{1,10}){0,3}[_.-])"
-        r"(?P<r>[A-Za-z0-9][A-Za-z0-9+/_.=-]{15,400})(?![A-Za-z0-9_+/=-])",
+        r"(?P<r>[A-Za-z0-9][A-Za-z0-9+/_.-]{15,400}={0,2})(?![A-Za-z0-9_+/=-])",
     ),
     # principle: whatever follows an `Authorization` scheme word in text (Token, Digest, AWS4-HMAC-SHA256, OAuth ...)
     ("authorization", r"(?i)authorization[\"']?\s*[:=]\s*[\"']?[A-Za-z][A-Za-z0-9._-]*[ ]+(?P<v>[^\r\n\"'<>\\]{8,})"),
@@ -427,6 +427,8 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
     return FormatMatch(item.kind, start, end)
 
 
+# a digest's algorithm before it: `sha512-...` (subresource integrity), `sha-256=...`, `md5-...`
+_DIGEST_PREFIX = re.compile(r"(?i)(?:sha-?\d*|md5|crc32c?|blake2[bs]?|xxh\d*)[_.-]")
 # prefix words that name a credential: with one of them, a shorter random part is enough (`sm_pat_...`)
 _CREDENTIAL_PREFIX_WORDS = frozenset({"pat", "key", "token", "secret", "sk", "api", "pw", "auth", "pass"})
 
@@ -435,7 +437,7 @@ def _is_vendor_token(prefix: str, rest: str) -> bool:
     """A prefixed token is a secret when its prefix does not call it public and its random part is random: 20
     characters or more (16 under a credential word such as `pat`), judged as hex when it is hex."""
     words = {word.lower() for word in _PREFIX_WORD.findall(prefix)}
-    if words & _PUBLIC_PREFIX_WORDS:
+    if words & _PUBLIC_PREFIX_WORDS or _DIGEST_PREFIX.match(prefix):
         return False
     shortest = 16 if words & _CREDENTIAL_PREFIX_WORDS else 20
     runs = [run for run in re.split(r"[._-]", rest) if run]

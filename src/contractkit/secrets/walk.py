@@ -55,7 +55,8 @@ _NAME_KEYS += ("ParameterKey", "OptionName")
 _VALUE_KEYS = ("value", "Value", "ParameterValue", "secret", "Secret")
 # words that make a pair list's name describe data (`GIT_COMMIT`, `image_digest`, `checksum`), never a credential
 _DATA_WORDS = frozenset(
-    {"sha", "sha1", "sha256", "commit", "digest", "hash", "checksum", "etag", "revision", "rev", "version"}
+    {"sha", "sha1", "sha256", "sha512", "md5", "crc", "crc32c", "commit", "digest", "hash", "checksum", "etag"}
+    | {"revision", "rev", "version", "integrity"}
     | {"id", "uuid", "ref", "image", "tag", "build", "date", "time", "timestamp", "url", "uri", "path", "host"}
 )
 _XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)(\s[^<>]*)?>([^<]+)</\1>")
@@ -241,7 +242,7 @@ class Scrubber:
             return self.secret(key, value)
         if not container and self._plain(value):
             return value
-        clean = self.value(value, container, data=_names_data(key) or public)
+        clean = self.value(value, container, data=_names_data(key) or public or is_digest(value))
         if clean == value and verdict == "unexplained" and not explained and self._unexplained(key, value):
             return self.secret(f"unexplained-{key}", value)
         return clean
@@ -376,7 +377,7 @@ class Scrubber:
             suspects = self.suspects_of(text)
             names = set(_TAG.findall(text)) | set(_ATTRIBUTE_NAME.findall(text)) if suspects is not None else set()
             if suspects is None:
-                return escape_xml_placeholders(self.text(self.xml(text)))
+                return escape_xml_placeholders(self._between_elements(self.xml(text)))
             if self._clean(suspects, {_local(name) for name in names}, []):
                 return text
             return escape_xml_placeholders(self._xml_suspects(text, suspects))
@@ -510,6 +511,15 @@ class Scrubber:
             text,
         )
 
+    def _between_elements(self, text: str) -> str:
+        """Text scrubbing for what lies between the simple elements (attributes, CDATA, mixed text): an
+        element's own text was judged with its name."""
+        pieces, last = [], 0
+        for found in _XML_ELEMENT.finditer(text):
+            pieces += [self.text(text[last : found.start()]), found[0]]
+            last = found.end()
+        return "".join(pieces) + self.text(text[last:])
+
     def _xml_suspects(self, text: str, suspects: frozenset[str]) -> str:
         """XML walked judging only the suspect values; those left outside simple elements (attribute values,
         mixed text) are then judged where they stand."""
@@ -592,7 +602,12 @@ def _stem(segment: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _names_data(name: str) -> bool:
-    return any(word in _DATA_WORDS for word in name_words(name))
+    """True when a name says its value is data (an id, a digest, a commit) or published on purpose (a public,
+    publishable, site or client key)."""
+    return any(word in _DATA_WORDS or word in _PUBLIC_WORDS for word in name_words(name))
+
+
+_PUBLIC_WORDS = frozenset({"public", "publishable", "site", "client"})
 
 
 def _looks_like_form(text: str) -> bool:
