@@ -64,8 +64,12 @@ class DescriptionHints:
         return doc is not None and doc.explains(value)
 
     def is_unexplained(self, name: str) -> bool:
-        """True when there is a description and it does not document a field of this name."""
-        return self.described and bool(name) and _key(name) not in self.fields
+        """True when there is a description and it does not explain a field of this name: documents no field
+        of the name, or only as a string with no pattern, format or enum (which explains nothing about a value)."""
+        if not self.described or not name:
+            return False
+        doc = self.fields.get(_key(name))
+        return doc is None or not (doc.patterns or doc.formats or doc.enum)
 
     def merged(self, other: DescriptionHints) -> DescriptionHints:
         """These hints and another description's."""

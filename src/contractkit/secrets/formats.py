@@ -104,7 +104,7 @@ OWN_FORMATS: tuple[tuple[str, str], ...] = (
     # principle: a vendor prefix (letters, with a version or kind word) and `_`/`-`, then a long random part
     (
         "prefixed-token",
-        r"(?<![A-Za-z0-9_.+/=-])(?P<p>[A-Za-z][A-Za-z0-9]{0,11}(?:[_.-][A-Za-z0-9]{1,10}){0,3}[_.-])"
+        r"(?<![A-Za-z0-9_.+/-])(?P<p>[A-Za-z][A-Za-z0-9]{0,11}(?:[_.-][A-Za-z0-9]{1,10}){0,3}[_.-])"
         r"(?P<r>[A-Za-z0-9][A-Za-z0-9+/_.-]{15,400}={0,2})(?![A-Za-z0-9_+/=-])",
     ),
     # principle: whatever follows an `Authorization` scheme word in text (Token, Digest, AWS4-HMAC-SHA256, OAuth ...)

@@ -117,12 +117,21 @@ def _encoding_of(data: bytes) -> str:
     for mark, name in _BOMS:
         if data.startswith(mark):
             return name
-    head = data[:64]
-    if len(head) >= 8 and head[1::2].count(0) > len(head) // 3 and head[0::2].count(0) == 0:
-        return "utf-32-le" if len(head) >= 8 and head[2::4].count(0) == len(head[2::4]) else "utf-16-le"
-    if len(head) >= 8 and head[0::2].count(0) > len(head) // 3 and head[1::2].count(0) == 0:
-        return "utf-16-be"
+    head = data[: len(data[:64]) // 4 * 4]
+    if len(head) >= 8:  # ASCII text in UTF-32 or UTF-16 has zero bytes in fixed places
+        if _zero(head[1::4]) and _zero(head[2::4]) and _zero(head[3::4]) and not _zero(head[0::4]):
+            return "utf-32-le"
+        if _zero(head[0::4]) and _zero(head[1::4]) and _zero(head[2::4]) and not _zero(head[3::4]):
+            return "utf-32-be"
+        if head[1::2].count(0) > len(head) // 3 and head[0::2].count(0) == 0:
+            return "utf-16-le"
+        if head[0::2].count(0) > len(head) // 3 and head[1::2].count(0) == 0:
+            return "utf-16-be"
     return "utf-8"
+
+
+def _zero(data: bytes) -> bool:
+    return data.count(0) == len(data)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")

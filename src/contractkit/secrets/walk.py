@@ -604,7 +604,11 @@ def _stem(segment: str) -> str:
 def _names_data(name: str) -> bool:
     """True when a name says its value is data (an id, a digest, a commit) or published on purpose (a public,
     publishable, site or client key)."""
-    return any(word in _DATA_WORDS or word in _PUBLIC_WORDS for word in name_words(name))
+    words = name_words(name)
+    compact = "".join(words)
+    return any(word in _DATA_WORDS or word in _PUBLIC_WORDS for word in words) or any(
+        algorithm in compact for algorithm in ("md5", "sha1", "sha256", "sha512", "crc32")
+    )
 
 
 _PUBLIC_WORDS = frozenset({"public", "publishable", "site", "client"})
