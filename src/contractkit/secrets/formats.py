@@ -34,6 +34,7 @@ __all__ = [
     "FormatMatch",
     "FormatSet",
     "GENERIC_KINDS",
+    "is_random_run",
     "LEFT_TO_STRUCTURE",
     "OWN_FORMATS",
     "S",
@@ -152,6 +153,8 @@ def library_formats() -> tuple[tuple[str, re.Pattern[str]], ...]:
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DIGIT = re.compile(r"[0-9]")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
 _LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -179,17 +182,21 @@ _RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
 _HEX_BODY = re.compile(r"[A-Za-z]{0,4}([0-9a-f]{24,}|[0-9A-F]{24,})")
 
 
+def is_random_run(run: str) -> bool:
+    """True for a run of token characters that looks random by any measure the formats use: letters and digits
+    at random, hex after a short prefix (judged by the entropy hex can have, at most 4 bits a character), or
+    upper- and lower-case letters at random."""
+    if looks_random(run):
+        return True
+    hex_body = _HEX_BODY.fullmatch(run)
+    if hex_body and _DIGIT.search(hex_body[1]) and _LETTER.search(hex_body[1]) and shannon_entropy(hex_body[1]) >= 3.3:
+        return True
+    return len(run) >= 24 and bool(_UPPER.search(run) and _LOWER.search(run)) and shannon_entropy(run) >= 4.2
+
+
 def _random_part(text: str) -> bool:
-    """True when a match has a random run of token characters (the test for formats with a short fixed part); a
-    hex run after a short prefix is judged by the entropy hex can have (at most 4 bits a character)."""
-    for run in _RUN.findall(text):
-        if looks_random(run):
-            return True
-        hex_body = _HEX_BODY.fullmatch(run)
-        if hex_body and _DIGIT.search(hex_body[1]) and _LETTER.search(hex_body[1]):
-            if shannon_entropy(hex_body[1]) >= 3.3:
-                return True
-    return False
+    """True when a match has a random run of token characters (the test for formats with a short fixed part)."""
+    return any(is_random_run(run) for run in _RUN.findall(text))
 
 
 # ---------------------------------------------------------------- the literal every match contains

@@ -20,7 +20,7 @@ import re
 from typing import Callable, Iterable
 
 from contractkit.core.loading import parse_json_value
-from contractkit.secrets.formats import looks_random
+from contractkit.secrets.formats import is_random_run
 
 __all__ = ["is_plain_value", "suspect_values"]
 
@@ -80,7 +80,7 @@ def is_plain_value(value: str, is_secret_name: Callable[[str], bool], has_litera
         return False
     if "://" in value and ("?" in value or "#" in value or "@" in value):
         return False
-    if any(not _HEX_TEXT.fullmatch(run) and looks_random(run) for run in _RUN_TEXT.findall(value)):
+    if any(not _HEX_TEXT.fullmatch(run) and is_random_run(run) for run in _RUN_TEXT.findall(value)):
         return False
     if ("=" in value or ":" in value) and any(is_secret_name(name) for name in _ASSIGNED.findall(value)):
         return False
@@ -104,7 +104,7 @@ def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tup
         end = len(mapped) if end < 0 else end
         chunk = data[position:end]
         if (not slash or b"/" in chunk) and not _HEX.fullmatch(chunk) and data[end : end + 2] != b'":':
-            if looks_random(chunk.decode("utf-8", "replace")):
+            if is_random_run(chunk.decode("utf-8", "replace")):
                 spans.append((position, end))
         position = mapped.find(needle, end)
     return spans

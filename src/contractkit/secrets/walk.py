@@ -34,6 +34,8 @@ ANY_PLACEHOLDER = re.compile(
     r"<(?:scrubbed|volatile):[^<>]*>|&lt;(?:scrubbed|volatile):.*?&gt;|(?i:%3C(?:scrubbed|volatile)%3A[A-Za-z0-9_.+-]*%3E)"
 )
 _COOKIE_HEADERS = frozenset({"cookie", "set-cookie", "set-cookie2"})
+# headers that describe the body's structure (a media type and its boundary), never carry a credential
+_STRUCTURE_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "transfer-encoding"})
 _COOKIE_ATTRIBUTES = frozenset(
     {"path", "domain", "expires", "max-age", "secure", "httponly", "samesite", "priority", "partitioned"}
     | {"version", "comment"}
@@ -277,7 +279,7 @@ class Scrubber:
         segments = path.split("/")
         clean = [
             self.secret("path-token", segment)
-            if not is_placeholder(segment) and is_random_token(_stem(unquote(segment)), min_length=20)
+            if not is_placeholder(segment) and _is_path_token(_stem(unquote(segment)), self.detector.kinds)
             else segment
             for segment in segments
         ]
@@ -318,7 +320,7 @@ class Scrubber:
         lowered = name.lower()
         if lowered in _COOKIE_HEADERS:
             return self.cookies(value, set_cookie=lowered != "cookie")
-        if self.rules.is_kept(name):
+        if self.rules.is_kept(name) or lowered in _STRUCTURE_HEADERS:
             return value
         if self.rules.is_secret_header(name):
             return self.secret(name, value)
@@ -592,6 +594,11 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
             elif kind is float and not exponent:
                 exponent = not math.isfinite(item) or "e" in repr(item)
     return keys, pairs, exponent
+
+
+def _is_path_token(segment: str, kinds: Callable[[str], list[str]]) -> bool:
+    """True when a decoded path segment is a random token or holds a credential format (a bot's token)."""
+    return is_random_token(segment, min_length=20) or (len(segment) >= 16 and bool(kinds(segment)))
 
 
 def _stem(segment: str) -> str:
