@@ -641,6 +641,7 @@ CONTEXT = {
     "ibm cos hmac secret": "cos_hmac_secret_access_key",
     "basic credentials base64": "basic_auth",
     "mailchimp api key": "MAILCHIMP_API_KEY",
+    "mailgun signing key": "MAILGUN_WEBHOOK_SIGNING_KEY",  # its gitleaks rule requires the word mailgun
     "snyk api token": "SNYK_TOKEN",
     "launchdarkly access token": "LD_ACCESS_TOKEN",
     "gocardless live token": "GOCARDLESS_ACCESS_TOKEN",
