@@ -32,6 +32,7 @@ from contractkit.secrets.formats import (
     library_formats,
     looks_random,
     shannon_entropy,
+    trie_pattern,
 )
 
 __all__ = [
@@ -511,12 +512,11 @@ class Detector:
     literals: tuple[tuple[str, str], ...] = ()
     _literal_regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
     _literal_kinds: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
-    _literal_bytes: re.Pattern[bytes] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         ordered = sorted(self.literals, key=lambda item: (-len(item[1]), item[0]))
         if ordered:
-            regex = re.compile("|".join(re.escape(value) for _, value in ordered))
+            regex = re.compile(trie_pattern(value for _, value in ordered))
             object.__setattr__(self, "_literal_regex", regex)
             kinds: dict[str, str] = {}
             for kind, value in ordered:
@@ -548,15 +548,14 @@ class Detector:
         for match in ordered:  # the longest first: a format's full shape wins over a shorter one inside it
             yield SecretMatch(match.kind, match.start, match.end)
 
-    def literal_spans(self, data: bytes) -> list[tuple[int, int]]:
-        """Where the credentials of the run occur in UTF-8 bytes, in any encoding."""
+    def literal_spans(self, text: str, data: bytes) -> list[tuple[int, int]]:
+        """Where the credentials of the run occur in a text, as offsets into its UTF-8 bytes `data`."""
         if self._literal_regex is None:
             return []
-        if self._literal_bytes is None:
-            values = sorted({value.encode("utf-8", "surrogatepass") for _, value in self.literals}, key=len)
-            object.__setattr__(self, "_literal_bytes", re.compile(b"|".join(map(re.escape, reversed(values)))))
-        assert self._literal_bytes is not None
-        return [found.span() for found in self._literal_bytes.finditer(data)]
+        spans = [found.span() for found in self._literal_regex.finditer(text)]
+        if spans and not text.isascii():  # offsets into the UTF-8 bytes
+            spans = [(len(text[:start].encode()), len(text[:end].encode())) for start, end in spans]
+        return spans
 
     def has_literal(self, text: str) -> bool:
         """True when a text holds one of the credentials of the run, in any encoding."""

@@ -158,6 +158,7 @@ _LOWER = re.compile(r"[a-z]")
 _LETTER = re.compile(r"[A-Za-z]")
 
 
+@lru_cache(maxsize=16384)
 def shannon_entropy(value: str) -> float:
     """Bits per character of a string."""
     if not value:

@@ -20,7 +20,7 @@ import re
 from typing import Callable, Iterable
 
 from contractkit.core.loading import parse_json_value
-from contractkit.secrets.formats import is_random_run
+from contractkit.secrets.formats import is_random_run, shannon_entropy
 
 __all__ = ["is_plain_value", "suspect_values"]
 
@@ -46,14 +46,14 @@ _SPECIAL = re.compile(rb"%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]+;|<!\[CDATA\[")
 def suspect_values(
     text: str,
     is_secret_name: Callable[[str], bool],
-    literal_spans: Callable[[bytes], Iterable[tuple[int, int]]],
+    literal_spans: Callable[[str, bytes], Iterable[tuple[int, int]]],
 ) -> frozenset[str] | None:
     """The string values of a JSON or XML text that may hold a secret (decoded, as the walk sees them), or None
     when the text needs a full walk (CDATA)."""
     data = text.encode("utf-8", "surrogatepass")
     if b"<![CDATA[" in data:
         return None
-    spans = list(literal_spans(data))
+    spans = list(literal_spans(text, data))
     if b"%" in data or b"&" in data:
         spans += [found.span() for found in _SPECIAL.finditer(data)]
     spans += _secret_assignments(data, is_secret_name, quoted=not text.lstrip().startswith(("{", "[")))
@@ -104,7 +104,9 @@ def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tup
         end = len(mapped) if end < 0 else end
         chunk = data[position:end]
         if (not slash or b"/" in chunk) and not _HEX.fullmatch(chunk) and data[end : end + 2] != b'":':
-            if is_random_run(chunk.decode("utf-8", "replace")):
+            run = chunk.decode("utf-8", "replace")
+            # with `/` a run may be a path (`repos/octo/app/commits`): base64 of random bytes has 4.5 bits and more
+            if (not slash or shannon_entropy(run) >= 4.5) and is_random_run(run):
                 spans.append((position, end))
         position = mapped.find(needle, end)
     return spans
@@ -143,18 +145,21 @@ def _starts(data: bytes, needle: bytes) -> list[tuple[int, int]]:
 
 def _urls(data: bytes) -> list[tuple[int, int]]:
     """Where a URL with a query, a fragment or userinfo is."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if b"?" not in data and b"#" not in data and b"@" not in data:
+        return spans
     position = data.find(b"://")
     while position >= 0:
         end = _URL_END.search(data, position)
         stop = end.start() if end else len(data)
-        if any(mark in data[position:stop] for mark in (b"?", b"#", b"@")):
+        if _URL_MARK.search(data, position, stop):
             spans.append((position, stop))
         position = data.find(b"://", stop)
     return spans
 
 
 _URL_END = re.compile(rb"[\s\"'<>]")
+_URL_MARK = re.compile(rb"[?#@]")
 
 
 def _json_string(data: bytes, start: int, end: int) -> str:
