@@ -42,7 +42,9 @@ def test_a_secret_in_every_layer_is_scrubbed_where_it_lives() -> None:
     rules = rules_for(None, {})
     document = json.dumps({"config": {"note": GITHUB}})
     wrapped = base64.encodebytes(base64.b64encode(document.encode())).decode()  # base64 twice, MIME-wrapped
-    body = _json(rules, {"content": wrapped, "html": f"&lt;b&gt;{GITHUB}&lt;/b&gt;", "escaped": GITHUB.replace("_", "%5f")})
+    body = _json(
+        rules, {"content": wrapped, "html": f"&lt;b&gt;{GITHUB}&lt;/b&gt;", "escaped": GITHUB.replace("_", "%5f")}
+    )
     assert isinstance(body, dict)
     inner = json.loads(base64.b64decode(base64.b64decode(body["content"])))
     assert inner == {"config": {"note": "<scrubbed:github-token>"}}
@@ -205,3 +207,32 @@ def _repository_cassettes() -> list[tuple[Path, ScrubRules]]:
 def test_the_repository_cassettes_do_not_change_when_scrubbed_again(path: Path, rules: ScrubRules) -> None:
     for interaction in load_cassette(path).interactions:
         assert scrub_interaction(interaction, rules) == interaction
+
+
+def test_scan_reads_compressed_bodies_and_flags_what_the_recorder_scrubs(
+    tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    from contractkit.cassettes import Cassette, write_cassette
+
+    (tmp_path / "registry.yaml").write_text(
+        "version: 1\nconsumer: shop\nproviders:\n  pay:\n    base_url: http://127.0.0.1:9/v1\n"
+        "    auth: {scheme: none}\n    cassettes: cassettes/pay\n"
+        "    operations:\n      list: {method: GET, path: /items, safe: true}\n",
+        encoding="utf-8",
+    )
+    body = gzip.compress(
+        json.dumps({"items": [{"note": "rotated: hf_" + "BAbsWIiHddjXHApSXpfkmRIPgsMJQJDvis"}]}).encode()
+    )
+    interaction = RecordedInteraction(
+        RecordedRequest("GET", "http://127.0.0.1:9/v1/items", {}, None),
+        RecordedResponse(200, {"Content-Type": ("application/json",), "Content-Encoding": ("gzip",)}, body, "OK"),
+    )
+    path = tmp_path / "cassettes" / "pay" / "list.yaml"
+    write_cassette(Cassette(path, (interaction,), {"operation": "list", "provider": "pay"}))
+    code, out, err = run_cli("scan", "--registry", str(tmp_path / "registry.yaml"))
+    assert code == 1 and "secret in cassette: prefixed-token" in out + err, out + err
+    rules = rules_for(None, {})
+    scrubbed = scrub_interaction(load_cassette(path).interactions[0], rules)
+    write_cassette(Cassette(path, (scrubbed,), {"operation": "list", "provider": "pay"}))
+    assert run_cli("scan", "--registry", str(tmp_path / "registry.yaml"))[0] == 0
+    assert isinstance(scrubbed.response.body, bytes) and b"BAbsWI" not in gzip.decompress(scrubbed.response.body)
