@@ -507,6 +507,33 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
     add("sha-in-multipart", "a commit SHA in a multipart part", "multipart_req", v, ("revision", None, None, v))
     v = r.hex(40)
     add("sha-in-path", "a commit SHA in the URL path", "path", v, v)
+    # the names and ordinary values of pair lists: X is never a secret, and Y is judged by X
+    pair_neighbours = [
+        (
+            "cloudformation-name",
+            {"ParameterKey": "DeployEnvironmentName", "ParameterValue": "blue"},
+            "DeployEnvironmentName",
+        ),
+        ("cloudformation-value", {"ParameterKey": "Stage", "ParameterValue": "production-blue-7"}, "production-blue-7"),
+        ("aws-tag-name", {"Key": "CostCenterCode", "Value": "cc-4411"}, "CostCenterCode"),
+        ("aws-tag-value", {"Key": "Owner", "Value": "platform-team-north"}, "platform-team-north"),
+        ("key-value-name", {"key": "feature.search.enabled", "value": "true"}, "feature.search.enabled"),
+        ("ecs-name-value", {"Name": "LOG_LEVEL_DEFAULT", "Value": "debug-verbose"}, "debug-verbose"),
+        ("k8s-name-value", {"name": "AWS_REGION_PRIMARY", "value": "eu-west-1"}, "AWS_REGION_PRIMARY"),
+        (
+            "gitlab-variable-name",
+            {"variable_type": "env_var", "key": "KEY_ROTATION_DAYS", "value": "90"},
+            "KEY_ROTATION_DAYS",
+        ),
+    ]
+    for label, pair, core in pair_neighbours:
+        add(
+            f"pairs-{label}",
+            "ordinary entries of name/value lists (CloudFormation, AWS tags, Consul, ECS, Kubernetes, GitLab)",
+            "json",
+            core,
+            {"env": [pair]},
+        )
     v = r.hex(40)
     add("sha-in-yaml", "a commit SHA in a YAML document", "yaml", v, f"build:\n  commit: {v}")
     v = "sha256:" + r.hex(64)
