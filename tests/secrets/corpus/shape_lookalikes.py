@@ -14,7 +14,7 @@ import json
 import uuid
 
 from shape_values import ALNUM, B64URL, BASE32, LOWER_ALNUM, UPPER_ALNUM, Rand
-from shape_wire import LOOKALIKE, Case
+from shape_wire import BOUNDARY, LOOKALIKE, Case
 
 
 def _uuid(r: Rand) -> str:
@@ -534,6 +534,13 @@ def lookalike_cases(seed: str = "contractkit-shape-lookalikes-1") -> list[Case]:
             core,
             {"env": [pair]},
         )
+    add(
+        "multipart-boundary",
+        "RFC 2046 multipart boundary: structure, not a credential",
+        "multipart_req",
+        BOUNDARY,
+        None,
+    )
     v = r.hex(40)
     add("sha-in-yaml", "a commit SHA in a YAML document", "yaml", v, f"build:\n  commit: {v}")
     v = "sha256:" + r.hex(64)
