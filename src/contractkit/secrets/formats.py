@@ -154,6 +154,7 @@ _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DIGIT = re.compile(r"[0-9]")
 _UPPER = re.compile(r"[A-Z]")
+_SLUG = re.compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+)(?:[-_./](?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+))*")
 _LOWER = re.compile(r"[a-z]")
 _LETTER = re.compile(r"[A-Za-z]")
 
@@ -187,10 +188,12 @@ def is_random_run(run: str) -> bool:
     """True for a run of token characters that looks random by any measure the formats use: letters and digits
     at random, hex after a short prefix (judged by the entropy hex can have, at most 4 bits a character), or
     upper- and lower-case letters at random."""
+    if _SLUG.fullmatch(run):
+        return False  # words and numbers (`repository-12060`, `build_2026_12`): a name, not a token
     if looks_random(run):
         return True
     hex_body = _HEX_BODY.fullmatch(run)
-    if hex_body and _DIGIT.search(hex_body[1]) and _LETTER.search(hex_body[1]) and shannon_entropy(hex_body[1]) >= 3.3:
+    if hex_body and _DIGIT.search(hex_body[1]) and _LETTER.search(hex_body[1]) and shannon_entropy(hex_body[1]) >= 3.0:
         return True
     return len(run) >= 24 and bool(_UPPER.search(run) and _LOWER.search(run)) and shannon_entropy(run) >= 4.2
 

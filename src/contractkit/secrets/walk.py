@@ -451,7 +451,11 @@ class Scrubber:
             pair = self._name_value_pair(data)
             if pair is not None:
                 return pair
-            return {key: self._json_entry(str(key), value, container, path) for key, value in data.items()}
+            name_key = _pair_keys(data)[0]  # in a name/value pair the name is a name, judged by its value only
+            return {
+                key: self.value(value) if key == name_key else self._json_entry(str(key), value, container, path)
+                for key, value in data.items()
+            }
         if isinstance(data, list):
             if self.track_paths:
                 return [self.json(item, container, f"{path}[{index}]") for index, item in enumerate(data)]
@@ -479,9 +483,8 @@ class Scrubber:
     def _name_value_pair(self, data: dict[str, Any]) -> dict[str, Any] | None:
         """`{name: X, value: Y}`: Y is judged by X: a secret when X is a secret name, data when X names data (a
         commit, a digest) or the description explains Y, and otherwise a secret when Y is a random token."""
-        name_key = next((key for key in _NAME_KEYS if isinstance(data.get(key), str)), None)
-        value_key = next((key for key in _VALUE_KEYS if isinstance(data.get(key), str)), None)
-        if name_key is None or value_key is None or name_key == value_key:
+        name_key, value_key = _pair_keys(data)
+        if name_key is None or value_key is None:
             return None
         name, value = data[name_key], data[value_key]
         if not value or is_placeholder(value) or is_public_value(value):
@@ -571,6 +574,15 @@ _LONG_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=.-])[A-Za-z0-9+/_=-]{32,}")
 _TOKEN = re.compile(r"[A-Za-z0-9+/_.~-]+={0,2}")
 _TAG = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _ATTRIBUTE_NAME = re.compile(r"\s([A-Za-z_][\w.:-]*)=[\"']")
+
+
+def _pair_keys(data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The keys of X and Y when a dict is a name/value pair `{name: X, value: Y}`, else (None, None)."""
+    name_key = next((key for key in _NAME_KEYS if isinstance(data.get(key), str)), None)
+    value_key = next((key for key in _VALUE_KEYS if isinstance(data.get(key), str)), None)
+    if name_key is None or value_key is None or name_key == value_key:
+        return None, None
+    return name_key, value_key
 
 
 def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
