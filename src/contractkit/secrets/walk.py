@@ -42,6 +42,8 @@ _COOKIE_ATTRIBUTES = frozenset(
 )
 # a folded `Set-Cookie` joins cookies with `, `; a comma inside `Expires=Wed, 21 Oct ...` is followed by no `name=`
 _FOLDED_COOKIE = re.compile(r",\s*(?=[^;,=\s]+=)")
+# a path without scheme and host, after a space, a quote or a bracket: `/shape/path_2/<token>?a=b`
+_RELATIVE_URL = re.compile(r"(?:(?<=[\s(\[=:'\"])|^)/(?!/)[A-Za-z0-9._~%!$&'*+,;=:@/?-]{16,}")
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>\\`]+")
 # `password=...`, `"api_key": "..."`, `X-Auth-Token: ...` in free text, `login(password: "...")` in GraphQL
 _ASSIGNMENT = re.compile(
@@ -120,9 +122,9 @@ class Scrubber:
         """URLs, literal credentials, credential formats, encoded blobs and `name=value` assignments in text
         (`peeled`: the text as a whole was already tried as an encoded layer)."""
         steps = (
-            [self._urls, self._literals]
+            [self._urls, self._paths, self._literals]
             if peeled and _BLOB.fullmatch(text)
-            else [self._urls, self._literals, self._blobs]
+            else [self._urls, self._paths, self._literals, self._blobs]
         )
         if self.assignments:
             steps.append(self._assignments)
@@ -132,6 +134,16 @@ class Scrubber:
 
     def _urls(self, text: str) -> str:
         return _URL.sub(self._url_match, text) if "://" in text else text
+
+    def _paths(self, text: str) -> str:
+        """A path with its query written without scheme and host (`url: /hooks/T01/B02/...?key=...` in an error
+        message): its segments and query judged as in a URL."""
+        return _RELATIVE_URL.sub(self._relative_match, text) if "/" in text else text
+
+    def _relative_match(self, found: re.Match[str]) -> str:
+        path, question, query = found[0].rstrip(").,;:!?]}").partition("?")
+        tail = found[0][len(path) + len(question) + len(query) :]
+        return self._path(path) + question + (self.pairs(query) if query else "") + tail
 
     def _url_match(self, found: re.Match[str]) -> str:
         url = found[0].rstrip(").,;:!?]}")  # prose closes a sentence or a parenthesis after a URL
@@ -610,7 +622,8 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
 
 def _is_path_token(segment: str, kinds: Callable[[str], list[str]]) -> bool:
     """True when a decoded path segment is a random token or holds a credential format (a bot's token)."""
-    return is_random_token(segment, min_length=20) or (len(segment) >= 16 and bool(kinds(segment)))
+    random = "." not in segment and is_random_token(segment, min_length=20)  # a dotted name is a host or a file
+    return random or (len(segment) >= 16 and bool(kinds(segment)))
 
 
 def _stem(segment: str) -> str:
