@@ -35,6 +35,7 @@ __all__ = [
     "FormatSet",
     "GENERIC_KINDS",
     "is_random_run",
+    "is_slug",
     "LEFT_TO_STRUCTURE",
     "OWN_FORMATS",
     "S",
@@ -184,12 +185,18 @@ _RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
 _HEX_BODY = re.compile(r"[A-Za-z]{0,4}([0-9a-f]{24,}|[0-9A-F]{24,})")
 
 
+def is_slug(run: str) -> bool:
+    """True for words and numbers joined by `-`, `_`, `.` or `/` (`repository-12060`, `repos/octo/app/commits`):
+    a name or a path, not a token."""
+    return bool(_SLUG.fullmatch(run))
+
+
 def is_random_run(run: str) -> bool:
     """True for a run of token characters that looks random by any measure the formats use: letters and digits
     at random, hex after a short prefix (judged by the entropy hex can have, at most 4 bits a character), or
     upper- and lower-case letters at random."""
-    if _SLUG.fullmatch(run):
-        return False  # words and numbers (`repository-12060`, `build_2026_12`): a name, not a token
+    if is_slug(run):
+        return False
     if looks_random(run):
         return True
     hex_body = _HEX_BODY.fullmatch(run)

@@ -20,7 +20,7 @@ import re
 from typing import Callable, Iterable
 
 from contractkit.core.loading import parse_json_value
-from contractkit.secrets.formats import is_random_run, shannon_entropy
+from contractkit.secrets.formats import is_random_run, is_slug, shannon_entropy
 
 __all__ = ["is_plain_value", "suspect_values"]
 
@@ -102,14 +102,22 @@ def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tup
     while position >= 0:
         end = mapped.find(b" ", position)
         end = len(mapped) if end < 0 else end
-        chunk = data[position:end]
-        if (not slash or b"/" in chunk) and not _HEX.fullmatch(chunk) and data[end : end + 2] != b'":':
-            run = chunk.decode("utf-8", "replace")
-            # with `/` a run may be a path (`repos/octo/app/commits`): base64 of random bytes has 4.5 bits and more
-            if (not slash or shannon_entropy(run) >= 4.5) and is_random_run(run):
-                spans.append((position, end))
+        if _is_random_chunk(data, position, end, slash=slash):
+            spans.append((position, end))
         position = mapped.find(needle, end)
     return spans
+
+
+def _is_random_chunk(data: bytes, start: int, end: int, *, slash: bool) -> bool:
+    """True for a run that is random: not hex, not a JSON key, not a slug or a path of words; with `/` as random
+    as base64 of random bytes (4.5 bits a character and more)."""
+    chunk = data[start:end]
+    if (slash and b"/" not in chunk) or _HEX.fullmatch(chunk) or data[end : end + 2] == b'":':
+        return False
+    run = chunk.decode("utf-8", "replace")
+    if is_slug(run) or (slash and shannon_entropy(run) < 4.5):
+        return False
+    return is_random_run(run)
 
 
 def _secret_assignments(data: bytes, is_secret_name: Callable[[str], bool], *, quoted: bool) -> list[tuple[int, int]]:
