@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
 from contractkit.secrets.detector import Detector, credential_variants, is_secret_name, looks_random
+from contractkit.secrets.masking import mask_text
 from contractkit.secrets.scrub import (
     ScrubRules,
     find_secrets,
-    mask_text,
     rules_for,
     scrub_body,
     scrub_interaction,

@@ -21,7 +21,7 @@ from contractkit.core.limits import MAX_REGEX_LENGTH
 from contractkit.core.loading import SourceDocument, load_source
 from contractkit.core.model import Operation, Provider, ProviderKind
 from contractkit.pact import PactState
-from contractkit.secrets import Detector
+from contractkit.secrets import DOCUMENTED_EXAMPLES, Detector, is_secret_name, looks_random
 
 # matcher name -> the option keys it accepts besides its own `$name` key
 MATCHER_OPTIONS: dict[str, frozenset[str]] = {
@@ -521,7 +521,10 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
     """Refuse a contract holding a value shaped like a credential: it would be copied into the pact as is.
 
     Pacts are shared (committed, published to a broker); a placeholder such as `Bearer <token>` serves as an
-    example just as well, and a scanner can then tell that no secret is there.
+    example just as well, and a scanner can then tell that no secret is there. A value is refused when it has a
+    known credential format, or when it is random-looking (high entropy, letters and digits mixed) and stands
+    under a credential name (`Authorization` with any scheme, `X-Api-Key`, `apikey`, `client_secret` ...),
+    whatever the token's format.
     """
     detector = Detector.from_credentials().without_generic()  # `Bearer <token>` examples are placeholders
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document.data, ())]
@@ -532,14 +535,41 @@ def reject_secret_shaped_values(document: SourceDocument, shown: str) -> None:
         elif isinstance(node, list):
             stack.extend((value, key_path + (index,)) for index, value in enumerate(node))
         elif isinstance(node, str):
-            for kind in detector.kinds(node)[:1]:
+            kind = _secret_kind(detector, key_path, node)
+            if kind:
                 raise ContractFileError(
-                    f"the value looks like a {kind.replace('-', ' ')}, which would reach the pact",
+                    f"the value looks like a {kind}, which would reach the pact",
                     file=shown,
                     key_path=key_path,
                     line=document.line_of(key_path),
                     hint="write a placeholder instead, such as 'Bearer <token>'",
                 )
+
+
+_MATCHER_KEYS = frozenset({"example", "min", "max"})
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+def _field_name(key_path: tuple[str | int, ...]) -> str | None:
+    """The field a value belongs to: the nearest key that is not a matcher's own (`$like`, `example`)."""
+    for key in reversed(key_path):
+        if isinstance(key, str) and not key.startswith("$") and key not in _MATCHER_KEYS:
+            return key
+    return None
+
+
+def _secret_kind(detector: Detector, key_path: tuple[str | int, ...], value: str) -> str | None:
+    """What credential a contract value looks like, or None: a known format, or a random-looking token under a
+    credential name (the token is the value's last word, after an auth scheme such as `Token token=`)."""
+    for kind in detector.kinds(value)[:1]:
+        return kind.replace("-", " ")
+    field = _field_name(key_path)
+    if field is None or not (field.lower() in _CREDENTIAL_HEADERS or is_secret_name(field)):
+        return None
+    token = re.split(r"[\s=,:]+", value.strip())[-1].strip("\"'")
+    if token in DOCUMENTED_EXAMPLES:  # a vendor's published example (PagerDuty's `y_NbAkKc66ryYTWUXYEu`) is public
+        return None
+    return f"credential under {field!r}" if looks_random(token, min_length=12) else None
 
 
 def example_of(value: Any) -> Any:

@@ -50,6 +50,12 @@ class Code(StrEnum):
     LEDGER_PROVIDER = "CK119", "a ledger entry names a provider the registry lacks", "lint"
     LEDGER_EXPIRED = "CK120", "a ledger entry expired: the gate fails until it is renewed or removed", "lint"
     REGISTRY_EMPTY = "CK121", "the registry names no providers, so nothing is checked (a warning)", "lint"
+    SCRUB_KEEP_INVALID = (
+        "CK129",
+        "a scrub.keep entry is neither a field name nor a JSON path, keeps a field the description marks secret, or "
+        "names no field the description documents (a warning)",
+        "lint",
+    )
 
     # consumer: contracts through the Pact mock server
     REQUEST_MISMATCH = "CK201", "the interaction's own request does not satisfy its own matchers", "consumer"

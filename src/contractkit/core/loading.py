@@ -217,17 +217,37 @@ def _has_long_digits(text: str | bytes) -> bool:
     return _LONG_RUN in data.translate(_DIGITS_AS_ONES)
 
 
-def fast_json_parser() -> Callable[[str | bytes], Any] | None:
-    """orjson's `loads` when the `fast` extra is installed, else None: the one place an optional parser is
-    imported (`CONTRACTKIT_PURE_JSON=1` turns it off, to run the standard library's path on a machine that has it)."""
+def _fast_json_module() -> Any | None:
+    """orjson when the `fast` extra is installed, else None: the one place the optional module is imported
+    (`CONTRACTKIT_PURE_JSON=1` turns it off, to run the standard library's path on a machine that has it)."""
     if os.environ.get("CONTRACTKIT_PURE_JSON"):
         return None
     try:
         import orjson
     except ImportError:
         return None
-    loads: Callable[[str | bytes], Any] = orjson.loads
+    return orjson
+
+
+def fast_json_parser() -> Callable[[str | bytes], Any] | None:
+    """orjson's `loads` when the `fast` extra is installed, else None."""
+    module = _fast_json_module()
+    if module is None:
+        return None
+    loads: Callable[[str | bytes], Any] = module.loads
     return loads
+
+
+def fast_json_writer() -> Callable[[Any], bytes] | None:
+    """orjson's `dumps` with two-space indent and sorted keys when the `fast` extra is installed, else None; its
+    text equals `json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)` but for numbers written with an
+    exponent, non-finite floats and integers beyond 64 bits (which it refuses), so a caller checks for those."""
+    module = _fast_json_module()
+    if module is None:
+        return None
+    option = module.OPT_INDENT_2 | module.OPT_SORT_KEYS
+    dumps = module.dumps
+    return lambda data: dumps(data, option=option)
 
 
 _FAST_LOADS = fast_json_parser()

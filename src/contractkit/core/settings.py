@@ -62,6 +62,7 @@ class ScrubSettings:
     query: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()  # the allow-list: field names or JSON paths (`$.data[*].id`) the user knows are public
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from contractkit.core.auth import auth_headers, missing_credentials, missing_cre
 from contractkit.core.errors import UsageError
 from contractkit.core.model import Provider
 from contractkit.fuzz.model import SAFE_METHODS, TEMPLATE_PARAMETER
+from contractkit.secrets import mask_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,15 @@ def read_credentials(provider: Provider, environ: Mapping[str, str], *, required
 
 
 def mask_credentials(text: str, credentials: Credentials) -> str:
-    """Replace every secret value in text with a reference to its environment variable."""
-    for name, value in credentials.secrets.items():
-        if value:
-            text = text.replace(value, f"${name}" if ":" not in name else "$CREDENTIALS")
+    """Replace every secret value in text with a reference to its environment variable: whole values only (a
+    dummy credential `x` leaves "Expected" alone), in every encoding."""
+    names = {name.lower(): name for name in credentials.secrets}
+
+    def shown(key: str) -> str:  # `github_token-base64` → $GITHUB_TOKEN; a user:password pair → $CREDENTIALS
+        name = key.split("-")[0]
+        return "$CREDENTIALS" if ":" in name or key.endswith(("-basic", "-basic-urlsafe")) else f"${names.get(name, name.upper())}"
+
+    text = mask_values(text, credentials.secrets, shown)
     for header, shown in credentials.shown.items():
         # schemathesis masks the header in curl commands; point it at the environment so the command runs as is.
         pattern = re.compile(rf"-H '{re.escape(header)}: \[Filtered\]'", re.IGNORECASE)

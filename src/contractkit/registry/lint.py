@@ -43,6 +43,7 @@ from contractkit.openapi import (
 from contractkit.registry.context import ProviderContext
 from contractkit.registry.ledger_lint import LedgerProblem, iter_ledger_problems
 from contractkit.registry.overlay_evidence import iter_overlay_lint
+from contractkit.secrets import KEEP_PATH, description_hints
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,41 @@ def check_spec(context: ProviderContext) -> Iterator[LintProblem]:
                 "operations",
                 operation.name,
                 hint=f"did you mean {close!r}?" if close else "re-import the slice after adding the operation",
+            )
+
+
+def check_scrub_keep(context: ProviderContext) -> Iterator[LintProblem]:
+    """Each `scrub.keep` entry is a field name or a JSON path; it must not keep a field the provider's description
+    marks secret (`format: password`, `writeOnly`, a security scheme's key name), and a name the description does
+    not document is a warning (a typo keeps nothing)."""
+    registry, provider = context.registry, context.provider
+    hints = description_hints(provider.spec)
+    for index, entry in enumerate(provider.settings.scrub.keep):
+        where = ("providers", provider.name, "scrub", "keep", index)
+        name = entry.rsplit(".", 1)[-1] if entry.startswith("$") else entry
+        if entry.startswith("$") and not KEEP_PATH.fullmatch(entry):
+            yield _problem(
+                registry,
+                Code.SCRUB_KEEP_INVALID,
+                f"expected a JSON path such as $.data[*].id or $..publishable_key, got {entry!r}",
+                *where,
+            )
+        elif hints.is_secret(name):
+            yield _problem(
+                registry,
+                Code.SCRUB_KEEP_INVALID,
+                f"{entry!r} is a secret by the provider's description (password, writeOnly or an API key's name), "
+                "so it cannot be kept",
+                *where,
+                hint="remove the entry; a secret field is always scrubbed",
+            )
+        elif hints.described and hints.is_unexplained(name.replace("[*]", "")):
+            yield _problem(
+                registry,
+                Code.SCRUB_KEEP_INVALID,
+                f"the provider's description documents no field {name!r}, so this entry keeps nothing it describes",
+                *where,
+                warning=True,
             )
 
 
@@ -387,6 +423,7 @@ def _ledger_error(problem: LedgerProblem) -> RegistryError:
 
 CHECKS: list[Check] = [
     check_spec,
+    check_scrub_keep,
     check_error_schema,
     check_aws_operations,
     check_contract,

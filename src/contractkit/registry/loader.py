@@ -275,7 +275,9 @@ def _provider_settings(raw: Mapping[str, Any], root: Path, display: str, key_pat
             seed=fuzz.get("seed"),
             corpus=root / fuzz["corpus"] if "corpus" in fuzz else None,
         ),
-        scrub=ScrubSettings(**{key: tuple(scrub.get(key, ())) for key in ("headers", "query", "fields", "patterns")}),
+        scrub=ScrubSettings(
+            **{key: tuple(scrub.get(key, ())) for key in ("headers", "query", "fields", "patterns", "keep")}
+        ),
         states={str(name): _state(str(name), target, root) for name, target in (raw.get("states") or {}).items()},
         process=_process(raw["process"], display, key_path + ("process", "command")) if raw.get("process") else None,
     )

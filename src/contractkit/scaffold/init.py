@@ -48,6 +48,7 @@ name: contracts
 on:
   pull_request:
 
+# actions are pinned by commit (the version in the comment): a moved tag cannot change what runs here
 permissions:
   contents: read
 
@@ -59,11 +60,11 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 15
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2
         with:
           fetch-depth: 0  # the gate reads the base branch's files with git show
           persist-credentials: false
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065  # v5.6.0
         with:
           python-version: "3.11"
       - name: Install
@@ -82,7 +83,7 @@ jobs:
         run: contracts gate --base "origin/$BASE_REF" --format markdown --output reports/gate.md
       - name: Keep the reports
         if: always()
-        uses: actions/upload-artifact@v4
+        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02  # v4.6.2
         with:
           name: contract-reports
           path: reports/

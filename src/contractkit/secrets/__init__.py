@@ -2,13 +2,15 @@
 scrubbing that keeps them out of cassettes, pacts, reports and logs: recorded interactions redacted in place,
 reports masked, and the values that change on every run normalised."""
 
-from contractkit.secrets.detector import Detector
+from contractkit.secrets.detector import DOCUMENTED_EXAMPLES, Detector, is_secret_name, looks_random
+from contractkit.secrets.masking import credential_environ, mask_text, mask_values
+from contractkit.secrets.rules import KEEP_PATH
 from contractkit.secrets.scrub import (
     ScrubRules,
+    description_hints,
     dump_json,
     find_secrets,
     iter_interaction_secrets,
-    mask_text,
     mask_volatile,
     normalise_volatile,
     rules_for,
@@ -19,12 +21,19 @@ from contractkit.secrets.scrub import (
 )
 
 __all__ = [
+    "DOCUMENTED_EXAMPLES",
     "Detector",
+    "KEEP_PATH",
     "ScrubRules",
+    "credential_environ",
+    "description_hints",
     "dump_json",
     "find_secrets",
+    "is_secret_name",
     "iter_interaction_secrets",
+    "looks_random",
     "mask_text",
+    "mask_values",
     "mask_volatile",
     "normalise_volatile",
     "rules_for",

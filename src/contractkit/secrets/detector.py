@@ -17,30 +17,40 @@ the contract-file check and report masking use the same answers. Nothing here do
 from __future__ import annotations
 
 import base64
+import html
 import json
-import math
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote, quote_plus
 
+from contractkit.secrets.formats import (
+    DOCUMENTED_EXAMPLES,
+    GENERIC_KINDS,
+    OWN_FORMATS,
+    FormatSet,
+    library_formats,
+    looks_random,
+    shannon_entropy,
+    trie_pattern,
+)
+
 __all__ = [
-    "BoundedPattern",
     "CREDENTIAL_FORMATS",
     "DOCUMENTED_EXAMPLES",
     "Detector",
-    "FormatPattern",
     "GENERIC_KINDS",
     "SecretMatch",
-    "compile_formats",
     "credential_variants",
+    "default_formats",
+    "is_credential_param",
+    "is_digest",
+    "is_public_value",
     "is_credential_shaped",
     "is_secret_by_shape",
     "is_secret_name",
     "looks_random",
     "name_words",
-    "secret_environ",
     "shannon_entropy",
 ]
 
@@ -67,6 +77,7 @@ SECRET_WORDS = frozenset(
         "sig",
         "auth",
         "authorization",
+        "authentication",
         "ticket",
         "cookie",
         "cookies",
@@ -74,6 +85,10 @@ SECRET_WORDS = frozenset(
         "apitoken",
         "privatekey",
         "otp",
+        "passkey",
+        "appkey",
+        "appsecret",
+        "masterkey",
     }
 )
 # names written as one lower-case word, or spelled out in full
@@ -108,9 +123,27 @@ SECRET_COMPACT = frozenset(
         "accountkey",
         "routingkey",
         "integrationkey",
+        "secretid",
+        "signingkey",
+        "encryptionkey",
+        "authkey",
+        "licensekey",
     }
 )
-_SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "privatekey", "apikey", "sessionid")
+# names that, as a query parameter or header, hold a credential even alone (`?key=`, `?ak=`, `X-AppId:`)
+CREDENTIAL_PARAMS = frozenset({"key", "ak", "sk", "appid", "appkey", "passkey", "apikey"})
+_SECRET_SUFFIXES = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "privatekey",
+    "apikey",
+    "sessionid",
+    "passkey",
+    "appkey",
+    "authkey",
+)
 # cursors, flags and descriptions of a secret, never the secret itself
 NOT_SECRET_COMPACT = frozenset(
     {
@@ -241,6 +274,12 @@ _DESCRIPTORS = frozenset(
 _KEY_QUALIFIERS = frozenset(
     {
         "public",
+        "publishable",
+        "site",
+        "client",
+        "authorized",
+        "verification",
+        "verify",
         "sort",
         "partition",
         "primary",
@@ -320,139 +359,53 @@ def is_secret_name(name: str) -> bool:
     return compact.endswith(_SECRET_SUFFIXES)
 
 
-# ---------------------------------------------------------------- formats
-
-_B64 = r"A-Za-z0-9+/"
-# where a token may start: not inside a word, but right after an escaped newline or tab (`\nghp_...` in JSON text)
-S = r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_]))"
-CREDENTIAL_FORMATS: tuple[tuple[str, str], ...] = (
-    (
-        "private-key",
-        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
-    ),
-    ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[" + _B64 + r"=\s]|\\[nr]){40,}"),
-    ("jwt", S + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"),
-    (
-        "aws-secret-access-key",
-        r"(?i:aws.{0,20}secret.{0,20}|secret_?access_?key.{0,5})[=:\"'\s>]+(?P<v>["
-        + _B64
-        + r"]{40})(?!["
-        + _B64
-        + r"])",
-    ),
-    ("aws-session-token", r"(?:FwoGZXIvYXdz|FQoGZXIvYXdz|IQoJb3JpZ2lu)[" + _B64 + r"]{40,}={0,2}"),
-    ("aws-signature", r"(?i)(?<=signature=)[0-9a-f]{64}\b"),
-    ("github-token", S + r"gh[pousr]_[A-Za-z0-9]{36,255}\b"),
-    ("github-pat", S + r"github_pat_[A-Za-z0-9_]{22,255}\b"),
-    ("gitlab-token", S + r"gl(?:pat|dt|ptt|rt|cbt|imt|ft|soat|oas)-[A-Za-z0-9_-]{20,}"),
-    ("gitlab-runner-token", S + r"GR1348941[A-Za-z0-9_-]{20,}"),
-    ("slack-token", S + r"xox[abposre]-[A-Za-z0-9-]{10,}"),
-    ("slack-app-token", S + r"xapp-\d-[A-Za-z0-9-]{10,}"),
-    ("slack-webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+"),
-    ("stripe-key", S + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
-    ("stripe-webhook-secret", S + r"whsec_[A-Za-z0-9+/=]{24,}"),
-    ("twilio-api-key", S + r"SK[0-9a-f]{32}\b"),
-    ("sendgrid-key", S + r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"),
-    ("npm-token", S + r"npm_[A-Za-z0-9]{36}\b"),
-    ("pypi-token", S + r"pypi-AgE[A-Za-z0-9_-]{50,}"),
-    ("atlassian-api-token", S + r"ATATT[A-Za-z0-9_=-]{20,}"),
-    ("grafana-service-account-token", S + r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b"),
-    ("grafana-cloud-token", S + r"glc_[A-Za-z0-9+/]{32,}={0,2}"),
-    ("grafana-api-key", S + r"eyJrIjoi[A-Za-z0-9+/=_-]{20,}"),
-    ("pagerduty-token", r"(?i:token token=)(?P<v>[A-Za-z0-9_+-]{20,})"),
-    ("pagerduty-user-token", S + r"u\+[A-Za-z0-9_-]{18}(?![A-Za-z0-9_-])"),
-    ("google-api-key", S + r"AIza[0-9A-Za-z_-]{35}"),
-    ("google-oauth-token", S + r"ya29\.[0-9A-Za-z_-]{20,}"),
-    ("google-client-secret", S + r"GOCSPX-[0-9A-Za-z_-]{20,}"),
-    ("google-refresh-token", S + r"1//0[0-9A-Za-z_-]{40,}"),
-    ("azure-storage-key", r"(?i:AccountKey=)(?P<v>[" + _B64 + r"]{86}==)"),
-    ("azure-sas-signature", r"(?i:[?&;]sig=)(?P<v>[A-Za-z0-9%+/=]{20,})"),
-    (
-        "azure-client-secret",
-        r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_~.-]))[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
-    ),
-    ("openai-key", S + r"sk-(?:proj-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"),
-    ("mailgun-key", S + r"key-[0-9a-f]{32}\b"),
-    ("bearer", r"(?i)(?<=bearer )[A-Za-z0-9._~+/-]{16,}=*"),
-    ("basic-credentials", r"(?i)(?<=basic )[" + _B64 + r"]{12,}={0,2}"),
+# keys published on purpose: public-key encodings, and the prefixes vendors give their publishable keys
+_PUBLIC_VALUE = re.compile(
+    r"\s*(?:-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)(?: BLOCK)?-----"
+    r"|(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-[\w.@-]+) AAAA"
+    r"|(?:pk|pub|publishable)[._-])"
+)
+# a digest written with its algorithm: `sha256:...`, `sha512-...` (subresource integrity), `md5=...`
+_ALGORITHM_DIGEST = re.compile(
+    r"(?i)(?:sha-?(?:1|224|256|384|512)|md5|crc32c?|blake2[bs]?|sha3-\d+)[:=-][A-Za-z0-9+/=_-]{6,}"
+    r"(?:,\s*(?:sha-?(?:1|224|256|384|512)|md5|crc32c?)[:=-][A-Za-z0-9+/=_-]{6,})*"
 )
 
 
-# generic shapes: a scheme word before any string; contract examples use them with placeholder values
-GENERIC_KINDS = frozenset({"bearer", "basic-credentials"})
-# credentials that vendors publish in their documentation as examples: public, never a leak
-DOCUMENTED_EXAMPLES = frozenset(
-    {
-        "AKIAIOSFODNN7EXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "y_NbAkKc66ryYTWUXYEu",
-        "ASIAIOSFODNN7EXAMPLE",
-    }
-)
+def is_public_value(value: str) -> bool:
+    """True for a key that is public by its own shape: a PEM public key or certificate, an OpenSSH public key,
+    or a key whose vendor prefix says it is publishable (`pk_live_`, `pk.`, `pub_`)."""
+    return bool(_PUBLIC_VALUE.match(value)) and "PRIVATE KEY" not in value
 
 
-class BoundedPattern:
-    """A format that must start at a token boundary (the `S` prefix), searched without the boundary in the regex.
-
-    A lookbehind at the start of a pattern stops the regex engine from skipping ahead to the format's literal
-    prefix (`sk_live_`, `ghp_`), so every format scanned every character: 37 formats cost 1.5 s on 2 MB of
-    report. The boundary is checked here, on each candidate, instead; the matches are the same."""
-
-    def __init__(self, pattern: str) -> None:
-        self.compiled = re.compile(pattern)
-        self.pattern = pattern
-        self.groupindex = self.compiled.groupindex
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Every non-overlapping match that starts at a token boundary, left to right."""
-        position = 0
-        while (found := self.compiled.search(text, position)) is not None:
-            if _at_boundary(text, found.start()):
-                yield found
-                position = max(found.end(), found.start() + 1)
-            else:
-                position = found.start() + 1
+def is_digest(value: str) -> bool:
+    """True for a digest written with its algorithm (`sha256:...`, `sha512-...`)."""
+    return bool(_ALGORITHM_DIGEST.fullmatch(value.strip()))
 
 
-def _at_boundary(text: str, start: int) -> bool:
-    if start >= 2 and text[start - 2] == "\\" and text[start - 1] in "nrt":
-        return True  # after an escaped newline or tab inside a JSON string
-    return start == 0 or not (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] == "_"))
+def is_credential_param(name: str) -> bool:
+    """True when a query parameter or header of this name holds a credential: a secret name, or one of the short
+    names APIs give their key parameter (`key`, `ak`, `appid`), also behind an `X-` prefix."""
+    words = name_words(name)
+    if words[:1] == ["x"]:
+        words = words[1:]
+    return "".join(words) in CREDENTIAL_PARAMS or is_secret_name(name)
 
 
-FormatPattern = re.Pattern[str] | BoundedPattern
+# ---------------------------------------------------------------- formats and randomness (secrets/formats.py)
+
+CREDENTIAL_FORMATS = OWN_FORMATS
 
 
-def compile_formats(formats: Iterable[tuple[str, str]]) -> tuple[tuple[str, FormatPattern], ...]:
-    """(kind, regex) pairs compiled; a named group `v` marks the part of a match that is the secret."""
-    return tuple(
-        (kind, BoundedPattern(pattern[len(S) :]) if pattern.startswith(S) else re.compile(pattern))
-        for kind, pattern in formats
-    )
+def default_formats() -> FormatSet:
+    """detect-secrets' formats and our own, compiled once into one prefiltered pass."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = FormatSet(list(OWN_FORMATS) + list(library_formats()))  # ours first: its names win a tie
+    return _DEFAULT
 
 
-# ---------------------------------------------------------------- randomness
-
-_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-
-def shannon_entropy(value: str) -> float:
-    """Bits per character of a string."""
-    if not value:
-        return 0.0
-    counts = Counter(value)
-    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-
-
-def looks_random(value: str, *, min_length: int = 16) -> bool:
-    """True for a long token-alphabet string of letters and digits with high entropy (not a UUID or a word)."""
-    if len(value) < min_length or not _TOKEN_CHARS.fullmatch(value) or _UUID.fullmatch(value):
-        return False
-    if not (re.search(r"[0-9]", value) and re.search(r"[A-Za-z]", value)):
-        return False
-    return shannon_entropy(value) >= min(3.0 + len(value) / 64, 3.6)
+_DEFAULT: FormatSet | None = None
 
 
 # Names a credential travels under in one place and an identifier under in another: `?code=` of an OAuth redirect
@@ -461,6 +414,7 @@ def looks_random(value: str, *, min_length: int = 16) -> bool:
 # identifier is words and numbers (`E_ACCOUNT_LOCKED_42`) or short (`CK612`).
 SHAPE_DECIDES = frozenset({"code"})
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]{8,}")
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
 
 
 def is_credential_shaped(value: str) -> bool:
@@ -480,27 +434,14 @@ def is_secret_by_shape(name: str, value: str) -> bool:
 
 
 def credential_variants(secrets: Mapping[str, str], *, min_length: int = 4) -> dict[str, str]:
-    """Each credential in every encoding it travels in, keyed `name`, `name-base64` ...: raw, URL-encoded,
-    JSON-escaped, base64 (standard, URL-safe, unpadded, and at each byte offset inside longer base64),
+    """Each credential in every encoding it travels in, keyed `name`, `name-base64` ...: raw, URL-encoded (either
+    case), JSON-escaped (also `\\/`), HTML-escaped (named and numeric), UTF-16 and UTF-32 bytes read as Latin-1,
+    base64 (standard, URL-safe, unpadded, wrapped at 76 columns, and at each byte offset inside longer base64),
     hex, and base64 of `user:token` for every pair of them (HTTP Basic)."""
     variants: dict[str, str] = {}
     values = [(name.lower(), value) for name, value in secrets.items() if value]
     for key, value in values:
-        raw = value.encode()
-        forms = {
-            "": value,
-            "urlencoded": quote(value, safe=""),
-            "formencoded": quote_plus(value),
-            "json": json.dumps(value)[1:-1],
-            "hex": raw.hex(),
-            "hex-upper": raw.hex().upper(),
-            "base64": base64.b64encode(raw).decode(),
-            "base64url": base64.urlsafe_b64encode(raw).decode(),
-        }
-        for offset in range(3):
-            forms[f"base64-{offset}"] = _base64_fragment(raw, offset, base64.b64encode)
-            forms[f"base64url-{offset}"] = _base64_fragment(raw, offset, base64.urlsafe_b64encode)
-        for suffix, form in forms.items():
+        for suffix, form in _forms(value).items():
             if form and (suffix == "" or form != value) and len(form) >= min_length:
                 variants.setdefault(f"{key}-{suffix}" if suffix else key, form)
     for user_key, user in values:
@@ -512,6 +453,36 @@ def credential_variants(secrets: Mapping[str, str], *, min_length: int = 4) -> d
     return variants
 
 
+def _forms(value: str) -> dict[str, str]:
+    raw = value.encode()
+    encoded = quote(value, safe="")
+    forms = {
+        "": value,
+        "urlencoded": encoded,
+        "urlencoded-lower": re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), encoded),
+        "formencoded": quote_plus(value),
+        "json": json.dumps(value)[1:-1],
+        "json-ascii": json.dumps(value, ensure_ascii=True)[1:-1].replace("/", "\\/"),
+        "html": html.escape(value),
+        "html-numeric": "".join(ch if ch.isalnum() else f"&#{ord(ch)};" for ch in value),
+        "html-hex": "".join(ch if ch.isalnum() else f"&#x{ord(ch):x};" for ch in value),
+        "utf-16-le": value.encode("utf-16-le").decode("latin-1"),
+        "utf-16-be": value.encode("utf-16-be").decode("latin-1"),
+        "utf-32-le": value.encode("utf-32-le").decode("latin-1"),
+        "hex": raw.hex(),
+        "hex-upper": raw.hex().upper(),
+        "base64": base64.b64encode(raw).decode(),
+        "base64url": base64.urlsafe_b64encode(raw).decode(),
+        "base64-mime": base64.encodebytes(raw).decode().strip(),
+    }
+    forms["base64-mime-crlf"] = forms["base64-mime"].replace("\n", "\r\n")
+    forms["base64-mime-json"] = json.dumps(forms["base64-mime"])[1:-1]
+    for offset in range(3):
+        forms[f"base64-{offset}"] = _base64_fragment(raw, offset, base64.b64encode)
+        forms[f"base64url-{offset}"] = _base64_fragment(raw, offset, base64.urlsafe_b64encode)
+    return forms
+
+
 def _base64_fragment(raw: bytes, offset: int, encode: object) -> str:
     """The base64 characters that depend only on `raw` when it starts `offset` bytes into a longer stream."""
     encoded = encode(b"\0" * offset + raw).decode()  # type: ignore[operator]
@@ -519,16 +490,6 @@ def _base64_fragment(raw: bytes, offset: int, encode: object) -> str:
     end = 4 * ((offset + len(raw)) // 3)
     fragment = encoded[skip:end]
     return fragment if len(fragment) >= 8 else ""
-
-
-def secret_environ(environ: Mapping[str, str], names: Iterable[str] = ()) -> dict[str, str]:
-    """The environment variables that hold credentials: the ones named, and any whose name is secret-shaped."""
-    wanted = set(names)
-    return {
-        name: value
-        for name, value in environ.items()
-        if value and len(value) >= 6 and (name in wanted or is_secret_name(name))
-    }
 
 
 # ---------------------------------------------------------------- the detector
@@ -547,19 +508,32 @@ class SecretMatch:
 class Detector:
     """Known credential formats plus literal values (a run's credentials in all their encodings)."""
 
-    formats: tuple[tuple[str, FormatPattern], ...]
+    formats: FormatSet
     literals: tuple[tuple[str, str], ...] = ()
+    _literal_regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _literal_kinds: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.literals, key=lambda item: (-len(item[1]), item[0]))
+        if ordered:
+            regex = re.compile(trie_pattern(value for _, value in ordered))
+            object.__setattr__(self, "_literal_regex", regex)
+            kinds: dict[str, str] = {}
+            for kind, value in ordered:
+                kinds.setdefault(value, kind)
+            object.__setattr__(self, "_literal_kinds", kinds)
 
     @classmethod
     def from_credentials(
         cls, secrets: Mapping[str, str] | None = None, extra_formats: Iterable[tuple[str, str]] = ()
     ) -> Detector:
         """The built-in formats, extra (kind, regex) pairs, and every encoding of these credentials."""
-        literals = sorted(credential_variants(secrets or {}).items(), key=lambda item: -len(item[1]))
-        return cls(compile_formats(CREDENTIAL_FORMATS) + compile_formats(extra_formats), tuple(literals))
+        literals = tuple(credential_variants(secrets or {}).items())
+        extra = list(extra_formats)
+        return cls(default_formats() + FormatSet(extra) if extra else default_formats(), literals)
 
     def iter_matches(self, text: str) -> Iterator[SecretMatch]:
-        """Every secret in a text, longest literal first, then formats; overlapping matches are dropped."""
+        """Every secret in a text, literals (longest first) before formats; overlapping matches are dropped."""
         taken: list[tuple[int, int]] = []
         for match in self._candidates(text):
             if not any(match.start < end and start < match.end for start, end in taken):
@@ -567,20 +541,30 @@ class Detector:
                 yield match
 
     def _candidates(self, text: str) -> Iterator[SecretMatch]:
-        for kind, value in self.literals:
-            start = text.find(value)
-            while start >= 0:
-                yield SecretMatch(kind, start, start + len(value))
-                start = text.find(value, start + len(value))
-        for kind, pattern in self.formats:
-            for found in pattern.finditer(text):
-                span = found.span("v") if "v" in pattern.groupindex else found.span()
-                if span[1] > span[0] and text[span[0] : span[1]] not in DOCUMENTED_EXAMPLES:
-                    yield SecretMatch(kind, *span)
+        if self._literal_regex is not None:
+            for found in self._literal_regex.finditer(text):
+                yield SecretMatch(self._literal_kinds[found[0]], found.start(), found.end())
+        ordered = sorted(self.formats.iter_matches(text), key=lambda match: match.start - match.end)
+        for match in ordered:  # the longest first: a format's full shape wins over a shorter one inside it
+            yield SecretMatch(match.kind, match.start, match.end)
+
+    def literal_spans(self, text: str, data: bytes) -> list[tuple[int, int]]:
+        """Where the credentials of the run occur in a text, as offsets into its UTF-8 bytes `data`."""
+        if self._literal_regex is None:
+            return []
+        spans = [found.span() for found in self._literal_regex.finditer(text)]
+        if spans and not text.isascii():  # offsets into the UTF-8 bytes
+            spans = [(len(text[:start].encode()), len(text[:end].encode())) for start, end in spans]
+        return spans
+
+    def has_literal(self, text: str) -> bool:
+        """True when a text holds one of the credentials of the run, in any encoding."""
+        return self._literal_regex is not None and self._literal_regex.search(text) is not None
 
     def without_generic(self) -> Detector:
-        """This detector without the generic `Bearer x`/`Basic x` shapes (for contract examples and pacts)."""
-        return Detector(tuple(item for item in self.formats if item[0] not in GENERIC_KINDS), self.literals)
+        """This detector without the generic shapes (`Bearer x`, a prefix before any string), for contract
+        examples and pacts, which use them with placeholder values."""
+        return Detector(self.formats.without(GENERIC_KINDS), self.literals)
 
     def kinds(self, text: str) -> list[str]:
         """The kinds of the secrets in a text, sorted, each once."""

@@ -1,0 +1,465 @@
+"""Credential formats: detect-secrets' formats as the base, our own rules only for what it lacks, in one fast pass.
+
+The vendor formats come from detect-secrets (Yelp's maintained scanner, the `denylist` regexes of its plugins),
+read when this module is imported, so a new release brings its new formats without an edit here. Three of its
+plugins are left out on principle: public IP addresses are not credentials, `user:password@` in a URL is read by
+the URL's structure (secrets/scrub.py), and the private-key headers are widened to the whole key block by our own
+rule. Formats whose fixed part is shorter than four characters (Twilio's `AC`, Telegram's `:`, Artifactory's `AP`)
+match words and identifiers too, so a match of one of them counts only when it also looks random.
+
+Our own rules (`OWN_FORMATS`) cover what the library lacks, most of them by principle rather than by vendor:
+a vendor prefix and a separator before a long random part (`hf_…`, `dop_v1_…`, `shpat_…`), an
+`Authorization`-style scheme word before a token, a URL whose path carries a long random segment.
+
+Checking eighty regexes one after another on every value costs too much (detect-secrets' own per-line scan reads
+0.2 MB/s), so `FormatSet` reads from each regex the literal text every match must contain (`ghp_`, `xox`, `-us`)
+and first searches a text once for all of these literals together; only the formats whose literal occurs, and the
+few with no literal at all, then run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import product
+from math import log2
+from typing import Any, Iterable, Iterator
+
+from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+__all__ = [
+    "DOCUMENTED_EXAMPLES",
+    "FormatMatch",
+    "FormatSet",
+    "GENERIC_KINDS",
+    "is_random_run",
+    "is_slug",
+    "LEFT_TO_STRUCTURE",
+    "OWN_FORMATS",
+    "S",
+    "library_formats",
+    "looks_random",
+    "shannon_entropy",
+    "trie_pattern",
+]
+
+_B64 = r"A-Za-z0-9+/"
+# where a token may start: not inside a word, but right after an escaped newline or tab (`\nghp_...` in JSON text)
+S = r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_]))"
+# detect-secrets plugins whose verdict is made elsewhere, and why (see the module docstring)
+LEFT_TO_STRUCTURE = frozenset({"IPPublicDetector", "BasicAuthDetector", "PrivateKeyDetector"})
+
+OWN_FORMATS: tuple[tuple[str, str], ...] = (
+    (
+        "private-key",
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----",
+    ),
+    ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[" + _B64 + r"=\s]|\\[nr]){40,}"),
+    ("private-key", r"PuTTY-User-Key-File-[23]:[\s\S]*?Private-MAC:\s*[0-9a-fA-F]+"),
+    ("private-key", r"PuTTY-User-Key-File-[23]:[^\n]*"),
+    ("twitter-bearer-token", S + r"A{22}[A-Za-z0-9%]{60,}"),
+    ("age-secret-key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}"),
+    ("jwt", S + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"),
+    (
+        "aws-secret-access-key",
+        r"(?i:aws.{0,20}secret.{0,20}|secret_?access_?key.{0,5})[=:\"'\s>]+(?P<v>["
+        + _B64
+        + r"]{40})(?!["
+        + _B64
+        + "])",
+    ),
+    ("aws-session-token", r"(?:FwoGZXIvYXdz|FQoGZXIvYXdz|IQoJb3JpZ2lu)[" + _B64 + r"]{40,}={0,2}"),
+    ("aws-signature", r"(?i)signature=(?P<v>[0-9a-f]{64})\b"),
+    ("github-token", S + r"gh[pousr]_[A-Za-z0-9]{36,255}\b"),
+    ("github-pat", S + r"github_pat_[A-Za-z0-9_]{22,255}\b"),
+    ("gitlab-token", S + r"gl(?:pat|dt|ptt|rt|cbt|imt|ft|soat|oas)-[A-Za-z0-9_-]{20,}"),
+    ("slack-token", S + r"xox[abposre]-[A-Za-z0-9-]{10,}"),
+    ("slack-app-token", S + r"xapp-\d-[A-Za-z0-9-]{10,}"),
+    ("slack-webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+"),
+    ("stripe-key", S + r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
+    ("stripe-webhook-secret", S + r"whsec_[A-Za-z0-9+/=]{24,}"),
+    ("twilio-api-key", S + r"SK[0-9a-f]{32}\b"),
+    ("sendgrid-key", S + r"SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}"),
+    ("npm-token", S + r"npm_[A-Za-z0-9]{36}\b"),
+    ("pypi-token", S + r"pypi-AgE[A-Za-z0-9_-]{50,}"),
+    ("atlassian-api-token", S + r"ATATT[A-Za-z0-9_=-]{20,}"),
+    ("grafana-service-account-token", S + r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b"),
+    ("grafana-cloud-token", S + r"glc_[A-Za-z0-9+/]{32,}={0,2}"),
+    ("grafana-api-key", S + r"eyJrIjoi[A-Za-z0-9+/=_-]{20,}"),
+    ("pagerduty-token", r"(?i)token token=(?P<v>[A-Za-z0-9_+-]{20,})"),
+    ("pagerduty-user-token", S + r"u\+[A-Za-z0-9_-]{18}(?![A-Za-z0-9_-])"),
+    ("google-api-key", S + r"AIza[0-9A-Za-z_-]{35}"),
+    ("google-oauth-token", S + r"ya29\.[0-9A-Za-z_-]{20,}"),
+    ("google-client-secret", S + r"GOCSPX-[0-9A-Za-z_-]{20,}"),
+    ("google-refresh-token", S + r"1//0[0-9A-Za-z_-]{40,}"),
+    ("azure-storage-key", r"(?i)AccountKey=(?P<v>[" + _B64 + r"]{86}==)"),
+    ("azure-sas-signature", r"(?i)[?&;]sig=(?P<v>[A-Za-z0-9%+/=]{20,})"),
+    (
+        "azure-client-secret",
+        r"(?:(?<=\\[nrt])|(?<![A-Za-z0-9_~.-]))[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
+    ),
+    ("openai-key", S + r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"),
+    ("mailgun-key", S + r"key-[0-9a-f]{32}\b"),
+    # principle: a vendor prefix (letters, with a version or kind word) and `_`/`-`, then a long random part
+    (
+        "prefixed-token",
+        r"(?<![A-Za-z0-9_.+/-])(?P<p>[A-Za-z][A-Za-z0-9]{0,11}(?:[_.-][A-Za-z0-9]{1,10}){0,3}[_.-])"
+        r"(?P<r>[A-Za-z0-9][A-Za-z0-9+/_.-]{15,400}={0,2})(?![A-Za-z0-9_+/=-])",
+    ),
+    # principle: whatever follows an `Authorization` scheme word in text (Token, Digest, AWS4-HMAC-SHA256, OAuth ...)
+    ("authorization", r"(?i)authorization[\"']?\s*[:=]\s*[\"']?[A-Za-z][A-Za-z0-9._-]*[ ]+(?P<v>[^\r\n\"'<>\\]{8,})"),
+    # principle: a scheme word and a token, as in `Authorization: <scheme> <token>`; also inside text
+    ("bearer", r"(?i)bearer (?P<v>[A-Za-z0-9._~+/-]{16,}=*)"),
+    ("basic-credentials", r"(?i)basic (?P<v>[" + _B64 + r"]{12,}={0,2})"),
+)
+
+# generic shapes: a scheme word before any string; contract examples use them with placeholder values
+GENERIC_KINDS = frozenset({"bearer", "basic-credentials", "prefixed-token"})
+# credentials that vendors publish in their documentation as examples: public, never a leak
+DOCUMENTED_EXAMPLES = frozenset(
+    {
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "y_NbAkKc66ryYTWUXYEu",
+        "ASIAIOSFODNN7EXAMPLE",
+    }
+)
+# prefix words that say a key is published on purpose: Stripe's `pk_live_`, Mapbox's `pk.`, `pub_`, `publishable_`
+_PUBLIC_PREFIX_WORDS = frozenset({"pk", "pub", "public", "publishable", "client"})
+_PREFIX_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _kind(secret_type: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", secret_type.lower()).strip("-")
+
+
+def library_formats() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(kind, compiled regex) of every detect-secrets plugin's formats, but those LEFT_TO_STRUCTURE."""
+    found = []
+    plugins: dict[str, Any] = get_mapping_from_secret_type_to_class()
+    for secret_type, plugin in sorted(plugins.items()):
+        if plugin.__name__ in LEFT_TO_STRUCTURE:
+            continue
+        for pattern in getattr(plugin, "denylist", ()):
+            found.append((_kind(secret_type), pattern))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- randomness
+
+
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_.~-]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_DIGIT = re.compile(r"[0-9]")
+_UPPER = re.compile(r"[A-Z]")
+_SLUG = re.compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+)(?:[-_./](?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+))*")
+_LOWER = re.compile(r"[a-z]")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=16384)
+def shannon_entropy(value: str) -> float:
+    """Bits per character of a string."""
+    if not value:
+        return 0.0
+    length = len(value)
+    return log2(length) - sum(count * log2(count) for count in Counter(value).values()) / length
+
+
+@lru_cache(maxsize=16384)
+def looks_random(value: str, *, min_length: int = 16) -> bool:
+    """True for a long token-alphabet string of letters and digits with high entropy (not a UUID or a word)."""
+    if len(value) < min_length or not _TOKEN_CHARS.fullmatch(value) or _UUID.fullmatch(value):
+        return False
+    if not (_DIGIT.search(value) and _LETTER.search(value)):
+        return False
+    return shannon_entropy(value) >= min(3.0 + len(value) / 64, 3.6)
+
+
+_RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
+
+
+_HEX_BODY = re.compile(r"[A-Za-z]{0,4}([0-9a-f]{24,}|[0-9A-F]{24,})")
+
+
+def is_slug(run: str) -> bool:
+    """True for words and numbers joined by `-`, `_`, `.` or `/` (`repository-12060`, `repos/octo/app/commits`):
+    a name or a path, not a token."""
+    return bool(_SLUG.fullmatch(run))
+
+
+def is_random_run(run: str) -> bool:
+    """True for a run of token characters that looks random by any measure the formats use: letters and digits
+    at random, hex after a short prefix (judged by the entropy hex can have, at most 4 bits a character), or
+    upper- and lower-case letters at random."""
+    if is_slug(run):
+        return False
+    if looks_random(run):
+        return True
+    hex_body = _HEX_BODY.fullmatch(run)
+    if hex_body and _DIGIT.search(hex_body[1]) and _LETTER.search(hex_body[1]) and shannon_entropy(hex_body[1]) >= 3.0:
+        return True
+    return len(run) >= 24 and bool(_UPPER.search(run) and _LOWER.search(run)) and shannon_entropy(run) >= 4.2
+
+
+def _random_part(text: str) -> bool:
+    """True when a match has a random run of token characters (the test for formats with a short fixed part)."""
+    return any(is_random_run(run) for run in _RUN.findall(text))
+
+
+# ---------------------------------------------------------------- the literal every match contains
+
+
+def _literal_sets(pattern: str, flags: int) -> list[str] | None:
+    """The strings of which every match contains one (the set with the longest shortest string found at the top
+    level of the regex), or None when no set of strings of two or more characters is found."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return None
+    best: list[str] | None = None
+    current: list[str] = [""]
+    for op, arg in list(parsed) + [(None, None)]:
+        options = _options(op, arg)
+        if options is not None and len(current) * len(options) <= 32:
+            current = [head + tail for head, tail in product(current, options)]
+            continue
+        prefixes = _branch_prefixes(op, arg) if options is None else None
+        if prefixes is not None and len(current) * len(prefixes) <= 32:
+            current = [head + tail for head, tail in product(current, prefixes)]  # a match goes on past them
+        best = _better(best, current)
+        current = [""] if options is None or len(options) > 32 else options
+    return best
+
+
+def _better(best: list[str] | None, current: list[str]) -> list[str] | None:
+    shortest = min(map(len, current))
+    return current if shortest >= 2 and (best is None or shortest > min(map(len, best))) else best
+
+
+def _branch_prefixes(op: Any, arg: Any) -> list[str] | None:
+    """For a group of alternatives that are not all fixed strings (`A3T[A-Z0-9]|AKIA`), the fixed text each
+    alternative starts with, when every one starts with some."""
+    from re import _constants  # type: ignore[attr-defined]
+
+    if op is _constants.SUBPATTERN:
+        return _branch_prefixes(*arg[-1][0]) if len(arg[-1]) == 1 else None
+    if op is not _constants.BRANCH:
+        return None
+    found: list[str] = []
+    for branch in arg[1]:
+        prefix = ""
+        for item_op, item_arg in branch:
+            if item_op is not _constants.LITERAL:
+                break
+            prefix += chr(item_arg)
+        if not prefix:
+            return None
+        found.append(prefix)
+    return found
+
+
+def _options(op: Any, arg: Any) -> list[str] | None:
+    """The strings one regex element matches when it matches few fixed strings, else None."""
+    from re import _constants  # type: ignore[attr-defined]
+
+    if op is _constants.LITERAL:
+        return [chr(arg)]
+    if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in arg) and len(arg) <= 8:
+        return [chr(value) for _, value in arg]
+    if op is _constants.SUBPATTERN:
+        return _sequence_options(arg[-1])
+    if op is _constants.BRANCH:
+        found: list[str] = []
+        for branch in arg[1]:
+            options = _sequence_options(branch)
+            if options is None:
+                return None
+            found += options
+        return found if len(found) <= 16 else None
+    return None
+
+
+def _sequence_options(sequence: Any) -> list[str] | None:
+    current = [""]
+    for op, arg in sequence:
+        options = _options(op, arg)
+        if options is None or len(current) * len(options) > 16:
+            return None
+        current = [head + tail for head, tail in product(current, options)]
+    return current
+
+
+# ---------------------------------------------------------------- the combined pass
+
+
+@dataclass(frozen=True, slots=True)
+class FormatMatch:
+    """A credential format found in a text: its kind and the span of the secret."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    kind: str
+    source: str | re.Pattern[str]  # as given, to combine sets
+    regex: re.Pattern[str]
+    bounded: bool  # must start at a token boundary (the `S` prefix, checked per candidate)
+    weak: bool  # its fixed part is short: a match counts only when it looks random
+    literals: tuple[str, ...]
+    folded: bool  # its literals are compared case-insensitively
+    order: int = 0  # its place in the set: on a tie the earlier (and a specific before a generic) format names it
+
+
+class FormatSet:
+    """Compiled credential formats searched in one prefiltered pass."""
+
+    def __init__(self, formats: Iterable[tuple[str, str | re.Pattern[str]]]) -> None:
+        compiled = [_compile(kind, pattern) for kind, pattern in formats]
+        generic = [item for item in compiled if item.kind in GENERIC_KINDS]
+        ordered = [item for item in compiled if item.kind not in GENERIC_KINDS] + generic
+        self.formats = tuple(replace(item, order=index) for index, item in enumerate(ordered))
+        self._always = tuple(item for item in self.formats if not item.literals)
+        self._by_literal: dict[str, list[_Format]] = {}
+        for item in self.formats:
+            for literal in item.literals:
+                self._by_literal.setdefault(literal.lower() if item.folded else literal, []).append(item)
+        exact = sorted(
+            {lit for item in self.formats if not item.folded for lit in item.literals}, key=len, reverse=True
+        )
+        folded = sorted({lit.lower() for item in self.formats if item.folded for lit in item.literals}, key=len)
+        self._exact = re.compile(trie_pattern(exact)) if exact else None
+        self._folded = re.compile(trie_pattern(folded), re.IGNORECASE) if folded else None
+
+    def __add__(self, other: FormatSet) -> FormatSet:
+        return FormatSet((item.kind, item.source) for item in self.formats + other.formats)
+
+    def without(self, kinds: Iterable[str]) -> FormatSet:
+        """These formats but the named kinds."""
+        dropped = set(kinds)
+        return FormatSet((item.kind, item.source) for item in self.formats if item.kind not in dropped)
+
+    def candidates(self, text: str, *, literal_only: bool = False) -> list[_Format]:
+        """The formats that may match this text: those whose literal occurs in it, and (unless `literal_only`)
+        those without one."""
+        chosen: dict[int, _Format] = {}
+        for trigger, fold in ((self._exact, False), (self._folded, True)):
+            if trigger is not None:
+                for literal in set(trigger.findall(text)):
+                    for item in self._by_literal.get(literal.lower() if fold else literal, ()):
+                        chosen[id(item)] = item
+        always = (
+            self._always if not literal_only and _RUN.search(text) else ()
+        )  # each format without a literal needs a long run
+        return sorted([*always, *chosen.values()], key=lambda item: item.order)
+
+    def iter_matches(self, text: str, *, literal_only: bool = False) -> Iterator[FormatMatch]:
+        """Every credential format in a text (documented examples and public keys left out); with `literal_only`
+        only the formats that have a literal (the others need a random run, which a caller finds itself)."""
+        for item in self.candidates(text, literal_only=literal_only):
+            for found in _finditer(item, text):
+                match = _secret_span(item, found)
+                if match is not None:
+                    yield match
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of the words, written as a trie (`g(?:h[pousr]_|l(?:pat-|dt-))`): the regex engine
+    then tries one branch per character instead of every word at every position."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:  # a word ends here; the longer words are tried first
+        return "(?:" + body + ")?"
+    return body
+
+
+def _compile(kind: str, pattern: str | re.Pattern[str]) -> _Format:
+    source, flags = (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    bounded = source.startswith(S)
+    if bounded:
+        source = source[len(S) :]
+    regex = re.compile(source, flags)
+    literals = _literal_sets(source, flags & ~re.UNICODE)
+    folded = bool(regex.flags & re.IGNORECASE) or source.startswith("(?i")
+    strong = literals is not None and min(map(len, literals)) >= 4  # short literals only filter
+    return _Format(
+        kind, pattern, regex, bounded, not strong and kind != "prefixed-token", tuple(literals or ()), folded
+    )
+
+
+def _finditer(item: _Format, text: str) -> Iterator[re.Match[str]]:
+    if not item.bounded:
+        yield from item.regex.finditer(text)
+        return
+    position = 0
+    while (found := item.regex.search(text, position)) is not None:
+        if _at_boundary(text, found.start()):
+            yield found
+            position = max(found.end(), found.start() + 1)
+        else:
+            position = found.start() + 1
+
+
+def _at_boundary(text: str, start: int) -> bool:
+    if start >= 2 and text[start - 2] == "\\" and text[start - 1] in "nrt":
+        return True  # after an escaped newline or tab inside a JSON string
+    return start == 0 or not (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] == "_"))
+
+
+def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
+    groups = item.regex.groupindex
+    if "v" in groups:
+        start, end = found.span("v")
+    elif item.regex.groups and found.lastindex and "p" not in groups and found.end() - found.end(found.lastindex) <= 1:
+        start, end = found.span(found.lastindex)  # a keyword-context format: the group is the value after the name
+    else:
+        start, end = found.span()
+    value = found.string[start:end]
+    if end <= start or value in DOCUMENTED_EXAMPLES:
+        return None
+    if item.kind == "prefixed-token" and not _is_vendor_token(found["p"], found["r"]):
+        return None
+    if item.weak and not _random_part(value):
+        return None
+    return FormatMatch(item.kind, start, end)
+
+
+# a digest's algorithm before it: `sha512-...` (subresource integrity), `sha-256=...`, `md5-...`
+_DIGEST_PREFIX = re.compile(r"(?i)(?:sha-?\d*|md5|crc32c?|blake2[bs]?|xxh\d*)[_.-]")
+# prefix words that name a credential: with one of them, a shorter random part is enough (`sm_pat_...`)
+_CREDENTIAL_PREFIX_WORDS = frozenset({"pat", "key", "token", "secret", "sk", "api", "pw", "auth", "pass"})
+
+
+def _is_vendor_token(prefix: str, rest: str) -> bool:
+    """A prefixed token is a secret when its prefix does not call it public and its random part is random: 20
+    characters or more (16 under a credential word such as `pat`), judged as hex when it is hex."""
+    words = {word.lower() for word in _PREFIX_WORD.findall(prefix)}
+    if words & _PUBLIC_PREFIX_WORDS or _DIGEST_PREFIX.match(prefix):
+        return False
+    shortest = 16 if words & _CREDENTIAL_PREFIX_WORDS else 20
+    runs = [run for run in re.split(r"[._-]", rest) if run]
+    longest = max(runs, key=len, default="")
+    if len(rest) < shortest or len(longest) < 12:
+        return False
+    return _random_part(rest) or (looks_random(longest, min_length=12) and shannon_entropy(rest) >= 3.8)

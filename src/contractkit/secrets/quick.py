@@ -1,0 +1,205 @@
+"""A quick look at a whole JSON or XML body: which of its string values can hold anything to scrub.
+
+Judging every value of a body one by one costs microseconds each, and recorded traffic has tens of thousands
+of values per megabyte. Almost all of them are plainly data, and one pass over the body's bytes tells which are
+not, with C-speed searches only (a byte translation, then substring searches):
+
+- a value holding a token run (16 or more token characters, 40 with `/`) that looks random and is not hex:
+  every credential format and every random secret has one (hex is how digests and ids are written; a hex
+  credential is known by its name, its format's literal or as a credential of the run);
+- a URL with a query, a fragment or userinfo;
+
+and when the body holds anything that needs the full walk instead (an escape, a percent-escape or character
+reference, CDATA, an assignment to a secret name inside a value, a credential of the run), the answer is None.
+The walk then judges only the values found here and trusts the rest, so the verdicts are those of the full walk.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+from contractkit.core.loading import parse_json_value
+from contractkit.secrets.formats import is_random_run, is_slug, shannon_entropy
+
+__all__ = ["is_plain_value", "suspect_values"]
+
+_RUN_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+_=~-")
+_NAME_END = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+# token characters -> `a`, `/` -> `/`, the rest -> space
+_RUNS = bytes(97 if code in _RUN_CHARS else 47 if code == 47 else 32 for code in range(256))
+# name characters but `.` and `-` -> `a`, `:` and `=` kept, quotes -> `"`, the rest -> space
+_NAMES = bytes(
+    97 if code in _NAME_END or 48 <= code <= 57 else code if code in b":=" else 34 if code in b"\"'" else 32
+    for code in range(256)
+)
+# `name=`, `name: `, `name:"` (a colon without a space is a scheme, an ARN or a time, not an assignment)
+_MARKS = (b"a=", b"a: ", b'a:"')
+_QUOTED_MARKS = _MARKS + (b'a"=', b'a": ', b'a":"')
+# name characters (letters, digits, `_`, `.`, `-`) -> `a`, the rest -> space
+_WORDS = bytes(97 if code in _NAME_END or code in b"0123456789.-" else 32 for code in range(256))
+_SHORT, _LONG = b"a" * 16, b"a" * 40
+_HEX = re.compile(rb"[0-9a-fA-F]+")
+_SPECIAL = re.compile(rb"%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]+;|<!\[CDATA\[")
+
+
+def suspect_values(
+    text: str,
+    is_secret_name: Callable[[str], bool],
+    literal_spans: Callable[[str, bytes], Iterable[tuple[int, int]]],
+) -> frozenset[str] | None:
+    """The string values of a JSON or XML text that may hold a secret (decoded, as the walk sees them), or None
+    when the text needs a full walk (CDATA)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if b"<![CDATA[" in data:
+        return None
+    spans = list(literal_spans(text, data))
+    if b"%" in data or b"&" in data:
+        spans += [found.span() for found in _SPECIAL.finditer(data)]
+    spans += _secret_assignments(data, is_secret_name, quoted=not text.lstrip().startswith(("{", "[")))
+    spans += _random_runs(data)
+    spans += _urls(data)
+    if text.lstrip().startswith(("{", "[")):  # a document inside a JSON string: its names are judged by the walk
+        spans += _starts(data, b'"{') + _starts(data, b'"[') + _starts(data, b'"<')
+    enclosing = _json_string if text.lstrip().startswith(("{", "[")) else _xml_text
+    return frozenset(enclosing(data, start, end) for start, end in spans)
+
+
+_SPECIAL_TEXT = re.compile(r"%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]+;|<!\[CDATA\[")
+_RUN_TEXT = re.compile(r"[A-Za-z0-9+_=~-]{16,}|[A-Za-z0-9+/=]{40,}")
+_HEX_TEXT = re.compile(r"[0-9a-fA-F]+")
+_ASSIGNED = re.compile(r"([A-Za-z_][\w.-]*)[\"']?(?:=|:(?=[ \"']))")
+
+
+def is_plain_value(value: str, is_secret_name: Callable[[str], bool], has_literal: Callable[[str], bool]) -> bool:
+    """True when one string value (not a document) cannot hold anything to scrub: the test of `suspect_values`
+    for a short text, in a few searches."""
+    if "\\" in value or has_literal(value):
+        return False
+    if ("%" in value or "&" in value or "<!" in value) and _SPECIAL_TEXT.search(value):
+        return False
+    if "://" in value and ("?" in value or "#" in value or "@" in value):
+        return False
+    if any(not _HEX_TEXT.fullmatch(run) and is_random_run(run) for run in _RUN_TEXT.findall(value)):
+        return False
+    if ("=" in value or ":" in value) and any(is_secret_name(name) for name in _ASSIGNED.findall(value)):
+        return False
+    return True
+
+
+def _random_runs(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of every token run that looks random and is not hex (nor a JSON key)."""
+    mapped = data.translate(_RUNS)
+    spans = _runs(data, mapped, _SHORT, slash=False)
+    if b"/" in data:  # runs with `/` (base64) count from 40 characters
+        spans += _runs(data, mapped.replace(b"/", b"a"), _LONG, slash=True)
+    return spans
+
+
+def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tuple[int, int]]:
+    spans = []
+    position = mapped.find(needle)
+    while position >= 0:
+        end = mapped.find(b" ", position)
+        end = len(mapped) if end < 0 else end
+        if _is_random_chunk(data, position, end, slash=slash):
+            spans.append((position, end))
+        position = mapped.find(needle, end)
+    return spans
+
+
+def _is_random_chunk(data: bytes, start: int, end: int, *, slash: bool) -> bool:
+    """True for a run that is random: not hex, not a JSON key, not a slug or a path of words; with `/` as random
+    as base64 of random bytes (4.5 bits a character and more)."""
+    chunk = data[start:end]
+    if (slash and b"/" not in chunk) or _HEX.fullmatch(chunk) or data[end : end + 2] == b'":':
+        return False
+    run = chunk.decode("utf-8", "replace")
+    if is_slug(run) or (slash and shannon_entropy(run) < 4.5):
+        return False
+    return is_random_run(run)
+
+
+def _secret_assignments(data: bytes, is_secret_name: Callable[[str], bool], *, quoted: bool) -> list[tuple[int, int]]:
+    """Where a value assigns to a secret name: `password=...`, `token: ...`. In JSON a key's colon follows its
+    closing quote, so only assignments inside values are read; in XML text a quoted name counts too."""
+    mapped = data.translate(_NAMES)
+    words = None
+    verdicts: dict[bytes, bool] = {}
+    spans = []
+    for mark in _QUOTED_MARKS if quoted else _MARKS:
+        position = mapped.find(mark)
+        while position >= 0:
+            if words is None:
+                words = data.translate(_WORDS)
+            start = words.rfind(b" ", max(0, position - 64), position) + 1
+            name = data[start : position + 1]
+            if name not in verdicts:
+                verdicts[name] = is_secret_name(name.decode("utf-8", "replace"))
+            if verdicts[name]:
+                spans.append((start, position + 1))
+            position = mapped.find(mark, position + len(mark))
+    return spans
+
+
+def _starts(data: bytes, needle: bytes) -> list[tuple[int, int]]:
+    spans = []
+    position = data.find(needle)
+    while position >= 0:
+        spans.append((position + 1, position + 2))
+        position = data.find(needle, position + 1)
+    return spans
+
+
+def _urls(data: bytes) -> list[tuple[int, int]]:
+    """Where a URL with a query, a fragment or userinfo is."""
+    spans: list[tuple[int, int]] = []
+    if b"?" not in data and b"#" not in data and b"@" not in data:
+        return spans
+    position = data.find(b"://")
+    while position >= 0:
+        end = _URL_END.search(data, position)
+        stop = end.start() if end else len(data)
+        if _URL_MARK.search(data, position, stop):
+            spans.append((position, stop))
+        position = data.find(b"://", stop)
+    return spans
+
+
+_URL_END = re.compile(rb"[\s\"'<>]")
+_URL_MARK = re.compile(rb"[?#@]")
+
+
+def _json_string(data: bytes, start: int, end: int) -> str:
+    """The JSON string around a span, decoded (its quotes are the nearest ones not escaped)."""
+    left = _quote(data, start, backwards=True)
+    right = _quote(data, end, backwards=False)
+    raw = data[left + 1 : right]
+    if b"\\" in raw:
+        try:
+            decoded = parse_json_value(b'"' + raw + b'"')
+        except ValueError:
+            return raw.decode("utf-8", "replace")
+        return decoded if isinstance(decoded, str) else raw.decode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def _quote(data: bytes, position: int, *, backwards: bool) -> int:
+    """The nearest unescaped quote before (or from) a position."""
+    while True:
+        position = data.rfind(b'"', 0, position) if backwards else data.find(b'"', position)
+        if position < 0:
+            return -1 if backwards else len(data)
+        escapes, before = 0, position - 1
+        while before >= 0 and data[before] == 92:  # a backslash
+            escapes, before = escapes + 1, before - 1
+        if escapes % 2 == 0:
+            return position
+        position = position if backwards else position + 1
+
+
+def _xml_text(data: bytes, start: int, end: int) -> str:
+    """The XML text or attribute value around a span (tags or quotes bound it), as written."""
+    left = max(data.rfind(b'"', 0, start), data.rfind(b">", 0, start))
+    right = min((found for found in (data.find(b'"', end), data.find(b"<", end)) if found >= 0), default=len(data))
+    return data[left + 1 : right].decode("utf-8", "replace")

@@ -1,0 +1,230 @@
+"""What scrubbing redacts: secret header, query and field names, value formats, a run's literal credentials, the
+provider's allow-list of fields to keep, and what the provider's description says about its fields.
+
+One `ScrubRules` value is built per provider and run (`rules_for_provider`) and used by the recorder, the scanner
+and the contract-file check alike, so they give the same verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+from contractkit.secrets.description import DescriptionHints
+from contractkit.secrets.detector import (
+    Detector,
+    default_formats,
+    is_credential_param,
+    is_secret_by_shape,
+    is_secret_name,
+)
+from contractkit.secrets.formats import FormatSet, trie_pattern
+
+__all__ = ["KEEP_PATH", "PLACEHOLDER", "SECRET_HEADERS", "SECRET_QUERY", "ScrubRules", "field_key", "placeholder"]
+
+PLACEHOLDER = "<scrubbed:{}>"
+# an allow-list entry that is a JSON path: `$.data[*].id`, `$.items[0].sha`, `$..publishable_key`
+KEEP_PATH = re.compile(r"\$(?:\.\.?[A-Za-z_][\w-]*|\[(?:\*|\d+)\])+")
+
+# headers scrubbed whole beyond the ones `is_secret_name` recognises (signing inputs that change every run)
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "private-token",
+        "x-csrf-token",
+        "x-xsrf-token",
+        "x-amz-security-token",
+        "x-amz-date",
+        "x-amz-content-sha256",
+        "x-grafana-org-token",
+        "x-slack-signature",
+        "x-hub-signature",
+        "x-hub-signature-256",
+        "x-atlassian-token",
+    }
+)
+SECRET_QUERY = frozenset(
+    {"sig", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date", "state_token", "ticket"}
+)  # `code` is secret only when it looks like one: is_secret_by_shape
+_COOKIE_HEADERS = frozenset({"cookie", "set-cookie", "set-cookie2"})
+
+
+@dataclass(frozen=True, slots=True)
+class ScrubRules:
+    """What to redact: extra header, query and field names, value formats, literal secret values, the fields to
+    keep (the registry's allow-list) and the description's hints."""
+
+    headers: frozenset[str] = SECRET_HEADERS
+    query: frozenset[str] = SECRET_QUERY
+    fields: frozenset[str] = frozenset()
+    patterns: FormatSet = field(default_factory=default_formats)
+    literals: tuple[tuple[str, str], ...] = ()  # (name, value): the credentials a run uses, wherever they appear
+    keep: frozenset[str] = frozenset()  # field names (compared by field_key) or JSON paths (`$.data[*].id`)
+    hints: DescriptionHints = field(default_factory=DescriptionHints)
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def extended(
+        self,
+        *,
+        headers: Iterable[str] = (),
+        query: Iterable[str] = (),
+        fields: Iterable[str] = (),
+        patterns: Iterable[tuple[str, str]] = (),
+        literals: Mapping[str, str] | None = None,
+        keep: Iterable[str] = (),
+        hints: DescriptionHints | None = None,
+    ) -> ScrubRules:
+        """These rules plus more names, patterns, literal values, kept fields and description hints."""
+        extra_literals = tuple((name, value) for name, value in (literals or {}).items() if len(value) >= 4)
+        extra_patterns = list(patterns)
+        return ScrubRules(
+            headers=self.headers | {name.lower() for name in headers},
+            query=self.query | {name.lower() for name in query},
+            fields=self.fields | {field_key(name) for name in fields},
+            patterns=self.patterns + FormatSet(extra_patterns) if extra_patterns else self.patterns,
+            literals=tuple(sorted(set(self.literals + extra_literals), key=lambda item: (-len(item[1]), item[0]))),
+            keep=self.keep | {_keep_key(item) for item in keep},
+            hints=self.hints.merged(hints) if hints is not None else self.hints,
+        )
+
+    @property
+    def detector(self) -> Detector:
+        """The value detector of these rules: formats and literals."""
+        return _detector(self.patterns, self.literals)
+
+    @property
+    def gate(self) -> re.Pattern[str]:
+        """A quick test of whether a value may hold anything to scrub (see `needs_judging`)."""
+        if "gate" not in self._memo:
+            self._memo["gate"] = _gate(self.patterns, self.literals)
+        return self._memo["gate"]
+
+    def needs_judging(self, value: str) -> bool:
+        """False when a value cannot hold a secret: no format's literal, no credential of the run, no encoded
+        layer, no assignment and no token run but hex ones (digests and ids: a hex credential is known by its
+        name or format)."""
+        for found in self.gate.finditer(value):
+            if found.lastgroup != "run" or not _HEX.fullmatch(found[0]):
+                return True
+        return False
+
+    def field_verdict(self, name: str) -> str:
+        """What a field's name says, whatever its value: `kept`, `secret`, `shape` (the value decides, as under
+        `code`), `unexplained` (the description documents no such field) or `plain`."""
+        memo = self._memo.setdefault("fields", {})
+        if name not in memo:
+            memo[name] = self._verdict(name)
+        return memo[name]
+
+    def _verdict(self, name: str) -> str:
+        key = field_key(name)
+        if key in self.keep:
+            return "kept"
+        if self.is_secret_field(name):
+            return "secret"
+        if is_secret_by_shape(name, "a1" * 8):
+            return "shape"
+        return "unexplained" if self.hints.is_unexplained(name) else "plain"
+
+    def is_secret_field(self, name: str, value: str = "") -> bool:
+        """True when a JSON, XML, form field or cookie of this name holds a secret; under a name such as `code`
+        only a credential-shaped value does (an OAuth code, not `NOT_FOUND` or a finding code `CK612`)."""
+        key = field_key(name)
+        if key in self.keep:
+            return False
+        return (
+            key in self.fields
+            or self.hints.is_secret(name)
+            or _is_secret_name(name)
+            or name.lower() in self.headers
+            or name.lower() in self.query
+            or is_secret_by_shape(name, value)
+        )
+
+    def is_kept(self, name: str, path: str = "") -> bool:
+        """True when the registry's allow-list keeps this field (by name, or by its JSON path)."""
+        return bool(self.keep) and (field_key(name) in self.keep or (bool(path) and _path_kept(path, self.keep)))
+
+    def is_secret_header(self, name: str) -> bool:
+        """True when a header's whole value is a secret."""
+        lowered = name.lower()
+        if lowered in _COOKIE_HEADERS:
+            return False
+        return lowered in self.headers or self.is_secret_field(name) or _is_credential_param(name)
+
+    def is_secret_query(self, name: str, value: str = "") -> bool:
+        """True when a query, fragment or form parameter of this name (with this value) holds a secret."""
+        if not value:
+            memo = self._memo.setdefault("query", {})
+            if name not in memo:
+                memo[name] = self._is_secret_query(name, "")
+            return memo[name]
+        return self._is_secret_query(name, value)
+
+    def _is_secret_query(self, name: str, value: str) -> bool:
+        return (
+            name.lower() in self.query
+            or self.is_secret_field(name, value)
+            or (_is_credential_param(name) and field_key(name) not in self.keep)
+        )
+
+
+@lru_cache(maxsize=4096)
+def _is_secret_name(name: str) -> bool:
+    return is_secret_name(name)
+
+
+@lru_cache(maxsize=4096)
+def _is_credential_param(name: str) -> bool:
+    return is_credential_param(name)
+
+
+@lru_cache(maxsize=64)
+def _detector(patterns: FormatSet, literals: tuple[tuple[str, str], ...]) -> Detector:
+    return Detector(patterns, literals)
+
+
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_ATTENTION = (
+    r"(?P<run>[A-Za-z0-9+/_=~-]{16,})"  # a token, a base64 blob
+    r"|%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]+;|\\|@|<!\[CDATA\["  # encodings, userinfo
+    r"|[A-Za-z_][\w.-]*[A-Za-z_][\"']?\s*[:=](?!//)\s*\S"  # an assignment, not a URL's scheme
+    r"|^\s*[{\[]"  # a document inside
+)
+
+
+@lru_cache(maxsize=64)
+def _gate(patterns: FormatSet, literals: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    # every format needs a token run of 16 characters or a name (an assignment), so its literals add nothing here
+    values = [value for _, value in literals]
+    return re.compile(_ATTENTION + ("|" + trie_pattern(values) if values else ""))
+
+
+def _keep_key(item: str) -> str:
+    return item if item.startswith("$") else field_key(item)
+
+
+def _path_kept(path: str, keep: frozenset[str]) -> bool:
+    """True when a JSON path (`$.data[3].id`) is kept by an allow-list path (`$.data[*].id`, `$..id`)."""
+    generic = re.sub(r"\[\d+\]", "[*]", path)
+    if path in keep or generic in keep:
+        return True
+    return any(item.startswith("$..") and generic.endswith("." + item[3:]) for item in keep)
+
+
+def field_key(name: str) -> str:
+    """A field name as compared: lower-cased, without `_` and `-`."""
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def placeholder(name: str) -> str:
+    """The stable placeholder for a secret called `name`."""
+    return PLACEHOLDER.format(re.sub(r"[<>\s]", "_", name.lower()))
