@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
 from contractkit.recording import RecordOptions, record_cassettes
 from contractkit.registry import load_registry
+from contractkit.secrets.masking import mask_text
 from contractkit.secrets.scrub import (
     ScrubRules,
     find_secrets,
-    mask_text,
     rules_for,
     scrub_body,
     scrub_interaction,

@@ -121,11 +121,13 @@ def mask_credentials(text: str, credentials: Credentials) -> str:
     dummy credential `x` leaves "Expected" alone), in every encoding."""
     names = {name.lower(): name for name in credentials.secrets}
 
-    def shown(key: str) -> str:  # `github_token-base64` → $GITHUB_TOKEN; a user:password pair → $CREDENTIALS
+    def reference(key: str) -> str:  # `github_token-base64` → $GITHUB_TOKEN; a user:password pair → $CREDENTIALS
         name = key.split("-")[0]
-        return "$CREDENTIALS" if ":" in name or key.endswith(("-basic", "-basic-urlsafe")) else f"${names.get(name, name.upper())}"
+        if ":" in name or key.endswith(("-basic", "-basic-urlsafe")):
+            return "$CREDENTIALS"
+        return f"${names.get(name, name.upper())}"
 
-    text = mask_values(text, credentials.secrets, shown)
+    text = mask_values(text, credentials.secrets, reference)
     for header, shown in credentials.shown.items():
         # schemathesis masks the header in curl commands; point it at the environment so the command runs as is.
         pattern = re.compile(rf"-H '{re.escape(header)}: \[Filtered\]'", re.IGNORECASE)
