@@ -267,7 +267,7 @@ def test_xml_placeholders_keep_the_document_parseable() -> None:
     from xml.etree import ElementTree
 
     body = (
-        "<Creds><AccessKeyId>AKIAABCDEFGHIJKLMNOP</AccessKeyId><SecretAccessKey>abc/def+ghi</SecretAccessKey></Creds>"
+        "<Creds><AccessKeyId>AKIAZ7Q3LX5TV2N9WP4K</AccessKeyId><SecretAccessKey>abc/def+ghi</SecretAccessKey></Creds>"
     )
     cleaned = scrub_body(body, "text/xml", ScrubRules())
     root = ElementTree.fromstring(cleaned)

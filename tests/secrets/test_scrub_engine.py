@@ -199,7 +199,19 @@ def _repository_cassettes() -> list[tuple[Path, ScrubRules]]:
         folder = provider.cassettes
         if folder and folder.is_dir():
             rules = rules_for_provider(provider, {})
-            found += [(path, rules) for path in sorted(folder.rglob("*.yaml"))]
+            found += [(path, rules) for path in sorted(folder.rglob("*.yaml")) if "events" not in path.parts]
+    return found
+
+
+def _repository_event_cassettes() -> list[tuple[Path, ScrubRules]]:
+    from contractkit.recording.events import event_rules
+
+    registry = load_registry(ROOT / "registry.yaml")
+    found = []
+    for provider in registry.providers.values():
+        folder = provider.cassettes
+        if folder and (folder / "events").is_dir():
+            found += [(path, event_rules(provider, {})) for path in sorted((folder / "events").glob("*.yaml"))]
     return found
 
 
@@ -207,6 +219,17 @@ def _repository_cassettes() -> list[tuple[Path, ScrubRules]]:
 def test_the_repository_cassettes_do_not_change_when_scrubbed_again(path: Path, rules: ScrubRules) -> None:
     for interaction in load_cassette(path).interactions:
         assert scrub_interaction(interaction, rules) == interaction
+
+
+@pytest.mark.parametrize(("path", "rules"), _repository_event_cassettes(), ids=lambda item: getattr(item, "name", ""))
+def test_the_repository_event_cassettes_do_not_change_when_scrubbed_again(path: Path, rules: ScrubRules) -> None:
+    from contractkit.cassettes import load_event_cassette
+    from contractkit.recording.events import scrub_event
+
+    events = load_event_cassette(path).events
+    assert events
+    for event in events:
+        assert scrub_event(event, rules) == event
 
 
 def test_scan_reads_compressed_bodies_and_flags_what_the_recorder_scrubs(

@@ -19,6 +19,8 @@ few with no literal at all, then run.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -110,7 +112,12 @@ OWN_FORMATS: tuple[tuple[str, str], ...] = (
         r"(?P<r>[A-Za-z0-9][A-Za-z0-9+/_.-]{15,400}={0,2})(?![A-Za-z0-9_+/=-])",
     ),
     # principle: whatever follows an `Authorization` scheme word in text (Token, Digest, AWS4-HMAC-SHA256, OAuth ...)
-    ("authorization", r"(?i)authorization[\"']?\s*[:=]\s*[\"']?[A-Za-z][A-Za-z0-9._-]*[ ]+(?P<v>[^\r\n\"'<>\\]{8,})"),
+    # the token, then the scheme's `, name=value` parameters (AWS4-HMAC-SHA256 `Credential=..., Signature=...`)
+    (
+        "authorization",
+        r"(?i)authorization[\"']?\s*[:=]\s*[\"']?[A-Za-z][A-Za-z0-9._-]*[ ]+"
+        r"(?P<v>[^\s\"'<>\\]{8,}(?:,?[ ]+[A-Za-z][A-Za-z0-9_-]*=[^\s\"'<>\\]+)*)",
+    ),
     # principle: a scheme word and a token, as in `Authorization: <scheme> <token>`; also inside text
     ("bearer", r"(?i)bearer (?P<v>[A-Za-z0-9._~+/-]{16,}=*)"),
     ("basic-credentials", r"(?i)basic (?P<v>[" + _B64 + r"]{12,}={0,2})"),
@@ -442,7 +449,27 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
         return None
     if item.weak and not _random_part(value):
         return None
+    if item.kind in _SCHEME_KINDS and not _is_scheme_token(item.kind, value):
+        return None
     return FormatMatch(item.kind, start, end)
+
+
+# a scheme word before prose is no credential: `Authorization: the value looks like ...`, `basic authentication`
+_SCHEME_KINDS = frozenset({"authorization", "bearer", "basic-credentials"})
+
+
+def _is_scheme_token(kind: str, value: str) -> bool:
+    """What follows a scheme word is a credential when it is one: Basic credentials decode to `user:password`;
+    any other token mixes letters and digits in a run, or is random."""
+    if kind == "basic-credentials":
+        try:
+            decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        return b":" in decoded
+    return any(re.search(r"[0-9]", run) and re.search(r"[A-Za-z]", run) for run in _RUN.findall(value)) or (
+        _random_part(value)
+    )
 
 
 # a digest's algorithm before it: `sha512-...` (subresource integrity), `sha-256=...`, `md5-...`

@@ -69,6 +69,8 @@ class ScrubRules:
     literals: tuple[tuple[str, str], ...] = ()  # (name, value): the credentials a run uses, wherever they appear
     keep: frozenset[str] = frozenset()  # field names (compared by field_key) or JSON paths (`$.data[*].id`)
     hints: DescriptionHints = field(default_factory=DescriptionHints)
+    # the kinds of the patterns the registry added: no quick look knows their shapes, so they are searched as such
+    custom_patterns: frozenset[str] = frozenset()
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def extended(
@@ -93,6 +95,7 @@ class ScrubRules:
             literals=tuple(sorted(set(self.literals + extra_literals), key=lambda item: (-len(item[1]), item[0]))),
             keep=self.keep | {_keep_key(item) for item in keep},
             hints=self.hints.merged(hints) if hints is not None else self.hints,
+            custom_patterns=self.custom_patterns | {kind for kind, _ in extra_patterns},
         )
 
     @property
@@ -114,7 +117,17 @@ class ScrubRules:
         for found in self.gate.finditer(value):
             if found.lastgroup != "run" or not _HEX.fullmatch(found[0]):
                 return True
-        return False
+        return self.matches_custom(value)
+
+    def matches_custom(self, value: str) -> bool:
+        """True when one of the registry's own patterns matches a value."""
+        return bool(self.custom_patterns) and any(regex.search(value) for regex in self._custom_regexes())
+
+    def _custom_regexes(self) -> list[re.Pattern[str]]:
+        if "custom" not in self._memo:
+            chosen = [item.regex for item in self.patterns.formats if item.kind in self.custom_patterns]
+            self._memo["custom"] = chosen
+        return self._memo["custom"]
 
     def field_verdict(self, name: str) -> str:
         """What a field's name says, whatever its value: `kept`, `secret`, `shape` (the value decides, as under

@@ -101,6 +101,8 @@ class Scrubber:
 
     def _plain(self, value: str) -> bool:
         """True when a value cannot hold anything to scrub."""
+        if self.rules.matches_custom(value):
+            return False
         if self.suspects is not None:
             return value not in self.suspects
         if len(value) < 12:
@@ -453,7 +455,7 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth:
+        if self.depth or self.rules.custom_patterns:
             return None
         return suspect_values(text, self.rules.is_secret_query, self.detector.literal_spans)
 
