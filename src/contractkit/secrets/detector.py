@@ -20,6 +20,7 @@ import base64
 import html
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote, quote_plus
@@ -534,11 +535,15 @@ class Detector:
 
     def iter_matches(self, text: str) -> Iterator[SecretMatch]:
         """Every secret in a text, literals (longest first) before formats; overlapping matches are dropped."""
-        taken: list[tuple[int, int]] = []
+        starts: list[int] = []  # the spans taken, kept sorted and disjoint: each test is a bisection
+        ends: list[int] = []
         for match in self._candidates(text):
-            if not any(match.start < end and start < match.end for start, end in taken):
-                taken.append((match.start, match.end))
-                yield match
+            index = bisect_right(starts, match.start)
+            if (index and ends[index - 1] > match.start) or (index < len(starts) and starts[index] < match.end):
+                continue
+            starts.insert(index, match.start)
+            ends.insert(index, match.end)
+            yield match
 
     def _candidates(self, text: str) -> Iterator[SecretMatch]:
         if self._literal_regex is not None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from urllib.parse import quote
 
-from contractkit.secrets.detector import Detector, credential_variants, is_secret_name
+from contractkit.secrets.detector import Detector, credential_variants, is_secret_name, looks_random
 from contractkit.secrets.scrub import ScrubRules, placeholder
 
 __all__ = ["credential_environ", "mask_text", "mask_values"]
@@ -35,6 +36,11 @@ _WORD = "A-Za-z0-9"
 _PLACEHOLDERS = re.compile(r"<(?:scrubbed|volatile):[^<>\s]*>")
 # both start with a literal character (set), which the regex engine searches for fast
 _QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[A-Za-z0-9_.\-\[\]]{1,64})=(?P<value>[^&#\s\"'<>)\]]+)")
+_HOOK_URL = re.compile(
+    r"(?P<base>https?://[^\s/\"'<>]*hook[^\s/\"'<>]*|https?://[^\s/\"'<>]+(?=/[^\s?#\"'<>]*hook))(?P<path>/[^\s?#\"'<>]*)",
+    re.I,
+)
+_HEX_SEGMENT = re.compile(r"[0-9a-fA-F]{16,}")
 _USERINFO = re.compile(r"://(?P<user>[^/@\s:]*):(?P<password>[^/@\s]+)@")
 
 
@@ -122,24 +128,41 @@ def _mask_urls(text: str, rules: ScrubRules) -> str:
 
 
 def _mask_formats(text: str, detector: Detector) -> str:
+    """Credential formats, found in one pass over the whole text; a match touching a placeholder is left."""
+    kept = [found.span() for found in _PLACEHOLDERS.finditer(text)] if "<" in text else []
+    starts = [start for start, _ in kept]
     matches = sorted(detector.iter_matches(text), key=lambda match: match.start)
     if not matches:
         return text
+
+    def touches_placeholder(start: int, end: int) -> bool:
+        index = bisect_right(starts, end - 1) - 1  # the last placeholder starting before the match ends
+        return index >= 0 and kept[index][1] > start
+
     pieces, last = [], 0
     for match in matches:
-        if match.start >= last:
+        if match.start >= last and not touches_placeholder(match.start, match.end):
             pieces += [text[last : match.start], placeholder(match.kind)]
             last = match.end
     return "".join(pieces) + text[last:]
 
 
-def _outside_placeholders(text: str, step: Callable[[str], str]) -> str:
-    """Apply a step to the parts of a text outside placeholders, so a placeholder is never rewritten."""
-    if "<scrubbed:" not in text and "<volatile:" not in text:
-        return step(text)
-    parts = _PLACEHOLDERS.split(text)
-    kept = _PLACEHOLDERS.findall(text) + [""]
-    return "".join(step(part) + kept[index] for index, part in enumerate(parts))
+def _mask_hook_paths(text: str) -> str:
+    """A webhook URL is a capability: the token is a segment of its path (hex or random), as in Slack's, Teams'
+    or Discord's incoming webhooks."""
+    if "hook" not in text.lower():
+        return text
+
+    def segments(found: re.Match[str]) -> str:
+        parts = found["path"].split("/")
+        clean = [placeholder("path-token") if _is_hook_token(part) else part for part in parts]
+        return found["base"] + "/".join(clean)
+
+    return _HOOK_URL.sub(segments, text)
+
+
+def _is_hook_token(segment: str) -> bool:
+    return len(segment) >= 16 and (bool(_HEX_SEGMENT.fullmatch(segment)) or looks_random(segment, min_length=16))
 
 
 @lru_cache(maxsize=1)
@@ -153,5 +176,5 @@ def mask_text(text: str, environ: Mapping[str, str], names: Iterable[str] = ()) 
     in a finding is prose about a field, so free-text `name: value` pairs are left alone."""
     text = mask_values(text, credential_environ(environ, names))
     rules = ScrubRules()
-    text = _outside_placeholders(text, lambda part: _mask_urls(part, rules))
-    return _outside_placeholders(text, lambda part: _mask_formats(part, _format_detector()))
+    text = _mask_hook_paths(_mask_urls(text, rules))
+    return _mask_formats(text, _format_detector())
