@@ -17,6 +17,7 @@ the contract-file check and report masking use the same answers. Nothing here do
 from __future__ import annotations
 
 import base64
+import binascii
 import html
 import json
 import re
@@ -376,7 +377,23 @@ _ALGORITHM_DIGEST = re.compile(
 def is_public_value(value: str) -> bool:
     """True for a key that is public by its own shape: a PEM public key or certificate, an OpenSSH public key,
     or a key whose vendor prefix says it is publishable (`pk_live_`, `pk.`, `pub_`)."""
-    return bool(_PUBLIC_VALUE.match(value)) and "PRIVATE KEY" not in value
+    return (bool(_PUBLIC_VALUE.match(value)) and "PRIVATE KEY" not in value) or _is_ssh_public_blob(value)
+
+
+# the SSH wire format of a public key names its type first (RFC 4253 6.6): `\0\0\0\x0bssh-ed25519...`
+_SSH_KEY_TYPE = re.compile(rb"\x00\x00\x00[\x07-\x30](?:ssh-|ecdsa-sha2-|sk-ssh-|sk-ecdsa-)")
+
+
+def _is_ssh_public_blob(value: str) -> bool:
+    """True for the base64 blob of an SSH public key (the middle of an `authorized_keys` line), which says what
+    it is when decoded."""
+    if not value.startswith("AAAA"):
+        return False
+    try:
+        head = base64.b64decode(value[:48] + "=" * (-len(value[:48]) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return bool(_SSH_KEY_TYPE.match(head))
 
 
 def is_digest(value: str) -> bool:

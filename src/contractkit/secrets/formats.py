@@ -105,6 +105,10 @@ OWN_FORMATS: tuple[tuple[str, str], ...] = (
     ),
     ("openai-key", S + r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"),
     ("mailgun-key", S + r"key-[0-9a-f]{32}\b"),
+    # the library has no rule for these two; the maintained gitleaks rule set has (databricks-api-token,
+    # hashicorp-tf-api-token), and their shapes are taken from it
+    ("databricks-token", S + r"dapi[a-h0-9]{32}(?:-\d)?(?![A-Za-z0-9])"),
+    ("terraform-cloud-token", r"(?i)(?<![A-Za-z0-9])[a-z0-9]{14}\.atlasv1\.[a-z0-9\-_=]{60,70}"),
     # principle: a vendor prefix (letters, with a version or kind word) and `_`/`-`, then a long random part
     (
         "prefixed-token",

@@ -279,21 +279,26 @@ class Scrubber:
         except ValueError:
             return url
         netloc = self._userinfo(parts.netloc)
-        path = self._path(parts.path)
+        path = self._path(parts.path, hook="hook" in parts.netloc.lower() or "hook" in parts.path.lower())
         query = self.pairs(parts.query) if parts.query else parts.query
         fragment = self.pairs(parts.fragment) if "=" in parts.fragment else parts.fragment
         if (netloc, path, query, fragment) == (parts.netloc, parts.path, parts.query, parts.fragment):
             return url
         return urlunsplit(parts._replace(netloc=netloc, path=path, query=query, fragment=fragment))
 
-    def _path(self, path: str) -> str:
-        """A URL path with every segment that is a random token (a webhook's secret) replaced."""
+    def _path(self, path: str, *, hook: bool = False) -> str:
+        """A URL path with every segment that is a random token (a webhook's secret) replaced; in a webhook URL
+        (a capability: whoever has it may post) a hex segment of 16 or more is its token too (Teams)."""
         if len(path) < 21:
             return path
         segments = path.split("/")
         clean = [
             self.secret("path-token", segment)
-            if not is_placeholder(segment) and _is_path_token(_stem(unquote(segment)), self.detector.kinds)
+            if not is_placeholder(segment)
+            and (
+                _is_path_token(_stem(unquote(segment)), self.detector.kinds)
+                or (hook and _HOOK_HEX.fullmatch(segment) is not None)
+            )
             else segment
             for segment in segments
         ]
@@ -620,6 +625,9 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
             elif kind is float and not exponent:
                 exponent = not math.isfinite(item) or "e" in repr(item)
     return keys, pairs, exponent
+
+
+_HOOK_HEX = re.compile(r"[0-9a-fA-F]{16,}")
 
 
 def _is_path_token(segment: str, kinds: Callable[[str], list[str]]) -> bool:
