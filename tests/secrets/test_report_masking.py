@@ -28,7 +28,9 @@ def test_paths_and_plain_variables_are_never_credentials() -> None:
 def test_dummy_credentials_do_not_garble_words() -> None:
     environ = {"TWILIO_USER": "x", "TWILIO_TOKEN": "y", "API_KEY": "pass"}
     report = "Expected 'y' to be a string: pass the body as JSON; passage x"
-    assert mask_text(report, environ, ["TWILIO_USER", "TWILIO_TOKEN"]) == report.replace(" pass ", " <scrubbed:api_key> ")
+    assert mask_text(report, environ, ["TWILIO_USER", "TWILIO_TOKEN"]) == report.replace(
+        " pass ", " <scrubbed:api_key> "
+    )
 
 
 def test_a_short_credential_is_masked_as_a_whole_value_only() -> None:

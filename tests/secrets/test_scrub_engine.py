@@ -259,3 +259,17 @@ def test_scan_reads_compressed_bodies_and_flags_what_the_recorder_scrubs(
     write_cassette(Cassette(path, (scrubbed,), {"operation": "list", "provider": "pay"}))
     assert run_cli("scan", "--registry", str(tmp_path / "registry.yaml"))[0] == 0
     assert isinstance(scrubbed.response.body, bytes) and b"BAbsWI" not in gzip.decompress(scrubbed.response.body)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "key-fd6f22fff6d16b8d9881ca46fb2ad8f8",
+        "send with key-fd6f22fff6d16b8d9881ca46fb2ad8f8 now",
+        'mutation { addNote(text: "key-fd6f22fff6d16b8d9881ca46fb2ad8f8") { id } }',
+    ],
+)
+def test_a_vendor_format_with_a_hex_body_is_scrubbed_inside_a_json_value(note: str) -> None:
+    """A fixed literal and a hex body (`key-` and 32 hex) has no random run: the quick look must not call it plain."""
+    cleaned = scrub_body(json.dumps({"note": note}), "application/json", ScrubRules())
+    assert "fd6f22fff6d16b8d9881ca46fb2ad8f8" not in cleaned and "<scrubbed:mailgun-key>" in cleaned

@@ -46,6 +46,10 @@ class FieldDoc:
         return any(_fits_format(name, value) for name in self.formats & _DATA_FORMATS)
 
 
+# a pattern's literal start: `^AC`, `^ghs_` (two characters or more, no regex syntax)
+_PATTERN_PREFIX = re.compile(r"\^?([A-Za-z0-9_-]{2,})")
+
+
 @dataclass(frozen=True, slots=True)
 class DescriptionHints:
     """A description's documented fields (by key), its secret fields, and whether there is a description."""
@@ -62,6 +66,21 @@ class DescriptionHints:
         """True when the description documents this field and the value fits its pattern, format or enum."""
         doc = self.fields.get(_key(name)) if self.fields else None
         return doc is not None and doc.explains(value)
+
+    def documents_shape(self, name: str, value: str) -> bool:
+        """True when the description documents this very shape: the value is one of the field's enum values, or
+        fits a pattern that spells out the value's fixed prefix (`^AC[0-9a-f]{32}$` for a Twilio account id), so
+        a vendor format matching the value names the same thing the description calls data."""
+        doc = self.fields.get(_key(name)) if self.fields else None
+        if doc is None:
+            return False
+        if value in doc.enum:
+            return True
+        for pattern in doc.patterns:
+            prefix = _PATTERN_PREFIX.match(pattern)
+            if prefix and value.startswith(prefix[1]) and _fits_pattern(pattern, value):
+                return True
+        return False
 
     def is_unexplained(self, name: str) -> bool:
         """True when there is a description and it does not explain a field of this name: documents no field

@@ -109,7 +109,14 @@ class Scrubber:
             return not self.rules.needs_judging(value)
         if value.lstrip()[:1] in ("{", "[", "<"):
             return False  # a document inside: its keys and tags are judged by the walk
+        if self._has_literal_format(value):
+            return False
         return is_plain_value(value, self.rules.is_secret_query, self.detector.has_literal)
+
+    def _has_literal_format(self, text: str) -> bool:
+        """True when a format with a fixed literal matches (`key-` and 32 hex): such a value has no random run
+        for the quick look to see, as its body may be hex."""
+        return next(self.detector.formats.iter_matches(text, literal_only=True), None) is not None
 
     def secret(self, name: str, value: str = "") -> str:
         """The placeholder for a secret called `name`; the scanner also learns the formats the value has."""
@@ -251,8 +258,10 @@ class Scrubber:
         if self.rules.hints.is_secret(key):
             return self.secret(key, value)
         explained = self.rules.hints.explains(key, value)
-        if explained and not set(self.detector.kinds(value)) - GENERIC_KINDS:
-            return value  # documented data, unless a vendor's format or a credential of the run says otherwise
+        if explained and (
+            not set(self.detector.kinds(value)) - GENERIC_KINDS or self.rules.hints.documents_shape(key, value)
+        ):
+            return value  # documented data, unless a vendor's format the description does not spell out says otherwise
         public = is_public_value(value)
         if not public and (verdict == "secret" or (verdict == "shape" and self.rules.is_secret_field(key, value))):
             return self.secret(key, value)
@@ -460,7 +469,7 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth or self.rules.custom_patterns:
+        if self.depth or self.rules.custom_patterns or self._has_literal_format(text):
             return None
         return suspect_values(text, self.rules.is_secret_query, self.detector.literal_spans)
 
