@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from contractkit.consumer.messagefile import MESSAGE_FILE_KEYS, ContractMessage, read_message_part
+from contractkit.consumer.messagefile import MESSAGE_FILE_KEYS, ContractMessage, pact_identity, read_message_part
 from contractkit.consumer.regexguard import find_backtracking_risk
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.limits import MAX_REGEX_LENGTH
@@ -106,9 +106,7 @@ class ContractInteraction:
     @property
     def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         """What makes an interaction unique inside a pact: description and provider states."""
-        import json
-
-        return self.description, tuple((s.name, json.dumps(dict(s.params), sort_keys=True)) for s in self.states)
+        return pact_identity(self.description, self.states)
 
 
 @dataclass(frozen=True, slots=True)

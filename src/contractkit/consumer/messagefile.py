@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol
 
 from contractkit.core.errors import ContractFileError, KeyPath
 from contractkit.core.model import Provider
@@ -80,7 +80,12 @@ class ContractMessage:
     @property
     def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         """What makes a message unique inside a pact: description and provider states."""
-        return self.description, tuple((s.name, json.dumps(dict(s.params), sort_keys=True)) for s in self.states)
+        return pact_identity(self.description, self.states)
+
+
+def pact_identity(description: str, states: Iterable[Any]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What makes an interaction or a message unique inside a pact: its description and provider states."""
+    return description, tuple((state.name, json.dumps(dict(state.params), sort_keys=True)) for state in states)
 
 
 @dataclass(frozen=True, slots=True)
