@@ -306,6 +306,9 @@ def _sequence_options(sequence: Any) -> list[str] | None:
     return current
 
 
+# a character class of hex digits alone, as a secret part written in hex is matched: `[0-9a-f]`, `[a-h0-9]`
+_HEX_CLASS = re.compile(r"\[(?:0-9a-[a-hA-H]|a-[a-hA-H]0-9|0-9a-fA-F|a-fA-F0-9|0-9A-F)\]")
+
 # ---------------------------------------------------------------- the combined pass
 
 
@@ -338,6 +341,7 @@ class FormatSet:
         generic = [item for item in compiled if item.kind in GENERIC_KINDS]
         ordered = [item for item in compiled if item.kind not in GENERIC_KINDS] + generic
         self.formats = tuple(replace(item, order=index) for index, item in enumerate(ordered))
+        self._hex_bodied: FormatSet | None = None
         self._always = tuple(item for item in self.formats if not item.literals)
         self._by_literal: dict[str, list[_Format]] = {}
         for item in self.formats:
@@ -352,6 +356,23 @@ class FormatSet:
 
     def __add__(self, other: FormatSet) -> FormatSet:
         return FormatSet((item.kind, item.source) for item in self.formats + other.formats)
+
+    @property
+    def hex_bodied(self) -> FormatSet:
+        """The formats with a fixed, case-sensitive literal whose secret part may be hex alone (`key-` and 32
+        hex): the quick look at a body passes hex runs over (digests, ids), so these are searched for by their
+        literal. (A format matched in any case names its secret by a word, which the quick look's assignments
+        see.)"""
+        if self._hex_bodied is None:
+            chosen = [
+                (item.kind, item.source)
+                for item in self.formats
+                if item.literals
+                and not item.folded
+                and _HEX_CLASS.search(item.source if isinstance(item.source, str) else item.source.pattern)
+            ]
+            self._hex_bodied = FormatSet(chosen)
+        return self._hex_bodied
 
     def without(self, kinds: Iterable[str]) -> FormatSet:
         """These formats but the named kinds."""

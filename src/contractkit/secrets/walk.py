@@ -109,14 +109,14 @@ class Scrubber:
             return not self.rules.needs_judging(value)
         if value.lstrip()[:1] in ("{", "[", "<"):
             return False  # a document inside: its keys and tags are judged by the walk
-        if self._has_literal_format(value):
+        if _HEX_RUN.search(value) is not None and self._has_literal_format(value):
             return False
         return is_plain_value(value, self.rules.is_secret_query, self.detector.has_literal)
 
     def _has_literal_format(self, text: str) -> bool:
         """True when a format with a fixed literal matches (`key-` and 32 hex): such a value has no random run
         for the quick look to see, as its body may be hex."""
-        return next(self.detector.formats.iter_matches(text, literal_only=True), None) is not None
+        return next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
 
     def secret(self, name: str, value: str = "") -> str:
         """The placeholder for a secret called `name`; the scanner also learns the formats the value has."""
@@ -469,7 +469,7 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth or self.rules.custom_patterns or self._has_literal_format(text):
+        if self.depth or self.rules.custom_patterns or (_HEX_RUN.search(text) and self._has_literal_format(text)):
             return None
         return suspect_values(text, self.rules.is_secret_query, self.detector.literal_spans)
 
@@ -637,6 +637,7 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
 
 
 _HOOK_HEX = re.compile(r"[0-9a-fA-F]{16,}")
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{16}")  # the quick look passes hex runs over
 
 
 def _is_path_token(segment: str, kinds: Callable[[str], list[str]]) -> bool:
