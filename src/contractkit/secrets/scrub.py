@@ -14,9 +14,8 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from contractkit.cassettes import Headers, RecordedInteraction
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Provider
 from contractkit.core.settings import ScrubSettings
@@ -26,6 +25,9 @@ from contractkit.secrets.detector import credential_variants
 from contractkit.secrets.layers import decode_bytes
 from contractkit.secrets.rules import PLACEHOLDER, SECRET_HEADERS, SECRET_QUERY, ScrubRules, field_key, placeholder
 from contractkit.secrets.walk import Scrubber, dump_json, is_json_text
+
+if TYPE_CHECKING:  # annotations only: importing cassettes costs every command that masks its output
+    from contractkit.cassettes import Headers, RecordedInteraction
 
 __all__ = [
     "PLACEHOLDER",
