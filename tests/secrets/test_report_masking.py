@@ -80,3 +80,13 @@ def test_masking_text_without_credentials_changes_nothing_but_formats(text: str)
     """No environment credential occurs: masking only ever replaces whole credential-shaped values."""
     masked = mask_text(text, {"PWD": "/w", "HOME": "/root", "GITHUB_TOKEN": TOKEN})
     assert masked == mask_text(masked, {}) and (masked == text or "<scrubbed:" in masked)
+
+
+def test_a_webhook_urls_token_is_masked_as_the_recorder_scrubs_it() -> None:
+    from contractkit.secrets import ScrubRules, scrub_text
+
+    hook = "https://contoso.webhook.office.com/webhookb2/IncomingWebhook/3f9a1c2e4b5d6e7f8a9b0c1d2e3f4a5b/x"
+    line = f"posted to {hook}; commit https://api.github.com/repos/a/b/commits/6dcb09b5b57875f334f61aebed695e2e4193db5e"
+    masked = mask_text(line, {})
+    assert "3f9a1c2e4b5d6e7f8a9b0c1d2e3f4a5b" not in masked and "6dcb09b5b57875f334f61aebed695e2e4193db5e" in masked
+    assert masked == scrub_text(line, ScrubRules())

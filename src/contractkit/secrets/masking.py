@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from urllib.parse import quote
 
-from contractkit.secrets.detector import Detector, credential_variants, is_secret_name, looks_random
+from contractkit.secrets.detector import Detector, credential_variants, is_secret_name
 from contractkit.secrets.scrub import ScrubRules, placeholder
+from contractkit.secrets.walk import is_hook_url, is_path_secret
 
 __all__ = ["credential_environ", "mask_text", "mask_values"]
 
@@ -36,11 +37,7 @@ _WORD = "A-Za-z0-9"
 _PLACEHOLDERS = re.compile(r"<(?:scrubbed|volatile):[^<>\s]*>")
 # both start with a literal character (set), which the regex engine searches for fast
 _QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[A-Za-z0-9_.\-\[\]]{1,64})=(?P<value>[^&#\s\"'<>)\]]+)")
-_HOOK_URL = re.compile(
-    r"(?P<base>https?://[^\s/\"'<>]*hook[^\s/\"'<>]*|https?://[^\s/\"'<>]+(?=/[^\s?#\"'<>]*hook))(?P<path>/[^\s?#\"'<>]*)",
-    re.I,
-)
-_HEX_SEGMENT = re.compile(r"[0-9a-fA-F]{16,}")
+_URL_PATH = re.compile(r"(?P<base>https?://(?P<host>[^\s/\"'<>]+))(?P<path>/[^\s?#\"'<>]*)", re.I)
 _USERINFO = re.compile(r"://(?P<user>[^/@\s:]*):(?P<password>[^/@\s]+)@")
 
 
@@ -148,21 +145,19 @@ def _mask_formats(text: str, detector: Detector) -> str:
 
 
 def _mask_hook_paths(text: str) -> str:
-    """A webhook URL is a capability: the token is a segment of its path (hex or random), as in Slack's, Teams'
-    or Discord's incoming webhooks."""
+    """A webhook URL's token, a segment of its path (Slack, Teams, Discord), judged as the recorder does."""
     if "hook" not in text.lower():
         return text
 
     def segments(found: re.Match[str]) -> str:
+        if not is_hook_url(found["host"], found["path"]):
+            return found[0]
         parts = found["path"].split("/")
-        clean = [placeholder("path-token") if _is_hook_token(part) else part for part in parts]
+        kinds = _format_detector().kinds
+        clean = [placeholder("path-token") if is_path_secret(part, kinds, hook=True) else part for part in parts]
         return found["base"] + "/".join(clean)
 
-    return _HOOK_URL.sub(segments, text)
-
-
-def _is_hook_token(segment: str) -> bool:
-    return len(segment) >= 16 and (bool(_HEX_SEGMENT.fullmatch(segment)) or looks_random(segment, min_length=16))
+    return _URL_PATH.sub(segments, text)
 
 
 @lru_cache(maxsize=1)

@@ -288,7 +288,7 @@ class Scrubber:
         except ValueError:
             return url
         netloc = self._userinfo(parts.netloc)
-        path = self._path(parts.path, hook="hook" in parts.netloc.lower() or "hook" in parts.path.lower())
+        path = self._path(parts.path, hook=is_hook_url(parts.netloc, parts.path))
         query = self.pairs(parts.query) if parts.query else parts.query
         fragment = self.pairs(parts.fragment) if "=" in parts.fragment else parts.fragment
         if (netloc, path, query, fragment) == (parts.netloc, parts.path, parts.query, parts.fragment):
@@ -296,18 +296,13 @@ class Scrubber:
         return urlunsplit(parts._replace(netloc=netloc, path=path, query=query, fragment=fragment))
 
     def _path(self, path: str, *, hook: bool = False) -> str:
-        """A URL path with every segment that is a random token (a webhook's secret) replaced; in a webhook URL
-        (a capability: whoever has it may post) a hex segment of 16 or more is its token too (Teams)."""
+        """A URL path with every segment that is a token (see `is_path_secret`) replaced."""
         if len(path) < 21:
             return path
         segments = path.split("/")
         clean = [
             self.secret("path-token", segment)
-            if not is_placeholder(segment)
-            and (
-                _is_path_token(_stem(unquote(segment)), self.detector.kinds)
-                or (hook and _HOOK_HEX.fullmatch(segment) is not None)
-            )
+            if not is_placeholder(segment) and is_path_secret(segment, self.detector.kinds, hook=hook)
             else segment
             for segment in segments
         ]
@@ -636,8 +631,18 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
     return keys, pairs, exponent
 
 
-_HOOK_HEX = re.compile(r"[0-9a-fA-F]{16,}")
-_HEX_RUN = re.compile(r"[0-9a-fA-F]{16}")  # the quick look passes hex runs over
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")  # a digest or id to the quick look, a token in a webhook URL's path
+
+
+def is_hook_url(host: str, path: str) -> bool:
+    """True for a webhook URL: a capability (whoever has it may post), its token a segment of the path."""
+    return "hook" in host.lower() or "hook" in path.lower()
+
+
+def is_path_secret(segment: str, kinds: Callable[[str], list[str]], *, hook: bool = False) -> bool:
+    """True when a URL path segment is a secret: a random token or a credential format (a bot's token), and in a
+    webhook URL also a hex segment of 16 or more (Teams)."""
+    return _is_path_token(_stem(unquote(segment)), kinds) or (hook and _HEX_RUN.fullmatch(segment) is not None)
 
 
 def _is_path_token(segment: str, kinds: Callable[[str], list[str]]) -> bool:
