@@ -115,6 +115,7 @@ class SpecValidator:
         self._schemas = SharedSchemas(document, source=source)  # components converted once, shared by every validator
         self._pointers: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}  # keyword paths repeat across responses
         self._responses: dict[tuple[str, str, int], tuple[Any, str, Any, str]] = {}  # lookups repeat for every response
+        self._verdicts = BodyVerdicts()  # a body met again under the same schema is not parsed and validated again
         self._lock = threading.Lock()
         self._router: Router[Mapping[str, Any]] | None = None
 
@@ -270,7 +271,7 @@ class SpecValidator:
         body: Any,
         where: Mapping[str, str],
     ) -> list[Finding]:
-        response_key, response_pointer = response_at
+        response_key = response_at[0]
         content = response.get("content") or {}
         empty = body is None or body == b"" or body == ""
         media = content_type(headers)
@@ -305,7 +306,29 @@ class SpecValidator:
         schema = (content.get(declared) or {}).get("schema")
         if schema is None:
             return []
-        instance, problem = parse_json_body(decoded_body(headers, body))
+        decoded = decoded_body(headers, body)
+        key = (method, template, status, response_key, declared, *where.values())
+        known = self._verdicts.get(key, decoded)
+        if known is not None:
+            return list(known)
+        findings = self._check_json_body(method, template, label, status, response_at, declared, schema, decoded, where)
+        self._verdicts.put(key, decoded, findings)
+        return findings
+
+    def _check_json_body(
+        self,
+        method: str,
+        template: str,
+        label: str,
+        status: int,
+        response_at: tuple[str, str],
+        declared: str,
+        schema: Any,
+        body: Any,
+        where: Mapping[str, str],
+    ) -> list[Finding]:
+        response_key, response_pointer = response_at
+        instance, problem = parse_json_body(body)
         if problem:
             return [Finding(Code.BODY_UNPARSABLE, Severity.ERROR, f"{label} {status}: {problem}", "$", **where)]
         validator = self._validator((method.lower(), template, response_key, declared), schema)
@@ -341,6 +364,34 @@ class SpecValidator:
         if items is None:
             return CompiledSchema(compiled)
         return CompiledSchema(compiled, lambda: self._schemas.compile(items), prefix)
+
+
+REMEMBERED_BODY_CHARS = 128 * 1024 * 1024  # body text a validator keeps to recognise a body it has checked
+
+
+class BodyVerdicts:
+    """The findings of each JSON body already checked, by (operation, status, media type, where) and the body's
+    exact text: recorded traffic repeats bodies (polling, retries, the same resource read again), and a body
+    met again under the same schema has the same findings, so it is neither parsed nor validated twice.
+
+    Bodies are kept as keys (their text, compared exactly, no digest to collide), up to `limit` characters in
+    all; past that, further bodies are checked every time, as before."""
+
+    def __init__(self, limit: int = REMEMBERED_BODY_CHARS) -> None:
+        self._found: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
+        self._room = limit
+
+    def get(self, key: tuple[Any, ...], body: Any) -> tuple[Finding, ...] | None:
+        """The findings of this body under this key when it was checked before, else None."""
+        if not isinstance(body, (str, bytes)):
+            return None
+        return self._found.get((*key, body))
+
+    def put(self, key: tuple[Any, ...], body: Any, findings: list[Finding]) -> None:
+        """Remember a checked body's findings, while there is room."""
+        if isinstance(body, (str, bytes)) and len(body) <= self._room:
+            self._room -= len(body)
+            self._found[(*key, body)] = tuple(findings)
 
 
 def schema_findings(
