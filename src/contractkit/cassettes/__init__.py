@@ -1,14 +1,15 @@
 """Cassettes: recorded interactions (vcrpy format), how they are read and written (secrets/ scrubs them),
-compared for drift, and served again by the replay server."""
+compared for drift, and served again by the replay server.
+
+Reading a cassette needs only the model and the readers; drift (which stands on pact), the replay server and the
+HTTP server (asyncio) are offered here and imported on first use, so `contracts validate` does not load them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from contractkit.cassettes.blockyaml import read_block_yaml
-from contractkit.cassettes.drift import (
-    body_shape,
-    iter_cassette_pact_breaks,
-    iter_drift,
-    iter_pact_breaks,
-    iter_response_drift,
-)
 from contractkit.cassettes.events import (
     EVENT_CASSETTE_VERSION,
     EVENT_SOURCES,
@@ -26,7 +27,6 @@ from contractkit.cassettes.events import (
     with_events,
     write_event_cassette,
 )
-from contractkit.cassettes.httpserver import raise_open_file_limit
 from contractkit.cassettes.model import (
     CASSETTE_SUFFIXES,
     STATES_FOLDER,
@@ -50,7 +50,18 @@ from contractkit.cassettes.model import (
     state_slug,
     write_cassette,
 )
-from contractkit.cassettes.replay import Faults, IncomingRequest, InteractionIndex, ReplayServer, ReplayStats
+from contractkit.core.faces import import_on_use
+
+if TYPE_CHECKING:
+    from contractkit.cassettes.drift import (
+        body_shape,
+        iter_cassette_pact_breaks,
+        iter_drift,
+        iter_pact_breaks,
+        iter_response_drift,
+    )
+    from contractkit.cassettes.httpserver import raise_open_file_limit
+    from contractkit.cassettes.replay import Faults, IncomingRequest, InteractionIndex, ReplayServer, ReplayStats
 
 __all__ = [
     "EVENT_CASSETTE_VERSION",
@@ -102,3 +113,13 @@ __all__ = [
     "state_slug",
     "write_cassette",
 ]
+
+# module -> the names it offers through this face, imported when one of them is first read
+__getattr__ = import_on_use(
+    __name__,
+    {
+        "drift": ("body_shape", "iter_cassette_pact_breaks", "iter_drift", "iter_pact_breaks", "iter_response_drift"),
+        "httpserver": ("raise_open_file_limit",),
+        "replay": ("Faults", "IncomingRequest", "InteractionIndex", "ReplayServer", "ReplayStats"),
+    },
+)
