@@ -6,19 +6,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from contractkit.core.faces import import_on_use
-from contractkit.reports.changes import (
-    diff_rows,
-    filter_level,
-    gate_rows,
-    gate_to_dict,
-    render_annotations,
-    render_diff,
-    render_gate,
-)
-from contractkit.reports.deployability import render_deploy_answer
 from contractkit.reports.registry import render_inventory, render_lint
 
 if TYPE_CHECKING:
+    from contractkit.reports.changes import (
+        diff_rows,
+        filter_level,
+        gate_rows,
+        gate_to_dict,
+        render_annotations,
+        render_diff,
+        render_gate,
+    )
+    from contractkit.reports.deployability import render_deploy_answer
     from contractkit.reports.results import (
         finding_to_dict,
         percentile,
@@ -34,10 +34,21 @@ if TYPE_CHECKING:
     )
     from contractkit.reports.saved import load_report, merge_reports
 
-# Check results and saved reports stand on validation; the diff and registry renderers do not. Imported on first use.
+# Check results and saved reports stand on validation, diff verdicts on the diff engine, the deployability answer on
+# the broker client (requests): each is imported on first use, so a command renders without loading the others.
 __getattr__ = import_on_use(
     __name__,
     {
+        "changes": (
+            "diff_rows",
+            "filter_level",
+            "gate_rows",
+            "gate_to_dict",
+            "render_annotations",
+            "render_diff",
+            "render_gate",
+        ),
+        "deployability": ("render_deploy_answer",),
         "results": (
             "finding_to_dict",
             "percentile",
