@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
 import pkgutil
 import signal
 import sys
@@ -21,7 +22,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import click  # noqa: E402
 
-from contractkit.cli.common import ExitCode, masked  # noqa: E402
+from contractkit.cli.common import ExitCode, masked, may_leave_at_once  # noqa: E402
 from contractkit.core.errors import ContractKitError  # noqa: E402
 
 
@@ -77,7 +78,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past a file-size limit a write fails (exit 2) instead of killing us
-    sys.exit(main())
+    code = main()
+    if may_leave_at_once():
+        _leave(code)
+    sys.exit(code)
+
+
+def _leave(code: int) -> None:
+    """End the process now, its standard streams flushed first (a failed flush ends it the usual way instead)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 __all__ = ["ExitCode", "cli", "main", "run"]

@@ -25,6 +25,22 @@ class ExitCode(IntEnum):
     ERROR = 2
 
 
+_LEAVE_AT_ONCE: list[bool] = []  # set by a command whose work is done and whose every output is written and closed
+
+
+def leave_at_once() -> None:
+    """Say that the command's every output is written, flushed and closed and that it started nothing that must be
+    stopped at exit, so the process may end without tearing down its heap (freeing the millions of objects a large
+    recording and description make costs a tenth of a second or more, and nobody needs it). Only `run`, the
+    console-script entry point, acts on it; a command run in-process (tests, the pytest plugin) returns as usual."""
+    _LEAVE_AT_ONCE.append(True)
+
+
+def may_leave_at_once() -> bool:
+    """Whether the command that just ran said it may end without tearing down its heap (see leave_at_once)."""
+    return bool(_LEAVE_AT_ONCE)
+
+
 def registry_option(function: F) -> F:
     """`--registry PATH` (default: the nearest registry.yaml in the current folder or above, up to the repository root)."""
     return click.option(

@@ -12,6 +12,7 @@ from contractkit.cli.common import (
     ExitCode,
     emit_report,
     format_option,
+    leave_at_once,
     open_registry,
     output_option,
     registry_option,
@@ -189,7 +190,9 @@ def validate_command(
             click.echo(f"wrote {len(suggestions)} overlay suggestion(s) to {overlay_path}", err=True)
         else:
             click.echo(f"wrote nothing to {overlay_path}: {explain_no_suggestion(report.results)}", err=True)
-    return emit_report(report, output_format, output_path)
+    code = emit_report(report, output_format, output_path)
+    leave_at_once()  # the report and any overlay are written (atomically) and closed; the processes have ended
+    return code
 
 
 COMMANDS = [verify_command, validate_command]
