@@ -3,6 +3,7 @@ declines (None) so that the full loader reads the text: never a different value.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import yaml
@@ -119,3 +120,62 @@ def test_nesting_beyond_the_limit_is_declined_so_the_guarded_loader_refuses_it()
     assert read_block_yaml(deep) is None
     shallow = "".join(f"{'  ' * level}k:\n" for level in range(MAX_NESTING - 1)) + "  " * (MAX_NESTING - 1) + "v: 1\n"
     assert read_block_yaml(shallow) == yaml.safe_load(shallow)
+
+
+HEADER_NAMES = KEYS | st.sampled_from(["ETag", "X-RateLimit-Limit", "Set-Cookie", "true", "1.5", "Link", "x_y.z"])
+HEADER_VALUES = st.one_of(
+    SCALARS,
+    st.sampled_from(['W/"abc"', "'*'", "5000", "0", "00", "0o7", "1e3", "-1", "- x", "Sat, 06 Dec 2025 05:46:40 GMT"]),
+    st.lists(st.sampled_from(["a", "b: c", "#d", "e,", "'f'", "g h"]), max_size=40).map(" ".join),  # long: folded
+)
+INTERACTIONS = st.fixed_dictionaries(
+    {
+        "request": st.fixed_dictionaries(
+            {
+                "body": st.none() | TEXT,
+                "headers": st.dictionaries(HEADER_NAMES, st.lists(HEADER_VALUES, max_size=3), max_size=4),
+                "method": st.sampled_from(["GET", "POST", "NULL", "TRUE", "yes"]) | TEXT,
+                "uri": st.sampled_from(["https://api.github.com/", "http://x/" + "a/" * 60]) | TEXT,
+            }
+        ),
+        "response": st.fixed_dictionaries(
+            {
+                "body": st.fixed_dictionaries({"string": TEXT | st.binary(max_size=10)}),
+                "headers": st.dictionaries(HEADER_NAMES, st.lists(HEADER_VALUES, max_size=3), max_size=5),
+                "status": st.fixed_dictionaries(
+                    {"code": st.integers(100, 599) | SCALARS, "message": st.sampled_from(["OK", "Not Found"]) | TEXT}
+                ),
+            }
+        ),
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(INTERACTIONS, min_size=1, max_size=3))
+def test_whole_interactions_as_vcrpy_writes_them_read_as_the_safe_loader_reads_them(interactions):
+    text = yamlserializer.serialize({"interactions": interactions, "version": 1})
+    fast = read_block_yaml(text)
+    assert fast is None or fast == yaml.safe_load(text), text
+
+
+def test_an_interaction_as_vcrpy_writes_it_is_read_in_one_step():
+    from contractkit.cassettes.blockyaml import _INTERACTION
+
+    interaction = {
+        "request": {"body": None, "headers": {"Accept": ["application/json"]}, "method": "GET", "uri": "https://x/"},
+        "response": {
+            "body": {"string": '[{"id": 1, "note": "it\'s"}]' * 40},
+            "headers": {
+                "Content-Type": ["application/json"],
+                "Vary": ["Accept, " * 30 + "Origin"],
+                "Set-Cookie": ["a", "b"],
+            },
+            "status": {"code": 200, "message": "OK"},
+        },
+    }
+    cassette = {"interactions": [interaction, copy.deepcopy(interaction)], "version": 1}  # no anchors
+    text = yamlserializer.serialize(cassette)
+
+    assert _INTERACTION.match(text, len("interactions:\n")) is not None
+    assert read_block_yaml(text) == yaml.safe_load(text) == cassette

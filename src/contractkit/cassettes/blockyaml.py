@@ -50,6 +50,10 @@ class _Unsupported(Exception):
     """The text uses YAML beyond the subset read here."""
 
 
+class _Declined(Exception):
+    """An interaction that is not laid out exactly as vcrpy writes it: read by the general path instead."""
+
+
 def read_block_yaml(text: str) -> Any:
     """What PyYAML's safe loader builds from `text` (strings as they stand), or None when the text is outside
     the subset of YAML that vcrpy writes (the caller then uses the full loader)."""
@@ -77,6 +81,7 @@ class _Reader:
         self.pos = 0
         self.indent = 0
         self.plain: dict[str, Any] = {}  # a plain scalar's value, per distinct text
+        self.lines: dict[str, Any] = {}  # a one-entry value's, per distinct text (in interactions read whole)
         self.strip = str.strip if text.isascii() else _strip_blanks  # the same on printable ASCII, and in C
 
     def document(self) -> Any:
@@ -135,6 +140,16 @@ class _Reader:
         items: list[Any] = []
         text = self.text
         while True:
+            taken = self._interaction() if indent == 0 and depth + 4 <= MAX_NESTING else None
+            if taken is not None:  # a whole vcrpy interaction, read in one step
+                items.append(taken)
+                if not self._next_line() or self.indent < indent:
+                    return items
+                if self.indent > indent:
+                    raise _Unsupported
+                if not self._is_dash():
+                    return items
+                continue
             self.pos += 1  # the dash
             if text.startswith(" ", self.pos):
                 self.pos += 1
@@ -197,6 +212,70 @@ class _Reader:
                 raise _Unsupported
             mapping[self._plain_value(key)] = [scalar]
         return True
+
+    def _interaction(self) -> dict[str, Any] | None:
+        """A top-level list item laid out exactly as vcrpy writes an interaction (request: body, headers, method,
+        uri; response: body.string, headers, status.code and message), read with one regular expression and its
+        scalars built by the same functions as elsewhere; None, pos unmoved, for anything else."""
+        found = _INTERACTION.match(self.text, self.pos)
+        if found is None:
+            return None
+        try:
+            request = {
+                "body": self._flow_body(found, "request_body"),
+                "headers": self._headers(found, "request_headers"),
+                "method": self._line_value(found["method"]),
+                "uri": self._line_value(found["uri"]),
+            }
+            response = {
+                "body": {"string": self._flow_body(found, "response_body")},
+                "headers": self._headers(found, "response_headers"),
+                "status": {"code": self._line_value(found["code"]), "message": self._line_value(found["message"])},
+            }
+        except _Declined:
+            return None
+        self.pos = found.end()
+        return {"request": request, "response": response}
+
+    def _flow_body(self, found: re.Match[str], group: str) -> Any:
+        raw = found[group]
+        if raw == "null":
+            return self._plain_value(raw)
+        if raw[0] == "'":
+            return _fold(raw[1:-1], self.strip).replace("''", "'")
+        return _unescape(raw[1:-1])
+
+    def _headers(self, found: re.Match[str], group: str) -> dict[Any, Any]:
+        block = found[group]
+        headers: dict[Any, Any] = {}
+        if block == " {}\n":
+            return headers
+        for name, values in _HEADER.findall(block):
+            headers[self._plain_value(name)] = [self._line_value(value) for value in values[9:].split("\n      - ")]
+        return headers
+
+    def _line_value(self, raw: str) -> Any:
+        """A plain or single-quoted scalar that began after `key: ` or `- `; a plain one may go on over the
+        continuation lines the pattern let through (deeper than its key, each starting with a plain character).
+        Values repeat from interaction to interaction (most headers), so each distinct one is built once."""
+        value = self.lines.get(raw, _MISSING)
+        if value is _MISSING:
+            value = self.lines[raw] = self._new_line_value(raw)
+        return value
+
+    def _new_line_value(self, raw: str) -> Any:
+        if raw[0] == "'":
+            if "\n" in raw or not raw.endswith("'"):
+                raise _Declined
+            return raw[1:-1].replace("''", "'")
+        lines = raw.split("\n")
+        if len(lines) > 1:
+            lines = [line.strip(" ") for line in lines]
+            if any(_NOT_CONTINUATION.match(line) for line in lines[1:]):
+                raise _Declined
+        if any(_NOT_PLAIN.search(line) for line in lines):
+            raise _Declined
+        return self._plain_value(" ".join(lines).rstrip(" ") if len(lines) > 1 else raw.rstrip(" "))
 
     def _nested(self, indent: int, depth: int, *, indentless: bool) -> Any:
         """The node on the lines after a `key:` or a lone dash at column `indent`: indented deeper, a list at
@@ -333,6 +412,32 @@ def _simple_entry(indent: int) -> re.Pattern[str] | None:
             rf"(?! {{{indent}}}-[ \n])(?=( {{1,{indent}}})[^ \n#\t])"
         )
     return pattern
+
+
+# What vcrpy writes for one interaction, every key in its place (sorted, as its serializer sorts them). A value is
+# `_LINE` (plain, maybe continued on deeper lines, or single-quoted on one line); a body is a quoted flow scalar.
+_LINE_START = r"[^\s'\"&*!|>%@`{}\[\]#,?:-]"
+_PLAIN_LINE = rf"{_LINE_START}[^\n]*"
+
+
+def _line(continuation: int) -> str:
+    return rf"(?:{_PLAIN_LINE}(?:\n {{{continuation}}}{_LINE_START}[^\n]*)*|'(?:[^'\n]|'')*')"
+
+
+_SINGLE_BODY = r"'[^']*(?:''[^']*)*'"
+_DOUBLE_BODY = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_HEADERS = rf"(?: \{{\}}\n|\n(?:      [A-Za-z0-9][A-Za-z0-9_.-]*:\n(?:      - {_line(8)}\n)+)*)"
+_INTERACTION = re.compile(
+    rf"- request:\n    body: (?P<request_body>null|{_SINGLE_BODY}|{_DOUBLE_BODY})\n"
+    rf"    headers:(?P<request_headers>{_HEADERS})"
+    rf"    method: (?P<method>{_line(6)})\n    uri: (?P<uri>{_line(6)})\n"
+    rf"  response:\n    body:\n      string: (?P<response_body>{_SINGLE_BODY}|{_DOUBLE_BODY})\n"
+    rf"    headers:(?P<response_headers>{_HEADERS})"
+    rf"    status:\n      code: (?P<code>{_line(8)})\n      message: (?P<message>{_line(8)})\n"
+    r"(?=[^ \n#\t]|\Z)",
+    re.DOTALL,
+)
+_HEADER = re.compile(rf"      ([A-Za-z0-9][A-Za-z0-9_.-]*):((?:\n      - {_line(8)})+)\n", re.DOTALL)
 
 
 def _construct_plain(raw: str) -> Any:
