@@ -82,6 +82,7 @@ class _Reader:
         self.indent = 0
         self.plain: dict[str, Any] = {}  # a plain scalar's value, per distinct text
         self.lines: dict[str, Any] = {}  # a one-entry value's, per distinct text (in interactions read whole)
+        self.bodies: dict[str, str] = {}  # a body's text, per distinct way it is written (in interactions read whole)
         self.strip = str.strip if text.isascii() else _strip_blanks  # the same on printable ASCII, and in C
 
     def document(self) -> Any:
@@ -238,12 +239,16 @@ class _Reader:
         return {"request": request, "response": response}
 
     def _flow_body(self, found: re.Match[str], group: str) -> Any:
+        """A body's text; recorded traffic repeats bodies, and a body written the same way as one met before is
+        that same text (one string for all, so that whatever compares bodies later compares them at once)."""
         raw = found[group]
-        if raw == "null":
-            return self._plain_value(raw)
-        if raw[0] == "'":
-            return _fold(raw[1:-1], self.strip).replace("''", "'")
-        return _unescape(raw[1:-1])
+        value = self.bodies.get(raw)
+        if value is None:
+            if raw == "null":
+                return self._plain_value(raw)
+            value = _fold(raw[1:-1], self.strip).replace("''", "'") if raw[0] == "'" else _unescape(raw[1:-1])
+            self.bodies[raw] = value
+        return value
 
     def _headers(self, found: re.Match[str], group: str) -> dict[Any, Any]:
         block = found[group]
