@@ -13,7 +13,8 @@ Measured, each in a fresh process, tools alternated run by run:
 - openapi-core: read and parse the description, `OpenAPI.from_dict`, read the cassette (with contractkit's reader:
   the same cost for both), `validate_response` once per response, from process start to exit;
 - the floor: merely reading the cassette and parsing every body (no description, no validation);
-then contractkit at several corpus sizes (growth by number of responses) and one in-process breakdown.
+then contractkit at several corpus sizes (growth by number of responses), and the CPU time of each step of the
+command in one process (imports, description, cassette, validation, report, masking), for `--before` too.
 
 Wall time and CPU time (the process and its children, which the load average of a shared machine does not
 stretch) are both given; `--before TREE` runs an earlier checkout's `src/` alternately with this one.
@@ -140,19 +141,35 @@ print(json.dumps({"responses": len(bodies)}))
 """
 
 _BREAKDOWN = """
-import json, sys, time
-started = time.perf_counter()
-from contractkit.validation import load_validator, validate_recordings
-from contractkit.validation.summary import summarize_conformance
-imported = time.perf_counter()
-validator = load_validator(sys.argv[1])
-loaded = time.perf_counter()
-report = validate_recordings(validator, [sys.argv[2]])
-validated = time.perf_counter()
-summary = summarize_conformance(report.results)
-print(json.dumps({"imports_s": imported - started, "load_s": loaded - imported, "validate_s": validated - loaded,
-                  "summary_s": time.perf_counter() - validated, "distinct": len(summary.rows),
-                  "failed": sum(result.status.value == "failed" for result in report.results)}))
+import json, os, resource, sys
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+steps = {"interpreter start": cpu()}
+def step(name, mark=[steps["interpreter start"]]):
+    now = cpu()
+    steps[name] = now - mark[0]
+    mark[0] = now
+import contractkit.cli
+from contractkit.core.model import Report
+from contractkit.reports import render_report
+from contractkit.secrets import mask_text
+from contractkit.validation import iter_recording_results, load_recording, load_validator
+from contractkit.validation.recordings import collector_paused
+step("imports (the CLI, validation, reports, masking)")
+with collector_paused():
+    validator = load_validator(sys.argv[1])
+    step("load the description (cache warm)")
+    recording = load_recording(sys.argv[2])
+    step("read the cassette (49.5 MB of YAML, 3,000 interactions)")
+    rows = tuple(iter_recording_results(validator, recording, validator.document["info"]["title"]))
+    step("validate every response (parse bodies, compile schemas, check)")
+text = render_report(Report("validate", rows), "text", color=False)
+step("render the text report")
+masked = mask_text(text, os.environ)
+step(f"mask the report ({len(text) / 1e6:.1f} MB)")
+steps["failed"] = sum(row.status.value == "failed" for row in rows)
+print(json.dumps(steps))
 """
 
 
@@ -185,6 +202,16 @@ def core_run(cassette: Path) -> tuple[float, int]:
     """openapi-core end to end: (wall seconds, responses it rejected)."""
     elapsed, stdout = run_child([sys.executable, "-c", _OPENAPI_CORE, str(GITHUB), str(cassette)], None, "core")
     return elapsed, json.loads(stdout.strip().splitlines()[-1])["failed"]
+
+
+def step_cpu(cassette: Path, cached: dict[str, str], tree: dict[str, str], runs: int) -> dict[str, float]:
+    """The CPU seconds of each step of `contracts validate` in one process (medians of `runs` fresh processes)."""
+    found: dict[str, list[float]] = {}
+    for _ in range(runs):
+        _, stdout = run_child([sys.executable, "-c", _BREAKDOWN, str(GITHUB), str(cassette)], {**cached, **tree})
+        for name, value in json.loads(stdout.strip().splitlines()[-1]).items():
+            found.setdefault(name, []).append(value)
+    return {name: statistics.median(values) for name, values in found.items()}
 
 
 # --------------------------------------------------------------------------- the report
@@ -220,8 +247,8 @@ def bench(args: argparse.Namespace) -> None:
             if number < args.core_runs:
                 elapsed, rejected = core_run(cassette)
                 core.append(elapsed)
-        _, stdout = run_child([sys.executable, "-c", _BREAKDOWN, str(GITHUB), str(cassette)], cached)
-        breakdown = json.loads(stdout.strip().splitlines()[-1])
+        breakdowns = [step_cpu(cassette, cached, before, runs=args.runs)] if before else []
+        breakdowns.append(step_cpu(cassette, cached, {}, runs=args.runs))
         for label, times, measure in (
             ("contractkit end to end, cache warm", ours, "warm"),
             ("contractkit end to end, cache off", ours_cold, "cold"),
@@ -247,7 +274,10 @@ def bench(args: argparse.Namespace) -> None:
             f"contractkit / the floor: {statistics.median(ours) / statistics.median(floor):.2f} wall, "
             f"{statistics.median(CPU['warm']) / statistics.median(CPU['floor']):.2f} CPU"
         )
-        print(f"in-process breakdown: {json.dumps({k: round(v, 3) for k, v in breakdown.items()})}")
+        print("CPU seconds of each step, one process (median of runs)" + (": before | now" if before else ""))
+        for name in breakdowns[-1]:
+            figures = " | ".join(f"{breakdown.get(name, float('nan')):.3f}" for breakdown in breakdowns)
+            print(f"| {name} | {figures} |")
         print("growth by number of responses (cache warm, median of runs):")
         print("| responses | MB | contractkit wall s | CPU s | CPU per 1,000 responses s |")
         for size in args.sizes:
