@@ -255,8 +255,14 @@ class _Reader:
         headers: dict[Any, Any] = {}
         if block == " {}\n":
             return headers
+        names, lines = self.plain, self.lines
         for name, values in _HEADER.findall(block):
-            headers[self._plain_value(name)] = [self._line_value(value) for value in values[9:].split("\n      - ")]
+            key = names[name] if name in names else self._plain_value(name)
+            if "\n      - " in values[9:]:  # several values
+                headers[key] = [self._line_value(value) for value in values[9:].split("\n      - ")]
+            else:  # one value, most often one met before (in C: no call per header)
+                value = values[9:]
+                headers[key] = [lines[value] if value in lines else self._line_value(value)]
         return headers
 
     def _line_value(self, raw: str) -> Any:

@@ -164,26 +164,27 @@ def check_interaction(
     started = time.perf_counter()
     label = f"{name if name is not None else Path(file).name}#{index}"
     request, response = interaction.request, interaction.response
+    path = request.path  # parsed from the URI once
     details = {
         "file": file,
         "index": index,
         "method": request.method,
-        "path": request.path,
+        "path": path,
         "response_status": response.status,
     }
-    match = validator.match(request.method, request.path)
+    match = validator.match(request.method, path)
     if match is None:
         finding = Finding(
             Code.NO_OPERATION,
             Severity.ERROR,
-            f"{request.method} {request.path} matches no operation of the description",
+            f"{request.method} {path} matches no operation of the description",
             "request",
             provider,
         )
         return CheckResult(
             CHECK,
             provider,
-            f"{request.method} {request.path}",
+            f"{request.method} {path}",
             label,
             Status.FAILED,
             finding.message,
