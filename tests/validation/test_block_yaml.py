@@ -179,3 +179,24 @@ def test_an_interaction_as_vcrpy_writes_it_is_read_in_one_step():
 
     assert _INTERACTION.match(text, len("interactions:\n")) is not None
     assert read_block_yaml(text) == yaml.safe_load(text) == cassette
+
+
+def test_a_body_written_again_is_the_same_text_and_a_different_one_is_its_own():
+    def interaction(body: str) -> dict:
+        return {
+            "request": {"body": None, "headers": {}, "method": "GET", "uri": "https://x/"},
+            "response": {
+                "body": {"string": body},
+                "headers": {"Content-Type": ["application/json"]},
+                "status": {"code": 200, "message": "OK"},
+            },
+        }
+
+    same, other = '{"note": "it\'s", "items": [1, 2, 3]}' * 30, '{"note": "it\'s", "items": [1, 2, 4]}' * 30
+    cassette = {"interactions": [interaction(same), interaction(other), interaction(same)], "version": 1}
+    text = yamlserializer.serialize(cassette)
+
+    read = read_block_yaml(text)
+    assert read == yaml.safe_load(text) == cassette
+    bodies = [item["response"]["body"]["string"] for item in read["interactions"]]
+    assert bodies[0] is bodies[2] and bodies[1] == other

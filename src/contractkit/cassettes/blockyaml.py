@@ -82,7 +82,7 @@ class _Reader:
         self.indent = 0
         self.plain: dict[str, Any] = {}  # a plain scalar's value, per distinct text
         self.lines: dict[str, Any] = {}  # a one-entry value's, per distinct text (in interactions read whole)
-        self.bodies: dict[str, str] = {}  # a body's text, per distinct way it is written (in interactions read whole)
+        self.bodies: dict[int, tuple[int, str]] = {}  # a written body's hash -> where it was first met, its text
         self.strip = str.strip if text.isascii() else _strip_blanks  # the same on printable ASCII, and in C
 
     def document(self) -> Any:
@@ -242,12 +242,15 @@ class _Reader:
         """A body's text; recorded traffic repeats bodies, and a body written the same way as one met before is
         that same text (one string for all, so that whatever compares bodies later compares them at once)."""
         raw = found[group]
-        value = self.bodies.get(raw)
-        if value is None:
-            if raw == "null":
-                return self._plain_value(raw)
-            value = _fold(raw[1:-1], self.strip).replace("''", "'") if raw[0] == "'" else _unescape(raw[1:-1])
-            self.bodies[raw] = value
+        if raw == "null":
+            return self._plain_value(raw)
+        key = hash(raw)  # the written text is kept once, in the cassette: only where it was met is remembered
+        met = self.bodies.get(key)
+        if met is not None and self.text.startswith(raw, met[0], met[0] + len(raw)):
+            return met[1]
+        value = _fold(raw[1:-1], self.strip).replace("''", "'") if raw[0] == "'" else _unescape(raw[1:-1])
+        if met is None:
+            self.bodies[key] = (found.start(group), value)
         return value
 
     def _headers(self, found: re.Match[str], group: str) -> dict[Any, Any]:
