@@ -306,7 +306,7 @@ class SpecValidator:
         schema = (content.get(declared) or {}).get("schema")
         if schema is None:
             return []
-        decoded = decoded_body(headers, body)
+        decoded = body if isinstance(body, str) else decoded_body(headers, body)  # only bytes carry an encoding
         key = (method, template, status, response_key, declared, *where.values())
         known = self._verdicts.get(key, decoded)
         if known is not None:
