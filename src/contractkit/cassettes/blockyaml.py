@@ -3,7 +3,9 @@
 A cassette of a few thousand large responses is tens of megabytes of YAML, nearly all of it response bodies
 written as one long quoted scalar folded over many lines. libyaml reads such a file character by character
 (about a second for 50 MB); here a body is found with one regular expression and unfolded with string
-methods, all in C, and only the few lines of structure around it are walked in Python.
+methods, all in C, and only the few lines of structure around it are walked in Python. An interaction laid out
+exactly as vcrpy's serializer lays it out is taken whole by one regular expression (its scalars built by the same
+functions), and a body written again is the string already built for it (recorded traffic repeats bodies).
 
 `read_block_yaml(text)` returns exactly what PyYAML's safe loader returns for the same text (a Hypothesis test
 holds the two together on what vcrpy writes), or None when the text uses anything outside the subset read
