@@ -20,7 +20,11 @@ Wall time and CPU time (the process and its children, which the load average of 
 stretch) are both given; `--before TREE` runs an earlier checkout's `src/` alternately with this one.
 
 Run: python3 benchmarks/bench_traffic.py [--runs 3] [--core-runs 3] [--responses 3000] [--sizes 750,1500,3000,6000]
-                                         [--before /path/to/earlier/checkout]
+                                         [--before /path/to/earlier/checkout] [--distinct]
+
+The corpus cycles through its ~600 usable examples, so bodies recur (595 distinct texts of 3,000) and a repeated body is
+read and judged once; `--distinct` gives every body a text of its own (trailing whitespace, the same JSON value)
+for the figure of traffic where nothing repeats.
 """
 
 from __future__ import annotations
@@ -88,21 +92,29 @@ def github_headers(index: int, media: str, listed: bool) -> dict[str, list[str]]
     return headers
 
 
-def write_cassette(folder: Path, total: int, items: int) -> Path:
-    """The corpus as one vcrpy YAML cassette, written by vcrpy's serializer."""
+def write_cassette(folder: Path, total: int, items: int, distinct: bool = False) -> Path:
+    """The corpus as one vcrpy YAML cassette, written by vcrpy's serializer. With `distinct`, no two bodies have the
+    same text: the corpus cycles through its published examples, so a body recurs every few hundred responses, and
+    a repeated body keeps its first verdict and is read once; each recurrence gets trailing whitespace of its own
+    (the same JSON value, so the same verdicts), which shows the cost of traffic where every body differs."""
     from traffic import build_traffic
     from vcr.serializers import yamlserializer
 
     from contractkit.openapi import load_spec_document
 
     cassette, _drifts, _changed = build_traffic(load_spec_document(GITHUB), total=total, items=items)
+    seen: dict[str, int] = {}
     for index, interaction in enumerate(cassette["interactions"]):
         response = interaction["response"]
+        if distinct:
+            text = response["body"]["string"]
+            seen[text] = seen.get(text, -1) + 1
+            response["body"]["string"] = text + " " * seen[text]
         media = response["headers"]["Content-Type"][0]
         listed = response["body"]["string"].startswith("[")
         response["headers"] = github_headers(index, media, listed)
         interaction["request"]["headers"]["User-Agent"] = ["python-requests/2.32.3"]
-    path = folder / f"github-{total}.yaml"
+    path = folder / f"github-{total}{'-distinct' if distinct else ''}.yaml"
     path.write_text(yamlserializer.serialize(cassette))
     return path
 
@@ -230,9 +242,12 @@ def bench(args: argparse.Namespace) -> None:
         cache = folder / "cache"
         cached = {"CONTRACTKIT_CACHE_DIR": str(cache)}
         cold = {**cached, "CONTRACTKIT_NO_CACHE": "1"}
-        cassette = write_cassette(folder, args.responses, args.items)
+        cassette = write_cassette(folder, args.responses, args.items, args.distinct)
         out = folder / "report.txt"
-        print(f"corpus: {args.responses} responses, {cassette.stat().st_size / 1e6:.1f} MB vcrpy YAML cassette")
+        print(
+            f"corpus: {args.responses} responses, {cassette.stat().st_size / 1e6:.1f} MB vcrpy YAML cassette"
+            + (", every body's text distinct" if args.distinct else "")
+        )
         contractkit_run(cassette, out, cached)  # page cache, imports and the description cache, not counted
         before = {"PYTHONPATH": str(Path(args.before).resolve() / "src")} if args.before else {}
         ours, ours_cold, one_core, earlier, floor, core, rejected = [], [], [], [], [], [], 0
@@ -281,7 +296,7 @@ def bench(args: argparse.Namespace) -> None:
         print("growth by number of responses (cache warm, median of runs):")
         print("| responses | MB | contractkit wall s | CPU s | CPU per 1,000 responses s |")
         for size in args.sizes:
-            path = cassette if size == args.responses else write_cassette(folder, size, args.items)
+            path = cassette if size == args.responses else write_cassette(folder, size, args.items, args.distinct)
             times = [contractkit_run(path, out, cached, f"size-{size}") for _ in range(args.runs)]
             cpu = statistics.median(CPU[f"size-{size}"])
             print(
@@ -297,6 +312,9 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=3000)
     parser.add_argument("--items", type=int, default=30, help="entries of a list body (GitHub's default page)")
     parser.add_argument("--sizes", type=lambda text: [int(part) for part in text.split(",") if part], default=[])
+    parser.add_argument(
+        "--distinct", action="store_true", help="no two bodies with the same text (no repeated body to reuse)"
+    )
     parser.add_argument("--before", default="", help="an earlier tree (with src/) run alternately with this one")
     args = parser.parse_args()
     if not GITHUB.is_file():
