@@ -15,6 +15,12 @@ Targets:
 Prints the median wall and CPU time of each and the ratios (target: contracts fuzz <= 1.1 x schemathesis). Both
 start from compiled bytecode after one untimed run each, and schemathesis runs without its request cache, as
 contracts fuzz runs it. benchmarks/bench_fuzz_overhead.py measures the same without process start.
+
+    python3 benchmarks/bench_fuzz.py --target T --imports
+
+Instead of timing runs, runs each tool once through `python3 -X importtime` (the entry point called in the
+interpreter, no shim) and prints what contracts fuzz imports that schemathesis run does not: the number of
+modules, their summed own import time, and the largest of them by cumulative time.
 """
 
 from __future__ import annotations
@@ -242,6 +248,75 @@ def measure(
     return walls, cpus, cases_in(workdir / "report.json")
 
 
+# The console scripts' entry points, called in the interpreter itself so that -X importtime sees every import.
+ENTRY_POINTS = {
+    "contracts fuzz": "import sys; from contractkit.cli import run; sys.argv[0] = 'contracts'; run()",
+    "schemathesis run": "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; schemathesis()",
+}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One line of -X importtime: own and cumulative microseconds, the module and its depth in the tree."""
+
+    own: int
+    cumulative: int
+    module: str
+    depth: int
+
+
+def import_rows(command: list[str], env: dict[str, str]) -> list[ImportRow]:
+    """Run one command through -X importtime; its import table (the console script replaced by its entry point)."""
+    name = "contracts fuzz" if "fuzz" in command[1:2] else "schemathesis run"
+    argv = [sys.executable, "-X", "importtime", "-c", ENTRY_POINTS[name], *command[1:]]
+    completed = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+    rows = []
+    for line in completed.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, cumulative, module = line.removeprefix("import time:").split("|")
+        depth = (len(module) - len(module.lstrip(" "))) // 2
+        rows.append(ImportRow(int(own), int(cumulative), module.strip(), depth))
+    return rows
+
+
+def print_import_profile(target: Target, max_examples: int, seed: int, workdir: Path, env: dict[str, str]) -> None:
+    """What contracts fuzz imports beyond schemathesis run: counts, summed own time, the largest subtrees."""
+    lines = commands(target, max_examples, seed, workdir)
+    for command in lines.values():
+        timed(command, env)  # compiled bytecode first, as in the timed runs
+    ours, theirs = (import_rows(command, env) for command in lines.values())
+    shared = {row.module for row in theirs}
+    extra = [row for row in ours if row.module not in shared]
+    print(
+        f"\n{target.name}: contracts fuzz imports {len(ours)} modules ({sum(r.own for r in ours) / 1e6:.3f} s own "
+        f"time), schemathesis run {len(theirs)} ({sum(r.own for r in theirs) / 1e6:.3f} s); only contracts fuzz: "
+        f"{len(extra)} modules, {sum(r.own for r in extra) / 1e6:.3f} s"
+    )
+    packages: dict[str, int] = {}
+    for row in extra:
+        top = row.module.split(".")[0]
+        packages[top] = packages.get(top, 0) + row.own
+    print("own import time of those, by top-level package (ms):")
+    for top, own in sorted(packages.items(), key=lambda item: -item[1])[:15]:
+        print(f"  {own / 1000:8.1f}  {top}")
+    print("largest subtrees only contracts fuzz imports (cumulative ms, own ms):")
+    for row in sorted(subtree_roots(ours, shared), key=lambda row: -row.cumulative)[:15]:
+        print(f"  {row.cumulative / 1000:8.1f} {row.own / 1000:7.1f}  {row.module}")
+
+
+def subtree_roots(rows: list[ImportRow], shared: set[str]) -> list[ImportRow]:
+    """Rows not in `shared` whose importer (the next row one level up: children print first) is shared or none."""
+    roots = []
+    for index, row in enumerate(rows):
+        if row.module in shared:
+            continue
+        parent = next((later for later in rows[index + 1 :] if later.depth < row.depth), None)
+        if parent is None or parent.module in shared:
+            roots.append(row)
+    return roots
+
+
 def main() -> None:
     """Start the target, alternate the two tools, then print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -249,6 +324,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-examples", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument("--imports", action="store_true", help="print the import profile of each tool instead")
     arguments = parser.parse_args()
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "NO_COLOR": "1", "JUPYTER_TOKEN": TOKEN}
     with tempfile.TemporaryDirectory() as folder:
@@ -260,6 +336,13 @@ def main() -> None:
         env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
         target = (start_jupyter if arguments.target == "jupyter" else start_inventory)(workdir)
         load = os.getloadavg()[0]
+        if arguments.imports:
+            try:
+                print_import_profile(target, arguments.max_examples, arguments.seed, workdir, env)
+            finally:
+                target.process.terminate()
+                target.process.wait(20)
+            return
         try:
             walls, cpus, cases = measure(target, arguments.runs, arguments.max_examples, arguments.seed, workdir, env)
         finally:
