@@ -9,7 +9,8 @@ content type and response schema conformance, negative data rejection). Two chec
 
 Runs are deterministic (a seed, reported with every failure), bounded (examples per operation and a
 time budget) and safe (only GET and HEAD on third-party providers unless unsafe methods are allowed).
-Every failure is saved to the provider's corpus and the corpus is replayed before new generation.
+Every failure is saved to the provider's corpus and the corpus is replayed first (beside new generation when
+it sends only GET and HEAD requests over HTTP, which cannot change what the provider answers).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from contractkit.fuzz.model import (
     FuzzProgress,
     FuzzRun,
 )
-from contractkit.fuzz.replay import replay_corpus
+from contractkit.fuzz.replay import start_replay
 from contractkit.runtime import ProviderProcess
 
 if TYPE_CHECKING:
@@ -219,20 +220,19 @@ def _fuzz(
         corpus_path = corpus_location(registry, provider, options)
         corpus = load_corpus(corpus_path, provider.name) if options.use_corpus else Corpus(provider.name)
         labels = {endpoint.label for endpoint in allowed}
-        replayed = list(
-            replay_corpus(
-                schema,
-                corpus,
-                labels,
-                base_url=base_url,
-                credentials=credentials,
-                checks=options.checks,
-                seed=seed,
-                timeout=options.request_timeout,
-            )
+        replayed = start_replay(
+            schema,
+            corpus,
+            labels,
+            base_url=base_url,
+            credentials=credentials,
+            checks=options.checks,
+            seed=seed,
+            timeout=options.request_timeout,
         )
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
-    found = _dedupe(replayed + collected.failures)
+        replayed_failures = replayed()  # inside the run: the replay's checks look its context up by the run id
+    found = _dedupe(replayed_failures + collected.failures)
     added = _update_corpus(corpus_path, corpus, found, options)
     notes: tuple[str, ...] = (
         ()
