@@ -1,4 +1,5 @@
-"""The failure corpus replayed before new generation: every saved case is sent again and re-checked."""
+"""The failure corpus replayed first: every saved case is sent again and re-checked (beside the engine's run when
+it sends only GET and HEAD over HTTP, which cannot change what the provider answers)."""
 
 from __future__ import annotations
 
