@@ -1,8 +1,8 @@
-"""The corpus replay runs beside the engine's own run only when it cannot change what the provider answers.
+"""The corpus replay runs beside the engine's own run only when neither can change what the provider answers.
 
-A corpus of GET and HEAD cases sent over HTTP is replayed in a thread while schemathesis generates; a corpus holding
-a POST (or a run against an app in process) is replayed to the end first, so the engine starts on the state it
-left. The provider here holds every GET until the test releases it, which shows which of the two happened without
+A corpus of GET and HEAD cases sent over HTTP, in a run whose engine sends only GET and HEAD too, is replayed in a
+thread while schemathesis generates; a corpus holding a POST, an engine that may send one, or a run against an app in
+process has the corpus replayed to the end first, so the engine starts on the state it left. The provider here holds every GET until the test releases it, which shows which of the two happened without
 timing anything; the failures found are the same either way.
 """
 
@@ -96,7 +96,7 @@ def _corpus(*requests: tuple[str, CorpusRequest]) -> Corpus:
 def _replay(schema: Any, corpus: Corpus, url: str, *, started: bool) -> list[Any]:
     arguments: dict[str, Any] = {"base_url": url, "credentials": Credentials(), "checks": (CHECK,), "seed": 7}
     if started:
-        return start_replay(schema, corpus, {GET_ITEM, CREATE_ITEM}, **arguments)()
+        return start_replay(schema, corpus, {GET_ITEM, CREATE_ITEM}, engine_reads_only=True, **arguments)()
     return list(replay_corpus(schema, corpus, {GET_ITEM, CREATE_ITEM}, **arguments))
 
 
@@ -107,7 +107,7 @@ GETS = (
 POST = (CREATE_ITEM, CorpusRequest("POST", media_type="application/json", body={"name": "x"}, has_body=True))
 
 
-def test_a_corpus_of_gets_is_replayed_beside_the_run(holding_provider: Provider) -> None:
+def test_a_corpus_of_gets_is_replayed_beside_a_run_that_only_reads(holding_provider: Provider) -> None:
     schema = _schema(holding_provider.url)
 
     result = start_replay(
@@ -118,6 +118,7 @@ def test_a_corpus_of_gets_is_replayed_beside_the_run(holding_provider: Provider)
         credentials=Credentials(),
         checks=(CHECK,),
         seed=7,
+        engine_reads_only=True,
     )
 
     # start_replay came back while the provider still holds the first GET: the replay runs in its own thread
@@ -131,21 +132,30 @@ def test_a_corpus_of_gets_is_replayed_beside_the_run(holding_provider: Provider)
     assert holding_provider.received == ["GET /items/1", "GET /items/2"]
 
 
-def test_a_corpus_with_a_post_is_replayed_to_the_end_before_the_run(holding_provider: Provider) -> None:
+@pytest.mark.parametrize(
+    ("requests", "engine_reads_only"),
+    [((GETS[0], POST), True), (GETS, False)],
+    ids=["a POST to replay", "an engine that may write"],
+)
+def test_the_corpus_is_replayed_to_the_end_before_a_run_where_either_side_may_write(
+    holding_provider: Provider, requests: tuple[Any, ...], engine_reads_only: bool
+) -> None:
     holding_provider.release.set()  # GETs answer at once here; what matters is when start_replay returns
     schema = _schema(holding_provider.url)
 
     result = start_replay(
         schema,
-        _corpus(GETS[0], POST),
+        _corpus(*requests),
         {GET_ITEM, CREATE_ITEM},
         base_url=holding_provider.url,
         credentials=Credentials(),
         checks=(CHECK,),
         seed=7,
+        engine_reads_only=engine_reads_only,
     )
 
-    assert holding_provider.answered == ["GET", "POST"]  # every replayed request answered before the engine starts
+    # every replayed request was answered before the engine starts
+    assert holding_provider.answered == [request.method for _, request in requests]
     assert len(result()) == 2
 
 

@@ -1,5 +1,5 @@
 """The failure corpus replayed first: every saved case is sent again and re-checked (beside the engine's run when
-it sends only GET and HEAD over HTTP, which cannot change what the provider answers)."""
+both send only GET and HEAD over HTTP, so neither can change what the provider answers the other)."""
 
 from __future__ import annotations
 
@@ -51,13 +51,15 @@ def start_replay(
     checks: Sequence[str],
     seed: int,
     timeout: float = 10.0,
+    engine_reads_only: bool = False,
 ) -> Callable[[], list[FuzzFailure]]:
     """Start replaying the corpus; the returned function gives its failures, in corpus order, once it is done.
 
-    When every case to replay is a GET or HEAD sent over HTTP, no replayed request can change what the provider
-    answers the engine, so the replay runs in a thread beside the engine's own run: its requests wait on the
-    provider while schemathesis generates. Otherwise (a POST, PUT, PATCH or DELETE, or an app in process) it
-    runs to the end first, and the engine starts on the state it left.
+    When the engine sends only GET and HEAD (`engine_reads_only`) and so does every case to replay, over HTTP,
+    neither side can change what the provider answers the other, so the replay runs in a thread beside the
+    engine's own run: its requests wait on the provider while schemathesis generates. Otherwise (a POST, PUT,
+    PATCH or DELETE on either side, or an app in process) it runs to the end first, and the engine starts on
+    the state it left.
     """
 
     def replay() -> list[FuzzFailure]:
@@ -74,7 +76,7 @@ def start_replay(
             )
         )
 
-    if base_url is None or not is_side_effect_free(corpus, labels, checks):
+    if base_url is None or not engine_reads_only or not is_side_effect_free(corpus, labels, checks):
         done = replay()
         return lambda: done
     return _in_thread(replay)

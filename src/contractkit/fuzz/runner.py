@@ -10,7 +10,7 @@ content type and response schema conformance, negative data rejection). Two chec
 Runs are deterministic (a seed, reported with every failure), bounded (examples per operation and a
 time budget) and safe (only GET and HEAD on third-party providers unless unsafe methods are allowed).
 Every failure is saved to the provider's corpus and the corpus is replayed first (beside new generation when
-it sends only GET and HEAD requests over HTTP, which cannot change what the provider answers).
+both send only GET and HEAD over HTTP, so neither can change what the provider answers the other).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from contractkit.fuzz.model import (
     ALL_CHECKS,
     ALL_PHASES,
     DEFAULT_MAX_EXAMPLES,
+    SAFE_METHODS,
     FuzzError,
     FuzzFailure,
     FuzzOptions,
@@ -203,6 +204,7 @@ def _fuzz(
 ) -> FuzzRun:
     started = time.perf_counter()
     seed = int(options.seed or 0)
+    safe_only = provider.third_party and not options.allow_unsafe
     register_checks()
     error_validator = load_error_validator(provider) if "error_format" in options.checks else None
     context = RunContext(error_validator, load_expectations(registry, provider, allowed))
@@ -214,7 +216,7 @@ def _fuzz(
             base_url=base_url,
             credentials=credentials,
             run_id=run_id,
-            safe_only=provider.third_party and not options.allow_unsafe,
+            safe_only=safe_only,
         )
         schema = load_schema(document, config, allowed, app)
         corpus_path = corpus_location(registry, provider, options)
@@ -229,6 +231,7 @@ def _fuzz(
             checks=options.checks,
             seed=seed,
             timeout=options.request_timeout,
+            engine_reads_only=_reads_only(allowed, options, safe_only=safe_only),
         )
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
         replayed_failures = replayed()  # inside the run: the replay's checks look its context up by the run id
@@ -254,6 +257,13 @@ def _fuzz(
         duration=time.perf_counter() - started,
         notes=notes,
     )
+
+
+def _reads_only(allowed: Sequence[Endpoint], options: FuzzOptions, *, safe_only: bool) -> bool:
+    """Whether the engine sends only GET and HEAD: every endpoint it fuzzes reads, and the coverage phase's probes
+    of undeclared methods (PUT, DELETE...) are off or not run."""
+    reads = all(endpoint.method in SAFE_METHODS for endpoint in allowed)
+    return reads and (safe_only or "coverage" not in options.phases)
 
 
 def _credential_notes(provider: Provider, credentials: Credentials, target: str) -> tuple[str, ...]:
