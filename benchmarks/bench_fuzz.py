@@ -15,6 +15,12 @@ Targets:
 Prints the median wall and CPU time of each and the ratios (target: contracts fuzz <= 1.1 x schemathesis). Both
 start from compiled bytecode after one untimed run each, and schemathesis runs without its request cache, as
 contracts fuzz runs it. benchmarks/bench_fuzz_overhead.py measures the same without process start.
+
+    python3 benchmarks/bench_fuzz.py --target T --imports
+
+Instead of timing runs, runs each tool once through `python3 -X importtime` (the entry point called in the
+interpreter, no shim) and prints what contracts fuzz imports that schemathesis run does not: the number of
+modules, their summed own import time, and the largest of them by cumulative time.
 """
 
 from __future__ import annotations
@@ -156,7 +162,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, cpu, completed.returncode
 
 
-def commands(target: Target, max_examples: int, seed: int, workdir: Path) -> dict[str, list[str]]:
+def commands(target: Target, max_examples: int, seed: int, workdir: Path, phases: str = PHASES) -> dict[str, list[str]]:
     """The two command lines, equal in everything but the tool."""
     contracts = shutil.which("contracts") or "contracts"
     schemathesis = shutil.which("schemathesis") or "schemathesis"
@@ -176,7 +182,7 @@ def commands(target: Target, max_examples: int, seed: int, workdir: Path) -> dic
             "--seed",
             str(seed),
             "--phases",
-            PHASES,
+            phases,
             "--corpus",
             str(workdir / "corpus.json"),
             "--quiet",
@@ -195,7 +201,7 @@ def commands(target: Target, max_examples: int, seed: int, workdir: Path) -> dic
             "--seed",
             str(seed),
             "--phases",
-            PHASES,
+            phases,
             "--checks",
             CHECKS,
             "--workers",
@@ -216,10 +222,10 @@ def cases_in(report: Path) -> int:
 
 
 def measure(
-    target: Target, runs: int, max_examples: int, seed: int, workdir: Path, env: dict[str, str]
+    target: Target, runs: int, max_examples: int, seed: int, workdir: Path, env: dict[str, str], phases: str = PHASES
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
     """Alternate the two tools; wall and CPU seconds per tool, and the toolkit's case count."""
-    lines = commands(target, max_examples, seed, workdir)
+    lines = commands(target, max_examples, seed, workdir, phases)
     walls: dict[str, list[float]] = {name: [] for name in lines}
     cpus: dict[str, list[float]] = {name: [] for name in lines}
     for command in lines.values():
@@ -242,6 +248,88 @@ def measure(
     return walls, cpus, cases_in(workdir / "report.json")
 
 
+# The console scripts' entry points, called in the interpreter itself so that -X importtime sees every import.
+ENTRY_POINTS = {
+    "contracts fuzz": "import sys; from contractkit.cli import run; sys.argv[0] = 'contracts'; run()",
+    "schemathesis run": (
+        "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; schemathesis()"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One line of -X importtime: own and cumulative microseconds, the module and its depth in the tree."""
+
+    own: int
+    cumulative: int
+    module: str
+    depth: int
+
+
+def import_rows(command: list[str], env: dict[str, str]) -> list[ImportRow]:
+    """Run one command through -X importtime; its import table (the console script replaced by its entry point)."""
+    name = "contracts fuzz" if "fuzz" in command[1:2] else "schemathesis run"
+    argv = [sys.executable, "-X", "importtime", "-c", ENTRY_POINTS[name], *command[1:]]
+    completed = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+    rows = []
+    for line in completed.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, cumulative, module = line.removeprefix("import time:").split("|")
+        depth = (len(module) - len(module.lstrip(" "))) // 2
+        rows.append(ImportRow(int(own), int(cumulative), module.strip(), depth))
+    return rows
+
+
+def print_import_profile(
+    target: Target, max_examples: int, seed: int, workdir: Path, env: dict[str, str], runs: int = 5
+) -> None:
+    """What contracts fuzz imports beyond schemathesis run: counts, summed own time (medians of `runs` runs of
+    each, alternated), by package, and the largest subtrees (of the last run)."""
+    lines = commands(target, max_examples, seed, workdir)
+    for command in lines.values():
+        timed(command, env)  # compiled bytecode first, as in the timed runs
+    sums: dict[str, list[float]] = {"ours": [], "theirs": [], "extra": []}
+    packages: dict[str, list[int]] = {}
+    for _ in range(runs):
+        ours, theirs = (import_rows(command, env) for command in lines.values())
+        shared = {row.module for row in theirs}
+        extra = [row for row in ours if row.module not in shared]
+        for name, rows in (("ours", ours), ("theirs", theirs), ("extra", extra)):
+            sums[name].append(sum(row.own for row in rows) / 1e6)
+        totals: dict[str, int] = {}
+        for row in extra:
+            top = row.module.split(".")[0]
+            totals[top] = totals.get(top, 0) + row.own
+        for top, own in totals.items():
+            packages.setdefault(top, []).append(own)
+    median = {name: statistics.median(values) for name, values in sums.items()}
+    print(
+        f"\n{target.name}, medians of {runs}: contracts fuzz imports {len(ours)} modules ({median['ours']:.3f} s own "
+        f"time), schemathesis run {len(theirs)} ({median['theirs']:.3f} s); only contracts fuzz: {len(extra)} "
+        f"modules, {median['extra']:.3f} s"
+    )
+    print("own import time of those, by top-level package (ms):")
+    for top, owns in sorted(packages.items(), key=lambda item: -statistics.median(item[1]))[:15]:
+        print(f"  {statistics.median(owns) / 1000:8.1f}  {top}")
+    print("largest subtrees only contracts fuzz imports (cumulative ms, own ms):")
+    for row in sorted(subtree_roots(ours, shared), key=lambda row: -row.cumulative)[:15]:
+        print(f"  {row.cumulative / 1000:8.1f} {row.own / 1000:7.1f}  {row.module}")
+
+
+def subtree_roots(rows: list[ImportRow], shared: set[str]) -> list[ImportRow]:
+    """Rows not in `shared` whose importer (the next row one level up: children print first) is shared or none."""
+    roots = []
+    for index, row in enumerate(rows):
+        if row.module in shared:
+            continue
+        parent = next((later for later in rows[index + 1 :] if later.depth < row.depth), None)
+        if parent is None or parent.module in shared:
+            roots.append(row)
+    return roots
+
+
 def main() -> None:
     """Start the target, alternate the two tools, then print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -249,6 +337,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-examples", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument(
+        "--phases", default=PHASES, help="e.g. `examples` with --max-examples 1: the fixed costs, start-up first"
+    )
+    parser.add_argument("--imports", action="store_true", help="print the import profile of each tool instead")
     arguments = parser.parse_args()
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "NO_COLOR": "1", "JUPYTER_TOKEN": TOKEN}
     with tempfile.TemporaryDirectory() as folder:
@@ -260,13 +352,22 @@ def main() -> None:
         env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
         target = (start_jupyter if arguments.target == "jupyter" else start_inventory)(workdir)
         load = os.getloadavg()[0]
+        if arguments.imports:
+            try:
+                print_import_profile(target, arguments.max_examples, arguments.seed, workdir, env, arguments.runs)
+            finally:
+                target.process.terminate()
+                target.process.wait(20)
+            return
         try:
-            walls, cpus, cases = measure(target, arguments.runs, arguments.max_examples, arguments.seed, workdir, env)
+            walls, cpus, cases = measure(
+                target, arguments.runs, arguments.max_examples, arguments.seed, workdir, env, arguments.phases
+            )
         finally:
             target.process.terminate()
             target.process.wait(20)
     print(
-        f"\n{target.name}: phases {PHASES}, max-examples {arguments.max_examples}, seed {arguments.seed}, "
+        f"\n{target.name}: phases {arguments.phases}, max-examples {arguments.max_examples}, seed {arguments.seed}, "
         f"{cases} cases per toolkit run; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     for name in walls:

@@ -2,7 +2,9 @@
 
 Each command group lives in its own module of this package and exposes `COMMANDS`, a list of
 click commands; they are discovered here so that adding a command never touches another one.
-Command modules import the engines inside their functions, so `contracts --help` stays fast.
+Command modules import the engines inside their functions, so `contracts --help` stays fast, and a command
+is looked up in the module named like it first (`contracts fuzz` imports cli/fuzz.py and no other command
+module); every module is imported only for a command that lives elsewhere, and for the command list.
 """
 
 from __future__ import annotations
@@ -25,27 +27,50 @@ import click  # noqa: E402
 from contractkit.cli.common import ExitCode, masked, may_leave_at_once  # noqa: E402
 from contractkit.core.errors import ContractKitError  # noqa: E402
 
+# Modules of this package that hold no command: the shared options, and the main job `contracts run` imports on use.
+_NOT_COMMANDS = frozenset({"common", "pipeline"})
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _CommandModules(click.Group):
+    """The top-level group: its commands are registered from their modules when first looked up."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _command_modules():
+            _register(cmd_name)  # the module named like the command, which is where most commands live
+        if cmd_name not in self.commands:
+            _register_all()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register_all()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_CommandModules, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="contractkit", prog_name="contracts")
 def cli() -> None:
     """Consumer-driven contract testing driven by one registry.yaml."""
 
 
-# Modules of this package that hold no command: the shared options, and the main job `contracts run` imports on use.
-_NOT_COMMANDS = frozenset({"common", "pipeline"})
+def _command_modules() -> list[str]:
+    """The modules of this package that may hold commands, in file-name order."""
+    return [
+        info.name
+        for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_") and info.name not in _NOT_COMMANDS
+    ]
 
 
-def _register_commands() -> None:
-    for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name.startswith("_") or module_info.name in _NOT_COMMANDS:
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
+def _register(module_name: str) -> None:
+    """Add the commands one module of this package exposes in COMMANDS (again is a no-op)."""
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    for command in getattr(module, "COMMANDS", ()):
+        cli.add_command(command)
 
 
-_register_commands()
+def _register_all() -> None:
+    for module_name in _command_modules():
+        _register(module_name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,14 +1,16 @@
-"""The failure corpus replayed before new generation: every saved case is sent again and re-checked."""
+"""The failure corpus replayed first: every saved case is sent again and re-checked (beside the engine's run when
+both send only GET and HEAD over HTTP, so neither can change what the provider answers the other)."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from contractkit.core.codes import Code
 from contractkit.fuzz.corpus import Corpus, CorpusCase
 from contractkit.fuzz.endpoints import Credentials, mask_credentials
-from contractkit.fuzz.model import CODES, FuzzFailure, failure_signature
+from contractkit.fuzz.model import CODES, SAFE_METHODS, FuzzFailure, failure_signature
 
 if TYPE_CHECKING:
     from schemathesis.schemas import BaseSchema
@@ -37,6 +39,78 @@ def replay_corpus(
             yield from _replay_case(
                 schema, saved, base_url=base_url, credentials=credentials, seed=seed, timeout=timeout, session=session
             )
+
+
+def start_replay(
+    schema: BaseSchema,
+    corpus: Corpus,
+    labels: set[str],
+    *,
+    base_url: str | None,
+    credentials: Credentials,
+    checks: Sequence[str],
+    seed: int,
+    timeout: float = 10.0,
+    engine_reads_only: bool = False,
+) -> Callable[[], list[FuzzFailure]]:
+    """Start replaying the corpus; the returned function gives its failures, in corpus order, once it is done.
+
+    When the engine sends only GET and HEAD (`engine_reads_only`) and so does every case to replay, over HTTP,
+    neither side can change what the provider answers the other, so the replay runs in a thread beside the
+    engine's own run: its requests wait on the provider while schemathesis generates. Otherwise (a POST, PUT,
+    PATCH or DELETE on either side, or an app in process) it runs to the end first, and the engine starts on
+    the state it left.
+    """
+
+    def replay() -> list[FuzzFailure]:
+        return list(
+            replay_corpus(
+                schema,
+                corpus,
+                labels,
+                base_url=base_url,
+                credentials=credentials,
+                checks=checks,
+                seed=seed,
+                timeout=timeout,
+            )
+        )
+
+    if base_url is None or not engine_reads_only or not is_side_effect_free(corpus, labels, checks):
+        done = replay()
+        return lambda: done
+    return _in_thread(replay)
+
+
+def is_side_effect_free(corpus: Corpus, labels: set[str], checks: Sequence[str]) -> bool:
+    """Whether every case the replay would send uses a safe method (GET or HEAD)."""
+    return all(
+        saved.request.method.upper() in SAFE_METHODS
+        for saved in corpus.cases
+        if saved.operation in labels and saved.check in checks
+    )
+
+
+def _in_thread(work: Callable[[], list[FuzzFailure]]) -> Callable[[], list[FuzzFailure]]:
+    """Run `work` in a daemon thread (an interrupted run does not wait for it); the result re-raises its error."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["failures"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="contractkit-corpus-replay", daemon=True)
+    thread.start()
+
+    def result() -> list[FuzzFailure]:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["failures"]
+
+    return result
 
 
 def _cookieless_session() -> Any:

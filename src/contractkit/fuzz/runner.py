@@ -9,7 +9,8 @@ content type and response schema conformance, negative data rejection). Two chec
 
 Runs are deterministic (a seed, reported with every failure), bounded (examples per operation and a
 time budget) and safe (only GET and HEAD on third-party providers unless unsafe methods are allowed).
-Every failure is saved to the provider's corpus and the corpus is replayed before new generation.
+Every failure is saved to the provider's corpus and the corpus is replayed first (beside new generation when
+both send only GET and HEAD over HTTP, so neither can change what the provider answers the other).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from contractkit.fuzz.model import (
     ALL_CHECKS,
     ALL_PHASES,
     DEFAULT_MAX_EXAMPLES,
+    SAFE_METHODS,
     FuzzError,
     FuzzFailure,
     FuzzOptions,
@@ -58,7 +60,7 @@ from contractkit.fuzz.model import (
     FuzzProgress,
     FuzzRun,
 )
-from contractkit.fuzz.replay import replay_corpus
+from contractkit.fuzz.replay import start_replay
 from contractkit.runtime import ProviderProcess
 
 if TYPE_CHECKING:
@@ -202,6 +204,7 @@ def _fuzz(
 ) -> FuzzRun:
     started = time.perf_counter()
     seed = int(options.seed or 0)
+    safe_only = provider.third_party and not options.allow_unsafe
     register_checks()
     error_validator = load_error_validator(provider) if "error_format" in options.checks else None
     context = RunContext(error_validator, load_expectations(registry, provider, allowed))
@@ -213,26 +216,26 @@ def _fuzz(
             base_url=base_url,
             credentials=credentials,
             run_id=run_id,
-            safe_only=provider.third_party and not options.allow_unsafe,
+            safe_only=safe_only,
         )
         schema = load_schema(document, config, allowed, app)
         corpus_path = corpus_location(registry, provider, options)
         corpus = load_corpus(corpus_path, provider.name) if options.use_corpus else Corpus(provider.name)
         labels = {endpoint.label for endpoint in allowed}
-        replayed = list(
-            replay_corpus(
-                schema,
-                corpus,
-                labels,
-                base_url=base_url,
-                credentials=credentials,
-                checks=options.checks,
-                seed=seed,
-                timeout=options.request_timeout,
-            )
+        replayed = start_replay(
+            schema,
+            corpus,
+            labels,
+            base_url=base_url,
+            credentials=credentials,
+            checks=options.checks,
+            seed=seed,
+            timeout=options.request_timeout,
+            engine_reads_only=_reads_only(allowed, options, safe_only=safe_only),
         )
         collected = _collect(schema, allowed, seed, credentials, on_progress, options.time_budget)
-    found = _dedupe(replayed + collected.failures)
+        replayed_failures = replayed()  # inside the run: the replay's checks look its context up by the run id
+    found = _dedupe(replayed_failures + collected.failures)
     added = _update_corpus(corpus_path, corpus, found, options)
     notes: tuple[str, ...] = (
         ()
@@ -254,6 +257,13 @@ def _fuzz(
         duration=time.perf_counter() - started,
         notes=notes,
     )
+
+
+def _reads_only(allowed: Sequence[Endpoint], options: FuzzOptions, *, safe_only: bool) -> bool:
+    """Whether the engine sends only GET and HEAD: every endpoint it fuzzes reads, and the coverage phase's probes
+    of undeclared methods (PUT, DELETE...) are off or not run."""
+    reads = all(endpoint.method in SAFE_METHODS for endpoint in allowed)
+    return reads and (safe_only or "coverage" not in options.phases)
 
 
 def _credential_notes(provider: Provider, credentials: Credentials, target: str) -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """registry.yaml (operations and messages): loading and interpolation, the provider context each command builds, lint,
 the inventory, and the ledger checks.
 
-Lint stands on jsonschema and every file checker; a command that only loads the registry (fuzz, verify, diff)
-needs none of it, so its names are offered here and imported on first use.
+Loading is all a fuzz or diff run needs. The rest is offered here and imported on first use: lint stands on
+jsonschema and every file checker, the provider context and the inventory on the pact, contract, cassette and
+validation readers.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from contractkit.core.faces import import_on_use
 from contractkit.core.model import MessageSource, MessageSpec, MessageTransport
-from contractkit.registry.context import ProviderContext, ProviderSettings, provider_contexts
-from contractkit.registry.inventory import ProviderInventory, describe_registry
+from contractkit.core.settings import ProviderSettings
 from contractkit.registry.loader import DEFAULT_REGISTRY, find_registry, load_registry
 
 if TYPE_CHECKING:
+    from contractkit.registry.context import ProviderContext, provider_contexts
+    from contractkit.registry.inventory import ProviderInventory, describe_registry
     from contractkit.registry.lint import LintProblem, LintResult, lint_as_report, lint_registry, registry_warnings
 
 __all__ = [
@@ -39,5 +41,10 @@ __all__ = [
 
 # module -> the names it offers through this face, imported when one of them is first read
 __getattr__ = import_on_use(
-    __name__, {"lint": ("LintProblem", "LintResult", "lint_as_report", "lint_registry", "registry_warnings")}
+    __name__,
+    {
+        "context": ("ProviderContext", "provider_contexts"),
+        "inventory": ("ProviderInventory", "describe_registry"),
+        "lint": ("LintProblem", "LintResult", "lint_as_report", "lint_registry", "registry_warnings"),
+    },
 )

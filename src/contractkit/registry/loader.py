@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import shlex
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 import jsonschema_rs
 
+import contractkit.core  # the face: its jsonschema explainer is imported on first use
 from contractkit.core.errors import RegistryError
 from contractkit.core.files import DEFAULT_REGISTRY, find_registry
-from contractkit.core.loading import SourceDocument, load_source
+from contractkit.core.loading import SourceDocument, load_source, parse_json_value
 from contractkit.core.model import (
     Auth,
     MessageSource,
@@ -26,7 +28,6 @@ from contractkit.core.model import (
     SchemaSource,
     SpecSource,
 )
-from contractkit.core.schemacheck import bundled_validator, check_document
 from contractkit.core.settings import (
     DEFAULT_LEDGER,
     DEFAULT_UNUSED_BREAKING,
@@ -55,8 +56,8 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY, *, environ: Mapping[str, 
     document = load_source(path, RegistryError, display=display)
     if not isinstance(document.data, dict):
         raise RegistryError("expected a mapping at the top level", file=display, line=1)
-    if not _fast_validator().is_valid(document.data):  # the slow validator only to explain what is wrong
-        check_document(document, bundled_validator("registry.schema.json"), RegistryError, display=display)
+    if not _fast_validator().is_valid(document.data):
+        _explain_invalid(document, display)
     return _build_registry(document, display, os.environ if environ is None else environ)
 
 
@@ -86,10 +87,24 @@ def _searched_folders(start: Path) -> list[Path]:
     return folders
 
 
+REGISTRY_SCHEMA = "registry.schema.json"  # in contractkit/data
+
+
 @cache
 def _fast_validator() -> Any:
     """The registry schema compiled by jsonschema-rs: 10,000 providers validate in well under a second."""
-    return jsonschema_rs.validator_for(bundled_validator("registry.schema.json").schema)
+    text = resources.files("contractkit.data").joinpath(REGISTRY_SCHEMA).read_text(encoding="utf-8")
+    return jsonschema_rs.validator_for(parse_json_value(text))
+
+
+def _explain_invalid(document: SourceDocument, display: str) -> None:
+    """Raise the RegistryError that names the first problem of a registry the schema refuses.
+
+    jsonschema (with its format checkers, about a tenth of a second to import) explains a problem in the user's
+    words; a valid registry, the usual case, never imports it.
+    """
+    core = contractkit.core
+    core.check_document(document, core.bundled_validator(REGISTRY_SCHEMA), RegistryError, display=display)
 
 
 def _build_registry(document: SourceDocument, display: str, environ: Mapping[str, str]) -> Registry:
