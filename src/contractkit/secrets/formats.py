@@ -24,12 +24,14 @@ import binascii
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from itertools import product
+from functools import lru_cache, partial
+from itertools import chain, product
 from math import log2
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+from contractkit.secrets.anchors import LiteralFinder, NearSearch, Plan, plan_for, start_ranges
 
 __all__ = [
     "DOCUMENTED_EXAMPLES",
@@ -191,6 +193,8 @@ def looks_random(value: str, *, min_length: int = 16) -> bool:
 
 
 _RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
+# from this length a text is searched near each format's literal or anchor rather than by each format's regex
+NEAR_SEARCH_FROM = 2048
 
 
 _HEX_BODY = re.compile(r"[A-Za-z]{0,4}([0-9a-f]{24,}|[0-9A-F]{24,})")
@@ -224,28 +228,35 @@ def _random_part(text: str) -> bool:
 # ---------------------------------------------------------------- the literal every match contains
 
 
-def _literal_sets(pattern: str, flags: int) -> list[str] | None:
+def _literal_sets(pattern: str, flags: int) -> tuple[list[str] | None, int, int | None]:
     """The strings of which every match contains one (the set with the longest shortest string found at the top
-    level of the regex), or None when no set of strings of two or more characters is found."""
+    level of the regex), or None when no set of strings of two or more characters is found; and the indexes of the
+    top-level elements where those strings start and end (None when they end inside an element)."""
     from re import _parser  # type: ignore[attr-defined]
 
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
-        return None
+        return None, 0, None
     best: list[str] | None = None
+    best_at, at, best_end = 0, 0, None
     current: list[str] = [""]
-    for op, arg in list(parsed) + [(None, None)]:
+    for index, (op, arg) in enumerate(list(parsed) + [(None, None)]):
         options = _options(op, arg)
         if options is not None and len(current) * len(options) <= 32:
+            at = index if current == [""] else at
             current = [head + tail for head, tail in product(current, options)]
             continue
         prefixes = _branch_prefixes(op, arg) if options is None else None
-        if prefixes is not None and len(current) * len(prefixes) <= 32:
+        inside = prefixes is not None and len(current) * len(prefixes) <= 32
+        if prefixes is not None and inside:
+            at = index if current == [""] else at
             current = [head + tail for head, tail in product(current, prefixes)]  # a match goes on past them
-        best = _better(best, current)
-        current = [""] if options is None or len(options) > 32 else options
-    return best
+        chosen = _better(best, current)
+        if chosen is not best:
+            best, best_at, best_end = chosen, at, None if inside else index
+        current, at = ([""], index + 1) if options is None or len(options) > 32 else (options, index)
+    return best, best_at, best_end
 
 
 def _better(best: list[str] | None, current: list[str]) -> list[str] | None:
@@ -330,7 +341,15 @@ class _Format:
     weak: bool  # its fixed part is short: a match counts only when it looks random
     literals: tuple[str, ...]
     folded: bool  # its literals are compared case-insensitively
+    plan: Plan | None  # where its matches can be, relative to its literal or anchor (secrets/anchors.py)
     order: int = 0  # its place in the set: on a tie the earlier (and a specific before a generic) format names it
+
+    @property
+    def entries(self) -> frozenset[tuple[str, str]]:
+        """Its literals as searched (lower-cased when compared case-insensitively), each with a regex for what
+        must follow it (secrets/anchors.py)."""
+        rest = self.plan.rest if self.plan is not None else ""
+        return frozenset((literal.lower() if self.folded else literal, rest) for literal in self.literals)
 
 
 class FormatSet:
@@ -342,6 +361,7 @@ class FormatSet:
         ordered = [item for item in compiled if item.kind not in GENERIC_KINDS] + generic
         self.formats = tuple(replace(item, order=index) for index, item in enumerate(ordered))
         self._hex_bodied: FormatSet | None = None
+        self._literal_finders: tuple[LiteralFinder | None, LiteralFinder | None] | None = None
         self._always = tuple(item for item in self.formats if not item.literals)
         self._by_literal: dict[str, list[_Format]] = {}
         for item in self.formats:
@@ -395,12 +415,57 @@ class FormatSet:
 
     def iter_matches(self, text: str, *, literal_only: bool = False) -> Iterator[FormatMatch]:
         """Every credential format in a text (documented examples and public keys left out); with `literal_only`
-        only the formats that have a literal (the others need a random run, which a caller finds itself)."""
-        for item in self.candidates(text, literal_only=literal_only):
-            for found in _finditer(item, text):
+        only the formats that have a literal (the others need a random run, which a caller finds itself).
+
+        A long ASCII text is searched near each format's anchors (`_searches`); a short one, where a pass per
+        anchor costs more than it saves, by each chosen format's regex over the whole text."""
+        if len(text) >= NEAR_SEARCH_FROM and text.isascii():
+            chosen = self._searches(text, literal_only=literal_only)
+        else:
+            chosen = ((item, None) for item in self.candidates(text, literal_only=literal_only))
+        for item, search in chosen:
+            for found in _finditer(item, text, search):
                 match = _secret_span(item, found)
                 if match is not None:
                     yield match
+
+    def _searches(
+        self, text: str, *, literal_only: bool
+    ) -> Iterator[tuple[_Format, Callable[[int], re.Match[str] | None] | None]]:
+        """The formats that may match an ASCII text, in order, each with its search held to where its literal or
+        anchor occurs (None: the whole text, for a format whose matches cannot be bounded)."""
+        exact, folded = self._finders()
+        found = {False: exact.find(text) if exact else {}, True: folded.find(text.lower()) if folded else {}}
+        for item in self.formats:
+            if item.literals:
+                lists = [found[item.folded][entry] for entry in item.entries if entry in found[item.folded]]
+                if not lists:
+                    continue
+                positions = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            elif literal_only:
+                continue
+            elif item.plan is not None and item.plan.anchor is not None:
+                positions = [found.start() for found in item.plan.anchor.finditer(text)]
+                if not positions:
+                    continue
+            else:
+                yield item, None
+                continue
+            if item.plan is None or not item.plan.is_usable:
+                yield item, None
+            else:
+                yield item, NearSearch(item.regex, text, start_ranges(positions, item.plan), item.plan)
+
+    def _finders(self) -> tuple[LiteralFinder | None, LiteralFinder | None]:
+        """One finder for the literals compared exactly, one for those compared in lower case."""
+        if self._literal_finders is None:
+            exact = {entry for item in self.formats if not item.folded for entry in item.entries}
+            folded = {entry for item in self.formats if item.folded for entry in item.entries}
+            self._literal_finders = (
+                LiteralFinder(exact) if exact else None,
+                LiteralFinder(folded) if folded else None,
+            )
+        return self._literal_finders
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -432,21 +497,27 @@ def _compile(kind: str, pattern: str | re.Pattern[str]) -> _Format:
     if bounded:
         source = source[len(S) :]
     regex = re.compile(source, flags)
-    literals = _literal_sets(source, flags & ~re.UNICODE)
-    folded = bool(regex.flags & re.IGNORECASE) or source.startswith("(?i")
+    literals, literal_at, literal_end = _literal_sets(source, flags & ~re.UNICODE)
+    folded = bool(regex.flags & re.IGNORECASE) or "(?i" in source
     strong = literals is not None and min(map(len, literals)) >= 4  # short literals only filter
-    return _Format(
-        kind, pattern, regex, bounded, not strong and kind != "prefixed-token", tuple(literals or ()), folded
-    )
+    plan = plan_for(source, flags, tuple(literals or ()), (literal_at, literal_end), folded=folded)
+    weak = not strong and kind != "prefixed-token"
+    return _Format(kind, pattern, regex, bounded, weak, tuple(literals or ()), folded, plan)
 
 
-def _finditer(item: _Format, text: str) -> Iterator[re.Match[str]]:
-    if not item.bounded:
+def _finditer(
+    item: _Format, text: str, search: Callable[[int], re.Match[str] | None] | None = None
+) -> Iterator[re.Match[str]]:
+    """A format's matches in a text: its regex's `finditer`, through `search` (the regex's own `search` held to
+    where matches can start) when given, and only at a token boundary for a bounded format."""
+    if search is None and not item.bounded:
         yield from item.regex.finditer(text)
         return
+    if search is None:
+        search = partial(item.regex.search, text)
     position = 0
-    while (found := item.regex.search(text, position)) is not None:
-        if _at_boundary(text, found.start()):
+    while (found := search(position)) is not None:
+        if not item.bounded or _at_boundary(text, found.start()):
             yield found
             position = max(found.end(), found.start() + 1)
         else:

@@ -1,0 +1,432 @@
+"""Where a regex can match, found fast: the anchor every match holds, and the search held to the places near it.
+
+Python's regex engine skips fast to a fixed first character and slowly to anything else: a credential format that
+starts with a character class, an alternation or a lookbehind is tried at every position of a text (a 10 MB report
+took seconds). So each format is read once, when it is compiled, for a necessary condition the engine finds fast:
+
+- its literal (`ghp_`, `authorization`), found for all formats at once by `LiteralFinder`, which anchors each
+  literal on its rarest character, so the engine skips over the common ones;
+- for a format with no literal, an `anchor` regex made of the fixed characters and classes every match holds
+  (Telegram's `:` and 35 token characters, a prefixed token's separator and 16 token characters), led by one
+  character the engine skips to;
+- how far before that anchor a match may start (`lead`), and how far past its start a match and its lookaheads
+  may read (`span`).
+
+`NearSearch` then answers `regex.search(text, pos)` by running the format's own regex only where a match may start,
+checking every candidate against the whole text: the same matches as a scan of every position, by construction.
+A regex this analysis does not understand (back-references, atomic groups) is searched everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+__all__ = ["LiteralFinder", "NearSearch", "Plan", "plan_for", "start_ranges"]
+
+# how often a character occurs in reports and traffic, per thousand characters, roughly (English words, JSON, URLs)
+_FREQUENCY = {
+    **dict(
+        zip(
+            "etaoinsrhldcumfpgwybvkxjqz",
+            (90, 65, 60, 60, 55, 55, 50, 50, 30, 30, 30, 28, 25, 22, 18, 18, 17, 14, 13, 12, 8, 6, 2, 2, 1, 1),
+        )
+    ),
+    **dict.fromkeys(" ", 150),
+    **dict.fromkeys('"', 40),
+    **dict.fromkeys("\n:,./", 15),
+    **dict.fromkeys("_-01", 10),
+    **dict.fromkeys("23456789", 6),
+    **dict.fromkeys("=&", 3),
+}
+# a width this large is unbounded (`+`, `*`, `{16,}`)
+_UNBOUNDED = 1 << 20
+# an anchor shorter than this finds too much to be worth a pass of its own
+_SHORTEST_ANCHOR = 6
+
+
+def frequency(char: str) -> float:
+    """How often a character occurs in reports and traffic, per thousand characters, roughly."""
+    if char in _FREQUENCY:
+        return _FREQUENCY[char]
+    if char.isupper() and char.lower() in _FREQUENCY:
+        return 1 + _FREQUENCY[char.lower()] / 20
+    return 2
+
+
+class LiteralFinder:
+    """Every occurrence of many literals in one pass, overlapping ones included; a literal given with the rest
+    of its regex (`rest`, a regex for what follows the literal) counts only where the rest matches too, which
+    the engine checks without a call back into Python."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        anchored = sorted(
+            _anchor_offsets(entries), key=lambda item: (item[0][item[2]], -len(item[0]), item[0], item[1])
+        )
+        self._table: dict[int, tuple[tuple[str, str], int]] = {}
+        self._alone: dict[tuple[str, str], re.Pattern[str]] = {}
+        branches: dict[str, list[str]] = {}
+        for group, (literal, rest, offset) in enumerate(anchored, start=1):
+            self._table[group] = ((literal, rest), offset)
+            self._alone[literal, rest] = re.compile(re.escape(literal) + rest)
+            behind = f"(?<={re.escape(literal[: offset + 1])})" if offset else ""
+            ahead = re.escape(literal[offset + 1 :]) + rest
+            branches.setdefault(literal[offset], []).append(behind + (f"(?={ahead})" if ahead else "") + "()")
+        # one character consumed per occurrence, so an occurrence inside another is found too
+        self._regex = re.compile(
+            "|".join(re.escape(char) + "(?:" + "|".join(alts) + ")" for char, alts in branches.items())
+        )
+        # the entries that may hold at the same anchor as another (the regex reports only the first that holds)
+        self._also = {
+            (literal, rest): _aligned((literal, rest), offset, anchored) for literal, rest, offset in anchored
+        }
+
+    def find(self, text: str) -> dict[tuple[str, str], list[int]]:
+        """Where each (literal, rest) entry holds in a text (start offsets of the literal, ascending); entries that
+        do not hold are left out."""
+        found: dict[tuple[str, str], list[int]] = {}
+        table, also, alone = self._table, self._also, self._alone
+        for match in self._regex.finditer(text):
+            entry, offset = table[match.lastindex or 0]
+            anchor = match.start()
+            found.setdefault(entry, []).append(anchor - offset)
+            for other, other_offset in also[entry]:
+                if anchor >= other_offset and alone[other].match(text, anchor - other_offset):
+                    found.setdefault(other, []).append(anchor - other_offset)
+        return found
+
+
+def _anchor_offsets(entries: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Where to anchor each literal: on a rare character, and not on one many other literals are anchored on
+    (each alternative anchored on a character is tried wherever that character occurs)."""
+    chosen: dict[str, int] = {}
+    result = []
+    for literal, rest in sorted(set(entries), key=lambda entry: (-len(entry[0]), entry)):
+        offset = min(
+            range(len(literal)), key=lambda index: frequency(literal[index]) * (1 + chosen.get(literal[index], 0) / 20)
+        )
+        chosen[literal[offset]] = chosen.get(literal[offset], 0) + 1
+        result.append((literal, rest, offset))
+    return result
+
+
+def _aligned(
+    entry: tuple[str, str], offset: int, anchored: list[tuple[str, str, int]]
+) -> tuple[tuple[tuple[str, str], int], ...]:
+    """The other entries whose literal agrees with this one where they overlap when both are anchored at one
+    place."""
+    literal = entry[0]
+    result = []
+    for other, rest, other_offset in anchored:
+        if (other, rest) == entry or other[other_offset] != literal[offset]:
+            continue
+        low, high = -min(offset, other_offset), min(len(literal) - offset, len(other) - other_offset)
+        if all(literal[offset + step] == other[other_offset + step] for step in range(low, high)):
+            result.append(((other, rest), other_offset))
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where a regex's matches can be: `lead` is the (fewest, most) characters a match holds before its anchor
+    (its literal, or `anchor`); `span` how far past its start a match and its lookaheads read (None: no bound).
+    A regex whose anchor is at no fixed place has a `head`, its elements up to and with the anchor, that matches
+    wherever the regex does and reads at most `head_span` characters: windows are searched with it."""
+
+    lead: tuple[int, int]
+    span: int | None
+    anchor: re.Pattern[str] | None = None
+    head: re.Pattern[str] | None = None
+    head_span: int = 0
+    rest: str = ""  # a regex for what follows the literal, in the regex's own flags ("" when not known)
+
+    @property
+    def is_usable(self) -> bool:
+        """True when candidate starts can be searched exactly: a fixed lead, a bounded span, or a head."""
+        return self.lead[0] == self.lead[1] or self.span is not None or self.head is not None
+
+
+def plan_for(
+    source: str, flags: int, literals: tuple[str, ...], literal_run: tuple[int, int | None], *, folded: bool
+) -> Plan | None:
+    """The plan of a regex whose literals (if any) are matched by its top-level elements `literal_run` (from, to;
+    to is None when they end inside an element); None when its matches cannot be bounded (no literal and no
+    anchor, back-references, atomic groups). The rest of a regex whose literals are searched in lower case
+    (`folded`) is kept only when it ignores case throughout."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(source, flags & ~re.UNICODE)
+    reach = _lookahead_reach(list(parsed))
+    if reach is None:
+        return None
+    width = parsed.getwidth()[1]
+    span = width + reach + 1 if width < _UNBOUNDED else None
+    flags = re.compile(source, flags).flags & ~re.VERBOSE
+    items = list(parsed) if literals else _flatten(list(parsed))
+    rest = ""
+    if literals:
+        at, anchor, anchor_text = literal_run[0], None, "(?:" + "|".join(map(re.escape, literals)) + ")"
+        if literal_run[1] is not None and (not folded or _ignores_case(flags, source)):
+            rest = _scoped(_unparse(items[literal_run[1] :]) or "", flags)
+    elif (found := _anchor(items, flags)) is not None:
+        at, anchor, anchor_text = found
+    else:
+        return None
+    lead = _width(parsed, items[:at])
+    if lead[0] == lead[1] or lead[1] >= _UNBOUNDED or (before := _unparse(items[:at])) is None:
+        return Plan(lead, span, anchor, rest=rest)
+    head = re.compile(before + anchor_text, flags)
+    head_parsed = _parser.parse(head.pattern, flags & ~re.UNICODE)
+    head_span = head_parsed.getwidth()[1] + (_lookahead_reach(list(head_parsed)) or 0) + 1
+    return Plan(lead, span, anchor, head, head_span, rest)
+
+
+def _ignores_case(flags: int, source: str) -> bool:
+    """True when a regex compares every letter in any case: compiled so, and no group turns it off."""
+    return bool(flags & re.IGNORECASE) and "-i" not in source
+
+
+def _scoped(rest: str, flags: int) -> str:
+    """A regex written to run inside another, with the flags of the regex it came from."""
+    letters = "".join(letter for flag, letter in _FLAG_LETTERS if flags & flag)
+    return f"(?{letters}:{rest})" if rest and letters else rest
+
+
+def _width(parsed: Any, items: list[Any]) -> tuple[int, int]:
+    from re import _parser  # type: ignore[attr-defined]
+
+    low, high = _parser.SubPattern(parsed.state, items).getwidth()
+    return low, min(high, _UNBOUNDED)
+
+
+def _lookahead_reach(items: list[Any]) -> int | None:
+    """The most characters a lookahead or word boundary reads past where it stands; None for what this
+    analysis does not follow (back-references, atomic groups, conditionals)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    reach = 0
+    for op, arg in items:
+        inner: list[list[Any]] = []
+        if op in (c.GROUPREF, c.GROUPREF_EXISTS, c.ATOMIC_GROUP, c.POSSESSIVE_REPEAT):
+            return None
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            if arg[0] == 1:
+                high = arg[1].getwidth()[1]
+                if high >= _UNBOUNDED:
+                    return None
+                reach = max(reach, high)
+            inner = [list(arg[1])]
+        elif op is c.SUBPATTERN:
+            inner = [list(arg[-1])]
+        elif op is c.BRANCH:
+            inner = [list(branch) for branch in arg[1]]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            inner = [list(arg[2])]
+        for sequence in inner:
+            deeper = _lookahead_reach(sequence)
+            if deeper is None:
+                return None
+            reach = max(reach, deeper)
+    return reach
+
+
+def _flatten(items: list[Any]) -> list[Any]:
+    """Top-level elements with plain groups (no flags of their own) opened up."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    flat: list[Any] = []
+    for op, arg in items:
+        if op is c.SUBPATTERN and not arg[1] and not arg[2]:
+            flat += _flatten(list(arg[-1]))
+        else:
+            flat.append((op, arg))
+    return flat
+
+
+def _anchor(items: list[Any], flags: int) -> tuple[int, re.Pattern[str], str] | None:
+    """The top-level element where the most selective fixed run of characters begins, a regex for that run that
+    consumes its first character only (so overlapping runs are all found), and one that consumes it all."""
+    best: tuple[int, int, int, list[tuple[str, int]]] | None = None
+    for index in range(len(items)):
+        units = _units(items[index:])
+        if not units:
+            continue
+        length = sum(count for _, count in units)
+        led_by_literal = int(len(units[0][0]) <= 2 or units[0][0].startswith("\\"))
+        score = (led_by_literal, length)
+        if length >= _SHORTEST_ANCHOR and (best is None or score > best[:2]):
+            best = (*score, index, units)
+    if best is None:
+        return None
+    _, _, index, units = best
+    (first, count), rest = units[0], units[1:]
+    tail = ([(first, count - 1)] if count > 1 else []) + rest
+    ahead = "".join(unit if times == 1 else f"{unit}{{{times}}}" for unit, times in tail)
+    after = _unparse(items[index + 1 :])  # what follows, in full: the anchor then holds only where it can match
+    whole = (f"{first}{{{count - 1}}}" if count > 1 else "") + after if after is not None else ahead
+    pattern = first + (f"(?={whole})" if whole else "")
+    return index, re.compile(pattern, flags), first + ahead
+
+
+def _units(items: list[Any]) -> list[tuple[str, int]]:
+    """The fixed run at the head of these elements, as (one-character regex, times), led by a literal or a class
+    of at most four characters; empty when they do not start so."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    units: list[tuple[str, int]] = []
+    for op, arg in items:
+        times, unit = 1, None
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and len(arg[2]) == 1 and arg[0] >= 1:
+            times, unit = arg[0], _unit(*list(arg[2])[0])
+        elif op in (c.LITERAL, c.IN):
+            unit = _unit(op, arg)
+        if unit is None or (not units and not _is_narrow(op, arg)):
+            break
+        units.append((unit, times))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] != arg[1]:
+            break  # a run of varying length: what follows is at no fixed place
+    return units
+
+
+def _is_narrow(op: Any, arg: Any) -> bool:
+    """True for a literal, a repeated literal, or a class of at most four single characters."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        return _is_narrow(*list(arg[2])[0])
+    if op is c.IN:
+        return len(arg) <= 4 and all(kind is c.LITERAL for kind, _ in arg)
+    return op is c.LITERAL
+
+
+def _unit(op: Any, arg: Any) -> str | None:
+    """A regex for one character element (a literal or a class), or None for anything else."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op is c.LITERAL:
+        return re.escape(chr(arg))
+    if op is not c.IN:
+        return None
+    categories = {
+        c.CATEGORY_DIGIT: r"\d",
+        c.CATEGORY_NOT_DIGIT: r"\D",
+        c.CATEGORY_SPACE: r"\s",
+        c.CATEGORY_NOT_SPACE: r"\S",
+        c.CATEGORY_WORD: r"\w",
+        c.CATEGORY_NOT_WORD: r"\W",
+    }
+    parts: list[str] = []
+    for kind, value in arg:
+        if kind is c.NEGATE:
+            parts.insert(0, "^")
+        elif kind is c.LITERAL:
+            parts.append(re.escape(chr(value)))
+        elif kind is c.RANGE:
+            parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif kind is c.CATEGORY and value in categories:
+            parts.append(categories[value])
+        else:
+            return None
+    return "[" + "".join(parts) + "]"
+
+
+_AT = {
+    "AT_BEGINNING": "^",
+    "AT_BEGINNING_STRING": r"\A",
+    "AT_END": "$",
+    "AT_END_STRING": r"\Z",
+    "AT_BOUNDARY": r"\b",
+    "AT_NON_BOUNDARY": r"\B",
+}
+_FLAG_LETTERS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.ASCII, "a"))
+
+
+def _unparse(items: list[Any]) -> str | None:
+    """Regex source for parsed elements (groups left uncaptured), or None for an element it does not write."""
+    pieces = [_unparse_one(op, arg) for op, arg in items]
+    return None if any(piece is None for piece in pieces) else "".join(pieces)  # type: ignore[arg-type]
+
+
+def _unparse_one(op: Any, arg: Any) -> str | None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op in (c.LITERAL, c.IN):
+        return _unit(op, arg)
+    if op is c.NOT_LITERAL:
+        return f"[^{re.escape(chr(arg))}]"
+    if op is c.ANY:
+        return "."
+    if op is c.AT:
+        return _AT.get(str(arg))
+    if op is c.BRANCH:
+        branches = [_unparse(list(branch)) for branch in arg[1]]
+        return None if None in branches else "(?:" + "|".join(branches) + ")"  # type: ignore[arg-type]
+    inner = _unparse(list(arg[-1] if op is c.SUBPATTERN else arg[1] if op in (c.ASSERT, c.ASSERT_NOT) else arg[2]))
+    if inner is None or op not in (c.SUBPATTERN, c.ASSERT, c.ASSERT_NOT, c.MAX_REPEAT, c.MIN_REPEAT):
+        return None
+    if op is c.SUBPATTERN:
+        added = "".join(letter for flag, letter in _FLAG_LETTERS if arg[1] & flag)
+        removed = "".join(letter for flag, letter in _FLAG_LETTERS if arg[2] & flag)
+        return f"(?{added}{'-' + removed if removed else ''}:{inner})"
+    if op in (c.ASSERT, c.ASSERT_NOT):
+        return f"(?{'<' if arg[0] < 0 else ''}{'=' if op is c.ASSERT else '!'}{inner})"
+    low, high = arg[0], "" if arg[1] == c.MAXREPEAT else arg[1]
+    return f"(?:{inner}){{{low},{high}}}{'?' if op is c.MIN_REPEAT else ''}"
+
+
+def start_ranges(positions: list[int], plan: Plan) -> list[tuple[int, int]]:
+    """Where matches anchored at these positions (ascending) may start: single points for a fixed lead, else
+    ranges merged where they touch."""
+    low, high = plan.lead
+    if low == high:
+        points = sorted({position - low for position in positions if position >= low})
+        return [(point, point) for point in points]
+    ranges: list[tuple[int, int]] = []
+    for position in positions:
+        start, end = max(position - high, 0), position - low
+        if end < 0:
+            continue
+        if ranges and start <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], end))
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+class NearSearch:
+    """`regex.search(text, pos)` for a regex whose matches can start only in the given ranges: each range is
+    searched in a window that holds any match starting in it, and each candidate is checked on the whole text
+    (a window's end can make a regex match where it does not)."""
+
+    def __init__(self, regex: re.Pattern[str], text: str, ranges: list[tuple[int, int]], plan: Plan) -> None:
+        self._regex, self._text = regex, text
+        # windows are searched with the regex's head (short: the scan stops soon after the range), else the regex
+        self._window, self._span = (regex, plan.span) if plan.head is None else (plan.head, plan.head_span)
+        self._lows = [low for low, _ in ranges]
+        self._highs = [high for _, high in ranges]
+
+    def __call__(self, position: int) -> re.Match[str] | None:
+        for index in range(bisect_left(self._highs, position), len(self._highs)):
+            found = self._in_range(max(self._lows[index], position), self._highs[index])
+            if found is not None:
+                return found
+        return None
+
+    def _in_range(self, low: int, high: int) -> re.Match[str] | None:
+        regex, text = self._regex, self._text
+        if self._span is None or high - low < 2:
+            for start in range(low, high + 1):
+                if (found := regex.match(text, start)) is not None:
+                    return found
+            return None
+        end = min(len(text), high + self._span)
+        while low <= high:
+            window = self._window.search(text, low, end)  # type: ignore[union-attr]
+            if window is None or window.start() > high:
+                return None
+            if (found := regex.match(text, window.start())) is not None:
+                return found
+            low = window.start() + 1
+        return None
