@@ -119,16 +119,32 @@ _TEXTS = st.lists(_pieces(), max_size=14).flatmap(
 )
 
 
-@pytest.mark.usefixtures("near_always")
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
-@given(text=_TEXTS, which=st.sampled_from(range(4)))
-def test_generated_text_gives_the_straightforward_matches(text: str, which: int) -> None:
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXTS, which=st.sampled_from(range(4)), near=st.booleans())
+def test_generated_text_gives_the_straightforward_matches(text: str, which: int, near: bool) -> None:
+    """Searched near anchors (as a long ASCII text is) or with the formats whose literal occurs (a short one)."""
     name, formats, literal_only = format_sets()[which]
-    assert list(formats.iter_matches(text, literal_only=literal_only)) == straightforward(
-        formats, text, literal_only=literal_only
-    )
+    saved = formats_module.NEAR_SEARCH_FROM
+    formats_module.NEAR_SEARCH_FROM = 0 if near else 1 << 62
+    try:
+        fast = list(formats.iter_matches(text, literal_only=literal_only))
+    finally:
+        formats_module.NEAR_SEARCH_FROM = saved
+    assert fast == straightforward(formats, text, literal_only=literal_only)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eyJrIjoiZXhhbXBsZSIsIm4iOiJ4In0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlX2hlcmU",  # a literal inside another
+        "\u017fecret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8pLmN2vT",  # a long s the engine reads as `s`
+        "aws_\u212aey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8pLmN2vT'",  # the Kelvin sign the engine reads as `k`
+    ],
+)
+def test_a_short_text_finds_literals_inside_others_and_in_any_case(text: str) -> None:
+    for _, formats, literal_only in format_sets():
+        expected = straightforward(formats, text, literal_only=literal_only)
+        assert list(formats.iter_matches(text, literal_only=literal_only)) == expected
 
 
 @pytest.mark.usefixtures("near_always")

@@ -373,6 +373,11 @@ class FormatSet:
         folded = sorted({lit.lower() for item in self.formats if item.folded for lit in item.literals}, key=len)
         self._exact = re.compile(trie_pattern(exact)) if exact else None
         self._folded = re.compile(trie_pattern(folded), re.IGNORECASE) if folded else None
+        self._by_prefix: dict[tuple[bool, str], list[_Format]] = {
+            (fold, key): [item for other in keys if key.startswith(other) for item in self._by_literal[other]]
+            for fold, keys in ((False, exact), (True, folded))
+            for key in keys
+        }
 
     def __add__(self, other: FormatSet) -> FormatSet:
         return FormatSet((item.kind, item.source) for item in self.formats + other.formats)
@@ -404,10 +409,13 @@ class FormatSet:
         those without one."""
         chosen: dict[int, _Format] = {}
         for trigger, fold in ((self._exact, False), (self._folded, True)):
-            if trigger is not None:
-                for literal in set(trigger.findall(text)):
-                    for item in self._by_literal.get(literal.lower() if fold else literal, ()):
-                        chosen[id(item)] = item
+            position = 0
+            while trigger is not None and (found := trigger.search(text, position)) is not None:
+                # the longest literal found here: the shorter ones starting here are its prefixes, and one
+                # starting inside it is found by going on from the next character
+                for item in self._by_prefix.get((fold, _ascii_folded(found[0]) if fold else found[0]), ()):
+                    chosen[id(item)] = item
+                position = found.start() + 1
         always = (
             self._always if not literal_only and _RUN.search(text) else ()
         )  # each format without a literal needs a long run
@@ -466,6 +474,19 @@ class FormatSet:
                 LiteralFinder(folded) if folded else None,
             )
         return self._literal_finders
+
+
+def _ascii_folded(found: str) -> str:
+    """A literal found ignoring case, as its lower-case ASCII spelling (the engine also matches `ſ` to `s` and
+    the Kelvin sign to `k`)."""
+    return found.lower() if found.isascii() else "".join(map(_ascii_letter, found))
+
+
+@lru_cache(maxsize=256)
+def _ascii_letter(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    return next((letter for letter in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(letter, char, re.I)), char)
 
 
 def trie_pattern(words: Iterable[str]) -> str:

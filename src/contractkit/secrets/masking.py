@@ -109,9 +109,12 @@ def mask_values(text: str, credentials: Mapping[str, str], shown: Callable[[str]
         if len(form) >= _ANYWHERE_LENGTH or _stands_alone(text, start, start + len(form))
     )
     pieces, last = [], 0
+    names: dict[str, str] = {}  # each form's placeholder, made once
     for start, negative_length, form in spans:
         if start >= last:
-            pieces += [text[last:start], shown(forms[form])]
+            if form not in names:
+                names[form] = shown(forms[form])
+            pieces += [text[last:start], names[form]]
             last = start - negative_length
     return "".join(pieces) + text[last:] if pieces else text
 
@@ -153,9 +156,12 @@ def _mask_formats(text: str, detector: Detector) -> str:
         return index >= 0 and kept[index][1] > start
 
     pieces, last = [], 0
+    names: dict[str, str] = {}  # each kind's placeholder, made once
     for match in matches:
         if match.start >= last and not touches_placeholder(match.start, match.end):
-            pieces += [text[last : match.start], placeholder(match.kind)]
+            if match.kind not in names:
+                names[match.kind] = placeholder(match.kind)
+            pieces += [text[last : match.start], names[match.kind]]
             last = match.end
     return "".join(pieces) + text[last:]
 
