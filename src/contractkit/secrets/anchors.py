@@ -67,17 +67,31 @@ class LiteralFinder:
         )
         self._table: dict[int, tuple[tuple[str, str], int]] = {}
         self._alone: dict[tuple[str, str], re.Pattern[str]] = {}
-        branches: dict[str, list[str]] = {}
-        for group, (literal, rest, offset) in enumerate(anchored, start=1):
-            self._table[group] = ((literal, rest), offset)
+        # anchor character -> text before it -> text after it -> the rests: literals that share a character, a
+        # text before or after it are checked once for all of them
+        tree: dict[str, dict[str, dict[str, list[tuple[str, int]]]]] = {}
+        for literal, rest, offset in anchored:
             self._alone[literal, rest] = re.compile(re.escape(literal) + rest)
-            behind = f"(?<={re.escape(literal[: offset + 1])})" if offset else ""
-            ahead = re.escape(literal[offset + 1 :]) + rest
-            branches.setdefault(literal[offset], []).append(behind + (f"(?={ahead})" if ahead else "") + "()")
+            before = tree.setdefault(literal[offset], {}).setdefault(literal[: offset + 1] if offset else "", {})
+            before.setdefault(literal[offset + 1 :], []).append((rest, offset))
+        group = 0
+        branches = []
+        for char, befores in tree.items():
+            alternatives = []
+            for behind, afters in befores.items():
+                checks = []
+                for after, rests in afters.items():
+                    marked = []
+                    for rest, offset in rests:
+                        group += 1
+                        self._table[group] = ((behind[:-1] + char + after if behind else char + after, rest), offset)
+                        marked.append(rest + "()")
+                    checks.append(f"(?={re.escape(after)}(?:{'|'.join(marked)}))")
+                lookbehind = f"(?<={re.escape(behind)})" if behind else ""
+                alternatives.append(lookbehind + (checks[0] if len(checks) == 1 else f"(?:{'|'.join(checks)})"))
+            branches.append(re.escape(char) + "(?:" + "|".join(alternatives) + ")")
         # one character consumed per occurrence, so an occurrence inside another is found too
-        self._regex = re.compile(
-            "|".join(re.escape(char) + "(?:" + "|".join(alts) + ")" for char, alts in branches.items())
-        )
+        self._regex = re.compile("|".join(branches))
         # the entries that may hold at the same anchor as another (the regex reports only the first that holds)
         self._also = {
             (literal, rest): _aligned((literal, rest), offset, anchored) for literal, rest, offset in anchored
@@ -408,19 +422,32 @@ class NearSearch:
         self._highs = [high for _, high in ranges]
 
     def __call__(self, position: int) -> re.Match[str] | None:
-        for index in range(bisect_left(self._highs, position), len(self._highs)):
-            found = self._in_range(max(self._lows[index], position), self._highs[index])
-            if found is not None:
+        lows, highs, match = self._lows, self._highs, self._regex.match
+        for index in range(bisect_left(highs, position), len(highs)):
+            low, high = lows[index], highs[index]
+            if low < position:
+                low = position
+            if high - low < 2 or self._span is None:
+                for start in range(low, high + 1):
+                    if (found := match(self._text, start)) is not None:
+                        return found
+            elif (found := self._in_window(low, high)) is not None:
                 return found
         return None
 
-    def _in_range(self, low: int, high: int) -> re.Match[str] | None:
+    def _in_window(self, low: int, high: int) -> re.Match[str] | None:
+        """The first match starting in [low, high]: candidates from a search of the window, each checked on the
+        whole text."""
         regex, text = self._regex, self._text
-        if self._span is None or high - low < 2:
-            for start in range(low, high + 1):
-                if (found := regex.match(text, start)) is not None:
-                    return found
-            return None
+        end = min(len(text), high + self._span)  # type: ignore[operator]
+        while low <= high:
+            window = self._window.search(text, low, end)  # type: ignore[union-attr]
+            if window is None or window.start() > high:
+                return None
+            if (found := regex.match(text, window.start())) is not None:
+                return found
+            low = window.start() + 1
+        return None
         end = min(len(text), high + self._span)
         while low <= high:
             window = self._window.search(text, low, end)  # type: ignore[union-attr]

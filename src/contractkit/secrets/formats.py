@@ -141,6 +141,9 @@ DOCUMENTED_EXAMPLES = frozenset(
     }
 )
 # prefix words that say a key is published on purpose: Stripe's `pk_live_`, Mapbox's `pk.`, `pub_`, `publishable_`
+# a vendor prefix that calls the token it starts public, right before a match: the match is that public key's body
+# (a Mapbox public token `pk.eyJ...` holds a JWT-shaped part)
+_PUBLIC_LEAD = re.compile(r"(?<![A-Za-z0-9_.-])(?:pk|pub|publishable)[._-](?:(?:live|test)[._-])?\Z")
 _PUBLIC_PREFIX_WORDS = frozenset({"pk", "pub", "public", "publishable", "client"})
 _PREFIX_WORD = re.compile(r"[A-Za-z]+")
 
@@ -560,7 +563,7 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
     else:
         start, end = found.span()
     value = found.string[start:end]
-    if end <= start or value in DOCUMENTED_EXAMPLES:
+    if end <= start or value in DOCUMENTED_EXAMPLES or _PUBLIC_LEAD.search(found.string, max(0, start - 16), start):
         return None
     if item.kind == "prefixed-token" and not _is_vendor_token(found["p"], found["r"]):
         return None
@@ -575,6 +578,7 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
 _SCHEME_KINDS = frozenset({"authorization", "bearer", "basic-credentials"})
 
 
+@lru_cache(maxsize=8192)  # a report or a body repeats its tokens
 def _is_scheme_token(kind: str, value: str) -> bool:
     """What follows a scheme word is a credential when it is one: Basic credentials decode to `user:password`;
     any other token mixes letters and digits in a run, or is random."""
@@ -595,6 +599,7 @@ _DIGEST_PREFIX = re.compile(r"(?i)(?:sha-?\d*|md5|crc32c?|blake2[bs]?|xxh\d*)[_.
 _CREDENTIAL_PREFIX_WORDS = frozenset({"pat", "key", "token", "secret", "sk", "api", "pw", "auth", "pass"})
 
 
+@lru_cache(maxsize=8192)  # a report or a body repeats its tokens
 def _is_vendor_token(prefix: str, rest: str) -> bool:
     """A prefixed token is a secret when its prefix does not call it public and its random part is random: 20
     characters or more (16 under a credential word such as `pat`), judged as hex when it is hex."""
