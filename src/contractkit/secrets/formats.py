@@ -431,7 +431,7 @@ class FormatSet:
         A long ASCII text is searched near each format's anchors (`_searches`); a short one, where a pass per
         anchor costs more than it saves, by each chosen format's regex over the whole text."""
         if len(text) >= NEAR_SEARCH_FROM and text.isascii():
-            chosen = self._searches(text, literal_only=literal_only)
+            chosen = self._searches(text, self.literal_hits(text), literal_only=literal_only)
         else:
             chosen = ((item, None) for item in self.candidates(text, literal_only=literal_only))
         for item, search in chosen:
@@ -440,13 +440,18 @@ class FormatSet:
                 if match is not None:
                     yield match
 
-    def _searches(
-        self, text: str, *, literal_only: bool
-    ) -> Iterator[tuple[_Format, Callable[[int], re.Match[str] | None] | None]]:
-        """The formats that may match an ASCII text, in order, each with its search held to where its literal or
-        anchor occurs (None: the whole text, for a format whose matches cannot be bounded)."""
+    def literal_hits(self, text: str) -> dict[bool, dict[tuple[str, str], list[int]]]:
+        """Where each format's literal occurs in an ASCII text with what must follow it, in one pass for the
+        literals compared exactly (False) and one over the lower-cased text for the others (True)."""
         exact, folded = self._finders()
-        found = {False: exact.find(text) if exact else {}, True: folded.find(text.lower()) if folded else {}}
+        return {False: exact.find(text) if exact else {}, True: folded.find(text.lower()) if folded else {}}
+
+    def _searches(
+        self, text: str, found: dict[bool, dict[tuple[str, str], list[int]]], *, literal_only: bool
+    ) -> Iterator[tuple[_Format, Callable[[int], re.Match[str] | None] | None]]:
+        """The formats that may match an ASCII text, in order, each with its search held to where its literal
+        (`found`, from `literal_hits`) or anchor occurs (None: the whole text, for a format whose matches cannot
+        be bounded)."""
         for item in self.formats:
             if item.literals:
                 lists = [found[item.folded][entry] for entry in item.entries if entry in found[item.folded]]
