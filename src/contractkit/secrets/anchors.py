@@ -45,6 +45,8 @@ _FREQUENCY = {
 _UNBOUNDED = 1 << 20
 # an anchor shorter than this finds too much to be worth a pass of its own
 _SHORTEST_ANCHOR = 6
+# a literal whose rarest character is commoner than this (per thousand) is searched for whole
+_SCANNED_ABOVE = 15
 
 
 def frequency(char: str) -> float:
@@ -62,16 +64,23 @@ class LiteralFinder:
     the engine checks without a call back into Python."""
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        offsets = _anchor_offsets(entries)
+        self._alone = {(literal, rest): re.compile(re.escape(literal) + rest) for literal, rest, _ in offsets}
+        # a literal of common characters only (`dapi`, `pass`) is searched for whole, a substring search per literal
+        # being cheaper than stopping the regex at every occurrence of its commonest character
+        self._scanned: dict[str, list[tuple[str, str]]] = {}
+        for literal, rest, offset in offsets:
+            if frequency(literal[offset]) > _SCANNED_ABOVE and len(literal) >= 3:
+                self._scanned.setdefault(literal, []).append((literal, rest))
         anchored = sorted(
-            _anchor_offsets(entries), key=lambda item: (item[0][item[2]], -len(item[0]), item[0], item[1])
+            (item for item in offsets if item[:2] not in self._scanned.get(item[0], ())),
+            key=lambda item: (item[0][item[2]], -len(item[0]), item[0], item[1]),
         )
         self._table: dict[int, tuple[tuple[str, str], int]] = {}
-        self._alone: dict[tuple[str, str], re.Pattern[str]] = {}
         # anchor character -> text before it -> text after it -> the rests: literals that share a character, a
         # text before or after it are checked once for all of them
         tree: dict[str, dict[str, dict[str, list[tuple[str, int]]]]] = {}
         for literal, rest, offset in anchored:
-            self._alone[literal, rest] = re.compile(re.escape(literal) + rest)
             before = tree.setdefault(literal[offset], {}).setdefault(literal[: offset + 1] if offset else "", {})
             before.setdefault(literal[offset + 1 :], []).append((rest, offset))
         group = 0
@@ -91,7 +100,7 @@ class LiteralFinder:
                 alternatives.append(lookbehind + (checks[0] if len(checks) == 1 else f"(?:{'|'.join(checks)})"))
             branches.append(re.escape(char) + "(?:" + "|".join(alternatives) + ")")
         # one character consumed per occurrence, so an occurrence inside another is found too
-        self._regex = re.compile("|".join(branches))
+        self._regex = re.compile("|".join(branches)) if branches else None
         # the entries that may hold at the same anchor as another (the regex reports only the first that holds)
         self._also = {
             (literal, rest): _aligned((literal, rest), offset, anchored) for literal, rest, offset in anchored
@@ -102,7 +111,14 @@ class LiteralFinder:
         do not hold are left out."""
         found: dict[tuple[str, str], list[int]] = {}
         table, also, alone = self._table, self._also, self._alone
-        for match in self._regex.finditer(text):
+        for literal, scanned in self._scanned.items():
+            start = text.find(literal)
+            while start >= 0:
+                for entry in scanned:
+                    if not entry[1] or alone[entry].match(text, start):
+                        found.setdefault(entry, []).append(start)
+                start = text.find(literal, start + 1)
+        for match in self._regex.finditer(text) if self._regex is not None else ():
             entry, offset = table[match.lastindex or 0]
             anchor = match.start()
             found.setdefault(entry, []).append(anchor - offset)
