@@ -376,8 +376,10 @@ class FormatSet:
         folded = sorted({lit.lower() for item in self.formats if item.folded for lit in item.literals}, key=len)
         self._exact = re.compile(trie_pattern(exact)) if exact else None
         self._folded = re.compile(trie_pattern(folded), re.IGNORECASE) if folded else None
-        self._by_prefix: dict[tuple[bool, str], list[_Format]] = {
-            (fold, key): [item for other in keys if key.startswith(other) for item in self._by_literal[other]]
+        # a literal found selects the formats of every literal that may hide in or under it: one inside it, or
+        # one that begins inside it and goes on past it (the search resumes after it and cannot see those)
+        self._selects: dict[tuple[bool, str], list[_Format]] = {
+            (fold, key): [item for other in keys if _may_hide(key, other) for item in self._by_literal[other]]
             for fold, keys in ((False, exact), (True, folded))
             for key in keys
         }
@@ -412,13 +414,9 @@ class FormatSet:
         those without one."""
         chosen: dict[int, _Format] = {}
         for trigger, fold in ((self._exact, False), (self._folded, True)):
-            position = 0
-            while trigger is not None and (found := trigger.search(text, position)) is not None:
-                # the longest literal found here: the shorter ones starting here are its prefixes, and one
-                # starting inside it is found by going on from the next character
-                for item in self._by_prefix.get((fold, _ascii_folded(found[0]) if fold else found[0]), ()):
+            for literal in set(trigger.findall(text)) if trigger is not None else ():
+                for item in self._selects.get((fold, _ascii_folded(literal) if fold else literal), ()):
                     chosen[id(item)] = item
-                position = found.start() + 1
         always = (
             self._always if not literal_only and _RUN.search(text) else ()
         )  # each format without a literal needs a long run
@@ -482,6 +480,12 @@ class FormatSet:
                 LiteralFinder(folded) if folded else None,
             )
         return self._literal_finders
+
+
+def _may_hide(found: str, other: str) -> bool:
+    """True when `other` may occur in or under an occurrence of `found`: inside it, or beginning in it and
+    going on past it."""
+    return other in found or any(other.startswith(found[index:]) for index in range(1, len(found)))
 
 
 def _ascii_folded(found: str) -> str:
