@@ -28,9 +28,26 @@ sys.path.insert(0, str(CORPUS))
 
 from shape_harness import build_corpus  # noqa: E402
 
+# a registry's own formats, shaped to reach what the built-in ones do not: a literal in a group of its own case at no
+# fixed place, a lookahead inside a lookahead, an anchor at no fixed place before a word boundary
 CUSTOM = FormatSet(
-    [("acme-token", r"acme_[a-z0-9]{20}"), ("order-secret", r"(?i)order[_-]?secret\s*=\s*(?P<v>\w{12,})")]
+    [
+        ("acme-token", r"acme_[a-z0-9]{20}"),
+        ("order-secret", r"(?i)order[_-]?secret\s*=\s*(?P<v>\w{12,})"),
+        ("vault-token", r"(?:[a-z]{1,8}_)?(?i:vault)[-_]token[=:](?P<v>[A-Za-z0-9]{20})"),
+        ("nested-ahead", r"zq(?=[0-9]{4}(?=[a-f]{3}))[0-9]{2}"),
+        ("scoped-hex", r"[a-z]{2,6}:[0-9a-f]{8}\b"),
+    ]
 )
+CUSTOM_EXAMPLES = [
+    "ops_VAULT-token=" + "Ab3" * 7,
+    "Vault_token:" + "Zz9" * 7,
+    "zq1234abc",
+    "zq1234abx",
+    "key:0123abcd",
+    "keyring:0123abcdef",
+    "ORDER-SECRET = abcdefgh12345",
+]
 
 
 def straightforward(formats: FormatSet, text: str, *, literal_only: bool = False) -> list[FormatMatch]:
@@ -103,6 +120,7 @@ def _pieces() -> st.SearchStrategy[str]:
     noise = st.text(alphabet="ABCKQXZabcekstxyz0123456789_-./:=+\"'[]{} \n\\", max_size=48)
     return st.one_of(
         st.sampled_from(forms),
+        st.sampled_from(CUSTOM_EXAMPLES),
         st.sampled_from(literals),
         st.sampled_from(literals).map(str.upper),
         noise,

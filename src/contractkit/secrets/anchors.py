@@ -197,7 +197,9 @@ def plan_for(
     items = list(parsed) if literals else _flatten(list(parsed))
     rest = ""
     if literals:
-        at, anchor, anchor_text = literal_run[0], None, "(?:" + "|".join(map(re.escape, literals)) + ")"
+        # in any case when compared so: the head must match wherever the regex does
+        at, anchor = literal_run[0], None
+        anchor_text = ("(?i:" if folded else "(?:") + "|".join(map(re.escape, literals)) + ")"
         if literal_run[1] is not None and (not folded or _ignores_case(flags, source)):
             rest = _scoped(_unparse(items[literal_run[1] :]) or "", flags)
     elif (found := _anchor(items, flags)) is not None:
@@ -239,14 +241,15 @@ def _lookahead_reach(items: list[Any]) -> int | None:
     reach = 0
     for op, arg in items:
         inner: list[list[Any]] = []
+        ahead = 0  # how far ahead the inner elements stand: a lookahead inside a lookahead reads further
         if op in (c.GROUPREF, c.GROUPREF_EXISTS, c.ATOMIC_GROUP, c.POSSESSIVE_REPEAT):
             return None
         if op in (c.ASSERT, c.ASSERT_NOT):
             if arg[0] == 1:
-                high = arg[1].getwidth()[1]
-                if high >= _UNBOUNDED:
+                ahead = arg[1].getwidth()[1]
+                if ahead >= _UNBOUNDED:
                     return None
-                reach = max(reach, high)
+                reach = max(reach, ahead)
             inner = [list(arg[1])]
         elif op is c.SUBPATTERN:
             inner = [list(arg[-1])]
@@ -258,6 +261,7 @@ def _lookahead_reach(items: list[Any]) -> int | None:
             deeper = _lookahead_reach(sequence)
             if deeper is None:
                 return None
+            deeper += ahead
             reach = max(reach, deeper)
     return reach
 

@@ -12,9 +12,11 @@ a vendor prefix and a separator before a long random part (`hf_…`, `dop_v1_…
 `Authorization`-style scheme word before a token, a URL whose path carries a long random segment.
 
 Checking eighty regexes one after another on every value costs too much (detect-secrets' own per-line scan reads
-0.2 MB/s), so `FormatSet` reads from each regex the literal text every match must contain (`ghp_`, `xox`, `-us`)
-and first searches a text once for all of these literals together; only the formats whose literal occurs, and the
-few with no literal at all, then run.
+0.2 MB/s), so `FormatSet` reads from each regex the literal text every match must contain (`ghp_`, `xox`, `-us`).
+A short text is searched once for all of these literals together; only the formats whose literal occurs, and the
+few with no literal at all, then run. A long ASCII text (a report, a large body) is searched near each format's
+literal or anchor instead (secrets/anchors.py): the literals and what must follow them in one pass, then each
+format's regex only where a match can start, with the same matches as the regex over the whole text.
 """
 
 from __future__ import annotations
