@@ -468,12 +468,3 @@ class NearSearch:
                 return found
             low = window.start() + 1
         return None
-        end = min(len(text), high + self._span)
-        while low <= high:
-            window = self._window.search(text, low, end)  # type: ignore[union-attr]
-            if window is None or window.start() > high:
-                return None
-            if (found := regex.match(text, window.start())) is not None:
-                return found
-            low = window.start() + 1
-        return None
