@@ -24,7 +24,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-__all__ = ["LiteralFinder", "NearSearch", "Plan", "plan_for", "start_ranges"]
+__all__ = ["LiteralFinder", "NearSearch", "Plan", "frequency", "plan_for", "start_ranges"]
 
 # how often a character occurs in reports and traffic, per thousand characters, roughly (English words, JSON, URLs)
 _FREQUENCY = {
@@ -45,8 +45,9 @@ _FREQUENCY = {
 _UNBOUNDED = 1 << 20
 # an anchor shorter than this finds too much to be worth a pass of its own
 _SHORTEST_ANCHOR = 6
-# a literal whose rarest character is commoner than this (per thousand) is searched for whole
-_SCANNED_ABOVE = 15
+# a literal whose rarest character is commoner than this (per thousand) is searched for whole: a vendor prefix
+# (`dapi`) is rarer than its commonest character; a word compared in any case (`pass`, `token`) is not
+SCANNED_ABOVE = 15
 
 
 def frequency(char: str) -> float:
@@ -63,14 +64,14 @@ class LiteralFinder:
     of its regex (`rest`, a regex for what follows the literal) counts only where the rest matches too, which
     the engine checks without a call back into Python."""
 
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str]], *, scanned_above: float = SCANNED_ABOVE) -> None:
         offsets = _anchor_offsets(entries)
         self._alone = {(literal, rest): re.compile(re.escape(literal) + rest) for literal, rest, _ in offsets}
         # a literal of common characters only (`dapi`, `pass`) is searched for whole, a substring search per literal
         # being cheaper than stopping the regex at every occurrence of its commonest character
         self._scanned: dict[str, list[tuple[str, str]]] = {}
         for literal, rest, offset in offsets:
-            if frequency(literal[offset]) > _SCANNED_ABOVE and len(literal) >= 3:
+            if frequency(literal[offset]) > scanned_above and len(literal) >= 3:
                 self._scanned.setdefault(literal, []).append((literal, rest))
         anchored = sorted(
             (item for item in offsets if item[:2] not in self._scanned.get(item[0], ())),

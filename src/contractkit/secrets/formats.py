@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-from contractkit.secrets.anchors import LiteralFinder, NearSearch, Plan, plan_for, start_ranges
+from contractkit.secrets.anchors import LiteralFinder, NearSearch, Plan, frequency, plan_for, start_ranges
 
 __all__ = [
     "DOCUMENTED_EXAMPLES",
@@ -198,6 +198,9 @@ def looks_random(value: str, *, min_length: int = 16) -> bool:
 
 
 _RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
+# the literals compared in any case are words that occur in prose (`pass` in `passed`): searched for whole only
+# when made of the commonest characters (secrets/anchors.py)
+WORD_SCANNED_ABOVE = 20
 # from this length a text is searched near each format's literal or anchor rather than by each format's regex
 NEAR_SEARCH_FROM = 2048
 
@@ -265,8 +268,19 @@ def _literal_sets(pattern: str, flags: int) -> tuple[list[str] | None, int, int 
 
 
 def _better(best: list[str] | None, current: list[str]) -> list[str] | None:
+    """The set whose shortest string is longer; of two as long, the one whose strings hold rarer characters
+    (`key|pwd|pw|...` rather than `cl|clou|cloudant`: fewer places in a text to look at)."""
     shortest = min(map(len, current))
-    return current if shortest >= 2 and (best is None or shortest > min(map(len, best))) else best
+    if shortest < 2 or (best is not None and shortest < min(map(len, best))):
+        return best
+    if best is not None and shortest == min(map(len, best)) and _commonest(current) >= _commonest(best):
+        return best
+    return current
+
+
+def _commonest(strings: list[str]) -> float:
+    """How common the rarest character of the commonest of these strings is."""
+    return max(min(map(frequency, string)) for string in strings)
 
 
 def _branch_prefixes(op: Any, arg: Any) -> list[str] | None:
@@ -479,7 +493,7 @@ class FormatSet:
             folded = {entry for item in self.formats if item.folded for entry in item.entries}
             self._literal_finders = (
                 LiteralFinder(exact) if exact else None,
-                LiteralFinder(folded) if folded else None,
+                LiteralFinder(folded, scanned_above=WORD_SCANNED_ABOVE) if folded else None,
             )
         return self._literal_finders
 
