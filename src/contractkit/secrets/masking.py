@@ -34,7 +34,6 @@ __all__ = ["credential_environ", "mask_text", "mask_values"]
 _ANYWHERE_LENGTH = 16
 # below this a value is no credential worth masking (a test's `x`), and masking it would only garble the text
 _SHORTEST = 4
-_WORD = "A-Za-z0-9"
 _PLACEHOLDERS = re.compile(r"<(?:scrubbed|volatile):[^<>\s]*>")
 # both start with a literal character (set), which the regex engine searches for fast
 _QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[A-Za-z0-9_.\-\[\]]{1,64})=(?P<value>[^&#\s\"'<>)\]]+)")
