@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 __all__ = ["LiteralFinder", "NearSearch", "Plan", "frequency", "plan_for", "start_ranges"]
@@ -66,7 +67,6 @@ class LiteralFinder:
 
     def __init__(self, entries: Iterable[tuple[str, str]], *, scanned_above: float = SCANNED_ABOVE) -> None:
         offsets = _anchor_offsets(entries)
-        self._alone = {(literal, rest): re.compile(re.escape(literal) + rest) for literal, rest, _ in offsets}
         # a literal of common characters only (`dapi`, `pass`) is searched for whole, a substring search per literal
         # being cheaper than stopping the regex at every occurrence of its commonest character
         self._scanned: dict[str, list[tuple[str, str]]] = {}
@@ -111,12 +111,12 @@ class LiteralFinder:
         """Where each (literal, rest) entry holds in a text (start offsets of the literal, ascending); entries that
         do not hold are left out."""
         found: dict[tuple[str, str], list[int]] = {}
-        table, also, alone = self._table, self._also, self._alone
+        table, also = self._table, self._also
         for literal, scanned in self._scanned.items():
             start = text.find(literal)
             while start >= 0:
                 for entry in scanned:
-                    if not entry[1] or alone[entry].match(text, start):
+                    if not entry[1] or _alone(entry).match(text, start):
                         found.setdefault(entry, []).append(start)
                 start = text.find(literal, start + 1)
         for match in self._regex.finditer(text) if self._regex is not None else ():
@@ -124,9 +124,15 @@ class LiteralFinder:
             anchor = match.start()
             found.setdefault(entry, []).append(anchor - offset)
             for other, other_offset in also[entry]:
-                if anchor >= other_offset and alone[other].match(text, anchor - other_offset):
+                if anchor >= other_offset and _alone(other).match(text, anchor - other_offset):
                     found.setdefault(other, []).append(anchor - other_offset)
         return found
+
+
+@lru_cache(maxsize=1024)
+def _alone(entry: tuple[str, str]) -> re.Pattern[str]:
+    """A regex for one literal and its rest, compiled when first needed."""
+    return re.compile(re.escape(entry[0]) + entry[1])
 
 
 def _anchor_offsets(entries: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
