@@ -424,16 +424,18 @@ def start_ranges(positions: list[int], plan: Plan) -> list[tuple[int, int]]:
     if low == high:
         points = sorted({position - low for position in positions if position >= low})
         return [(point, point) for point in points]
-    ranges: list[tuple[int, int]] = []
-    for position in positions:
-        start, end = max(position - high, 0), position - low
+    lows: list[int] = []
+    highs: list[int] = []
+    for position in positions:  # ascending, so each range ends after the one before: merging keeps its end
+        end = position - low
         if end < 0:
             continue
-        if ranges and start <= ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], end))
+        if highs and position - high <= highs[-1] + 1:
+            highs[-1] = end
         else:
-            ranges.append((start, end))
-    return ranges
+            lows.append(position - high if position > high else 0)
+            highs.append(end)
+    return list(zip(lows, highs))
 
 
 class NearSearch:
