@@ -136,13 +136,14 @@ def _alone(entry: tuple[str, str]) -> re.Pattern[str]:
 
 
 def _anchor_offsets(entries: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
-    """Where to anchor each literal: on a rare character, and not on one many other literals are anchored on
-    (each alternative anchored on a character is tried wherever that character occurs)."""
+    """Where to anchor each literal: on its rarest character (the regex stops wherever an anchor character
+    occurs; the literals anchored on one character are then told apart in one tree, so sharing one costs
+    little), of two as rare the one fewer literals use."""
     chosen: dict[str, int] = {}
     result = []
     for literal, rest in sorted(set(entries), key=lambda entry: (-len(entry[0]), entry)):
         offset = min(
-            range(len(literal)), key=lambda index: frequency(literal[index]) * (1 + chosen.get(literal[index], 0) / 20)
+            range(len(literal)), key=lambda index: frequency(literal[index]) * (1 + chosen.get(literal[index], 0) / 200)
         )
         chosen[literal[offset]] = chosen.get(literal[offset], 0) + 1
         result.append((literal, rest, offset))
