@@ -29,7 +29,8 @@ sys.path.insert(0, str(CORPUS))
 from shape_harness import build_corpus  # noqa: E402
 
 # a registry's own formats, shaped to reach what the built-in ones do not: a literal in a group of its own case at no
-# fixed place, a lookahead inside a lookahead, an anchor at no fixed place before a word boundary
+# fixed place, a lookahead inside a lookahead, an anchor at no fixed place before a word boundary, a match that
+# starts where a run starts
 CUSTOM = FormatSet(
     [
         ("acme-token", r"acme_[a-z0-9]{20}"),
@@ -37,6 +38,7 @@ CUSTOM = FormatSet(
         ("vault-token", r"(?:[a-z]{1,8}_)?(?i:vault)[-_]token[=:](?P<v>[A-Za-z0-9]{20})"),
         ("nested-ahead", r"zq(?=[0-9]{4}(?=[a-f]{3}))[0-9]{2}"),
         ("scoped-hex", r"[a-z]{2,6}:[0-9a-f]{8}\b"),
+        ("run-led", r"(?<![a-z0-9])[a-z]{2,5}-[0-9a-f]{12}"),
     ]
 )
 CUSTOM_EXAMPLES = [
@@ -47,6 +49,10 @@ CUSTOM_EXAMPLES = [
     "key:0123abcd",
     "keyring:0123abcdef",
     "ORDER-SECRET = abcdefgh12345",
+    "abcd-0123456789ab",
+    "9abc-0123456789ab",
+    "abcdef-0123456789ab",
+    "+ab-0123456789abcdef",
 ]
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-__all__ = ["LiteralFinder", "NearSearch", "Plan", "frequency", "plan_for", "start_ranges"]
+__all__ = ["LiteralFinder", "NearSearch", "Plan", "frequency", "plan_for", "run_starts", "start_ranges"]
 
 # how often a character occurs in reports and traffic, per thousand characters, roughly (English words, JSON, URLs)
 _FREQUENCY = {
@@ -179,6 +179,9 @@ class Plan:
     head: re.Pattern[str] | None = None
     head_span: int = 0
     rest: str = ""  # a regex for what follows the literal, in the regex's own flags ("" when not known)
+    # for a regex that starts where a run of these characters starts (a one-character negative lookbehind, then
+    # only such characters up to the anchor): the run, matched backwards from the anchor, gives the one start
+    run: re.Pattern[str] | None = None
 
     @property
     def is_usable(self) -> bool:
@@ -220,7 +223,64 @@ def plan_for(
     head = re.compile(before + anchor_text, flags)
     head_parsed = _parser.parse(head.pattern, flags & ~re.UNICODE)
     head_span = head_parsed.getwidth()[1] + (_lookahead_reach(list(head_parsed)) or 0) + 1
-    return Plan(lead, span, anchor, head, head_span, rest)
+    run = _run_before(items[:at])
+    return Plan(lead, span, anchor, head, head_span, rest, re.compile(run + "*") if run else None)
+
+
+def _run_before(items: list[Any]) -> str | None:
+    """A class of the characters these elements consume, when they begin with a one-character negative
+    lookbehind that refuses every one of them (`(?<![A-Za-z0-9_.+/-])[A-Za-z][A-Za-z0-9]{0,11}...`): a match
+    then starts exactly where the run of such characters before its anchor starts."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if not items or items[0][0] is not c.ASSERT_NOT or items[0][1][0] != -1 or len(items[0][1][1]) != 1:
+        return None
+    refused = _characters([list(items[0][1][1])[0]])
+    consumed = _characters(items[1:])
+    if not refused or not consumed or not consumed <= refused:
+        return None
+    return "[" + "".join(re.escape(chr(code)) for code in sorted(consumed)) + "]"
+
+
+def _characters(items: list[Any]) -> set[int] | None:
+    """Every character these elements can consume, when each is a literal or a class of literals and ranges
+    (lookarounds consume nothing); None for anything wider."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    found: set[int] = set()
+    for op, arg in items:
+        inner: set[int] | None = set()
+        if op is c.LITERAL:
+            inner = {arg}
+        elif op is c.IN:
+            inner = _class_characters(arg)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            inner = _characters(list(arg[2]))
+        elif op is c.SUBPATTERN:
+            inner = _characters(list(arg[-1]))
+        elif op is c.BRANCH:
+            parts = [_characters(list(branch)) for branch in arg[1]]
+            inner = None if any(part is None for part in parts) else set().union(*parts)  # type: ignore[arg-type]
+        elif op not in (c.ASSERT, c.ASSERT_NOT):
+            return None
+        if inner is None:
+            return None
+        found |= inner
+    return found
+
+
+def _class_characters(members: list[Any]) -> set[int] | None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    found: set[int] = set()
+    for kind, value in members:
+        if kind is c.LITERAL:
+            found.add(value)
+        elif kind is c.RANGE and value[1] - value[0] < 512:
+            found.update(range(value[0], value[1] + 1))
+        else:
+            return None
+    return found
 
 
 def _ignores_case(flags: int, source: str) -> bool:
@@ -416,6 +476,19 @@ def _unparse_one(op: Any, arg: Any) -> str | None:
         return f"(?{'<' if arg[0] < 0 else ''}{'=' if op is c.ASSERT else '!'}{inner})"
     low, high = arg[0], "" if arg[1] == c.MAXREPEAT else arg[1]
     return f"(?:{inner}){{{low},{high}}}{'?' if op is c.MIN_REPEAT else ''}"
+
+
+def run_starts(positions: list[int], plan: Plan, backwards: str) -> list[tuple[int, int]]:
+    """The one start of a match anchored at each position (ascending), for a plan with a `run`: where the run of
+    its characters before the anchor starts (found in `backwards`, the text reversed), when the lead allows it."""
+    low, high = plan.lead
+    run, size = plan.run, len(backwards)
+    starts = set()
+    for position in positions:
+        length = run.match(backwards, size - position).end() - (size - position)  # type: ignore[union-attr]
+        if low <= length <= high:
+            starts.add(position - length)
+    return [(start, start) for start in sorted(starts)]
 
 
 def start_ranges(positions: list[int], plan: Plan) -> list[tuple[int, int]]:

@@ -33,7 +33,15 @@ from typing import Any, Callable, Iterable, Iterator
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-from contractkit.secrets.anchors import LiteralFinder, NearSearch, Plan, frequency, plan_for, start_ranges
+from contractkit.secrets.anchors import (
+    LiteralFinder,
+    NearSearch,
+    Plan,
+    frequency,
+    plan_for,
+    run_starts,
+    start_ranges,
+)
 
 __all__ = [
     "DOCUMENTED_EXAMPLES",
@@ -466,6 +474,7 @@ class FormatSet:
         """The formats that may match an ASCII text, in order, each with its search held to where its literal
         (`found`, from `literal_hits`) or anchor occurs (None: the whole text, for a format whose matches cannot
         be bounded)."""
+        backwards = ""  # the text reversed, made once for the formats that start where a run starts
         for item in self.formats:
             if item.literals:
                 lists = [found[item.folded][entry] for entry in item.entries if entry in found[item.folded]]
@@ -483,6 +492,9 @@ class FormatSet:
                 continue
             if item.plan is None or not item.plan.is_usable:
                 yield item, None
+            elif item.plan.run is not None:
+                backwards = backwards or text[::-1]
+                yield item, NearSearch(item.regex, text, run_starts(positions, item.plan, backwards), item.plan)
             else:
                 yield item, NearSearch(item.regex, text, start_ranges(positions, item.plan), item.plan)
 
