@@ -615,7 +615,7 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
 _SCHEME_KINDS = frozenset({"authorization", "bearer", "basic-credentials"})
 
 
-@lru_cache(maxsize=8192)  # a report or a body repeats its tokens
+@lru_cache(maxsize=1024)  # a report or a body repeats its tokens
 def _is_scheme_token(kind: str, value: str) -> bool:
     """What follows a scheme word is a credential when it is one: Basic credentials decode to `user:password`;
     any other token mixes letters and digits in a run, or is random."""
@@ -636,7 +636,7 @@ _DIGEST_PREFIX = re.compile(r"(?i)(?:sha-?\d*|md5|crc32c?|blake2[bs]?|xxh\d*)[_.
 _CREDENTIAL_PREFIX_WORDS = frozenset({"pat", "key", "token", "secret", "sk", "api", "pw", "auth", "pass"})
 
 
-@lru_cache(maxsize=8192)  # a report or a body repeats its tokens
+@lru_cache(maxsize=1024)  # a report or a body repeats its tokens
 def _is_vendor_token(prefix: str, rest: str) -> bool:
     """A prefixed token is a secret when its prefix does not call it public and its random part is random: 20
     characters or more (16 under a credential word such as `pat`), judged as hex when it is hex."""
