@@ -12,9 +12,11 @@ a vendor prefix and a separator before a long random part (`hf_…`, `dop_v1_…
 `Authorization`-style scheme word before a token, a URL whose path carries a long random segment.
 
 Checking eighty regexes one after another on every value costs too much (detect-secrets' own per-line scan reads
-0.2 MB/s), so `FormatSet` reads from each regex the literal text every match must contain (`ghp_`, `xox`, `-us`)
-and first searches a text once for all of these literals together; only the formats whose literal occurs, and the
-few with no literal at all, then run.
+0.2 MB/s), so `FormatSet` reads from each regex the literal text every match must contain (`ghp_`, `xox`, `-us`).
+A short text is searched once for all of these literals together; only the formats whose literal occurs, and the
+few with no literal at all, then run. A long ASCII text (a report, a large body) is searched near each format's
+literal or anchor instead (secrets/anchors.py): the literals and what must follow them in one pass, then each
+format's regex only where a match can start, with the same matches as the regex over the whole text.
 """
 
 from __future__ import annotations
@@ -24,12 +26,22 @@ import binascii
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from itertools import product
+from functools import lru_cache, partial
+from itertools import chain, product
 from math import log2
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+from contractkit.secrets.anchors import (
+    LiteralFinder,
+    NearSearch,
+    Plan,
+    frequency,
+    plan_for,
+    run_starts,
+    start_ranges,
+)
 
 __all__ = [
     "DOCUMENTED_EXAMPLES",
@@ -139,6 +151,9 @@ DOCUMENTED_EXAMPLES = frozenset(
     }
 )
 # prefix words that say a key is published on purpose: Stripe's `pk_live_`, Mapbox's `pk.`, `pub_`, `publishable_`
+# a vendor prefix that calls the token it starts public, right before a match: the match is that public key's body
+# (a Mapbox public token `pk.eyJ...` holds a JWT-shaped part)
+_PUBLIC_LEAD = re.compile(r"(?<![A-Za-z0-9_.-])(?:pk|pub|publishable)[._-](?:(?:live|test)[._-])?\Z")
 _PUBLIC_PREFIX_WORDS = frozenset({"pk", "pub", "public", "publishable", "client"})
 _PREFIX_WORD = re.compile(r"[A-Za-z]+")
 
@@ -191,6 +206,11 @@ def looks_random(value: str, *, min_length: int = 16) -> bool:
 
 
 _RUN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
+# the literals compared in any case are words that occur in prose (`pass` in `passed`): searched for whole only
+# when made of the commonest characters (secrets/anchors.py)
+WORD_SCANNED_ABOVE = 20
+# from this length a text is searched near each format's literal or anchor rather than by each format's regex
+NEAR_SEARCH_FROM = 2048
 
 
 _HEX_BODY = re.compile(r"[A-Za-z]{0,4}([0-9a-f]{24,}|[0-9A-F]{24,})")
@@ -224,33 +244,51 @@ def _random_part(text: str) -> bool:
 # ---------------------------------------------------------------- the literal every match contains
 
 
-def _literal_sets(pattern: str, flags: int) -> list[str] | None:
+def _literal_sets(pattern: str, flags: int) -> tuple[list[str] | None, int, int | None]:
     """The strings of which every match contains one (the set with the longest shortest string found at the top
-    level of the regex), or None when no set of strings of two or more characters is found."""
+    level of the regex), or None when no set of strings of two or more characters is found; and the indexes of the
+    top-level elements where those strings start and end (None when they end inside an element)."""
     from re import _parser  # type: ignore[attr-defined]
 
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
-        return None
+        return None, 0, None
     best: list[str] | None = None
+    best_at, at, best_end = 0, 0, None
     current: list[str] = [""]
-    for op, arg in list(parsed) + [(None, None)]:
+    for index, (op, arg) in enumerate(list(parsed) + [(None, None)]):
         options = _options(op, arg)
         if options is not None and len(current) * len(options) <= 32:
+            at = index if current == [""] else at
             current = [head + tail for head, tail in product(current, options)]
             continue
         prefixes = _branch_prefixes(op, arg) if options is None else None
-        if prefixes is not None and len(current) * len(prefixes) <= 32:
+        inside = prefixes is not None and len(current) * len(prefixes) <= 32
+        if prefixes is not None and inside:
+            at = index if current == [""] else at
             current = [head + tail for head, tail in product(current, prefixes)]  # a match goes on past them
-        best = _better(best, current)
-        current = [""] if options is None or len(options) > 32 else options
-    return best
+        chosen = _better(best, current)
+        if chosen is not best:
+            best, best_at, best_end = chosen, at, None if inside else index
+        current, at = ([""], index + 1) if options is None or len(options) > 32 else (options, index)
+    return best, best_at, best_end
 
 
 def _better(best: list[str] | None, current: list[str]) -> list[str] | None:
+    """The set whose shortest string is longer; of two as long, the one whose strings hold rarer characters
+    (`key|pwd|pw|...` rather than `cl|clou|cloudant`: fewer places in a text to look at)."""
     shortest = min(map(len, current))
-    return current if shortest >= 2 and (best is None or shortest > min(map(len, best))) else best
+    if shortest < 2 or (best is not None and shortest < min(map(len, best))):
+        return best
+    if best is not None and shortest == min(map(len, best)) and _commonest(current) >= _commonest(best):
+        return best
+    return current
+
+
+def _commonest(strings: list[str]) -> float:
+    """How common the rarest character of the commonest of these strings is."""
+    return max(min(map(frequency, string)) for string in strings)
 
 
 def _branch_prefixes(op: Any, arg: Any) -> list[str] | None:
@@ -330,7 +368,15 @@ class _Format:
     weak: bool  # its fixed part is short: a match counts only when it looks random
     literals: tuple[str, ...]
     folded: bool  # its literals are compared case-insensitively
+    plan: Plan | None  # where its matches can be, relative to its literal or anchor (secrets/anchors.py)
     order: int = 0  # its place in the set: on a tie the earlier (and a specific before a generic) format names it
+
+    @property
+    def entries(self) -> frozenset[tuple[str, str]]:
+        """Its literals as searched (lower-cased when compared case-insensitively), each with a regex for what
+        must follow it (secrets/anchors.py)."""
+        rest = self.plan.rest if self.plan is not None else ""
+        return frozenset((literal.lower() if self.folded else literal, rest) for literal in self.literals)
 
 
 class FormatSet:
@@ -342,6 +388,7 @@ class FormatSet:
         ordered = [item for item in compiled if item.kind not in GENERIC_KINDS] + generic
         self.formats = tuple(replace(item, order=index) for index, item in enumerate(ordered))
         self._hex_bodied: FormatSet | None = None
+        self._literal_finders: tuple[LiteralFinder | None, LiteralFinder | None] | None = None
         self._always = tuple(item for item in self.formats if not item.literals)
         self._by_literal: dict[str, list[_Format]] = {}
         for item in self.formats:
@@ -353,6 +400,13 @@ class FormatSet:
         folded = sorted({lit.lower() for item in self.formats if item.folded for lit in item.literals}, key=len)
         self._exact = re.compile(trie_pattern(exact)) if exact else None
         self._folded = re.compile(trie_pattern(folded), re.IGNORECASE) if folded else None
+        # a literal found selects the formats of every literal that may hide in or under it: one inside it, or
+        # one that begins inside it and goes on past it (the search resumes after it and cannot see those)
+        self._selects: dict[tuple[bool, str], list[_Format]] = {
+            (fold, key): [item for other in keys if _may_hide(key, other) for item in self._by_literal[other]]
+            for fold, keys in ((False, exact), (True, folded))
+            for key in keys
+        }
 
     def __add__(self, other: FormatSet) -> FormatSet:
         return FormatSet((item.kind, item.source) for item in self.formats + other.formats)
@@ -384,10 +438,9 @@ class FormatSet:
         those without one."""
         chosen: dict[int, _Format] = {}
         for trigger, fold in ((self._exact, False), (self._folded, True)):
-            if trigger is not None:
-                for literal in set(trigger.findall(text)):
-                    for item in self._by_literal.get(literal.lower() if fold else literal, ()):
-                        chosen[id(item)] = item
+            for literal in set(trigger.findall(text)) if trigger is not None else ():
+                for item in self._selects.get((fold, _ascii_folded(literal) if fold else literal), ()):
+                    chosen[id(item)] = item
         always = (
             self._always if not literal_only and _RUN.search(text) else ()
         )  # each format without a literal needs a long run
@@ -395,12 +448,85 @@ class FormatSet:
 
     def iter_matches(self, text: str, *, literal_only: bool = False) -> Iterator[FormatMatch]:
         """Every credential format in a text (documented examples and public keys left out); with `literal_only`
-        only the formats that have a literal (the others need a random run, which a caller finds itself)."""
-        for item in self.candidates(text, literal_only=literal_only):
-            for found in _finditer(item, text):
+        only the formats that have a literal (the others need a random run, which a caller finds itself).
+
+        A long ASCII text is searched near each format's anchors (`_searches`); a short one, where a pass per
+        anchor costs more than it saves, by each chosen format's regex over the whole text."""
+        if len(text) >= NEAR_SEARCH_FROM and text.isascii():
+            chosen = self._searches(text, self.literal_hits(text), literal_only=literal_only)
+        else:
+            chosen = ((item, None) for item in self.candidates(text, literal_only=literal_only))
+        for item, search in chosen:
+            for found in _finditer(item, text, search):
                 match = _secret_span(item, found)
                 if match is not None:
                     yield match
+
+    def literal_hits(self, text: str) -> dict[bool, dict[tuple[str, str], list[int]]]:
+        """Where each format's literal occurs in an ASCII text with what must follow it, in one pass for the
+        literals compared exactly (False) and one over the lower-cased text for the others (True)."""
+        exact, folded = self._finders()
+        return {False: exact.find(text) if exact else {}, True: folded.find(text.lower()) if folded else {}}
+
+    def _searches(
+        self, text: str, found: dict[bool, dict[tuple[str, str], list[int]]], *, literal_only: bool
+    ) -> Iterator[tuple[_Format, Callable[[int], re.Match[str] | None] | None]]:
+        """The formats that may match an ASCII text, in order, each with its search held to where its literal
+        (`found`, from `literal_hits`) or anchor occurs (None: the whole text, for a format whose matches cannot
+        be bounded)."""
+        backwards = ""  # the text reversed, made once for the formats that start where a run starts
+        for item in self.formats:
+            if item.literals:
+                lists = [found[item.folded][entry] for entry in item.entries if entry in found[item.folded]]
+                if not lists:
+                    continue
+                positions = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            elif literal_only:
+                continue
+            elif item.plan is not None and item.plan.anchor is not None:
+                positions = [found.start() for found in item.plan.anchor.finditer(text)]
+                if not positions:
+                    continue
+            else:
+                yield item, None
+                continue
+            if item.plan is None or not item.plan.is_usable:
+                yield item, None
+            elif item.plan.run is not None:
+                backwards = backwards or text[::-1]
+                yield item, NearSearch(item.regex, text, run_starts(positions, item.plan, backwards), item.plan)
+            else:
+                yield item, NearSearch(item.regex, text, start_ranges(positions, item.plan), item.plan)
+
+    def _finders(self) -> tuple[LiteralFinder | None, LiteralFinder | None]:
+        """One finder for the literals compared exactly, one for those compared in lower case."""
+        if self._literal_finders is None:
+            exact = {entry for item in self.formats if not item.folded for entry in item.entries}
+            folded = {entry for item in self.formats if item.folded for entry in item.entries}
+            self._literal_finders = (
+                LiteralFinder(exact) if exact else None,
+                LiteralFinder(folded, scanned_above=WORD_SCANNED_ABOVE) if folded else None,
+            )
+        return self._literal_finders
+
+
+def _may_hide(found: str, other: str) -> bool:
+    """True when `other` may occur in or under an occurrence of `found`: inside it, or beginning in it and
+    going on past it."""
+    return other in found or any(other.startswith(found[index:]) for index in range(1, len(found)))
+
+
+def _ascii_folded(found: str) -> str:
+    """A literal found ignoring case, as its lower-case ASCII spelling (the engine also matches `ſ` to `s` and
+    the Kelvin sign to `k`)."""
+    return found.lower() if found.isascii() else "".join(map(_ascii_letter, found))
+
+
+@lru_cache(maxsize=256)
+def _ascii_letter(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    return next((letter for letter in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(letter, char, re.I)), char)
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -432,21 +558,27 @@ def _compile(kind: str, pattern: str | re.Pattern[str]) -> _Format:
     if bounded:
         source = source[len(S) :]
     regex = re.compile(source, flags)
-    literals = _literal_sets(source, flags & ~re.UNICODE)
-    folded = bool(regex.flags & re.IGNORECASE) or source.startswith("(?i")
+    literals, literal_at, literal_end = _literal_sets(source, flags & ~re.UNICODE)
+    folded = bool(regex.flags & re.IGNORECASE) or "(?i" in source
     strong = literals is not None and min(map(len, literals)) >= 4  # short literals only filter
-    return _Format(
-        kind, pattern, regex, bounded, not strong and kind != "prefixed-token", tuple(literals or ()), folded
-    )
+    plan = plan_for(source, flags, tuple(literals or ()), (literal_at, literal_end), folded=folded)
+    weak = not strong and kind != "prefixed-token"
+    return _Format(kind, pattern, regex, bounded, weak, tuple(literals or ()), folded, plan)
 
 
-def _finditer(item: _Format, text: str) -> Iterator[re.Match[str]]:
-    if not item.bounded:
+def _finditer(
+    item: _Format, text: str, search: Callable[[int], re.Match[str] | None] | None = None
+) -> Iterator[re.Match[str]]:
+    """A format's matches in a text: its regex's `finditer`, through `search` (the regex's own `search` held to
+    where matches can start) when given, and only at a token boundary for a bounded format."""
+    if search is None and not item.bounded:
         yield from item.regex.finditer(text)
         return
+    if search is None:
+        search = partial(item.regex.search, text)
     position = 0
-    while (found := item.regex.search(text, position)) is not None:
-        if _at_boundary(text, found.start()):
+    while (found := search(position)) is not None:
+        if not item.bounded or _at_boundary(text, found.start()):
             yield found
             position = max(found.end(), found.start() + 1)
         else:
@@ -468,7 +600,7 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
     else:
         start, end = found.span()
     value = found.string[start:end]
-    if end <= start or value in DOCUMENTED_EXAMPLES:
+    if end <= start or value in DOCUMENTED_EXAMPLES or _PUBLIC_LEAD.search(found.string, max(0, start - 16), start):
         return None
     if item.kind == "prefixed-token" and not _is_vendor_token(found["p"], found["r"]):
         return None
@@ -483,6 +615,7 @@ def _secret_span(item: _Format, found: re.Match[str]) -> FormatMatch | None:
 _SCHEME_KINDS = frozenset({"authorization", "bearer", "basic-credentials"})
 
 
+@lru_cache(maxsize=1024)  # a report or a body repeats its tokens
 def _is_scheme_token(kind: str, value: str) -> bool:
     """What follows a scheme word is a credential when it is one: Basic credentials decode to `user:password`;
     any other token mixes letters and digits in a run, or is random."""
@@ -503,6 +636,7 @@ _DIGEST_PREFIX = re.compile(r"(?i)(?:sha-?\d*|md5|crc32c?|blake2[bs]?|xxh\d*)[_.
 _CREDENTIAL_PREFIX_WORDS = frozenset({"pat", "key", "token", "secret", "sk", "api", "pw", "auth", "pass"})
 
 
+@lru_cache(maxsize=1024)  # a report or a body repeats its tokens
 def _is_vendor_token(prefix: str, rest: str) -> bool:
     """A prefixed token is a secret when its prefix does not call it public and its random part is random: 20
     characters or more (16 under a credential word such as `pat`), judged as hex when it is hex."""

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from urllib.parse import quote
 
+from contractkit.secrets.anchors import LiteralFinder
 from contractkit.secrets.detector import Detector, credential_variants, is_secret_name
 from contractkit.secrets.scrub import ScrubRules, placeholder
 from contractkit.secrets.walk import is_hook_url, is_path_secret
@@ -33,7 +34,6 @@ __all__ = ["credential_environ", "mask_text", "mask_values"]
 _ANYWHERE_LENGTH = 16
 # below this a value is no credential worth masking (a test's `x`), and masking it would only garble the text
 _SHORTEST = 4
-_WORD = "A-Za-z0-9"
 _PLACEHOLDERS = re.compile(r"<(?:scrubbed|volatile):[^<>\s]*>")
 # both start with a literal character (set), which the regex engine searches for fast
 _QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[A-Za-z0-9_.\-\[\]]{1,64})=(?P<value>[^&#\s\"'<>)\]]+)")
@@ -87,24 +87,42 @@ def _credential_forms(credentials: tuple[tuple[str, str], ...]) -> dict[str, str
     return _forms(credentials)
 
 
-def _pattern(forms: list[str]) -> re.Pattern[str]:
-    """One pattern for these forms, longest first, the short ones bounded by non-word characters."""
-    alternatives = [
-        re.escape(form) if len(form) >= _ANYWHERE_LENGTH else rf"(?<![{_WORD}]){re.escape(form)}(?![{_WORD}])"
-        for form in sorted(forms, key=len, reverse=True)
-    ]
-    return re.compile("|".join(alternatives))
+@lru_cache(maxsize=32)
+def _forms_finder(forms: tuple[str, ...]) -> LiteralFinder:
+    return LiteralFinder((form, "") for form in forms)
 
 
 def mask_values(text: str, credentials: Mapping[str, str], shown: Callable[[str], str] = placeholder) -> str:
     """Replace each credential of `credentials` (name → value) in text, in every encoding, by its placeholder
-    (or by `shown(name)`): as a whole value only, unless it is long enough never to occur by chance."""
+    (or by `shown(name)`): as a whole value only, unless it is long enough never to occur by chance. Where
+    forms overlap, the one starting first wins, and of those starting at one place the longest."""
     items = tuple(sorted((name, value) for name, value in credentials.items() if len(value) >= _SHORTEST))
     forms = _credential_forms(items) if items else {}
-    present = [form for form in forms if form in text]  # a substring search per form is far cheaper than a regex
-    if not present:
+    if not forms:
         return text
-    return _pattern(present).sub(lambda found: shown(forms[found[0]]), text)
+    found = _forms_finder(tuple(forms)).find(text)  # every form at once, in one pass of the regex engine
+    spans = sorted(
+        (start, -len(form), form)
+        for (form, _), starts in found.items()
+        for start in starts
+        if len(form) >= _ANYWHERE_LENGTH or _stands_alone(text, start, start + len(form))
+    )
+    pieces, last = [], 0
+    names: dict[str, str] = {}  # each form's placeholder, made once
+    for start, negative_length, form in spans:
+        if start >= last:
+            if form not in names:
+                names[form] = shown(forms[form])
+            pieces += [text[last:start], names[form]]
+            last = start - negative_length
+    return "".join(pieces) + text[last:] if pieces else text
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is not inside a word: no ASCII letter or digit touches it."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
 def _mask_urls(text: str, rules: ScrubRules) -> str:
@@ -137,9 +155,12 @@ def _mask_formats(text: str, detector: Detector) -> str:
         return index >= 0 and kept[index][1] > start
 
     pieces, last = [], 0
+    names: dict[str, str] = {}  # each kind's placeholder, made once
     for match in matches:
         if match.start >= last and not touches_placeholder(match.start, match.end):
-            pieces += [text[last : match.start], placeholder(match.kind)]
+            if match.kind not in names:
+                names[match.kind] = placeholder(match.kind)
+            pieces += [text[last : match.start], names[match.kind]]
             last = match.end
     return "".join(pieces) + text[last:]
 
