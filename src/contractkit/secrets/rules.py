@@ -71,7 +71,7 @@ class ScrubRules:
     hints: DescriptionHints = field(default_factory=DescriptionHints)
     # the kinds of the patterns the registry added: no quick look knows their shapes, so they are searched as such
     custom_patterns: frozenset[str] = frozenset()
-    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def extended(
         self,
@@ -128,6 +128,19 @@ class ScrubRules:
             chosen = [item.regex for item in self.patterns.formats if item.kind in self.custom_patterns]
             self._memo["custom"] = chosen
         return self._memo["custom"]
+
+    def clean_values(self, assignments: bool) -> dict[str, bool]:
+        """The values already judged clean in this run (by whether `name=value` assignments in text counted): a
+        recording meets the same URLs and ids again and again, and each is judged once. Bounded: when full, it
+        starts afresh."""
+        memo = self._memo.setdefault(("clean", assignments), {})
+        if len(memo) >= _CLEAN_MEMO_SIZE:
+            memo.clear()
+        return memo
+
+    def forget(self) -> None:
+        """Forget every verdict remembered by these rules (a benchmark measures each pass as a first meeting)."""
+        self._memo.clear()
 
     def field_verdict(self, name: str) -> str:
         """What a field's name says, whatever its value: `kept`, `secret`, `shape` (the value decides, as under
@@ -188,6 +201,9 @@ class ScrubRules:
             or self.is_secret_field(name, value)
             or (_is_credential_param(name) and field_key(name) not in self.keep)
         )
+
+
+_CLEAN_MEMO_SIZE = 1 << 16
 
 
 @lru_cache(maxsize=4096)
