@@ -105,20 +105,24 @@ def _random_runs(data: bytes) -> list[tuple[int, int]]:
 def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tuple[int, int]]:
     spans = []
     verdicts = _RUN_VERDICTS[slash]
-    position = mapped.find(needle)
+    find, slug = mapped.find, _SLUG.fullmatch
+    position = find(needle)
     while position >= 0:
-        end = mapped.find(b" ", position)
+        end = find(b" ", position)
         end = len(mapped) if end < 0 else end
         chunk = data[position:end]
-        verdict = verdicts.get(chunk)
-        if verdict is None:
-            verdict = _remember(verdicts, chunk, _is_random_chunk(chunk, slash=slash))
-        if verdict and data[end : end + 2] != b'":':  # a JSON key is a name, judged by the walk
-            spans.append((position, end))
-        position = mapped.find(needle, end)
+        if slug(chunk) is None:  # a slug, or a path of them, is never random: most runs of a body are
+            verdict = verdicts.get(chunk)
+            if verdict is None:
+                verdict = _remember(verdicts, chunk, _is_random_chunk(chunk, slash=slash))
+            if verdict and data[end : end + 2] != b'":':  # a JSON key is a name, judged by the walk
+                spans.append((position, end))
+        position = find(needle, end)
     return spans
 
 
+# `formats.is_slug` on the bytes of a run (its characters are ASCII): words and numbers joined by `-`, `_`, `.`, `/`
+_SLUG = re.compile(rb"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+)(?:[-_./](?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+))*")
 # the verdict on each run met (without and with `/`): a recording meets the same URLs, names and ids again and again
 _RUN_VERDICTS: tuple[dict[bytes, bool], dict[bytes, bool]] = ({}, {})
 _MEMO_SIZE = 1 << 16
@@ -133,31 +137,14 @@ def _remember(verdicts: dict[bytes, bool], chunk: bytes, verdict: bool) -> bool:
 
 def clear_memo() -> None:
     """Forget the verdicts remembered on runs (a benchmark measures each pass as meeting its values anew)."""
-    for verdicts in (*_RUN_VERDICTS, _SLUG_VERDICTS):
+    for verdicts in _RUN_VERDICTS:
         verdicts.clear()
-
-
-# whether each `/`-separated piece met is a slug: the URLs of one object share their pieces (`repository-12/forks`,
-# `repository-12/keys`, ...), so a path is judged by pieces already judged
-_SLUG_VERDICTS: dict[bytes, bool] = {}
-
-
-def _is_path_of_slugs(chunk: bytes) -> bool:
-    """True when every `/`-separated piece of a run is a slug: then the run is a slug too (`/` joins slugs as `-`
-    does), whatever it is not random."""
-    for piece in chunk.split(b"/"):
-        verdict = _SLUG_VERDICTS.get(piece)
-        if verdict is None:
-            verdict = _remember(_SLUG_VERDICTS, piece, bool(piece) and is_slug(piece.decode("utf-8", "replace")))
-        if not verdict:
-            return False
-    return True
 
 
 def _is_random_chunk(chunk: bytes, *, slash: bool) -> bool:
     """True for a run that is random: not hex, not a slug or a path of words; with `/` as random as base64 of
     random bytes (4.5 bits a character and more)."""
-    if (slash and b"/" not in chunk) or _HEX.fullmatch(chunk) or _is_path_of_slugs(chunk):
+    if (slash and b"/" not in chunk) or _HEX.fullmatch(chunk):
         return False
     run = chunk.decode("utf-8", "replace")
     if is_slug(run) or (slash and shannon_entropy(run) < 4.5):

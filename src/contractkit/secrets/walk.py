@@ -253,6 +253,8 @@ class Scrubber:
         if not value:
             return value
         verdict = self.rules.field_verdict(key)
+        if verdict == "plain" and not container and self.suspects is not None and value not in self.suspects:
+            return value  # what follows would find it plain too: a plain name, and a value the quick look cleared
         if verdict == "kept" or (path and self.rules.is_kept(key, path)) or is_placeholder(value):
             return value
         if self.rules.hints.is_secret(key):
@@ -536,11 +538,12 @@ class Scrubber:
             return self.field(key, value, container, where)
         if self.rules.is_kept(key, where):
             return value
+        secret = self.rules.field_verdict(key) == "secret"  # is_secret_field(key), remembered
         if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-            if self.rules.is_secret_field(key):
+            if secret:
                 return [self.secret(key) if item and not is_placeholder(item) else item for item in value]
             return [self.field(key, item, container, where) for item in value]
-        if isinstance(value, (dict, list)) and self.rules.is_secret_field(key):
+        if isinstance(value, (dict, list)) and secret:
             return self.json(value, container=key, path=where)  # inside `credentials: {...}` random strings go
         return self.json(value, container, where)
 
