@@ -129,6 +129,14 @@ class ScrubRules:
             self._memo["custom"] = chosen
         return self._memo["custom"]
 
+    def hex_bodied_literals(self) -> tuple[str, ...]:
+        """The fixed literals of the formats whose secret part may be hex alone (`key-`, `SK`): every match of
+        one of them holds one of these."""
+        if "hex literals" not in self._memo:
+            formats = self.detector.formats.hex_bodied.formats
+            self._memo["hex literals"] = tuple(sorted({literal for item in formats for literal in item.literals}))
+        return self._memo["hex literals"]
+
     def clean_values(self, assignments: bool) -> dict[str, bool]:
         """The values already judged clean in this run (by whether `name=value` assignments in text counted): a
         recording meets the same URLs and ids again and again, and each is judged once. Bounded: when full, it

@@ -115,7 +115,10 @@ class Scrubber:
 
     def _has_literal_format(self, text: str) -> bool:
         """True when a format with a fixed literal matches (`key-` and 32 hex): such a value has no random run
-        for the quick look to see, as its body may be hex."""
+        for the quick look to see, as its body may be hex. A text holding none of their literals (substring
+        searches, fast on a whole body) holds none of them."""
+        if not any(literal in text for literal in self.rules.hex_bodied_literals()):
+            return False
         return next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
 
     def secret(self, name: str, value: str = "") -> str:
@@ -664,15 +667,16 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
         values = node.values() if type(node) is dict else node
         if type(node) is dict:
             keys.update(node)
-            if any(key in node for key in _VALUE_KEYS):
+            if not _VALUE_KEY_SET.isdisjoint(node):
                 pairs.append(node)
-        for item in values:
-            kind = type(item)
-            if kind is dict or kind is list:
-                stack.append(item)
-            elif kind is float and not exponent:
-                exponent = not math.isfinite(item) or "e" in repr(item)
+        stack += [item for item in values if type(item) in _CONTAINERS]
+        if not exponent:
+            exponent = any(not math.isfinite(item) or "e" in repr(item) for item in values if type(item) is float)
     return keys, pairs, exponent
+
+
+_CONTAINERS = frozenset({dict, list})
+_VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
 
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")  # a digest or id to the quick look, a token in a webhook URL's path
