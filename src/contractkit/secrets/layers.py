@@ -180,14 +180,13 @@ def _base64_layer(value: str) -> Layer | None:
 
 
 def _base64_encoder(original: str, compact: str, urlsafe: bool, encode: Callable[[str], bytes]) -> Callable[[str], str]:
-    line = original.strip()
-    escaped_newline = "\\n" in line and "\n" not in line
-    newline = "\\r\\n" if "\\r\\n" in line else "\\n" if escaped_newline else "\r\n" if "\r\n" in line else "\n"
-    split = re.split(r"\\r\\n|\\n|\r?\n", line)
-    width = len(split[0]) if len(split) > 1 else 0
-    padded = compact.endswith("=") or len(compact) % 4 == 0  # unpadded only when it was short of a multiple of 4
-
-    def to_base64(clean: str) -> str:
+    def to_base64(clean: str) -> str:  # the layout is read only when a secret was found: most layers stay as they are
+        line = original.strip()
+        escaped_newline = "\\n" in line and "\n" not in line
+        newline = "\\r\\n" if "\\r\\n" in line else "\\n" if escaped_newline else "\r\n" if "\r\n" in line else "\n"
+        split = re.split(r"\\r\\n|\\n|\r?\n", line)
+        width = len(split[0]) if len(split) > 1 else 0
+        padded = compact.endswith("=") or len(compact) % 4 == 0  # unpadded only when it was short of a multiple of 4
         text = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(encode(clean)).decode()
         if not padded and not width:
             text = text.rstrip("=")

@@ -66,7 +66,7 @@ def suspect_values(
     spans += _random_runs(data)
     spans += _urls(data)
     if text.lstrip().startswith(("{", "[")):  # a document inside a JSON string: its names are judged by the walk
-        spans += _starts(data, b'"{') + _starts(data, b'"[') + _starts(data, b'"<')
+        spans += _starts(data)
     enclosing = _json_string if text.lstrip().startswith(("{", "[")) else _xml_text
     return frozenset(enclosing(data, start, end) for start, end in spans)
 
@@ -190,13 +190,14 @@ def _finds(data: bytes, needle: bytes, start: int) -> list[int]:
     return found
 
 
-def _starts(data: bytes, needle: bytes) -> list[tuple[int, int]]:
-    spans = []
-    position = data.find(needle)
-    while position >= 0:
-        spans.append((position + 1, position + 2))
-        position = data.find(needle, position + 1)
-    return spans
+def _starts(data: bytes) -> list[tuple[int, int]]:
+    """Where a string starts with `{`, `[` or `<` (a document inside it), found in one search."""
+    if b"{" not in data and b"[" not in data and b"<" not in data:
+        return []
+    return [(found.start() + 1, found.start() + 2) for found in _DOCUMENT_START.finditer(data)]
+
+
+_DOCUMENT_START = re.compile(rb'"[{\[<]')
 
 
 def _urls(data: bytes) -> list[tuple[int, int]]:

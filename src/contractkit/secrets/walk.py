@@ -510,7 +510,7 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth or self.rules.custom_patterns or (_HEX_RUN.search(text) and self._has_literal_format(text)):
+        if self.depth or self.rules.custom_patterns or (_has_hex_run(text) and self._has_literal_format(text)):
             return None
         return suspect_values(text, self.rules.is_secret_query, self.detector.literal_spans)
 
@@ -680,6 +680,12 @@ _VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
 
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")  # a digest or id to the quick look, a token in a webhook URL's path
+_HEX_BYTES = bytes(97 if code in b"0123456789abcdefABCDEF" else 32 for code in range(256))  # hex digit -> `a`
+
+
+def _has_hex_run(text: str) -> bool:
+    """`_HEX_RUN.search(text)` for a whole body, in a byte translation and one substring search."""
+    return text.encode("utf-8", "surrogatepass").translate(_HEX_BYTES).find(b"a" * 16) >= 0
 
 
 def is_hook_url(host: str, path: str) -> bool:
