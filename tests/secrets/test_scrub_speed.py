@@ -36,6 +36,14 @@ def test_the_bytes_slug_test_is_is_slug(run: str) -> None:
     assert (quick._SLUG.fullmatch(run.encode()) is not None) == is_slug(run)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a: "=x', max_size=30))
+def test_marks_found_from_the_rare_byte_are_those_a_search_finds(text: str) -> None:
+    data = text.encode()
+    for lead in (b"a", b'a"'):
+        assert quick._after(data, b"=", (lead,)) == quick._finds(data, lead + b"=", 0)
+
+
 _INNER_TEXTS = st.sampled_from(
     [
         "010:Repository1296269",

@@ -38,10 +38,8 @@ _NAMES = bytes(
 # in JSON text quotes too -> space: inside a JSON string a quote is escaped (`\\"` -> two spaces), and a string's
 # closing quote after a colon leaves nothing to assign
 _JSON_NAMES = _NAMES.replace(b'"', b" ")
-# `name=`, `name: `, `name:"` (a colon without a space is a scheme, an ARN or a time, not an assignment)
-_MARKS = (b"a=", b"a: ", b'a:"')
-_JSON_MARKS = (b"a=", b"a: ")
-_QUOTED_MARKS = _MARKS + (b'a"=', b'a": ', b'a":"')
+# the marks of an assignment (see `_secret_assignments`): `name=`, `name: `, `name:"`, and in XML text `name"=`,
+# `name": `, `name":"` too (a colon without a space is a scheme, an ARN or a time, not an assignment)
 # name characters (letters, digits, `_`, `.`, `-`) -> `a`, the rest -> space
 _WORDS = bytes(97 if code in _NAME_END or code in b"0123456789.-" else 32 for code in range(256))
 _SHORT, _LONG = b"a" * 16, b"a" * 40
@@ -157,7 +155,9 @@ def _secret_assignments(data: bytes, is_secret_name: Callable[[str], bool], *, q
     closing quote, so only assignments inside values are read (a quoted name inside a value is escaped there:
     `password\\"=...`); in XML text a quoted name counts too."""
     mapped = data.translate(_NAMES if quoted else _JSON_NAMES)
-    ends = [position for mark in (_QUOTED_MARKS if quoted else _JSON_MARKS) for position in _finds(mapped, mark, 0)]
+    colons = (b"a: ", b'a:"', b'a": ', b'a":"') if quoted else (b"a: ",)
+    ends = _after(mapped, b"=", (b"a",) if not quoted else (b"a", b'a"'))
+    ends += [position for mark in colons for position in _finds(mapped, mark, 0)]
     if not quoted:  # the name's last character is before the escaped or single quote
         marks = [mark for mark in _JSON_QUOTED_MARKS if mark[:1] in data]  # one-byte tests are fast: most have none
         ends += [position - 1 for mark in marks for position in _finds(data, mark, 1)]
@@ -178,6 +178,17 @@ def _secret_assignments(data: bytes, is_secret_name: Callable[[str], bool], *, q
 
 # a quoted name inside a JSON string: `password\\"=`, `password\\": `, `password'=`, `password': `
 _JSON_QUOTED_MARKS = (b'\\"=', b'\\":', b"'=", b"':")
+
+
+def _after(mapped: bytes, mark: bytes, leads: tuple[bytes, ...]) -> list[int]:
+    """Positions of `lead + mark` for each lead, found from the mark, a rare byte (`=`): a search for `a=` is
+    slow, as its first byte is everywhere in a body."""
+    found = []
+    position = mapped.find(mark)
+    while position >= 0:
+        found += [position - len(lead) for lead in leads if mapped.endswith(lead, 0, position)]
+        position = mapped.find(mark, position + 1)
+    return found
 
 
 def _finds(data: bytes, needle: bytes, start: int) -> list[int]:

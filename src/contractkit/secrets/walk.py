@@ -455,12 +455,10 @@ class Scrubber:
             self.suspects = outer
 
     def _clean_tokens(self, tokens: list[str]) -> bool:
-        """True when none of these single tokens holds a format or a credential (one detector pass over them
-        all), and none decodes to a layer that holds a secret."""
+        """True when none of these single tokens holds a format or a credential, and none decodes to a layer that
+        holds a secret; one detector pass over the tokens and their decoded one-line texts together."""
         if not tokens:
             return True
-        if any(True for _ in self.detector.iter_matches("\n".join(tokens))):
-            return False
         lines = []
         for token in tokens:
             layer = peel(token) if len(token) >= 8 else None  # what `layered` peels at the top
@@ -470,34 +468,36 @@ class Scrubber:
                 return False
         self.depth += 1  # the decoded texts are judged one layer down, as `layered` judges them
         try:
-            return self._clean_lines(lines)
+            judged = self._lines_to_judge(lines)
+            if judged is None or any(True for _ in self.detector.iter_matches("\n".join(tokens + judged))):
+                return False
+            return all(self._text_steps_keep(line) for line in judged)
         finally:
             self.depth -= 1
 
-    def _clean_lines(self, lines: list[str]) -> bool:
-        """True when each of these decoded one-line texts is left as it is by `body` (as a value, then as text),
-        with one detector pass over them all instead of one each: the node ids of a GraphQL-shaped API decode to
-        `010:Repository1296269`, thousands to a recording."""
+    def _lines_to_judge(self, lines: list[str]) -> list[str] | None:
+        """Of these decoded one-line texts, those `body` would judge as text (as a value, then as text), or None
+        when one of them is not clean by what is judged here: the node ids of a GraphQL-shaped API decode to
+        `010:Repository1296269`, thousands to a recording, and are judged with one detector pass for all."""
         judged = []
         for line in lines:
             if not line or is_placeholder(line) or self._plain(line) or len(line) < 4:
                 continue
             if self.layered(line) != line:
-                return False
+                return None
             if "scrubbed" in line or "volatile" in line:  # placeholders inside: the text steps go around them
                 if self.text(line, peeled=True) != line:
-                    return False
+                    return None
                 continue
             judged.append(line)
-        if any(True for _ in self.detector.iter_matches("\n".join(judged))):
-            return False
-        for line in judged:
-            steps = [self._urls, self._paths]
-            steps += [] if _BLOB.fullmatch(line) else [self._blobs]
-            steps += [self._assignments] if self.assignments else []
-            if any(step(line) != line for step in steps):
-                return False
-        return True
+        return judged
+
+    def _text_steps_keep(self, line: str) -> bool:
+        """True when the steps of `text` but the detector's leave a line as it is."""
+        steps = [self._urls, self._paths]
+        steps += [] if _BLOB.fullmatch(line) else [self._blobs]
+        steps += [self._assignments] if self.assignments else []
+        return all(step(line) == line for step in steps)
 
     def _with(self, suspects: frozenset[str] | None, walk: Callable[[], Any]) -> Any:
         """Run a walk judging only these values (all values when None)."""
