@@ -2,8 +2,8 @@
 once (a recording or a re-recording saved, `contracts scan` over stored cassettes).
 
 Each interaction is scrubbed alone (`scrub_interaction`), so a batch splits by interaction with no change of
-verdict: the batch is cut into contiguous shares of about equal size, the shares are scrubbed by worker processes,
-and the results are put back in the order of the interactions. A small batch (or one core) is scrubbed here, as
+verdict: the batch is cut into contiguous shares of about equal size, the shares are scrubbed by worker processes
+and by this one, and the results are put back in the order of the interactions. A small batch (or one core) is scrubbed here, as
 starting workers would cost more than it saves. Workers start from a fork server that has imported the scrubber
 once, so starting a pool costs a fork per worker after the first batch.
 """
@@ -43,10 +43,14 @@ def scrub_batch(
 ) -> list[RecordedInteraction]:
     """Every interaction scrubbed, in order; a batch of `MIN_BATCH_BYTES` or more is shared among `processes`
     worker processes (one per usable core when None)."""
+
+    def here(share: list[RecordedInteraction]) -> list[RecordedInteraction]:
+        return [scrub_interaction(interaction, rules) for interaction in share]
+
     workers = _workers(interactions, processes)
     if workers <= 1:
-        return [scrub_interaction(interaction, rules) for interaction in interactions]
-    return [item for share in _map(_scrub_share, interactions, rules, workers) for item in share]
+        return here(list(interactions))
+    return [item for share in _map(_scrub_share, here, interactions, rules, workers) for item in share]
 
 
 def batch_secrets(
@@ -54,10 +58,14 @@ def batch_secrets(
 ) -> list[list[tuple[tuple[str, ...], str]]]:
     """For each interaction, in order, (where, kind) of every secret scrubbing would replace (see
     `iter_interaction_secrets`); shared among worker processes as `scrub_batch` is."""
+
+    def here(share: list[RecordedInteraction]) -> list[list[tuple[tuple[str, ...], str]]]:
+        return [list(iter_interaction_secrets(interaction, rules)) for interaction in share]
+
     workers = _workers(interactions, processes)
     if workers <= 1:
-        return [list(iter_interaction_secrets(interaction, rules)) for interaction in interactions]
-    return [item for share in _map(_secrets_share, interactions, rules, workers) for item in share]
+        return here(list(interactions))
+    return [item for share in _map(_secrets_share, here, interactions, rules, workers) for item in share]
 
 
 def _workers(interactions: Sequence[RecordedInteraction], processes: int | None) -> int:
@@ -73,15 +81,24 @@ def _size(interaction: RecordedInteraction) -> int:
 
 def _map(
     function: Callable[[list[RecordedInteraction]], list[T]],
+    here: Callable[[list[RecordedInteraction]], list[T]],
     interactions: Sequence[RecordedInteraction],
     rules: ScrubRules,
-    workers: int,
+    processes: int,
 ) -> list[list[T]]:
+    """The function's result on each share, in order: `processes - 1` workers take shares from the start while
+    this process takes them from the end (`here`), so no core waits and no share is sent that need not be."""
     from concurrent.futures import ProcessPoolExecutor  # here: importing it costs every command 16 ms
 
-    shares = _shares(interactions, workers * _SHARES_PER_WORKER)
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start, initargs=(rules,)) as pool:
-        return list(pool.map(function, shares))
+    shares = _shares(interactions, processes * _SHARES_PER_WORKER)
+    with ProcessPoolExecutor(processes - 1, mp_context=_context(), initializer=_start, initargs=(rules,)) as pool:
+        futures = [pool.submit(function, share) for share in shares]
+        done: dict[int, list[T]] = {}
+        for index in reversed(range(len(shares))):
+            if not futures[index].cancel():  # a worker has it already: the rest is theirs
+                break
+            done[index] = here(shares[index])
+        return [done[index] if index in done else futures[index].result() for index in range(len(shares))]
 
 
 def _shares(interactions: Sequence[RecordedInteraction], count: int) -> list[list[RecordedInteraction]]:
