@@ -129,6 +129,7 @@ def test_a_batch_shared_among_processes_is_the_serial_pass_in_order(monkeypatch:
     rules = rules_for(None, {"SHOP_TOKEN": CREDENTIAL})
     interactions = _interactions(24)
     serial = [scrub_interaction(interaction, rules) for interaction in interactions]
+    assert batch._workers(interactions, 2) == 2  # shared indeed
     assert batch.scrub_batch(interactions, rules, processes=2) == serial
     found = batch.batch_secrets(interactions, rules, processes=2)
     assert found == [list(iter_interaction_secrets(interaction, rules)) for interaction in interactions]

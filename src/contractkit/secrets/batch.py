@@ -11,6 +11,7 @@ once, so starting a pool costs a fork per worker after the first batch.
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from contractkit.secrets.rules import ScrubRules
@@ -72,6 +73,9 @@ def _workers(interactions: Sequence[RecordedInteraction], processes: int | None)
     wanted = usable_cores() if processes is None else processes
     if wanted <= 1 or len(interactions) < 2 or sum(map(_size, interactions)) < MIN_BATCH_BYTES:
         return 1
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main is not None and not os.path.isfile(main):  # a worker imports the main module again: from its file
+        return 1
     return min(wanted, len(interactions))
 
 
@@ -89,16 +93,20 @@ def _map(
     """The function's result on each share, in order: `processes - 1` workers take shares from the start while
     this process takes them from the end (`here`), so no core waits and no share is sent that need not be."""
     from concurrent.futures import ProcessPoolExecutor  # here: importing it costs every command 16 ms
+    from concurrent.futures.process import BrokenProcessPool
 
     shares = _shares(interactions, processes * _SHARES_PER_WORKER)
-    with ProcessPoolExecutor(processes - 1, mp_context=_context(), initializer=_start, initargs=(rules,)) as pool:
-        futures = [pool.submit(function, share) for share in shares]
-        done: dict[int, list[T]] = {}
-        for index in reversed(range(len(shares))):
-            if not futures[index].cancel():  # a worker has it already: the rest is theirs
-                break
-            done[index] = here(shares[index])
-        return [done[index] if index in done else futures[index].result() for index in range(len(shares))]
+    done: dict[int, list[T]] = {}
+    try:
+        with ProcessPoolExecutor(processes - 1, mp_context=_context(), initializer=_start, initargs=(rules,)) as pool:
+            futures = [pool.submit(function, share) for share in shares]
+            for index in reversed(range(len(shares))):
+                if not futures[index].cancel():  # a worker has it already: the rest is theirs
+                    break
+                done[index] = here(shares[index])
+            return [done[index] if index in done else futures[index].result() for index in range(len(shares))]
+    except BrokenProcessPool:  # no worker could start (a main module run from standard input): all of it here
+        return [done[index] if index in done else here(share) for index, share in enumerate(shares)]
 
 
 def _shares(interactions: Sequence[RecordedInteraction], count: int) -> list[list[RecordedInteraction]]:
