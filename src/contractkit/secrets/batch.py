@@ -26,7 +26,7 @@ __all__ = ["MIN_BATCH_BYTES", "batch_secrets", "scrub_batch", "usable_cores"]
 
 # below this much traffic a batch is scrubbed in this process: a worker's start costs tens of milliseconds
 MIN_BATCH_BYTES = 4_000_000
-_SHARES_PER_WORKER = 4  # shares smaller than a worker's part, so a worker slowed by other load takes fewer
+_SHARES_PER_WORKER = 16  # small shares: where the workers and this process meet, neither waits long for the other
 _RULES: list[ScrubRules] = []  # in a worker: the rules of its batch, set once when it starts
 T = TypeVar("T")
 

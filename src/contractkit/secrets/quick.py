@@ -12,6 +12,10 @@ not, with C-speed searches only (a byte translation, then substring searches):
 and when the body holds anything that needs the full walk instead (an escape, a percent-escape or character
 reference, CDATA, an assignment to a secret name inside a value, a credential of the run), the answer is None.
 The walk then judges only the values found here and trusts the rest, so the verdicts are those of the full walk.
+
+A recording meets the same URLs, names and ids again and again: the verdict on each token run is remembered
+(bounded, `clear_memo` forgets it), and a run that is a slug or a path of slugs, most of them, is passed over by
+one bytes regex before anything else is computed.
 """
 
 from __future__ import annotations
