@@ -44,6 +44,18 @@ def test_marks_found_from_the_rare_byte_are_those_a_search_finds(text: str) -> N
         assert quick._after(data, b"=", (lead,)) == quick._finds(data, lead + b"=", 0)
 
 
+_CREDENTIAL_RULES = rules_for(None, {"SHOP_TOKEN": CREDENTIAL})
+_FORMS = sorted({value for _, value in _CREDENTIAL_RULES.literals})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FORMS), st.text(max_size=12)), max_size=6))
+def test_the_credentials_found_by_substring_first_are_those_the_regex_finds(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    data = text.encode("utf-8", "surrogatepass")
+    assert _CREDENTIAL_RULES.literal_spans(text, data) == _CREDENTIAL_RULES.detector.literal_spans(text, data)
+
+
 _INNER_TEXTS = st.sampled_from(
     [
         "010:Repository1296269",

@@ -512,7 +512,7 @@ class Scrubber:
         the text needs the full walk."""
         if self.depth or self.rules.custom_patterns or (_has_hex_run(text) and self._has_literal_format(text)):
             return None
-        return suspect_values(text, self.rules.is_secret_query, self.detector.literal_spans)
+        return suspect_values(text, self.rules.is_secret_query, self.rules.literal_spans)
 
     def json(self, data: Any, container: str = "", path: str = "$") -> Any:
         """JSON data with every secret replaced: by name, by pair list, by description, by value."""
