@@ -1,7 +1,7 @@
 """Scrubbing recorded traffic: 100 MB of interactions (JSON lists, AWS-style XML, gzip-compressed JSON bodies,
 form requests) through `scrub_interaction`, the pass the recorder runs before anything reaches disk.
 
-Run: python3 benchmarks/bench_scrub.py [--runs 5] [--megabytes 100]
+Run: python3 benchmarks/bench_scrub.py [--runs 5] [--megabytes 100] [--processes 2]
 
 The traffic is generated from a seed: realistic bodies full of ids, commit SHAs, image digests, dates, URLs and
 prose, with one secret planted in every tenth interaction (a vendor token, a credential of the run, a base64
@@ -9,6 +9,11 @@ document holding a password). Throughput is the bytes of the traffic as recorded
 compressed ones compressed; headers; URIs) divided by the time of the scrubbing pass only (generation excluded),
 both wall-clock and CPU time of the process (the machine is shared, so the wall clock includes waiting for a
 core); the decompressed size is printed too. Prints the median (min-max) of the runs, and checks that every planted secret went.
+
+With `--processes N` (N > 1) the traffic is scrubbed as one batch by `scrub_batch`, shared among N worker
+processes; a new pool is started for every run and its start is timed with the run. CPU time is then the
+process's own plus that of the workers (read from the fork server that reaps them), and is also given per core.
+With `--by-kind`, each kind of body (JSON, XML, gzip-compressed JSON) is also timed apart.
 """
 
 from __future__ import annotations
@@ -17,14 +22,16 @@ import argparse
 import base64
 import gzip
 import json
+import os
 import random
 import statistics
 import string
 import time
 
 from contractkit.cassettes import RecordedInteraction, RecordedRequest, RecordedResponse
+from contractkit.secrets.batch import scrub_batch
 from contractkit.secrets.formats import looks_random, shannon_entropy
-from contractkit.secrets.scrub import rules_for, scrub_interaction
+from contractkit.secrets.scrub import forget_verdicts, rules_for, scrub_interaction
 
 ALNUM = string.ascii_letters + string.digits
 CREDENTIALS = {"SHOP_API_TOKEN": "shop-Zq8Xv2Lm9Nb4Kt7Rw3Yc"}
@@ -204,26 +211,74 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--megabytes", type=float, default=100.0)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--by-kind", action="store_true")
     arguments = parser.parse_args()
     interactions, size, planted = traffic(arguments.megabytes)
     decoded = sum(_size(interaction, decompressed=True) for interaction in interactions)
     rules = rules_for(None, CREDENTIALS)
     scrub_interaction(interactions[0], rules)  # compile the formats once, as a recording run does
-    walls, cpus = [], []
-    for _ in range(arguments.runs):
-        looks_random.cache_clear()  # each run meets its values for the first time, as a recording does
-        shannon_entropy.cache_clear()
-        started, cpu = time.perf_counter(), time.process_time()
-        cleaned = [scrub_interaction(interaction, rules) for interaction in interactions]
-        walls.append(size / 1_000_000 / (time.perf_counter() - started))
-        cpus.append(size / 1_000_000 / (time.process_time() - cpu))
+    walls, cpus, cleaned = _measure(interactions, size, rules, arguments.runs, arguments.processes)
     leaked = _leaked(cleaned, planted)
+    cores = f", {statistics.median(cpus) / arguments.processes:.1f} MB/s per core" if arguments.processes > 1 else ""
     print(
         f"scrubbed {size / 1_000_000:.1f} MB ({decoded / 1_000_000:.1f} MB decompressed) in {len(interactions)} "
-        f"interactions, {arguments.runs} runs: wall {statistics.median(walls):.1f} MB/s median "
-        f"({min(walls):.1f}-{max(walls):.1f}), CPU {statistics.median(cpus):.1f} MB/s median "
-        f"({min(cpus):.1f}-{max(cpus):.1f}); {len(planted)} secrets planted, {leaked} leaked"
+        f"interactions, {arguments.runs} runs, {arguments.processes} process(es): wall {statistics.median(walls):.1f} "
+        f"MB/s median ({min(walls):.1f}-{max(walls):.1f}), CPU {statistics.median(cpus):.1f} MB/s median "
+        f"({min(cpus):.1f}-{max(cpus):.1f}){cores}; {len(planted)} secrets planted, {leaked} leaked"
     )
+    if arguments.by_kind:
+        for kind, chosen in _kinds(interactions).items():
+            kind_size = sum(map(_size, chosen))
+            walls, cpus, _ = _measure(chosen, kind_size, rules, arguments.runs, arguments.processes)
+            print(
+                f"  {kind}: {len(chosen)} interactions, {kind_size / 1_000_000:.1f} MB as recorded: wall "
+                f"{statistics.median(walls):.1f} MB/s ({min(walls):.1f}-{max(walls):.1f}), CPU "
+                f"{statistics.median(cpus):.1f} MB/s ({min(cpus):.1f}-{max(cpus):.1f})"
+            )
+
+
+def _measure(
+    interactions: list[RecordedInteraction], size: int, rules: object, runs: int, processes: int
+) -> tuple[list[float], list[float], list[RecordedInteraction]]:
+    """Throughput of `runs` scrubbing passes, wall clock and CPU (MB/s), and the last pass's result."""
+    walls, cpus, cleaned = [], [], []
+    for _ in range(runs):
+        looks_random.cache_clear()  # each run meets its values for the first time, as a recording does
+        shannon_entropy.cache_clear()
+        forget_verdicts(rules)  # type: ignore[arg-type]
+        started, cpu, workers = time.perf_counter(), time.process_time(), _workers_cpu()
+        if processes > 1:
+            cleaned = scrub_batch(interactions, rules, processes=processes)  # type: ignore[arg-type]
+        else:
+            cleaned = [scrub_interaction(interaction, rules) for interaction in interactions]  # type: ignore[arg-type]
+        walls.append(size / 1_000_000 / (time.perf_counter() - started))
+        spent = time.process_time() - cpu + _workers_cpu() - workers
+        cpus.append(size / 1_000_000 / spent)
+    return walls, cpus, cleaned
+
+
+def _workers_cpu() -> float:
+    """CPU seconds of the worker processes that have ended: they are children of the fork server, which reaps
+    them (cutime and cstime of /proc/<pid>/stat); 0 before any pool started."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # noqa: SLF001 - measuring only
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def _kinds(interactions: list[RecordedInteraction]) -> dict[str, list[RecordedInteraction]]:
+    """The interactions by kind of response body: JSON, XML, gzip-compressed JSON."""
+    kinds: dict[str, list[RecordedInteraction]] = {"JSON": [], "XML": [], "gzip JSON": []}
+    for interaction in interactions:
+        body = interaction.response.body
+        kind = "gzip JSON" if isinstance(body, bytes) else "XML" if str(body).startswith("<") else "JSON"
+        kinds[kind].append(interaction)
+    return kinds
 
 
 def _leaked(cleaned: list[RecordedInteraction], planted: list[str]) -> int:

@@ -2,6 +2,7 @@
 scrubbing that keeps them out of cassettes, pacts, reports and logs: recorded interactions redacted in place,
 reports masked, and the values that change on every run normalised."""
 
+from contractkit.secrets.batch import batch_secrets, scrub_batch
 from contractkit.secrets.detector import DOCUMENTED_EXAMPLES, Detector, is_secret_name, looks_random
 from contractkit.secrets.masking import credential_environ, mask_text, mask_values
 from contractkit.secrets.rules import KEEP_PATH
@@ -25,6 +26,7 @@ __all__ = [
     "Detector",
     "KEEP_PATH",
     "ScrubRules",
+    "batch_secrets",
     "credential_environ",
     "description_hints",
     "dump_json",
@@ -38,6 +40,7 @@ __all__ = [
     "normalise_volatile",
     "rules_for",
     "rules_for_provider",
+    "scrub_batch",
     "scrub_check_result",
     "scrub_interaction",
     "scrub_text",

@@ -107,7 +107,7 @@ def _text_of(data: bytes) -> tuple[str, Callable[[str], bytes]] | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    if not _reads_as_text(text):
+    if not (_reads_as_ascii_text(data) if encoding == "utf-8" and data.isascii() else _reads_as_text(text)):
         return None
     mark = "\ufeff" if text.startswith("\ufeff") else ""  # the byte-order mark, put back in front
     return text[len(mark) :], lambda clean: (mark + clean).encode(encoding)
@@ -135,6 +135,15 @@ def _zero(data: bytes) -> bool:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+# every byte but the ASCII control characters `_CONTROL` counts (tab, line feed and carriage return are text)
+_NOT_CONTROL = bytes(code for code in range(128) if not _CONTROL.match(chr(code)))
+
+
+def _reads_as_ascii_text(data: bytes) -> bool:
+    """`_reads_as_text` for ASCII bytes, counted in one pass in C: a decompressed body is hundreds of kilobytes."""
+    return bool(data) and len(data.translate(None, _NOT_CONTROL)) <= 0.05 * len(data)
 
 
 def _reads_as_text(text: str) -> bool:
@@ -171,14 +180,13 @@ def _base64_layer(value: str) -> Layer | None:
 
 
 def _base64_encoder(original: str, compact: str, urlsafe: bool, encode: Callable[[str], bytes]) -> Callable[[str], str]:
-    line = original.strip()
-    escaped_newline = "\\n" in line and "\n" not in line
-    newline = "\\r\\n" if "\\r\\n" in line else "\\n" if escaped_newline else "\r\n" if "\r\n" in line else "\n"
-    split = re.split(r"\\r\\n|\\n|\r?\n", line)
-    width = len(split[0]) if len(split) > 1 else 0
-    padded = compact.endswith("=") or len(compact) % 4 == 0  # unpadded only when it was short of a multiple of 4
-
-    def to_base64(clean: str) -> str:
+    def to_base64(clean: str) -> str:  # the layout is read only when a secret was found: most layers stay as they are
+        line = original.strip()
+        escaped_newline = "\\n" in line and "\n" not in line
+        newline = "\\r\\n" if "\\r\\n" in line else "\\n" if escaped_newline else "\r\n" if "\r\n" in line else "\n"
+        split = re.split(r"\\r\\n|\\n|\r?\n", line)
+        width = len(split[0]) if len(split) > 1 else 0
+        padded = compact.endswith("=") or len(compact) % 4 == 0  # unpadded only when it was short of a multiple of 4
         text = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(encode(clean)).decode()
         if not padded and not width:
             text = text.rstrip("=")

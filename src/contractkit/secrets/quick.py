@@ -12,6 +12,10 @@ not, with C-speed searches only (a byte translation, then substring searches):
 and when the body holds anything that needs the full walk instead (an escape, a percent-escape or character
 reference, CDATA, an assignment to a secret name inside a value, a credential of the run), the answer is None.
 The walk then judges only the values found here and trusts the rest, so the verdicts are those of the full walk.
+
+A recording meets the same URLs, names and ids again and again: the verdict on each token run is remembered
+(bounded, `clear_memo` forgets it), and a run that is a slug or a path of slugs, most of them, is passed over by
+one bytes regex before anything else is computed.
 """
 
 from __future__ import annotations
@@ -22,20 +26,24 @@ from typing import Callable, Iterable
 from contractkit.core.loading import parse_json_value
 from contractkit.secrets.formats import is_random_run, is_slug, shannon_entropy
 
-__all__ = ["is_plain_value", "suspect_values"]
+__all__ = ["clear_memo", "is_plain_value", "suspect_values"]
 
 _RUN_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+_=~-")
 _NAME_END = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 # token characters -> `a`, `/` -> `/`, the rest -> space
 _RUNS = bytes(97 if code in _RUN_CHARS else 47 if code == 47 else 32 for code in range(256))
-# name characters but `.` and `-` -> `a`, `:` and `=` kept, quotes -> `"`, the rest -> space
+# name characters but `.` and `-` -> `a`, `:`, `=` and `/` kept, quotes -> `"`, the rest -> space (`/` is kept so
+# that a URL's scheme, `https://`, is not read as `https: `; the walk reads a colon as an assignment only before a
+# space or a quote)
 _NAMES = bytes(
-    97 if code in _NAME_END or 48 <= code <= 57 else code if code in b":=" else 34 if code in b"\"'" else 32
+    97 if code in _NAME_END or 48 <= code <= 57 else code if code in b":=/" else 34 if code in b"\"'" else 32
     for code in range(256)
 )
-# `name=`, `name: `, `name:"` (a colon without a space is a scheme, an ARN or a time, not an assignment)
-_MARKS = (b"a=", b"a: ", b'a:"')
-_QUOTED_MARKS = _MARKS + (b'a"=', b'a": ', b'a":"')
+# in JSON text quotes too -> space: inside a JSON string a quote is escaped (`\\"` -> two spaces), and a string's
+# closing quote after a colon leaves nothing to assign
+_JSON_NAMES = _NAMES.replace(b'"', b" ")
+# the marks of an assignment (see `_secret_assignments`): `name=`, `name: `, `name:"`, and in XML text `name"=`,
+# `name": `, `name":"` too (a colon without a space is a scheme, an ARN or a time, not an assignment)
 # name characters (letters, digits, `_`, `.`, `-`) -> `a`, the rest -> space
 _WORDS = bytes(97 if code in _NAME_END or code in b"0123456789.-" else 32 for code in range(256))
 _SHORT, _LONG = b"a" * 16, b"a" * 40
@@ -60,7 +68,7 @@ def suspect_values(
     spans += _random_runs(data)
     spans += _urls(data)
     if text.lstrip().startswith(("{", "[")):  # a document inside a JSON string: its names are judged by the walk
-        spans += _starts(data, b'"{') + _starts(data, b'"[') + _starts(data, b'"<')
+        spans += _starts(data)
     enclosing = _json_string if text.lstrip().startswith(("{", "[")) else _xml_text
     return frozenset(enclosing(data, start, end) for start, end in spans)
 
@@ -98,21 +106,47 @@ def _random_runs(data: bytes) -> list[tuple[int, int]]:
 
 def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tuple[int, int]]:
     spans = []
-    position = mapped.find(needle)
+    verdicts = _RUN_VERDICTS[slash]
+    find, slug = mapped.find, _SLUG.fullmatch
+    position = find(needle)
     while position >= 0:
-        end = mapped.find(b" ", position)
+        end = find(b" ", position)
         end = len(mapped) if end < 0 else end
-        if _is_random_chunk(data, position, end, slash=slash):
-            spans.append((position, end))
-        position = mapped.find(needle, end)
+        chunk = data[position:end]
+        if slug(chunk) is None:  # a slug, or a path of them, is never random: most runs of a body are
+            verdict = verdicts.get(chunk)
+            if verdict is None:
+                verdict = _remember(verdicts, chunk, _is_random_chunk(chunk, slash=slash))
+            if verdict and data[end : end + 2] != b'":':  # a JSON key is a name, judged by the walk
+                spans.append((position, end))
+        position = find(needle, end)
     return spans
 
 
-def _is_random_chunk(data: bytes, start: int, end: int, *, slash: bool) -> bool:
-    """True for a run that is random: not hex, not a JSON key, not a slug or a path of words; with `/` as random
-    as base64 of random bytes (4.5 bits a character and more)."""
-    chunk = data[start:end]
-    if (slash and b"/" not in chunk) or _HEX.fullmatch(chunk) or data[end : end + 2] == b'":':
+# `formats.is_slug` on the bytes of a run (its characters are ASCII): words and numbers joined by `-`, `_`, `.`, `/`
+_SLUG = re.compile(rb"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+)(?:[-_./](?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+))*")
+# the verdict on each run met (without and with `/`): a recording meets the same URLs, names and ids again and again
+_RUN_VERDICTS: tuple[dict[bytes, bool], dict[bytes, bool]] = ({}, {})
+_MEMO_SIZE = 1 << 16
+
+
+def _remember(verdicts: dict[bytes, bool], chunk: bytes, verdict: bool) -> bool:
+    if len(verdicts) >= _MEMO_SIZE:  # bounded: a long recording of ever new values starts afresh
+        verdicts.clear()
+    verdicts[chunk] = verdict
+    return verdict
+
+
+def clear_memo() -> None:
+    """Forget the verdicts remembered on runs (a benchmark measures each pass as meeting its values anew)."""
+    for verdicts in _RUN_VERDICTS:
+        verdicts.clear()
+
+
+def _is_random_chunk(chunk: bytes, *, slash: bool) -> bool:
+    """True for a run that is random: not hex, not a slug or a path of words; with `/` as random as base64 of
+    random bytes (4.5 bits a character and more)."""
+    if (slash and b"/" not in chunk) or _HEX.fullmatch(chunk):
         return False
     run = chunk.decode("utf-8", "replace")
     if is_slug(run) or (slash and shannon_entropy(run) < 4.5):
@@ -122,52 +156,87 @@ def _is_random_chunk(data: bytes, start: int, end: int, *, slash: bool) -> bool:
 
 def _secret_assignments(data: bytes, is_secret_name: Callable[[str], bool], *, quoted: bool) -> list[tuple[int, int]]:
     """Where a value assigns to a secret name: `password=...`, `token: ...`. In JSON a key's colon follows its
-    closing quote, so only assignments inside values are read; in XML text a quoted name counts too."""
-    mapped = data.translate(_NAMES)
-    words = None
+    closing quote, so only assignments inside values are read (a quoted name inside a value is escaped there:
+    `password\\"=...`); in XML text a quoted name counts too."""
+    mapped = data.translate(_NAMES if quoted else _JSON_NAMES)
+    colons = (b"a: ", b'a:"', b'a": ', b'a":"') if quoted else (b"a: ",)
+    ends = _after(mapped, b"=", (b"a",) if not quoted else (b"a", b'a"'))
+    ends += [position for mark in colons for position in _finds(mapped, mark, 0)]
+    if not quoted:  # the name's last character is before the escaped or single quote
+        marks = [mark for mark in _JSON_QUOTED_MARKS if mark[:1] in data]  # one-byte tests are fast: most have none
+        ends += [position - 1 for mark in marks for position in _finds(data, mark, 1)]
+    if not ends:
+        return []
+    words = data.translate(_WORDS)
     verdicts: dict[bytes, bool] = {}
     spans = []
-    for mark in _QUOTED_MARKS if quoted else _MARKS:
-        position = mapped.find(mark)
-        while position >= 0:
-            if words is None:
-                words = data.translate(_WORDS)
-            start = words.rfind(b" ", max(0, position - 64), position) + 1
-            name = data[start : position + 1]
-            if name not in verdicts:
-                verdicts[name] = is_secret_name(name.decode("utf-8", "replace"))
-            if verdicts[name]:
-                spans.append((start, position + 1))
-            position = mapped.find(mark, position + len(mark))
+    for position in ends:
+        start = words.rfind(b" ", max(0, position - 64), position) + 1
+        name = data[start : position + 1]
+        if name not in verdicts:
+            verdicts[name] = is_secret_name(name.decode("utf-8", "replace"))
+        if verdicts[name]:
+            spans.append((start, position + 1))
     return spans
 
 
-def _starts(data: bytes, needle: bytes) -> list[tuple[int, int]]:
-    spans = []
-    position = data.find(needle)
+# a quoted name inside a JSON string: `password\\"=`, `password\\": `, `password'=`, `password': `
+_JSON_QUOTED_MARKS = (b'\\"=', b'\\":', b"'=", b"':")
+
+
+def _after(mapped: bytes, mark: bytes, leads: tuple[bytes, ...]) -> list[int]:
+    """Positions of `lead + mark` for each lead, found from the mark, a rare byte (`=`): a search for `a=` is
+    slow, as its first byte is everywhere in a body."""
+    found = []
+    position = mapped.find(mark)
     while position >= 0:
-        spans.append((position + 1, position + 2))
-        position = data.find(needle, position + 1)
-    return spans
+        found += [position - len(lead) for lead in leads if mapped.endswith(lead, 0, position)]
+        position = mapped.find(mark, position + 1)
+    return found
+
+
+def _finds(data: bytes, needle: bytes, start: int) -> list[int]:
+    """Every position of a needle in data from `start` on (not overlapping)."""
+    found = []
+    position = data.find(needle, start)
+    while position >= 0:
+        found.append(position)
+        position = data.find(needle, position + len(needle))
+    return found
+
+
+def _starts(data: bytes) -> list[tuple[int, int]]:
+    """Where a string starts with `{`, `[` or `<` (a document inside it), found in one search."""
+    if b"{" not in data and b"[" not in data and b"<" not in data:
+        return []
+    return [(found.start() + 1, found.start() + 2) for found in _DOCUMENT_START.finditer(data)]
+
+
+_DOCUMENT_START = re.compile(rb'"[{\[<]')
 
 
 def _urls(data: bytes) -> list[tuple[int, int]]:
-    """Where a URL with a query, a fragment or userinfo is."""
+    """Where a URL with a query, a fragment or userinfo is: from its scheme's `://` to its end (a space, a quote or
+    a bracket). Found from the marks, which are few, rather than from the URLs, which are many."""
     spans: list[tuple[int, int]] = []
-    if b"?" not in data and b"#" not in data and b"@" not in data:
-        return spans
-    position = data.find(b"://")
-    while position >= 0:
-        end = _URL_END.search(data, position)
-        stop = end.start() if end else len(data)
-        if _URL_MARK.search(data, position, stop):
-            spans.append((position, stop))
-        position = data.find(b"://", stop)
+    mapped = None
+    for mark in (b"?", b"#", b"@"):
+        position = data.find(mark)
+        while position >= 0:
+            if mapped is None:
+                mapped = data.translate(_URL_ENDS)
+            start = mapped.rfind(b" ", 0, position) + 1
+            stop = mapped.find(b" ", position)
+            stop = len(data) if stop < 0 else stop
+            scheme = data.find(b"://", start, position)
+            if scheme >= 0:
+                spans.append((scheme, stop))
+            position = data.find(mark, stop)
     return spans
 
 
-_URL_END = re.compile(rb"[\s\"'<>]")
-_URL_MARK = re.compile(rb"[?#@]")
+# what ends a URL (white space, a quote, a bracket) -> space, the rest -> `a`
+_URL_ENDS = bytes(32 if code in b" \t\n\r\x0b\x0c\"'<>" else 97 for code in range(256))
 
 
 def _json_string(data: bytes, start: int, end: int) -> str:

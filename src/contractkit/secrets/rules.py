@@ -71,7 +71,7 @@ class ScrubRules:
     hints: DescriptionHints = field(default_factory=DescriptionHints)
     # the kinds of the patterns the registry added: no quick look knows their shapes, so they are searched as such
     custom_patterns: frozenset[str] = frozenset()
-    _memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def extended(
         self,
@@ -128,6 +128,39 @@ class ScrubRules:
             chosen = [item.regex for item in self.patterns.formats if item.kind in self.custom_patterns]
             self._memo["custom"] = chosen
         return self._memo["custom"]
+
+    def literal_spans(self, text: str, data: bytes) -> list[tuple[int, int]]:
+        """Where the run's credentials occur in a whole body (see Detector.literal_spans). A few credentials' forms
+        are first looked for by substring search, each a fast skip through the text: a body that holds none of
+        them, nearly every body, needs no regex pass."""
+        if "literal forms" not in self._memo:
+            forms = sorted({value for _, value in self.literals}, key=len, reverse=True)
+            self._memo["literal forms"] = tuple(forms) if len(forms) <= _FEW_FORMS else None
+        forms = self._memo["literal forms"]
+        if forms is not None and not any(form in text for form in forms):
+            return []
+        return self.detector.literal_spans(text, data)
+
+    def hex_bodied_literals(self) -> tuple[str, ...]:
+        """The fixed literals of the formats whose secret part may be hex alone (`key-`, `SK`): every match of
+        one of them holds one of these."""
+        if "hex literals" not in self._memo:
+            formats = self.detector.formats.hex_bodied.formats
+            self._memo["hex literals"] = tuple(sorted({literal for item in formats for literal in item.literals}))
+        return self._memo["hex literals"]
+
+    def clean_values(self, assignments: bool) -> dict[str, bool]:
+        """The values already judged clean in this run (by whether `name=value` assignments in text counted): a
+        recording meets the same URLs and ids again and again, and each is judged once. Bounded: when full, it
+        starts afresh."""
+        memo = self._memo.setdefault(("clean", assignments), {})
+        if len(memo) >= _CLEAN_MEMO_SIZE:
+            memo.clear()
+        return memo
+
+    def forget(self) -> None:
+        """Forget every verdict remembered by these rules (a benchmark measures each pass as a first meeting)."""
+        self._memo.clear()
 
     def field_verdict(self, name: str) -> str:
         """What a field's name says, whatever its value: `kept`, `secret`, `shape` (the value decides, as under
@@ -188,6 +221,11 @@ class ScrubRules:
             or self.is_secret_field(name, value)
             or (_is_credential_param(name) and field_key(name) not in self.keep)
         )
+
+
+_CLEAN_MEMO_SIZE = 1 << 16
+# up to this many forms of the run's credentials, substring searches beat the one regex of them all
+_FEW_FORMS = 24
 
 
 @lru_cache(maxsize=4096)

@@ -23,6 +23,7 @@ from contractkit.openapi import load_spec_document
 from contractkit.secrets.description import DescriptionHints, hints_from_document
 from contractkit.secrets.detector import credential_variants
 from contractkit.secrets.layers import decode_bytes
+from contractkit.secrets.quick import clear_memo
 from contractkit.secrets.rules import PLACEHOLDER, SECRET_HEADERS, SECRET_QUERY, ScrubRules, field_key, placeholder
 from contractkit.secrets.walk import Scrubber, dump_json, is_json_text
 
@@ -39,6 +40,7 @@ __all__ = [
     "dump_json",
     "field_key",
     "find_secrets",
+    "forget_verdicts",
     "is_json_text",
     "iter_interaction_secrets",
     "literal_variants",
@@ -194,6 +196,13 @@ def _scrub_bytes(scrubber: Scrubber, body: bytes, content_type: str, encoding: s
 def scrub_interaction(interaction: RecordedInteraction, rules: ScrubRules) -> RecordedInteraction:
     """The interaction with every secret in headers, URI and bodies replaced by a placeholder."""
     return _scrub_interaction(Scrubber(rules), interaction)
+
+
+def forget_verdicts(rules: ScrubRules) -> None:
+    """Forget the verdicts remembered while scrubbing with these rules (values judged clean, runs judged random),
+    so the next pass meets every value for the first time: for measuring, not needed for correctness."""
+    rules.forget()
+    clear_memo()
 
 
 def _scrub_interaction(scrubber: Scrubber, interaction: RecordedInteraction) -> RecordedInteraction:

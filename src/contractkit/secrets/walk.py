@@ -115,7 +115,10 @@ class Scrubber:
 
     def _has_literal_format(self, text: str) -> bool:
         """True when a format with a fixed literal matches (`key-` and 32 hex): such a value has no random run
-        for the quick look to see, as its body may be hex."""
+        for the quick look to see, as its body may be hex. A text holding none of their literals (substring
+        searches, fast on a whole body) holds none of them."""
+        if not any(literal in text for literal in self.rules.hex_bodied_literals()):
+            return False
         return next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
 
     def secret(self, name: str, value: str = "") -> str:
@@ -253,6 +256,8 @@ class Scrubber:
         if not value:
             return value
         verdict = self.rules.field_verdict(key)
+        if verdict == "plain" and not container and self.suspects is not None and value not in self.suspects:
+            return value  # what follows would find it plain too: a plain name, and a value the quick look cleared
         if verdict == "kept" or (path and self.rules.is_kept(key, path)) or is_placeholder(value):
             return value
         if self.rules.hints.is_secret(key):
@@ -438,20 +443,61 @@ class Scrubber:
         try:
             if not all(self._name_value_pair(pair) is None for pair in pairs):
                 return False
-            tokens = [value for value in suspects if _TOKEN.fullmatch(value)]
-            others = [value for value in suspects if not _TOKEN.fullmatch(value)]
-            return self._clean_tokens(tokens) and all(self.value(value) == value for value in others)
+            known = self.rules.clean_values(self.assignments)
+            fresh = [value for value in suspects if value not in known]
+            tokens = [value for value in fresh if _TOKEN.fullmatch(value)]
+            others = [value for value in fresh if not _TOKEN.fullmatch(value)]
+            if not (self._clean_tokens(tokens) and all(self.value(value) == value for value in others)):
+                return False
+            known.update(dict.fromkeys(fresh, True))  # judged alone at the top: the verdict holds wherever met
+            return True
         finally:
             self.suspects = outer
 
     def _clean_tokens(self, tokens: list[str]) -> bool:
-        """True when none of these single tokens holds a format or a credential (one detector pass over them
-        all), and none decodes to a layer that holds a secret."""
+        """True when none of these single tokens holds a format or a credential, and none decodes to a layer that
+        holds a secret; one detector pass over the tokens and their decoded one-line texts together."""
         if not tokens:
             return True
-        if any(True for _ in self.detector.iter_matches("\n".join(tokens))):
-            return False
-        return all(self.layered(token) == token for token in tokens)
+        lines = []
+        for token in tokens:
+            layer = peel(token) if len(token) >= 8 else None  # what `layered` peels at the top
+            if layer is not None and _is_plain_line(layer.inner):
+                lines.append(layer.inner)
+            elif layer is not None and self.layered(token) != token:
+                return False
+        self.depth += 1  # the decoded texts are judged one layer down, as `layered` judges them
+        try:
+            judged = self._lines_to_judge(lines)
+            if judged is None or any(True for _ in self.detector.iter_matches("\n".join(tokens + judged))):
+                return False
+            return all(self._text_steps_keep(line) for line in judged)
+        finally:
+            self.depth -= 1
+
+    def _lines_to_judge(self, lines: list[str]) -> list[str] | None:
+        """Of these decoded one-line texts, those `body` would judge as text (as a value, then as text), or None
+        when one of them is not clean by what is judged here: the node ids of a GraphQL-shaped API decode to
+        `010:Repository1296269`, thousands to a recording, and are judged with one detector pass for all."""
+        judged = []
+        for line in lines:
+            if not line or is_placeholder(line) or self._plain(line) or len(line) < 4:
+                continue
+            if self.layered(line) != line:
+                return None
+            if "scrubbed" in line or "volatile" in line:  # placeholders inside: the text steps go around them
+                if self.text(line, peeled=True) != line:
+                    return None
+                continue
+            judged.append(line)
+        return judged
+
+    def _text_steps_keep(self, line: str) -> bool:
+        """True when the steps of `text` but the detector's leave a line as it is."""
+        steps = [self._urls, self._paths]
+        steps += [] if _BLOB.fullmatch(line) else [self._blobs]
+        steps += [self._assignments] if self.assignments else []
+        return all(step(line) == line for step in steps)
 
     def _with(self, suspects: frozenset[str] | None, walk: Callable[[], Any]) -> Any:
         """Run a walk judging only these values (all values when None)."""
@@ -464,9 +510,9 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth or self.rules.custom_patterns or (_HEX_RUN.search(text) and self._has_literal_format(text)):
+        if self.depth or self.rules.custom_patterns or (_has_hex_run(text) and self._has_literal_format(text)):
             return None
-        return suspect_values(text, self.rules.is_secret_query, self.detector.literal_spans)
+        return suspect_values(text, self.rules.is_secret_query, self.rules.literal_spans)
 
     def json(self, data: Any, container: str = "", path: str = "$") -> Any:
         """JSON data with every secret replaced: by name, by pair list, by description, by value."""
@@ -495,11 +541,12 @@ class Scrubber:
             return self.field(key, value, container, where)
         if self.rules.is_kept(key, where):
             return value
+        secret = self.rules.field_verdict(key) == "secret"  # is_secret_field(key), remembered
         if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-            if self.rules.is_secret_field(key):
+            if secret:
                 return [self.secret(key) if item and not is_placeholder(item) else item for item in value]
             return [self.field(key, item, container, where) for item in value]
-        if isinstance(value, (dict, list)) and self.rules.is_secret_field(key):
+        if isinstance(value, (dict, list)) and secret:
             return self.json(value, container=key, path=where)  # inside `credentials: {...}` random strings go
         return self.json(value, container, where)
 
@@ -620,18 +667,25 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
         values = node.values() if type(node) is dict else node
         if type(node) is dict:
             keys.update(node)
-            if any(key in node for key in _VALUE_KEYS):
+            if not _VALUE_KEY_SET.isdisjoint(node):
                 pairs.append(node)
-        for item in values:
-            kind = type(item)
-            if kind is dict or kind is list:
-                stack.append(item)
-            elif kind is float and not exponent:
-                exponent = not math.isfinite(item) or "e" in repr(item)
+        stack += [item for item in values if type(item) in _CONTAINERS]
+        if not exponent:
+            exponent = any(not math.isfinite(item) or "e" in repr(item) for item in values if type(item) is float)
     return keys, pairs, exponent
 
 
+_CONTAINERS = frozenset({dict, list})
+_VALUE_KEY_SET = frozenset(_VALUE_KEYS)
+
+
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")  # a digest or id to the quick look, a token in a webhook URL's path
+_HEX_BYTES = bytes(97 if code in b"0123456789abcdefABCDEF" else 32 for code in range(256))  # hex digit -> `a`
+
+
+def _has_hex_run(text: str) -> bool:
+    """`_HEX_RUN.search(text)` for a whole body, in a byte translation and one substring search."""
+    return text.encode("utf-8", "surrogatepass").translate(_HEX_BYTES).find(b"a" * 16) >= 0
 
 
 def is_hook_url(host: str, path: str) -> bool:
@@ -669,6 +723,13 @@ def _names_data(name: str) -> bool:
 
 
 _PUBLIC_WORDS = frozenset({"public", "publishable", "site", "client"})
+
+
+def _is_plain_line(text: str) -> bool:
+    """True when `body` reads a text (with no content type) as a value: not a JSON or XML document, not a form,
+    and with a description, not long enough for its token check (see `_text_body`)."""
+    head = text.lstrip()[:1]
+    return head not in ("{", "[", "<") and not ("=" in text and "&" in text) and len(text) < 32
 
 
 def _looks_like_form(text: str) -> bool:
