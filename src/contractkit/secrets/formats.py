@@ -1,10 +1,10 @@
 """Credential formats: detect-secrets' formats as the base, our own rules only for what it lacks, in one fast pass.
 
 The vendor formats come from detect-secrets (Yelp's maintained scanner, the `denylist` regexes of its plugins),
-read when this module is imported, so a new release brings its new formats without an edit here. Three of its
-plugins are left out on principle: public IP addresses are not credentials, `user:password@` in a URL is read by
-the URL's structure (secrets/scrub.py), and the private-key headers are widened to the whole key block by our own
-rule. Formats whose fixed part is shorter than four characters (Twilio's `AC`, Telegram's `:`, Artifactory's `AP`)
+read from the installed release (and kept in the cache between runs, keyed by its version), so a new release
+brings its new formats without an edit here. Three of its plugins are left out on principle: public IP addresses
+are not credentials, `user:password@` in a URL is read by the URL's structure (secrets/scrub.py), and the
+private-key headers are widened to the whole key block by our own rule. Formats whose fixed part is shorter than four characters (Twilio's `AC`, Telegram's `:`, Artifactory's `AP`)
 match words and identifiers too, so a match of one of them counts only when it also looks random.
 
 Our own rules (`OWN_FORMATS`) cover what the library lacks, most of them by principle rather than by vendor:
@@ -27,12 +27,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from importlib import import_module, metadata
 from itertools import chain, product
 from math import log2
 from typing import Any, Callable, Iterable, Iterator
 
-from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-
+from contractkit.core.cache import cached
 from contractkit.secrets.anchors import (
     LiteralFinder,
     NearSearch,
@@ -162,10 +162,35 @@ def _kind(secret_type: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", secret_type.lower()).strip("-")
 
 
+# raise when what library_formats reads from the plugins, or how it names them, changes
+_LIBRARY_READING = 1
+
+
 def library_formats() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(kind, compiled regex) of every detect-secrets plugin's formats, but those LEFT_TO_STRUCTURE."""
+    """(kind, compiled regex) of every detect-secrets plugin's formats, but those LEFT_TO_STRUCTURE.
+
+    Importing detect-secrets and its plugins (with requests, urllib3 and charset_normalizer) costs about 0.1 s of
+    every command that prints, so the regexes read from an installed release are kept in the cache between runs
+    (core/cache.py), keyed by the release's version: another release, or no cache, reads the plugins again."""
+    try:
+        version = metadata.version("detect-secrets")
+    except metadata.PackageNotFoundError:  # run from a source tree without the distribution's metadata
+        return _read_library_formats()
+    key = f"detect-secrets {version}\0{_LIBRARY_READING}\0{sorted(LEFT_TO_STRUCTURE)}".encode()
+    sources = cached("secret-formats", key, _library_sources)
+    return tuple((kind, re.compile(source, flags)) for kind, source, flags in sources)
+
+
+def _library_sources() -> tuple[tuple[str, str, int], ...]:
+    """(kind, regex source, flags) of the library's formats: plain data for the cache."""
+    return tuple((kind, pattern.pattern, pattern.flags) for kind, pattern in _read_library_formats())
+
+
+def _read_library_formats() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The library's formats read from its plugins; imported here only, on the first run of a release."""
+    util = import_module("detect_secrets.core.plugins.util")
     found = []
-    plugins: dict[str, Any] = get_mapping_from_secret_type_to_class()
+    plugins: dict[str, Any] = util.get_mapping_from_secret_type_to_class()
     for secret_type, plugin in sorted(plugins.items()):
         if plugin.__name__ in LEFT_TO_STRUCTURE:
             continue
