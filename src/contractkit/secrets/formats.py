@@ -4,8 +4,9 @@ The vendor formats come from detect-secrets (Yelp's maintained scanner, the `den
 read from the installed release (and kept in the cache between runs, keyed by its version), so a new release
 brings its new formats without an edit here. Three of its plugins are left out on principle: public IP addresses
 are not credentials, `user:password@` in a URL is read by the URL's structure (secrets/scrub.py), and the
-private-key headers are widened to the whole key block by our own rule. Formats whose fixed part is shorter than four characters (Twilio's `AC`, Telegram's `:`, Artifactory's `AP`)
-match words and identifiers too, so a match of one of them counts only when it also looks random.
+private-key headers are widened to the whole key block by our own rule. Formats whose fixed part is shorter than
+four characters (Twilio's `AC`, Telegram's `:`, Artifactory's `AP`) match words and identifiers too, so a match of
+one of them counts only when it also looks random.
 
 Our own rules (`OWN_FORMATS`) cover what the library lacks, most of them by principle rather than by vendor:
 a vendor prefix and a separator before a long random part (`hf_…`, `dop_v1_…`, `shpat_…`), an
