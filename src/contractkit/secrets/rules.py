@@ -22,6 +22,9 @@ from contractkit.secrets.detector import (
 )
 from contractkit.secrets.formats import FormatSet, trie_pattern
 
+# a format that is a literal (ending in a character that is not a hex digit) and then a fixed count of hex digits
+_LITERAL_THEN_HEX = re.compile(r"(?P<literal>[A-Za-z_-]*[G-Zg-z_-])\[0-9a-f\]\{(?P<count>[0-9]+)\}\\b")
+
 __all__ = ["KEEP_PATH", "PLACEHOLDER", "SECRET_HEADERS", "SECRET_QUERY", "ScrubRules", "field_key", "placeholder"]
 
 PLACEHOLDER = "<scrubbed:{}>"
@@ -148,6 +151,21 @@ class ScrubRules:
             formats = self.detector.formats.hex_bodied.formats
             self._memo["hex literals"] = tuple(sorted({literal for item in formats for literal in item.literals}))
         return self._memo["hex literals"]
+
+    def hex_bodied_literals_by_place(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The literals of `hex_bodied_literals` in two groups: those whose format is the literal and then 16 or
+        more hex digits at once (`SK` and 32 hex; the literal ends in a letter that is not hex), so that every match
+        starts a run of hex digits right after the literal, and the others."""
+        if "hex literals by place" not in self._memo:
+            adjacent = set()
+            for item in self.detector.formats.hex_bodied.formats:
+                found = _LITERAL_THEN_HEX.fullmatch(item.regex.pattern)
+                exact = not item.folded and not item.regex.flags & re.IGNORECASE
+                if exact and found and found["literal"] in item.literals and int(found["count"]) >= 16:
+                    adjacent.add(found["literal"])
+            others = tuple(literal for literal in self.hex_bodied_literals() if literal not in adjacent)
+            self._memo["hex literals by place"] = (tuple(sorted(adjacent)), others)
+        return self._memo["hex literals by place"]
 
     def clean_values(self, assignments: bool) -> dict[str, bool]:
         """The values already judged clean in this run (by whether `name=value` assignments in text counted): a

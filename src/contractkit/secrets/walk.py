@@ -24,7 +24,7 @@ from contractkit.core.loading import fast_json_writer, parse_json_value
 from contractkit.secrets.detector import is_digest, is_public_value, name_words
 from contractkit.secrets.formats import GENERIC_KINDS, looks_random, shannon_entropy
 from contractkit.secrets.layers import peel
-from contractkit.secrets.quick import is_plain_value, suspect_values
+from contractkit.secrets.quick import has_hex_bodied_literal, is_plain_value, suspect_values
 from contractkit.secrets.rules import ScrubRules, placeholder
 
 __all__ = ["ANY_PLACEHOLDER", "Scrubber", "dump_json", "escape_xml_placeholders", "is_json_text", "is_placeholder"]
@@ -120,6 +120,13 @@ class Scrubber:
         if not any(literal in text for literal in self.rules.hex_bodied_literals()):
             return False
         return next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
+
+    def _has_hex_bodied_format(self, text: str) -> bool:
+        """`_has_literal_format` for a whole body that holds a hex run (see `quick.has_hex_bodied_literal`)."""
+        near = has_hex_bodied_literal(text, *self.rules.hex_bodied_literals_by_place())
+        if near is None:
+            return _HEX_RUN.search(text) is not None and self._has_literal_format(text)
+        return near and next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
 
     def secret(self, name: str, value: str = "") -> str:
         """The placeholder for a secret called `name`; the scanner also learns the formats the value has."""
@@ -510,7 +517,7 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth or self.rules.custom_patterns or (_has_hex_run(text) and self._has_literal_format(text)):
+        if self.depth or self.rules.custom_patterns or self._has_hex_bodied_format(text):
             return None
         return suspect_values(text, self.rules.is_secret_query, self.rules.literal_spans)
 
@@ -521,8 +528,13 @@ class Scrubber:
             if pair is not None:
                 return pair
             name_key = _pair_keys(data)[0]  # in a name/value pair the name is a name, judged by its value only
+            cleared = self.suspects if not container else None
             return {
-                key: self.value(value) if key == name_key else self._json_entry(str(key), value, container, path)
+                key: value
+                if type(value) in _SCALARS or (cleared is not None and self._cleared(key, value, cleared))
+                else self.value(value)
+                if key == name_key
+                else self._json_entry(str(key), value, container, path)
                 for key, value in data.items()
             }
         if isinstance(data, list):
@@ -534,6 +546,10 @@ class Scrubber:
         if isinstance(data, float) and not self.exponent:
             self.exponent = not math.isfinite(data) or "e" in repr(data)
         return data
+
+    def _cleared(self, key: str, value: Any, cleared: frozenset[str]) -> bool:
+        """True for a string under a plain name that the quick look cleared: `field` and `value` keep it."""
+        return type(value) is str and value not in cleared and self.rules.field_verdict(key) == "plain"
 
     def _json_entry(self, key: str, value: Any, container: str, path: str) -> Any:
         where = f"{path}.{key}" if self.track_paths else ""
@@ -676,16 +692,11 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
 
 
 _CONTAINERS = frozenset({dict, list})
+_SCALARS = frozenset({int, bool, type(None)})  # what the walk returns as it is, whatever its name
 _VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
 
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")  # a digest or id to the quick look, a token in a webhook URL's path
-_HEX_BYTES = bytes(97 if code in b"0123456789abcdefABCDEF" else 32 for code in range(256))  # hex digit -> `a`
-
-
-def _has_hex_run(text: str) -> bool:
-    """`_HEX_RUN.search(text)` for a whole body, in a byte translation and one substring search."""
-    return text.encode("utf-8", "surrogatepass").translate(_HEX_BYTES).find(b"a" * 16) >= 0
 
 
 def is_hook_url(host: str, path: str) -> bool:
