@@ -263,7 +263,7 @@ class Scrubber:
         if not value:
             return value
         verdict = self.rules.field_verdict(key)
-        if verdict == "plain" and not container and self.suspects is not None and value not in self.suspects:
+        if verdict == "plain" and not container and self.suspects is not None and self._cleared(key, value):
             return value  # what follows would find it plain too: a plain name, and a value the quick look cleared
         if verdict == "kept" or (path and self.rules.is_kept(key, path)) or is_placeholder(value):
             return value
@@ -528,10 +528,10 @@ class Scrubber:
             if pair is not None:
                 return pair
             name_key = _pair_keys(data)[0]  # in a name/value pair the name is a name, judged by its value only
-            cleared = self.suspects if not container else None
+            cleared = self.suspects is not None and not container
             return {
                 key: value
-                if type(value) in _SCALARS or (cleared is not None and self._cleared(key, value, cleared))
+                if type(value) in _SCALARS or (cleared and type(value) is str and self._cleared(key, value))
                 else self.value(value)
                 if key == name_key
                 else self._json_entry(str(key), value, container, path)
@@ -547,9 +547,13 @@ class Scrubber:
             self.exponent = not math.isfinite(data) or "e" in repr(data)
         return data
 
-    def _cleared(self, key: str, value: Any, cleared: frozenset[str]) -> bool:
-        """True for a string under a plain name that the quick look cleared: `field` and `value` keep it."""
-        return type(value) is str and value not in cleared and self.rules.field_verdict(key) == "plain"
+    def _cleared(self, key: str, value: str) -> bool:
+        """True for a string under a plain name that the quick look cleared, or that was judged clean alone in this
+        run (see `_clean`): `field` and `value` keep it (only while the quick look's suspects are known)."""
+        suspects = self.suspects or frozenset()
+        if value in suspects and value not in self.rules.clean_values(self.assignments):
+            return False
+        return self.rules.field_verdict(key) == "plain"
 
     def _json_entry(self, key: str, value: Any, container: str, path: str) -> Any:
         where = f"{path}.{key}" if self.track_paths else ""
