@@ -22,6 +22,20 @@ from contractkit.secrets.detector import (
 )
 from contractkit.secrets.formats import FormatSet, trie_pattern
 
+# characters that few bodies hold and that the encoded forms of a credential do (UTF-16 and UTF-32, character
+# references, percent-encoding, escapes): one search for the character stands for the searches of all its forms
+_RARE_CHARACTERS = ("\x00", "&", "%", "\\")
+
+
+def _by_rare_character(forms: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Forms grouped by the first rare character each holds ("" for none): a text without the character holds
+    none of its group."""
+    groups: dict[str, list[str]] = {}
+    for form in forms:
+        groups.setdefault(next((mark for mark in _RARE_CHARACTERS if mark in form), ""), []).append(form)
+    return tuple((mark, tuple(group)) for mark, group in groups.items())
+
+
 # a format that is a literal (ending in a character that is not a hex digit) and then a fixed count of hex digits
 _LITERAL_THEN_HEX = re.compile(r"(?P<literal>[A-Za-z_-]*[G-Zg-z_-])\[0-9a-f\]\{(?P<count>[0-9]+)\}\\b")
 
@@ -138,9 +152,11 @@ class ScrubRules:
         them, nearly every body, needs no regex pass."""
         if "literal forms" not in self._memo:
             forms = sorted({value for _, value in self.literals}, key=len, reverse=True)
-            self._memo["literal forms"] = tuple(forms) if len(forms) <= _FEW_FORMS else None
-        forms = self._memo["literal forms"]
-        if forms is not None and not any(form in text for form in forms):
+            self._memo["literal forms"] = _by_rare_character(forms) if len(forms) <= _FEW_FORMS else None
+        groups = self._memo["literal forms"]
+        if groups is not None and not any(
+            (not mark or mark in text) and any(form in text for form in forms) for mark, forms in groups
+        ):
             return []
         return self.detector.literal_spans(text, data)
 

@@ -401,7 +401,7 @@ class Scrubber:
             except ValueError:
                 return self.text(text)
             self.exponent = False
-            cleaned = self._json_body(text, data)
+            cleaned = self._json_body(text, data, floats=not keep_layout)
             if keep_layout:
                 return text if cleaned is data or cleaned == data else json.dumps(cleaned, ensure_ascii=False)
             return dump_json(cleaned, plain_numbers=not self.exponent)
@@ -431,12 +431,12 @@ class Scrubber:
             lambda m: self.secret("unexplained-token", m[0]) if self._unexplained("", m[0]) else m[0], text
         )
 
-    def _json_body(self, text: str, data: Any) -> Any:
+    def _json_body(self, text: str, data: Any, *, floats: bool) -> Any:
         """JSON data scrubbed: returned as it is when a quick look at its text (see `suspects_of`) and at its keys
         shows nothing to judge, else walked, judging only the values the quick look found."""
         suspects = self.suspects_of(text)
         if suspects is not None:
-            keys, pairs, self.exponent = _keys_of(data)
+            keys, pairs, self.exponent = _keys_of(data, floats=floats)
             if self._clean(suspects, keys, pairs):
                 return data
         return self._with(suspects, lambda: self.json(data))
@@ -675,9 +675,9 @@ def _pair_keys(data: dict[str, Any]) -> tuple[str | None, str | None]:
     return name_key, value_key
 
 
-def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
+def _keys_of(data: Any, *, floats: bool) -> tuple[set[str], list[dict[str, Any]], bool]:
     """Every key of JSON data, its dicts that may be name/value pairs, and whether a float of it is written with
-    an exponent or is not finite; containers only are walked."""
+    an exponent or is not finite (only when `floats`: a body kept in its layout is not written); containers only."""
     keys: set[str] = set()
     pairs: list[dict[str, Any]] = []
     exponent = False
@@ -690,7 +690,7 @@ def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
             if not _VALUE_KEY_SET.isdisjoint(node):
                 pairs.append(node)
         stack += [item for item in values if type(item) in _CONTAINERS]
-        if not exponent:
+        if floats and not exponent:
             exponent = any(not math.isfinite(item) or "e" in repr(item) for item in values if type(item) is float)
     return keys, pairs, exponent
 
