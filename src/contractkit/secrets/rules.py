@@ -7,6 +7,7 @@ and the contract-file check alike, so they give the same verdicts.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,19 @@ def _by_rare_character(forms: list[str]) -> tuple[tuple[str, tuple[str, ...]], .
     for form in forms:
         groups.setdefault(next((mark for mark in _RARE_CHARACTERS if mark in form), ""), []).append(form)
     return tuple((mark, tuple(group)) for mark, group in groups.items())
+
+
+def _shared_prefixes(literals: list[str]) -> tuple[str, ...]:
+    """Literals to search for, those that share a prefix of 8 characters or more merged into it (one search for
+    `PuTTY-User-Key-File-`, not one for each version): a text holding none of the result holds none of them."""
+    merged: list[str] = []
+    for literal in sorted(literals):
+        shared = os.path.commonprefix([merged[-1], literal]) if merged else ""
+        if len(shared) >= 8:
+            merged[-1] = shared
+        else:
+            merged.append(literal)
+    return tuple(merged)
 
 
 # a format that is a literal (ending in a character that is not a hex digit) and then a fixed count of hex digits
@@ -179,7 +193,7 @@ class ScrubRules:
                 exact = not item.folded and not item.regex.flags & re.IGNORECASE
                 if exact and found and found["literal"] in item.literals and int(found["count"]) >= 16:
                     adjacent.add(found["literal"])
-            others = tuple(literal for literal in self.hex_bodied_literals() if literal not in adjacent)
+            others = _shared_prefixes([literal for literal in self.hex_bodied_literals() if literal not in adjacent])
             self._memo["hex literals by place"] = (tuple(sorted(adjacent)), others)
         return self._memo["hex literals by place"]
 

@@ -115,8 +115,7 @@ class Scrubber:
 
     def _has_literal_format(self, text: str) -> bool:
         """True when a format with a fixed literal matches (`key-` and 32 hex): such a value has no random run
-        for the quick look to see, as its body may be hex. A text holding none of their literals (substring
-        searches, fast on a whole body) holds none of them."""
+        for the quick look to see, as its body may be hex (a text holding none of their literals holds none)."""
         if not any(literal in text for literal in self.rules.hex_bodied_literals()):
             return False
         return next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
@@ -681,21 +680,22 @@ def _keys_of(data: Any, *, floats: bool) -> tuple[set[str], list[dict[str, Any]]
     keys: set[str] = set()
     pairs: list[dict[str, Any]] = []
     exponent = False
-    stack = [data]
+    stack, nested = [data], _NESTED if floats else _CONTAINERS  # floats, few, are looked at when taken
     while stack:
-        node = stack.pop()
+        if type(node := stack.pop()) is float:
+            exponent = exponent or not math.isfinite(node) or "e" in repr(node)
+            continue
         values = node.values() if type(node) is dict else node
         if type(node) is dict:
             keys.update(node)
             if not _VALUE_KEY_SET.isdisjoint(node):
                 pairs.append(node)
-        stack += [item for item in values if type(item) in _CONTAINERS]
-        if floats and not exponent:
-            exponent = any(not math.isfinite(item) or "e" in repr(item) for item in values if type(item) is float)
+        stack += [item for item in values if type(item) in nested]
     return keys, pairs, exponent
 
 
 _CONTAINERS = frozenset({dict, list})
+_NESTED = frozenset({dict, list, float})
 _SCALARS = frozenset({int, bool, type(None)})  # what the walk returns as it is, whatever its name
 _VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
