@@ -143,12 +143,12 @@ def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tup
     while position >= 0:
         end = find(b" ", position)
         end = len(mapped) if end < 0 else end
-        chunk = data[position:end]
-        if slug(chunk) is None:  # a slug, or a path of them, is never random: most runs of a body are
+        if slug(data, position, end) is None:  # a slug, or a path of them, is never random: most runs of a body are
+            chunk = data[position:end]
             verdict = verdicts.get(chunk)
             if verdict is None:
                 verdict = _remember(verdicts, chunk, _is_random_chunk(chunk, slash=slash))
-            if verdict and data[end : end + 2] != b'":':  # a JSON key is a name, judged by the walk
+            if verdict and not data.startswith(b'":', end):  # a JSON key is a name, judged by the walk
                 spans.append((position, end))
         position = find(needle, end)
     return spans
