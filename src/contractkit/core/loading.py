@@ -254,18 +254,20 @@ _FAST_LOADS = fast_json_parser()
 
 
 def is_nested_deeper(text: str | bytes, limit: int = MAX_NESTING) -> bool:
-    """Whether JSON text nests mappings and lists more than `limit` deep. Linear and in C: escapes dropped,
-    everything but brackets and quotes deleted, the strings' contents dropped, then innermost pairs peeled once per
-    level."""
+    """Whether JSON text nests mappings and lists more than `limit` deep. Linear and in C: everything but brackets
+    and quotes deleted (a text with `limit` brackets or fewer ends there), escapes dropped, the strings' contents
+    dropped, then innermost pairs peeled once per level."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    if data.count(b"[") + data.count(b"{") <= limit:
+    reduced = data.translate(None, _NOT_BRACKET_OR_QUOTE)  # counted on the brackets alone: cheaper than on the text
+    if reduced.count(b"[") + reduced.count(b"{") <= limit:  # (an escape never hides a bracket)
         return False
-    if b"\\" in data:
-        data = _ESCAPE.sub(b"", data)  # an escape and what it escapes: no quote inside a string survives
-    reduced = data.translate(None, _NOT_BRACKET_OR_QUOTE)
-    brackets = reduced.replace(b'""', b"")  # strings with no bracket inside: nearly all of them
-    if b'"' in brackets:  # a string holds a bracket: drop every string's contents by splitting at the quotes
-        brackets = b"".join(reduced.split(b'"')[::2])
+    if b"\\" in data:  # an escape and what it escapes go: no quote inside a string survives
+        reduced = _ESCAPE.sub(b"", data).translate(None, _NOT_BRACKET_OR_QUOTE)
+    # strings with no bracket inside, nearly all of them, go first; removing two adjacent quotes keeps every other
+    # quote's parity, so what is left is split at its quotes and every string's contents dropped
+    brackets = reduced.replace(b'""', b"")
+    if b'"' in brackets:  # a string holds a bracket (GitHub's URL templates, `{/id}`)
+        brackets = b"".join(brackets.split(b'"')[::2])
     for _ in range(limit):  # each pass removes the innermost level everywhere
         peeled = _EMPTY_PAIR.sub(b"", brackets)
         if len(peeled) == len(brackets):  # empty, or unbalanced (invalid JSON): the parser reports that

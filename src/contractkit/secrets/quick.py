@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 from contractkit.core.loading import parse_json_value
 from contractkit.secrets.formats import is_random_run, is_slug, shannon_entropy
 
-__all__ = ["clear_memo", "is_plain_value", "suspect_values"]
+__all__ = ["clear_memo", "has_hex_bodied_literal", "hex_run_starts", "is_plain_value", "suspect_values"]
 
 _RUN_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+_=~-")
 _NAME_END = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
@@ -95,6 +95,37 @@ def is_plain_value(value: str, is_secret_name: Callable[[str], bool], has_litera
     return True
 
 
+def hex_run_starts(text: str) -> list[int] | None:
+    """Where each run of 16 or more hex digits of a text starts (the index of its first digit), in a byte
+    translation and substring searches; None for a text that is not ASCII (byte and character indexes differ)."""
+    if not text.isascii():
+        return None
+    mapped = text.encode("ascii").translate(_HEX_BYTES)
+    starts = []
+    position = mapped.find(_SHORT)
+    while position >= 0:
+        starts.append(position)
+        end = mapped.find(b" ", position)
+        position = mapped.find(_SHORT, end) if end >= 0 else -1
+    return starts
+
+
+_HEX_BYTES = bytes(97 if code in b"0123456789abcdefABCDEF" else 32 for code in range(256))  # hex digit -> `a`
+
+
+def has_hex_bodied_literal(text: str, adjacent: Iterable[str], others: Iterable[str]) -> bool | None:
+    """Whether a text holds a run of 16 or more hex digits and a literal of the formats whose body may be hex
+    alone: one of `adjacent` (a literal that its hex body follows at once) right before a run, or one of
+    `others` anywhere. The literals of `adjacent` are looked for only where runs start, not in the whole text
+    (substring searches of short literals cost more than the runs). None for a text that is not ASCII."""
+    starts = hex_run_starts(text)
+    if starts is None or not starts:
+        return None if starts is None else False
+    if any(literal in text for literal in others):
+        return True
+    return any(text.endswith(literal, 0, start) for start in starts for literal in adjacent)
+
+
 def _random_runs(data: bytes) -> list[tuple[int, int]]:
     """(start, end) of every token run that looks random and is not hex (nor a JSON key)."""
     mapped = data.translate(_RUNS)
@@ -112,12 +143,12 @@ def _runs(data: bytes, mapped: bytes, needle: bytes, *, slash: bool) -> list[tup
     while position >= 0:
         end = find(b" ", position)
         end = len(mapped) if end < 0 else end
-        chunk = data[position:end]
-        if slug(chunk) is None:  # a slug, or a path of them, is never random: most runs of a body are
+        if slug(data, position, end) is None:  # a slug, or a path of them, is never random: most runs of a body are
+            chunk = data[position:end]
             verdict = verdicts.get(chunk)
             if verdict is None:
                 verdict = _remember(verdicts, chunk, _is_random_chunk(chunk, slash=slash))
-            if verdict and data[end : end + 2] != b'":':  # a JSON key is a name, judged by the walk
+            if verdict and not data.startswith(b'":', end):  # a JSON key is a name, judged by the walk
                 spans.append((position, end))
         position = find(needle, end)
     return spans

@@ -7,6 +7,7 @@ and the contract-file check alike, so they give the same verdicts.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,36 @@ from contractkit.secrets.detector import (
     is_secret_name,
 )
 from contractkit.secrets.formats import FormatSet, trie_pattern
+
+# characters that few bodies hold and that the encoded forms of a credential do (UTF-16 and UTF-32, character
+# references, percent-encoding, escapes): one search for the character stands for the searches of all its forms
+_RARE_CHARACTERS = ("\x00", "&", "%", "\\")
+
+
+def _by_rare_character(forms: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Forms grouped by the first rare character each holds ("" for none): a text without the character holds
+    none of its group."""
+    groups: dict[str, list[str]] = {}
+    for form in forms:
+        groups.setdefault(next((mark for mark in _RARE_CHARACTERS if mark in form), ""), []).append(form)
+    return tuple((mark, tuple(group)) for mark, group in groups.items())
+
+
+def _shared_prefixes(literals: list[str]) -> tuple[str, ...]:
+    """Literals to search for, those that share a prefix of 8 characters or more merged into it (one search for
+    `PuTTY-User-Key-File-`, not one for each version): a text holding none of the result holds none of them."""
+    merged: list[str] = []
+    for literal in sorted(literals):
+        shared = os.path.commonprefix([merged[-1], literal]) if merged else ""
+        if len(shared) >= 8:
+            merged[-1] = shared
+        else:
+            merged.append(literal)
+    return tuple(merged)
+
+
+# a format that is a literal (ending in a character that is not a hex digit) and then a fixed count of hex digits
+_LITERAL_THEN_HEX = re.compile(r"(?P<literal>[A-Za-z_-]*[G-Zg-z_-])\[0-9a-f\]\{(?P<count>[0-9]+)\}\\b")
 
 __all__ = ["KEEP_PATH", "PLACEHOLDER", "SECRET_HEADERS", "SECRET_QUERY", "ScrubRules", "field_key", "placeholder"]
 
@@ -135,9 +166,11 @@ class ScrubRules:
         them, nearly every body, needs no regex pass."""
         if "literal forms" not in self._memo:
             forms = sorted({value for _, value in self.literals}, key=len, reverse=True)
-            self._memo["literal forms"] = tuple(forms) if len(forms) <= _FEW_FORMS else None
-        forms = self._memo["literal forms"]
-        if forms is not None and not any(form in text for form in forms):
+            self._memo["literal forms"] = _by_rare_character(forms) if len(forms) <= _FEW_FORMS else None
+        groups = self._memo["literal forms"]
+        if groups is not None and not any(
+            (not mark or mark in text) and any(form in text for form in forms) for mark, forms in groups
+        ):
             return []
         return self.detector.literal_spans(text, data)
 
@@ -148,6 +181,21 @@ class ScrubRules:
             formats = self.detector.formats.hex_bodied.formats
             self._memo["hex literals"] = tuple(sorted({literal for item in formats for literal in item.literals}))
         return self._memo["hex literals"]
+
+    def hex_bodied_literals_by_place(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The literals of `hex_bodied_literals` in two groups: those whose format is the literal and then 16 or
+        more hex digits at once (`SK` and 32 hex; the literal ends in a letter that is not hex), so that every match
+        starts a run of hex digits right after the literal, and the others."""
+        if "hex literals by place" not in self._memo:
+            adjacent = set()
+            for item in self.detector.formats.hex_bodied.formats:
+                found = _LITERAL_THEN_HEX.fullmatch(item.regex.pattern)
+                exact = not item.folded and not item.regex.flags & re.IGNORECASE
+                if exact and found and found["literal"] in item.literals and int(found["count"]) >= 16:
+                    adjacent.add(found["literal"])
+            others = _shared_prefixes([literal for literal in self.hex_bodied_literals() if literal not in adjacent])
+            self._memo["hex literals by place"] = (tuple(sorted(adjacent)), others)
+        return self._memo["hex literals by place"]
 
     def clean_values(self, assignments: bool) -> dict[str, bool]:
         """The values already judged clean in this run (by whether `name=value` assignments in text counted): a

@@ -24,7 +24,7 @@ from contractkit.core.loading import fast_json_writer, parse_json_value
 from contractkit.secrets.detector import is_digest, is_public_value, name_words
 from contractkit.secrets.formats import GENERIC_KINDS, looks_random, shannon_entropy
 from contractkit.secrets.layers import peel
-from contractkit.secrets.quick import is_plain_value, suspect_values
+from contractkit.secrets.quick import has_hex_bodied_literal, is_plain_value, suspect_values
 from contractkit.secrets.rules import ScrubRules, placeholder
 
 __all__ = ["ANY_PLACEHOLDER", "Scrubber", "dump_json", "escape_xml_placeholders", "is_json_text", "is_placeholder"]
@@ -115,11 +115,17 @@ class Scrubber:
 
     def _has_literal_format(self, text: str) -> bool:
         """True when a format with a fixed literal matches (`key-` and 32 hex): such a value has no random run
-        for the quick look to see, as its body may be hex. A text holding none of their literals (substring
-        searches, fast on a whole body) holds none of them."""
+        for the quick look to see, as its body may be hex (a text holding none of their literals holds none)."""
         if not any(literal in text for literal in self.rules.hex_bodied_literals()):
             return False
         return next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
+
+    def _has_hex_bodied_format(self, text: str) -> bool:
+        """`_has_literal_format` for a whole body that holds a hex run (see `quick.has_hex_bodied_literal`)."""
+        near = has_hex_bodied_literal(text, *self.rules.hex_bodied_literals_by_place())
+        if near is None:
+            return _HEX_RUN.search(text) is not None and self._has_literal_format(text)
+        return near and next(self.detector.formats.hex_bodied.iter_matches(text, literal_only=True), None) is not None
 
     def secret(self, name: str, value: str = "") -> str:
         """The placeholder for a secret called `name`; the scanner also learns the formats the value has."""
@@ -256,7 +262,7 @@ class Scrubber:
         if not value:
             return value
         verdict = self.rules.field_verdict(key)
-        if verdict == "plain" and not container and self.suspects is not None and value not in self.suspects:
+        if verdict == "plain" and not container and self.suspects is not None and self._cleared(key, value):
             return value  # what follows would find it plain too: a plain name, and a value the quick look cleared
         if verdict == "kept" or (path and self.rules.is_kept(key, path)) or is_placeholder(value):
             return value
@@ -394,7 +400,7 @@ class Scrubber:
             except ValueError:
                 return self.text(text)
             self.exponent = False
-            cleaned = self._json_body(text, data)
+            cleaned = self._json_body(text, data, floats=not keep_layout)
             if keep_layout:
                 return text if cleaned is data or cleaned == data else json.dumps(cleaned, ensure_ascii=False)
             return dump_json(cleaned, plain_numbers=not self.exponent)
@@ -424,12 +430,12 @@ class Scrubber:
             lambda m: self.secret("unexplained-token", m[0]) if self._unexplained("", m[0]) else m[0], text
         )
 
-    def _json_body(self, text: str, data: Any) -> Any:
+    def _json_body(self, text: str, data: Any, *, floats: bool) -> Any:
         """JSON data scrubbed: returned as it is when a quick look at its text (see `suspects_of`) and at its keys
         shows nothing to judge, else walked, judging only the values the quick look found."""
         suspects = self.suspects_of(text)
         if suspects is not None:
-            keys, pairs, self.exponent = _keys_of(data)
+            keys, pairs, self.exponent = _keys_of(data, floats=floats)
             if self._clean(suspects, keys, pairs):
                 return data
         return self._with(suspects, lambda: self.json(data))
@@ -510,7 +516,7 @@ class Scrubber:
     def suspects_of(self, text: str) -> frozenset[str] | None:
         """The string values of a JSON or XML text that may hold a secret (see secrets/quick.py), or None when
         the text needs the full walk."""
-        if self.depth or self.rules.custom_patterns or (_has_hex_run(text) and self._has_literal_format(text)):
+        if self.depth or self.rules.custom_patterns or self._has_hex_bodied_format(text):
             return None
         return suspect_values(text, self.rules.is_secret_query, self.rules.literal_spans)
 
@@ -521,8 +527,13 @@ class Scrubber:
             if pair is not None:
                 return pair
             name_key = _pair_keys(data)[0]  # in a name/value pair the name is a name, judged by its value only
+            cleared = self.suspects is not None and not container
             return {
-                key: self.value(value) if key == name_key else self._json_entry(str(key), value, container, path)
+                key: value
+                if type(value) in _SCALARS or (cleared and type(value) is str and self._cleared(key, value))
+                else self.value(value)
+                if key == name_key
+                else self._json_entry(str(key), value, container, path)
                 for key, value in data.items()
             }
         if isinstance(data, list):
@@ -534,6 +545,14 @@ class Scrubber:
         if isinstance(data, float) and not self.exponent:
             self.exponent = not math.isfinite(data) or "e" in repr(data)
         return data
+
+    def _cleared(self, key: str, value: str) -> bool:
+        """True for a string under a plain name that the quick look cleared, or that was judged clean alone in this
+        run (see `_clean`): `field` and `value` keep it (only while the quick look's suspects are known)."""
+        suspects = self.suspects or frozenset()
+        if value in suspects and value not in self.rules.clean_values(self.assignments):
+            return False
+        return self.rules.field_verdict(key) == "plain"
 
     def _json_entry(self, key: str, value: Any, container: str, path: str) -> Any:
         where = f"{path}.{key}" if self.track_paths else ""
@@ -655,37 +674,33 @@ def _pair_keys(data: dict[str, Any]) -> tuple[str | None, str | None]:
     return name_key, value_key
 
 
-def _keys_of(data: Any) -> tuple[set[str], list[dict[str, Any]], bool]:
+def _keys_of(data: Any, *, floats: bool) -> tuple[set[str], list[dict[str, Any]], bool]:
     """Every key of JSON data, its dicts that may be name/value pairs, and whether a float of it is written with
-    an exponent or is not finite; containers only are walked."""
+    an exponent or is not finite (only when `floats`: a body kept in its layout is not written); containers only."""
     keys: set[str] = set()
     pairs: list[dict[str, Any]] = []
     exponent = False
-    stack = [data]
+    stack, nested = [data], _NESTED if floats else _CONTAINERS  # floats, few, are looked at when taken
     while stack:
-        node = stack.pop()
+        if type(node := stack.pop()) is float:
+            exponent = exponent or not math.isfinite(node) or "e" in repr(node)
+            continue
         values = node.values() if type(node) is dict else node
         if type(node) is dict:
             keys.update(node)
             if not _VALUE_KEY_SET.isdisjoint(node):
                 pairs.append(node)
-        stack += [item for item in values if type(item) in _CONTAINERS]
-        if not exponent:
-            exponent = any(not math.isfinite(item) or "e" in repr(item) for item in values if type(item) is float)
+        stack += [item for item in values if type(item) in nested]
     return keys, pairs, exponent
 
 
 _CONTAINERS = frozenset({dict, list})
+_NESTED = frozenset({dict, list, float})
+_SCALARS = frozenset({int, bool, type(None)})  # what the walk returns as it is, whatever its name
 _VALUE_KEY_SET = frozenset(_VALUE_KEYS)
 
 
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{16,}")  # a digest or id to the quick look, a token in a webhook URL's path
-_HEX_BYTES = bytes(97 if code in b"0123456789abcdefABCDEF" else 32 for code in range(256))  # hex digit -> `a`
-
-
-def _has_hex_run(text: str) -> bool:
-    """`_HEX_RUN.search(text)` for a whole body, in a byte translation and one substring search."""
-    return text.encode("utf-8", "surrogatepass").translate(_HEX_BYTES).find(b"a" * 16) >= 0
 
 
 def is_hook_url(host: str, path: str) -> bool:
