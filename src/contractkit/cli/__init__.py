@@ -24,6 +24,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import click  # noqa: E402
 
+from contractkit import __version__  # noqa: E402
 from contractkit.cli.common import ExitCode, masked, may_leave_at_once  # noqa: E402
 from contractkit.core.errors import ContractKitError  # noqa: E402
 
@@ -47,7 +48,7 @@ class _CommandModules(click.Group):
 
 
 @click.group(cls=_CommandModules, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="contractkit", prog_name="contracts")
+@click.version_option(version=__version__, prog_name="contracts")  # no lookup of a distribution by name
 def cli() -> None:
     """Consumer-driven contract testing driven by one registry.yaml."""
 
