@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import importlib
 import random
+import signal
 import sys
+import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from contractkit.core.codes import Code
 from contractkit.core.errors import SchemaLoadError, UsageError
@@ -327,6 +329,15 @@ def _collect(
     # The budget is a ceiling enforced here; schemathesis's own max-time is a target it keeps fuzzing towards.
     deadline = time.monotonic() + time_budget if time_budget else None
     stream = from_schema(schema).execute()
+    with _interrupts_noted() as noted:
+        _consume(stream, events, collected, credentials, deadline)
+        stopped = collected.stop_reason == "time_budget"
+    if noted and not stopped:
+        raise KeyboardInterrupt  # the engine can take a Ctrl-C where it does not stop (between two of its events)
+    return collected
+
+
+def _consume(stream: Any, events: Any, collected: _Collected, credentials: Credentials, deadline: float | None) -> None:
     stopped = False
     for event in stream:
         if isinstance(event, (events.ScenarioFinished, events.FuzzScenarioFinished)):
@@ -340,11 +351,35 @@ def _collect(
         elif isinstance(event, events.Interrupted) and not stopped:
             raise KeyboardInterrupt
         elif isinstance(event, events.EngineFinished):
+            if not stopped and str(event.stop_reason) == "interrupted":
+                raise KeyboardInterrupt  # an interrupt the engine took in a worker without an Interrupted event
             collected.stop_reason = "time_budget" if stopped else str(event.stop_reason)
         if not stopped and deadline is not None and time.monotonic() > deadline:
             stopped = True
             stream.stop()  # the engine winds down after the current operation; its events are still collected
-    return collected
+
+
+@contextmanager
+def _interrupts_noted() -> Iterator[list[bool]]:
+    """Note every Ctrl-C while the engine runs, and let it raise as before: the engine may take one in a place
+    where it neither stops nor says so, and the run must then end as interrupted, not as passed."""
+    noted: list[bool] = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is signal.SIG_IGN:
+        yield noted
+        return
+
+    def note(number: int, frame: Any) -> None:
+        noted.append(True)
+        if callable(previous):
+            previous(number, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _error_text(event: Any) -> str:
