@@ -32,7 +32,7 @@ def test_a_second_run_reads_the_formats_without_importing_the_library(tmp_path: 
     first = _run(tmp_path)
     assert first == {"imported": True, "same": True, "count": first["count"]}
     assert int(first["count"]) > 20  # the library's plugins were read, not an empty list kept
-    assert list(tmp_path.glob("secret-formats-*.pickle"))
+    assert list(tmp_path.glob("secret-formats-*.pickle"))  # keyed by the plugins' source, found without importing
     second = _run(tmp_path)
     assert second == {"imported": False, "same": True, "count": first["count"]}
 

@@ -1,7 +1,7 @@
 """Credential formats: detect-secrets' formats as the base, our own rules only for what it lacks, in one fast pass.
 
 The vendor formats come from detect-secrets (Yelp's maintained scanner, the `denylist` regexes of its plugins),
-read from the installed release (and kept in the cache between runs, keyed by its version), so a new release
+read from the installed release (and kept in the cache between runs, keyed by the plugins' source), so a new release
 brings its new formats without an edit here. Three of its plugins are left out on principle: public IP addresses
 are not credentials, `user:password@` in a URL is read by the URL's structure (secrets/scrub.py), and the
 private-key headers are widened to the whole key block by our own rule. Formats whose fixed part is shorter than
@@ -28,9 +28,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
-from importlib import import_module, metadata
+from importlib import import_module
+from importlib.util import find_spec
 from itertools import chain, product
 from math import log2
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from contractkit.core.cache import cached
@@ -171,15 +173,29 @@ def library_formats() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(kind, compiled regex) of every detect-secrets plugin's formats, but those LEFT_TO_STRUCTURE.
 
     Importing detect-secrets and its plugins (with requests, urllib3 and charset_normalizer) costs about 0.1 s of
-    every command that prints, so the regexes read from an installed release are kept in the cache between runs
-    (core/cache.py), keyed by the release's version: another release, or no cache, reads the plugins again."""
-    try:
-        version = metadata.version("detect-secrets")
-    except metadata.PackageNotFoundError:  # run from a source tree without the distribution's metadata
+    every command that prints, so the regexes read from the installed plugins are kept in the cache between runs
+    (core/cache.py), keyed by the plugins' source files: another release, or no cache, reads the plugins again."""
+    key = _library_key()
+    if key is None:
         return _read_library_formats()
-    key = f"detect-secrets {version}\0{_LIBRARY_READING}\0{sorted(LEFT_TO_STRUCTURE)}".encode()
     sources = cached("secret-formats", key, _library_sources)
     return tuple((kind, re.compile(source, flags)) for kind, source, flags in sources)
+
+
+def _library_key() -> bytes | None:
+    """The source of the library's plugins and of what lists them (found without importing the library), with
+    how we read them; None when they cannot be read as files."""
+    spec = find_spec("detect_secrets")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if not folders:
+        return None
+    root = Path(folders[0])
+    files = sorted((root / "plugins").glob("*.py")) + [root / "core" / "plugins" / "util.py"]
+    try:
+        parts = [f"{path.name}\0".encode() + path.read_bytes() for path in files]
+    except OSError:
+        return None
+    return b"\0".join([f"{_LIBRARY_READING}\0{sorted(LEFT_TO_STRUCTURE)}".encode(), *parts])
 
 
 def _library_sources() -> tuple[tuple[str, str, int], ...]:
