@@ -19,7 +19,7 @@ from contractkit.core.errors import CassetteError
 from contractkit.core.loading import SourceDocument, parse_source
 from contractkit.core.model import CheckResult, Finding, Provider, Report, Severity, Status
 from contractkit.recording.plan import scrub_rules
-from contractkit.secrets import ScrubRules, find_secrets, iter_interaction_secrets
+from contractkit.secrets import ScrubRules, batch_secrets, find_secrets
 
 __all__ = ["iter_cassette_secrets", "iter_text_secrets", "scan_cassettes"]
 
@@ -36,8 +36,9 @@ def iter_cassette_secrets(path: Path, rules: ScrubRules) -> Iterator[tuple[int |
     document = _line_map(text, path)
     starts = [text.count("\n", 0, found.start()) + 1 for found in _INTERACTION_START.finditer(text)]
     seen: set[tuple[int | None, str]] = set()
-    for index, interaction in enumerate(cassette.interactions):
-        for where, kind in iter_interaction_secrets(interaction, rules):
+    # a large cassette is judged on every usable core (secrets/batch.py), its interactions' findings kept in order
+    for index, found in enumerate(batch_secrets(cassette.interactions, rules)):
+        for where, kind in found:
             line = _line_of(document, ("interactions", index, *_cassette_key(where)), starts, index)
             if (line, kind) not in seen:
                 seen.add((line, kind))
