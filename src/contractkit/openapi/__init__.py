@@ -1,6 +1,9 @@
 """API descriptions: loading OpenAPI 3 and Swagger 2 documents, AsyncAPI 2.6 and 3.0 documents and message schemas, JSON pointers and `$ref` walking, slicing the
 registered operations out of a vendor's document, and quirks overlays that correct a slice."""
 
+from typing import TYPE_CHECKING
+
+from contractkit.core.faces import import_on_use
 from contractkit.openapi.asyncapi import (
     SUPPORTED_VERSIONS,
     AsyncApiMessage,
@@ -40,18 +43,20 @@ from contractkit.openapi.message_documents import (
     message_path,
     schema_source,
 )
-from contractkit.openapi.message_schemas import (
-    PROVENANCE_KEY,
-    SchemaBundle,
-    import_message_schemas,
-    load_schema_bundle,
-    python_model_schema,
-    slice_definition,
-    webhook_definition,
-)
 from contractkit.openapi.overlays import Overlay, OverlayEntry, OverlayError, Provenance, apply_overlay, load_overlay
 from contractkit.openapi.sites import OPERATION, REQUEST, RESPONSE, ChangeLike, ChangeSite, site_of
 from contractkit.openapi.swagger2 import convert_swagger2
+
+if TYPE_CHECKING:
+    from contractkit.openapi.message_schemas import (
+        PROVENANCE_KEY,
+        SchemaBundle,
+        import_message_schemas,
+        load_schema_bundle,
+        python_model_schema,
+        slice_definition,
+        webhook_definition,
+    )
 
 __all__ = [
     "MESSAGE_MEDIA",
@@ -108,3 +113,19 @@ __all__ = [
     "unresolved_refs",
     "validate_spec",
 ]
+
+# message schemas are imported (and sliced) by a few commands only; the module pulls in tarfile and importlib.metadata
+__getattr__ = import_on_use(
+    __name__,
+    {
+        "message_schemas": (
+            "PROVENANCE_KEY",
+            "SchemaBundle",
+            "import_message_schemas",
+            "load_schema_bundle",
+            "python_model_schema",
+            "slice_definition",
+            "webhook_definition",
+        ),
+    },
+)
