@@ -11,9 +11,11 @@ import pytest
 from test_description_cache import DESCRIPTION
 from vcr.serializers import yamlserializer
 
+from contractkit.core import jobs
 from contractkit.core.errors import CassetteError, UsageError
+from contractkit.core.jobs import job_count
 from contractkit.validation import parallel, validate_recordings
-from contractkit.validation.parallel import cut_points, job_count
+from contractkit.validation.parallel import cut_points
 from contractkit.validation.recordings import load_validator
 
 
@@ -107,10 +109,10 @@ def test_the_number_of_processes_is_read_from_the_environment(monkeypatch):
 
 def test_by_default_only_cores_other_work_leaves_free_are_used(monkeypatch):
     monkeypatch.delenv("CONTRACTKIT_JOBS", raising=False)
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
+    monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
     assert job_count() == 4
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (3.2, 1.0, 1.0))
+    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (3.2, 1.0, 1.0))
     assert job_count() == 2
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (9.0, 1.0, 1.0))
+    monkeypatch.setattr(jobs.os, "getloadavg", lambda: (9.0, 1.0, 1.0))
     assert job_count() == 1

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
+from contractkit.core.jobs import job_count
 from contractkit.secrets.rules import ScrubRules
 from contractkit.secrets.scrub import iter_interaction_secrets, scrub_interaction
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from contractkit.cassettes import RecordedInteraction
 
-__all__ = ["MIN_BATCH_BYTES", "batch_secrets", "scrub_batch", "usable_cores"]
+__all__ = ["MIN_BATCH_BYTES", "batch_secrets", "scrub_batch"]
 
 # below this much traffic a batch is scrubbed in this process: a worker's start costs tens of milliseconds
 MIN_BATCH_BYTES = 4_000_000
@@ -31,19 +32,11 @@ _RULES: list[ScrubRules] = []  # in a worker: the rules of its batch, set once w
 T = TypeVar("T")
 
 
-def usable_cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def scrub_batch(
     interactions: Sequence[RecordedInteraction], rules: ScrubRules, *, processes: int | None = None
 ) -> list[RecordedInteraction]:
     """Every interaction scrubbed, in order; a batch of `MIN_BATCH_BYTES` or more is shared among `processes`
-    worker processes (one per usable core when None)."""
+    worker processes (when None, as many as `core.jobs.job_count` allows: `CONTRACTKIT_JOBS`, else the free cores)."""
 
     def here(share: list[RecordedInteraction]) -> list[RecordedInteraction]:
         return [scrub_interaction(interaction, rules) for interaction in share]
@@ -70,7 +63,7 @@ def batch_secrets(
 
 
 def _workers(interactions: Sequence[RecordedInteraction], processes: int | None) -> int:
-    wanted = usable_cores() if processes is None else processes
+    wanted = job_count() if processes is None else processes
     if wanted <= 1 or len(interactions) < 2 or sum(map(_size, interactions)) < MIN_BATCH_BYTES:
         return 1
     main = getattr(sys.modules.get("__main__"), "__file__", None)

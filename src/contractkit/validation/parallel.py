@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from contractkit.cassettes import check_cassette_version, read_block_yaml
-from contractkit.core.errors import ContractKitError, UsageError
+from contractkit.core.errors import ContractKitError
+from contractkit.core.jobs import job_count
 from contractkit.core.model import CheckResult
 from contractkit.validation.sources import Recording, load_recording, vcr_interactions
 
-JOBS_VARIABLE = "CONTRACTKIT_JOBS"
 PARALLEL_MIN_BYTES = 4 << 20
 _PREFIX = "interactions:\n"
 
@@ -50,22 +49,6 @@ class _Work:
 
 
 _WORK: _Work | None = None
-
-
-def job_count() -> int:
-    """How many processes validate a large recording: `CONTRACTKIT_JOBS`, else the cores this process may use
-    that other work is not already keeping busy (the one-minute load average, less this process; at least 1)."""
-    given = os.environ.get(JOBS_VARIABLE, "").strip()
-    if given:
-        if not given.isdigit() or int(given) < 1:
-            raise UsageError(f"{JOBS_VARIABLE}={given!r}: expected a whole number of processes, 1 or more")
-        return int(given)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    try:
-        busy = max(0.0, os.getloadavg()[0] - 1.0)  # this process is one of the runnable ones
-    except OSError:
-        busy = 0.0
-    return max(1, min(cores, round(cores - busy)))
 
 
 def is_large(path: Path) -> bool:
@@ -167,4 +150,4 @@ def _validate_slice(part: Part) -> tuple[dict[str, Any], list[CheckResult]] | No
     return {}, rows
 
 
-__all__ = ["JOBS_VARIABLE", "PARALLEL_MIN_BYTES", "cut_points", "is_large", "job_count", "validate_in_parts"]
+__all__ = ["PARALLEL_MIN_BYTES", "cut_points", "is_large", "validate_in_parts"]
