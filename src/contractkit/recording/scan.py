@@ -7,7 +7,6 @@ its value. CK320: a secret was found; CK321: a cassette could not be read, so it
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -19,7 +18,7 @@ from contractkit.core.errors import CassetteError
 from contractkit.core.loading import SourceDocument, parse_source
 from contractkit.core.model import CheckResult, Finding, Provider, Report, Severity, Status
 from contractkit.recording.plan import scrub_rules
-from contractkit.secrets import ScrubRules, batch_secrets, find_secrets
+from contractkit.secrets import ScrubRules, batch_secrets, find_value_secrets
 
 __all__ = ["iter_cassette_secrets", "iter_text_secrets", "scan_cassettes"]
 
@@ -66,7 +65,9 @@ def _line_map(text: str, path: Path) -> SourceDocument | None:
 def _metadata_secrets(
     cassette: Cassette, document: SourceDocument | None, rules: ScrubRules
 ) -> Iterator[tuple[int | None, str]]:
-    for kind in find_secrets(json.dumps(cassette.metadata, default=str), rules):
+    # judged by its structure, as the recorder judges it: `Key: SERVICE` in an AWS call's parameters is a field
+    # named key holding a plain word, not the assignment `"Key": "SERVICE"` a text scan would read
+    for kind in find_value_secrets(cassette.metadata, rules):
         yield (document.line_of(("metadata",)) if document else None), kind
 
 

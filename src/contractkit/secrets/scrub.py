@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from contractkit.core.errors import ContractKitError
 from contractkit.core.model import CheckResult, Provider
@@ -40,6 +40,7 @@ __all__ = [
     "dump_json",
     "field_key",
     "find_secrets",
+    "find_value_secrets",
     "forget_verdicts",
     "is_json_text",
     "iter_interaction_secrets",
@@ -271,6 +272,14 @@ def find_secrets(text: str, rules: ScrubRules) -> list[str]:
     """Kinds of the secrets (by format, literal value, or secret name in a URL or assignment) still in a text."""
     hits: list[str] = []
     Scrubber(rules, hits).text(text)
+    return sorted(set(hits))
+
+
+def find_value_secrets(value: Any, rules: ScrubRules) -> list[str]:
+    """Kinds of the secrets still in a JSON-like value (a cassette's metadata), judged by its structure as the
+    recorder judges a body (a field by its name and value), not by the value's JSON text read as prose."""
+    hits: list[str] = []
+    Scrubber(rules, hits).json(value)
     return sorted(set(hits))
 
 
